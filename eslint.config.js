@@ -1,0 +1,71 @@
+// Design rules enforced by tooling rather than memory (see ../shared/DESIGN.md):
+// - only main/app and preload may import `electron`;
+// - only the two bridge files may touch ipcMain / ipcRenderer;
+// - `any` is banned, so nothing untyped crosses the boundary;
+// - main/core never imports the sandbox except through the platform list;
+// - the renderer never imports Node-side code.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
+
+const electronBan = {
+  name: 'electron',
+  message: 'Only main/app/ and preload/ may import electron; main/core must stay plain Node (pass a port instead).',
+};
+const remoteBan = { name: '@electron/remote', message: 'The remote module is banned.' };
+const ipcBan = {
+  name: 'electron',
+  importNames: ['ipcMain', 'ipcRenderer'],
+  message: 'Use the typed contract: only main/app/ipc-bridge.ts and preload/index.ts touch ipcMain/ipcRenderer.',
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'out/**', 'release/**', 'test-results/**', 'bench/**', 'coverage/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node }, ecmaVersion: 2023, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-imports': ['error', { paths: [electronBan, remoteBan] }],
+    },
+  },
+  {
+    files: ['main/app/**/*.ts', 'preload/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [ipcBan, remoteBan] }] },
+  },
+  {
+    files: ['main/app/ipc-bridge.ts', 'preload/index.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: [remoteBan] }] },
+  },
+  {
+    files: ['main/core/**/*.ts'],
+    ignores: ['main/core/platforms/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronBan, remoteBan],
+          patterns: [{ group: ['**/sandbox/**', '**/sandbox'], message: 'main/core reaches the sandbox only through main/core/platforms.' }],
+        },
+      ],
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [electronBan, remoteBan],
+          patterns: [{ group: ['**/main/**', '**/preload/**', 'node:*'], message: 'The renderer talks to main only through window.courier (the contract).' }],
+        },
+      ],
+    },
+  },
+);
