@@ -21,7 +21,7 @@ const ipcBan = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'out/**', 'release/**', 'test-results/**', 'bench/**', 'coverage/**'] },
+  { ignores: ['node_modules/**', 'test/fixtures/**', 'out/**', 'release/**', 'test-results/**', 'bench/**', 'coverage/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -54,7 +54,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['renderer/**/*.{ts,tsx}'],
+    files: ['renderer/src/**/*.{ts,tsx}'],
     languageOptions: { globals: { ...globals.browser } },
     plugins: { 'react-hooks': reactHooks },
     rules: {

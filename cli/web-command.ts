@@ -1,0 +1,29 @@
+import open from 'open';
+import { createCourier } from '../main/core/courier';
+import { defaultDataDir } from '../main/core/paths';
+import { courierVersion } from '../main/core/version';
+import { startWebHost } from '../main/web/host';
+import { ensureRendererBuilt } from '../main/web/renderer-build';
+
+/** `courier web`: core services plus the loopback web host; prints the URL and opens it. */
+export async function runWeb(opts: { port?: number; open: boolean; dataDir?: string }): Promise<void> {
+  const rendererDir = await ensureRendererBuilt({ log: (l) => console.error(l) });
+  const courier = await createCourier({ shell: 'web', version: courierVersion, dataDir: opts.dataDir ?? defaultDataDir(), openExternal: async (url) => void (await open(url)) });
+  const host = await startWebHost({ courier, rendererDir, ...(opts.port !== undefined ? { port: opts.port } : {}) });
+  console.log(`Courier is running at ${host.url}`);
+  console.log('Keep this terminal open; press Ctrl-C to stop.');
+  if (opts.open) {
+    try {
+      await open(host.url);
+    } catch {
+      console.log('(No browser could be opened; copy the link above into one.)');
+    }
+  }
+  const stop = async () => {
+    await host.close();
+    await courier.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void stop());
+  process.once('SIGTERM', () => void stop());
+}

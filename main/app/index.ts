@@ -1,0 +1,53 @@
+// Electron entry: the thin shell. It hardens Electron, serves the renderer over app://, hands
+// core its ports (paths, secrets, settings, notifications) and bridges the contract over IPC.
+import { app, BrowserWindow, shell } from 'electron';
+import { join } from 'node:path';
+import { createCourier, type Courier } from '../core/courier';
+import { defaultDataDir } from '../core/paths';
+import { checkExternalUrl } from '../core/security/url-policy';
+import { registerIpc } from './ipc-bridge';
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './protocol';
+import { hardenNavigation, hardenSessions } from './security';
+import { createMainWindow, outDir } from './window';
+
+app.enableSandbox();
+registerAppScheme();
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Courier owns the journal and the outbox: hand over to it and leave.
+  app.quit();
+} else {
+  let mainWindow: BrowserWindow | null = null;
+  let courier: Courier | null = null;
+  const showWindow = () => {
+    if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createMainWindow(outDir('preload', 'index.cjs'), outDir('..', 'assets', 'icon.png'));
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  };
+
+  app.on('second-instance', showWindow);
+  hardenNavigation(APP_ORIGIN);
+
+  void app.whenReady().then(async () => {
+    hardenSessions();
+    serveRenderer(join(outDir('renderer')));
+    courier = await createCourier({
+      shell: 'electron',
+      version: app.getVersion(),
+      dataDir: defaultDataDir(),
+      openExternal: async (url) => {
+        const verdict = checkExternalUrl(url);
+        if (verdict.ok) await shell.openExternal(verdict.url);
+      },
+    });
+    registerIpc(courier, APP_ORIGIN);
+    showWindow();
+    app.on('activate', showWindow);
+  });
+
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => void courier?.close());
+}

@@ -1,0 +1,68 @@
+// What the transfer engine needs from the outside world. main/core/rescale implements
+// RescaleStorage against the real API; tests use the same implementation against the sandbox.
+
+export interface StorageRef {
+  id: string;
+  storageType: string; // "S3Storage" (Azure is out of scope for now)
+  encryptionType?: string;
+  connectionSettings: Record<string, string | undefined>; // region, container, pathBase, ...
+}
+
+/** Where new uploads go: the user's default storage (from GET /api/v3/users/me/). */
+export interface UploadTarget {
+  storage: StorageRef;
+  bucket: string;
+  region: string;
+  pathBase: string; // object keys are `${pathBase}/${name}-${random}`
+  rootFolderId: string; // myLibrary
+}
+
+/** Short-lived S3 session keys from POST /api/v3/credentials/. */
+export interface S3Credentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiresAt: number; // epoch ms; when the platform sends none, issued + 15 min
+  /** Custom endpoint (the sandbox, or a custom S3); undefined = AWS for `region`. */
+  endpoint?: string;
+  region: string;
+}
+
+export interface FileChecksum {
+  hashFunction: string;
+  fileHash: string;
+}
+
+/** A Rescale file record, as much of it as transfers need. */
+export interface RemoteFile {
+  id: string;
+  name: string;
+  decryptedSize: number;
+  encodedEncryptionKey: string;
+  pathParts: { container: string; path: string };
+  storage: StorageRef;
+  fileChecksums: FileChecksum[];
+  relativePath?: string;
+  iv?: string;
+}
+
+export interface RegisterFileRequest {
+  name: string;
+  currentFolderId: string;
+  encodedEncryptionKey: string;
+  pathParts: { container: string; path: string };
+  storage: StorageRef;
+  decryptedSize: number;
+  sha512Hex: string;
+}
+
+export interface RescaleStorage {
+  uploadTarget(signal?: AbortSignal): Promise<UploadTarget>;
+  /** Fresh credentials; `forFile` asks for a specific file's storage (job outputs may live elsewhere). */
+  credentials(forFile?: RemoteFile, signal?: AbortSignal): Promise<S3Credentials>;
+  registerFile(req: RegisterFileRequest, signal?: AbortSignal): Promise<RemoteFile>;
+  createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<{ id: string }>;
+  getFile(id: string, signal?: AbortSignal): Promise<RemoteFile>;
+  /** Files and subfolders of a folder, all pages. */
+  listFolder(folderId: string, signal?: AbortSignal): Promise<{ files: RemoteFile[]; folders: { id: string; name: string }[] }>;
+}

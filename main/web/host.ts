@@ -1,0 +1,154 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { eventChannel } from '../../shared/contract';
+import { wsClientFrame, wsPath, type WsServerFrame } from '../../shared/ws-protocol';
+import type { Courier } from '../core/courier';
+import { buildCsp, securityHeaders } from '../core/security/csp';
+import { contentTypeFor, resolveStaticPath } from '../core/security/static-files';
+import { cookieName, hostAllowed, originAllowed, readCookie, tokenMatches } from './access';
+
+export interface WebHostOptions {
+  courier: Courier;
+  /** Folder with the built renderer (index.html + assets). */
+  rendererDir: string;
+  port?: number;
+  /** Fixed token (tests); a random one per launch otherwise. */
+  token?: string;
+}
+
+export interface WebHost {
+  url: string; // carries the token: open it to get in
+  origin: string;
+  port: number;
+  token: string;
+  close(): Promise<void>;
+}
+
+function refuse(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...securityHeaders("default-src 'none'") });
+  res.end(text + '\n');
+}
+
+/**
+ * The loopback web host: serves the built renderer and the contract over a WebSocket, so the
+ * whole UI runs in any browser. Bound to 127.0.0.1 only; a per-launch token (in the printed
+ * URL, then an HttpOnly cookie) guards the page and every socket; Host and Origin are checked
+ * against our own address so DNS-rebinding pages are refused.
+ */
+export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
+  const token = opts.token ?? randomBytes(24).toString('base64url');
+  let port = 0;
+  const sockets = new Set<WebSocket>();
+
+  const server = createServer((req, res) => {
+    try {
+      handleHttp(req, res);
+    } catch {
+      refuse(res, 500, 'Internal error.');
+    }
+  });
+
+  function handleHttp(req: IncomingMessage, res: ServerResponse): void {
+    if (!hostAllowed(req.headers.host, port)) return refuse(res, 403, 'Courier answers only on its own loopback address.');
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const cookie = cookieName(port);
+    const given = url.searchParams.get('token');
+    if (given !== null) {
+      if (!tokenMatches(given, token)) return refuse(res, 403, 'This Courier link is out of date. Use the link printed when `npm run web` started.');
+      url.searchParams.delete('token');
+      res.writeHead(303, {
+        'Set-Cookie': `${cookie}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+        Location: url.pathname + url.search,
+        'Cache-Control': 'no-store',
+      });
+      return void res.end();
+    }
+    if (!tokenMatches(readCookie(req.headers.cookie, cookie), token)) {
+      return refuse(res, 401, 'Open Courier with the link printed when `npm run web` started (it carries an access token).');
+    }
+    const file = resolveStaticPath(opts.rendererDir, url.pathname);
+    let size = -1;
+    if (file) {
+      try {
+        const st = statSync(file);
+        if (st.isFile()) size = st.size;
+      } catch {
+        // missing: 404 below
+      }
+    }
+    if (!file || size < 0) return refuse(res, 404, 'Not found.');
+    const csp = buildCsp({ connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] });
+    res.writeHead(200, {
+      'Content-Type': contentTypeFor(file),
+      'Content-Length': String(size),
+      'Cache-Control': file.endsWith('.html') ? 'no-store' : 'private, max-age=3600',
+      ...securityHeaders(csp),
+    });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(file).pipe(res);
+  }
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const allowed =
+      url.pathname === wsPath &&
+      hostAllowed(req.headers.host, port) &&
+      originAllowed(req.headers.origin, port) &&
+      tokenMatches(readCookie(req.headers.cookie, cookieName(port)), token);
+    if (!allowed) {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => {
+      sockets.add(ws);
+      ws.on('close', () => sockets.delete(ws));
+      ws.on('message', (data) => void onMessage(ws, data.toString()));
+    });
+  });
+
+  async function onMessage(ws: WebSocket, text: string): Promise<void> {
+    let frame;
+    try {
+      frame = wsClientFrame.parse(JSON.parse(text));
+    } catch {
+      return; // Not ours; a frame without an id cannot be answered.
+    }
+    const result = await opts.courier.router.dispatch(frame.ch, frame.input, { transport: 'web' });
+    send(ws, { t: 'res', id: frame.id, result });
+  }
+
+  function send(ws: WebSocket, frame: WsServerFrame): void {
+    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
+  }
+
+  const unsubscribe = opts.courier.hub.subscribe((name, payload) => {
+    const frame: WsServerFrame = { t: 'evt', ch: eventChannel(name), payload };
+    for (const ws of sockets) send(ws, frame);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  const origin = `http://127.0.0.1:${port}`;
+
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    port,
+    token,
+    async close() {
+      unsubscribe();
+      for (const ws of sockets) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

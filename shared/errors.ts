@@ -1,0 +1,58 @@
+import { z } from 'zod';
+
+/** Stable error codes that cross the boundary. The UI keys its wording and actions on these. */
+export const errorCodes = [
+  'invalid_input',
+  'forbidden_sender',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'offline',
+  'tls_or_proxy',
+  'server_error',
+  'local_file',
+  'cancelled',
+  'unavailable',
+  'internal',
+] as const;
+export type ErrorCode = (typeof errorCodes)[number];
+
+export const rpcErrorSchema = z.object({
+  code: z.enum(errorCodes),
+  message: z.string(),
+  /** The input field the error is about, when there is one (for messages next to form fields). */
+  field: z.string().optional(),
+  retryAfterMs: z.number().optional(),
+});
+export type RpcError = z.infer<typeof rpcErrorSchema>;
+
+export type RpcResult<T> = { ok: true; value: T } | { ok: false; error: RpcError };
+
+/**
+ * The one error type services throw on purpose. Its message is written for the user:
+ * what went wrong and what to do. Anything else thrown is reported as `internal`.
+ */
+export class CourierError extends Error {
+  readonly code: ErrorCode;
+  readonly field?: string;
+  readonly retryAfterMs?: number;
+  constructor(code: ErrorCode, message: string, extra: { field?: string; retryAfterMs?: number; cause?: unknown } = {}) {
+    super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
+    this.name = 'CourierError';
+    this.code = code;
+    if (extra.field !== undefined) this.field = extra.field;
+    if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs;
+  }
+  toRpcError(): RpcError {
+    const e: RpcError = { code: this.code, message: this.message };
+    if (this.field !== undefined) e.field = this.field;
+    if (this.retryAfterMs !== undefined) e.retryAfterMs = this.retryAfterMs;
+    return e;
+  }
+}
+
+export function isCourierError(e: unknown): e is CourierError {
+  return e instanceof CourierError;
+}
