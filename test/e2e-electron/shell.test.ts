@@ -42,18 +42,18 @@ describe.skipIf(!binary)('the Electron shell', () => {
 
   test('opens the window on app:// with the preload API', async () => {
     expect(page.url()).toMatch(/^app:\/\/courier\//);
-    expect(await page.evaluate(() => typeof (window as unknown as { courier?: object }).courier)).toBe('object');
-    expect(await page.evaluate(() => typeof (window as unknown as { require?: unknown }).require)).toBe('undefined');
+    expect(await page.evaluate(() => typeof (globalThis as { courier?: object }).courier)).toBe('object');
+    expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
   });
 
   test('sets the CSP header', async () => {
-    const csp = await page.evaluate(async () => (await fetch(location.href)).headers.get('content-security-policy'));
+    const csp = await page.evaluate(async () => (await fetch((globalThis as unknown as { location: { href: string } }).location.href)).headers.get('content-security-policy'));
     expect(csp).toContain("script-src 'self'");
   });
 
   test('blocks navigation away from the app', async () => {
     await page.evaluate(() => {
-      location.href = 'https://example.com/';
+      (globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com/';
     });
     await page.waitForTimeout(500);
     expect(page.url()).toMatch(/^app:\/\/courier\//);
