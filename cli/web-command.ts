@@ -4,11 +4,15 @@ import { defaultDataDir } from '../main/core/paths';
 import { courierVersion } from '../main/core/version';
 import { startWebHost } from '../main/web/host';
 import { ensureRendererBuilt } from '../main/web/renderer-build';
+import { selectNodeSecretStore } from '../main/core/secrets/select';
 
 /** `courier web`: core services plus the loopback web host; prints the URL and opens it. */
 export async function runWeb(opts: { port?: number; open: boolean; dataDir?: string }): Promise<void> {
   const rendererDir = await ensureRendererBuilt({ log: (l) => console.error(l) });
-  const courier = await createCourier({ shell: 'web', version: courierVersion, dataDir: opts.dataDir ?? defaultDataDir(), openExternal: async (url) => void (await open(url)) });
+  const dataDir = opts.dataDir ?? defaultDataDir();
+  const { store: secrets, warning } = await selectNodeSecretStore(dataDir);
+  if (warning) console.error(`Note: ${warning}`);
+  const courier = await createCourier({ shell: 'web', version: courierVersion, dataDir, secrets, openExternal: async (url) => void (await open(url)) });
   const host = await startWebHost({ courier, rendererDir, ...(opts.port !== undefined ? { port: opts.port } : {}) });
   console.log(`Courier is running at ${host.url}`);
   console.log('Keep this terminal open; press Ctrl-C to stop.');

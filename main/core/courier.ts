@@ -1,27 +1,47 @@
-import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CourierHandlers } from '../../shared/contract';
+import { AccountService } from './accounts/service';
 import { ActivityLog } from './activity/log';
 import { EventHub } from './events/hub';
-import { createRouter, type CallContext, type Router } from './rpc/router';
+import { accountHandlers } from './handlers/accounts';
 import { appHandlers } from './handlers/app';
+import { Connectivity } from './net/connectivity';
+import type { NetworkOptions } from './net/dispatcher';
+import { createRouter, type CallContext, type Router } from './rpc/router';
+import type { SecretStore } from './secrets/store';
+import { ConfSettingsBackend, type SettingsBackend } from './settings/backend';
+import { SettingsService } from './settings/service';
 
-/** What the host (Electron shell, web host, tests) hands to core. */
+/** What the host (Electron shell, web host, CLI, tests) hands to core. */
 export interface CourierPorts {
   shell: 'electron' | 'web';
   version: string;
   /** Per-user data folder: journal, outbox, settings, activity log (created 0700). */
   dataDir: string;
+  /** Where API keys live (safeStorage in Electron, the OS keyring in the web host, memory in tests). */
+  secrets: SecretStore;
+  /** electron-store in the shell; conf (its base) otherwise. */
+  settingsBackend?: SettingsBackend;
   /** Opens a validated http(s) URL in the OS browser; absent where there is none. */
   openExternal?: (url: string) => Promise<void>;
+  /** The OS proxy for a URL as an explicit proxy URL (Electron's session.resolveProxy); null = direct. */
+  resolveSystemProxy?: (url: string) => Promise<string | null>;
+  /** Starts the local sandbox on demand (the "Sandbox" platform); absent where it is not offered. */
+  launchSandbox?: () => Promise<{ apiUrl: string; s3Endpoint: string; token: string }>;
 }
 
-export interface Courier {
-  readonly hub: EventHub;
-  readonly activity: ActivityLog;
+export interface CoreServices {
+  hub: EventHub;
+  activity: ActivityLog;
+  ports: CourierPorts;
+  connectivity: Connectivity;
+  settings: SettingsService;
+  accounts: AccountService;
+}
+
+export interface Courier extends CoreServices {
   readonly router: Router;
-  readonly ports: CourierPorts;
-  isOnline(): boolean;
   close(): Promise<void>;
 }
 
@@ -30,24 +50,37 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
   mkdirSync(ports.dataDir, { recursive: true, mode: 0o700 });
   const hub = new EventHub();
   const activity = new ActivityLog(join(ports.dataDir, 'activity.jsonl'), hub);
-  const online = true;
+  const connectivity = new Connectivity(hub);
+  const settings = new SettingsService(ports.settingsBackend ?? new ConfSettingsBackend(ports.dataDir), {
+    warn: (m) => activity.warn('settings', m),
+    info: (m) => activity.info('settings', m),
+  });
+  const network = async (): Promise<NetworkOptions> => {
+    const n = settings.get().network;
+    const base = n.caBundlePath ? { caBundlePath: n.caBundlePath } : {};
+    if (n.proxy === 'explicit' && n.proxyUrl) {
+      const password = (await ports.secrets.get('proxy').catch(() => null)) ?? undefined;
+      return { ...base, proxy: { mode: 'explicit', url: n.proxyUrl, ...(n.proxyUsername ? { username: n.proxyUsername } : {}), ...(password ? { password } : {}) } };
+    }
+    return { ...base, proxy: { mode: n.proxy === 'system' ? 'system' : 'none' } };
+  };
+  const accounts = new AccountService({ settings, secrets: ports.secrets, dataDir: ports.dataDir, activity, connectivity, userAgent: `Courier/${ports.version}`, network });
+  settings.onChange((s) => hub.emit('settingsChanged', s));
 
-  const services = { hub, activity, ports, isOnline: () => online };
+  const services: CoreServices = { hub, activity, ports, connectivity, settings, accounts };
   const handlers: CourierHandlers<CallContext> = {
     ...appHandlers(services),
+    ...accountHandlers(services),
   };
   const router = createRouter(handlers, {
     error: (message, detail) => activity.error('app', `${message}: ${detail instanceof Error ? detail.message : JSON.stringify(detail)}`),
   });
 
   return {
-    hub,
-    activity,
+    ...services,
     router,
-    ports,
-    isOnline: services.isOnline,
-    async close() {},
+    async close() {
+      await accounts.close();
+    },
   };
 }
-
-export type CoreServices = { hub: EventHub; activity: ActivityLog; ports: CourierPorts; isOnline: () => boolean };

@@ -1,14 +1,17 @@
 // The one contract: every request and event of Courier, declared once. The preload bridge,
 // the ipcMain router, the WebSocket transport and the renderer client are derived from it.
+import { accountEvents, accountRequests } from './accounts';
 import { appEvents, appRequests } from './app';
 import type { BridgeApi, ClientApi, HandlerTree } from './define';
 
 export const contract = {
   requests: {
     ...appRequests,
+    ...accountRequests,
   },
   events: {
     ...appEvents,
+    ...accountEvents,
   },
 };
 

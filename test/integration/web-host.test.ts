@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createCourier, type Courier } from '../../main/core/courier';
 import { startWebHost, type WebHost } from '../../main/web/host';
 import { requestChannel } from '../../shared/contract';
+import { MemorySecretStore } from '../../main/core/secrets/store';
 
 // The web host's guards, over real HTTP and real WebSockets.
 let courier: Courier;
@@ -18,7 +19,7 @@ beforeAll(async () => {
   writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>t</title>');
   mkdirSync(join(rendererDir, 'assets'));
   writeFileSync(join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
-  courier = await createCourier({ shell: 'web', version: '0.0.0', dataDir: mkdtempSync(join(tmpdir(), 'courier-web-')) });
+  courier = await createCourier({ shell: 'web', version: '0.0.0', dataDir: mkdtempSync(join(tmpdir(), 'courier-web-')), secrets: new MemorySecretStore() });
   host = await startWebHost({ courier, rendererDir });
   const r = await request(host.url);
   cookie = String(r.headers['set-cookie']).split(';')[0]!;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createCourier, type Courier } from '../../main/core/courier';
 import { startWebHost, type WebHost } from '../../main/web/host';
 import { ensureRendererBuilt } from '../../main/web/renderer-build';
+import { MemorySecretStore } from '../../main/core/secrets/store';
 
 export interface WebApp {
   courier: Courier;
@@ -16,7 +17,7 @@ export interface WebApp {
 export async function startWebApp(opts: { dataDir?: string } = {}): Promise<WebApp> {
   const rendererDir = await ensureRendererBuilt();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'courier-e2e-'));
-  const courier = await createCourier({ shell: 'web', version: '0.0.0-test', dataDir });
+  const courier = await createCourier({ shell: 'web', version: '0.0.0-test', dataDir, secrets: new MemorySecretStore() });
   const host = await startWebHost({ courier, rendererDir });
   return {
     courier,

@@ -11,7 +11,7 @@ export function appHandlers(s: CoreServices): AppHandlers {
   return {
     app: {
       async info() {
-        return { name: 'Courier' as const, version: s.ports.version, shell: s.ports.shell, os: `${platform()} ${release()}`, online: s.isOnline() };
+        return { name: 'Courier' as const, version: s.ports.version, shell: s.ports.shell, os: `${platform()} ${release()}`, online: s.connectivity.isOnline() };
       },
       async openExternal({ url }) {
         const verdict = checkExternalUrl(url);

@@ -5,9 +5,10 @@ import { describe, expect, test } from 'vitest';
 import { createCourier } from '../../../main/core/courier';
 import { isTrustedSender } from '../../../main/core/security/sender';
 import { requestChannel } from '../../../shared/contract';
+import { MemorySecretStore } from '../../../main/core/secrets/store';
 
 async function courier() {
-  return createCourier({ shell: 'web', version: '1.2.3', dataDir: mkdtempSync(join(tmpdir(), 'courier-router-')) });
+  return createCourier({ shell: 'web', version: '1.2.3', dataDir: mkdtempSync(join(tmpdir(), 'courier-router-')), secrets: new MemorySecretStore() });
 }
 
 describe('the contract router', () => {

@@ -1,0 +1,214 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import type { Dispatcher } from 'undici';
+import { CourierError } from '../../../shared/errors';
+import type { AccountRecord, Settings } from '../../../shared/settings';
+import type { ActivityLog } from '../activity/log';
+import { createDispatcher, type NetworkOptions } from '../net/dispatcher';
+import type { Connectivity } from '../net/connectivity';
+import { resolvePlatform, type PlatformRef, type ResolvedPlatform } from '../platforms';
+import { RescaleApi } from '../rescale/api';
+import { SharedRateLimiter } from '../rescale/rate-limiter';
+import { defaultBudgets } from '../rescale/scopes';
+import { forgetSecret } from '../secrets/redact';
+import type { SecretStore } from '../secrets/store';
+import type { SettingsService } from '../settings/service';
+
+export interface AccountView {
+  id: string;
+  label: string;
+  platformLabel: string;
+  apiUrl: string;
+  email: string;
+  workspace?: string;
+  active: boolean;
+}
+
+/** A live connection to one account: its API client and the platform it is on. */
+export interface Session {
+  account: AccountRecord;
+  platform: ResolvedPlatform;
+  api: RescaleApi;
+}
+
+const keyName = (id: string) => `account:${id}`;
+
+/**
+ * Accounts (profiles): add = validate the key with users/me, then store the key in the
+ * keychain and the rest in settings. Switching, renaming, removing; removing deletes the key
+ * and tells every cache (credentials, catalog) to forget the account.
+ */
+export class AccountService {
+  private readonly sessions = new Map<string, Session>();
+  private readonly dispatchers = new Map<string, Dispatcher>();
+  private readonly forgetHooks = new Set<(accountId: string) => void>();
+
+  constructor(
+    private readonly deps: {
+      settings: SettingsService;
+      secrets: SecretStore;
+      dataDir: string;
+      activity: ActivityLog;
+      connectivity: Connectivity;
+      userAgent: string;
+      /** The proxy password lives in the keychain too. */
+      network: () => Promise<NetworkOptions>;
+    },
+  ) {
+    let network = JSON.stringify(deps.settings.get().network);
+    deps.settings.onChange((s) => {
+      const next = JSON.stringify(s.network);
+      if (next !== network) this.dropConnections();
+      network = next;
+    });
+  }
+
+  /** Services with per-account caches register here to be told when an account is signed out. */
+  onForget(hook: (accountId: string) => void): () => void {
+    this.forgetHooks.add(hook);
+    return () => this.forgetHooks.delete(hook);
+  }
+
+  list(): AccountView[] {
+    const s = this.deps.settings.get();
+    return s.accounts.map((a) => toView(a, s));
+  }
+
+  private record(id: string): AccountRecord {
+    const a = this.deps.settings.get().accounts.find((x) => x.id === id);
+    if (!a) throw new CourierError('not_found', 'That account no longer exists. Pick another one in Settings → Accounts.');
+    return a;
+  }
+
+  private async dispatcherFor(apiUrl: string): Promise<Dispatcher> {
+    let d = this.dispatchers.get(apiUrl);
+    if (!d) {
+      d = createDispatcher(await this.deps.network());
+      this.dispatchers.set(apiUrl, d);
+    }
+    return d;
+  }
+
+  /** An API client for a key that may not be stored (sign-in checks, CLI -p / RESCALE_API_KEY). */
+  async clientFor(platform: ResolvedPlatform, apiKey: string): Promise<RescaleApi> {
+    const partition = `${platform.apiUrl}|${createKeyFingerprint(apiKey)}`;
+    return new RescaleApi({
+      baseUrl: platform.apiUrl,
+      apiKey,
+      dispatcher: await this.dispatcherFor(platform.apiUrl),
+      limiter: new SharedRateLimiter(join(this.deps.dataDir, 'limits'), partition, defaultBudgets),
+      connectivity: this.deps.connectivity,
+      userAgent: this.deps.userAgent,
+    });
+  }
+
+  async add(input: { platform: PlatformRef; apiKey: string; label?: string }): Promise<AccountView> {
+    const apiKey = input.apiKey.trim();
+    if (apiKey.length < 8 || /\s/.test(apiKey)) {
+      throw new CourierError('invalid_input', 'That does not look like a Rescale API key. Copy it from Settings → API Key on the Rescale website.', { field: 'apiKey' });
+    }
+    const platform = resolvePlatform(input.platform);
+    const api = await this.clientFor(platform, apiKey);
+    let me;
+    try {
+      me = await api.me();
+    } catch (e) {
+      if (e instanceof CourierError && e.code === 'unauthorized') {
+        throw new CourierError('unauthorized', `${new URL(platform.apiUrl).host} did not accept this API key. Check that it is current and that you chose the platform your account is on.`, { field: 'apiKey' });
+      }
+      if (e instanceof CourierError && (e.code === 'not_found' || e.code === 'server_error')) {
+        throw new CourierError('invalid_input', `${platform.apiUrl} did not answer like a Rescale platform (${e.message}). Check the platform address.`, { field: 'platform' });
+      }
+      throw e;
+    }
+    const existing = this.deps.settings.get().accounts.find((a) => a.email === me.email && resolvePlatform(a.platform).apiUrl === platform.apiUrl);
+    const id = existing?.id ?? randomUUID();
+    await this.deps.secrets.set(keyName(id), apiKey);
+    const record: AccountRecord = {
+      id,
+      label: input.label?.trim() || existing?.label || `${me.email} (${new URL(platform.apiUrl).host})`,
+      platform: input.platform,
+      email: me.email,
+      ...(me.workspace?.name ? { workspace: me.workspace.name } : {}),
+      addedAt: existing?.addedAt ?? Date.now(),
+    };
+    this.sessions.delete(id);
+    const s = this.deps.settings.mutate((cur) => ({
+      ...cur,
+      accounts: [...cur.accounts.filter((a) => a.id !== id), record],
+      activeAccountId: cur.activeAccountId ?? id,
+    }));
+    this.deps.activity.info('accounts', `Signed in as ${me.email} on ${platform.label}.`);
+    return toView(record, s);
+  }
+
+  use(id: string): AccountView {
+    const record = this.record(id);
+    const s = this.deps.settings.mutate((cur) => ({ ...cur, activeAccountId: id }));
+    this.deps.activity.info('accounts', `Switched to ${record.label}.`);
+    return toView(record, s);
+  }
+
+  rename(id: string, label: string): AccountView {
+    this.record(id);
+    const clean = label.trim();
+    if (!clean) throw new CourierError('invalid_input', 'An account name cannot be empty.', { field: 'label' });
+    const s = this.deps.settings.mutate((cur) => ({ ...cur, accounts: cur.accounts.map((a) => (a.id === id ? { ...a, label: clean } : a)) }));
+    return toView(this.record(id), s);
+  }
+
+  async remove(id: string): Promise<void> {
+    const record = this.record(id);
+    const key = await this.deps.secrets.get(keyName(id)).catch(() => null);
+    await this.deps.secrets.delete(keyName(id));
+    if (key) forgetSecret(key);
+    this.sessions.delete(id);
+    for (const hook of this.forgetHooks) hook(id);
+    this.deps.settings.mutate((cur) => {
+      const accounts = cur.accounts.filter((a) => a.id !== id);
+      return { ...cur, accounts, activeAccountId: cur.activeAccountId === id ? (accounts[0]?.id ?? null) : cur.activeAccountId };
+    });
+    this.deps.activity.info('accounts', `Signed out of ${record.label}; its key was deleted from the keychain.`);
+  }
+
+  activeId(): string | null {
+    return this.deps.settings.get().activeAccountId;
+  }
+
+  /** The session of the active account (or of `id`). */
+  async session(id = this.activeId()): Promise<Session> {
+    if (!id) throw new CourierError('unauthorized', 'No account yet: add one in Settings → Accounts (or choose Sandbox to try Courier without one).');
+    const cached = this.sessions.get(id);
+    if (cached) return cached;
+    const account = this.record(id);
+    const key = await this.deps.secrets.get(keyName(id));
+    if (!key) throw new CourierError('unauthorized', `The API key of ${account.label} is missing from the keychain (${this.deps.secrets.backend}). Add the account again.`);
+    const platform = resolvePlatform(account.platform);
+    const session = { account, platform, api: await this.clientFor(platform, key) };
+    this.sessions.set(id, session);
+    return session;
+  }
+
+  private dropConnections(): void {
+    // Proxy or CA changes apply to new connections: rebuild pools lazily.
+    const old = [...this.dispatchers.values()];
+    this.dispatchers.clear();
+    this.sessions.clear();
+    for (const d of old) void d.close().catch(() => undefined);
+  }
+
+  async close(): Promise<void> {
+    for (const d of this.dispatchers.values()) await d.close().catch(() => undefined);
+    this.dispatchers.clear();
+  }
+}
+
+function toView(a: AccountRecord, s: Settings): AccountView {
+  const p = resolvePlatform(a.platform);
+  return { id: a.id, label: a.label, platformLabel: p.label, apiUrl: p.apiUrl, email: a.email, ...(a.workspace ? { workspace: a.workspace } : {}), active: s.activeAccountId === a.id };
+}
+
+/** A short one-way fingerprint, so two keys on one platform get separate buckets without storing the key. */
+function createKeyFingerprint(key: string): string {
+  return createHash('sha256').update(key).digest('hex').slice(0, 16);
+}

@@ -1,0 +1,51 @@
+import type { CourierHandlers } from '../../../shared/contract';
+import { CourierError } from '../../../shared/errors';
+import type { CoreServices } from '../courier';
+import { knownPlatforms } from '../platforms';
+import type { CallContext } from '../rpc/router';
+
+type Handlers = Pick<CourierHandlers<CallContext>, 'accounts' | 'settings'>;
+
+export function accountHandlers(s: CoreServices): Handlers {
+  const state = () => ({ accounts: s.accounts.list(), keyStore: { backend: s.ports.secrets.backend, secure: s.ports.secrets.secure } });
+  const changed = <T>(value: T): T => {
+    s.hub.emit('accountsChanged', state());
+    return value;
+  };
+  return {
+    accounts: {
+      async list() {
+        return state();
+      },
+      async platforms() {
+        return { platforms: knownPlatforms.map(({ id, name, apiUrl }) => ({ id, name, apiUrl })), sandbox: !!s.ports.launchSandbox };
+      },
+      async add(input) {
+        return changed(await s.accounts.add(input));
+      },
+      async addSandbox() {
+        if (!s.ports.launchSandbox) throw new CourierError('unavailable', 'The local sandbox is not available in this build of Courier.');
+        const sb = await s.ports.launchSandbox();
+        return changed(await s.accounts.add({ platform: { kind: 'sandbox', apiUrl: sb.apiUrl, s3Endpoint: sb.s3Endpoint }, apiKey: sb.token, label: 'Sandbox' }));
+      },
+      async use({ id }) {
+        return changed(s.accounts.use(id));
+      },
+      async rename({ id, label }) {
+        return changed(s.accounts.rename(id, label));
+      },
+      async remove({ id }) {
+        await s.accounts.remove(id);
+        return changed({ removed: true });
+      },
+    },
+    settings: {
+      async get() {
+        return s.settings.get();
+      },
+      async update(patch) {
+        return s.settings.update(patch);
+      },
+    },
+  };
+}

@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import { RescaleHttp, type RescaleClientOptions } from './client';
+import {
+  analysis,
+  coreType,
+  fileRecord,
+  folderItem,
+  jobRecord,
+  jobRun,
+  jobStatusEntry,
+  rootFolders,
+  storageCredentials,
+  userProfile,
+  type FileRecord,
+} from './models';
+
+const nothing = z.unknown();
+
+export interface ListPage<T> {
+  count: number;
+  items: T[];
+  hasNext: boolean;
+}
+
+/** Typed Rescale endpoints (v3 where the platform's own tools use it, v2 for jobs). */
+export class RescaleApi {
+  readonly http: RescaleHttp;
+  constructor(opts: RescaleClientOptions) {
+    this.http = new RescaleHttp(opts);
+  }
+
+  me(signal?: AbortSignal) {
+    return this.http.call('GET', '/api/v3/users/me/', { schema: userProfile, what: 'read your profile', ...(signal ? { signal } : {}) });
+  }
+  rootFolders(signal?: AbortSignal) {
+    return this.http.call('GET', '/api/v3/users/me/folders/', { schema: rootFolders, what: 'read your folders', ...(signal ? { signal } : {}) });
+  }
+  credentials(body?: unknown, signal?: AbortSignal) {
+    return this.http.call('POST', '/api/v3/credentials/', { schema: storageCredentials, body, retry: 'read', what: 'get storage credentials', ...(signal ? { signal } : {}) });
+  }
+
+  // Files and folders
+  registerFile(body: unknown, signal?: AbortSignal) {
+    return this.http.call('POST', '/api/v3/files/', { schema: fileRecord, body, retry: 'never', what: 'register an uploaded file', ...(signal ? { signal } : {}) });
+  }
+  getFile(id: string, signal?: AbortSignal) {
+    return this.http.call('GET', `/api/v3/files/${encodeURIComponent(id)}/`, { schema: fileRecord, what: `read file ${id}`, ...(signal ? { signal } : {}) });
+  }
+  async listFilesPage(page: number, pageSize: number, signal?: AbortSignal): Promise<ListPage<FileRecord>> {
+    const schema = z.looseObject({ count: z.number().nullish(), next: z.string().nullish(), results: z.array(fileRecord) });
+    const r = await this.http.call('GET', '/api/v3/files/', { schema, query: { page, page_size: pageSize, ordering: '-dateUploaded' }, what: 'list your files', ...(signal ? { signal } : {}) });
+    return { count: r.count ?? r.results.length, items: r.results.filter((f) => f.isUploaded !== false && !f.isDeleted), hasNext: !!r.next };
+  }
+  deleteFile(id: string) {
+    return this.http.call('DELETE', `/api/v3/files/${encodeURIComponent(id)}/`, { schema: nothing, retry: 'read', what: `delete file ${id}` });
+  }
+  folderContents(folderId: string, signal?: AbortSignal) {
+    return this.http.paginate(`/api/v3/folders/${encodeURIComponent(folderId)}/contents/`, folderItem, { what: 'list a folder', pageSize: 1000, ...(signal ? { signal } : {}) });
+  }
+  createFolder(parentId: string, name: string, signal?: AbortSignal) {
+    return this.http.call('POST', `/api/v3/folders/${encodeURIComponent(parentId)}/`, {
+      schema: z.looseObject({ id: z.string(), name: z.string().nullish() }),
+      body: { name },
+      retry: 'never',
+      what: `create folder "${name}"`,
+      ...(signal ? { signal } : {}),
+    });
+  }
+
+  // Jobs (v2, as the seed and rescale-cli use them)
+  createJob(body: unknown, signal?: AbortSignal) {
+    return this.http.call('POST', '/api/v2/jobs/', { schema: jobRecord, body, retry: 'never', what: 'create the job', ...(signal ? { signal } : {}) });
+  }
+  submitJob(id: string, signal?: AbortSignal) {
+    return this.http.call('POST', `/api/v2/jobs/${encodeURIComponent(id)}/submit/`, { schema: nothing, retry: 'never', what: `submit job ${id}`, ...(signal ? { signal } : {}) });
+  }
+  getJob(id: string, signal?: AbortSignal) {
+    return this.http.call('GET', `/api/v2/jobs/${encodeURIComponent(id)}/`, { schema: jobRecord, what: `read job ${id}`, ...(signal ? { signal } : {}) });
+  }
+  async listJobsPage(page: number, pageSize: number, signal?: AbortSignal) {
+    const schema = z.looseObject({ count: z.number().nullish(), next: z.string().nullish(), results: z.array(jobRecord) });
+    const r = await this.http.call('GET', '/api/v2/jobs/', { schema, query: { page, page_size: pageSize }, what: 'list your jobs', ...(signal ? { signal } : {}) });
+    return { count: r.count ?? r.results.length, items: r.results, hasNext: !!r.next };
+  }
+  stopJob(id: string) {
+    return this.http.call('POST', `/api/v2/jobs/${encodeURIComponent(id)}/stop/`, { schema: nothing, retry: 'never', what: `stop job ${id}` });
+  }
+  deleteJob(id: string) {
+    return this.http.call('DELETE', `/api/v2/jobs/${encodeURIComponent(id)}/`, { schema: nothing, retry: 'read', what: `delete job ${id}` });
+  }
+  async jobStatuses(id: string, signal?: AbortSignal) {
+    const out = [];
+    for await (const s of this.http.paginate(`/api/v2/jobs/${encodeURIComponent(id)}/statuses/`, jobStatusEntry, { what: `read the status of job ${id}`, ...(signal ? { signal } : {}) })) out.push(s);
+    return out; // newest first, as the platform returns them
+  }
+  async jobRuns(id: string, signal?: AbortSignal) {
+    const out = [];
+    for await (const r of this.http.paginate(`/api/v2/jobs/${encodeURIComponent(id)}/runs/`, jobRun, { what: `list the runs of job ${id}`, ...(signal ? { signal } : {}) })) out.push(r);
+    return out;
+  }
+  async jobFiles(id: string, signal?: AbortSignal) {
+    const out: FileRecord[] = [];
+    for await (const f of this.http.paginate(`/api/v2/jobs/${encodeURIComponent(id)}/files/`, fileRecord, { what: `list the outputs of job ${id}`, pageSize: 1000, ...(signal ? { signal } : {}) })) out.push(f);
+    return out;
+  }
+
+  // Catalog
+  async coreTypes(signal?: AbortSignal) {
+    const out = [];
+    for await (const c of this.http.paginate('/api/v2/coretypes/', coreType, { what: 'read the hardware catalog', pageSize: 1000, query: { isActive: true }, ...(signal ? { signal } : {}) })) out.push(c);
+    return out;
+  }
+  async analyses(signal?: AbortSignal) {
+    const out = [];
+    for await (const a of this.http.paginate('/api/v2/analyses/', analysis, { what: 'read the software catalog', pageSize: 1000, ...(signal ? { signal } : {}) })) out.push(a);
+    return out;
+  }
+}
+

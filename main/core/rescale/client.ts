@@ -1,0 +1,165 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { request, type Dispatcher } from 'undici';
+import type { z } from 'zod';
+import { CourierError } from '../../../shared/errors';
+import type { Connectivity } from '../net/connectivity';
+import { registerSecret } from '../secrets/redact';
+import { classifyHttpError, classifyNetworkError, parseRetryAfter } from './errors';
+import type { RateLimiter } from './rate-limiter';
+import { scopeOf } from './scopes';
+
+export type RetryPolicy =
+  /** GETs and other requests safe to repeat: retried on network errors, 5xx and 429. */
+  | 'read'
+  /** Job create/submit: retried only on 429 (the server did not act); anything unclear is left to the caller. */
+  | 'never';
+
+export interface CallOptions<S extends z.ZodType> {
+  schema: S;
+  body?: unknown;
+  query?: Record<string, string | number | boolean | undefined>;
+  retry?: RetryPolicy;
+  /** For messages: "list your files", "submit job X". */
+  what: string;
+  signal?: AbortSignal;
+}
+
+export interface RescaleClientOptions {
+  baseUrl: string;
+  apiKey: string;
+  dispatcher: Dispatcher;
+  limiter: RateLimiter;
+  connectivity?: Connectivity;
+  userAgent?: string;
+  maxAttempts?: number;
+  maxPages?: number;
+  /** Backoff base and cap, ms (tests shorten them). */
+  backoff?: { baseMs: number; capMs: number };
+}
+
+/** Full-jitter exponential backoff: random(0, min(cap, base·2^n)). */
+export function backoffDelay(attempt: number, baseMs: number, capMs: number, random = Math.random): number {
+  return Math.round(random() * Math.min(capMs, baseMs * 2 ** attempt));
+}
+
+/** JWT-shaped keys (per-job session tokens) use Bearer; API keys use Token. */
+export function authHeader(key: string): string {
+  const parts = key.split('.');
+  return parts.length === 3 && parts[0]!.startsWith('ey') ? `Bearer ${key}` : `Token ${key}`;
+}
+
+/**
+ * The one HTTP client for the Rescale API: keep-alive pool, the shared rate limiter per
+ * scope, classified errors, retries for reads only, same-origin pagination.
+ */
+export class RescaleHttp {
+  readonly origin: string;
+  readonly host: string;
+  private readonly auth: string;
+
+  constructor(private readonly o: RescaleClientOptions) {
+    const u = new URL(o.baseUrl);
+    this.origin = u.origin;
+    this.host = u.host;
+    this.auth = authHeader(o.apiKey);
+    registerSecret(o.apiKey);
+  }
+
+  private url(path: string, query?: CallOptions<z.ZodType>['query']): URL {
+    const u = new URL(path, this.origin);
+    if (u.origin !== this.origin) throw new CourierError('internal', 'Refused to send the API key to another host.');
+    for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) u.searchParams.set(k, String(v));
+    return u;
+  }
+
+  async call<S extends z.ZodType>(method: string, path: string, opts: CallOptions<S>): Promise<z.output<S>> {
+    const url = this.url(path, opts.query);
+    return this.callUrl(method, url, opts);
+  }
+
+  private async callUrl<S extends z.ZodType>(method: string, url: URL, opts: CallOptions<S>): Promise<z.output<S>> {
+    const scope = scopeOf(method, url.pathname);
+    const policy = opts.retry ?? (method === 'GET' ? 'read' : 'never');
+    const maxAttempts = this.o.maxAttempts ?? 6;
+    const { baseMs, capMs } = this.o.backoff ?? { baseMs: 500, capMs: 30_000 };
+    for (let attempt = 0; ; attempt++) {
+      await this.o.limiter.acquire(scope, opts.signal);
+      let status: number;
+      let headers: Record<string, string | string[] | undefined>;
+      let text: string;
+      try {
+        const res = await request(url, {
+          method: method as Dispatcher.HttpMethod,
+          dispatcher: this.o.dispatcher,
+          headers: {
+            authorization: this.auth,
+            accept: 'application/json',
+            'content-type': 'application/json',
+            'user-agent': this.o.userAgent ?? 'Courier',
+          },
+          body: opts.body === undefined ? (method === 'GET' || method === 'DELETE' ? undefined : '') : JSON.stringify(opts.body),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
+        status = res.statusCode;
+        headers = res.headers;
+        text = await res.body.text();
+      } catch (e) {
+        const err = classifyNetworkError(e, this.host);
+        if (err.code === 'cancelled') throw err;
+        this.o.connectivity?.report(false, err.message);
+        if (policy === 'read' && attempt + 1 < maxAttempts) {
+          await sleep(backoffDelay(attempt, baseMs, capMs), undefined, opts.signal ? { signal: opts.signal } : undefined);
+          continue;
+        }
+        throw err;
+      }
+      this.o.connectivity?.report(true);
+      const body = parseJson(text);
+      if (status === 429) {
+        const wait = parseRetryAfter(headers['retry-after']) ?? backoffDelay(attempt, 1000, capMs) + 1000;
+        await this.o.limiter.block(scope, Date.now() + wait);
+        // 429 means the server did not act, so even a job submit may be repeated.
+        if (attempt + 1 < maxAttempts * 2) continue;
+        throw classifyHttpError(status, body, { host: this.host, what: opts.what, retryAfterMs: wait });
+      }
+      if (status >= 500 && status !== 501 && policy === 'read' && attempt + 1 < maxAttempts) {
+        await sleep(backoffDelay(attempt, baseMs, capMs), undefined, opts.signal ? { signal: opts.signal } : undefined);
+        continue;
+      }
+      if (status >= 400) throw classifyHttpError(status, body, { host: this.host, what: opts.what });
+      const parsed = opts.schema.safeParse(body ?? {});
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        throw new CourierError('server_error', `Rescale sent an answer Courier does not understand while trying to ${opts.what} (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}).`);
+      }
+      return parsed.data as z.output<S>;
+    }
+  }
+
+  /** Follows `next` links (same origin only, page cap), yielding items as pages arrive. */
+  async *paginate<S extends z.ZodType>(path: string, item: S, opts: { what: string; pageSize?: number; query?: CallOptions<S>['query']; signal?: AbortSignal }): AsyncGenerator<z.output<S>> {
+    const { page } = await import('./models');
+    const schema = page(item);
+    let url: URL | null = this.url(path, { ...opts.query, page_size: opts.pageSize ?? 100 });
+    const maxPages = this.o.maxPages ?? 1000;
+    for (let n = 0; url && n < maxPages; n++) {
+      const res: z.output<typeof schema> = await this.callUrl('GET', url, { schema, what: opts.what, ...(opts.signal ? { signal: opts.signal } : {}) });
+      for (const r of res.results) yield r as z.output<S>;
+      if (!res.next) return;
+      const next: URL = new URL(res.next, url);
+      if (next.origin !== this.origin) throw new CourierError('server_error', `Rescale's next-page link points to another host (${next.host}); stopped to protect your API key.`);
+      // The server's `next` may fall back to its default page size; keep ours.
+      if (!next.searchParams.has('page_size')) next.searchParams.set('page_size', String(opts.pageSize ?? 100));
+      url = next;
+    }
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return { detail: text.slice(0, 200) };
+  }
+}

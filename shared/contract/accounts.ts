@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { platformRef, settingsPatch, settingsSchema } from '../settings';
+import { request } from './define';
+
+export const accountView = z.object({
+  id: z.string(),
+  label: z.string(),
+  platformLabel: z.string(),
+  apiUrl: z.string(),
+  email: z.string(),
+  workspace: z.string().optional(),
+  active: z.boolean(),
+});
+export type AccountViewModel = z.infer<typeof accountView>;
+
+export const accountsState = z.object({
+  accounts: z.array(accountView),
+  /** Where keys are kept, shown in Settings so people know (e.g. "os-keyring"). */
+  keyStore: z.object({ backend: z.string(), secure: z.boolean() }),
+});
+
+export const platformOption = z.object({ id: z.string(), name: z.string(), apiUrl: z.string() });
+
+export const accountRequests = {
+  accounts: {
+    list: request(z.object({}), accountsState),
+    platforms: request(z.object({}), z.object({ platforms: z.array(platformOption), sandbox: z.boolean() })),
+    add: request(
+      z.object({ platform: platformRef, apiKey: z.string().min(1, 'paste your API key'), label: z.string().max(100).optional() }),
+      accountView,
+    ),
+    /** Starts (or reuses) the local sandbox and signs in to it: Courier works with no Rescale account. */
+    addSandbox: request(z.object({}), accountView),
+    use: request(z.object({ id: z.string() }), accountView),
+    rename: request(z.object({ id: z.string(), label: z.string() }), accountView),
+    remove: request(z.object({ id: z.string() }), z.object({ removed: z.boolean() })),
+  },
+  settings: {
+    get: request(z.object({}), settingsSchema),
+    update: request(settingsPatch, settingsSchema),
+  },
+};
+
+export const accountEvents = {
+  accountsChanged: accountsState,
+  settingsChanged: settingsSchema,
+};

@@ -1,0 +1,108 @@
+import { z } from 'zod';
+
+export const SETTINGS_VERSION = 2;
+
+const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour');
+
+export const bandwidthWindow = z.object({ from: hhmm, to: hhmm, bytesPerSecond: z.number().int().min(64 * 1024) });
+
+export const platformRef = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('known'), id: z.string() }),
+  z.object({ kind: z.literal('custom'), apiUrl: z.string(), s3Endpoint: z.string().optional() }),
+  z.object({ kind: z.literal('sandbox'), apiUrl: z.string(), s3Endpoint: z.string() }),
+]);
+
+/** An account as stored in settings. The API key is never here: it is in the keychain under `account:<id>`. */
+export const accountRecord = z.object({
+  id: z.string(),
+  label: z.string().min(1).max(100),
+  platform: platformRef,
+  email: z.string(),
+  workspace: z.string().optional(),
+  addedAt: z.number(),
+});
+export type AccountRecord = z.infer<typeof accountRecord>;
+
+export const settingsSchema = z.object({
+  version: z.literal(SETTINGS_VERSION),
+  accounts: z.array(accountRecord).default([]),
+  activeAccountId: z.string().nullable().default(null),
+  transfers: z
+    .object({
+      parallelFiles: z.number().int().min(1).max(64).default(8),
+      partsPerFile: z.number().int().min(1).max(32).default(4),
+      partSizeMiB: z.number().int().min(5).max(512).default(16),
+      /** null = unlimited */
+      bandwidthBytesPerSecond: z.number().int().min(64 * 1024).nullable().default(null),
+      bandwidthSchedule: z.array(bandwidthWindow).default([]),
+    })
+    .prefault({}),
+  downloads: z
+    .object({
+      folder: z.string().default(''),
+      conflict: z.enum(['skip', 'overwrite', 'keepBoth']).default('keepBoth'),
+    })
+    .prefault({}),
+  notifications: z
+    .object({
+      jobFinished: z.boolean().default(true),
+      jobFailed: z.boolean().default(true),
+      transferFailed: z.boolean().default(true),
+      transfersDone: z.boolean().default(false),
+    })
+    .prefault({}),
+  polling: z
+    .object({
+      /** First poll after a status change, seconds; it slows down while a job sits in one state. */
+      fastSeconds: z.number().int().min(5).max(600).default(10),
+      slowSeconds: z.number().int().min(10).max(3600).default(120),
+    })
+    .prefault({}),
+  network: z
+    .object({
+      proxy: z.enum(['none', 'system', 'explicit']).default('system'),
+      proxyUrl: z.string().default(''),
+      proxyUsername: z.string().default(''),
+      caBundlePath: z.string().default(''),
+    })
+    .prefault({}),
+  appearance: z
+    .object({
+      language: z.enum(['system', 'en', 'ja']).default('system'),
+      theme: z.enum(['system', 'light', 'dark']).default('system'),
+    })
+    .prefault({}),
+  app: z
+    .object({
+      keepRunningInTray: z.boolean().default(true),
+      /** Linux safeStorage may fall back to plaintext (basic_text): refuse unless accepted here. */
+      acceptPlaintextKeyStorage: z.boolean().default(false),
+    })
+    .prefault({}),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+/** A section with every field optional and no defaults, so a patch never resets what it omits. */
+const section = <K extends keyof typeof settingsSchema.shape>(k: K) => {
+  const obj = (settingsSchema.shape[k] as unknown as { unwrap(): z.ZodObject }).unwrap();
+  const shape: Record<string, z.ZodType> = {};
+  for (const [name, field] of Object.entries(obj.shape)) {
+    const bare = field instanceof z.ZodDefault ? (field.removeDefault() as z.ZodType) : (field as z.ZodType);
+    shape[name] = bare.optional();
+  }
+  return z.object(shape).optional();
+};
+
+type Sections = Omit<Settings, 'version' | 'accounts' | 'activeAccountId'>;
+export type SettingsPatch = { [K in keyof Sections]?: Partial<Sections[K]> };
+
+/** What the UI may change: any field of any section (accounts have their own requests). */
+export const settingsPatch: z.ZodType<SettingsPatch, SettingsPatch> = z.object({
+  transfers: section('transfers'),
+  downloads: section('downloads'),
+  notifications: section('notifications'),
+  polling: section('polling'),
+  network: section('network'),
+  appearance: section('appearance'),
+  app: section('app'),
+}) as unknown as z.ZodType<SettingsPatch, SettingsPatch>;
