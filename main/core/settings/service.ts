@@ -36,7 +36,7 @@ export class SettingsService {
       this.backend.write(fresh);
       return fresh;
     }
-    let data: Record<string, unknown> = raw;
+    let data: Record<string, unknown>;
     let from = SETTINGS_VERSION;
     try {
       ({ data, from } = migrate(raw));
