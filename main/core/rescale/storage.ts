@@ -1,0 +1,163 @@
+import { randomBytes } from 'node:crypto';
+import { CourierError } from '../../../shared/errors';
+import type { ResolvedPlatform } from '../platforms';
+import type { RegisterFileRequest, RemoteFile, RescaleStorage, S3Credentials, StorageRef, UploadTarget } from '../transfer/ports';
+import type { RescaleApi } from './api';
+import type { FileRecord, StorageRefModel } from './models';
+
+/** Credentials are treated as expiring this long before they really do (refresh early, never mid-part). */
+const EARLY_REFRESH_MS = 3 * 60_000;
+/** When the platform sends no expiry (S3 today), assume its documented ~15 minutes. */
+const ASSUMED_TTL_MS = 15 * 60_000;
+const PROFILE_TTL_MS = 5 * 60_000;
+
+function toStorageRef(s: StorageRefModel): StorageRef {
+  return { id: s.id, storageType: s.storageType, ...(s.encryptionType ? { encryptionType: s.encryptionType } : {}), connectionSettings: s.connectionSettings };
+}
+
+export function toRemoteFile(f: FileRecord): RemoteFile {
+  if (!f.pathParts || !f.storage) throw new CourierError('server_error', `File ${f.name} (${f.id}) has no storage location in its record, so it cannot be downloaded directly.`);
+  return {
+    id: f.id,
+    name: f.name,
+    decryptedSize: f.decryptedSize,
+    encodedEncryptionKey: f.encodedEncryptionKey,
+    pathParts: { container: f.pathParts.container, path: f.pathParts.path },
+    storage: toStorageRef(f.storage),
+    fileChecksums: f.fileChecksums.map((c) => ({ hashFunction: c.hashFunction, fileHash: c.fileHash })),
+    ...(f.relativePath ? { relativePath: f.relativePath } : {}),
+    ...(f.iv ? { iv: f.iv } : {}),
+  };
+}
+
+/** S3 endpoint for a region: the platform's custom one (sandbox), AWS FIPS on ITAR hosts, else AWS default. */
+export function s3EndpointFor(platform: ResolvedPlatform, region: string, storageSettings: Record<string, string | undefined> = {}): string | undefined {
+  if (platform.s3Endpoint) return platform.s3Endpoint;
+  // A loopback platform (a sandbox given by URL, e.g. `courier -X http://127.0.0.1:PORT`) may name its S3 endpoint.
+  const host = new URL(platform.apiUrl).hostname;
+  if ((host === '127.0.0.1' || host === 'localhost') && storageSettings.endpoint) return storageSettings.endpoint;
+  if (platform.fips) return `https://s3-fips.${region}.amazonaws.com`;
+  return undefined;
+}
+
+/**
+ * The transfer engine's view of Rescale for one account: the upload target, short-lived S3
+ * credentials (cached per storage, refreshed before expiry or when forced after a 403), file
+ * registration and folders. One credential request serves many transfers.
+ */
+export class RescaleStorageAdapter implements RescaleStorage {
+  private target: { at: number; value: UploadTarget } | null = null;
+  private readonly creds = new Map<string, Promise<S3Credentials>>();
+
+  constructor(
+    private readonly api: RescaleApi,
+    private readonly platform: ResolvedPlatform,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async uploadTarget(signal?: AbortSignal): Promise<UploadTarget> {
+    if (this.target && this.now() - this.target.at < PROFILE_TTL_MS) return this.target.value;
+    const [me, folders] = await Promise.all([this.api.me(signal), this.api.rootFolders(signal)]);
+    const storage = me.defaultStorage;
+    if (!storage) throw new CourierError('server_error', 'Your Rescale account has no default storage, so files cannot be uploaded. Contact Rescale support.');
+    if (storage.storageType !== 'S3Storage') {
+      throw new CourierError('unavailable', `Your account stores files on ${storage.storageType}; Courier supports S3 storage so far. Use Rescale's web upload for now.`);
+    }
+    const cs = storage.connectionSettings;
+    const bucket = cs.container;
+    const region = cs.region;
+    if (!bucket || !region) throw new CourierError('server_error', 'Your default storage has no bucket or region in its settings.');
+    const value: UploadTarget = { storage: toStorageRef(storage), bucket, region, pathBase: (cs.pathBase ?? '').replace(/\/+$/, ''), rootFolderId: folders.myLibrary };
+    this.target = { at: this.now(), value };
+    return value;
+  }
+
+  /** Drops cached credentials (a 403 from S3, or signing out). */
+  invalidate(): void {
+    this.creds.clear();
+    this.target = null;
+  }
+
+  async credentials(forFile?: RemoteFile, signal?: AbortSignal): Promise<S3Credentials> {
+    const key = forFile ? `file-storage:${forFile.storage.id}` : 'default';
+    const cached = this.creds.get(key);
+    if (cached) {
+      const c = await cached.catch(() => null);
+      if (c && c.expiresAt - EARLY_REFRESH_MS > this.now()) return c;
+      this.creds.delete(key);
+    }
+    const fetching = this.fetchCredentials(forFile, signal);
+    this.creds.set(key, fetching);
+    fetching.catch(() => this.creds.delete(key));
+    return fetching;
+  }
+
+  private async fetchCredentials(forFile: RemoteFile | undefined, signal?: AbortSignal): Promise<S3Credentials> {
+    const issuedAt = this.now();
+    const target = forFile ? null : await this.uploadTarget(signal);
+    const body = forFile
+      ? { storage: { id: forFile.storage.id, storageType: forFile.storage.storageType }, paths: [{ pathParts: forFile.pathParts }] }
+      : undefined;
+    const c = await this.api.credentials(body, signal);
+    if (!c.accessKey || !c.secretKey) throw new CourierError('server_error', 'Rescale returned storage credentials without keys.');
+    const region = forFile?.storage.connectionSettings.region ?? target?.region;
+    if (!region) throw new CourierError('server_error', 'The storage region is unknown.');
+    const settings = forFile?.storage.connectionSettings ?? target?.storage.connectionSettings ?? {};
+    const endpoint = s3EndpointFor(this.platform, region, settings);
+    const exp = c.expiration ? Date.parse(c.expiration) : NaN;
+    return {
+      accessKeyId: c.accessKey,
+      secretAccessKey: c.secretKey,
+      ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
+      expiresAt: Number.isNaN(exp) ? issuedAt + ASSUMED_TTL_MS : exp,
+      ...(endpoint ? { endpoint } : {}),
+      region,
+    };
+  }
+
+  async registerFile(req: RegisterFileRequest, signal?: AbortSignal): Promise<RemoteFile> {
+    const rec = await this.api.registerFile(
+      {
+        typeId: 1,
+        name: req.name,
+        currentFolderId: req.currentFolderId,
+        encodedEncryptionKey: req.encodedEncryptionKey,
+        pathParts: req.pathParts,
+        storage: req.storage,
+        isUploaded: true,
+        decryptedSize: req.decryptedSize,
+        fileChecksums: [{ hashFunction: 'sha512', fileHash: req.sha512Hex }],
+      },
+      signal,
+    );
+    return toRemoteFile(rec);
+  }
+
+  async createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<{ id: string }> {
+    const f = await this.api.createFolder(parentId, name, signal);
+    return { id: f.id };
+  }
+
+  async getFile(id: string, signal?: AbortSignal): Promise<RemoteFile> {
+    return toRemoteFile(await this.api.getFile(id, signal));
+  }
+
+  async listFolder(folderId: string, signal?: AbortSignal): Promise<{ files: RemoteFile[]; folders: { id: string; name: string }[] }> {
+    const files: RemoteFile[] = [];
+    const folders: { id: string; name: string }[] = [];
+    for await (const entry of this.api.folderContents(folderId, signal)) {
+      if (entry.type === 'folder') folders.push({ id: entry.item.id, name: entry.item.name });
+      else if (entry.item.isUploaded !== false && !entry.item.isDeleted) files.push(toRemoteFile(entry.item));
+    }
+    return { files, folders };
+  }
+}
+
+/** Object key for a new upload: `<pathBase>/<name>-<22 random alphanumerics>` (as Interlink does). */
+export function newObjectKey(pathBase: string, name: string): string {
+  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+  const bytes = randomBytes(22);
+  let suffix = '';
+  for (const b of bytes) suffix += alphabet[b % alphabet.length];
+  return `${pathBase ? `${pathBase}/` : ''}${name}-${suffix}`;
+}

@@ -1,0 +1,78 @@
+import { describe, expect, test } from 'vitest';
+import { describeDrfBody, classifyHttpError, classifyNetworkError, parseRetryAfter } from '../../../main/core/rescale/errors';
+import { fileRecord, parseRescaleDate } from '../../../main/core/rescale/models';
+import { scopeOf } from '../../../main/core/rescale/scopes';
+import { authHeader, backoffDelay } from '../../../main/core/rescale/client';
+
+describe('Rescale models at the edge', () => {
+  test.each([
+    ['2014-11-12T22:20:09.596996Z', Date.UTC(2014, 10, 12, 22, 20, 9, 596)],
+    ['2015-03-12T17:56:20.925043-07:00', Date.UTC(2015, 2, 13, 0, 56, 20, 925)],
+    ['2026-04-03T03:45:58.683875+00:00', Date.UTC(2026, 3, 3, 3, 45, 58, 683)],
+    ['2017-06-04T11:55:35Z', Date.UTC(2017, 5, 4, 11, 55, 35)],
+    ['2017-06-04T11:55:35.1+0900', Date.UTC(2017, 5, 4, 2, 55, 35, 100)],
+  ])('parses %s', (s, ms) => {
+    expect(parseRescaleDate(s)).toBe(ms);
+  });
+
+  test('file records tolerate unknown fields and string sizes', () => {
+    const f = fileRecord.parse({ id: 'XkpTse', name: 'a.txt', decryptedSize: '152', somethingNew: { x: 1 }, fileChecksums: null, encodedEncryptionKey: 'k' });
+    expect(f.decryptedSize).toBe(152);
+    expect(f.fileChecksums).toEqual([]);
+    expect((f as Record<string, unknown>).somethingNew).toEqual({ x: 1 });
+  });
+});
+
+describe('errors for people', () => {
+  test('DRF bodies name the field, nested too', () => {
+    expect(describeDrfBody({ detail: 'Not found.' })).toEqual({ message: 'Not found.' });
+    expect(describeDrfBody({ name: ['This field is required.'] })).toEqual({ message: 'name: This field is required.', field: 'name' });
+    expect(describeDrfBody({ jobanalyses: [{ command: ["the 'interactive' flag must be present"] }] })).toEqual({
+      message: "jobanalyses[0].command: the 'interactive' flag must be present",
+      field: 'jobanalyses[0].command',
+    });
+  });
+
+  test('status codes map to codes with advice', () => {
+    const ctx = { host: 'platform.rescale.jp', what: 'list your files' };
+    expect(classifyHttpError(401, { detail: 'Invalid token.' }, ctx).code).toBe('unauthorized');
+    expect(classifyHttpError(401, {}, ctx).message).toMatch(/revoked|another platform/);
+    expect(classifyHttpError(403, {}, ctx).code).toBe('forbidden');
+    expect(classifyHttpError(404, {}, ctx).code).toBe('not_found');
+    const limited = classifyHttpError(429, {}, { ...ctx, retryAfterMs: 7000 });
+    expect(limited).toMatchObject({ code: 'rate_limited', retryAfterMs: 7000 });
+    expect(limited.message).toContain('7 s');
+    expect(classifyHttpError(503, {}, ctx).code).toBe('server_error');
+    expect(classifyHttpError(400, { name: ['bad'] }, ctx)).toMatchObject({ code: 'invalid_input', field: 'name' });
+  });
+
+  test('network failures are offline or TLS/proxy, never raw', () => {
+    expect(classifyNetworkError(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }), 'h').code).toBe('offline');
+    expect(classifyNetworkError(new Error('wrapped', { cause: { code: 'ENOTFOUND' } }), 'h').code).toBe('offline');
+    expect(classifyNetworkError(Object.assign(new Error('x'), { code: 'SELF_SIGNED_CERT_IN_CHAIN' }), 'h').code).toBe('tls_or_proxy');
+  });
+
+  test('Retry-After as seconds or a date', () => {
+    expect(parseRetryAfter('3')).toBe(3000);
+    expect(parseRetryAfter('Wed, 21 Oct 2015 07:28:10 GMT', Date.UTC(2015, 9, 21, 7, 28, 0))).toBe(10_000);
+    expect(parseRetryAfter(undefined)).toBeUndefined();
+  });
+});
+
+describe('request policy', () => {
+  test('scopes follow the platform', () => {
+    expect(scopeOf('POST', '/api/v2/jobs/abc/submit/')).toBe('job-submission');
+    expect(scopeOf('GET', '/api/v2/jobs/abc/files/?page=2')).toBe('jobs-usage');
+    expect(scopeOf('POST', '/api/v3/credentials/')).toBe('user');
+    expect(scopeOf('GET', '/api/v2/coretypes/')).toBe('user');
+  });
+  test('Token for API keys, Bearer for JWT-shaped keys', () => {
+    expect(authHeader('0123456789abcdef')).toBe('Token 0123456789abcdef');
+    expect(authHeader('eyJhbGciOi.eyJzdWIi.sig')).toBe('Bearer eyJhbGciOi.eyJzdWIi.sig');
+  });
+  test('full-jitter backoff stays within its cap', () => {
+    expect(backoffDelay(0, 500, 30_000, () => 1)).toBe(500);
+    expect(backoffDelay(10, 500, 30_000, () => 1)).toBe(30_000);
+    expect(backoffDelay(3, 500, 30_000, () => 0)).toBe(0);
+  });
+});
