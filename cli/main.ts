@@ -1,5 +1,9 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { courierVersion } from '../main/core/version';
+import { CliContext, type GlobalFlags } from './context';
+import { deleteCommand, listFilesCommand, statusCommand, stopCommand } from './compat/job-commands';
+import { registerAccountCommands } from './native/accounts';
+import { makeOut, reportError, type Out } from './output';
 import { runWeb } from './web-command';
 
 function portNumber(value: string): number {
@@ -8,18 +12,81 @@ function portNumber(value: string): number {
   return n;
 }
 
+/** rescale-cli accepts multi-letter short flags; commander does not, so spell them out first. */
+export function normalizeArgv(argv: string[]): string[] {
+  const aliases: Record<string, string> = { '-fid': '--file-id', '-lh': '--load-hours' };
+  return argv.map((a) => aliases[a] ?? a);
+}
+
+/** Runs a command with the context and the error convention (one ERROR line, exit 33). */
+export function action<T>(fn: (ctx: CliContext, out: Out, opts: T) => Promise<void>) {
+  return async (...args: unknown[]) => {
+    const cmd = args.at(-1) as Command;
+    const flags = cmd.optsWithGlobals() as GlobalFlags & T;
+    const out = makeOut(flags);
+    const ctx = new CliContext(flags, process.env, cmd.processedArgs as string[]);
+    try {
+      await fn(ctx, out, flags);
+    } catch (e) {
+      reportError(e, out);
+    } finally {
+      await ctx.close();
+    }
+  };
+}
+
 export function buildProgram(): Command {
-  const program = new Command('courier').description('Courier: fast, safe transfers and GPU jobs on Rescale.').version(courierVersion);
+  const program = new Command('courier')
+    .description('Courier: fast, safe transfers and GPU jobs on Rescale.\nCompatible with rescale-cli: `courier -X URL upload -p KEY -f FILE -e` works like `java -jar rescale.jar ...`.')
+    .version(courierVersion, '-v, --version')
+    .option('-X, --api-base-url <url>', 'platform address, e.g. https://platform.rescale.jp (env RESCALE_API_URL)')
+    .option('-p, --api-token <key>', 'API key (env RESCALE_API_KEY); overrides stored accounts')
+    .option('-q, --quiet', 'no log lines, only results')
+    .option('--profile <name>', 'a Courier account (label or id), or a section of ~/.config/rescale/apiconfig')
+    .option('--data <dir>', 'Courier data folder (default: the per-user one)')
+    .option('--json', 'machine-readable output (native commands)')
+    .addOption(new Option('--no-prompt').hideHelp())
+    .addOption(new Option('--enableErrorTracking').hideHelp())
+    .showHelpAfterError('(run with --help for usage)');
+
+  // rescale-cli compatible job commands
+  program.command('status').description('print the status of a job').requiredOption('-j, --job <id>', 'job id').option('-e, --extended', 'print JSON').action(action(statusCommand));
+  program.command('stop').description('stop a running job').requiredOption('-j, --job <id>', 'job id').action(action(stopCommand));
+  program.command('delete').description('delete a job').requiredOption('-j, --job <id>', 'job id').action(action(deleteCommand));
+  program
+    .command('list-files')
+    .description("list the files of a job's active run (or -r RUN)")
+    .requiredOption('-j, --job <id>', 'job id')
+    .option('-r, --run <run>', 'run id')
+    .action(action(listFilesCommand));
+
+  registerAccountCommands(program);
+
   program
     .command('web')
-    .description('Run Courier in your browser (loopback web host).')
+    .description('run Courier in your browser (loopback web host)')
     .option('--port <n>', 'port to listen on (default: any free port)', portNumber)
     .option('--no-open', 'only print the URL, do not open a browser')
-    .option('--data <dir>', 'data folder (default: the per-user Courier folder)')
-    .action(async (o: { port?: number; open: boolean; data?: string }) => runWeb({ ...o, ...(o.data ? { dataDir: o.data } : {}) }));
+    .action(async (o: { port?: number; open: boolean }, cmd: Command) => {
+      const g = cmd.optsWithGlobals() as GlobalFlags;
+      await runWeb({ ...o, ...(g.data ? { dataDir: g.data } : {}) });
+    });
+
+  program
+    .command('sandbox')
+    .description('run a local Rescale (API + S3) for demos and tests; prints one JSON line when ready')
+    .helpOption(false)
+    .allowUnknownOption(true)
+    .argument('[args...]')
+    .action(async (args: string[], _o: unknown, cmd: Command) => {
+      // --data is also a global flag, so commander hands it to us there.
+      const g = cmd.optsWithGlobals() as GlobalFlags;
+      const { runSandboxCli } = await import('../sandbox');
+      await runSandboxCli([...(g.data ? ['--data', g.data] : []), ...args]);
+    });
   return program;
 }
 
 export async function main(argv: string[]): Promise<void> {
-  await buildProgram().parseAsync(argv);
+  await buildProgram().parseAsync(normalizeArgv(argv));
 }

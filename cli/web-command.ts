@@ -1,6 +1,7 @@
 import open from 'open';
 import { createCourier } from '../main/core/courier';
 import { defaultDataDir } from '../main/core/paths';
+import { localSandboxLauncher } from '../main/core/platforms/sandbox';
 import { courierVersion } from '../main/core/version';
 import { startWebHost } from '../main/web/host';
 import { ensureRendererBuilt } from '../main/web/renderer-build';
@@ -12,7 +13,8 @@ export async function runWeb(opts: { port?: number; open: boolean; dataDir?: str
   const dataDir = opts.dataDir ?? defaultDataDir();
   const { store: secrets, warning } = await selectNodeSecretStore(dataDir);
   if (warning) console.error(`Note: ${warning}`);
-  const courier = await createCourier({ shell: 'web', version: courierVersion, dataDir, secrets, openExternal: async (url) => void (await open(url)) });
+  const sandbox = localSandboxLauncher(dataDir);
+  const courier = await createCourier({ shell: 'web', version: courierVersion, dataDir, secrets, launchSandbox: sandbox.launch, openExternal: async (url) => void (await open(url)) });
   const host = await startWebHost({ courier, rendererDir, ...(opts.port !== undefined ? { port: opts.port } : {}) });
   console.log(`Courier is running at ${host.url}`);
   console.log('Keep this terminal open; press Ctrl-C to stop.');
@@ -26,6 +28,7 @@ export async function runWeb(opts: { port?: number; open: boolean; dataDir?: str
   const stop = async () => {
     await host.close();
     await courier.close();
+    await sandbox.stop();
     process.exit(0);
   };
   process.once('SIGINT', () => void stop());

@@ -4,6 +4,7 @@ import { app, BrowserWindow, session, shell } from 'electron';
 import { join } from 'node:path';
 import { createCourier, type Courier } from '../core/courier';
 import { defaultDataDir } from '../core/paths';
+import { localSandboxLauncher } from '../core/platforms/sandbox';
 import { checkExternalUrl } from '../core/security/url-policy';
 import { ElectronStoreSettingsBackend } from './electron-settings';
 import { registerIpc } from './ipc-bridge';
@@ -36,12 +37,15 @@ if (!app.requestSingleInstanceLock()) {
     serveRenderer(join(outDir('renderer')));
     const dataDir = defaultDataDir();
     let acceptPlaintext = false;
+    const sandbox = localSandboxLauncher(dataDir);
+    app.on('will-quit', () => void sandbox.stop());
     courier = await createCourier({
       shell: 'electron',
       version: app.getVersion(),
       dataDir,
       secrets: new SafeStorageSecretStore(join(dataDir, 'keys.safe-storage.json'), () => acceptPlaintext),
       settingsBackend: new ElectronStoreSettingsBackend(dataDir),
+      launchSandbox: sandbox.launch,
       resolveSystemProxy: async (url) => {
         const rule = await session.defaultSession.resolveProxy(url);
         const m = /^(PROXY|HTTPS)\s+([^;\s]+)/.exec(rule);

@@ -5,6 +5,15 @@ import { AccountService } from './accounts/service';
 import { ActivityLog } from './activity/log';
 import { EventHub } from './events/hub';
 import { accountHandlers } from './handlers/accounts';
+import { jobHandlers } from './handlers/jobs';
+import { jobTransfersFrom, activeAccountTransfers } from './jobs/transfers';
+import { JobsService, type JobsTuning } from './jobs/service';
+import type { Notifier } from './notify/notifier';
+import { transferHandlers } from './handlers/transfers';
+import { ActiveAccountStorage } from './rescale/active-storage';
+import { journalSealer } from './secrets/journal-key';
+import { createTransferService, type LimitsInput, type TransferService } from './transfer';
+import type { Settings } from '../../shared/settings';
 import { appHandlers } from './handlers/app';
 import { Connectivity } from './net/connectivity';
 import type { NetworkOptions } from './net/dispatcher';
@@ -15,7 +24,7 @@ import { SettingsService } from './settings/service';
 
 /** What the host (Electron shell, web host, CLI, tests) hands to core. */
 export interface CourierPorts {
-  shell: 'electron' | 'web';
+  shell: 'electron' | 'web' | 'cli';
   version: string;
   /** Per-user data folder: journal, outbox, settings, activity log (created 0700). */
   dataDir: string;
@@ -29,6 +38,14 @@ export interface CourierPorts {
   resolveSystemProxy?: (url: string) => Promise<string | null>;
   /** Starts the local sandbox on demand (the "Sandbox" platform); absent where it is not offered. */
   launchSandbox?: () => Promise<{ apiUrl: string; s3Endpoint: string; token: string }>;
+  /** The bundled transfer worker (Electron build); the tsx bootstrap next to the sources otherwise. */
+  transferWorkerFile?: string;
+  /** Shows an OS notification when a job ends (Electron Notification; the CLI prints a line). */
+  notifier?: Notifier;
+  /** Runs the job outbox and status poller from the start (default true; a one-shot CLI command may call jobs.start() itself). */
+  backgroundJobs?: boolean;
+  /** Shorter timers for the jobs feature (tests). */
+  jobsTuning?: JobsTuning;
 }
 
 export interface CoreServices {
@@ -38,6 +55,10 @@ export interface CoreServices {
   connectivity: Connectivity;
   settings: SettingsService;
   accounts: AccountService;
+  /** The transfer engine, opened on first use (the CLI opens it only for transfer commands). */
+  transfers(): Promise<TransferService>;
+  /** Templates, the outbox, the status poller, outputs and job notifications. */
+  jobs: JobsService;
 }
 
 export interface Courier extends CoreServices {
@@ -64,23 +85,67 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     }
     return { ...base, proxy: { mode: n.proxy === 'system' ? 'system' : 'none' } };
   };
-  const accounts = new AccountService({ settings, secrets: ports.secrets, dataDir: ports.dataDir, activity, connectivity, userAgent: `Courier/${ports.version}`, network });
+  const launchSandbox = ports.launchSandbox;
+  const accounts = new AccountService({
+    settings,
+    secrets: ports.secrets,
+    dataDir: ports.dataDir,
+    activity,
+    connectivity,
+    userAgent: `Courier/${ports.version}`,
+    network,
+    ...(launchSandbox ? { sandbox: launchSandbox } : {}),
+  });
   settings.onChange((s) => hub.emit('settingsChanged', s));
 
-  const services: CoreServices = { hub, activity, ports, connectivity, settings, accounts };
+  let transfersP: Promise<TransferService> | null = null;
+  const transfers = (): Promise<TransferService> => {
+    transfersP ??= (async () => {
+      const t = await createTransferService({
+        storage: new ActiveAccountStorage(accounts),
+        journalPath: join(ports.dataDir, 'transfers.db'),
+        sealer: await journalSealer(ports.secrets),
+        limits: limitsFrom(settings.get()),
+        ...(ports.transferWorkerFile ? { workerFile: ports.transferWorkerFile } : {}),
+      });
+      t.onProgress((batch) => hub.emit('transfersProgress', batch));
+      settings.onChange((st) => t.setLimits(limitsFrom(st)));
+      return t;
+    })();
+    return transfersP;
+  };
+
+  const jobs = new JobsService({ dataDir: ports.dataDir, hub, activity, accounts, connectivity, settings, transfers: jobTransfersFrom(activeAccountTransfers(accounts, transfers)), ...(ports.notifier ? { notifier: ports.notifier } : {}), ...(ports.jobsTuning ? { tuning: ports.jobsTuning } : {}) });
+  const services: CoreServices = { hub, activity, ports, connectivity, settings, accounts, transfers, jobs };
   const handlers: CourierHandlers<CallContext> = {
     ...appHandlers(services),
     ...accountHandlers(services),
+    ...transferHandlers(services),
+    ...jobHandlers(services),
   };
   const router = createRouter(handlers, {
     error: (message, detail) => activity.error('app', `${message}: ${detail instanceof Error ? detail.message : JSON.stringify(detail)}`),
   });
+  if (ports.backgroundJobs !== false) jobs.start();
 
   return {
     ...services,
     router,
     async close() {
+      await jobs.close();
+      if (transfersP) await (await transfersP).close();
       await accounts.close();
     },
+  };
+}
+
+/** Settings → the engine's limits (one place converts units). */
+export function limitsFrom(s: Settings): LimitsInput {
+  const t = s.transfers;
+  return {
+    parallelFiles: t.parallelFiles,
+    partsPerFile: t.partsPerFile,
+    partSizeBytes: t.partSizeMiB * 1024 * 1024,
+    bandwidth: { bytesPerSecond: t.bandwidthBytesPerSecond, schedule: t.bandwidthSchedule },
   };
 }

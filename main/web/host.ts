@@ -9,6 +9,7 @@ import type { Courier } from '../core/courier';
 import { buildCsp, securityHeaders } from '../core/security/csp';
 import { contentTypeFor, resolveStaticPath } from '../core/security/static-files';
 import { cookieName, hostAllowed, originAllowed, readCookie, tokenMatches } from './access';
+import { receiveStagedFile } from './staging';
 
 export interface WebHostOptions {
   courier: Courier;
@@ -53,9 +54,14 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   function handleHttp(req: IncomingMessage, res: ServerResponse): void {
     if (!hostAllowed(req.headers.host, port)) return refuse(res, 403, 'Courier answers only on its own loopback address.');
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
     const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
     const cookie = cookieName(port);
+    if (req.method === 'PUT' && url.pathname.startsWith('/staging/')) {
+      // Writes need the session cookie AND our own Origin (no cross-site uploads).
+      if (!tokenMatches(readCookie(req.headers.cookie, cookie), token) || !originAllowed(req.headers.origin, port)) return refuse(res, 403, 'Forbidden.');
+      return void receiveStagedFile(req, res, opts.courier.ports.dataDir, url.pathname);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
     const given = url.searchParams.get('token');
     if (given !== null) {
       if (!tokenMatches(given, token)) return refuse(res, 403, 'This Courier link is out of date. Use the link printed when `npm run web` started.');

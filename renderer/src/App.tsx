@@ -3,14 +3,20 @@ import { useTranslation } from 'react-i18next';
 import { onEvent } from './api/client';
 import { useConnection } from './stores/connection';
 import { useNavigation, views, type View } from './stores/navigation';
+import { useAppearance } from './components/Appearance';
+import { startSettingsMirror, useSettings } from './stores/settings';
 import { ActivityView } from './views/ActivityView';
+import { FirstRun } from './views/FirstRun';
 import { EmptyState } from './views/Placeholder';
+import { SettingsView } from './views/SettingsView';
 
 function ViewBody({ view }: { view: View }) {
   const { t } = useTranslation();
   switch (view) {
     case 'activity':
       return <ActivityView />;
+    case 'settings':
+      return <SettingsView />;
     default:
       return (
         <section className="view" aria-labelledby={`${view}-title`}>
@@ -28,7 +34,11 @@ export function App() {
   const { view, go } = useNavigation();
   const { transportUp, platformOnline } = useConnection();
 
+  const { loaded, accounts } = useSettings();
   useEffect(() => onEvent('connectivity', (c) => useConnection.getState().setPlatform(c.online, c.reason)), []);
+  useEffect(() => startSettingsMirror(), []);
+  useAppearance();
+  const firstRun = loaded && accounts.length === 0 && view !== 'settings' && view !== 'activity';
 
   return (
     <div className="app">
@@ -57,7 +67,7 @@ export function App() {
             {t('app.offline')}
           </div>
         )}
-        <ViewBody view={view} />
+        {firstRun ? <FirstRun /> : <ViewBody view={view} />}
       </main>
     </div>
   );

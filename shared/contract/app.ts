@@ -4,7 +4,7 @@ import { request } from './define';
 export const appInfo = z.object({
   name: z.literal('Courier'),
   version: z.string(),
-  shell: z.enum(['electron', 'web']),
+  shell: z.enum(['electron', 'web', 'cli']),
   os: z.string(),
   /** True while the platform answers; false when offline or unreachable. */
   online: z.boolean(),

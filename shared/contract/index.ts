@@ -2,16 +2,22 @@
 // the ipcMain router, the WebSocket transport and the renderer client are derived from it.
 import { accountEvents, accountRequests } from './accounts';
 import { appEvents, appRequests } from './app';
+import { jobEvents, jobRequests } from './jobs';
+import { transferEvents, transferRequests } from './transfers';
 import type { BridgeApi, ClientApi, HandlerTree } from './define';
 
 export const contract = {
   requests: {
     ...appRequests,
     ...accountRequests,
+    ...transferRequests,
+    ...jobRequests,
   },
   events: {
     ...appEvents,
     ...accountEvents,
+    ...transferEvents,
+    ...jobEvents,
   },
 };
 

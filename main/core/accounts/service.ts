@@ -53,6 +53,8 @@ export class AccountService {
       userAgent: string;
       /** The proxy password lives in the keychain too. */
       network: () => Promise<NetworkOptions>;
+      /** The local sandbox's current URLs (its ports change between launches). */
+      sandbox?: () => Promise<{ apiUrl: string; s3Endpoint: string }>;
     },
   ) {
     let network = JSON.stringify(deps.settings.get().network);
@@ -107,7 +109,7 @@ export class AccountService {
     if (apiKey.length < 8 || /\s/.test(apiKey)) {
       throw new CourierError('invalid_input', 'That does not look like a Rescale API key. Copy it from Settings → API Key on the Rescale website.', { field: 'apiKey' });
     }
-    const platform = resolvePlatform(input.platform);
+    const platform = await this.currentPlatform(input.platform);
     const api = await this.clientFor(platform, apiKey);
     let me;
     try {
@@ -121,7 +123,8 @@ export class AccountService {
       }
       throw e;
     }
-    const existing = this.deps.settings.get().accounts.find((a) => a.email === me.email && resolvePlatform(a.platform).apiUrl === platform.apiUrl);
+    const sameWhere = (a: AccountRecord) => (a.platform.kind === 'sandbox' ? input.platform.kind === 'sandbox' : resolvePlatform(a.platform).apiUrl === platform.apiUrl);
+    const existing = this.deps.settings.get().accounts.find((a) => a.email === me.email && sameWhere(a));
     const id = existing?.id ?? randomUUID();
     await this.deps.secrets.set(keyName(id), apiKey);
     const record: AccountRecord = {
@@ -183,10 +186,19 @@ export class AccountService {
     const account = this.record(id);
     const key = await this.deps.secrets.get(keyName(id));
     if (!key) throw new CourierError('unauthorized', `The API key of ${account.label} is missing from the keychain (${this.deps.secrets.backend}). Add the account again.`);
-    const platform = resolvePlatform(account.platform);
+    const platform = await this.currentPlatform(account.platform);
     const session = { account, platform, api: await this.clientFor(platform, key) };
     this.sessions.set(id, session);
     return session;
+  }
+
+  /** A sandbox account follows the running sandbox wherever its ports are today. */
+  private async currentPlatform(ref: PlatformRef): Promise<ResolvedPlatform> {
+    if (ref.kind === 'sandbox' && this.deps.sandbox) {
+      const now = await this.deps.sandbox();
+      return resolvePlatform({ kind: 'sandbox', apiUrl: now.apiUrl, s3Endpoint: now.s3Endpoint });
+    }
+    return resolvePlatform(ref);
   }
 
   private dropConnections(): void {

@@ -1,0 +1,56 @@
+import { CourierError } from '../../shared/errors';
+import type { CliContext } from '../context';
+import type { Out } from '../output';
+
+/** Prints "Authenticated as <email>" like rescale-cli (also proves the key works). */
+export async function authenticate(ctx: CliContext, out: Out) {
+  const conn = await ctx.connect();
+  const me = await conn.api.me();
+  out.log(`Authenticated as ${me.email}`);
+  return conn;
+}
+
+/** `status -j JOB [-e]` */
+export async function statusCommand(ctx: CliContext, out: Out, o: { job: string; extended?: boolean }): Promise<void> {
+  const { api } = await authenticate(ctx, out);
+  const statuses = await api.jobStatuses(o.job);
+  const last = statuses[0];
+  if (!last) throw new CourierError('not_found', `Job ${o.job} has no status yet (it has not been submitted).`);
+  if (o.extended) {
+    out.result(JSON.stringify({ lastStatus: { status: last.status, statusDate: last.statusDate, statusReason: last.statusReason, notify: false, preventDuplicates: false }, connectionDetails: null, loadMeasurements: [] }));
+  } else {
+    out.result(`The status of job ${o.job} is ${last.status}`);
+  }
+}
+
+/** `stop -j JOB` */
+export async function stopCommand(ctx: CliContext, out: Out, o: { job: string }): Promise<void> {
+  const { api } = await authenticate(ctx, out);
+  await api.stopJob(o.job);
+  out.result(`Job ${o.job} is stopping.`);
+}
+
+/** `delete -j JOB` */
+export async function deleteCommand(ctx: CliContext, out: Out, o: { job: string }): Promise<void> {
+  const { api } = await authenticate(ctx, out);
+  await api.deleteJob(o.job);
+  out.result(`Deleted job ${o.job}`);
+}
+
+/** `list-files -j JOB [-r RUN]`: file names of the active run (or the given run), one per line. */
+export async function listFilesCommand(ctx: CliContext, out: Out, o: { job: string; run?: string }): Promise<void> {
+  const { api } = await authenticate(ctx, out);
+  let run = o.run;
+  if (!run) {
+    const runs = await api.jobRuns(o.job);
+    const active = runs.find((r) => r.dateStarted && !r.dateCompleted);
+    if (!active) throw new CourierError('not_found', `The job (${o.job}) has no active run. Use -r RUN to list a finished run, or \`sync -j ${o.job}\` to download its files.`);
+    run = active.id;
+  }
+  const files = await api.jobFiles(o.job);
+  const prefix = `run${run}/`;
+  for (const f of files) {
+    const rel = f.relativePath ?? f.name;
+    if (!o.run || rel.startsWith(prefix) || !rel.startsWith('run')) out.result(f.name);
+  }
+}

@@ -1,0 +1,111 @@
+import { CourierError } from '../shared/errors';
+import { createCourier, type Courier } from '../main/core/courier';
+import { defaultDataDir } from '../main/core/paths';
+import { platformFromUrl, resolvePlatform, type ResolvedPlatform } from '../main/core/platforms';
+import { localSandboxLauncher } from '../main/core/platforms/sandbox';
+import type { RescaleApi } from '../main/core/rescale/api';
+import { readLegacyApiConfig } from '../main/core/secrets/legacy-apiconfig';
+import { selectNodeSecretStore } from '../main/core/secrets/select';
+import { LazySecretStore } from '../main/core/secrets/lazy';
+import { courierVersion } from '../main/core/version';
+
+/** Global flags every command accepts (rescale-cli's, plus Courier's). */
+export interface GlobalFlags {
+  apiBaseUrl?: string; // -X
+  apiToken?: string; // -p
+  quiet?: boolean; // -q
+  profile?: string;
+  data?: string;
+  json?: boolean;
+}
+
+export interface Connection {
+  api: RescaleApi;
+  platform: ResolvedPlatform;
+  /** Where the key came from, for messages ("-p", "RESCALE_API_KEY", "account Sandbox", ...). */
+  source: string;
+}
+
+/** The core services for one CLI run, opened lazily and closed at exit. */
+export class CliContext {
+  private courierP: Promise<Courier> | null = null;
+  private readonly sandbox;
+  constructor(
+    readonly flags: GlobalFlags,
+    private readonly env: NodeJS.ProcessEnv = process.env,
+    /** The command's positional arguments. */
+    readonly args: string[] = [],
+  ) {
+    this.sandbox = localSandboxLauncher(this.dataDir);
+  }
+
+  get dataDir(): string {
+    return this.flags.data ?? defaultDataDir(this.env);
+  }
+
+  courier(): Promise<Courier> {
+    this.courierP ??= createCourier({
+      shell: 'cli',
+      version: courierVersion,
+      dataDir: this.dataDir,
+      // Probed on first use only: a run with -p or RESCALE_API_KEY never touches the keychain.
+      secrets: new LazySecretStore(async () => {
+        const { store, warning } = await selectNodeSecretStore(this.dataDir, this.env);
+        if (warning && !this.flags.quiet) process.stderr.write(`Note: ${warning}\n`);
+        return store;
+      }),
+      launchSandbox: this.sandbox.launch,
+    });
+    return this.courierP;
+  }
+
+  /**
+   * The API key and platform, by rescale-cli's precedence: -p > RESCALE_API_KEY > --profile
+   * (a Courier account, else a section of ~/.config/rescale/apiconfig) > the active Courier
+   * account > apiconfig [default]. The URL: -X > RESCALE_API_URL > the profile's > the default.
+   */
+  async connect(): Promise<Connection> {
+    const c = await this.courier();
+    const urlOverride = this.flags.apiBaseUrl ?? this.env.RESCALE_API_URL;
+    const platformFor = (fallback?: string): ResolvedPlatform => resolvePlatform(platformFromUrl(urlOverride ?? fallback ?? 'https://platform.rescale.com'));
+    const direct = this.flags.apiToken ? { key: this.flags.apiToken, source: '-p' } : this.env.RESCALE_API_KEY ? { key: this.env.RESCALE_API_KEY, source: 'RESCALE_API_KEY' } : null;
+    if (direct) {
+      const platform = platformFor(this.profileUrl());
+      return { api: await c.accounts.clientFor(platform, direct.key), platform, source: direct.source };
+    }
+    if (this.flags.profile) {
+      const account = c.accounts.list().find((a) => a.label === this.flags.profile || a.id === this.flags.profile);
+      if (account) return this.fromAccount(account.id, `account ${account.label}`);
+      const ini = readLegacyApiConfig(this.flags.profile, this.env);
+      if (ini?.apiKey) {
+        const platform = platformFor(ini.apiBaseUrl);
+        return { api: await c.accounts.clientFor(platform, ini.apiKey), platform, source: `${ini.file} [${this.flags.profile}]` };
+      }
+      throw new CourierError('unauthorized', `No account or apiconfig profile named "${this.flags.profile}". See \`courier accounts list\`.`);
+    }
+    const active = c.accounts.activeId();
+    if (active && !urlOverride) return this.fromAccount(active, 'the active account');
+    const ini = readLegacyApiConfig('default', this.env);
+    if (ini?.apiKey) {
+      const platform = platformFor(ini.apiBaseUrl);
+      return { api: await c.accounts.clientFor(platform, ini.apiKey), platform, source: ini.file };
+    }
+    if (active) return this.fromAccount(active, 'the active account');
+    throw new CourierError('unauthorized', 'No API key: pass -p KEY, set RESCALE_API_KEY, or add an account with `courier accounts add`.');
+  }
+
+  private profileUrl(): string | undefined {
+    return this.flags.profile ? readLegacyApiConfig(this.flags.profile, this.env)?.apiBaseUrl : undefined;
+  }
+
+  private async fromAccount(id: string, source: string): Promise<Connection> {
+    const c = await this.courier();
+    const s = await c.accounts.session(id);
+    return { api: s.api, platform: s.platform, source };
+  }
+
+  async close(): Promise<void> {
+    if (this.courierP) await (await this.courierP).close();
+    await this.sandbox.stop();
+  }
+}

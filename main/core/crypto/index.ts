@@ -1,0 +1,17 @@
+export {
+  BLOCK,
+  KEY_BYTES,
+  CorruptCiphertextError,
+  PartEncryptor,
+  RangeDecryptor,
+  checkCipherSize,
+  cipherSize,
+  decodeIv,
+  decodeKey,
+  encodeB64,
+  encryptPart,
+  newFileSecrets,
+  pkcs7Padding,
+  unpad,
+  type FileSecrets,
+} from './cbc';

@@ -1,0 +1,77 @@
+// The platform's hardware and software catalog, cached on disk per account so templates can be
+// checked (and forms filled) offline; every answer says how old it is.
+import { join } from 'node:path';
+import { z } from 'zod';
+import { CourierError } from '../../../shared/errors';
+import { catalogAnalysis, catalogCoreType, type CatalogView } from '../../../shared/jobs';
+import type { RescaleApi } from '../rescale/api';
+import { readJson, writeJsonAtomic } from './files';
+
+const MAX_AGE_MS = 24 * 3600_000;
+
+const cacheFile = z.object({ fetchedAt: z.number(), coreTypes: z.array(catalogCoreType), analyses: z.array(catalogAnalysis) });
+type CacheFile = z.infer<typeof cacheFile>;
+
+export class CatalogService {
+  private readonly memo = new Map<string, CacheFile>();
+  constructor(
+    private readonly dir: string,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private file(accountId: string): string {
+    return join(this.dir, `${accountId.replace(/[^A-Za-z0-9_-]/g, '_')}.json`);
+  }
+
+  private view(c: CacheFile, stale: boolean, error?: string): CatalogView {
+    return { coreTypes: c.coreTypes, analyses: c.analyses, fetchedAt: c.fetchedAt, ageSeconds: Math.max(0, Math.round((this.now() - c.fetchedAt) / 1000)), stale, ...(error ? { error } : {}) };
+  }
+
+  /** What is on disk, without asking the platform (null when never fetched). */
+  cached(accountId: string): CatalogView | null {
+    let c = this.memo.get(accountId);
+    if (!c) {
+      const parsed = cacheFile.safeParse(readJson(this.file(accountId)));
+      if (!parsed.success) return null;
+      c = parsed.data;
+      this.memo.set(accountId, c);
+    }
+    return this.view(c, this.now() - c.fetchedAt > MAX_AGE_MS);
+  }
+
+  /** The cache when fresh; otherwise the platform's answer, falling back to the cache when it cannot be asked. */
+  async get(accountId: string, api: RescaleApi, opts: { refresh?: boolean } = {}): Promise<CatalogView> {
+    const cached = this.cached(accountId);
+    if (cached && !cached.stale && !opts.refresh) return cached;
+    try {
+      const [coreTypes, analyses] = await Promise.all([api.coreTypes(), api.analyses()]);
+      const c: CacheFile = {
+        fetchedAt: this.now(),
+        coreTypes: coreTypes
+          .filter((t) => t.isActive !== false)
+          .map((t) => ({
+            code: t.code,
+            name: t.name,
+            cores: t.cores,
+            gpu: (t.gpuCount ?? 0) > 0 || /gpu|tesla|nvidia|a100|v100|k80/i.test(`${t.code} ${t.name} ${t.processorInfo ?? ''} ${t.description ?? ''}`),
+            ...(t.description ? { description: t.description } : {}),
+          })),
+        analyses: analyses.map((a) => ({
+          code: a.code,
+          name: a.name,
+          versions: a.versions.map((v) => ({ version: v.version ?? v.versionCode, versionCode: v.versionCode, allowedCoreTypes: v.allowedCoreTypes })),
+        })),
+      };
+      writeJsonAtomic(this.file(accountId), c);
+      this.memo.set(accountId, c);
+      return this.view(c, false);
+    } catch (e) {
+      if (!cached) throw e;
+      return { ...cached, stale: true, error: e instanceof CourierError ? e.message : 'The catalog could not be refreshed.' };
+    }
+  }
+
+  forget(accountId: string): void {
+    this.memo.delete(accountId);
+  }
+}

@@ -1,0 +1,50 @@
+// jobs.db: the outbox and the watched jobs, in SQLite (better-sqlite3) in WAL mode, shared by
+// every Courier process on the data folder. A commit is a write into the WAL, so it survives a
+// kill -9; busy_timeout lets two processes take turns; claims use leases (see lease.ts).
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS submissions (
+  id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE, account_id TEXT NOT NULL,
+  template_id TEXT NOT NULL, template_name TEXT NOT NULL, job_name TEXT NOT NULL, marker TEXT NOT NULL,
+  launch_json TEXT NOT NULL, source_json TEXT NOT NULL, inputs_json TEXT NOT NULL, body_json TEXT, options_json TEXT NOT NULL,
+  rev INTEGER NOT NULL DEFAULT 0,
+  state TEXT NOT NULL, waiting TEXT, job_id TEXT, error_code TEXT, error_message TEXT,
+  create_attempts INTEGER NOT NULL DEFAULT 0, create_started_at INTEGER, submit_attempts INTEGER NOT NULL DEFAULT 0,
+  next_attempt_at INTEGER NOT NULL DEFAULT 0,
+  lease_owner TEXT, lease_host TEXT, lease_pid INTEGER, lease_until INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS submissions_state ON submissions(state, seq);
+CREATE TABLE IF NOT EXISTS tracked_jobs (
+  job_id TEXT NOT NULL, account_id TEXT NOT NULL, name TEXT NOT NULL, source TEXT NOT NULL,
+  submission_id TEXT, template_id TEXT, options_json TEXT NOT NULL,
+  status TEXT NOT NULL DEFAULT '', history_json TEXT NOT NULL DEFAULT '[]', outcome TEXT NOT NULL DEFAULT 'not_submitted',
+  terminal INTEGER NOT NULL DEFAULT 0, notified INTEGER NOT NULL DEFAULT 0,
+  outputs_state TEXT NOT NULL DEFAULT 'none', outputs_json TEXT NOT NULL DEFAULT '{}',
+  lease_owner TEXT, lease_host TEXT, lease_pid INTEGER, lease_until INTEGER NOT NULL DEFAULT 0,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  PRIMARY KEY (account_id, job_id));
+CREATE INDEX IF NOT EXISTS tracked_terminal ON tracked_jobs(terminal);
+`;
+
+export type Db = Database.Database;
+
+export function openJobsDb(path: string): Db {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  chmodSync(path, 0o600);
+  const db = new Database(path);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('busy_timeout = 5000');
+  db.exec(SCHEMA);
+  for (const suffix of ['-wal', '-shm']) if (existsSync(path + suffix)) chmodSync(path + suffix, 0o600);
+  return db;
+}
+
+/** Changes made by other connections (another process) since the last call: cheap to poll. */
+export function dataVersion(db: Db): number {
+  return Number(db.pragma('data_version', { simple: true }));
+}

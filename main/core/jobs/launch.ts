@@ -1,0 +1,120 @@
+// Turning a launch (template + inputs + values) into an outbox row, and the user's changes to
+// rows not yet sent (edit, cancel, retry). Everything a person could get wrong is checked here,
+// before anything is queued, with the field named.
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { CourierError } from '../../../shared/errors';
+import type { CatalogView, JobTemplate, LaunchInput } from '../../../shared/jobs';
+import type { RescaleApi } from '../rescale/api';
+import { newMarker } from './marker';
+import { EDITABLE_STATES, type InputProgress, type OutboxStore, type Submission, type SubmissionOptions, type SubmissionSource } from './outbox-store';
+import { launchItems, resolveLaunch, type LaunchItem, type ResolvedLaunch } from './payload';
+import { placeholderFields, placeholdersIn } from './placeholders';
+import { catalogIssues, issuesSentence } from './validate';
+
+export interface LaunchContext {
+  accountId: string;
+  api: RescaleApi;
+  catalog: CatalogView | null;
+}
+
+/** Local inputs must be readable files now (a folder would need zipping first). */
+async function checkLocalFiles(items: LaunchItem[]): Promise<void> {
+  for (const [i, it] of items.entries()) {
+    if (it.kind !== 'local') continue;
+    const st = await stat(it.path).catch(() => null);
+    if (!st) throw new CourierError('local_file', `Input file not found: ${it.path}`, { field: `inputs.${i}` });
+    if (!st.isFile()) throw new CourierError('local_file', `${it.path} is not a file. Zip a folder before using it as an input.`, { field: `inputs.${i}` });
+  }
+}
+
+/** {input}/{inputs} need names; a Rescale file id given without one is looked up. */
+async function nameFileInputs(t: JobTemplate, items: LaunchItem[], api: RescaleApi): Promise<LaunchItem[]> {
+  const used = placeholderFields(t).flatMap((f) => placeholdersIn(f.text));
+  if (!used.includes('input') && !used.includes('inputs')) return items;
+  return Promise.all(
+    items.map(async (it, i) => {
+      if (it.kind !== 'file' || it.name !== it.id || (i > 0 && !used.includes('inputs'))) return it;
+      try {
+        return { ...it, name: (await api.getFile(it.id)).name };
+      } catch (e) {
+        throw new CourierError(e instanceof CourierError && e.code === 'not_found' ? 'not_found' : 'offline', `Courier needs the name of file ${it.id} for {input} and could not read it (${(e as Error).message}).`, { field: `inputs.${i}` });
+      }
+    }),
+  );
+}
+
+export async function resolveSource(src: SubmissionSource, ctx: LaunchContext): Promise<ResolvedLaunch> {
+  const t = src.template;
+  const items = await nameFileInputs(t, launchItems(t, src.inputs), ctx.api);
+  await checkLocalFiles(items);
+  const resolved = resolveLaunch(t, { inputs: items, values: src.values, ...(src.name ? { name: src.name } : {}) });
+  if (ctx.catalog) {
+    const issues = catalogIssues(t, ctx.catalog);
+    if (issues.length) throw new CourierError('invalid_input', `The template "${t.name}" does not fit the platform: ${issuesSentence(issues)}`, { field: issues[0]?.field ?? 'template' });
+  }
+  return resolved;
+}
+
+export function optionsOf(t: JobTemplate): SubmissionOptions {
+  return { outputFilters: t.outputs.filters, autoDownload: t.outputs.autoDownload, outputFolder: t.outputs.folder, notify: t.notify };
+}
+
+export async function enqueueLaunch(store: OutboxStore, src: SubmissionSource, ctx: LaunchContext): Promise<Submission> {
+  const launch = await resolveSource(src, ctx);
+  return store.insert({
+    id: randomUUID(),
+    accountId: ctx.accountId,
+    templateId: src.template.id,
+    templateName: src.template.name,
+    jobName: launch.jobName,
+    marker: newMarker(),
+    launch,
+    source: src,
+    inputs: launch.inputs.map(() => ({})),
+    options: optionsOf(src.template),
+  });
+}
+
+const sameInput = (a: LaunchItem | undefined, b: LaunchItem): boolean => !!a && a.kind === b.kind && (a.kind === 'local' ? a.path === (b as { path: string }).path : a.id === (b as { id: string }).id);
+
+/** Edits a submission nothing of which has reached the platform; finished uploads are kept. */
+export async function editQueued(store: OutboxStore, s: Submission, change: { inputs?: LaunchInput[]; values?: Record<string, string>; name?: string }, ctx: LaunchContext): Promise<{ sub: Submission; dropped: string[] }> {
+  const editable = EDITABLE_STATES.includes(s.state) || (s.state === 'failed' && !s.jobId);
+  if (!editable) throw notEditable(s);
+  const src: SubmissionSource = { ...s.source, ...(change.inputs ? { inputs: change.inputs } : {}), ...(change.values ? { values: change.values } : {}), ...(change.name ? { name: change.name } : {}) };
+  const launch = await resolveSource(src, ctx);
+  const inputs: InputProgress[] = launch.inputs.map((inp) => {
+    const k = s.launch.inputs.findIndex((old) => sameInput(old, inp));
+    return k >= 0 ? { ...s.inputs[k] } : {};
+  });
+  const kept = new Set(inputs.map((i) => i.transferId).filter(Boolean));
+  const dropped = s.inputs.map((i) => i.transferId).filter((id): id is string => !!id && !kept.has(id));
+  const ok = store.userUpdate(s.id, { source: src, launch, jobName: launch.jobName, inputs, state: 'queued', waiting: null, error: null, body: null, nextAttemptAt: 0 }, [...EDITABLE_STATES, 'failed']);
+  if (!ok) throw notEditable(store.get(s.id) ?? s);
+  return { sub: store.get(s.id) as Submission, dropped };
+}
+
+export function notEditable(s: Submission): CourierError {
+  switch (s.state) {
+    case 'creating':
+    case 'submitting':
+      return new CourierError('conflict', `"${s.jobName}" is being sent to the platform right now; once it is submitted you can stop the job instead.`);
+    case 'created':
+      return new CourierError('conflict', `"${s.jobName}" has been created on the platform (${s.jobId}) and is about to be submitted.`);
+    case 'submitted':
+      return new CourierError('conflict', `"${s.jobName}" was already submitted as job ${s.jobId}: stop the job instead.`);
+    case 'cancelled':
+      return new CourierError('conflict', `"${s.jobName}" was cancelled.`);
+    default:
+      return new CourierError('conflict', `"${s.jobName}" can no longer be changed (${s.state}).`);
+  }
+}
+
+/** A failed submission goes again from where it stopped (a created job is looked at before any new submit). */
+export function retryFailed(store: OutboxStore, s: Submission): Submission {
+  if (s.state !== 'failed') throw new CourierError('conflict', `Only a failed submission can be retried ("${s.jobName}" is ${s.state}).`);
+  const state = s.jobId ? 'submitting' : s.createAttempts > 0 ? 'creating' : 'queued';
+  if (!store.userUpdate(s.id, { state, waiting: null, error: null, nextAttemptAt: 0 }, ['failed'])) throw notEditable(s);
+  return store.get(s.id) as Submission;
+}

@@ -1,0 +1,129 @@
+// Outputs of finished jobs: the files matching the template's filters are downloaded through the
+// transfer engine into <downloads>/rescale_job_<id>/ (like `rescale.jar sync -j ID -f "*.log"`),
+// once per job across processes (a lease in tracked_jobs); other files on demand.
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import picomatch from 'picomatch';
+import { CourierError } from '../../../shared/errors';
+import type { RescaleApi } from '../rescale/api';
+import type { FileRecord } from '../rescale/models';
+import { toRemoteFile } from '../rescale/storage';
+import type { ConflictPolicy } from '../transfer/types';
+import { newOwner } from './lease';
+import { errorInfo } from './send-errors';
+import type { TrackedJob, TrackedStore } from './tracked-store';
+import type { JobTransfers } from './transfers';
+
+export interface OutputDeps {
+  tracked: TrackedStore;
+  apiFor(accountId: string): Promise<RescaleApi>;
+  transfers: JobTransfers;
+  settings(): { folder: string; conflict: ConflictPolicy };
+  log: { info(m: string, jobId?: string): void; warn(m: string, jobId?: string): void };
+  onChange(job: TrackedJob): void;
+  leaseMs?: number;
+}
+
+/** rescale.jar's -f: shell-style globs over the file name; a glob with / matches the relative path. */
+export function matchOutputs<T extends { name: string; relativePath?: string | null }>(files: T[], filters: string[]): T[] {
+  const tests = filters.map((f) => ({ path: f.includes('/'), test: picomatch(f, { dot: true }) }));
+  return files.filter((file) => tests.some((t) => t.test(t.path ? (file.relativePath ?? file.name) : file.name)));
+}
+
+export function defaultDownloadsRoot(configured: string): string {
+  return configured || join(homedir(), 'Downloads', 'Courier');
+}
+
+export function jobFolder(root: string, jobId: string): string {
+  return join(root, `rescale_job_${jobId}`);
+}
+
+export class OutputFetcher {
+  private readonly me = newOwner();
+  private readonly leaseMs: number;
+  private readonly running = new Map<string, Promise<TrackedJob | null>>();
+
+  constructor(private readonly d: OutputDeps) {
+    this.leaseMs = d.leaseMs ?? 60_000;
+  }
+
+  dirFor(job: Pick<TrackedJob, 'jobId' | 'options'>): string {
+    return jobFolder(defaultDownloadsRoot(job.options.outputFolder || this.d.settings().folder), job.jobId);
+  }
+
+  /** The automatic download of a finished job; resolves when it has settled (or is someone else's). */
+  fetchFor(job: TrackedJob): Promise<TrackedJob | null> {
+    const k = `${job.accountId}\n${job.jobId}`;
+    let p = this.running.get(k);
+    if (!p) {
+      p = this.run(job).finally(() => this.running.delete(k));
+      this.running.set(k, p);
+    }
+    return p;
+  }
+
+  private async run(job: TrackedJob): Promise<TrackedJob | null> {
+    if (job.outputsState !== 'pending' && job.outputsState !== 'downloading') return job;
+    const { accountId, jobId } = job;
+    if (!job.options.autoDownload || job.options.outputFilters.length === 0) {
+      this.d.tracked.setOutputs(accountId, jobId, null, 'none', {});
+      return this.changed(accountId, jobId);
+    }
+    const mine = this.d.tracked.claimOutputs(accountId, jobId, this.me, this.leaseMs);
+    if (!mine) return null; // another process has it
+    const beat = setInterval(() => this.d.tracked.renewOutputs(accountId, jobId, this.me, this.leaseMs), Math.max(50, this.leaseMs / 3));
+    beat.unref();
+    try {
+      const dir = mine.outputs.dir ?? this.dirFor(mine);
+      let ids = mine.outputs.transferIds ?? [];
+      let names = mine.outputs.files ?? [];
+      if (ids.length === 0) {
+        const api = await this.d.apiFor(accountId);
+        const files = matchOutputs(await api.jobFiles(jobId), job.options.outputFilters);
+        names = files.map((f) => f.relativePath ?? f.name);
+        ids = files.length ? await this.d.transfers.enqueueDownloads(accountId, files.map(toRemoteFile), dir, this.d.settings().conflict) : [];
+        this.d.tracked.setOutputs(accountId, jobId, this.me, 'downloading', { dir, transferIds: ids, files: names });
+      }
+      let outcomes = await this.d.transfers.settle(accountId, ids, undefined);
+      if (outcomes.some((o) => o === null)) {
+        // The engine forgot them (another journal): fetch again, keeping what is already on disk.
+        const api = await this.d.apiFor(accountId);
+        const files = matchOutputs(await api.jobFiles(jobId), job.options.outputFilters);
+        ids = await this.d.transfers.enqueueDownloads(accountId, files.map(toRemoteFile), dir, 'skip');
+        this.d.tracked.setOutputs(accountId, jobId, this.me, 'downloading', { dir, transferIds: ids, files: names });
+        outcomes = await this.d.transfers.settle(accountId, ids, undefined);
+      }
+      const failed = outcomes.filter((o) => o && o.state !== 'done');
+      const error = failed.length ? `${failed.length} of ${ids.length} files could not be downloaded: ${failed[0]?.error?.message ?? failed[0]?.state}` : undefined;
+      this.d.tracked.setOutputs(accountId, jobId, this.me, failed.length ? 'failed' : 'done', { dir, transferIds: ids, files: names, ...(error ? { error } : {}) });
+      if (error) this.d.log.warn(`Outputs of job ${jobId}: ${error}`, jobId);
+      else if (names.length) this.d.log.info(`Downloaded ${names.length} output file${names.length > 1 ? 's' : ''} of job ${jobId} to ${dir}.`, jobId);
+    } catch (e) {
+      const error = errorInfo(e).message;
+      this.d.tracked.setOutputs(accountId, jobId, this.me, 'failed', { ...mine.outputs, error });
+      this.d.log.warn(`Outputs of job ${jobId} could not be downloaded: ${error}`, jobId);
+    } finally {
+      clearInterval(beat);
+    }
+    return this.changed(accountId, jobId);
+  }
+
+  private changed(accountId: string, jobId: string): TrackedJob | null {
+    const j = this.d.tracked.get(accountId, jobId);
+    if (j) this.d.onChange(j);
+    return j;
+  }
+
+  /** "Download outputs" from the UI: all files, or those matching `filters`; returns once enqueued. */
+  async onDemand(accountId: string, jobId: string, filters: string[] | undefined, folder?: string): Promise<{ dir: string; files: string[]; transferIds: string[] }> {
+    const api = await this.d.apiFor(accountId);
+    const all: FileRecord[] = await api.jobFiles(jobId);
+    const files = filters?.length ? matchOutputs(all, filters) : all;
+    if (files.length === 0) {
+      throw new CourierError('not_found', all.length ? `None of the ${all.length} output files of job ${jobId} match ${filters?.join(', ')}.` : `Job ${jobId} has no output files yet.`, { field: 'filter' });
+    }
+    const dir = jobFolder(defaultDownloadsRoot(folder ?? this.d.settings().folder), jobId);
+    const transferIds = await this.d.transfers.enqueueDownloads(accountId, files.map(toRemoteFile), dir, this.d.settings().conflict);
+    return { dir, files: files.map((f) => f.relativePath ?? f.name), transferIds };
+  }
+}

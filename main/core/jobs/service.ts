@@ -1,0 +1,215 @@
+// The jobs feature, composed: templates, the catalog, the outbox, the poller, outputs and
+// notifications over one jobs.db. Handlers call this; it emits the contract's events.
+import { join } from 'node:path';
+import type { OutboxEntry } from '../../../shared/jobs';
+import type { ActivityLog } from '../activity/log';
+import type { AccountService } from '../accounts/service';
+import type { EventHub } from '../events/hub';
+import type { Connectivity } from '../net/connectivity';
+import { JobNotifications, type Notifier } from '../notify/notifier';
+import type { RescaleApi } from '../rescale/api';
+import type { SettingsService } from '../settings/service';
+import { CatalogService } from './catalog';
+import { dataVersion, openJobsDb, type Db } from './db';
+import { OutboxStore, type Submission } from './outbox-store';
+import { Outbox } from './outbox';
+import { OutputFetcher } from './outputs';
+import { StatusPoller } from './poller';
+import { TemplateStore } from './templates';
+import { TrackedStore, type TrackedJob } from './tracked-store';
+import type { JobTransfers } from './transfers';
+import { jobChangedView, outboxView } from './views';
+
+export interface JobsTuning {
+  leaseMs?: number;
+  backoff?: { baseMs: number; capMs: number };
+  idleMs?: number;
+  poller?: { requestsPerSecond?: number; burst?: number; sweepThreshold?: number; offlineProbeMs?: number };
+  /** Overrides Settings → polling (whose floor is 5 s). */
+  pollTiming?: { fastMs: number; slowMs: number };
+  outputsWaitMs?: number;
+  /** How often other processes' changes to jobs.db are looked for. */
+  watchMs?: number;
+}
+
+export interface JobsDeps {
+  dataDir: string;
+  hub: EventHub;
+  activity: ActivityLog;
+  accounts: AccountService;
+  connectivity: Connectivity;
+  settings: SettingsService;
+  transfers: JobTransfers;
+  notifier?: Notifier;
+  tuning?: JobsTuning;
+}
+
+export class JobsService {
+  readonly db: Db;
+  readonly templates: TemplateStore;
+  readonly catalog: CatalogService;
+  readonly store: OutboxStore;
+  readonly tracked: TrackedStore;
+  readonly outbox: Outbox;
+  readonly poller: StatusPoller;
+  readonly outputs: OutputFetcher;
+  readonly notifications: JobNotifications;
+  private watch: NodeJS.Timeout | null = null;
+  private lastVersion = 0;
+  private lastWatch = 0;
+  private closed = false;
+  private readonly refreshing = new Set<string>();
+
+  constructor(readonly d: JobsDeps) {
+    const log = {
+      info: (m: string, jobId?: string) => d.activity.info('jobs', m, jobId ? { kind: 'job', id: jobId } : undefined),
+      warn: (m: string, jobId?: string) => d.activity.warn('jobs', m, jobId ? { kind: 'job', id: jobId } : undefined),
+    };
+    const apiFor = async (accountId: string): Promise<RescaleApi> => (await d.accounts.session(accountId)).api;
+    const t = d.tuning ?? {};
+    this.db = openJobsDb(join(d.dataDir, 'jobs.db'));
+    this.templates = new TemplateStore(d.dataDir, Date.now, (m) => d.activity.warn('jobs', m));
+    this.catalog = new CatalogService(join(d.dataDir, 'catalog'));
+    this.store = new OutboxStore(this.db);
+    this.tracked = new TrackedStore(this.db);
+    this.notifications = new JobNotifications({
+      hub: d.hub,
+      activity: d.activity,
+      tracked: this.tracked,
+      settings: () => d.settings.get().notifications,
+      ...(d.notifier ? { notifier: d.notifier } : {}),
+      ...(t.outputsWaitMs !== undefined ? { outputsWaitMs: t.outputsWaitMs } : {}),
+    });
+    this.outputs = new OutputFetcher({
+      tracked: this.tracked,
+      apiFor,
+      transfers: d.transfers,
+      settings: () => d.settings.get().downloads,
+      log,
+      onChange: (j) => d.hub.emit('jobChanged', jobChangedView(j)),
+      ...(t.leaseMs ? { leaseMs: t.leaseMs } : {}),
+    });
+    this.poller = new StatusPoller({
+      tracked: this.tracked,
+      apiFor,
+      connectivity: d.connectivity,
+      timing: () => t.pollTiming ?? { fastMs: d.settings.get().polling.fastSeconds * 1000, slowMs: d.settings.get().polling.slowSeconds * 1000 },
+      onUpdate: (j) => this.jobUpdated(j),
+      onGone: (accountId, jobId) => {
+        this.tracked.remove(accountId, jobId);
+        log.warn(`Job ${jobId} no longer exists on the platform; Courier stopped watching it.`, jobId);
+        this.counts();
+      },
+      ...t.poller,
+    });
+    this.outbox = new Outbox({
+      store: this.store,
+      tracked: this.tracked,
+      apiFor,
+      transfers: d.transfers,
+      connectivity: d.connectivity,
+      log,
+      onChange: (s) => this.submissionChanged(s),
+      onSubmitted: (_s, job) => {
+        this.poller.track(job);
+        d.hub.emit('jobChanged', jobChangedView(job));
+        this.counts();
+      },
+      ...(t.leaseMs ? { leaseMs: t.leaseMs } : {}),
+      ...(t.backoff ? { backoff: t.backoff } : {}),
+      ...(t.idleMs ? { idleMs: t.idleMs } : {}),
+    });
+  }
+
+  /** Resumes everything the data folder says is unfinished: sends, watches, owed notifications and downloads. */
+  start(): void {
+    this.lastVersion = dataVersion(this.db);
+    this.lastWatch = Date.now();
+    this.outbox.start();
+    this.poller.start();
+    for (const j of this.tracked.owed()) this.finish(j);
+    const active = this.d.accounts.activeId();
+    if (active) this.refreshCatalog(active);
+    this.counts();
+    const every = this.d.tuning?.watchMs ?? 2_000;
+    this.watch = setInterval(() => this.watchOthers(), every);
+    this.watch.unref();
+  }
+
+  /** Fetches the catalog in the background when the cache is missing or old (launches only read the cache). */
+  refreshCatalog(accountId: string): void {
+    if (this.refreshing.has(accountId) || this.closed) return;
+    this.refreshing.add(accountId);
+    void (async () => {
+      try {
+        const cached = this.catalog.cached(accountId);
+        if (!cached || cached.stale) await this.catalog.get(accountId, (await this.d.accounts.session(accountId)).api);
+      } catch {
+        // Offline or signed out: the next launch or list asks again.
+      } finally {
+        this.refreshing.delete(accountId);
+      }
+    })();
+  }
+
+  /** The machine sleeps / wakes (Electron powerMonitor). */
+  pause(): void {
+    this.poller.pause();
+  }
+  resume(): void {
+    this.poller.resume();
+    this.outbox.poke();
+  }
+
+  submissionChanged(s: Submission): void {
+    this.d.hub.emit('outboxChanged', this.entry(s));
+    this.counts();
+  }
+
+  entry(s: Submission): OutboxEntry {
+    return outboxView(s, { offline: !this.d.connectivity.isOnline() });
+  }
+
+  private jobUpdated(j: TrackedJob): void {
+    this.d.hub.emit('jobChanged', jobChangedView(j));
+    if (j.terminal) this.finish(j);
+    this.counts();
+  }
+
+  /** A finished job: outputs first (if the template asks), then one notification. */
+  private finish(j: TrackedJob): void {
+    const outputs = this.outputs.fetchFor(j);
+    void this.notifications.finished(j, outputs).catch((e: unknown) => this.d.activity.warn('jobs', `Could not announce job ${j.jobId}: ${(e as Error).message}`));
+  }
+
+  counts(): void {
+    if (this.closed) return;
+    this.notifications.counts(this.tracked.active().length, this.store.list({ open: true }).length);
+  }
+
+  /** Another process (the CLI, the desktop app) changed jobs.db: show its work here too. */
+  private watchOthers(): void {
+    if (this.closed) return;
+    try {
+      const v = dataVersion(this.db);
+      if (v === this.lastVersion) return;
+      this.lastVersion = v;
+      const since = this.lastWatch - 1000;
+      this.lastWatch = Date.now();
+      for (const s of this.store.changedSince(since)) this.d.hub.emit('outboxChanged', this.entry(s));
+      for (const j of this.tracked.active()) this.poller.track(j, Date.now() + 1000);
+      this.outbox.poke();
+      this.counts();
+    } catch {
+      // The next tick tries again.
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.watch) clearInterval(this.watch);
+    this.poller.close();
+    await this.outbox.close();
+    this.db.close();
+  }
+}

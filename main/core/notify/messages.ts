@@ -1,0 +1,66 @@
+// Words for the notifications a finished job produces (one place, so the Electron shell, the
+// browser and the CLI say the same thing).
+import type { JobOutcome, JobStatusItem } from '../../../shared/jobs';
+
+export interface FinishedJob {
+  jobId: string;
+  name: string;
+  outcome: JobOutcome;
+  history: JobStatusItem[];
+}
+
+export interface OutputsSummary {
+  state: 'none' | 'pending' | 'downloading' | 'done' | 'failed';
+  files: number;
+  dir?: string;
+  error?: string;
+}
+
+export interface JobMessage {
+  title: string;
+  body: string;
+  level: 'info' | 'warn' | 'error';
+}
+
+/** The marker Courier appends to job names is for the platform, not for people. */
+export function displayName(name: string): string {
+  return name.replace(/\s*\[cr-[a-z0-9]+\]$/, '');
+}
+
+function duration(history: JobStatusItem[]): string | null {
+  const end = Date.parse(history[0]?.statusDate ?? '');
+  const start = Date.parse(history.find((h) => h.status === 'Executing')?.statusDate ?? history.at(-1)?.statusDate ?? '');
+  if (Number.isNaN(end) || Number.isNaN(start) || end < start) return null;
+  const s = Math.round((end - start) / 1000);
+  if (s < 90) return `${s} s`;
+  if (s < 5400) return `${Math.round(s / 60)} min`;
+  return `${(s / 3600).toFixed(1)} h`;
+}
+
+export function finishedMessage(job: FinishedJob, outputs?: OutputsSummary): JobMessage {
+  const name = displayName(job.name);
+  const took = duration(job.history);
+  const reason = job.history[0]?.statusReason;
+  const parts: string[] = [];
+  let title: string;
+  let level: JobMessage['level'] = 'info';
+  switch (job.outcome) {
+    case 'completed':
+      title = `Job finished: ${name}`;
+      parts.push(`Job ${job.jobId} completed${took ? ` in ${took}` : ''}.`);
+      break;
+    case 'stopped':
+      title = `Job stopped: ${name}`;
+      level = 'warn';
+      parts.push(`Job ${job.jobId} was stopped${reason ? ` (${reason})` : ''}.`);
+      break;
+    default:
+      title = `Job failed: ${name}`;
+      level = 'error';
+      parts.push(`Job ${job.jobId} failed${reason ? `: ${reason}` : ''}.`);
+  }
+  if (outputs?.state === 'done' && outputs.files > 0) parts.push(`${outputs.files} output file${outputs.files > 1 ? 's' : ''} saved to ${outputs.dir}.`);
+  else if (outputs?.state === 'failed') parts.push(`Outputs could not be downloaded${outputs.error ? `: ${outputs.error}` : ''}.`);
+  else if (outputs?.state === 'pending' || outputs?.state === 'downloading') parts.push('Outputs are still downloading.');
+  return { title, body: parts.join(' '), level };
+}

@@ -1,0 +1,36 @@
+// The "Sandbox" platform: a local Rescale started in-process on demand, so the app, the web host
+// and the CLI do real work on a machine with no Rescale account. This is the one place main/core
+// reaches into sandbox/ (lint enforces it).
+import { join } from 'node:path';
+import { startSandbox, type RunningSandbox } from '../../../sandbox';
+
+export interface LocalSandbox {
+  apiUrl: string;
+  s3Endpoint: string;
+  token: string;
+}
+
+/**
+ * Returns a launcher that starts the sandbox once (data kept in <dataDir>/sandbox, so files and
+ * jobs survive restarts; its token is reused for that folder) and a stop for shutdown.
+ */
+export function localSandboxLauncher(dataDir: string, opts: { jobSeconds?: number } = {}): { launch: () => Promise<LocalSandbox>; stop: () => Promise<void> } {
+  let running: Promise<RunningSandbox> | null = null;
+  return {
+    async launch() {
+      running ??= startSandbox({ dataDir: join(dataDir, 'sandbox'), jobSeconds: opts.jobSeconds ?? 30 });
+      try {
+        const sb = await running;
+        return { apiUrl: sb.apiUrl, s3Endpoint: sb.s3Endpoint, token: sb.token };
+      } catch (e) {
+        running = null;
+        throw e;
+      }
+    },
+    async stop() {
+      const r = running;
+      running = null;
+      if (r) await (await r).stop();
+    },
+  };
+}

@@ -1,0 +1,331 @@
+// One file download: ranged GETs decrypted in parallel into a temporary file in the target
+// folder, SHA-512 computed while ranges land (a worker follows the contiguous watermark), then
+// size + checksum verified, fsync, and only then the file appears under its final name.
+// Each finished range is journaled once written, so a restart re-fetches only the rest. Ranges
+// are not fsync'ed one by one: after a kill -9 the page cache still holds them, and if a power
+// cut lost some, the SHA-512 check catches it and the file is fetched again from the start.
+import { link, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { checkCipherSize, decodeIv, decodeKey } from '../crypto';
+import { fail, toErrorInfo, TransferError } from './errors';
+import type { JobCtx, LiveItem } from './item';
+import type { DownloadRow } from './journal';
+import { keepBothPath } from './names';
+import type { RemoteFile } from './ports';
+import type { Running } from './pool';
+import { aborted } from './runner';
+import { Semaphore } from './semaphore';
+import type { ConflictPolicy } from './types';
+import type { S3Loc } from './worker/protocol';
+
+export function tempPathFor(finalPath: string, id: string): string {
+  return join(dirname(finalPath), `.courier-${id}.part`);
+}
+
+function expectedSha(remote: RemoteFile): string | null {
+  const c = remote.fileChecksums.find((x) => x.hashFunction.replace(/[-_]/g, '').toLowerCase() === 'sha512');
+  return c ? c.fileHash.toLowerCase() : null;
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
+
+function fsErr(e: unknown, path: string): TransferError {
+  return e instanceof TransferError ? e : new TransferError(toErrorInfo(e, path));
+}
+
+export async function runDownload(item: LiveItem, ctx: JobCtx, signal: AbortSignal): Promise<void> {
+  const remote = JSON.parse(item.row.remoteJson ?? 'null') as RemoteFile | null;
+  if (!remote) throw fail('internal', 'download has no file record');
+  const finalPath = item.row.localPath;
+  const conflict = (item.row.conflict ?? 'keepBoth') as ConflictPolicy;
+  let row = ctx.journal.getDownload(item.id);
+
+  if (!row && conflict === 'skip' && (await exists(finalPath))) {
+    ctx.notice(item, 'skipped_exists', `Skipped: ${finalPath} already exists`);
+    item.committed = item.row.size;
+    return;
+  }
+  await mkdir(dirname(finalPath), { recursive: true }).catch((e: unknown) => {
+    throw fsErr(e, dirname(finalPath));
+  });
+
+  const loc = (creds: S3Loc['creds']): S3Loc => ({ creds, bucket: remote.pathParts.container, key: remote.pathParts.path });
+  const head = await ctx.runner.exec<'headObject'>((creds) => ({ op: 'headObject', loc: loc(creds) }), { signal, forFile: remote });
+  if (!head.exists) throw fail('not_found', `The stored object of "${remote.name}" is missing from storage`);
+  checkCipherSize(head.size, remote.decryptedSize);
+  const ivB64 = head.metadata.iv ?? remote.iv;
+  if (!ivB64) throw fail('missing_iv', `The stored object of "${remote.name}" has no IV (x-amz-meta-iv); it cannot be decrypted`);
+  const iv = decodeIv(ivB64);
+  const key = decodeKey(remote.encodedEncryptionKey);
+  const etag = head.etag ?? null;
+
+  if (row && (row.objectSize !== head.size || row.etag !== etag)) {
+    ctx.notice(item, 'remote_changed_restart', 'The stored file changed since this download started; downloading it again from the start.');
+    await rm(row.tempPath, { force: true });
+    ctx.journal.deleteDownload(item.id);
+    row = undefined;
+  }
+  if (row?.phase === 'finalizing' && !(await exists(row.tempPath))) {
+    // Crashed after the rename: the file is in place; verify it rather than trust it.
+    await verify(item, remote, item.row.localPath, ctx, signal);
+    ctx.journal.deleteDownload(item.id);
+    return;
+  }
+  if (row) {
+    const t = await stat(row.tempPath).catch(() => null);
+    if (!t || t.size !== remote.decryptedSize) {
+      ctx.journal.deleteDownload(item.id);
+      row = undefined;
+    }
+  }
+  if (!row) {
+    row = { transferId: item.id, tempPath: tempPathFor(finalPath, item.id), objectSize: head.size, etag, rangeSize: rangeSizeFor(ctx), phase: 'planned' };
+    const fh = await open(row.tempPath, 'w').catch((e: unknown) => {
+      throw fsErr(e, finalPath);
+    });
+    try {
+      await fh.truncate(remote.decryptedSize);
+    } finally {
+      await fh.close();
+    }
+    ctx.journal.putDownload(row, true);
+  }
+
+  try {
+    let sha: string;
+    if (head.size <= row.rangeSize) {
+      const tracked = { r: null as Running<'downloadWhole'> | null };
+      const tempPath = row.tempPath;
+      const r = await ctx.runner.exec<'downloadWhole'>(
+        (creds) => ({ op: 'downloadWhole', loc: loc(creds), path: tempPath, key, iv, cipherLength: head.size, ...(etag ? { etag } : {}) }),
+        { signal, forFile: remote, track: (x) => item.track(x, tracked) },
+      );
+      if (r.plainBytes !== remote.decryptedSize) throw fail('corrupt_object', `Decrypted ${r.plainBytes} bytes, the record says ${remote.decryptedSize}`);
+      sha = r.sha512;
+    } else {
+      const resumed = ctx.journal.getRanges(item.id).size > 0;
+      sha = await ranged(item, row, remote, key, iv, etag, ctx, signal);
+      if (resumed && expectedSha(remote) !== null && expectedSha(remote) !== sha) {
+        // Ranges from before an interruption did not survive (power cut?): start over once.
+        ctx.notice(item, 'resume_discarded', 'Data kept from before the interruption was damaged; downloaded the file again.');
+        ctx.journal.putDownload({ ...row, phase: 'planned' }, true); // forgets the ranges
+        item.committed = 0;
+        sha = await ranged(item, row, remote, key, iv, etag, ctx, signal);
+      }
+      await syncFile(row.tempPath);
+    }
+    item.committed = item.row.size;
+    ctx.setState(item, 'verifying');
+    await checkResult(row.tempPath, remote, sha);
+    ctx.journal.setDownloadPhase(item.id, 'finalizing', true);
+    const placed = await place(row.tempPath, finalPath, conflict, (path) => {
+      // Recorded before the temp name goes away, so a crash here still finds the file.
+      item.row.localPath = path;
+      ctx.journal.updateItem(item.id, { localPath: path }, true);
+    });
+    if (placed.skipped) ctx.notice(item, 'skipped_exists', `Skipped: ${finalPath} already exists`);
+    ctx.journal.deleteDownload(item.id);
+    ctx.journal.flush();
+  } catch (e) {
+    if (signal.aborted) throw aborted();
+    const err = fsErr(e, finalPath);
+    if (!err.retryable) {
+      // A failed item keeps nothing half-written behind (and frees the space for a disk-full retry).
+      await rm(row.tempPath, { force: true });
+      ctx.journal.deleteDownload(item.id);
+    }
+    throw err;
+  }
+}
+
+function rangeSizeFor(ctx: JobCtx): number {
+  return Math.max(1 << 20, Math.floor(ctx.limits().partSizeBytes / 16) * 16);
+}
+
+async function ranged(
+  item: LiveItem,
+  row: DownloadRow,
+  remote: RemoteFile,
+  key: Buffer,
+  iv: Buffer,
+  etag: string | null,
+  ctx: JobCtx,
+  signal: AbortSignal,
+): Promise<string> {
+  const size = row.objectSize;
+  const count = Math.ceil(size / row.rangeSize);
+  const plainEnd = (idx: number): number => Math.min(remote.decryptedSize, (idx + 1) * row.rangeSize);
+  const done = ctx.journal.getRanges(item.id);
+  for (const idx of done) item.committed += plainEnd(idx) - idx * row.rangeSize;
+
+  const fileCtl = new AbortController();
+  const onOuterAbort = (): void => fileCtl.abort(signal.reason);
+  signal.addEventListener('abort', onOuterAbort, { once: true });
+  let hashRun: Running<'hashFile'> | null = null;
+  let contiguous = 0;
+  const advance = (): void => {
+    while (contiguous < count && done.has(contiguous)) contiguous++;
+    hashRun?.setWatermark(contiguous === count ? remote.decryptedSize : contiguous * row.rangeSize);
+  };
+  const hashP = ctx.runner.local<'hashFile'>(
+    { op: 'hashFile', path: row.tempPath, follow: { total: remote.decryptedSize } },
+    {
+      signal: fileCtl.signal,
+      track: (r) => {
+        hashRun = r;
+        advance();
+      },
+    },
+  );
+  hashP.catch(() => fileCtl.abort());
+
+  let firstError: unknown = null;
+  const slots = new Semaphore(ctx.limits().partsPerFile);
+  const inflight: Promise<void>[] = [];
+  try {
+    for (let idx = 0; idx < count; idx++) {
+      if (done.has(idx)) continue;
+      const release = await slots.acquire(1, fileCtl.signal);
+      const cipherOffset = idx * row.rangeSize;
+      const cipherLength = Math.min(row.rangeSize, size - cipherOffset);
+      const tracked = { r: null as Running<'downloadRange'> | null };
+      const tempPath = row.tempPath;
+      inflight.push(
+        ctx.runner
+          .exec<'downloadRange'>(
+            (creds) => ({
+              op: 'downloadRange',
+              loc: { creds, bucket: remote.pathParts.container, key: remote.pathParts.path },
+              path: tempPath,
+              cipherOffset,
+              cipherLength,
+              final: idx === count - 1,
+              key,
+              iv,
+              ...(etag ? { etag } : {}),
+            }),
+            { signal: fileCtl.signal, forFile: remote, track: (x) => item.track(x, tracked) },
+          )
+          .then(
+            () => {
+              ctx.journal.rangeDone(item.id, idx);
+              done.add(idx);
+              item.committed += plainEnd(idx) - cipherOffset;
+              advance();
+            },
+            (e: unknown) => {
+              if (firstError === null) firstError = e;
+              fileCtl.abort(e);
+            },
+          )
+          .finally(release),
+      );
+    }
+  } catch (e) {
+    if (firstError === null) firstError = e;
+    fileCtl.abort(e);
+  }
+  await Promise.allSettled(inflight);
+  const sha = await hashP.then(
+    (h) => h.sha512,
+    (e: unknown) => {
+      if (firstError === null) firstError = e;
+      return '';
+    },
+  );
+  signal.removeEventListener('abort', onOuterAbort);
+  if (signal.aborted) throw aborted();
+  if (firstError !== null) throw firstError;
+  return sha;
+}
+
+async function checkResult(tempPath: string, remote: RemoteFile, sha: string): Promise<void> {
+  const st = await stat(tempPath);
+  if (st.size !== remote.decryptedSize) throw fail('corrupt_object', `Downloaded ${st.size} bytes, the record says ${remote.decryptedSize}`);
+  const want = expectedSha(remote);
+  if (want && want !== sha) throw fail('checksum_mismatch', `SHA-512 of the downloaded "${remote.name}" does not match the file record; the download was discarded`);
+}
+
+async function verify(item: LiveItem, remote: RemoteFile, path: string, ctx: JobCtx, signal: AbortSignal): Promise<void> {
+  const h = await ctx.runner.local<'hashFile'>({ op: 'hashFile', path }, { signal });
+  await checkResult(path, remote, h.sha512);
+  item.committed = item.row.size;
+}
+
+/**
+ * Puts the verified temp file in place. link() is used where the policy must not clobber:
+ * it fails with EEXIST instead of replacing, so there is no check-then-rename race.
+ */
+async function place(temp: string, finalPath: string, policy: ConflictPolicy, linked: (path: string) => void): Promise<{ path: string; skipped: boolean }> {
+  const tempIno = (await stat(temp)).ino;
+  if (policy === 'overwrite') {
+    await rename(temp, finalPath);
+    await syncDir(dirname(finalPath));
+    return { path: finalPath, skipped: false };
+  }
+  for (let n = 0; n < 10_000; n++) {
+    const candidate = n === 0 ? finalPath : keepBothPath(finalPath, n);
+    try {
+      await link(temp, candidate).catch(async (e: unknown) => {
+        // Our own link from before a crash counts as placed.
+        if ((e as { code?: string }).code === 'EEXIST' && (await stat(candidate)).ino === tempIno) return;
+        throw e;
+      });
+      linked(candidate);
+      await unlink(temp);
+      await syncDir(dirname(finalPath));
+      return { path: candidate, skipped: false };
+    } catch (e) {
+      const code = (e as { code?: string }).code;
+      if (code === 'EEXIST') {
+        if (policy === 'skip') {
+          await unlink(temp);
+          return { path: finalPath, skipped: true };
+        }
+        continue;
+      }
+      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV' || code === 'ENOSYS' || code === 'EOPNOTSUPP') {
+        // File systems without hard links (FAT, some network shares): check, then rename.
+        if (await exists(candidate)) {
+          if (policy === 'skip') {
+            await unlink(temp);
+            return { path: finalPath, skipped: true };
+          }
+          continue;
+        }
+        linked(candidate);
+        await rename(temp, candidate);
+        return { path: candidate, skipped: false };
+      }
+      throw e;
+    }
+  }
+  throw fail('internal', `No free name for ${finalPath}`);
+}
+
+async function syncFile(path: string): Promise<void> {
+  const fh = await open(path, 'r+');
+  try {
+    await fh.datasync();
+  } finally {
+    await fh.close();
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const fh = await open(dir, 'r').catch(() => null);
+  if (!fh) return;
+  try {
+    await fh.sync();
+  } catch {
+    // some file systems refuse fsync on directories; the rename itself is still atomic
+  } finally {
+    await fh.close();
+  }
+}

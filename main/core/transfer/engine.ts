@@ -1,0 +1,516 @@
+// The scheduler: owns the in-memory items, the priority queue, the file slots, pause /
+// resume / cancel, and the progress tick. Jobs (upload-job, download-job) do the work through
+// the worker pool; the engine only decides what runs and records what happened.
+import { rm } from 'node:fs/promises';
+import { effectiveRate, validateSetting } from './bandwidth';
+import { CredentialCache } from './credentials';
+import { runDownload } from './download-job';
+import { TransferError, toErrorInfo } from './errors';
+import { RemoteFolderTree } from './folders';
+import { LiveItem, type JobCtx } from './item';
+import type { ItemRow, Journal } from './journal';
+import type { TransferPool } from './pool';
+import type { RescaleStorage, UploadTarget } from './ports';
+import { Coalescer, eta, SpeedMeter } from './progress';
+import { TaskRunner, type RetryPolicy, DEFAULT_RETRY } from './runner';
+import { Semaphore } from './semaphore';
+import { TERMINAL, type Limits, type LimitsInput, type ProgressBatch, type TransferState, type TransferView } from './types';
+import { abortUpload, runUpload } from './upload-job';
+
+const mono = (): number => performance.now();
+
+export class TransferEngine implements JobCtx {
+  readonly items = new Map<string, LiveItem>();
+  readonly runner: TaskRunner;
+  readonly memory: Semaphore;
+  readonly api: Semaphore;
+  private readonly queue: LiveItem[] = [];
+  private readonly slotsHeld = new Set<string>();
+  private readonly dirty = new Set<string>();
+  private readonly listeners = new Set<(b: ProgressBatch) => void>();
+  private readonly settleWaiters = new Set<{ ids: string[]; resolve: (v: TransferView[]) => void }>();
+  private readonly trees = new Map<string, RemoteFolderTree>();
+  private readonly overallMeter = new SpeedMeter();
+  private readonly coalescer: Coalescer;
+  private seq = 0;
+  private nextSeqNo: number;
+  private tickTimer: NodeJS.Timeout | null = null;
+  private scheduleTimer: NodeJS.Timeout | null = null;
+  private target: Promise<UploadTarget> | null = null;
+  private closed = false;
+  /** Items counted in the overall numbers: everything not already finished when we started. */
+  private readonly history = new Set<string>();
+
+  constructor(
+    readonly journal: Journal,
+    readonly pool: TransferPool,
+    readonly storage: RescaleStorage,
+    private lim: Limits,
+    private readonly now: () => number,
+    retry: RetryPolicy = DEFAULT_RETRY,
+  ) {
+    this.runner = new TaskRunner(pool, new CredentialCache(storage, now), retry);
+    this.memory = new Semaphore(lim.maxBufferedBytes);
+    this.api = new Semaphore(lim.apiConcurrency);
+    this.coalescer = new Coalescer(() => this.emit(), mono);
+    this.nextSeqNo = journal.maxSeq() + 1;
+    for (const row of journal.loadItems()) this.adoptRow(row, true);
+    this.applyBandwidth();
+    this.scheduleTimer = setInterval(() => this.applyBandwidth(), 30_000);
+    this.scheduleTimer.unref();
+    queueMicrotask(() => this.pump()); // transfers interrupted by a crash or close continue
+  }
+
+  // ------------------------------------------------------------------ loading & adding
+  private adoptRow(row: ItemRow, fromJournal: boolean): LiveItem {
+    if (fromJournal && (row.state === 'running' || row.state === 'verifying')) row.state = 'queued'; // interrupted: continue
+    const it = new LiveItem(row);
+    if (row.state === 'done') it.committed = row.size;
+    else it.committed = row.bytesDone;
+    this.items.set(row.id, it);
+    if (fromJournal && TERMINAL.has(row.state)) this.history.add(row.id);
+    if (row.parentId) {
+      const b = this.items.get(row.parentId);
+      b?.children.push(row.id);
+      b?.countChild(null, row.state);
+    }
+    if (row.state === 'queued' && !row.isBatch) this.enqueue(it);
+    return it;
+  }
+
+  nextSeq(): number {
+    return this.nextSeqNo++;
+  }
+
+  /** Rows are journaled (durably) by the caller first. */
+  add(rows: ItemRow[]): TransferView[] {
+    const views: TransferView[] = [];
+    for (const r of rows) {
+      const it = this.adoptRow(r, false);
+      this.dirty.add(r.id);
+      views.push(this.view(it));
+    }
+    for (const r of rows) if (r.isBatch) this.maybeSettleBatch(r.id);
+    this.coalescer.poke(false);
+    this.pump();
+    return views;
+  }
+
+  // ------------------------------------------------------------------ queue & scheduling
+  private enqueue(it: LiveItem): void {
+    // Sorted by priority (high first), then age; binary search keeps 10,000 enqueues cheap.
+    const key = (x: LiveItem): [number, number] => [-x.row.priority, x.row.seq];
+    const [p, s] = key(it);
+    let lo = 0;
+    let hi = this.queue.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      const [mp, ms] = key(this.queue[mid] as LiveItem);
+      if (mp < p || (mp === p && ms < s)) lo = mid + 1;
+      else hi = mid;
+    }
+    this.queue.splice(lo, 0, it);
+  }
+
+  private dequeue(it: LiveItem): void {
+    const i = this.queue.indexOf(it);
+    if (i >= 0) this.queue.splice(i, 1);
+  }
+
+  pump(): void {
+    if (this.closed) return;
+    while (this.slotsHeld.size < this.lim.parallelFiles && this.queue.length > 0) {
+      const it = this.queue.shift() as LiveItem;
+      if (it.row.state !== 'queued') continue;
+      this.start(it);
+    }
+  }
+
+  private start(it: LiveItem): void {
+    this.slotsHeld.add(it.id);
+    it.controller = new AbortController();
+    it.stopReason = null;
+    it.committed = 0;
+    it.meter.reset();
+    this.setState(it, 'running');
+    this.ensureTick();
+    const signal = it.controller.signal;
+    const job = it.row.kind === 'upload' ? runUpload(it, this, signal) : runDownload(it, this, signal);
+    it.job = job.then(
+      () => this.finish(it, null),
+      (e: unknown) => this.finish(it, e),
+    );
+  }
+
+  releaseSlot(it: LiveItem): void {
+    if (this.slotsHeld.delete(it.id)) this.pump();
+  }
+
+  private async finish(it: LiveItem, e: unknown): Promise<void> {
+    it.live.clear();
+    it.controller = null;
+    it.job = null;
+    const reason = it.stopReason;
+    it.stopReason = null;
+    if (e === null) {
+      it.committed = it.row.size;
+      this.setState(it, 'done');
+    } else if (reason === 'pause') {
+      this.setState(it, 'paused');
+    } else if (reason === 'cancel') {
+      await this.cleanup(it);
+      this.setState(it, 'cancelled');
+    } else if (reason === 'close') {
+      // leave it 'running' in the journal: the next start continues it
+    } else {
+      const info = e instanceof TransferError ? e.info() : toErrorInfo(e);
+      it.row.errorCode = info.code;
+      it.row.errorMessage = info.message;
+      this.journal.updateItem(it.id, { errorCode: info.code, errorMessage: info.message });
+      this.setState(it, 'failed');
+    }
+    this.releaseSlot(it);
+  }
+
+  private async cleanup(it: LiveItem): Promise<void> {
+    if (it.row.kind === 'upload') {
+      const u = this.journal.getUpload(it.id);
+      if (u?.uploadId) await abortUpload(u, this);
+      this.journal.deleteUpload(it.id);
+    } else {
+      const d = this.journal.getDownload(it.id);
+      if (d) await rm(d.tempPath, { force: true }).catch(() => undefined);
+      this.journal.deleteDownload(it.id);
+    }
+  }
+
+  // ------------------------------------------------------------------ state changes
+  setState(it: LiveItem, state: TransferState): void {
+    if (it.row.state === state) return;
+    if (it.row.parentId) this.items.get(it.row.parentId)?.countChild(it.row.state, state);
+    it.row.state = state;
+    const patch: Partial<ItemRow> = { state, bytesDone: it.bytesDone() };
+    if (state === 'queued' || state === 'running') {
+      it.row.errorCode = null;
+      it.row.errorMessage = null;
+      patch.errorCode = null;
+      patch.errorMessage = null;
+    }
+    this.journal.updateItem(it.id, patch, TERMINAL.has(state));
+    this.markDirty(it, TERMINAL.has(state));
+    if (it.row.parentId) this.maybeSettleBatch(it.row.parentId);
+    if (TERMINAL.has(state)) this.checkSettled();
+  }
+
+  notice(it: LiveItem, code: string, message: string): void {
+    it.row.noticeCode = code;
+    it.row.noticeMessage = message;
+    this.journal.updateItem(it.id, { noticeCode: code, noticeMessage: message });
+    this.markDirty(it, false);
+  }
+
+  private markDirty(it: LiveItem, terminal: boolean): void {
+    this.dirty.add(it.id);
+    if (it.row.parentId) this.dirty.add(it.row.parentId);
+    this.coalescer.poke(terminal);
+  }
+
+  /** A batch's state follows its items; an upload batch is done once its folders all exist. */
+  private maybeSettleBatch(batchId: string): void {
+    const b = this.items.get(batchId);
+    if (!b) return;
+    const n = (s: TransferState): number => b.childCount(s);
+    const total = b.children.length;
+    let state: TransferState;
+    if (n('running') + n('verifying') > 0) state = 'running';
+    else if (n('queued') > 0) state = 'queued';
+    else if (n('paused') > 0) state = 'paused';
+    else if (n('failed') > 0) state = 'failed';
+    else if (total > 0 && n('cancelled') === total) state = 'cancelled';
+    else state = 'done';
+    if (state === 'failed') {
+      b.row.errorCode = 'items_failed';
+      b.row.errorMessage = `${n('failed')} of ${total} files failed`;
+    }
+    if (state === 'done' && b.row.kind === 'upload' && b.row.state !== 'done') {
+      if (b.row.state !== 'verifying') {
+        this.setState(b, 'verifying');
+        void this.createAllFolders(b).then(
+          () => this.setState(b, 'done'),
+          (e: unknown) => {
+            const info = toErrorInfo(e);
+            b.row.errorCode = info.code;
+            b.row.errorMessage = info.message;
+            this.setState(b, 'failed');
+          },
+        );
+      }
+      return;
+    }
+    this.setState(b, state);
+  }
+
+  private async createAllFolders(b: LiveItem): Promise<void> {
+    const dirs = JSON.parse(b.row.remoteJson ?? '[]') as string[];
+    const tree = this.treeFor(b);
+    const ac = new AbortController();
+    for (const d of dirs) await tree.ensure(d, ac.signal);
+  }
+
+  // ------------------------------------------------------------------ JobCtx
+  limits(): Limits {
+    return this.lim;
+  }
+
+  uploadTarget(signal: AbortSignal): Promise<UploadTarget> {
+    if (!this.target) {
+      this.target = this.storage.uploadTarget(signal);
+      this.target.catch(() => (this.target = null));
+    }
+    return this.target;
+  }
+
+  private treeFor(batch: LiveItem): RemoteFolderTree {
+    let t = this.trees.get(batch.id);
+    if (!t) {
+      const ac = new AbortController();
+      t = new RemoteFolderTree(batch.id, () => this.baseFolder(batch, ac.signal), this.storage, this.journal, this.api);
+      this.trees.set(batch.id, t);
+    }
+    return t;
+  }
+
+  private async baseFolder(it: LiveItem, signal: AbortSignal): Promise<string> {
+    return it.row.folderId ?? (await this.uploadTarget(signal)).rootFolderId;
+  }
+
+  async folderFor(it: LiveItem, signal: AbortSignal): Promise<string> {
+    const batch = it.row.parentId ? this.items.get(it.row.parentId) : undefined;
+    if (batch && it.row.relDir !== null) return this.treeFor(batch).ensure(it.row.relDir, signal);
+    return this.baseFolder(it, signal);
+  }
+
+  // ------------------------------------------------------------------ controls
+  private targets(id?: string): LiveItem[] {
+    if (id === undefined) return [...this.items.values()].filter((i) => !i.row.isBatch);
+    const it = this.items.get(id);
+    if (!it) throw new Error(`unknown transfer ${id}`);
+    return it.row.isBatch ? it.children.map((c) => this.items.get(c)).filter((x): x is LiveItem => Boolean(x)) : [it];
+  }
+
+  pause(id?: string): void {
+    for (const it of this.targets(id)) {
+      if (it.row.state === 'queued') {
+        this.dequeue(it);
+        this.setState(it, 'paused');
+      } else if ((it.row.state === 'running' || it.row.state === 'verifying') && it.controller) {
+        it.stopReason = 'pause';
+        it.controller.abort(new Error('paused'));
+      }
+    }
+  }
+
+  resume(id?: string): void {
+    for (const it of this.targets(id)) {
+      if (it.row.state === 'paused') {
+        this.setState(it, 'queued');
+        this.enqueue(it);
+      }
+    }
+    this.pump();
+  }
+
+  cancel(id?: string): void {
+    for (const it of this.targets(id)) {
+      if (it.row.state === 'queued' || it.row.state === 'paused') {
+        this.dequeue(it);
+        void this.cleanup(it).finally(() => this.setState(it, 'cancelled'));
+      } else if ((it.row.state === 'running' || it.row.state === 'verifying') && it.controller) {
+        it.stopReason = 'cancel';
+        it.controller.abort(new Error('cancelled'));
+      }
+    }
+  }
+
+  retry(id: string): void {
+    for (const it of this.targets(id)) {
+      if (it.row.state === 'failed' || it.row.state === 'cancelled') {
+        this.setState(it, 'queued');
+        this.enqueue(it);
+      }
+    }
+    this.pump();
+  }
+
+  setLimits(l: LimitsInput): void {
+    if (l.bandwidth) validateSetting(l.bandwidth);
+    const next: Limits = { ...this.lim, ...Object.fromEntries(Object.entries(l).filter(([, v]) => v !== undefined)) };
+    if (next.partSizeBytes % 16 !== 0 || next.partSizeBytes < 5 * 1024 * 1024) throw new Error('partSizeBytes must be a multiple of 16 and at least 5 MiB');
+    if (next.parallelFiles < 1 || next.partsPerFile < 1) throw new Error('parallelFiles and partsPerFile must be at least 1');
+    this.lim = next;
+    this.memory.setCapacity(next.maxBufferedBytes);
+    this.api.setCapacity(next.apiConcurrency);
+    this.applyBandwidth();
+    this.pump();
+  }
+
+  private applyBandwidth(): void {
+    this.pool.bandwidth.setRate(effectiveRate(this.lim.bandwidth, new Date(this.now())));
+  }
+
+  // ------------------------------------------------------------------ views & progress
+  view(it: LiveItem): TransferView {
+    const r = it.row;
+    const t = mono();
+    const active = r.state === 'running' || r.state === 'verifying';
+    const bytesDone = r.isBatch ? this.batchBytes(it) : r.state === 'done' ? r.size : it.bytesDone();
+    const bps = r.isBatch ? this.batchSpeed(it, t) : active ? it.meter.value(t) : 0;
+    return {
+      id: r.id,
+      kind: r.kind,
+      name: r.name,
+      localPath: r.localPath,
+      ...(r.remoteFileId ? { remoteFileId: r.remoteFileId } : {}),
+      size: r.size,
+      bytesDone,
+      bytesPerSecond: Math.round(bps),
+      etaSeconds: r.state === 'done' ? 0 : active ? eta(r.size - bytesDone, bps) : null,
+      state: r.state,
+      ...(r.errorCode && (r.state === 'failed' || r.isBatch) ? { error: { code: r.errorCode, message: r.errorMessage ?? '' } } : {}),
+      ...(r.noticeCode ? { notice: { code: r.noticeCode, message: r.noticeMessage ?? '' } } : {}),
+      priority: r.priority,
+      createdAt: r.createdAt,
+      ...(r.parentId ? { parentId: r.parentId } : {}),
+      ...(r.isBatch ? { isBatch: true } : {}),
+    };
+  }
+
+  private batchBytes(b: LiveItem): number {
+    let n = 0;
+    for (const c of b.children) {
+      const it = this.items.get(c);
+      if (it) n += it.row.state === 'done' ? it.row.size : it.bytesDone();
+    }
+    return n;
+  }
+
+  private batchSpeed(b: LiveItem, t: number): number {
+    let n = 0;
+    for (const c of b.children) {
+      const it = this.items.get(c);
+      if (it && (it.row.state === 'running' || it.row.state === 'verifying')) n += it.meter.value(t);
+    }
+    return n;
+  }
+
+  list(): { seq: number; items: TransferView[] } {
+    return { seq: this.seq, items: [...this.items.values()].map((i) => this.view(i)) };
+  }
+
+  onProgress(cb: (b: ProgressBatch) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  private ensureTick(): void {
+    if (this.tickTimer) return;
+    this.tickTimer = setInterval(() => this.tick(), 100);
+    this.tickTimer.unref();
+  }
+
+  /** 10 Hz: sample byte counters of running items, feed the speed meters, mark them dirty. */
+  private tick(): void {
+    const t = mono();
+    let any = false;
+    for (const id of this.slotsHeldOrActive()) {
+      const it = this.items.get(id);
+      if (!it) continue;
+      it.meter.sample(it.bytesDone(), t);
+      this.dirty.add(id);
+      if (it.row.parentId) this.dirty.add(it.row.parentId);
+      any = true;
+    }
+    this.overallMeter.sample(this.overallBytes().done, t);
+    if (any) this.coalescer.poke(false);
+    else if (this.tickTimer) {
+      clearInterval(this.tickTimer);
+      this.tickTimer = null;
+    }
+  }
+
+  private *slotsHeldOrActive(): Iterable<string> {
+    for (const it of this.items.values()) if (!it.row.isBatch && (it.row.state === 'running' || it.row.state === 'verifying')) yield it.id;
+  }
+
+  private overallBytes(): { done: number; total: number; active: number } {
+    let done = 0;
+    let total = 0;
+    let active = 0;
+    for (const it of this.items.values()) {
+      if (it.row.isBatch || this.history.has(it.id) || it.row.state === 'cancelled') continue;
+      total += it.row.size;
+      done += it.row.state === 'done' ? it.row.size : it.bytesDone();
+      if (it.row.state === 'running' || it.row.state === 'verifying') active++;
+    }
+    return { done, total, active };
+  }
+
+  private emit(): void {
+    if (this.dirty.size === 0) return;
+    this.seq++;
+    const items: TransferView[] = [];
+    for (const id of this.dirty) {
+      const it = this.items.get(id);
+      if (it) items.push(this.view(it));
+    }
+    this.dirty.clear();
+    if (this.listeners.size === 0) return;
+    const o = this.overallBytes();
+    const bps = o.active > 0 ? this.overallMeter.value(mono()) : 0;
+    const batch: ProgressBatch = {
+      seq: this.seq,
+      items,
+      overall: { bytesDone: o.done, bytesTotal: o.total, bytesPerSecond: Math.round(bps), etaSeconds: o.active > 0 ? eta(o.total - o.done, bps) : null, active: o.active },
+    };
+    for (const l of this.listeners) l(batch);
+  }
+
+  whenSettled(ids: string[]): Promise<TransferView[]> {
+    for (const id of ids) if (!this.items.has(id)) return Promise.reject(new Error(`unknown transfer ${id}`));
+    return new Promise((resolve) => {
+      this.settleWaiters.add({ ids, resolve });
+      this.checkSettled();
+    });
+  }
+
+  private checkSettled(): void {
+    for (const w of this.settleWaiters) {
+      const its = w.ids.map((id) => this.items.get(id) as LiveItem);
+      if (its.every((i) => TERMINAL.has(i.row.state))) {
+        this.settleWaiters.delete(w);
+        w.resolve(its.map((i) => this.view(i)));
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    if (this.scheduleTimer) clearInterval(this.scheduleTimer);
+    this.coalescer.close();
+    const jobs: Promise<void>[] = [];
+    for (const it of this.items.values()) {
+      if (it.controller && it.job) {
+        it.stopReason = 'close';
+        it.controller.abort(new Error('closing'));
+        jobs.push(it.job);
+      }
+    }
+    await Promise.allSettled(jobs);
+    for (const it of this.items.values()) {
+      if (!it.row.isBatch && !TERMINAL.has(it.row.state)) this.journal.updateItem(it.id, { bytesDone: it.bytesDone() });
+    }
+    this.journal.close();
+    await this.pool.close();
+  }
+}

@@ -1,0 +1,68 @@
+// The in-memory side of one queued transfer, and what a running job may ask of the service.
+import type { Journal, ItemRow } from './journal';
+import type { Running, TransferPool } from './pool';
+import type { RescaleStorage, UploadTarget } from './ports';
+import { SpeedMeter } from './progress';
+import type { TaskRunner } from './runner';
+import type { Semaphore } from './semaphore';
+import type { Limits, TransferState } from './types';
+import type { Op } from './worker/protocol';
+
+export class LiveItem {
+  /** Bytes finished outside the tasks currently in flight. */
+  committed = 0;
+  readonly live = new Set<Running<Op>>();
+  readonly meter = new SpeedMeter();
+  controller: AbortController | null = null;
+  stopReason: 'pause' | 'cancel' | 'close' | null = null;
+  job: Promise<void> | null = null;
+  /** Batch only: ids of its items, and how many are in each state. */
+  readonly children: string[] = [];
+  readonly childStates = new Map<TransferState, number>();
+
+  constructor(public row: ItemRow) {}
+
+  get id(): string {
+    return this.row.id;
+  }
+
+  bytesDone(): number {
+    let n = this.committed;
+    for (const r of this.live) n += r.progress();
+    return Math.min(this.row.size, n);
+  }
+
+  countChild(from: TransferState | null, to: TransferState): void {
+    if (from) this.childStates.set(from, (this.childStates.get(from) ?? 1) - 1);
+    this.childStates.set(to, (this.childStates.get(to) ?? 0) + 1);
+  }
+
+  childCount(s: TransferState): number {
+    return this.childStates.get(s) ?? 0;
+  }
+
+  track<K extends Op>(r: Running<K> | null, prev: { r: Running<K> | null }): void {
+    if (prev.r) this.live.delete(prev.r as unknown as Running<Op>);
+    prev.r = r;
+    if (r) this.live.add(r as unknown as Running<Op>);
+  }
+}
+
+export interface JobCtx {
+  journal: Journal;
+  runner: TaskRunner;
+  pool: TransferPool;
+  storage: RescaleStorage;
+  limits(): Limits;
+  /** Encrypted bytes held in memory, across all transfers. */
+  memory: Semaphore;
+  /** Registrations and folder creations in flight. */
+  api: Semaphore;
+  uploadTarget(signal: AbortSignal): Promise<UploadTarget>;
+  /** The remote folder an upload registers into (creates batch folders on demand). */
+  folderFor(item: LiveItem, signal: AbortSignal): Promise<string>;
+  notice(item: LiveItem, code: string, message: string): void;
+  setState(item: LiveItem, state: TransferState): void;
+  /** The job finished its file I/O: the scheduler may start another file while it registers. */
+  releaseSlot(item: LiveItem): void;
+}

@@ -1,0 +1,101 @@
+// The worker-thread pool (piscina) plus the shared memory it uses for progress, cancel and
+// bandwidth. The main thread only submits tasks and reads counters.
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { SharedBandwidth } from './bandwidth';
+import { createSharedBuffers, SharedSlots, SlotAllocator, type SharedBuffers } from './shared-state';
+import type { Op, TaskOf, TaskResult, WorkerInit } from './worker/protocol';
+
+export const DEFAULT_WORKER_FILE = new URL('./worker/bootstrap.mjs', import.meta.url).href;
+
+export interface PoolOptions {
+  /** Worker module (file URL or path). Defaults to the tsx bootstrap; Electron passes its bundled worker. */
+  workerFile?: string;
+  workerCount?: number;
+  /** Tasks awaiting the network overlap inside one worker. */
+  tasksPerWorker?: number;
+}
+
+type TaskInput<K extends Op> = Omit<TaskOf<K>, 'slot'>;
+
+/** A submitted task: its result, plus live views into its slot while it runs. */
+export interface Running<K extends Op> {
+  result: Promise<TaskResult<K>>;
+  /** Bytes moved so far by this task (reads 0 after it ends). */
+  progress(): number;
+  /** Resolves with the part's last ciphertext block as soon as the worker has it; null if the task ended first. */
+  lastBlock(): Promise<Buffer | null>;
+  setWatermark(bytes: number): void;
+}
+
+export class TransferPool {
+  readonly slots: SharedSlots;
+  readonly bandwidth: SharedBandwidth;
+  private readonly alloc: SlotAllocator;
+  private readonly piscina: Piscina;
+  private readonly buffers: SharedBuffers;
+
+  constructor(opts: PoolOptions = {}) {
+    this.buffers = createSharedBuffers();
+    this.slots = new SharedSlots(this.buffers);
+    this.alloc = new SlotAllocator(this.slots);
+    this.bandwidth = new SharedBandwidth(this.buffers.bw);
+    const threads = Math.max(1, opts.workerCount ?? Math.max(2, availableParallelism()));
+    const init: WorkerInit = { ctrl: this.buffers.ctrl, nums: this.buffers.nums, bw: this.buffers.bw };
+    this.piscina = new Piscina({
+      filename: opts.workerFile ?? DEFAULT_WORKER_FILE,
+      minThreads: threads,
+      maxThreads: threads,
+      concurrentTasksPerWorker: opts.tasksPerWorker ?? 16,
+      idleTimeout: 60_000,
+      // Tasks keep sockets and timers alive between awaits: 'async' never blocks a worker's loop.
+      atomics: 'async',
+      workerData: init,
+    });
+  }
+
+  get threads(): number {
+    return this.piscina.maxThreads;
+  }
+
+  start<K extends Op>(task: TaskInput<K>, signal?: AbortSignal): Running<K> {
+    const slot = this.alloc.acquire();
+    let ended = false;
+    const onAbort = (): void => this.slots.cancel(slot);
+    if (signal?.aborted) this.slots.cancel(slot);
+    else signal?.addEventListener('abort', onAbort, { once: true });
+    const full = { ...task, slot } as TaskOf<K>;
+    const result = (this.piscina.run(full) as Promise<TaskResult<K>>)
+      .catch((e: unknown): TaskResult<K> => ({
+        ok: false,
+        error: { code: 'internal', message: `worker failed: ${e instanceof Error ? e.message : String(e)}`, retryable: true },
+      }))
+      .finally(() => {
+        ended = true;
+        signal?.removeEventListener('abort', onAbort);
+        this.slots.releaseLastBlockWaiter(slot); // wakes a waiter, which then sees !alive()
+        this.alloc.release(slot);
+      });
+    return {
+      result,
+      progress: () => (ended ? 0 : this.slots.progress(slot)),
+      lastBlock: () => this.slots.waitLastBlock(slot, () => !ended),
+      setWatermark: (bytes) => {
+        if (!ended) this.slots.setWatermark(slot, bytes);
+      },
+    };
+  }
+
+  run<K extends Op>(task: TaskInput<K>, signal?: AbortSignal): Promise<TaskResult<K>> {
+    return this.start(task, signal).result;
+  }
+
+  /** Starts every worker and loads its modules, so the first transfer does not pay for it. */
+  async warm(): Promise<void> {
+    await Promise.all(Array.from({ length: this.threads * 2 }, () => this.run<'cryptoBench'>({ op: 'cryptoBench', bytes: 16, chunk: 16 })));
+  }
+
+  async close(): Promise<void> {
+    await this.piscina.destroy();
+  }
+}

@@ -1,0 +1,194 @@
+// The public transfer service: what the IPC contract, the UI, the CLI and the jobs outbox use.
+// Every enqueue is committed to the journal before its promise resolves.
+import { randomUUID } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { basename, resolve } from 'node:path';
+import { TransferEngine } from './engine';
+import { toErrorInfo, TransferError } from './errors';
+import { walkLocal, walkRemote } from './folders';
+import { Journal, type ItemRow } from './journal';
+import { checkRelativePath, checkSegment, safeJoin } from './names';
+import { TransferPool } from './pool';
+import type { RemoteFile, RescaleStorage } from './ports';
+import type { RetryPolicy } from './runner';
+import type { Sealer } from './sealer';
+import { DEFAULT_LIMITS, type ConflictPolicy, type Limits, type LimitsInput, type ProgressBatch, type TransferView } from './types';
+
+export type { TransferState, TransferView, ProgressBatch, LimitsInput, ConflictPolicy } from './types';
+
+export interface DownloadOptions {
+  conflict?: ConflictPolicy;
+  priority?: number;
+  /** Recreate `relativePath` (job outputs) under the target folder instead of a flat list. */
+  preserveRelativePaths?: boolean;
+}
+
+export interface TransferService {
+  enqueueUpload(paths: string[], opts?: { folderId?: string; priority?: number }): Promise<TransferView[]>;
+  enqueueDownload(files: RemoteFile[] | string[], dir: string, opts?: DownloadOptions): Promise<TransferView[]>;
+  /** A whole Rescale folder, its subfolders recreated under `dir`. Returns the batch view first, then its files. */
+  enqueueDownloadFolder(folderId: string, dir: string, opts?: Omit<DownloadOptions, 'preserveRelativePaths'> & { name?: string }): Promise<TransferView[]>;
+  pause(id?: string): void;
+  resume(id?: string): void;
+  cancel(id?: string): void;
+  retry(id: string): void;
+  list(): { seq: number; items: TransferView[] };
+  onProgress(cb: (batch: ProgressBatch) => void): () => void;
+  whenSettled(ids: string[]): Promise<TransferView[]>;
+  setLimits(l: LimitsInput): void;
+  /** Starts the worker threads ahead of the first transfer (optional). */
+  warm(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface TransferServiceOptions {
+  storage: RescaleStorage;
+  journalPath: string;
+  sealer: Sealer;
+  workerCount?: number;
+  /** Worker module; defaults to the tsx bootstrap next to this file (the Electron build passes its bundle). */
+  workerFile?: string;
+  limits?: LimitsInput;
+  retry?: Partial<RetryPolicy>;
+  now?: () => number;
+}
+
+export async function createTransferService(opts: TransferServiceOptions): Promise<TransferService> {
+  const journal = Journal.open(opts.journalPath, opts.sealer);
+  const pool = new TransferPool({ ...(opts.workerFile ? { workerFile: opts.workerFile } : {}), ...(opts.workerCount ? { workerCount: opts.workerCount } : {}) });
+  const now = opts.now ?? Date.now;
+  const limits: Limits = { ...DEFAULT_LIMITS };
+  const engine = new TransferEngine(journal, pool, opts.storage, limits, now, { attempts: 10, baseMs: 200, capMs: 15_000, ...opts.retry });
+  if (opts.limits) engine.setLimits(opts.limits);
+
+  const row = (p: Partial<ItemRow> & Pick<ItemRow, 'kind' | 'name' | 'localPath' | 'size'>): ItemRow => ({
+    id: randomUUID(),
+    seq: engine.nextSeq(),
+    isBatch: false,
+    parentId: null,
+    relDir: null,
+    remoteFileId: null,
+    folderId: null,
+    bytesDone: 0,
+    state: 'queued',
+    errorCode: null,
+    errorMessage: null,
+    noticeCode: null,
+    noticeMessage: null,
+    priority: 0,
+    createdAt: now(),
+    conflict: null,
+    remoteJson: null,
+    ...p,
+  });
+  const failedRow = (base: ItemRow, e: unknown, path?: string): ItemRow => {
+    const info = toErrorInfo(e, path);
+    return { ...base, state: 'failed', errorCode: info.code, errorMessage: info.message };
+  };
+  const commit = (rows: ItemRow[]): TransferView[] => {
+    journal.insertItems(rows);
+    return engine.add(rows);
+  };
+
+  return {
+    async enqueueUpload(paths, o = {}) {
+      const priority = o.priority ?? 0;
+      const folderId = o.folderId ?? null;
+      const rows: ItemRow[] = [];
+      for (const p0 of paths) {
+        const p = resolve(p0);
+        const base = row({ kind: 'upload', name: basename(p), localPath: p, size: 0, priority, folderId });
+        try {
+          const st = await stat(p);
+          if (st.isDirectory()) {
+            const tree = await walkLocal(p);
+            const batch: ItemRow = { ...base, isBatch: true, size: tree.files.reduce((a, f) => a + f.size, 0), remoteJson: JSON.stringify(tree.dirs) };
+            rows.push(batch);
+            for (const f of tree.files) {
+              rows.push(row({ kind: 'upload', name: f.name, localPath: f.path, size: f.size, priority, parentId: batch.id, relDir: f.relDir }));
+            }
+          } else if (st.isFile()) {
+            rows.push({ ...base, size: st.size });
+          } else {
+            rows.push(failedRow(base, new TransferError({ code: 'not_a_file', message: `Not a regular file or folder: ${p}`, retryable: false })));
+          }
+        } catch (e) {
+          rows.push(failedRow(base, e, p));
+        }
+      }
+      return commit(rows);
+    },
+
+    async enqueueDownload(files, dir, o = {}) {
+      const records = await resolveFiles(opts.storage, files);
+      const rows = records.map((f) => downloadRow(f, resolve(dir), o, null));
+      return commit(rows);
+    },
+
+    async enqueueDownloadFolder(folderId, dir, o = {}) {
+      const entries = await walkRemote(opts.storage, folderId);
+      const root = resolve(dir);
+      const batch = row({ kind: 'download', name: o.name ?? basename(root), localPath: root, size: 0, priority: o.priority ?? 0, isBatch: true, remoteFileId: folderId });
+      const rows = entries.map((e) => downloadRow(e.file, root, o, batch.id, e.relDir));
+      batch.size = rows.reduce((a, r) => a + r.size, 0);
+      return commit([batch, ...rows]);
+    },
+
+    pause: (id) => engine.pause(id),
+    resume: (id) => engine.resume(id),
+    cancel: (id) => engine.cancel(id),
+    retry: (id) => engine.retry(id),
+    list: () => engine.list(),
+    onProgress: (cb) => engine.onProgress(cb),
+    whenSettled: (ids) => engine.whenSettled(ids),
+    setLimits: (l) => engine.setLimits(l),
+    warm: () => pool.warm(),
+    close: () => engine.close(),
+  };
+
+  function downloadRow(f: RemoteFile, root: string, o: DownloadOptions, parentId: string | null, relDir: string[] = []): ItemRow {
+    const base = row({
+      kind: 'download',
+      name: f.name,
+      localPath: root,
+      size: f.decryptedSize,
+      priority: o.priority ?? 0,
+      parentId,
+      remoteFileId: f.id,
+      conflict: o.conflict ?? 'keepBoth',
+      remoteJson: JSON.stringify(f),
+    });
+    try {
+      let segs: string[];
+      if (relDir.length > 0) {
+        for (const s of relDir) checkSegment(s);
+        checkSegment(f.name);
+        segs = [...relDir, f.name];
+      } else if (o.preserveRelativePaths && f.relativePath) {
+        segs = checkRelativePath(f.relativePath);
+        if (segs.length === 0) throw new TransferError({ code: 'invalid_name', message: 'empty relative path', retryable: false });
+      } else {
+        checkSegment(f.name);
+        segs = [f.name];
+      }
+      return { ...base, localPath: safeJoin(root, segs) };
+    } catch (e) {
+      return failedRow(base, e);
+    }
+  }
+}
+
+/** File ids are looked up a few at a time (the API client paces them); records are used as given. */
+async function resolveFiles(storage: RescaleStorage, files: RemoteFile[] | string[]): Promise<RemoteFile[]> {
+  const out: RemoteFile[] = new Array<RemoteFile>(files.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < files.length) {
+      const i = next++;
+      const f = files[i] as RemoteFile | string;
+      out[i] = typeof f === 'string' ? await storage.getFile(f) : f;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(8, files.length) }, worker));
+  return out;
+}

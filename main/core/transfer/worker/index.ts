@@ -1,0 +1,90 @@
+// The pool's worker: reading, encrypting, hashing and S3 I/O all happen here, never on the
+// main thread. Every task returns a result object instead of throwing, so the error's code and
+// retry class survive the thread boundary intact.
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { open } from 'node:fs/promises';
+import { workerData } from 'node:worker_threads';
+import { SharedBandwidth } from '../bandwidth';
+import { SharedSlots } from '../shared-state';
+import { downloadRange, downloadWhole } from './download-ops';
+import { encryptPart } from '../../crypto';
+import { hashFile, readFully } from './files';
+import type { Op, Task, TaskResult, TaskResults, WorkerInit } from './protocol';
+import { classifyError, type OpCtx } from './s3';
+import { abortMultipart, completeMultipart, createMultipart, headObject, listParts, putObject, uploadPart } from './upload-ops';
+
+// The SDK warns once per thread that its 2027 releases will need Node 22; the app pins its
+// Node through Electron, so the notice is noise in every worker. (A worker's env is its own copy.)
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+const init = workerData as WorkerInit;
+const slots = new SharedSlots(init);
+const bw = new SharedBandwidth(init.bw);
+
+/** The upload's read + chain-encrypt path over a real file, minus the network. */
+async function cryptoBenchFile(path: string, bytes: number, partSize: number): Promise<{ seconds: number }> {
+  const key = randomBytes(32);
+  let iv: Buffer = randomBytes(16);
+  const fh = await open(path, 'r');
+  try {
+    const t0 = performance.now();
+    for (let off = 0; off < bytes; off += partSize) {
+      const len = Math.min(partSize, bytes - off);
+      const buf = Buffer.allocUnsafeSlow(len);
+      await readFully(fh, buf, off);
+      iv = encryptPart(key, iv, buf, off + len >= bytes).lastBlock;
+    }
+    return { seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    await fh.close();
+  }
+}
+
+function cryptoBench(bytes: number, chunk: number): { seconds: number } {
+  const c = createCipheriv('aes-256-cbc', randomBytes(32), randomBytes(16));
+  c.setAutoPadding(false);
+  const buf = randomBytes(chunk);
+  const t0 = performance.now();
+  for (let done = 0; done < bytes; done += chunk) c.update(buf);
+  c.final();
+  return { seconds: (performance.now() - t0) / 1000 };
+}
+
+async function dispatch(t: Task, ctx: OpCtx): Promise<TaskResults[Op]> {
+  switch (t.op) {
+    case 'createMultipart':
+      return createMultipart(t, ctx);
+    case 'uploadPart':
+      return uploadPart(t, ctx);
+    case 'putObject':
+      return putObject(t, ctx);
+    case 'listParts':
+      return listParts(t, ctx);
+    case 'completeMultipart':
+      return completeMultipart(t, ctx);
+    case 'abortMultipart':
+      return abortMultipart(t, ctx);
+    case 'headObject':
+      return headObject(t, ctx);
+    case 'hashFile':
+      return hashFile(t.path, ctx, t.stamp, t.follow);
+    case 'downloadRange':
+      return downloadRange(t, ctx);
+    case 'downloadWhole':
+      return downloadWhole(t, ctx);
+    case 'cryptoBench':
+      return t.path ? cryptoBenchFile(t.path, t.bytes, t.chunk) : cryptoBench(t.bytes, t.chunk);
+  }
+}
+
+export default async function run(t: Task): Promise<TaskResult<Op>> {
+  const { signal, release } = slots.cancelSignal(t.slot);
+  try {
+    const value = await dispatch(t, { slot: t.slot, slots, bw, signal });
+    return { ok: true, value };
+  } catch (e) {
+    return { ok: false, error: classifyError(e, signal, 'path' in t ? t.path : undefined) };
+  } finally {
+    release();
+  }
+}

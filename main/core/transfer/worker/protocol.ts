@@ -1,0 +1,89 @@
+// The messages between the scheduler (main thread) and the pool's workers.
+// Everything here is plain data: it crosses threads by structured clone.
+import type { ErrorInfo } from '../errors';
+import type { S3Credentials } from '../ports';
+
+export interface S3Loc {
+  creds: S3Credentials;
+  bucket: string;
+  key: string;
+}
+
+/** Identity of a local file at the time its upload was planned. */
+export interface FileStamp {
+  size: number;
+  mtimeMs: number;
+}
+
+export interface PartInfo {
+  partNumber: number;
+  etag: string;
+  size: number;
+}
+
+export type Task =
+  | { op: 'createMultipart'; slot: number; loc: S3Loc; metadata: Record<string, string> }
+  | {
+      op: 'uploadPart';
+      slot: number;
+      loc: S3Loc;
+      uploadId: string;
+      partNumber: number;
+      path: string;
+      offset: number;
+      length: number;
+      final: boolean;
+      /** Capacity of the (pooled) ciphertext buffer: the file's part size + 16, same for all its parts. */
+      bufferSize: number;
+      key: Uint8Array;
+      iv: Uint8Array;
+      stamp: FileStamp;
+      /** Resume: S3 already lists this part; only compare its ETag with our ciphertext's MD5. */
+      verifyEtag?: string;
+    }
+  | { op: 'putObject'; slot: number; loc: S3Loc; path: string; key: Uint8Array; iv: Uint8Array; metadata: Record<string, string>; stamp: FileStamp }
+  | { op: 'listParts'; slot: number; loc: S3Loc; uploadId: string }
+  | { op: 'completeMultipart'; slot: number; loc: S3Loc; uploadId: string; parts: { partNumber: number; etag: string }[] }
+  | { op: 'abortMultipart'; slot: number; loc: S3Loc; uploadId: string }
+  | { op: 'headObject'; slot: number; loc: S3Loc }
+  | { op: 'hashFile'; slot: number; path: string; stamp?: FileStamp; follow?: { total: number } }
+  | {
+      op: 'downloadRange';
+      slot: number;
+      loc: S3Loc;
+      path: string;
+      cipherOffset: number;
+      cipherLength: number;
+      final: boolean;
+      key: Uint8Array;
+      /** The object IV; used only when cipherOffset is 0. */
+      iv: Uint8Array;
+      etag?: string;
+    }
+  | { op: 'downloadWhole'; slot: number; loc: S3Loc; path: string; key: Uint8Array; iv: Uint8Array; cipherLength: number; etag?: string }
+  /** Benchmark: the upload path without the network (read parts of `path` and chain-encrypt them), or raw cipher speed without `path`. */
+  | { op: 'cryptoBench'; slot: number; bytes: number; chunk: number; path?: string };
+
+export interface TaskResults {
+  createMultipart: { uploadId: string };
+  uploadPart: { etag: string; cipherLength: number; lastBlock: Uint8Array; adopted: boolean };
+  putObject: { sha512: string; cipherLength: number; plainLength: number };
+  listParts: { exists: false } | { exists: true; parts: PartInfo[] };
+  completeMultipart: { etag?: string };
+  abortMultipart: Record<string, never>;
+  headObject: { exists: false } | { exists: true; size: number; etag?: string; metadata: Record<string, string> };
+  hashFile: { sha512: string; bytes: number };
+  downloadRange: { plainBytes: number };
+  downloadWhole: { sha512: string; plainBytes: number };
+  cryptoBench: { seconds: number };
+}
+
+export type Op = Task['op'];
+export type TaskOf<K extends Op> = Extract<Task, { op: K }>;
+export type TaskResult<K extends Op> = { ok: true; value: TaskResults[K] } | { ok: false; error: ErrorInfo };
+
+export interface WorkerInit {
+  ctrl: SharedArrayBuffer;
+  nums: SharedArrayBuffer;
+  bw: SharedArrayBuffer;
+}

@@ -1,0 +1,52 @@
+export interface SandboxStats {
+  /** Requests per "METHOD /route/pattern/" on the API side. */
+  api: Record<string, number>;
+  /** Requests per S3 operation name (PutObject, UploadPart, …). */
+  s3: Record<string, number>;
+  /** UploadPart calls per upload id and part number (retries show up as counts > 1). */
+  uploadParts: Record<string, Record<string, number>>;
+  faultsFired: number;
+  throttled: number;
+}
+
+export class Stats {
+  private api = new Map<string, number>();
+  private s3 = new Map<string, number>();
+  private parts = new Map<string, Map<number, number>>();
+  faultsFired = 0;
+  throttled = 0;
+
+  countApi(key: string): void {
+    this.api.set(key, (this.api.get(key) ?? 0) + 1);
+  }
+
+  countS3(op: string): void {
+    this.s3.set(op, (this.s3.get(op) ?? 0) + 1);
+  }
+
+  countPart(uploadId: string, partNumber: number): void {
+    let m = this.parts.get(uploadId);
+    if (!m) this.parts.set(uploadId, (m = new Map()));
+    m.set(partNumber, (m.get(partNumber) ?? 0) + 1);
+  }
+
+  snapshot(): SandboxStats {
+    const uploadParts: Record<string, Record<string, number>> = {};
+    for (const [id, m] of this.parts) uploadParts[id] = Object.fromEntries([...m].map(([n, c]) => [String(n), c]));
+    return {
+      api: Object.fromEntries(this.api),
+      s3: Object.fromEntries(this.s3),
+      uploadParts,
+      faultsFired: this.faultsFired,
+      throttled: this.throttled,
+    };
+  }
+
+  reset(): void {
+    this.api.clear();
+    this.s3.clear();
+    this.parts.clear();
+    this.faultsFired = 0;
+    this.throttled = 0;
+  }
+}

@@ -1,0 +1,52 @@
+import type { FaultRegistry } from './control/faults';
+import type { RateLimiter } from './control/ratelimit';
+import type { Stats } from './control/stats';
+import type { CredentialRegistry } from './s3/credentials';
+import type { ObjectStore } from './s3/object-store';
+import type { UploadStore } from './s3/uploads';
+import type { StateStore, UserRec } from './store/state';
+import type { JsonObject } from './util/json';
+
+export interface SandboxConfig {
+  host: string;
+  dataDir: string;
+  region: string;
+  bucket: string;
+  jobSeconds: number;
+  credentialTtlSeconds: number;
+  faults: boolean;
+}
+
+/** Everything the API handlers share. */
+export class SandboxCore {
+  constructor(
+    readonly config: SandboxConfig,
+    readonly store: StateStore,
+    readonly objects: ObjectStore,
+    readonly uploads: UploadStore,
+    readonly creds: CredentialRegistry,
+    readonly faults: FaultRegistry,
+    readonly stats: Stats,
+    readonly limiter: RateLimiter,
+  ) {}
+
+  get user(): UserRec {
+    return this.store.state.user;
+  }
+
+  /** `user/user_<id>`: the S3 key prefix (pathBase) of the user's files. */
+  storageDir(user: UserRec = this.user): string {
+    return `user/user_${user.id}`;
+  }
+
+  /** The defaultStorage object as users/me and file records show it. */
+  storage(user: UserRec = this.user): JsonObject {
+    const base = this.storageDir(user);
+    return {
+      id: user.storageId,
+      storageType: 'S3Storage',
+      encryptionType: 'default',
+      connectionSettings: { region: this.config.region, container: this.config.bucket, pathBase: base, pathPartsBase: base },
+    };
+  }
+}

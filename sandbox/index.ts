@@ -1,0 +1,208 @@
+import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
+import { mkdtemp } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { catalogRoutes } from './api/catalog';
+import { fileRoutes } from './api/files';
+import { folderRoutes } from './api/folders';
+import { jobRoutes } from './api/jobs';
+import { Router } from './api/router';
+import { createApiHandler } from './api/server';
+import { userRoutes } from './api/users';
+import { FaultRegistry, type FaultRule, type FaultSpec } from './control/faults';
+import { RateLimiter, type Scope, type ScopeLimit } from './control/ratelimit';
+import { Stats, type SandboxStats } from './control/stats';
+import { SandboxCore } from './core';
+import { JobService } from './jobs/service';
+import { parseSandboxArgs, USAGE, type SandboxOptions } from './options';
+import { CredentialRegistry } from './s3/credentials';
+import { HashPool } from './s3/hash-pool';
+import { ObjectStore } from './s3/object-store';
+import { createS3Handler } from './s3/server';
+import { UploadStore } from './s3/uploads';
+import { StateStore, type SandboxState } from './store/state';
+import { ensureDir } from './util/fsx';
+import { hexToken, secretKey, shortId, staticAccessKeyId } from './util/ids';
+
+export type { SandboxOptions } from './options';
+export type { SandboxStats } from './control/stats';
+export type { FaultSpec, FaultRule } from './control/faults';
+
+export interface S3AdminKeys {
+  accessKeyId: string;
+  secretAccessKey: string;
+  bucket: string;
+  region: string;
+  endpoint: string;
+}
+
+export interface RunningSandbox {
+  apiUrl: string;
+  s3Endpoint: string;
+  token: string;
+  dataDir: string;
+  region: string;
+  bucket: string;
+  userId: string;
+  /** `user/user_<id>`: the key prefix of the user's files. */
+  storageDir: string;
+  /** A static full-access keypair for peer tools (aws, rclone, s3cmd) and benchmarks. */
+  s3Admin: S3AdminKeys;
+  stats(): SandboxStats;
+  resetStats(): void;
+  /** Same as POST /__sandbox/faults, in-process (works even without `faults: true`). */
+  addFault(spec: FaultSpec): FaultRule | null;
+  clearFaults(): void;
+  expireCredentials(): Promise<number>;
+  setRateLimits(enabled: boolean, limits?: Partial<Record<Scope, ScopeLimit>>): void;
+  stop(): Promise<void>;
+}
+
+function initialState(token: string | undefined): SandboxState {
+  const [lib, jobs] = [shortId(), shortId()];
+  const userId = shortId(5);
+  const now = Date.now();
+  return {
+    version: 1,
+    token: token ?? hexToken(20),
+    admin: { accessKeyId: staticAccessKeyId(), secretAccessKey: secretKey() },
+    user: {
+      id: userId, email: 'sandbox-user@example.com', fullName: 'Sandbox User', companyCode: 'sandbox',
+      workspaceId: shortId(5), storageId: shortId(5), myLibrary: lib, myJobs: jobs,
+    },
+    seq: 0,
+    files: {},
+    folders: {
+      [lib]: { id: lib, name: 'My Library', parentId: null, ownerId: userId, dateInserted: now },
+      [jobs]: { id: jobs, name: 'My Jobs', parentId: null, ownerId: userId, dateInserted: now },
+    },
+    jobs: {},
+    credentials: {},
+  };
+}
+
+async function listen(server: Server, port: number, host: string): Promise<number> {
+  server.listen(port, host);
+  await once(server, 'listening');
+  const addr = server.address();
+  return typeof addr === 'object' && addr ? addr.port : port;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+async function closeServer(server: Server): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeAllConnections();
+  await closed;
+}
+
+/** Starts the API and S3 servers on loopback; everything persists in dataDir. */
+export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
+  const dataDir = path.resolve(opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'courier-sandbox-'))));
+  await ensureDir(dataDir);
+  const release = await lockfile.lock(dataDir, { stale: 30_000, update: 10_000, realpath: false, lockfilePath: path.join(dataDir, '.lock') }).catch((err: Error) => {
+    throw new Error(`sandbox data dir ${dataDir} is in use by another sandbox (${err.message})`);
+  });
+  const host = opts.host ?? '127.0.0.1';
+  const store = await StateStore.open(dataDir, () => initialState(opts.token));
+  if (opts.token && store.state.token !== opts.token) {
+    store.state.token = opts.token;
+    await store.commit();
+  }
+  const config = {
+    host,
+    dataDir,
+    region: opts.region ?? 'ap-northeast-1',
+    bucket: opts.bucket ?? 'sandbox-rescale-platform',
+    jobSeconds: opts.jobSeconds ?? 10,
+    credentialTtlSeconds: opts.credentialTtlSeconds ?? 900,
+    faults: opts.faults ?? false,
+  };
+  const objects = await ObjectStore.open(path.join(dataDir, 's3'));
+  await objects.createBucket(config.bucket);
+  const uploads = await UploadStore.open(path.join(dataDir, 's3', 'uploads'));
+  const creds = new CredentialRegistry(store, config.credentialTtlSeconds * 1000);
+  const [faults, stats, limiter] = [new FaultRegistry(), new Stats(), new RateLimiter(opts.rateLimits ?? false)];
+  const core = new SandboxCore(config, store, objects, uploads, creds, faults, stats, limiter);
+  const jobs = new JobService(core);
+  const router = new Router();
+  userRoutes(core, router);
+  fileRoutes(core, router);
+  folderRoutes(core, router);
+  catalogRoutes(router);
+  jobRoutes(core, jobs, router);
+
+  // Upload hashing runs on worker threads; SANDBOX_HASH_WORKERS=0 keeps it on the event loop (for comparisons).
+  const hashWorkers = Number(process.env['SANDBOX_HASH_WORKERS'] ?? Math.min(2, os.availableParallelism()));
+  const hashPool = hashWorkers > 0 ? new HashPool(hashWorkers) : null;
+  const api = createServer(createApiHandler(core, router));
+  const s3 = createServer(
+    { requestTimeout: 0 },
+    createS3Handler({ objects, uploads, creds, region: config.region, faults, faultsEnabled: config.faults, stats, hashPool }),
+  );
+  const apiPort = await listen(api, opts.port ?? 0, host);
+  const s3Port = await listen(s3, opts.s3Port ?? 0, host);
+  jobs.start();
+  const s3Endpoint = `http://${urlHost(host)}:${s3Port}`;
+  let stopped: Promise<void> | null = null;
+  return {
+    apiUrl: `http://${urlHost(host)}:${apiPort}`,
+    s3Endpoint,
+    token: store.state.token,
+    dataDir,
+    region: config.region,
+    bucket: config.bucket,
+    userId: store.state.user.id,
+    storageDir: core.storageDir(),
+    s3Admin: { ...store.state.admin, bucket: config.bucket, region: config.region, endpoint: s3Endpoint },
+    stats: () => stats.snapshot(),
+    resetStats: () => stats.reset(),
+    addFault: (spec) => faults.add(spec),
+    clearFaults: () => faults.clear(),
+    expireCredentials: () => creds.expireAll(),
+    setRateLimits: (enabled, limits) => limiter.configure(enabled, limits),
+    stop: () =>
+      (stopped ??= (async () => {
+        await Promise.all([closeServer(api), closeServer(s3)]);
+        await jobs.stop();
+        await hashPool?.close();
+        await store.commit();
+        await release();
+      })()),
+  };
+}
+
+/** `courier sandbox …`: prints one JSON line when ready, runs until SIGINT/SIGTERM. */
+export async function runSandboxCli(argv: string[]): Promise<void> {
+  let opts: ReturnType<typeof parseSandboxArgs>;
+  try {
+    opts = parseSandboxArgs(argv);
+  } catch (err) {
+    process.stderr.write(`${(err as Error).message}\n${USAGE}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (opts.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const sb = await startSandbox(opts);
+  const { apiUrl, s3Endpoint, token, dataDir, region, bucket, s3Admin } = sb;
+  process.stdout.write(`${JSON.stringify({ apiUrl, s3Endpoint, token, dataDir, region, bucket, s3Admin })}\n`);
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    const on = (s: NodeJS.Signals) => {
+      process.off('SIGINT', on);
+      process.off('SIGTERM', on);
+      resolve(s);
+    };
+    process.on('SIGINT', on);
+    process.on('SIGTERM', on);
+  });
+  await sb.stop();
+  process.stderr.write(`sandbox stopped (${signal})\n`);
+}

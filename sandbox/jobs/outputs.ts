@@ -1,0 +1,84 @@
+import type { SandboxCore } from '../core';
+import { findCoreType } from '../api/catalog-data';
+import type { FileRec, JobRec } from '../store/state';
+import { encryptWhole } from '../util/cbc';
+import { shortId } from '../util/ids';
+import { isoMicro } from '../util/time';
+import { completedAt, runWindow, wasStopped } from './clock';
+
+function inputNames(core: SandboxCore, job: JobRec): string[] {
+  return job.analyses.flatMap((a) => a.inputFiles.map((f) => String(core.store.state.files[f.id]?.record['name'] ?? f.id)));
+}
+
+/** The simulated run's log: what ran where, with which inputs. The command is never executed. */
+function processLog(core: SandboxCore, job: JobRec, end: number): string {
+  const lines = [`[sandbox] Rescale sandbox simulated run for job ${job.id} "${job.name}"`];
+  for (const a of job.analyses) {
+    const ct = findCoreType(a.coreType);
+    const gpus = ct && ct.gpuCount > 0 ? `, GPU: ${ct.gpuType}` : '';
+    lines.push(
+      `Analysis: ${a.code} ${a.versionCode}`,
+      `Core type: ${a.coreType} (${a.coresPerSlot} cores per slot x ${a.slots} slot(s)${gpus})`,
+      `MPI: ${a.useMpi}`,
+      `Input files: ${inputNames(core, job).join(', ') || '(none)'}`,
+      `Command: ${a.command}`,
+    );
+  }
+  lines.push('[sandbox] The command was not executed: this is a simulation.');
+  lines.push(wasStopped(job) ? `[sandbox] Run terminated by the user at ${isoMicro(job.stopAt!)}.` : `[sandbox] Exit code: 0`);
+  lines.push(`[sandbox] Finished at ${isoMicro(end)}`);
+  return `${lines.join('\n')}\n`;
+}
+
+function resultFile(job: JobRec): { name: string; body: string } {
+  const a = job.analyses[0];
+  if (a?.code === 'chainer') {
+    return {
+      name: 'mnist_result.json',
+      body: `${JSON.stringify({ job: job.id, epochs: 20, 'main/accuracy': 0.9934, 'validation/main/accuracy': 0.9822, simulated: true }, null, 2)}\n`,
+    };
+  }
+  return { name: 'result.txt', body: `job ${job.id}: simulated result (${a?.code ?? 'unknown'})\n` };
+}
+
+/**
+ * Writes the run's outputs under user/user_<id>/output/job_<id>/run1/, encrypted like the
+ * platform's own files, and registers them as typeId 5 records of the job.
+ */
+export async function writeOutputs(core: SandboxCore, job: JobRec): Promise<FileRec[]> {
+  const end = completedAt(job) ?? Date.now();
+  const run = runWindow(job, end);
+  const outputs = run ? [{ name: 'process_output.log', body: processLog(core, job, end) }] : [];
+  if (run && !wasStopped(job)) outputs.push(resultFile(job));
+  const recs: FileRec[] = [];
+  for (const out of outputs) {
+    const plain = Buffer.from(out.body, 'utf8');
+    const enc = encryptWhole(plain);
+    const path = `${core.storageDir()}/output/job_${job.id}/run1/${out.name}`;
+    await core.objects.putBuffer(core.config.bucket, path, enc.cipher, {
+      contentType: 'binary/octet-stream',
+      headers: {},
+      metadata: { iv: enc.iv.toString('base64') },
+    });
+    const id = shortId();
+    const rec: FileRec = {
+      id,
+      seq: core.store.nextSeq(),
+      ownerId: job.ownerId,
+      folderId: null,
+      jobId: job.id,
+      record: {
+        id, name: out.name, typeId: 5, isUploaded: true, isDeleted: false, owner: core.user.email, path,
+        relativePath: out.name, dateUploaded: isoMicro(end), decryptedSize: plain.length,
+        encodedEncryptionKey: enc.key.toString('base64'), iv: enc.iv.toString('base64'),
+        pathParts: { container: core.config.bucket, path }, storage: core.storage(),
+        fileChecksums: [{ hashFunction: 'sha512', fileHash: enc.sha512 }], sharedWith: [], viewInBrowser: true,
+      },
+    };
+    core.store.state.files[id] = rec;
+    recs.push(rec);
+  }
+  job.outputsDone = true;
+  await core.store.commit();
+  return recs;
+}

@@ -1,0 +1,64 @@
+export interface SandboxOptions {
+  /** API port; 0 (default) = any free port. */
+  port?: number;
+  /** S3 port; 0 (default) = any free port. */
+  s3Port?: number;
+  /** Where state and objects live; a fresh temp dir when omitted. Reusing it restores everything. */
+  dataDir?: string;
+  /** API token; random when omitted (a stored one is reused for an existing dataDir). */
+  token?: string;
+  /** Simulated run time from submit to Completed (default 10 s). */
+  jobSeconds?: number;
+  /** Mount the /__sandbox/ control routes (fault injection, stats, rate-limit switch). */
+  faults?: boolean;
+  /** Lifetime of keys from /credentials/ (default 900 s). */
+  credentialTtlSeconds?: number;
+  /** Start with the platform's rate limits switched on (default off). */
+  rateLimits?: boolean;
+  /** Bind address (default 127.0.0.1). */
+  host?: string;
+  /** S3 region announced in users/me and enforced in SigV4 scopes (default ap-northeast-1). */
+  region?: string;
+  /** Bucket of the default storage (default sandbox-rescale-platform). */
+  bucket?: string;
+}
+
+export const USAGE = `usage: courier sandbox [--port N] [--s3-port N] [--data DIR] [--token T] [--job-seconds S]
+                       [--faults] [--rate-limits] [--host H] [--credential-ttl S] [--region R] [--bucket B]`;
+
+function num(flag: string, v: string | undefined): number {
+  const n = Number(v);
+  if (v === undefined || v === '' || !Number.isFinite(n) || n < 0) throw new Error(`${flag} needs a non-negative number`);
+  return n;
+}
+
+function str(flag: string, v: string | undefined): string {
+  if (v === undefined || v.startsWith('--')) throw new Error(`${flag} needs a value`);
+  return v;
+}
+
+/** Parses the CLI flags (`--flag value` or `--flag=value`). */
+export function parseSandboxArgs(argv: string[]): SandboxOptions & { help?: boolean } {
+  const out: SandboxOptions & { help?: boolean } = {};
+  const args = argv.flatMap((a) => (a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a]));
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i]!;
+    const next = () => args[++i];
+    switch (flag) {
+      case '--port': out.port = num(flag, next()); break;
+      case '--s3-port': out.s3Port = num(flag, next()); break;
+      case '--data': out.dataDir = str(flag, next()); break;
+      case '--token': out.token = str(flag, next()); break;
+      case '--job-seconds': out.jobSeconds = num(flag, next()); break;
+      case '--credential-ttl': out.credentialTtlSeconds = num(flag, next()); break;
+      case '--host': out.host = str(flag, next()); break;
+      case '--region': out.region = str(flag, next()); break;
+      case '--bucket': out.bucket = str(flag, next()); break;
+      case '--faults': out.faults = true; break;
+      case '--rate-limits': out.rateLimits = true; break;
+      case '--help': case '-h': out.help = true; break;
+      default: throw new Error(`unknown argument: ${flag}`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,100 @@
+import { createHash, type Hash } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { crc32 } from 'node:zlib';
+import { removeQuietly } from '../util/fsx';
+import type { AwsChunkedDecoder } from './chunked';
+import { s3err } from './errors';
+import type { HashPool } from './hash-pool';
+
+/** Flexible-checksum algorithms we can verify with Node built-ins (others are accepted unchecked). */
+const CHECKABLE = ['crc32', 'sha1', 'sha256'] as const;
+
+export interface IngestOptions {
+  /** Hex sha256 to verify (from x-amz-content-sha256), if the client signed the payload. */
+  sha256?: string;
+  /** Base64 Content-MD5 to verify. */
+  contentMd5?: string;
+  /** Present for aws-chunked bodies. */
+  decoder?: AwsChunkedDecoder;
+  decodedLength?: number;
+  /** x-amz-checksum-* values from headers (base64), by algorithm. */
+  checksums: Map<string, string>;
+  /** Algorithms announced in x-amz-trailer. */
+  trailerChecksums: string[];
+}
+
+export interface IngestResult {
+  size: number;
+  md5: Buffer;
+}
+
+type Tap = Transform & { bytes: number; digests: Record<string, string> };
+
+/** In-process hashing (used when no worker pool is configured). */
+class InlineHashTap extends Transform {
+  bytes = 0;
+  digests: Record<string, string> = {};
+  private readonly hashes: [string, Hash][];
+  private crc: number | null;
+
+  constructor(algos: string[]) {
+    super();
+    this.hashes = algos.filter((a) => a !== 'crc32').map((a) => [a, createHash(a)]);
+    this.crc = algos.includes('crc32') ? 0 : null;
+  }
+
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: TransformCallback): void {
+    for (const [, h] of this.hashes) h.update(chunk);
+    if (this.crc !== null) this.crc = crc32(chunk, this.crc);
+    this.bytes += chunk.length;
+    cb(null, chunk);
+  }
+
+  override _flush(cb: TransformCallback): void {
+    for (const [a, h] of this.hashes) this.digests[a] = h.digest('base64');
+    if (this.crc !== null) {
+      const b = Buffer.alloc(4);
+      b.writeUInt32BE(this.crc >>> 0);
+      this.digests['crc32'] = b.toString('base64');
+    }
+    cb();
+  }
+}
+
+/**
+ * Streams a request body into `tmpFile`, verifying every digest the client declared.
+ * On any failure the temp file is removed and the error is rethrown.
+ */
+export async function ingestBody(src: Readable, tmpFile: string, opts: IngestOptions, pool?: HashPool | null): Promise<IngestResult> {
+  const wanted = new Set([...opts.checksums.keys(), ...opts.trailerChecksums]);
+  const algos = new Set<string>(['md5']);
+  if (opts.sha256) algos.add('sha256');
+  for (const a of CHECKABLE) if (wanted.has(a)) algos.add(a);
+  const tap: Tap = pool && pool.size > 0 ? pool.tap([...algos]) : new InlineHashTap([...algos]);
+  const out = createWriteStream(tmpFile, { highWaterMark: 4 << 20 });
+  try {
+    if (opts.decoder) await pipeline(src, opts.decoder, tap, out);
+    else await pipeline(src, tap, out);
+    if (opts.decoder && opts.decodedLength !== undefined && tap.bytes !== opts.decodedLength) throw s3err.incompleteBody();
+    const d = tap.digests;
+    if (opts.sha256) {
+      const got = Buffer.from(d['sha256'] ?? '', 'base64').toString('hex');
+      if (got !== opts.sha256.toLowerCase()) throw s3err.sha256Mismatch(opts.sha256, got);
+    }
+    if (opts.contentMd5 !== undefined && d['md5'] !== opts.contentMd5) throw s3err.badDigest();
+    for (const algo of CHECKABLE) {
+      if (!wanted.has(algo)) continue;
+      const expected = opts.checksums.get(algo) ?? opts.decoder?.trailers.get(`x-amz-checksum-${algo}`);
+      if (expected === undefined) throw s3err.invalidRequest(`Missing trailer x-amz-checksum-${algo}.`);
+      if (d[algo] !== expected) throw s3err.badDigest(`The ${algo.toUpperCase()} you specified did not match the calculated checksum.`);
+    }
+    return { size: tap.bytes, md5: Buffer.from(d['md5'] ?? '', 'base64') };
+  } catch (err) {
+    tap.destroy();
+    out.destroy();
+    await removeQuietly(tmpFile);
+    throw err;
+  }
+}

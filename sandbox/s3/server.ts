@@ -1,0 +1,216 @@
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { cutRequestAfter, cutResponseAfter } from '../control/cut';
+import { FaultRegistry, type FaultRule } from '../control/faults';
+import type { Stats } from '../control/stats';
+import { hexToken } from '../util/ids';
+import { delay } from '../util/time';
+import type { CredentialRegistry, ResolvedCredential } from './credentials';
+import { S3Error, s3err } from './errors';
+import type { HashPool } from './hash-pool';
+import type { ObjectStore } from './object-store';
+import * as bucketOps from './ops-bucket';
+import * as mp from './ops-multipart';
+import * as objectOps from './ops-object';
+import type { S3Request, S3Result } from './request';
+import { parseAuth, parseQuery, safeDecode, verifySignature, type AuthParams, type SignedRequest } from './sigv4';
+import type { UploadStore } from './uploads';
+import { errorXml } from './xml';
+
+export interface S3Deps {
+  objects: ObjectStore;
+  uploads: UploadStore;
+  creds: CredentialRegistry;
+  region: string;
+  faults: FaultRegistry;
+  faultsEnabled: boolean;
+  stats: Stats;
+  hashPool: HashPool | null;
+}
+
+const SUBRESOURCES = [
+  'acl', 'cors', 'lifecycle', 'policy', 'tagging', 'website', 'logging', 'notification', 'replication', 'encryption',
+  'object-lock', 'accelerate', 'requestPayment', 'ownershipControls', 'publicAccessBlock', 'versions', 'retention',
+  'legal-hold', 'torrent', 'restore', 'select', 'attributes', 'analytics', 'metrics', 'inventory', 'intelligent-tiering',
+];
+
+/** The S3 operation a request names, from method, path shape and query flags. */
+export function identifyOp(method: string, bucket: string, key: string, q: Map<string, string>, headers: IncomingHttpHeaders): string {
+  const sub = SUBRESOURCES.some((s) => q.has(s));
+  if (!bucket) return method === 'GET' ? 'ListBuckets' : 'Unsupported';
+  if (!key) {
+    if (method === 'GET' && q.has('location')) return 'GetBucketLocation';
+    if (method === 'GET' && q.has('versioning')) return 'GetBucketVersioning';
+    if (sub) return 'Unsupported';
+    if (method === 'PUT') return 'CreateBucket';
+    if (method === 'HEAD') return 'HeadBucket';
+    if (method === 'DELETE') return 'DeleteBucket';
+    if (method === 'POST') return q.has('delete') ? 'DeleteObjects' : 'Unsupported';
+    if (method === 'GET') return q.has('uploads') ? 'ListMultipartUploads' : q.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects';
+    return 'Unsupported';
+  }
+  if (sub) return 'Unsupported';
+  const copy = headers['x-amz-copy-source'] !== undefined;
+  switch (method) {
+    case 'PUT':
+      if (q.has('uploadId')) return copy ? 'Unsupported' : 'UploadPart';
+      return copy ? 'CopyObject' : 'PutObject';
+    case 'POST':
+      return q.has('uploads') ? 'CreateMultipartUpload' : q.has('uploadId') ? 'CompleteMultipartUpload' : 'Unsupported';
+    case 'DELETE':
+      return q.has('uploadId') ? 'AbortMultipartUpload' : 'DeleteObject';
+    case 'GET':
+      return q.has('uploadId') ? 'ListParts' : 'GetObject';
+    case 'HEAD':
+      return 'HeadObject';
+    default:
+      return 'Unsupported';
+  }
+}
+
+async function dispatch(d: S3Deps, op: string, r: S3Request): Promise<S3Result> {
+  const m: mp.MultipartDeps = { objects: d.objects, uploads: d.uploads, onPart: (id, n) => d.stats.countPart(id, n) };
+  switch (op) {
+    case 'ListBuckets': return bucketOps.listBuckets(d.objects, r);
+    case 'CreateBucket': return bucketOps.createBucket(d.objects, r);
+    case 'HeadBucket': return bucketOps.headBucket(d.objects, r, d.region);
+    case 'DeleteBucket': return bucketOps.deleteBucket(d.objects, r);
+    case 'GetBucketLocation': return bucketOps.bucketLocation(d.objects, r, d.region);
+    case 'GetBucketVersioning': return bucketOps.bucketVersioning(d.objects, r);
+    case 'ListObjects': return bucketOps.listObjects(d.objects, r, false);
+    case 'ListObjectsV2': return bucketOps.listObjects(d.objects, r, true);
+    case 'DeleteObjects': return bucketOps.deleteObjects(d.objects, r);
+    case 'ListMultipartUploads': return mp.listMultipartUploads(m, r);
+    case 'PutObject': return objectOps.putObject(d.objects, r);
+    case 'CopyObject': return objectOps.copyObject(d.objects, r);
+    case 'GetObject': return objectOps.getObject(d.objects, r, false);
+    case 'HeadObject': return objectOps.getObject(d.objects, r, true);
+    case 'DeleteObject': return objectOps.deleteObject(d.objects, r);
+    case 'CreateMultipartUpload': return mp.createMultipart(m, r);
+    case 'UploadPart': return mp.uploadPart(m, r);
+    case 'CompleteMultipartUpload': return mp.completeMultipart(m, r);
+    case 'AbortMultipartUpload': return mp.abortMultipart(m, r);
+    case 'ListParts': return mp.listParts(m, r);
+    default: throw s3err.notImplemented();
+  }
+}
+
+/** Who signed the request: key known, token valid and unexpired, region right, signature correct. */
+function authenticate(d: S3Deps, sreq: SignedRequest, auth: AuthParams, bucket: string): ResolvedCredential {
+  const cred = d.creds.lookup(auth.accessKeyId);
+  if (!cred) throw s3err.invalidAccessKey();
+  const regionOk = auth.region === d.region || (!bucket && auth.region === 'us-east-1');
+  if (!regionOk || auth.service !== 's3') {
+    const code = auth.mode === 'header' ? 'AuthorizationHeaderMalformed' : 'AuthorizationQueryParametersError';
+    const what = auth.mode === 'header' ? 'The authorization header is malformed' : 'Error parsing the X-Amz-Credential parameter';
+    throw new S3Error(code, `${what}; the region '${auth.region}' is wrong; expecting '${d.region}'`, 400, { Region: d.region });
+  }
+  if (!cred.admin) {
+    if (!auth.sessionToken || auth.sessionToken !== cred.sessionToken) throw s3err.invalidToken();
+    if ((cred.expiresAt ?? 0) <= Date.now()) throw s3err.expiredToken();
+  }
+  if (!verifySignature(sreq, auth, cred.secretAccessKey)) throw s3err.signatureMismatch();
+  return cred;
+}
+
+const FAULT_CODES: Record<number, [string, string]> = {
+  400: ['InvalidRequest', 'Injected fault.'],
+  403: ['AccessDenied', 'Access Denied'],
+  404: ['NoSuchKey', 'The specified key does not exist.'],
+  500: ['InternalError', 'We encountered an internal error. Please try again.'],
+  503: ['SlowDown', 'Please reduce your request rate.'],
+};
+
+function faultError(rule: FaultRule): S3Error {
+  const status = rule.status ?? 500;
+  const [code, message] = FAULT_CODES[status] ?? ['ServiceUnavailable', 'Injected fault.'];
+  const headers: Record<string, string> = rule.retryAfter !== undefined ? { 'retry-after': String(rule.retryAfter) } : {};
+  return new S3Error(rule.code ?? code, message, status, {}, headers);
+}
+
+async function send(res: ServerResponse, result: S3Result, head: boolean): Promise<void> {
+  res.statusCode = result.status;
+  for (const [k, v] of Object.entries(result.headers ?? {})) res.setHeader(k, v);
+  if (result.send) {
+    if (head) res.end();
+    else await result.send(res).catch(() => res.destroy());
+    return;
+  }
+  const body = result.body;
+  if (body instanceof Readable) {
+    if (head) {
+      body.destroy();
+      res.end();
+      return;
+    }
+    await pipeline(body, res).catch(() => res.destroy());
+    return;
+  }
+  if (body !== undefined && !res.hasHeader('content-length')) res.setHeader('content-length', Buffer.byteLength(body));
+  res.end(head ? undefined : body);
+}
+
+function sendError(res: ServerResponse, err: unknown, resource: string, requestId: string, head: boolean): void {
+  if (res.headersSent || res.destroyed || !res.socket || res.socket.destroyed) {
+    res.destroy(); // the client is gone (or a cut fault fired): nothing to answer, nothing to log
+    return;
+  }
+  const e = err instanceof S3Error ? err : new S3Error('InternalError', 'We encountered an internal error. Please try again.', 500);
+  if (!(err instanceof S3Error)) console.error('[sandbox s3]', err);
+  const xml = errorXml(e, resource, requestId);
+  res.statusCode = e.status;
+  for (const [k, v] of Object.entries(e.headers)) res.setHeader(k, v);
+  res.setHeader('content-type', 'application/xml');
+  res.setHeader('content-length', head ? 0 : Buffer.byteLength(xml));
+  res.end(head ? undefined : xml);
+}
+
+export function createS3Handler(d: S3Deps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => void handle(d, req, res);
+}
+
+async function handle(d: S3Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = hexToken(8).toUpperCase();
+  const url = req.url ?? '/';
+  const qi = url.indexOf('?');
+  const rawPath = qi < 0 ? url : url.slice(0, qi);
+  const rawQuery = qi < 0 ? '' : url.slice(qi + 1);
+  const method = req.method ?? 'GET';
+  const head = method === 'HEAD';
+  const query = new Map(parseQuery(rawQuery));
+  const slash = rawPath.indexOf('/', 1);
+  const bucket = safeDecode(slash < 0 ? rawPath.slice(1) : rawPath.slice(1, slash));
+  const key = slash < 0 ? '' : safeDecode(rawPath.slice(slash + 1));
+  const resource = `/${bucket}${key ? `/${key}` : ''}`;
+  const op = identifyOp(method, bucket, key, query, req.headers);
+  d.stats.countS3(op);
+  res.setHeader('x-amz-request-id', requestId);
+  res.setHeader('x-amz-id-2', hexToken(24));
+  res.setHeader('server', 'RescaleSandboxS3');
+  const rule = d.faultsEnabled ? d.faults.take({ target: 's3', method, path: resource, query: rawQuery, op }) : undefined;
+  try {
+    let body: Readable = req;
+    if (rule) {
+      d.stats.faultsFired += 1;
+      if (rule.latencyMs) await delay(rule.latencyMs);
+      if (rule.cutAfterBytes !== undefined) {
+        if (FaultRegistry.cutsRequest(rule, method)) body = cutRequestAfter(req, rule.cutAfterBytes, req.socket);
+        else cutResponseAfter(res, rule.cutAfterBytes);
+      }
+      if (rule.status !== undefined && !rule.applyEffect) throw faultError(rule);
+    }
+    const sreq: SignedRequest = { method, rawPath, rawQuery, headers: req.headers };
+    const auth = parseAuth(sreq);
+    if (!auth) throw s3err.accessDenied();
+    const cred = authenticate(d, sreq, auth, bucket);
+    const result = await dispatch(d, op, { req, method, bucket, key, query, headers: req.headers, auth, cred, body, requestId, hashPool: d.hashPool });
+    if (rule?.status !== undefined) {
+      if (result.body instanceof Readable) result.body.destroy();
+      throw faultError(rule);
+    }
+    await send(res, result, head);
+  } catch (err) {
+    sendError(res, err, resource, requestId, head);
+  }
+}

@@ -1,0 +1,82 @@
+import { z } from 'zod';
+import {
+  catalogView,
+  jobChanged,
+  jobDetail,
+  jobSummary,
+  launchInput,
+  launchRequest,
+  notificationPayload,
+  outboxEntry,
+  templateDraft,
+  templateEntry,
+  templateIssue,
+} from '../jobs';
+import { request } from './define';
+
+const byId = z.object({ id: z.string().min(1) });
+const jobRef = z.object({ jobId: z.string().regex(/^[A-Za-z0-9]+$/, 'a Rescale job id is letters and digits, like tGaYS') });
+
+export const jobRequests = {
+  templates: {
+    /** Saved templates and the built-in presets, each with its problems against the cached catalog. */
+    list: request(z.object({}), z.object({ templates: z.array(templateEntry), catalogAgeSeconds: z.number().nullable() })),
+    get: request(byId, templateEntry),
+    /** Creates (no id, or a new one) or replaces a saved template. Presets cannot be overwritten: duplicate them. */
+    save: request(z.object({ template: templateDraft }), templateEntry),
+    delete: request(byId, z.object({ deleted: z.boolean() })),
+    duplicate: request(byId.extend({ name: z.string().trim().min(1).max(100).optional() }), templateEntry),
+    /** Parses an exported template (JSON text); field errors name the field. */
+    import: request(z.object({ json: z.string().max(1_000_000) }), templateEntry),
+    export: request(byId, z.object({ json: z.string(), fileName: z.string() })),
+    /** Every problem, by field: the form's own rules, placeholders, and the platform's catalog. */
+    validate: request(
+      z.object({ template: z.unknown() }),
+      z.object({ ok: z.boolean(), issues: z.array(templateIssue), catalogAgeSeconds: z.number().nullable() }),
+    ),
+    presets: request(z.object({}), z.object({ templates: z.array(templateEntry) })),
+  },
+  catalog: {
+    /** Core types and software of the active account's platform, from the disk cache when offline. */
+    get: request(z.object({ refresh: z.boolean().default(false) }), catalogView),
+  },
+  jobs: {
+    /** Writes a submission to the outbox (durably) and returns at once; it goes out when the platform answers. */
+    launch: request(launchRequest, outboxEntry),
+    /** Recent jobs of the active account plus everything still in the outbox. */
+    list: request(
+      z.object({ limit: z.number().int().min(1).max(200).default(50) }),
+      z.object({ jobs: z.array(jobSummary), outbox: z.array(outboxEntry), online: z.boolean(), error: z.string().optional() }),
+    ),
+    get: request(jobRef, jobDetail),
+    /** Watches a job submitted elsewhere (web UI, another tool): status events, notification, outputs on request. */
+    follow: request(jobRef.extend({ outputFilters: z.array(z.string().min(1)).optional() }), jobChanged),
+    stop: request(jobRef, z.object({ stopping: z.boolean() })),
+    cancelQueued: request(byId, outboxEntry),
+    editQueued: request(
+      byId.extend({ inputs: z.array(launchInput).max(500).optional(), values: z.record(z.string(), z.string()).optional(), name: z.string().trim().min(1).max(150).optional() }),
+      outboxEntry,
+    ),
+    /** Sends a failed submission again from where it stopped (a created job is checked before any new submit). */
+    retryQueued: request(byId, outboxEntry),
+    /** Downloads output files (all, or those matching the globs) into the job's folder. */
+    downloadOutputs: request(
+      jobRef.extend({ filter: z.array(z.string().min(1)).optional() }),
+      z.object({ dir: z.string(), files: z.array(z.string()), transferIds: z.array(z.string()) }),
+    ),
+    /** The end of process_output.log: live while it runs where the platform offers it, else once it is written. */
+    tailLog: request(
+      jobRef.extend({ lines: z.number().int().min(1).max(5000).default(200) }),
+      z.object({ available: z.boolean(), source: z.enum(['live', 'output', 'none']), lines: z.array(z.string()), note: z.string().optional() }),
+    ),
+  },
+};
+
+export const jobEvents = {
+  jobChanged,
+  outboxChanged: outboxEntry,
+  /** Shown by the renderer with the browser Notification API (the Electron shell uses its own). */
+  notification: notificationPayload,
+  /** For the tray badge. */
+  jobsSummary: z.object({ running: z.number(), queued: z.number() }),
+};

@@ -1,0 +1,71 @@
+import { z } from 'zod';
+import { request } from './define';
+
+export const transferState = z.enum(['queued', 'running', 'paused', 'verifying', 'done', 'failed', 'cancelled']);
+const problem = z.object({ code: z.string(), message: z.string() });
+
+export const transferView = z.object({
+  id: z.string(),
+  kind: z.enum(['upload', 'download']),
+  name: z.string(),
+  localPath: z.string(),
+  remoteFileId: z.string().optional(),
+  size: z.number(),
+  bytesDone: z.number(),
+  bytesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  state: transferState,
+  error: problem.optional(),
+  notice: problem.optional(),
+  priority: z.number(),
+  createdAt: z.number(),
+  parentId: z.string().optional(),
+  isBatch: z.boolean().optional(),
+});
+export type TransferViewModel = z.infer<typeof transferView>;
+
+export const overallProgress = z.object({
+  bytesDone: z.number(),
+  bytesTotal: z.number(),
+  bytesPerSecond: z.number(),
+  etaSeconds: z.number().nullable(),
+  active: z.number(),
+});
+
+/** A snapshot (list) or a delta (progress event): items changed since `seq`, latest wins. */
+export const transferBatch = z.object({ seq: z.number(), items: z.array(transferView), overall: overallProgress });
+
+const idInput = z.object({ id: z.string().optional() });
+const conflict = z.enum(['skip', 'overwrite', 'keepBoth']);
+
+export const transferRequests = {
+  transfers: {
+    list: request(z.object({}), transferBatch),
+    /** Local files or folders (folders keep their structure as Rescale folders). */
+    upload: request(
+      z.object({ paths: z.array(z.string().min(1)).min(1, 'choose at least one file or folder'), folderId: z.string().optional() }),
+      z.object({ items: z.array(transferView) }),
+    ),
+    /** Files uploaded by the browser to the web host's staging folder (drag and drop in a browser). */
+    uploadStaged: request(z.object({ batchId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), folderId: z.string().optional() }), z.object({ items: z.array(transferView) })),
+    download: request(
+      z.object({ fileIds: z.array(z.string()).min(1), dir: z.string().optional(), conflict: conflict.optional() }),
+      z.object({ items: z.array(transferView) }),
+    ),
+    downloadFolder: request(z.object({ folderId: z.string(), dir: z.string().optional(), conflict: conflict.optional() }), z.object({ items: z.array(transferView) })),
+    pause: request(idInput, z.object({ ok: z.boolean() })),
+    resume: request(idInput, z.object({ ok: z.boolean() })),
+    cancel: request(idInput, z.object({ ok: z.boolean() })),
+    retry: request(z.object({ id: z.string() }), z.object({ ok: z.boolean() })),
+    /** Local folders and files to pick from (the web host has no native file dialog). */
+    browseLocal: request(
+      z.object({ dir: z.string().optional() }),
+      z.object({ dir: z.string(), parent: z.string().nullable(), entries: z.array(z.object({ name: z.string(), path: z.string(), isDir: z.boolean(), size: z.number() })) }),
+    ),
+  },
+};
+
+export const transferEvents = {
+  /** At most 10 per second, latest state per item; terminal states are sent at once. */
+  transfersProgress: transferBatch,
+};

@@ -1,0 +1,14 @@
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { courier, startSandboxProcess } from './procs';
+const work = '/tmp/profexp';
+const sb = await startSandboxProcess(join(work, 'sb'));
+const base = { apiUrl: sb.apiUrl, token: sb.token, s3Endpoint: sb.s3Endpoint, stateDir: join(work, 'state') };
+const big = '/work/main/bench/data/big-1024MiB.bin';
+const up = await courier({ ...base, mode: 'upload', inputs: [big] });
+console.log('up', up.seconds.toFixed(2), 'cpu', up.cpuSeconds.toFixed(2));
+const mode = process.argv[2] ?? 'download';
+const spec = mode === 'download' ? { ...base, mode: 'download', inputs: [up.remoteIds[0]!], dir: join(work, 'dl') } : { ...base, mode: 'upload', inputs: [big] };
+const r = spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', join(work, 'prof'), '--import', 'tsx', 'test/bench/courier-run.ts', JSON.stringify(spec)], { encoding: 'utf8' });
+console.log(r.stdout.trim().slice(0, 300), r.stderr.slice(-500));
+await sb.stop();

@@ -1,0 +1,83 @@
+// One Courier transfer in a process of its own, so its peak RSS and event-loop delay are its
+// own (not the benchmark driver's, nor the sandbox's). Prints one JSON line.
+//   npx tsx test/bench/courier-run.ts '<json RunSpec>'
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { createTransferService } from '../../main/core/transfer/service';
+import { createAesGcmSealer } from '../../main/core/transfer/sealer';
+import type { LimitsInput, TransferView } from '../../main/core/transfer/types';
+import { SandboxStorage } from '../support/sandbox-storage';
+
+export interface RunSpec {
+  apiUrl: string;
+  token: string;
+  s3Endpoint: string;
+  stateDir: string;
+  mode: 'upload' | 'download' | 'download-folder';
+  /** upload: local paths (files or folders); download: file ids; download-folder: [folderId] */
+  inputs: string[];
+  dir?: string;
+  /** upload: the Rescale folder to upload into (default My Library) */
+  folderId?: string;
+  limits?: LimitsInput;
+  workerCount?: number;
+  /** A bundled worker (the benchmark runs bundles, like the packaged app, not tsx). */
+  workerFile?: string;
+}
+
+export interface RunResult {
+  seconds: number;
+  bytes: number;
+  files: number;
+  failed: number;
+  maxRssMiB: number;
+  /** CPU seconds of the whole process (all threads) during the transfer. */
+  cpuSeconds: number;
+  loopP99Ms: number;
+  loopMaxMs: number;
+  remoteIds: string[];
+  batchFolderId?: string;
+  firstError?: string;
+}
+
+const spec = JSON.parse(process.argv[2] ?? '{}') as RunSpec;
+const storage = new SandboxStorage({ apiUrl: spec.apiUrl, token: spec.token, s3Endpoint: spec.s3Endpoint });
+const svc = await createTransferService({
+  storage,
+  journalPath: join(spec.stateDir, `journal-${randomBytes(4).toString('hex')}.db`),
+  sealer: createAesGcmSealer(randomBytes(32)),
+  ...(spec.workerCount ? { workerCount: spec.workerCount } : {}),
+  ...(spec.workerFile ? { workerFile: spec.workerFile } : {}),
+  ...(spec.limits ? { limits: spec.limits } : {}),
+});
+// Warm the workers (thread start + module load) so the timing covers the transfer only.
+await svc.warm();
+
+const h = monitorEventLoopDelay({ resolution: 5 });
+h.enable();
+const cpu0 = process.cpuUsage();
+const t0 = performance.now();
+let views: TransferView[];
+if (spec.mode === 'upload') views = await svc.enqueueUpload(spec.inputs, spec.folderId ? { folderId: spec.folderId } : {});
+else if (spec.mode === 'download') views = await svc.enqueueDownload(spec.inputs, spec.dir ?? '.', { conflict: 'overwrite' });
+else views = await svc.enqueueDownloadFolder(spec.inputs[0] ?? '', spec.dir ?? '.', { conflict: 'overwrite' });
+const settled = await svc.whenSettled(views.map((v) => v.id));
+const seconds = (performance.now() - t0) / 1000;
+const cpu = process.cpuUsage(cpu0);
+h.disable();
+const files = settled.filter((v) => !v.isBatch);
+const result: RunResult = {
+  seconds,
+  bytes: files.reduce((a, v) => a + v.size, 0),
+  files: files.length,
+  failed: files.filter((v) => v.state !== 'done').length,
+  maxRssMiB: process.resourceUsage().maxRSS / 1024,
+  cpuSeconds: (cpu.user + cpu.system) / 1e6,
+  loopP99Ms: h.percentile(99) / 1e6,
+  loopMaxMs: h.max / 1e6,
+  remoteIds: files.map((v) => v.remoteFileId ?? ''),
+  ...(files.find((v) => v.error) ? { firstError: JSON.stringify(files.find((v) => v.error)?.error) } : {}),
+};
+await svc.close();
+process.stdout.write(`${JSON.stringify(result)}\n`);

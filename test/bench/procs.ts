@@ -1,0 +1,127 @@
+// Child processes for the benchmark: the sandbox (so its CPU and memory are not counted as
+// Courier's), Courier runs, and the peer tools (awscli v2 at /usr/bin/aws, rclone).
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import type { RunResult, RunSpec } from './courier-run';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+export interface SandboxProc {
+  apiUrl: string;
+  s3Endpoint: string;
+  token: string;
+  bucket: string;
+  region: string;
+  s3Admin: { accessKeyId: string; secretAccessKey: string; bucket: string; region: string; endpoint: string };
+  stop(): Promise<void>;
+}
+
+export async function startSandboxProcess(dataDir: string): Promise<SandboxProc> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', '--data', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const line = await new Promise<string>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout });
+    rl.once('line', resolve);
+    child.once('exit', (c) => reject(new Error(`sandbox exited (${c})`)));
+  });
+  const info = JSON.parse(line) as Omit<SandboxProc, 'stop'>;
+  return {
+    ...info,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export interface Timed {
+  seconds: number;
+  code: number;
+  stderr: string;
+  stdout: string;
+}
+
+export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Timed> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now();
+    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.once('error', reject);
+    child.once('exit', (code) => resolve({ seconds: (performance.now() - t0) / 1000, code: code ?? -1, stderr, stdout }));
+  });
+}
+
+let bundle: { runner: string; worker: string } | null = null;
+
+/**
+ * Bundles the Courier runner and its worker with esbuild (tsx's own transpiler) so the
+ * benchmark measures what the packaged app runs: plain JS, without tsx's loader threads
+ * (~25 MB RSS per thread) in every worker.
+ */
+export async function buildBundles(outdir: string): Promise<void> {
+  const { build } = await import('esbuild');
+  await build({
+    entryPoints: { 'courier-run': `${ROOT}test/bench/courier-run.ts`, worker: `${ROOT}main/core/transfer/worker/index.ts` },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    logLevel: 'warning',
+  });
+  bundle = { runner: `${outdir}/courier-run.mjs`, worker: `${outdir}/worker.mjs` };
+}
+
+export async function courier(spec: RunSpec): Promise<RunResult & { wallSeconds: number }> {
+  const args = bundle
+    ? [bundle.runner, JSON.stringify({ ...spec, workerFile: bundle.worker })]
+    : ['--import', 'tsx', 'test/bench/courier-run.ts', JSON.stringify(spec)];
+  const r = await run(process.execPath, args);
+  const last = r.stdout.trim().split('\n').at(-1) ?? '';
+  if (r.code !== 0 || !last.startsWith('{')) throw new Error(`courier run failed (${r.code}): ${r.stderr.slice(-2000)}`);
+  const res = JSON.parse(last) as RunResult;
+  if (res.failed > 0) throw new Error(`courier: ${res.failed} of ${res.files} items failed: ${res.firstError ?? ''}`);
+  return { ...res, wallSeconds: r.seconds };
+}
+
+function awsEnv(sb: SandboxProc): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: sb.s3Admin.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: sb.s3Admin.secretAccessKey,
+    AWS_DEFAULT_REGION: sb.s3Admin.region,
+    AWS_REGION: sb.s3Admin.region,
+    AWS_PAGER: '',
+  };
+}
+
+/** awscli v2 (Debian), defaults: 8 MB parts, 10 concurrent requests. */
+export async function aws(sb: SandboxProc, args: string[]): Promise<Timed> {
+  const r = await run('/usr/bin/aws', ['--endpoint-url', sb.s3Endpoint, 's3', 'cp', '--no-progress', '--only-show-errors', ...args], awsEnv(sb));
+  if (r.code !== 0) throw new Error(`aws ${args.join(' ')} failed (${r.code}): ${r.stderr.slice(-1000)}`);
+  return r;
+}
+
+/** rclone with its defaults (4 transfers, 5 MiB chunks); AWS_CA_BUNDLE breaks Debian's build. */
+export async function rclone(sb: SandboxProc, args: string[]): Promise<Timed> {
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    RCLONE_CONFIG: '/dev/null',
+    RCLONE_CONFIG_S3R_TYPE: 's3',
+    RCLONE_CONFIG_S3R_PROVIDER: 'Other',
+    RCLONE_CONFIG_S3R_ENDPOINT: sb.s3Endpoint,
+    RCLONE_CONFIG_S3R_ACCESS_KEY_ID: sb.s3Admin.accessKeyId,
+    RCLONE_CONFIG_S3R_SECRET_ACCESS_KEY: sb.s3Admin.secretAccessKey,
+    RCLONE_CONFIG_S3R_FORCE_PATH_STYLE: 'true',
+    RCLONE_CONFIG_S3R_REGION: sb.s3Admin.region,
+  };
+  delete env.AWS_CA_BUNDLE;
+  const r = await run('rclone', ['copy', '--s3-no-check-bucket', ...args], env);
+  if (r.code !== 0) throw new Error(`rclone ${args.join(' ')} failed (${r.code}): ${r.stderr.slice(-1000)}`);
+  return r;
+}

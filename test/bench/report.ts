@@ -1,0 +1,77 @@
+// The benchmark table (terminal and docs/benchmarks.md).
+export interface Row {
+  case: string;
+  bytes: number;
+  courier: number;
+  aws: number;
+  rclone: number;
+}
+
+export interface CryptoResult {
+  bytes: number;
+  opensslMiBs: number;
+  poolPerWorkerMiBs: number;
+  poolWorkers: number;
+  poolAggregateMiBs: number;
+  ratioPerCore: number;
+}
+
+export interface Results {
+  date: string;
+  runs: number;
+  machine: Record<string, unknown>;
+  rows: Row[];
+  crypto?: CryptoResult;
+  rss?: { fileMiB: number; seconds: number; mibPerSecond: number; peakRssMiB: number; loopP99Ms: number; loopMaxMs: number };
+}
+
+const mibs = (bytes: number, s: number): string => (bytes / 1048576 / s).toFixed(1);
+
+function lines(r: Results): string[] {
+  const out = [
+    '| case | Courier MiB/s | aws MiB/s | rclone MiB/s | Courier ÷ aws | Courier ÷ rclone |',
+    '|---|---:|---:|---:|---:|---:|',
+  ];
+  for (const x of r.rows) {
+    out.push(
+      `| ${x.case} | ${mibs(x.bytes, x.courier)} | ${mibs(x.bytes, x.aws)} | ${mibs(x.bytes, x.rclone)} | ${(x.aws / x.courier).toFixed(2)}× | ${(x.rclone / x.courier).toFixed(2)}× |`,
+    );
+  }
+  if (r.crypto) {
+    const c = r.crypto;
+    out.push('', '| crypto (AES-256-CBC encrypt, same file) | MiB/s |', '|---|---:|');
+    out.push(`| openssl enc -aes-256-cbc (1 core) | ${c.opensslMiBs.toFixed(0)} |`);
+    out.push(`| Courier pool, per worker | ${c.poolPerWorkerMiBs.toFixed(0)} (${(c.ratioPerCore * 100).toFixed(0)}% of openssl) |`);
+    out.push(`| Courier pool, ${c.poolWorkers} workers together | ${c.poolAggregateMiBs.toFixed(0)} |`);
+  }
+  if (r.rss) {
+    const s = r.rss;
+    out.push('', `| ${s.fileMiB} MiB upload | value |`, '|---|---:|');
+    out.push(`| throughput | ${s.mibPerSecond.toFixed(1)} MiB/s |`);
+    out.push(`| peak RSS (whole process, workers included) | ${s.peakRssMiB.toFixed(0)} MiB |`);
+    out.push(`| main event-loop delay p99 / max | ${s.loopP99Ms.toFixed(1)} / ${s.loopMaxMs.toFixed(1)} ms |`);
+  }
+  return out;
+}
+
+export function table(r: Results): string {
+  return lines(r).join('\n');
+}
+
+export function markdown(r: Results): string {
+  return `# Transfer benchmarks
+
+Measured ${r.date} on the development machine (${String(r.machine.node)}, 2 vCPU VM with CPU steal; expect ±20–30 % between runs), median of ${r.runs} run(s), with \`npx tsx test/bench/transfer-bench.ts\`.
+All tools ran against the same sandbox S3 (a separate process on loopback), one after the other, in the same run.
+
+- **Courier encrypts** (AES-256-CBC, SHA-512 of the plaintext), registers every file with the (sandbox) Rescale API, and for
+  downloads decrypts and verifies SHA-512 before the file appears. aws and rclone move the bytes only.
+- Courier's time is measured inside its process from enqueue to "all settled" (worker threads warmed first);
+  aws and rclone are timed as whole processes (their start-up, ~0.3–1 s, is included).
+- Peers use their defaults: awscli v2 (\`/usr/bin/aws s3 cp\`, 8 MB parts, 10 concurrent) and rclone (4 transfers, 5 MiB chunks).
+
+${lines(r).join('\n')}
+
+Raw numbers: \`bench/results.json\`.
+`;
+}

@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { S3Client, GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import type { TransferService } from '../../../main/core/transfer/service';
+import { makeFile, sha256, transferEnv, type TransferEnv } from '../../support/transfer-env';
+
+const MiB = 1 << 20;
+let env: TransferEnv;
+let svc: TransferService;
+
+beforeAll(async () => {
+  env = await transferEnv();
+  svc = await env.service({ limits: { partSizeBytes: 5 * MiB } });
+});
+afterAll(async () => env.close());
+
+function adminS3(): S3Client {
+  const a = env.sb.s3Admin;
+  return new S3Client({
+    endpoint: a.endpoint, region: a.region, forcePathStyle: true,
+    credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+}
+
+describe('upload → platform → download round trip', () => {
+  const cases: [string, number][] = [
+    ['empty.bin', 0],
+    ['one-block.bin', 16],
+    ['exactly-one-part.bin', 5 * MiB],
+    ['16MiB-minus-1.bin', 16 * MiB - 1],
+    ['16MiB.bin', 16 * MiB],
+    ['16MiB-plus-1.bin', 16 * MiB + 1],
+    ['データ ファイル ü.bin', 1234],
+  ];
+
+  it('uploads each size so that the platform and openssl can decrypt it, and downloads it back intact', async () => {
+    const src = join(env.dir, 'src');
+    const data = new Map<string, Buffer>();
+    for (const [name, size] of cases) data.set(name, await makeFile(join(src, name), size));
+    const views = await svc.enqueueUpload(cases.map(([n]) => join(src, n)));
+    const settled = await svc.whenSettled(views.map((v) => v.id));
+    for (const v of settled) expect({ name: v.name, state: v.state, error: v.error }).toEqual({ name: v.name, state: 'done', error: undefined });
+
+    const s3 = adminS3();
+    for (const v of settled) {
+      const plain = data.get(v.name) as Buffer;
+      expect(v.remoteFileId).toBeTruthy();
+      expect(v.bytesDone).toBe(plain.length);
+      // 1. the platform reads what we stored. (Sandbox bug, reported: /contents/ answers 500 for
+      // a non-ASCII name because it puts the raw name in Content-Disposition; openssl below covers it.)
+      if (/^[\x20-\x7e]*$/.test(v.name)) {
+        const served = await env.storage.contents(v.remoteFileId as string);
+        expect(sha256(served)).toBe(sha256(plain));
+      }
+      // 2. plain openssl decrypts the stored object with the record's key and the object's IV
+      const rec = await env.storage.getFile(v.remoteFileId as string);
+      expect(rec.fileChecksums[0]?.hashFunction).toBe('sha512');
+      const head = await s3.send(new HeadObjectCommand({ Bucket: rec.pathParts.container, Key: rec.pathParts.path }));
+      expect(head.Metadata?.iv).toBeTruthy();
+      expect(head.Metadata?.streamingformat).toBe('cbc');
+      expect(Number(head.Metadata?.partsize)).toBe(5 * MiB);
+      const obj = await s3.send(new GetObjectCommand({ Bucket: rec.pathParts.container, Key: rec.pathParts.path }));
+      const cipher = Buffer.from(await (obj.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
+      expect(cipher.length).toBe((Math.floor(plain.length / 16) + 1) * 16);
+      const cfile = join(env.dir, 'cipher.bin');
+      await writeFile(cfile, cipher);
+      const key = Buffer.from(rec.encodedEncryptionKey, 'base64').toString('hex');
+      const iv = Buffer.from(head.Metadata?.iv as string, 'base64').toString('hex');
+      const out = execFileSync('openssl', ['enc', '-d', '-aes-256-cbc', '-K', key, '-iv', iv, '-in', cfile], { maxBuffer: 64 * MiB });
+      expect(sha256(out)).toBe(sha256(plain));
+    }
+    s3.destroy();
+
+    const dl = join(env.dir, 'dl');
+    const downs = await svc.enqueueDownload(settled.map((v) => v.remoteFileId as string), dl);
+    const done = await svc.whenSettled(downs.map((d) => d.id));
+    for (const d of done) {
+      expect({ name: d.name, state: d.state, error: d.error }).toEqual({ name: d.name, state: 'done', error: undefined });
+      expect(d.localPath).toBe(join(dl, d.name));
+      expect(sha256(await readFile(d.localPath))).toBe(sha256(data.get(d.name) as Buffer));
+    }
+  });
+});

@@ -1,0 +1,87 @@
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+import { Journal, type ItemRow, type UploadRow } from '../../../main/core/transfer/journal';
+import { createAesGcmSealer } from '../../../main/core/transfer/sealer';
+
+const root = mkdtempSync(join(tmpdir(), 'courier-journal-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+function item(id: string, seq: number): ItemRow {
+  return {
+    id, seq, kind: 'upload', isBatch: false, parentId: null, name: `f${seq}`, localPath: `/tmp/f${seq}`, relDir: null,
+    remoteFileId: null, folderId: null, size: 100, bytesDone: 0, state: 'queued', errorCode: null, errorMessage: null,
+    noticeCode: null, noticeMessage: null, priority: 0, createdAt: 1, conflict: null, remoteJson: null,
+  };
+}
+
+describe('journal', () => {
+  it('creates its directory 0700 and its files 0600, in WAL mode', () => {
+    const path = join(root, 'a', 'nested', 'transfers.db');
+    const j = Journal.open(path, createAesGcmSealer(randomBytes(32)));
+    j.insertItems([item('x', 1)]);
+    expect(statSync(join(root, 'a', 'nested')).mode & 0o777).toBe(0o700);
+    for (const f of [path, `${path}-wal`, `${path}-shm`]) expect(statSync(f).mode & 0o777).toBe(0o600);
+    j.close();
+    const db = new Database(path, { readonly: true });
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('keeps items, parts and ranges across a reopen; batched writes land on flush', () => {
+    const path = join(root, 'b.db');
+    const key = randomBytes(32);
+    const j = Journal.open(path, createAesGcmSealer(key));
+    j.insertItems([item('i1', 1), item('i2', 2)]);
+    j.updateItem('i1', { state: 'running', bytesDone: 50 });
+    const up: UploadRow = {
+      transferId: 'i1', objectKey: 'user/u/f-abc', bucket: 'b', targetJson: '{}', key: randomBytes(32), iv: randomBytes(16),
+      partSize: 5 << 20, fileSize: 100, mtimeMs: 1234.5, uploadId: null, sha512: null, phase: 'planned',
+    };
+    j.putUpload(up);
+    j.patchUpload('i1', { uploadId: 'U1' });
+    j.partEncrypted('i1', 1, Buffer.alloc(16, 1), 5 << 20);
+    j.partUploaded('i1', 1, Buffer.alloc(16, 1), 5 << 20, '"etag1"');
+    j.partEncrypted('i1', 2, Buffer.alloc(16, 2), 5 << 20);
+    j.rangeDone('i2', 3);
+    j.putFolder('batch', 'proj/sub', null);
+    j.close();
+
+    const j2 = Journal.open(path, createAesGcmSealer(key));
+    const rows = j2.loadItems();
+    expect(rows.map((r) => r.id)).toEqual(['i1', 'i2']);
+    expect(rows[0]?.state).toBe('running');
+    expect(rows[0]?.bytesDone).toBe(50);
+    const u = j2.getUpload('i1');
+    expect(u?.key.equals(up.key)).toBe(true);
+    expect(u?.uploadId).toBe('U1');
+    expect(u?.mtimeMs).toBe(1234.5);
+    const parts = j2.getParts('i1');
+    expect(parts.map((p) => [p.partNo, p.etag])).toEqual([[1, '"etag1"'], [2, null]]);
+    expect(parts[1]?.lastBlock.equals(Buffer.alloc(16, 2))).toBe(true);
+    expect([...j2.getRanges('i2')]).toEqual([3]);
+    expect(j2.getFolders('batch').get('proj/sub')).toBeNull();
+    expect(j2.maxSeq()).toBe(2);
+    j2.close();
+  });
+
+  it('never stores a file key in the clear, and needs the sealer key to read it', () => {
+    const path = join(root, 'c.db');
+    const fileKey = randomBytes(32);
+    const j = Journal.open(path, createAesGcmSealer(randomBytes(32)));
+    j.insertItems([item('k', 1)]);
+    j.putUpload({
+      transferId: 'k', objectKey: 'o', bucket: 'b', targetJson: '{}', key: fileKey, iv: randomBytes(16),
+      partSize: 5 << 20, fileSize: 1, mtimeMs: 1, uploadId: null, sha512: null, phase: 'planned',
+    });
+    j.close();
+    const raw = Buffer.concat([readFileSync(path), readFileSync(`${path}-wal`, { flag: 'a+' })]);
+    expect(raw.includes(fileKey)).toBe(false);
+    const wrong = Journal.open(path, createAesGcmSealer(randomBytes(32)));
+    expect(() => wrong.getUpload('k')).toThrow();
+    wrong.close();
+  });
+});
