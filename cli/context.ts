@@ -1,3 +1,4 @@
+import { createHash, hkdfSync } from 'node:crypto';
 import { CourierError } from '../shared/errors';
 import { createCourier, type Courier } from '../main/core/courier';
 import { defaultDataDir } from '../main/core/paths';
@@ -24,6 +25,20 @@ export interface Connection {
   platform: ResolvedPlatform;
   /** Where the key came from, for messages ("-p", "RESCALE_API_KEY", "account Sandbox", ...). */
   source: string;
+  /**
+   * Seals the per-file keys in this command's transfer journal. Derived from the API key
+   * (HKDF), so the same command with the same key can resume after Ctrl-C or a crash even
+   * where no keychain exists, and the journal is useless to anyone without the key.
+   */
+  sealerKey: Buffer;
+  /** A one-way fingerprint of the key (journal names, rate-limit buckets). */
+  keyId: string;
+}
+
+// Not bound to the URL: a sandbox comes back on new ports, and a key belongs to one platform anyway.
+function keyMaterial(apiKey: string, _apiUrl: string): { sealerKey: Buffer; keyId: string } {
+  const sealerKey = Buffer.from(hkdfSync('sha256', apiKey, 'courier-cli-journal', '', 32));
+  return { sealerKey, keyId: createHash('sha256').update(apiKey).digest('hex').slice(0, 16) };
 }
 
 /** The core services for one CLI run, opened lazily and closed at exit. */
@@ -71,7 +86,7 @@ export class CliContext {
     const direct = this.flags.apiToken ? { key: this.flags.apiToken, source: '-p' } : this.env.RESCALE_API_KEY ? { key: this.env.RESCALE_API_KEY, source: 'RESCALE_API_KEY' } : null;
     if (direct) {
       const platform = platformFor(this.profileUrl());
-      return { api: await c.accounts.clientFor(platform, direct.key), platform, source: direct.source };
+      return { api: await c.accounts.clientFor(platform, direct.key), platform, source: direct.source, ...keyMaterial(direct.key, platform.apiUrl) };
     }
     if (this.flags.profile) {
       const account = c.accounts.list().find((a) => a.label === this.flags.profile || a.id === this.flags.profile);
@@ -79,7 +94,7 @@ export class CliContext {
       const ini = readLegacyApiConfig(this.flags.profile, this.env);
       if (ini?.apiKey) {
         const platform = platformFor(ini.apiBaseUrl);
-        return { api: await c.accounts.clientFor(platform, ini.apiKey), platform, source: `${ini.file} [${this.flags.profile}]` };
+        return { api: await c.accounts.clientFor(platform, ini.apiKey), platform, source: `${ini.file} [${this.flags.profile}]`, ...keyMaterial(ini.apiKey, platform.apiUrl) };
       }
       throw new CourierError('unauthorized', `No account or apiconfig profile named "${this.flags.profile}". See \`courier accounts list\`.`);
     }
@@ -88,7 +103,7 @@ export class CliContext {
     const ini = readLegacyApiConfig('default', this.env);
     if (ini?.apiKey) {
       const platform = platformFor(ini.apiBaseUrl);
-      return { api: await c.accounts.clientFor(platform, ini.apiKey), platform, source: ini.file };
+      return { api: await c.accounts.clientFor(platform, ini.apiKey), platform, source: ini.file, ...keyMaterial(ini.apiKey, platform.apiUrl) };
     }
     if (active) return this.fromAccount(active, 'the active account');
     throw new CourierError('unauthorized', 'No API key: pass -p KEY, set RESCALE_API_KEY, or add an account with `courier accounts add`.');
@@ -101,7 +116,9 @@ export class CliContext {
   private async fromAccount(id: string, source: string): Promise<Connection> {
     const c = await this.courier();
     const s = await c.accounts.session(id);
-    return { api: s.api, platform: s.platform, source };
+    const key = await c.ports.secrets.get(`account:${id}`);
+    if (!key) throw new CourierError('unauthorized', `The key of ${s.account.label} is missing from the keychain; add the account again.`);
+    return { api: s.api, platform: s.platform, source, ...keyMaterial(key, s.platform.apiUrl) };
   }
 
   async close(): Promise<void> {

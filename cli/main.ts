@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { courierVersion } from '../main/core/version';
 import { CliContext, type GlobalFlags } from './context';
 import { deleteCommand, listFilesCommand, statusCommand, stopCommand } from './compat/job-commands';
+import { downloadFileCommand, syncCommand, uploadCommand } from './compat/transfer-commands';
 import { registerAccountCommands } from './native/accounts';
 import { makeOut, reportError, type Out } from './output';
 import { runWeb } from './web-command';
@@ -59,6 +60,33 @@ export function buildProgram(): Command {
     .requiredOption('-j, --job <id>', 'job id')
     .option('-r, --run <run>', 'run id')
     .action(action(listFilesCommand));
+
+  program
+    .command('upload')
+    .description('upload files and folders (folders keep their structure); rescale-cli style: upload -f FILE... [-d FOLDER] [-e]')
+    .argument('[paths...]', 'files or folders to upload')
+    .option('-f, --files <files...>', 'files to upload (rescale-cli style)')
+    .option('-d, --directory <folderId>', 'Rescale folder id to upload into')
+    .option('-e, --extended', 'print the uploaded files as one JSON line (rescale-cli -e)')
+    .action(action<{ files?: string[]; directory?: string; extended?: boolean }>((ctx, out, o) => uploadCommand(ctx, out, { ...o, ...(o.files ? {} : { paths: ctx.args[0] as unknown as string[] }) })));
+  program
+    .command('sync')
+    .description('download the output files of a job into ./rescale_job_<JOB>/ (existing files are skipped)')
+    .requiredOption('-j, --job <id>', 'job id')
+    .option('-f, --files <globs...>', 'only files whose name matches, e.g. "*.log"')
+    .option('--exclude <terms...>', 'skip files whose name contains any of these (case-insensitive)')
+    .option('-s, --search <terms...>', 'only files whose name contains all of these (case-insensitive)')
+    .option('-o, --output-dir <dir>', 'where to write (default ./rescale_job_<JOB>)')
+    .action(action(syncCommand));
+  program
+    .command('download-file')
+    .description('download one file: --file-id ID, or -j JOB -f NAME')
+    .option('--file-id <id>', 'Rescale file id')
+    .option('-j, --job <id>', 'job id')
+    .option('-f, --file <name>', 'file name within the job')
+    .option('-o, --output-dir <dir>', 'where to write (default .)')
+    .option('-e, --extended', 'print the file record as JSON instead of downloading')
+    .action(action(downloadFileCommand));
 
   registerAccountCommands(program);
 

@@ -15,6 +15,9 @@ export interface SandboxConfig {
   jobSeconds: number;
   credentialTtlSeconds: number;
   faults: boolean;
+  /** Set once the S3 server listens. Sent as connectionSettings.endpoint (a sandbox-only hint the real
+   *  platform never sends) so a client given only the API URL (`courier -X http://127.0.0.1:PORT`) finds S3. */
+  s3Endpoint?: string;
 }
 
 /** Everything the API handlers share. */
@@ -46,7 +49,13 @@ export class SandboxCore {
       id: user.storageId,
       storageType: 'S3Storage',
       encryptionType: 'default',
-      connectionSettings: { region: this.config.region, container: this.config.bucket, pathBase: base, pathPartsBase: base },
+      connectionSettings: {
+        region: this.config.region,
+        container: this.config.bucket,
+        pathBase: base,
+        pathPartsBase: base,
+        ...(this.config.s3Endpoint ? { endpoint: this.config.s3Endpoint } : {}),
+      },
     };
   }
 }

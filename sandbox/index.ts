@@ -14,7 +14,7 @@ import { userRoutes } from './api/users';
 import { FaultRegistry, type FaultRule, type FaultSpec } from './control/faults';
 import { RateLimiter, type Scope, type ScopeLimit } from './control/ratelimit';
 import { Stats, type SandboxStats } from './control/stats';
-import { SandboxCore } from './core';
+import { SandboxCore, type SandboxConfig } from './core';
 import { JobService } from './jobs/service';
 import { parseSandboxArgs, USAGE, type SandboxOptions } from './options';
 import { CredentialRegistry } from './s3/credentials';
@@ -114,7 +114,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     store.state.token = opts.token;
     await store.commit();
   }
-  const config = {
+  const config: SandboxConfig = {
     host,
     dataDir,
     region: opts.region ?? 'ap-northeast-1',
@@ -149,6 +149,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   const s3Port = await listen(s3, opts.s3Port ?? 0, host);
   jobs.start();
   const s3Endpoint = `http://${urlHost(host)}:${s3Port}`;
+  config.s3Endpoint = s3Endpoint;
   let stopped: Promise<void> | null = null;
   return {
     apiUrl: `http://${urlHost(host)}:${apiPort}`,

@@ -1,0 +1,144 @@
+import { existsSync, statSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
+import picomatch from 'picomatch';
+import { CourierError } from '../../shared/errors';
+import { toRemoteFile } from '../../main/core/rescale/storage';
+import type { FileRecord } from '../../main/core/rescale/models';
+import type { TransferView } from '../../main/core/transfer';
+import type { CliContext } from '../context';
+import type { Out } from '../output';
+import { formatBytes, runTransfers, type RunSummary } from '../transfer-run';
+import { authenticate } from './job-commands';
+
+/**
+ * The file object `upload -e` prints, shaped like the seed's rescale.jar output (key order:
+ * name, storage, pathParts, isUploaded, decryptedSize, encodedEncryptionKey, typeId, checksums,
+ * id), with the SHA-512 `fileChecksums` the platform records instead of the legacy md5.
+ */
+function compatFile(f: FileRecord) {
+  const cs = Object.fromEntries(Object.entries(f.storage?.connectionSettings ?? {}).filter(([k, v]) => v && k !== 'endpoint'));
+  return {
+    name: f.name,
+    storage: { storageType: f.storage?.storageType, id: f.storage?.id, encryptionType: f.storage?.encryptionType ?? 'default', connectionSettings: cs },
+    pathParts: f.pathParts,
+    isUploaded: true,
+    decryptedSize: f.decryptedSize,
+    encodedEncryptionKey: f.encodedEncryptionKey,
+    typeId: f.typeId ?? 1,
+    fileChecksums: f.fileChecksums.map((c) => ({ hashFunction: c.hashFunction, fileHash: c.fileHash })),
+    id: f.id,
+  };
+}
+
+function failures(items: TransferView[]): TransferView[] {
+  return items.filter((i) => !i.isBatch && i.state !== 'done');
+}
+
+function explainFailures(items: TransferView[]): string {
+  const bad = failures(items);
+  const first = bad[0];
+  if (!first) return '';
+  const why = first.error?.message ?? first.state;
+  return bad.length === 1 ? `${first.name}: ${why}` : `${bad.length} files did not transfer; first: ${first.name}: ${why}`;
+}
+
+function summaryLine(out: Out, verb: string, s: RunSummary): void {
+  const done = s.items.filter((i) => !i.isBatch && i.state === 'done').length;
+  out.log(`${verb} ${done} file(s): ${formatBytes(s.bytesSent)} transferred${s.bytesResumed ? `, ${formatBytes(s.bytesResumed)} resumed from an earlier run` : ''}`);
+}
+
+/** `upload -f FILE... [-d FOLDER_ID] [-e]` (rescale-cli) — also used by the native `upload PATH...`. */
+export async function uploadCommand(ctx: CliContext, out: Out, o: { files?: string[]; directory?: string; extended?: boolean; paths?: string[] }): Promise<void> {
+  const startTime = Date.now();
+  const paths = (o.files ?? o.paths ?? []).map((p) => resolve(p));
+  if (paths.length === 0) throw new CourierError('invalid_input', 'Name at least one file to upload (-f FILE).');
+  for (const p of paths) {
+    if (!existsSync(p)) throw new CourierError('local_file', `${p} does not exist.`);
+    if (o.files && statSync(p).isDirectory()) throw new CourierError('local_file', `${p} is a folder; rescale-cli's upload takes files (use \`courier upload ${p}\` to upload a folder).`);
+  }
+  const conn = await authenticate(ctx, out);
+  const s = await runTransfers(ctx, conn, out, ['upload', o.directory ?? '', ...paths], (t) => t.enqueueUpload(paths, o.directory ? { folderId: o.directory } : {}));
+  if (s.paused) throw new CourierError('cancelled', 'Upload paused; run the same command to resume.');
+  const failed = explainFailures(s.items);
+  if (o.extended) {
+    if (failed) {
+      out.result(JSON.stringify({ success: false, startTime: startTime, endTime: Date.now(), files: [] }));
+      throw new CourierError('server_error', failed);
+    }
+    const ids = s.items.filter((i) => !i.isBatch && i.remoteFileId).map((i) => i.remoteFileId!);
+    const records = [];
+    for (const id of ids) records.push(compatFile(await conn.api.getFile(id)));
+    out.result(JSON.stringify({ success: true, startTime: startTime, endTime: Date.now(), files: records }));
+    return;
+  }
+  if (failed) throw new CourierError('server_error', failed);
+  if (out.json) {
+    out.result(JSON.stringify({ success: true, files: s.items.filter((i) => !i.isBatch).map((i) => ({ name: i.name, id: i.remoteFileId, size: i.size })), bytesSent: s.bytesSent, bytesResumed: s.bytesResumed }));
+  } else if (o.files) {
+    out.result(JSON.stringify({ success: true, startTime: startTime, endTime: Date.now() }));
+  } else {
+    summaryLine(out, 'Uploaded', s);
+    for (const i of s.items.filter((x) => !x.isBatch)) out.result(`${i.remoteFileId}\t${i.name}`);
+  }
+}
+
+/**
+ * `sync -j JOB [-f GLOB...] [-o DIR]`: downloads a job's outputs into ./rescale_job_<JOB>/
+ * (as rescale.jar does), matching globs against the file name, skipping files already there.
+ */
+export async function syncCommand(ctx: CliContext, out: Out, o: { job: string; files?: string[]; outputDir?: string; exclude?: string[]; search?: string[] }): Promise<void> {
+  const conn = await authenticate(ctx, out);
+  const dir = resolve(o.outputDir ?? `rescale_job_${o.job}`);
+  const all = await conn.api.jobFiles(o.job);
+  const match = o.files && o.files.length ? picomatch(o.files, { dot: true }) : () => true;
+  const excl = (o.exclude ?? []).map((x) => x.toLowerCase());
+  const must = (o.search ?? []).map((x) => x.toLowerCase());
+  const wanted = all.filter((f) => match(f.name) && !excl.some((x) => f.name.toLowerCase().includes(x)) && must.every((x) => f.name.toLowerCase().includes(x)));
+  const fresh = wanted.filter((f) => {
+    const target = join(dir, f.relativePath ?? f.name);
+    if (existsSync(target)) {
+      out.log(`Skipping existing: ${f.relativePath ?? f.name}`);
+      return false;
+    }
+    return true;
+  });
+  if (fresh.length === 0) {
+    out.log(wanted.length === 0 ? `No files of job ${o.job} match.` : 'Everything is already downloaded.');
+    return;
+  }
+  const s = await runTransfers(ctx, conn, out, ['sync', o.job, dir, ...fresh.map((f) => f.id)], (t) =>
+    t.enqueueDownload(fresh.map(toRemoteFile), dir, { conflict: 'skip', preserveRelativePaths: true }),
+  );
+  if (s.paused) throw new CourierError('cancelled', 'Download paused; run the same command to resume.');
+  const failed = explainFailures(s.items);
+  if (failed) throw new CourierError('server_error', failed);
+  for (const i of s.items) if (!i.isBatch) out.log(`Downloaded ${basename(i.localPath)}`);
+  summaryLine(out, 'Downloaded', s);
+}
+
+/** `download-file --file-id ID [-o OUT]` or `download-file -j JOB -f NAME [-o OUT]`. */
+export async function downloadFileCommand(ctx: CliContext, out: Out, o: { fileId?: string; job?: string; file?: string; outputDir?: string; extended?: boolean }): Promise<void> {
+  const conn = await authenticate(ctx, out);
+  let record: FileRecord;
+  if (o.fileId) record = await conn.api.getFile(o.fileId);
+  else if (o.job) {
+    if (!o.file) {
+      out.log('Please provide a file name to download');
+      return;
+    }
+    const found = (await conn.api.jobFiles(o.job)).find((f) => f.name === o.file);
+    if (!found) throw new CourierError('not_found', `Job ${o.job} has no file named ${o.file}.`);
+    record = found;
+  } else throw new CourierError('invalid_input', 'Give --file-id ID, or -j JOB -f NAME.');
+  if (o.extended) {
+    out.result(JSON.stringify({ success: true, startTime: Date.now(), endTime: Date.now(), files: [compatFile(record)] }));
+    return;
+  }
+  const dir = resolve(o.outputDir ?? '.');
+  const s = await runTransfers(ctx, conn, out, ['download', record.id, dir], (t) => t.enqueueDownload([toRemoteFile(record)], dir, { conflict: 'keepBoth' }));
+  if (s.paused) throw new CourierError('cancelled', 'Download paused; run the same command to resume.');
+  const failed = explainFailures(s.items);
+  if (failed) throw new CourierError('server_error', failed);
+  summaryLine(out, 'Downloaded', s);
+  if (out.json) out.result(JSON.stringify({ success: true, files: s.items.map((i) => ({ id: record.id, path: i.localPath, size: i.size })) }));
+}

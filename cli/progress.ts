@@ -1,0 +1,59 @@
+import cliProgress from 'cli-progress';
+import type { ProgressBatch } from '../main/core/transfer';
+import type { Out } from './output';
+import { formatBytes } from './transfer-run';
+
+const eta = (s: number | null) => (s === null ? '--:--' : `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`);
+
+/**
+ * Progress for people: a bar (files, bytes, speed, ETA) on a terminal; on a pipe, one plain
+ * line per finished file and a line every 10 s; nothing with -q or --json.
+ */
+export class ProgressDisplay {
+  private bar: cliProgress.SingleBar | null = null;
+  private done = new Set<string>();
+  private lastLine = 0;
+  constructor(
+    private readonly out: Out,
+    private readonly files: number,
+  ) {
+    if (!out.quiet && !out.json && process.stderr.isTTY) {
+      this.bar = new cliProgress.SingleBar(
+        { format: ' {bar} {percentage}% | {files} | {bytes} | {speed} | ETA {etaText}', stream: process.stderr, hideCursor: true, barsize: 28, fps: 5 },
+        cliProgress.Presets.shades_classic,
+      );
+      this.bar.start(1, 0, { files: `0/${files} files`, bytes: '', speed: '', etaText: '--:--' });
+    }
+  }
+
+  update(b: ProgressBatch): void {
+    for (const i of b.items) {
+      if (i.isBatch || this.done.has(i.id)) continue;
+      if (i.state === 'done' || i.state === 'failed' || i.state === 'cancelled') {
+        this.done.add(i.id);
+        if (!this.bar && !this.out.json) {
+          if (i.state === 'failed') this.out.log(`ERROR - ${i.name}: ${i.error?.message ?? 'failed'}`);
+          else this.out.log(`${i.kind === 'upload' ? 'Uploaded' : 'Downloaded'} ${i.name} (${formatBytes(i.size)})${i.notice ? ` — ${i.notice.message}` : ''}`);
+        }
+      }
+    }
+    const o = b.overall;
+    if (this.bar) {
+      this.bar.setTotal(Math.max(1, o.bytesTotal));
+      this.bar.update(o.bytesDone, {
+        files: `${this.done.size}/${this.files} files`,
+        bytes: `${formatBytes(o.bytesDone)}/${formatBytes(o.bytesTotal)}`,
+        speed: `${formatBytes(o.bytesPerSecond)}/s`,
+        etaText: eta(o.etaSeconds),
+      });
+    } else if (!this.out.json && Date.now() - this.lastLine > 10_000 && o.bytesTotal > 0) {
+      this.lastLine = Date.now();
+      this.out.log(`${this.done.size}/${this.files} files, ${formatBytes(o.bytesDone)} of ${formatBytes(o.bytesTotal)}, ${formatBytes(o.bytesPerSecond)}/s, ETA ${eta(o.etaSeconds)}`);
+    }
+  }
+
+  stop(): void {
+    this.bar?.stop();
+    this.bar = null;
+  }
+}

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import lockfile from 'proper-lockfile';
+import { CourierError } from '../shared/errors';
+import { RescaleStorageAdapter } from '../main/core/rescale/storage';
+import { createAesGcmSealer, createTransferService, type TransferService, type TransferView } from '../main/core/transfer';
+import type { CliContext, Connection } from './context';
+import { ProgressDisplay } from './progress';
+import type { Out } from './output';
+
+export interface RunSummary {
+  items: TransferView[];
+  bytesSent: number;
+  bytesResumed: number;
+  paused: boolean;
+}
+
+/**
+ * Runs one CLI transfer command on its own journal, named after the command's identity
+ * (key + what + where), so running the same command again after Ctrl-C or a crash resumes it,
+ * while other commands, the desktop app and the web host never touch its items. A lock stops
+ * two copies of the same command from running at once.
+ */
+export async function runTransfers(
+  ctx: CliContext,
+  conn: Connection,
+  out: Out,
+  identity: string[],
+  enqueue: (t: TransferService) => Promise<TransferView[]>,
+): Promise<RunSummary> {
+  const dir = join(ctx.dataDir, 'cli-journals');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const name = createHash('sha256').update([conn.keyId, ...identity].join('\0')).digest('hex').slice(0, 24);
+  const journalPath = join(dir, `${name}.db`);
+  const lockTarget = join(dir, `${name}.lock`);
+  mkdirSync(lockTarget, { recursive: true, mode: 0o700 });
+  let release: () => Promise<void>;
+  try {
+    release = await lockfile.lock(lockTarget, { stale: 30_000, update: 10_000 });
+  } catch {
+    throw new CourierError('conflict', 'The same transfer is already running in another courier process; wait for it or stop it first.');
+  }
+  const service = await createTransferService({
+    storage: new RescaleStorageAdapter(conn.api, conn.platform),
+    journalPath,
+    sealer: createAesGcmSealer(conn.sealerKey),
+    limits: limitsFromEnv(),
+  });
+  let settledAll = false;
+  try {
+    const leftover = service.list().items.filter((i) => !i.isBatch);
+    const unfinished = leftover.filter((i) => i.state !== 'done' && i.state !== 'cancelled' && i.state !== 'failed');
+    let items: TransferView[];
+    let bytesResumed = 0;
+    if (unfinished.length > 0) {
+      out.log(`Resuming ${unfinished.length} unfinished transfer(s) from an earlier run`);
+      service.resume();
+      items = leftover;
+      bytesResumed = leftover.reduce((n, i) => n + (i.state === 'done' ? i.size : i.bytesDone), 0);
+    } else {
+      items = await enqueue(service);
+    }
+    const ids = items.filter((i) => !i.isBatch).map((i) => i.id);
+    const display = new ProgressDisplay(out, ids.length);
+    const off = service.onProgress((b) => display.update(b));
+    let paused = false;
+    const onSigint = () => {
+      paused = true;
+      service.pause();
+      display.stop();
+      process.stderr.write('\nPaused. Run the same command again to resume where it stopped.\n');
+    };
+    process.once('SIGINT', onSigint);
+    const settled = await Promise.race([
+      service.whenSettled(ids),
+      new Promise<null>((resolve) => process.once('SIGINT', () => resolve(null))),
+    ]);
+    process.off('SIGINT', onSigint);
+    off();
+    display.stop();
+    settledAll = settled !== null;
+    const final = settled ?? service.list().items.filter((i) => ids.includes(i.id));
+    const total = final.reduce((n, i) => n + (i.state === 'done' ? i.size : 0), 0);
+    return { items: final, bytesSent: Math.max(0, total - bytesResumed), bytesResumed, paused: paused || settled === null };
+  } finally {
+    await service.close();
+    // A run that settled leaves nothing to resume: drop its journal (a paused or crashed one is kept).
+    if (settledAll) for (const suffix of ['', '-wal', '-shm']) rmSync(journalPath + suffix, { force: true });
+    await release();
+  }
+}
+
+/** Power users can tune a run without touching settings: COURIER_PARALLEL_FILES, COURIER_PART_MIB. */
+function limitsFromEnv() {
+  const files = Number(process.env.COURIER_PARALLEL_FILES);
+  const part = Number(process.env.COURIER_PART_MIB);
+  return {
+    ...(Number.isInteger(files) && files > 0 ? { parallelFiles: files } : {}),
+    ...(Number.isInteger(part) && part >= 5 ? { partSizeBytes: part * 1024 * 1024 } : {}),
+  };
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
+}
