@@ -10,6 +10,7 @@ import { jobTransfersFrom, activeAccountTransfers } from './jobs/transfers';
 import { JobsService, type JobsTuning } from './jobs/service';
 import type { Notifier } from './notify/notifier';
 import { transferHandlers } from './handlers/transfers';
+import { fileHandlers } from './handlers/files';
 import { ActiveAccountStorage } from './rescale/active-storage';
 import { journalSealer } from './secrets/journal-key';
 import { createTransferService, type LimitsInput, type TransferService } from './transfer';
@@ -121,6 +122,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     ...appHandlers(services),
     ...accountHandlers(services),
     ...transferHandlers(services),
+    ...fileHandlers(services),
     ...jobHandlers(services),
   };
   const router = createRouter(handlers, {

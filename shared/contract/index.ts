@@ -3,6 +3,7 @@
 import { accountEvents, accountRequests } from './accounts';
 import { appEvents, appRequests } from './app';
 import { jobEvents, jobRequests } from './jobs';
+import { fileRequests } from './files';
 import { transferEvents, transferRequests } from './transfers';
 import type { BridgeApi, ClientApi, HandlerTree } from './define';
 
@@ -11,6 +12,7 @@ export const contract = {
     ...appRequests,
     ...accountRequests,
     ...transferRequests,
+    ...fileRequests,
     ...jobRequests,
   },
   events: {

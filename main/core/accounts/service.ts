@@ -92,7 +92,7 @@ export class AccountService {
   }
 
   /** An API client for a key that may not be stored (sign-in checks, CLI -p / RESCALE_API_KEY). */
-  async clientFor(platform: ResolvedPlatform, apiKey: string): Promise<RescaleApi> {
+  async clientFor(platform: ResolvedPlatform, apiKey: string, opts: { maxAttempts?: number } = {}): Promise<RescaleApi> {
     const partition = `${platform.apiUrl}|${createKeyFingerprint(apiKey)}`;
     return new RescaleApi({
       baseUrl: platform.apiUrl,
@@ -101,6 +101,7 @@ export class AccountService {
       limiter: new SharedRateLimiter(join(this.deps.dataDir, 'limits'), partition, defaultBudgets),
       connectivity: this.deps.connectivity,
       userAgent: this.deps.userAgent,
+      ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
     });
   }
 
@@ -110,7 +111,8 @@ export class AccountService {
       throw new CourierError('invalid_input', 'That does not look like a Rescale API key. Copy it from Settings → API Key on the Rescale website.', { field: 'apiKey' });
     }
     const platform = await this.currentPlatform(input.platform);
-    const api = await this.clientFor(platform, apiKey);
+    // A person is waiting on sign-in: answer "unreachable" in seconds, not after a minute of retries.
+    const api = await this.clientFor(platform, apiKey, { maxAttempts: 2 });
     let me;
     try {
       me = await api.me();
