@@ -8,7 +8,8 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      rollupOptions: { input: { index: 'main/app/index.ts' } },
+      // The transfer worker is its own entry: piscina loads it by path inside the asar.
+      rollupOptions: { input: { index: 'main/app/index.ts', 'transfer-worker': 'main/core/transfer/worker/index.ts' } },
     },
   },
   preload: {

@@ -1,6 +1,7 @@
 // Electron entry: the thin shell. It hardens Electron, serves the renderer over app://, hands
-// core its ports (paths, secrets, settings, notifications) and bridges the contract over IPC.
-import { app, BrowserWindow, session, shell } from 'electron';
+// core its ports (paths, secrets, settings, notifications, proxy, power events) and bridges the
+// contract over IPC. Closing the window keeps transfers running in the tray (configurable).
+import { app, BrowserWindow, dialog, powerMonitor, session, shell } from 'electron';
 import { join } from 'node:path';
 import { createCourier, type Courier } from '../core/courier';
 import { defaultDataDir } from '../core/paths';
@@ -8,9 +9,11 @@ import { localSandboxLauncher } from '../core/platforms/sandbox';
 import { checkExternalUrl } from '../core/security/url-policy';
 import { ElectronStoreSettingsBackend } from './electron-settings';
 import { registerIpc } from './ipc-bridge';
+import { electronNotifier } from './notifier';
 import { APP_ORIGIN, registerAppScheme, serveRenderer } from './protocol';
-import { hardenNavigation, hardenSessions } from './security';
 import { SafeStorageSecretStore } from './safe-storage-secrets';
+import { hardenNavigation, hardenSessions } from './security';
+import { createTray, type TrayHandle } from './tray';
 import { createMainWindow, outDir } from './window';
 
 app.enableSandbox();
@@ -22,23 +25,55 @@ if (!app.requestSingleInstanceLock()) {
 } else {
   let mainWindow: BrowserWindow | null = null;
   let courier: Courier | null = null;
-  const showWindow = () => {
-    if (!mainWindow || mainWindow.isDestroyed()) mainWindow = createMainWindow(outDir('preload', 'index.cjs'), outDir('..', 'assets', 'icon.png'));
+  let tray: TrayHandle | null = null;
+  let quitting = false;
+  const assetsDir = outDir('..', 'assets');
+
+  const showWindow = (hash = '') => {
+    if (!mainWindow || mainWindow.isDestroyed()) {
+      mainWindow = createMainWindow(outDir('preload', 'index.cjs'), join(assetsDir, 'icon.png'));
+      mainWindow.on('close', (e) => {
+        // Keep working in the tray instead of quitting (unless the user quits, or turned it off).
+        if (!quitting && courier?.settings.get().app.keepRunningInTray && tray) {
+          e.preventDefault();
+          mainWindow?.hide();
+        }
+      });
+    }
+    if (hash) void mainWindow.loadURL(`${APP_ORIGIN}/index.html${hash}`);
     if (mainWindow.isMinimized()) mainWindow.restore();
     mainWindow.show();
     mainWindow.focus();
   };
 
-  app.on('second-instance', showWindow);
+  /** Quitting with transfers in flight asks first: they resume next time, but people should know. */
+  const quit = async () => {
+    const active = tray?.activeTransfers() ?? 0;
+    if (active > 0) {
+      const { response } = await dialog.showMessageBox({
+        type: 'question',
+        buttons: ['Keep running in the tray', 'Quit anyway', 'Cancel'],
+        defaultId: 0,
+        cancelId: 2,
+        message: `${active} transfer(s) are still running.`,
+        detail: 'If you quit, they stop now and continue where they left off the next time Courier starts.',
+      });
+      if (response === 0) return void mainWindow?.hide();
+      if (response === 2) return;
+    }
+    quitting = true;
+    app.quit();
+  };
+
+  app.on('second-instance', () => showWindow());
   hardenNavigation(APP_ORIGIN);
 
   void app.whenReady().then(async () => {
     hardenSessions();
-    serveRenderer(join(outDir('renderer')));
+    serveRenderer(outDir('renderer'));
     const dataDir = defaultDataDir();
     let acceptPlaintext = false;
     const sandbox = localSandboxLauncher(dataDir);
-    app.on('will-quit', () => void sandbox.stop());
     courier = await createCourier({
       shell: 'electron',
       version: app.getVersion(),
@@ -46,6 +81,8 @@ if (!app.requestSingleInstanceLock()) {
       secrets: new SafeStorageSecretStore(join(dataDir, 'keys.safe-storage.json'), () => acceptPlaintext),
       settingsBackend: new ElectronStoreSettingsBackend(dataDir),
       launchSandbox: sandbox.launch,
+      transferWorkerFile: outDir('main', 'transfer-worker.js'),
+      notifier: electronNotifier(join(assetsDir, 'notification.png'), (jobId) => showWindow(`#/jobs/${encodeURIComponent(jobId)}`)),
       resolveSystemProxy: async (url) => {
         const rule = await session.defaultSession.resolveProxy(url);
         const m = /^(PROXY|HTTPS)\s+([^;\s]+)/.exec(rule);
@@ -59,12 +96,20 @@ if (!app.requestSingleInstanceLock()) {
     acceptPlaintext = courier.settings.get().app.acceptPlaintextKeyStorage;
     courier.settings.onChange((st) => (acceptPlaintext = st.app.acceptPlaintextKeyStorage));
     registerIpc(courier, APP_ORIGIN);
+    // Resume unfinished transfers from the journal right away, not on first use.
+    void courier.transfers();
+    // No polling while the machine sleeps; a fresh look when it wakes.
+    powerMonitor.on('suspend', () => courier?.jobs.pause());
+    powerMonitor.on('resume', () => courier?.jobs.resume());
+    tray = createTray(courier, assetsDir, showWindow, () => void quit());
     showWindow();
-    app.on('activate', showWindow);
+    app.on('activate', () => showWindow());
+    app.on('will-quit', () => void sandbox.stop());
   });
 
+  app.on('before-quit', () => (quitting = true));
   app.on('window-all-closed', () => {
-    if (process.platform !== 'darwin') app.quit();
+    if (process.platform !== 'darwin' && !tray) app.quit();
   });
   app.on('will-quit', () => void courier?.close());
 }
