@@ -1,4 +1,6 @@
 import { createHash, hkdfSync } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { CourierError } from '../shared/errors';
 import { createCourier, type Courier } from '../main/core/courier';
 import { defaultDataDir } from '../main/core/paths';
@@ -9,6 +11,7 @@ import { readLegacyApiConfig } from '../main/core/secrets/legacy-apiconfig';
 import { selectNodeSecretStore } from '../main/core/secrets/select';
 import { LazySecretStore } from '../main/core/secrets/lazy';
 import { courierVersion } from '../main/core/version';
+import { createAesGcmSealer, type Sealer } from '../main/core/transfer';
 
 /** Global flags every command accepts (rescale-cli's, plus Courier's). */
 export interface GlobalFlags {
@@ -33,12 +36,16 @@ export interface Connection {
   sealerKey: Buffer;
   /** A one-way fingerprint of the key (journal names, rate-limit buckets). */
   keyId: string;
+  /** Set when the key is a stored Courier account's. */
+  accountId?: string;
+  /** The key itself, for this process only (never printed or written). */
+  apiKey: string;
 }
 
 // Not bound to the URL: a sandbox comes back on new ports, and a key belongs to one platform anyway.
-function keyMaterial(apiKey: string, _apiUrl: string): { sealerKey: Buffer; keyId: string } {
+function keyMaterial(apiKey: string, _apiUrl: string): { sealerKey: Buffer; keyId: string; apiKey: string } {
   const sealerKey = Buffer.from(hkdfSync('sha256', apiKey, 'courier-cli-journal', '', 32));
-  return { sealerKey, keyId: createHash('sha256').update(apiKey).digest('hex').slice(0, 16) };
+  return { sealerKey, keyId: createHash('sha256').update(apiKey).digest('hex').slice(0, 16), apiKey };
 }
 
 /** The core services for one CLI run, opened lazily and closed at exit. */
@@ -52,6 +59,24 @@ export class CliContext {
     readonly args: string[] = [],
   ) {
     this.sandbox = localSandboxLauncher(this.dataDir);
+  }
+
+  private readonly runId = `run-${process.pid}-${Date.now()}`;
+  private get runJournal(): string {
+    return join(this.dataDir, 'cli-journals', `${this.runId}.db`);
+  }
+  private runSealer: Sealer | undefined;
+
+  /** The run journal; its sealer comes from the run's key once connect() has found it. */
+  private journalPort(): { path: string; sealer?: Sealer } {
+    mkdirSync(join(this.dataDir, 'cli-journals'), { recursive: true, mode: 0o700 });
+    const sealerOf = () => this.runSealer;
+    return {
+      path: this.runJournal,
+      get sealer() {
+        return sealerOf();
+      },
+    };
   }
 
   get dataDir(): string {
@@ -70,6 +95,10 @@ export class CliContext {
         return store;
       }),
       launchSandbox: this.sandbox.launch,
+      // One-shot commands do not run the outbox or the poller; `jobs` commands start them.
+      backgroundJobs: false,
+      // Job inputs uploaded by this run go through a journal of its own (removed when it ends clean).
+      transferJournal: this.journalPort(),
     });
     return this.courierP;
   }
@@ -109,6 +138,18 @@ export class CliContext {
     throw new CourierError('unauthorized', 'No API key: pass -p KEY, set RESCALE_API_KEY, or add an account with `courier accounts add`.');
   }
 
+  /**
+   * Core with the run's credentials as its active account: a key from -p / RESCALE_API_KEY /
+   * apiconfig becomes an in-memory account for this process; otherwise the stored one is used.
+   */
+  async courierWithAccount(): Promise<Courier> {
+    const c = await this.courier();
+    const conn = await this.connect();
+    this.runSealer = createAesGcmSealer(conn.sealerKey);
+    if (!conn.accountId) await c.accounts.useEphemeral(conn.platform, conn.apiKey);
+    return c;
+  }
+
   private profileUrl(): string | undefined {
     return this.flags.profile ? readLegacyApiConfig(this.flags.profile, this.env)?.apiBaseUrl : undefined;
   }
@@ -118,11 +159,16 @@ export class CliContext {
     const s = await c.accounts.session(id);
     const key = await c.ports.secrets.get(`account:${id}`);
     if (!key) throw new CourierError('unauthorized', `The key of ${s.account.label} is missing from the keychain; add the account again.`);
-    return { api: s.api, platform: s.platform, source, ...keyMaterial(key, s.platform.apiUrl) };
+    return { api: s.api, platform: s.platform, source, accountId: id, ...keyMaterial(key, s.platform.apiUrl) };
   }
 
   async close(): Promise<void> {
-    if (this.courierP) await (await this.courierP).close();
+    if (this.courierP) {
+      const c = await this.courierP;
+      const unfinished = c.transfersOpened() ? (await c.transfers()).list().items.some((i) => !['done', 'failed', 'cancelled'].includes(i.state)) : false;
+      await c.close();
+      if (!unfinished) for (const suffix of ['', '-wal', '-shm']) rmSync(this.runJournal + suffix, { force: true });
+    }
     await this.sandbox.stop();
   }
 }

@@ -4,6 +4,7 @@ import { CliContext, type GlobalFlags } from './context';
 import { deleteCommand, listFilesCommand, statusCommand, stopCommand } from './compat/job-commands';
 import { downloadFileCommand, syncCommand, uploadCommand } from './compat/transfer-commands';
 import { registerAccountCommands } from './native/accounts';
+import { registerJobCommands } from './native/jobs';
 import { makeOut, reportError, type Out } from './output';
 import { runWeb } from './web-command';
 
@@ -89,6 +90,7 @@ export function buildProgram(): Command {
     .action(action(downloadFileCommand));
 
   registerAccountCommands(program);
+  registerJobCommands(program);
 
   program
     .command('web')

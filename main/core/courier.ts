@@ -13,7 +13,7 @@ import { transferHandlers } from './handlers/transfers';
 import { fileHandlers } from './handlers/files';
 import { ActiveAccountStorage } from './rescale/active-storage';
 import { journalSealer } from './secrets/journal-key';
-import { createTransferService, type LimitsInput, type TransferService } from './transfer';
+import { createTransferService, type LimitsInput, type Sealer, type TransferService } from './transfer';
 import type { Settings } from '../../shared/settings';
 import { appHandlers } from './handlers/app';
 import { Connectivity } from './net/connectivity';
@@ -39,6 +39,11 @@ export interface CourierPorts {
   resolveSystemProxy?: (url: string) => Promise<string | null>;
   /** Starts the local sandbox on demand (the "Sandbox" platform); absent where it is not offered. */
   launchSandbox?: () => Promise<{ apiUrl: string; s3Endpoint: string; token: string }>;
+  /**
+   * A journal of this process's own (the CLI): one journal must be driven by one process, and
+   * the desktop app or the web host owns transfers.db. Its sealer can come from the run's key.
+   */
+  transferJournal?: { path: string; sealer?: Sealer };
   /** The bundled transfer worker (Electron build); the tsx bootstrap next to the sources otherwise. */
   transferWorkerFile?: string;
   /** Shows an OS notification when a job ends (Electron Notification; the CLI prints a line). */
@@ -58,6 +63,8 @@ export interface CoreServices {
   accounts: AccountService;
   /** The transfer engine, opened on first use (the CLI opens it only for transfer commands). */
   transfers(): Promise<TransferService>;
+  /** Whether the transfer engine was opened in this process. */
+  transfersOpened(): boolean;
   /** Templates, the outbox, the status poller, outputs and job notifications. */
   jobs: JobsService;
 }
@@ -104,8 +111,8 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     transfersP ??= (async () => {
       const t = await createTransferService({
         storage: new ActiveAccountStorage(accounts),
-        journalPath: join(ports.dataDir, 'transfers.db'),
-        sealer: await journalSealer(ports.secrets),
+        journalPath: ports.transferJournal?.path ?? join(ports.dataDir, 'transfers.db'),
+        sealer: ports.transferJournal?.sealer ?? (await journalSealer(ports.secrets)),
         limits: limitsFrom(settings.get()),
         ...(ports.transferWorkerFile ? { workerFile: ports.transferWorkerFile } : {}),
       });
@@ -117,7 +124,8 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
   };
 
   const jobs = new JobsService({ dataDir: ports.dataDir, hub, activity, accounts, connectivity, settings, transfers: jobTransfersFrom(activeAccountTransfers(accounts, transfers)), ...(ports.notifier ? { notifier: ports.notifier } : {}), ...(ports.jobsTuning ? { tuning: ports.jobsTuning } : {}) });
-  const services: CoreServices = { hub, activity, ports, connectivity, settings, accounts, transfers, jobs };
+  const transfersOpened = () => transfersP !== null;
+  const services: CoreServices = { hub, activity, ports, connectivity, settings, accounts, transfers, transfersOpened, jobs };
   const handlers: CourierHandlers<CallContext> = {
     ...appHandlers(services),
     ...accountHandlers(services),

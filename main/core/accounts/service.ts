@@ -42,6 +42,8 @@ export class AccountService {
   private readonly sessions = new Map<string, Session>();
   private readonly dispatchers = new Map<string, Dispatcher>();
   private readonly forgetHooks = new Set<(accountId: string) => void>();
+  /** A key given for one run (CLI -p / RESCALE_API_KEY): used as the active account, never stored. */
+  private ephemeral: Session | null = null;
 
   constructor(
     private readonly deps: {
@@ -177,11 +179,23 @@ export class AccountService {
   }
 
   activeId(): string | null {
-    return this.deps.settings.get().activeAccountId;
+    return this.ephemeral?.account.id ?? this.deps.settings.get().activeAccountId;
+  }
+
+  /**
+   * Makes a key given on the command line the active account for this process only: nothing
+   * is written to settings or the keychain. Returns its (key-derived) id.
+   */
+  async useEphemeral(platform: ResolvedPlatform, apiKey: string, email = ''): Promise<string> {
+    const id = `key-${createKeyFingerprint(apiKey)}`;
+    const account: AccountRecord = { id, label: 'key from the command line', platform: { kind: 'custom', apiUrl: platform.apiUrl }, email, addedAt: Date.now() };
+    this.ephemeral = { account, platform, api: await this.clientFor(platform, apiKey) };
+    return id;
   }
 
   /** The session of the active account (or of `id`). */
   async session(id = this.activeId()): Promise<Session> {
+    if (this.ephemeral && id === this.ephemeral.account.id) return this.ephemeral;
     if (!id) throw new CourierError('unauthorized', 'No account yet: add one in Settings → Accounts (or choose Sandbox to try Courier without one).');
     const cached = this.sessions.get(id);
     if (cached) return cached;
