@@ -42,6 +42,9 @@ export interface Connection {
   apiKey: string;
 }
 
+/** A terminal user learns "unreachable" in a couple of seconds; the app retries longer in the background. */
+const cliRetries = { maxAttempts: 3 };
+
 // Not bound to the URL: a sandbox comes back on new ports, and a key belongs to one platform anyway.
 function keyMaterial(apiKey: string, _apiUrl: string): { sealerKey: Buffer; keyId: string; apiKey: string } {
   const sealerKey = Buffer.from(hkdfSync('sha256', apiKey, 'courier-cli-journal', '', 32));
@@ -115,7 +118,7 @@ export class CliContext {
     const direct = this.flags.apiToken ? { key: this.flags.apiToken, source: '-p' } : this.env.RESCALE_API_KEY ? { key: this.env.RESCALE_API_KEY, source: 'RESCALE_API_KEY' } : null;
     if (direct) {
       const platform = platformFor(this.profileUrl());
-      return { api: await c.accounts.clientFor(platform, direct.key), platform, source: direct.source, ...keyMaterial(direct.key, platform.apiUrl) };
+      return { api: await c.accounts.clientFor(platform, direct.key, cliRetries), platform, source: direct.source, ...keyMaterial(direct.key, platform.apiUrl) };
     }
     if (this.flags.profile) {
       const account = c.accounts.list().find((a) => a.label === this.flags.profile || a.id === this.flags.profile);
@@ -123,7 +126,7 @@ export class CliContext {
       const ini = readLegacyApiConfig(this.flags.profile, this.env);
       if (ini?.apiKey) {
         const platform = platformFor(ini.apiBaseUrl);
-        return { api: await c.accounts.clientFor(platform, ini.apiKey), platform, source: `${ini.file} [${this.flags.profile}]`, ...keyMaterial(ini.apiKey, platform.apiUrl) };
+        return { api: await c.accounts.clientFor(platform, ini.apiKey, cliRetries), platform, source: `${ini.file} [${this.flags.profile}]`, ...keyMaterial(ini.apiKey, platform.apiUrl) };
       }
       throw new CourierError('unauthorized', `No account or apiconfig profile named "${this.flags.profile}". See \`courier accounts list\`.`);
     }
@@ -132,7 +135,7 @@ export class CliContext {
     const ini = readLegacyApiConfig('default', this.env);
     if (ini?.apiKey) {
       const platform = platformFor(ini.apiBaseUrl);
-      return { api: await c.accounts.clientFor(platform, ini.apiKey), platform, source: ini.file, ...keyMaterial(ini.apiKey, platform.apiUrl) };
+      return { api: await c.accounts.clientFor(platform, ini.apiKey, cliRetries), platform, source: ini.file, ...keyMaterial(ini.apiKey, platform.apiUrl) };
     }
     if (active) return this.fromAccount(active, 'the active account');
     throw new CourierError('unauthorized', 'No API key: pass -p KEY, set RESCALE_API_KEY, or add an account with `courier accounts add`.');

@@ -105,8 +105,9 @@ export function registerJobCommands(program: Command): void {
     .option('--value <pairs...>', 'template parameters, name=value')
     .option('--name <name>', 'job name')
     .option('--wait', 'follow the job to the end and download its outputs')
+    .option('-o, --output-dir <dir>', 'where rescale_job_<ID>/ goes (default: the current folder)', '.')
     .action(
-      action<{ template: string; input?: string[]; fileId?: string[]; value?: string[]; name?: string; wait?: boolean }>(async (ctx, out, o) => {
+      action<{ template: string; input?: string[]; fileId?: string[]; value?: string[]; name?: string; wait?: boolean; outputDir: string }>(async (ctx, out, o) => {
         const c = await ctx.courierWithAccount();
         c.jobs.start();
         const values: Record<string, string> = {};
@@ -116,7 +117,7 @@ export function registerJobCommands(program: Command): void {
           values[pair.slice(0, at)] = pair.slice(at + 1);
         }
         const inputs = [...(o.input ?? []).map((p) => ({ path: resolve(p) })), ...(o.fileId ?? []).map((fileId) => ({ fileId }))];
-        const entry = await call(c, 'jobs', 'launch', { templateId: o.template, inputs, values, ...(o.name ? { name: o.name } : {}) });
+        const entry = await call(c, 'jobs', 'launch', { templateId: o.template, inputs, values, outputFolder: resolve(o.outputDir), ...(o.name ? { name: o.name } : {}) });
         out.log(`Queued "${entry.jobName}" (submission ${entry.id})${c.connectivity.isOnline() ? '' : ' — offline: it goes out when the connection returns'}`);
         if (!o.wait) return out.result(JSON.stringify({ submissionId: entry.id, state: entry.state }));
         // Wait for the outbox to create and submit it, then follow it to the end.

@@ -1,0 +1,47 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startSandbox, type RunningSandbox } from '../../../sandbox';
+
+const run = promisify(execFile);
+const courier = `node ${resolve('cli/bin.mjs')}`;
+let sandbox: RunningSandbox;
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ jobSeconds: 3, token: 'seed-flow-token-1234' });
+});
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+describe("the seed's flow with courier in place of rescale.jar", () => {
+  test('upload -e, jq the id, curl create + submit, poll, sync "*.log" — unchanged', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'courier-seed-'));
+    const { stdout } = await run('bash', ['test/support/seed-flow.sh'], {
+      env: { ...process.env, RESCALE_CLI: courier, RESCALE_URL: sandbox.apiUrl, RESCALE_API_TOKEN: sandbox.token, WORK_DIR: work, COURIER_DATA_DIR: join(work, '.courier') },
+    });
+    const jobId = /JOB_ID=(\w+)/.exec(stdout)?.[1];
+    expect(jobId).toMatch(/^\w+$/);
+    expect(stdout).toContain('STATUS=Completed');
+    const log = readFileSync(join(work, `rescale_job_${jobId}`, 'process_output.log'), 'utf8');
+    expect(log).toContain('./run_chainer_from_API.sh');
+    expect(log).toContain('run_chainer_from_API.sh');
+  });
+
+  test('courier jobs submit --template chainer --wait does the same in one command', async () => {
+    const work = mkdtempSync(join(tmpdir(), 'courier-seed1-'));
+    const script = join(work, 'run_chainer_from_API.sh');
+    await run('bash', ['-c', `printf '#!/bin/sh\\necho train\\n' > ${script}`]);
+    const { stdout } = await run('node', [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, 'jobs', 'submit', '--template', 'chainer', '--input', script, '--wait'], {
+      cwd: work,
+      env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') },
+    });
+    const m = /Job (\w+) reached terminal status: Completed; (\d+) output file\(s\) in (.+)$/m.exec(stdout);
+    expect(m, stdout).not.toBeNull();
+    expect(m![3]).toBe(join(work, `rescale_job_${m![1]}`));
+    expect(readFileSync(join(m![3], 'process_output.log'), 'utf8')).toContain('run_chainer_from_API.sh');
+  });
+});
