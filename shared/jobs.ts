@@ -143,6 +143,8 @@ export const launchRequest = z.object({
   values: z.record(z.string(), z.string()).default({}),
   /** Overrides the template's job name (placeholders allowed). */
   name: z.string().trim().min(1).max(150).optional(),
+  /** Parent folder for rescale_job_<ID>/ for this launch (the CLI passes its working folder). */
+  outputFolder: z.string().min(1).optional(),
 });
 export type LaunchRequest = z.input<typeof launchRequest>;
 

@@ -86,7 +86,9 @@ export function jobHandlers(s: CoreServices): Handlers {
     },
     jobs: {
       async launch(req) {
-        const { template } = jobs.templates.get(req.templateId);
+        const saved = jobs.templates.get(req.templateId).template;
+        // The snapshot travels with the submission, so a per-launch output folder survives restarts.
+        const template = req.outputFolder ? { ...saved, outputs: { ...saved.outputs, folder: req.outputFolder } } : saved;
         const ctx = await launchContext();
         const sub = await enqueueLaunch(jobs.store, { template, inputs: req.inputs, values: req.values, ...(req.name ? { name: req.name } : {}) }, ctx);
         s.activity.info('jobs', `Queued "${sub.jobName}" from the template "${template.name}"${s.connectivity.isOnline() ? '' : ' (offline: it goes out when the connection is back)'}.`);

@@ -4,13 +4,14 @@ import { dirname, join, resolve } from 'node:path';
 import type { CourierHandlers } from '../../../shared/contract';
 import { CourierError } from '../../../shared/errors';
 import type { CoreServices } from '../courier';
+import { defaultDownloadsRoot } from '../jobs/outputs';
 import type { CallContext } from '../rpc/router';
 
 type Handlers = Pick<CourierHandlers<CallContext>, 'transfers'>;
 
-/** <download folder>, or ~/Downloads/Courier when the setting is empty. */
+/** <download folder>, or ~/Downloads/Courier when the setting is empty (one rule for jobs and files). */
 export function downloadRoot(s: CoreServices): string {
-  return s.settings.get().downloads.folder || join(homedir(), 'Downloads', 'Courier');
+  return defaultDownloadsRoot(s.settings.get().downloads.folder);
 }
 
 export function stagingDir(dataDir: string, batchId: string): string {

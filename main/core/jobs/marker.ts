@@ -56,3 +56,17 @@ export async function wasSubmitted(api: RescaleApi, jobId: string, signal?: Abor
   const statuses = await api.jobStatuses(jobId, signal);
   return statuses.some((s) => !UNSUBMITTED.has(s.status));
 }
+
+/**
+ * After a create that had to be repeated, a slow first attempt may still have landed: any other
+ * job with the marker that was never submitted is deleted, so the user is left with one job.
+ */
+export async function removeUnsubmittedTwins(api: RescaleApi, marker: string, keepId: string, since: number | null, signal?: AbortSignal): Promise<string[]> {
+  const removed: string[] = [];
+  for (const twin of await findByMarker(api, marker, since, signal)) {
+    if (twin.id === keepId || (await wasSubmitted(api, twin.id, signal))) continue;
+    await api.deleteJob(twin.id);
+    removed.push(twin.id);
+  }
+  return removed;
+}

@@ -7,7 +7,7 @@ import { CourierError } from '../../../shared/errors';
 import type { Connectivity } from '../net/connectivity';
 import type { RescaleApi } from '../rescale/api';
 import { newOwner, type LeaseOwner } from './lease';
-import { findByMarker, wasSubmitted } from './marker';
+import { findByMarker, removeUnsubmittedTwins, wasSubmitted } from './marker';
 import { EDITABLE_STATES, OPEN_STATES, type OutboxStore, type Submission, type SubmissionPatch } from './outbox-store';
 import { buildCreateBody } from './payload';
 import { errorInfo, verdictOf } from './send-errors';
@@ -34,6 +34,8 @@ export interface OutboxDeps {
   backoff?: { baseMs: number; capMs: number };
   /** How often an idle outbox looks for work other processes added. */
   idleMs?: number;
+  /** Longest wait for the reachability check before uploads. */
+  probeMs?: number;
   now?: () => number;
 }
 
@@ -47,11 +49,14 @@ export class Outbox {
   private readonly failures = new Map<string, number>();
   private closed = false;
   private wake: (() => void) | null = null;
+  private poked = false;
   private running: Promise<void> | null = null;
   private current: AbortController | null = null;
   private readonly offConnectivity: () => void;
+  private readonly probeMs: number;
 
   constructor(private readonly d: OutboxDeps) {
+    this.probeMs = d.probeMs ?? 5_000;
     this.leaseMs = d.leaseMs ?? 60_000;
     this.backoff = d.backoff ?? { baseMs: 2_000, capMs: 60_000 };
     this.offConnectivity = d.connectivity.onChange((online) => {
@@ -69,7 +74,8 @@ export class Outbox {
 
   /** New or changed work: look now rather than at the next idle tick. */
   poke(): void {
-    this.wake?.();
+    if (this.wake) this.wake();
+    else this.poked = true; // busy: look again right after
   }
 
   async close(): Promise<void> {
@@ -99,17 +105,19 @@ export class Outbox {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.poked) {
+      this.poked = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(t);
+        this.wake = null;
+        resolve();
+      };
       const t = setTimeout(done, ms);
       t.unref();
-      function done() {
-        clearTimeout(t);
-        resolve();
-      }
-      this.wake = () => {
-        this.wake = null;
-        done();
-      };
+      this.wake = done;
     });
   }
 
@@ -163,6 +171,7 @@ export class Outbox {
   }
 
   private fail(s: Submission, e: unknown, message?: string): null {
+    this.failures.delete(s.id);
     const info = errorInfo(e);
     this.move(s, { state: 'failed', waiting: null, error: message ? { code: info.code, message } : info });
     this.d.log.warn(`Submission "${s.jobName}" failed: ${message ?? info.message}`, s.jobId ?? undefined);
@@ -191,6 +200,9 @@ export class Outbox {
 
   /** Uploads local inputs (through the transfer engine), then builds the body and enters "creating". */
   private async prepare(s: Submission, signal: AbortSignal): Step {
+    if (s.launch.inputs.some((inp, i) => inp.kind === 'local' && !s.inputs[i]?.fileId) && !(await this.reachable(s.accountId, signal))) {
+      return this.retryLater(s.id, new CourierError('offline', 'The platform cannot be reached; the job goes out when the connection is back.'));
+    }
     const r = await uploadInputs(s, signal, { transfers: this.d.transfers, move: (sub, patch, from) => this.move(sub, patch, from) });
     if (r.kind === 'stop') return null;
     if (r.kind === 'wait') return this.retryLater(s.id, r.error);
@@ -230,6 +242,21 @@ export class Outbox {
     }
   }
 
+  /**
+   * Uploads would sit in the transfer engine's retries while offline: ask the API first (a
+   * cheap read), which also tells Connectivity, so the entry shows "waiting for connection".
+   */
+  private async reachable(accountId: string, signal: AbortSignal): Promise<boolean> {
+    const api = await this.d.apiFor(accountId);
+    try {
+      await api.rootFolders(AbortSignal.any([signal, AbortSignal.timeout(this.probeMs)]));
+      return true;
+    } catch (e) {
+      if (signal.aborted) throw e;
+      return false;
+    }
+  }
+
   /** Records the job id at once; after a repeated create, removes any unsubmitted twin. */
   private async created(s: Submission, jobId: string, api: RescaleApi, signal: AbortSignal): Step {
     const next = this.move(s, { state: 'created', jobId, waiting: null, error: null }, ['creating']);
@@ -237,15 +264,8 @@ export class Outbox {
     this.succeeded(s.id);
     this.d.log.info(`Created job "${s.jobName}" (${jobId}).`, jobId);
     if (s.createAttempts > 1) {
-      try {
-        for (const twin of await findByMarker(api, s.marker, s.createStartedAt, signal)) {
-          if (twin.id === jobId || (await wasSubmitted(api, twin.id, signal))) continue;
-          await api.deleteJob(twin.id);
-          this.d.log.warn(`Deleted job ${twin.id}, an unsubmitted duplicate of ${jobId} left by a lost answer.`, jobId);
-        }
-      } catch {
-        // Best effort: the twin is a saved, never-submitted job.
-      }
+      const removed = await removeUnsubmittedTwins(api, s.marker, jobId, s.createStartedAt, signal).catch(() => []); // best effort
+      for (const twin of removed) this.d.log.warn(`Deleted job ${twin}, an unsubmitted duplicate of ${jobId} left by a lost answer.`, jobId);
     }
     return next;
   }

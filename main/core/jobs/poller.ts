@@ -83,6 +83,15 @@ export class StatusPoller {
     this.entries.delete(key(accountId, jobId));
   }
 
+  has(accountId: string, jobId: string): boolean {
+    return this.entries.has(key(accountId, jobId));
+  }
+
+  /** An account was signed out: its jobs stay recorded but are not polled. */
+  untrackAccount(accountId: string): void {
+    for (const [k, e] of this.entries) if (e.accountId === accountId) this.entries.delete(k);
+  }
+
   /** The machine is going to sleep (Electron powerMonitor 'suspend'). */
   pause(): void {
     this.paused = true;

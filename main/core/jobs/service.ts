@@ -59,6 +59,8 @@ export class JobsService {
   private lastWatch = 0;
   private closed = false;
   private readonly refreshing = new Set<string>();
+  private offForget: (() => void) | null = null;
+  private started = false;
 
   constructor(readonly d: JobsDeps) {
     const log = {
@@ -123,6 +125,12 @@ export class JobsService {
 
   /** Resumes everything the data folder says is unfinished: sends, watches, owed notifications and downloads. */
   start(): void {
+    if (this.started || this.closed) return;
+    this.started = true;
+    this.offForget = this.d.accounts.onForget((id) => {
+      this.poller.untrackAccount(id);
+      this.catalog.forget(id);
+    });
     this.lastVersion = dataVersion(this.db);
     this.lastWatch = Date.now();
     this.outbox.start();
@@ -197,7 +205,7 @@ export class JobsService {
       const since = this.lastWatch - 1000;
       this.lastWatch = Date.now();
       for (const s of this.store.changedSince(since)) this.d.hub.emit('outboxChanged', this.entry(s));
-      for (const j of this.tracked.active()) this.poller.track(j, Date.now() + 1000);
+      for (const j of this.tracked.active()) if (!this.poller.has(j.accountId, j.jobId)) this.poller.track(j, Date.now() + 1000); // new from elsewhere
       this.outbox.poke();
       this.counts();
     } catch {
@@ -207,6 +215,7 @@ export class JobsService {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.offForget?.();
     if (this.watch) clearInterval(this.watch);
     this.poller.close();
     await this.outbox.close();
