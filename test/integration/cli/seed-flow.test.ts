@@ -40,8 +40,8 @@ describe("the seed's flow with courier in place of rescale.jar", () => {
       env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') },
     });
     const m = /Job (\w+) reached terminal status: Completed; (\d+) output file\(s\) in (.+)$/m.exec(stdout);
-    expect(m, stdout).not.toBeNull();
-    expect(m![3]).toBe(join(work, `rescale_job_${m![1]}`));
-    expect(readFileSync(join(m![3], 'process_output.log'), 'utf8')).toContain('run_chainer_from_API.sh');
+    const [, jobId, , dir] = m ?? [];
+    expect(dir, stdout).toBe(join(work, `rescale_job_${jobId}`));
+    expect(readFileSync(join(dir!, 'process_output.log'), 'utf8')).toContain('run_chainer_from_API.sh');
   });
 });
