@@ -4,7 +4,7 @@
  * own process (as `courier sandbox` does) and the client in another, so the figures and the
  * sandbox CPU time (read from /proc) are the server's own.
  *
- *   npx tsx sandbox/bench-s3.ts [--size-mib 1024] [--part-mib 32] [--concurrency 4] [--runs 3] [--aws]
+ *   npx tsx sandbox/bench-s3.ts [--size-mib 1024] [--part-mib 32] [--concurrency 4] [--runs 3] [--aws] [--fast-etags]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -103,7 +103,8 @@ interface SandboxInfo {
 async function spawnSandbox(dataDir: string): Promise<{ child: ChildProcess; info: SandboxInfo }> {
   // BENCH_SANDBOX_NODE_FLAGS: extra node flags for the sandbox process (e.g. --cpu-prof for diagnosis).
   const flags = (process.env['BENCH_SANDBOX_NODE_FLAGS'] ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...flags, '--import', 'tsx', path.join(import.meta.dirname, 'main.ts'), '--data', dataDir], {
+  const extra = process.argv.includes('--fast-etags') ? ['--fast-etags'] : [];
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', path.join(import.meta.dirname, 'main.ts'), '--data', dataDir, ...extra], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -168,6 +169,10 @@ async function main(): Promise<void> {
       keep('up', sizeMiB / ((performance.now() - t0) / 1000));
       keep('upCpu', procCpu(pid) - cpu0);
       const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: sb.bucket, Key }), { expiresIn: 3600 });
+      if (process.argv.includes('--upload-only')) {
+        await s3.send(new DeleteObjectCommand({ Bucket: sb.bucket, Key }));
+        continue;
+      }
       cpu0 = procCpu(pid);
       t0 = performance.now();
       await runClient('get', src, [{ url, start: 0, end: size - 1 }], 1);
@@ -196,7 +201,8 @@ async function main(): Promise<void> {
   }
   const f = (k: string) => (rows[k]!.length ? median(rows[k]!).toFixed(0) : '-');
   const c = (k: string) => (rows[k]!.length ? (median(rows[k]!) / (sizeMiB / 1024)).toFixed(2) : '-');
-  console.log(`${sizeMiB} MiB object, ${partMiB} MiB parts, concurrency ${conc}, median of ${runs} (node ${process.version}, ${os.cpus().length} CPUs, ${new Date().toISOString()})`);
+  const etags = process.argv.includes('--fast-etags') ? 'fast (CRC) ETags' : 'MD5 ETags';
+  console.log(`${sizeMiB} MiB object, ${partMiB} MiB parts, concurrency ${conc}, ${etags}, median of ${runs} (node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}, ${new Date().toISOString()})`);
   console.log(`upload  (multipart PUT + Complete)     ${f('up')} MiB/s   sandbox CPU ${c('upCpu')} s/GiB (client ${c('upClient')} s/GiB, machine busy ${f('upBusy')}%)`);
   console.log(`download (one GET stream)              ${f('down')} MiB/s   sandbox CPU ${c('downCpu')} s/GiB`);
   console.log(`download (${conc} parallel ranged GETs)    ${f('ranged')} MiB/s   sandbox CPU ${c('rangedCpu')} s/GiB`);

@@ -1,6 +1,6 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -104,6 +104,8 @@ async function closeServer(server: Server): Promise<void> {
 /** Starts the API and S3 servers on loopback; everything persists in dataDir. */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
   const dataDir = path.resolve(opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'courier-sandbox-'))));
+  // A temp dir we made ourselves is removed on stop (tests start hundreds of sandboxes).
+  const removeOnStop = !opts.dataDir && !opts.keepDataDir;
   await ensureDir(dataDir);
   const release = await lockfile.lock(dataDir, { stale: 30_000, update: 10_000, realpath: false, lockfilePath: path.join(dataDir, '.lock') }).catch((err: Error) => {
     throw new Error(`sandbox data dir ${dataDir} is in use by another sandbox (${err.message})`);
@@ -137,14 +139,23 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   catalogRoutes(router);
   jobRoutes(core, jobs, router);
 
-  // Upload hashing runs on worker threads; SANDBOX_HASH_WORKERS=0 keeps it on the event loop (for comparisons).
-  const hashWorkers = Number(process.env['SANDBOX_HASH_WORKERS'] ?? Math.min(2, os.availableParallelism()));
+  // Upload hashing: on a 2-CPU machine the event loop does it (measured: worker threads cost
+  // 1-2 CPU-s/GiB more than they save there); with more cores two workers hash in parallel.
+  // SANDBOX_HASH_WORKERS overrides (0 = event loop).
+  const cores = os.availableParallelism();
+  const hashWorkers = opts.hashWorkers ?? Number(process.env['SANDBOX_HASH_WORKERS'] ?? (cores > 2 ? 2 : 0));
   const hashPool = hashWorkers > 0 ? new HashPool(hashWorkers) : null;
   const api = createServer(createApiHandler(core, router));
   const s3 = createServer(
     { requestTimeout: 0 },
-    createS3Handler({ objects, uploads, creds, region: config.region, faults, faultsEnabled: config.faults, stats, hashPool }),
+    createS3Handler({ objects, uploads, creds, region: config.region, faults, faultsEnabled: config.faults, stats, hashPool, fastEtags: opts.fastEtags ?? false }),
   );
+  // Keep idle connections about as long as S3 does (~20 s) so pooled client sockets are not
+  // reset under a client's feet after Node's default 5 s.
+  for (const server of [api, s3]) {
+    server.keepAliveTimeout = 20_000;
+    server.headersTimeout = 25_000;
+  }
   const apiPort = await listen(api, opts.port ?? 0, host);
   const s3Port = await listen(s3, opts.s3Port ?? 0, host);
   jobs.start();
@@ -174,6 +185,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
         await hashPool?.close();
         await store.commit();
         await release();
+        if (removeOnStop) await rm(dataDir, { recursive: true, force: true });
       })()),
   };
 }

@@ -5,6 +5,8 @@ export interface SandboxOptions {
   s3Port?: number;
   /** Where state and objects live; a fresh temp dir when omitted. Reusing it restores everything. */
   dataDir?: string;
+  /** Keep the temp dir made when `dataDir` is omitted (default: it is deleted on stop). */
+  keepDataDir?: boolean;
   /** API token; random when omitted (a stored one is reused for an existing dataDir). */
   token?: string;
   /** Simulated run time from submit to Completed (default 10 s). */
@@ -21,10 +23,19 @@ export interface SandboxOptions {
   region?: string;
   /** Bucket of the default storage (default sandbox-rescale-platform). */
   bucket?: string;
+  /**
+   * ETags from a CRC instead of MD5 (with a "-" suffix so MD5-checking tools skip them).
+   * MD5 is the largest CPU cost of an upload; use this only to keep the sandbox out of a
+   * client's throughput benchmark. Default false: real MD5 ETags, as S3.
+   */
+  fastEtags?: boolean;
+  /** Worker threads for upload hashing (default: 0 on ≤ 2 CPUs, else 2; env SANDBOX_HASH_WORKERS). */
+  hashWorkers?: number;
 }
 
 export const USAGE = `usage: courier sandbox [--port N] [--s3-port N] [--data DIR] [--token T] [--job-seconds S]
-                       [--faults] [--rate-limits] [--host H] [--credential-ttl S] [--region R] [--bucket B]`;
+                       [--faults] [--rate-limits] [--host H] [--credential-ttl S] [--region R] [--bucket B]
+                       [--fast-etags]`;
 
 function num(flag: string, v: string | undefined): number {
   const n = Number(v);
@@ -56,6 +67,7 @@ export function parseSandboxArgs(argv: string[]): SandboxOptions & { help?: bool
       case '--bucket': out.bucket = str(flag, next()); break;
       case '--faults': out.faults = true; break;
       case '--rate-limits': out.rateLimits = true; break;
+      case '--fast-etags': out.fastEtags = true; break;
       case '--help': case '-h': out.help = true; break;
       default: throw new Error(`unknown argument: ${flag}`);
     }

@@ -1,48 +1,72 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { onEvent } from './api/client';
+import { ConfirmHost } from './components/ConfirmHost';
+import { Toasts } from './components/Toasts';
 import { useConnection } from './stores/connection';
 import { useNavigation, views, type View } from './stores/navigation';
 import { useAppearance } from './components/Appearance';
+import { startJobsMirror, useJobs } from './stores/jobs';
+import { useLaunch } from './stores/launch';
+import { startNotificationBridge } from './stores/notifications';
 import { startSettingsMirror, useSettings } from './stores/settings';
+import { startTransfersMirror } from './stores/transfers';
 import { ActivityView } from './views/ActivityView';
+import { FilesView } from './views/files/FilesView';
 import { FirstRun } from './views/FirstRun';
-import { EmptyState } from './views/Placeholder';
+import { JobsView } from './views/jobs/JobsView';
+import { LaunchDialog } from './views/launch/LaunchDialog';
 import { SettingsView } from './views/SettingsView';
+import { TemplatesView } from './views/templates/TemplatesView';
+import { DropOverlay } from './views/transfers/DropOverlay';
+import { TransfersView } from './views/transfers/TransfersView';
 
 function ViewBody({ view }: { view: View }) {
-  const { t } = useTranslation();
   switch (view) {
+    case 'transfers':
+      return <TransfersView />;
+    case 'jobs':
+      return <JobsView />;
+    case 'templates':
+      return <TemplatesView />;
+    case 'files':
+      return <FilesView />;
     case 'activity':
       return <ActivityView />;
     case 'settings':
       return <SettingsView />;
-    default:
-      return (
-        <section className="view" aria-labelledby={`${view}-title`}>
-          <header className="view-header">
-            <h1 id={`${view}-title`}>{t(`nav.${view}`)}</h1>
-          </header>
-          <EmptyState text={t(`${view}.empty`, { defaultValue: '' })} />
-        </section>
-      );
   }
+}
+
+function NavBadge({ view }: { view: View }) {
+  const { t } = useTranslation();
+  const running = useJobs((s) => s.running);
+  const queued = useJobs((s) => s.queued);
+  if (view !== 'jobs' || running + queued === 0) return null;
+  return <span className="nav-badge">{t('nav.jobsBadge', { running, queued })}</span>;
 }
 
 export function App() {
   const { t } = useTranslation();
   const { view, go } = useNavigation();
   const { transportUp, platformOnline } = useConnection();
+  const launchOpen = useLaunch((s) => s.open);
 
   const { loaded, accounts } = useSettings();
+  // Every mirror subscribes here, at the root, so no view switch can drop a listener or an event.
   useEffect(() => onEvent('connectivity', (c) => useConnection.getState().setPlatform(c.online, c.reason)), []);
-  useEffect(() => startSettingsMirror(), []);
+  useEffect(() => {
+    startSettingsMirror();
+    startTransfersMirror();
+    startJobsMirror();
+    startNotificationBridge();
+  }, []);
   useAppearance();
   const firstRun = loaded && accounts.length === 0 && view !== 'settings' && view !== 'activity';
 
   return (
     <div className="app">
-      <nav className="sidebar" aria-label="Main">
+      <nav className="sidebar" aria-label={t('nav.main')}>
         <div className="brand" aria-hidden="true">
           <span className="logo">◆</span> Courier
         </div>
@@ -51,6 +75,7 @@ export function App() {
             <li key={v}>
               <a href={`#/${v}`} aria-current={v === view ? 'page' : undefined} onClick={(e) => (e.preventDefault(), go(v))} data-view={v}>
                 {t(`nav.${v}`)}
+                <NavBadge view={v} />
               </a>
             </li>
           ))}
@@ -69,6 +94,10 @@ export function App() {
         )}
         {firstRun ? <FirstRun /> : <ViewBody view={view} />}
       </main>
+      <DropOverlay enabled={!firstRun && loaded} />
+      {launchOpen && <LaunchDialog />}
+      <ConfirmHost />
+      <Toasts />
     </div>
   );
 }

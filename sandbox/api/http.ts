@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Json } from '../util/json';
 
@@ -97,8 +97,4 @@ export async function writeResult(res: ServerResponse, result: ApiResult, req: I
   }
   res.setHeader('content-length', Buffer.byteLength(body));
   res.end(head ? undefined : body);
-}
-
-export function isReadable(v: unknown): v is Readable {
-  return v instanceof Readable;
 }

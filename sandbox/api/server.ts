@@ -46,7 +46,7 @@ export function createApiHandler(core: SandboxCore, router: Router): (req: Incom
 
 async function handle(core: SandboxCore, router: Router, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? 'GET';
-  const host = req.headers.host ?? `${core.config.host}`;
+  const host = req.headers.host ?? `${req.socket.localAddress ?? core.config.host}:${req.socket.localPort ?? ''}`;
   const origin = `http://${host}`;
   const url = new URL(req.url ?? '/', origin);
   const path = url.pathname;

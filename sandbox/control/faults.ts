@@ -22,6 +22,8 @@ export const faultSpecSchema = z.strictObject({
   cutDirection: z.enum(['request', 'response']).optional(),
   times: z.number().int().min(1).optional(),
   expireCredentials: z.boolean().optional(),
+  /** Action: switch the platform rate limits on or off (same as POST /__sandbox/rate-limits). */
+  rateLimits: z.boolean().optional(),
 });
 
 export type FaultSpec = z.infer<typeof faultSpecSchema>;
@@ -52,7 +54,7 @@ export class FaultRegistry {
   private rules: Compiled[] = [];
   private nextId = 1;
 
-  /** Returns the stored rule, or null for pure actions (expireCredentials alone). */
+  /** Returns the stored rule, or null for pure actions (expireCredentials / rateLimits alone). */
   add(spec: FaultSpec): FaultRule | null {
     const acts = spec.status !== undefined || spec.latencyMs !== undefined || spec.cutAfterBytes !== undefined;
     if (!acts) return null;

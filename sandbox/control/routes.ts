@@ -31,6 +31,7 @@ export async function controlRoute(core: SandboxCore, method: string, path: stri
       if (!parsed.success) return invalid(parsed.error);
       let expired = 0;
       if (parsed.data.expireCredentials) expired = await core.creds.expireAll();
+      if (parsed.data.rateLimits !== undefined) core.limiter.configure(parsed.data.rateLimits);
       const rule = core.faults.add(parsed.data);
       return json(201, { rule: rule as unknown as Json, expiredCredentials: expired });
     }

@@ -159,7 +159,9 @@ export class WorkerHashTap extends Transform {
       while (off < chunk.length) {
         const free = this.ring.length - this.used;
         if (free === 0) {
-          this.sendPending();
+          // Wait for the worker to free a batch; only hand over the partial batch if nothing
+          // else is in flight (otherwise the ring degrades into one message per socket chunk).
+          if (this.used === this.pendingLen) this.sendPending();
           this.waitSpace = step;
           return;
         }

@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, randomBytes, type Hash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -23,11 +23,14 @@ export interface IngestOptions {
   checksums: Map<string, string>;
   /** Algorithms announced in x-amz-trailer. */
   trailerChecksums: string[];
+  /** Cheap CRC-based ETags instead of MD5 (see SandboxOptions.fastEtags). */
+  fastEtag?: boolean;
 }
 
 export interface IngestResult {
   size: number;
-  md5: Buffer;
+  /** Quoted, as S3 sends it. */
+  etag: string;
 }
 
 type Tap = Transform & { bytes: number; digests: Record<string, string> };
@@ -69,7 +72,8 @@ class InlineHashTap extends Transform {
  */
 export async function ingestBody(src: Readable, tmpFile: string, opts: IngestOptions, pool?: HashPool | null): Promise<IngestResult> {
   const wanted = new Set([...opts.checksums.keys(), ...opts.trailerChecksums]);
-  const algos = new Set<string>(['md5']);
+  const md5 = !opts.fastEtag || opts.contentMd5 !== undefined;
+  const algos = new Set<string>([md5 ? 'md5' : 'crc32']);
   if (opts.sha256) algos.add('sha256');
   for (const a of CHECKABLE) if (wanted.has(a)) algos.add(a);
   const tap: Tap = pool && pool.size > 0 ? pool.tap([...algos]) : new InlineHashTap([...algos]);
@@ -90,7 +94,10 @@ export async function ingestBody(src: Readable, tmpFile: string, opts: IngestOpt
       if (expected === undefined) throw s3err.invalidRequest(`Missing trailer x-amz-checksum-${algo}.`);
       if (d[algo] !== expected) throw s3err.badDigest(`The ${algo.toUpperCase()} you specified did not match the calculated checksum.`);
     }
-    return { size: tap.bytes, md5: Buffer.from(d['md5'] ?? '', 'base64') };
+    if (md5) return { size: tap.bytes, etag: `"${Buffer.from(d['md5'] ?? '', 'base64').toString('hex')}"` };
+    // Not an MD5: the "-" suffix makes MD5-checking peers (rclone, s3cmd) skip the comparison.
+    const crc = Buffer.from(d['crc32'] ?? '', 'base64').toString('hex');
+    return { size: tap.bytes, etag: `"${crc}${tap.bytes.toString(16).padStart(12, '0')}${randomBytes(6).toString('hex')}-1"` };
   } catch (err) {
     tap.destroy();
     out.destroy();

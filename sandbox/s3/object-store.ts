@@ -122,10 +122,6 @@ export class ObjectStore {
     return true;
   }
 
-  bucketSize(name: string): number {
-    return this.buckets.get(name)?.objects.size ?? 0;
-  }
-
   get(bucket: string, key: string): ObjectMeta | undefined {
     return this.buckets.get(bucket)?.objects.get(key);
   }
@@ -248,13 +244,6 @@ export class ObjectStore {
     } finally {
       await Promise.all(pieces.map((p) => p.fh.close().catch(() => undefined)));
     }
-  }
-
-  async readAll(meta: ObjectMeta): Promise<Buffer> {
-    const parts: Buffer[] = [];
-    if (meta.size === 0) return Buffer.alloc(0);
-    for await (const c of await this.openRange(meta, 0, meta.size - 1)) parts.push(c as Buffer);
-    return Buffer.concat(parts);
   }
 
   /** Opens the blob files covering [start, end] with the byte window to read from each. */

@@ -52,9 +52,9 @@ export async function uploadPart(d: MultipartDeps, r: S3Request): Promise<S3Resu
   const upload = d.uploads.get(uploadId, r.bucket, r.key);
   d.onPart?.(uploadId, partNumber);
   const tmp = d.objects.tmpFile();
-  const { size, md5 } = await ingestBody(r.body, tmp, ingestOptions(r), r.hashPool);
+  const { size, etag } = await ingestBody(r.body, tmp, ingestOptions(r), r.hashPool);
   try {
-    const part = await d.uploads.putPart(upload, partNumber, tmp, size, md5);
+    const part = await d.uploads.putPart(upload, partNumber, tmp, size, etag);
     return { status: 200, headers: { etag: part.etag, ...echoChecksums(r) } };
   } catch (err) {
     await removeQuietly(tmp);

@@ -28,11 +28,11 @@ export async function putObject(objects: ObjectStore, r: S3Request): Promise<S3R
   checkAccess(r, r.bucket, r.key);
   requireBucket(objects, r.bucket);
   const tmp = objects.tmpFile();
-  const { size, md5 } = await ingestBody(r.body, tmp, ingestOptions(r), r.hashPool);
+  const { size, etag } = await ingestBody(r.body, tmp, ingestOptions(r), r.hashPool);
   try {
     const meta = await objects.commit(r.bucket, r.key, [{ path: tmp, size }], {
       size,
-      etag: `"${md5.toString('hex')}"`,
+      etag,
       contentType: header(r.headers, 'content-type') ?? 'binary/octet-stream',
       headers: storedHeaders(r.headers),
       metadata: userMetadata(r.headers),

@@ -22,6 +22,7 @@ export interface S3Request {
   requestId: string;
   /** Worker threads for upload hashing (null: hash on the event loop). */
   hashPool: HashPool | null;
+  fastEtags: boolean;
 }
 
 export interface S3Result {
@@ -81,7 +82,7 @@ export function ingestOptions(r: S3Request): IngestOptions {
     .map((s) => s.trim().toLowerCase())
     .filter((s) => s.startsWith('x-amz-checksum-'))
     .map((s) => s.slice('x-amz-checksum-'.length));
-  const opts: IngestOptions = { checksums, trailerChecksums };
+  const opts: IngestOptions = { checksums, trailerChecksums, fastEtag: r.fastEtags };
   const md5 = header(h, 'content-md5');
   if (md5) opts.contentMd5 = md5;
   if (/^[0-9a-fA-F]{64}$/.test(payload)) opts.sha256 = payload;

@@ -27,6 +27,7 @@ export interface S3Deps {
   faultsEnabled: boolean;
   stats: Stats;
   hashPool: HashPool | null;
+  fastEtags: boolean;
 }
 
 const SUBRESOURCES = [
@@ -204,7 +205,7 @@ async function handle(d: S3Deps, req: IncomingMessage, res: ServerResponse): Pro
     const auth = parseAuth(sreq);
     if (!auth) throw s3err.accessDenied();
     const cred = authenticate(d, sreq, auth, bucket);
-    const result = await dispatch(d, op, { req, method, bucket, key, query, headers: req.headers, auth, cred, body, requestId, hashPool: d.hashPool });
+    const result = await dispatch(d, op, { req, method, bucket, key, query, headers: req.headers, auth, cred, body, requestId, hashPool: d.hashPool, fastEtags: d.fastEtags });
     if (rule?.status !== undefined) {
       if (result.body instanceof Readable) result.body.destroy();
       throw faultError(rule);

@@ -85,10 +85,10 @@ export class UploadStore {
     return path.join(this.root, uploadId, `part-${partNumber}-${randomString(10)}.bin`);
   }
 
-  async putPart(upload: Upload, partNumber: number, tmp: string, size: number, md5: Buffer): Promise<PartInfo> {
+  async putPart(upload: Upload, partNumber: number, tmp: string, size: number, etag: string): Promise<PartInfo> {
     const file = this.partFile(upload.info.uploadId, partNumber);
     await rename(tmp, file);
-    const part: PartInfo = { partNumber, etag: `"${md5.toString('hex')}"`, size, file, lastModified: Date.now() };
+    const part: PartInfo = { partNumber, etag, size, file, lastModified: Date.now() };
     await writeFileAtomic(path.join(this.root, upload.info.uploadId, `part-${partNumber}.json`), JSON.stringify(part));
     const old = upload.parts.get(partNumber);
     upload.parts.set(partNumber, part);
@@ -113,7 +113,10 @@ export class UploadStore {
     }
     if (chosen.slice(0, -1).some((p) => p.size < MIN_PART)) throw s3err.entityTooSmall();
     const md5s = createHash('md5');
-    for (const p of chosen) md5s.update(Buffer.from(normEtag(p.etag), 'hex'));
+    for (const p of chosen) {
+      const e = normEtag(p.etag);
+      md5s.update(/^[0-9a-f]{32}$/.test(e) ? Buffer.from(e, 'hex') : Buffer.from(e)); // fast ETags are not hex MD5s
+    }
     upload.completing = true;
     const { contentType, headers, metadata } = upload.info;
     return {

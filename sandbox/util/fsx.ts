@@ -1,5 +1,4 @@
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { randomString } from './ids';
 
 /** Write then rename, so a crash never leaves a half-written file behind. */
@@ -16,14 +15,6 @@ export async function writeFileAtomic(file: string, data: string | Buffer): Prom
 
 export async function ensureDir(dir: string): Promise<void> {
   await mkdir(dir, { recursive: true });
-}
-
-/** Join under `root`, refusing anything that would escape it. */
-export function safeJoin(root: string, ...parts: string[]): string {
-  const full = path.resolve(root, ...parts);
-  const base = path.resolve(root);
-  if (full !== base && !full.startsWith(base + path.sep)) throw new Error(`path escapes ${base}`);
-  return full;
 }
 
 export async function removeQuietly(file: string): Promise<void> {

@@ -1,6 +1,7 @@
 // Child processes for the benchmark: the sandbox (so its CPU and memory are not counted as
 // Courier's), Courier runs, and the peer tools (awscli v2 at /usr/bin/aws, rclone).
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { RunResult, RunSpec } from './courier-run';
 
@@ -13,19 +14,30 @@ export interface SandboxProc {
   bucket: string;
   region: string;
   s3Admin: { accessKeyId: string; secretAccessKey: string; bucket: string; region: string; endpoint: string };
+  /** CPU seconds the sandbox process has used so far (Linux /proc). */
+  cpuSeconds(): number;
   stop(): Promise<void>;
 }
 
 export async function startSandboxProcess(dataDir: string): Promise<SandboxProc> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', '--data', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const prof = process.env.BENCH_PROFILE_SANDBOX ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_SANDBOX] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'sandbox/main.ts', '--data', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
     rl.once('line', resolve);
     child.once('exit', (c) => reject(new Error(`sandbox exited (${c})`)));
   });
-  const info = JSON.parse(line) as Omit<SandboxProc, 'stop'>;
+  const info = JSON.parse(line) as Omit<SandboxProc, 'stop' | 'cpuSeconds'>;
   return {
     ...info,
+    cpuSeconds: () => {
+      try {
+        const f = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+        return (Number(f[11]) + Number(f[12])) / 100;
+      } catch {
+        return 0;
+      }
+    },
     stop: () =>
       new Promise<void>((resolve) => {
         child.once('exit', () => resolve());
@@ -78,8 +90,10 @@ export async function buildBundles(outdir: string): Promise<void> {
 }
 
 export async function courier(spec: RunSpec): Promise<RunResult & { wallSeconds: number }> {
+  // BENCH_PROFILE_COURIER=<dir>: a V8 CPU profile of every Courier thread, for tuning.
+  const prof = process.env.BENCH_PROFILE_COURIER ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_COURIER] : [];
   const args = bundle
-    ? [bundle.runner, JSON.stringify({ ...spec, workerFile: bundle.worker })]
+    ? [...prof, bundle.runner, JSON.stringify({ ...spec, workerFile: bundle.worker })]
     : ['--import', 'tsx', 'test/bench/courier-run.ts', JSON.stringify(spec)];
   const r = await run(process.execPath, args);
   const last = r.stdout.trim().split('\n').at(-1) ?? '';

@@ -2,9 +2,12 @@
 export interface Row {
   case: string;
   bytes: number;
+  /** Median wall seconds per tool. */
   courier: number;
   aws: number;
   rclone: number;
+  /** Median CPU seconds the sandbox spent serving each tool. */
+  sandboxCpu?: { courier: number; aws: number; rclone: number };
 }
 
 export interface CryptoResult {
@@ -22,19 +25,21 @@ export interface Results {
   machine: Record<string, unknown>;
   rows: Row[];
   crypto?: CryptoResult;
-  rss?: { fileMiB: number; seconds: number; mibPerSecond: number; peakRssMiB: number; loopP99Ms: number; loopMaxMs: number };
+  rss?: { fileMiB: number; seconds: number; mibPerSecond: number; peakRssMiB: number; loopP99Ms: number; loopMaxMs: number; idleLoopP99Ms: number };
 }
 
 const mibs = (bytes: number, s: number): string => (bytes / 1048576 / s).toFixed(1);
 
 function lines(r: Results): string[] {
   const out = [
-    '| case | Courier MiB/s | aws MiB/s | rclone MiB/s | Courier ÷ aws | Courier ÷ rclone |',
-    '|---|---:|---:|---:|---:|---:|',
+    '| case | Courier MiB/s (s) | aws MiB/s (s) | rclone MiB/s (s) | Courier ÷ aws | Courier ÷ rclone | sandbox CPU s: Courier / aws / rclone |',
+    '|---|---:|---:|---:|---:|---:|---:|',
   ];
+  const cell = (bytes: number, s: number): string => `${mibs(bytes, s)} (${s.toFixed(2)})`;
   for (const x of r.rows) {
+    const c = x.sandboxCpu;
     out.push(
-      `| ${x.case} | ${mibs(x.bytes, x.courier)} | ${mibs(x.bytes, x.aws)} | ${mibs(x.bytes, x.rclone)} | ${(x.aws / x.courier).toFixed(2)}× | ${(x.rclone / x.courier).toFixed(2)}× |`,
+      `| ${x.case} | ${cell(x.bytes, x.courier)} | ${cell(x.bytes, x.aws)} | ${cell(x.bytes, x.rclone)} | ${(x.aws / x.courier).toFixed(2)}× | ${(x.rclone / x.courier).toFixed(2)}× | ${c ? `${c.courier.toFixed(1)} / ${c.aws.toFixed(1)} / ${c.rclone.toFixed(1)}` : '–'} |`,
     );
   }
   if (r.crypto) {
@@ -50,6 +55,7 @@ function lines(r: Results): string[] {
     out.push(`| throughput | ${s.mibPerSecond.toFixed(1)} MiB/s |`);
     out.push(`| peak RSS (whole process, workers included) | ${s.peakRssMiB.toFixed(0)} MiB |`);
     out.push(`| main event-loop delay p99 / max | ${s.loopP99Ms.toFixed(1)} / ${s.loopMaxMs.toFixed(1)} ms |`);
+    out.push(`| same measure in an idle process meanwhile (machine noise) | ${s.idleLoopP99Ms.toFixed(1)} ms p99 |`);
   }
   return out;
 }

@@ -32,6 +32,7 @@ export function spawnEngine(spec: ChildSpec, opts: { dropPrivileges?: boolean } 
   const waiters: { pred: (l: ChildLine) => boolean; resolve: (l: ChildLine) => void; reject: (e: Error) => void }[] = [];
   let err = '';
   child.stderr?.on('data', (d: Buffer) => (err += d.toString()));
+  if (process.env.COURIER_DEBUG) child.stderr?.pipe(process.stderr);
   createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (s) => {
     if (!s.startsWith('{')) return;
     const l = JSON.parse(s) as ChildLine;

@@ -1,7 +1,7 @@
 // A small RescaleStorage over HTTP (undici), for tests and the benchmark, until the real API
 // client from main/core/rescale is wired in. It speaks the same endpoints the real one will:
 // users/me, folders, credentials, files; it honours 429 Retry-After like a polite client.
-import { fetch } from 'undici';
+import { request } from 'undici';
 import type {
   RegisterFileRequest,
   RemoteFile,
@@ -31,21 +31,22 @@ export class SandboxStorage implements RescaleStorage {
     const url = path.startsWith('http') ? path : `${this.o.apiUrl.replace(/\/$/, '')}${path}`;
     const key = `${method} ${new URL(url).pathname}`;
     this.calls.set(key, (this.calls.get(key) ?? 0) + 1);
+    // undici.request rather than fetch: a tenth of the CPU per call, which shows with 10,000 files.
     for (let attempt = 0; ; attempt++) {
-      const res = await fetch(url, {
-        method,
+      const res = await request(url, {
+        method: method as 'GET' | 'POST',
         headers: { Authorization: `Token ${this.o.token}`, Accept: 'application/json', 'Content-Type': 'application/json' },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         ...(signal ? { signal } : {}),
       });
-      if ((res.status === 429 || res.status === 503) && attempt < 20) {
-        const wait = Number(res.headers.get('retry-after') ?? '1');
-        await res.arrayBuffer();
+      if ((res.statusCode === 429 || res.statusCode === 503) && attempt < 20) {
+        const wait = Number(res.headers['retry-after'] ?? '1');
+        await res.body.dump();
         await new Promise((r) => setTimeout(r, Math.max(0.05, Number.isFinite(wait) ? wait : 1) * 1000));
         continue;
       }
-      const text = await res.text();
-      if (!res.ok) throw new Error(`${method} ${path} → HTTP ${res.status}: ${text.slice(0, 300)}`);
+      const text = await res.body.text();
+      if (res.statusCode >= 300) throw new Error(`${method} ${path} → HTTP ${res.statusCode}: ${text.slice(0, 300)}`);
       return text ? (JSON.parse(text) as unknown) : null;
     }
   }
@@ -136,11 +137,11 @@ export class SandboxStorage implements RescaleStorage {
 
   /** Server-side decrypted bytes (GET /api/v2/files/{id}/contents/): proves the platform can read our upload. */
   async contents(id: string): Promise<Buffer> {
-    const res = await fetch(`${this.o.apiUrl.replace(/\/$/, '')}/api/v2/files/${encodeURIComponent(id)}/contents/`, {
+    const res = await request(`${this.o.apiUrl.replace(/\/$/, '')}/api/v2/files/${encodeURIComponent(id)}/contents/`, {
       headers: { Authorization: `Token ${this.o.token}` },
     });
-    if (!res.ok) throw new Error(`contents ${id} → HTTP ${res.status}: ${await res.text()}`);
-    return Buffer.from(await res.arrayBuffer());
+    if (res.statusCode !== 200) throw new Error(`contents ${id} → HTTP ${res.statusCode}: ${await res.body.text()}`);
+    return Buffer.from(await res.body.arrayBuffer());
   }
 }
 

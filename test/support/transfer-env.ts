@@ -83,3 +83,25 @@ export async function sha256File(path: string): Promise<string> {
   for await (const c of createReadStream(path, { highWaterMark: 1 << 20 })) h.update(c as Buffer);
   return h.digest('hex');
 }
+
+/** Resolves with the first progress item (of `id`) that satisfies `pred`. */
+export function progressWhere(
+  svc: TransferService,
+  id: string,
+  pred: (v: import('../../main/core/transfer/types').TransferView) => boolean,
+): Promise<import('../../main/core/transfer/types').TransferView> {
+  return new Promise((resolve) => {
+    const now = svc.list().items.find((v) => v.id === id);
+    if (now && pred(now)) {
+      resolve(now);
+      return;
+    }
+    const off = svc.onProgress((b) => {
+      const v = b.items.find((x) => x.id === id);
+      if (v && pred(v)) {
+        off();
+        resolve(v);
+      }
+    });
+  });
+}

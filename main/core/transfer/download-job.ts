@@ -4,9 +4,9 @@
 // Each finished range is journaled once written, so a restart re-fetches only the rest. Ranges
 // are not fsync'ed one by one: after a kill -9 the page cache still holds them, and if a power
 // cut lost some, the SHA-512 check catches it and the file is fetched again from the start.
-import { link, mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { link, open, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { checkCipherSize, decodeIv, decodeKey } from '../crypto';
+import { checkCipherSize, cipherSize, decodeIv, decodeKey } from '../crypto';
 import { fail, toErrorInfo, TransferError } from './errors';
 import type { JobCtx, LiveItem } from './item';
 import type { DownloadRow } from './journal';
@@ -43,17 +43,67 @@ export async function runDownload(item: LiveItem, ctx: JobCtx, signal: AbortSign
   if (!remote) throw fail('internal', 'download has no file record');
   const finalPath = item.row.localPath;
   const conflict = (item.row.conflict ?? 'keepBoth') as ConflictPolicy;
-  let row = ctx.journal.getDownload(item.id);
+  const row = ctx.journal.getDownload(item.id);
 
   if (!row && conflict === 'skip' && (await exists(finalPath))) {
     ctx.notice(item, 'skipped_exists', `Skipped: ${finalPath} already exists`);
     item.committed = item.row.size;
     return;
   }
-  await mkdir(dirname(finalPath), { recursive: true }).catch((e: unknown) => {
+  await ctx.ensureDir(dirname(finalPath)).catch((e: unknown) => {
     throw fsErr(e, dirname(finalPath));
   });
+  // Small files (most of a folder) take one GET and no journal state until they are placed.
+  if (!row && cipherSize(remote.decryptedSize) <= rangeSizeFor(ctx)) return downloadSmall(item, remote, finalPath, conflict, ctx, signal);
+  return downloadLarge(item, remote, row, finalPath, conflict, ctx, signal);
+}
 
+async function downloadSmall(item: LiveItem, remote: RemoteFile, finalPath: string, conflict: ConflictPolicy, ctx: JobCtx, signal: AbortSignal): Promise<void> {
+  const tempPath = tempPathFor(finalPath, item.id);
+  const key = decodeKey(remote.encodedEncryptionKey);
+  const iv = remote.iv ? decodeIv(remote.iv) : undefined;
+  const tracked = { r: null as Running<'downloadWhole'> | null };
+  try {
+    const r = await ctx.runner.exec<'downloadWhole'>(
+      (creds) => ({
+        op: 'downloadWhole',
+        loc: { creds, bucket: remote.pathParts.container, key: remote.pathParts.path },
+        path: tempPath,
+        key,
+        ...(iv ? { iv } : {}),
+        decryptedSize: remote.decryptedSize,
+      }),
+      { signal, forFile: remote, track: (x) => item.track(x, tracked) },
+    );
+    if (r.plainBytes !== remote.decryptedSize) throw fail('corrupt_object', `Decrypted ${r.plainBytes} bytes, the record says ${remote.decryptedSize}`);
+    checkSha(remote, r.sha512);
+    item.committed = item.row.size;
+    await finalize(item, tempPath, finalPath, conflict, ctx);
+  } catch (e) {
+    await rm(tempPath, { force: true });
+    if (signal.aborted) throw aborted();
+    throw fsErr(e, finalPath);
+  }
+}
+
+async function downloadLarge(
+  item: LiveItem,
+  remote: RemoteFile,
+  resumed: DownloadRow | undefined,
+  finalPath: string,
+  conflict: ConflictPolicy,
+  ctx: JobCtx,
+  signal: AbortSignal,
+): Promise<void> {
+  let row = resumed;
+  if (row?.phase === 'finalizing') {
+    // Interrupted while giving the file its name: check whichever copy exists, then finish.
+    const tempThere = await exists(row.tempPath);
+    await verify(item, remote, tempThere ? row.tempPath : item.row.localPath, ctx, signal);
+    if (tempThere) await finalize(item, row.tempPath, finalPath, conflict, ctx);
+    else ctx.journal.deleteDownload(item.id);
+    return;
+  }
   const loc = (creds: S3Loc['creds']): S3Loc => ({ creds, bucket: remote.pathParts.container, key: remote.pathParts.path });
   const head = await ctx.runner.exec<'headObject'>((creds) => ({ op: 'headObject', loc: loc(creds) }), { signal, forFile: remote });
   if (!head.exists) throw fail('not_found', `The stored object of "${remote.name}" is missing from storage`);
@@ -69,12 +119,6 @@ export async function runDownload(item: LiveItem, ctx: JobCtx, signal: AbortSign
     await rm(row.tempPath, { force: true });
     ctx.journal.deleteDownload(item.id);
     row = undefined;
-  }
-  if (row?.phase === 'finalizing' && !(await exists(row.tempPath))) {
-    // Crashed after the rename: the file is in place; verify it rather than trust it.
-    await verify(item, remote, item.row.localPath, ctx, signal);
-    ctx.journal.deleteDownload(item.id);
-    return;
   }
   if (row) {
     const t = await stat(row.tempPath).catch(() => null);
@@ -97,40 +141,22 @@ export async function runDownload(item: LiveItem, ctx: JobCtx, signal: AbortSign
   }
 
   try {
-    let sha: string;
-    if (head.size <= row.rangeSize) {
-      const tracked = { r: null as Running<'downloadWhole'> | null };
-      const tempPath = row.tempPath;
-      const r = await ctx.runner.exec<'downloadWhole'>(
-        (creds) => ({ op: 'downloadWhole', loc: loc(creds), path: tempPath, key, iv, cipherLength: head.size, ...(etag ? { etag } : {}) }),
-        { signal, forFile: remote, track: (x) => item.track(x, tracked) },
-      );
-      if (r.plainBytes !== remote.decryptedSize) throw fail('corrupt_object', `Decrypted ${r.plainBytes} bytes, the record says ${remote.decryptedSize}`);
-      sha = r.sha512;
-    } else {
-      const resumed = ctx.journal.getRanges(item.id).size > 0;
+    const hadRanges = ctx.journal.getRanges(item.id).size > 0;
+    let sha = await ranged(item, row, remote, key, iv, etag, ctx, signal);
+    if (hadRanges && expectedSha(remote) !== null && expectedSha(remote) !== sha) {
+      // Ranges from before an interruption did not survive (power cut?): start over once.
+      ctx.notice(item, 'resume_discarded', 'Data kept from before the interruption was damaged; downloaded the file again.');
+      ctx.journal.putDownload({ ...row, phase: 'planned' }, true); // forgets the ranges
+      item.committed = 0;
       sha = await ranged(item, row, remote, key, iv, etag, ctx, signal);
-      if (resumed && expectedSha(remote) !== null && expectedSha(remote) !== sha) {
-        // Ranges from before an interruption did not survive (power cut?): start over once.
-        ctx.notice(item, 'resume_discarded', 'Data kept from before the interruption was damaged; downloaded the file again.');
-        ctx.journal.putDownload({ ...row, phase: 'planned' }, true); // forgets the ranges
-        item.committed = 0;
-        sha = await ranged(item, row, remote, key, iv, etag, ctx, signal);
-      }
-      await syncFile(row.tempPath);
     }
+    await syncFile(row.tempPath);
     item.committed = item.row.size;
     ctx.setState(item, 'verifying');
-    await checkResult(row.tempPath, remote, sha);
-    ctx.journal.setDownloadPhase(item.id, 'finalizing', true);
-    const placed = await place(row.tempPath, finalPath, conflict, (path) => {
-      // Recorded before the temp name goes away, so a crash here still finds the file.
-      item.row.localPath = path;
-      ctx.journal.updateItem(item.id, { localPath: path }, true);
-    });
-    if (placed.skipped) ctx.notice(item, 'skipped_exists', `Skipped: ${finalPath} already exists`);
-    ctx.journal.deleteDownload(item.id);
-    ctx.journal.flush();
+    const st = await stat(row.tempPath);
+    if (st.size !== remote.decryptedSize) throw fail('corrupt_object', `Downloaded ${st.size} bytes, the record says ${remote.decryptedSize}`);
+    checkSha(remote, sha);
+    await finalize(item, row.tempPath, finalPath, conflict, ctx);
   } catch (e) {
     if (signal.aborted) throw aborted();
     const err = fsErr(e, finalPath);
@@ -141,6 +167,22 @@ export async function runDownload(item: LiveItem, ctx: JobCtx, signal: AbortSign
     }
     throw err;
   }
+}
+
+/** Gives the verified temp file its final name; a crash in the middle is recognised on restart. */
+async function finalize(item: LiveItem, tempPath: string, finalPath: string, conflict: ConflictPolicy, ctx: JobCtx): Promise<void> {
+  // "finalizing" is durable before the rename, so a restart that finds no temp file verifies
+  // the placed file instead of downloading a second copy. (Group commit across files.)
+  ctx.journal.putDownload({ transferId: item.id, tempPath, objectSize: 0, etag: null, rangeSize: 0, phase: 'finalizing' });
+  await ctx.journal.commit();
+  const placed = await place(tempPath, finalPath, conflict, (path) => {
+    if (path === item.row.localPath) return;
+    item.row.localPath = path; // a keepBoth name: recorded before the temp name goes away
+    ctx.journal.updateItem(item.id, { localPath: path }, true);
+  });
+  if (placed.skipped) ctx.notice(item, 'skipped_exists', `Skipped: ${finalPath} already exists`);
+  ctx.syncDirSoon(dirname(placed.path));
+  ctx.journal.deleteDownload(item.id); // committed with the item's "done"
 }
 
 function rangeSizeFor(ctx: JobCtx): number {
@@ -158,8 +200,11 @@ async function ranged(
   signal: AbortSignal,
 ): Promise<string> {
   const size = row.objectSize;
-  const count = Math.ceil(size / row.rangeSize);
-  const plainEnd = (idx: number): number => Math.min(remote.decryptedSize, (idx + 1) * row.rangeSize);
+  // A file of exactly k ranges has one more ciphertext block (the padding): fold such a small
+  // tail into the last range instead of a request of its own.
+  let count = Math.ceil(size / row.rangeSize);
+  if (count > 1 && size - (count - 1) * row.rangeSize <= 64 * 1024) count--;
+  const plainEnd = (idx: number): number => (idx === count - 1 ? remote.decryptedSize : (idx + 1) * row.rangeSize);
   const done = ctx.journal.getRanges(item.id);
   for (const idx of done) item.committed += plainEnd(idx) - idx * row.rangeSize;
 
@@ -192,7 +237,7 @@ async function ranged(
       if (done.has(idx)) continue;
       const release = await slots.acquire(1, fileCtl.signal);
       const cipherOffset = idx * row.rangeSize;
-      const cipherLength = Math.min(row.rangeSize, size - cipherOffset);
+      const cipherLength = idx === count - 1 ? size - cipherOffset : row.rangeSize;
       const tracked = { r: null as Running<'downloadRange'> | null };
       const tempPath = row.tempPath;
       inflight.push(
@@ -244,16 +289,15 @@ async function ranged(
   return sha;
 }
 
-async function checkResult(tempPath: string, remote: RemoteFile, sha: string): Promise<void> {
-  const st = await stat(tempPath);
-  if (st.size !== remote.decryptedSize) throw fail('corrupt_object', `Downloaded ${st.size} bytes, the record says ${remote.decryptedSize}`);
+function checkSha(remote: RemoteFile, sha: string): void {
   const want = expectedSha(remote);
   if (want && want !== sha) throw fail('checksum_mismatch', `SHA-512 of the downloaded "${remote.name}" does not match the file record; the download was discarded`);
 }
 
 async function verify(item: LiveItem, remote: RemoteFile, path: string, ctx: JobCtx, signal: AbortSignal): Promise<void> {
   const h = await ctx.runner.local<'hashFile'>({ op: 'hashFile', path }, { signal });
-  await checkResult(path, remote, h.sha512);
+  if (h.bytes !== remote.decryptedSize) throw fail('corrupt_object', `${path} is ${h.bytes} bytes, the record says ${remote.decryptedSize}`);
+  checkSha(remote, h.sha512);
   item.committed = item.row.size;
 }
 
@@ -262,10 +306,8 @@ async function verify(item: LiveItem, remote: RemoteFile, path: string, ctx: Job
  * it fails with EEXIST instead of replacing, so there is no check-then-rename race.
  */
 async function place(temp: string, finalPath: string, policy: ConflictPolicy, linked: (path: string) => void): Promise<{ path: string; skipped: boolean }> {
-  const tempIno = (await stat(temp)).ino;
   if (policy === 'overwrite') {
     await rename(temp, finalPath);
-    await syncDir(dirname(finalPath));
     return { path: finalPath, skipped: false };
   }
   for (let n = 0; n < 10_000; n++) {
@@ -273,12 +315,11 @@ async function place(temp: string, finalPath: string, policy: ConflictPolicy, li
     try {
       await link(temp, candidate).catch(async (e: unknown) => {
         // Our own link from before a crash counts as placed.
-        if ((e as { code?: string }).code === 'EEXIST' && (await stat(candidate)).ino === tempIno) return;
+        if ((e as { code?: string }).code === 'EEXIST' && (await stat(candidate)).ino === (await stat(temp)).ino) return;
         throw e;
       });
       linked(candidate);
       await unlink(temp);
-      await syncDir(dirname(finalPath));
       return { path: candidate, skipped: false };
     } catch (e) {
       const code = (e as { code?: string }).code;
@@ -317,7 +358,7 @@ async function syncFile(path: string): Promise<void> {
   }
 }
 
-async function syncDir(dir: string): Promise<void> {
+export async function syncDir(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
   const fh = await open(dir, 'r').catch(() => null);
   if (!fh) return;

@@ -1,10 +1,10 @@
 // The scheduler: owns the in-memory items, the priority queue, the file slots, pause /
 // resume / cancel, and the progress tick. Jobs (upload-job, download-job) do the work through
 // the worker pool; the engine only decides what runs and records what happened.
-import { rm } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import { effectiveRate, validateSetting } from './bandwidth';
 import { CredentialCache } from './credentials';
-import { runDownload } from './download-job';
+import { runDownload, syncDir } from './download-job';
 import { TransferError, toErrorInfo } from './errors';
 import { RemoteFolderTree } from './folders';
 import { LiveItem, type JobCtx } from './item';
@@ -19,6 +19,12 @@ import { abortUpload, runUpload } from './upload-job';
 
 const mono = (): number => performance.now();
 
+interface SettleWaiter {
+  ids: string[];
+  pending: Set<string>;
+  resolve: (v: TransferView[]) => void;
+}
+
 export class TransferEngine implements JobCtx {
   readonly items = new Map<string, LiveItem>();
   readonly runner: TaskRunner;
@@ -28,7 +34,12 @@ export class TransferEngine implements JobCtx {
   private readonly slotsHeld = new Set<string>();
   private readonly dirty = new Set<string>();
   private readonly listeners = new Set<(b: ProgressBatch) => void>();
-  private readonly settleWaiters = new Set<{ ids: string[]; resolve: (v: TransferView[]) => void }>();
+  private readonly settleWaiters = new Map<string, Set<SettleWaiter>>();
+  /** Items moving now (running or verifying); the 10 Hz tick looks at these only. */
+  private readonly active = new Set<LiveItem>();
+  /** Overall numbers, kept incrementally (10,000 items must not be summed 10 times a second). */
+  private totalBytes = 0;
+  private doneBytes = 0;
   private readonly trees = new Map<string, RemoteFolderTree>();
   private readonly overallMeter = new SpeedMeter();
   private readonly coalescer: Coalescer;
@@ -37,6 +48,8 @@ export class TransferEngine implements JobCtx {
   private tickTimer: NodeJS.Timeout | null = null;
   private scheduleTimer: NodeJS.Timeout | null = null;
   private target: Promise<UploadTarget> | null = null;
+  private readonly dirs = new Map<string, Promise<void>>();
+  private readonly dirSyncs = new Map<string, NodeJS.Timeout>();
   private closed = false;
   /** Items counted in the overall numbers: everything not already finished when we started. */
   private readonly history = new Set<string>();
@@ -69,13 +82,31 @@ export class TransferEngine implements JobCtx {
     else it.committed = row.bytesDone;
     this.items.set(row.id, it);
     if (fromJournal && TERMINAL.has(row.state)) this.history.add(row.id);
+    if (this.counted(it) && row.state !== 'cancelled') {
+      this.totalBytes += row.size;
+      if (row.state === 'done') this.doneBytes += row.size;
+    }
     if (row.parentId) {
       const b = this.items.get(row.parentId);
       b?.children.push(row.id);
       b?.countChild(null, row.state);
+      if (b && row.state === 'done') b.childDoneBytes += row.size;
     }
     if (row.state === 'queued' && !row.isBatch) this.enqueue(it);
     return it;
+  }
+
+  private counted(it: LiveItem): boolean {
+    return !it.row.isBatch && !this.history.has(it.id);
+  }
+
+  /** An upload's file turned out to have another size than when it was queued. */
+  resize(it: LiveItem, size: number): void {
+    if (this.counted(it) && it.row.state !== 'cancelled') this.totalBytes += size - it.row.size;
+    const b = it.row.parentId ? this.items.get(it.row.parentId) : undefined;
+    if (b) b.row.size += size - it.row.size;
+    it.row.size = size;
+    this.journal.updateItem(it.id, { size });
   }
 
   nextSeq(): number {
@@ -157,6 +188,11 @@ export class TransferEngine implements JobCtx {
       this.setState(it, 'done');
     } else if (reason === 'pause') {
       this.setState(it, 'paused');
+      if (it.resumeWhenStopped) {
+        it.resumeWhenStopped = false;
+        this.setState(it, 'queued');
+        this.enqueue(it);
+      }
     } else if (reason === 'cancel') {
       await this.cleanup(it);
       this.setState(it, 'cancelled');
@@ -186,8 +222,25 @@ export class TransferEngine implements JobCtx {
 
   // ------------------------------------------------------------------ state changes
   setState(it: LiveItem, state: TransferState): void {
-    if (it.row.state === state) return;
-    if (it.row.parentId) this.items.get(it.row.parentId)?.countChild(it.row.state, state);
+    const from = it.row.state;
+    if (from === state) return;
+    const batch = it.row.parentId ? this.items.get(it.row.parentId) : undefined;
+    batch?.countChild(from, state);
+    const moving = state === 'running' || state === 'verifying';
+    if (!it.row.isBatch) {
+      if (moving) {
+        this.active.add(it);
+        batch?.activeChildren.add(it);
+      } else {
+        this.active.delete(it);
+        batch?.activeChildren.delete(it);
+      }
+      if (state === 'done') {
+        if (batch) batch.childDoneBytes += it.row.size;
+        if (this.counted(it)) this.doneBytes += it.row.size;
+      }
+      if (this.counted(it) && (state === 'cancelled') !== (from === 'cancelled')) this.totalBytes += state === 'cancelled' ? -it.row.size : it.row.size;
+    }
     it.row.state = state;
     const patch: Partial<ItemRow> = { state, bytesDone: it.bytesDone() };
     if (state === 'queued' || state === 'running') {
@@ -196,10 +249,12 @@ export class TransferEngine implements JobCtx {
       patch.errorCode = null;
       patch.errorMessage = null;
     }
-    this.journal.updateItem(it.id, patch, TERMINAL.has(state));
+    // Not durable by itself: what must survive a crash (registration marks, "finalizing", parts)
+    // is committed where it happens; a lost "done" only makes a restart re-check the item.
+    this.journal.updateItem(it.id, patch);
     this.markDirty(it, TERMINAL.has(state));
     if (it.row.parentId) this.maybeSettleBatch(it.row.parentId);
-    if (TERMINAL.has(state)) this.checkSettled();
+    if (TERMINAL.has(state)) this.settled(it.id);
   }
 
   notice(it: LiveItem, code: string, message: string): void {
@@ -262,6 +317,25 @@ export class TransferEngine implements JobCtx {
     return this.lim;
   }
 
+  ensureDir(dir: string): Promise<void> {
+    let p = this.dirs.get(dir);
+    if (!p) {
+      p = mkdir(dir, { recursive: true }).then(() => undefined);
+      this.dirs.set(dir, p);
+      p.catch(() => this.dirs.delete(dir));
+    }
+    return p;
+  }
+
+  syncDirSoon(dir: string): void {
+    if (this.dirSyncs.has(dir)) return;
+    const t = setTimeout(() => {
+      this.dirSyncs.delete(dir);
+      void syncDir(dir);
+    }, 50);
+    this.dirSyncs.set(dir, t);
+  }
+
   uploadTarget(signal: AbortSignal): Promise<UploadTarget> {
     if (!this.target) {
       this.target = this.storage.uploadTarget(signal);
@@ -303,9 +377,11 @@ export class TransferEngine implements JobCtx {
       if (it.row.state === 'queued') {
         this.dequeue(it);
         this.setState(it, 'paused');
-      } else if ((it.row.state === 'running' || it.row.state === 'verifying') && it.controller) {
+      } else if ((it.row.state === 'running' || it.row.state === 'verifying') && it.controller && it.stopReason === null) {
         it.stopReason = 'pause';
         it.controller.abort(new Error('paused'));
+      } else if (it.stopReason === 'pause') {
+        it.resumeWhenStopped = false;
       }
     }
   }
@@ -315,6 +391,8 @@ export class TransferEngine implements JobCtx {
       if (it.row.state === 'paused') {
         this.setState(it, 'queued');
         this.enqueue(it);
+      } else if (it.stopReason === 'pause') {
+        it.resumeWhenStopped = true; // still stopping: queue it again once it has
       }
     }
     this.pump();
@@ -326,7 +404,8 @@ export class TransferEngine implements JobCtx {
         this.dequeue(it);
         void this.cleanup(it).finally(() => this.setState(it, 'cancelled'));
       } else if ((it.row.state === 'running' || it.row.state === 'verifying') && it.controller) {
-        it.stopReason = 'cancel';
+        it.stopReason = 'cancel'; // also overrides a pause still winding down
+        it.resumeWhenStopped = false;
         it.controller.abort(new Error('cancelled'));
       }
     }
@@ -334,6 +413,8 @@ export class TransferEngine implements JobCtx {
 
   retry(id: string): void {
     for (const it of this.targets(id)) {
+      // A name the server sent that cannot be a local file name fails the same way every time.
+      if (it.row.noticeCode === 'not_retryable') continue;
       if (it.row.state === 'failed' || it.row.state === 'cancelled') {
         this.setState(it, 'queued');
         this.enqueue(it);
@@ -386,20 +467,14 @@ export class TransferEngine implements JobCtx {
   }
 
   private batchBytes(b: LiveItem): number {
-    let n = 0;
-    for (const c of b.children) {
-      const it = this.items.get(c);
-      if (it) n += it.row.state === 'done' ? it.row.size : it.bytesDone();
-    }
+    let n = b.childDoneBytes;
+    for (const it of b.activeChildren) n += it.bytesDone();
     return n;
   }
 
   private batchSpeed(b: LiveItem, t: number): number {
     let n = 0;
-    for (const c of b.children) {
-      const it = this.items.get(c);
-      if (it && (it.row.state === 'running' || it.row.state === 'verifying')) n += it.meter.value(t);
-    }
+    for (const it of b.activeChildren) n += it.meter.value(t);
     return n;
   }
 
@@ -422,11 +497,9 @@ export class TransferEngine implements JobCtx {
   private tick(): void {
     const t = mono();
     let any = false;
-    for (const id of this.slotsHeldOrActive()) {
-      const it = this.items.get(id);
-      if (!it) continue;
+    for (const it of this.active) {
       it.meter.sample(it.bytesDone(), t);
-      this.dirty.add(id);
+      this.dirty.add(it.id);
       if (it.row.parentId) this.dirty.add(it.row.parentId);
       any = true;
     }
@@ -438,33 +511,25 @@ export class TransferEngine implements JobCtx {
     }
   }
 
-  private *slotsHeldOrActive(): Iterable<string> {
-    for (const it of this.items.values()) if (!it.row.isBatch && (it.row.state === 'running' || it.row.state === 'verifying')) yield it.id;
-  }
-
   private overallBytes(): { done: number; total: number; active: number } {
-    let done = 0;
-    let total = 0;
-    let active = 0;
-    for (const it of this.items.values()) {
-      if (it.row.isBatch || this.history.has(it.id) || it.row.state === 'cancelled') continue;
-      total += it.row.size;
-      done += it.row.state === 'done' ? it.row.size : it.bytesDone();
-      if (it.row.state === 'running' || it.row.state === 'verifying') active++;
-    }
-    return { done, total, active };
+    let done = this.doneBytes;
+    for (const it of this.active) if (this.counted(it)) done += it.bytesDone();
+    return { done, total: this.totalBytes, active: this.active.size };
   }
 
   private emit(): void {
     if (this.dirty.size === 0) return;
     this.seq++;
+    if (this.listeners.size === 0) {
+      this.dirty.clear();
+      return;
+    }
     const items: TransferView[] = [];
     for (const id of this.dirty) {
       const it = this.items.get(id);
       if (it) items.push(this.view(it));
     }
     this.dirty.clear();
-    if (this.listeners.size === 0) return;
     const o = this.overallBytes();
     const bps = o.active > 0 ? this.overallMeter.value(mono()) : 0;
     const batch: ProgressBatch = {
@@ -478,18 +543,27 @@ export class TransferEngine implements JobCtx {
   whenSettled(ids: string[]): Promise<TransferView[]> {
     for (const id of ids) if (!this.items.has(id)) return Promise.reject(new Error(`unknown transfer ${id}`));
     return new Promise((resolve) => {
-      this.settleWaiters.add({ ids, resolve });
-      this.checkSettled();
+      const w: SettleWaiter = { ids, pending: new Set(ids.filter((id) => !TERMINAL.has((this.items.get(id) as LiveItem).row.state))), resolve };
+      if (w.pending.size === 0) {
+        resolve(ids.map((id) => this.view(this.items.get(id) as LiveItem)));
+        return;
+      }
+      for (const id of w.pending) {
+        let set = this.settleWaiters.get(id);
+        if (!set) this.settleWaiters.set(id, (set = new Set()));
+        set.add(w);
+      }
     });
   }
 
-  private checkSettled(): void {
-    for (const w of this.settleWaiters) {
-      const its = w.ids.map((id) => this.items.get(id) as LiveItem);
-      if (its.every((i) => TERMINAL.has(i.row.state))) {
-        this.settleWaiters.delete(w);
-        w.resolve(its.map((i) => this.view(i)));
-      }
+  /** O(waiters of this item), so 10,000 items settling against one waiter stays linear. */
+  private settled(id: string): void {
+    const set = this.settleWaiters.get(id);
+    if (!set) return;
+    this.settleWaiters.delete(id);
+    for (const w of set) {
+      w.pending.delete(id);
+      if (w.pending.size === 0) w.resolve(w.ids.map((x) => this.view(this.items.get(x) as LiveItem)));
     }
   }
 
@@ -498,6 +572,11 @@ export class TransferEngine implements JobCtx {
     if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.scheduleTimer) clearInterval(this.scheduleTimer);
     this.coalescer.close();
+    for (const [dir, t] of this.dirSyncs) {
+      clearTimeout(t);
+      await syncDir(dir);
+    }
+    this.dirSyncs.clear();
     const jobs: Promise<void>[] = [];
     for (const it of this.items.values()) {
       if (it.controller && it.job) {

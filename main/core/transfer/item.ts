@@ -15,10 +15,15 @@ export class LiveItem {
   readonly meter = new SpeedMeter();
   controller: AbortController | null = null;
   stopReason: 'pause' | 'cancel' | 'close' | null = null;
+  /** resume() arrived while a pause was still winding the job down. */
+  resumeWhenStopped = false;
   job: Promise<void> | null = null;
   /** Batch only: ids of its items, and how many are in each state. */
   readonly children: string[] = [];
   readonly childStates = new Map<TransferState, number>();
+  /** Batch only: sizes of finished items, and the items moving now (kept incrementally: O(1) per change). */
+  childDoneBytes = 0;
+  readonly activeChildren = new Set<LiveItem>();
 
   constructor(public row: ItemRow) {}
 
@@ -63,6 +68,11 @@ export interface JobCtx {
   folderFor(item: LiveItem, signal: AbortSignal): Promise<string>;
   notice(item: LiveItem, code: string, message: string): void;
   setState(item: LiveItem, state: TransferState): void;
+  resize(item: LiveItem, size: number): void;
+  /** mkdir -p, once per directory per session. */
+  ensureDir(dir: string): Promise<void>;
+  /** fsync a directory after renames in it, coalesced (one sync for many files placed together). */
+  syncDirSoon(dir: string): void;
   /** The job finished its file I/O: the scheduler may start another file while it registers. */
   releaseSlot(item: LiveItem): void;
 }

@@ -160,6 +160,10 @@ function sqlValue(v: unknown): unknown {
 export class Journal {
   private readonly db: Database.Database;
   private pending: (() => void)[] = [];
+  /** Items with writes still queued: a read about one of them commits first. */
+  private readonly pendingIds = new Set<string>();
+  /** Items that have upload/download state rows: a fresh item's job needs no query at all. */
+  private readonly withState = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private readonly stmts = new Map<string, Database.Statement>();
 
@@ -178,6 +182,7 @@ export class Journal {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    for (const r of this.db.prepare('SELECT transfer_id AS id FROM uploads UNION SELECT transfer_id FROM downloads').all() as Row[]) this.withState.add(str(r.id));
     for (const suffix of ['-wal', '-shm']) if (existsSync(path + suffix)) chmodSync(path + suffix, 0o600);
   }
 
@@ -195,8 +200,9 @@ export class Journal {
   }
 
   /** Queues a write; it is committed with others within 50 ms (or at the next flush()). */
-  private later(fn: () => void): void {
+  private later(id: string, fn: () => void): void {
     this.pending.push(fn);
+    this.pendingIds.add(id);
     if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), 50);
     }
@@ -210,9 +216,36 @@ export class Journal {
     if (this.pending.length === 0) return;
     const work = this.pending;
     this.pending = [];
+    this.pendingIds.clear();
     this.db.transaction(() => {
       for (const w of work) w();
     })();
+  }
+
+  private committing: Promise<void> | null = null;
+
+  /**
+   * Group commit: resolves once everything queued so far is committed. Callers in the same
+   * turn of the event loop share one transaction (registrations of many small files).
+   */
+  commit(): Promise<void> {
+    this.committing ??= new Promise<void>((resolve, reject) => {
+      setImmediate(() => {
+        this.committing = null;
+        try {
+          this.flush();
+          resolve();
+        } catch (e) {
+          reject(e instanceof Error ? e : new Error(String(e)));
+        }
+      });
+    });
+    return this.committing;
+  }
+
+  /** Commits queued writes if any concern `id` (reads of other items need not wait). */
+  private flushFor(id: string): void {
+    if (this.pendingIds.has(id)) this.flush();
   }
 
   close(): void {
@@ -242,7 +275,7 @@ export class Journal {
     if (keys.length === 0) return;
     const sql = `UPDATE transfers SET ${keys.map((k) => `${ITEM_COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`;
     const values = [...keys.map((k) => sqlValue(patch[k])), id];
-    this.later(() => this.stmt(sql).run(...values));
+    this.later(id, () => this.stmt(sql).run(...values));
     if (durable) this.flush();
   }
 
@@ -253,7 +286,8 @@ export class Journal {
 
   // ---------------------------------------------------------------- uploads
   getUpload(id: string): UploadRow | undefined {
-    this.flush();
+    if (!this.withState.has(id)) return undefined;
+    this.flushFor(id);
     const r = this.stmt('SELECT * FROM uploads WHERE transfer_id = ?').get(id) as Row | undefined;
     if (!r) return undefined;
     return {
@@ -274,7 +308,8 @@ export class Journal {
 
   putUpload(u: UploadRow): void {
     const sealed = this.sealer.seal(u.key);
-    this.later(() => {
+    this.withState.add(u.transferId);
+    this.later(u.transferId, () => {
       this.stmt('DELETE FROM upload_parts WHERE transfer_id = ?').run(u.transferId);
       this.stmt(
         `INSERT OR REPLACE INTO uploads (transfer_id, object_key, bucket, target_json, key_sealed, iv, part_size, file_size, mtime_ms, upload_id, sha512, phase)
@@ -289,19 +324,21 @@ export class Journal {
     if (keys.length === 0) return;
     const sql = `UPDATE uploads SET ${keys.map((k) => `${cols[k]} = ?`).join(', ')} WHERE transfer_id = ?`;
     const values = [...keys.map((k) => patch[k] ?? null), id];
-    this.later(() => this.stmt(sql).run(...values));
+    this.later(id, () => this.stmt(sql).run(...values));
     if (durable) this.flush();
   }
 
   deleteUpload(id: string): void {
-    this.later(() => {
+    this.withState.delete(id);
+    this.later(id, () => {
       this.stmt('DELETE FROM upload_parts WHERE transfer_id = ?').run(id);
       this.stmt('DELETE FROM uploads WHERE transfer_id = ?').run(id);
     });
   }
 
   getParts(id: string): PartRow[] {
-    this.flush();
+    if (!this.withState.has(id)) return [];
+    this.flushFor(id);
     return (this.stmt('SELECT * FROM upload_parts WHERE transfer_id = ? ORDER BY part_no').all(id) as Row[]).map((r) => ({
       partNo: Number(r.part_no),
       lastBlock: Buffer.from(r.last_block as Buffer),
@@ -312,7 +349,7 @@ export class Journal {
 
   /** Recorded when a part has been encrypted: its last block is the next part's IV. */
   partEncrypted(id: string, partNo: number, lastBlock: Buffer, cipherLen: number): void {
-    this.later(() =>
+    this.later(id, () =>
       this.stmt(
         `INSERT INTO upload_parts (transfer_id, part_no, last_block, etag, cipher_len) VALUES (?,?,?,NULL,?)
          ON CONFLICT (transfer_id, part_no) DO UPDATE SET last_block = excluded.last_block, cipher_len = excluded.cipher_len`,
@@ -321,7 +358,7 @@ export class Journal {
   }
 
   partUploaded(id: string, partNo: number, lastBlock: Buffer, cipherLen: number, etag: string): void {
-    this.later(() =>
+    this.later(id, () =>
       this.stmt(
         `INSERT INTO upload_parts (transfer_id, part_no, last_block, etag, cipher_len) VALUES (?,?,?,?,?)
          ON CONFLICT (transfer_id, part_no) DO UPDATE SET last_block = excluded.last_block, etag = excluded.etag, cipher_len = excluded.cipher_len`,
@@ -331,7 +368,8 @@ export class Journal {
 
   // ---------------------------------------------------------------- downloads
   getDownload(id: string): DownloadRow | undefined {
-    this.flush();
+    if (!this.withState.has(id)) return undefined;
+    this.flushFor(id);
     const r = this.stmt('SELECT * FROM downloads WHERE transfer_id = ?').get(id) as Row | undefined;
     if (!r) return undefined;
     return {
@@ -345,7 +383,8 @@ export class Journal {
   }
 
   putDownload(d: DownloadRow, durable = false): void {
-    this.later(() => {
+    this.withState.add(d.transferId);
+    this.later(d.transferId, () => {
       this.stmt('DELETE FROM download_ranges WHERE transfer_id = ?').run(d.transferId);
       this.stmt('INSERT OR REPLACE INTO downloads (transfer_id, temp_path, object_size, etag, range_size, phase) VALUES (?,?,?,?,?,?)').run(
         d.transferId,
@@ -360,37 +399,39 @@ export class Journal {
   }
 
   setDownloadPhase(id: string, phase: DownloadRow['phase'], durable = false): void {
-    this.later(() => this.stmt('UPDATE downloads SET phase = ? WHERE transfer_id = ?').run(phase, id));
+    this.later(id, () => this.stmt('UPDATE downloads SET phase = ? WHERE transfer_id = ?').run(phase, id));
     if (durable) this.flush();
   }
 
   deleteDownload(id: string): void {
-    this.later(() => {
+    this.withState.delete(id);
+    this.later(id, () => {
       this.stmt('DELETE FROM download_ranges WHERE transfer_id = ?').run(id);
       this.stmt('DELETE FROM downloads WHERE transfer_id = ?').run(id);
     });
   }
 
   getRanges(id: string): Set<number> {
-    this.flush();
+    if (!this.withState.has(id)) return new Set();
+    this.flushFor(id);
     return new Set((this.stmt('SELECT idx FROM download_ranges WHERE transfer_id = ?').all(id) as Row[]).map((r) => Number(r.idx)));
   }
 
   /** Recorded only after the range is decrypted, written and fdatasync'ed. */
   rangeDone(id: string, idx: number): void {
-    this.later(() => this.stmt('INSERT OR IGNORE INTO download_ranges (transfer_id, idx) VALUES (?,?)').run(id, idx));
+    this.later(id, () => this.stmt('INSERT OR IGNORE INTO download_ranges (transfer_id, idx) VALUES (?,?)').run(id, idx));
   }
 
   // ---------------------------------------------------------------- remote folders of a batch
   getFolders(batchId: string): Map<string, string | null> {
-    this.flush();
+    this.flushFor(batchId);
     const rows = this.stmt('SELECT rel_dir, remote_id FROM folders WHERE batch_id = ?').all(batchId) as Row[];
     return new Map(rows.map((r) => [str(r.rel_dir), strOrNull(r.remote_id)]));
   }
 
   /** remoteId null = "creation requested": on restart, look for it before creating again. */
   putFolder(batchId: string, relDir: string, remoteId: string | null, durable = false): void {
-    this.later(() => this.stmt('INSERT OR REPLACE INTO folders (batch_id, rel_dir, remote_id) VALUES (?,?,?)').run(batchId, relDir, remoteId));
+    this.later(batchId, () => this.stmt('INSERT OR REPLACE INTO folders (batch_id, rel_dir, remote_id) VALUES (?,?,?)').run(batchId, relDir, remoteId));
     if (durable) this.flush();
   }
 }

@@ -173,7 +173,9 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
       }
       return { ...base, localPath: safeJoin(root, segs) };
     } catch (e) {
-      return failedRow(base, e);
+      // Refused before any path was made from the name (localPath stays the target folder,
+      // never the hostile name); marked so retry() knows it cannot succeed.
+      return { ...failedRow(base, e), noticeCode: 'not_retryable', noticeMessage: 'The name from the server cannot be used as a local file name' };
     }
   }
 }

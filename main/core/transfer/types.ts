@@ -68,10 +68,10 @@ export interface LimitsInput {
 export const MIB = 1024 * 1024;
 
 export const DEFAULT_LIMITS: Limits = {
-  parallelFiles: 8,
+  parallelFiles: 12,
   partsPerFile: 4,
   partSizeBytes: 16 * MIB,
   maxBufferedBytes: 128 * MIB,
-  apiConcurrency: 8,
+  apiConcurrency: 16,
   bandwidth: { bytesPerSecond: null },
 };

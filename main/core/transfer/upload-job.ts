@@ -38,39 +38,16 @@ function locOf(row: UploadRow) {
 
 export async function runUpload(item: LiveItem, ctx: JobCtx, signal: AbortSignal): Promise<void> {
   if (item.row.remoteFileId) return; // registered before an interruption: nothing left to do
-  const path = item.row.localPath;
-  let st;
-  try {
-    st = await stat(path);
-  } catch (e) {
-    throw new TransferError(toErrorInfo(e, path));
-  }
-  if (!st.isFile()) throw fail('not_a_file', `Not a regular file: ${path}`);
-  const stamp: FileStamp = { size: st.size, mtimeMs: st.mtimeMs };
-
   let row = ctx.journal.getUpload(item.id);
-  if (row && row.phase !== 'registered' && (row.fileSize !== stamp.size || row.mtimeMs !== stamp.mtimeMs)) {
-    const adopted = row.phase === 'registering' && (await findRegistered(item, row, ctx, signal));
-    if (adopted) return;
-    ctx.notice(
-      item,
-      'file_changed_restart',
-      `The file changed since its upload started (size ${row.fileSize} → ${stamp.size}, modified ${new Date(row.mtimeMs).toISOString()} → ${new Date(stamp.mtimeMs).toISOString()}); uploading it again from the start.`,
-    );
-    if (row.uploadId) void abortQuietly(row, ctx);
-    ctx.journal.deleteUpload(item.id);
-    row = undefined;
+  const resumed = row !== undefined && row.phase !== 'planned';
+  // Small files (most of a 10,000-file folder) take one worker round trip: stat, read, hash,
+  // encrypt and PUT all happen there, and nothing is journaled until the object exists.
+  if (!row && item.row.size <= choosePartSize(item.row.size, ctx.limits().partSizeBytes)) {
+    row = (await uploadSmall(item, ctx, signal)) ?? undefined;
   }
-  if (item.row.size !== stamp.size) {
-    item.row.size = stamp.size;
-    ctx.journal.updateItem(item.id, { size: stamp.size });
-  }
-  if (!row) row = await plan(item, stamp, ctx, signal);
-
-  if (row.phase === 'planned') {
-    if (row.fileSize <= row.partSize) await putWhole(item, row, stamp, ctx, signal);
-    else await multipart(item, row, stamp, ctx, signal);
-    row.phase = 'uploaded';
+  if (!row || row.phase === 'planned' || (resumed && !(await stillSame(item, row, ctx, signal)))) {
+    if (item.row.remoteFileId) return; // found registered by stillSame()
+    row = await uploadGeneral(item, row?.phase === 'planned' ? row : undefined, ctx, signal);
   }
   item.committed = item.row.size;
   ctx.releaseSlot(item);
@@ -78,7 +55,84 @@ export async function runUpload(item: LiveItem, ctx: JobCtx, signal: AbortSignal
   await register(item, row, ctx, signal);
 }
 
-async function plan(item: LiveItem, stamp: FileStamp, ctx: JobCtx, signal: AbortSignal): Promise<UploadRow> {
+async function statStamp(path: string): Promise<FileStamp> {
+  let st;
+  try {
+    st = await stat(path);
+  } catch (e) {
+    throw new TransferError(toErrorInfo(e, path));
+  }
+  if (!st.isFile()) throw fail('not_a_file', `Not a regular file: ${path}`);
+  return { size: st.size, mtimeMs: st.mtimeMs };
+}
+
+function changedNotice(item: LiveItem, row: UploadRow, stamp: FileStamp, ctx: JobCtx): void {
+  ctx.notice(
+    item,
+    'file_changed_restart',
+    `The file changed since its upload started (size ${row.fileSize} → ${stamp.size}, modified ${new Date(row.mtimeMs).toISOString()} → ${new Date(stamp.mtimeMs).toISOString()}); uploading it again from the start.`,
+  );
+}
+
+/** A finished-but-unregistered upload from before an interruption: is the file still the one sent? */
+async function stillSame(item: LiveItem, row: UploadRow, ctx: JobCtx, signal: AbortSignal): Promise<boolean> {
+  const stamp = await statStamp(item.row.localPath);
+  if (row.fileSize === stamp.size && row.mtimeMs === stamp.mtimeMs) return true;
+  if (row.phase === 'registering' && (await findRegistered(item, row, ctx, signal))) return false;
+  changedNotice(item, row, stamp, ctx);
+  ctx.journal.deleteUpload(item.id);
+  return false;
+}
+
+async function uploadSmall(item: LiveItem, ctx: JobCtx, signal: AbortSignal): Promise<UploadRow | null> {
+  const row = await plan(item, { size: item.row.size, mtimeMs: 0 }, ctx, signal, false);
+  const release = await ctx.memory.acquire(cipherSize(item.row.size) * 2, signal);
+  const tracked = { r: null as Running<'putObject'> | null };
+  try {
+    const res = await ctx.runner.exec<'putObject'>(
+      (creds) => ({ op: 'putObject', loc: locOf(row)(creds), path: item.row.localPath, key: row.key, iv: row.iv, metadata: metadataOf(row), maxSize: row.partSize }),
+      { signal, track: (r) => item.track(r, tracked) },
+    );
+    if (res.tooLarge) return null; // grew since it was queued: the general path plans parts
+    if (item.row.size !== res.stamp.size) ctx.resize(item, res.stamp.size);
+    Object.assign(row, { fileSize: res.stamp.size, mtimeMs: res.stamp.mtimeMs, sha512: res.sha512, phase: 'uploaded' });
+    ctx.journal.putUpload(row); // committed with the "registering" mark, before the API call
+    return row;
+  } finally {
+    release();
+  }
+}
+
+/** Any size, from a plan (new or interrupted): one PUT or a resumable multipart upload. */
+async function uploadGeneral(item: LiveItem, planned: UploadRow | undefined, ctx: JobCtx, signal: AbortSignal): Promise<UploadRow> {
+  const path = item.row.localPath;
+  const stamp = await statStamp(path);
+  let row = planned;
+  if (row && (row.fileSize !== stamp.size || row.mtimeMs !== stamp.mtimeMs)) {
+    changedNotice(item, row, stamp, ctx);
+    if (row.uploadId) void abortQuietly(row, ctx);
+    ctx.journal.deleteUpload(item.id);
+    row = undefined;
+  }
+  if (item.row.size !== stamp.size) ctx.resize(item, stamp.size);
+  if (!row) row = await plan(item, stamp, ctx, signal, true);
+  if (row.fileSize <= row.partSize) await putWhole(item, row, stamp, ctx, signal);
+  else await multipart(item, row, stamp, ctx, signal);
+  row.phase = 'uploaded';
+  // Parts are read ahead of the network; an edit after the last read would otherwise go
+  // unnoticed and the older content be registered as the file.
+  await assertUnchanged(path, stamp);
+  return row;
+}
+
+async function assertUnchanged(path: string, stamp: FileStamp): Promise<void> {
+  const now = await stat(path).catch(() => null);
+  if (!now || now.size !== stamp.size || now.mtimeMs !== stamp.mtimeMs) {
+    throw fail('file_changed', `The file changed while it was being uploaded (size ${stamp.size} → ${now ? now.size : 'deleted'}): ${path}`);
+  }
+}
+
+async function plan(item: LiveItem, stamp: FileStamp, ctx: JobCtx, signal: AbortSignal, journal: boolean): Promise<UploadRow> {
   const target = await ctx.uploadTarget(signal);
   const { key, iv } = newFileSecrets();
   const name = item.row.name || basename(item.row.localPath);
@@ -96,7 +150,7 @@ async function plan(item: LiveItem, stamp: FileStamp, ctx: JobCtx, signal: Abort
     sha512: null,
     phase: 'planned',
   };
-  ctx.journal.putUpload(row);
+  if (journal) ctx.journal.putUpload(row);
   return row;
 }
 
@@ -117,9 +171,10 @@ async function putWhole(item: LiveItem, row: UploadRow, stamp: FileStamp, ctx: J
   const tracked = { r: null as Running<'putObject'> | null };
   try {
     const res = await ctx.runner.exec<'putObject'>(
-      (creds) => ({ op: 'putObject', loc: locOf(row)(creds), path: item.row.localPath, key: row.key, iv: row.iv, metadata: metadataOf(row), stamp }),
+      (creds) => ({ op: 'putObject', loc: locOf(row)(creds), path: item.row.localPath, key: row.key, iv: row.iv, metadata: metadataOf(row), stamp, maxSize: row.partSize }),
       { signal, track: (r) => item.track(r, tracked) },
     );
+    if (res.tooLarge) throw fail('file_changed', `The file changed while it was being uploaded: ${item.row.localPath}`);
     row.sha512 = res.sha512;
   } finally {
     release();
@@ -330,8 +385,10 @@ async function register(item: LiveItem, row: UploadRow, ctx: JobCtx, signal: Abo
     if (row.phase === 'registering' && (await findRegistered(item, row, ctx, signal))) return;
     if (!row.sha512) throw fail('internal', 'upload finished without a checksum');
     // Durable before the call: registration is not idempotent, so a crash right after it
-    // must lead to a lookup, not a second record.
-    ctx.journal.patchUpload(item.id, { phase: 'registering' }, true);
+    // must lead to a lookup, not a second record. (Group commit: the marks of all
+    // registrations about to start share one transaction.)
+    ctx.journal.patchUpload(item.id, { phase: 'registering' });
+    await ctx.journal.commit();
     row.phase = 'registering';
     const target = JSON.parse(row.targetJson) as UploadTarget;
     const rf = await ctx.storage.registerFile(
@@ -363,9 +420,9 @@ async function findRegistered(item: LiveItem, row: UploadRow, ctx: JobCtx, signa
 function adopt(item: LiveItem, remoteFileId: string, ctx: JobCtx): void {
   item.row.remoteFileId = remoteFileId;
   ctx.journal.updateItem(item.id, { remoteFileId });
-  // Registered: the key now lives in the Rescale file record; drop our sealed copy.
+  // Registered: the key now lives in the Rescale file record; drop our sealed copy. (Committed
+  // together with the item's "done" a moment later; either way a restart sees the file id.)
   ctx.journal.deleteUpload(item.id);
-  ctx.journal.flush();
 }
 
 async function abortQuietly(row: UploadRow, ctx: JobCtx): Promise<void> {

@@ -2,12 +2,14 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ActivityEntry } from '../../../shared/contract/app';
 import { api, onEvent } from '../api/client';
+import { useNavigation } from '../stores/navigation';
 import { EmptyState } from './Placeholder';
 
 export function ActivityView() {
   const { t } = useTranslation();
   const [entries, setEntries] = useState<ActivityEntry[]>([]);
   const [level, setLevel] = useState<'' | ActivityEntry['level']>('');
+  const go = useNavigation((s) => s.go);
 
   useEffect(() => {
     let live = true;
@@ -53,6 +55,14 @@ export function ActivityView() {
           {shown.map((e) => (
             <li key={e.id} className={`activity-${e.level}`}>
               <time dateTime={new Date(e.at).toISOString()}>{new Date(e.at).toLocaleString()}</time> <span className="tag">{e.area}</span> {e.message}
+              {e.ref?.kind === 'job' && (
+                <>
+                  {' '}
+                  <a href={`#/jobs/${encodeURIComponent(e.ref.id)}`} onClick={(ev) => (ev.preventDefault(), go('jobs', e.ref?.id))}>
+                    {t('activity.openJob', { id: e.ref.id })}
+                  </a>
+                </>
+              )}
             </li>
           ))}
         </ul>

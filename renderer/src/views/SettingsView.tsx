@@ -6,6 +6,7 @@ import { Field } from '../components/Field';
 import { SignIn } from '../components/SignIn';
 import { useSettings } from '../stores/settings';
 import { AccountsList } from './settings/AccountsList';
+import { BrowserNotifications } from './settings/BrowserNotifications';
 
 const MiB = 1024 * 1024;
 
@@ -118,6 +119,7 @@ export function SettingsView() {
             <input type="checkbox" checked={settings.notifications[k]} onChange={(e) => void save({ notifications: { [k]: e.target.checked } }, `notifications.${k}`)} /> {t(`settings.notify.${k}`)}
           </label>
         ))}
+        <BrowserNotifications />
       </section>
 
       <section className="card grid" aria-labelledby="network-h">

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GetObjectCommand } from '@aws-sdk/client-s3';
@@ -59,6 +59,19 @@ describe('persistence across restarts', () => {
     } finally {
       await second.stop();
     }
+  });
+});
+
+describe('temporary data dirs', () => {
+  it('deletes a temp dir it made itself on stop, unless asked to keep it', async () => {
+    const a = await startSandbox();
+    expect(existsSync(path.join(a.dataDir, 'state.json'))).toBe(true);
+    await a.stop();
+    expect(existsSync(a.dataDir)).toBe(false);
+    const b = await startSandbox({ keepDataDir: true });
+    await b.stop();
+    dirs.push(b.dataDir);
+    expect(existsSync(path.join(b.dataDir, 'state.json'))).toBe(true);
   });
 });
 

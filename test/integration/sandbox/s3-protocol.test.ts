@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import {
   AbortMultipartUploadCommand,
@@ -219,6 +219,53 @@ describe('multipart uploads', () => {
     await user.send(new AbortMultipartUploadCommand({ Bucket: sb.bucket, Key: k, UploadId }));
     expect((await errorOf(user.send(new ListPartsCommand({ Bucket: sb.bucket, Key: k, UploadId })))).name).toBe('NoSuchUpload');
     await user.send(new DeleteObjectCommand({ Bucket: sb.bucket, Key: k }));
+  });
+});
+
+describe('hashing on worker threads', () => {
+  it('gives the same ETags and checks the same digests as the event loop', async () => {
+    const w = await startSandbox({ hashWorkers: 2 });
+    try {
+      const s3 = s3Client(w, w.s3Admin);
+      const body = randomBytes((5 << 20) + 333);
+      const put = await s3.send(new PutObjectCommand({ Bucket: w.bucket, Key: 'w/one', Body: body }));
+      expect(put.ETag).toBe(`"${createHash('md5').update(body).digest('hex')}"`);
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: w.bucket, Key: 'w/mpu' }));
+      const parts = await Promise.all([body, Buffer.from('tail')].map((Body, i) => s3.send(new UploadPartCommand({ Bucket: w.bucket, Key: 'w/mpu', UploadId, PartNumber: i + 1, Body }))));
+      expect(parts[1]!.ETag).toBe(`"${createHash('md5').update('tail').digest('hex')}"`);
+      await s3.send(new CompleteMultipartUploadCommand({ Bucket: w.bucket, Key: 'w/mpu', UploadId, MultipartUpload: { Parts: parts.map((p, i) => ({ ETag: p.ETag, PartNumber: i + 1 })) } }));
+      const got = await s3.send(new GetObjectCommand({ Bucket: w.bucket, Key: 'w/mpu' }));
+      expect(Buffer.from(await got.Body!.transformToByteArray()).equals(Buffer.concat([body, Buffer.from('tail')]))).toBe(true);
+      const sdkDefaults = new S3Client({ endpoint: w.s3Endpoint, region: w.region, forcePathStyle: true, credentials: w.s3Admin, maxAttempts: 1 });
+      await sdkDefaults.send(new PutObjectCommand({ Bucket: w.bucket, Key: 'w/crc', Body: Readable.from([body]), ContentLength: body.length }));
+      sdkDefaults.destroy();
+      s3.destroy();
+    } finally {
+      await w.stop();
+    }
+  });
+});
+
+describe('fastEtags option', () => {
+  it('uses cheap non-MD5 ETags that still complete multipart uploads', async () => {
+    const fast = await startSandbox({ fastEtags: true });
+    try {
+      const s3 = s3Client(fast, fast.s3Admin);
+      const put = await s3.send(new PutObjectCommand({ Bucket: fast.bucket, Key: 'f/one', Body: 'hello' }));
+      expect(put.ETag).toMatch(/^"[0-9a-f]{32}-1"$/);
+      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: fast.bucket, Key: 'f/mpu' }));
+      const p1 = await s3.send(new UploadPartCommand({ Bucket: fast.bucket, Key: 'f/mpu', UploadId, PartNumber: 1, Body: 'abc' }));
+      expect((await errorOf(s3.send(new CompleteMultipartUploadCommand({ Bucket: fast.bucket, Key: 'f/mpu', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"x-1"' }] } })))).name).toBe('InvalidPart');
+      await s3.send(new CompleteMultipartUploadCommand({ Bucket: fast.bucket, Key: 'f/mpu', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }] } }));
+      const got = await s3.send(new GetObjectCommand({ Bucket: fast.bucket, Key: 'f/mpu' }));
+      expect(await got.Body!.transformToString()).toBe('abc');
+      // A declared Content-MD5 is still verified (and then the ETag is the MD5).
+      const md5 = await s3.send(new PutObjectCommand({ Bucket: fast.bucket, Key: 'f/md5', Body: 'hello', ContentMD5: 'XUFAKrxLKna5cZ2REBfFkg==' }));
+      expect(md5.ETag).toBe('"5d41402abc4b2a76b9719d911017c592"');
+      s3.destroy();
+    } finally {
+      await fast.stop();
+    }
   });
 });
 

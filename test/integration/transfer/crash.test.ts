@@ -103,9 +103,11 @@ describe('crash safety (kill -9)', () => {
     db.close();
     expect(done).toBeGreaterThan(0);
     expect(done).toBeLessThan(8);
-    const getsBefore = env.sb.stats().s3.GetObject ?? 0;
-
     const second = spawnEngine(spec({ journalPath, op: 'resume', limits: { partSizeBytes: PART } }));
+    // Counted once the new process is up (a second later): a request the killed process had
+    // already written to its socket can still reach the server just after the kill.
+    await second.waitFor((l) => l.event === 'enqueued');
+    const getsBefore = env.sb.stats().s3.GetObject ?? 0;
     const settled = await second.waitFor((l) => l.event === 'settled');
     expect(await second.exit).toBe(0);
     const v = settled.views?.[0];

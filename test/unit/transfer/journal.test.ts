@@ -46,6 +46,7 @@ describe('journal', () => {
     j.partEncrypted('i1', 1, Buffer.alloc(16, 1), 5 << 20);
     j.partUploaded('i1', 1, Buffer.alloc(16, 1), 5 << 20, '"etag1"');
     j.partEncrypted('i1', 2, Buffer.alloc(16, 2), 5 << 20);
+    j.putDownload({ transferId: 'i2', tempPath: '/tmp/x.part', objectSize: 1 << 20, etag: '"e"', rangeSize: 1 << 18, phase: 'planned' });
     j.rangeDone('i2', 3);
     j.putFolder('batch', 'proj/sub', null);
     j.close();
@@ -63,6 +64,8 @@ describe('journal', () => {
     expect(parts.map((p) => [p.partNo, p.etag])).toEqual([[1, '"etag1"'], [2, null]]);
     expect(parts[1]?.lastBlock.equals(Buffer.alloc(16, 2))).toBe(true);
     expect([...j2.getRanges('i2')]).toEqual([3]);
+    expect(j2.getDownload('i2')?.rangeSize).toBe(1 << 18);
+    expect(j2.getDownload('i1')).toBeUndefined();
     expect(j2.getFolders('batch').get('proj/sub')).toBeNull();
     expect(j2.maxSeq()).toBe(2);
     j2.close();

@@ -4,75 +4,78 @@
 import { createHash, type Hash } from 'node:crypto';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { BLOCK, RangeDecryptor } from '../../crypto';
+import { BLOCK, checkCipherSize, decodeIv, RangeDecryptor } from '../../crypto';
 import { fail } from '../errors';
 import type { TaskOf, TaskResults } from './protocol';
-import { s3For, type OpCtx } from './s3';
+import { give, take } from './buffers';
+import type { OpCtx } from './s3';
+import { header, s3Send } from './s3-direct';
 
 const WRITE_CHUNK = 4 << 20; // writes of >= 4 MiB (benchmarking-notes §2)
 
-/** Gathers plaintext pieces into large positional vectored writes (no concatenation copy). */
+/**
+ * Copies plaintext into one pooled 4 MiB buffer and writes it at its offset when full. The
+ * copy is cheaper than keeping each decipher output alive until a vectored write: short-lived
+ * outputs are collected young, and measured CPU per GiB dropped by about a quarter.
+ */
 class PositionalWriter {
-  private parts: Buffer[] = [];
-  private size = 0;
+  private readonly buf = take(WRITE_CHUNK);
+  private fill = 0;
   constructor(
     private readonly fh: FileHandle,
     private position: number,
     private readonly hash?: Hash,
   ) {}
   async push(pieces: Buffer[] | Buffer): Promise<void> {
-    for (const b of Array.isArray(pieces) ? pieces : [pieces]) {
-      if (b.length === 0) continue;
+    for (const b0 of Array.isArray(pieces) ? pieces : [pieces]) {
+      let b = b0;
       this.hash?.update(b);
-      this.parts.push(b);
-      this.size += b.length;
+      while (b.length > 0) {
+        const n = Math.min(b.length, WRITE_CHUNK - this.fill);
+        b.copy(this.buf, this.fill, 0, n);
+        this.fill += n;
+        b = b.subarray(n);
+        if (this.fill === WRITE_CHUNK) await this.flush();
+      }
     }
-    if (this.size >= WRITE_CHUNK) await this.flush();
   }
   async flush(): Promise<void> {
-    let parts = this.parts;
-    let left = this.size;
-    this.parts = [];
-    this.size = 0;
-    while (left > 0) {
-      const { bytesWritten } = await this.fh.writev(parts, this.position);
-      this.position += bytesWritten;
-      left -= bytesWritten;
-      if (left > 0) parts = dropBytes(parts, bytesWritten); // a short write: continue after it
+    let done = 0;
+    while (done < this.fill) {
+      const { bytesWritten } = await this.fh.write(this.buf, done, this.fill - done, this.position + done);
+      done += bytesWritten;
     }
+    this.position += this.fill;
+    this.fill = 0;
+  }
+  /** Returns the buffer to the pool; call once, after the last flush (or on failure). */
+  release(): void {
+    give(this.buf);
   }
   get written(): number {
     return this.position;
   }
 }
 
-function dropBytes(parts: Buffer[], n: number): Buffer[] {
-  const out: Buffer[] = [];
-  for (const p of parts) {
-    if (n >= p.length) n -= p.length;
-    else {
-      out.push(n > 0 ? p.subarray(n) : p);
-      n = 0;
-    }
-  }
-  return out;
-}
-
 async function fetchRange(t: { loc: TaskOf<'downloadRange'>['loc']; etag?: string }, from: number, toInclusive: number, ctx: OpCtx): Promise<Readable> {
-  const r = await s3For(t.loc).send(
-    new GetObjectCommand({ Bucket: t.loc.bucket, Key: t.loc.key, Range: `bytes=${from}-${toInclusive}`, ...(t.etag ? { IfMatch: t.etag } : {}) }),
-    { abortSignal: ctx.signal },
-  );
-  if (!r.Body) throw fail('storage_error', 'storage returned no body', true);
-  return r.Body as Readable;
+  const r = await s3Send(t.loc, 'GET', { headers: { range: `bytes=${from}-${toInclusive}`, ...(t.etag ? { 'if-match': t.etag } : {}) }, signal: ctx.signal });
+  return r.body;
 }
 
-/** Streams ciphertext through the decryptor into the writer; returns ciphertext bytes consumed. */
+const STAGE = 256 * 1024;
+
+/**
+ * Streams ciphertext through the decryptor into the writer; returns ciphertext bytes consumed.
+ * Network chunks (often 16-64 KiB, unaligned) are gathered into 256 KiB before decrypting:
+ * each decipher call allocates its output, and 4× fewer, larger (but not huge) allocations cut
+ * the worker's GC time by more than the copy costs.
+ */
 async function pump(body: Readable, skipIv: boolean, makeDecryptor: (iv: Buffer) => RangeDecryptor, iv0: Uint8Array, w: PositionalWriter, ctx: OpCtx): Promise<{ got: number; d: RangeDecryptor }> {
   let got = 0;
   let ivBuf = Buffer.alloc(0);
   let d: RangeDecryptor | null = skipIv ? null : makeDecryptor(Buffer.from(iv0));
+  const stage = take(STAGE);
+  let fill = 0;
   try {
     for await (const raw of body) {
       let chunk = raw as Buffer;
@@ -86,9 +89,20 @@ async function pump(body: Readable, skipIv: boolean, makeDecryptor: (iv: Buffer)
         if (ivBuf.length < BLOCK) continue;
         d = makeDecryptor(ivBuf);
       }
-      await w.push(d.update(chunk));
+      while (chunk.length > 0) {
+        const n = Math.min(chunk.length, STAGE - fill);
+        chunk.copy(stage, fill, 0, n);
+        fill += n;
+        chunk = chunk.subarray(n);
+        if (fill === STAGE) {
+          await w.push(d.update(stage));
+          fill = 0;
+        }
+      }
     }
+    if (d && fill > 0) await w.push(d.update(stage.subarray(0, fill)));
   } finally {
+    give(stage);
     body.destroy();
   }
   if (!d) throw fail('network_error', 'the response ended before the first block', true);
@@ -100,8 +114,8 @@ export async function downloadRange(t: TaskOf<'downloadRange'>, ctx: OpCtx): Pro
   const from = t.cipherOffset === 0 ? 0 : t.cipherOffset - BLOCK;
   const to = t.cipherOffset + t.cipherLength - 1;
   const fh = await open(t.path, 'r+');
+  const w = new PositionalWriter(fh, t.cipherOffset);
   try {
-    const w = new PositionalWriter(fh, t.cipherOffset);
     const body = await fetchRange(t, from, to, ctx);
     const { got, d } = await pump(body, t.cipherOffset !== 0, (iv) => new RangeDecryptor(t.key, iv, t.final), t.iv, w, ctx);
     if (got !== to - from + 1) throw fail('network_error', `short read: got ${got} of ${to - from + 1} bytes`, true);
@@ -112,24 +126,43 @@ export async function downloadRange(t: TaskOf<'downloadRange'>, ctx: OpCtx): Pro
     // The whole file is synced once, before it gets its final name.
     return { plainBytes: w.written - t.cipherOffset };
   } finally {
+    w.release();
     await fh.close();
   }
 }
 
-/** A whole small object: one GET, decrypt, hash, write the temp file. */
+/**
+ * A whole small object in one request (no HEAD first): the GET's own headers give the size and
+ * the IV. Decrypt, hash, write the temporary file and sync it.
+ */
 export async function downloadWhole(t: TaskOf<'downloadWhole'>, ctx: OpCtx): Promise<TaskResults['downloadWhole']> {
-  const fh = await open(t.path, 'w');
+  const r = await s3Send(t.loc, 'GET', { signal: ctx.signal });
+  const body = r.body;
+  const contentLength = Number(header(r, 'content-length') ?? -1);
   try {
-    const hash = createHash('sha512');
-    const w = new PositionalWriter(fh, 0, hash);
-    const body = await fetchRange(t, 0, t.cipherLength - 1, ctx);
-    const { got, d } = await pump(body, false, (iv) => new RangeDecryptor(t.key, iv, true), t.iv, w, ctx);
-    if (got !== t.cipherLength) throw fail('network_error', `short read: got ${got} of ${t.cipherLength} bytes`, true);
+    checkCipherSize(contentLength, t.decryptedSize);
+  } catch (e) {
+    body.destroy();
+    throw e;
+  }
+  const ivB64 = header(r, 'x-amz-meta-iv');
+  const iv = ivB64 ? decodeIv(ivB64) : t.iv;
+  if (!iv) {
+    body.destroy();
+    throw fail('missing_iv', 'The stored object has no IV (x-amz-meta-iv); it cannot be decrypted');
+  }
+  const fh = await open(t.path, 'w');
+  const hash = createHash('sha512');
+  const w = new PositionalWriter(fh, 0, hash);
+  try {
+    const { got, d } = await pump(body, false, (x) => new RangeDecryptor(t.key, x, true), iv, w, ctx);
+    if (got !== contentLength) throw fail('network_error', `short read: got ${got} of ${contentLength} bytes`, true);
     await w.push(d.finish());
     await w.flush();
     await fh.datasync(); // before the rename, the bytes must be on disk
     return { sha512: hash.digest('hex'), plainBytes: w.written };
   } finally {
+    w.release();
     await fh.close();
   }
 }

@@ -41,7 +41,19 @@ export type Task =
       /** Resume: S3 already lists this part; only compare its ETag with our ciphertext's MD5. */
       verifyEtag?: string;
     }
-  | { op: 'putObject'; slot: number; loc: S3Loc; path: string; key: Uint8Array; iv: Uint8Array; metadata: Record<string, string>; stamp: FileStamp }
+  | {
+      op: 'putObject';
+      slot: number;
+      loc: S3Loc;
+      path: string;
+      key: Uint8Array;
+      iv: Uint8Array;
+      metadata: Record<string, string>;
+      /** The file must still be this; without it, whatever the worker's fstat finds is used (and returned). */
+      stamp?: FileStamp;
+      /** Larger than this (it grew since queued): nothing is sent, `tooLarge` comes back. */
+      maxSize: number;
+    }
   | { op: 'listParts'; slot: number; loc: S3Loc; uploadId: string }
   | { op: 'completeMultipart'; slot: number; loc: S3Loc; uploadId: string; parts: { partNumber: number; etag: string }[] }
   | { op: 'abortMultipart'; slot: number; loc: S3Loc; uploadId: string }
@@ -60,14 +72,23 @@ export type Task =
       iv: Uint8Array;
       etag?: string;
     }
-  | { op: 'downloadWhole'; slot: number; loc: S3Loc; path: string; key: Uint8Array; iv: Uint8Array; cipherLength: number; etag?: string }
+  | {
+      op: 'downloadWhole';
+      slot: number;
+      loc: S3Loc;
+      path: string;
+      key: Uint8Array;
+      /** From the file record, used only when the object has no `iv` metadata. */
+      iv?: Uint8Array;
+      decryptedSize: number;
+    }
   /** Benchmark: the upload path without the network (read parts of `path` and chain-encrypt them), or raw cipher speed without `path`. */
   | { op: 'cryptoBench'; slot: number; bytes: number; chunk: number; path?: string };
 
 export interface TaskResults {
   createMultipart: { uploadId: string };
   uploadPart: { etag: string; cipherLength: number; lastBlock: Uint8Array; adopted: boolean };
-  putObject: { sha512: string; cipherLength: number; plainLength: number };
+  putObject: { tooLarge: true; stamp: FileStamp } | { tooLarge: false; sha512: string; cipherLength: number; stamp: FileStamp };
   listParts: { exists: false } | { exists: true; parts: PartInfo[] };
   completeMultipart: { etag?: string };
   abortMultipart: Record<string, never>;

@@ -13,6 +13,8 @@ import type { S3Loc } from './protocol';
 const httpAgent = new HttpAgent({ keepAlive: true, maxSockets: 64 });
 const httpsAgent = new HttpsAgent({ keepAlive: true, maxSockets: 64 });
 const clients = new Map<string, S3Client>();
+const noop = (): void => undefined;
+const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: noop };
 
 export function s3For(loc: S3Loc): S3Client {
   const c = loc.creds;
@@ -28,6 +30,9 @@ export function s3For(loc: S3Loc): S3Client {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
       maxAttempts: 1, // retries are the scheduler's, with backoff and credential refresh
+      // Errors are classified and handled by the caller. (Without a logger of its own the SDK
+      // prints "non-retryable streaming request" to the console for every failed stream upload.)
+      logger: quietLogger,
       requestHandler: { httpAgent, httpsAgent, connectionTimeout: 15_000, socketTimeout: 60_000 },
     });
     // Old clients are dropped, not destroyed: destroy() would close the shared agents' sockets
@@ -62,13 +67,17 @@ export function meteredBody(chunks: Buffer[], ctx: OpCtx): Readable {
     for (const c of chunks) {
       for (let off = 0; off < c.length; off += step) {
         const piece = c.subarray(off, Math.min(c.length, off + step));
-        await ctx.bw.take(piece.length, ctx.signal);
+        // Cancelled while waiting for bandwidth: end quietly, the request is being torn down
+        // (an error here would surface on a stream nobody listens to any more).
+        if (!(await ctx.bw.take(piece.length, ctx.signal).then(() => true, () => false))) return;
         ctx.slots.addProgress(ctx.slot, piece.length);
         yield piece;
       }
     }
   }
-  return Readable.from(gen(), { objectMode: false, highWaterMark: 1 << 20 });
+  const body = Readable.from(gen(), { objectMode: false, highWaterMark: 1 << 20 });
+  body.on('error', () => undefined); // the HTTP request reports failures; a torn-down body must not crash the worker
+  return body;
 }
 
 const NETWORK_CODES = new Set([

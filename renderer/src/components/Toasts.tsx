@@ -1,0 +1,47 @@
+import { useTranslation } from 'react-i18next';
+import { useNavigation } from '../stores/navigation';
+import { useToasts, type Toast } from '../stores/toasts';
+import { Icon } from './Icon';
+
+function ToastCard({ t: item }: { t: Toast }) {
+  const { t } = useTranslation();
+  const dismiss = useToasts((s) => s.dismiss);
+  const go = useNavigation((s) => s.go);
+  const open = () => {
+    if (!item.jobId) return;
+    go('jobs', item.jobId);
+    dismiss(item.id);
+  };
+  return (
+    <li className={`toast toast-${item.level}`}>
+      <div className="toast-text">
+        {item.jobId ? (
+          <button type="button" className="link toast-title" onClick={open}>
+            {item.title}
+          </button>
+        ) : (
+          <strong className="toast-title">{item.title}</strong>
+        )}
+        {item.body && <span className="toast-body">{item.body}</span>}
+      </div>
+      <button type="button" className="icon" aria-label={t('common.dismiss')} onClick={() => dismiss(item.id)}>
+        <Icon name="close" />
+      </button>
+    </li>
+  );
+}
+
+/** In-app notifications, announced politely to screen readers. */
+export function Toasts() {
+  const { t } = useTranslation();
+  const toasts = useToasts((s) => s.toasts);
+  return (
+    <section className="toasts" aria-label={t('app.notifications')} aria-live="polite">
+      <ul>
+        {toasts.map((x) => (
+          <ToastCard key={x.id} t={x} />
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,156 @@
+// The pure half of the transfers mirror: building the normalized state from a snapshot,
+// merging progress batches (latest wins, older than the snapshot dropped) and deriving the
+// rows a filter shows. No React, no transport: easy to reason about and to test.
+import type { z } from 'zod';
+import type { overallProgress, TransferViewModel } from '../../../shared/contract/transfers';
+
+export type Overall = z.infer<typeof overallProgress>;
+export type TransferFilter = 'all' | 'active' | 'queued' | 'done' | 'failed';
+export const filters: readonly TransferFilter[] = ['all', 'active', 'queued', 'done', 'failed'];
+export type Category = Exclude<TransferFilter, 'all'> | 'other';
+
+export function categoryOf(state: TransferViewModel['state']): Category {
+  switch (state) {
+    case 'running':
+    case 'verifying':
+    case 'paused':
+      return 'active';
+    case 'queued':
+      return 'queued';
+    case 'done':
+      return 'done';
+    case 'failed':
+      return 'failed';
+    default:
+      return 'other';
+  }
+}
+
+export interface TransfersData {
+  byId: Record<string, TransferViewModel>;
+  /** Top-level rows (single transfers and folder batches), newest first. */
+  top: string[];
+  /** A batch's files, in the order they were added. */
+  children: Record<string, string[]>;
+  /** Every file (no batches), in display order: what the filtered, flat lists draw from. */
+  leaves: string[];
+  counts: Record<Category, number>;
+  overall: Overall;
+  /** The sequence number of the newest state applied (snapshot or batch). */
+  seq: number;
+  /** Bumps when rows appear or change category, so lists recompute only then (not per byte). */
+  structure: number;
+}
+
+export const emptyOverall: Overall = { bytesDone: 0, bytesTotal: 0, bytesPerSecond: 0, etaSeconds: null, active: 0 };
+
+export function emptyData(): TransfersData {
+  return { byId: {}, top: [], children: {}, leaves: [], counts: zeroCounts(), overall: emptyOverall, seq: -1, structure: 0 };
+}
+
+const zeroCounts = (): Record<Category, number> => ({ active: 0, queued: 0, done: 0, failed: 0, other: 0 });
+
+/** Top rows, children and leaves from byId (used when new ids arrive; per-byte updates never rebuild). */
+function index(byId: Record<string, TransferViewModel>): Pick<TransfersData, 'top' | 'children' | 'leaves' | 'counts'> {
+  const all = Object.values(byId);
+  const children: Record<string, string[]> = {};
+  const top: TransferViewModel[] = [];
+  const counts = zeroCounts();
+  for (const it of all) {
+    if (!it.isBatch) counts[categoryOf(it.state)]++;
+    if (it.parentId && byId[it.parentId]) (children[it.parentId] ??= []).push(it.id);
+    else top.push(it);
+  }
+  top.sort((a, b) => b.createdAt - a.createdAt);
+  const leaves: string[] = [];
+  for (const it of top) {
+    if (it.isBatch) leaves.push(...(children[it.id] ?? []));
+    else leaves.push(it.id);
+  }
+  return { top: top.map((t) => t.id), children, leaves, counts };
+}
+
+export function fromSnapshot(seq: number, items: TransferViewModel[], overall: Overall, structure: number): TransfersData {
+  const byId: Record<string, TransferViewModel> = {};
+  for (const it of items) byId[it.id] = it;
+  return { byId, ...index(byId), overall, seq, structure: structure + 1 };
+}
+
+/** Progress waiting to be applied: the latest state of each item and the seq of its batch. */
+export class PendingProgress {
+  readonly items = new Map<string, { item: TransferViewModel; seq: number }>();
+  overall: Overall | null = null;
+  overallSeq = -1;
+  maxSeq = -1;
+
+  add(batch: { seq: number; items: TransferViewModel[]; overall: Overall }): void {
+    for (const item of batch.items) {
+      const had = this.items.get(item.id);
+      if (!had || had.seq <= batch.seq) this.items.set(item.id, { item, seq: batch.seq });
+    }
+    if (batch.seq >= this.overallSeq) {
+      this.overall = batch.overall;
+      this.overallSeq = batch.seq;
+    }
+    this.maxSeq = Math.max(this.maxSeq, batch.seq);
+  }
+
+  get size(): number {
+    return this.items.size + (this.overall ? 1 : 0);
+  }
+
+  clear(): void {
+    this.items.clear();
+    this.overall = null;
+    this.overallSeq = -1;
+    this.maxSeq = -1;
+  }
+}
+
+/**
+ * Applies pending progress on top of `d`: items from batches not newer than `d.seq` are already
+ * in it (the snapshot was taken later) and are dropped. Returns null when nothing changes.
+ */
+export function merge(d: TransfersData, p: PendingProgress): TransfersData | null {
+  if (p.maxSeq <= d.seq) return null;
+  const byId = { ...d.byId };
+  const counts = { ...d.counts };
+  let added = false;
+  let moved = false;
+  for (const [id, { item, seq }] of p.items) {
+    if (seq <= d.seq) continue;
+    const old = byId[id];
+    if (!old) added = true;
+    else if (!item.isBatch && categoryOf(old.state) !== categoryOf(item.state)) {
+      moved = true;
+      counts[categoryOf(old.state)]--;
+      counts[categoryOf(item.state)]++;
+    }
+    byId[id] = item;
+  }
+  const overall = p.overall && p.overallSeq > d.seq ? p.overall : d.overall;
+  if (added) return { ...d, byId, ...index(byId), overall, seq: p.maxSeq, structure: d.structure + 1 };
+  return { ...d, byId, counts, overall, seq: p.maxSeq, structure: moved ? d.structure + 1 : d.structure };
+}
+
+export interface Row {
+  id: string;
+  depth: 0 | 1;
+}
+
+/** What the list shows: the tree (batches expandable) for "all", a flat list of files otherwise. */
+export function visibleRows(d: TransfersData, filter: TransferFilter, expanded: ReadonlySet<string>): Row[] {
+  const rows: Row[] = [];
+  if (filter === 'all') {
+    for (const id of d.top) {
+      rows.push({ id, depth: 0 });
+      if (expanded.has(id)) for (const c of d.children[id] ?? []) rows.push({ id: c, depth: 1 });
+    }
+    return rows;
+  }
+  for (const id of d.leaves) {
+    const it = d.byId[id];
+    if (it && categoryOf(it.state) === filter) rows.push({ id, depth: 0 });
+  }
+  return rows;
+}

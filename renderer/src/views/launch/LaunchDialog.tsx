@@ -1,0 +1,129 @@
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { LaunchInput } from '../../../../shared/jobs';
+import { api, ApiError } from '../../api/client';
+import { Field } from '../../components/Field';
+import { Modal } from '../../components/Modal';
+import { messageOf } from '../../lib/format';
+import { refreshJobs } from '../../stores/jobs';
+import { closeLaunch, parkLaunch, setLaunch, useLaunch, type ChosenInput } from '../../stores/launch';
+import { useNavigation } from '../../stores/navigation';
+import { askNotificationPermission } from '../../stores/notifications';
+import { refreshTemplates, useTemplates } from '../../stores/templates';
+import { toast } from '../../stores/toasts';
+import { InputsPicker } from './InputsPicker';
+
+const toLaunch = (i: ChosenInput): LaunchInput => (i.kind === 'local' ? { path: i.path } : i.name ? { fileId: i.fileId, name: i.name } : { fileId: i.fileId });
+
+function Summary({ templateId }: { templateId: string }) {
+  const { t } = useTranslation();
+  const entry = useTemplates((s) => s.templates.find((x) => x.template.id === templateId));
+  if (!entry) return null;
+  const tp = entry.template;
+  return (
+    <div className="launch-summary">
+      <p className="muted">
+        {tp.analysis.code} {tp.analysis.version} · {t('launch.hardware', { coreType: tp.hardware.coreType, cores: tp.hardware.coresPerSlot, slots: tp.hardware.slots })}
+      </p>
+      <code className="command">{tp.command}</code>
+      {entry.issues.length > 0 && (
+        <ul className="plain warnings">
+          {entry.issues.map((i) => (
+            <li key={`${i.field}-${i.message}`} className="error">
+              {i.field}: {i.message}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}
+
+/** Template → job in two clicks: pick (or keep) the template, add inputs if it takes any, Launch. */
+export function LaunchDialog() {
+  const { t } = useTranslation();
+  const { open, templateId, inputs } = useLaunch();
+  const templates = useTemplates((s) => s.templates);
+  const [name, setName] = useState('');
+  const [values, setValues] = useState<Record<string, string>>({});
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (open) void refreshTemplates();
+  }, [open]);
+
+  if (!open) return null;
+  const chosen = templateId ?? templates[0]?.template.id;
+  const template = templates.find((x) => x.template.id === chosen)?.template;
+
+  const launch = async (e: React.FormEvent) => {
+    e.preventDefault();
+    if (!chosen) return;
+    void askNotificationPermission(); // on this click, so the browser allows the prompt
+    setBusy(true);
+    setErrors({});
+    try {
+      const entry = await api.jobs.launch({ templateId: chosen, inputs: inputs.map(toLaunch), values, ...(name.trim() ? { name: name.trim() } : {}) });
+      closeLaunch();
+      setName('');
+      setValues({});
+      toast({ level: 'info', title: t('launch.queued', { name: entry.jobName }) });
+      useNavigation.getState().go('jobs');
+      void refreshJobs();
+    } catch (err) {
+      const field = err instanceof ApiError && err.field ? err.field.split('.')[0] ?? 'form' : 'form';
+      setErrors({ [['inputs', 'name', 'values', 'templateId'].includes(field) ? field : 'form']: messageOf(err) });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Modal
+      title={t('launch.title')}
+      onClose={closeLaunch}
+      wide
+      footer={
+        <>
+          <button type="button" onClick={closeLaunch}>
+            {t('common.cancel')}
+          </button>
+          <button type="submit" form="launch-form" className="primary" disabled={busy || !chosen} data-autofocus="">
+            {busy ? t('launch.launching') : t('launch.launch')}
+          </button>
+        </>
+      }
+    >
+      <form id="launch-form" className="form" onSubmit={(e) => void launch(e)}>
+        <Field label={t('launch.template')} error={errors.templateId}>
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={chosen ?? ''} onChange={(e) => setLaunch({ templateId: e.target.value })}>
+              {templates.map((x) => (
+                <option key={x.template.id} value={x.template.id}>
+                  {x.template.name}
+                  {x.builtIn ? ` (${t('templates.builtIn')})` : ''}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        {chosen && <Summary templateId={chosen} />}
+        <Field label={t('launch.jobName')} hint={t('launch.jobNameHint')} error={errors.name}>
+          {(id, d) => <input id={id} aria-describedby={d} value={name} placeholder={template?.jobName} onChange={(e) => setName(e.target.value)} />}
+        </Field>
+        {template?.parameters.map((p) => (
+          <Field key={p.name} label={p.label || p.name} error={errors.values}>
+            {(id, d) => <input id={id} aria-describedby={d} value={values[p.name] ?? p.default ?? ''} onChange={(e) => setValues((v) => ({ ...v, [p.name]: e.target.value }))} />}
+          </Field>
+        ))}
+        <InputsPicker inputs={inputs} onChange={(next) => setLaunch({ inputs: next })} error={errors.inputs} onBrowseFiles={parkLaunch} />
+        {errors.form && (
+          <p className="error" role="alert">
+            {errors.form}
+          </p>
+        )}
+      </form>
+    </Modal>
+  );
+}

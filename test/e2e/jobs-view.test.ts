@@ -1,0 +1,163 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
+import { startCourierWeb, type CourierWeb } from './support/courier-web';
+import { go, openApp, recordNotifications, shownNotifications, signInToSandbox } from './support/ui';
+
+const SCRIPT = 'run_chainer_from_API.sh';
+
+// Template → job → notification → outputs on disk, through the UI; then the offline outbox.
+describe('jobs and templates views', () => {
+  let web: CourierWeb;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let jobId = '';
+  const launchDialog = () => page.getByRole('dialog', { name: 'Launch a job' });
+
+  beforeAll(async () => {
+    web = await startCourierWeb({ jobSeconds: 4 });
+    const inputs = join(web.dataDir, 'inputs');
+    mkdirSync(inputs, { recursive: true });
+    writeFileSync(join(inputs, SCRIPT), '#!/bin/bash\npython train_mnist.py --gpu 0\n');
+    browser = await launchChromium();
+    ({ page, errors } = await openApp(browser, web, { setup: (c) => recordNotifications(c, web.host.origin) }));
+    await signInToSandbox(page);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+  });
+
+  test('the jobs view starts empty and says what to do', async () => {
+    await go(page, 'jobs');
+    await page.locator('.empty-state', { hasText: 'Launch one from a template' }).waitFor();
+  });
+
+  test("launches the seed's Chainer preset from its template, watches it complete, notifies, downloads the log", async () => {
+    await go(page, 'templates');
+    await page.getByRole('button', { name: 'Launch Chainer GPU (Hello Chainer!)' }).click(); // click 1
+    await launchDialog().waitFor();
+    // The preset runs ./{input}: pick the script from this computer.
+    await launchDialog().getByRole('button', { name: 'Add local files…' }).click();
+    const picker = page.getByRole('dialog', { name: 'Choose input files' });
+    await picker.getByLabel('Folder', { exact: true }).fill(join(web.dataDir, 'inputs'));
+    await picker.getByLabel('Folder', { exact: true }).press('Enter');
+    await picker.getByRole('checkbox', { name: `Choose ${SCRIPT}` }).check();
+    await picker.getByRole('button', { name: 'Add', exact: true }).click();
+    await launchDialog().getByText(SCRIPT).waitFor();
+    await launchDialog().getByRole('button', { name: 'Launch', exact: true }).click(); // click 2
+    await launchDialog().waitFor({ state: 'detached' });
+
+    // The jobs view: queued first, then the job itself.
+    await page.locator('#jobs-title').waitFor();
+    const jobLink = page.locator('.job-row[data-job] .job-name', { hasText: 'Hello Chainer!' });
+    await jobLink.waitFor({ timeout: 30_000 });
+    jobId = (await page.locator('.job-row[data-job]').first().getAttribute('data-job')) ?? '';
+    expect(jobId).toMatch(/^[A-Za-z0-9]+$/);
+    await jobLink.click();
+    expect(page.url()).toContain(`#/jobs/${jobId}`);
+
+    const badge = page.locator('.job-detail .detail-header .badge');
+    await expect.poll(() => badge.textContent(), { timeout: 60_000 }).toBe('Completed');
+    const timeline = page.locator('.timeline li');
+    expect(await timeline.first().textContent()).toContain('Completed'); // newest first
+    expect(await timeline.allTextContents()).toEqual(expect.arrayContaining([expect.stringContaining('Executing'), expect.stringContaining('Pending')]));
+
+    // Notification: the in-app toast (always) and the browser's (permission granted).
+    const toast = page.locator('.toast', { hasText: `Job finished: Hello Chainer!` });
+    await toast.waitFor({ timeout: 60_000 });
+    await expect.poll(() => shownNotifications(page)).toEqual([expect.objectContaining({ title: 'Job finished: Hello Chainer!', tag: `job-${jobId}` })]);
+
+    // Outputs filtered by *.log come down by themselves; the log tail shows it.
+    const log = join(web.downloads, `rescale_job_${jobId}`, 'process_output.log');
+    await expect.poll(() => existsSync(log), { timeout: 30_000 }).toBe(true);
+    expect(readFileSync(log, 'utf8')).toContain(SCRIPT);
+    await page.getByRole('button', { name: 'Refresh' }).last().click();
+    await expect.poll(() => page.locator('[data-testid="log-tail"]').textContent(), { timeout: 30_000 }).toContain(SCRIPT);
+
+    // All outputs on request; "Run again" opens the launch with the same template and input.
+    await page.getByRole('button', { name: 'Download outputs' }).click();
+    await page.locator('.toast', { hasText: 'Downloading 2 files' }).waitFor();
+    await expect.poll(() => existsSync(join(web.downloads, `rescale_job_${jobId}`, 'mnist_result.json')), { timeout: 30_000 }).toBe(true);
+    await page.getByRole('button', { name: 'Run again' }).click();
+    await launchDialog().waitFor();
+    expect(await launchDialog().getByLabel('Template').inputValue()).toBe('chainer');
+    expect(await launchDialog().locator('.chosen li').allTextContents()).toEqual([expect.stringContaining(SCRIPT)]);
+    await page.keyboard.press('Escape');
+    await launchDialog().waitFor({ state: 'detached' });
+
+    // The toast opens the job it is about.
+    await go(page, 'files');
+    await toast.getByRole('button').first().click();
+    await page.locator('.job-detail').waitFor();
+    expect(page.url()).toContain(`#/jobs/${jobId}`);
+  });
+
+  test('offline: launches wait in the outbox, can be edited or cancelled, and run once when back', async () => {
+    // A file on Rescale picked in Files: its name travels with it, so the launch needs no lookup.
+    await go(page, 'files');
+    await page.getByRole('button', { name: 'Recent files' }).click();
+    await page.getByRole('checkbox', { name: `Choose ${SCRIPT}` }).first().check();
+    await page.getByRole('button', { name: 'Use as job input' }).click();
+    await launchDialog().waitFor();
+    expect(await launchDialog().locator('.chosen li').first().textContent()).toContain(SCRIPT);
+    expect(await launchDialog().locator('.chosen .tag').first().textContent()).toBe('on Rescale');
+
+    await web.stopSandbox();
+    await launchDialog().getByLabel('Template').selectOption('chainer');
+    await launchDialog().getByLabel('Job name').fill('offline run');
+    await launchDialog().getByRole('button', { name: 'Launch', exact: true }).click();
+    await launchDialog().waitFor({ state: 'detached' });
+
+    // A second one with a local input (uploaded when the connection is back), to be cancelled.
+    await page.getByRole('button', { name: 'Launch a job…' }).click();
+    await launchDialog().getByLabel('Template').selectOption('chainer');
+    await launchDialog().getByLabel('Job name').fill('never sent');
+    await launchDialog().getByRole('button', { name: 'Add local files…' }).click();
+    const picker = page.getByRole('dialog', { name: 'Choose input files' });
+    await picker.getByLabel('Folder', { exact: true }).fill(join(web.dataDir, 'inputs'));
+    await picker.getByLabel('Folder', { exact: true }).press('Enter');
+    await picker.getByRole('checkbox', { name: `Choose ${SCRIPT}` }).check();
+    await picker.getByRole('button', { name: 'Add', exact: true }).click();
+    await launchDialog().getByRole('button', { name: 'Launch', exact: true }).click();
+    await launchDialog().waitFor({ state: 'detached' });
+
+    const queued = (name: string) => page.locator('.job-row.queued', { has: page.locator('.job-name', { hasText: name }) });
+    await queued('offline run').waitFor();
+    expect(await queued('offline run').locator('.badge').textContent()).toBe('Queued');
+    await expect.poll(() => queued('offline run').locator('.job-status').textContent(), { timeout: 30_000 }).toBe('Waiting for the connection');
+    await page.locator('.banner', { hasText: 'Offline' }).waitFor();
+
+    // Edit the first before it goes out.
+    await queued('offline run').getByRole('button', { name: 'Edit offline run' }).click();
+    const edit = page.getByRole('dialog', { name: 'Edit the queued job' });
+    await edit.getByLabel('Job name').fill('offline run (edited)');
+    await edit.getByRole('button', { name: 'Save' }).click();
+    await edit.waitFor({ state: 'detached' });
+    await queued('offline run (edited)').waitFor();
+
+    // Cancel the second: destructive, so it asks first.
+    await queued('never sent').getByRole('button', { name: 'Cancel never sent' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Cancel "never sent"?' });
+    await confirm.getByRole('button', { name: 'Keep it' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    expect(await queued('never sent').getAttribute('data-state')).toBe('queued');
+    await queued('never sent').getByRole('button', { name: 'Cancel never sent' }).click();
+    await page.getByRole('dialog', { name: 'Cancel "never sent"?' }).getByRole('button', { name: 'Cancel the job' }).click();
+    await expect.poll(() => queued('never sent').getAttribute('data-state')).toBe('cancelled');
+
+    await web.startSandbox();
+    const job = page.locator('.job-row[data-job]', { has: page.locator('.job-name', { hasText: 'offline run (edited)' }) });
+    await job.waitFor({ timeout: 60_000 });
+    await queued('offline run (edited)').waitFor({ state: 'detached' });
+    await page.locator('.banner', { hasText: 'Offline' }).waitFor({ state: 'detached' });
+
+    const list = await web.call('jobs', 'list', { limit: 50 });
+    expect(list.jobs.filter((j) => j.name === 'offline run (edited)')).toHaveLength(1);
+    expect(list.jobs.filter((j) => j.name === 'never sent')).toHaveLength(0);
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,79 @@
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
+import { portsOf, startCourierWeb, type CourierWeb } from './support/courier-web';
+import { go, openApp, signInToSandbox } from './support/ui';
+
+// Settings made in the UI survive a restart of the app on the same data folder, and the whole
+// UI speaks Japanese when asked.
+describe('settings and language', () => {
+  let web: CourierWeb;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+
+  beforeAll(async () => {
+    web = await startCourierWeb();
+    browser = await launchChromium();
+    ({ page, errors } = await openApp(browser, web));
+    await signInToSandbox(page);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+  });
+
+  test('settings persist across a restart', async () => {
+    const folder = join(web.dataDir, 'my-downloads');
+    await go(page, 'settings');
+    await page.getByLabel('Part size (MiB)').fill('32');
+    await page.getByLabel('Download folder').fill(folder);
+    await page.getByLabel('Download folder').blur();
+    await page.getByLabel('Theme').selectOption('dark');
+    await page.getByLabel('All transfers are done').check();
+    await expect.poll(() => web.courier.settings.get().downloads.folder).toBe(folder);
+    await expect.poll(() => web.courier.settings.get().appearance.theme).toBe('dark');
+    expect(web.courier.settings.get().transfers.partSizeMiB).toBe(32);
+    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string> } } }).document.documentElement.dataset.theme)).toBe('dark');
+
+    // Restart: same data folder, same keychain, the sandbox on the same ports.
+    const { dataDir, secrets } = web;
+    const ports = portsOf(web);
+    await page.close();
+    await web.stop();
+    web = await startCourierWeb({ dataDir, secrets, ...(ports ? { ports } : {}) });
+    ({ page, errors } = await openApp(browser, web));
+    await page.locator('#transfers-title').waitFor(); // signed in still: no first-run screen
+    await go(page, 'settings');
+    expect(await page.getByLabel('Part size (MiB)').inputValue()).toBe('32');
+    expect(await page.getByLabel('Download folder').inputValue()).toBe(folder);
+    expect(await page.getByLabel('Theme').inputValue()).toBe('dark');
+    expect(await page.getByLabel('All transfers are done').isChecked()).toBe(true);
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
+    await expect.poll(() => page.locator('.account').count()).toBe(1);
+  });
+
+  test('Japanese: switching the language in Settings translates every view', async () => {
+    await page.getByLabel('Language').selectOption('ja');
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('ja');
+    expect(await page.locator('#settings-title').textContent()).toBe('設定');
+    expect(await page.locator('nav a[data-view="transfers"]').textContent()).toBe('転送');
+    await go(page, 'transfers');
+    expect(await page.locator('#transfers-title').textContent()).toBe('転送');
+    await page.locator('.empty-state', { hasText: 'ファイルやフォルダーをこのウィンドウのどこかにドロップ' }).waitFor();
+    expect(await page.getByRole('button', { name: 'すべて一時停止' }).count()).toBe(1);
+    await go(page, 'templates');
+    await page.getByRole('heading', { name: '組み込みプリセット' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Chainer GPU (Hello Chainer!) を起動' }).count()).toBe(1);
+    await go(page, 'jobs');
+    await page.getByRole('button', { name: 'ジョブを起動…' }).waitFor();
+    await go(page, 'files');
+    await page.getByRole('button', { name: '最近のファイル' }).waitFor();
+    await page.getByRole('navigation', { name: 'フォルダーのパス' }).waitFor();
+    await go(page, 'settings');
+    await page.getByLabel('言語').selectOption('en');
+    await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,134 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
+import { remoteFolder, startCourierWeb, type CourierWeb } from './support/courier-web';
+import { dropFiles, go, openApp, signInToSandbox } from './support/ui';
+
+// Uploads as people do them: a folder chosen in the picker, a folder dropped on the window
+// (staged through the web host, with its own progress), and pause/resume of a running one.
+describe('transfers view', () => {
+  let web: CourierWeb;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  const row = (name: string) => page.locator('.tbody [role="row"]', { has: page.locator('.name', { hasText: name }) }).first();
+
+  beforeAll(async () => {
+    web = await startCourierWeb();
+    browser = await launchChromium();
+    ({ page, errors } = await openApp(browser, web));
+    await signInToSandbox(page);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+  });
+
+  test('empty state says what to do', async () => {
+    await page.locator('.empty-state', { hasText: 'Drop files or folders' }).waitFor();
+  });
+
+  test('uploads a folder chosen in the picker, keeping its structure', async () => {
+    const local = join(web.dataDir, 'local');
+    mkdirSync(join(local, 'pick-me', 'nested'), { recursive: true });
+    writeFileSync(join(local, 'pick-me', 'one.txt'), 'one');
+    writeFileSync(join(local, 'pick-me', 'nested', 'two.txt'), 'two two');
+
+    await page.getByRole('button', { name: 'Choose files…' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Choose files or folders to upload' });
+    await dialog.getByLabel('Folder', { exact: true }).fill(local);
+    await dialog.getByLabel('Folder', { exact: true }).press('Enter');
+    await dialog.getByRole('checkbox', { name: 'Choose pick-me' }).check();
+    await dialog.getByRole('button', { name: 'Upload' }).click();
+    await dialog.waitFor({ state: 'detached' });
+
+    await expect.poll(() => row('pick-me').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    expect(await row('pick-me').locator('.reason').textContent()).toBe('Folder · 2 files');
+    expect(await remoteFolder(web, 'pick-me')).toEqual({ 'one.txt': 3, 'nested/two.txt': 7 });
+  });
+
+  test('expands a folder to its files with the keyboard', async () => {
+    await row('pick-me').focus();
+    await page.keyboard.press('ArrowRight');
+    await row('two.txt').waitFor();
+    expect(await row('two.txt').getAttribute('class')).toContain('depth-1');
+    await page.keyboard.press('ArrowLeft');
+    await row('two.txt').waitFor({ state: 'detached' });
+  });
+
+  test('uploads a dropped folder: staged (with progress), then uploaded to Rescale', async () => {
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    // Hold the staging requests so the preparing step can be seen.
+    await page.route('**/staging/**', async (route) => {
+      await gate;
+      await route.continue();
+    });
+    await dropFiles(page, [{ path: 'dropped/a.txt', text: 'hello' }, { path: 'dropped/sub/b.bin', size: 300_000 }], {
+      holdBeforeDrop: () => page.locator('.drop-overlay').waitFor(),
+    });
+    const staging = page.locator('.staging-batch', { hasText: 'dropped' });
+    await staging.waitFor();
+    expect(await staging.getAttribute('data-staging')).toBe('staging');
+    expect(await staging.getByRole('progressbar').getAttribute('aria-label')).toBe('Preparing dropped');
+    release();
+    await staging.waitFor({ state: 'detached', timeout: 30_000 });
+    await page.unroute('**/staging/**');
+
+    await expect.poll(() => row('dropped').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    expect(await remoteFolder(web, 'dropped')).toEqual({ 'a.txt': 5, 'sub/b.bin': 300_000 });
+  });
+
+  test('pauses and resumes a running upload', async () => {
+    web.courier.settings.update({ transfers: { bandwidthBytesPerSecond: 64 * 1024 } }); // slow enough to catch it running
+    const big = join(web.dataDir, 'local', 'big.bin');
+    writeFileSync(big, Buffer.alloc(2 * 1024 * 1024, 7));
+    await web.call('transfers', 'upload', { paths: [big] });
+    await expect.poll(() => row('big.bin').getAttribute('data-state'), { timeout: 15_000 }).toBe('running');
+
+    await row('big.bin').getByRole('button', { name: 'Pause big.bin' }).click();
+    await expect.poll(() => row('big.bin').getAttribute('data-state')).toBe('paused');
+    await page.click('[data-filter="active"]');
+    await row('big.bin').waitFor();
+    await page.click('[data-filter="all"]');
+
+    // Resume from the keyboard this time: Space on the focused row.
+    await row('big.bin').focus();
+    await page.keyboard.press(' ');
+    await expect.poll(() => row('big.bin').getAttribute('data-state')).toMatch(/queued|running/);
+    web.courier.settings.update({ transfers: { bandwidthBytesPerSecond: null } });
+    await expect.poll(() => row('big.bin').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    expect(await row('big.bin').locator('.pct').textContent()).toBe('100%');
+    expect(errors).toEqual([]);
+  });
+
+  test('files view: folders first, breadcrumbs, download to the download folder, delete after asking', async () => {
+    await go(page, 'files');
+    const table = page.locator('.file-table');
+    await table.locator('tr[data-entry="pick-me"]').waitFor();
+    await table.getByRole('button', { name: 'pick-me', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Folder path' }).getByText('pick-me').waitFor();
+    await table.locator('tr[data-entry="one.txt"]').waitFor();
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { entry: string } }).dataset.entry))).toEqual(['nested', 'one.txt']);
+
+    await table.getByRole('checkbox', { name: 'Choose one.txt' }).check();
+    await page.getByRole('button', { name: 'Download', exact: true }).first().click();
+    await page.locator('.toast', { hasText: 'Downloading 1 file' }).waitFor();
+    const local = join(web.downloads, 'one.txt');
+    await expect.poll(() => existsSync(local), { timeout: 30_000 }).toBe(true);
+    expect(readFileSync(local, 'utf8')).toBe('one');
+
+    await table.getByRole('checkbox', { name: 'Choose one.txt' }).check();
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const confirm = page.getByRole('dialog', { name: 'Delete 1 file from Rescale?' });
+    await confirm.getByRole('button', { name: 'Delete' }).click();
+    await table.locator('tr[data-entry="one.txt"]').waitFor({ state: 'detached' });
+    expect(await remoteFolder(web, 'pick-me')).toEqual({ 'nested/two.txt': 7 });
+
+    await page.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'My Library' }).click();
+    await table.locator('tr[data-entry="dropped"]').waitFor();
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,134 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium } from '../support/chromium';
+import { seriousViolations } from './support/axe';
+import { until } from '../support/jobs-env';
+import { startCourierWeb, type CourierWeb } from './support/courier-web';
+import { go, openApp, shotPath, signInToSandbox, type ViewName } from './support/ui';
+
+// Every view, with real content, in both themes: axe finds no serious or critical problem, and a
+// screenshot of each is kept in test-results/screenshots/<view>-<theme>.png for people to look at.
+describe('every view, both themes: accessibility and screenshots', () => {
+  let web: CourierWeb;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  let jobId = '';
+
+  beforeAll(async () => {
+    web = await startCourierWeb({ jobSeconds: 2 });
+    browser = await launchChromium();
+    ({ page, errors } = await openApp(browser, web, { bypassCSP: true })); // axe is injected as a script tag
+    await signInToSandbox(page);
+
+    // Content worth looking at: a folder uploaded, a failed upload with its reason, a paused
+    // one, and a finished job with its outputs.
+    const local = join(web.dataDir, 'local');
+    mkdirSync(join(local, 'simulation-run', 'inputs'), { recursive: true });
+    for (const [name, size] of [['mesh.dat', 250_000], ['inputs/params.json', 1200], ['inputs/run_chainer_from_API.sh', 80]] as const) {
+      writeFileSync(join(local, 'simulation-run', name), Buffer.alloc(size, 65));
+    }
+    const t = await web.courier.transfers();
+    const folder = await web.call('transfers', 'upload', { paths: [join(local, 'simulation-run')] });
+    await t.whenSettled(folder.items.map((i) => i.id));
+
+    web.sandbox().addFault({ target: 'api', method: 'POST', path: '/api/v3/files/', status: 400, body: { detail: 'The file record was refused.' }, times: 1000 });
+    writeFileSync(join(local, 'checkpoint-0042.h5'), Buffer.alloc(90_000, 1));
+    const failed = await web.call('transfers', 'upload', { paths: [join(local, 'checkpoint-0042.h5')] });
+    await t.whenSettled(failed.items.map((i) => i.id));
+    web.sandbox().clearFaults();
+
+    web.courier.settings.update({ transfers: { bandwidthBytesPerSecond: 64 * 1024 } });
+    writeFileSync(join(local, 'results-archive.tar'), Buffer.alloc(3 * 1024 * 1024, 2));
+    const slow = await web.call('transfers', 'upload', { paths: [join(local, 'results-archive.tar')] });
+    await until('the slow upload to start', () => (t.list().items.find((i) => i.id === slow.items[0]?.id)?.bytesDone ?? 0) > 0, 15_000);
+    await web.call('transfers', 'pause', { id: slow.items[0]?.id ?? '' });
+
+    const sub = await web.call('jobs', 'launch', { templateId: 'chainer', inputs: [{ path: join(local, 'simulation-run', 'inputs', 'run_chainer_from_API.sh') }] });
+    jobId = await until('the job to be submitted', () => web.courier.jobs.store.get(sub.id)?.jobId, 60_000);
+    await until('the job to complete', async () => (await web.call('jobs', 'list', {})).jobs.find((j) => j.jobId === jobId)?.outcome === 'completed', 60_000);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+  });
+
+  /** Opens a view and waits until its content is drawn. */
+  const show: Record<ViewName, () => Promise<void>> = {
+    transfers: async () => {
+      await go(page, 'transfers');
+      await expect.poll(() => page.locator('.tbody [role="row"]').count()).toBeGreaterThanOrEqual(3);
+      await page.locator('.tbody [role="row"][data-state="failed"] .reason', { hasText: 'refused' }).waitFor();
+    },
+    jobs: async () => {
+      await go(page, 'jobs');
+      await page.locator(`.job-row[data-job="${jobId}"] a`).click();
+      await page.locator('.job-detail .timeline li').first().waitFor();
+      await page.locator('[data-testid="log-tail"]').waitFor({ timeout: 30_000 });
+    },
+    templates: async () => {
+      await go(page, 'templates');
+      await page.locator('[data-template="chainer"] a').click();
+      await page.locator('.template-editor select').first().waitFor();
+    },
+    files: async () => {
+      await go(page, 'files');
+      await page.locator('.file-table tr[data-entry="simulation-run"]').waitFor();
+    },
+    settings: async () => {
+      await go(page, 'settings');
+      await page.locator('.account').waitFor();
+    },
+    activity: async () => {
+      await go(page, 'activity');
+      await page.locator('.activity-list li').first().waitFor();
+    },
+  };
+
+  const dialogs: Record<string, () => Promise<void>> = {
+    'dialog-launch': async () => {
+      await show.templates();
+      await page.getByRole('button', { name: 'Launch Chainer GPU (Hello Chainer!)' }).click();
+      await page.getByRole('dialog', { name: 'Launch a job' }).waitFor();
+    },
+    'dialog-picker': async () => {
+      await show.transfers();
+      await page.getByRole('button', { name: 'Choose files…' }).first().click();
+      await page.locator('.picker-list li').first().waitFor();
+    },
+    'dialog-confirm': async () => {
+      await show.transfers();
+      await page.getByRole('button', { name: 'Cancel all' }).click();
+      await page.getByRole('dialog', { name: 'Cancel every transfer?' }).waitFor();
+    },
+  };
+
+  for (const theme of ['light', 'dark'] as const) {
+    test(`${theme} theme: no serious or critical axe violations in any view or dialog`, async () => {
+      web.courier.settings.update({ appearance: { theme } });
+      await expect.poll(() => page.locator('html').getAttribute('data-theme')).toBe(theme);
+      const found: Record<string, unknown> = {};
+      for (const [view, open] of Object.entries(show)) {
+        await open();
+        const v = await seriousViolations(page);
+        if (v.length) found[view] = v;
+        await page.screenshot({ path: shotPath(`${view}-${theme}`) });
+      }
+      for (const [name, open] of Object.entries(dialogs)) {
+        await open();
+        const v = await seriousViolations(page);
+        if (v.length) found[name] = v;
+        await page.screenshot({ path: shotPath(`${name}-${theme}`) });
+        await page.keyboard.press('Escape');
+        await page.locator('dialog[open]').waitFor({ state: 'detached' });
+      }
+      expect(found).toEqual({});
+    });
+  }
+
+  test('no console errors along the way', () => {
+    expect(errors).toEqual([]);
+  });
+});

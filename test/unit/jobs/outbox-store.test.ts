@@ -1,0 +1,131 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, test } from 'vitest';
+import { openJobsDb } from '../../../main/core/jobs/db';
+import { newOwner, type LeaseOwner } from '../../../main/core/jobs/lease';
+import { OutboxStore, type Submission } from '../../../main/core/jobs/outbox-store';
+import { findPreset } from '../../../main/core/jobs/presets';
+import { launchItems, resolveLaunch } from '../../../main/core/jobs/payload';
+
+const run = promisify(execFile);
+const chainer = findPreset('chainer')!;
+
+function fresh(now: () => number = Date.now) {
+  const path = join(mkdtempSync(join(tmpdir(), 'courier-outbox-')), 'jobs.db');
+  return { path, store: new OutboxStore(openJobsDb(path), now) };
+}
+
+let n = 0;
+function add(store: OutboxStore, accountId = 'acc'): Submission {
+  const launch = resolveLaunch(chainer, { inputs: launchItems(chainer, [{ fileId: 'F1', name: 'run.sh' }]), values: {} });
+  n++;
+  return store.insert({
+    id: `sub-${n}-${Math.random()}`,
+    accountId,
+    templateId: 'chainer',
+    templateName: chainer.name,
+    jobName: launch.jobName,
+    marker: `cr-${n}`,
+    launch,
+    source: { template: chainer, inputs: [{ fileId: 'F1', name: 'run.sh' }], values: {} },
+    inputs: [{}],
+    options: { outputFilters: ['*.log'], autoDownload: true, outputFolder: '', notify: 'all' },
+  });
+}
+
+describe('the outbox store', () => {
+  test('the database file is private (0600)', () => {
+    const { path } = fresh();
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+  });
+
+  test('work is claimed in launch order per account; later ones wait their turn', () => {
+    const { store } = fresh();
+    const a1 = add(store, 'A');
+    const a2 = add(store, 'A');
+    const b1 = add(store, 'B');
+    const me = newOwner();
+    expect(store.claimNext(me, 60_000).claimed?.id).toBe(a1.id);
+    const other = newOwner();
+    // A's head is leased by me; A's second must not jump the queue; B's head is free.
+    expect(store.claimNext(other, 60_000).claimed?.id).toBe(b1.id);
+    expect(store.claimNext(newOwner(), 60_000).claimed).toBeNull();
+    expect(store.update(a1, me, { state: 'submitted' })).toBe(true);
+    store.release(a1.id, me);
+    expect(store.claimNext(other, 60_000).claimed?.id).toBe(a2.id);
+  });
+
+  test('a lease expires; a lease of a dead process on this machine is free at once', () => {
+    let now = 1_000_000;
+    const { store } = fresh(() => now);
+    const s = add(store);
+    const me = newOwner();
+    expect(store.claimNext(me, 10_000).claimed?.id).toBe(s.id);
+    const other = newOwner();
+    expect(store.claimNext(other, 10_000).claimed).toBeNull();
+    now += 10_001;
+    expect(store.claimNext(other, 10_000).claimed?.id).toBe(s.id);
+    // The previous holder lost it: its updates no longer apply.
+    expect(store.update(s, me, { state: 'creating' })).toBe(false);
+    expect(store.update(store.get(s.id)!, other, { state: 'submitted' })).toBe(true);
+    store.release(s.id, other);
+
+    const dead: LeaseOwner = { id: 'dead', host: other.host, pid: 2 ** 22 + 12345 };
+    const t = add(store, 'other-account');
+    expect(store.claimNext(dead, 60_000).claimed?.id).toBe(t.id);
+    expect(store.claimNext(other, 60_000).claimed?.id).toBe(t.id);
+  });
+
+  test('a user edit invalidates the copy a worker holds; a cancel wins over a worker', () => {
+    const { store } = fresh();
+    const s = add(store);
+    const me = newOwner();
+    const held = store.claimNext(me, 60_000).claimed!;
+    expect(store.userUpdate(s.id, { jobName: 'renamed' }, ['queued', 'uploading'])).toBe(true);
+    expect(store.update(held, me, { state: 'creating' }, ['queued'])).toBe(false);
+    const again = store.get(s.id)!;
+    expect(store.update(again, me, { state: 'uploading' }, ['queued'])).toBe(true);
+    expect(store.userUpdate(s.id, { state: 'cancelled' }, ['queued', 'uploading'])).toBe(true);
+    expect(store.update(store.get(s.id)!, me, { state: 'creating' }, ['queued', 'uploading'])).toBe(false);
+    expect(store.get(s.id)?.state).toBe('cancelled');
+    // Nothing sent yet is editable; once creating, the user cannot change it.
+    const u = add(store, 'x');
+    const h2 = store.claimNext(me, 60_000).claimed!;
+    expect(h2.id).toBe(u.id);
+    expect(store.update(h2, me, { state: 'creating' })).toBe(true);
+    expect(store.userUpdate(u.id, { state: 'cancelled' }, ['queued', 'uploading'])).toBe(false);
+  });
+
+  test('retry times are kept, and the connection coming back wakes what waited for it', () => {
+    let now = 5_000;
+    const { store } = fresh(() => now);
+    const s = add(store);
+    const me = newOwner();
+    store.claimNext(me, 60_000);
+    store.update(s, me, { waiting: 'connection', nextAttemptAt: now + 60_000 });
+    store.release(s.id, me);
+    const r = store.claimNext(me, 60_000);
+    expect(r.claimed).toBeNull();
+    expect(r.wakeAt).toBe(65_000);
+    expect(store.wakeWaitingForConnection()).toBe(1);
+    expect(store.claimNext(me, 60_000).claimed?.id).toBe(s.id);
+    now += 1;
+  });
+
+  test('two processes claiming from one jobs.db never send the same submission', async () => {
+    const { path, store } = fresh();
+    const ids = Array.from({ length: 60 }, (_, i) => add(store, `acc-${i % 30}`).id);
+    const startAt = Date.now() + 2500;
+    const args = ['tsx', 'test/support/jobs-claim-worker.ts', path, String(startAt)];
+    const [a, b] = await Promise.all([run('npx', args), run('npx', args)]);
+    const sentA = JSON.parse(a.stdout) as string[];
+    const sentB = JSON.parse(b.stdout) as string[];
+    expect(sentA.filter((id) => sentB.includes(id))).toEqual([]);
+    expect([...sentA, ...sentB].sort()).toEqual([...ids].sort());
+    expect(sentA.length).toBeGreaterThan(0);
+    expect(sentB.length).toBeGreaterThan(0);
+  }, 30_000);
+});
