@@ -1,6 +1,7 @@
 // The end of a job's process_output.log. While the job runs we ask for the platform's live tail
 // (runs/{run}/tail/, where the platform offers it; the sandbox does not); otherwise, once the
 // log is an output file, it is downloaded (decrypted by the transfer engine) to a cache folder.
+import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -56,6 +57,11 @@ export async function tailLog(o: { api: RescaleApi; accountId: string; jobId: st
     return { available: false, source: 'none', lines: [], note: running ? `The platform offers no live log for this job; ${LOG} appears when the run ends.` : `Job ${o.jobId} has no ${LOG}.` };
   }
   const dir = join(o.cacheDir, o.jobId);
+  // A finished job's log never changes: read the cached copy instead of downloading it again.
+  const cached = join(dir, LOG);
+  if (!running && existsSync(cached) && statSync(cached).size === file.decryptedSize) {
+    return { available: true, source: 'output', lines: lastLines(await readFile(cached, 'utf8'), o.lines) };
+  }
   const [id] = await o.transfers.enqueueDownloads(o.accountId, [{ ...toRemoteFile(file), relativePath: LOG }], dir, 'overwrite');
   const [done] = await o.transfers.settle(o.accountId, id ? [id] : []);
   if (!done || done.state !== 'done') throw new CourierError('server_error', `${LOG} could not be downloaded: ${done?.error?.message ?? 'unknown error'}.`);
