@@ -133,3 +133,20 @@ export function LocalPicker({ title, confirmLabel, filesOnly, onChoose, onClose 
     </Modal>
   );
 }
+
+/** The picker for job input files (launch dialog, template editor, queued-job editor): closes itself, then hands over the choice. */
+export function InputFilesPicker({ onChoose, onClose }: { onChoose: (chosen: LocalEntry[]) => void; onClose: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <LocalPicker
+      title={t('launch.pickInputs')}
+      confirmLabel={t('launch.addChosen')}
+      filesOnly
+      onClose={onClose}
+      onChoose={(chosen) => {
+        onClose();
+        onChoose(chosen);
+      }}
+    />
+  );
+}

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import type { LaunchInput, OutboxEntry } from '../../../../shared/jobs';
 import { api, ApiError } from '../../api/client';
 import { Field } from '../../components/Field';
-import { LocalPicker } from '../../components/LocalPicker';
+import { InputFilesPicker } from '../../components/LocalPicker';
 import { Modal } from '../../components/Modal';
 import { messageOf } from '../../lib/format';
 import { Icon } from '../../components/Icon';
@@ -77,16 +77,7 @@ export function EditQueuedDialog({ entry, onClose }: { entry: OutboxEntry; onClo
         )}
       </form>
       {picking && (
-        <LocalPicker
-          title={t('launch.pickInputs')}
-          confirmLabel={t('launch.addChosen')}
-          filesOnly
-          onClose={() => setPicking(false)}
-          onChoose={(chosen) => {
-            setPicking(false);
-            setInputs((l) => [...l, ...chosen.map((c) => ({ name: c.name, path: c.path }))]);
-          }}
-        />
+        <InputFilesPicker onClose={() => setPicking(false)} onChoose={(chosen) => setInputs((l) => [...l, ...chosen.map((c) => ({ name: c.name, path: c.path }))])} />
       )}
     </Modal>
   );

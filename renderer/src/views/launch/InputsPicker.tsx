@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LocalPicker } from '../../components/LocalPicker';
+import { InputFilesPicker } from '../../components/LocalPicker';
 import { dedupe, inputLabel, type ChosenInput } from '../../stores/launch';
 import { useNavigation } from '../../stores/navigation';
 import { Icon } from '../../components/Icon';
@@ -85,16 +85,7 @@ export function InputsPicker({ inputs, onChange, error, onBrowseFiles }: { input
         </small>
       )}
       {picking && (
-        <LocalPicker
-          title={t('launch.pickInputs')}
-          confirmLabel={t('launch.addChosen')}
-          filesOnly
-          onClose={() => setPicking(false)}
-          onChoose={(chosen) => {
-            setPicking(false);
-            onChange(dedupe([...inputs, ...chosen.map((c): ChosenInput => ({ kind: 'local', path: c.path, name: c.name }))]));
-          }}
-        />
+        <InputFilesPicker onClose={() => setPicking(false)} onChoose={(chosen) => onChange(dedupe([...inputs, ...chosen.map((c): ChosenInput => ({ kind: 'local', path: c.path, name: c.name }))]))} />
       )}
     </fieldset>
   );

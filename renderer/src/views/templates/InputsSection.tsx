@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LocalPicker } from '../../components/LocalPicker';
+import { InputFilesPicker } from '../../components/LocalPicker';
 import type { TemplateForm } from './useTemplateForm';
 import { Icon } from '../../components/Icon';
 
@@ -55,16 +55,7 @@ export function InputsSection({ form }: { form: TemplateForm }) {
         </small>
       )}
       {picking && (
-        <LocalPicker
-          title={t('launch.pickInputs')}
-          confirmLabel={t('launch.addChosen')}
-          filesOnly
-          onClose={() => setPicking(false)}
-          onChoose={(chosen) => {
-            setPicking(false);
-            update('inputs', (x) => ({ ...x, inputs: [...x.inputs, ...chosen.map((c) => ({ kind: 'local' as const, path: c.path }))] }));
-          }}
-        />
+        <InputFilesPicker onClose={() => setPicking(false)} onChoose={(chosen) => update('inputs', (x) => ({ ...x, inputs: [...x.inputs, ...chosen.map((c) => ({ kind: 'local' as const, path: c.path }))] }))} />
       )}
     </fieldset>
   );
