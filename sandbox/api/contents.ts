@@ -35,10 +35,12 @@ export async function downloadContents(core: SandboxCore, f: FileRec, rangeHeade
     throw badRequest(`File cannot be decrypted: ${(err as Error).message}.`);
   }
   const range = parseRange(rangeHeader, total);
-  const name = String(f.record['name'] ?? 'file').replace(/["\\\r\n]/g, '_');
+  const raw = String(f.record['name'] ?? 'file');
+  // Header values are ASCII: an ASCII fallback plus the RFC 6266/5987 UTF-8 form for names like データ.bin.
+  const name = raw.replace(/[^\x20-\x7e]|["\\]/g, '_');
   const headers: Record<string, string | number> = {
     'content-type': 'application/octet-stream',
-    'content-disposition': `attachment; filename="${name}"`,
+    'content-disposition': `attachment; filename="${name}"; filename*=UTF-8''${encodeURIComponent(raw)}`,
     'accept-ranges': 'bytes',
   };
   if (range === 'invalid') return { status: 416, headers: { ...headers, 'content-range': `bytes */${total}` }, text: '' };

@@ -26,6 +26,8 @@ const parser = new XMLParser({
   ignoreAttributes: true,
   removeNSPrefix: true,
   parseTagValue: false,
+  // Numeric references such as &#34; (rclone writes ETags as &#34;…&#34;) must decode too.
+  htmlEntities: true,
   isArray: (name) => name === 'Part' || name === 'Object',
 });
 

@@ -13,6 +13,7 @@ import type { LimitsInput } from '../../main/core/transfer/types';
 import { SandboxStorage } from '../support/sandbox-storage';
 import { cryptoBench } from './crypto-bench';
 import { ensureBig, ensureSmall } from './data';
+import type { RunResult } from './courier-run';
 import { aws, buildBundles, courier, rclone, startSandboxProcess, type SandboxProc } from './procs';
 import { markdown, table, type Results, type Row } from './report';
 
@@ -29,8 +30,17 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 type Tool = 'courier' | 'aws' | 'rclone';
 type Runner = (run: number) => Promise<number>;
 
+/** Courier's own measurements (CPU, RSS) of the runs since the last compare(). */
+let courierRuns: RunResult[] = [];
+async function courierRun(spec: Parameters<typeof courier>[0]): Promise<RunResult> {
+  const r = await courier(spec);
+  courierRuns.push(r);
+  return r;
+}
+
 /** Runs the three tools in turn, RUNS times; medians of wall time and of the sandbox's CPU. */
 async function compare(sb: SandboxProc, label: string, bytes: number, fns: Record<Tool, Runner>, before?: () => Promise<void>): Promise<Row> {
+  courierRuns = [];
   const t: Record<Tool, number[]> = { courier: [], aws: [], rclone: [] };
   const cpu: Record<Tool, number[]> = { courier: [], aws: [], rclone: [] };
   for (let i = 0; i < RUNS; i++) {
@@ -50,6 +60,8 @@ async function compare(sb: SandboxProc, label: string, bytes: number, fns: Recor
     aws: median(t.aws),
     rclone: median(t.rclone),
     sandboxCpu: { courier: median(cpu.courier), aws: median(cpu.aws), rclone: median(cpu.rclone) },
+    courierCpuSeconds: median(courierRuns.map((r) => r.cpuSeconds)),
+    courierPeakRssMiB: Math.max(...courierRuns.map((r) => r.maxRssMiB)),
   };
 }
 
@@ -74,14 +86,12 @@ async function main(): Promise<void> {
       rows.push(
         await compare(sb, `upload ${name}`, BIG, {
           courier: async () => {
-            const r = await courier({ ...base, mode: 'upload', inputs: [big] });
+            const r = await courierRun({ ...base, mode: 'upload', inputs: [big] });
             remoteId = r.remoteIds[0] ?? '';
             return r.seconds;
           },
           aws: async (i) => (await aws(sb, [big, `s3://${bucket}/bench/aws/${i}/big.bin`])).seconds,
-          // --s3-upload-cutoff: rclone's multipart Complete fails on the sandbox (its XML parser
-          // does not decode the &#34; entities Go writes in ETags; reported), so one PUT instead.
-          rclone: async (i) => (await rclone(sb, ['--s3-upload-cutoff', '5G', big, `s3r:${bucket}/bench/rclone/${i}/`])).seconds,
+          rclone: async (i) => (await rclone(sb, [big, `s3r:${bucket}/bench/rclone/${i}/`])).seconds,
         }),
       );
       const out = join(work, 'dl-big');
@@ -91,7 +101,7 @@ async function main(): Promise<void> {
           `download ${name}`,
           BIG,
           {
-            courier: async () => (await courier({ ...base, mode: 'download', inputs: [remoteId], dir: out })).seconds,
+            courier: async () => (await courierRun({ ...base, mode: 'download', inputs: [remoteId], dir: out })).seconds,
             aws: async () => (await aws(sb, [`s3://${bucket}/bench/aws/0/big.bin`, join(out, 'big.bin')])).seconds,
             rclone: async () => (await rclone(sb, [`s3r:${bucket}/bench/rclone/0/big-${BIG / MiB}MiB.bin`, out])).seconds,
           },
@@ -113,7 +123,7 @@ async function main(): Promise<void> {
           courier: async (i) => {
             const f = await storage.createFolder(root.rootFolderId, `bench-run-${i}-${Date.now()}`);
             runFolders.push(f.id);
-            return (await courier({ ...base, mode: 'upload', inputs: [small], folderId: f.id })).seconds;
+            return (await courierRun({ ...base, mode: 'upload', inputs: [small], folderId: f.id })).seconds;
           },
           aws: async (i) => (await aws(sb, ['--recursive', small, `s3://${bucket}/bench/aws-small/${i}/`])).seconds,
           rclone: async (i) => (await rclone(sb, [small, `s3r:${bucket}/bench/rclone-small/${i}/`])).seconds,
@@ -129,7 +139,7 @@ async function main(): Promise<void> {
           `download ${label}`,
           bytes,
           {
-            courier: async () => (await courier({ ...base, mode: 'download-folder', inputs: [folder.id], dir: out })).seconds,
+            courier: async () => (await courierRun({ ...base, mode: 'download-folder', inputs: [folder.id], dir: out })).seconds,
             aws: async () => (await aws(sb, ['--recursive', `s3://${bucket}/bench/aws-small/0/`, out])).seconds,
             rclone: async () => {
               const s = (await rclone(sb, [`s3r:${bucket}/bench/rclone-small/0/`, out])).seconds;
@@ -152,7 +162,7 @@ async function main(): Promise<void> {
       // much of the figure is the machine (CPU steal, other load) rather than Courier.
       const idle = monitorEventLoopDelay({ resolution: 5 });
       idle.enable();
-      const r = await courier({ ...base, mode: 'upload', inputs: [huge] });
+      const r = await courierRun({ ...base, mode: 'upload', inputs: [huge] });
       idle.disable();
       results.rss = {
         fileMiB: HUGE / MiB,

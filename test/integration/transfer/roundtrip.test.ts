@@ -49,12 +49,9 @@ describe('upload → platform → download round trip', () => {
       const plain = data.get(v.name) as Buffer;
       expect(v.remoteFileId).toBeTruthy();
       expect(v.bytesDone).toBe(plain.length);
-      // 1. the platform reads what we stored. (Sandbox bug, reported: /contents/ answers 500 for
-      // a non-ASCII name because it puts the raw name in Content-Disposition; openssl below covers it.)
-      if (/^[\x20-\x7e]*$/.test(v.name)) {
-        const served = await env.storage.contents(v.remoteFileId as string);
-        expect(sha256(served)).toBe(sha256(plain));
-      }
+      // 1. the platform reads what we stored (unicode names included)
+      const served = await env.storage.contents(v.remoteFileId as string);
+      expect(sha256(served)).toBe(sha256(plain));
       // 2. plain openssl decrypts the stored object with the record's key and the object's IV
       const rec = await env.storage.getFile(v.remoteFileId as string);
       expect(rec.fileChecksums[0]?.hashFunction).toBe('sha512');

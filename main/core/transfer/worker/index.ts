@@ -7,7 +7,8 @@ import { workerData } from 'node:worker_threads';
 import { SharedBandwidth } from '../bandwidth';
 import { SharedSlots } from '../shared-state';
 import { downloadRange, downloadWhole } from './download-ops';
-import { encryptPart } from '../../crypto';
+import { PartEncryptor } from '../../crypto';
+import { give, take } from './buffers';
 import { hashFile, readFully } from './files';
 import type { Op, Task, TaskResult, TaskResults, WorkerInit } from './protocol';
 import { classifyError, type OpCtx } from './s3';
@@ -21,21 +22,29 @@ const init = workerData as WorkerInit;
 const slots = new SharedSlots(init);
 const bw = new SharedBandwidth(init.bw);
 
-/** The upload's read + chain-encrypt path over a real file, minus the network. */
+/** The upload's read + chain-encrypt path over a real file (as uploadPart does it), minus the network. */
 async function cryptoBenchFile(path: string, bytes: number, partSize: number): Promise<{ seconds: number }> {
   const key = randomBytes(32);
   let iv: Buffer = randomBytes(16);
   const fh = await open(path, 'r');
+  const out = take(partSize + 16);
+  const slice = take(1 << 20);
   try {
     const t0 = performance.now();
     for (let off = 0; off < bytes; off += partSize) {
       const len = Math.min(partSize, bytes - off);
-      const buf = Buffer.allocUnsafeSlow(len);
-      await readFully(fh, buf, off);
-      iv = encryptPart(key, iv, buf, off + len >= bytes).lastBlock;
+      const enc = new PartEncryptor(key, iv, out);
+      for (let pos = 0; pos < len; pos += slice.length) {
+        const view = slice.subarray(0, Math.min(slice.length, len - pos));
+        await readFully(fh, view, off + pos);
+        enc.push(view, off + pos + view.length >= bytes);
+      }
+      iv = enc.finish().lastBlock;
     }
     return { seconds: (performance.now() - t0) / 1000 };
   } finally {
+    give(out);
+    give(slice);
     await fh.close();
   }
 }
