@@ -44,6 +44,8 @@ const giveBuffer = (b: Buffer): void => {
 };
 
 function drained(out: Writable): Promise<void> {
+  // A client cut off mid-download (a fault, or gone) never drains: fail now so the handles close.
+  if (out.destroyed || out.closed) return Promise.reject(new Error('client went away'));
   return new Promise((resolve, reject) => {
     const done = (err?: Error) => {
       out.off('drain', onDrain);
@@ -237,10 +239,11 @@ export class ObjectStore {
         const buf = await next;
         next = i + 1 < reads.length ? read(i + 1) : null;
         const len = reads[i]!.len;
+        if (out.destroyed) throw new Error('client went away');
         const ok = out.write(len === buf.length ? buf : buf.subarray(0, len), () => giveBuffer(buf));
         if (!ok) await drained(out);
       }
-      await new Promise<void>((resolve) => out.end(resolve));
+      if (!out.destroyed) await new Promise<void>((resolve) => out.end(resolve));
     } finally {
       await Promise.all(pieces.map((p) => p.fh.close().catch(() => undefined)));
     }
