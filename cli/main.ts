@@ -3,6 +3,7 @@ import { courierVersion } from '../main/core/version';
 import { CliContext, type GlobalFlags } from './context';
 import { deleteCommand, listFilesCommand, statusCommand, stopCommand } from './compat/job-commands';
 import { downloadFileCommand, syncCommand, uploadCommand } from './compat/transfer-commands';
+import { submitCommand } from './compat/submit';
 import { registerAccountCommands } from './native/accounts';
 import { registerJobCommands } from './native/jobs';
 import { makeOut, reportError, type Out } from './output';
@@ -88,6 +89,16 @@ export function buildProgram(): Command {
     .option('-o, --output-dir <dir>', 'where to write (default .)')
     .option('-e, --extended', 'print the file record as JSON instead of downloading')
     .action(action(downloadFileCommand));
+
+  program
+    .command('submit')
+    .description('rescale-cli submit: run a script with #RESCALE_* directives; other files go up as input.zip')
+    .requiredOption('-i, --input-file <script>', 'the script (uploaded as run.sh)')
+    .argument('[files...]', 'other input files (zipped flat into input.zip)')
+    .option('--waive-sla', 'low priority (cheaper, may wait)')
+    .option('-e, --extended', 'print the created job as JSON')
+    .addOption(new Option('-t, --type <t>').hideHelp())
+    .action(action<{ inputFile: string; waiveSla?: boolean; extended?: boolean }>((ctx, out, o) => submitCommand(ctx, out, { ...o, files: ctx.args[0] as unknown as string[] })));
 
   registerAccountCommands(program);
   registerJobCommands(program);

@@ -116,6 +116,21 @@ describe('rescale-cli compatible commands', () => {
     expect(history).toContain('Stopping');
   });
 
+  test('submit -i: directives, run.sh plus a flat input.zip, created and submitted once', async () => {
+    writeFileSync(join(work, 'job.sh'), '#!/bin/sh\n#RESCALE_NAME parity submit\n#RESCALE_CORES_PER_SLOT 2\n#RESCALE_WALLTIME 3\npython train.py\n');
+    const r = await courier(['submit', '-i', 'job.sh', 'input data ü.txt', 'empty.bin']);
+    expect(r.code, r.stdout).toBe(0);
+    for (const step of ['Zipping Files', 'Uploading Files', 'Job: Saving Job']) expect(r.stdout).toContain(`- ${step}`);
+    const id = /Job (\w+) submitted\./.exec(r.stdout)?.[1];
+    expect(id).toBeTruthy();
+    const job = (await api(`/api/v2/jobs/${id}/`)) as { name: string; jobanalyses: { hardware: { coresPerSlot: number; walltime: number }; inputFiles: { name: string }[] }[] };
+    expect(job.name).toBe('parity submit');
+    expect(job.jobanalyses[0]?.hardware).toMatchObject({ coresPerSlot: 2, walltime: 3 });
+    expect(job.jobanalyses[0]?.inputFiles.map((f) => f.name)).toEqual(['run.sh', 'input.zip']);
+    const statuses = ((await api(`/api/v2/jobs/${id}/statuses/`)) as { results: { status: string }[] }).results;
+    expect(statuses.length).toBeGreaterThan(0);
+  });
+
   test.each([
     ['a bad token', ['status', '-j', 'abc'], { token: 'not-a-valid-token' }, /ERROR - .*did not accept the API key/],
     ['a missing file', ['upload', '-f', 'nope.txt', '-e'], {}, /ERROR - .*nope\.txt does not exist/],
