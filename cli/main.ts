@@ -2,7 +2,7 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { courierVersion } from '../main/core/version';
 import { CliContext, type GlobalFlags } from './context';
 import { deleteCommand, listFilesCommand, statusCommand, stopCommand } from './compat/job-commands';
-import { downloadFileCommand, syncCommand, uploadCommand } from './compat/transfer-commands';
+import { downloadCommand, downloadFileCommand, syncCommand, uploadCommand } from './compat/transfer-commands';
 import { submitCommand } from './compat/submit';
 import { registerAccountCommands } from './native/accounts';
 import { registerJobCommands } from './native/jobs';
@@ -80,6 +80,14 @@ export function buildProgram(): Command {
     .option('-s, --search <terms...>', 'only files whose name contains all of these (case-insensitive)')
     .option('-o, --output-dir <dir>', 'where to write (default ./rescale_job_<JOB>)')
     .action(action(syncCommand));
+  program
+    .command('download')
+    .description('download Rescale files by id, or the outputs of a job (--job, --filter "*.log")')
+    .argument('[fileIds...]', 'Rescale file ids')
+    .option('-j, --job <id>', 'a job whose output files to download')
+    .option('--filter <globs...>', 'with --job: only files whose name matches')
+    .option('-o, --output-dir <dir>', 'where to write (default . ; with --job ./rescale_job_<JOB>)')
+    .action(action<{ job?: string; filter?: string[]; outputDir?: string }>((ctx, out, o) => downloadCommand(ctx, out, { ...o, ids: ctx.args[0] as unknown as string[] })));
   program
     .command('download-file')
     .description('download one file: --file-id ID, or -j JOB -f NAME')

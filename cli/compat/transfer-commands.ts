@@ -142,3 +142,19 @@ export async function downloadFileCommand(ctx: CliContext, out: Out, o: { fileId
   summaryLine(out, 'Downloaded', s);
   if (out.json) out.result(JSON.stringify({ success: true, files: s.items.map((i) => ({ id: record.id, path: i.localPath, size: i.size })) }));
 }
+
+/** Native `courier download FILE_ID... [-o DIR]` or `courier download --job JOB [--filter GLOB...]`. */
+export async function downloadCommand(ctx: CliContext, out: Out, o: { ids?: string[]; job?: string; filter?: string[]; outputDir?: string }): Promise<void> {
+  if (o.job) return syncCommand(ctx, out, { job: o.job, ...(o.filter ? { files: o.filter } : {}), ...(o.outputDir ? { outputDir: o.outputDir } : {}) });
+  const ids = o.ids ?? [];
+  if (ids.length === 0) throw new CourierError('invalid_input', 'Name file ids to download, or --job JOB.');
+  const conn = await authenticate(ctx, out);
+  const dir = resolve(o.outputDir ?? '.');
+  const s = await runTransfers(ctx, conn, out, ['download', dir, ...ids], (t) => t.enqueueDownload(ids, dir, { conflict: 'keepBoth' }));
+  if (s.paused) throw new CourierError('cancelled', 'Download paused; run the same command to resume.');
+  const failed = explainFailures(s.items);
+  if (failed) throw new CourierError('server_error', failed);
+  if (out.json) return out.result(JSON.stringify({ success: true, files: s.items.map((i) => ({ id: i.remoteFileId, path: i.localPath, size: i.size })), bytesSent: s.bytesSent, bytesResumed: s.bytesResumed }));
+  summaryLine(out, 'Downloaded', s);
+  for (const i of s.items) out.result(i.localPath);
+}

@@ -57,6 +57,10 @@ describe('rescale-cli compatible commands', () => {
     const txt = out.files.find((f) => f.name === 'input data ü.txt')!;
     const r2 = await fetch(`${sandbox.apiUrl}/api/v2/files/${String(txt.id)}/contents/`, { headers: { Authorization: `Token ${sandbox.token}` } });
     expect(await r2.text()).toBe('hello from parity\n');
+    // and the native download brings it back, decrypted and verified
+    const back = await courier(['download', String(txt.id), '-o', 'native']);
+    expect(back.code, back.stdout).toBe(0);
+    expect(readFileSync(join(work, 'native', 'input data ü.txt'), 'utf8')).toBe('hello from parity\n');
   });
 
   test('upload without -e prints the short envelope; "Authenticated as" unless -q', async () => {
