@@ -112,7 +112,7 @@ export function registerFile(core: SandboxCore, body: unknown): FileRec {
   };
   const rec: FileRec = { id, seq: core.store.nextSeq(), ownerId: core.user.id, folderId: folderId ?? core.user.myLibrary, record };
   core.store.state.files[id] = rec;
-  return rec;
+  return core.store.state.files[id]!; // the tracked view, so later changes are saved
 }
 
 /** Permanent delete: the record and the stored object. */

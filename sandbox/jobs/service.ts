@@ -49,7 +49,7 @@ export class JobService {
     };
     this.core.store.state.jobs[job.id] = job;
     await this.core.store.commit();
-    return job;
+    return this.core.store.state.jobs[job.id]!; // the tracked view, so later changes are saved
   }
 
   /** Submitting twice is refused, so a client can tell "already done" from "lost". */

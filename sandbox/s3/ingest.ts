@@ -1,6 +1,6 @@
 import { createHash, randomBytes, type Hash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { Transform, type Readable, type TransformCallback } from 'node:stream';
+import { createWriteStream, writeFileSync } from 'node:fs';
+import { Transform, Writable, type Readable, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { crc32 } from 'node:zlib';
 import { removeQuietly } from '../util/fsx';
@@ -25,7 +25,12 @@ export interface IngestOptions {
   trailerChecksums: string[];
   /** Cheap CRC-based ETags instead of MD5 (see SandboxOptions.fastEtags). */
   fastEtag?: boolean;
+  /** The request's Content-Length (the wire length: for aws-chunked bodies it includes framing). */
+  contentLength?: number;
 }
+
+/** Bodies up to this size are gathered in memory and written with one synchronous call. */
+const SMALL_BODY = 1 << 20;
 
 export interface IngestResult {
   size: number;
@@ -66,6 +71,14 @@ class InlineHashTap extends Transform {
   }
 }
 
+class MemorySink extends Writable {
+  readonly chunks: Buffer[] = [];
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (e?: Error | null) => void): void {
+    this.chunks.push(chunk);
+    cb();
+  }
+}
+
 /**
  * Streams a request body into `tmpFile`, verifying every digest the client declared.
  * On any failure the temp file is removed and the error is rethrown.
@@ -76,11 +89,15 @@ export async function ingestBody(src: Readable, tmpFile: string, opts: IngestOpt
   const algos = new Set<string>([md5 ? 'md5' : 'crc32']);
   if (opts.sha256) algos.add('sha256');
   for (const a of CHECKABLE) if (wanted.has(a)) algos.add(a);
-  const tap: Tap = pool && pool.size > 0 ? pool.tap([...algos]) : new InlineHashTap([...algos]);
-  const out = createWriteStream(tmpFile, { highWaterMark: 4 << 20 });
+  const small = !opts.decoder && opts.contentLength !== undefined && opts.contentLength <= SMALL_BODY;
+  const tap: Tap = pool && pool.size > 0 && !small ? pool.tap([...algos]) : new InlineHashTap([...algos]);
+  // A small body skips the write stream: its open/write/close are three thread-pool round trips,
+  // which cost more CPU than the whole 64 KiB write does synchronously (sandbox/README.md).
+  const out = small ? new MemorySink() : createWriteStream(tmpFile, { highWaterMark: 4 << 20 });
   try {
     if (opts.decoder) await pipeline(src, opts.decoder, tap, out);
     else await pipeline(src, tap, out);
+    if (out instanceof MemorySink) writeFileSync(tmpFile, Buffer.concat(out.chunks));
     if (opts.decoder && opts.decodedLength !== undefined && tap.bytes !== opts.decodedLength) throw s3err.incompleteBody();
     const d = tap.digests;
     if (opts.sha256) {

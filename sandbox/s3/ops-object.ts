@@ -103,8 +103,12 @@ export async function getObject(objects: ObjectStore, r: S3Request, headOnly: bo
   if (range) headers['content-range'] = `bytes ${start}-${end}/${meta.size}`;
   const status = range ? 206 : 200;
   if (headOnly || meta.size === 0) return { status, headers, body: headOnly ? undefined : Buffer.alloc(0) };
+  if (end - start < SMALL_READ) return { status, headers, body: objects.readSmall(meta, start, end) };
   return { status, headers, send: (out) => objects.streamRange(meta, start, end, out) };
 }
+
+/** Ranges below this are read in one synchronous pass and sent as one buffer. */
+const SMALL_READ = 1 << 20;
 
 export async function deleteObject(objects: ObjectStore, r: S3Request): Promise<S3Result> {
   checkAccess(r, r.bucket, r.key);

@@ -83,6 +83,8 @@ export function ingestOptions(r: S3Request): IngestOptions {
     .filter((s) => s.startsWith('x-amz-checksum-'))
     .map((s) => s.slice('x-amz-checksum-'.length));
   const opts: IngestOptions = { checksums, trailerChecksums, fastEtag: r.fastEtags };
+  const length = Number(header(h, 'content-length') ?? NaN);
+  if (Number.isSafeInteger(length) && length >= 0) opts.contentLength = length;
   const md5 = header(h, 'content-md5');
   if (md5) opts.contentMd5 = md5;
   if (/^[0-9a-fA-F]{64}$/.test(payload)) opts.sha256 = payload;

@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { writeFileAtomic } from '../util/fsx';
 import type { JsonObject } from '../util/json';
+import { ROOT, tracked, type EntryKey } from './tracking';
 
 export interface UserRec {
   id: string;
@@ -88,26 +89,53 @@ export interface SandboxState {
   credentials: Record<string, CredRec>;
 }
 
-/** The whole API state in one JSON file, written atomically; writes are coalesced. */
+const COLLECTIONS: ReadonlySet<string> = new Set(['files', 'folders', 'jobs', 'credentials']);
+/** Log bytes beyond which the next commit rewrites the snapshot and empties the log. */
+const COMPACT_MIN_BYTES = 8 << 20;
+
+interface LogLine {
+  c: string;
+  id: string;
+  /** The entry's new value; absent when it was deleted. */
+  v?: unknown;
+}
+
+/**
+ * The API state: a JSON snapshot (state.json) plus an append-only log of changed entries
+ * (state.log). A commit appends only what changed since the last one, so registering the
+ * 10,000th file costs what registering the first did; the log is folded into the snapshot
+ * once it outgrows it. Commits are coalesced: one write serves every caller waiting on it.
+ */
 export class StateStore {
   private gen = 0;
   private saved = 0;
   private running: Promise<void> | null = null;
+  private readonly dirty = new Set<EntryKey>();
+  private logBytes: number;
+  readonly state: SandboxState;
 
   private constructor(
-    private readonly file: string,
-    readonly state: SandboxState,
-  ) {}
+    private readonly dir: string,
+    private readonly raw: SandboxState,
+    logBytes: number,
+    private snapshotBytes: number,
+  ) {
+    this.logBytes = logBytes;
+    this.state = tracked(raw, COLLECTIONS, this.dirty);
+  }
 
   static async open(dataDir: string, init: () => SandboxState): Promise<StateStore> {
     const file = path.join(dataDir, 'state.json');
-    if (existsSync(file)) {
-      const state = JSON.parse(await readFile(file, 'utf8')) as SandboxState;
-      return new StateStore(file, state);
+    if (!existsSync(file)) {
+      const store = new StateStore(dataDir, init(), 0, 0);
+      await store.compact();
+      return store;
     }
-    const store = new StateStore(file, init());
-    await store.commit();
-    return store;
+    const text = await readFile(file, 'utf8');
+    const state = JSON.parse(text) as SandboxState;
+    const log = await readFile(path.join(dataDir, 'state.log'), 'utf8').catch(() => '');
+    replay(state, log);
+    return new StateStore(dataDir, state, Buffer.byteLength(log), Buffer.byteLength(text));
   }
 
   nextSeq(): number {
@@ -115,7 +143,7 @@ export class StateStore {
     return this.state.seq;
   }
 
-  /** Resolves once a snapshot taken after this call is on disk. */
+  /** Resolves once every change made before this call is on disk. */
   async commit(): Promise<void> {
     const want = ++this.gen;
     while (this.saved < want) {
@@ -126,8 +154,60 @@ export class StateStore {
 
   private async writeOnce(): Promise<void> {
     const target = this.gen;
-    const json = JSON.stringify(this.state);
-    await writeFileAtomic(this.file, json);
+    if (this.logBytes > Math.max(COMPACT_MIN_BYTES, this.snapshotBytes)) await this.compact();
+    else await this.appendChanges();
     this.saved = target;
+  }
+
+  private async appendChanges(): Promise<void> {
+    if (this.dirty.size === 0) return;
+    let text = '';
+    for (const key of this.dirty) {
+      const [c, id] = key.split('\u0000') as [string, string];
+      const line: LogLine = c === ROOT ? { c, id, v: rootOf(this.raw) } : { c, id };
+      if (c !== ROOT) {
+        const v = (this.raw[c as keyof SandboxState] as Record<string, unknown>)[id];
+        if (v !== undefined) line.v = v;
+      }
+      text += `${JSON.stringify(line)}\n`;
+    }
+    this.dirty.clear();
+    await appendFile(path.join(this.dir, 'state.log'), text);
+    this.logBytes += Buffer.byteLength(text);
+  }
+
+  /** Rewrites the snapshot, then empties the log (replaying a log over a newer snapshot is harmless). */
+  private async compact(): Promise<void> {
+    this.dirty.clear();
+    const json = JSON.stringify(this.raw);
+    await writeFileAtomic(path.join(this.dir, 'state.json'), json);
+    await writeFile(path.join(this.dir, 'state.log'), '');
+    this.snapshotBytes = Buffer.byteLength(json);
+    this.logBytes = 0;
+  }
+}
+
+function rootOf(state: SandboxState): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(state)) if (!COLLECTIONS.has(k)) out[k] = v;
+  return out;
+}
+
+/** Applies the log to a snapshot; a torn last line (a crash mid-append) is ignored. */
+function replay(state: SandboxState, log: string): void {
+  for (const text of log.split('\n')) {
+    if (!text) continue;
+    let line: LogLine;
+    try {
+      line = JSON.parse(text) as LogLine;
+    } catch {
+      continue;
+    }
+    if (line.c === ROOT) Object.assign(state, line.v);
+    else {
+      const coll = state[line.c as keyof SandboxState] as Record<string, unknown>;
+      if (line.v === undefined) delete coll[line.id];
+      else coll[line.id] = line.v;
+    }
   }
 }

@@ -2,7 +2,8 @@
 //   npx tsx test/bench/transfer-bench.ts            (BENCH_RUNS=3 for medians of 3)
 // Env: BENCH_RUNS (1), BENCH_CASES (comma list of: big,small,crypto,rss), BENCH_BIG_MIB (1024),
 //      BENCH_SMALL_N (2000), BENCH_HUGE_MIB (4096), BENCH_KEEP_DATA (keep bench/data),
-//      BENCH_COURIER_LIMITS (JSON LimitsInput, for tuning experiments).
+//      BENCH_COURIER_LIMITS (JSON LimitsInput, for tuning experiments), BENCH_TOOLS (comma list of
+//      courier,aws,rclone; all by default: a subset is for tuning, its ratios are left empty).
 // Tools run interleaved (Courier, aws, rclone, then again), so a burst of load from elsewhere
 // on this shared machine hits all of them alike. Writes bench/results.json and
 // docs/benchmarks.md. Measures, never asserts.
@@ -23,9 +24,10 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 1);
 const CASES = new Set((process.env.BENCH_CASES ?? 'big,small,crypto,rss').split(','));
 const BIG = Number(process.env.BENCH_BIG_MIB ?? 1024) * MiB;
 const SMALL_N = Number(process.env.BENCH_SMALL_N ?? 2000);
+const TOOLS = (process.env.BENCH_TOOLS ?? 'courier,aws,rclone').split(',') as Tool[];
 const HUGE = Number(process.env.BENCH_HUGE_MIB ?? 4096) * MiB;
 
-const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+const median = (xs: number[]): number => (xs.length ? ([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number) : NaN);
 
 type Tool = 'courier' | 'aws' | 'rclone';
 type Runner = (run: number) => Promise<number>;
@@ -44,7 +46,7 @@ async function compare(sb: SandboxProc, label: string, bytes: number, fns: Recor
   const t: Record<Tool, number[]> = { courier: [], aws: [], rclone: [] };
   const cpu: Record<Tool, number[]> = { courier: [], aws: [], rclone: [] };
   for (let i = 0; i < RUNS; i++) {
-    for (const tool of ['courier', 'aws', 'rclone'] as Tool[]) {
+    for (const tool of TOOLS) {
       await before?.();
       const c0 = sb.cpuSeconds();
       const s = await fns[tool](i);

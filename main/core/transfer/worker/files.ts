@@ -2,8 +2,9 @@
 // cost 75-150 µs here, so 1-4 MiB reads, benchmarking-notes §2), and a size/mtime stamp check
 // before and after every read so a file edited mid-upload is caught, not silently mixed.
 import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import { fail } from '../errors';
+import { fail, toErrorInfo, TransferError } from '../errors';
 import { give, take } from './buffers';
 import type { FileStamp } from './protocol';
 import type { OpCtx } from './s3';
@@ -13,8 +14,47 @@ const HASH_CHUNK = 4 << 20;
 export async function checkStamp(fh: FileHandle, stamp: FileStamp | undefined, path: string): Promise<void> {
   if (!stamp) return;
   const st = await fh.stat();
-  if (st.size !== stamp.size || st.mtimeMs !== stamp.mtimeMs) {
-    throw fail('file_changed', `The file changed while it was being uploaded (size ${stamp.size} → ${st.size}): ${path}`);
+  if (st.size !== stamp.size || st.mtimeMs !== stamp.mtimeMs) throw changed(stamp, stampOf(st), path);
+}
+
+function stampOf(st: { size: number; mtimeMs: number }): FileStamp {
+  return { size: st.size, mtimeMs: st.mtimeMs };
+}
+
+function changed(stamp: FileStamp, now: FileStamp, path: string): TransferError {
+  return fail('file_changed', `The file changed while it was being uploaded (size ${stamp.size} → ${now.size}): ${path}`);
+}
+
+/**
+ * Reads a whole small file with synchronous calls (for the worker's one-request uploads), with
+ * the same stamp checks as the async path: the stat that gives the stamp, and one after the read.
+ */
+export function readSmallFile(path: string, expected: FileStamp | undefined, maxSize: number): { tooLarge: true; stamp: FileStamp } | { tooLarge: false; plain: Buffer; stamp: FileStamp } {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (e) {
+    throw new TransferError(toErrorInfo(e, path));
+  }
+  try {
+    const st = fstatSync(fd);
+    if (!st.isFile()) throw fail('not_a_file', `Not a regular file: ${path}`);
+    const stamp = expected ?? stampOf(st);
+    if (st.size > maxSize) return { tooLarge: true, stamp };
+    if (st.size !== stamp.size || st.mtimeMs !== stamp.mtimeMs) throw changed(stamp, stampOf(st), path);
+    const plain = Buffer.allocUnsafeSlow(stamp.size);
+    for (let done = 0; done < plain.length; ) {
+      const n = readSync(fd, plain, done, plain.length - done, done);
+      if (n === 0) throw fail('file_changed', 'The file became shorter while it was being read');
+      done += n;
+    }
+    const after = stampOf(fstatSync(fd));
+    if (after.size !== stamp.size || after.mtimeMs !== stamp.mtimeMs) throw changed(stamp, after, path);
+    return { tooLarge: false, plain, stamp };
+  } catch (e) {
+    throw e instanceof TransferError ? e : new TransferError(toErrorInfo(e, path));
+  } finally {
+    closeSync(fd);
   }
 }
 
