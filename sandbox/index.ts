@@ -183,6 +183,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
         await Promise.all([closeServer(api), closeServer(s3)]);
         await jobs.stop();
         await hashPool?.close();
+        objects.close();
         await store.commit();
         await release();
         if (removeOnStop) await rm(dataDir, { recursive: true, force: true });

@@ -36,6 +36,8 @@ export interface IngestResult {
   size: number;
   /** Quoted, as S3 sends it. */
   etag: string;
+  /** A small body, when the caller asked for it in memory; then nothing was written to tmpFile. */
+  body?: Buffer;
 }
 
 type Tap = Transform & { bytes: number; digests: Record<string, string> };
@@ -83,7 +85,7 @@ class MemorySink extends Writable {
  * Streams a request body into `tmpFile`, verifying every digest the client declared.
  * On any failure the temp file is removed and the error is rethrown.
  */
-export async function ingestBody(src: Readable, tmpFile: string, opts: IngestOptions, pool?: HashPool | null): Promise<IngestResult> {
+export async function ingestBody(src: Readable, tmpFile: string, opts: IngestOptions, pool?: HashPool | null, smallInMemory = false): Promise<IngestResult> {
   const wanted = new Set([...opts.checksums.keys(), ...opts.trailerChecksums]);
   const md5 = !opts.fastEtag || opts.contentMd5 !== undefined;
   const algos = new Set<string>([md5 ? 'md5' : 'crc32']);
@@ -97,7 +99,8 @@ export async function ingestBody(src: Readable, tmpFile: string, opts: IngestOpt
   try {
     if (opts.decoder) await pipeline(src, opts.decoder, tap, out);
     else await pipeline(src, tap, out);
-    if (out instanceof MemorySink) writeFileSync(tmpFile, Buffer.concat(out.chunks));
+    const body = out instanceof MemorySink ? Buffer.concat(out.chunks) : undefined;
+    if (body && !smallInMemory) writeFileSync(tmpFile, body);
     if (opts.decoder && opts.decodedLength !== undefined && tap.bytes !== opts.decodedLength) throw s3err.incompleteBody();
     const d = tap.digests;
     if (opts.sha256) {
@@ -111,10 +114,11 @@ export async function ingestBody(src: Readable, tmpFile: string, opts: IngestOpt
       if (expected === undefined) throw s3err.invalidRequest(`Missing trailer x-amz-checksum-${algo}.`);
       if (d[algo] !== expected) throw s3err.badDigest(`The ${algo.toUpperCase()} you specified did not match the calculated checksum.`);
     }
-    if (md5) return { size: tap.bytes, etag: `"${Buffer.from(d['md5'] ?? '', 'base64').toString('hex')}"` };
+    const kept = smallInMemory && body ? { body } : {};
+    if (md5) return { size: tap.bytes, etag: `"${Buffer.from(d['md5'] ?? '', 'base64').toString('hex')}"`, ...kept };
     // Not an MD5: the "-" suffix makes MD5-checking peers (rclone, s3cmd) skip the comparison.
     const crc = Buffer.from(d['crc32'] ?? '', 'base64').toString('hex');
-    return { size: tap.bytes, etag: `"${crc}${tap.bytes.toString(16).padStart(12, '0')}${randomBytes(6).toString('hex')}-1"` };
+    return { size: tap.bytes, etag: `"${crc}${tap.bytes.toString(16).padStart(12, '0')}${randomBytes(6).toString('hex')}-1"`, ...kept };
   } catch (err) {
     tap.destroy();
     out.destroy();

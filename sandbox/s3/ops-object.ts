@@ -1,4 +1,3 @@
-import { copyFile } from 'node:fs/promises';
 import { removeQuietly } from '../util/fsx';
 import { httpDate, isoMillis } from '../util/time';
 import { s3err } from './errors';
@@ -28,15 +27,16 @@ export async function putObject(objects: ObjectStore, r: S3Request): Promise<S3R
   checkAccess(r, r.bucket, r.key);
   requireBucket(objects, r.bucket);
   const tmp = objects.tmpFile();
-  const { size, etag } = await ingestBody(r.body, tmp, ingestOptions(r), r.hashPool);
+  const { size, etag, body } = await ingestBody(r.body, tmp, ingestOptions(r), r.hashPool, true);
+  const info = {
+    size,
+    etag,
+    contentType: header(r.headers, 'content-type') ?? 'binary/octet-stream',
+    headers: storedHeaders(r.headers),
+    metadata: userMetadata(r.headers),
+  };
   try {
-    const meta = await objects.commit(r.bucket, r.key, [{ path: tmp, size }], {
-      size,
-      etag,
-      contentType: header(r.headers, 'content-type') ?? 'binary/octet-stream',
-      headers: storedHeaders(r.headers),
-      metadata: userMetadata(r.headers),
-    });
+    const meta = body ? await objects.commitBody(r.bucket, r.key, body, info) : await objects.commit(r.bucket, r.key, [{ path: tmp, size }], info);
     return { status: 200, headers: { etag: meta.etag, ...echoChecksums(r) } };
   } catch (err) {
     await removeQuietly(tmp);
@@ -134,7 +134,7 @@ export async function copyObject(objects: ObjectStore, r: S3Request): Promise<S3
     for (const seg of src.segments) {
       const tmp = objects.tmpFile();
       files.push({ path: tmp, size: seg.size });
-      await copyFile(objects.blobPath(seg.file), tmp);
+      await objects.copySegment(seg, tmp);
     }
     const meta = await objects.commit(r.bucket, r.key, files, {
       size: src.size,

@@ -1,4 +1,3 @@
-import { renameSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { randomString } from './ids';
 
@@ -22,14 +21,3 @@ export async function removeQuietly(file: string): Promise<void> {
   await rm(file, { force: true, recursive: true }).catch(() => undefined);
 }
 
-/** writeFileAtomic for small files, in synchronous calls (cheaper than three thread-pool hops). */
-export function writeFileAtomicSync(file: string, data: string | Buffer): void {
-  const tmp = `${file}.${randomString(8)}.tmp`;
-  try {
-    writeFileSync(tmp, data);
-    renameSync(tmp, file);
-  } catch (err) {
-    rmSync(tmp, { force: true });
-    throw err;
-  }
-}
