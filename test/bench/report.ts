@@ -77,6 +77,8 @@ All tools ran against the same sandbox S3 (a separate process on loopback), one 
   downloads decrypts and verifies SHA-512 before the file appears. aws and rclone move the bytes only.
 - Courier's time is measured inside its process from enqueue to "all settled" (worker threads warmed first);
   aws and rclone are timed as whole processes (their start-up, ~0.3–1 s, is included).
+- Before any measurement every tool moves 300 files of 64 KiB up and down once, unmeasured, so the sandbox's JIT
+  warm-up is not charged to whichever tool happens to run first.
 - Peers use their defaults: awscli v2 (\`/usr/bin/aws s3 cp\`, 8 MB parts, 10 concurrent) and rclone (4 transfers, 5 MiB chunks).
 
 ${lines(r).join('\n')}

@@ -231,6 +231,7 @@ async function ranged(
   hashP.catch(() => fileCtl.abort());
 
   let firstError: unknown = null;
+  const flush = new BackgroundFlush(row.tempPath);
   const slots = new Semaphore(ctx.limits().partsPerFile);
   const inflight: Promise<void>[] = [];
   try {
@@ -262,6 +263,7 @@ async function ranged(
               ctx.journal.rangeDone(item.id, idx);
               done.add(idx);
               item.committed += plainEnd(idx) - cipherOffset;
+              flush.wrote(plainEnd(idx) - cipherOffset);
               advance();
             },
             (e: unknown) => {
@@ -277,6 +279,7 @@ async function ranged(
     fileCtl.abort(e);
   }
   await Promise.allSettled(inflight);
+  await flush.settled();
   const sha = await hashP.then(
     (h) => h.sha512,
     (e: unknown) => {
@@ -288,6 +291,31 @@ async function ranged(
   if (signal.aborted) throw aborted();
   if (firstError !== null) throw firstError;
   return sha;
+}
+
+/**
+ * Flushes ranges to disk while the download goes on (one fdatasync in flight at a time), so the
+ * fsync before the rename has little left to write: for 1 GiB it took ~0.6 s at the very end.
+ */
+class BackgroundFlush {
+  private pending: Promise<void> | null = null;
+  private unflushed = 0;
+  constructor(
+    private readonly path: string,
+    private readonly every = 128 * 1024 * 1024,
+  ) {}
+  wrote(bytes: number): void {
+    this.unflushed += bytes;
+    if (this.unflushed < this.every || this.pending) return;
+    this.unflushed = 0;
+    // A failed early flush is not an error: the final fsync before the rename decides.
+    this.pending = syncFile(this.path)
+      .catch(() => undefined)
+      .finally(() => (this.pending = null));
+  }
+  async settled(): Promise<void> {
+    await this.pending;
+  }
 }
 
 function checkSha(remote: RemoteFile, sha: string): void {
