@@ -9,7 +9,7 @@ import { SharedSlots } from '../shared-state';
 import { downloadRange, downloadWhole } from './download-ops';
 import { PartEncryptor } from '../../crypto';
 import { give, take } from './buffers';
-import { hashFile, readFully } from './files';
+import { forEachSlice, hashFile } from './files';
 import type { Op, Task, TaskResult, TaskResults, WorkerInit } from './protocol';
 import { classifyError, type OpCtx } from './s3';
 import { abortMultipart, completeMultipart, createMultipart, headObject, listParts, putObject, uploadPart } from './upload-ops';
@@ -28,23 +28,17 @@ async function cryptoBenchFile(path: string, bytes: number, partSize: number): P
   let iv: Buffer = randomBytes(16);
   const fh = await open(path, 'r');
   const out = take(partSize + 16);
-  const slice = take(1 << 20);
   try {
     const t0 = performance.now();
     for (let off = 0; off < bytes; off += partSize) {
       const len = Math.min(partSize, bytes - off);
       const enc = new PartEncryptor(key, iv, out);
-      for (let pos = 0; pos < len; pos += slice.length) {
-        const view = slice.subarray(0, Math.min(slice.length, len - pos));
-        await readFully(fh, view, off + pos);
-        enc.push(view, off + pos + view.length >= bytes);
-      }
+      forEachSlice(fh, off, len, 1 << 20, (view, last) => enc.push(view, last && off + len >= bytes));
       iv = enc.finish().lastBlock;
     }
     return { seconds: (performance.now() - t0) / 1000 };
   } finally {
     give(out);
-    give(slice);
     await fh.close();
   }
 }

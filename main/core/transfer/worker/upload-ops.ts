@@ -11,7 +11,7 @@ import {
 import { BLOCK, encryptPart, PartEncryptor } from '../../crypto';
 import { give, take } from './buffers';
 import { fail } from '../errors';
-import { checkStamp, readFully, readSmallFile } from './files';
+import { checkStamp, forEachSlice, readSmallFile } from './files';
 import type { PartInfo, TaskOf, TaskResults } from './protocol';
 import { meteredBody, s3For, type OpCtx } from './s3';
 import { header, s3Send } from './s3-direct';
@@ -34,16 +34,10 @@ const SLICE = 1 << 20; // read 1 MiB at a time (fast here) and encrypt it straig
 async function encryptPartFromFile(t: TaskOf<'uploadPart'>): Promise<{ out: Buffer; length: number; lastBlock: Buffer }> {
   const fh = await open(t.path, 'r');
   const out = take(Math.max(t.bufferSize, t.length + BLOCK));
-  const slice = take(SLICE);
   try {
     await checkStamp(fh, t.stamp, t.path);
     const enc = new PartEncryptor(t.key, t.iv, out);
-    for (let pos = 0; pos < t.length; pos += SLICE) {
-      const n = Math.min(SLICE, t.length - pos);
-      const view = slice.subarray(0, n);
-      await readFully(fh, view, t.offset + pos);
-      enc.push(view, t.final && pos + n >= t.length);
-    }
+    forEachSlice(fh, t.offset, t.length, SLICE, (view, last) => enc.push(view, t.final && last));
     if (t.length === 0) enc.push(Buffer.alloc(0), true);
     await checkStamp(fh, t.stamp, t.path);
     const { length, lastBlock } = enc.finish();
@@ -52,7 +46,6 @@ async function encryptPartFromFile(t: TaskOf<'uploadPart'>): Promise<{ out: Buff
     give(out);
     throw e;
   } finally {
-    give(slice);
     await fh.close();
   }
 }
