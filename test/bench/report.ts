@@ -87,18 +87,22 @@ Raw numbers: \`bench/results.json\`.
 
 ## Reading the numbers
 
-- **The machine is shared and noisy.** It is a 2-vCPU VM with CPU steal; while these runs took place other
-  work kept its load average between 4 and 11. The same command varies by 2× between runs, which is why the
-  tools run interleaved and the table shows medians. The "idle process" line under the 4 GiB upload is the
-  event-loop delay of a process doing nothing at the same time: most of Courier's figure is the machine.
-- **Small-file uploads are bound by the sandbox, not by the client.** Each Courier file is an S3 PUT *and*
-  a registration (POST /api/v3/files/), and the sandbox rewrites its whole JSON state on every commit, so it
-  spends more CPU on registrations than on the PUTs (see the sandbox CPU column: Courier's run costs it about
-  2.5× what aws's does). aws and rclone do not register anything. Courier pipelines registrations (16 in
-  flight, group-committed journal marks), so against the real platform the limit is its 2 req/s API quota.
-- **Large downloads pay for verification.** Courier decrypts and computes SHA-512 over every byte before the
-  file gets its name; SHA-512 runs at 250–450 MiB/s on this CPU (no SHA-512 instructions) and is the critical
-  path of a 1 GiB download, on top of Node's HTTP receive cost. aws and rclone only copy bytes.
+- **The machine is shared and noisy.** It is a 2-vCPU Firecracker VM with CPU steal, shared with other work;
+  the same command varies by up to 2× between runs, which is why the tools run interleaved and the table
+  shows medians. The "idle process" line under the 4 GiB upload is the event-loop delay of a process doing
+  nothing at the same time: most of Courier's figure is the machine.
+- **Everything shares two cores.** The sandbox (API and S3 in one Node process) runs on the same 2 vCPUs as
+  the client, so a tool's time includes the server CPU it causes (last column). Each Courier file is an S3
+  PUT *and* a registration (POST /api/v3/files/); aws and rclone register nothing. Against the real platform
+  the registrations are bound by its API quota instead (Courier pipelines them, 16 in flight).
+- **System calls are expensive here.** Each async fs call is a thread-pool round trip of ~120 µs of CPU and
+  creating a file costs 0.3–1 ms; Courier's workers therefore read and write small files with sync calls,
+  and the sandbox keeps small bodies in pack files (see main/core/transfer/README.md, sandbox/README.md).
+- **Large downloads pay for verification.** Courier decrypts and computes SHA-512 over every byte (about
+  600 MiB/s on this CPU, which has no SHA-512 instructions) on a hashing thread that follows the written
+  ranges, and syncs the file before it gets its name. aws and rclone only copy bytes. In profiles the two
+  download workers spend more time in garbage collection (undici's per-chunk buffers and the decipher's
+  output buffers) than in AES.
 - Client CPU per case, peak RSS and loop delay of every Courier run are in \`bench/results.json\`;
   \`BENCH_PROFILE_COURIER=<dir>\` writes V8 CPU profiles of every Courier thread.
 `;

@@ -5,8 +5,6 @@ import type { RegisterFileRequest, RemoteFile, RescaleStorage, S3Credentials, St
 import type { RescaleApi } from './api';
 import type { FileRecord, StorageRefModel } from './models';
 
-/** Credentials are treated as expiring this long before they really do (refresh early, never mid-part). */
-const EARLY_REFRESH_MS = 3 * 60_000;
 /** When the platform sends no expiry (S3 today), assume its documented ~15 minutes. */
 const ASSUMED_TTL_MS = 15 * 60_000;
 const PROFILE_TTL_MS = 5 * 60_000;
@@ -41,13 +39,12 @@ export function s3EndpointFor(platform: ResolvedPlatform, region: string, storag
 }
 
 /**
- * The transfer engine's view of Rescale for one account: the upload target, short-lived S3
- * credentials (cached per storage, refreshed before expiry or when forced after a 403), file
- * registration and folders. One credential request serves many transfers.
+ * The transfer engine's view of Rescale for one account: the upload target (cached for a few
+ * minutes), short-lived S3 credentials (fetched on every call; the engine's CredentialCache
+ * shares and refreshes them), file registration and folders.
  */
 export class RescaleStorageAdapter implements RescaleStorage {
   private target: { at: number; value: UploadTarget } | null = null;
-  private readonly creds = new Map<string, Promise<S3Credentials>>();
 
   constructor(
     private readonly api: RescaleApi,
@@ -72,24 +69,18 @@ export class RescaleStorageAdapter implements RescaleStorage {
     return value;
   }
 
-  /** Drops cached credentials (a 403 from S3, or signing out). */
+  /** Drops the cached upload target (signing out, a platform change). */
   invalidate(): void {
-    this.creds.clear();
     this.target = null;
   }
 
+  /**
+   * Always a new request, as the port promises: the transfer engine's CredentialCache shares
+   * one request among callers and refreshes early. A second cache here once handed the engine
+   * the very keys S3 had just refused (ExpiredToken), failing the transfer it meant to save.
+   */
   async credentials(forFile?: RemoteFile, signal?: AbortSignal): Promise<S3Credentials> {
-    const key = forFile ? `file-storage:${forFile.storage.id}` : 'default';
-    const cached = this.creds.get(key);
-    if (cached) {
-      const c = await cached.catch(() => null);
-      if (c && c.expiresAt - EARLY_REFRESH_MS > this.now()) return c;
-      this.creds.delete(key);
-    }
-    const fetching = this.fetchCredentials(forFile, signal);
-    this.creds.set(key, fetching);
-    fetching.catch(() => this.creds.delete(key));
-    return fetching;
+    return this.fetchCredentials(forFile, signal);
   }
 
   private async fetchCredentials(forFile: RemoteFile | undefined, signal?: AbortSignal): Promise<S3Credentials> {
