@@ -117,7 +117,11 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
         ...(ports.transferWorkerFile ? { workerFile: ports.transferWorkerFile } : {}),
       });
       t.onProgress((batch) => hub.emit('transfersProgress', batch));
-      settings.onChange((st) => t.setLimits(limitsFrom(st)));
+      t.setAccount(accounts.activeId());
+      settings.onChange((st) => {
+        t.setLimits(limitsFrom(st));
+        t.setAccount(accounts.activeId()); // a switch holds the other account's transfers
+      });
       return t;
     })();
     return transfersP;

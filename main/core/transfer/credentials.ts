@@ -63,6 +63,11 @@ export class CredentialCache {
     return withSignal(pending, signal);
   }
 
+  /** Forgets every key (the account changed): the next get() of each storage fetches anew. */
+  clear(): void {
+    this.entries.clear();
+  }
+
   /** Drops these credentials (the storage rejected them); the next get() fetches new ones. */
   invalidate(creds: S3Credentials): void {
     for (const e of this.entries.values()) {

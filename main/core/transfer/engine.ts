@@ -25,9 +25,15 @@ interface SettleWaiter {
   resolve: (v: TransferView[]) => void;
 }
 
+/** The notice on a transfer held because another account is active. */
+export const OTHER_ACCOUNT = 'other_account';
+
 export class TransferEngine implements JobCtx {
   readonly items = new Map<string, LiveItem>();
   readonly runner: TaskRunner;
+  private readonly creds: CredentialCache;
+  /** The active account; undefined until told (embedders without accounts never are). */
+  account: string | null | undefined = undefined;
   readonly memory: Semaphore;
   readonly api: Semaphore;
   private readonly queue: LiveItem[] = [];
@@ -62,7 +68,8 @@ export class TransferEngine implements JobCtx {
     private readonly now: () => number,
     retry: RetryPolicy = DEFAULT_RETRY,
   ) {
-    this.runner = new TaskRunner(pool, new CredentialCache(storage, now), retry);
+    this.creds = new CredentialCache(storage, now);
+    this.runner = new TaskRunner(pool, this.creds, retry);
     this.memory = new Semaphore(lim.maxBufferedBytes);
     this.api = new Semaphore(lim.apiConcurrency);
     this.coalescer = new Coalescer(() => this.emit(), mono);
@@ -153,8 +160,46 @@ export class TransferEngine implements JobCtx {
     while (this.slotsHeld.size < this.lim.parallelFiles && this.queue.length > 0) {
       const it = this.queue.shift() as LiveItem;
       if (it.row.state !== 'queued') continue;
+      if (!this.owns(it)) {
+        this.holdForAccount(it);
+        continue;
+      }
       this.start(it);
     }
+  }
+
+  /** Whether the item may run now: it belongs to the active account (or to none). */
+  private owns(it: LiveItem): boolean {
+    return this.account === undefined || it.row.accountId === null || it.row.accountId === this.account;
+  }
+
+  private holdForAccount(it: LiveItem): void {
+    this.notice(it, OTHER_ACCOUNT, 'Paused: this transfer belongs to another account. Switch back to that account to continue it.');
+    this.setState(it, 'paused');
+  }
+
+  setAccount(id: string | null): void {
+    if (id === this.account) return;
+    this.account = id;
+    // Cached keys and the upload target were the previous account's.
+    this.creds.clear();
+    this.target = null;
+    for (const it of this.items.values()) {
+      if (it.row.isBatch) continue;
+      if (!this.owns(it) && (it.row.state === 'queued' || it.row.state === 'running' || it.row.state === 'verifying')) {
+        const waiting = it.row.state === 'queued';
+        this.pause(it.id);
+        if (waiting) this.holdForAccount(it);
+        else it.holdForAccount = true; // still stopping: finish() marks it
+      } else if (this.owns(it) && it.row.state === 'paused' && it.row.noticeCode === OTHER_ACCOUNT) {
+        this.clearNotice(it);
+        this.resume(it.id);
+      } else if (this.owns(it) && it.holdForAccount) {
+        it.holdForAccount = false; // switched back before it had stopped
+        this.resume(it.id);
+      }
+    }
+    this.pump();
   }
 
   private start(it: LiveItem): void {
@@ -187,6 +232,10 @@ export class TransferEngine implements JobCtx {
       it.committed = it.row.size;
       this.setState(it, 'done');
     } else if (reason === 'pause') {
+      if (it.holdForAccount) {
+        it.holdForAccount = false;
+        this.holdForAccount(it);
+      }
       this.setState(it, 'paused');
       if (it.resumeWhenStopped) {
         it.resumeWhenStopped = false;
@@ -261,6 +310,13 @@ export class TransferEngine implements JobCtx {
     it.row.noticeCode = code;
     it.row.noticeMessage = message;
     this.journal.updateItem(it.id, { noticeCode: code, noticeMessage: message });
+    this.markDirty(it, false);
+  }
+
+  private clearNotice(it: LiveItem): void {
+    it.row.noticeCode = null;
+    it.row.noticeMessage = null;
+    this.journal.updateItem(it.id, { noticeCode: null, noticeMessage: null });
     this.markDirty(it, false);
   }
 

@@ -42,6 +42,8 @@ export interface ItemRow {
   createdAt: number;
   conflict: string | null;
   remoteJson: string | null;
+  /** The account the transfer belongs to (null: journaled before accounts were recorded, or no accounts). */
+  accountId: string | null;
 }
 
 export interface UploadRow {
@@ -81,7 +83,7 @@ CREATE TABLE IF NOT EXISTS transfers (
   parent_id TEXT, name TEXT NOT NULL, local_path TEXT NOT NULL, rel_dir TEXT,
   remote_file_id TEXT, folder_id TEXT, size INTEGER NOT NULL, bytes_done INTEGER NOT NULL,
   state TEXT NOT NULL, error_code TEXT, error_message TEXT, notice_code TEXT, notice_message TEXT,
-  priority INTEGER NOT NULL, created_at INTEGER NOT NULL, conflict TEXT, remote_json TEXT);
+  priority INTEGER NOT NULL, created_at INTEGER NOT NULL, conflict TEXT, remote_json TEXT, account_id TEXT);
 CREATE INDEX IF NOT EXISTS transfers_parent ON transfers(parent_id);
 CREATE TABLE IF NOT EXISTS uploads (
   transfer_id TEXT PRIMARY KEY, object_key TEXT NOT NULL, bucket TEXT NOT NULL, target_json TEXT NOT NULL,
@@ -126,6 +128,7 @@ function toItem(r: Row): ItemRow {
     createdAt: Number(r.created_at),
     conflict: strOrNull(r.conflict),
     remoteJson: strOrNull(r.remote_json),
+    accountId: strOrNull(r.account_id),
   };
 }
 
@@ -151,6 +154,7 @@ const ITEM_COLUMNS: Record<keyof ItemRow, string> = {
   createdAt: 'created_at',
   conflict: 'conflict',
   remoteJson: 'remote_json',
+  accountId: 'account_id',
 };
 
 function sqlValue(v: unknown): unknown {
@@ -182,6 +186,8 @@ export class Journal {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.exec(SCHEMA);
+    // Journals from before transfers recorded their account get the column (null: unbound).
+    if (!(this.db.pragma('table_info(transfers)') as Row[]).some((c) => c.name === 'account_id')) this.db.exec('ALTER TABLE transfers ADD COLUMN account_id TEXT');
     for (const r of this.db.prepare('SELECT transfer_id AS id FROM uploads UNION SELECT transfer_id FROM downloads').all() as Row[]) this.withState.add(str(r.id));
     for (const suffix of ['-wal', '-shm']) if (existsSync(path + suffix)) chmodSync(path + suffix, 0o600);
   }

@@ -36,6 +36,12 @@ export interface TransferService {
   onProgress(cb: (batch: ProgressBatch) => void): () => void;
   whenSettled(ids: string[]): Promise<TransferView[]>;
   setLimits(l: LimitsInput): void;
+  /**
+   * The account now active (null: none). New transfers belong to it; transfers of another
+   * account are held (paused, with a notice) until it is active again, so nothing is resumed,
+   * registered or uploaded under the wrong account after a switch.
+   */
+  setAccount(id: string | null): void;
   /** Starts the worker threads ahead of the first transfer (optional). */
   warm(): Promise<void>;
   close(): Promise<void>;
@@ -79,6 +85,7 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
     createdAt: now(),
     conflict: null,
     remoteJson: null,
+    accountId: engine.account ?? null,
     ...p,
   });
   const failedRow = (base: ItemRow, e: unknown, path?: string): ItemRow => {
@@ -142,6 +149,7 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
     onProgress: (cb) => engine.onProgress(cb),
     whenSettled: (ids) => engine.whenSettled(ids),
     setLimits: (l) => engine.setLimits(l),
+    setAccount: (id) => engine.setAccount(id),
     warm: () => pool.warm(),
     close: () => engine.close(),
   };

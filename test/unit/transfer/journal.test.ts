@@ -14,7 +14,7 @@ function item(id: string, seq: number): ItemRow {
   return {
     id, seq, kind: 'upload', isBatch: false, parentId: null, name: `f${seq}`, localPath: `/tmp/f${seq}`, relDir: null,
     remoteFileId: null, folderId: null, size: 100, bytesDone: 0, state: 'queued', errorCode: null, errorMessage: null,
-    noticeCode: null, noticeMessage: null, priority: 0, createdAt: 1, conflict: null, remoteJson: null,
+    noticeCode: null, noticeMessage: null, priority: 0, createdAt: 1, conflict: null, remoteJson: null, accountId: null,
   };
 }
 
