@@ -114,10 +114,10 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
         journalPath: ports.transferJournal?.path ?? join(ports.dataDir, 'transfers.db'),
         sealer: ports.transferJournal?.sealer ?? (await journalSealer(ports.secrets)),
         limits: limitsFrom(settings.get()),
+        account: accounts.activeId(),
         ...(ports.transferWorkerFile ? { workerFile: ports.transferWorkerFile } : {}),
       });
       t.onProgress((batch) => hub.emit('transfersProgress', batch));
-      t.setAccount(accounts.activeId());
       settings.onChange((st) => {
         t.setLimits(limitsFrom(st));
         t.setAccount(accounts.activeId()); // a switch holds the other account's transfers

@@ -55,6 +55,8 @@ export interface TransferServiceOptions {
   /** Worker module; defaults to the tsx bootstrap next to this file (the Electron build passes its bundle). */
   workerFile?: string;
   limits?: LimitsInput;
+  /** The active account at start (see setAccount); omitted: transfers are not bound to accounts. */
+  account?: string | null;
   retry?: Partial<RetryPolicy>;
   now?: () => number;
 }
@@ -66,6 +68,8 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
   const limits: Limits = { ...DEFAULT_LIMITS };
   const engine = new TransferEngine(journal, pool, opts.storage, limits, now, { attempts: 10, baseMs: 200, capMs: 15_000, ...opts.retry });
   if (opts.limits) engine.setLimits(opts.limits);
+  // Before the engine's first pump (a microtask), so no journaled transfer of another account starts.
+  if (opts.account !== undefined) engine.setAccount(opts.account);
 
   const row = (p: Partial<ItemRow> & Pick<ItemRow, 'kind' | 'name' | 'localPath' | 'size'>): ItemRow => ({
     id: randomUUID(),

@@ -45,12 +45,13 @@ describe('transfers and accounts', () => {
 
     // A restart with Bob active keeps it held; switching to Alice continues it.
     await svc.close();
-    const again = await env.service({ limits: { partSizeBytes: 5 * MiB, partsPerFile: 1 } });
-    again.setAccount('bob');
-    expect(again.list().items.find((v) => v.id === a?.id)?.state).toBe('paused');
+    const again = await env.service({ limits: { partSizeBytes: 5 * MiB, partsPerFile: 1 }, account: 'bob' });
+    const registrationsBefore = env.sb.stats().api['POST /api/v3/files/'] ?? 0;
+    expect(again.list().items.find((v) => v.id === a?.id)).toMatchObject({ state: 'paused', notice: { code: OTHER_ACCOUNT } });
     again.setAccount('alice');
     const [aDone] = await again.whenSettled([a?.id as string]);
     expect({ state: aDone?.state, notice: aDone?.notice }).toEqual({ state: 'done', notice: undefined });
+    expect((env.sb.stats().api['POST /api/v3/files/'] ?? 0) - registrationsBefore).toBe(1); // registered once, under Alice
     expect(sha256(await env.storage.contents(aDone?.remoteFileId as string))).toBe(sha256(big));
   });
 });
