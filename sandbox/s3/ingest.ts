@@ -82,8 +82,9 @@ class MemorySink extends Writable {
 }
 
 /**
- * Streams a request body into `tmpFile`, verifying every digest the client declared.
- * On any failure the temp file is removed and the error is rethrown.
+ * Streams a request body into `tmpFile`, verifying every digest the client declared; with
+ * `smallInMemory`, a body of up to 1 MiB is returned instead (for a pack file) and no file is
+ * written. On any failure the temp file is removed and the error is rethrown.
  */
 export async function ingestBody(src: Readable, tmpFile: string, opts: IngestOptions, pool?: HashPool | null, smallInMemory = false): Promise<IngestResult> {
   const wanted = new Set([...opts.checksums.keys(), ...opts.trailerChecksums]);
