@@ -107,6 +107,11 @@ export async function jobsEnv(o: { sandbox?: SandboxOptions; tuning?: JobsTuning
   };
 }
 
+/** The outbox event that ends submission `id` (submitted or failed), once it has been emitted. */
+export function outboxFinal(env: JobsEnv, id: string) {
+  return until(`submission ${id} to be submitted or failed`, () => env.eventsOf('outboxChanged').find((e) => e.id === id && (e.state === 'submitted' || e.state === 'failed')));
+}
+
 /** Polls `fn` until it returns a truthy value or the deadline passes (no blind sleeps). */
 export async function until<T>(what: string, fn: () => T | Promise<T>, timeoutMs = 30_000, everyMs = 50): Promise<NonNullable<T>> {
   const end = Date.now() + timeoutMs;

@@ -2,7 +2,7 @@
 // folder, and launches while the platform is down (counted at the sandbox).
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { OutboxEntry } from '../../../shared/jobs';
-import { CREATE, jobsEnv, platformJobs, served, SUBMIT, until, type JobsEnv } from '../../support/jobs-env';
+import { CREATE, jobsEnv, outboxFinal, platformJobs, served, SUBMIT, until, type JobsEnv } from '../../support/jobs-env';
 
 let env: JobsEnv;
 let script: string;
@@ -16,7 +16,7 @@ beforeEach(() => {
   env.sb.resetStats();
 });
 
-const final = (id: string) => until(`submission ${id} to be submitted or failed`, () => env.eventsOf('outboxChanged').find((e) => e.id === id && (e.state === 'submitted' || e.state === 'failed')));
+const final = (id: string) => outboxFinal(env, id);
 
 describe('two Courier processes on one data folder', () => {
   test('each submission is sent by exactly one of them', async () => {

@@ -2,7 +2,7 @@
 // then answers 502 or drops the connection), and refusals.
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { OutboxEntry } from '../../../shared/jobs';
-import { CREATE, jobsEnv, platformJobs, rest, served, SUBMIT, until, type JobsEnv } from '../../support/jobs-env';
+import { CREATE, jobsEnv, outboxFinal, platformJobs, rest, served, SUBMIT, until, type JobsEnv } from '../../support/jobs-env';
 
 let env: JobsEnv;
 let script: string;
@@ -16,7 +16,7 @@ beforeEach(() => {
   env.sb.resetStats();
 });
 
-const final = (id: string) => until(`submission ${id} to be submitted or failed`, () => env.eventsOf('outboxChanged').find((e) => e.id === id && (e.state === 'submitted' || e.state === 'failed')));
+const final = (id: string) => outboxFinal(env, id);
 
 async function statusesOf(jobId: string): Promise<string[]> {
   return (await rest<{ results: { status: string }[] }>(env.sb, 'GET', `/api/v2/jobs/${jobId}/statuses/`)).results.map((r) => r.status);
