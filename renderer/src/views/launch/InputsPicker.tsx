@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { InputFilesPicker } from '../../components/LocalPicker';
 import { dedupe, inputLabel, type ChosenInput } from '../../stores/launch';
 import { useNavigation } from '../../stores/navigation';
-import { Icon } from '../../components/Icon';
+import { ChosenFiles } from '../../components/ChosenFiles';
 
 const fileIdRe = /^[A-Za-z0-9]+$/;
 
@@ -29,16 +29,10 @@ export function InputsPicker({ inputs, onChange, error, onBrowseFiles }: { input
       {inputs.length === 0 ? (
         <p className="muted">{t('launch.noInputs')}</p>
       ) : (
-        <ul className="plain chosen">
-          {inputs.map((i, n) => (
-            <li key={i.kind === 'local' ? i.path : i.fileId}>
-              <span className="tag">{i.kind === 'local' ? t('launch.local') : t('launch.onRescale')}</span> <span title={i.kind === 'local' ? i.path : i.fileId}>{inputLabel(i)}</span>
-              <button type="button" className="icon" aria-label={t('launch.remove', { name: inputLabel(i) })} onClick={() => onChange(inputs.filter((_, k) => k !== n))}>
-                <Icon name="close" />
-              </button>
-            </li>
-          ))}
-        </ul>
+        <ChosenFiles
+          files={inputs.map((i) => ({ key: i.kind === 'local' ? i.path : i.fileId, label: inputLabel(i), local: i.kind === 'local', title: i.kind === 'local' ? i.path : i.fileId }))}
+          onRemove={(n) => onChange(inputs.filter((_, k) => k !== n))}
+        />
       )}
       <div className="actions">
         <button type="button" onClick={() => setPicking(true)}>

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { InputFilesPicker } from '../../components/LocalPicker';
 import type { TemplateForm } from './useTemplateForm';
-import { Icon } from '../../components/Icon';
+import { ChosenFiles } from '../../components/ChosenFiles';
 
 /** Files every job from this template takes (launches can add more). */
 export function InputsSection({ form }: { form: TemplateForm }) {
@@ -16,19 +16,13 @@ export function InputsSection({ form }: { form: TemplateForm }) {
       <legend>{t('templates.inputs')}</legend>
       <p className="hint">{t('templates.inputsHint')}</p>
       {d.inputs.length > 0 && (
-        <ul className="plain chosen">
-          {d.inputs.map((i, n) => {
+        <ChosenFiles
+          files={d.inputs.map((i, n) => {
             const label = i.kind === 'local' ? i.path : `${i.name ?? i.id} (${i.id})`;
-            return (
-              <li key={`${label}-${n}`}>
-                <span className="tag">{i.kind === 'local' ? t('launch.local') : t('launch.onRescale')}</span> {label}
-                <button type="button" className="icon" aria-label={t('launch.remove', { name: label })} onClick={() => update('inputs', (x) => ({ ...x, inputs: x.inputs.filter((_, k) => k !== n) }))}>
-                  <Icon name="close" />
-                </button>
-              </li>
-            );
+            return { key: `${label}-${n}`, label, local: i.kind === 'local' };
           })}
-        </ul>
+          onRemove={(n) => update('inputs', (x) => ({ ...x, inputs: x.inputs.filter((_, k) => k !== n) }))}
+        />
       )}
       <div className="actions">
         <button type="button" onClick={() => setPicking(true)}>
