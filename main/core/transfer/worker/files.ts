@@ -1,6 +1,7 @@
-// Local file reading and hashing inside a worker: large positional reads (libuv round trips
-// cost 75-150 µs here, so 1-4 MiB reads, benchmarking-notes §2), and a size/mtime stamp check
-// before and after every read so a file edited mid-upload is caught, not silently mixed.
+// Local file reading and hashing inside a worker: synchronous positional reads of 1-4 MiB
+// (each async call is a thread-pool round trip of 75-150 µs here; see forEachSlice), and a
+// size/mtime stamp check before and after every read so a file edited mid-upload is caught,
+// not silently mixed.
 import { createHash } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
@@ -43,11 +44,7 @@ export function readSmallFile(path: string, expected: FileStamp | undefined, max
     if (st.size > maxSize) return { tooLarge: true, stamp };
     if (st.size !== stamp.size || st.mtimeMs !== stamp.mtimeMs) throw changed(stamp, stampOf(st), path);
     const plain = Buffer.allocUnsafeSlow(stamp.size);
-    for (let done = 0; done < plain.length; ) {
-      const n = readSync(fd, plain, done, plain.length - done, done);
-      if (n === 0) throw fail('file_changed', 'The file became shorter while it was being read');
-      done += n;
-    }
+    readFullySync(fd, plain, 0);
     const after = stampOf(fstatSync(fd));
     if (after.size !== stamp.size || after.mtimeMs !== stamp.mtimeMs) throw changed(stamp, after, path);
     return { tooLarge: false, plain, stamp };
@@ -58,12 +55,12 @@ export function readSmallFile(path: string, expected: FileStamp | undefined, max
   }
 }
 
-export async function readFully(fh: FileHandle, buf: Buffer, position: number): Promise<void> {
-  let done = 0;
-  while (done < buf.length) {
-    const { bytesRead } = await fh.read(buf, done, buf.length - done, position + done);
-    if (bytesRead === 0) throw fail('file_changed', 'The file became shorter while it was being read');
-    done += bytesRead;
+/** Fills `buf` from `position` with synchronous reads; a file that ends early has changed. */
+export function readFullySync(fd: number, buf: Buffer, position: number): void {
+  for (let done = 0; done < buf.length; ) {
+    const n = readSync(fd, buf, done, buf.length - done, position + done);
+    if (n === 0) throw fail('file_changed', 'The file became shorter while it was being read');
+    done += n;
   }
 }
 
@@ -71,18 +68,14 @@ export async function readFully(fh: FileHandle, buf: Buffer, position: number): 
  * Reads [offset, offset+length) in slices of `sliceSize` and hands each to `use`. The reads are
  * synchronous: in a worker that is safe, and on this class of VM each thread-pool round trip
  * costs so much that the pool's encryption ran at 50-66 % of openssl with async reads (even
- * double-buffered) and at 90-97 % with readSync (test/bench crypto, same run).
+ * double-buffered) and at 71-77 % with readSync (test/bench crypto).
  */
 export function forEachSlice(fh: FileHandle, offset: number, length: number, sliceSize: number, use: (view: Buffer, endsRange: boolean) => void): void {
   const buf = take(sliceSize);
   try {
     for (let pos = 0; pos < length; ) {
       const view = buf.subarray(0, Math.min(sliceSize, length - pos));
-      for (let got = 0; got < view.length; ) {
-        const n = readSync(fh.fd, view, got, view.length - got, offset + pos + got);
-        if (n === 0) throw fail('file_changed', 'The file became shorter while it was being read');
-        got += n;
-      }
+      readFullySync(fh.fd, view, offset + pos);
       pos += view.length;
       use(view, pos >= length);
     }
@@ -110,11 +103,7 @@ export async function hashFile(path: string, ctx: OpCtx, stamp?: FileStamp, foll
       // Synchronous reads (see forEachSlice): this runs on the hashing thread, where nothing
       // else waits on the event loop, and a thread-pool hop per 4 MiB cost more than the read.
       const view = buf.subarray(0, len);
-      for (let got = 0; got < len; ) {
-        const n = readSync(fh.fd, view, got, len - got, pos + got);
-        if (n === 0) throw fail('file_changed', 'The file became shorter while it was being read');
-        got += n;
-      }
+      readFullySync(fh.fd, view, pos);
       h.update(view);
       pos += len;
     }
