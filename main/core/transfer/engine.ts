@@ -190,12 +190,12 @@ export class TransferEngine implements JobCtx {
         const waiting = it.row.state === 'queued';
         this.pause(it.id);
         if (waiting) this.holdForAccount(it);
-        else it.holdForAccount = true; // still stopping: finish() marks it
+        else it.holdWhenStopped = true; // still stopping: finish() marks it
       } else if (this.owns(it) && it.row.state === 'paused' && it.row.noticeCode === OTHER_ACCOUNT) {
         this.clearNotice(it);
         this.resume(it.id);
-      } else if (this.owns(it) && it.holdForAccount) {
-        it.holdForAccount = false; // switched back before it had stopped
+      } else if (this.owns(it) && it.holdWhenStopped) {
+        it.holdWhenStopped = false; // switched back before it had stopped
         this.resume(it.id);
       }
     }
@@ -232,8 +232,8 @@ export class TransferEngine implements JobCtx {
       it.committed = it.row.size;
       this.setState(it, 'done');
     } else if (reason === 'pause') {
-      if (it.holdForAccount) {
-        it.holdForAccount = false;
+      if (it.holdWhenStopped) {
+        it.holdWhenStopped = false;
         this.holdForAccount(it);
       }
       this.setState(it, 'paused');

@@ -18,7 +18,7 @@ export class LiveItem {
   /** resume() arrived while a pause was still winding the job down. */
   resumeWhenStopped = false;
   /** Being paused because the account changed: becomes "held for its account" once stopped. */
-  holdForAccount = false;
+  holdWhenStopped = false;
   job: Promise<void> | null = null;
   /** Batch only: ids of its items, and how many are in each state. */
   readonly children: string[] = [];
