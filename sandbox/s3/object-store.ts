@@ -239,7 +239,7 @@ export class ObjectStore {
   /** Copies one stored segment into a file of its own (for CopyObject). */
   async copySegment(seg: Segment, to: string): Promise<void> {
     if (seg.offset === undefined) await copyFile(this.blobPath(seg.file), to);
-    else await writeFile(to, this.readSegment(seg, 0, seg.size));
+    else await writeFile(to, this.readSegmentInto(seg, 0, Buffer.allocUnsafe(seg.size)));
   }
 
   /** For objects the sandbox itself writes (job outputs, server-side uploads). */
@@ -300,15 +300,14 @@ export class ObjectStore {
       if (offset <= start || segStart > end) continue;
       const from = Math.max(start, segStart) - segStart;
       const to = Math.min(end + 1, offset) - segStart;
-      this.readSegment(seg, from, to).copy(out, filled);
+      this.readSegmentInto(seg, from, out.subarray(filled, filled + to - from));
       filled += to - from;
     }
     return out;
   }
 
-  /** Bytes [from, to) of one segment, read synchronously. */
-  private readSegment(seg: Segment, from: number, to: number): Buffer {
-    const out = Buffer.allocUnsafe(to - from);
+  /** Fills `out` with one segment's bytes from `from` on, read synchronously; returns `out`. */
+  private readSegmentInto(seg: Segment, from: number, out: Buffer): Buffer {
     const base = seg.offset ?? 0;
     const fd = openSync(this.blobPath(seg.file), 'r');
     try {
