@@ -46,6 +46,7 @@ export async function runTransfers(
     journalPath,
     sealer: createAesGcmSealer(conn.sealerKey),
     limits: limitsFromEnv(),
+    network: await (await ctx.courier()).network(),
   });
   let settledAll = false;
   try {

@@ -63,6 +63,8 @@ export interface CoreServices {
   accounts: AccountService;
   /** The transfer engine, opened on first use (the CLI opens it only for transfer commands). */
   transfers(): Promise<TransferService>;
+  /** Proxy, CA and timeouts from the settings (with the proxy password from the keychain). */
+  network(): Promise<NetworkOptions>;
   /** Whether the transfer engine was opened in this process. */
   transfersOpened(): boolean;
   /** Templates, the outbox, the status poller, outputs and job notifications. */
@@ -115,12 +117,17 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
         sealer: ports.transferJournal?.sealer ?? (await journalSealer(ports.secrets)),
         limits: limitsFrom(settings.get()),
         account: accounts.activeId(),
+        network: await network(),
         ...(ports.transferWorkerFile ? { workerFile: ports.transferWorkerFile } : {}),
       });
       t.onProgress((batch) => hub.emit('transfersProgress', batch));
       settings.onChange((st) => {
         t.setLimits(limitsFrom(st));
         t.setAccount(accounts.activeId()); // a switch holds the other account's transfers
+        void network().then(
+          (n) => t.setNetwork(n),
+          (e: unknown) => activity.warn('transfers', `Network settings not applied to transfers: ${e instanceof Error ? e.message : String(e)}`),
+        );
       });
       return t;
     })();
@@ -129,7 +136,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
 
   const jobs = new JobsService({ dataDir: ports.dataDir, hub, activity, accounts, connectivity, settings, transfers: jobTransfersFrom(activeAccountTransfers(accounts, transfers)), ...(ports.notifier ? { notifier: ports.notifier } : {}), ...(ports.jobsTuning ? { tuning: ports.jobsTuning } : {}) });
   const transfersOpened = () => transfersP !== null;
-  const services: CoreServices = { hub, activity, ports, connectivity, settings, accounts, transfers, transfersOpened, jobs };
+  const services: CoreServices = { hub, activity, ports, connectivity, settings, accounts, transfers, network, transfersOpened, jobs };
   const handlers: CourierHandlers<CallContext> = {
     ...appHandlers(services),
     ...accountHandlers(services),

@@ -2,6 +2,7 @@
 // own (not the benchmark driver's, nor the sandbox's). Prints one JSON line.
 //   npx tsx test/bench/courier-run.ts '<json RunSpec>'
 import { randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createTransferService } from '../../main/core/transfer/service';
@@ -54,6 +55,7 @@ const svc = await createTransferService({
 // Warm the workers (thread start + module load) so the timing covers the transfer only.
 await svc.warm();
 
+const threadCpu0 = threadCpu();
 const h = monitorEventLoopDelay({ resolution: 5 });
 h.enable();
 const cpu0 = process.cpuUsage();
@@ -79,5 +81,30 @@ const result: RunResult = {
   remoteIds: files.map((v) => v.remoteFileId ?? ''),
   ...(files.find((v) => v.error) ? { firstError: JSON.stringify(files.find((v) => v.error)?.error) } : {}),
 };
+if (process.env.BENCH_THREAD_CPU) process.stderr.write(`thread CPU s: ${JSON.stringify(threadCpuSince(threadCpu0))}\n`);
 await svc.close();
 process.stdout.write(`${JSON.stringify(result)}\n`);
+
+/** CPU ticks per thread (Linux /proc), by thread name: where a run's CPU went (BENCH_THREAD_CPU=1). */
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of readdirSync('/proc/self/task')) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+      const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
+      out.set(`${name}#${tid}`, Number(stat[11]) + Number(stat[12]));
+    }
+  } catch {
+    // not Linux: no per-thread figures
+  }
+  return out;
+}
+
+function threadCpuSince(before: Map<string, number>): Record<string, number> {
+  const byName: Record<string, number> = {};
+  for (const [k, v] of threadCpu()) {
+    const s = (v - (before.get(k) ?? 0)) / 100;
+    if (s >= 0.05) byName[k] = s;
+  }
+  return byName;
+}

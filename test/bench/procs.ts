@@ -99,6 +99,7 @@ export async function courier(spec: RunSpec): Promise<RunResult & { wallSeconds:
   const last = r.stdout.trim().split('\n').at(-1) ?? '';
   if (r.code !== 0 || !last.startsWith('{')) throw new Error(`courier run failed (${r.code}): ${r.stderr.slice(-2000)}`);
   const res = JSON.parse(last) as RunResult;
+  for (const line of r.stderr.split('\n')) if (line.startsWith('thread CPU')) process.stderr.write(`    ${line}\n`);
   if (res.failed > 0) throw new Error(`courier: ${res.failed} of ${res.files} items failed: ${res.firstError ?? ''}`);
   return { ...res, wallSeconds: r.seconds };
 }

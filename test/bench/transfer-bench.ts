@@ -52,7 +52,8 @@ async function compare(sb: SandboxProc, label: string, bytes: number, fns: Recor
       const s = await fns[tool](i);
       t[tool].push(s);
       cpu[tool].push(sb.cpuSeconds() - c0);
-      process.stderr.write(`  ${label} · ${tool} · run ${i + 1}: ${s.toFixed(2)} s (sandbox CPU ${(cpu[tool].at(-1) ?? 0).toFixed(1)} s)\n`);
+      const own = tool === 'courier' ? `, Courier CPU ${(courierRuns.at(-1)?.cpuSeconds ?? 0).toFixed(1)} s` : '';
+      process.stderr.write(`  ${label} · ${tool} · run ${i + 1}: ${s.toFixed(2)} s (sandbox CPU ${(cpu[tool].at(-1) ?? 0).toFixed(1)} s${own})\n`);
     }
   }
   return {

@@ -26,11 +26,11 @@ function readCa(path: string | undefined): string | undefined {
  * that the Electron shell resolves into an explicit URL), or an explicit one with credentials.
  * The same options go to the transfer workers so S3 traffic takes the same path.
  */
-export function createDispatcher(opts: NetworkOptions): Dispatcher {
+export function createDispatcher(opts: NetworkOptions, pool: { connections?: number } = {}): Dispatcher {
   const t = { ...defaultTimeouts, ...opts.timeouts };
   const ca = readCa(opts.caBundlePath);
   const tls = ca ? { ca } : {};
-  const common = { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: 32, headersTimeout: t.headersMs, bodyTimeout: t.bodyIdleMs };
+  const common = { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: pool.connections ?? 32, headersTimeout: t.headersMs, bodyTimeout: t.bodyIdleMs };
   switch (opts.proxy.mode) {
     case 'none':
       return new Agent({ ...common, connect: { timeout: t.connectMs, ...tls } });

@@ -12,6 +12,7 @@ import type { ItemRow, Journal } from './journal';
 import type { TransferPool } from './pool';
 import type { RescaleStorage, UploadTarget } from './ports';
 import { Coalescer, eta, SpeedMeter } from './progress';
+import type { NetworkOptions } from '../net/dispatcher';
 import { TaskRunner, type RetryPolicy, DEFAULT_RETRY } from './runner';
 import { Semaphore } from './semaphore';
 import { TERMINAL, type Limits, type LimitsInput, type ProgressBatch, type TransferState, type TransferView } from './types';
@@ -176,6 +177,11 @@ export class TransferEngine implements JobCtx {
   private holdForAccount(it: LiveItem): void {
     this.notice(it, OTHER_ACCOUNT, 'Paused: this transfer belongs to another account. Switch back to that account to continue it.');
     this.setState(it, 'paused');
+  }
+
+  /** Proxy and CA for S3 traffic; the next attempt of every task uses them. */
+  setNetwork(n: NetworkOptions | undefined): void {
+    this.runner.network = n;
   }
 
   setAccount(id: string | null): void {

@@ -2,11 +2,12 @@
 // storage says they expired (not counted as a failure), and exponential backoff with full
 // jitter on network errors, 5xx and SlowDown.
 import { sleep } from './bandwidth';
+import type { NetworkOptions } from '../net/dispatcher';
 import type { CredentialCache } from './credentials';
 import { TransferError, type ErrorInfo } from './errors';
 import type { TransferPool, Running } from './pool';
 import type { RemoteFile, S3Credentials } from './ports';
-import type { Op, TaskOf, TaskResults } from './worker/protocol';
+import type { Op, S3Loc, TaskOf, TaskResults } from './worker/protocol';
 
 export interface RetryPolicy {
   attempts: number;
@@ -32,6 +33,9 @@ export interface ExecOptions<K extends Op> {
 }
 
 export class TaskRunner {
+  /** How workers reach the storage (proxy, CA); undefined = directly. Read at every attempt. */
+  network: NetworkOptions | undefined;
+
   constructor(
     private readonly pool: TransferPool,
     private readonly creds: CredentialCache,
@@ -44,7 +48,9 @@ export class TaskRunner {
     for (;;) {
       if (o.signal.aborted) throw aborted();
       const creds = await this.creds.get(o.forFile, o.signal);
-      const running = this.pool.start<K>(build(creds), o.signal);
+      const task = build(creds);
+      if (this.network && 'loc' in task) (task.loc as S3Loc).net = this.network;
+      const running = this.pool.start<K>(task, o.signal);
       o.track?.(running);
       const res = await running.result;
       o.track?.(null);

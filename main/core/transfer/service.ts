@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
+import type { NetworkOptions } from '../net/dispatcher';
 import { TransferEngine } from './engine';
 import { toErrorInfo, TransferError } from './errors';
 import { walkLocal, walkRemote } from './folders';
@@ -42,6 +43,8 @@ export interface TransferService {
    * registered or uploaded under the wrong account after a switch.
    */
   setAccount(id: string | null): void;
+  /** The proxy and CA settings for S3 traffic (the API client's come from the same settings). */
+  setNetwork(n: NetworkOptions | undefined): void;
   /** Starts the worker threads ahead of the first transfer (optional). */
   warm(): Promise<void>;
   close(): Promise<void>;
@@ -57,6 +60,8 @@ export interface TransferServiceOptions {
   limits?: LimitsInput;
   /** The active account at start (see setAccount); omitted: transfers are not bound to accounts. */
   account?: string | null;
+  /** Proxy and CA for S3 traffic at start (see setNetwork); omitted: direct. */
+  network?: NetworkOptions;
   retry?: Partial<RetryPolicy>;
   now?: () => number;
 }
@@ -70,6 +75,7 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
   if (opts.limits) engine.setLimits(opts.limits);
   // Before the engine's first pump (a microtask), so no journaled transfer of another account starts.
   if (opts.account !== undefined) engine.setAccount(opts.account);
+  if (opts.network) engine.setNetwork(opts.network);
 
   const row = (p: Partial<ItemRow> & Pick<ItemRow, 'kind' | 'name' | 'localPath' | 'size'>): ItemRow => ({
     id: randomUUID(),
@@ -154,6 +160,7 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
     whenSettled: (ids) => engine.whenSettled(ids),
     setLimits: (l) => engine.setLimits(l),
     setAccount: (id) => engine.setAccount(id),
+    setNetwork: (n) => engine.setNetwork(n),
     warm: () => pool.warm(),
     close: () => engine.close(),
   };

@@ -12,11 +12,8 @@ import { give, take } from './buffers';
 import { forEachSlice, hashFile } from './files';
 import type { Op, Task, TaskResult, TaskResults, WorkerInit } from './protocol';
 import { classifyError, type OpCtx } from './s3';
-import { abortMultipart, completeMultipart, createMultipart, headObject, listParts, putObject, uploadPart } from './upload-ops';
-
-// The SDK warns once per thread that its 2027 releases will need Node 22; the app pins its
-// Node through Electron, so the notice is noise in every worker. (A worker's env is its own copy.)
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+import { abortMultipart, completeMultipart, createMultipart, headObject, listParts } from './s3-control';
+import { putObject, uploadPart } from './upload-ops';
 
 const init = workerData as WorkerInit;
 const slots = new SharedSlots(init);

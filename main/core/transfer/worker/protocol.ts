@@ -1,12 +1,15 @@
 // The messages between the scheduler (main thread) and the pool's workers.
 // Everything here is plain data: it crosses threads by structured clone.
 import type { ErrorInfo } from '../errors';
+import type { NetworkOptions } from '../../net/dispatcher';
 import type { S3Credentials } from '../ports';
 
 export interface S3Loc {
   creds: S3Credentials;
   bucket: string;
   key: string;
+  /** How to reach the storage (proxy, extra CA, timeouts): the same settings as the API's. */
+  net?: NetworkOptions;
 }
 
 /** Identity of a local file at the time its upload was planned. */

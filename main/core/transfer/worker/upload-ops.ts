@@ -1,28 +1,15 @@
-// Upload-side S3 operations, run inside a worker thread.
+// Upload-side S3 operations that carry file data (parts and whole small files), run inside a
+// worker thread. The control calls around them are in s3-control.ts.
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  HeadObjectCommand,
-  ListPartsCommand,
-} from '@aws-sdk/client-s3';
 import { BLOCK, encryptPart, PartEncryptor } from '../../crypto';
 import { give, take } from './buffers';
 import { fail } from '../errors';
 import { checkStamp, forEachSlice, readSmallFile } from './files';
-import type { PartInfo, TaskOf, TaskResults } from './protocol';
-import { meteredBody, s3For, type OpCtx } from './s3';
+import type { TaskOf, TaskResults } from './protocol';
+import { meteredBody, type OpCtx } from './s3';
+import { metadataHeaders } from './s3-control';
 import { header, s3Send } from './s3-direct';
-
-export async function createMultipart(t: TaskOf<'createMultipart'>, ctx: OpCtx): Promise<TaskResults['createMultipart']> {
-  const r = await s3For(t.loc).send(new CreateMultipartUploadCommand({ Bucket: t.loc.bucket, Key: t.loc.key, Metadata: t.metadata }), {
-    abortSignal: ctx.signal,
-  });
-  if (!r.UploadId) throw fail('storage_error', 'storage returned no UploadId', true);
-  return { uploadId: r.UploadId };
-}
 
 function unquote(etag: string): string {
   return etag.replace(/^"|"$/g, '');
@@ -86,66 +73,8 @@ export async function putObject(t: TaskOf<'putObject'>, ctx: OpCtx): Promise<Tas
   const { plain, stamp } = read;
   const sha512 = createHash('sha512').update(plain).digest('hex');
   const enc = encryptPart(t.key, t.iv, plain, true);
-  const meta: Record<string, string> = {};
-  for (const [k, v] of Object.entries(t.metadata)) meta[`x-amz-meta-${k.toLowerCase()}`] = v;
-  const r = await s3Send(t.loc, 'PUT', { headers: { 'content-length': String(enc.length), ...meta }, body: meteredBody(enc.chunks, ctx), signal: ctx.signal });
+  const headers = { 'content-length': String(enc.length), ...metadataHeaders(t.metadata) };
+  const r = await s3Send(t.loc, 'PUT', { headers, body: meteredBody(enc.chunks, ctx), signal: ctx.signal });
   await r.body.resume();
   return { tooLarge: false, sha512, cipherLength: enc.length, stamp };
-}
-
-export async function listParts(t: TaskOf<'listParts'>, ctx: OpCtx): Promise<TaskResults['listParts']> {
-  const parts: PartInfo[] = [];
-  let marker: string | undefined;
-  try {
-    for (;;) {
-      const r = await s3For(t.loc).send(
-        new ListPartsCommand({ Bucket: t.loc.bucket, Key: t.loc.key, UploadId: t.uploadId, ...(marker ? { PartNumberMarker: marker } : {}) }),
-        { abortSignal: ctx.signal },
-      );
-      for (const p of r.Parts ?? []) {
-        if (p.PartNumber !== undefined && p.ETag) parts.push({ partNumber: p.PartNumber, etag: p.ETag, size: p.Size ?? -1 });
-      }
-      if (!r.IsTruncated || !r.NextPartNumberMarker) break;
-      marker = r.NextPartNumberMarker;
-    }
-  } catch (e) {
-    if ((e as { name?: string }).name === 'NoSuchUpload' || (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) {
-      return { exists: false };
-    }
-    throw e;
-  }
-  return { exists: true, parts };
-}
-
-export async function completeMultipart(t: TaskOf<'completeMultipart'>, ctx: OpCtx): Promise<TaskResults['completeMultipart']> {
-  const r = await s3For(t.loc).send(
-    new CompleteMultipartUploadCommand({
-      Bucket: t.loc.bucket,
-      Key: t.loc.key,
-      UploadId: t.uploadId,
-      MultipartUpload: { Parts: t.parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
-    }),
-    { abortSignal: ctx.signal },
-  );
-  return r.ETag ? { etag: r.ETag } : {};
-}
-
-export async function abortMultipart(t: TaskOf<'abortMultipart'>, ctx: OpCtx): Promise<TaskResults['abortMultipart']> {
-  await s3For(t.loc).send(new AbortMultipartUploadCommand({ Bucket: t.loc.bucket, Key: t.loc.key, UploadId: t.uploadId }), {
-    abortSignal: ctx.signal,
-  });
-  return {};
-}
-
-export async function headObject(t: TaskOf<'headObject'>, ctx: OpCtx): Promise<TaskResults['headObject']> {
-  try {
-    const r = await s3For(t.loc).send(new HeadObjectCommand({ Bucket: t.loc.bucket, Key: t.loc.key }), { abortSignal: ctx.signal });
-    const metadata: Record<string, string> = {};
-    for (const [k, v] of Object.entries(r.Metadata ?? {})) metadata[k.toLowerCase()] = v;
-    return { exists: true, size: r.ContentLength ?? -1, ...(r.ETag ? { etag: r.ETag } : {}), metadata };
-  } catch (e) {
-    const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-    if (status === 404 || (e as { name?: string }).name === 'NotFound' || (e as { name?: string }).name === 'NoSuchKey') return { exists: false };
-    throw e;
-  }
 }
