@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, closeSync, existsSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { copyFile, open, readdir, readFile, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, type Writable } from 'node:stream';
@@ -150,6 +150,7 @@ export class ObjectStore {
     const b = this.buckets.get(name);
     if (!b || b.objects.size > 0) return false;
     this.buckets.delete(name);
+    this.closeMeta(name);
     await removeQuietly(path.join(this.root, 'buckets', `${name}.json`));
     await removeQuietly(this.metaLog(name));
     return true;
@@ -230,10 +231,11 @@ export class ObjectStore {
     this.pack = { file, fd: openSync(this.blobPath(file), 'w'), size: 0 };
   }
 
-  /** Closes the open pack file (on sandbox stop). */
+  /** Closes the open pack file and meta logs (on sandbox stop). */
   close(): void {
     if (this.pack) closeSync(this.pack.fd);
     this.pack = null;
+    for (const bucket of [...this.metaFds.keys()]) this.closeMeta(bucket);
   }
 
   /** Copies one stored segment into a file of its own (for CopyObject). */
@@ -382,8 +384,19 @@ export class ObjectStore {
     return path.join(this.root, 'meta', `${bucket}.jsonl`);
   }
 
+  /** Open append descriptors of the meta logs (appendFileSync would open and close per object). */
+  private readonly metaFds = new Map<string, number>();
+
   private appendMeta(bucket: string, line: MetaLine): void {
-    appendFileSync(this.metaLog(bucket), `${JSON.stringify(line)}\n`);
+    let fd = this.metaFds.get(bucket);
+    if (fd === undefined) this.metaFds.set(bucket, (fd = openSync(this.metaLog(bucket), 'a')));
+    writeSync(fd, `${JSON.stringify(line)}\n`);
+  }
+
+  private closeMeta(bucket: string): void {
+    const fd = this.metaFds.get(bucket);
+    if (fd !== undefined) closeSync(fd);
+    this.metaFds.delete(bucket);
   }
 
   private async dropSegments(meta: ObjectMeta): Promise<void> {
