@@ -48,21 +48,36 @@ export async function startSandboxProcess(dataDir: string): Promise<SandboxProc>
 
 export interface Timed {
   seconds: number;
+  /** User + system CPU seconds of the process and its children (start-up included). */
+  cpuSeconds: number;
   code: number;
   stderr: string;
   stdout: string;
 }
 
+/** bash's `times` prints the CPU its children used once they have exited (Node cannot see it). */
+const WITH_TIMES = '"$@"; rc=$?; times >&2; exit $rc';
+
+function childCpu(stderr: string): { cpuSeconds: number; stderr: string } {
+  const lines = stderr.trimEnd().split('\n');
+  const sec = (t: string): number => {
+    const m = /^(\d+)m([\d.]+)s$/.exec(t);
+    return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+  };
+  const [user, sys] = (lines.at(-1) ?? '').trim().split(/\s+/);
+  return { cpuSeconds: sec(user ?? '') + sec(sys ?? ''), stderr: lines.slice(0, -2).join('\n') };
+}
+
 export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Timed> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
-    const child = spawn(cmd, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('bash', ['-c', WITH_TIMES, 'bash', cmd, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     let stdout = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.once('error', reject);
-    child.once('exit', (code) => resolve({ seconds: (performance.now() - t0) / 1000, code: code ?? -1, stderr, stdout }));
+    child.once('exit', (code) => resolve({ seconds: (performance.now() - t0) / 1000, code: code ?? -1, stdout, ...childCpu(stderr) }));
   });
 }
 

@@ -8,6 +8,8 @@ export interface Row {
   rclone: number;
   /** Median CPU seconds the sandbox spent serving each tool. */
   sandboxCpu?: { courier: number; aws: number; rclone: number };
+  /** Median CPU seconds of each tool's own process (Courier: the transfer only; peers: whole process). */
+  clientCpu?: { courier: number; aws: number; rclone: number };
   /** Courier process: median CPU seconds (all threads) and peak RSS over the runs. */
   courierCpuSeconds?: number;
   courierPeakRssMiB?: number;
@@ -35,14 +37,14 @@ const mibs = (bytes: number, s: number): string => (bytes / 1048576 / s).toFixed
 
 function lines(r: Results): string[] {
   const out = [
-    '| case | Courier MiB/s (s) | aws MiB/s (s) | rclone MiB/s (s) | Courier ÷ aws | Courier ÷ rclone | sandbox CPU s: Courier / aws / rclone |',
-    '|---|---:|---:|---:|---:|---:|---:|',
+    '| case | Courier MiB/s (s) | aws MiB/s (s) | rclone MiB/s (s) | Courier ÷ aws | Courier ÷ rclone | client CPU s: Courier / aws / rclone | sandbox CPU s: Courier / aws / rclone |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const cell = (bytes: number, s: number): string => `${mibs(bytes, s)} (${s.toFixed(2)})`;
   for (const x of r.rows) {
-    const c = x.sandboxCpu;
+    const three = (c: Row['sandboxCpu']): string => (c ? `${c.courier.toFixed(1)} / ${c.aws.toFixed(1)} / ${c.rclone.toFixed(1)}` : '–');
     out.push(
-      `| ${x.case} | ${cell(x.bytes, x.courier)} | ${cell(x.bytes, x.aws)} | ${cell(x.bytes, x.rclone)} | ${(x.aws / x.courier).toFixed(2)}× | ${(x.rclone / x.courier).toFixed(2)}× | ${c ? `${c.courier.toFixed(1)} / ${c.aws.toFixed(1)} / ${c.rclone.toFixed(1)}` : '–'} |`,
+      `| ${x.case} | ${cell(x.bytes, x.courier)} | ${cell(x.bytes, x.aws)} | ${cell(x.bytes, x.rclone)} | ${(x.aws / x.courier).toFixed(2)}× | ${(x.rclone / x.courier).toFixed(2)}× | ${three(x.clientCpu)} | ${three(x.sandboxCpu)} |`,
     );
   }
   if (r.crypto) {

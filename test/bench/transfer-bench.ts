@@ -30,7 +30,8 @@ const HUGE = Number(process.env.BENCH_HUGE_MIB ?? 4096) * MiB;
 const median = (xs: number[]): number => (xs.length ? ([...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number) : NaN);
 
 type Tool = 'courier' | 'aws' | 'rclone';
-type Runner = (run: number) => Promise<number>;
+/** One timed run of a tool: wall seconds and the CPU seconds of the tool's own process. */
+type Runner = (run: number) => Promise<{ seconds: number; cpuSeconds: number }>;
 
 /** Courier's own measurements (CPU, RSS) of the runs since the last compare(). */
 let courierRuns: RunResult[] = [];
@@ -45,15 +46,16 @@ async function compare(sb: SandboxProc, label: string, bytes: number, fns: Recor
   courierRuns = [];
   const t: Record<Tool, number[]> = { courier: [], aws: [], rclone: [] };
   const cpu: Record<Tool, number[]> = { courier: [], aws: [], rclone: [] };
+  const own: Record<Tool, number[]> = { courier: [], aws: [], rclone: [] };
   for (let i = 0; i < RUNS; i++) {
     for (const tool of TOOLS) {
       await before?.();
       const c0 = sb.cpuSeconds();
-      const s = await fns[tool](i);
-      t[tool].push(s);
+      const r = await fns[tool](i);
+      t[tool].push(r.seconds);
       cpu[tool].push(sb.cpuSeconds() - c0);
-      const own = tool === 'courier' ? `, Courier CPU ${(courierRuns.at(-1)?.cpuSeconds ?? 0).toFixed(1)} s` : '';
-      process.stderr.write(`  ${label} · ${tool} · run ${i + 1}: ${s.toFixed(2)} s (sandbox CPU ${(cpu[tool].at(-1) ?? 0).toFixed(1)} s${own})\n`);
+      own[tool].push(r.cpuSeconds);
+      process.stderr.write(`  ${label} · ${tool} · run ${i + 1}: ${r.seconds.toFixed(2)} s (sandbox CPU ${(cpu[tool].at(-1) ?? 0).toFixed(1)} s, ${tool} CPU ${r.cpuSeconds.toFixed(1)} s)\n`);
     }
   }
   return {
@@ -63,6 +65,7 @@ async function compare(sb: SandboxProc, label: string, bytes: number, fns: Recor
     aws: median(t.aws),
     rclone: median(t.rclone),
     sandboxCpu: { courier: median(cpu.courier), aws: median(cpu.aws), rclone: median(cpu.rclone) },
+    clientCpu: { courier: median(own.courier), aws: median(own.aws), rclone: median(own.rclone) },
     courierCpuSeconds: median(courierRuns.map((r) => r.cpuSeconds)),
     courierPeakRssMiB: Math.max(...courierRuns.map((r) => r.maxRssMiB)),
   };
@@ -113,10 +116,10 @@ async function main(): Promise<void> {
           courier: async () => {
             const r = await courierRun({ ...base, mode: 'upload', inputs: [big] });
             remoteId = r.remoteIds[0] ?? '';
-            return r.seconds;
+            return r;
           },
-          aws: async (i) => (await aws(sb, [big, `s3://${bucket}/bench/aws/${i}/big.bin`])).seconds,
-          rclone: async (i) => (await rclone(sb, [big, `s3r:${bucket}/bench/rclone/${i}/`])).seconds,
+          aws: (i) => aws(sb, [big, `s3://${bucket}/bench/aws/${i}/big.bin`]),
+          rclone: (i) => rclone(sb, [big, `s3r:${bucket}/bench/rclone/${i}/`]),
         }),
       );
       const out = join(work, 'dl-big');
@@ -126,9 +129,9 @@ async function main(): Promise<void> {
           `download ${name}`,
           BIG,
           {
-            courier: async () => (await courierRun({ ...base, mode: 'download', inputs: [remoteId], dir: out })).seconds,
-            aws: async () => (await aws(sb, [`s3://${bucket}/bench/aws/0/big.bin`, join(out, 'big.bin')])).seconds,
-            rclone: async () => (await rclone(sb, [`s3r:${bucket}/bench/rclone/0/big-${BIG / MiB}MiB.bin`, out])).seconds,
+            courier: () => courierRun({ ...base, mode: 'download', inputs: [remoteId], dir: out }),
+            aws: () => aws(sb, [`s3://${bucket}/bench/aws/0/big.bin`, join(out, 'big.bin')]),
+            rclone: () => rclone(sb, [`s3r:${bucket}/bench/rclone/0/big-${BIG / MiB}MiB.bin`, out]),
           },
           () => rm(out, { recursive: true, force: true }),
         ),
@@ -148,10 +151,10 @@ async function main(): Promise<void> {
           courier: async (i) => {
             const f = await storage.createFolder(root.rootFolderId, `bench-run-${i}-${Date.now()}`);
             runFolders.push(f.id);
-            return (await courierRun({ ...base, mode: 'upload', inputs: [small], folderId: f.id })).seconds;
+            return courierRun({ ...base, mode: 'upload', inputs: [small], folderId: f.id });
           },
-          aws: async (i) => (await aws(sb, ['--recursive', small, `s3://${bucket}/bench/aws-small/${i}/`])).seconds,
-          rclone: async (i) => (await rclone(sb, [small, `s3r:${bucket}/bench/rclone-small/${i}/`])).seconds,
+          aws: (i) => aws(sb, ['--recursive', small, `s3://${bucket}/bench/aws-small/${i}/`]),
+          rclone: (i) => rclone(sb, [small, `s3r:${bucket}/bench/rclone-small/${i}/`]),
         }),
       );
       // The folder Courier created is downloaded back through the platform (records, keys, decrypt, verify).
@@ -164,13 +167,13 @@ async function main(): Promise<void> {
           `download ${label}`,
           bytes,
           {
-            courier: async () => (await courierRun({ ...base, mode: 'download-folder', inputs: [folder.id], dir: out })).seconds,
-            aws: async () => (await aws(sb, ['--recursive', `s3://${bucket}/bench/aws-small/0/`, out])).seconds,
+            courier: () => courierRun({ ...base, mode: 'download-folder', inputs: [folder.id], dir: out }),
+            aws: () => aws(sb, ['--recursive', `s3://${bucket}/bench/aws-small/0/`, out]),
             rclone: async () => {
-              const s = (await rclone(sb, [`s3r:${bucket}/bench/rclone-small/0/`, out])).seconds;
+              const r = await rclone(sb, [`s3r:${bucket}/bench/rclone-small/0/`, out]);
               const got = (await readdir(out)).length;
               if (got !== SMALL_N) throw new Error(`rclone small download produced ${got} files`);
-              return s;
+              return r;
             },
           },
           () => rm(out, { recursive: true, force: true }),
