@@ -63,6 +63,8 @@ export const settingsSchema = z.object({
       proxy: z.enum(['none', 'system', 'explicit']).default('system'),
       proxyUrl: z.string().default(''),
       proxyUsername: z.string().default(''),
+      /** When the proxy password (kept in the keychain, never here) was last set; 0 = none. */
+      proxyPasswordSetAt: z.number().int().nonnegative().default(0),
       caBundlePath: z.string().default(''),
     })
     .prefault({}),

@@ -38,6 +38,8 @@ export const accountRequests = {
   settings: {
     get: request(z.object({}), settingsSchema),
     update: request(settingsPatch, settingsSchema),
+    /** Keeps the proxy password in the keychain ('' forgets it); the settings record only when. */
+    setProxyPassword: request(z.object({ password: z.string().max(1000) }), settingsSchema),
   },
 };
 

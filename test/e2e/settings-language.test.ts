@@ -76,4 +76,27 @@ describe('settings and language', () => {
     await expect.poll(() => page.locator('html').getAttribute('lang')).toBe('en');
     expect(errors).toEqual([]);
   });
+
+  test('the proxy password goes to the keychain only, and can be forgotten', async () => {
+    await go(page, 'settings');
+    await page.getByLabel('Proxy', { exact: true }).selectOption('explicit');
+    await page.getByLabel('Proxy address').fill('http://127.0.0.1:9');
+    await page.getByLabel('Proxy address').blur();
+    await page.getByLabel('Proxy user name').fill('alice');
+    await page.getByLabel('Proxy user name').blur();
+    await page.getByLabel('Proxy password').fill('correct horse');
+    await page.getByLabel('Proxy password').blur();
+    await expect.poll(() => web.secrets.get('proxy')).toBe('correct horse');
+    await page.getByText('A password is saved in the keychain').waitFor();
+    expect(await page.getByLabel('Proxy password').inputValue()).toBe(''); // never shown again
+    expect(JSON.stringify(web.courier.settings.get())).not.toContain('correct horse');
+    if (process.env.SCREENSHOTS) await page.locator('#network-h').locator('..').screenshot({ path: join(process.env.SCREENSHOTS, 'settings-network.png') });
+
+    await page.getByRole('button', { name: 'Forget password' }).click();
+    await expect.poll(() => web.secrets.get('proxy')).toBeNull();
+    await page.getByText('Kept in the system keychain').waitFor();
+    await page.getByLabel('Proxy', { exact: true }).selectOption('system');
+    await expect.poll(() => web.courier.settings.get().network.proxy).toBe('system');
+    expect(errors).toEqual([]);
+  });
 });

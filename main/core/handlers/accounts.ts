@@ -46,6 +46,12 @@ export function accountHandlers(s: CoreServices): Handlers {
       async update(patch) {
         return s.settings.update(patch);
       },
+      async setProxyPassword({ password }) {
+        if (password) await s.ports.secrets.set('proxy', password);
+        else await s.ports.secrets.delete('proxy');
+        // The change of date is what tells the API clients and the transfer workers to reconnect.
+        return s.settings.update({ network: { proxyPasswordSetAt: password ? Date.now() : 0 } });
+      },
     },
   };
 }

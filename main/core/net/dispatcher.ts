@@ -9,6 +9,15 @@ export interface NetworkOptions {
   timeouts?: { connectMs?: number; headersMs?: number; bodyIdleMs?: number };
 }
 
+/**
+ * The HTTP status a proxy refused a tunnel with, from undici's error ("Proxy response (407) !==
+ * 200 when HTTP Tunneling", raised as an AbortError, so it must be checked before "cancelled").
+ */
+export function proxyRefusal(e: unknown): number | null {
+  const m = /Proxy response \((\d{3})\)/.exec(e instanceof Error ? e.message : String(e));
+  return m ? Number(m[1]) : null;
+}
+
 export const defaultTimeouts = { connectMs: 15_000, headersMs: 60_000, bodyIdleMs: 60_000 };
 
 function readCa(path: string | undefined): string | undefined {

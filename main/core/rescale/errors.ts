@@ -1,4 +1,5 @@
 import { CourierError } from '../../../shared/errors';
+import { proxyRefusal } from '../net/dispatcher';
 
 /** Error codes of undici / Node for "the network did not get us there". */
 const offlineCodes = new Set([
@@ -30,6 +31,9 @@ function codeOf(e: unknown): string | undefined {
 
 /** A failure before any response arrived. `sent` = the request may have reached the server. */
 export function classifyNetworkError(e: unknown, host: string): CourierError {
+  const refused = proxyRefusal(e);
+  if (refused === 407) return new CourierError('tls_or_proxy', 'The proxy asked for a user name and password, or refused the ones given. Set them in Settings → Network.', { cause: e });
+  if (refused !== null) return new CourierError('tls_or_proxy', `The proxy could not connect to ${host} (HTTP ${refused}). Check the proxy address in Settings → Network.`, { cause: e });
   if ((e as { name?: string }).name === 'AbortError') return new CourierError('cancelled', 'Cancelled.', { cause: e });
   const code = codeOf(e) ?? 'UNKNOWN';
   if (tlsCodes.test(code)) {

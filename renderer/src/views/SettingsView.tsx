@@ -141,6 +141,7 @@ export function SettingsView() {
             <Field label={t('settings.proxyUser')}>
               {(id) => <input id={id} defaultValue={settings.network.proxyUsername} onBlur={(e) => void save({ network: { proxyUsername: e.target.value.trim() } }, 'network.proxyUsername')} />}
             </Field>
+            <ProxyPassword saved={settings.network.proxyPasswordSetAt > 0} />
           </>
         )}
         <Field label={t('settings.caBundle')} hint={t('settings.caBundleHint')} error={errors['network.caBundlePath']}>
@@ -173,5 +174,44 @@ export function SettingsView() {
         </label>
       </section>
     </section>
+  );
+}
+
+/** Write-only: the password goes to the keychain and is never shown or sent back. */
+function ProxyPassword({ saved }: { saved: boolean }) {
+  const { t } = useTranslation();
+  const [error, setError] = useState('');
+  const [value, setValue] = useState('');
+  async function store(password: string) {
+    try {
+      await api.settings.setProxyPassword({ password });
+      setValue('');
+      setError('');
+    } catch (err) {
+      setError(err instanceof ApiError ? err.message : String(err));
+    }
+  }
+  return (
+    <Field label={t('settings.proxyPassword')} hint={saved ? t('settings.proxyPasswordSaved') : t('settings.proxyPasswordHint')} error={error}>
+      {(id, d) => (
+        <span className="inline-form">
+          <input
+            id={id}
+            aria-describedby={d}
+            type="password"
+            autoComplete="off"
+            value={value}
+            placeholder={saved ? '••••••••' : ''}
+            onChange={(e) => setValue(e.target.value)}
+            onBlur={() => value && void store(value)}
+          />
+          {saved && (
+            <button type="button" onClick={() => void store('')}>
+              {t('settings.proxyPasswordForget')}
+            </button>
+          )}
+        </span>
+      )}
+    </Field>
   );
 }

@@ -143,4 +143,38 @@ describe('throttling and proxies', () => {
     await c.close();
     await new Promise<void>((r) => proxy.close(() => r()));
   });
+
+  test('a proxy password set in Settings reaches the proxy, stays out of the settings file, and can be forgotten', async () => {
+    const proxy = createProxy(createServer());
+    const expected = `Basic ${Buffer.from('alice:pa ss:wörd').toString('base64')}`;
+    let refused = 0;
+    proxy.authenticate = (req) => req.headers['proxy-authorization'] === expected || (refused++, false);
+    await new Promise<void>((r) => proxy.listen(0, '127.0.0.1', r));
+    const secrets = new MemorySecretStore();
+    const c = await courier(secrets);
+    c.settings.update({ network: { proxy: 'explicit', proxyUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, proxyUsername: 'alice' } });
+    const set = (password: string) => c.router.dispatch('courier:settings.setProxyPassword', { password }, { transport: 'memory' });
+
+    const noPassword = await caught(c.accounts.add({ platform: sandboxRef(), apiKey: sandbox.token }));
+    expect(noPassword.code).toBe('tls_or_proxy');
+    expect(noPassword.message).toMatch(/^The proxy asked for a user name and password/);
+
+    const r = (await set('pa ss:wörd')) as { ok: boolean; value?: { network: { proxyPasswordSetAt: number } } };
+    expect(r.ok).toBe(true);
+    expect(r.value?.network.proxyPasswordSetAt).toBeGreaterThan(0);
+    expect(await secrets.get('proxy')).toBe('pa ss:wörd');
+    const view = await c.accounts.add({ platform: sandboxRef(), apiKey: sandbox.token });
+    expect(view.email).toBe('sandbox-user@example.com');
+    expect(JSON.stringify(c.settings.get())).not.toContain('pa ss');
+
+    await set('');
+    expect(await secrets.get('proxy')).toBeNull();
+    expect(c.settings.get().network.proxyPasswordSetAt).toBe(0);
+    const before = refused;
+    await caught(c.accounts.add({ platform: sandboxRef(), apiKey: sandbox.token, label: 'again' }));
+    expect(refused).toBeGreaterThan(before);
+    await c.close();
+    proxy.closeAllConnections();
+    await new Promise<void>((r) => proxy.close(() => r()));
+  });
 });

@@ -1,6 +1,7 @@
 // What the worker's S3 operations share: their context, metered upload bodies, and the
 // classification of what S3 or the network throws.
 import { Readable } from 'node:stream';
+import { proxyRefusal } from '../../net/dispatcher';
 import type { ErrorInfo } from '../errors';
 import { classifyFsError, TransferError } from '../errors';
 import type { SharedBandwidth } from '../bandwidth';
@@ -88,10 +89,10 @@ export function classifyError(e: unknown, signal: AbortSignal, path?: string): E
   if (CREDENTIAL_NAMES.has(name) || status === 403 || (status === 400 && /^(BadRequest|Unknown|400|)$/.test(name))) {
     return { code: 'credentials_expired', message: `storage refused the credentials: ${name || status} ${message}`, retryable: false, credentials: true, status };
   }
-  const proxyStatus = /Proxy response \((\d+)\)/.exec(message)?.[1];
-  if (proxyStatus) {
-    const why = proxyStatus === '407' ? 'it needs a user name and password, or they are wrong' : 'it could not reach the storage';
-    return { code: 'network_error', message: `The proxy refused the connection to storage (HTTP ${proxyStatus}: ${why}). Check Settings → Network. (${message})`, retryable: proxyStatus !== '407' };
+  const proxyStatus = proxyRefusal(e);
+  if (proxyStatus !== null) {
+    const why = proxyStatus === 407 ? 'it needs a user name and password, or they are wrong' : 'it could not reach the storage';
+    return { code: 'network_error', message: `The proxy refused the connection to storage (HTTP ${proxyStatus}: ${why}). Check Settings → Network. (${message})`, retryable: proxyStatus !== 407 };
   }
   if (status === 412 || name === 'PreconditionFailed') {
     return { code: 'remote_changed', message: 'the stored object changed during the transfer', retryable: false, status };
