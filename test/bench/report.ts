@@ -82,6 +82,8 @@ All tools ran against the same sandbox S3 (a separate process on loopback), one 
 - Before any measurement every tool moves 300 files of 64 KiB up and down once, unmeasured, so the sandbox's JIT
   warm-up is not charged to whichever tool happens to run first.
 - Peers use their defaults: awscli v2 (\`/usr/bin/aws s3 cp\`, 8 MB parts, 10 concurrent) and rclone (4 transfers, 5 MiB chunks).
+- "Client CPU" is each tool's own process: Courier's is measured inside it over the transfer only; aws's and
+  rclone's are the whole process, start-up included (bash's \`times\`). "Sandbox CPU" is the server's work for that tool.
 
 ${lines(r).join('\n')}
 
@@ -102,9 +104,14 @@ Raw numbers: \`bench/results.json\`.
   and the sandbox keeps small bodies in pack files (see main/core/transfer/README.md, sandbox/README.md).
 - **Large downloads pay for verification.** Courier decrypts and computes SHA-512 over every byte (about
   600 MiB/s on this CPU, which has no SHA-512 instructions) on a hashing thread that follows the written
-  ranges, and syncs the file before it gets its name. aws and rclone only copy bytes. In profiles the two
-  download workers spend more time in garbage collection (undici's per-chunk buffers and the decipher's
-  output buffers) than in AES.
+  ranges, and syncs the file before it gets its name. aws and rclone only copy bytes. Per GiB, Courier's
+  CPU (per-thread figures from \`BENCH_THREAD_CPU=1\`) splits into ~2.5 s of page-cache writes (the
+  thread pool: first-touch pages cost ~300 MB/s in this VM, for every tool), ~2.4 s of SHA-512 (hashing
+  thread), ~2.7 s of network and AES (two workers) and ~1.4 s of GC helper threads (undici's per-chunk
+  buffers and the decipher's outputs); with the sandbox, that fills both cores, so the download runs at
+  CPU speed, not network speed. Skipping the fsyncs changed nothing measurable.
+- **Small files take a quarter of a file slot**, so the default 12 slots move up to 48 of them at once
+  (their time is round trips, not bandwidth).
 - Client CPU per case, peak RSS and loop delay of every Courier run are in \`bench/results.json\`;
   \`BENCH_PROFILE_COURIER=<dir>\` writes V8 CPU profiles of every Courier thread.
 `;
