@@ -11,14 +11,13 @@ import { LiveItem, type JobCtx } from './item';
 import type { ItemRow, Journal } from './journal';
 import type { TransferPool } from './pool';
 import type { RescaleStorage, UploadTarget } from './ports';
-import { Coalescer, eta, SpeedMeter } from './progress';
+import { FileSlots } from './file-slots';
+import { ProgressFeed } from './progress-feed';
 import type { NetworkOptions } from '../net/dispatcher';
 import { TaskRunner, type RetryPolicy, DEFAULT_RETRY } from './runner';
 import { Semaphore } from './semaphore';
-import { MIB, TERMINAL, type Limits, type LimitsInput, type ProgressBatch, type TransferState, type TransferView } from './types';
+import { TERMINAL, type Limits, type LimitsInput, type ProgressBatch, type TransferState, type TransferView } from './types';
 import { abortUpload, runUpload } from './upload-job';
-
-const mono = (): number => performance.now();
 
 interface SettleWaiter {
   ids: string[];
@@ -38,23 +37,13 @@ export class TransferEngine implements JobCtx {
   readonly memory: Semaphore;
   readonly api: Semaphore;
   private readonly queue: LiveItem[] = [];
-  /** File slots in use, by item: a small file takes a quarter of one (see slotWeight). */
-  private readonly slotsHeld = new Map<string, number>();
-  private slotsUsed = 0;
-  private readonly dirty = new Set<string>();
-  private readonly listeners = new Set<(b: ProgressBatch) => void>();
+  /** What `parallelFiles` counts; a small file takes a quarter of a slot (file-slots.ts). */
+  private readonly slots = new FileSlots();
   private readonly settleWaiters = new Map<string, Set<SettleWaiter>>();
-  /** Items moving now (running or verifying); the 10 Hz tick looks at these only. */
-  private readonly active = new Set<LiveItem>();
-  /** Overall numbers, kept incrementally (10,000 items must not be summed 10 times a second). */
-  private totalBytes = 0;
-  private doneBytes = 0;
+  /** Views, coalesced progress batches and the overall numbers. */
+  readonly feed: ProgressFeed;
   private readonly trees = new Map<string, RemoteFolderTree>();
-  private readonly overallMeter = new SpeedMeter();
-  private readonly coalescer: Coalescer;
-  private seq = 0;
   private nextSeqNo: number;
-  private tickTimer: NodeJS.Timeout | null = null;
   private scheduleTimer: NodeJS.Timeout | null = null;
   private target: Promise<UploadTarget> | null = null;
   private readonly dirs = new Map<string, Promise<void>>();
@@ -75,7 +64,7 @@ export class TransferEngine implements JobCtx {
     this.runner = new TaskRunner(pool, this.creds, retry);
     this.memory = new Semaphore(lim.maxBufferedBytes);
     this.api = new Semaphore(lim.apiConcurrency);
-    this.coalescer = new Coalescer(() => this.emit(), mono);
+    this.feed = new ProgressFeed(this.items, (it) => this.counted(it));
     this.nextSeqNo = journal.maxSeq() + 1;
     for (const row of journal.loadItems()) this.adoptRow(row, true);
     this.applyBandwidth();
@@ -93,8 +82,8 @@ export class TransferEngine implements JobCtx {
     this.items.set(row.id, it);
     if (fromJournal && TERMINAL.has(row.state)) this.history.add(row.id);
     if (this.counted(it) && row.state !== 'cancelled') {
-      this.totalBytes += row.size;
-      if (row.state === 'done') this.doneBytes += row.size;
+      this.feed.totalBytes += row.size;
+      if (row.state === 'done') this.feed.doneBytes += row.size;
     }
     if (row.parentId) {
       const b = this.items.get(row.parentId);
@@ -112,7 +101,7 @@ export class TransferEngine implements JobCtx {
 
   /** An upload's file turned out to have another size than when it was queued. */
   resize(it: LiveItem, size: number): void {
-    if (this.counted(it) && it.row.state !== 'cancelled') this.totalBytes += size - it.row.size;
+    if (this.counted(it) && it.row.state !== 'cancelled') this.feed.totalBytes += size - it.row.size;
     const b = it.row.parentId ? this.items.get(it.row.parentId) : undefined;
     if (b) b.row.size += size - it.row.size;
     it.row.size = size;
@@ -128,11 +117,10 @@ export class TransferEngine implements JobCtx {
     const views: TransferView[] = [];
     for (const r of rows) {
       const it = this.adoptRow(r, false);
-      this.dirty.add(r.id);
-      views.push(this.view(it));
+      this.feed.markDirty(it, false);
+      views.push(this.feed.view(it));
     }
     for (const r of rows) if (r.isBatch) this.maybeSettleBatch(r.id);
-    this.coalescer.poke(false);
     this.pump();
     return views;
   }
@@ -162,7 +150,7 @@ export class TransferEngine implements JobCtx {
     if (this.closed) return;
     while (this.queue.length > 0) {
       const it = this.queue[0] as LiveItem;
-      if (it.row.state === 'queued' && this.slotsUsed + slotWeight(it) > this.lim.parallelFiles) break; // keeps priority order
+      if (it.row.state === 'queued' && !this.slots.fits(it.row.size, this.lim.parallelFiles)) break; // keeps priority order
       this.queue.shift();
       if (it.row.state !== 'queued') continue;
       if (!this.owns(it)) {
@@ -213,15 +201,13 @@ export class TransferEngine implements JobCtx {
   }
 
   private start(it: LiveItem): void {
-    const w = slotWeight(it);
-    this.slotsHeld.set(it.id, w);
-    this.slotsUsed += w;
+    this.slots.take(it.id, it.row.size);
     it.controller = new AbortController();
     it.stopReason = null;
     it.committed = 0;
     it.meter.reset();
     this.setState(it, 'running');
-    this.ensureTick();
+    this.feed.startTicking();
     const signal = it.controller.signal;
     const job = it.row.kind === 'upload' ? runUpload(it, this, signal) : runDownload(it, this, signal);
     it.job = job.then(
@@ -231,11 +217,7 @@ export class TransferEngine implements JobCtx {
   }
 
   releaseSlot(it: LiveItem): void {
-    const w = this.slotsHeld.get(it.id);
-    if (w === undefined) return;
-    this.slotsHeld.delete(it.id);
-    this.slotsUsed = this.slotsHeld.size === 0 ? 0 : this.slotsUsed - w; // no float drift when idle
-    this.pump();
+    if (this.slots.release(it.id)) this.pump();
   }
 
   private async finish(it: LiveItem, e: unknown): Promise<void> {
@@ -294,17 +276,17 @@ export class TransferEngine implements JobCtx {
     const moving = state === 'running' || state === 'verifying';
     if (!it.row.isBatch) {
       if (moving) {
-        this.active.add(it);
+        this.feed.active.add(it);
         batch?.activeChildren.add(it);
       } else {
-        this.active.delete(it);
+        this.feed.active.delete(it);
         batch?.activeChildren.delete(it);
       }
       if (state === 'done') {
         if (batch) batch.childDoneBytes += it.row.size;
-        if (this.counted(it)) this.doneBytes += it.row.size;
+        if (this.counted(it)) this.feed.doneBytes += it.row.size;
       }
-      if (this.counted(it) && (state === 'cancelled') !== (from === 'cancelled')) this.totalBytes += state === 'cancelled' ? -it.row.size : it.row.size;
+      if (this.counted(it) && (state === 'cancelled') !== (from === 'cancelled')) this.feed.totalBytes += state === 'cancelled' ? -it.row.size : it.row.size;
     }
     it.row.state = state;
     const patch: Partial<ItemRow> = { state, bytesDone: it.bytesDone() };
@@ -317,7 +299,7 @@ export class TransferEngine implements JobCtx {
     // Not durable by itself: what must survive a crash (registration marks, "finalizing", parts)
     // is committed where it happens; a lost "done" only makes a restart re-check the item.
     this.journal.updateItem(it.id, patch);
-    this.markDirty(it, TERMINAL.has(state));
+    this.feed.markDirty(it, TERMINAL.has(state));
     if (it.row.parentId) this.maybeSettleBatch(it.row.parentId);
     if (TERMINAL.has(state)) this.settled(it.id);
   }
@@ -326,20 +308,14 @@ export class TransferEngine implements JobCtx {
     it.row.noticeCode = code;
     it.row.noticeMessage = message;
     this.journal.updateItem(it.id, { noticeCode: code, noticeMessage: message });
-    this.markDirty(it, false);
+    this.feed.markDirty(it, false);
   }
 
   private clearNotice(it: LiveItem): void {
     it.row.noticeCode = null;
     it.row.noticeMessage = null;
     this.journal.updateItem(it.id, { noticeCode: null, noticeMessage: null });
-    this.markDirty(it, false);
-  }
-
-  private markDirty(it: LiveItem, terminal: boolean): void {
-    this.dirty.add(it.id);
-    if (it.row.parentId) this.dirty.add(it.row.parentId);
-    this.coalescer.poke(terminal);
+    this.feed.markDirty(it, false);
   }
 
   /** A batch's state follows its items; an upload batch is done once its folders all exist. */
@@ -511,105 +487,13 @@ export class TransferEngine implements JobCtx {
     this.pool.bandwidth.setRate(effectiveRate(this.lim.bandwidth, new Date(this.now())));
   }
 
-  // ------------------------------------------------------------------ views & progress
-  view(it: LiveItem): TransferView {
-    const r = it.row;
-    const t = mono();
-    const active = r.state === 'running' || r.state === 'verifying';
-    const bytesDone = r.isBatch ? this.batchBytes(it) : r.state === 'done' ? r.size : it.bytesDone();
-    const bps = r.isBatch ? this.batchSpeed(it, t) : active ? it.meter.value(t) : 0;
-    return {
-      id: r.id,
-      kind: r.kind,
-      name: r.name,
-      localPath: r.localPath,
-      ...(r.remoteFileId ? { remoteFileId: r.remoteFileId } : {}),
-      size: r.size,
-      bytesDone,
-      bytesPerSecond: Math.round(bps),
-      etaSeconds: r.state === 'done' ? 0 : active ? eta(r.size - bytesDone, bps) : null,
-      state: r.state,
-      ...(r.errorCode && (r.state === 'failed' || r.isBatch) ? { error: { code: r.errorCode, message: r.errorMessage ?? '' } } : {}),
-      ...(r.noticeCode ? { notice: { code: r.noticeCode, message: r.noticeMessage ?? '' } } : {}),
-      priority: r.priority,
-      createdAt: r.createdAt,
-      ...(r.parentId ? { parentId: r.parentId } : {}),
-      ...(r.isBatch ? { isBatch: true } : {}),
-    };
-  }
-
-  private batchBytes(b: LiveItem): number {
-    let n = b.childDoneBytes;
-    for (const it of b.activeChildren) n += it.bytesDone();
-    return n;
-  }
-
-  private batchSpeed(b: LiveItem, t: number): number {
-    let n = 0;
-    for (const it of b.activeChildren) n += it.meter.value(t);
-    return n;
-  }
-
+  // ------------------------------------------------------------------ views & settling
   list(): { seq: number; items: TransferView[] } {
-    return { seq: this.seq, items: [...this.items.values()].map((i) => this.view(i)) };
+    return this.feed.list();
   }
 
   onProgress(cb: (b: ProgressBatch) => void): () => void {
-    this.listeners.add(cb);
-    return () => this.listeners.delete(cb);
-  }
-
-  private ensureTick(): void {
-    if (this.tickTimer) return;
-    this.tickTimer = setInterval(() => this.tick(), 100);
-    this.tickTimer.unref();
-  }
-
-  /** 10 Hz: sample byte counters of running items, feed the speed meters, mark them dirty. */
-  private tick(): void {
-    const t = mono();
-    let any = false;
-    for (const it of this.active) {
-      it.meter.sample(it.bytesDone(), t);
-      this.dirty.add(it.id);
-      if (it.row.parentId) this.dirty.add(it.row.parentId);
-      any = true;
-    }
-    this.overallMeter.sample(this.overallBytes().done, t);
-    if (any) this.coalescer.poke(false);
-    else if (this.tickTimer) {
-      clearInterval(this.tickTimer);
-      this.tickTimer = null;
-    }
-  }
-
-  private overallBytes(): { done: number; total: number; active: number } {
-    let done = this.doneBytes;
-    for (const it of this.active) if (this.counted(it)) done += it.bytesDone();
-    return { done, total: this.totalBytes, active: this.active.size };
-  }
-
-  private emit(): void {
-    if (this.dirty.size === 0) return;
-    this.seq++;
-    if (this.listeners.size === 0) {
-      this.dirty.clear();
-      return;
-    }
-    const items: TransferView[] = [];
-    for (const id of this.dirty) {
-      const it = this.items.get(id);
-      if (it) items.push(this.view(it));
-    }
-    this.dirty.clear();
-    const o = this.overallBytes();
-    const bps = o.active > 0 ? this.overallMeter.value(mono()) : 0;
-    const batch: ProgressBatch = {
-      seq: this.seq,
-      items,
-      overall: { bytesDone: o.done, bytesTotal: o.total, bytesPerSecond: Math.round(bps), etaSeconds: o.active > 0 ? eta(o.total - o.done, bps) : null, active: o.active },
-    };
-    for (const l of this.listeners) l(batch);
+    return this.feed.onProgress(cb);
   }
 
   whenSettled(ids: string[]): Promise<TransferView[]> {
@@ -617,7 +501,7 @@ export class TransferEngine implements JobCtx {
     return new Promise((resolve) => {
       const w: SettleWaiter = { ids, pending: new Set(ids.filter((id) => !TERMINAL.has((this.items.get(id) as LiveItem).row.state))), resolve };
       if (w.pending.size === 0) {
-        resolve(ids.map((id) => this.view(this.items.get(id) as LiveItem)));
+        resolve(ids.map((id) => this.feed.view(this.items.get(id) as LiveItem)));
         return;
       }
       for (const id of w.pending) {
@@ -635,15 +519,14 @@ export class TransferEngine implements JobCtx {
     this.settleWaiters.delete(id);
     for (const w of set) {
       w.pending.delete(id);
-      if (w.pending.size === 0) w.resolve(w.ids.map((x) => this.view(this.items.get(x) as LiveItem)));
+      if (w.pending.size === 0) w.resolve(w.ids.map((x) => this.feed.view(this.items.get(x) as LiveItem)));
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
-    if (this.tickTimer) clearInterval(this.tickTimer);
     if (this.scheduleTimer) clearInterval(this.scheduleTimer);
-    this.coalescer.close();
+    this.feed.close();
     for (const [dir, t] of this.dirSyncs) {
       clearTimeout(t);
       await syncDir(dir);
@@ -666,14 +549,3 @@ export class TransferEngine implements JobCtx {
   }
 }
 
-/** A file this small is one request each way (no parts), so its time is mostly round trips. */
-export const SMALL_FILE_BYTES = MIB;
-
-/**
- * Small files take a quarter of a file slot: their time is latency, not bandwidth, so the
- * default 12 slots run up to 48 of them at once (measured on 2,000 × 64 KiB: 12 in flight
- * 6.7 s, 32 in flight 5.0 s). Large files keep one slot each: their parts fill the pipe.
- */
-function slotWeight(it: LiveItem): number {
-  return it.row.size <= SMALL_FILE_BYTES ? 0.25 : 1;
-}

@@ -1,0 +1,141 @@
+// What listeners (the UI, the CLI's progress line) hear about transfers: a view per changed
+// item, coalesced to at most 10 batches a second (terminal states promptly), sampled by a
+// 10 Hz tick while anything moves, with overall numbers kept incrementally so 10,000 items are
+// never summed ten times a second.
+import type { LiveItem } from './item';
+import { Coalescer, eta, SpeedMeter } from './progress';
+import type { ProgressBatch, TransferView } from './types';
+
+const mono = (): number => performance.now();
+
+export class ProgressFeed {
+  /** Items moving now (running or verifying); the tick looks at these only. */
+  readonly active = new Set<LiveItem>();
+  /** Bytes of the items counted in the overall numbers (see `counted`), and of those done. */
+  totalBytes = 0;
+  doneBytes = 0;
+  private readonly dirty = new Set<string>();
+  private readonly listeners = new Set<(b: ProgressBatch) => void>();
+  private readonly overallMeter = new SpeedMeter();
+  private readonly coalescer = new Coalescer(() => this.emit(), mono);
+  private seq = 0;
+  private tickTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly items: ReadonlyMap<string, LiveItem>,
+    /** Whether an item is part of the overall numbers (not one already finished at start). */
+    private readonly counted: (it: LiveItem) => boolean,
+  ) {}
+
+  view(it: LiveItem): TransferView {
+    const r = it.row;
+    const t = mono();
+    const active = r.state === 'running' || r.state === 'verifying';
+    const bytesDone = r.isBatch ? batchBytes(it) : r.state === 'done' ? r.size : it.bytesDone();
+    const bps = r.isBatch ? batchSpeed(it, t) : active ? it.meter.value(t) : 0;
+    return {
+      id: r.id,
+      kind: r.kind,
+      name: r.name,
+      localPath: r.localPath,
+      ...(r.remoteFileId ? { remoteFileId: r.remoteFileId } : {}),
+      size: r.size,
+      bytesDone,
+      bytesPerSecond: Math.round(bps),
+      etaSeconds: r.state === 'done' ? 0 : active ? eta(r.size - bytesDone, bps) : null,
+      state: r.state,
+      ...(r.errorCode && (r.state === 'failed' || r.isBatch) ? { error: { code: r.errorCode, message: r.errorMessage ?? '' } } : {}),
+      ...(r.noticeCode ? { notice: { code: r.noticeCode, message: r.noticeMessage ?? '' } } : {}),
+      priority: r.priority,
+      createdAt: r.createdAt,
+      ...(r.parentId ? { parentId: r.parentId } : {}),
+      ...(r.isBatch ? { isBatch: true } : {}),
+    };
+  }
+
+  list(): { seq: number; items: TransferView[] } {
+    return { seq: this.seq, items: [...this.items.values()].map((i) => this.view(i)) };
+  }
+
+  onProgress(cb: (b: ProgressBatch) => void): () => void {
+    this.listeners.add(cb);
+    return () => this.listeners.delete(cb);
+  }
+
+  /** The item (and its batch) changed; `terminal` asks for prompt delivery. */
+  markDirty(it: LiveItem, terminal: boolean): void {
+    this.dirty.add(it.id);
+    if (it.row.parentId) this.dirty.add(it.row.parentId);
+    this.coalescer.poke(terminal);
+  }
+
+  /** Something started moving: sample it ten times a second until nothing moves. */
+  startTicking(): void {
+    if (this.tickTimer) return;
+    this.tickTimer = setInterval(() => this.tick(), 100);
+    this.tickTimer.unref();
+  }
+
+  close(): void {
+    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.tickTimer = null;
+    this.coalescer.close();
+  }
+
+  /** Samples byte counters of moving items, feeds the speed meters, marks them dirty. */
+  private tick(): void {
+    const t = mono();
+    for (const it of this.active) {
+      it.meter.sample(it.bytesDone(), t);
+      this.dirty.add(it.id);
+      if (it.row.parentId) this.dirty.add(it.row.parentId);
+    }
+    this.overallMeter.sample(this.overallBytes().done, t);
+    if (this.active.size > 0) this.coalescer.poke(false);
+    else if (this.tickTimer) {
+      clearInterval(this.tickTimer);
+      this.tickTimer = null;
+    }
+  }
+
+  private overallBytes(): { done: number; total: number; active: number } {
+    let done = this.doneBytes;
+    for (const it of this.active) if (this.counted(it)) done += it.bytesDone();
+    return { done, total: this.totalBytes, active: this.active.size };
+  }
+
+  private emit(): void {
+    if (this.dirty.size === 0) return;
+    this.seq++;
+    if (this.listeners.size === 0) {
+      this.dirty.clear();
+      return;
+    }
+    const items: TransferView[] = [];
+    for (const id of this.dirty) {
+      const it = this.items.get(id);
+      if (it) items.push(this.view(it));
+    }
+    this.dirty.clear();
+    const o = this.overallBytes();
+    const bps = o.active > 0 ? this.overallMeter.value(mono()) : 0;
+    const batch: ProgressBatch = {
+      seq: this.seq,
+      items,
+      overall: { bytesDone: o.done, bytesTotal: o.total, bytesPerSecond: Math.round(bps), etaSeconds: o.active > 0 ? eta(o.total - o.done, bps) : null, active: o.active },
+    };
+    for (const l of this.listeners) l(batch);
+  }
+}
+
+function batchBytes(b: LiveItem): number {
+  let n = b.childDoneBytes;
+  for (const it of b.activeChildren) n += it.bytesDone();
+  return n;
+}
+
+function batchSpeed(b: LiveItem, t: number): number {
+  let n = 0;
+  for (const it of b.activeChildren) n += it.meter.value(t);
+  return n;
+}
