@@ -4,7 +4,7 @@ import type { Dispatcher } from 'undici';
 import { CourierError } from '../../../shared/errors';
 import type { AccountRecord, Settings } from '../../../shared/settings';
 import type { ActivityLog } from '../activity/log';
-import { createDispatcher, type NetworkOptions } from '../net/dispatcher';
+import { createDispatcher, proxyFor, type NetworkOptions } from '../net/dispatcher';
 import type { Connectivity } from '../net/connectivity';
 import { resolvePlatform, type PlatformRef, type ResolvedPlatform } from '../platforms';
 import { RescaleApi } from '../rescale/api';
@@ -40,7 +40,8 @@ const keyName = (id: string) => `account:${id}`;
  */
 export class AccountService {
   private readonly sessions = new Map<string, Session>();
-  private readonly dispatchers = new Map<string, Dispatcher>();
+  /** One pool per platform URL, with the proxy it goes through (for error messages). */
+  private readonly dispatchers = new Map<string, { dispatcher: Dispatcher; via: string | null }>();
   private readonly forgetHooks = new Set<(accountId: string) => void>();
   /** A key given for one run (CLI -p / RESCALE_API_KEY): used as the active account, never stored. */
   private ephemeral: Session | null = null;
@@ -84,10 +85,11 @@ export class AccountService {
     return a;
   }
 
-  private async dispatcherFor(apiUrl: string): Promise<Dispatcher> {
+  private async dispatcherFor(apiUrl: string): Promise<{ dispatcher: Dispatcher; via: string | null }> {
     let d = this.dispatchers.get(apiUrl);
     if (!d) {
-      d = createDispatcher(await this.deps.network());
+      const net = await this.deps.network();
+      d = { dispatcher: createDispatcher(net), via: proxyFor(net, apiUrl) };
       this.dispatchers.set(apiUrl, d);
     }
     return d;
@@ -99,7 +101,7 @@ export class AccountService {
     return new RescaleApi({
       baseUrl: platform.apiUrl,
       apiKey,
-      dispatcher: await this.dispatcherFor(platform.apiUrl),
+      ...(await this.dispatcherFor(platform.apiUrl)),
       limiter: new SharedRateLimiter(join(this.deps.dataDir, 'limits'), partition, defaultBudgets),
       connectivity: this.deps.connectivity,
       userAgent: this.deps.userAgent,
@@ -222,11 +224,11 @@ export class AccountService {
     const old = [...this.dispatchers.values()];
     this.dispatchers.clear();
     this.sessions.clear();
-    for (const d of old) void d.close().catch(() => undefined);
+    for (const d of old) void d.dispatcher.close().catch(() => undefined);
   }
 
   async close(): Promise<void> {
-    for (const d of this.dispatchers.values()) await d.close().catch(() => undefined);
+    for (const d of this.dispatchers.values()) await d.dispatcher.close().catch(() => undefined);
     this.dispatchers.clear();
   }
 }

@@ -18,6 +18,38 @@ export function proxyRefusal(e: unknown): number | null {
   return m ? Number(m[1]) : null;
 }
 
+/**
+ * The proxy (without credentials) that connections to `target` go through under these options,
+ * for messages: "cannot reach X through the proxy Y" points at the part that is actually down.
+ * "system" follows HTTP(S)_PROXY and NO_PROXY the way undici's EnvHttpProxyAgent reads them
+ * (its matcher is not exported; this one handles the usual forms: `*`, hosts, `.suffix`, host:port).
+ */
+export function proxyFor(opts: NetworkOptions, target: string, env: NodeJS.ProcessEnv = process.env): string | null {
+  const url = new URL(target);
+  let proxy: string | undefined;
+  if (opts.proxy.mode === 'explicit') proxy = opts.proxy.url;
+  else if (opts.proxy.mode === 'system') {
+    proxy = url.protocol === 'https:' ? (env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy) : (env.HTTP_PROXY ?? env.http_proxy);
+    const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '').split(/[\s,]+/).filter(Boolean);
+    const host = url.hostname.toLowerCase();
+    const excluded = noProxy.some((entry) => {
+      if (entry === '*') return true;
+      const [h = '', port] = entry.toLowerCase().split(':');
+      if (port && port !== (url.port || (url.protocol === 'https:' ? '443' : '80'))) return false;
+      const bare = h.replace(/^\*?\./, '');
+      return host === bare || host.endsWith(`.${bare}`);
+    });
+    if (excluded) proxy = undefined;
+  }
+  if (!proxy) return null;
+  try {
+    const p = new URL(proxy);
+    return `${p.protocol}//${p.host}`;
+  } catch {
+    return proxy;
+  }
+}
+
 export const defaultTimeouts = { connectMs: 15_000, headersMs: 60_000, bodyIdleMs: 60_000 };
 
 function readCa(path: string | undefined): string | undefined {

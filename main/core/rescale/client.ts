@@ -28,6 +28,8 @@ export interface RescaleClientOptions {
   baseUrl: string;
   apiKey: string;
   dispatcher: Dispatcher;
+  /** The proxy the dispatcher goes through (no credentials), named in "cannot reach" errors. */
+  via?: string | null;
   limiter: RateLimiter;
   connectivity?: Connectivity;
   userAgent?: string;
@@ -104,7 +106,7 @@ export class RescaleHttp {
         headers = res.headers;
         text = await res.body.text();
       } catch (e) {
-        const err = classifyNetworkError(e, this.host);
+        const err = classifyNetworkError(e, this.host, this.o.via);
         if (err.code === 'cancelled') throw err;
         this.o.connectivity?.report(false, err.message);
         if (policy === 'read' && attempt + 1 < maxAttempts) {

@@ -30,7 +30,7 @@ function codeOf(e: unknown): string | undefined {
 }
 
 /** A failure before any response arrived. `sent` = the request may have reached the server. */
-export function classifyNetworkError(e: unknown, host: string): CourierError {
+export function classifyNetworkError(e: unknown, host: string, via?: string | null): CourierError {
   const refused = proxyRefusal(e);
   if (refused === 407) return new CourierError('tls_or_proxy', 'The proxy asked for a user name and password, or refused the ones given. Set them in Settings → Network.', { cause: e });
   if (refused !== null) return new CourierError('tls_or_proxy', `The proxy could not connect to ${host} (HTTP ${refused}). Check the proxy address in Settings → Network.`, { cause: e });
@@ -38,6 +38,9 @@ export function classifyNetworkError(e: unknown, host: string): CourierError {
   const code = codeOf(e) ?? 'UNKNOWN';
   if (tlsCodes.test(code)) {
     return new CourierError('tls_or_proxy', `The secure connection to ${host} failed (${code}). If you are behind a company proxy or inspection, set the proxy or a custom CA bundle in Settings.`, { cause: e });
+  }
+  if (via && (offlineCodes.has(code) || code === 'UNKNOWN')) {
+    return new CourierError('offline', `Cannot reach ${host} through the proxy ${via} (${code}). Check the proxy (Settings → Network, or HTTP(S)_PROXY), then your network or VPN; queued work continues when the connection is back.`, { cause: e });
   }
   if (offlineCodes.has(code) || code === 'UNKNOWN') {
     return new CourierError('offline', `Cannot reach ${host} (${code}). Check your network or VPN; queued work continues when the connection is back.`, { cause: e });

@@ -144,6 +144,19 @@ describe('throttling and proxies', () => {
     await new Promise<void>((r) => proxy.close(() => r()));
   });
 
+  test('a proxy that is down is named in the error, not only the platform', async () => {
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise<void>((r) => closed.close(() => r())); // nothing listens there now
+    const c = await courier();
+    c.settings.update({ network: { proxy: 'explicit', proxyUrl: `http://127.0.0.1:${port}` } });
+    const e = await caught(c.accounts.add({ platform: sandboxRef(), apiKey: sandbox.token }));
+    expect(e.code).toBe('offline');
+    expect(e.message).toContain(`through the proxy http://127.0.0.1:${port} (ECONNREFUSED)`);
+    await c.close();
+  });
+
   test('a proxy password set in Settings reaches the proxy, stays out of the settings file, and can be forgotten', async () => {
     const proxy = createProxy(createServer());
     const expected = `Basic ${Buffer.from('alice:pa ss:wörd').toString('base64')}`;

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { proxyFor } from '../../../main/core/net/dispatcher';
+import { classifyNetworkError } from '../../../main/core/rescale/errors';
+
+const api = 'https://platform.rescale.com/api/';
+
+describe('which proxy a connection goes through (named in errors)', () => {
+  it('explicit: the proxy URL without its credentials', () => {
+    expect(proxyFor({ proxy: { mode: 'explicit', url: 'http://bob:secret@proxy.corp:3128', username: 'u', password: 'p' } }, api)).toBe('http://proxy.corp:3128');
+  });
+
+  it('none: no proxy, whatever the environment says', () => {
+    expect(proxyFor({ proxy: { mode: 'none' } }, api, { HTTPS_PROXY: 'http://p:1' })).toBeNull();
+  });
+
+  it('system: HTTPS_PROXY for https, HTTP_PROXY for http, lower case too', () => {
+    const env = { HTTPS_PROXY: 'http://user:pw@secure.corp:8443', http_proxy: 'http://plain.corp:8080' };
+    expect(proxyFor({ proxy: { mode: 'system' } }, api, env)).toBe('http://secure.corp:8443');
+    expect(proxyFor({ proxy: { mode: 'system' } }, 'http://127.0.0.1:9000/', env)).toBe('http://plain.corp:8080');
+    expect(proxyFor({ proxy: { mode: 'system' } }, api, {})).toBeNull();
+  });
+
+  it('system: NO_PROXY hosts, suffixes, ports and * are excluded', () => {
+    const env = { HTTPS_PROXY: 'http://p.corp:1', HTTP_PROXY: 'http://p.corp:1' };
+    const sys = { proxy: { mode: 'system' as const } };
+    expect(proxyFor(sys, api, { ...env, NO_PROXY: 'localhost, .rescale.com' })).toBeNull();
+    expect(proxyFor(sys, api, { ...env, NO_PROXY: 'rescale.com' })).toBeNull();
+    expect(proxyFor(sys, api, { ...env, NO_PROXY: 'platform.rescale.com:8443' })).toBe('http://p.corp:1');
+    expect(proxyFor(sys, api, { ...env, NO_PROXY: 'platform.rescale.com:443' })).toBeNull();
+    expect(proxyFor(sys, api, { ...env, no_proxy: '*' })).toBeNull();
+    expect(proxyFor(sys, api, { ...env, NO_PROXY: 'other.example' })).toBe('http://p.corp:1');
+  });
+
+  it('a refused connection names the proxy when there is one', () => {
+    const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
+    expect(classifyNetworkError(refused, 'platform.rescale.com', 'http://p.corp:1').message).toMatch(/^Cannot reach platform\.rescale\.com through the proxy http:\/\/p\.corp:1 \(ECONNREFUSED\)/);
+    expect(classifyNetworkError(refused, 'platform.rescale.com', null).message).toMatch(/^Cannot reach platform\.rescale\.com \(ECONNREFUSED\)\. Check your network/);
+  });
+});
