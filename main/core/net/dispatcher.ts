@@ -44,10 +44,11 @@ export function proxyFor(opts: NetworkOptions, target: string, env: NodeJS.Proce
   if (!proxy) return null;
   try {
     const p = new URL(proxy);
-    return `${p.protocol}//${p.host}`;
+    if (p.host) return `${p.protocol}//${p.host}`;
   } catch {
-    return proxy;
+    // not a URL: shown as given, minus any user:password@
   }
+  return proxy.replace(/^.*@/, '');
 }
 
 export const defaultTimeouts = { connectMs: 15_000, headersMs: 60_000, bodyIdleMs: 60_000 };

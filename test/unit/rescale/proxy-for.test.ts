@@ -9,6 +9,11 @@ describe('which proxy a connection goes through (named in errors)', () => {
     expect(proxyFor({ proxy: { mode: 'explicit', url: 'http://bob:secret@proxy.corp:3128', username: 'u', password: 'p' } }, api)).toBe('http://proxy.corp:3128');
   });
 
+  it('never shows a password, even from a proxy setting that is not a URL', () => {
+    expect(proxyFor({ proxy: { mode: 'system' } }, api, { HTTPS_PROXY: 'bob:secret@proxy.corp:3128' })).toBe('proxy.corp:3128');
+    expect(proxyFor({ proxy: { mode: 'system' } }, api, { HTTPS_PROXY: 'bob:s3cr@t@proxy.corp' })).not.toContain('s3cr');
+  });
+
   it('none: no proxy, whatever the environment says', () => {
     expect(proxyFor({ proxy: { mode: 'none' } }, api, { HTTPS_PROXY: 'http://p:1' })).toBeNull();
   });
