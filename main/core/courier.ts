@@ -111,6 +111,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
   let transfersP: Promise<TransferService> | null = null;
   const transfers = (): Promise<TransferService> => {
     transfersP ??= (async () => {
+      let applied = JSON.stringify(settings.get().network); // what the service's network() below reads
       const t = await createTransferService({
         storage: new ActiveAccountStorage(accounts),
         journalPath: ports.transferJournal?.path ?? join(ports.dataDir, 'transfers.db'),
@@ -124,6 +125,9 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
       settings.onChange((st) => {
         t.setLimits(limitsFrom(st));
         t.setAccount(accounts.activeId()); // a switch holds the other account's transfers
+        // Only a network change is worth a keychain read (the proxy password) and new pools.
+        if (JSON.stringify(st.network) === applied) return;
+        applied = JSON.stringify(st.network);
         void network().then(
           (n) => t.setNetwork(n),
           (e: unknown) => activity.warn('transfers', `Network settings not applied to transfers: ${e instanceof Error ? e.message : String(e)}`),

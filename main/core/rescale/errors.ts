@@ -29,21 +29,22 @@ function codeOf(e: unknown): string | undefined {
   return undefined;
 }
 
+/** A 407, whether the proxy answered a plain request or refused a tunnel. */
+const PROXY_AUTH = 'The proxy asked for a user name and password, or refused the ones given. Set them in Settings → Network.';
+
 /** A failure before any response arrived. `sent` = the request may have reached the server. */
 export function classifyNetworkError(e: unknown, host: string, via?: string | null): CourierError {
   const refused = proxyRefusal(e);
-  if (refused === 407) return new CourierError('tls_or_proxy', 'The proxy asked for a user name and password, or refused the ones given. Set them in Settings → Network.', { cause: e });
+  if (refused === 407) return new CourierError('tls_or_proxy', PROXY_AUTH, { cause: e });
   if (refused !== null) return new CourierError('tls_or_proxy', `The proxy could not connect to ${host} (HTTP ${refused}). Check the proxy address in Settings → Network.`, { cause: e });
   if ((e as { name?: string }).name === 'AbortError') return new CourierError('cancelled', 'Cancelled.', { cause: e });
   const code = codeOf(e) ?? 'UNKNOWN';
   if (tlsCodes.test(code)) {
     return new CourierError('tls_or_proxy', `The secure connection to ${host} failed (${code}). If you are behind a company proxy or inspection, set the proxy or a custom CA bundle in Settings.`, { cause: e });
   }
-  if (via && (offlineCodes.has(code) || code === 'UNKNOWN')) {
-    return new CourierError('offline', `Cannot reach ${host} through the proxy ${via} (${code}). Check the proxy (Settings → Network, or HTTP(S)_PROXY), then your network or VPN; queued work continues when the connection is back.`, { cause: e });
-  }
   if (offlineCodes.has(code) || code === 'UNKNOWN') {
-    return new CourierError('offline', `Cannot reach ${host} (${code}). Check your network or VPN; queued work continues when the connection is back.`, { cause: e });
+    const check = via ? 'Check the proxy (Settings → Network, or HTTP(S)_PROXY), then your network or VPN' : 'Check your network or VPN';
+    return new CourierError('offline', `Cannot reach ${host}${via ? ` through the proxy ${via}` : ''} (${code}). ${check}; queued work continues when the connection is back.`, { cause: e });
   }
   return new CourierError('offline', `The connection to ${host} failed (${code}). Check your network, VPN or proxy settings.`, { cause: e });
 }
@@ -92,7 +93,7 @@ export function classifyHttpError(status: number, body: unknown, ctx: { host: st
       return new CourierError('rate_limited', `Rescale asked us to slow down; retrying in ${secs} s.`, ctx.retryAfterMs !== undefined ? { retryAfterMs: ctx.retryAfterMs } : {});
     }
     case status === 407:
-      return new CourierError('tls_or_proxy', 'The proxy asked for a user name and password. Set them in Settings → Network.');
+      return new CourierError('tls_or_proxy', PROXY_AUTH);
     case status === 400 || status === 409 || status === 422:
       return new CourierError('invalid_input', drf.message ? `Rescale refused to ${ctx.what}: ${drf.message}` : `Rescale refused to ${ctx.what} (HTTP ${status}).`, drf.field ? { field: drf.field } : {});
     case status >= 500:

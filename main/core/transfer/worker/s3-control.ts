@@ -3,7 +3,7 @@
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { fail } from '../errors';
 import type { PartInfo, TaskOf, TaskResults } from './protocol';
-import type { OpCtx } from './s3';
+import { httpStatusOf, type OpCtx } from './s3';
 import { errorFrom, header, s3Send, type S3Response } from './s3-direct';
 
 // Strings stay strings (an ETag or UploadId must never become a number); Part is always a list.
@@ -22,10 +22,6 @@ async function xmlOf(r: S3Response): Promise<Xml> {
 
 function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
-}
-
-function statusOf(e: unknown): number | undefined {
-  return (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
 }
 
 export function metadataHeaders(metadata: Record<string, string>): Record<string, string> {
@@ -58,7 +54,7 @@ export async function listParts(t: TaskOf<'listParts'>, ctx: OpCtx): Promise<Tas
       marker = next;
     }
   } catch (e) {
-    if ((e as Error).name === 'NoSuchUpload' || statusOf(e) === 404) return { exists: false };
+    if ((e as Error).name === 'NoSuchUpload' || httpStatusOf(e) === 404) return { exists: false };
     throw e;
   }
   return { exists: true, parts };
@@ -84,7 +80,7 @@ export async function headObject(t: TaskOf<'headObject'>, ctx: OpCtx): Promise<T
   try {
     r = await s3Send(t.loc, 'HEAD', { signal: ctx.signal });
   } catch (e) {
-    if (statusOf(e) === 404) return { exists: false };
+    if (httpStatusOf(e) === 404) return { exists: false };
     throw e;
   }
   r.body.resume();

@@ -73,6 +73,12 @@ function prop(e: unknown, k: string): unknown {
   return typeof e === 'object' && e !== null ? (e as Record<string, unknown>)[k] : undefined;
 }
 
+/** The HTTP status S3 answered with (S3HttpError's `$metadata`), if the error came from a response. */
+export function httpStatusOf(e: unknown): number | undefined {
+  const status = prop(prop(e, '$metadata'), 'httpStatusCode');
+  return typeof status === 'number' ? status : undefined;
+}
+
 export function classifyError(e: unknown, signal: AbortSignal, path?: string): ErrorInfo {
   if (signal.aborted) return { code: 'aborted', message: 'cancelled', retryable: false };
   if (e instanceof TransferError) return e.info();
@@ -81,8 +87,7 @@ export function classifyError(e: unknown, signal: AbortSignal, path?: string): E
   const name = String(prop(e, 'name') ?? prop(e, 'Code') ?? '');
   const code = String(prop(e, 'code') ?? '');
   const message = e instanceof Error ? e.message : String(e);
-  const meta = prop(e, '$metadata');
-  const status = typeof prop(meta, 'httpStatusCode') === 'number' ? (prop(meta, 'httpStatusCode') as number) : undefined;
+  const status = httpStatusOf(e);
   // Real S3 answers an expired session token with 400 ExpiredToken, and a HEAD error has no
   // body to name it, hence the bare 400/403 cases. A refresh is cheap and bounded (runner.ts);
   // if fresh keys are refused too, the item fails.
