@@ -51,6 +51,8 @@ const svc = await createTransferService({
   ...(spec.workerCount ? { workerCount: spec.workerCount } : {}),
   ...(spec.workerFile ? { workerFile: spec.workerFile } : {}),
   ...(spec.limits ? { limits: spec.limits } : {}),
+  // BENCH_NO_DIRECT_IO=1: downloads through the page cache, to measure what direct I/O changes.
+  ...(process.env.BENCH_NO_DIRECT_IO ? { directIo: false } : {}),
 });
 // Warm the workers (thread start + module load) so the timing covers the transfer only.
 await svc.warm();

@@ -3,7 +3,8 @@
 // Env: BENCH_RUNS (1), BENCH_CASES (comma list of: big,small,crypto,rss), BENCH_BIG_MIB (1024),
 //      BENCH_SMALL_N (2000), BENCH_HUGE_MIB (4096), BENCH_KEEP_DATA (keep bench/data),
 //      BENCH_COURIER_LIMITS (JSON LimitsInput, for tuning experiments), BENCH_TOOLS (comma list of
-//      courier,aws,rclone; all by default: a subset is for tuning, its ratios are left empty).
+//      courier,aws,rclone; all by default: a subset is for tuning, its ratios are left empty),
+//      BENCH_NO_DIRECT_IO (Courier downloads through the page cache), BENCH_THREAD_CPU (CPU per thread).
 // Tools run interleaved (Courier, aws, rclone, then again), so a burst of load from elsewhere
 // on this shared machine hits all of them alike. Writes bench/results.json and
 // docs/benchmarks.md. Measures, never asserts.

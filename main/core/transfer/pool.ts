@@ -14,6 +14,8 @@ export interface PoolOptions {
   workerCount?: number;
   /** Tasks awaiting the network overlap inside one worker. */
   tasksPerWorker?: number;
+  /** Default true: large downloads are written and verified with direct I/O where possible (worker/direct-io.ts). */
+  directIo?: boolean;
 }
 
 type TaskInput<K extends Op> = Omit<TaskOf<K>, 'slot'>;
@@ -46,7 +48,7 @@ export class TransferPool {
     this.alloc = new SlotAllocator(this.slots);
     this.bandwidth = new SharedBandwidth(this.buffers.bw);
     const threads = Math.max(1, opts.workerCount ?? Math.max(2, availableParallelism()));
-    const init: WorkerInit = { ctrl: this.buffers.ctrl, nums: this.buffers.nums, bw: this.buffers.bw };
+    const init: WorkerInit = { ctrl: this.buffers.ctrl, nums: this.buffers.nums, bw: this.buffers.bw, directIo: opts.directIo ?? true };
     this.piscina = new Piscina({
       filename: opts.workerFile ?? DEFAULT_WORKER_FILE,
       minThreads: threads,

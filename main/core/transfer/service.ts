@@ -57,6 +57,8 @@ export interface TransferServiceOptions {
   workerCount?: number;
   /** Worker module; defaults to the tsx bootstrap next to this file (the Electron build passes its bundle). */
   workerFile?: string;
+  /** Default true: see PoolOptions.directIo. */
+  directIo?: boolean;
   limits?: LimitsInput;
   /** The active account at start (see setAccount); omitted: transfers are not bound to accounts. */
   account?: string | null;
@@ -68,7 +70,7 @@ export interface TransferServiceOptions {
 
 export async function createTransferService(opts: TransferServiceOptions): Promise<TransferService> {
   const journal = Journal.open(opts.journalPath, opts.sealer);
-  const pool = new TransferPool({ ...(opts.workerFile ? { workerFile: opts.workerFile } : {}), ...(opts.workerCount ? { workerCount: opts.workerCount } : {}) });
+  const pool = new TransferPool({ ...(opts.workerFile ? { workerFile: opts.workerFile } : {}), ...(opts.workerCount ? { workerCount: opts.workerCount } : {}), ...(opts.directIo !== undefined ? { directIo: opts.directIo } : {}) });
   const now = opts.now ?? Date.now;
   const limits: Limits = { ...DEFAULT_LIMITS };
   const engine = new TransferEngine(journal, pool, opts.storage, limits, now, { attempts: 10, baseMs: 200, capMs: 15_000, ...opts.retry });

@@ -3,12 +3,13 @@
 // extra block is the IV. Only the range that ends the object strips PKCS7 padding.
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
 import { BLOCK, checkCipherSize, decodeIv, RangeDecryptor } from '../../crypto';
 import { fail } from '../errors';
 import type { TaskOf, TaskResults } from './protocol';
 import { give, take } from './buffers';
+import { DIRECT_ALIGN, giveAligned, isAligned, isDirectRefusal, openDirect, takeAligned } from './direct-io';
 import type { OpCtx } from './s3';
 import { header, s3Send } from './s3-direct';
 
@@ -22,7 +23,7 @@ const WRITE_CHUNK = 4 << 20; // writes of >= 4 MiB (benchmarking-notes §2)
 type WriteAt = (buf: Buffer, offset: number, length: number, position: number) => Promise<{ bytesWritten: number }> | { bytesWritten: number };
 
 class PositionalWriter {
-  private readonly buf = take(WRITE_CHUNK);
+  private readonly buf = takeAligned(WRITE_CHUNK); // aligned, so a RangeFile can write it directly
   private fill = 0;
   constructor(
     private readonly writeAt: WriteAt,
@@ -53,10 +54,47 @@ class PositionalWriter {
   }
   /** Returns the buffer to the pool; call once, after the last flush (or on failure). */
   release(): void {
-    give(this.buf);
+    giveAligned(this.buf);
   }
   get written(): number {
     return this.position;
+  }
+}
+
+/**
+ * The temporary file as one range writes it: the block-aligned part of each write goes with
+ * direct I/O where the file system allows it (see direct-io.ts), the rest (the file's unaligned
+ * tail, or everything if direct I/O is refused) through the page cache.
+ */
+class RangeFile {
+  private constructor(
+    private direct: FileHandle | null,
+    private readonly buffered: FileHandle,
+  ) {}
+  static async open(path: string, offset: number): Promise<RangeFile> {
+    const buffered = await open(path, 'r+');
+    try {
+      return new RangeFile(isAligned(offset) ? await openDirect(path, 'write') : null, buffered);
+    } catch (e) {
+      await buffered.close();
+      throw e;
+    }
+  }
+  async write(buf: Buffer, off: number, len: number, pos: number): Promise<{ bytesWritten: number }> {
+    const aligned = len - (len % DIRECT_ALIGN);
+    if (this.direct && aligned > 0 && isAligned(pos) && isAligned(buf.byteOffset + off)) {
+      try {
+        return await this.direct.write(buf, off, aligned, pos);
+      } catch (e) {
+        if (!isDirectRefusal(e)) throw e;
+        await this.direct.close();
+        this.direct = null;
+      }
+    }
+    return this.buffered.write(buf, off, len, pos);
+  }
+  async close(): Promise<void> {
+    await Promise.all([this.direct?.close(), this.buffered.close()]);
   }
 }
 
@@ -116,8 +154,8 @@ export async function downloadRange(t: TaskOf<'downloadRange'>, ctx: OpCtx): Pro
   if (t.cipherOffset % BLOCK !== 0 || t.cipherLength % BLOCK !== 0) throw fail('internal', 'ranges must be block-aligned');
   const from = t.cipherOffset === 0 ? 0 : t.cipherOffset - BLOCK;
   const to = t.cipherOffset + t.cipherLength - 1;
-  const fh = await open(t.path, 'r+');
-  const w = new PositionalWriter((b, o, l, p) => fh.write(b, o, l, p), t.cipherOffset);
+  const file = await RangeFile.open(t.path, t.cipherOffset);
+  const w = new PositionalWriter((b, o, l, p) => file.write(b, o, l, p), t.cipherOffset);
   try {
     const body = await fetchRange(t, from, to, ctx);
     const { got, d } = await pump(body, t.cipherOffset !== 0, (iv) => new RangeDecryptor(t.key, iv, t.final), t.iv, w, ctx);
@@ -130,7 +168,7 @@ export async function downloadRange(t: TaskOf<'downloadRange'>, ctx: OpCtx): Pro
     return { plainBytes: w.written - t.cipherOffset };
   } finally {
     w.release();
-    await fh.close();
+    await file.close();
   }
 }
 

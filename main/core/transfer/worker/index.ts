@@ -9,6 +9,7 @@ import { SharedSlots } from '../shared-state';
 import { downloadRange, downloadWhole } from './download-ops';
 import { PartEncryptor } from '../../crypto';
 import { give, take } from './buffers';
+import { setDirectIo } from './direct-io';
 import { forEachSlice, hashFile } from './files';
 import type { Op, Task, TaskResult, TaskResults, WorkerInit } from './protocol';
 import { classifyError, type OpCtx } from './s3';
@@ -18,6 +19,7 @@ import { putObject, uploadPart } from './upload-ops';
 const init = workerData as WorkerInit;
 const slots = new SharedSlots(init);
 const bw = new SharedBandwidth(init.bw);
+setDirectIo(init.directIo);
 
 /** The upload's read + chain-encrypt path over a real file (as uploadPart does it), minus the network. */
 async function cryptoBenchFile(path: string, bytes: number, partSize: number): Promise<{ seconds: number }> {

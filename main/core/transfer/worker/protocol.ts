@@ -110,4 +110,6 @@ export interface WorkerInit {
   ctrl: SharedArrayBuffer;
   nums: SharedArrayBuffer;
   bw: SharedArrayBuffer;
+  /** Large downloads bypass the page cache where the file system allows it (direct-io.ts). */
+  directIo: boolean;
 }
