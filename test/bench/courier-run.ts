@@ -87,14 +87,14 @@ if (process.env.BENCH_THREAD_CPU) process.stderr.write(`thread CPU s: ${JSON.str
 await svc.close();
 process.stdout.write(`${JSON.stringify(result)}\n`);
 
-/** CPU ticks per thread (Linux /proc), by thread name: where a run's CPU went (BENCH_THREAD_CPU=1). */
-function threadCpu(): Map<string, number> {
-  const out = new Map<string, number>();
+/** CPU ticks per thread (Linux /proc), user and system: where a run's CPU went (BENCH_THREAD_CPU=1). */
+function threadCpu(): Map<string, [number, number]> {
+  const out = new Map<string, [number, number]>();
   try {
     for (const tid of readdirSync('/proc/self/task')) {
       const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
       const name = readFileSync(`/proc/self/task/${tid}/comm`, 'utf8').trim();
-      out.set(`${name}#${tid}`, Number(stat[11]) + Number(stat[12]));
+      out.set(`${name}#${tid}`, [Number(stat[11]), Number(stat[12])]);
     }
   } catch {
     // not Linux: no per-thread figures
@@ -102,11 +102,14 @@ function threadCpu(): Map<string, number> {
   return out;
 }
 
-function threadCpuSince(before: Map<string, number>): Record<string, number> {
-  const byName: Record<string, number> = {};
-  for (const [k, v] of threadCpu()) {
-    const s = (v - (before.get(k) ?? 0)) / 100;
-    if (s >= 0.05) byName[k] = s;
+/** Seconds per thread since `before`, as "user+system" (system time is mostly page faults and I/O copies). */
+function threadCpuSince(before: Map<string, [number, number]>): Record<string, string> {
+  const byName: Record<string, string> = {};
+  for (const [k, [u, s]] of threadCpu()) {
+    const [u0, s0] = before.get(k) ?? [0, 0];
+    const user = (u - u0) / 100;
+    const sys = (s - s0) / 100;
+    if (user + sys >= 0.05) byName[k] = `${user.toFixed(2)}+${sys.toFixed(2)}`;
   }
   return byName;
 }

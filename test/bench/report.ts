@@ -102,14 +102,22 @@ Raw numbers: \`bench/results.json\`.
 - **System calls are expensive here.** Each async fs call is a thread-pool round trip of ~120 µs of CPU and
   creating a file costs 0.3–1 ms; Courier's workers therefore read and write small files with sync calls,
   and the sandbox keeps small bodies in pack files (see main/core/transfer/README.md, sandbox/README.md).
+- **Fresh memory is expensive here.** This VM hands freed memory back to its host within seconds, and
+  touching such a page again costs ~4 s of system CPU per GiB (\`dd\` of 1 GiB: 0.35 s right after
+  another, 4.4 s after 20 s idle). Every tool that writes a downloaded file through the page cache pays
+  it, by chance, for part of the file. Courier writes and verifies large downloads with **direct I/O**
+  (O_DIRECT, Linux; worker/direct-io.ts): measured on the 1 GiB download, its CPU fell from 9.5–12 s to
+  5.6–7.2 s (\`BENCH_NO_DIRECT_IO=1\` gives the old path for comparison).
 - **Large downloads pay for verification.** Courier decrypts and computes SHA-512 over every byte (about
-  600 MiB/s on this CPU, which has no SHA-512 instructions) on a hashing thread that follows the written
-  ranges, and syncs the file before it gets its name. aws and rclone only copy bytes. Per GiB, Courier's
-  CPU (per-thread figures from \`BENCH_THREAD_CPU=1\`) splits into ~2.5 s of page-cache writes (the
-  thread pool: first-touch pages cost ~300 MB/s in this VM, for every tool), ~2.4 s of SHA-512 (hashing
-  thread), ~2.7 s of network and AES (two workers) and ~1.4 s of GC helper threads (undici's per-chunk
-  buffers and the decipher's outputs); with the sandbox, that fills both cores, so the download runs at
-  CPU speed, not network speed. Skipping the fsyncs changed nothing measurable.
+  650 MiB/s on this CPU, which has no SHA-512 instructions) on a hashing thread that follows the written
+  ranges and reads them back from the disk, and syncs the file before it gets its name. aws and rclone
+  only copy bytes. Per GiB, Courier's CPU (per-thread figures, user+system, from \`BENCH_THREAD_CPU=1\`)
+  is ~2.1 s on the hashing thread, ~1.3–1.5 s on each of the two network/AES workers, and ~1.2 s of
+  main thread and GC helpers.
+- **The sandbox makes cheap ETags** (\`--fast-etags\`, as its README intends for throughput
+  benchmarks): it does not compute an MD5 of every uploaded byte, which on the shared cores slowed every
+  uploading tool (~1.7 s of server CPU per GiB). Declared checksums (aws's CRC32 trailers, a
+  Content-MD5) are still verified.
 - **Small files take a quarter of a file slot**, so the default 12 slots move up to 48 of them at once
   (their time is round trips, not bandwidth).
 - Client CPU per case, peak RSS and loop delay of every Courier run are in \`bench/results.json\`;
