@@ -23,11 +23,17 @@ const WRITE_CHUNK = 4 << 20; // writes of >= 4 MiB (benchmarking-notes §2)
 type WriteAt = (buf: Buffer, offset: number, length: number, position: number) => Promise<{ bytesWritten: number }> | { bytesWritten: number };
 
 class PositionalWriter {
-  private readonly buf = takeAligned(WRITE_CHUNK); // aligned, so a RangeFile can write it directly
   private fill = 0;
+  /**
+   * `buf` is where writes gather: 4 MiB and page-aligned for a range (so a RangeFile can write it
+   * directly), the file's own size for a small file (a 4 MiB buffer per small file in flight was
+   * allocation churn the GC threads paid for). `release` takes it back.
+   */
   constructor(
     private readonly writeAt: WriteAt,
     private position: number,
+    private readonly buf: Buffer,
+    private readonly giveBack: (buf: Buffer) => void,
     private readonly hash?: Hash,
   ) {}
   async push(pieces: Buffer[] | Buffer): Promise<void> {
@@ -35,11 +41,11 @@ class PositionalWriter {
       let b = b0;
       this.hash?.update(b);
       while (b.length > 0) {
-        const n = Math.min(b.length, WRITE_CHUNK - this.fill);
+        const n = Math.min(b.length, this.buf.length - this.fill);
         b.copy(this.buf, this.fill, 0, n);
         this.fill += n;
         b = b.subarray(n);
-        if (this.fill === WRITE_CHUNK) await this.flush();
+        if (this.fill === this.buf.length) await this.flush();
       }
     }
   }
@@ -54,7 +60,7 @@ class PositionalWriter {
   }
   /** Returns the buffer to the pool; call once, after the last flush (or on failure). */
   release(): void {
-    giveAligned(this.buf);
+    this.giveBack(this.buf);
   }
   get written(): number {
     return this.position;
@@ -155,7 +161,7 @@ export async function downloadRange(t: TaskOf<'downloadRange'>, ctx: OpCtx): Pro
   const from = t.cipherOffset === 0 ? 0 : t.cipherOffset - BLOCK;
   const to = t.cipherOffset + t.cipherLength - 1;
   const file = await RangeFile.open(t.path, t.cipherOffset);
-  const w = new PositionalWriter((b, o, l, p) => file.write(b, o, l, p), t.cipherOffset);
+  const w = new PositionalWriter((b, o, l, p) => file.write(b, o, l, p), t.cipherOffset, takeAligned(WRITE_CHUNK), giveAligned);
   try {
     const body = await fetchRange(t, from, to, ctx);
     const { got, d } = await pump(body, t.cipherOffset !== 0, (iv) => new RangeDecryptor(t.key, iv, t.final), t.iv, w, ctx);
@@ -202,7 +208,8 @@ export async function downloadWhole(t: TaskOf<'downloadWhole'>, ctx: OpCtx): Pro
     throw e;
   }
   const hash = createHash('sha512');
-  const w = new PositionalWriter((b, o, l, p) => ({ bytesWritten: writeSync(fd, b, o, l, p) }), 0, hash);
+  const size = Math.min(WRITE_CHUNK, Math.max(BLOCK, t.decryptedSize));
+  const w = new PositionalWriter((b, o, l, p) => ({ bytesWritten: writeSync(fd, b, o, l, p) }), 0, take(size), give, hash);
   try {
     const { got, d } = await pump(body, false, (x) => new RangeDecryptor(t.key, x, true), iv, w, ctx);
     if (got !== contentLength) throw fail('network_error', `short read: got ${got} of ${contentLength} bytes`, true);
