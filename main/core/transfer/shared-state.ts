@@ -117,13 +117,16 @@ export class SharedSlots {
     Atomics.add(this.ctrl, slot * CTRL + 6, 1);
     Atomics.notify(this.ctrl, slot * CTRL + 6);
   }
+  watermark(slot: number): number {
+    return Number(Atomics.load(this.nums, slot * NUMS + 1));
+  }
   /** Worker side: waits until the watermark reaches `bytes` (or the slot is cancelled). */
   async waitWatermark(slot: number, bytes: number, signal: AbortSignal): Promise<void> {
     const seqIdx = slot * CTRL + 6;
     for (;;) {
       if (signal.aborted) throw signal.reason;
       const seq = Atomics.load(this.ctrl, seqIdx);
-      if (Number(Atomics.load(this.nums, slot * NUMS + 1)) >= bytes) return;
+      if (this.watermark(slot) >= bytes) return;
       // Timed wait: a cancel notifies another index, so re-check the signal at least every 200 ms.
       const w = waitAsync(this.ctrl, seqIdx, seq, 200);
       if (w.async) await w.value;

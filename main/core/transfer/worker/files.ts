@@ -7,7 +7,6 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { fail, toErrorInfo, TransferError } from '../errors';
 import { give, take } from './buffers';
-import { DIRECT_ALIGN, giveAligned, isDirectRefusal, openDirect, takeAligned } from './direct-io';
 import type { FileStamp } from './protocol';
 import type { OpCtx } from './s3';
 
@@ -85,56 +84,29 @@ export function forEachSlice(fh: FileHandle, offset: number, length: number, sli
   }
 }
 
-/**
- * SHA-512 of a whole file. With `follow`, reads never pass the slot's watermark, so a download
- * can be hashed while its ranges are still arriving; that file is read with direct I/O where
- * possible, as its ranges were written (direct-io.ts), so the hash is of what the disk holds.
- */
-export async function hashFile(path: string, ctx: OpCtx, stamp?: FileStamp, follow?: { total: number }): Promise<{ sha512: string; bytes: number }> {
+/** SHA-512 of a whole local file (an upload's source, or a placed download being verified). */
+export async function hashFile(path: string, ctx: OpCtx, stamp?: FileStamp): Promise<{ sha512: string; bytes: number }> {
   const fh = await open(path, 'r');
-  let direct = follow ? await openDirect(path, 'read').catch(() => null) : null;
-  const aligned = direct !== null;
-  const buf = aligned ? takeAligned(HASH_CHUNK) : take(HASH_CHUNK);
+  const buf = take(HASH_CHUNK);
   try {
     await checkStamp(fh, stamp, path);
-    const total = follow ? follow.total : (await fh.stat()).size;
+    const total = (await fh.stat()).size;
     const h = createHash('sha512');
     let pos = 0;
     while (pos < total) {
       if (ctx.signal.aborted) throw ctx.signal.reason;
       const len = Math.min(HASH_CHUNK, total - pos);
-      if (follow) await ctx.slots.waitWatermark(ctx.slot, pos + len, ctx.signal);
       // Synchronous reads (see forEachSlice): this runs on the hashing thread, where nothing
       // else waits on the event loop, and a thread-pool hop per 4 MiB cost more than the read.
       const view = buf.subarray(0, len);
-      if (direct) {
-        try {
-          readDirectSync(direct.fd, buf, len, pos);
-        } catch (e) {
-          if (!isDirectRefusal(e)) throw e;
-          await direct.close();
-          direct = null;
-          readFullySync(fh.fd, view, pos);
-        }
-      } else readFullySync(fh.fd, view, pos);
+      readFullySync(fh.fd, view, pos);
       h.update(view);
       pos += len;
     }
     await checkStamp(fh, stamp, path);
     return { sha512: h.digest('hex'), bytes: pos };
   } finally {
-    if (aligned) giveAligned(buf);
-    else give(buf);
-    await Promise.all([fh.close(), direct?.close()]);
-  }
-}
-
-/** Reads `len` bytes at the aligned `pos` into the aligned `buf`; the request is rounded up to whole blocks (the file's end may stop it earlier). */
-function readDirectSync(fd: number, buf: Buffer, len: number, pos: number): void {
-  const want = Math.ceil(len / DIRECT_ALIGN) * DIRECT_ALIGN;
-  for (let done = 0; done < len; ) {
-    const n = readSync(fd, buf, done, want - done, pos + done);
-    if (n === 0) throw fail('file_changed', 'The file became shorter while it was being read');
-    done += n;
+    give(buf);
+    await fh.close();
   }
 }

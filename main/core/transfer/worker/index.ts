@@ -10,6 +10,7 @@ import { downloadRange, downloadWhole } from './download-ops';
 import { PartEncryptor } from '../../crypto';
 import { give, take } from './buffers';
 import { setDirectIo } from './direct-io';
+import { hashDownload } from './download-hash';
 import { forEachSlice, hashFile } from './files';
 import type { Op, Task, TaskResult, TaskResults, WorkerInit } from './protocol';
 import { classifyError, type OpCtx } from './s3';
@@ -69,7 +70,7 @@ async function dispatch(t: Task, ctx: OpCtx): Promise<TaskResults[Op]> {
     case 'headObject':
       return headObject(t, ctx);
     case 'hashFile':
-      return hashFile(t.path, ctx, t.stamp, t.follow);
+      return t.follow ? hashDownload(t.path, ctx, t.follow.total) : hashFile(t.path, ctx, t.stamp);
     case 'downloadRange':
       return downloadRange(t, ctx);
     case 'downloadWhole':
