@@ -81,6 +81,11 @@ All tools ran against the same sandbox S3 (a separate process on loopback), one 
   aws and rclone are timed as whole processes (their start-up, ~0.3–1 s, is included).
 - Before any measurement every tool moves 300 files of 64 KiB up and down once, unmeasured, so the sandbox's JIT
   warm-up is not charged to whichever tool happens to run first.
+- Small-file downloads write into a folder of their own per run, removed after the case: deleting the
+  previous tool's 2,000 files just before a run charged that run for ext4's recently-deleted inode scan.
+  The 1 GiB download deletes the previous run's file just before each run, so every tool writes into
+  just-freed memory (see "Fresh memory" below: in fresh folders aws and rclone paid the VM's cold pages,
+  and Courier's ratio was 2.08× instead of 1.5–1.9×).
 - Peers use their defaults: awscli v2 (\`/usr/bin/aws s3 cp\`, 8 MB parts, 10 concurrent) and rclone (4 transfers, 5 MiB chunks).
 - "Client CPU" is each tool's own process: Courier's is measured inside it over the transfer only; aws's and
   rclone's are the whole process, start-up included (bash's \`times\`). "Sandbox CPU" is the server's work for that tool.

@@ -43,13 +43,14 @@ async function courierRun(spec: Parameters<typeof courier>[0]): Promise<RunResul
 }
 
 /** Runs the three tools in turn, RUNS times; medians of wall time and of the sandbox's CPU. */
-async function compare(sb: SandboxProc, label: string, bytes: number, fns: Record<Tool, Runner>): Promise<Row> {
+async function compare(sb: SandboxProc, label: string, bytes: number, fns: Record<Tool, Runner>, before?: () => Promise<void>): Promise<Row> {
   courierRuns = [];
   const t: Record<Tool, number[]> = { courier: [], aws: [], rclone: [] };
   const cpu: Record<Tool, number[]> = { courier: [], aws: [], rclone: [] };
   const own: Record<Tool, number[]> = { courier: [], aws: [], rclone: [] };
   for (let i = 0; i < RUNS; i++) {
     for (const tool of TOOLS) {
+      await before?.();
       const c0 = sb.cpuSeconds();
       const r = await fns[tool](i);
       t[tool].push(r.seconds);
@@ -72,7 +73,7 @@ async function compare(sb: SandboxProc, label: string, bytes: number, fns: Recor
 }
 
 /**
- * A fresh output folder per tool and run, removed only after the case. Deleting the previous
+ * A fresh output folder per tool and run (small files), removed only after the case. Deleting the previous
  * tool's output just before the next run made that run pay for it: ext4 skips recently deleted
  * inodes when it allocates new ones, and creating 2,000 files cost 0.65-0.99 s of system CPU
  * right after 2,000 were deleted against 0.15-0.18 s otherwise (measured here).
@@ -132,13 +133,23 @@ async function main(): Promise<void> {
           rclone: (i) => rclone(sb, [big, `s3r:${bucket}/bench/rclone/${i}/`]),
         }),
       );
+      // The previous run's 1 GiB is deleted just before each run, so every tool writes into
+      // just-freed memory. In fresh folders, aws and rclone wrote into memory this VM had handed
+      // back to its host, ~4 CPU-s per GiB they would not pay on a desktop (see docs/benchmarks.md);
+      // Courier writes large downloads around the page cache and is not affected either way.
       const out = join(work, 'dl-big');
       rows.push(
-        await compare(sb, `download ${name}`, BIG, {
-          courier: (i) => courierRun({ ...base, mode: 'download', inputs: [remoteId], dir: runDir(out, 'courier', i) }),
-          aws: (i) => aws(sb, [`s3://${bucket}/bench/aws/0/big.bin`, join(runDir(out, 'aws', i), 'big.bin')]),
-          rclone: (i) => rclone(sb, [`s3r:${bucket}/bench/rclone/0/big-${BIG / MiB}MiB.bin`, runDir(out, 'rclone', i)]),
-        }),
+        await compare(
+          sb,
+          `download ${name}`,
+          BIG,
+          {
+            courier: () => courierRun({ ...base, mode: 'download', inputs: [remoteId], dir: out }),
+            aws: () => aws(sb, [`s3://${bucket}/bench/aws/0/big.bin`, join(out, 'big.bin')]),
+            rclone: () => rclone(sb, [`s3r:${bucket}/bench/rclone/0/big-${BIG / MiB}MiB.bin`, out]),
+          },
+          () => rm(out, { recursive: true, force: true }),
+        ),
       );
       await rm(out, { recursive: true, force: true });
     }
