@@ -124,7 +124,7 @@ Raw numbers: \`bench/results.json\`.
   uploading tool (~1.7 s of server CPU per GiB). Declared checksums (aws's CRC32 trailers, a
   Content-MD5) are still verified.
 - **One transfer worker on 2 vCPUs.** The pool's default is a worker per core minus one (the main and
-  hashing threads need the last core). With two workers here, 2,000 small files took 4.3–5.8 s against
+  hashing threads need the last core). With two workers here, 2,000 small files took 4.9–5.8 s against
   3.1–4.2 s with one: the second only competed for the same two cores and JIT-compiled the same hot code
   again (V8's compiler threads used ~1.5 CPU-s per run). A 1 GiB file moved at the same speed either way.
 - **Small files take a quarter of a file slot**, so the default 12 slots move up to 48 of them at once

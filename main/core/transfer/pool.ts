@@ -49,7 +49,7 @@ export class TransferPool {
     this.bandwidth = new SharedBandwidth(this.buffers.bw);
     // One core is left to the main thread and the hashing thread. On 2 vCPUs a second worker
     // only competed with them, and compiled the same hot code a second time: 2,000 small files
-    // took 3.1-4.2 s with one worker against 4.3-5.8 s with two; a 1 GiB file the same either way.
+    // took 3.1-4.2 s with one worker against 4.9-5.8 s with two; a 1 GiB file the same either way.
     const threads = Math.max(1, opts.workerCount ?? availableParallelism() - 1);
     const init: WorkerInit = { ctrl: this.buffers.ctrl, nums: this.buffers.nums, bw: this.buffers.bw, directIo: opts.directIo ?? true };
     this.piscina = new Piscina({
