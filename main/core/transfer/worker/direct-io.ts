@@ -65,7 +65,7 @@ export async function openDirect(path: string, mode: 'read' | 'write'): Promise<
   try {
     return await open(path, (mode === 'read' ? constants.O_RDONLY : constants.O_WRONLY) | O_DIRECT);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EINVAL') return null;
+    if (isDirectRefusal(e)) return null;
     throw e;
   }
 }

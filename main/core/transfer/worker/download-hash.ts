@@ -20,24 +20,33 @@ function readAt(fd: number, buf: Buffer, offset: number, length: number, positio
   return new Promise((resolve, reject) => read(fd, buf, offset, length, position, (e, n) => (e ? reject(e) : resolve(n))));
 }
 
+/**
+ * Reads [pos, pos+len) into `buf` in requests of whole `block`s (the file's end stops the last
+ * one early). Returns the bytes read: at least `len`, or fewer if a short read left an offset
+ * that is not a whole block (direct I/O cannot go on from there).
+ */
+async function readSpan(fd: number, buf: Buffer, pos: number, len: number, block: number): Promise<number> {
+  const want = Math.ceil(len / block) * block;
+  let done = 0;
+  while (done < len && done % block === 0) {
+    const n = await readAt(fd, buf, done, want - done, pos + done);
+    if (n === 0) throw fail('file_changed', 'The download became shorter while it was being verified');
+    done += n;
+  }
+  return done;
+}
+
 export async function hashDownload(path: string, ctx: OpCtx, total: number): Promise<{ sha512: string; bytes: number }> {
   let direct = await openDirect(path, 'read').catch(() => null);
   let buffered: FileHandle | null = direct ? null : await open(path, 'r');
   const aligned = direct !== null;
   const bufs = aligned ? [takeAligned(CHUNK), takeAligned(CHUNK)] : [take(CHUNK), take(CHUNK)];
 
-  /** Fills `buf` with [pos, pos+len): direct reads ask for whole blocks (the file's end stops them). */
+  /** Fills `buf` with [pos, pos+len), directly while the file system allows it. */
   async function fill(buf: Buffer, pos: number, len: number): Promise<Buffer> {
     if (direct) {
-      const want = Math.ceil(len / DIRECT_ALIGN) * DIRECT_ALIGN;
       try {
-        let done = 0;
-        while (done < len && done % DIRECT_ALIGN === 0) {
-          const n = await readAt(direct.fd, buf, done, want - done, pos + done);
-          if (n === 0) throw fail('file_changed', 'The download became shorter while it was being verified');
-          done += n;
-        }
-        if (done >= len) return buf.subarray(0, len);
+        if ((await readSpan(direct.fd, buf, pos, len, DIRECT_ALIGN)) >= len) return buf.subarray(0, len);
       } catch (e) {
         if (!isDirectRefusal(e)) throw e;
       }
@@ -46,12 +55,7 @@ export async function hashDownload(path: string, ctx: OpCtx, total: number): Pro
       direct = null;
       buffered = await open(path, 'r');
     }
-    const fd = (buffered as FileHandle).fd;
-    for (let done = 0; done < len; ) {
-      const n = await readAt(fd, buf, done, len - done, pos + done);
-      if (n === 0) throw fail('file_changed', 'The download became shorter while it was being verified');
-      done += n;
-    }
+    await readSpan((buffered as FileHandle).fd, buf, pos, len, 1);
     return buf.subarray(0, len);
   }
 
