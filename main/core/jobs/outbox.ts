@@ -200,7 +200,13 @@ export class Outbox {
 
   /** Uploads local inputs (through the transfer engine), then builds the body and enters "creating". */
   private async prepare(s: Submission, signal: AbortSignal): Step {
-    if (s.launch.inputs.some((inp, i) => inp.kind === 'local' && !s.inputs[i]?.fileId) && !(await this.reachable(s.accountId, signal))) {
+    // Probe before uploads (they would sit in the engine's retries) and while the connection is
+    // known to be down: each failed create would take the row through "creating", where the
+    // user's edit or cancel is refused, and a create over a dead keep-alive socket is "unclear"
+    // (look first) rather than "not sent". Offline, the row stays queued and the user's.
+    const uploads = s.launch.inputs.some((inp, i) => inp.kind === 'local' && !s.inputs[i]?.fileId);
+    const doubtful = s.waiting === 'connection' || !this.d.connectivity.isOnline();
+    if ((uploads || doubtful) && !(await this.reachable(s.accountId, signal))) {
       return this.retryLater(s.id, new CourierError('offline', 'The platform cannot be reached; the job goes out when the connection is back.'));
     }
     const r = await uploadInputs(s, signal, { transfers: this.d.transfers, move: (sub, patch, from) => this.move(sub, patch, from) });
@@ -249,7 +255,7 @@ export class Outbox {
   private async reachable(accountId: string, signal: AbortSignal): Promise<boolean> {
     const api = await this.d.apiFor(accountId);
     try {
-      await api.rootFolders(AbortSignal.any([signal, AbortSignal.timeout(this.probeMs)]));
+      await api.probe(AbortSignal.any([signal, AbortSignal.timeout(this.probeMs)]));
       return true;
     } catch (e) {
       if (signal.aborted) throw e;

@@ -67,4 +67,27 @@ describe('offline', () => {
     expect(env.courier.jobs.store.get(c.id)?.state).toBe('cancelled');
     expect(sentA.jobId).not.toBe(sentB.jobId);
   });
+
+  test('a launch of files already on Rescale waits queued while offline: never "creating", so always editable', async () => {
+    const transfers = await env.courier.transfers();
+    const [up] = await transfers.whenSettled((await transfers.enqueueUpload([script])).map((v) => v.id));
+    const input = { fileId: up!.remoteFileId!, name: 'run.sh' };
+    await env.stopSandbox();
+    const s = await env.call('jobs', 'launch', { templateId: 'chainer', inputs: [input], name: 'remote input' });
+    const changes = () => env.eventsOf('outboxChanged').filter((e) => e.id === s.id);
+    // The first attempt finds out (nothing had said the platform was down); from then on the
+    // outbox only probes: three more rounds (FAST_TUNING: every 0.2-1 s) with the row queued.
+    await until('the outbox to notice the connection is down', () => changes().some((e) => e.waiting === 'connection'));
+    const known = changes().length;
+    await until('three more attempts while offline', () => changes().length >= known + 3);
+    expect(changes().slice(known).map((e) => [e.state, e.waiting])).toEqual(changes().slice(known).map(() => ['queued', 'connection']));
+    expect((await env.call('jobs', 'editQueued', { id: s.id, name: 'remote input (edited)' })).jobName).toBe('remote input (edited)');
+
+    await env.restartSandbox();
+    const sent = await final(s.id);
+    expect(sent.state).toBe('submitted');
+    expect(served(env.sb, CREATE)).toBe(1);
+    const names = (await platformJobs(env.sb)).map((j) => j.name.replace(/ \[cr-[a-z0-9]+\]$/, ''));
+    expect(names.filter((n) => n.startsWith('remote input'))).toEqual(['remote input (edited)']);
+  });
 });

@@ -96,6 +96,10 @@ export async function s3Send(
     const text = await res.body.text().catch(() => '');
     throw errorFrom(res.statusCode, text);
   }
+  // undici turns destroy() of an unread body into an 'error' event (RequestAbortedError); with no
+  // listener that is an uncaught exception, and it kills the worker thread. Readers still see
+  // every error: async iteration and text() listen for themselves.
+  res.body.on('error', () => undefined);
   return { status: res.statusCode, headers: res.headers, body: res.body as unknown as Readable };
 }
 
