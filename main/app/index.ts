@@ -83,11 +83,7 @@ if (!app.requestSingleInstanceLock()) {
       launchSandbox: sandbox.launch,
       transferWorkerFile: outDir('main', 'transfer-worker.js'),
       notifier: electronNotifier(join(assetsDir, 'notification.png'), (jobId) => showWindow(`#/jobs/${encodeURIComponent(jobId)}`)),
-      resolveSystemProxy: async (url) => {
-        const rule = await session.defaultSession.resolveProxy(url);
-        const m = /^(PROXY|HTTPS)\s+([^;\s]+)/.exec(rule);
-        return m ? `${m[1] === 'HTTPS' ? 'https' : 'http'}://${m[2]}` : null;
-      },
+      systemProxy: { rules: (url) => session.defaultSession.resolveProxy(url) }, // OS settings, PAC and WPAD, as Chromium sees them
       openExternal: async (url) => {
         const verdict = checkExternalUrl(url);
         if (verdict.ok) await shell.openExternal(verdict.url);

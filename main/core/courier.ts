@@ -18,6 +18,7 @@ import type { Settings } from '../../shared/settings';
 import { appHandlers } from './handlers/app';
 import { Connectivity } from './net/connectivity';
 import type { NetworkOptions } from './net/dispatcher';
+import { SystemProxy, type ProxyRulesLookup } from './net/system-proxy';
 import { createRouter, type CallContext, type Router } from './rpc/router';
 import type { SecretStore } from './secrets/store';
 import { ConfSettingsBackend, type SettingsBackend } from './settings/backend';
@@ -35,8 +36,11 @@ export interface CourierPorts {
   settingsBackend?: SettingsBackend;
   /** Opens a validated http(s) URL in the OS browser; absent where there is none. */
   openExternal?: (url: string) => Promise<void>;
-  /** The OS proxy for a URL as an explicit proxy URL (Electron's session.resolveProxy); null = direct. */
-  resolveSystemProxy?: (url: string) => Promise<string | null>;
+  /**
+   * The OS's proxy rules for a URL in PAC form (Electron's session.resolveProxy), used for the
+   * "system" proxy setting; absent = HTTP(S)_PROXY only. Answers are reused for `cacheMs` (60 s).
+   */
+  systemProxy?: { rules: ProxyRulesLookup; cacheMs?: number };
   /** Starts the local sandbox on demand (the "Sandbox" platform); absent where it is not offered. */
   launchSandbox?: () => Promise<{ apiUrl: string; s3Endpoint: string; token: string }>;
   /**
@@ -95,6 +99,10 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     }
     return { ...base, proxy: { mode: n.proxy === 'system' ? 'system' : 'none' } };
   };
+  const osProxy = ports.systemProxy;
+  const systemProxy = osProxy ? new SystemProxy(osProxy.rules, { ...(osProxy.cacheMs !== undefined ? { ttlMs: osProxy.cacheMs } : {}), warn: (m) => activity.warn('settings', m) }) : null;
+  /** The options for connections to `target`: the "system" proxy as the OS answers for it, where the shell can ask. */
+  const networkFor = async (target: string): Promise<NetworkOptions> => (systemProxy ? systemProxy.apply(await network(), target) : network());
   const launchSandbox = ports.launchSandbox;
   const accounts = new AccountService({
     settings,
@@ -103,7 +111,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     activity,
     connectivity,
     userAgent: `Courier/${ports.version}`,
-    network,
+    network: networkFor,
     ...(launchSandbox ? { sandbox: launchSandbox } : {}),
   });
   settings.onChange((s) => hub.emit('settingsChanged', s));
@@ -119,6 +127,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
         limits: limitsFrom(settings.get()),
         account: accounts.activeId(),
         network: await network(),
+        ...(systemProxy ? { route: (net: NetworkOptions, target: string) => systemProxy.apply(net, target) } : {}),
         ...(ports.transferWorkerFile ? { workerFile: ports.transferWorkerFile } : {}),
       });
       t.onProgress((batch) => hub.emit('transfersProgress', batch));

@@ -40,8 +40,10 @@ const keyName = (id: string) => `account:${id}`;
  */
 export class AccountService {
   private readonly sessions = new Map<string, Session>();
-  /** One pool per platform URL, with the proxy it goes through (for error messages). */
-  private readonly dispatchers = new Map<string, { dispatcher: Dispatcher; via: string | null }>();
+  /** One pool per platform URL, with the proxy it goes through (for error messages) and the options it was made with. */
+  private readonly dispatchers = new Map<string, { dispatcher: Dispatcher; via: string | null; options: string }>();
+  /** The pool each cached session's client was made with. */
+  private readonly routes = new WeakMap<Session, Dispatcher>();
   private readonly forgetHooks = new Set<(accountId: string) => void>();
   /** A key given for one run (CLI -p / RESCALE_API_KEY): used as the active account, never stored. */
   private ephemeral: Session | null = null;
@@ -54,8 +56,8 @@ export class AccountService {
       activity: ActivityLog;
       connectivity: Connectivity;
       userAgent: string;
-      /** The proxy password lives in the keychain too. */
-      network: () => Promise<NetworkOptions>;
+      /** How to reach `target` (the proxy password lives in the keychain too; "system" may be the OS's answer for it). */
+      network: (target: string) => Promise<NetworkOptions>;
       /** The local sandbox's current URLs (its ports change between launches). */
       sandbox?: () => Promise<{ apiUrl: string; s3Endpoint: string }>;
     },
@@ -86,27 +88,36 @@ export class AccountService {
   }
 
   private async dispatcherFor(apiUrl: string): Promise<{ dispatcher: Dispatcher; via: string | null }> {
+    const net = await this.deps.network(apiUrl);
+    const options = JSON.stringify(net);
     let d = this.dispatchers.get(apiUrl);
-    if (!d) {
-      const net = await this.deps.network();
-      d = { dispatcher: createDispatcher(net), via: proxyFor(net, apiUrl) };
+    // A new answer from the OS proxy (VPN up or down) gets a new pool. The old one is not closed:
+    // a client made with it may be mid-request; its idle sockets time out on their own.
+    if (!d || d.options !== options) {
+      d = { dispatcher: createDispatcher(net), via: proxyFor(net, apiUrl), options };
       this.dispatchers.set(apiUrl, d);
     }
-    return d;
+    return { dispatcher: d.dispatcher, via: d.via };
   }
 
   /** An API client for a key that may not be stored (sign-in checks, CLI -p / RESCALE_API_KEY). */
   async clientFor(platform: ResolvedPlatform, apiKey: string, opts: { maxAttempts?: number } = {}): Promise<RescaleApi> {
+    return (await this.connect(platform, apiKey, opts)).api;
+  }
+
+  private async connect(platform: ResolvedPlatform, apiKey: string, opts: { maxAttempts?: number } = {}): Promise<{ api: RescaleApi; dispatcher: Dispatcher }> {
     const partition = `${platform.apiUrl}|${createKeyFingerprint(apiKey)}`;
-    return new RescaleApi({
+    const route = await this.dispatcherFor(platform.apiUrl);
+    const api = new RescaleApi({
       baseUrl: platform.apiUrl,
       apiKey,
-      ...(await this.dispatcherFor(platform.apiUrl)),
+      ...route,
       limiter: new SharedRateLimiter(join(this.deps.dataDir, 'limits'), partition, defaultBudgets),
       connectivity: this.deps.connectivity,
       userAgent: this.deps.userAgent,
       ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
     });
+    return { api, dispatcher: route.dispatcher };
   }
 
   async add(input: { platform: PlatformRef; apiKey: string; label?: string }): Promise<AccountView> {
@@ -200,14 +211,22 @@ export class AccountService {
     if (this.ephemeral && id === this.ephemeral.account.id) return this.ephemeral;
     if (!id) throw new CourierError('unauthorized', 'No account yet: add one in Settings → Accounts (or choose Sandbox to try Courier without one).');
     const cached = this.sessions.get(id);
-    if (cached) return cached;
+    if (cached && !(await this.routeChanged(cached))) return cached;
     const account = this.record(id);
     const key = await this.deps.secrets.get(keyName(id));
     if (!key) throw new CourierError('unauthorized', `The API key of ${account.label} is missing from the keychain (${this.deps.secrets.backend}). Add the account again.`);
     const platform = await this.currentPlatform(account.platform);
-    const session = { account, platform, api: await this.clientFor(platform, key) };
+    const { api, dispatcher } = await this.connect(platform, key);
+    const session = { account, platform, api };
     this.sessions.set(id, session);
+    this.routes.set(session, dispatcher);
     return session;
+  }
+
+  /** Under "system", the OS's answer can change (a VPN, another network): a session follows it. */
+  private async routeChanged(s: Session): Promise<boolean> {
+    if (this.deps.settings.get().network.proxy !== 'system') return false;
+    return (await this.dispatcherFor(s.platform.apiUrl)).dispatcher !== this.routes.get(s);
   }
 
   /** A sandbox account follows the running sandbox wherever its ports are today. */

@@ -14,7 +14,7 @@ import type { RescaleStorage, UploadTarget } from './ports';
 import { FileSlots } from './file-slots';
 import { ProgressFeed } from './progress-feed';
 import type { NetworkOptions } from '../net/dispatcher';
-import { TaskRunner, type RetryPolicy, DEFAULT_RETRY } from './runner';
+import { TaskRunner, type NetworkRoute, type RetryPolicy, DEFAULT_RETRY } from './runner';
 import { Semaphore } from './semaphore';
 import { TERMINAL, type Limits, type LimitsInput, type ProgressBatch, type TransferState, type TransferView } from './types';
 import { abortUpload, runUpload } from './upload-job';
@@ -174,6 +174,10 @@ export class TransferEngine implements JobCtx {
   /** Proxy and CA for S3 traffic; the next attempt of every task uses them. */
   setNetwork(n: NetworkOptions | undefined): void {
     this.runner.network = n;
+  }
+
+  setRoute(route: NetworkRoute): void {
+    this.runner.route = route;
   }
 
   setAccount(id: string | null): void {

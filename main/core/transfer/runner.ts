@@ -8,6 +8,7 @@ import { TransferError, type ErrorInfo } from './errors';
 import type { TransferPool, Running } from './pool';
 import type { RemoteFile, S3Credentials } from './ports';
 import type { Op, S3Loc, TaskOf, TaskResults } from './worker/protocol';
+import { s3Target } from './worker/s3-target';
 
 export interface RetryPolicy {
   attempts: number;
@@ -32,9 +33,13 @@ export interface ExecOptions<K extends Op> {
   onRetry?: (e: ErrorInfo, attempt: number) => void;
 }
 
+/** The options for connections to one origin, refined from the general ones (see SystemProxy). */
+export type NetworkRoute = (net: NetworkOptions, target: string) => Promise<NetworkOptions>;
+
 export class TaskRunner {
   /** How workers reach the storage (proxy, CA); undefined = directly. Read at every attempt. */
   network: NetworkOptions | undefined;
+  route: NetworkRoute | undefined;
 
   constructor(
     private readonly pool: TransferPool,
@@ -49,7 +54,10 @@ export class TaskRunner {
       if (o.signal.aborted) throw aborted();
       const creds = await this.creds.get(o.forFile, o.signal);
       const task = build(creds);
-      if (this.network && 'loc' in task) (task.loc as S3Loc).net = this.network;
+      if (this.network && 'loc' in task) {
+        const loc = task.loc as S3Loc;
+        loc.net = this.route ? await this.route(this.network, s3Target(loc).url.origin) : this.network;
+      }
       const running = this.pool.start<K>(task, o.signal);
       o.track?.(running);
       const res = await running.result;

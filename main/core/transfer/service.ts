@@ -11,7 +11,7 @@ import { Journal, type ItemRow } from './journal';
 import { checkRelativePath, checkSegment, safeJoin } from './names';
 import { TransferPool } from './pool';
 import type { RemoteFile, RescaleStorage } from './ports';
-import type { RetryPolicy } from './runner';
+import type { NetworkRoute, RetryPolicy } from './runner';
 import type { Sealer } from './sealer';
 import { DEFAULT_LIMITS, type ConflictPolicy, type Limits, type LimitsInput, type ProgressBatch, type TransferView } from './types';
 
@@ -64,6 +64,8 @@ export interface TransferServiceOptions {
   account?: string | null;
   /** Proxy and CA for S3 traffic at start (see setNetwork); omitted: direct. */
   network?: NetworkOptions;
+  /** Refines the options for one S3 origin (the "system" proxy as the OS answers for it). */
+  route?: NetworkRoute;
   retry?: Partial<RetryPolicy>;
   now?: () => number;
 }
@@ -78,6 +80,7 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
   // Before the engine's first pump (a microtask), so no journaled transfer of another account starts.
   if (opts.account !== undefined) engine.setAccount(opts.account);
   if (opts.network) engine.setNetwork(opts.network);
+  if (opts.route) engine.setRoute(opts.route);
 
   const row = (p: Partial<ItemRow> & Pick<ItemRow, 'kind' | 'name' | 'localPath' | 'size'>): ItemRow => ({
     id: randomUUID(),

@@ -9,41 +9,31 @@ import aws4 from 'aws4';
 import { request, type Dispatcher } from 'undici';
 import { createDispatcher, type NetworkOptions } from '../../net/dispatcher';
 import type { S3Loc } from './protocol';
+import { enc, s3Target } from './s3-target';
 
 const DIRECT: NetworkOptions = { proxy: { mode: 'none' } };
 const dispatchers = new Map<string, Dispatcher>();
 
-/** One keep-alive pool per network setting (a settings change brings a new one; the old drains). */
+/** Pools kept: one per network setting, and under the OS proxy possibly one per answer it gives. */
+const KEPT_DISPATCHERS = 4;
+
+/** One keep-alive pool per network setting (a settings change brings a new one; the oldest drains). */
 function dispatcherFor(net: NetworkOptions | undefined): Dispatcher {
   const opts = net ?? DIRECT;
   const id = JSON.stringify(opts);
   let d = dispatchers.get(id);
-  if (!d) {
+  if (d) {
+    dispatchers.delete(id); // most recently used last
+  } else {
     d = createDispatcher(opts, { connections: 64 });
     for (const [oldId, old] of dispatchers) {
+      if (dispatchers.size < KEPT_DISPATCHERS) break;
       dispatchers.delete(oldId);
       void old.close().catch(() => undefined); // close() lets requests in flight finish
     }
-    dispatchers.set(id, d);
   }
+  dispatchers.set(id, d);
   return d;
-}
-
-/** RFC 3986 encoding of one path segment or query part (S3's canonical form). */
-function enc(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-function target(loc: S3Loc): { url: URL; path: string } {
-  const key = loc.key.split('/').map(enc).join('/');
-  const ep = loc.creds.endpoint;
-  if (ep) {
-    const url = new URL(ep); // custom endpoint (the sandbox, MinIO, …): path-style
-    return { url, path: `${url.pathname.replace(/\/$/, '')}/${enc(loc.bucket)}/${key}` };
-  }
-  const region = loc.creds.region || 'us-east-1';
-  if (loc.bucket.includes('.')) return { url: new URL(`https://s3.${region}.amazonaws.com`), path: `/${enc(loc.bucket)}/${key}` };
-  return { url: new URL(`https://${loc.bucket}.s3.${region}.amazonaws.com`), path: `/${key}` };
 }
 
 /** What S3 said when it refused: shaped like the SDK's errors so one classifier serves both. */
@@ -69,7 +59,7 @@ export async function s3Send(
   method: S3Method,
   opts: { query?: Record<string, string>; headers?: Record<string, string>; body?: Readable | Buffer | string; signal: AbortSignal },
 ): Promise<S3Response> {
-  const { url, path } = target(loc);
+  const { url, path } = s3Target(loc);
   const query = opts.query ?? {};
   const qs = Object.keys(query)
     .sort()
