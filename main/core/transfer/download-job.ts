@@ -390,15 +390,3 @@ async function syncFile(path: string): Promise<void> {
   }
 }
 
-export async function syncDir(dir: string): Promise<void> {
-  if (process.platform === 'win32') return;
-  const fh = await open(dir, 'r').catch(() => null);
-  if (!fh) return;
-  try {
-    await fh.sync();
-  } catch {
-    // some file systems refuse fsync on directories; the rename itself is still atomic
-  } finally {
-    await fh.close();
-  }
-}

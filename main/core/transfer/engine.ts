@@ -1,10 +1,11 @@
 // The scheduler: owns the in-memory items, the priority queue, the file slots, pause /
 // resume / cancel, and the progress tick. Jobs (upload-job, download-job) do the work through
 // the worker pool; the engine only decides what runs and records what happened.
-import { mkdir, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import { effectiveRate, validateSetting } from './bandwidth';
 import { CredentialCache } from './credentials';
-import { runDownload, syncDir } from './download-job';
+import { runDownload } from './download-job';
+import { LocalDirs } from './local-dirs';
 import { TransferError, toErrorInfo } from './errors';
 import { RemoteFolderTree } from './folders';
 import { LiveItem, type JobCtx } from './item';
@@ -46,8 +47,7 @@ export class TransferEngine implements JobCtx {
   private nextSeqNo: number;
   private scheduleTimer: NodeJS.Timeout | null = null;
   private target: Promise<UploadTarget> | null = null;
-  private readonly dirs = new Map<string, Promise<void>>();
-  private readonly dirSyncs = new Map<string, NodeJS.Timeout>();
+  private readonly dirs = new LocalDirs();
   private closed = false;
   /** Items counted in the overall numbers: everything not already finished when we started. */
   private readonly history = new Set<string>();
@@ -370,22 +370,11 @@ export class TransferEngine implements JobCtx {
   }
 
   ensureDir(dir: string): Promise<void> {
-    let p = this.dirs.get(dir);
-    if (!p) {
-      p = mkdir(dir, { recursive: true }).then(() => undefined);
-      this.dirs.set(dir, p);
-      p.catch(() => this.dirs.delete(dir));
-    }
-    return p;
+    return this.dirs.ensure(dir);
   }
 
   syncDirSoon(dir: string): void {
-    if (this.dirSyncs.has(dir)) return;
-    const t = setTimeout(() => {
-      this.dirSyncs.delete(dir);
-      void syncDir(dir);
-    }, 50);
-    this.dirSyncs.set(dir, t);
+    this.dirs.syncSoon(dir);
   }
 
   uploadTarget(signal: AbortSignal): Promise<UploadTarget> {
@@ -531,11 +520,7 @@ export class TransferEngine implements JobCtx {
     this.closed = true;
     if (this.scheduleTimer) clearInterval(this.scheduleTimer);
     this.feed.close();
-    for (const [dir, t] of this.dirSyncs) {
-      clearTimeout(t);
-      await syncDir(dir);
-    }
-    this.dirSyncs.clear();
+    await this.dirs.flush();
     const jobs: Promise<void>[] = [];
     for (const it of this.items.values()) {
       if (it.controller && it.job) {

@@ -1,0 +1,52 @@
+// Download folders on this machine: each created once per session (many files of a folder
+// download share it), and fsync'd after renames so a placed file's name survives a power cut —
+// once for many files placed together, not once per file.
+import { mkdir, open } from 'node:fs/promises';
+
+export async function syncDir(dir: string): Promise<void> {
+  if (process.platform === 'win32') return;
+  const fh = await open(dir, 'r').catch(() => null);
+  if (!fh) return;
+  try {
+    await fh.sync();
+  } catch {
+    // some file systems refuse fsync on directories; the rename itself is still atomic
+  } finally {
+    await fh.close();
+  }
+}
+
+export class LocalDirs {
+  private readonly made = new Map<string, Promise<void>>();
+  private readonly syncs = new Map<string, NodeJS.Timeout>();
+
+  /** mkdir -p, once per directory (a failure is forgotten, so the next file tries again). */
+  ensure(dir: string): Promise<void> {
+    let p = this.made.get(dir);
+    if (!p) {
+      p = mkdir(dir, { recursive: true }).then(() => undefined);
+      this.made.set(dir, p);
+      p.catch(() => this.made.delete(dir));
+    }
+    return p;
+  }
+
+  /** fsync the directory 50 ms from now, unless one is already due. */
+  syncSoon(dir: string): void {
+    if (this.syncs.has(dir)) return;
+    const t = setTimeout(() => {
+      this.syncs.delete(dir);
+      void syncDir(dir);
+    }, 50);
+    this.syncs.set(dir, t);
+  }
+
+  /** The syncs still due, now. */
+  async flush(): Promise<void> {
+    for (const [dir, t] of this.syncs) {
+      clearTimeout(t);
+      await syncDir(dir);
+    }
+    this.syncs.clear();
+  }
+}
