@@ -35,8 +35,10 @@ async function exists(p: string): Promise<boolean> {
   );
 }
 
-function fsErr(e: unknown, path: string): TransferError {
-  return e instanceof TransferError ? e : new TransferError(toErrorInfo(e, path));
+/** A local error on `path`; one the worker met on the temporary file names the file the user asked for instead. */
+function fsErr(e: unknown, path: string, tempPath?: string): TransferError {
+  if (!(e instanceof TransferError)) return new TransferError(toErrorInfo(e, path));
+  return tempPath && e.message.includes(tempPath) ? new TransferError({ ...e.info(), message: e.message.replace(tempPath, path) }) : e;
 }
 
 export async function runDownload(item: LiveItem, ctx: JobCtx, signal: AbortSignal): Promise<void> {
@@ -83,7 +85,7 @@ async function downloadSmall(item: LiveItem, remote: RemoteFile, finalPath: stri
   } catch (e) {
     await rm(tempPath, { force: true });
     if (signal.aborted) throw aborted();
-    throw fsErr(e, finalPath);
+    throw fsErr(e, finalPath, tempPath);
   }
 }
 
@@ -160,7 +162,7 @@ async function downloadLarge(
     await finalize(item, row.tempPath, finalPath, conflict, ctx);
   } catch (e) {
     if (signal.aborted) throw aborted();
-    const err = fsErr(e, finalPath);
+    const err = fsErr(e, finalPath, row.tempPath);
     if (!err.retryable) {
       // A failed item keeps nothing half-written behind (and frees the space for a disk-full retry).
       await rm(row.tempPath, { force: true });

@@ -2,6 +2,7 @@
 // download share it), and fsync'd after renames so a placed file's name survives a power cut —
 // once for many files placed together, not once per file.
 import { mkdir, open } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 export async function syncDir(dir: string): Promise<void> {
   if (process.platform === 'win32') return;
@@ -16,6 +17,27 @@ export async function syncDir(dir: string): Promise<void> {
   }
 }
 
+/**
+ * mkdir -p that tells why. Node's recursive mkdir answers ENOENT when a missing level cannot be
+ * made for another reason (a read-only file system, no permission), and "not found" would send
+ * the user looking for the wrong problem: on ENOENT, make the levels one at a time to get the
+ * real error.
+ */
+export async function makeDirs(dir: string): Promise<void> {
+  try {
+    await mkdir(dir, { recursive: true });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    const levels: string[] = [];
+    for (let d = dir; dirname(d) !== d; d = dirname(d)) levels.unshift(d);
+    for (const level of levels) {
+      await mkdir(level).catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
+    }
+  }
+}
+
 export class LocalDirs {
   private readonly made = new Map<string, Promise<void>>();
   private readonly syncs = new Map<string, NodeJS.Timeout>();
@@ -24,7 +46,7 @@ export class LocalDirs {
   ensure(dir: string): Promise<void> {
     let p = this.made.get(dir);
     if (!p) {
-      p = mkdir(dir, { recursive: true }).then(() => undefined);
+      p = makeDirs(dir);
       this.made.set(dir, p);
       p.catch(() => this.made.delete(dir));
     }

@@ -143,10 +143,33 @@ describe('download errors', () => {
       const other = await svc.enqueueDownload([sample], join(env.dir, 'roomy'));
       const done = await svc.whenSettled([...views, ...other].map((v) => v.id));
       expect(done.map((v) => v.error?.code ?? v.state)).toEqual(['disk_full', 'done']);
-      expect(done[0]?.error?.message).toMatch(/No space left/);
+      expect(done[0]?.error?.message).toMatch(/^No space left on the disk: .*tiny-disk\/sample\.bin \(ENOSPC\)$/); // the file asked for, not the temporary one
       expect(await readdir(mnt)).toEqual([]); // the partial temporary file was removed
       const got = createHash('sha512').update(await readFile(join(env.dir, 'roomy', sample.name))).digest('hex');
       expect(got).toBe(sample.fileChecksums[0]?.fileHash);
+    } finally {
+      execFileSync('umount', [mnt]);
+    }
+  });
+
+  it.skipIf(!canMount)('a read-only target says so (not "not found"), into the folder and into a subfolder to be made', async () => {
+    const smallPath = join(env.dir, 'small note.txt');
+    await makeFile(smallPath, 100_000);
+    const [up] = await svc.whenSettled((await svc.enqueueUpload([smallPath])).map((v) => v.id));
+    const small = await env.storage.getFile(up?.remoteFileId as string); // one GET (the large sample goes by ranges)
+    const mnt = join(env.dir, 'ro-disk');
+    await mkdir(mnt, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,ro', 'tmpfs', mnt]);
+    try {
+      const views = [...(await svc.enqueueDownload([sample, small], mnt)), ...(await svc.enqueueDownload([sample], join(mnt, 'results', 'run 1')))];
+      const done = await svc.whenSettled(views.map((v) => v.id));
+      expect(done.map((v) => v.error?.code)).toEqual(['permission_denied', 'permission_denied', 'permission_denied']);
+      // Named as the user knows them: the file asked for (not its temporary name), and the folder it was to go in.
+      expect(done.map((v) => v.error?.message)).toEqual([
+        `The file system is read-only: ${join(mnt, sample.name)} (EROFS)`,
+        `The file system is read-only: ${join(mnt, 'small note.txt')} (EROFS)`,
+        `The file system is read-only: ${join(mnt, 'results', 'run 1')} (EROFS)`,
+      ]);
     } finally {
       execFileSync('umount', [mnt]);
     }
