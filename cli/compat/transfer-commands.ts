@@ -10,6 +10,9 @@ import type { Out } from '../output';
 import { formatBytes, runTransfers, type RunSummary } from '../transfer-run';
 import { authenticate } from './job-commands';
 
+/** A path as it can be pasted into a shell (quoted when it has spaces or other specials). */
+const asShellArg = (p: string): string => (/^[\w./:@%+=,\\-]+$/.test(p) ? p : `"${p}"`);
+
 /**
  * The file object `upload -e` prints, shaped like the seed's rescale.jar output (key order:
  * name, storage, pathParts, isUploaded, decryptedSize, encodedEncryptionKey, typeId, checksums,
@@ -54,7 +57,7 @@ export async function uploadCommand(ctx: CliContext, out: Out, o: { files?: stri
   if (paths.length === 0) throw new CourierError('invalid_input', 'Name at least one file to upload (-f FILE).');
   for (const p of paths) {
     if (!existsSync(p)) throw new CourierError('local_file', `${p} does not exist.`);
-    if (o.files && statSync(p).isDirectory()) throw new CourierError('local_file', `${p} is a folder; rescale-cli's upload takes files (use \`courier upload ${p}\` to upload a folder).`);
+    if (o.files && statSync(p).isDirectory()) throw new CourierError('local_file', `${p} is a folder; rescale-cli's upload takes files (use \`courier upload ${asShellArg(p)}\` to upload a folder).`);
   }
   const conn = await authenticate(ctx, out);
   const s = await runTransfers(ctx, conn, out, ['upload', o.directory ?? '', ...paths], (t) => t.enqueueUpload(paths, o.directory ? { folderId: o.directory } : {}));

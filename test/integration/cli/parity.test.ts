@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -34,6 +34,7 @@ beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'courier-parity-'));
   writeFileSync(join(work, 'input data ü.txt'), 'hello from parity\n');
   writeFileSync(join(work, 'empty.bin'), '');
+  mkdirSync(join(work, 'run folder'));
 });
 afterAll(async () => {
   await sandbox?.stop();
@@ -138,6 +139,7 @@ describe('rescale-cli compatible commands', () => {
   test.each([
     ['a bad token', ['status', '-j', 'abc'], { token: 'not-a-valid-token' }, /ERROR - .*did not accept the API key/],
     ['a missing file', ['upload', '-f', 'nope.txt', '-e'], {}, /ERROR - .*nope\.txt does not exist/],
+    ['a folder for -f', ['upload', '-f', 'run folder'], {}, /ERROR - .*run folder is a folder; .*\(use `courier upload ".*\/run folder"` to upload a folder\)\.$/],
     ['an unknown job', ['status', '-j', 'zzzzz'], {}, /ERROR - Could not read the status of job zzzzz: not found/],
     ['no network', ['status', '-j', 'abc'], { url: 'http://127.0.0.1:9' }, /ERROR - Cannot reach 127\.0\.0\.1:9/],
   ])('%s: one ERROR line on stdout and exit code 33', async (_name, args, opts, message) => {
