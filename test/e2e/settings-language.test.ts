@@ -97,6 +97,8 @@ describe('settings and language', () => {
     await page.getByText('Kept in the system keychain').waitFor();
     await page.getByLabel('Proxy', { exact: true }).selectOption('system');
     await expect.poll(() => web.courier.settings.get().network.proxy).toBe('system');
+    // In a browser, "system" is the host process's environment (the desktop app asks the OS).
+    await expect.poll(() => page.getByLabel('Proxy', { exact: true }).getAttribute('aria-describedby').then((id) => page.locator(`[id="${id}"]`).textContent())).toMatch(/^The HTTP_PROXY, HTTPS_PROXY and NO_PROXY variables/);
     expect(errors).toEqual([]);
   });
 });

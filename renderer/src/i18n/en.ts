@@ -284,6 +284,8 @@ export const en = {
     network: 'Network',
     proxy: 'Proxy',
     proxySystem: 'Use the system proxy',
+    proxySystemHintApp: "Your computer's proxy settings, PAC scripts included, for each address Courier connects to.",
+    proxySystemHintWeb: 'The HTTP_PROXY, HTTPS_PROXY and NO_PROXY variables of the process that runs Courier.',
     proxyNone: 'No proxy',
     proxyExplicit: 'This proxy:',
     proxyUrl: 'Proxy address',

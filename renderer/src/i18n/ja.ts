@@ -286,6 +286,8 @@ export const ja: Messages = {
     network: 'ネットワーク',
     proxy: 'プロキシ',
     proxySystem: 'システムのプロキシを使う',
+    proxySystemHintApp: 'このコンピューターのプロキシ設定（PAC スクリプトを含む）を、接続先ごとに使います。',
+    proxySystemHintWeb: 'Courier を動かしているプロセスの HTTP_PROXY・HTTPS_PROXY・NO_PROXY 環境変数を使います。',
     proxyNone: 'プロキシを使わない',
     proxyExplicit: '次のプロキシを使う:',
     proxyUrl: 'プロキシのアドレス',

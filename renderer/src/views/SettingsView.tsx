@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { SettingsPatch } from '../../../shared/settings';
-import { api, ApiError } from '../api/client';
+import { api, ApiError, transportKind } from '../api/client';
 import { Field } from '../components/Field';
 import { SignIn } from '../components/SignIn';
 import { useSettings } from '../stores/settings';
@@ -124,9 +124,9 @@ export function SettingsView() {
 
       <section className="card grid" aria-labelledby="network-h">
         <h2 id="network-h">{t('settings.network')}</h2>
-        <Field label={t('settings.proxy')}>
-          {(id) => (
-            <select id={id} value={settings.network.proxy} onChange={(e) => void save({ network: { proxy: e.target.value as 'none' | 'system' | 'explicit' } }, 'network.proxy')}>
+        <Field label={t('settings.proxy')} {...(settings.network.proxy === 'system' ? { hint: t(transportKind === 'ipc' ? 'settings.proxySystemHintApp' : 'settings.proxySystemHintWeb') } : {})}>
+          {(id, d) => (
+            <select id={id} aria-describedby={d} value={settings.network.proxy} onChange={(e) => void save({ network: { proxy: e.target.value as 'none' | 'system' | 'explicit' } }, 'network.proxy')}>
               <option value="system">{t('settings.proxySystem')}</option>
               <option value="none">{t('settings.proxyNone')}</option>
               <option value="explicit">{t('settings.proxyExplicit')}</option>
