@@ -12,7 +12,16 @@ if [ -z "${XDG_RUNTIME_DIR:-}" ]; then
 fi
 export XDG_RUNTIME_DIR
 chmod 700 "$XDG_RUNTIME_DIR"
+cleanup() { if [ -n "$made_runtime_dir" ]; then rm -rf "$XDG_RUNTIME_DIR"; fi; }
+trap cleanup EXIT
+# Not exec'd (the runtime folder is removed afterwards): the command runs in a process group of
+# its own, and TERM/INT reach all of it (dbus-run-session itself does not pass signals on).
+setsid dbus-run-session -- bash -c 'echo -n ci-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"' bash "$@" &
+child=$!
+trap 'kill -TERM -- "-$child" 2>/dev/null || true' TERM INT HUP
 status=0
-dbus-run-session -- bash -c 'echo -n ci-keyring | gnome-keyring-daemon --unlock --components=secrets >/dev/null 2>&1; exec "$@"' bash "$@" || status=$?
-if [ -n "$made_runtime_dir" ]; then rm -rf "$XDG_RUNTIME_DIR"; fi
+while :; do
+  wait "$child" && status=0 || status=$?
+  kill -0 "$child" 2>/dev/null || break # still running: wait was cut short by a signal
+done
 exit "$status"

@@ -10,8 +10,11 @@ import type { Out } from '../output';
 import { formatBytes, runTransfers, type RunSummary } from '../transfer-run';
 import { authenticate } from './job-commands';
 
-/** A path as it can be pasted into a shell (quoted when it has spaces or other specials). */
-const asShellArg = (p: string): string => (/^[\w./:@%+=,\\-]+$/.test(p) ? p : `"${p}"`);
+/** A path as it can be pasted into the shell: single quotes in POSIX shells, double quotes in Windows' (which has no $ or ` to fear). */
+function asShellArg(p: string): string {
+  if (/^[\w./:@%+=,-]+$/.test(p)) return p;
+  return process.platform === 'win32' ? `"${p}"` : `'${p.replaceAll("'", `'\\''`)}'`;
+}
 
 /**
  * The file object `upload -e` prints, shaped like the seed's rescale.jar output (key order:

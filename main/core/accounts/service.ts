@@ -44,6 +44,10 @@ export class AccountService {
   private readonly dispatchers = new Map<string, { dispatcher: Dispatcher; via: string | null; options: string }>();
   /** The pool each cached session's client was made with. */
   private readonly routes = new WeakMap<Session, Dispatcher>();
+  /** Pools replaced by a new OS proxy answer, closed after a grace period (or at close). */
+  private readonly retired = new Set<Dispatcher>();
+  /** Bumped when the network settings change: a pool made from older options is not kept. */
+  private generation = 0;
   private readonly forgetHooks = new Set<(accountId: string) => void>();
   /** A key given for one run (CLI -p / RESCALE_API_KEY): used as the active account, never stored. */
   private ephemeral: Session | null = null;
@@ -88,16 +92,27 @@ export class AccountService {
   }
 
   private async dispatcherFor(apiUrl: string): Promise<{ dispatcher: Dispatcher; via: string | null }> {
+    const generation = this.generation;
     const net = await this.deps.network(apiUrl);
-    const options = JSON.stringify(net);
+    if (generation !== this.generation) return this.dispatcherFor(apiUrl); // settings changed meanwhile
+    const options = createHash('sha256').update(JSON.stringify(net)).digest('hex'); // no proxy password kept in clear
     let d = this.dispatchers.get(apiUrl);
-    // A new answer from the OS proxy (VPN up or down) gets a new pool. The old one is not closed:
-    // a client made with it may be mid-request; its idle sockets time out on their own.
     if (!d || d.options !== options) {
+      // A new answer from the OS proxy (VPN up or down) gets a new pool; the old one may be
+      // mid-request for a client made with it, so it closes a little later.
+      if (d) this.retire(d.dispatcher);
       d = { dispatcher: createDispatcher(net), via: proxyFor(net, apiUrl), options };
       this.dispatchers.set(apiUrl, d);
     }
     return { dispatcher: d.dispatcher, via: d.via };
+  }
+
+  private retire(old: Dispatcher): void {
+    this.retired.add(old);
+    setTimeout(() => {
+      this.retired.delete(old);
+      void old.close().catch(() => undefined); // close() lets requests in flight finish
+    }, 60_000).unref();
   }
 
   /** An API client for a key that may not be stored (sign-in checks, CLI -p / RESCALE_API_KEY). */
@@ -240,6 +255,7 @@ export class AccountService {
 
   private dropConnections(): void {
     // Proxy or CA changes apply to new connections: rebuild pools lazily.
+    this.generation++;
     const old = [...this.dispatchers.values()];
     this.dispatchers.clear();
     this.sessions.clear();
@@ -247,8 +263,10 @@ export class AccountService {
   }
 
   async close(): Promise<void> {
-    for (const d of this.dispatchers.values()) await d.dispatcher.close().catch(() => undefined);
+    const pools = [...[...this.dispatchers.values()].map((d) => d.dispatcher), ...this.retired];
+    for (const pool of pools) await pool.close().catch(() => undefined);
     this.dispatchers.clear();
+    this.retired.clear();
   }
 }
 

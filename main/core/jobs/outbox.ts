@@ -251,6 +251,8 @@ export class Outbox {
   /**
    * Uploads would sit in the transfer engine's retries while offline: ask the API first (a
    * cheap read), which also tells Connectivity, so the entry shows "waiting for connection".
+   * Only a network failure or the probe's timeout means "not reachable"; any answer the
+   * platform gives (a revoked key, a proxy refusal, a 5xx) is thrown, to be seen as itself.
    */
   private async reachable(accountId: string, signal: AbortSignal): Promise<boolean> {
     const api = await this.d.apiFor(accountId);
@@ -259,6 +261,7 @@ export class Outbox {
       return true;
     } catch (e) {
       if (signal.aborted) throw e;
+      if (e instanceof CourierError && e.code !== 'offline' && e.code !== 'cancelled') throw e;
       return false;
     }
   }

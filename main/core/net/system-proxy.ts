@@ -10,8 +10,9 @@ export type ProxyChoice = { kind: 'direct' } | { kind: 'proxy'; url: string } | 
 type Lookup = ProxyChoice | { kind: 'unknown'; reason: string };
 
 /**
- * The first entry of a PAC answer we can use. Chromium tries the entries in order; so do we,
- * skipping those undici cannot speak (SOCKS). PROXY is plain HTTP to the proxy, HTTPS is TLS to it.
+ * The first entry of a PAC answer we can use, skipping those undici cannot speak (SOCKS). PROXY
+ * is plain HTTP to the proxy, HTTPS is TLS to it. Chromium fails over to the next entry when a
+ * proxy is down; we do not (a dead first proxy is reported as such).
  */
 export function parseProxyRules(rules: string): ProxyChoice {
   for (const entry of rules.split(';')) {
@@ -43,7 +44,7 @@ export class SystemProxy {
 
   constructor(
     private readonly lookup: ProxyRulesLookup,
-    private readonly o: { ttlMs?: number; now?: () => number; warn?: (message: string) => void } = {},
+    private readonly o: { ttlMs?: number; timeoutMs?: number; now?: () => number; warn?: (message: string) => void } = {},
   ) {}
 
   async apply(net: NetworkOptions, target: string): Promise<NetworkOptions> {
@@ -64,7 +65,15 @@ export class SystemProxy {
     const now = (this.o.now ?? Date.now)();
     const hit = this.cache.get(origin);
     if (hit && now - hit.at < (this.o.ttlMs ?? 60_000)) return hit.choice;
-    const choice = this.lookup(`${origin}/`).then(parseProxyRules, (e: unknown): Lookup => ({ kind: 'unknown', reason: e instanceof Error ? e.message : String(e) }));
+    // A PAC script fetched from a slow server must not hold every request: after 5 s, the variables.
+    const limit = this.o.timeoutMs ?? 5_000;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<Lookup>((resolve) => {
+      timer = setTimeout(() => resolve({ kind: 'unknown', reason: `no answer in ${limit / 1000} s` }), limit);
+      timer.unref();
+    });
+    const asked = this.lookup(`${origin}/`).then(parseProxyRules, (e: unknown): Lookup => ({ kind: 'unknown', reason: e instanceof Error ? e.message : String(e) }));
+    const choice = Promise.race([asked, late]).finally(() => clearTimeout(timer));
     this.cache.set(origin, { at: now, choice });
     return choice;
   }

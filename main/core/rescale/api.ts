@@ -35,7 +35,7 @@ export class RescaleApi {
   rootFolders(signal?: AbortSignal) {
     return this.http.call('GET', '/api/v3/users/me/folders/', { schema: rootFolders, what: 'read your folders', ...(signal ? { signal } : {}) });
   }
-  /** One cheap read, not retried: "does the platform answer now?" (the outbox asks it while offline). */
+  /** One cheap read, not retried on network errors: "does the platform answer now?" (the outbox asks it while offline). */
   probe(signal?: AbortSignal) {
     return this.http.call('GET', '/api/v3/users/me/folders/', { schema: rootFolders, retry: 'never', what: 'reach the platform', ...(signal ? { signal } : {}) });
   }

@@ -38,7 +38,7 @@ async function exists(p: string): Promise<boolean> {
 /** A local error on `path`; one the worker met on the temporary file names the file the user asked for instead. */
 function fsErr(e: unknown, path: string, tempPath?: string): TransferError {
   if (!(e instanceof TransferError)) return new TransferError(toErrorInfo(e, path));
-  return tempPath && e.message.includes(tempPath) ? new TransferError({ ...e.info(), message: e.message.replace(tempPath, path) }) : e;
+  return tempPath && e.message.includes(tempPath) ? new TransferError({ ...e.info(), message: e.message.split(tempPath).join(path) }) : e;
 }
 
 export async function runDownload(item: LiveItem, ctx: JobCtx, signal: AbortSignal): Promise<void> {

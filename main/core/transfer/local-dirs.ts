@@ -1,7 +1,7 @@
 // Download folders on this machine: each created once per session (many files of a folder
 // download share it), and fsync'd after renames so a placed file's name survives a power cut —
 // once for many files placed together, not once per file.
-import { mkdir, open } from 'node:fs/promises';
+import { mkdir, open, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 export async function syncDir(dir: string): Promise<void> {
@@ -20,23 +20,28 @@ export async function syncDir(dir: string): Promise<void> {
 /**
  * mkdir -p that tells why. Node's recursive mkdir answers ENOENT when a missing level cannot be
  * made for another reason (a read-only file system, no permission), and "not found" would send
- * the user looking for the wrong problem: on ENOENT, make the levels one at a time to get the
- * real error.
+ * the user looking for the wrong problem: on ENOENT, make the missing levels one at a time, from
+ * the deepest one that exists, to get the real error.
  */
 export async function makeDirs(dir: string): Promise<void> {
   try {
     await mkdir(dir, { recursive: true });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    const levels: string[] = [];
-    for (let d = dir; dirname(d) !== d; d = dirname(d)) levels.unshift(d);
-    for (const level of levels) {
+    const missing: string[] = [];
+    for (let d = dir; dirname(d) !== d && !(await exists(d)); d = dirname(d)) missing.unshift(d);
+    for (const level of missing) {
       await mkdir(level).catch((err: NodeJS.ErrnoException) => {
         if (err.code !== 'EEXIST') throw err;
       });
     }
   }
 }
+
+const exists = (p: string): Promise<boolean> => stat(p).then(
+  () => true,
+  () => false,
+);
 
 export class LocalDirs {
   private readonly made = new Map<string, Promise<void>>();

@@ -139,7 +139,7 @@ describe('rescale-cli compatible commands', () => {
   test.each([
     ['a bad token', ['status', '-j', 'abc'], { token: 'not-a-valid-token' }, /ERROR - .*did not accept the API key/],
     ['a missing file', ['upload', '-f', 'nope.txt', '-e'], {}, /ERROR - .*nope\.txt does not exist/],
-    ['a folder for -f', ['upload', '-f', 'run folder'], {}, /ERROR - .*run folder is a folder; .*\(use `courier upload ".*\/run folder"` to upload a folder\)\.$/],
+    ['a folder for -f', ['upload', '-f', 'run folder'], {}, /ERROR - .*run folder is a folder; .*\(use `courier upload '.*\/run folder'` to upload a folder\)\.$/],
     ['an unknown job', ['status', '-j', 'zzzzz'], {}, /ERROR - Could not read the status of job zzzzz: not found/],
     ['no network', ['status', '-j', 'abc'], { url: 'http://127.0.0.1:9' }, /ERROR - Cannot reach 127\.0\.0\.1:9/],
   ])('%s: one ERROR line on stdout and exit code 33', async (_name, args, opts, message) => {

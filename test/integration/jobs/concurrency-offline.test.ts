@@ -68,6 +68,16 @@ describe('offline', () => {
     expect(sentA.jobId).not.toBe(sentB.jobId);
   });
 
+  test('a platform that answers but refuses is not "offline": the submission fails with the real reason', async () => {
+    env.sb.addFault({ method: 'GET', path: '/api/v3/users/me/folders/', status: 401, times: 1000 }); // the reachability probe
+    const s = await env.call('jobs', 'launch', { templateId: 'chainer', inputs: [{ path: script }], name: 'refused probe' });
+    const sent = await final(s.id);
+    expect(sent.state).toBe('failed');
+    expect(sent.error?.code).toBe('unauthorized');
+    expect(env.eventsOf('outboxChanged').filter((e) => e.id === s.id && e.waiting === 'connection')).toEqual([]);
+    expect(served(env.sb, CREATE)).toBe(0);
+  });
+
   test('a launch of files already on Rescale waits queued while offline: never "creating", so always editable', async () => {
     const transfers = await env.courier.transfers();
     const [up] = await transfers.whenSettled((await transfers.enqueueUpload([script])).map((v) => v.id));

@@ -68,6 +68,10 @@ describe('SystemProxy', () => {
     expect(await socks.sp.apply(system, 'https://h.example/')).toBe(system);
     expect(socks.warnings).toEqual([expect.stringMatching(/^The system proxy for https:\/\/h\.example is "SOCKS5 s:1080", which Courier cannot use.*explicit HTTP proxy in Settings → Network/)]);
 
+    const silent = new SystemProxy(() => new Promise<string>(() => undefined), { timeoutMs: 20, warn: (m) => socks.warnings.push(m) }); // a PAC server that never answers
+    expect(await silent.apply(system, 'https://slow.example/')).toBe(system);
+    expect(socks.warnings.at(-1)).toMatch(/slow\.example could not be read \(no answer in 0\.02 s\)/);
+
     const broken = make(() => Promise.reject(new Error('no session yet')));
     expect(await broken.sp.apply(system, 'https://h.example/')).toBe(system);
     expect(broken.warnings).toEqual([expect.stringMatching(/could not be read \(no session yet\); using the HTTP\(S\)_PROXY variables/)]);
