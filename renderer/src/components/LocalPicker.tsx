@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../api/client';
 import { formatBytes, messageOf } from '../lib/format';
@@ -31,33 +31,41 @@ export function LocalPicker({ title, confirmLabel, filesOnly, onChoose, onClose 
   const [error, setError] = useState('');
   const [chosen, setChosen] = useState<Map<string, LocalEntry>>(new Map());
 
+  // Listings can arrive out of order (a large home folder is slow): only the latest request
+  // counts, and a folder being typed is not overwritten by the first listing arriving late.
+  const latest = useRef(0);
+  const typed = useRef(false);
+
   const open = useCallback(async (dir?: string) => {
+    const request = ++latest.current;
     setError('');
     try {
       const r = await api.transfers.browseLocal(dir ? { dir } : {});
+      if (request !== latest.current) return;
       setListing(r);
       setPath(r.dir);
       rememberedDir = r.dir;
     } catch (e) {
-      setError(messageOf(e));
+      if (request === latest.current) setError(messageOf(e));
     }
   }, []);
 
   useEffect(() => {
-    let current = true;
+    const requests = latest;
+    const request = ++requests.current;
     api.transfers.browseLocal(rememberedDir ? { dir: rememberedDir } : {}).then(
       (r) => {
-        if (!current) return;
+        if (request !== requests.current) return;
         setListing(r);
-        setPath(r.dir);
+        if (!typed.current) setPath(r.dir);
       },
       (e: unknown) => {
         rememberedDir = undefined; // it may be gone: start from home next time
-        if (current) setError(messageOf(e));
+        if (request === requests.current) setError(messageOf(e));
       },
     );
     return () => {
-      current = false;
+      requests.current++; // closed: late answers change nothing
     };
   }, []);
 
@@ -95,7 +103,7 @@ export function LocalPicker({ title, confirmLabel, filesOnly, onChoose, onClose 
         <button type="button" disabled={!listing?.parent} onClick={() => listing?.parent && void open(listing.parent)} aria-label={t('picker.up')}>
           <Icon name="up" />
         </button>
-        <input aria-label={t('picker.folder')} value={path} onChange={(e) => setPath(e.target.value)} aria-invalid={error ? true : undefined} aria-describedby={error ? 'picker-error' : undefined} data-autofocus="" />
+        <input aria-label={t('picker.folder')} value={path} onChange={(e) => ((typed.current = true), setPath(e.target.value))} aria-invalid={error ? true : undefined} aria-describedby={error ? 'picker-error' : undefined} data-autofocus="" />
         <button type="submit">{t('picker.go')}</button>
       </form>
       {error && (
