@@ -12,6 +12,7 @@ import { fail, toErrorInfo, TransferError } from './errors';
 import type { JobCtx, LiveItem } from './item';
 import type { DownloadRow } from './journal';
 import { keepBothPath } from './names';
+import { exists } from './local-dirs';
 import type { RemoteFile } from './ports';
 import type { Running } from './pool';
 import { aborted } from './runner';
@@ -26,13 +27,6 @@ export function tempPathFor(finalPath: string, id: string): string {
 function expectedSha(remote: RemoteFile): string | null {
   const c = remote.fileChecksums.find((x) => x.hashFunction.replace(/[-_]/g, '').toLowerCase() === 'sha512');
   return c ? c.fileHash.toLowerCase() : null;
-}
-
-async function exists(p: string): Promise<boolean> {
-  return stat(p).then(
-    () => true,
-    () => false,
-  );
 }
 
 /** A local error on `path`; one the worker met on the temporary file names the file the user asked for instead. */

@@ -38,10 +38,12 @@ export async function makeDirs(dir: string): Promise<void> {
   }
 }
 
-const exists = (p: string): Promise<boolean> => stat(p).then(
-  () => true,
-  () => false,
-);
+export async function exists(p: string): Promise<boolean> {
+  return stat(p).then(
+    () => true,
+    () => false,
+  );
+}
 
 export class LocalDirs {
   private readonly made = new Map<string, Promise<void>>();
