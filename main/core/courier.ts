@@ -112,6 +112,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     connectivity,
     userAgent: `Courier/${ports.version}`,
     network: networkFor,
+    followsOsProxy: systemProxy !== null,
     ...(launchSandbox ? { sandbox: launchSandbox } : {}),
   });
   settings.onChange((s) => hub.emit('settingsChanged', s));

@@ -62,6 +62,8 @@ export class AccountService {
       userAgent: string;
       /** How to reach `target` (the proxy password lives in the keychain too; "system" may be the OS's answer for it). */
       network: (target: string) => Promise<NetworkOptions>;
+      /** The shell asks the OS for "system" (its answer can change while we run); otherwise it is fixed by the settings. */
+      followsOsProxy?: boolean;
       /** The local sandbox's current URLs (its ports change between launches). */
       sandbox?: () => Promise<{ apiUrl: string; s3Endpoint: string }>;
     },
@@ -240,7 +242,7 @@ export class AccountService {
 
   /** Under "system", the OS's answer can change (a VPN, another network): a session follows it. */
   private async routeChanged(s: Session): Promise<boolean> {
-    if (this.deps.settings.get().network.proxy !== 'system') return false;
+    if (!this.deps.followsOsProxy || this.deps.settings.get().network.proxy !== 'system') return false;
     return (await this.dispatcherFor(s.platform.apiUrl)).dispatcher !== this.routes.get(s);
   }
 
