@@ -7,7 +7,7 @@ import type { CoreServices } from '../courier';
 import { jobsPage } from '../jobs/jobs-list';
 import { editQueued, enqueueLaunch, notEditable, retryFailed, type LaunchContext } from '../jobs/launch';
 import { PRESETS } from '../jobs/presets';
-import { isTerminal, outcomeOf, outcomeOfStatus } from '../jobs/status';
+import { isTerminal, outcomeOf, outcomeOfStatus, toHistory } from '../jobs/status';
 import { tailLog } from '../jobs/tail';
 import { catalogIssues, checkTemplate } from '../jobs/validate';
 import { jobChangedView, outboxViews, trackedSummary } from '../jobs/views';
@@ -125,7 +125,7 @@ export function jobHandlers(s: CoreServices): Handlers {
         const outbox = sub ? jobs.entry(sub) : null;
         try {
           const [raw, detail] = await Promise.all([sess.api.jobStatuses(jobId), sess.api.getJob(jobId)]);
-          const history = raw.map((x) => ({ status: x.status, statusDate: x.statusDate, statusReason: x.statusReason ?? null }));
+          const history = toHistory(raw);
           const status = history[0]?.status ?? '';
           const outputFiles = status === 'Executing' || isTerminal(status) ? await sess.api.jobFiles(jobId).catch(() => []) : [];
           return {
@@ -151,7 +151,7 @@ export function jobHandlers(s: CoreServices): Handlers {
       async follow({ jobId, outputFilters }) {
         const sess = await session();
         const [raw, detail] = await Promise.all([sess.api.jobStatuses(jobId), sess.api.getJob(jobId)]);
-        const history = raw.map((x) => ({ status: x.status, statusDate: x.statusDate, statusReason: x.statusReason ?? null }));
+        const history = toHistory(raw);
         const status = history[0]?.status ?? '';
         const filters = outputFilters ?? [];
         const existing = jobs.tracked.get(sess.account.id, jobId);

@@ -9,7 +9,7 @@ import type { Connectivity } from '../net/connectivity';
 import type { RescaleApi } from '../rescale/api';
 import { jobsPage } from './jobs-list';
 import { nextDelayMs, Pacer, type PollState, type PollTiming } from './poll-schedule';
-import { isTerminal, outcomeOf, sameHistory } from './status';
+import { isTerminal, outcomeOf, sameHistory, toHistory } from './status';
 import type { TrackedJob, TrackedStore } from './tracked-store';
 
 interface Entry {
@@ -210,14 +210,16 @@ export class StatusPoller {
       const api = await this.d.apiFor(e.accountId);
       this.requests.statuses++;
       const raw = await api.jobStatuses(e.jobId);
-      const history: JobStatusItem[] = raw.map((s) => ({ status: s.status, statusDate: s.statusDate, statusReason: s.statusReason ?? null }));
+      const history = toHistory(raw);
       const changed = !sameHistory(history, e.history);
       const prev = { status: e.status, outcome: outcomeOf(e.history) };
       e.history = history;
       e.status = history[0]?.status ?? '';
       e.direct = false;
       const terminal = isTerminal(e.status);
-      if (changed) {
+      // A final word seen again is saved too: a row an older Courier left "running" on a word it
+      // did not know (Force Stop) is finished now, its outputs and notification no longer lost.
+      if (changed || terminal) {
         const saved = this.d.tracked.setStatus(e.accountId, e.jobId, { status: e.status, history, outcome: outcomeOf(history), terminal, ...(terminal ? { outputsState: 'pending' } : {}) });
         if (saved) this.d.onUpdate(saved, prev);
       }

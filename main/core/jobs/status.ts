@@ -1,23 +1,32 @@
-// What a job's status history means (rescale-protocol.md §4). Histories are newest first.
+// What a job's status history means (rescale-protocol.md §4), on top of the shared vocabulary.
+// Histories are kept newest first.
+import { isFinalStatus, orderHistory, statusDef } from '../../../shared/job-status';
 import type { JobOutcome, JobStatusItem } from '../../../shared/jobs';
-
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Stopped', 'Force Stopped', 'Terminated']);
 
 /** Reasons on Completed (or on Stopping) that mean the job did not do its work. */
 const FAILURE_REASON = /exceeded max number of restarts|could not allocate|run failed|fail|error/i;
 
+/** A known final word (Completed, Failed, Force Stop, …); unknown words are never final. */
 export function isTerminal(status: string): boolean {
-  return TERMINAL_STATUSES.has(status);
+  return isFinalStatus(status);
+}
+
+/**
+ * The platform's entries as Courier keeps them: only status, date and reason (ids, `notify`,
+ * `preventDuplicates`, `substatus` are dropped), newest first even when the page was not.
+ */
+export function toHistory(raw: readonly { status: string; statusDate: string; statusReason?: string | null }[]): JobStatusItem[] {
+  return orderHistory(raw.map((s) => ({ status: s.status, statusDate: s.statusDate, statusReason: s.statusReason ?? null })));
 }
 
 export function outcomeOf(history: readonly JobStatusItem[]): JobOutcome {
   const current = history[0];
   if (!current || current.status === '') return 'not_submitted';
-  if (!isTerminal(current.status)) return 'running';
-  if (current.status === 'Stopped' || current.status === 'Force Stopped') return 'stopped';
-  if (current.status === 'Failed' || current.status === 'Terminated') return 'failed';
+  const final = statusDef(current.status)?.final ?? null;
+  if (final === null) return 'running';
+  if (final !== 'completed') return final;
   // Completed: also reached after a stop, and after some failures.
-  const stopping = history.find((h) => h.status === 'Stopping');
+  const stopping = history.find((h) => statusDef(h.status)?.key === 'stopping');
   if (stopping) return FAILURE_REASON.test(stopping.statusReason ?? '') ? 'failed' : 'stopped';
   if (FAILURE_REASON.test(current.statusReason ?? '')) return 'failed';
   return 'completed';

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { CourierError } from '../../../shared/errors';
 import type { RescaleApi } from '../rescale/api';
 import { toRemoteFile } from '../rescale/storage';
-import { isTerminal } from './status';
+import { isTerminal, toHistory } from './status';
 import type { JobTransfers } from './transfers';
 
 const LOG = 'process_output.log';
@@ -45,7 +45,7 @@ async function liveTail(api: RescaleApi, jobId: string, lines: number): Promise<
 
 export async function tailLog(o: { api: RescaleApi; accountId: string; jobId: string; lines: number; transfers: JobTransfers; cacheDir: string }): Promise<TailResult> {
   const statuses = await o.api.jobStatuses(o.jobId);
-  const status = statuses[0]?.status ?? '';
+  const status = toHistory(statuses)[0]?.status ?? '';
   if (!status) return { available: false, source: 'none', lines: [], note: 'The job has not been submitted yet.' };
   const running = !isTerminal(status);
   if (running) {

@@ -1,5 +1,6 @@
 // Words for the notifications a finished job produces (one place, so the Electron shell, the
 // browser and the CLI say the same thing).
+import { parseStatusDate, statusDef } from '../../../shared/job-status';
 import type { JobOutcome, JobStatusItem } from '../../../shared/jobs';
 
 export interface FinishedJob {
@@ -28,14 +29,16 @@ export function displayName(name: string): string {
 }
 
 function duration(history: JobStatusItem[]): string | null {
-  const end = Date.parse(history[0]?.statusDate ?? '');
-  const start = Date.parse(history.find((h) => h.status === 'Executing')?.statusDate ?? history.at(-1)?.statusDate ?? '');
-  if (Number.isNaN(end) || Number.isNaN(start) || end < start) return null;
+  const end = parseStatusDate(history[0]?.statusDate);
+  const start = parseStatusDate(history.find((h) => h.status === 'Executing')?.statusDate ?? history.at(-1)?.statusDate);
+  if (end === null || start === null || end < start) return null;
   const s = Math.round((end - start) / 1000);
   if (s < 90) return `${s} s`;
   if (s < 5400) return `${Math.round(s / 60)} min`;
   return `${(s / 3600).toFixed(1)} h`;
 }
+
+const forced = (status: string | undefined) => ['forceStop', 'forceStopped'].includes(statusDef(status)?.key ?? '');
 
 export function finishedMessage(job: FinishedJob, outputs?: OutputsSummary): JobMessage {
   const name = displayName(job.name);
@@ -52,7 +55,7 @@ export function finishedMessage(job: FinishedJob, outputs?: OutputsSummary): Job
     case 'stopped':
       title = `Job stopped: ${name}`;
       level = 'warn';
-      parts.push(`Job ${job.jobId} was stopped${reason ? ` (${reason})` : ''}.`);
+      parts.push(`Job ${job.jobId} was ${forced(job.history[0]?.status) ? 'force-stopped' : 'stopped'}${reason ? ` (${reason})` : ''}.`);
       break;
     default:
       title = `Job failed: ${name}`;
