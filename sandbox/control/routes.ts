@@ -3,6 +3,7 @@ import { detail, json, type ApiResult } from '../api/http';
 import type { SandboxCore } from '../core';
 import type { Json } from '../util/json';
 import { faultSpecSchema } from './faults';
+import { jobPlanRoute } from './job-plan';
 import type { Scope } from './ratelimit';
 
 const limitSchema = z.strictObject({ ratePerSec: z.number().positive(), burst: z.number().min(1) });
@@ -52,6 +53,8 @@ export async function controlRoute(core: SandboxCore, method: string, path: stri
       return json(200, { enabled: core.limiter.enabled, limits: core.limiter.limits as unknown as Json });
     }
   }
+  const plan = /^\/__sandbox\/jobs\/([A-Za-z0-9]+)\/plan$/.exec(path);
+  if (plan) return jobPlanRoute(core, method, plan[1]!, body);
   if (path === '/__sandbox/info' && method === 'GET') {
     const { bucket, region, jobSeconds } = core.config;
     return json(200, { bucket, region, jobSeconds, userId: core.user.id, storageDir: core.storageDir() });

@@ -1,18 +1,26 @@
-import type { JobRec } from '../store/state';
+import type { JobPlan, JobRec } from '../store/state';
 
-/** Share of the run time at which each status appears after submit. */
-const STEPS: [string, number][] = [
-  ['Pending', 0],
-  ['Queued', 0.1],
-  ['Started', 0.25],
-  ['Validated', 0.4],
-  ['Executing', 0.5],
-  ['Completed', 1],
+/** Share of the run time at which each status appears after submit (`waiting` steps only in a waiting plan). */
+const STEPS: { status: string; at: number; waiting?: true }[] = [
+  { status: 'Pending', at: 0 },
+  { status: 'Waiting for Queue', at: 0.05, waiting: true },
+  { status: 'Queued', at: 0.1 },
+  { status: 'Waiting for Cluster', at: 0.175, waiting: true },
+  { status: 'Started', at: 0.25 },
+  { status: 'Validated', at: 0.4 },
+  { status: 'Executing', at: 0.5 },
 ];
 
 /** Reason the platform gives on a stopped job (seen in the Nextflow executor's checks). */
 export const STOP_REASON = 'User Terminated';
 export const SUCCESS_REASON = 'Completed successfully';
+export const FAIL_EXIT_CODE = 1;
+export const FAIL_REASON = `Command exited with code ${FAIL_EXIT_CODE}`;
+/** Words that end each kind of run: the platform's, never a client's invention. */
+export const FINAL_STATUSES: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Force Stop']);
+
+/** Words in a job's name that choose its plan (the control route can override them). */
+export const PLAN_WORDS = { fail: '[fail]', forceStop: '[force-stop]', waiting: '[waiting]' } as const;
 
 export interface StatusEvent {
   status: string;
@@ -20,9 +28,24 @@ export interface StatusEvent {
   reason: string | null;
 }
 
-/** Pause between Stopping and Completed after a stop request. */
+/** How this job's run goes: from words in its name, then what /__sandbox/jobs/{id}/plan set. */
+export function jobPlan(job: JobRec): JobPlan {
+  const name = job.name.toLowerCase();
+  const ending = name.includes(PLAN_WORDS.fail) ? 'fail' : name.includes(PLAN_WORDS.forceStop) ? 'force-stop' : 'complete';
+  return { ending, waiting: name.includes(PLAN_WORDS.waiting), ...job.plan };
+}
+
+/** Pause between Stopping and the final status after a stop request. */
 export function stopDelayMs(job: JobRec): number {
   return Math.min(3000, Math.max(100, (job.runSeconds ?? 10) * 150));
+}
+
+function ending(plan: JobPlan, start: number, dur: number): StatusEvent[] {
+  const at = (f: number) => start + Math.round(f * dur);
+  if (plan.ending === 'fail') return [{ status: 'Failed', at: at(1), reason: FAIL_REASON }];
+  // A stop that does not finish by itself is forced: the platform ends it as "Force Stop".
+  if (plan.ending === 'force-stop') return [{ status: 'Stopping', at: at(0.75), reason: STOP_REASON }, { status: 'Force Stop', at: at(1), reason: null }];
+  return [{ status: 'Completed', at: at(1), reason: SUCCESS_REASON }];
 }
 
 /**
@@ -31,19 +54,20 @@ export function stopDelayMs(job: JobRec): number {
  */
 export function plannedHistory(job: JobRec): StatusEvent[] {
   if (job.submittedAt === undefined) return [];
+  const start = job.submittedAt;
   const dur = (job.runSeconds ?? 10) * 1000;
-  const events = STEPS.map(([status, f]) => ({
-    status,
-    at: job.submittedAt! + Math.round(f * dur),
-    reason: status === 'Completed' ? SUCCESS_REASON : null,
-  }));
-  if (job.stopAt === undefined) return events;
-  const kept = events.filter((e) => e.at < job.stopAt! && e.status !== 'Completed');
-  return [
-    ...kept,
-    { status: 'Stopping', at: job.stopAt, reason: STOP_REASON },
-    { status: 'Completed', at: job.stopAt + stopDelayMs(job), reason: STOP_REASON },
+  const plan = jobPlan(job);
+  const events = [
+    ...STEPS.filter((s) => !s.waiting || plan.waiting).map((s) => ({ status: s.status, at: start + Math.round(s.at * dur), reason: null })),
+    ...ending(plan, start, dur),
   ];
+  const stopAt = job.stopAt;
+  if (stopAt === undefined) return events;
+  // Already stopping on its own (a force-stop plan): a user's stop changes nothing.
+  if (events.some((e) => e.status === 'Stopping' && e.at <= stopAt)) return events;
+  const kept = events.filter((e) => e.at < stopAt && e.status !== 'Stopping' && !FINAL_STATUSES.has(e.status));
+  const last = plan.ending === 'force-stop' ? { status: 'Force Stop', reason: null } : { status: 'Completed', reason: STOP_REASON };
+  return [...kept, { status: 'Stopping', at: stopAt, reason: STOP_REASON }, { ...last, at: stopAt + stopDelayMs(job) }];
 }
 
 export function visibleHistory(job: JobRec, now = Date.now()): StatusEvent[] {
@@ -55,12 +79,22 @@ export function currentStatus(job: JobRec, now = Date.now()): string {
   return visibleHistory(job, now).at(-1)?.status ?? '';
 }
 
-export function completedAt(job: JobRec): number | undefined {
-  return plannedHistory(job).find((e) => e.status === 'Completed')?.at;
+/** When the job reaches its final status (Completed, Failed or Force Stop). */
+export function endedAt(job: JobRec): number | undefined {
+  return plannedHistory(job).find((e) => FINAL_STATUSES.has(e.status))?.at;
+}
+
+/** How the run ended, for its log: null while it runs. */
+export function endingOf(job: JobRec): { status: string; stopped: boolean; exitCode: number | null } | null {
+  const h = plannedHistory(job);
+  const final = h.find((e) => FINAL_STATUSES.has(e.status));
+  if (!final) return null;
+  const stopped = h.some((e) => e.status === 'Stopping');
+  return { status: final.status, stopped, exitCode: stopped ? null : final.status === 'Failed' ? FAIL_EXIT_CODE : 0 };
 }
 
 export function isFinished(job: JobRec, now = Date.now()): boolean {
-  const done = completedAt(job);
+  const done = endedAt(job);
   return done !== undefined && done <= now;
 }
 
@@ -73,10 +107,10 @@ export function runWindow(job: JobRec, now = Date.now()): { started: number; com
   const h = visibleHistory(job, now);
   const started = h.find((e) => e.status === 'Started');
   if (!started) return null;
-  const done = h.find((e) => e.status === 'Completed');
+  const done = h.find((e) => FINAL_STATUSES.has(e.status));
   return { started: started.at, completed: done ? done.at : null };
 }
 
 export function wasStopped(job: JobRec): boolean {
-  return job.stopAt !== undefined;
+  return job.stopAt !== undefined || jobPlan(job).ending === 'force-stop';
 }

@@ -4,7 +4,7 @@ import type { FileRec, JobRec } from '../store/state';
 import { encryptWhole } from '../util/cbc';
 import { shortId } from '../util/ids';
 import { isoMicro } from '../util/time';
-import { completedAt, runWindow, wasStopped } from './clock';
+import { endedAt, endingOf, jobPlan, PLAN_WORDS, runWindow } from './clock';
 
 function inputNames(core: SandboxCore, job: JobRec): string[] {
   return job.analyses.flatMap((a) => a.inputFiles.map((f) => String(core.store.state.files[f.id]?.record['name'] ?? f.id)));
@@ -25,9 +25,21 @@ function processLog(core: SandboxCore, job: JobRec, end: number): string {
     );
   }
   lines.push('[sandbox] The command was not executed: this is a simulation.');
-  lines.push(wasStopped(job) ? `[sandbox] Run terminated by the user at ${isoMicro(job.stopAt!)}.` : `[sandbox] Exit code: 0`);
+  lines.push(...endLines(job));
   lines.push(`[sandbox] Finished at ${isoMicro(end)}`);
   return `${lines.join('\n')}\n`;
+}
+
+/** How the run ended, in the log's words: a user's stop, a forced stop, or an exit code. */
+function endLines(job: JobRec): string[] {
+  const end = endingOf(job);
+  if (end?.status === 'Force Stop') return ['[sandbox] The run did not stop by itself and was force-stopped.'];
+  if (end?.stopped) return [`[sandbox] Run terminated by the user at ${isoMicro(job.stopAt!)}.`];
+  if (end?.exitCode) {
+    const why = jobPlan(job).ending === 'fail' && !job.plan?.ending ? ` (the job name asks for ${PLAN_WORDS.fail})` : '';
+    return [`[sandbox] Simulated failure${why}.`, `[sandbox] Exit code: ${end.exitCode}`];
+  }
+  return ['[sandbox] Exit code: 0'];
 }
 
 function resultFile(job: JobRec): { name: string; body: string } {
@@ -46,10 +58,10 @@ function resultFile(job: JobRec): { name: string; body: string } {
  * platform's own files, and registers them as typeId 5 records of the job.
  */
 export async function writeOutputs(core: SandboxCore, job: JobRec): Promise<FileRec[]> {
-  const end = completedAt(job) ?? Date.now();
+  const end = endedAt(job) ?? Date.now();
   const run = runWindow(job, end);
   const outputs = run ? [{ name: 'process_output.log', body: processLog(core, job, end) }] : [];
-  if (run && !wasStopped(job)) outputs.push(resultFile(job));
+  if (run && endingOf(job)?.exitCode === 0) outputs.push(resultFile(job)); // stopped or failed runs leave only their log
   const recs: FileRec[] = [];
   for (const out of outputs) {
     const plain = Buffer.from(out.body, 'utf8');

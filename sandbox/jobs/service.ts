@@ -1,11 +1,11 @@
 import type { SandboxCore } from '../core';
 import type { FileRec, JobRec } from '../store/state';
 import { shortId } from '../util/ids';
-import { completedAt, isActive, isFinished } from './clock';
+import { endedAt, isActive, isFinished } from './clock';
 import { writeOutputs } from './outputs';
 import type { ValidJob } from './validate';
 
-/** Owns job lifecycles: the clock is derived from stored timestamps; outputs appear at Completed. */
+/** Owns job lifecycles: the clock is derived from stored timestamps; outputs appear at the final status. */
 export class JobService {
   private readonly inflight = new Map<string, Promise<void>>();
   private timer: NodeJS.Timeout | null = null;
@@ -92,7 +92,7 @@ export class JobService {
 
   /** Makes sure a finished job's outputs exist before anyone is told it finished. */
   async settle(job: JobRec, now = Date.now()): Promise<void> {
-    const done = completedAt(job);
+    const done = endedAt(job);
     if (job.outputsDone || done === undefined || done > now) return;
     let p = this.inflight.get(job.id);
     if (!p) {

@@ -5,7 +5,7 @@ import type { AnalysisSpec, JobRec } from '../store/state';
 import { stableId } from '../util/ids';
 import type { Json, JsonObject } from '../util/json';
 import { isoMicro } from '../util/time';
-import { currentStatus, runWindow, visibleHistory } from './clock';
+import { currentStatus, FINAL_STATUSES, runWindow, visibleHistory } from './clock';
 
 function analysisView(core: SandboxCore, a: AnalysisSpec, api: 'v2' | 'v3', origin: string): JsonObject {
   const def = findAnalysis(a.code);
@@ -57,8 +57,8 @@ export function jobView(core: SandboxCore, job: JobRec, api: 'v2' | 'v3', origin
 function clusterStatus(job: JobRec, now: number): string {
   const s = currentStatus(job, now);
   if (s === '') return '';
-  if (s === 'Completed') return 'Stopped';
-  return s === 'Pending' || s === 'Queued' ? 'Starting' : 'Started';
+  if (FINAL_STATUSES.has(s)) return 'Stopped';
+  return ['Pending', 'Waiting for Queue', 'Queued', 'Waiting for Cluster'].includes(s) ? 'Starting' : 'Started';
 }
 
 export function jobListItem(core: SandboxCore, job: JobRec, now: number, outputBytes: number): Json {

@@ -49,6 +49,12 @@ export interface AnalysisSpec {
   raw: JsonObject;
 }
 
+/** How a simulated run goes (sandbox/jobs/clock.ts): its final status, and whether it passes the waiting statuses. */
+export interface JobPlan {
+  ending: 'complete' | 'fail' | 'force-stop';
+  waiting: boolean;
+}
+
 export interface JobRec {
   id: string;
   seq: number;
@@ -64,6 +70,8 @@ export interface JobRec {
   /** jobSeconds in force at submit time, so the timeline never shifts after a restart. */
   runSeconds?: number;
   stopAt?: number;
+  /** Set through /__sandbox/jobs/{id}/plan; otherwise words in the name decide. */
+  plan?: Partial<JobPlan>;
   outputsDone?: boolean;
 }
 

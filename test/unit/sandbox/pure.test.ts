@@ -2,7 +2,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { RateLimiter, scopeFor } from '../../../sandbox/control/ratelimit';
-import { plannedHistory, visibleHistory } from '../../../sandbox/jobs/clock';
+import { endedAt, endingOf, jobPlan, plannedHistory, visibleHistory } from '../../../sandbox/jobs/clock';
 import { drfBool } from '../../../sandbox/jobs/validate';
 import { parseRange } from '../../../sandbox/s3/range';
 import type { JobRec } from '../../../sandbox/store/state';
@@ -45,6 +45,30 @@ describe('job clock', () => {
     expect(plannedHistory(j).map((e) => [e.status, e.reason])).toEqual([
       ['Pending', null], ['Queued', null], ['Started', null], ['Stopping', 'User Terminated'], ['Completed', 'User Terminated'],
     ]);
+  });
+
+  it('words in the name choose the plan: [waiting] passes both waiting statuses, [fail] ends Failed', () => {
+    const j = job({ name: 'train [waiting] [FAIL]', submittedAt: 0, runSeconds: 10 });
+    expect(plannedHistory(j).map((e) => [e.status, e.at, e.reason])).toEqual([
+      ['Pending', 0, null], ['Waiting for Queue', 500, null], ['Queued', 1000, null], ['Waiting for Cluster', 1750, null],
+      ['Started', 2500, null], ['Validated', 4000, null], ['Executing', 5000, null], ['Failed', 10000, 'Command exited with code 1'],
+    ]);
+    expect(endingOf(j)).toEqual({ status: 'Failed', stopped: false, exitCode: 1 });
+    expect(endedAt(j)).toBe(10000);
+  });
+
+  it('[force-stop]: Stopping, then Force Stop; a user stop of such a job is forced too', () => {
+    const j = job({ name: 'x [force-stop]', submittedAt: 0, runSeconds: 10 });
+    expect(plannedHistory(j).slice(-3).map((e) => [e.status, e.at])).toEqual([['Executing', 5000], ['Stopping', 7500], ['Force Stop', 10000]]);
+    expect(plannedHistory({ ...j, stopAt: 8000 })).toEqual(plannedHistory(j)); // already stopping: a second stop changes nothing
+    const early = plannedHistory({ ...j, stopAt: 3000 });
+    expect(early.map((e) => e.status)).toEqual(['Pending', 'Queued', 'Started', 'Stopping', 'Force Stop']);
+    expect(early.at(-1)).toEqual({ status: 'Force Stop', at: 4500, reason: null });
+  });
+
+  it('a plan set through the control overrides the name; the default plan is unchanged', () => {
+    expect(jobPlan(job({ name: 'plain' }))).toEqual({ ending: 'complete', waiting: false });
+    expect(jobPlan(job({ name: 'x [fail]', plan: { ending: 'complete', waiting: true } }))).toEqual({ ending: 'complete', waiting: true });
   });
 });
 
