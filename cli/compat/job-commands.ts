@@ -1,4 +1,5 @@
 import { CourierError } from '../../shared/errors';
+import { toHistory } from '../../main/core/jobs/status';
 import type { CliContext } from '../context';
 import type { Out } from '../output';
 
@@ -13,8 +14,8 @@ export async function authenticate(ctx: CliContext, out: Out) {
 /** `status -j JOB [-e]` */
 export async function statusCommand(ctx: CliContext, out: Out, o: { job: string; extended?: boolean }): Promise<void> {
   const { api } = await authenticate(ctx, out);
-  const statuses = await api.jobStatuses(o.job);
-  const last = statuses[0];
+  // Newest by date, whatever order the page came in (equal whole-second stamps are common).
+  const last = toHistory(await api.jobStatuses(o.job))[0];
   if (!last) throw new CourierError('not_found', `Job ${o.job} has no status yet (it has not been submitted).`);
   if (o.extended) {
     out.result(JSON.stringify({ lastStatus: { status: last.status, statusDate: last.statusDate, statusReason: last.statusReason, notify: false, preventDuplicates: false }, connectionDetails: null, loadMeasurements: [] }));

@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CourierError } from '../../shared/errors';
+import { statusDef } from '../../shared/job-status';
 import type { JobChanged } from '../../shared/jobs';
 import { action } from '../main';
 import type { Out } from '../output';
@@ -9,23 +10,41 @@ import { call } from './core-call';
 
 const terminal = new Set(['completed', 'failed', 'stopped']);
 
+/** The platform's word; "(not known to Courier)" after one the vocabulary lacks, so nobody waits on it as an ending. */
+function statusWord(status: string): string {
+  return status && !statusDef(status) ? `${status} (not known to Courier)` : status;
+}
+
 function printJob(out: Out, j: JobChanged): void {
   out.result(`${j.jobId}\t${j.status || '(not submitted)'}\t${j.name}`);
-  for (const s of j.history) out.result(`  ${s.statusDate}  ${s.status}${s.statusReason ? ` — ${s.statusReason}` : ''}`);
+  for (const s of j.history) out.result(`  ${s.statusDate}  ${statusWord(s.status)}${s.statusReason ? ` — ${s.statusReason}` : ''}`);
+}
+
+/** "Job X reached terminal status: Completed", plus what it means when that is not plain success. */
+function endLine(j: JobChanged): string {
+  const reason = j.history[0]?.statusReason;
+  const word = j.status.toLowerCase() === j.outcome ? '' : j.outcome;
+  const extra = j.outcome === 'completed' ? '' : ` (${[word, reason].filter(Boolean).join(': ')})`;
+  return `Job ${j.jobId} reached terminal status: ${j.status}${extra === ' ()' ? '' : extra}`;
 }
 
 /** Follows a job until it ends (and, when asked, until its outputs are on disk). */
 async function waitForJob(c: Awaited<ReturnType<import('../context').CliContext['courier']>>, out: Out, jobId: string, wantOutputs: boolean): Promise<JobChanged> {
   let last = '';
+  let printed = 0;
   // The poller's timers do not hold the process open; this does, until the job is done.
   const keepAlive = setInterval(() => undefined, 60_000);
   return new Promise<JobChanged>((resolvePromise) => {
     const seen = (j: JobChanged) => {
       if (j.jobId !== jobId) return;
-      if (j.status && j.status !== last) {
-        out.log(`Job ${jobId}: ${last || '-'} -> ${j.status}`);
-        last = j.status;
+      // Every step the history gained, oldest first: a short Waiting for Queue between two polls still shows.
+      const fresh = j.history.slice(0, Math.max(0, j.history.length - printed)).reverse();
+      for (const s of fresh) {
+        if (s.status === last) continue;
+        out.log(`Job ${jobId}: ${last || '-'} -> ${statusWord(s.status)}`);
+        last = s.status;
       }
+      printed = Math.max(printed, j.history.length);
       const outputsSettled = !wantOutputs || j.outputs.state === 'done' || j.outputs.state === 'failed' || j.outputs.state === 'none';
       if (terminal.has(j.outcome) && outputsSettled) {
         off();
@@ -81,7 +100,7 @@ export function registerJobCommands(program: Command): void {
         const c = await ctx.courierWithAccount();
         c.jobs.start();
         const j = await waitForJob(c, out, ctx.args[0]!, !!o.outputs);
-        out.result(`Job ${j.jobId} reached terminal status: ${j.status}${j.outputs.dir ? ` (outputs in ${j.outputs.dir})` : ''}`);
+        out.result(`${endLine(j)}${j.outputs.dir ? ` (outputs in ${j.outputs.dir})` : ''}`);
       }),
     );
 
@@ -141,7 +160,7 @@ export function registerJobCommands(program: Command): void {
         out.log(`Job ${jobId}: submitted`);
         const j = await waitForJob(c, out, jobId, true);
         if (out.json) return out.result(JSON.stringify({ jobId, status: j.status, outcome: j.outcome, outputs: j.outputs }));
-        out.result(`Job ${jobId} reached terminal status: ${j.status}${j.outputs.dir ? `; ${j.outputs.files} output file(s) in ${j.outputs.dir}` : ''}`);
+        out.result(`${endLine(j)}${j.outputs.dir ? `; ${j.outputs.files} output file(s) in ${j.outputs.dir}` : ''}`);
         if (j.outcome !== 'completed') process.exitCode = 33;
       }),
     );
