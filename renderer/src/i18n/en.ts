@@ -114,7 +114,13 @@ export const en = {
     cancelQueuedOne: 'Cancel {{name}}',
     cancelQueuedTitle: 'Cancel "{{name}}"?',
     cancelQueuedBody: 'It has not reached Rescale yet; it will not be sent.',
-    status: { none: 'Not submitted', Pending: 'Pending', Queued: 'Queued', Started: 'Started', Validated: 'Validated', Executing: 'Executing', Completed: 'Completed', Stopping: 'Stopping' },
+    // Keys are shared/job-status.ts keys; a status not listed there is shown as the platform sends it.
+    status: {
+      none: 'Not submitted', pending: 'Pending', waitingForQueue: 'Waiting for queue', queued: 'Queued', waitingForCluster: 'Waiting for cluster',
+      started: 'Started', validated: 'Validated', executing: 'Executing', stopping: 'Stopping', completed: 'Completed', failed: 'Failed',
+      forceStop: 'Force stopped', forceStopped: 'Force stopped', stopped: 'Stopped', terminated: 'Terminated',
+    },
+    unknownStatus: 'a status Courier does not know yet',
     outcome: { not_submitted: 'Not submitted', running: 'Running', completed: 'Completed', failed: 'Failed', stopped: 'Stopped' },
     waiting: { connection: 'Waiting for the connection', upload: 'Uploading its inputs', turn: 'Waiting for its turn', retry: 'Will try again shortly' },
     submission: { queued: 'Queued', uploading: 'Uploading inputs', creating: 'Creating the job', created: 'Created', submitting: 'Submitting', submitted: 'Submitted', failed: 'Could not be sent', cancelled: 'Cancelled' },

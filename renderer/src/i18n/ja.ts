@@ -116,7 +116,12 @@ export const ja: Messages = {
     cancelQueuedOne: '{{name}} をキャンセル',
     cancelQueuedTitle: '「{{name}}」をキャンセルしますか？',
     cancelQueuedBody: 'まだ Rescale に届いていません。送信されなくなります。',
-    status: { none: '未投入', Pending: '保留中', Queued: 'キュー待ち', Started: '開始', Validated: '検証済み', Executing: '実行中', Completed: '完了', Stopping: '停止中' },
+    status: {
+      none: '未投入', pending: '保留中', waitingForQueue: 'キュー投入待ち', queued: 'キュー待ち', waitingForCluster: 'クラスター起動待ち',
+      started: '開始', validated: '検証済み', executing: '実行中', stopping: '停止中', completed: '完了', failed: '失敗',
+      forceStop: '強制停止', forceStopped: '強制停止', stopped: '停止', terminated: '強制終了',
+    },
+    unknownStatus: 'Courier がまだ知らないステータス',
     outcome: { not_submitted: '未投入', running: '実行中', completed: '完了', failed: '失敗', stopped: '停止' },
     waiting: { connection: '接続を待っています', upload: '入力をアップロード中', turn: '順番を待っています', retry: 'まもなく再試行します' },
     submission: { queued: 'キュー', uploading: '入力をアップロード中', creating: 'ジョブを作成中', created: '作成済み', submitting: '投入中', submitted: '投入済み', failed: '送信できませんでした', cancelled: 'キャンセル済み' },

@@ -51,11 +51,11 @@ export function percent(done: number, total: number): number {
   return done >= total ? 100 : Math.min(99, Math.floor(p));
 }
 
-export function formatDate(value: number | string | null | undefined): string {
+export function formatDate(value: number | string | null | undefined, o: { seconds?: boolean } = {}): string {
   if (value === null || value === undefined || value === '') return '';
   const d = new Date(value);
   if (Number.isNaN(d.getTime())) return '';
-  return d.toLocaleString(i18next.language || 'en', { dateStyle: 'medium', timeStyle: 'short' });
+  return d.toLocaleString(i18next.language || 'en', { dateStyle: 'medium', timeStyle: o.seconds ? 'medium' : 'short' });
 }
 
 /** An error of any kind as a sentence for people. */

@@ -2,12 +2,13 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { JobDetail } from '../../../../shared/jobs';
 import { api } from '../../api/client';
-import { formatBytes, formatDate, messageOf } from '../../lib/format';
+import { formatBytes, messageOf } from '../../lib/format';
 import { confirmAction } from '../../stores/confirm';
 import { openLaunch, type ChosenInput } from '../../stores/launch';
 import { useNavigation } from '../../stores/navigation';
 import { toast } from '../../stores/toasts';
 import { outcomeLabel, statusLabel } from './labels';
+import { timelineRows } from './timeline';
 import { LogTail } from './LogTail';
 import { useJobDetail } from './useJobDetail';
 
@@ -69,10 +70,11 @@ function Timeline({ d }: { d: JobDetail }) {
         <p className="muted">{t('jobs.noHistory')}</p>
       ) : (
         <ol className="timeline" reversed>
-          {d.history.map((h, i) => (
-            <li key={`${h.status}-${h.statusDate}-${i}`} className={i === 0 ? 'current' : undefined}>
-              <strong>{statusLabel(h.status)}</strong> <time dateTime={h.statusDate}>{formatDate(h.statusDate)}</time>
-              {h.statusReason && <span className="muted"> — {h.statusReason}</span>}
+          {timelineRows(d.history).map((r) => (
+            <li key={r.key} className={[r.current ? 'current' : '', r.known ? '' : 'unknown'].filter(Boolean).join(' ') || undefined} data-status={r.status}>
+              <strong>{r.label}</strong>
+              {!r.known && <span className="muted"> ({t('jobs.unknownStatus')})</span>} {r.iso ? <time dateTime={r.iso}>{r.date}</time> : <span>{r.date}</span>}
+              {r.reason && <span className="muted"> — {r.reason}</span>}
             </li>
           ))}
         </ol>

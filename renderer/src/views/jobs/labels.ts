@@ -1,10 +1,13 @@
 import i18next from 'i18next';
+import { statusDef } from '../../../../shared/job-status';
 import type { JobOutcome, OutboxEntry } from '../../../../shared/jobs';
 
-/** The platform's status words, translated where we know them (shown as sent otherwise). */
+/** The platform's status words, translated where the vocabulary knows them (shown as sent otherwise). */
 export function statusLabel(status: string): string {
   if (!status) return i18next.t('jobs.status.none');
-  return i18next.t(`jobs.status.${status}`, { defaultValue: status });
+  const def = statusDef(status);
+  // Never a translation key built from platform text: "a.b" or "ns:key" would be read as a path.
+  return def ? i18next.t(`jobs.status.${def.key}`, { defaultValue: def.label }) : status;
 }
 
 export function outcomeLabel(o: JobOutcome): string {
