@@ -96,6 +96,43 @@ describe('jobs and templates views', () => {
     expect(page.url()).toContain(`#/jobs/${jobId}`);
   });
 
+  test('a job that waits for queue and cluster, then fails: the timeline names each step, the badge and the notification say Failed', async () => {
+    await go(page, 'jobs');
+    await page.getByRole('button', { name: 'Launch a job…' }).click();
+    await launchDialog().getByLabel('Template').selectOption('chainer');
+    await launchDialog().getByLabel('Job name').fill('train [waiting] [fail]'); // the sandbox's plan words
+    await launchDialog().getByRole('button', { name: 'Add local files…' }).click();
+    const picker = page.getByRole('dialog', { name: 'Choose input files' });
+    await picker.getByLabel('Folder', { exact: true }).fill(join(web.dataDir, 'inputs'));
+    await picker.getByLabel('Folder', { exact: true }).press('Enter');
+    await picker.getByRole('checkbox', { name: `Choose ${SCRIPT}` }).check();
+    await picker.getByRole('button', { name: 'Add', exact: true }).click();
+    await launchDialog().getByRole('button', { name: 'Launch', exact: true }).click();
+    await launchDialog().waitFor({ state: 'detached' });
+
+    const row = page.locator('.job-row[data-job]', { has: page.locator('.job-name', { hasText: 'train [waiting] [fail]' }) });
+    await row.waitFor({ timeout: 30_000 });
+    const failedId = (await row.getAttribute('data-job')) ?? '';
+    await row.locator('.job-name').click();
+    const badge = page.locator('.job-detail .detail-header .badge');
+    await expect.poll(() => badge.textContent(), { timeout: 60_000 }).toBe('Failed');
+    const timeline = page.locator('.timeline li');
+    await expect.poll(() => timeline.count(), { timeout: 30_000 }).toBe(8);
+    const steps = await timeline.locator('strong').allTextContents();
+    expect(steps).toEqual(['Failed', 'Executing', 'Validated', 'Started', 'Waiting for cluster', 'Queued', 'Waiting for queue', 'Pending']);
+    expect(await timeline.first().textContent()).toContain('Command exited with code 1');
+    expect(await page.locator('.timeline li.unknown').count()).toBe(0);
+    expect(await page.locator(`.job-row[data-job="${failedId}"] .badge`).textContent()).toBe('Failed');
+
+    await page.locator('.toast', { hasText: 'Job failed: train [waiting] [fail]' }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => shownNotifications(page)).toContainEqual(expect.objectContaining({ title: 'Job failed: train [waiting] [fail]', tag: `job-${failedId}` }));
+    // Its log still came down (*.log): it says why it failed.
+    const log = join(web.downloads, `rescale_job_${failedId}`, 'process_output.log');
+    await expect.poll(() => existsSync(log), { timeout: 30_000 }).toBe(true);
+    expect(readFileSync(log, 'utf8')).toContain('Exit code: 1');
+    expect(errors).toEqual([]);
+  });
+
   test('offline: launches wait in the outbox, can be edited or cancelled, and run once when back', async () => {
     // A file on Rescale picked in Files: its name travels with it, so the launch needs no lookup.
     await go(page, 'files');
