@@ -84,11 +84,13 @@ export const folderItem = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('filesymlink'), item: fileRecord }),
 ]);
 
+/** One entry of a job's status history; v3 adds notify/preventDuplicates/substatus and may omit id/jobId. */
 export const jobStatusEntry = z.looseObject({
-  id: z.string().nullish(),
+  id: z.union([z.string(), z.number()]).nullish(),
   jobId: z.string().nullish(),
   status: z.string(),
-  statusDate: z.string(),
+  // A missing date keeps the entry (it sorts just after the status before it), not the whole page.
+  statusDate: z.string().nullish().transform((v) => v ?? ''),
   statusReason: nullableString,
 });
 export type JobStatusEntry = z.output<typeof jobStatusEntry>;

@@ -69,6 +69,14 @@ describe('record shapes and order', () => {
     expect(toHistory([{ status: 'Pending', statusDate: '2024-01-02T03:04:05+00:00' }])[0]?.statusReason).toBeNull();
   });
 
+  test('an entry with a numeric id or no date is kept, not the reason a whole page is refused', () => {
+    const page = [
+      { id: 17, status: 'Queued', statusDate: null, statusReason: null },
+      { id: 16, status: 'Pending', statusDate: '2024-01-02T03:04:05+00:00' },
+    ].map((e) => jobStatusEntry.parse(e));
+    expect(toHistory(page).map((e) => [e.status, e.statusDate])).toEqual([['Queued', ''], ['Pending', '2024-01-02T03:04:05+00:00']]);
+  });
+
   test('equal whole-second stamps in any order: the vocabulary decides; the current status is the newest', () => {
     const shuffled = [PAGE[8]!, PAGE[6]!, PAGE[7]!, ...PAGE.slice(0, 6)].reverse(); // oldest-first page, ties scrambled
     expect(toHistory(shuffled).map((e) => e.status)).toEqual(PAGE.map((e) => e.status));
