@@ -24,10 +24,11 @@ export function outcomeOf(history: readonly JobStatusItem[]): JobOutcome {
   if (!current || current.status === '') return 'not_submitted';
   const final = statusDef(current.status)?.final ?? null;
   if (final === null) return 'running';
-  if (final !== 'completed') return final;
-  // Completed: also reached after a stop, and after some failures.
+  if (final === 'failed') return final;
+  // Completed is also reached after a stop; a stop (forced or not) the platform made because a run failed is a failure.
   const stopping = history.find((h) => statusDef(h.status)?.key === 'stopping');
   if (stopping) return FAILURE_REASON.test(stopping.statusReason ?? '') ? 'failed' : 'stopped';
+  if (final === 'stopped') return final;
   if (FAILURE_REASON.test(current.statusReason ?? '')) return 'failed';
   return 'completed';
 }

@@ -43,6 +43,8 @@ describe('the vocabulary', () => {
     expect(outcomeOfStatus('Force Stop')).toBe('stopped');
     expect(outcomeOf(toHistory(PAGE))).toBe('stopped');
     expect(outcomeOfStatus('Failed')).toBe('failed');
+    // Forced after the platform's own stop for a failed run: a failure, as for Completed after such a Stopping.
+    expect(outcomeOf(toHistory([PAGE[0]!, { ...PAGE[1]!, statusReason: 'A run failed' }, PAGE[2]!]))).toBe('failed');
   });
 });
 
