@@ -63,8 +63,13 @@ const bucketRegions = new Map<string, string>();
 
 const regionKey = (loc: S3Loc): string => `${loc.creds.endpoint ?? ''}\n${loc.bucket}`;
 
-function inRegion(loc: S3Loc, region: string): S3Loc {
-  return region === loc.creds.region ? loc : { ...loc, creds: { ...loc.creds, region } };
+/** The location signed for `region`; an AWS regional endpoint (FIPS on ITAR hosts) moves with it. */
+export function inRegion(loc: S3Loc, region: string): S3Loc {
+  const old = loc.creds.region;
+  if (region === old) return loc;
+  const ep = loc.creds.endpoint;
+  const endpoint = ep && old && ep.includes(`.${old}.amazonaws.com`) ? ep.replace(`.${old}.amazonaws.com`, `.${region}.amazonaws.com`) : ep;
+  return { ...loc, creds: { ...loc.creds, region, ...(endpoint ? { endpoint } : {}) } };
 }
 
 /**
