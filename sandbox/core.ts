@@ -15,6 +15,8 @@ export interface SandboxConfig {
   jobSeconds: number;
   credentialTtlSeconds: number;
   faults: boolean;
+  /** Reshape answers like the real platform's (api/realistic.ts). */
+  realistic: boolean;
   /** Set once the S3 server listens. Sent as connectionSettings.endpoint (a sandbox-only hint the real
    *  platform never sends) so a client given only the API URL (`courier -X http://127.0.0.1:PORT`) finds S3. */
   s3Endpoint?: string;

@@ -16,7 +16,7 @@ import { RateLimiter, type Scope, type ScopeLimit } from './control/ratelimit';
 import { Stats, type SandboxStats } from './control/stats';
 import { SandboxCore, type SandboxConfig } from './core';
 import { JobService } from './jobs/service';
-import { parseSandboxArgs, USAGE, type SandboxOptions } from './options';
+import { parseSandboxArgs, realisticFromEnv, USAGE, type SandboxOptions } from './options';
 import { CredentialRegistry } from './s3/credentials';
 import { HashPool } from './s3/hash-pool';
 import { ObjectStore } from './s3/object-store';
@@ -45,6 +45,10 @@ export interface RunningSandbox {
   dataDir: string;
   region: string;
   bucket: string;
+  /** Where S3 keeps the bucket; differs from `region` only when started with `bucketRegion`. */
+  bucketRegion: string;
+  /** Answers take the platform's real shapes (see api/realistic.ts). */
+  realistic: boolean;
   userId: string;
   /** `user/user_<id>`: the key prefix of the user's files. */
   storageDir: string;
@@ -124,7 +128,9 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     jobSeconds: opts.jobSeconds ?? 10,
     credentialTtlSeconds: opts.credentialTtlSeconds ?? 900,
     faults: opts.faults ?? false,
+    realistic: opts.realistic ?? realisticFromEnv(),
   };
+  const bucketRegion = opts.bucketRegion ?? config.region;
   const objects = await ObjectStore.open(path.join(dataDir, 's3'));
   await objects.createBucket(config.bucket);
   const uploads = await UploadStore.open(path.join(dataDir, 's3', 'uploads'));
@@ -148,7 +154,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   const api = createServer(createApiHandler(core, router));
   const s3 = createServer(
     { requestTimeout: 0 },
-    createS3Handler({ objects, uploads, creds, region: config.region, faults, faultsEnabled: config.faults, stats, hashPool, fastEtags: opts.fastEtags ?? false }),
+    createS3Handler({ objects, uploads, creds, region: bucketRegion, faults, faultsEnabled: config.faults, stats, hashPool, fastEtags: opts.fastEtags ?? false }),
   );
   // Keep idle connections about as long as S3 does (~20 s) so pooled client sockets are not
   // reset under a client's feet after Node's default 5 s.
@@ -169,9 +175,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     dataDir,
     region: config.region,
     bucket: config.bucket,
+    bucketRegion,
+    realistic: config.realistic,
     userId: store.state.user.id,
     storageDir: core.storageDir(),
-    s3Admin: { ...store.state.admin, bucket: config.bucket, region: config.region, endpoint: s3Endpoint },
+    s3Admin: { ...store.state.admin, bucket: config.bucket, region: bucketRegion, endpoint: s3Endpoint },
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     addFault: (spec) => faults.add(spec),
@@ -206,8 +214,8 @@ export async function runSandboxCli(argv: string[]): Promise<void> {
     return;
   }
   const sb = await startSandbox(opts);
-  const { apiUrl, s3Endpoint, token, dataDir, region, bucket, s3Admin } = sb;
-  process.stdout.write(`${JSON.stringify({ apiUrl, s3Endpoint, token, dataDir, region, bucket, s3Admin })}\n`);
+  const { apiUrl, s3Endpoint, token, dataDir, region, bucket, bucketRegion, realistic, s3Admin } = sb;
+  process.stdout.write(`${JSON.stringify({ apiUrl, s3Endpoint, token, dataDir, region, bucket, bucketRegion, realistic, s3Admin })}\n`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const on = (s: NodeJS.Signals) => {
       process.off('SIGINT', on);

@@ -24,6 +24,18 @@ export interface SandboxOptions {
   /** Bucket of the default storage (default sandbox-rescale-platform). */
   bucket?: string;
   /**
+   * Where S3 really keeps the bucket (default: `region`). Set apart from `region` to play a
+   * storage whose records name the wrong region: S3 then refuses requests signed for `region`
+   * with a region error naming this one (`x-amz-bucket-region`, `<Region>`), as AWS does.
+   */
+  bucketRegion?: string;
+  /**
+   * Answer with the platform's real, messier shapes (sandbox/api/realistic.ts): string sizes,
+   * `+00:00` dates, `next: ""`, trimmed records, core types as objects, 201/202 codes.
+   * Default: the env variable COURIER_SANDBOX_REALISTIC=1, else off (tidy shapes).
+   */
+  realistic?: boolean;
+  /**
    * ETags from a CRC instead of MD5 (with a "-" suffix so MD5-checking tools skip them).
    * MD5 is the largest CPU cost of an upload; use this only to keep the sandbox out of a
    * client's throughput benchmark. Default false: real MD5 ETags, as S3.
@@ -33,9 +45,14 @@ export interface SandboxOptions {
   hashWorkers?: number;
 }
 
+/** COURIER_SANDBOX_REALISTIC=1 (or true/yes) turns realistic mode on for every sandbox started without the option. */
+export function realisticFromEnv(env: NodeJS.ProcessEnv = process.env): boolean {
+  return /^(1|true|yes)$/i.test(env['COURIER_SANDBOX_REALISTIC'] ?? '');
+}
+
 export const USAGE = `usage: courier sandbox [--port N] [--s3-port N] [--data DIR] [--token T] [--job-seconds S]
                        [--faults] [--rate-limits] [--host H] [--credential-ttl S] [--region R] [--bucket B]
-                       [--fast-etags]`;
+                       [--bucket-region R] [--fast-etags] [--realistic]`;
 
 function num(flag: string, v: string | undefined): number {
   const n = Number(v);
@@ -65,6 +82,8 @@ export function parseSandboxArgs(argv: string[]): SandboxOptions & { help?: bool
       case '--host': out.host = str(flag, next()); break;
       case '--region': out.region = str(flag, next()); break;
       case '--bucket': out.bucket = str(flag, next()); break;
+      case '--bucket-region': out.bucketRegion = str(flag, next()); break;
+      case '--realistic': out.realistic = true; break;
       case '--faults': out.faults = true; break;
       case '--rate-limits': out.rateLimits = true; break;
       case '--fast-etags': out.fastEtags = true; break;

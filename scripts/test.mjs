@@ -1,12 +1,15 @@
 #!/usr/bin/env node
 // `npm test`: everything, in the order that fails fastest — typecheck, lint, build the renderer
-// (the Chromium tests load the real build), then vitest's unit, integration and e2e projects.
+// (the Chromium tests load the real build), then vitest's unit, integration and e2e projects,
+// then the platform-facing integration tests again against the sandbox's realistic mode
+// (scripts/realistic-tests.mjs; skipped when test filters are given).
 // The tests get a temporary folder of their own (TMPDIR), removed afterwards: they make
 // hundreds of data folders, and processes they kill on purpose cannot clean up after themselves.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { REALISTIC_ENV, realisticArgs } from './realistic-tests.mjs';
 
 const testTmp = mkdtempSync(join(tmpdir(), 'courier-tests-'));
 const steps = [
@@ -15,6 +18,7 @@ const steps = [
   ['build renderer', 'npm', ['run', '--silent', 'build:renderer'], {}],
   ['tests', 'npx', ['vitest', 'run', ...process.argv.slice(2)], { TMPDIR: testTmp }],
 ];
+if (process.argv.length <= 2) steps.push(['platform-facing tests, realistic sandbox', 'npx', realisticArgs(), { TMPDIR: testTmp, ...REALISTIC_ENV }]);
 
 function removeTestTmp() {
   try {

@@ -7,6 +7,7 @@ import { scopeFor } from '../control/ratelimit';
 import type { SandboxCore } from '../core';
 import { delay } from '../util/time';
 import { ApiError, detail, djangoNotFound, readJson, writeResult, type ApiResult } from './http';
+import { realisticResult } from './realistic';
 import type { ApiCtx, Route, Router } from './router';
 
 /** `Token <key>` or `Bearer <key>`, as the platform and Interlink send them. */
@@ -72,7 +73,8 @@ async function handle(core: SandboxCore, router: Router, req: IncomingMessage, r
     }
     if (rule.status !== undefined && !rule.applyEffect) return writeResult(res, faultResult(rule), req);
   }
-  const result = await run(core, match.route.methods, match.params, { method, path, url, origin, body, contentType, req });
+  const tidy = await run(core, match.route.methods, match.params, { method, path, url, origin, body, contentType, req });
+  const result = core.config.realistic ? realisticResult(match.route.pattern, method, tidy) : tidy;
   if (rule?.status !== undefined) {
     result.stream?.destroy();
     return writeResult(res, faultResult(rule), req);

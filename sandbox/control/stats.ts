@@ -7,6 +7,8 @@ export interface SandboxStats {
   uploadParts: Record<string, Record<string, number>>;
   faultsFired: number;
   throttled: number;
+  /** S3 requests refused because they were signed for another region than the bucket's. */
+  regionErrors: number;
 }
 
 export class Stats {
@@ -15,6 +17,7 @@ export class Stats {
   private parts = new Map<string, Map<number, number>>();
   faultsFired = 0;
   throttled = 0;
+  regionErrors = 0;
 
   countApi(key: string): void {
     this.api.set(key, (this.api.get(key) ?? 0) + 1);
@@ -39,6 +42,7 @@ export class Stats {
       uploadParts,
       faultsFired: this.faultsFired,
       throttled: this.throttled,
+      regionErrors: this.regionErrors,
     };
   }
 
@@ -48,5 +52,6 @@ export class Stats {
     this.parts.clear();
     this.faultsFired = 0;
     this.throttled = 0;
+    this.regionErrors = 0;
   }
 }

@@ -103,9 +103,14 @@ function authenticate(d: S3Deps, sreq: SignedRequest, auth: AuthParams, bucket: 
   if (!cred) throw s3err.invalidAccessKey();
   const regionOk = auth.region === d.region || (!bucket && auth.region === 'us-east-1');
   if (!regionOk || auth.service !== 's3') {
+    d.stats.regionErrors += 1;
     const code = auth.mode === 'header' ? 'AuthorizationHeaderMalformed' : 'AuthorizationQueryParametersError';
     const what = auth.mode === 'header' ? 'The authorization header is malformed' : 'Error parsing the X-Amz-Credential parameter';
-    throw new S3Error(code, `${what}; the region '${auth.region}' is wrong; expecting '${d.region}'`, 400, { Region: d.region });
+    // S3 names the bucket's region in a header too, and only there for a HEAD (no body): SDKs
+    // (aws s3 cp's HeadObject, Courier) re-sign for it.
+    throw new S3Error(code, `${what}; the region '${auth.region}' is wrong; expecting '${d.region}'`, 400, { Region: d.region }, {
+      'x-amz-bucket-region': d.region,
+    });
   }
   if (!cred.admin) {
     if (!auth.sessionToken || auth.sessionToken !== cred.sessionToken) throw s3err.invalidToken();

@@ -45,6 +45,7 @@ export function s3EndpointFor(platform: ResolvedPlatform, region: string, storag
  */
 export class RescaleStorageAdapter implements RescaleStorage {
   private target: { at: number; value: UploadTarget } | null = null;
+  private defaults: { at: number; value: Record<string, string | undefined> } | null = null;
 
   constructor(
     private readonly api: RescaleApi,
@@ -72,6 +73,29 @@ export class RescaleStorageAdapter implements RescaleStorage {
   /** Drops the cached upload target (signing out, a platform change). */
   invalidate(): void {
     this.target = null;
+    this.defaults = null;
+  }
+
+  /** The connection settings of users/me's default storage (cached like the upload target). */
+  private async defaultSettings(signal?: AbortSignal): Promise<Record<string, string | undefined>> {
+    if (this.defaults && this.now() - this.defaults.at < PROFILE_TTL_MS) return this.defaults.value;
+    const value = (await this.api.me(signal)).defaultStorage?.connectionSettings ?? {};
+    this.defaults = { at: this.now(), value };
+    return value;
+  }
+
+  /**
+   * Where a file's object lives. Real file records may leave `region` (and the sandbox's endpoint
+   * hint) out of their storage: the user's default storage fills the gaps. When the file sits on
+   * another storage that guess can be wrong, and S3's region error names the right one, which the
+   * worker follows (s3-direct.ts); with no region anywhere, us-east-1 is the first guess, as the
+   * AWS SDKs make it.
+   */
+  private async fileSettings(file: RemoteFile, signal?: AbortSignal): Promise<{ region: string; settings: Record<string, string | undefined> }> {
+    const own = Object.fromEntries(Object.entries(file.storage.connectionSettings).filter(([, v]) => v));
+    if (own['region']) return { region: own['region'], settings: own };
+    const settings = { ...(await this.defaultSettings(signal)), ...own };
+    return { region: settings['region'] || 'us-east-1', settings };
   }
 
   /**
@@ -91,9 +115,9 @@ export class RescaleStorageAdapter implements RescaleStorage {
       : undefined;
     const c = await this.api.credentials(body, signal);
     if (!c.accessKey || !c.secretKey) throw new CourierError('server_error', 'Rescale returned storage credentials without keys.');
-    const region = forFile?.storage.connectionSettings.region ?? target?.region;
-    if (!region) throw new CourierError('server_error', 'The storage region is unknown.');
-    const settings = forFile?.storage.connectionSettings ?? target?.storage.connectionSettings ?? {};
+    const { region, settings } = forFile
+      ? await this.fileSettings(forFile, signal)
+      : { region: target!.region, settings: target!.storage.connectionSettings };
     const endpoint = s3EndpointFor(this.platform, region, settings);
     const exp = c.expiration ? Date.parse(c.expiration) : NaN;
     return {

@@ -57,7 +57,7 @@ export interface IssuedCreds {
 
 export async function issueCreds(sb: RunningSandbox): Promise<IssuedCreds> {
   const res = await apiClient(sb).post('/api/v3/credentials/');
-  if (res.status !== 200) throw new Error(`credentials: ${res.status} ${res.text}`);
+  if (res.status !== 200 && res.status !== 201) throw new Error(`credentials: ${res.status} ${res.text}`); // 201 in realistic mode
   return res.json as unknown as IssuedCreds;
 }
 

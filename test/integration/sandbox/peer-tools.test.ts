@@ -94,6 +94,28 @@ describe('peer S3 tools against the sandbox', () => {
     );
   });
 
+  it.skipIf(skipLine('awscli v2', AWS))('aws s3 cp downloads signed for another region follow the region S3 names (HEAD included)', async () => {
+    const env = (region: string) => ({
+      AWS_ACCESS_KEY_ID: sb.s3Admin.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: sb.s3Admin.secretAccessKey,
+      AWS_DEFAULT_REGION: region,
+      AWS_CONFIG_FILE: path.join(dir, 'none'),
+      AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'none'),
+      AWS_PAGER: '',
+    });
+    const base = ['--endpoint-url', sb.s3Endpoint, 's3', 'cp', '--no-progress', '--only-show-errors'];
+    const small = path.join(dir, 'small.bin');
+    const data = randomBytes(70_000);
+    writeFileSync(small, data);
+    await run(AWS, [...base, small, `s3://${sb.bucket}/peers/aws-region/small.bin`], env(sb.region));
+    const before = sb.stats().regionErrors;
+    const out = path.join(dir, 'small.out');
+    // aws s3 cp starts with a HeadObject: its region error has no body, only the header to go by.
+    await run(AWS, [...base, `s3://${sb.bucket}/peers/aws-region/small.bin`, out], env('us-west-2'));
+    expect(await sha256File(out)).toBe(createHash('sha256').update(data).digest('hex'));
+    expect(sb.stats().regionErrors - before).toBeGreaterThanOrEqual(1);
+  });
+
   it.skipIf(skipLine('rclone', RCLONE))('rclone copyto up and down', async () => {
     const env = {
       AWS_CA_BUNDLE: undefined, // Debian's rclone cannot load the environment's CA bundle

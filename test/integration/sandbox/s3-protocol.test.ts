@@ -75,6 +75,18 @@ describe('SigV4 verification', () => {
     wrongRegion.destroy();
   });
 
+  it('names the bucket region on region errors, in x-amz-bucket-region (HEAD too, which has no body) and <Region>', async () => {
+    await admin.send(new PutObjectCommand({ Bucket: sb.bucket, Key: 'region/probe', Body: 'x' }));
+    const url = new URL(`${sb.s3Endpoint}/${sb.bucket}/region/probe`);
+    for (const method of ['HEAD', 'GET']) {
+      const s = sign({ ...sb.s3Admin, method, url, headers: {}, payloadHash: 'UNSIGNED-PAYLOAD', region: 'us-west-2' });
+      const res = await fetch(url, { method, headers: s.headers });
+      const text = await res.text();
+      expect({ method, status: res.status, region: res.headers.get('x-amz-bucket-region') }).toEqual({ method, status: 400, region: sb.region });
+      if (method === 'GET') expect(text).toContain(`<Region>${sb.region}</Region>`);
+    }
+  });
+
   it('accepts presigned GET/PUT URLs and refuses tampered or expired ones', async () => {
     const body = randomBytes(5000);
     const putUrl = await getSignedUrl(user, new PutObjectCommand({ Bucket: sb.bucket, Key: key('presigned') }), { expiresIn: 60 });
@@ -242,6 +254,29 @@ describe('hashing on worker threads', () => {
       s3.destroy();
     } finally {
       await w.stop();
+    }
+  });
+});
+
+describe('bucketRegion option', () => {
+  it('keeps the bucket in another region than users/me announces: requests signed for the announced one are refused, naming the real one', async () => {
+    const moved = await startSandbox({ region: 'ap-northeast-1', bucketRegion: 'eu-central-1' });
+    try {
+      const me = (await (await fetch(`${moved.apiUrl}/api/v3/users/me/`, { headers: { authorization: `Token ${moved.token}` } })).json()) as {
+        defaultStorage: { connectionSettings: { region: string } };
+      };
+      expect(me.defaultStorage.connectionSettings.region).toBe('ap-northeast-1');
+      expect(moved.s3Admin.region).toBe('eu-central-1');
+      const url = new URL(`${moved.s3Endpoint}/${moved.bucket}/x`);
+      const s = sign({ ...moved.s3Admin, method: 'HEAD', url, headers: {}, payloadHash: 'UNSIGNED-PAYLOAD', region: 'ap-northeast-1' });
+      const res = await fetch(url, { method: 'HEAD', headers: s.headers });
+      expect({ status: res.status, region: res.headers.get('x-amz-bucket-region') }).toEqual({ status: 400, region: 'eu-central-1' });
+      const right = new S3Client({ endpoint: moved.s3Endpoint, region: moved.s3Admin.region, forcePathStyle: true, credentials: moved.s3Admin, maxAttempts: 1 });
+      expect((await errorOf(right.send(new HeadObjectCommand({ Bucket: moved.bucket, Key: 'x' })))).status).toBe(404); // signed right: only the key is missing
+      right.destroy();
+      expect(moved.stats().regionErrors).toBe(1);
+    } finally {
+      await moved.stop();
     }
   });
 });

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { s3Send } from '../../../main/core/transfer/worker/s3-direct';
+import { inRegion, regionFromError, s3Send } from '../../../main/core/transfer/worker/s3-direct';
 import type { S3Loc } from '../../../main/core/transfer/worker/protocol';
 
 // A plain HTTP server stands in for S3: these tests are about what happens to a response body
@@ -60,5 +60,26 @@ describe('s3Send response bodies', () => {
     })();
     await expect(read).rejects.toThrow();
     expect(got).toBeLessThan(1_000_000);
+  });
+});
+
+describe('regionFromError', () => {
+  it('reads the region S3 names: the header first (a HEAD has no body), else <Region>; only on redirects and 400s', () => {
+    expect(regionFromError(400, { 'x-amz-bucket-region': 'eu-west-1' }, '')).toBe('eu-west-1');
+    expect(regionFromError(301, { 'x-amz-bucket-region': ['us-east-2'] }, '<Error><Code>PermanentRedirect</Code></Error>')).toBe('us-east-2');
+    expect(regionFromError(400, {}, '<Error><Code>AuthorizationHeaderMalformed</Code><Region>ap-south-1</Region></Error>')).toBe('ap-south-1');
+    expect(regionFromError(403, { 'x-amz-bucket-region': 'eu-west-1' }, '')).toBeUndefined();
+    expect(regionFromError(400, {}, '<Error><Code>ExpiredToken</Code></Error>')).toBeUndefined();
+    expect(regionFromError(400, { 'x-amz-bucket-region': 'evil.example/x' }, '')).toBeUndefined();
+  });
+});
+
+describe('inRegion', () => {
+  it('re-signs for the region; an AWS FIPS endpoint moves with it, a custom one stays', () => {
+    const base = { accessKeyId: 'a', secretAccessKey: 's', expiresAt: 0 };
+    const fips = inRegion({ bucket: 'b', key: 'k', creds: { ...base, region: 'us-east-1', endpoint: 'https://s3-fips.us-east-1.amazonaws.com' } }, 'us-gov-west-1');
+    expect(fips.creds).toMatchObject({ region: 'us-gov-west-1', endpoint: 'https://s3-fips.us-gov-west-1.amazonaws.com' });
+    const custom = inRegion({ bucket: 'b', key: 'k', creds: { ...base, region: 'ap-northeast-1', endpoint: 'http://127.0.0.1:9000' } }, 'eu-west-1');
+    expect(custom.creds).toMatchObject({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9000' });
   });
 });

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import aws4 from 'aws4';
 import { request, type Dispatcher } from 'undici';
 import { createDispatcher, type NetworkOptions } from '../../net/dispatcher';
+import { fail } from '../errors';
 import type { S3Loc } from './protocol';
 import { enc, s3Target } from './s3-target';
 
@@ -54,11 +55,57 @@ export interface S3Response {
 
 export type S3Method = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD';
 
-export async function s3Send(
-  loc: S3Loc,
-  method: S3Method,
-  opts: { query?: Record<string, string>; headers?: Record<string, string>; body?: Readable | Buffer | string; signal: AbortSignal },
-): Promise<S3Response> {
+/**
+ * Regions S3 named for buckets in region errors, per endpoint and bucket (this thread's): later
+ * requests sign for them straight away, as the AWS SDKs' region cache does.
+ */
+const bucketRegions = new Map<string, string>();
+
+const regionKey = (loc: S3Loc): string => `${loc.creds.endpoint ?? ''}\n${loc.bucket}`;
+
+/** The location signed for `region`; an AWS regional endpoint (FIPS on ITAR hosts) moves with it. */
+export function inRegion(loc: S3Loc, region: string): S3Loc {
+  const old = loc.creds.region;
+  if (region === old) return loc;
+  const ep = loc.creds.endpoint;
+  const endpoint = ep && old && ep.includes(`.${old}.amazonaws.com`) ? ep.replace(`.${old}.amazonaws.com`, `.${region}.amazonaws.com`) : ep;
+  return { ...loc, creds: { ...loc.creds, region, ...(endpoint ? { endpoint } : {}) } };
+}
+
+/**
+ * The region S3 says the bucket is in when it refuses a request signed for another one: a
+ * 301/307 redirect (AWS endpoints) or a 400 AuthorizationHeaderMalformed, named in the
+ * `x-amz-bucket-region` header (the only place for a HEAD, which has no body) or in `<Region>`.
+ */
+export function regionFromError(status: number, headers: S3Response['headers'], xml: string): string | undefined {
+  if (status !== 301 && status !== 307 && status !== 400) return undefined;
+  const h = headers['x-amz-bucket-region'];
+  const named = (Array.isArray(h) ? h[0] : h) ?? /<Region>([^<]+)<\/Region>/.exec(xml)?.[1];
+  return named && /^[a-z0-9-]+$/.test(named) ? named : undefined;
+}
+
+type SendOpts = { query?: Record<string, string>; headers?: Record<string, string>; body?: Readable | Buffer | string; signal: AbortSignal };
+
+export async function s3Send(loc: S3Loc, method: S3Method, opts: SendOpts): Promise<S3Response> {
+  const key = regionKey(loc);
+  const signed = inRegion(loc, bucketRegions.get(key) ?? loc.creds.region);
+  const first = await sendSigned(signed, method, opts);
+  if ('response' in first) return first.response;
+  const region = regionFromError(first.status, first.headers, first.text);
+  if (!region || region === signed.creds.region) throw errorFrom(first.status, first.text);
+  bucketRegions.set(key, region);
+  // A streamed body is spent: the engine's retry signs for the region just learnt.
+  if (opts.body !== undefined && typeof opts.body !== 'string' && !Buffer.isBuffer(opts.body)) {
+    throw fail('storage_error', `storage keeps bucket ${loc.bucket} in region ${region}, not ${signed.creds.region}; retrying signed for it`, true);
+  }
+  const again = await sendSigned(inRegion(loc, region), method, opts);
+  if ('response' in again) return again.response;
+  throw errorFrom(again.status, again.text);
+}
+
+type Sent = { response: S3Response } | { status: number; headers: S3Response['headers']; text: string };
+
+async function sendSigned(loc: S3Loc, method: S3Method, opts: SendOpts): Promise<Sent> {
   const { url, path } = s3Target(loc);
   const query = opts.query ?? {};
   const qs = Object.keys(query)
@@ -84,13 +131,13 @@ export async function s3Send(
   });
   if (res.statusCode >= 300) {
     const text = await res.body.text().catch(() => '');
-    throw errorFrom(res.statusCode, text);
+    return { status: res.statusCode, headers: res.headers, text };
   }
   // undici turns destroy() of an unread body into an 'error' event (RequestAbortedError); with no
   // listener that is an uncaught exception, and it kills the worker thread. Readers still see
   // every error: async iteration and text() listen for themselves.
   res.body.on('error', () => undefined);
-  return { status: res.statusCode, headers: res.headers, body: res.body as unknown as Readable };
+  return { response: { status: res.statusCode, headers: res.headers, body: res.body as unknown as Readable } };
 }
 
 /** An S3 error document (or an empty body, as HEAD has) as an error the classifier knows. */
