@@ -46,6 +46,8 @@ export class JobService {
       isLowPriority: v.isLowPriority,
       analyses: v.analyses,
       extra: v.extra,
+      // The real platform queues through these steps; a tidy sandbox skips them unless asked.
+      ...(this.core.config.realistic ? { plan: { waiting: true } } : {}),
     };
     this.core.store.state.jobs[job.id] = job;
     await this.core.store.commit();

@@ -86,6 +86,9 @@ describe('realistic mode', () => {
         expect(s['statusDate']).toMatch(OFFSET_DATE);
       }
     }
+    // A realistic job queues like a real one: both waiting steps are in its history, oldest first.
+    const words = listResults(await api().get(`/api/v2/jobs/${id}/statuses/`)).map((s) => s['status']).reverse();
+    expect(words.slice(0, 5)).toEqual(['Pending', 'Waiting for Queue', 'Queued', 'Waiting for Cluster', 'Started']);
     const listed = listResults(await api().get('/api/v2/jobs/')).find((j) => j['id'] === id);
     expect(listed?.['dateInserted']).toMatch(OFFSET_DATE);
   });
