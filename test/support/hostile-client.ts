@@ -42,17 +42,20 @@ export function openRpc(a: Access, path = '/rpc'): Promise<WebSocket> {
   });
 }
 
-/** One request over a socket, answered by id. */
+/** One request over a socket, answered by id; rejects if the server closes the socket instead. */
 export function call(ws: WebSocket, id: number, ch: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     const onMessage = (d: WebSocket.RawData) => {
       const f = JSON.parse(d.toString()) as { t: string; id?: number; result?: never };
       if (f.t === 'res' && f.id === id) {
         ws.off('message', onMessage);
+        ws.off('close', onClose);
         resolve(f.result!);
       }
     };
+    const onClose = (code: number) => reject(new Error(`the server closed the socket (${code}) instead of answering ${ch}`));
     ws.on('message', onMessage);
+    ws.once('close', onClose);
     ws.send(JSON.stringify({ t: 'req', id, ch, input }));
   });
 }
