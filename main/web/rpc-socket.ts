@@ -47,8 +47,10 @@ export function createRpcSockets(courier: Courier, access: { port: () => number;
   function adopt(ws: WebSocket): void {
     sockets.add(ws);
     ws.on('close', () => sockets.delete(ws));
-    // ws closes the socket itself (1009 too big, 1007 bad UTF-8, 1002 protocol); the error only needs a listener.
-    ws.on('error', () => ws.terminate());
+    // ws has already started the close with the matching code (1009 too big, 1007 bad UTF-8,
+    // 1002 protocol) and ends the socket itself; the event only needs a listener. Terminating
+    // here could drop that close frame before it is written.
+    ws.on('error', () => undefined);
     ws.on('message', (data, isBinary) => {
       if (isBinary) return; // The transport is JSON text; binary frames are not ours.
       onMessage(ws, data).catch(() => ws.terminate());
