@@ -1,5 +1,6 @@
 import open from 'open';
-import { createCourier } from '../main/core/courier';
+import { createCourier, type Courier } from '../main/core/courier';
+import { installLastResort } from '../main/core/last-resort';
 import { defaultDataDir } from '../main/core/paths';
 import { localSandboxLauncher } from '../main/core/platforms/sandbox';
 import { courierVersion } from '../main/core/version';
@@ -14,7 +15,16 @@ export async function runWeb(opts: { port?: number; open: boolean; dataDir?: str
   const { store: secrets, warning } = await selectNodeSecretStore(dataDir);
   if (warning) console.error(`Note: ${warning}`);
   const sandbox = localSandboxLauncher(dataDir);
-  const courier = await createCourier({ shell: 'web', version: courierVersion, dataDir, secrets, launchSandbox: sandbox.launch, openExternal: async (url) => void (await open(url)) });
+  let courier: Courier | null = null;
+  // Before anything listens: one bad connection must never end the user's transfers and outbox.
+  installLastResort({
+    log: (level, message, detail) => {
+      courier?.activity.add(level, 'app', message);
+      console.error(detail && level === 'error' ? `${message}\n${detail}` : message);
+    },
+    exit: (code) => process.exit(code),
+  });
+  courier = await createCourier({ shell: 'web', version: courierVersion, dataDir, secrets, launchSandbox: sandbox.launch, openExternal: async (url) => void (await open(url)) });
   const host = await startWebHost({ courier, rendererDir, ...(opts.port !== undefined ? { port: opts.port } : {}) });
   console.log(`Courier is running at ${host.url}`);
   console.log('Keep this terminal open; press Ctrl-C to stop.');

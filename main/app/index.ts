@@ -4,6 +4,7 @@
 import { app, BrowserWindow, dialog, powerMonitor, session, shell } from 'electron';
 import { join } from 'node:path';
 import { createCourier, type Courier } from '../core/courier';
+import { installLastResort } from '../core/last-resort';
 import { defaultDataDir } from '../core/paths';
 import { localSandboxLauncher } from '../core/platforms/sandbox';
 import { checkExternalUrl } from '../core/security/url-policy';
@@ -28,6 +29,20 @@ if (!app.requestSingleInstanceLock()) {
   let tray: TrayHandle | null = null;
   let quitting = false;
   const assetsDir = outDir('..', 'assets');
+
+  // Instead of Electron's default (a dialog, then carrying on whatever the state): the same
+  // policy as the web host. A connection error or a lost promise is logged and the app goes on;
+  // an uncaught exception is logged, explained, and ends the app (transfers resume next start).
+  installLastResort({
+    log: (level, message, detail) => {
+      courier?.activity.add(level, 'app', message);
+      console.error(detail && level === 'error' ? `${message}\n${detail}` : message);
+    },
+    exit: (code) => {
+      dialog.showErrorBox('Courier stopped after an unexpected error', 'Unfinished transfers and queued job submissions continue the next time Courier starts. The details are in the activity log.');
+      app.exit(code);
+    },
+  });
 
   const showWindow = (hash = '') => {
     if (!mainWindow || mainWindow.isDestroyed()) {

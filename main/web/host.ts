@@ -2,13 +2,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomBytes } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { eventChannel } from '../../shared/contract';
-import { wsClientFrame, wsPath, type WsServerFrame } from '../../shared/ws-protocol';
+import { pipeline } from 'node:stream/promises';
 import type { Courier } from '../core/courier';
+import { registerSecret } from '../core/secrets/redact';
 import { buildCsp, securityHeaders } from '../core/security/csp';
 import { contentTypeFor, resolveStaticPath } from '../core/security/static-files';
 import { cookieName, hostAllowed, originAllowed, readCookie, tokenMatches } from './access';
+import { createRpcSockets } from './rpc-socket';
 import { receiveStagedFile } from './staging';
 
 export interface WebHostOptions {
@@ -29,8 +29,19 @@ export interface WebHost {
 }
 
 function refuse(res: ServerResponse, status: number, text: string): void {
+  if (res.headersSent) return void res.destroy();
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store', ...securityHeaders("default-src 'none'") });
   res.end(text + '\n');
+}
+
+/** The request target as a URL on our origin, or null when it is not an origin-form path (`//x`, `*`, junk). */
+function parseRequestUrl(target: string | undefined, port: number): URL | null {
+  if (!target?.startsWith('/') || target.startsWith('//')) return null;
+  try {
+    return new URL(target, `http://127.0.0.1:${port}`);
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -41,9 +52,10 @@ function refuse(res: ServerResponse, status: number, text: string): void {
  */
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
+  registerSecret(token);
   let port = 0;
-  const sockets = new Set<WebSocket>();
 
+  // Every request is answered or dropped on its own; nothing a client sends reaches the process.
   const server = createServer((req, res) => {
     try {
       handleHttp(req, res);
@@ -54,12 +66,13 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   function handleHttp(req: IncomingMessage, res: ServerResponse): void {
     if (!hostAllowed(req.headers.host, port)) return refuse(res, 403, 'Courier answers only on its own loopback address.');
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
+    const url = parseRequestUrl(req.url, port);
+    if (!url) return refuse(res, 400, 'Bad request: the request target is not a path.');
     const cookie = cookieName(port);
     if (req.method === 'PUT' && url.pathname.startsWith('/staging/')) {
       // Writes need the session cookie AND our own Origin (no cross-site uploads).
       if (!tokenMatches(readCookie(req.headers.cookie, cookie), token) || !originAllowed(req.headers.origin, port)) return refuse(res, 403, 'Forbidden.');
-      return void receiveStagedFile(req, res, opts.courier.ports.dataDir, url.pathname);
+      return void receiveStagedFile(req, res, opts.courier.ports.dataDir, url.pathname).catch(() => res.destroy());
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
     const given = url.searchParams.get('token');
@@ -95,53 +108,22 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       ...securityHeaders(csp),
     });
     if (req.method === 'HEAD') return void res.end();
-    createReadStream(file).pipe(res);
+    // The file may vanish or fail to read after the stat: end this response, nothing else.
+    pipeline(createReadStream(file), res).catch(() => res.destroy());
   }
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 1 << 20 });
-  server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://127.0.0.1:${port}`);
-    const allowed =
-      url.pathname === wsPath &&
-      hostAllowed(req.headers.host, port) &&
-      originAllowed(req.headers.origin, port) &&
-      tokenMatches(readCookie(req.headers.cookie, cookieName(port)), token);
-    if (!allowed) {
-      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
-      socket.destroy();
-      return;
-    }
-    wss.handleUpgrade(req, socket, head, (ws) => {
-      sockets.add(ws);
-      ws.on('close', () => sockets.delete(ws));
-      ws.on('message', (data) => void onMessage(ws, data.toString()));
-    });
-  });
-
-  async function onMessage(ws: WebSocket, text: string): Promise<void> {
-    let frame;
-    try {
-      frame = wsClientFrame.parse(JSON.parse(text));
-    } catch {
-      return; // Not ours; a frame without an id cannot be answered.
-    }
-    const result = await opts.courier.router.dispatch(frame.ch, frame.input, { transport: 'web' });
-    send(ws, { t: 'res', id: frame.id, result });
-  }
-
-  function send(ws: WebSocket, frame: WsServerFrame): void {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
-  }
-
-  const unsubscribe = opts.courier.hub.subscribe((name, payload) => {
-    const frame: WsServerFrame = { t: 'evt', ch: eventChannel(name), payload };
-    for (const ws of sockets) send(ws, frame);
-  });
+  const rpc = createRpcSockets(opts.courier, { port: () => port, token });
+  server.on('upgrade', rpc.upgrade);
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(opts.port ?? 0, '127.0.0.1', () => resolve());
+    server.listen(opts.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
+  // Once listening, a failed accept (e.g. out of file descriptors) costs that one connection.
+  server.on('error', () => undefined);
   port = (server.address() as AddressInfo).port;
   const origin = `http://127.0.0.1:${port}`;
 
@@ -151,10 +133,10 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     port,
     token,
     async close() {
-      unsubscribe();
-      for (const ws of sockets) ws.terminate();
-      wss.close();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rpc.close();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections(); // idle or half-sent requests must not hold the shutdown
+      await closed;
     },
   };
 }

@@ -15,6 +15,9 @@ import {
 import { request } from './define';
 
 const byId = z.object({ id: z.string().min(1) });
+
+/** The largest template file `templates.import` takes, in characters: the largest request of the contract (the WebSocket limit is derived from it). */
+export const TEMPLATE_IMPORT_MAX_CHARS = 1_000_000;
 const jobRef = z.object({ jobId: z.string().regex(/^[A-Za-z0-9]+$/, 'a Rescale job id is letters and digits, like tGaYS') });
 
 export const jobRequests = {
@@ -27,7 +30,7 @@ export const jobRequests = {
     delete: request(byId, z.object({ deleted: z.boolean() })),
     duplicate: request(byId.extend({ name: z.string().trim().min(1).max(100).optional() }), templateEntry),
     /** Parses an exported template (JSON text); field errors name the field. */
-    import: request(z.object({ json: z.string().max(1_000_000) }), templateEntry),
+    import: request(z.object({ json: z.string().max(TEMPLATE_IMPORT_MAX_CHARS, `a template file is at most ${TEMPLATE_IMPORT_MAX_CHARS.toLocaleString('en')} characters`) }), templateEntry),
     export: request(byId, z.object({ json: z.string(), fileName: z.string() })),
     /** Every problem, by field: the form's own rules, placeholders, and the platform's catalog. */
     validate: request(
