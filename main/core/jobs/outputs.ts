@@ -121,7 +121,7 @@ export class OutputFetcher {
       const failed = outcomes.filter((o) => o && o.state !== 'done');
       const failures = failed.length ? `${failed.length} of ${ids.length} files could not be downloaded: ${failed[0]?.error?.message ?? failed[0]?.state}` : null;
       const error = [problem, failures].filter(Boolean).join(' ') || undefined;
-      this.d.tracked.setOutputs(accountId, jobId, this.me, failed.length ? 'failed' : 'done', { dir, transferIds: ids, files: names, ...(error ? { error } : {}) });
+      this.d.tracked.setOutputs(accountId, jobId, this.me, error ? 'failed' : 'done', { dir, transferIds: ids, files: names, ...(error ? { error } : {}) });
       if (error) this.d.log.warn(`Outputs of job ${jobId}: ${error}`, jobId);
       else if (names.length) this.d.log.info(`Downloaded ${names.length} output file${names.length > 1 ? 's' : ''} of job ${jobId} to ${dir}.`, jobId);
     } catch (e) {
