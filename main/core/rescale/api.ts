@@ -9,6 +9,7 @@ import {
   jobRecord,
   jobRun,
   jobStatusEntry,
+  platformId,
   rootFolders,
   storageCredentials,
   userProfile,
@@ -69,7 +70,7 @@ export class RescaleApi {
   }
   createFolder(parentId: string, name: string, signal?: AbortSignal) {
     return this.http.call('POST', `/api/v3/folders/${encodeURIComponent(parentId)}/`, {
-      schema: z.looseObject({ id: z.string(), name: z.string().nullish() }),
+      schema: z.looseObject({ id: platformId, name: z.string().nullish() }),
       body: { name },
       retry: 'never',
       what: `create folder "${name}"`,

@@ -16,7 +16,8 @@ export function parseRescaleDate(value: string | null | undefined): number | nul
   return Date.parse(`${m[1]}.${ms}${zone.length === 5 ? `${zone.slice(0, 3)}:${zone.slice(3)}` : zone}`);
 }
 
-const size = z.union([z.number(), z.string().regex(/^\d+$/)]).transform(Number);
+// Byte counts: a whole number, sent as a number or as a string of digits; never negative.
+const size = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(Number);
 const nullableString = z.string().nullish().transform((v) => v ?? null);
 
 /**
@@ -96,8 +97,10 @@ export const folderItem = z.discriminatedUnion('type', [
   z.looseObject({ type: z.literal('filesymlink'), item: fileRecord }),
 ]);
 
+// Status entries are read item by item, and one left out would hide a step of the history:
+// their own ids (never used in a path) are taken as sent, string or number.
 export const jobStatusEntry = z.looseObject({
-  id: z.string().nullish(),
+  id: z.union([z.string(), z.number()]).nullish(),
   jobId: z.string().nullish(),
   status: z.string(),
   statusDate: z.string(),

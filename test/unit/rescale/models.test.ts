@@ -21,6 +21,12 @@ describe('Rescale models at the edge', () => {
     expect(f.fileChecksums).toEqual([]);
     expect((f as Record<string, unknown>).somethingNew).toEqual({ x: 1 });
   });
+
+  test('sizes are whole non-negative byte counts', () => {
+    const f = (decryptedSize: unknown) => fileRecord.safeParse({ id: 'XkpTse', name: 'a.txt', decryptedSize }).success;
+    expect([f(0), f(152), f('152'), f(null)]).toEqual([true, true, true, true]);
+    expect([f(-1), f(1.5), f('-1'), f('1e3'), f('abc')]).toEqual([false, false, false, false, false]);
+  });
 });
 
 /** A core type record as the platform sends it (the fields of the published and Interlink samples, no GPU field). */

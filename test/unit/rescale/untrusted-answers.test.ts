@@ -66,6 +66,24 @@ describe('ids from the platform are checked where they are parsed', () => {
     await expect(p.api.getFile('XkpTse')).rejects.toThrow(/GET \/api\/v3\/files\/XkpTse\/: id: .* is not a Rescale id/);
   });
 
+  test('a folder created with a path for an id is refused; folder listings drop such entries', async () => {
+    const p = await platform((req, res) =>
+      req.method === 'POST'
+        ? json(res, { id: '../../etc', name: 'run1' }, 201)
+        : json(res, { next: null, results: [{ type: 'folder', item: { id: 'qpOdrb', name: 'ok' } }, { type: 'folder', item: { id: 'a/b', name: 'bad' } }] }),
+    );
+    await expect(p.api.createFolder('pCTMk', 'run1')).rejects.toThrow(/POST \/api\/v3\/folders\/pCTMk\/: id: "\.\.\/\.\.\/etc" is not a Rescale id/);
+    const items = [];
+    for await (const e of p.api.folderContents('pCTMk')) items.push(e.item.id);
+    expect(items).toEqual(['qpOdrb']);
+    expect(p.skipped).toHaveLength(1);
+  });
+
+  test('status entries keep their own ids as sent (numbers too): none of the history is dropped', async () => {
+    const p = await platform((_req, res) => json(res, { count: 2, next: null, results: [{ id: 7, status: 'Queued', statusDate: '2016-04-21T17:07:04.761050Z' }, { id: 'x', status: 'Pending', statusDate: '2016-04-21T17:06:32.086507Z' }] }));
+    expect((await p.api.jobStatuses('OsKBd')).map((s) => s.status)).toEqual(['Queued', 'Pending']);
+  });
+
   test('run ids: numeric strings and numbers are ids, a path is not', async () => {
     const p = await platform((_req, res) =>
       json(res, { count: 3, next: null, results: [{ id: '1', dateStarted: null }, { id: 2, dateStarted: null }, { id: '../3', dateStarted: null }] }),
