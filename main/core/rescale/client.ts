@@ -46,11 +46,12 @@ export interface RescaleClientOptions {
 }
 
 /**
- * 64 MiB. The largest real answers are pages of 1000 records (job outputs, folder listings,
- * the software catalog): a full file record with storage, key and SHA-512 is about 1.5 KB, so a
- * page of 1000 is ~2 MB; the software catalog (~1000 entries with HTML descriptions and version
- * lists naming every allowed core type) stays in the tens of MB. 64 MiB leaves room for growth
- * while keeping a broken or hostile server from making us buffer hundreds of MB per request.
+ * 64 MiB. The largest real answers are pages of 1000 records (page_size=1000: job outputs,
+ * folder listings, the catalog). A full file record with storage, key and SHA-512 is ~1.5 KB,
+ * so such a page is ~2 MB. The software catalog is the heaviest: the published Abaqus entry is
+ * 4.6 KB for 4 versions × 12 allowed core types; a current entry with ~30 versions × ~60 core
+ * types is ~40 KB, so ~700 entries come to ~30 MB. 64 MiB is twice that, and still stops a
+ * broken or hostile server from making us buffer hundreds of MB per request.
  */
 export const MAX_BODY_BYTES = 64 * 1024 * 1024;
 
