@@ -37,7 +37,7 @@ describe('a catalog with an unreadable record', () => {
     const options = await page.locator('.template-editor').getByLabel('Software').locator('option').allTextContents();
     expect(options).toContain('Chainer');
     expect(options).not.toContain('A record without a code');
-    const logged = await web.call('activity', 'list', { area: 'jobs', limit: 50 });
+    const logged = await web.call('activity', 'list', { area: 'app', limit: 50 });
     expect(logged.entries.some((e) => /1 record Rescale sent while Courier tried to read the software catalog could not be read/.test(e.message))).toBe(true);
     expect(errors).toEqual([]);
   });

@@ -5,7 +5,6 @@ import { z } from 'zod';
 import { CourierError } from '../../../shared/errors';
 import { catalogAnalysis, catalogCoreType, type CatalogView } from '../../../shared/jobs';
 import type { RescaleApi } from '../rescale/api';
-import { skippedMessage } from '../rescale/lists';
 import { isGpuCoreType, type Analysis, type CoreType } from '../rescale/models';
 import { readJson, writeJsonAtomic } from './files';
 
@@ -33,7 +32,6 @@ export class CatalogService {
   constructor(
     private readonly dir: string,
     private readonly now: () => number = Date.now,
-    private readonly log: { warn(message: string): void } = { warn: () => undefined },
   ) {}
 
   private file(accountId: string): string {
@@ -67,11 +65,9 @@ export class CatalogService {
         fetchedAt: this.now(),
         coreTypes: coreTypes.items.filter((t) => t.isActive !== false).map(toCoreType),
         analyses: analyses.items.map(toAnalysis),
+        // The client logs what was left out; the view carries the counts for a quiet warning.
         skipped: { coreTypes: coreTypes.skipped.count, analyses: analyses.skipped.count },
       };
-      // Logged once per refresh; the view carries the counts for the quiet warning.
-      if (coreTypes.skipped.count) this.log.warn(skippedMessage(coreTypes.skipped, 'read the hardware catalog'));
-      if (analyses.skipped.count) this.log.warn(skippedMessage(analyses.skipped, 'read the software catalog'));
       writeJsonAtomic(this.file(accountId), c);
       this.memo.set(accountId, c);
       return this.view(c, false);

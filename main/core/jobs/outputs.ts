@@ -142,13 +142,15 @@ export class OutputFetcher {
     const api = await this.d.apiFor(accountId);
     const listed = await api.jobFilesListed(jobId);
     const { safe, refused } = containedOutputs(filters?.length ? matchOutputs(listed.items, filters) : listed.items, dir);
+    // Records left out are logged by the API client; refusals are this module's to report.
     const notes: string[] = [];
     if (listed.skipped.count) notes.push(skippedMessage(listed.skipped, `list the outputs of job ${jobId}`));
     if (refused.length) {
       const n = refused.length;
-      notes.push(`${n} output file${n === 1 ? '' : 's'} of job ${jobId} would land outside ${dir} and ${n === 1 ? 'was' : 'were'} not downloaded: ${refused.slice(0, 3).map((r) => JSON.stringify(r)).join(', ')}.`);
+      const note = `${n} output file${n === 1 ? '' : 's'} of job ${jobId} would land outside ${dir} and ${n === 1 ? 'was' : 'were'} not downloaded: ${refused.slice(0, 3).map((r) => JSON.stringify(r)).join(', ')}.`;
+      this.d.log.warn(note, jobId);
+      notes.push(note);
     }
-    for (const note of notes) this.d.log.warn(note, jobId);
     return { listed: listed.items.length, files: safe, problem: notes.join(' ') || null };
   }
 

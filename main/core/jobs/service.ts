@@ -71,7 +71,7 @@ export class JobsService {
     const t = d.tuning ?? {};
     this.db = openJobsDb(join(d.dataDir, 'jobs.db'));
     this.templates = new TemplateStore(d.dataDir, Date.now, (m) => d.activity.warn('jobs', m));
-    this.catalog = new CatalogService(join(d.dataDir, 'catalog'), Date.now, log);
+    this.catalog = new CatalogService(join(d.dataDir, 'catalog'));
     this.store = new OutboxStore(this.db);
     this.tracked = new TrackedStore(this.db);
     this.notifications = new JobNotifications({

@@ -41,7 +41,7 @@ export interface RescaleClientOptions {
   backoff?: { baseMs: number; capMs: number };
   /** Largest answer body read, bytes (default MAX_BODY_BYTES). */
   maxBodyBytes?: number;
-  /** Told once per list that had records left out (see lists.ts). */
+  /** Told when a list had records left out (see lists.ts); the same loss is told once per client. */
   onSkipped?: (message: string, tally: SkipTally) => void;
 }
 
@@ -216,7 +216,17 @@ export class RescaleHttp {
       if (!next.searchParams.has('page_size')) next.searchParams.set('page_size', String(opts.pageSize ?? 100));
       url = next;
     }
-    if (tally.count > before) this.o.onSkipped?.(skippedMessage(tally, opts.what), tally);
+    if (tally.count > before) this.reportSkipped(tally, opts.what);
+  }
+
+  private readonly reported = new Set<string>();
+  /** A list polled every few seconds must not repeat the same warning each time. */
+  private reportSkipped(tally: SkipTally, what: string): void {
+    const message = skippedMessage(tally, what);
+    if (this.reported.has(message)) return;
+    if (this.reported.size > 200) this.reported.clear();
+    this.reported.add(message);
+    this.o.onSkipped?.(message, tally);
   }
 
   /** One page of a list, parsed item by item (see `paginate`). */
@@ -224,7 +234,7 @@ export class RescaleHttp {
     const res = await this.call('GET', path, { schema: listPage, what: opts.what, ...(opts.query ? { query: opts.query } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
     const skipped = newTally();
     const items = parseItems(res.results, item, skipped);
-    if (skipped.count > 0) this.o.onSkipped?.(skippedMessage(skipped, opts.what), skipped);
+    if (skipped.count > 0) this.reportSkipped(skipped, opts.what);
     return { count: res.count ?? res.results.length, items, hasNext: !!res.next, skipped };
   }
 }

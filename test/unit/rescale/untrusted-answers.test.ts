@@ -95,7 +95,7 @@ describe('ids from the platform are checked where they are parsed', () => {
 });
 
 describe('lists are parsed item by item', () => {
-  test('one bad output record is left out and reported once; the good ones arrive', async () => {
+  test('one bad output record is left out and reported once, even when asked again; the good ones arrive', async () => {
     const p = await platform((req, res) => {
       const page2 = req.url?.includes('page=2');
       json(res, page2
@@ -107,6 +107,9 @@ describe('lists are parsed item by item', () => {
     expect(listed.skipped).toMatchObject({ count: 1 });
     expect(listed.skipped.first).toMatch(/^results\[1\]\.id:/);
     expect(p.skipped).toEqual([expect.stringMatching(/^1 record Rescale sent while Courier tried to list the outputs of job OsKBd could not be read and was left out/)]);
+    // Asked again (a poll), the same loss is counted again but not told again.
+    expect((await p.api.jobFilesListed('OsKBd')).skipped.count).toBe(1);
+    expect(p.skipped).toHaveLength(1);
   });
 
   test('a software entry without a name keeps the page; one that is not an object is left out', async () => {
