@@ -32,6 +32,20 @@ export function isPlatformId(value: unknown): value is string {
 const idMessage = (v: unknown) => `${JSON.stringify(v).slice(0, 80)} is not a Rescale id (up to 64 letters and digits)`;
 export const platformId = z.string().refine(isPlatformId, { error: (iss) => idMessage(iss.input) });
 
+/**
+ * A list inside a record (versions, allowed core types, checksums...): elements that do not
+ * parse are dropped, so one odd version does not cost the whole software entry. Absent = [].
+ */
+export function lenientArray<T extends z.ZodType>(item: T) {
+  return z
+    .array(z.unknown())
+    .nullish()
+    .transform((xs) => (xs ?? []).flatMap((x) => {
+      const r = item.safeParse(x);
+      return r.success ? [r.data as z.output<T>] : [];
+    }));
+}
+
 export const storageRef = z.looseObject({
   id: z.string(),
   storageType: z.string(),
@@ -85,7 +99,7 @@ export const fileRecord = z.looseObject({
   iv: z.string().nullish(),
   pathParts: z.looseObject({ container: z.string(), path: z.string() }).nullish(),
   storage: storageRef.nullish(),
-  fileChecksums: z.array(fileChecksum).nullish().transform((v) => v ?? []),
+  fileChecksums: lenientArray(fileChecksum),
   md5: z.string().nullish(),
   downloadUrl: z.string().nullish(),
 });
@@ -124,7 +138,7 @@ export const jobAnalysis = z.looseObject({
   hardware: z
     .looseObject({ coreType: coreTypeRef, coresPerSlot: z.number().nullish(), slots: z.number().nullish(), walltime: z.number().nullish() })
     .nullish(),
-  inputFiles: z.array(z.looseObject({ id: platformId, name: z.string().nullish() })).nullish(),
+  inputFiles: lenientArray(z.looseObject({ id: platformId, name: z.string().nullish() })),
 });
 export type JobAnalysis = z.output<typeof jobAnalysis>;
 
@@ -135,7 +149,7 @@ export const jobRecord = z.looseObject({
   dateInserted: nullableString,
   isLowPriority: z.boolean().nullish(),
   jobStatus: z.looseObject({ content: z.string().nullish() }).nullish(),
-  jobanalyses: z.array(jobAnalysis).nullish(),
+  jobanalyses: lenientArray(jobAnalysis),
   description: z.string().nullish(),
 });
 export type JobRecord = z.output<typeof jobRecord>;
@@ -155,7 +169,7 @@ export const jobRun = z.looseObject({
 export const coreType = z.looseObject({
   code: z.string(),
   name: z.string().nullish(),
-  cores: z.array(z.number()).nullish().transform((v) => v ?? []),
+  cores: lenientArray(z.union([z.number().int().positive(), z.string().regex(/^[1-9]\d*$/)]).transform(Number)),
   isActive: z.boolean().nullish(),
   isDeprecated: z.boolean().nullish(),
   gpuCount: size.nullish(),
@@ -183,17 +197,14 @@ export const analysis = z.looseObject({
   code: z.string(),
   name: z.string().nullish(),
   vendorName: z.string().nullish(),
-  versions: z
-    .array(
-      z.looseObject({
-        id: z.union([z.string(), z.number()]).nullish(),
-        version: z.string().nullish(),
-        versionCode: z.string(),
-        allowedCoreTypes: z.array(z.string()).nullish().transform((v) => v ?? []),
-      }),
-    )
-    .nullish()
-    .transform((v) => v ?? []),
+  versions: lenientArray(
+    z.looseObject({
+      id: z.union([z.string(), z.number()]).nullish(),
+      version: z.string().nullish(),
+      versionCode: z.string(),
+      allowedCoreTypes: lenientArray(z.string()),
+    }),
+  ),
 });
 export type Analysis = z.output<typeof analysis>;
 

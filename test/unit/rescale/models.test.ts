@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { describeDrfBody, classifyHttpError, classifyNetworkError, parseRetryAfter } from '../../../main/core/rescale/errors';
-import { coreType, fileRecord, isGpuCoreType, jobRecord, parseRescaleDate } from '../../../main/core/rescale/models';
+import { analysis, coreType, fileRecord, isGpuCoreType, jobRecord, parseRescaleDate } from '../../../main/core/rescale/models';
 import { scopeOf } from '../../../main/core/rescale/scopes';
 import { authHeader, backoffDelay } from '../../../main/core/rescale/client';
 
@@ -65,12 +65,30 @@ describe('GPU core types, from what real records carry', () => {
   });
 });
 
+describe('lists inside a record lose only their odd elements', () => {
+  test('a version without a code costs that version, not the software entry', () => {
+    const a = analysis.parse({ code: 'openfoam', versions: [{ version: 'broken' }, { version: '10', versionCode: '10.0', allowedCoreTypes: ['emerald', 7] }] });
+    expect(a.versions).toEqual([{ version: '10', versionCode: '10.0', allowedCoreTypes: ['emerald'] }]);
+  });
+
+  test('core counts as numbers or digit strings; a file keeps its good checksums', () => {
+    expect(coreType.parse({ code: 'emerald', name: 'Emerald', cores: [1, '2', 'x', -4, 8] }).cores).toEqual([1, 2, 8]);
+    const f = fileRecord.parse({ id: 'XkpTse', name: 'a', fileChecksums: [{ hashFunction: 'sha512' }, { hashFunction: 'sha512', fileHash: 'ab' }] });
+    expect(f.fileChecksums).toEqual([{ hashFunction: 'sha512', fileHash: 'ab' }]);
+  });
+
+  test('a job whose analysis lists an input with a bad id is still read; that input is dropped', () => {
+    const j = jobRecord.parse({ id: 'OsKBd', jobanalyses: [{ command: 'x', inputFiles: [{ id: '../a', name: 'a' }, { id: 'duMEdg', name: 'b' }] }] });
+    expect(j.jobanalyses[0]?.inputFiles).toEqual([{ id: 'duMEdg', name: 'b' }]);
+  });
+});
+
 describe('job records', () => {
   test('hardware.coreType as a string or as an object reads as the code', () => {
     const v2 = jobRecord.parse({ id: 'OsKBd', jobanalyses: [{ hardware: { coreType: 'emerald', coresPerSlot: 4 } }] });
     const v3 = jobRecord.parse({ id: 'OsKBd', jobanalyses: [{ hardware: { coreType: { code: 'emerald', name: 'Emerald' }, coresPerSlot: 4 } }] });
-    expect(v2.jobanalyses?.[0]?.hardware?.coreType).toBe('emerald');
-    expect(v3.jobanalyses?.[0]?.hardware?.coreType).toBe('emerald');
+    expect(v2.jobanalyses[0]?.hardware?.coreType).toBe('emerald');
+    expect(v3.jobanalyses[0]?.hardware?.coreType).toBe('emerald');
   });
 });
 
