@@ -213,7 +213,7 @@ export type Analysis = z.output<typeof analysis>;
  * record the platform got wrong costs that record, not the page.
  */
 export const listPage = z.looseObject({
-  count: z.number().nullish(),
+  count: size.nullish(),
   // "" is how some answers say "no next page".
   next: z.string().nullish().transform((v) => v || null),
   previous: z.string().nullish(),

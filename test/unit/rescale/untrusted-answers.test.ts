@@ -126,8 +126,8 @@ describe('lists are parsed item by item', () => {
 });
 
 describe('shapes the platform is known to send are accepted', () => {
-  test('sizes as strings, next as "", no previous key', async () => {
-    const p = await platform((_req, res) => json(res, { count: 1, next: '', results: [fileRec('XkpTse', 'a.txt', { decryptedSize: '152' })] }));
+  test('sizes and counts as strings, next as "", no previous key', async () => {
+    const p = await platform((_req, res) => json(res, { count: '1', next: '', results: [fileRec('XkpTse', 'a.txt', { decryptedSize: '152' })] }));
     const files = await p.api.jobFiles('OsKBd');
     expect(files.map((f) => [f.id, f.decryptedSize])).toEqual([['XkpTse', 152]]);
     expect(p.served).toHaveLength(1); // "" is the end, not a link to follow
