@@ -122,7 +122,8 @@ export class OutputFetcher {
       const failures = failed.length ? `${failed.length} of ${ids.length} files could not be downloaded: ${failed[0]?.error?.message ?? failed[0]?.state}` : null;
       const error = [problem, failures].filter(Boolean).join(' ') || undefined;
       this.d.tracked.setOutputs(accountId, jobId, this.me, error ? 'failed' : 'done', { dir, transferIds: ids, files: names, ...(error ? { error } : {}) });
-      if (error) this.d.log.warn(`Outputs of job ${jobId}: ${error}`, jobId);
+      // Refusals and left-out records were logged when found; this adds only what the transfers say.
+      if (failures) this.d.log.warn(`Outputs of job ${jobId}: ${failures}`, jobId);
       else if (names.length) this.d.log.info(`Downloaded ${names.length} output file${names.length > 1 ? 's' : ''} of job ${jobId} to ${dir}.`, jobId);
     } catch (e) {
       const error = errorInfo(e).message;
