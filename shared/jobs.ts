@@ -122,6 +122,8 @@ export const catalogView = z.object({
   /** Served from the disk cache because the platform could not be asked (the reason is in `error`). */
   stale: z.boolean(),
   error: z.string().optional(),
+  /** Catalog records the platform sent that could not be read and were left out (a quiet warning). */
+  skipped: z.object({ coreTypes: z.number(), analyses: z.number() }).optional(),
 });
 export type CatalogView = z.infer<typeof catalogView>;
 

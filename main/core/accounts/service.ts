@@ -132,6 +132,8 @@ export class AccountService {
       limiter: new SharedRateLimiter(join(this.deps.dataDir, 'limits'), partition, defaultBudgets),
       connectivity: this.deps.connectivity,
       userAgent: this.deps.userAgent,
+      // Records of a list the platform got wrong are left out; the activity log says so, once.
+      onSkipped: (message) => this.deps.activity.warn('app', message),
       ...(opts.maxAttempts ? { maxAttempts: opts.maxAttempts } : {}),
     });
     return { api, dispatcher: route.dispatcher };

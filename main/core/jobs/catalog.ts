@@ -5,12 +5,27 @@ import { z } from 'zod';
 import { CourierError } from '../../../shared/errors';
 import { catalogAnalysis, catalogCoreType, type CatalogView } from '../../../shared/jobs';
 import type { RescaleApi } from '../rescale/api';
+import { isGpuCoreType, type Analysis, type CoreType } from '../rescale/models';
 import { readJson, writeJsonAtomic } from './files';
 
 const MAX_AGE_MS = 24 * 3600_000;
 
-const cacheFile = z.object({ fetchedAt: z.number(), coreTypes: z.array(catalogCoreType), analyses: z.array(catalogAnalysis) });
+const cacheFile = z.object({
+  fetchedAt: z.number(),
+  coreTypes: z.array(catalogCoreType),
+  analyses: z.array(catalogAnalysis),
+  skipped: z.object({ coreTypes: z.number(), analyses: z.number() }).optional(),
+});
 type CacheFile = z.infer<typeof cacheFile>;
+
+function toCoreType(t: CoreType): CacheFile['coreTypes'][number] {
+  return { code: t.code, name: t.name || t.code, cores: t.cores, gpu: isGpuCoreType(t), ...(t.description ? { description: t.description } : {}) };
+}
+
+function toAnalysis(a: Analysis): CacheFile['analyses'][number] {
+  // A software entry without a name still shows, under its code.
+  return { code: a.code, name: a.name || a.code, versions: a.versions.map((v) => ({ version: v.version ?? v.versionCode, versionCode: v.versionCode, allowedCoreTypes: v.allowedCoreTypes })) };
+}
 
 export class CatalogService {
   private readonly memo = new Map<string, CacheFile>();
@@ -24,7 +39,8 @@ export class CatalogService {
   }
 
   private view(c: CacheFile, stale: boolean, error?: string): CatalogView {
-    return { coreTypes: c.coreTypes, analyses: c.analyses, fetchedAt: c.fetchedAt, ageSeconds: Math.max(0, Math.round((this.now() - c.fetchedAt) / 1000)), stale, ...(error ? { error } : {}) };
+    const skipped = c.skipped && c.skipped.coreTypes + c.skipped.analyses > 0 ? { skipped: c.skipped } : {};
+    return { coreTypes: c.coreTypes, analyses: c.analyses, fetchedAt: c.fetchedAt, ageSeconds: Math.max(0, Math.round((this.now() - c.fetchedAt) / 1000)), stale, ...(error ? { error } : {}), ...skipped };
   }
 
   /** What is on disk, without asking the platform (null when never fetched). */
@@ -47,20 +63,10 @@ export class CatalogService {
       const [coreTypes, analyses] = await Promise.all([api.coreTypes(), api.analyses()]);
       const c: CacheFile = {
         fetchedAt: this.now(),
-        coreTypes: coreTypes
-          .filter((t) => t.isActive !== false)
-          .map((t) => ({
-            code: t.code,
-            name: t.name,
-            cores: t.cores,
-            gpu: (t.gpuCount ?? 0) > 0 || /gpu|tesla|nvidia|a100|v100|k80/i.test(`${t.code} ${t.name} ${t.processorInfo ?? ''} ${t.description ?? ''}`),
-            ...(t.description ? { description: t.description } : {}),
-          })),
-        analyses: analyses.map((a) => ({
-          code: a.code,
-          name: a.name,
-          versions: a.versions.map((v) => ({ version: v.version ?? v.versionCode, versionCode: v.versionCode, allowedCoreTypes: v.allowedCoreTypes })),
-        })),
+        coreTypes: coreTypes.items.filter((t) => t.isActive !== false).map(toCoreType),
+        analyses: analyses.items.map(toAnalysis),
+        // The client logs what was left out; the view carries the counts for a quiet warning.
+        skipped: { coreTypes: coreTypes.skipped.count, analyses: analyses.skipped.count },
       };
       writeJsonAtomic(this.file(accountId), c);
       this.memo.set(accountId, c);

@@ -6,6 +6,7 @@
 import { CourierError } from '../../../shared/errors';
 import type { Connectivity } from '../net/connectivity';
 import type { RescaleApi } from '../rescale/api';
+import { UnusableAnswerError } from '../rescale/errors';
 import { newOwner, type LeaseOwner } from './lease';
 import { findByMarker, removeUnsubmittedTwins, wasSubmitted } from './marker';
 import { EDITABLE_STATES, OPEN_STATES, type OutboxStore, type Submission, type SubmissionPatch } from './outbox-store';
@@ -239,6 +240,11 @@ export class Outbox {
       const job = await api.createJob(sending.body, signal);
       return this.created(sending, job.id, api, signal);
     } catch (e) {
+      // The platform acted but its answer is unusable (e.g. an id that is not an id): a lookup
+      // could not find the job by that id either, and creating again would make a second one.
+      if (e instanceof UnusableAnswerError) {
+        return this.fail(sending, e, `The platform may have created the job, but its answer cannot be used: ${e.message} Check the job list on the platform before launching again.`);
+      }
       const v = verdictOf(e);
       if (v === 'refused') return this.fail(sending, e, `The platform refused the job: ${errorInfo(e).message}`);
       if (v === 'cancelled') throw e;

@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { CourierError } from '../../../shared/errors';
 import type { RescaleApi } from '../rescale/api';
-import type { FileRecord } from '../rescale/models';
+import { isPlatformId, type FileRecord } from '../rescale/models';
+import { containedPath } from '../security/contained-path';
+import { skippedMessage } from '../rescale/lists';
 import { toRemoteFile } from '../rescale/storage';
 import type { ConflictPolicy } from '../transfer/types';
 import { newOwner } from './lease';
@@ -34,8 +36,30 @@ export function defaultDownloadsRoot(configured: string): string {
   return configured || join(homedir(), 'Downloads', 'Courier');
 }
 
+/** `<root>/rescale_job_<id>`: refused unless the id is a platform id and the folder stays in `root`. */
 export function jobFolder(root: string, jobId: string): string {
-  return join(root, `rescale_job_${jobId}`);
+  if (!isPlatformId(jobId)) {
+    throw new CourierError('invalid_input', `${JSON.stringify(jobId).slice(0, 80)} is not a Rescale job id (letters and digits only), so no folder is made for it.`, { field: 'jobId' });
+  }
+  return containedPath(root, `rescale_job_${jobId}`);
+}
+
+/**
+ * Splits outputs into those whose local path (`dir` + relative path) stays inside `dir` and
+ * those that would not; the transfer engine checks names too, this holds even if it did not.
+ */
+export function containedOutputs<T extends { name: string; relativePath?: string | null }>(files: T[], dir: string): { safe: T[]; refused: string[] } {
+  const safe: T[] = [];
+  const refused: string[] = [];
+  for (const f of files) {
+    try {
+      containedPath(dir, f.relativePath || f.name);
+      safe.push(f);
+    } catch {
+      refused.push(f.relativePath || f.name);
+    }
+  }
+  return { safe, refused };
 }
 
 export class OutputFetcher {
@@ -77,9 +101,11 @@ export class OutputFetcher {
       const dir = mine.outputs.dir ?? this.dirFor(mine);
       let ids = mine.outputs.transferIds ?? [];
       let names = mine.outputs.files ?? [];
+      let problem: string | null = null;
       if (ids.length === 0) {
-        const api = await this.d.apiFor(accountId);
-        const files = matchOutputs(await api.jobFiles(jobId), job.options.outputFilters);
+        const picked = await this.pick(accountId, jobId, job.options.outputFilters, dir);
+        const files = picked.files;
+        problem = picked.problem;
         names = files.map((f) => f.relativePath ?? f.name);
         ids = files.length ? await this.d.transfers.enqueueDownloads(accountId, files.map(toRemoteFile), dir, this.d.settings().conflict) : [];
         this.d.tracked.setOutputs(accountId, jobId, this.me, 'downloading', { dir, transferIds: ids, files: names });
@@ -87,16 +113,17 @@ export class OutputFetcher {
       let outcomes = await this.d.transfers.settle(accountId, ids, undefined);
       if (outcomes.some((o) => o === null)) {
         // The engine forgot them (another journal): fetch again, keeping what is already on disk.
-        const api = await this.d.apiFor(accountId);
-        const files = matchOutputs(await api.jobFiles(jobId), job.options.outputFilters);
+        const { files } = await this.pick(accountId, jobId, job.options.outputFilters, dir);
         ids = await this.d.transfers.enqueueDownloads(accountId, files.map(toRemoteFile), dir, 'skip');
         this.d.tracked.setOutputs(accountId, jobId, this.me, 'downloading', { dir, transferIds: ids, files: names });
         outcomes = await this.d.transfers.settle(accountId, ids, undefined);
       }
       const failed = outcomes.filter((o) => o && o.state !== 'done');
-      const error = failed.length ? `${failed.length} of ${ids.length} files could not be downloaded: ${failed[0]?.error?.message ?? failed[0]?.state}` : undefined;
-      this.d.tracked.setOutputs(accountId, jobId, this.me, failed.length ? 'failed' : 'done', { dir, transferIds: ids, files: names, ...(error ? { error } : {}) });
-      if (error) this.d.log.warn(`Outputs of job ${jobId}: ${error}`, jobId);
+      const failures = failed.length ? `${failed.length} of ${ids.length} files could not be downloaded: ${failed[0]?.error?.message ?? failed[0]?.state}` : null;
+      const error = [problem, failures].filter(Boolean).join(' ') || undefined;
+      this.d.tracked.setOutputs(accountId, jobId, this.me, error ? 'failed' : 'done', { dir, transferIds: ids, files: names, ...(error ? { error } : {}) });
+      // Refusals and left-out records were logged when found; this adds only what the transfers say.
+      if (failures) this.d.log.warn(`Outputs of job ${jobId}: ${failures}`, jobId);
       else if (names.length) this.d.log.info(`Downloaded ${names.length} output file${names.length > 1 ? 's' : ''} of job ${jobId} to ${dir}.`, jobId);
     } catch (e) {
       const error = errorInfo(e).message;
@@ -108,6 +135,26 @@ export class OutputFetcher {
     return this.changed(accountId, jobId);
   }
 
+  /**
+   * The job's outputs matching `filters` (all when none), minus records that could not be read
+   * and files whose local path would leave `dir`; each kind of loss is logged and returned.
+   */
+  private async pick(accountId: string, jobId: string, filters: string[] | undefined, dir: string): Promise<{ listed: number; files: FileRecord[]; problem: string | null }> {
+    const api = await this.d.apiFor(accountId);
+    const listed = await api.jobFilesListed(jobId);
+    const { safe, refused } = containedOutputs(filters?.length ? matchOutputs(listed.items, filters) : listed.items, dir);
+    // Records left out are logged by the API client; refusals are this module's to report.
+    const notes: string[] = [];
+    if (listed.skipped.count) notes.push(skippedMessage(listed.skipped, `list the outputs of job ${jobId}`));
+    if (refused.length) {
+      const n = refused.length;
+      const note = `${n} output file${n === 1 ? '' : 's'} of job ${jobId} would land outside ${dir} and ${n === 1 ? 'was' : 'were'} not downloaded: ${refused.slice(0, 3).map((r) => JSON.stringify(r)).join(', ')}.`;
+      this.d.log.warn(note, jobId);
+      notes.push(note);
+    }
+    return { listed: listed.items.length, files: safe, problem: notes.join(' ') || null };
+  }
+
   private changed(accountId: string, jobId: string): TrackedJob | null {
     const j = this.d.tracked.get(accountId, jobId);
     if (j) this.d.onChange(j);
@@ -116,13 +163,12 @@ export class OutputFetcher {
 
   /** "Download outputs" from the UI: all files, or those matching `filters`; returns once enqueued. */
   async onDemand(accountId: string, jobId: string, filters: string[] | undefined, folder?: string): Promise<{ dir: string; files: string[]; transferIds: string[] }> {
-    const api = await this.d.apiFor(accountId);
-    const all: FileRecord[] = await api.jobFiles(jobId);
-    const files = filters?.length ? matchOutputs(all, filters) : all;
-    if (files.length === 0) {
-      throw new CourierError('not_found', all.length ? `None of the ${all.length} output files of job ${jobId} match ${filters?.join(', ')}.` : `Job ${jobId} has no output files yet.`, { field: 'filter' });
-    }
     const dir = jobFolder(defaultDownloadsRoot(folder ?? this.d.settings().folder), jobId);
+    const { listed, files, problem } = await this.pick(accountId, jobId, filters, dir);
+    if (files.length === 0) {
+      if (problem) throw new CourierError('server_error', problem);
+      throw new CourierError('not_found', listed ? `None of the ${listed} output files of job ${jobId} match ${filters?.join(', ')}.` : `Job ${jobId} has no output files yet.`, { field: 'filter' });
+    }
     const transferIds = await this.d.transfers.enqueueDownloads(accountId, files.map(toRemoteFile), dir, this.d.settings().conflict);
     return { dir, files: files.map((f) => f.relativePath ?? f.name), transferIds };
   }

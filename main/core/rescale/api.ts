@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { RescaleHttp, type RescaleClientOptions } from './client';
+import { newTally, type SkipTally } from './lists';
 import {
   analysis,
   coreType,
@@ -8,6 +9,7 @@ import {
   jobRecord,
   jobRun,
   jobStatusEntry,
+  platformId,
   rootFolders,
   storageCredentials,
   userProfile,
@@ -20,6 +22,12 @@ export interface ListPage<T> {
   count: number;
   items: T[];
   hasNext: boolean;
+}
+
+/** A whole list, and how many of its records could not be read (left out). */
+export interface Listed<T> {
+  items: T[];
+  skipped: SkipTally;
 }
 
 /** Typed Rescale endpoints (v3 where the platform's own tools use it, v2 for jobs). */
@@ -51,9 +59,8 @@ export class RescaleApi {
     return this.http.call('GET', `/api/v3/files/${encodeURIComponent(id)}/`, { schema: fileRecord, what: `read file ${id}`, ...(signal ? { signal } : {}) });
   }
   async listFilesPage(page: number, pageSize: number, signal?: AbortSignal): Promise<ListPage<FileRecord>> {
-    const schema = z.looseObject({ count: z.number().nullish(), next: z.string().nullish(), results: z.array(fileRecord) });
-    const r = await this.http.call('GET', '/api/v3/files/', { schema, query: { page, page_size: pageSize, ordering: '-dateUploaded' }, what: 'list your files', ...(signal ? { signal } : {}) });
-    return { count: r.count ?? r.results.length, items: r.results.filter((f) => f.isUploaded !== false && !f.isDeleted), hasNext: !!r.next };
+    const r = await this.http.listPage('/api/v3/files/', fileRecord, { query: { page, page_size: pageSize, ordering: '-dateUploaded' }, what: 'list your files', ...(signal ? { signal } : {}) });
+    return { count: r.count, items: r.items.filter((f) => f.isUploaded !== false && !f.isDeleted), hasNext: r.hasNext };
   }
   deleteFile(id: string) {
     return this.http.call('DELETE', `/api/v3/files/${encodeURIComponent(id)}/`, { schema: nothing, retry: 'read', what: `delete file ${id}` });
@@ -63,7 +70,7 @@ export class RescaleApi {
   }
   createFolder(parentId: string, name: string, signal?: AbortSignal) {
     return this.http.call('POST', `/api/v3/folders/${encodeURIComponent(parentId)}/`, {
-      schema: z.looseObject({ id: z.string(), name: z.string().nullish() }),
+      schema: z.looseObject({ id: platformId, name: z.string().nullish() }),
       body: { name },
       retry: 'never',
       what: `create folder "${name}"`,
@@ -82,9 +89,8 @@ export class RescaleApi {
     return this.http.call('GET', `/api/v2/jobs/${encodeURIComponent(id)}/`, { schema: jobRecord, what: `read job ${id}`, ...(signal ? { signal } : {}) });
   }
   async listJobsPage(page: number, pageSize: number, signal?: AbortSignal) {
-    const schema = z.looseObject({ count: z.number().nullish(), next: z.string().nullish(), results: z.array(jobRecord) });
-    const r = await this.http.call('GET', '/api/v2/jobs/', { schema, query: { page, page_size: pageSize }, what: 'list your jobs', ...(signal ? { signal } : {}) });
-    return { count: r.count ?? r.results.length, items: r.results, hasNext: !!r.next };
+    const r = await this.http.listPage('/api/v2/jobs/', jobRecord, { query: { page, page_size: pageSize }, what: 'list your jobs', ...(signal ? { signal } : {}) });
+    return { count: r.count, items: r.items, hasNext: r.hasNext };
   }
   stopJob(id: string) {
     return this.http.call('POST', `/api/v2/jobs/${encodeURIComponent(id)}/stop/`, { schema: nothing, retry: 'never', what: `stop job ${id}` });
@@ -102,22 +108,26 @@ export class RescaleApi {
     for await (const r of this.http.paginate(`/api/v2/jobs/${encodeURIComponent(id)}/runs/`, jobRun, { what: `list the runs of job ${id}`, ...(signal ? { signal } : {}) })) out.push(r);
     return out;
   }
-  async jobFiles(id: string, signal?: AbortSignal) {
-    const out: FileRecord[] = [];
-    for await (const f of this.http.paginate(`/api/v2/jobs/${encodeURIComponent(id)}/files/`, fileRecord, { what: `list the outputs of job ${id}`, pageSize: 1000, ...(signal ? { signal } : {}) })) out.push(f);
-    return out;
+  async jobFiles(id: string, signal?: AbortSignal): Promise<FileRecord[]> {
+    return (await this.jobFilesListed(id, signal)).items;
+  }
+  /** The outputs of a job, with how many records could not be read (those are not downloaded). */
+  jobFilesListed(id: string, signal?: AbortSignal): Promise<Listed<FileRecord>> {
+    return this.list(`/api/v2/jobs/${encodeURIComponent(id)}/files/`, fileRecord, { what: `list the outputs of job ${id}`, pageSize: 1000, ...(signal ? { signal } : {}) });
   }
 
   // Catalog
-  async coreTypes(signal?: AbortSignal) {
-    const out = [];
-    for await (const c of this.http.paginate('/api/v2/coretypes/', coreType, { what: 'read the hardware catalog', pageSize: 1000, query: { isActive: true }, ...(signal ? { signal } : {}) })) out.push(c);
-    return out;
+  coreTypes(signal?: AbortSignal) {
+    return this.list('/api/v2/coretypes/', coreType, { what: 'read the hardware catalog', pageSize: 1000, query: { isActive: true }, ...(signal ? { signal } : {}) });
   }
-  async analyses(signal?: AbortSignal) {
-    const out = [];
-    for await (const a of this.http.paginate('/api/v2/analyses/', analysis, { what: 'read the software catalog', pageSize: 1000, ...(signal ? { signal } : {}) })) out.push(a);
-    return out;
+  analyses(signal?: AbortSignal) {
+    return this.list('/api/v2/analyses/', analysis, { what: 'read the software catalog', pageSize: 1000, ...(signal ? { signal } : {}) });
+  }
+
+  private async list<S extends z.ZodType>(path: string, item: S, opts: Omit<Parameters<RescaleHttp['paginate']>[2], 'skipped'>): Promise<Listed<z.output<S>>> {
+    const skipped = newTally();
+    const items: z.output<S>[] = [];
+    for await (const x of this.http.paginate(path, item, { ...opts, skipped })) items.push(x);
+    return { items, skipped };
   }
 }
-

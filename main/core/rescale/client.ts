@@ -4,7 +4,9 @@ import type { z } from 'zod';
 import { CourierError } from '../../../shared/errors';
 import type { Connectivity } from '../net/connectivity';
 import { registerSecret } from '../secrets/redact';
-import { classifyHttpError, classifyNetworkError, parseRetryAfter } from './errors';
+import { classifyHttpError, classifyNetworkError, parseRetryAfter, UnusableAnswerError } from './errors';
+import { describeIssue, newTally, parseItems, skippedMessage, type SkipTally } from './lists';
+import { listPage } from './models';
 import type { RateLimiter } from './rate-limiter';
 import { scopeOf } from './scopes';
 
@@ -37,7 +39,50 @@ export interface RescaleClientOptions {
   maxPages?: number;
   /** Backoff base and cap, ms (tests shorten them). */
   backoff?: { baseMs: number; capMs: number };
+  /** Largest answer body read, bytes (default MAX_BODY_BYTES). */
+  maxBodyBytes?: number;
+  /** Told when a list had records left out (see lists.ts); the same loss is told once per client. */
+  onSkipped?: (message: string, tally: SkipTally) => void;
 }
+
+/**
+ * 64 MiB. The largest real answers are pages of 1000 records (page_size=1000: job outputs,
+ * folder listings, the catalog). A full file record with storage, key and SHA-512 is ~1.5 KB,
+ * so such a page is ~2 MB. The software catalog is the heaviest: the published Abaqus entry is
+ * 4.6 KB for 4 versions × 12 allowed core types; a current entry with ~30 versions × ~60 core
+ * types is ~40 KB, so ~700 entries come to ~30 MB. 64 MiB is twice that, and still stops a
+ * broken or hostile server from making us buffer hundreds of MB per request.
+ */
+export const MAX_BODY_BYTES = 64 * 1024 * 1024;
+
+/** Drops a body we will not read (its connection goes with it); the abort it reports is expected. */
+function drop(body: Dispatcher.ResponseData['body']): void {
+  body.on('error', () => undefined);
+  body.destroy();
+}
+
+/** Reads a body up to `cap` bytes; null (and the connection dropped) once it is larger. */
+async function readCapped(body: Dispatcher.ResponseData['body'], declaredLength: string | string[] | undefined, cap: number): Promise<string | null> {
+  const declared = Number(Array.isArray(declaredLength) ? declaredLength[0] : declaredLength);
+  if (declared > cap) {
+    drop(body);
+    return null;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of body) {
+    const buf = chunk as Buffer;
+    size += buf.length;
+    if (size > cap) {
+      drop(body);
+      return null;
+    }
+    chunks.push(buf);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+const mib = (n: number) => `${Math.round(n / (1024 * 1024))} MiB`;
 
 /** Full-jitter exponential backoff: random(0, min(cap, base·2^n)). */
 export function backoffDelay(attempt: number, baseMs: number, capMs: number, random = Math.random): number {
@@ -81,6 +126,7 @@ export class RescaleHttp {
 
   private async callUrl<S extends z.ZodType>(method: string, url: URL, opts: CallOptions<S>): Promise<z.output<S>> {
     const scope = scopeOf(method, url.pathname);
+    const endpoint = `${method} ${url.pathname}`;
     const policy = opts.retry ?? (method === 'GET' ? 'read' : 'never');
     const maxAttempts = this.o.maxAttempts ?? 6;
     const { baseMs, capMs } = this.o.backoff ?? { baseMs: 500, capMs: 30_000 };
@@ -88,7 +134,7 @@ export class RescaleHttp {
       await this.o.limiter.acquire(scope, opts.signal);
       let status: number;
       let headers: Record<string, string | string[] | undefined>;
-      let text: string;
+      let text: string | null;
       try {
         const res = await request(url, {
           method: method as Dispatcher.HttpMethod,
@@ -104,7 +150,7 @@ export class RescaleHttp {
         });
         status = res.statusCode;
         headers = res.headers;
-        text = await res.body.text();
+        text = await readCapped(res.body, res.headers['content-length'], this.o.maxBodyBytes ?? MAX_BODY_BYTES);
       } catch (e) {
         const err = classifyNetworkError(e, this.host, this.o.via);
         if (err.code === 'cancelled') throw err;
@@ -114,6 +160,13 @@ export class RescaleHttp {
           continue;
         }
         throw err;
+      }
+      if (text === null) {
+        const cap = this.o.maxBodyBytes ?? MAX_BODY_BYTES;
+        throw new UnusableAnswerError(
+          `Rescale's answer to ${endpoint} (${opts.what}) is larger than ${mib(cap)}, far beyond any real answer, so Courier stopped reading it. This is not a network problem and retrying will not help; if it persists, contact Rescale support.`,
+          endpoint,
+        );
       }
       this.o.connectivity?.report(true);
       const body = parseJson(text);
@@ -131,29 +184,58 @@ export class RescaleHttp {
       if (status >= 400) throw classifyHttpError(status, body, { host: this.host, what: opts.what });
       const parsed = opts.schema.safeParse(body ?? {});
       if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new CourierError('server_error', `Rescale sent an answer Courier does not understand while trying to ${opts.what} (${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}).`);
+        throw new UnusableAnswerError(`Rescale sent an answer Courier does not understand while trying to ${opts.what} (${endpoint}: ${describeIssue(parsed.error)}).`, endpoint);
       }
       return parsed.data as z.output<S>;
     }
   }
 
-  /** Follows `next` links (same origin only, page cap), yielding items as pages arrive. */
-  async *paginate<S extends z.ZodType>(path: string, item: S, opts: { what: string; pageSize?: number; query?: CallOptions<S>['query']; signal?: AbortSignal }): AsyncGenerator<z.output<S>> {
-    const { page } = await import('./models');
-    const schema = page(item);
+  /**
+   * Follows `next` links (same origin only, page cap), yielding the items that parse as pages
+   * arrive. Items that do not are counted in `opts.skipped` (and reported once through
+   * `onSkipped` when the list ends).
+   */
+  async *paginate<S extends z.ZodType>(
+    path: string,
+    item: S,
+    opts: { what: string; pageSize?: number; query?: CallOptions<S>['query']; signal?: AbortSignal; skipped?: SkipTally },
+  ): AsyncGenerator<z.output<S>> {
+    const tally = opts.skipped ?? newTally();
+    const before = tally.count;
     let url: URL | null = this.url(path, { ...opts.query, page_size: opts.pageSize ?? 100 });
     const maxPages = this.o.maxPages ?? 1000;
+    let seen = 0;
     for (let n = 0; url && n < maxPages; n++) {
-      const res: z.output<typeof schema> = await this.callUrl('GET', url, { schema, what: opts.what, ...(opts.signal ? { signal: opts.signal } : {}) });
-      for (const r of res.results) yield r as z.output<S>;
-      if (!res.next) return;
+      const res: z.output<typeof listPage> = await this.callUrl('GET', url, { schema: listPage, what: opts.what, ...(opts.signal ? { signal: opts.signal } : {}) });
+      for (const r of parseItems(res.results, item, tally, seen)) yield r;
+      seen += res.results.length;
+      if (!res.next) break;
       const next: URL = new URL(res.next, url);
       if (next.origin !== this.origin) throw new CourierError('server_error', `Rescale's next-page link points to another host (${next.host}); stopped to protect your API key.`);
       // The server's `next` may fall back to its default page size; keep ours.
       if (!next.searchParams.has('page_size')) next.searchParams.set('page_size', String(opts.pageSize ?? 100));
       url = next;
     }
+    if (tally.count > before) this.reportSkipped(tally, opts.what);
+  }
+
+  private readonly reported = new Set<string>();
+  /** A list polled every few seconds must not repeat the same warning each time. */
+  private reportSkipped(tally: SkipTally, what: string): void {
+    const message = skippedMessage(tally, what);
+    if (this.reported.has(message)) return;
+    if (this.reported.size > 200) this.reported.clear();
+    this.reported.add(message);
+    this.o.onSkipped?.(message, tally);
+  }
+
+  /** One page of a list, parsed item by item (see `paginate`). */
+  async listPage<S extends z.ZodType>(path: string, item: S, opts: { what: string; query?: CallOptions<S>['query']; signal?: AbortSignal }): Promise<{ count: number; items: z.output<S>[]; hasNext: boolean; skipped: SkipTally }> {
+    const res = await this.call('GET', path, { schema: listPage, what: opts.what, ...(opts.query ? { query: opts.query } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+    const skipped = newTally();
+    const items = parseItems(res.results, item, skipped);
+    if (skipped.count > 0) this.reportSkipped(skipped, opts.what);
+    return { count: res.count ?? res.results.length, items, hasNext: !!res.next, skipped };
   }
 }
 

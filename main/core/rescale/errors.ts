@@ -1,6 +1,21 @@
 import { CourierError } from '../../../shared/errors';
 import { proxyRefusal } from '../net/dispatcher';
 
+/**
+ * The platform answered, but with something Courier will not use: larger than any real page,
+ * malformed, or carrying an id that is not an id. Never retried (asking again gets the same
+ * answer) and never taken for a network problem. `endpoint` is "METHOD /path/".
+ */
+export class UnusableAnswerError extends CourierError {
+  constructor(
+    message: string,
+    readonly endpoint: string,
+  ) {
+    super('server_error', message);
+    this.name = 'UnusableAnswerError';
+  }
+}
+
 /** Error codes of undici / Node for "the network did not get us there". */
 const offlineCodes = new Set([
   'ECONNREFUSED',

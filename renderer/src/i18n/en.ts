@@ -193,6 +193,8 @@ export const en = {
     choose: 'Choose…',
     noCatalog: 'The platform’s software list could not be read ({{reason}}); type the codes.',
     staleCatalog: 'Software list from the cache (the platform did not answer: {{reason}}).',
+    skippedCatalog_one: '{{count}} catalog entry from the platform could not be read and is not listed (details in Activity).',
+    skippedCatalog_other: '{{count}} catalog entries from the platform could not be read and are not listed (details in Activity).',
     gpuPresets: 'GPU nodes',
     coreType: 'Core type',
     coresPerSlot: 'Cores per slot',

@@ -194,6 +194,8 @@ export const ja: Messages = {
     choose: '選択…',
     noCatalog: 'プラットフォームのソフトウェア一覧を読めませんでした（{{reason}}）。コードを入力してください。',
     staleCatalog: 'キャッシュのソフトウェア一覧を表示しています（プラットフォームの応答なし: {{reason}}）。',
+    skippedCatalog_one: 'プラットフォームのカタログのうち {{count}} 件は読み取れなかったため一覧にありません（詳細はアクティビティ）。',
+    skippedCatalog_other: 'プラットフォームのカタログのうち {{count}} 件は読み取れなかったため一覧にありません（詳細はアクティビティ）。',
     gpuPresets: 'GPU ノード',
     coreType: 'コアタイプ',
     coresPerSlot: 'スロットあたりのコア数',

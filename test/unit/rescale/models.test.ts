@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { describeDrfBody, classifyHttpError, classifyNetworkError, parseRetryAfter } from '../../../main/core/rescale/errors';
-import { fileRecord, parseRescaleDate } from '../../../main/core/rescale/models';
+import { analysis, coreType, fileRecord, isGpuCoreType, jobRecord, parseRescaleDate } from '../../../main/core/rescale/models';
 import { scopeOf } from '../../../main/core/rescale/scopes';
 import { authHeader, backoffDelay } from '../../../main/core/rescale/client';
 
@@ -20,6 +20,75 @@ describe('Rescale models at the edge', () => {
     expect(f.decryptedSize).toBe(152);
     expect(f.fileChecksums).toEqual([]);
     expect((f as Record<string, unknown>).somethingNew).toEqual({ x: 1 });
+  });
+
+  test('sizes are whole non-negative byte counts', () => {
+    const f = (decryptedSize: unknown) => fileRecord.safeParse({ id: 'XkpTse', name: 'a.txt', decryptedSize }).success;
+    expect([f(0), f(152), f('152'), f(null)]).toEqual([true, true, true, true]);
+    expect([f(-1), f(1.5), f('-1'), f('1e3'), f('abc')]).toEqual([false, false, false, false, false]);
+  });
+});
+
+/** A core type record as the platform sends it (the fields of the published and Interlink samples, no GPU field). */
+const realCoreType = (code: string, name: string, processorInfo: string, description = '') =>
+  coreType.parse({
+    hasSsd: true, code, compute: null, name, isDeprecated: false, price: 0.1751, remoteVizAllowed: true, storage: 37, lowPriorityPrice: '0.0988',
+    walltimeRequired: false, displayOrder: 33, io: '50.0', memory: 8000, cores: [8], isPrimary: false, processorInfo, storageIo: 'Standard', description,
+  });
+
+describe('GPU core types, from what real records carry', () => {
+  test.each([
+    ['gpu-kepler', 'GPU Kepler', 'Intel Xeon E5-2670 (Sandy Bridge)'],
+    ['gpu-tesla', 'Tesla', ''],
+    ['onyx', 'Onyx', 'Intel Xeon Platinum 8275CL + 8 x H100 80GB'],
+    ['jasper', 'Jasper', 'AMD EPYC 7R32 + 4x A10G'],
+    ['topaz', 'Topaz', 'Intel Xeon Cascade Lake, T4'],
+    ['garnet', 'Garnet', 'Intel Xeon Ice Lake + L4 Tensor Core'],
+    ['obsidian', 'Obsidian', 'Intel Xeon E5-2686 v4 + NVIDIA Tesla V100'],
+  ])('%s (%s, %j) is a GPU type', (code, name, cpu) => {
+    expect(isGpuCoreType(realCoreType(code, name, cpu))).toBe(true);
+  });
+
+  test.each([
+    ['adamite', 'Adamite', 'Intel Xeon Platinum 8259CL CPU'],
+    ['standard-plus', 'Marble', 'Intel Xeon E5-2670 v2 (Ivy Bridge) - single threaded'],
+    ['emerald', 'Emerald', 'Intel Xeon E5-2666 v3 (Haswell)'],
+    ['test', 'HPC Test', ''],
+  ])('%s (%s) is not', (code, name, cpu) => {
+    expect(isGpuCoreType(realCoreType(code, name, cpu))).toBe(false);
+  });
+
+  test('a GPU count, when a record has one, decides (sizes as strings too)', () => {
+    expect(isGpuCoreType(coreType.parse({ code: 'plain', name: 'Plain', gpusPerNode: '2' }))).toBe(true);
+    expect(isGpuCoreType(coreType.parse({ code: 'gpu-off', name: 'GPU slot', gpuCount: 0 }))).toBe(false);
+    expect(isGpuCoreType(coreType.parse({ code: 'x', name: 'X', gpuType: 'nvidia-a100' }))).toBe(true);
+  });
+});
+
+describe('lists inside a record lose only their odd elements', () => {
+  test('a version without a code costs that version, not the software entry', () => {
+    const a = analysis.parse({ code: 'openfoam', versions: [{ version: 'broken' }, { version: '10', versionCode: '10.0', allowedCoreTypes: ['emerald', 7] }] });
+    expect(a.versions).toEqual([{ version: '10', versionCode: '10.0', allowedCoreTypes: ['emerald'] }]);
+  });
+
+  test('core counts as numbers or digit strings; a file keeps its good checksums', () => {
+    expect(coreType.parse({ code: 'emerald', name: 'Emerald', cores: [1, '2', 'x', -4, 8] }).cores).toEqual([1, 2, 8]);
+    const f = fileRecord.parse({ id: 'XkpTse', name: 'a', fileChecksums: [{ hashFunction: 'sha512' }, { hashFunction: 'sha512', fileHash: 'ab' }] });
+    expect(f.fileChecksums).toEqual([{ hashFunction: 'sha512', fileHash: 'ab' }]);
+  });
+
+  test('a job whose analysis lists an input with a bad id is still read; that input is dropped', () => {
+    const j = jobRecord.parse({ id: 'OsKBd', jobanalyses: [{ command: 'x', inputFiles: [{ id: '../a', name: 'a' }, { id: 'duMEdg', name: 'b' }] }] });
+    expect(j.jobanalyses[0]?.inputFiles).toEqual([{ id: 'duMEdg', name: 'b' }]);
+  });
+});
+
+describe('job records', () => {
+  test('hardware.coreType as a string or as an object reads as the code', () => {
+    const v2 = jobRecord.parse({ id: 'OsKBd', jobanalyses: [{ hardware: { coreType: 'emerald', coresPerSlot: 4 } }] });
+    const v3 = jobRecord.parse({ id: 'OsKBd', jobanalyses: [{ hardware: { coreType: { code: 'emerald', name: 'Emerald' }, coresPerSlot: 4 } }] });
+    expect(v2.jobanalyses[0]?.hardware?.coreType).toBe('emerald');
+    expect(v3.jobanalyses[0]?.hardware?.coreType).toBe('emerald');
   });
 });
 

@@ -54,6 +54,11 @@ export function SoftwareSection({ form }: { form: TemplateForm }) {
         </p>
       )}
       {catalog?.stale && <p className="hint span-all">{t('templates.staleCatalog', { reason: catalog.error ?? '' })}</p>}
+      {catalog?.skipped && (
+        <p className="hint span-all" data-testid="catalog-skipped">
+          {t('templates.skippedCatalog', { count: catalog.skipped.coreTypes + catalog.skipped.analyses })}
+        </p>
+      )}
       <Field label={t('templates.analysis')} error={errorFor('analysis.code')}>
         {(id, desc) =>
           catalog ? (
