@@ -1,0 +1,137 @@
+// Waiting for a submission or a job to get somewhere. The answer is read from jobs.db, which
+// every Courier process on the data folder writes: on each event of this process and once a
+// second, so progress made by another process (the app sending the submission, or downloading
+// the outputs) ends the wait as surely as this process's own.
+import { InvalidArgumentError } from 'commander';
+import { CourierError } from '../../shared/errors';
+import type { JobChanged } from '../../shared/jobs';
+import type { Courier } from '../../main/core/courier';
+import type { Submission } from '../../main/core/jobs/outbox-store';
+import { jobChangedView } from '../../main/core/jobs/views';
+import { clean, CliStop, EXIT_TIMEOUT, type Out } from '../output';
+import { call } from './core-call';
+
+/** A --timeout: the original text (for messages) and when it runs out. */
+export interface Deadline {
+  text: string;
+  at: number;
+}
+
+const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** "90" (seconds), "90s", "15m", "2h", "500ms". */
+export function parseDuration(value: string): Deadline {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(value.trim());
+  const ms = m ? Math.round(Number(m[1]) * (UNIT_MS[m[2] ?? 's'] as number)) : NaN;
+  if (!m || !(ms > 0)) throw new InvalidArgumentError(`"${value}" is not a duration; use a number with s, m or h, e.g. 90s, 15m or 2h.`);
+  return { text: value.trim(), at: Date.now() + ms };
+}
+
+/**
+ * Resolves with the first value `check` returns; rejects with what it throws, or with
+ * `timedOut()` at the deadline. The interval also keeps the process alive meanwhile.
+ */
+export function until<T>(c: Courier, check: () => T | undefined, deadline: Deadline | undefined, timedOut: () => Error): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let off: () => void = () => undefined;
+    const tick = setInterval(() => run(), 1000);
+    const timer = deadline ? setTimeout(() => settle(() => reject(timedOut())), Math.max(0, deadline.at - Date.now())) : undefined;
+    function settle(f: () => void): void {
+      off();
+      clearInterval(tick);
+      if (timer) clearTimeout(timer);
+      f();
+    }
+    function run(): void {
+      try {
+        const v = check();
+        if (v !== undefined) settle(() => resolve(v));
+      } catch (e) {
+        settle(() => reject(e));
+      }
+    }
+    off = c.hub.subscribe((name) => {
+      if (name === 'jobChanged' || name === 'outboxChanged') run();
+    });
+    run();
+  });
+}
+
+function accountOf(c: Courier): string {
+  const id = c.accounts.activeId();
+  if (!id) throw new CourierError('unauthorized', 'No account is signed in for this run.');
+  return id;
+}
+
+/** Follows a job (reported like any error when the id is bad) until it ends and, when asked, its outputs have settled. */
+export async function waitForJob(c: Courier, out: Out, jobId: string, o: { outputs: boolean; deadline?: Deadline }): Promise<JobChanged> {
+  await call(c, 'jobs', 'follow', { jobId });
+  const accountId = accountOf(c);
+  let last = '';
+  let current: JobChanged | null = null;
+  return until(
+    c,
+    () => {
+      const row = c.jobs.tracked.get(accountId, jobId);
+      if (!row) throw new CourierError('not_found', `Job ${jobId} is no longer on the platform (it was deleted); stopped waiting.`);
+      current = jobChangedView(row);
+      if (current.status && current.status !== last) {
+        out.log(`Job ${jobId}: ${last || '-'} -> ${clean(current.status)}`);
+        last = current.status;
+      }
+      const outputsSettled = !o.outputs || ['done', 'failed', 'none'].includes(current.outputs.state);
+      return row.terminal && outputsSettled ? current : undefined;
+    },
+    o.deadline,
+    () => {
+      const ended = current !== null && ['completed', 'failed', 'stopped'].includes(current.outcome);
+      const where = !current?.status ? 'not started' : ended ? `${clean(current.status)}; its outputs are still downloading` : clean(current.status);
+      return new CliStop(
+        `Stopped waiting after ${o.deadline?.text}: job ${jobId} is still ${where}. It keeps running on the platform (Courier did not stop it); keep watching with \`courier jobs watch ${jobId}${o.outputs ? ' --outputs' : ''}\` (with the same account options).`,
+        EXIT_TIMEOUT,
+      );
+    },
+  );
+}
+
+/** Waits until the outbox has sent the submission (its job id), or it failed. */
+export function waitForSubmitted(c: Courier, id: string, deadline: Deadline | undefined): Promise<string> {
+  let state = 'queued';
+  return until(
+    c,
+    () => {
+      const s = c.jobs.store.get(id);
+      if (!s) throw new CourierError('not_found', `The submission ${id} is no longer in the outbox.`);
+      state = s.state;
+      if (s.state === 'failed' || s.state === 'cancelled') throw new CourierError('server_error', `The submission ${s.state}: ${clean(s.error?.message ?? 'see `courier jobs list`')}`);
+      return s.state === 'submitted' && s.jobId ? s.jobId : undefined;
+    },
+    deadline,
+    () =>
+      new CliStop(
+        `Stopped waiting after ${deadline?.text}: the submission ${id} is still ${state} in the outbox (it was not cancelled, and goes on when a Courier process that can send it runs). See it with \`courier jobs list\`.`,
+        EXIT_TIMEOUT,
+      ),
+  );
+}
+
+/**
+ * Waits until the submission is out (submitted), failed, or parked: waiting for the connection
+ * or a retry, as recorded at or after `since` (an older "waiting" is the one being retried now).
+ */
+export function waitForOutcome(c: Courier, id: string, since = 0): Promise<Submission> {
+  return until(
+    c,
+    () => {
+      const s = c.jobs.store.get(id);
+      if (!s) throw new CourierError('not_found', `The submission ${id} is no longer in the outbox.`);
+      const parked = (x: Submission) => (x.waiting === 'connection' || x.waiting === 'retry') && x.updatedAt >= since;
+      if (s.state === 'submitted' || s.state === 'failed' || s.state === 'cancelled' || parked(s)) return s;
+      // Submissions of an account go out in order: behind a parked one, this one waits as long.
+      const head = c.jobs.store.list({ open: true }).filter((x) => x.accountId === s.accountId).at(-1);
+      return head && head.id !== s.id && parked(head) ? { ...s, waiting: head.waiting, error: head.error } : undefined;
+    },
+    undefined,
+    () => new Error('unreachable'),
+  );
+}
