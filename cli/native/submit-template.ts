@@ -77,7 +77,7 @@ export async function submitFromTemplate(ctx: CliContext, out: Out, o: SubmitOpt
     if (!reportOutcome(ctx, c, out, s)) throw new CourierError('server_error', `The submission ${s.state}: ${s.error?.message ?? 'see `courier jobs list`'}`);
     return;
   }
-  const jobId = await waitForSubmitted(c, entry.id, o.timeout);
+  const jobId = await waitForSubmitted(c, out, entry.id, o.timeout);
   out.log(`Job ${jobId}: submitted`);
   const j = await waitForJob(c, out, jobId, { outputs: true, ...(o.timeout ? { deadline: o.timeout } : {}) });
   if (out.json) out.result(jsonText({ jobId, status: j.status, outcome: j.outcome, outputs: j.outputs }));

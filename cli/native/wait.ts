@@ -94,15 +94,32 @@ export async function waitForJob(c: Courier, out: Out, jobId: string, o: { outpu
   );
 }
 
+/**
+ * The submission that holds `s` back, if one is parked (waiting for the connection or a retry,
+ * as recorded at or after `since`): `s` itself, or the oldest open one of its account, since an
+ * account's submissions go out in order.
+ */
+function parkedBy(c: Courier, s: Submission, since = 0): Submission | undefined {
+  const parked = (x: Submission) => (x.waiting === 'connection' || x.waiting === 'retry') && x.updatedAt >= since;
+  if (parked(s)) return s;
+  const head = c.jobs.store.list({ open: true }).filter((x) => x.accountId === s.accountId).at(-1);
+  return head && head.id !== s.id && parked(head) ? head : undefined;
+}
+
 /** Waits until the outbox has sent the submission (its job id), or it failed. */
-export function waitForSubmitted(c: Courier, id: string, deadline: Deadline | undefined): Promise<string> {
+export function waitForSubmitted(c: Courier, out: Out, id: string, deadline: Deadline | undefined): Promise<string> {
   let state = 'queued';
+  let told = false;
   return until(
     c,
     () => {
       const s = c.jobs.store.get(id);
       if (!s) throw new CourierError('not_found', `The submission ${id} is no longer in the outbox.`);
       state = s.state;
+      if (!told && parkedBy(c, s)?.waiting === 'connection') {
+        told = true;
+        out.log(`Rescale cannot be reached; this command keeps trying. If you stop it (Ctrl-C or --timeout), the job stays queued in the outbox (see \`courier jobs list\`); \`courier jobs send\` sends it later.`);
+      }
       if (s.state === 'failed' || s.state === 'cancelled') throw new CourierError('server_error', `The submission ${s.state}: ${clean(s.error?.message ?? 'see `courier jobs list`')}`);
       return s.state === 'submitted' && s.jobId ? s.jobId : undefined;
     },
@@ -125,11 +142,9 @@ export function waitForOutcome(c: Courier, id: string, since = 0): Promise<Submi
     () => {
       const s = c.jobs.store.get(id);
       if (!s) throw new CourierError('not_found', `The submission ${id} is no longer in the outbox.`);
-      const parked = (x: Submission) => (x.waiting === 'connection' || x.waiting === 'retry') && x.updatedAt >= since;
-      if (s.state === 'submitted' || s.state === 'failed' || s.state === 'cancelled' || parked(s)) return s;
-      // Submissions of an account go out in order: behind a parked one, this one waits as long.
-      const head = c.jobs.store.list({ open: true }).filter((x) => x.accountId === s.accountId).at(-1);
-      return head && head.id !== s.id && parked(head) ? { ...s, waiting: head.waiting, error: head.error } : undefined;
+      if (s.state === 'submitted' || s.state === 'failed' || s.state === 'cancelled') return s;
+      const by = parkedBy(c, s, since);
+      return by ? { ...s, waiting: by.waiting, error: by.error } : undefined;
     },
     undefined,
     () => new Error('unreachable'),

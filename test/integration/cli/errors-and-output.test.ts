@@ -121,6 +121,11 @@ describe('offline: say what will actually happen', () => {
     const line = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, string>;
     expect(line).toMatchObject({ state: 'queued', waiting: 'connection', dataFolder: data, see: 'courier jobs list' });
     expect(line.sentBy).toContain('courier jobs send');
+    // --wait keeps trying, says so, and a --timeout leaves the submission queued.
+    const waited = await courier(['jobs', 'submit', '--template', 'chainer', '--input', 'run.sh', '--wait', '--timeout', '15s'], { url: sb.apiUrl, token: sb.token, data });
+    expect(waited.code, waited.stdout).toBe(124);
+    expect(waited.stdout).toContain('Rescale cannot be reached; this command keeps trying.');
+    expect(waited.stdout).toMatch(/Stopped waiting after 15s: the submission \S+ is still queued in the outbox/);
 
     const again = await startSandbox({ jobSeconds: 2, dataDir: join(work, 'sb-offline'), token: sb.token, ...ports });
     try {
@@ -128,7 +133,7 @@ describe('offline: say what will actually happen', () => {
       expect(listed.stdout).toMatch(/\(queued\)\tqueued — waiting for connection\tHello Chainer!/);
       const sent = await courier(['jobs', 'send'], { url: again.apiUrl, token: again.token, data });
       expect(sent.code, sent.stdout).toBe(0);
-      expect(sent.stdout).toMatch(/Job \w+: submitted/);
+      expect(sent.stdout.match(/Job \w+: submitted/g), sent.stdout).toHaveLength(2);
     } finally {
       await again.stop();
     }
