@@ -79,6 +79,10 @@ export async function waitForJob(c: Courier, out: Out, jobId: string, o: { outpu
         out.log(`Job ${jobId}: ${last || '-'} -> ${clean(current.status)}`);
         last = current.status;
       }
+      // Owed outputs nobody is fetching (the process that claimed them died, its lease ran out): take them over.
+      if (o.outputs && row.terminal && (row.outputsState === 'pending' || row.outputsState === 'downloading')) {
+        c.jobs.outputs.fetchFor(row).catch(() => undefined); // a failure is recorded on the row, and read here
+      }
       const outputsSettled = !o.outputs || ['done', 'failed', 'none'].includes(current.outputs.state);
       return row.terminal && outputsSettled ? current : undefined;
     },
