@@ -5,7 +5,7 @@ import { action } from '../main';
 import { clean, escapeJsonControls, EXIT_ERROR, EXIT_TIMEOUT, jsonText, type Out } from '../output';
 import { call } from './core-call';
 import { reportOutcome, submitFromTemplate, type SubmitOptions } from './submit-template';
-import { parseDuration, waitForJob, waitForOutcome, type Deadline } from './wait';
+import { endLine, parseDuration, waitForJob, waitForOutcome, type Deadline } from './wait';
 
 function printJob(out: Out, j: JobChanged): void {
   out.result(`${j.jobId}\t${clean(j.status) || '(not submitted)'}\t${clean(j.name)}`);
@@ -57,7 +57,7 @@ export function registerJobCommands(program: Command): void {
         c.jobs.start();
         const j = await waitForJob(c, out, ctx.args[0]!, { outputs: !!o.outputs, ...(o.timeout ? { deadline: o.timeout } : {}) });
         if (out.json) return out.result(jsonText(j));
-        out.result(`Job ${j.jobId} reached terminal status: ${clean(j.status)}${j.outputs.dir ? ` (outputs in ${j.outputs.dir})` : ''}`);
+        out.result(`${endLine(j)}${j.outputs.dir ? ` (outputs in ${j.outputs.dir})` : ''}`);
       }),
     );
 

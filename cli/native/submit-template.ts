@@ -8,7 +8,7 @@ import type { Submission } from '../../main/core/jobs/outbox-store';
 import type { CliContext } from '../context';
 import { clean, jsonText, type Out } from '../output';
 import { call } from './core-call';
-import { waitForJob, waitForOutcome, waitForSubmitted, type Deadline } from './wait';
+import { endLine, waitForJob, waitForOutcome, waitForSubmitted, type Deadline } from './wait';
 
 export interface SubmitOptions {
   template: string;
@@ -81,6 +81,6 @@ export async function submitFromTemplate(ctx: CliContext, out: Out, o: SubmitOpt
   out.log(`Job ${jobId}: submitted`);
   const j = await waitForJob(c, out, jobId, { outputs: true, ...(o.timeout ? { deadline: o.timeout } : {}) });
   if (out.json) out.result(jsonText({ jobId, status: j.status, outcome: j.outcome, outputs: j.outputs }));
-  else out.result(`Job ${jobId} reached terminal status: ${clean(j.status)}${j.outputs.dir ? `; ${j.outputs.files} output file(s) in ${j.outputs.dir}` : ''}`);
+  else out.result(`${endLine(j)}${j.outputs.dir ? `; ${j.outputs.files} output file(s) in ${j.outputs.dir}` : ''}`);
   if (j.outcome !== 'completed') process.exitCode = 33;
 }

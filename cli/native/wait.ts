@@ -63,11 +63,20 @@ function accountOf(c: Courier): string {
   return id;
 }
 
+/** "Job X reached terminal status: Completed", plus what it means when that is not plain success. */
+export function endLine(j: JobChanged): string {
+  const reason = j.history[0]?.statusReason;
+  const word = j.status.toLowerCase() === j.outcome ? '' : j.outcome;
+  const extra = j.outcome === 'completed' ? '' : ` (${[word, reason].filter(Boolean).join(': ')})`;
+  return clean(`Job ${j.jobId} reached terminal status: ${j.status}${extra === ' ()' ? '' : extra}`);
+}
+
 /** Follows a job (reported like any error when the id is bad) until it ends and, when asked, its outputs have settled. */
 export async function waitForJob(c: Courier, out: Out, jobId: string, o: { outputs: boolean; deadline?: Deadline }): Promise<JobChanged> {
   await call(c, 'jobs', 'follow', { jobId });
   const accountId = accountOf(c);
   let last = '';
+  let printed = 0;
   let current: JobChanged | null = null;
   return until(
     c,
@@ -75,10 +84,13 @@ export async function waitForJob(c: Courier, out: Out, jobId: string, o: { outpu
       const row = c.jobs.tracked.get(accountId, jobId);
       if (!row) throw new CourierError('not_found', `Job ${jobId} is no longer on the platform (it was deleted); stopped waiting.`);
       current = jobChangedView(row);
-      if (current.status && current.status !== last) {
-        out.log(`Job ${jobId}: ${last || '-'} -> ${clean(current.status)}`);
-        last = current.status;
+      // Every step the history gained, oldest first: a short step between two polls still shows.
+      for (const h of current.history.slice(0, Math.max(0, current.history.length - printed)).reverse()) {
+        if (h.status === last) continue;
+        out.log(`Job ${jobId}: ${clean(last) || '-'} -> ${clean(h.status)}`);
+        last = h.status;
       }
+      printed = Math.max(printed, current.history.length);
       // Owed outputs nobody is fetching (the process that claimed them died, its lease ran out): take them over.
       if (o.outputs && row.terminal && (row.outputsState === 'pending' || row.outputsState === 'downloading')) {
         c.jobs.outputs.fetchFor(row).catch(() => undefined); // a failure is recorded on the row, and read here
