@@ -34,6 +34,7 @@ export function action<T>(fn: (ctx: CliContext, out: Out, opts: T) => Promise<vo
     const cmd = args.at(-1) as Command;
     const flags = cmd.optsWithGlobals() as GlobalFlags & T;
     const out = makeOut(flags);
+    endOnUnhandledRejection(out);
     const ctx = new CliContext(flags, process.env, cmd.processedArgs as string[]);
     try {
       await fn(ctx, out, flags);
@@ -43,6 +44,20 @@ export function action<T>(fn: (ctx: CliContext, out: Out, opts: T) => Promise<vo
       await ctx.close().catch((e: unknown) => reportError(e, out));
     }
   };
+}
+
+/**
+ * A one-shot command whose promise nobody awaited failed: report it like any error and end the
+ * run (its result is unknown). Long-running `web` keeps its own policy (it logs and serves on).
+ */
+let rejectionNet = false;
+function endOnUnhandledRejection(out: Out): void {
+  if (rejectionNet) return;
+  rejectionNet = true;
+  process.on('unhandledRejection', (e) => {
+    reportError(e, out);
+    process.exit(EXIT_ERROR);
+  });
 }
 
 /** Commander's own errors (unknown option, bad value) in the same ERROR line as every other. */
@@ -155,15 +170,11 @@ export function buildProgram(): Command {
 
 /**
  * Every way a run can fail ends as one ERROR line and exit 33 (a --timeout as its own code),
- * never a stack trace: usage errors, errors outside the action wrapper (web, sandbox) and
- * promises nobody awaited.
+ * never a stack trace: usage errors, errors outside the action wrapper (web, sandbox) and, in
+ * one-shot commands, promises nobody awaited.
  */
 export async function main(argv: string[]): Promise<void> {
   const quiet = argv.includes('-q') || argv.includes('--quiet');
-  process.on('unhandledRejection', (e) => {
-    reportError(e, { quiet });
-    process.exit(EXIT_ERROR);
-  });
   try {
     await buildProgram().parseAsync(normalizeArgv(argv));
   } catch (e) {
