@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { CourierError } from '../shared/errors';
 import { courierVersion } from '../main/core/version';
 import { CliContext, type GlobalFlags } from './context';
 import { deleteCommand, listFilesCommand, statusCommand, stopCommand } from './compat/job-commands';
@@ -6,7 +7,7 @@ import { downloadCommand, downloadFileCommand, syncCommand, uploadCommand } from
 import { submitCommand } from './compat/submit';
 import { registerAccountCommands } from './native/accounts';
 import { registerJobCommands } from './native/jobs';
-import { makeOut, reportError, type Out } from './output';
+import { EXIT_ERROR, makeOut, reportError, slf4jTime, type Out } from './output';
 import { runWeb } from './web-command';
 
 function portNumber(value: string): number {
@@ -21,21 +22,49 @@ export function normalizeArgv(argv: string[]): string[] {
   return argv.map((a) => aliases[a] ?? a);
 }
 
-/** Runs a command with the context and the error convention (one ERROR line, exit 33). */
-export function action<T>(fn: (ctx: CliContext, out: Out, opts: T) => Promise<void>) {
+/** What an offline error means for most commands: the CLI keeps no queue of its own. */
+export const NOT_QUEUED = 'Nothing was queued and nothing retries in the background: run the same command again once the connection is back.';
+
+/**
+ * Runs a command with the context and the error convention (one ERROR line, exit 33).
+ * `offline` is appended to an "unreachable" error: what happens now (NOT_QUEUED by default).
+ */
+export function action<T>(fn: (ctx: CliContext, out: Out, opts: T) => Promise<void>, o: { offline?: string } = {}) {
   return async (...args: unknown[]) => {
     const cmd = args.at(-1) as Command;
     const flags = cmd.optsWithGlobals() as GlobalFlags & T;
     const out = makeOut(flags);
+    endOnUnhandledRejection(out);
     const ctx = new CliContext(flags, process.env, cmd.processedArgs as string[]);
     try {
       await fn(ctx, out, flags);
     } catch (e) {
-      reportError(e, out);
+      reportError(e, out, e instanceof CourierError && e.code === 'offline' ? (o.offline ?? NOT_QUEUED) : undefined);
     } finally {
-      await ctx.close();
+      await ctx.close().catch((e: unknown) => reportError(e, out));
     }
   };
+}
+
+/**
+ * A one-shot command whose promise nobody awaited failed: report it like any error and end the
+ * run (its result is unknown). Long-running `web` keeps its own policy (it logs and serves on).
+ */
+let rejectionNet = false;
+function endOnUnhandledRejection(out: Out): void {
+  if (rejectionNet) return;
+  rejectionNet = true;
+  process.on('unhandledRejection', (e) => {
+    reportError(e, out);
+    process.exit(EXIT_ERROR);
+  });
+}
+
+/** Commander's own errors (unknown option, bad value) in the same ERROR line as every other. */
+function commanderErrorLine(str: string): void {
+  const text = str.trim();
+  if (text.startsWith('error: ')) process.stdout.write(`${slf4jTime()} - ERROR - ${text.slice('error: '.length)}\n`);
+  else process.stderr.write(`${text}\n`);
 }
 
 export function buildProgram(): Command {
@@ -50,7 +79,10 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable output (native commands)')
     .addOption(new Option('--no-prompt').hideHelp())
     .addOption(new Option('--enableErrorTracking').hideHelp())
-    .showHelpAfterError('(run with --help for usage)');
+    .showHelpAfterError('(run with --help for usage)')
+    // Set before any subcommand exists: subcommands copy these settings when created.
+    .exitOverride()
+    .configureOutput({ outputError: commanderErrorLine });
 
   // rescale-cli compatible job commands
   program.command('status').description('print the status of a job').requiredOption('-j, --job <id>', 'job id').option('-e, --extended', 'print JSON').action(action(statusCommand));
@@ -136,6 +168,21 @@ export function buildProgram(): Command {
   return program;
 }
 
+/**
+ * Every way a run can fail ends as one ERROR line and exit 33 (a --timeout as its own code),
+ * never a stack trace: usage errors, errors outside the action wrapper (web, sandbox) and, in
+ * one-shot commands, promises nobody awaited.
+ */
 export async function main(argv: string[]): Promise<void> {
-  await buildProgram().parseAsync(normalizeArgv(argv));
+  const quiet = argv.includes('-q') || argv.includes('--quiet');
+  try {
+    await buildProgram().parseAsync(normalizeArgv(argv));
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      // Help and --version end with 0; usage errors were printed by commanderErrorLine.
+      process.exitCode = e.exitCode === 0 ? 0 : EXIT_ERROR;
+      return;
+    }
+    reportError(e, { quiet });
+  }
 }

@@ -7,6 +7,7 @@ import { courierVersion } from '../main/core/version';
 import { startWebHost } from '../main/web/host';
 import { ensureRendererBuilt } from '../main/web/renderer-build';
 import { selectNodeSecretStore } from '../main/core/secrets/select';
+import { EXIT_ERROR, reportError } from './output';
 
 /** `courier web`: core services plus the loopback web host; prints the URL and opens it. */
 export async function runWeb(opts: { port?: number; open: boolean; dataDir?: string }): Promise<void> {
@@ -41,6 +42,12 @@ export async function runWeb(opts: { port?: number; open: boolean; dataDir?: str
     await sandbox.stop();
     process.exit(0);
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  // A failing close still ends the process, with the standard error line rather than a stack.
+  const stopOrReport = () =>
+    stop().catch((e: unknown) => {
+      reportError(e, { quiet: false });
+      process.exit(EXIT_ERROR);
+    });
+  process.once('SIGINT', stopOrReport);
+  process.once('SIGTERM', stopOrReport);
 }

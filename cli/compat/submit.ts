@@ -62,6 +62,8 @@ async function zipFiles(files: string[], target: string): Promise<void> {
     out.on('finish', res);
     out.on('error', rej);
   });
+  // Awaited below; this only keeps a write error during the reading loop from being "unhandled".
+  done.catch(() => undefined);
   const zip = new Zip((err, chunk, final) => {
     if (err) return out.destroy(err);
     out.write(chunk);

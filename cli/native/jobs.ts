@@ -1,63 +1,18 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Command } from 'commander';
-import { CourierError } from '../../shared/errors';
-import { statusDef } from '../../shared/job-status';
+import { Option, type Command } from 'commander';
 import type { JobChanged } from '../../shared/jobs';
 import { action } from '../main';
-import type { Out } from '../output';
+import { clean, escapeJsonControls, EXIT_ERROR, EXIT_TIMEOUT, jsonText, type Out } from '../output';
 import { call } from './core-call';
-
-const terminal = new Set(['completed', 'failed', 'stopped']);
-
-/** The platform's word; "(not known to Courier)" after one the vocabulary lacks, so nobody waits on it as an ending. */
-function statusWord(status: string): string {
-  return status && !statusDef(status) ? `${status} (not known to Courier)` : status;
-}
+import { reportOutcome, submitFromTemplate, type SubmitOptions } from './submit-template';
+import { endLine, parseDuration, statusWord, waitForJob, waitForOutcome, type Deadline } from './wait';
 
 function printJob(out: Out, j: JobChanged): void {
-  out.result(`${j.jobId}\t${j.status || '(not submitted)'}\t${j.name}`);
-  for (const s of j.history) out.result(`  ${s.statusDate}  ${statusWord(s.status)}${s.statusReason ? ` — ${s.statusReason}` : ''}`);
+  out.result(`${j.jobId}\t${clean(j.status) || '(not submitted)'}\t${clean(j.name)}`);
+  for (const h of j.history) out.result(`  ${clean(h.statusDate)}  ${statusWord(h.status)}${h.statusReason ? ` — ${clean(h.statusReason)}` : ''}`);
 }
 
-/** "Job X reached terminal status: Completed", plus what it means when that is not plain success. */
-function endLine(j: JobChanged): string {
-  const reason = j.history[0]?.statusReason;
-  const word = j.status.toLowerCase() === j.outcome ? '' : j.outcome;
-  const extra = j.outcome === 'completed' ? '' : ` (${[word, reason].filter(Boolean).join(': ')})`;
-  return `Job ${j.jobId} reached terminal status: ${j.status}${extra === ' ()' ? '' : extra}`;
-}
-
-/** Follows a job until it ends (and, when asked, until its outputs are on disk). */
-async function waitForJob(c: Awaited<ReturnType<import('../context').CliContext['courier']>>, out: Out, jobId: string, wantOutputs: boolean): Promise<JobChanged> {
-  let last = '';
-  let printed = 0;
-  // The poller's timers do not hold the process open; this does, until the job is done.
-  const keepAlive = setInterval(() => undefined, 60_000);
-  return new Promise<JobChanged>((resolvePromise) => {
-    const seen = (j: JobChanged) => {
-      if (j.jobId !== jobId) return;
-      // Every step the history gained, oldest first: a short Waiting for Queue between two polls still shows.
-      const fresh = j.history.slice(0, Math.max(0, j.history.length - printed)).reverse();
-      for (const s of fresh) {
-        if (s.status === last) continue;
-        out.log(`Job ${jobId}: ${last || '-'} -> ${statusWord(s.status)}`);
-        last = s.status;
-      }
-      printed = Math.max(printed, j.history.length);
-      const outputsSettled = !wantOutputs || j.outputs.state === 'done' || j.outputs.state === 'failed' || j.outputs.state === 'none';
-      if (terminal.has(j.outcome) && outputsSettled) {
-        off();
-        clearInterval(keepAlive);
-        resolvePromise(j);
-      }
-    };
-    const off = c.hub.subscribe((name, payload) => {
-      if (name === 'jobChanged') seen(payload as JobChanged);
-    });
-    void call(c, 'jobs', 'follow', { jobId }).then(seen);
-  });
-}
+const timeoutOption = (what: string) => new Option('--timeout <duration>', `stop waiting after this long (e.g. 90s, 15m, 2h): exit ${EXIT_TIMEOUT}, ${what} goes on`).argParser(parseDuration);
 
 export function registerJobCommands(program: Command): void {
   const jobs = program.command('jobs').description('launch, follow and stop jobs');
@@ -70,9 +25,9 @@ export function registerJobCommands(program: Command): void {
       action<{ limit: number }>(async (ctx, out, o) => {
         const c = await ctx.courierWithAccount();
         const r = await call(c, 'jobs', 'list', { limit: o.limit });
-        if (out.json) return out.result(JSON.stringify(r));
-        for (const q of r.outbox) out.result(`(queued)\t${q.state}${q.waiting ? ` — waiting for ${q.waiting}` : ''}\t${q.jobName}\t${q.jobId ?? ''}`);
-        for (const j of r.jobs) out.result(`${j.jobId}\t${j.status || '-'}\t${j.name}`);
+        if (out.json) return out.result(jsonText(r));
+        for (const q of r.outbox) out.result(`(queued)\t${q.state}${q.waiting ? ` — waiting for ${q.waiting}` : ''}\t${clean(q.jobName)}\t${q.jobId ?? ''}`);
+        for (const j of r.jobs) out.result(`${j.jobId}\t${clean(j.status) || '-'}\t${clean(j.name)}`);
         if (!r.online) out.log(`Offline: ${r.error ?? 'Rescale is unreachable'}; showing what is known locally.`);
       }),
     );
@@ -84,10 +39,10 @@ export function registerJobCommands(program: Command): void {
       action(async (ctx, out) => {
         const c = await ctx.courierWithAccount();
         const d = await call(c, 'jobs', 'get', { jobId: ctx.args[0]! });
-        if (out.json) return out.result(JSON.stringify(d));
+        if (out.json) return out.result(jsonText(d));
         printJob(out, d);
-        for (const f of d.inputs) out.result(`  input  ${f.id}\t${f.name}`);
-        for (const f of d.outputFiles) out.result(`  output ${f.id}\t${f.relativePath}\t${f.size} B`);
+        for (const f of d.inputs) out.result(`  input  ${f.id}\t${clean(f.name)}`);
+        for (const f of d.outputFiles) out.result(`  output ${f.id}\t${clean(f.relativePath)}\t${f.size} B`);
       }),
     );
 
@@ -95,11 +50,13 @@ export function registerJobCommands(program: Command): void {
     .command('watch <job>')
     .description('follow a job until it ends, printing each status change')
     .option('--outputs', 'also wait for its outputs to download')
+    .addOption(timeoutOption('the job'))
     .action(
-      action<{ outputs?: boolean }>(async (ctx, out, o) => {
+      action<{ outputs?: boolean; timeout?: Deadline }>(async (ctx, out, o) => {
         const c = await ctx.courierWithAccount();
         c.jobs.start();
-        const j = await waitForJob(c, out, ctx.args[0]!, !!o.outputs);
+        const j = await waitForJob(c, out, ctx.args[0]!, { outputs: !!o.outputs, ...(o.timeout ? { deadline: o.timeout } : {}) });
+        if (out.json) return out.result(jsonText(j));
         out.result(`${endLine(j)}${j.outputs.dir ? ` (outputs in ${j.outputs.dir})` : ''}`);
       }),
     );
@@ -124,44 +81,26 @@ export function registerJobCommands(program: Command): void {
     .option('--value <pairs...>', 'template parameters, name=value')
     .option('--name <name>', 'job name')
     .option('--wait', 'follow the job to the end and download its outputs')
+    .addOption(timeoutOption('the job'))
     .option('-o, --output-dir <dir>', 'where rescale_job_<ID>/ goes (default: the current folder)', '.')
+    .action(action<SubmitOptions>((ctx, out, o) => submitFromTemplate(ctx, out, o)));
+
+  jobs
+    .command('send')
+    .description("send this account's submissions waiting in the outbox of this data folder, then exit")
     .action(
-      action<{ template: string; input?: string[]; fileId?: string[]; value?: string[]; name?: string; wait?: boolean; outputDir: string }>(async (ctx, out, o) => {
+      action(async (ctx, out) => {
         const c = await ctx.courierWithAccount();
         c.jobs.start();
-        const values: Record<string, string> = {};
-        for (const pair of o.value ?? []) {
-          const at = pair.indexOf('=');
-          if (at < 1) throw new CourierError('invalid_input', `--value takes name=value (got "${pair}").`);
-          values[pair.slice(0, at)] = pair.slice(at + 1);
-        }
-        const inputs = [...(o.input ?? []).map((p) => ({ path: resolve(p) })), ...(o.fileId ?? []).map((fileId) => ({ fileId }))];
-        const entry = await call(c, 'jobs', 'launch', { templateId: o.template, inputs, values, outputFolder: resolve(o.outputDir), ...(o.name ? { name: o.name } : {}) });
-        out.log(`Queued "${entry.jobName}" (submission ${entry.id})${c.connectivity.isOnline() ? '' : ' — offline: it goes out when the connection returns'}`);
-        if (!o.wait) return out.result(JSON.stringify({ submissionId: entry.id, state: entry.state }));
-        // Wait for the outbox to create and submit it, then follow it to the end.
-        const keepAlive = setInterval(() => undefined, 60_000);
-        const jobId = await new Promise<string>((resolveId, reject) => {
-          const check = (e: { id: string; jobId: string | null; state: string; error: { message: string } | null }) => {
-            if (e.id !== entry.id) return;
-            if (e.state === 'failed' || e.state === 'cancelled') {
-              off();
-              reject(new CourierError('server_error', `The submission ${e.state}: ${e.error?.message ?? 'see `courier jobs list`'}`));
-            } else if (e.jobId && e.state === 'submitted') {
-              off();
-              resolveId(e.jobId);
-            }
-          };
-          const off = c.hub.subscribe((name, payload) => {
-            if (name === 'outboxChanged') check(payload as never);
-          });
-          check(entry);
-        }).finally(() => clearInterval(keepAlive));
-        out.log(`Job ${jobId}: submitted`);
-        const j = await waitForJob(c, out, jobId, true);
-        if (out.json) return out.result(JSON.stringify({ jobId, status: j.status, outcome: j.outcome, outputs: j.outputs }));
-        out.result(`${endLine(j)}${j.outputs.dir ? `; ${j.outputs.files} output file(s) in ${j.outputs.dir}` : ''}`);
-        if (j.outcome !== 'completed') process.exitCode = 33;
+        const accountId = c.accounts.activeId();
+        const open = c.jobs.store.list({ open: true }).filter((x) => x.accountId === accountId).reverse();
+        if (open.length === 0) return out.result('Nothing is waiting in the outbox for this account.');
+        const since = Date.now();
+        c.jobs.store.wakeWaitingForConnection(); // try now rather than at the end of a backoff
+        c.jobs.outbox.poke();
+        let ok = true;
+        for (const sub of open) ok = reportOutcome(ctx, c, out, await waitForOutcome(c, sub.id, since)) && ok;
+        if (!ok) process.exitCode = EXIT_ERROR;
       }),
     );
 
@@ -173,7 +112,7 @@ export function registerJobCommands(program: Command): void {
       action(async (ctx, out) => {
         const c = await ctx.courier();
         const r = await call(c, 'templates', 'list', {});
-        if (out.json) return out.result(JSON.stringify(r));
+        if (out.json) return out.result(jsonText(r));
         for (const e of r.templates) {
           const t = e.template;
           out.result(`${t.id}\t${t.name}\t${t.analysis.code} ${t.analysis.version}\t${t.hardware.coreType} ×${t.hardware.coresPerSlot}${e.builtIn ? '\t(preset)' : ''}${e.issues.length ? `\t${e.issues.length} problem(s)` : ''}`);
@@ -186,7 +125,7 @@ export function registerJobCommands(program: Command): void {
     .action(
       action(async (ctx, out) => {
         const c = await ctx.courier();
-        out.result(JSON.stringify(await call(c, 'templates', 'get', { id: ctx.args[0]! }), null, 2));
+        out.result(jsonText(await call(c, 'templates', 'get', { id: ctx.args[0]! }), 2));
       }),
     );
   templates
@@ -210,7 +149,7 @@ export function registerJobCommands(program: Command): void {
         if (o.output) {
           writeFileSync(o.output, r.json);
           out.log(`Wrote ${o.output}`);
-        } else out.result(r.json);
+        } else out.result(escapeJsonControls(r.json));
       }),
     );
 }

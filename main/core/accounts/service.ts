@@ -210,6 +210,15 @@ export class AccountService {
     this.deps.activity.info('accounts', `Signed out of ${record.label}; its key was deleted from the keychain.`);
   }
 
+  /**
+   * Whether this process can act for the account: one of the stored accounts, or the key given
+   * on this process's command line. Work of other accounts in a shared data folder (a CLI run
+   * with -p) belongs to the process that has their key.
+   */
+  serves(id: string): boolean {
+    return this.ephemeral?.account.id === id || this.deps.settings.get().accounts.some((a) => a.id === id);
+  }
+
   activeId(): string | null {
     return this.ephemeral?.account.id ?? this.deps.settings.get().activeAccountId;
   }

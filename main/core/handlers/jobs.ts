@@ -169,7 +169,7 @@ export function jobHandlers(s: CoreServices): Handlers {
         if (!saved) throw new CourierError('internal', 'The job could not be recorded.');
         if (terminal) {
           jobs.tracked.claimNotification(sess.account.id, jobId); // it ended before you followed it: no announcement
-          if (filters.length) void jobs.outputs.fetchFor(saved);
+          if (filters.length) void jobs.outputs.fetchFor(saved).catch((e: unknown) => s.activity.warn('jobs', `Outputs of job ${jobId} could not be downloaded: ${(e as Error).message}`, { kind: 'job', id: jobId }));
         } else jobs.poller.track(saved);
         s.activity.info('jobs', `Following job ${jobId} ("${displayName(detail.name)}").`, { kind: 'job', id: jobId });
         jobs.counts();

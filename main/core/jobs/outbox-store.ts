@@ -156,14 +156,16 @@ export class OutboxStore {
   /**
    * Claims the next submission to work on, in launch order per account: only the oldest open
    * submission of an account may move (later ones wait their turn), and only if its lease is
-   * free and its retry time has come. Returns the claimed row, or when to look again.
+   * free and its retry time has come. Accounts this process cannot act for (`serves` says no:
+   * a key given to another process's command line) are left to the process that has the key.
+   * Returns the claimed row, or when to look again.
    */
-  claimNext(me: LeaseOwner, leaseMs: number): { claimed: Submission | null; wakeAt: number | null } {
+  claimNext(me: LeaseOwner, leaseMs: number, serves: (accountId: string) => boolean = () => true): { claimed: Submission | null; wakeAt: number | null } {
     return this.db.transaction(() => {
       const now = this.now();
       const rows = this.db.prepare(`SELECT * FROM submissions WHERE state IN (${OPEN_STATES.map(() => '?').join(',')}) ORDER BY seq`).all(...OPEN_STATES) as Row[];
       const heads = new Map<string, Row>();
-      for (const r of rows) if (!heads.has(String(r.account_id))) heads.set(String(r.account_id), r);
+      for (const r of rows) if (!heads.has(String(r.account_id)) && serves(String(r.account_id))) heads.set(String(r.account_id), r);
       let wakeAt: number | null = null;
       for (const r of [...heads.values()].sort((a, b) => Number(a.seq) - Number(b.seq))) {
         const free = leaseFree(r, me, now);

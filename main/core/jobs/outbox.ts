@@ -25,6 +25,8 @@ export interface OutboxDeps {
   store: OutboxStore;
   tracked: TrackedStore;
   apiFor(accountId: string): Promise<RescaleApi>;
+  /** Accounts this process can act for (see OutboxStore.claimNext). */
+  serves?(accountId: string): boolean;
   transfers: JobTransfers;
   connectivity: Connectivity;
   log: OutboxLog;
@@ -91,7 +93,7 @@ export class Outbox {
     while (!this.closed) {
       let wakeAt: number | null = null;
       try {
-        const r = this.d.store.claimNext(this.me, this.leaseMs);
+        const r = this.d.store.claimNext(this.me, this.leaseMs, (id) => this.d.serves?.(id) ?? true);
         if (r.claimed) {
           await this.work(r.claimed);
           continue;

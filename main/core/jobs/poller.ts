@@ -27,6 +27,8 @@ interface Entry {
 export interface PollerDeps {
   tracked: TrackedStore;
   apiFor(accountId: string): Promise<RescaleApi>;
+  /** Accounts this process can act for; other processes' jobs in a shared data folder are theirs to poll. */
+  serves?(accountId: string): boolean;
   connectivity: Connectivity;
   timing(): PollTiming;
   /** After every poll that changed something (and the row is saved). */
@@ -38,6 +40,13 @@ export interface PollerDeps {
   sweepThreshold?: number;
   offlineProbeMs?: number;
   now?: () => number;
+}
+
+/** apiFor failed: a problem with the account here, not with the job on the platform. */
+class AccountUnavailable extends CourierError {
+  constructor(cause: unknown) {
+    super(cause instanceof CourierError ? cause.code : 'internal', cause instanceof Error ? cause.message : String(cause), { cause });
+  }
 }
 
 const key = (accountId: string, jobId: string) => `${accountId}\n${jobId}`;
@@ -71,7 +80,7 @@ export class StatusPoller {
   }
 
   track(j: Pick<TrackedJob, 'accountId' | 'jobId' | 'status' | 'history'>, dueAt = this.now()): void {
-    if (this.closed) return;
+    if (this.closed || (this.d.serves && !this.d.serves(j.accountId))) return;
     const k = key(j.accountId, j.jobId);
     const e = this.entries.get(k);
     if (e) e.dueAt = Math.min(e.dueAt, dueAt);
@@ -173,7 +182,7 @@ export class StatusPoller {
     const waiting = new Map(list.map((e) => [e.jobId, e]));
     let ok = false;
     try {
-      const api = await this.d.apiFor(accountId);
+      const api = await this.api(accountId);
       const pages = Math.min(5, Math.ceil(list.length / SWEEP_PAGE) + 1);
       for (let page = 1; page <= pages && waiting.size > 0; page++) {
         if (page > 1 && !this.pacer.tryTake()) break;
@@ -207,7 +216,7 @@ export class StatusPoller {
   private async pollOne(e: Entry): Promise<void> {
     e.inflight = true;
     try {
-      const api = await this.d.apiFor(e.accountId);
+      const api = await this.api(e.accountId);
       this.requests.statuses++;
       const raw = await api.jobStatuses(e.jobId);
       const history = toHistory(raw);
@@ -232,6 +241,18 @@ export class StatusPoller {
     }
   }
 
+  /**
+   * The account's client. Its failures (an account this process does not know, a key missing
+   * from the keychain) say nothing about the job, so they are never read as "job deleted".
+   */
+  private async api(accountId: string): Promise<RescaleApi> {
+    try {
+      return await this.d.apiFor(accountId);
+    } catch (err) {
+      throw new AccountUnavailable(err);
+    }
+  }
+
   private settle(e: Entry, changed: boolean, terminal: boolean): void {
     if (terminal) {
       this.entries.delete(key(e.accountId, e.jobId)); // finished jobs are never polled again
@@ -246,7 +267,7 @@ export class StatusPoller {
     if (err instanceof CourierError && err.code === 'rate_limited') this.holdUntil = Math.max(this.holdUntil, t + (err.retryAfterMs ?? 30_000));
     for (const e of list) {
       e.inflight = false;
-      if (err instanceof CourierError && err.code === 'not_found') {
+      if (err instanceof CourierError && err.code === 'not_found' && !(err instanceof AccountUnavailable)) {
         this.entries.delete(key(e.accountId, e.jobId)); // deleted on the platform
         this.d.onGone?.(e.accountId, e.jobId);
         continue;

@@ -68,6 +68,8 @@ export class JobsService {
       warn: (m: string, jobId?: string) => d.activity.warn('jobs', m, jobId ? { kind: 'job', id: jobId } : undefined),
     };
     const apiFor = async (accountId: string): Promise<RescaleApi> => (await d.accounts.session(accountId)).api;
+    // Processes share jobs.db; each acts only for the accounts it has keys for.
+    const serves = (accountId: string): boolean => d.accounts.serves(accountId);
     const t = d.tuning ?? {};
     this.db = openJobsDb(join(d.dataDir, 'jobs.db'));
     this.templates = new TemplateStore(d.dataDir, Date.now, (m) => d.activity.warn('jobs', m));
@@ -94,6 +96,7 @@ export class JobsService {
     this.poller = new StatusPoller({
       tracked: this.tracked,
       apiFor,
+      serves,
       connectivity: d.connectivity,
       timing: () => t.pollTiming ?? { fastMs: d.settings.get().polling.fastSeconds * 1000, slowMs: d.settings.get().polling.slowSeconds * 1000 },
       onUpdate: (j) => this.jobUpdated(j),
@@ -108,6 +111,7 @@ export class JobsService {
       store: this.store,
       tracked: this.tracked,
       apiFor,
+      serves,
       transfers: d.transfers,
       connectivity: d.connectivity,
       log,
@@ -135,7 +139,7 @@ export class JobsService {
     this.lastWatch = Date.now();
     this.outbox.start();
     this.poller.start();
-    for (const j of this.tracked.owed()) this.finish(j);
+    for (const j of this.tracked.owed()) if (this.d.accounts.serves(j.accountId)) this.finish(j);
     const active = this.d.accounts.activeId();
     if (active) this.refreshCatalog(active);
     this.counts();
@@ -205,6 +209,8 @@ export class JobsService {
       const since = this.lastWatch - 1000;
       this.lastWatch = Date.now();
       for (const s of this.store.changedSince(since)) this.d.hub.emit('outboxChanged', this.entry(s));
+      // A status or an output download another process recorded (it may hold the job's lease).
+      for (const j of this.tracked.changedSince(since)) this.d.hub.emit('jobChanged', jobChangedView(j));
       for (const j of this.tracked.active()) if (!this.poller.has(j.accountId, j.jobId)) this.poller.track(j, Date.now() + 1000); // new from elsewhere
       this.outbox.poke();
       this.counts();

@@ -99,6 +99,11 @@ export class TrackedStore {
     return (rows as Row[]).map(toTracked);
   }
 
+  /** Rows changed since `since` (updated_at), for showing other processes' progress here. */
+  changedSince(since: number): TrackedJob[] {
+    return (this.db.prepare('SELECT * FROM tracked_jobs WHERE updated_at >= ? ORDER BY updated_at').all(since) as Row[]).map(toTracked);
+  }
+
   /** Finished jobs whose notification or outputs are still owed (a crash came in between). */
   owed(): TrackedJob[] {
     return (this.db.prepare(`SELECT * FROM tracked_jobs WHERE terminal = 1 AND (notified = 0 OR outputs_state IN ('pending', 'downloading')) ORDER BY updated_at`).all() as Row[]).map(toTracked);

@@ -57,9 +57,10 @@ export function classifyNetworkError(e: unknown, host: string, via?: string | nu
   if (tlsCodes.test(code)) {
     return new CourierError('tls_or_proxy', `The secure connection to ${host} failed (${code}). If you are behind a company proxy or inspection, set the proxy or a custom CA bundle in Settings.`, { cause: e });
   }
+  // What happens next depends on the caller (a queued job waits, a CLI upload does not), so it says so itself.
   if (offlineCodes.has(code) || code === 'UNKNOWN') {
     const check = via ? 'Check the proxy (Settings → Network, or HTTP(S)_PROXY), then your network or VPN' : 'Check your network or VPN';
-    return new CourierError('offline', `Cannot reach ${host}${via ? ` through the proxy ${via}` : ''} (${code}). ${check}; queued work continues when the connection is back.`, { cause: e });
+    return new CourierError('offline', `Cannot reach ${host}${via ? ` through the proxy ${via}` : ''} (${code}). ${check}.`, { cause: e });
   }
   return new CourierError('offline', `The connection to ${host} failed (${code}). Check your network, VPN or proxy settings.`, { cause: e });
 }

@@ -42,6 +42,17 @@ describe('the outbox store', () => {
     expect(statSync(path).mode & 0o777).toBe(0o600);
   });
 
+  test("a process claims only the submissions of accounts it can act for (a CLI's -p key is not the app's)", () => {
+    const { store } = fresh();
+    const cli = add(store, 'key-from-the-command-line');
+    const app = add(store, 'stored-account');
+    const appServes = (id: string) => id === 'stored-account';
+    // The app skips the CLI's submission (before, it claimed it and failed it: "That account no longer exists").
+    expect(store.claimNext(newOwner(), 60_000, appServes).claimed?.id).toBe(app.id);
+    expect(store.claimNext(newOwner(), 60_000, appServes).claimed).toBeNull();
+    expect(store.claimNext(newOwner(), 60_000, (id) => id === 'key-from-the-command-line').claimed?.id).toBe(cli.id);
+  });
+
   test('work is claimed in launch order per account; later ones wait their turn', () => {
     const { store } = fresh();
     const a1 = add(store, 'A');
