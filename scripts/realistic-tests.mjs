@@ -19,6 +19,7 @@ export const REALISTIC_TESTS = [
   'test/integration/jobs/templates-catalog.test.ts',
   'test/integration/jobs/exactly-once.test.ts',
   'test/integration/jobs/concurrency-offline.test.ts',
+  'test/integration/jobs/statuses.test.ts',
   'test/integration/cli/seed-flow.test.ts',
   'test/integration/transfer/roundtrip.test.ts',
   'test/integration/transfer/folders.test.ts',
