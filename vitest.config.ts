@@ -22,6 +22,8 @@ export default defineConfig({
         test: {
           name: 'shell',
           include: ['test/shell/**/*.test.ts'],
+          // electron-store imports 'electron' too: run it through the alias as well.
+          server: { deps: { inline: ['electron-store'] } },
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 60_000,

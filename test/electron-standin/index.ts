@@ -34,6 +34,8 @@ class Control extends EventEmitter {
   messageBoxes: { options: Electron.MessageBoxOptions; respond(response: number): void }[] = [];
   errorBoxes: { title: string; content: string }[] = [];
   opened: string[] = [];
+  /** Every webContents.send, across windows (a closed window's too). */
+  sentToWindows: { channel: string; args: unknown[] }[] = [];
   privilegedSchemes: Electron.CustomScheme[] = [];
   protocolHandlers = new Map<string, (request: GlobalRequest) => GlobalResponse | Promise<GlobalResponse>>();
   ipcHandlers = new Map<string, (event: Electron.IpcMainInvokeEvent, ...args: unknown[]) => unknown>();
@@ -51,11 +53,13 @@ class Control extends EventEmitter {
     this.messageBoxes = [];
     this.errorBoxes = [];
     this.opened = [];
+    this.sentToWindows = [];
     this.privilegedSchemes = [];
     this.protocolHandlers.clear();
     this.ipcHandlers.clear();
     this.permissionHandlers = [];
-    this.storage = { available: true, backend: 'gnome_libsecret', key: randomBytes(32) };
+    // The key stays: it belongs to the machine's keychain, which outlives the app.
+    this.storage = { ...this.storage, available: true, backend: 'gnome_libsecret' };
     nativeThemeImpl.shouldUseDarkColors = false;
     this.removeAllListeners();
   }
@@ -84,6 +88,14 @@ class Control extends EventEmitter {
     w.destroy();
     if (this.windows.length === 0) appImpl.emit('window-all-closed');
   }
+  /** Courier is launched again while this one runs (Electron calls the first one's handler). */
+  secondLaunch(argv: string[] = []): void {
+    appImpl.emit('second-instance', electronEvent(), argv, process.cwd(), {});
+  }
+  /** The machine goes to sleep or wakes up. */
+  power(event: 'suspend' | 'resume'): void {
+    (powerMonitor as unknown as EventEmitter).emit(event, electronEvent());
+  }
   get tray(): TrayStandin {
     const t = this.trays.at(-1);
     if (!t) throw new Error('no tray was created');
@@ -93,7 +105,8 @@ class Control extends EventEmitter {
 export const standin = new Control();
 
 // ---- app
-type AppMembers = 'enableSandbox' | 'requestSingleInstanceLock' | 'quit' | 'exit' | 'on' | 'whenReady' | 'getVersion';
+// getPath: electron-store (the settings backend) asks for the default folder.
+type AppMembers = 'enableSandbox' | 'requestSingleInstanceLock' | 'quit' | 'exit' | 'on' | 'whenReady' | 'getVersion' | 'getPath';
 class AppStandin extends EventEmitter {
   private readonly ready = Promise.resolve();
   enableSandbox(): void {
@@ -101,6 +114,9 @@ class AppStandin extends EventEmitter {
   }
   requestSingleInstanceLock(): boolean {
     return standin.lockAvailable;
+  }
+  getPath(name: Parameters<Electron.App['getPath']>[0]): string {
+    return `/nonexistent/standin-${name}`; // the shell always passes its own folders
   }
   getVersion(): string {
     return standin.version;
@@ -151,6 +167,7 @@ class WebContentsStandin extends EventEmitter {
   }
   send(channel: string, ...args: unknown[]): void {
     this.sent.push({ channel, args });
+    standin.sentToWindows.push({ channel, args });
   }
   setWindowOpenHandler(handler: Parameters<Electron.WebContents['setWindowOpenHandler']>[0]): void {
     this.windowOpenHandler = handler;
@@ -380,3 +397,6 @@ export const ipcMain = typed<Pick<Electron.IpcMain, 'handle' | 'removeHandler'>>
     removeHandler: (channel: string) => void standin.ipcHandlers.delete(channel),
   }),
 );
+
+/** electron-store reads `electron`'s default export (CommonJS style). */
+export default { app, BrowserWindow, Menu, nativeImage, nativeTheme, Tray, Notification, safeStorage, protocol, net, session, powerMonitor, dialog, shell, ipcMain };
