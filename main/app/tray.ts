@@ -101,7 +101,7 @@ export function createTray(courier: Courier, assetsDir: string, openWindow: (has
   nativeTheme.on('updated', onTheme);
   tray.on('click', () => openWindow());
   render();
-  app.on('before-quit', () => off());
+  app.on('will-quit', () => off()); // not before-quit: that one can still be cancelled (keep running in the tray)
   return {
     destroy: () => (off(), nativeTheme.off('updated', onTheme), tray.destroy()),
     activeTransfers: () => state.transfersActive,
