@@ -52,15 +52,17 @@ describe.skipIf(!binary)('the Electron shell', () => {
     await app?.close();
   });
 
-  test('opens the window on app:// with the preload API and the hardened webPreferences', async () => {
+  test('opens the window on app:// with the preload API and the hardened webPreferences in effect', async () => {
     expect(page.url()).toMatch(/^app:\/\/courier\//);
     expect(await page.evaluate(() => typeof (globalThis as { courier?: object }).courier)).toBe('object');
     expect(await page.evaluate(() => typeof (globalThis as { require?: unknown }).require)).toBe('undefined');
-    const prefs = await app.evaluate(({ BrowserWindow }) => {
-      const p = BrowserWindow.getAllWindows()[0]!.webContents.getLastWebPreferences();
-      return p && { contextIsolation: p.contextIsolation, sandbox: p.sandbox, nodeIntegration: p.nodeIntegration, webviewTag: p.webviewTag, webSecurity: p.webSecurity };
+    // The preferences in effect, as the page sees them: no Node, no process (sandbox and
+    // context isolation), a frozen API, no <webview>.
+    const seen = await page.evaluate(() => {
+      const g = globalThis as unknown as { process?: unknown; courier: object; document: { createElement(t: string): object } };
+      return { process: typeof g.process, frozen: Object.isFrozen(g.courier), webview: g.document.createElement('webview').constructor.name };
     });
-    expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, webSecurity: true });
+    expect(seen).toEqual({ process: 'undefined', frozen: true, webview: 'HTMLUnknownElement' });
   });
 
   test('sets the CSP header and refuses paths outside the renderer build', async () => {
