@@ -1,7 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // One runner for every tier: unit (pure Node), integration (against the in-process sandbox),
-// e2e (Chromium via playwright-core against the web host), e2e-electron (skips without a binary).
+// e2e (Chromium via playwright-core against the web host), e2e-electron (skips without a binary),
+// shell (main/app's real modules under Node, with 'electron' resolved to test/electron-standin).
 export default defineConfig({
   test: {
     projects: [
@@ -13,6 +15,18 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 120_000,
+        },
+      },
+      {
+        resolve: { alias: { electron: fileURLToPath(new URL('test/electron-standin/index.ts', import.meta.url)) } },
+        test: {
+          name: 'shell',
+          include: ['test/shell/**/*.test.ts'],
+          // electron-store imports 'electron' too: run it through the alias as well.
+          server: { deps: { inline: ['electron-store'] } },
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
         },
       },
       {

@@ -1,0 +1,138 @@
+// The shell's start-up as a function: index.ts calls it with the defaults; the shell tests call
+// it against a stand-in for Electron (test/electron-standin) with a temp data folder, so the
+// wiring below is the code that runs in the app, not a copy of it.
+import { app, BrowserWindow, dialog, powerMonitor, session, shell } from 'electron';
+import { join } from 'node:path';
+import { createCourier, type Courier, type CourierPorts } from '../core/courier';
+import { installLastResort } from '../core/last-resort';
+import { defaultDataDir } from '../core/paths';
+import { localSandboxLauncher } from '../core/platforms/sandbox';
+import { checkExternalUrl } from '../core/security/url-policy';
+import { ElectronStoreSettingsBackend } from './electron-settings';
+import { registerIpc } from './ipc-bridge';
+import { electronNotifier } from './notifier';
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './protocol';
+import { installQuitGuard } from './quit-guard';
+import { SafeStorageSecretStore } from './safe-storage-secrets';
+import { hardenNavigation, hardenSessions } from './security';
+import { createTray, type TrayHandle } from './tray';
+import { createMainWindow, outDir } from './window';
+
+export interface ShellOptions {
+  /** The per-user data folder (default: COURIER_DATA_DIR or the OS's place). */
+  dataDir?: string;
+  /** The built renderer served over app:// (default: out/renderer next to the build). */
+  rendererDir?: string;
+  /** Core ports to replace (tests: faster job timers, the tsx transfer worker). */
+  ports?: Partial<CourierPorts>;
+  /** Where uncaught errors are caught (default: the process). */
+  processEvents?: NodeJS.EventEmitter;
+}
+
+export interface ShellHandle {
+  /** false when another Courier holds the single-instance lock (this one quits). */
+  primary: boolean;
+  /** Settles once core runs, the tray exists and the window was opened (null: not the primary). */
+  ready: Promise<Courier | null>;
+}
+
+export function startShell(o: ShellOptions = {}): ShellHandle {
+  app.enableSandbox();
+  registerAppScheme();
+  if (!app.requestSingleInstanceLock()) {
+    // Another Courier owns the journal and the outbox: hand over to it and leave.
+    app.quit();
+    return { primary: false, ready: Promise.resolve(null) };
+  }
+  let mainWindow: BrowserWindow | null = null;
+  let courier: Courier | null = null;
+  let tray: TrayHandle | null = null;
+  const assetsDir = outDir('..', 'assets');
+  const dataDir = o.dataDir ?? defaultDataDir();
+  const sandbox = localSandboxLauncher(dataDir);
+
+  // Instead of Electron's default (a dialog, then carrying on whatever the state): the same
+  // policy as the web host. A connection error or a lost promise is logged and the app goes on;
+  // an uncaught exception is logged, explained, and ends the app (transfers resume next start).
+  installLastResort({
+    ...(o.processEvents ? { target: o.processEvents } : {}),
+    log: (level, message, detail) => {
+      courier?.activity.add(level, 'app', message);
+      console.error(detail && level === 'error' ? `${message}\n${detail}` : message);
+    },
+    exit: (code) => {
+      dialog.showErrorBox('Courier stopped after an unexpected error', 'Unfinished transfers and queued job submissions continue the next time Courier starts. The details are in the activity log.');
+      app.exit(code);
+    },
+  });
+
+  const guard = installQuitGuard({
+    busy: () => ({ transfers: tray?.activeTransfers() ?? 0, submissions: tray?.queuedSubmissions() ?? 0 }),
+    hide: () => mainWindow?.hide(),
+    close: async () => {
+      await courier?.close();
+      await sandbox.stop();
+    },
+  });
+
+  const showWindow = (hash = '') => {
+    if (!mainWindow || mainWindow.isDestroyed()) {
+      mainWindow = createMainWindow(outDir('preload', 'index.cjs'), join(assetsDir, 'icon.png'));
+      mainWindow.on('close', (e) => {
+        // Keep working in the tray instead of quitting (unless the user quits, or turned it off).
+        if (!guard.quitting() && courier?.settings.get().app.keepRunningInTray && tray) {
+          e.preventDefault();
+          mainWindow?.hide();
+        }
+      });
+    }
+    if (hash) void mainWindow.loadURL(`${APP_ORIGIN}/index.html${hash}`);
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.show();
+    mainWindow.focus();
+  };
+
+  app.on('second-instance', () => showWindow());
+  hardenNavigation(APP_ORIGIN);
+
+  const ready = app.whenReady().then(async () => {
+    hardenSessions();
+    serveRenderer(o.rendererDir ?? outDir('renderer'));
+    let acceptPlaintext = false;
+    courier = await createCourier({
+      shell: 'electron',
+      version: app.getVersion(),
+      dataDir,
+      secrets: new SafeStorageSecretStore(join(dataDir, 'keys.safe-storage.json'), () => acceptPlaintext),
+      settingsBackend: new ElectronStoreSettingsBackend(dataDir),
+      launchSandbox: sandbox.launch,
+      transferWorkerFile: outDir('main', 'transfer-worker.js'),
+      notifier: electronNotifier(join(assetsDir, 'notification.png'), (jobId) => showWindow(`#/jobs/${encodeURIComponent(jobId)}`)),
+      systemProxy: { rules: (url) => session.defaultSession.resolveProxy(url) }, // OS settings, PAC and WPAD, as Chromium sees them
+      openExternal: async (url) => {
+        const verdict = checkExternalUrl(url);
+        if (verdict.ok) await shell.openExternal(verdict.url);
+      },
+      ...o.ports,
+    });
+    const c = courier;
+    acceptPlaintext = c.settings.get().app.acceptPlaintextKeyStorage;
+    c.settings.onChange((st) => (acceptPlaintext = st.app.acceptPlaintextKeyStorage));
+    registerIpc(c, APP_ORIGIN);
+    // Resume unfinished transfers from the journal right away, not on first use.
+    void c.transfers();
+    // No polling while the machine sleeps; a fresh look when it wakes.
+    powerMonitor.on('suspend', () => c.jobs.pause());
+    powerMonitor.on('resume', () => c.jobs.resume());
+    tray = createTray(c, assetsDir, showWindow, () => app.quit());
+    showWindow();
+    app.on('activate', () => showWindow());
+    return c;
+  });
+
+  app.on('window-all-closed', () => {
+    // The window was really closed: stay in the tray only if that is what the user wants.
+    if (process.platform !== 'darwin' && !(tray && courier?.settings.get().app.keepRunningInTray)) app.quit();
+  });
+  return { primary: true, ready };
+}

@@ -1,0 +1,54 @@
+// API keys in the shell: safeStorage through the shell's own wiring (the secret store it hands
+// core, the setting that accepts Linux's basic_text), with the stand-in's real encryption.
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test } from 'vitest';
+import { safeStorage, standin } from '../electron-standin';
+import { startTestShell, type ShellEnv } from '../support/shell-env';
+
+let env: ShellEnv | null = null;
+afterEach(async () => {
+  await env?.close();
+  env = null;
+});
+
+const SECRET = 'proxy-pass-7f3a9c1e-do-not-leak';
+
+async function everyFile(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name));
+}
+
+describe('safeStorage', () => {
+  test.skipIf(process.platform !== 'linux')('basic_text is refused until the user accepts it in Settings', async () => {
+    env = await startTestShell();
+    standin.storage.backend = 'basic_text';
+    await expect(env.ipc('settings', 'setProxyPassword', { password: SECRET })).rejects.toThrow(/unavailable: No keyring was found \(Linux safeStorage fell back to basic_text/);
+    expect((await env.ipc('accounts', 'list', {})).keyStore).toEqual({ backend: 'electron-safe-storage (basic_text)', secure: false });
+
+    await env.ipc('settings', 'update', { app: { acceptPlaintextKeyStorage: true } });
+    await env.ipc('settings', 'setProxyPassword', { password: SECRET });
+    expect(await env.courier.ports.secrets.get('proxy')).toBe(SECRET);
+
+    // Taking the acceptance back refuses again (the shell follows the setting live).
+    await env.ipc('settings', 'update', { app: { acceptPlaintextKeyStorage: false } });
+    await expect(env.ipc('settings', 'setProxyPassword', { password: 'another' })).rejects.toThrow(/basic_text/);
+  });
+
+  test('no keychain at all: a clear refusal', async () => {
+    env = await startTestShell();
+    standin.storage.available = false;
+    await expect(env.ipc('settings', 'setProxyPassword', { password: SECRET })).rejects.toThrow(/unavailable: The system keychain is not available/);
+  });
+
+  test('keys are written encrypted: never in clear anywhere in the data folder', async () => {
+    env = await startTestShell();
+    await env.ipc('settings', 'setProxyPassword', { password: SECRET });
+    const files = await everyFile(env.dataDir);
+    expect(files.map((f) => f.slice(env!.dataDir.length + 1))).toContain('keys.safe-storage.json');
+    for (const f of files) expect(await readFile(f, 'latin1'), f).not.toContain(SECRET);
+    const stored = JSON.parse(await readFile(join(env.dataDir, 'keys.safe-storage.json'), 'utf8')) as Record<string, string>;
+    expect(safeStorage.decryptString(Buffer.from(stored.proxy!, 'base64'))).toBe(SECRET);
+    expect(await env.courier.ports.secrets.get('proxy')).toBe(SECRET);
+  });
+});
