@@ -12,6 +12,7 @@ import { selectNodeSecretStore } from '../main/core/secrets/select';
 import { LazySecretStore } from '../main/core/secrets/lazy';
 import { courierVersion } from '../main/core/version';
 import { createAesGcmSealer, type Sealer } from '../main/core/transfer';
+import { bundledWorkerFile } from './bundled-worker';
 
 /** Global flags every command accepts (rescale-cli's, plus Courier's). */
 export interface GlobalFlags {
@@ -49,6 +50,11 @@ const cliRetries = { maxAttempts: 3 };
 function keyMaterial(apiKey: string, _apiUrl: string): { sealerKey: Buffer; keyId: string; apiKey: string } {
   const sealerKey = Buffer.from(hkdfSync('sha256', apiKey, 'courier-cli-journal', '', 32));
   return { sealerKey, keyId: createHash('sha256').update(apiKey).digest('hex').slice(0, 16), apiKey };
+}
+
+function workerFilePort(): { transferWorkerFile?: string } {
+  const file = bundledWorkerFile();
+  return file ? { transferWorkerFile: file } : {};
 }
 
 /** The core services for one CLI run, opened lazily and closed at exit. */
@@ -102,6 +108,7 @@ export class CliContext {
       backgroundJobs: false,
       // Job inputs uploaded by this run go through a journal of its own (removed when it ends clean).
       transferJournal: this.journalPort(),
+      ...workerFilePort(),
     });
     return this.courierP;
   }
