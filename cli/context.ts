@@ -12,6 +12,7 @@ import { selectNodeSecretStore } from '../main/core/secrets/select';
 import { LazySecretStore } from '../main/core/secrets/lazy';
 import { courierVersion } from '../main/core/version';
 import { createAesGcmSealer, type Sealer } from '../main/core/transfer';
+import { AccountCache, withAccountCache } from './account-cache';
 import { bundledWorkerFile } from './bundled-worker';
 
 /** Global flags every command accepts (rescale-cli's, plus Courier's). */
@@ -117,8 +118,18 @@ export class CliContext {
    * The API key and platform, by rescale-cli's precedence: -p > RESCALE_API_KEY > --profile
    * (a Courier account, else a section of ~/.config/rescale/apiconfig) > the active Courier
    * account > apiconfig [default]. The URL: -X > RESCALE_API_URL > the profile's > the default.
+   * Its API answers users/me, the folders and credentials from an earlier run while fresh.
    */
-  async connect(): Promise<Connection> {
+  connect(): Promise<Connection> {
+    this.connection ??= this.findKey().then((conn) => {
+      const cache = new AccountCache(this.dataDir, conn.platform.apiUrl, conn.keyId, createAesGcmSealer(conn.sealerKey));
+      return { ...conn, api: withAccountCache(conn.api, cache) };
+    });
+    return this.connection;
+  }
+  private connection: Promise<Connection> | undefined;
+
+  private async findKey(): Promise<Connection> {
     const c = await this.courier();
     const urlOverride = this.flags.apiBaseUrl ?? this.env.RESCALE_API_URL;
     const platformFor = (fallback?: string): ResolvedPlatform => resolvePlatform(platformFromUrl(urlOverride ?? fallback ?? 'https://platform.rescale.com'));
