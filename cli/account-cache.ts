@@ -92,13 +92,29 @@ export class AccountCache {
   }
 }
 
+const prefetchers = new WeakMap<RescaleApi, () => void>();
+
+/**
+ * Starts the calls an upload needs (profile, folders, upload credentials) now, in parallel,
+ * while the command goes on opening its journal and starting its workers; the upload then
+ * finds them answered or in flight. Nothing for an API without the cache.
+ */
+export function prefetchUpload(api: RescaleApi): void {
+  prefetchers.get(api)?.();
+}
+
 /**
  * The API with users/me, the root folders and the upload credentials answered from the cache
- * while fresh. Credentials come from the cache at most once per process: when S3 refuses them,
- * the engine asks again and must get new ones. A 401 or 403 from any call drops the cache.
+ * while fresh, and each asked at most once at a time. Credentials come from the cache (or a
+ * prefetch) at most once per process: when S3 refuses them, the engine asks again and must get
+ * new ones. A 401 or 403 from any call drops the cache.
  */
 export function withAccountCache(api: RescaleApi, cache: AccountCache, now: () => number = Date.now): RescaleApi {
-  let fromDisk = cache.fresh(cache.read());
+  const disk = cache.fresh(cache.read());
+  let me: Promise<Profile> | undefined = disk.me ? Promise.resolve(disk.me) : undefined;
+  let folders: Promise<Folders> | undefined = disk.folders ? Promise.resolve(disk.folders) : undefined;
+  /** Credentials to hand out once each, by scope: from the cache, or a prefetch. */
+  const ready = new Map([...disk.credentials].map(([scope, c]) => [scope, Promise.resolve(c)]));
   // Every request (call, paginate) goes through RescaleHttp's callUrl: the one place to see a refusal.
   type Choke = { callUrl: (...a: unknown[]) => Promise<unknown> };
   const inner = (api.http as unknown as Choke).callUrl;
@@ -109,36 +125,59 @@ export function withAccountCache(api: RescaleApi, cache: AccountCache, now: () =
     } catch (e) {
       if (e instanceof CourierError && (e.code === 'unauthorized' || e.code === 'forbidden')) {
         cache.clear();
-        fromDisk = { credentials: new Map() };
+        [me, folders] = [undefined, undefined];
+        ready.clear();
       }
       throw e;
     }
   };
   const cached = Object.create(api) as RescaleApi;
   Object.defineProperty(cached, 'http', { value: http });
-  cached.me = async (signal) => {
-    if (fromDisk.me) return fromDisk.me;
-    const value = await api.me.call(cached, signal);
-    cache.update((e) => void (e.me = { at: now(), value }));
-    return (fromDisk.me = value);
-  };
-  cached.rootFolders = async (signal) => {
-    if (fromDisk.folders) return fromDisk.folders;
-    const value = await api.rootFolders.call(cached, signal);
-    cache.update((e) => void (e.folders = { at: now(), value }));
-    return (fromDisk.folders = value);
-  };
-  cached.credentials = async (body, signal) => {
-    const scope = credentialScope(body);
-    if (scope === null) return api.credentials.call(cached, body, signal);
-    const reuse = fromDisk.credentials.get(scope);
-    fromDisk.credentials.delete(scope);
-    if (reuse) return reuse;
+  /** One request shared by every caller; a failed one is not kept. */
+  const once = <T>(fetch: () => Promise<T>, store: (value: T) => void, forget: () => void): Promise<T> =>
+    fetch().then(
+      (value) => (store(value), value),
+      (e: unknown) => {
+        forget();
+        throw e;
+      },
+    );
+  cached.me = (signal) =>
+    (me ??= once(
+      () => api.me.call(cached, signal),
+      (value) => cache.update((e) => void (e.me = { at: now(), value })),
+      () => (me = undefined),
+    ));
+  cached.rootFolders = (signal) =>
+    (folders ??= once(
+      () => api.rootFolders.call(cached, signal),
+      (value) => cache.update((e) => void (e.folders = { at: now(), value })),
+      () => (folders = undefined),
+    ));
+  const fetchCredentials = async (scope: string, body: unknown, signal?: AbortSignal) => {
     const value = await api.credentials.call(cached, body, signal);
     // Without an expiry there is no telling how long they last: not kept.
     const validUntil = (value.expiration ? Date.parse(value.expiration) : NaN) - CREDENTIALS_MARGIN_MS;
     if (validUntil > now()) cache.update((e) => void ((e.credentials ??= {})[scope] = { validUntil, value }));
     return value;
   };
+  cached.credentials = (body, signal) => {
+    const scope = credentialScope(body);
+    if (scope === null) return api.credentials.call(cached, body, signal);
+    const handed = ready.get(scope);
+    ready.delete(scope);
+    return handed ?? fetchCredentials(scope, body, signal);
+  };
+  prefetchers.set(cached, () => {
+    const quiet = (p: Promise<unknown>) => void p.catch(() => undefined); // the real caller sees the error
+    quiet(cached.me());
+    quiet(cached.rootFolders());
+    if (!ready.has('upload')) {
+      const p = fetchCredentials('upload', undefined);
+      // A failed prefetch is forgotten: the engine's own request then tries afresh.
+      p.catch(() => ready.get('upload') === p && ready.delete('upload'));
+      ready.set('upload', p);
+    }
+  });
   return cached;
 }

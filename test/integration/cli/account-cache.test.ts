@@ -12,9 +12,9 @@ let sandbox: RunningSandbox;
 const work = mkdtempSync(join(tmpdir(), 'courier-cache-'));
 const dataDir = join(work, '.courier');
 
-function courier(args: string[], token = sandbox.token): Promise<{ code: number; out: string }> {
+function courier(args: string[], token = sandbox.token, data = dataDir): Promise<{ code: number; out: string }> {
   return new Promise((done) => {
-    execFile('node', [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', token, '--data', dataDir, ...args], { cwd: work }, (err, stdout, stderr) =>
+    execFile('node', [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', token, '--data', data, ...args], { cwd: work }, (err, stdout, stderr) =>
       done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
     );
   });
@@ -35,6 +35,13 @@ afterAll(async () => {
 });
 
 describe('the account cache across runs', () => {
+  test('a first upload (nothing cached) asks for the profile, the folders and credentials once each', async () => {
+    sandbox.resetStats();
+    const r = await courier(['upload', '-f', join(work, 'a.txt')], sandbox.token, join(work, 'other-data'));
+    expect(r.code, r.out).toBe(0);
+    expect(accountCalls()).toEqual({ 'GET /api/v3/users/me/': 1, 'GET /api/v3/users/me/folders/': 1, 'POST /api/v3/credentials/': 1 });
+  });
+
   test('the second upload makes no users/me, folders or credentials call; its file is sealed', async () => {
     const first = await courier(['upload', '-f', join(work, 'a.txt')]);
     expect(first.code, first.out).toBe(0);
