@@ -12,6 +12,8 @@ import { selectNodeSecretStore } from '../main/core/secrets/select';
 import { LazySecretStore } from '../main/core/secrets/lazy';
 import { courierVersion } from '../main/core/version';
 import { createAesGcmSealer, type Sealer } from '../main/core/transfer';
+import { AccountCache, withAccountCache } from './account-cache';
+import { bundledWorkerFile } from './bundled-worker';
 
 /** Global flags every command accepts (rescale-cli's, plus Courier's). */
 export interface GlobalFlags {
@@ -49,6 +51,11 @@ const cliRetries = { maxAttempts: 3 };
 function keyMaterial(apiKey: string, _apiUrl: string): { sealerKey: Buffer; keyId: string; apiKey: string } {
   const sealerKey = Buffer.from(hkdfSync('sha256', apiKey, 'courier-cli-journal', '', 32));
   return { sealerKey, keyId: createHash('sha256').update(apiKey).digest('hex').slice(0, 16), apiKey };
+}
+
+function workerFilePort(): { transferWorkerFile?: string } {
+  const file = bundledWorkerFile();
+  return file ? { transferWorkerFile: file } : {};
 }
 
 /** The core services for one CLI run, opened lazily and closed at exit. */
@@ -102,6 +109,7 @@ export class CliContext {
       backgroundJobs: false,
       // Job inputs uploaded by this run go through a journal of its own (removed when it ends clean).
       transferJournal: this.journalPort(),
+      ...workerFilePort(),
     });
     return this.courierP;
   }
@@ -110,8 +118,18 @@ export class CliContext {
    * The API key and platform, by rescale-cli's precedence: -p > RESCALE_API_KEY > --profile
    * (a Courier account, else a section of ~/.config/rescale/apiconfig) > the active Courier
    * account > apiconfig [default]. The URL: -X > RESCALE_API_URL > the profile's > the default.
+   * Its API answers users/me, the folders and credentials from an earlier run while fresh.
    */
-  async connect(): Promise<Connection> {
+  connect(): Promise<Connection> {
+    this.connection ??= this.findKey().then((conn) => {
+      const cache = new AccountCache(this.dataDir, conn.platform.apiUrl, conn.keyId, createAesGcmSealer(conn.sealerKey));
+      return { ...conn, api: withAccountCache(conn.api, cache) };
+    });
+    return this.connection;
+  }
+  private connection: Promise<Connection> | undefined;
+
+  private async findKey(): Promise<Connection> {
     const c = await this.courier();
     const urlOverride = this.flags.apiBaseUrl ?? this.env.RESCALE_API_URL;
     const platformFor = (fallback?: string): ResolvedPlatform => resolvePlatform(platformFromUrl(urlOverride ?? fallback ?? 'https://platform.rescale.com'));

@@ -1,14 +1,30 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { CourierError } from '../shared/errors';
 import { courierVersion } from '../main/core/version';
-import { CliContext, type GlobalFlags } from './context';
-import { deleteCommand, listFilesCommand, statusCommand, stopCommand } from './compat/job-commands';
-import { downloadCommand, downloadFileCommand, syncCommand, uploadCommand } from './compat/transfer-commands';
-import { submitCommand } from './compat/submit';
+import type { CliContext, GlobalFlags } from './context';
 import { registerAccountCommands } from './native/accounts';
 import { registerJobCommands } from './native/jobs';
 import { EXIT_ERROR, makeOut, reportError, slf4jTime, type Out } from './output';
-import { runWeb } from './web-command';
+
+/**
+ * A command's implementation, imported when the command runs: `--version` and `--help` load
+ * only commander and the command table (the core, the transfer engine and SQLite stay unloaded).
+ */
+function lazy<M, K extends keyof M>(load: () => Promise<M>, name: K): M[K] {
+  return ((...args: unknown[]) => load().then((m) => (m[name] as (...a: unknown[]) => unknown)(...args))) as M[K];
+}
+const jobCommands = () => import('./compat/job-commands');
+const transferCommands = () => import('./compat/transfer-commands');
+const statusCommand = lazy(jobCommands, 'statusCommand');
+const stopCommand = lazy(jobCommands, 'stopCommand');
+const deleteCommand = lazy(jobCommands, 'deleteCommand');
+const listFilesCommand = lazy(jobCommands, 'listFilesCommand');
+const uploadCommand = lazy(transferCommands, 'uploadCommand');
+const syncCommand = lazy(transferCommands, 'syncCommand');
+const downloadCommand = lazy(transferCommands, 'downloadCommand');
+const downloadFileCommand = lazy(transferCommands, 'downloadFileCommand');
+const submitCommand = lazy(() => import('./compat/submit'), 'submitCommand');
+const runWeb = lazy(() => import('./web-command'), 'runWeb');
 
 function portNumber(value: string): number {
   const n = Number(value);
@@ -35,7 +51,8 @@ export function action<T>(fn: (ctx: CliContext, out: Out, opts: T) => Promise<vo
     const flags = cmd.optsWithGlobals() as GlobalFlags & T;
     const out = makeOut(flags);
     endOnUnhandledRejection(out);
-    const ctx = new CliContext(flags, process.env, cmd.processedArgs as string[]);
+    const { CliContext } = await import('./context');
+    const ctx: CliContext = new CliContext(flags, process.env, cmd.processedArgs as string[]);
     try {
       await fn(ctx, out, flags);
     } catch (e) {

@@ -6,6 +6,7 @@ import { CourierError } from '../shared/errors';
 import { RescaleStorageAdapter } from '../main/core/rescale/storage';
 import { createAesGcmSealer, createTransferService, type TransferService, type TransferView } from '../main/core/transfer';
 import type { CliContext, Connection } from './context';
+import { bundledWorkerFile } from './bundled-worker';
 import { ProgressDisplay } from './progress';
 import type { Out } from './output';
 
@@ -47,6 +48,7 @@ export async function runTransfers(
     sealer: createAesGcmSealer(conn.sealerKey),
     limits: limitsFromEnv(),
     network: await (await ctx.courier()).network(),
+    ...(bundledWorkerFile() ? { workerFile: bundledWorkerFile() as string } : {}),
   });
   let settledAll = false;
   try {

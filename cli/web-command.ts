@@ -8,6 +8,7 @@ import { startWebHost } from '../main/web/host';
 import { ensureRendererBuilt } from '../main/web/renderer-build';
 import { selectNodeSecretStore } from '../main/core/secrets/select';
 import { EXIT_ERROR, reportError } from './output';
+import { bundledWorkerFile } from './bundled-worker';
 
 /** `courier web`: core services plus the loopback web host; prints the URL and opens it. */
 export async function runWeb(opts: { port?: number; open: boolean; dataDir?: string }): Promise<void> {
@@ -25,7 +26,7 @@ export async function runWeb(opts: { port?: number; open: boolean; dataDir?: str
     },
     exit: (code) => process.exit(code),
   });
-  courier = await createCourier({ shell: 'web', version: courierVersion, dataDir, secrets, launchSandbox: sandbox.launch, openExternal: async (url) => void (await open(url)) });
+  courier = await createCourier({ shell: 'web', version: courierVersion, dataDir, secrets, launchSandbox: sandbox.launch, openExternal: async (url) => void (await open(url)), ...(bundledWorkerFile() ? { transferWorkerFile: bundledWorkerFile() as string } : {}) });
   const host = await startWebHost({ courier, rendererDir, ...(opts.port !== undefined ? { port: opts.port } : {}) });
   console.log(`Courier is running at ${host.url}`);
   console.log('Keep this terminal open; press Ctrl-C to stop.');

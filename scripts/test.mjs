@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm test`: everything, in the order that fails fastest — typecheck, lint, build the renderer
-// (the Chromium tests load the real build), then vitest's unit, integration and e2e projects,
+// (the Chromium tests load the real build) and the CLI, then vitest's unit, integration and e2e projects,
 // then the platform-facing integration tests again against the sandbox's realistic mode
 // (scripts/realistic-tests.mjs; skipped when test filters are given).
 // The tests get a temporary folder of their own (TMPDIR), removed afterwards: they make
@@ -16,6 +16,8 @@ const steps = [
   ['typecheck', 'npm', ['run', '--silent', 'typecheck'], {}],
   ['lint', 'npm', ['run', '--silent', 'lint'], {}],
   ['build renderer', 'npm', ['run', '--silent', 'build:renderer'], {}],
+  // The tests run `courier` as users do: from its build, which must not lag the sources.
+  ['build cli', 'npm', ['run', '--silent', 'build:cli'], {}],
   ['tests', 'npx', ['vitest', 'run', ...process.argv.slice(2)], { TMPDIR: testTmp }],
 ];
 if (process.argv.length <= 2) steps.push(['platform-facing tests, realistic sandbox', 'npx', realisticArgs(), { TMPDIR: testTmp, ...REALISTIC_ENV }]);

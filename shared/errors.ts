@@ -1,5 +1,3 @@
-import { z } from 'zod';
-
 /** Stable error codes that cross the boundary. The UI keys its wording and actions on these. */
 export const errorCodes = [
   'invalid_input',
@@ -19,14 +17,15 @@ export const errorCodes = [
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];
 
-export const rpcErrorSchema = z.object({
-  code: z.enum(errorCodes),
-  message: z.string(),
+// A plain type, not a zod schema: this module is loaded by `courier --help`, which must not
+// pay for loading zod.
+export interface RpcError {
+  code: ErrorCode;
+  message: string;
   /** The input field the error is about, when there is one (for messages next to form fields). */
-  field: z.string().optional(),
-  retryAfterMs: z.number().optional(),
-});
-export type RpcError = z.infer<typeof rpcErrorSchema>;
+  field?: string;
+  retryAfterMs?: number;
+}
 
 export type RpcResult<T> = { ok: true; value: T } | { ok: false; error: RpcError };
 

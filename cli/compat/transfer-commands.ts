@@ -9,6 +9,7 @@ import type { CliContext } from '../context';
 import type { Out } from '../output';
 import { formatBytes, runTransfers, type RunSummary } from '../transfer-run';
 import { authenticate } from './job-commands';
+import { prefetchUpload } from '../account-cache';
 
 /** A path as it can be pasted into the shell: single quotes in POSIX shells, double quotes in Windows' (which has no $ or ` to fear). */
 function asShellArg(p: string): string {
@@ -63,6 +64,7 @@ export async function uploadCommand(ctx: CliContext, out: Out, o: { files?: stri
     if (o.files && statSync(p).isDirectory()) throw new CourierError('local_file', `${p} is a folder; rescale-cli's upload takes files (use \`courier upload ${asShellArg(p)}\` to upload a folder).`);
   }
   const conn = await authenticate(ctx, out);
+  prefetchUpload(conn.api);
   const s = await runTransfers(ctx, conn, out, ['upload', o.directory ?? '', ...paths], (t) => t.enqueueUpload(paths, o.directory ? { folderId: o.directory } : {}));
   if (s.paused) throw new CourierError('cancelled', 'Upload paused; run the same command to resume.');
   const failed = explainFailures(s.items);

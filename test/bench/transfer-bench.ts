@@ -8,7 +8,7 @@
 // Tools run interleaved (Courier, aws, rclone, then again), so a burst of load from elsewhere
 // on this shared machine hits all of them alike. Writes bench/results.json and
 // docs/benchmarks.md. Measures, never asserts.
-import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { LimitsInput } from '../../main/core/transfer/types';
@@ -18,6 +18,7 @@ import { ensureBig, ensureSmall } from './data';
 import type { RunResult } from './courier-run';
 import { aws, buildBundles, courier, rclone, startSandboxProcess, type SandboxProc } from './procs';
 import { markdown, table, type Results, type Row } from './report';
+import { replaceSection, section, WHOLE_PROCESS } from './cli-report';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const MiB = 1 << 20;
@@ -218,7 +219,10 @@ async function main(): Promise<void> {
   }
   await mkdir(join(ROOT, 'bench'), { recursive: true });
   await writeFile(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
-  await writeFile(join(ROOT, 'docs', 'benchmarks.md'), markdown(results));
+  // The whole-process table (cli-bench.ts) lives in the same page: carried over.
+  const docs = join(ROOT, 'docs', 'benchmarks.md');
+  const kept = section(await readFile(docs, 'utf8').catch(() => ''), WHOLE_PROCESS);
+  await writeFile(docs, kept === null ? markdown(results) : replaceSection(markdown(results), WHOLE_PROCESS, kept));
   process.stdout.write(`${table(results)}\n`);
 }
 

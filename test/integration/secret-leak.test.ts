@@ -14,7 +14,8 @@ import { startWebHost, type WebHost } from '../../main/web/host';
 import { requestChannel } from '../../shared/contract';
 
 // A full run — sign-in, upload, browse, errors, CLI — then every byte that left main is
-// searched for the API key: WebSocket frames to the renderer, logs, settings, journals, CLI output.
+// searched for the API key and the storage credentials: WebSocket frames to the renderer, logs,
+// settings, journals, the CLI's account cache, CLI output.
 const run = promisify(execFile);
 const key = `leakcheck-${randomBytes(18).toString('hex')}`;
 let sandbox: RunningSandbox;
@@ -89,7 +90,12 @@ describe('the API key never leaves main', () => {
     const cliOut = [await cli('status', '-j', 'nope'), await cli('upload', '-f', file, '-e'), await cli('list-files', '-j', 'nope')].join('\n');
     expect(cliOut).toContain('Authenticated as');
 
-    const needles = [key, Buffer.from(key).toString('base64')];
+    // The storage credentials the platform issued (the CLI keeps them between runs, sealed).
+    const issued = new Set(allFiles(sandbox.dataDir).flatMap((f) => [...readFileSync(f).toString('latin1').matchAll(/"secretAccessKey":"([^"]+)"/g)].map((m) => m[1]!)));
+    issued.delete(sandbox.s3Admin.secretAccessKey);
+    expect(issued.size).toBeGreaterThan(0);
+    expect(allFiles(cliData).some((f) => f.includes('cli-cache'))).toBe(true);
+    const needles = [key, Buffer.from(key).toString('base64'), ...issued];
     const haystacks: [string, string][] = [
       ['WebSocket frames to the renderer', framesToRenderer.join('\n')],
       ['CLI output', cliOut],

@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Builds the `courier` command into out/cli/ (gitignored): cli/main.ts and the transfer worker,
+// bundled by esbuild as ES modules with code splitting, node_modules left external.
+//
+// Why a build at `npm ci` (the `prepare` script) rather than committed output: the output would
+// churn in every commit that touches the core and could silently disagree with the sources it
+// came from; `prepare` runs on `npm ci` / `npm install` in a clone, so a fresh clone still needs
+// only the README's commands. esbuild is a devDependency, which a clone installs too. cli/bin.mjs
+// uses this build only while it is newer than every source file, and otherwise falls back to
+// running the sources through tsx, so an edited source never runs stale.
+//
+// Why splitting: `courier --version` and `--help` must load almost nothing; subcommands are
+// imported lazily, and each lazy import becomes a chunk of its own.
+import { build } from 'esbuild';
+import { rmSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+/** Builds into `outdir` (out/cli/ by default; the tests build into a folder of their own). */
+export async function buildCli({ quiet = false, outdir = `${root}out/cli` } = {}) {
+  const t0 = performance.now();
+  rmSync(outdir, { recursive: true, force: true });
+  await build({
+    absWorkingDir: root,
+    entryPoints: { main: 'cli/main.ts', 'transfer-worker': 'main/core/transfer/worker/index.ts' },
+    bundle: true,
+    splitting: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    // Entries and chunks side by side, two folders below the repository, as the sources are:
+    // modules that find files relative to themselves (main/web/renderer-build.ts: '../..' is
+    // the repository) resolve the same from the build.
+    chunkNames: '[name]-[hash]',
+    sourcemap: 'linked',
+    logLevel: quiet ? 'error' : 'warning',
+  });
+  // Written last: cli/bin.mjs compares the sources' times against this file's.
+  writeFileSync(`${outdir}/stamp`, `${new Date().toISOString()}\n`);
+  if (!quiet) console.log(`CLI built into ${outdir} (${Math.round(performance.now() - t0)} ms)`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await buildCli({ quiet: process.argv.includes('--quiet') });

@@ -1,0 +1,64 @@
+// The compiled `courier` command: bin.mjs runs the build only while it is fresh, and the build's
+// entry loads nothing heavy before a command runs (so --version and --help start fast).
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, test } from 'vitest';
+// @ts-expect-error plain JS modules without types
+import { buildCli } from '../../../scripts/build-cli.mjs';
+// @ts-expect-error plain JS modules without types
+import { CLI_BUILD_STAMP, CLI_SOURCES, freshBuild } from '../../../cli/build-freshness.mjs';
+
+const tmp = mkdtempSync(join(tmpdir(), 'courier-cli-build-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+describe('freshBuild', () => {
+  const root = join(tmp, 'repo');
+  const at = (path: string, seconds: number) => {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), 'x');
+    utimesSync(join(root, path), seconds, seconds);
+  };
+  for (const p of CLI_SOURCES as string[]) at(p === 'package.json' ? p : `${p}/a.ts`, 1000);
+  at('main/core/transfer/deep/b.ts', 1000);
+
+  test('no build: the sources', () => {
+    expect(freshBuild(root, {})).toBe(false);
+  });
+  test('a build newer than every source: the build; COURIER_FROM_SOURCE forces the sources', () => {
+    at(CLI_BUILD_STAMP, 2000);
+    expect(freshBuild(root, {})).toBe(true);
+    expect(freshBuild(root, { COURIER_FROM_SOURCE: '1' })).toBe(false);
+  });
+  test('one source edited after the build, however deep: the sources', () => {
+    at('main/core/transfer/deep/b.ts', 3000);
+    expect(freshBuild(root, {})).toBe(false);
+    at('main/core/transfer/deep/b.ts', 1000);
+    at('package.json', 3000);
+    expect(freshBuild(root, {})).toBe(false);
+  });
+});
+
+/** Packages a built module imports statically (the ones loaded before any command runs). */
+function staticImports(dir: string, file: string, seen = new Set<string>()): Set<string> {
+  const packages = new Set<string>();
+  if (seen.has(file)) return packages;
+  seen.add(file);
+  for (const m of readFileSync(join(dir, file), 'utf8').matchAll(/^(?:import|export)\s[^;]*?from\s+"([^"]+)";?$/gms)) {
+    const spec = m[1]!;
+    if (spec.startsWith('./')) for (const p of staticImports(dir, spec.slice(2), seen)) packages.add(p);
+    else packages.add(spec);
+  }
+  return packages;
+}
+
+describe('the CLI build', () => {
+  test('its entry statically loads only commander and Node built-ins; the worker is built beside it', async () => {
+    const outdir = join(tmp, 'out-cli');
+    await buildCli({ quiet: true, outdir });
+    const external = [...staticImports(outdir, 'main.mjs')].filter((p) => !builtinModules.includes(p.replace(/^node:/, '')));
+    expect(external).toEqual(['commander']);
+    expect(readFileSync(join(outdir, 'transfer-worker.mjs'), 'utf8')).toContain('export');
+  }, 60_000);
+});
