@@ -35,9 +35,26 @@ function fsErr(e: unknown, path: string, tempPath?: string): TransferError {
   return tempPath && e.message.includes(tempPath) ? new TransferError({ ...e.info(), message: e.message.split(tempPath).join(path) }) : e;
 }
 
+/**
+ * The file record with its key. The journal keeps the key sealed and drops it when the item
+ * ends (or cannot open it after the keychain lost the sealing key): then the record is fetched
+ * again, and its key sealed into the journal for a resume after a crash.
+ */
+async function recordOf(item: LiveItem, ctx: JobCtx, signal: AbortSignal): Promise<RemoteFile> {
+  const stored = JSON.parse(item.row.remoteJson ?? 'null') as Omit<RemoteFile, 'encodedEncryptionKey'> | null;
+  if (!stored) throw fail('internal', 'download has no file record');
+  if (item.row.fileKey) return { ...stored, encodedEncryptionKey: item.row.fileKey };
+  const fresh = await ctx.storage.getFile(item.row.remoteFileId ?? stored.id, signal);
+  if (fresh.pathParts.path !== stored.pathParts.path || fresh.pathParts.container !== stored.pathParts.container) {
+    throw fail('remote_changed', `The platform's record of "${stored.name}" now points to other stored data; download it again from its folder`);
+  }
+  item.row.fileKey = fresh.encodedEncryptionKey;
+  ctx.journal.updateItem(item.id, { fileKey: fresh.encodedEncryptionKey });
+  return { ...stored, encodedEncryptionKey: fresh.encodedEncryptionKey };
+}
+
 export async function runDownload(item: LiveItem, ctx: JobCtx, signal: AbortSignal): Promise<void> {
-  const remote = JSON.parse(item.row.remoteJson ?? 'null') as RemoteFile | null;
-  if (!remote) throw fail('internal', 'download has no file record');
+  const remote = await recordOf(item, ctx, signal);
   const finalPath = item.row.localPath;
   const conflict = (item.row.conflict ?? 'keepBoth') as ConflictPolicy;
   const row = ctx.journal.getDownload(item.id);

@@ -75,6 +75,8 @@ export interface JobCtx {
   ensureDir(dir: string): Promise<void>;
   /** fsync a directory after renames in it, coalesced (one sync for many files placed together). */
   syncDirSoon(dir: string): void;
+  /** Aborts, in the background, the multipart uploads the journal lists as abandoned. */
+  sweepUploads(): void;
   /** The job finished its file I/O: the scheduler may start another file while it registers. */
   releaseSlot(item: LiveItem): void;
 }

@@ -5,15 +5,14 @@ import { encodeB64, cipherSize } from '../crypto';
 import { fail } from './errors';
 import type { JobCtx, LiveItem } from './item';
 import type { UploadRow } from './journal';
-import type { FileStamp, PartInfo, S3Loc } from './worker/protocol';
+import type { FileStamp, PartInfo } from './worker/protocol';
 import type { Running } from './pool';
 import { aborted } from './runner';
 import { Semaphore } from './semaphore';
+import { locOf } from './upload-leftovers';
 import { planParts, type PartPlan } from './upload-plan';
 
-export function locOf(row: UploadRow) {
-  return (creds: S3Loc['creds']): S3Loc => ({ creds, bucket: row.bucket, key: row.objectKey });
-}
+export { locOf };
 
 export function metadataOf(row: UploadRow): Record<string, string> {
   // iv is what the platform needs; the other two are hints Interlink's streaming download reads.
