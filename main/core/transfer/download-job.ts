@@ -114,6 +114,7 @@ async function downloadLarge(
     // Interrupted while giving the file its name: check whichever copy exists, then finish.
     const tempThere = await exists(row.tempPath);
     await verify(item, remote, tempThere ? row.tempPath : item.row.localPath, ctx, signal);
+    ctx.noteResumed(item, item.row.size);
     if (tempThere) await finalize(item, row.tempPath, finalPath, conflict, ctx);
     else ctx.journal.deleteDownload(item.id);
     return;
@@ -162,6 +163,7 @@ async function downloadLarge(
       ctx.notice(item, 'resume_discarded', 'Data kept from before the interruption was damaged; downloaded the file again.');
       ctx.journal.putDownload({ ...row, phase: 'planned' }, true); // forgets the ranges
       item.committed = 0;
+      item.resumedBytes = 0;
       sha = await ranged(item, row, remote, key, iv, etag, ctx, signal);
     }
     await syncFile(row.tempPath);
@@ -220,7 +222,10 @@ async function ranged(
   if (count > 1 && size - (count - 1) * row.rangeSize <= 64 * 1024) count--;
   const plainEnd = (idx: number): number => (idx === count - 1 ? remote.decryptedSize : (idx + 1) * row.rangeSize);
   const done = ctx.journal.getRanges(item.id);
-  for (const idx of done) item.committed += plainEnd(idx) - idx * row.rangeSize;
+  for (const idx of done) {
+    item.committed += plainEnd(idx) - idx * row.rangeSize;
+    ctx.noteResumed(item, plainEnd(idx) - idx * row.rangeSize);
+  }
 
   const fileCtl = new AbortController();
   const onOuterAbort = (): void => fileCtl.abort(signal.reason);

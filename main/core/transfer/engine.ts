@@ -211,6 +211,8 @@ export class TransferEngine implements JobCtx {
 
   private start(it: LiveItem): void {
     this.slots.take(it.id, it.row.size);
+    it.resumedCounting = !it.startedHere;
+    it.startedHere = true;
     it.controller = new AbortController();
     it.stopReason = null;
     it.committed = 0;
@@ -380,6 +382,15 @@ export class TransferEngine implements JobCtx {
   // ------------------------------------------------------------------ JobCtx
   limits(): Limits {
     return this.lim;
+  }
+
+  noteResumed(it: LiveItem, bytes: number): void {
+    if (it.resumedCounting) it.resumedBytes += bytes;
+  }
+
+  /** Bytes of these items that earlier processes had already transferred (see LiveItem.resumedBytes). */
+  resumedBytes(ids: string[]): number {
+    return ids.reduce((n, id) => n + (this.items.get(id)?.resumedBytes ?? 0), 0);
   }
 
   sweepUploads(): void {

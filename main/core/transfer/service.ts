@@ -51,6 +51,11 @@ export interface TransferService {
    * because the storage could not be reached. Whoever deletes a journal asks this first.
    */
   abortAbandoned(): Promise<number>;
+  /**
+   * Bytes of these items that an earlier process had already transferred and this one did not
+   * move again (stored parts, written ranges, a file already placed or registered).
+   */
+  resumedBytes(ids: string[]): number;
   /** Starts the worker threads ahead of the first transfer (optional). */
   warm(): Promise<void>;
   close(): Promise<void>;
@@ -174,6 +179,7 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
     setAccount: (id) => engine.setAccount(id),
     setNetwork: (n) => engine.setNetwork(n),
     abortAbandoned: () => engine.leftovers.sweep(),
+    resumedBytes: (ids) => engine.resumedBytes(ids),
     warm: () => pool.warm(),
     close: () => engine.close(),
   };

@@ -31,7 +31,10 @@ function objectKeyFor(target: UploadTarget, name: string): string {
 }
 
 export async function runUpload(item: LiveItem, ctx: JobCtx, signal: AbortSignal): Promise<void> {
-  if (item.row.remoteFileId) return; // registered before an interruption: nothing left to do
+  if (item.row.remoteFileId) {
+    ctx.noteResumed(item, item.row.size); // registered before an interruption: nothing left to do
+    return;
+  }
   const stored = ctx.journal.getUpload(item.id);
   let row: UploadRow | undefined = stored?.key ? { ...stored, key: stored.key } : undefined;
   if (stored && !row && (await keylessDone(item, stored, ctx, signal))) return;
@@ -44,6 +47,8 @@ export async function runUpload(item: LiveItem, ctx: JobCtx, signal: AbortSignal
   if (!row || row.phase === 'planned' || (resumed && !(await stillSame(item, row, ctx, signal)))) {
     if (item.row.remoteFileId) return; // found registered by stillSame()
     row = await uploadGeneral(item, row?.phase === 'planned' ? row : undefined, ctx, signal);
+  } else {
+    ctx.noteResumed(item, row.fileSize); // stored before an interruption: only the registration is left
   }
   item.committed = item.row.size;
   ctx.releaseSlot(item);
@@ -57,7 +62,10 @@ export async function runUpload(item: LiveItem, ctx: JobCtx, signal: AbortSignal
  * looked up first, then the upload starts over (an open multipart upload is aborted).
  */
 async function keylessDone(item: LiveItem, stored: StoredUpload, ctx: JobCtx, signal: AbortSignal): Promise<boolean> {
-  if (stored.phase === 'registering' && (await findRegistered(item, stored, ctx, signal))) return true;
+  if (stored.phase === 'registering' && (await findRegistered(item, stored, ctx, signal))) {
+    ctx.noteResumed(item, item.row.size);
+    return true;
+  }
   ctx.journal.deleteUpload(item.id); // lists an open multipart upload for the background abort
   ctx.sweepUploads();
   return false;
