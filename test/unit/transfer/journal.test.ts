@@ -88,4 +88,35 @@ describe('journal', () => {
     expect(wrong.getUpload('k')).toMatchObject({ objectKey: 'o', key: null });
     wrong.close();
   });
+
+  it('moves download keys that older journals kept in the clear into the sealed column (or drops them for finished items)', () => {
+    const path = join(root, 'legacy.db');
+    const keyA = randomBytes(32).toString('base64');
+    const keyB = randomBytes(32).toString('base64');
+    // A journal as the previous version wrote it: the whole file record, key included.
+    const old = new Database(path);
+    old.pragma('journal_mode = WAL');
+    old.exec(`CREATE TABLE transfers (
+      id TEXT PRIMARY KEY, seq INTEGER NOT NULL, kind TEXT NOT NULL, is_batch INTEGER NOT NULL,
+      parent_id TEXT, name TEXT NOT NULL, local_path TEXT NOT NULL, rel_dir TEXT,
+      remote_file_id TEXT, folder_id TEXT, size INTEGER NOT NULL, bytes_done INTEGER NOT NULL,
+      state TEXT NOT NULL, error_code TEXT, error_message TEXT, notice_code TEXT, notice_message TEXT,
+      priority INTEGER NOT NULL, created_at INTEGER NOT NULL, conflict TEXT, remote_json TEXT, account_id TEXT)`);
+    const ins = old.prepare("INSERT INTO transfers VALUES (?, ?, 'download', 0, NULL, 'f', '/tmp/f', NULL, 'F1', NULL, 10, 0, ?, NULL, NULL, NULL, NULL, 0, 1, NULL, ?, NULL)");
+    ins.run('queued', 1, 'queued', JSON.stringify({ id: 'F1', name: 'f', encodedEncryptionKey: keyA }));
+    ins.run('done', 2, 'done', JSON.stringify({ id: 'F2', name: 'g', encodedEncryptionKey: keyB }));
+    old.close();
+
+    const sealerKey = randomBytes(32);
+    const j = Journal.open(path, createAesGcmSealer(sealerKey));
+    const rows = j.loadItems();
+    expect(rows.map((r) => [r.id, r.fileKey])).toEqual([['queued', keyA], ['done', null]]);
+    for (const r of rows) expect(r.remoteJson).not.toContain('encodedEncryptionKey');
+    j.close();
+    const bytes = Buffer.concat([readFileSync(path), readFileSync(`${path}-wal`, { flag: 'a+' })]);
+    for (const k of [keyA, keyB]) {
+      expect(bytes.includes(Buffer.from(k))).toBe(false);
+      expect(bytes.includes(Buffer.from(k, 'base64'))).toBe(false);
+    }
+  });
 });
