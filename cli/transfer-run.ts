@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import lockfile from 'proper-lockfile';
 import { CourierError } from '../shared/errors';
+import { tryProcessLock } from '../main/core/transfer/process-lock';
 import { RescaleStorageAdapter } from '../main/core/rescale/storage';
 import { createAesGcmSealer, createTransferService, type TransferService, type TransferView } from '../main/core/transfer';
 import type { CliContext, Connection } from './context';
@@ -21,7 +21,8 @@ export interface RunSummary {
  * Runs one CLI transfer command on its own journal, named after the command's identity
  * (key + what + where), so running the same command again after Ctrl-C or a crash resumes it,
  * while other commands, the desktop app and the web host never touch its items. A lock stops
- * two copies of the same command from running at once.
+ * two copies of the same command from running at once; the system releases it when its process
+ * ends in any way, so a run right after a crash or kill -9 resumes instead of waiting.
  */
 export async function runTransfers(
   ctx: CliContext,
@@ -34,14 +35,8 @@ export async function runTransfers(
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const name = createHash('sha256').update([conn.keyId, ...identity].join('\0')).digest('hex').slice(0, 24);
   const journalPath = join(dir, `${name}.db`);
-  const lockTarget = join(dir, `${name}.lock`);
-  mkdirSync(lockTarget, { recursive: true, mode: 0o700 });
-  let release: () => Promise<void>;
-  try {
-    release = await lockfile.lock(lockTarget, { stale: 30_000, update: 10_000 });
-  } catch {
-    throw new CourierError('conflict', 'The same transfer is already running in another courier process; wait for it or stop it first.');
-  }
+  const lock = tryProcessLock(join(dir, `${name}.owner`));
+  if (!lock) throw new CourierError('conflict', 'The same transfer is already running in another courier process; wait for it or stop it first.');
   const service = await createTransferService({
     storage: new RescaleStorageAdapter(conn.api, conn.platform),
     journalPath,
@@ -55,12 +50,12 @@ export async function runTransfers(
     const leftover = service.list().items.filter((i) => !i.isBatch);
     const unfinished = leftover.filter((i) => i.state !== 'done' && i.state !== 'cancelled' && i.state !== 'failed');
     let items: TransferView[];
-    let bytesResumed = 0;
+    let doneBefore = 0;
     if (unfinished.length > 0) {
       out.log(`Resuming ${unfinished.length} unfinished transfer(s) from an earlier run`);
       service.resume();
       items = leftover;
-      bytesResumed = leftover.reduce((n, i) => n + (i.state === 'done' ? i.size : i.bytesDone), 0);
+      doneBefore = leftover.reduce((n, i) => n + (i.state === 'done' ? i.size : 0), 0);
     } else {
       items = await enqueue(service);
     }
@@ -84,13 +79,22 @@ export async function runTransfers(
     display.stop();
     settledAll = settled !== null;
     const final = settled ?? service.list().items.filter((i) => ids.includes(i.id));
-    const total = final.reduce((n, i) => n + (i.state === 'done' ? i.size : 0), 0);
-    return { items: final, bytesSent: Math.max(0, total - bytesResumed), bytesResumed, paused: paused || settled === null };
+    const done = final.filter((i) => !i.isBatch && i.state === 'done');
+    const total = done.reduce((n, i) => n + i.size, 0);
+    // What the earlier run had really finished: whole files, and the parts/ranges this run skipped.
+    const bytesResumed = doneBefore + service.resumedBytes(ids);
+    const bytesSent = total - doneBefore - service.resumedBytes(done.map((i) => i.id));
+    // A settled run's journal is dropped below, so it must not still know of open multipart uploads.
+    if (settledAll && (await service.abortAbandoned()) > 0) {
+      settledAll = false;
+      out.log('Some unfinished uploads could not be cleaned up on the storage yet; running the same command again will retry.');
+    }
+    return { items: final, bytesSent: Math.max(0, bytesSent), bytesResumed, paused: paused || settled === null };
   } finally {
     await service.close();
     // A run that settled leaves nothing to resume: drop its journal (a paused or crashed one is kept).
     if (settledAll) for (const suffix of ['', '-wal', '-shm']) rmSync(journalPath + suffix, { force: true });
-    await release();
+    lock.release();
   }
 }
 

@@ -2,9 +2,9 @@
 // a 0600 file in the data folder. On Linux, safeStorage may fall back to `basic_text` (a fixed
 // key, i.e. plaintext): refused unless the user accepted that risk in Settings.
 import { safeStorage } from 'electron';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { CourierError } from '../../shared/errors';
+import { writePrivateFile } from '../core/secrets/private-file';
 import type { SecretStore } from '../core/secrets/store';
 
 export class SafeStorageSecretStore implements SecretStore {
@@ -37,9 +37,7 @@ export class SafeStorageSecretStore implements SecretStore {
     return JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, string>;
   }
   private write(data: Record<string, string>): void {
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    writeFileSync(`${this.file}.tmp`, JSON.stringify(data), { mode: 0o600 });
-    renameSync(`${this.file}.tmp`, this.file);
+    writePrivateFile(this.file, JSON.stringify(data));
   }
 
   async get(name: string): Promise<string | null> {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { prepareDataDir } from './data-dir';
 import { join } from 'node:path';
 import type { CourierHandlers } from '../../shared/contract';
 import { AccountService } from './accounts/service';
@@ -82,7 +82,7 @@ export interface Courier extends CoreServices {
 
 /** The composition root of core: builds every service once and the handlers the router dispatches to. */
 export async function createCourier(ports: CourierPorts): Promise<Courier> {
-  mkdirSync(ports.dataDir, { recursive: true, mode: 0o700 });
+  prepareDataDir(ports.dataDir);
   const hub = new EventHub();
   const activity = new ActivityLog(join(ports.dataDir, 'activity.jsonl'), hub);
   const connectivity = new Connectivity(hub);

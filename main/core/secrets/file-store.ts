@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { writePrivateFile } from './private-file';
 import type { SecretStore } from './store';
 
 /**
@@ -16,10 +16,7 @@ export class PlaintextFileSecretStore implements SecretStore {
     return JSON.parse(readFileSync(this.file, 'utf8')) as Record<string, string>;
   }
   private write(data: Record<string, string>): void {
-    mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
-    const tmp = `${this.file}.tmp`;
-    writeFileSync(tmp, JSON.stringify(data), { mode: 0o600 });
-    renameSync(tmp, this.file);
+    writePrivateFile(this.file, JSON.stringify(data));
   }
   async get(name: string) {
     return this.read()[name] ?? null;

@@ -35,9 +35,26 @@ function fsErr(e: unknown, path: string, tempPath?: string): TransferError {
   return tempPath && e.message.includes(tempPath) ? new TransferError({ ...e.info(), message: e.message.split(tempPath).join(path) }) : e;
 }
 
+/**
+ * The file record with its key. The journal keeps the key sealed and drops it when the item
+ * ends (or cannot open it after the keychain lost the sealing key): then the record is fetched
+ * again, and its key sealed into the journal for a resume after a crash.
+ */
+async function recordOf(item: LiveItem, ctx: JobCtx, signal: AbortSignal): Promise<RemoteFile> {
+  const stored = JSON.parse(item.row.remoteJson ?? 'null') as Omit<RemoteFile, 'encodedEncryptionKey'> | null;
+  if (!stored) throw fail('internal', 'download has no file record');
+  if (item.row.fileKey) return { ...stored, encodedEncryptionKey: item.row.fileKey };
+  const fresh = await ctx.storage.getFile(item.row.remoteFileId ?? stored.id, signal);
+  if (fresh.pathParts.path !== stored.pathParts.path || fresh.pathParts.container !== stored.pathParts.container) {
+    throw fail('remote_changed', `The platform's record of "${stored.name}" now points to other stored data; download it again from its folder`);
+  }
+  item.row.fileKey = fresh.encodedEncryptionKey;
+  ctx.journal.updateItem(item.id, { fileKey: fresh.encodedEncryptionKey });
+  return { ...stored, encodedEncryptionKey: fresh.encodedEncryptionKey };
+}
+
 export async function runDownload(item: LiveItem, ctx: JobCtx, signal: AbortSignal): Promise<void> {
-  const remote = JSON.parse(item.row.remoteJson ?? 'null') as RemoteFile | null;
-  if (!remote) throw fail('internal', 'download has no file record');
+  const remote = await recordOf(item, ctx, signal);
   const finalPath = item.row.localPath;
   const conflict = (item.row.conflict ?? 'keepBoth') as ConflictPolicy;
   const row = ctx.journal.getDownload(item.id);
@@ -97,6 +114,7 @@ async function downloadLarge(
     // Interrupted while giving the file its name: check whichever copy exists, then finish.
     const tempThere = await exists(row.tempPath);
     await verify(item, remote, tempThere ? row.tempPath : item.row.localPath, ctx, signal);
+    ctx.noteResumed(item, item.row.size);
     if (tempThere) await finalize(item, row.tempPath, finalPath, conflict, ctx);
     else ctx.journal.deleteDownload(item.id);
     return;
@@ -145,6 +163,7 @@ async function downloadLarge(
       ctx.notice(item, 'resume_discarded', 'Data kept from before the interruption was damaged; downloaded the file again.');
       ctx.journal.putDownload({ ...row, phase: 'planned' }, true); // forgets the ranges
       item.committed = 0;
+      item.resumedBytes = 0;
       sha = await ranged(item, row, remote, key, iv, etag, ctx, signal);
     }
     await syncFile(row.tempPath);
@@ -203,7 +222,10 @@ async function ranged(
   if (count > 1 && size - (count - 1) * row.rangeSize <= 64 * 1024) count--;
   const plainEnd = (idx: number): number => (idx === count - 1 ? remote.decryptedSize : (idx + 1) * row.rangeSize);
   const done = ctx.journal.getRanges(item.id);
-  for (const idx of done) item.committed += plainEnd(idx) - idx * row.rangeSize;
+  for (const idx of done) {
+    item.committed += plainEnd(idx) - idx * row.rangeSize;
+    ctx.noteResumed(item, plainEnd(idx) - idx * row.rangeSize);
+  }
 
   const fileCtl = new AbortController();
   const onOuterAbort = (): void => fileCtl.abort(signal.reason);

@@ -18,7 +18,8 @@ import type { NetworkOptions } from '../net/dispatcher';
 import { TaskRunner, type NetworkRoute, type RetryPolicy, DEFAULT_RETRY } from './runner';
 import { Semaphore } from './semaphore';
 import { TERMINAL, type Limits, type LimitsInput, type ProgressBatch, type TransferState, type TransferView } from './types';
-import { abortUpload, runUpload } from './upload-job';
+import { runUpload } from './upload-job';
+import { UploadLeftovers } from './upload-leftovers';
 
 interface SettleWaiter {
   ids: string[];
@@ -51,6 +52,8 @@ export class TransferEngine implements JobCtx {
   private closed = false;
   /** Items counted in the overall numbers: everything not already finished when we started. */
   private readonly history = new Set<string>();
+  /** Open multipart uploads of uploads that ended without a file: aborted in the background. */
+  readonly leftovers: UploadLeftovers;
 
   constructor(
     readonly journal: Journal,
@@ -62,6 +65,7 @@ export class TransferEngine implements JobCtx {
   ) {
     this.creds = new CredentialCache(storage, now);
     this.runner = new TaskRunner(pool, this.creds, retry);
+    this.leftovers = new UploadLeftovers(journal, this.runner);
     this.memory = new Semaphore(lim.maxBufferedBytes);
     this.api = new Semaphore(lim.apiConcurrency);
     this.feed = new ProgressFeed(this.items, (it) => this.counted(it));
@@ -71,6 +75,7 @@ export class TransferEngine implements JobCtx {
     this.scheduleTimer = setInterval(() => this.applyBandwidth(), 30_000);
     this.scheduleTimer.unref();
     queueMicrotask(() => this.pump()); // transfers interrupted by a crash or close continue
+    void this.leftovers.sweep(); // and uploads abandoned before then are aborted
   }
 
   // ------------------------------------------------------------------ loading & adding
@@ -206,6 +211,8 @@ export class TransferEngine implements JobCtx {
 
   private start(it: LiveItem): void {
     this.slots.take(it.id, it.row.size);
+    it.resumedCounting = !it.startedHere;
+    it.startedHere = true;
     it.controller = new AbortController();
     it.stopReason = null;
     it.committed = 0;
@@ -255,15 +262,18 @@ export class TransferEngine implements JobCtx {
       it.row.errorMessage = info.message;
       this.journal.updateItem(it.id, { errorCode: info.code, errorMessage: info.message });
       this.setState(it, 'failed');
+      if (it.row.kind === 'upload') this.leftovers.release(it.id);
     }
     this.releaseSlot(it);
   }
 
   private async cleanup(it: LiveItem): Promise<void> {
     if (it.row.kind === 'upload') {
-      const u = this.journal.getUpload(it.id);
-      if (u?.uploadId) await abortUpload(u, this);
-      this.journal.deleteUpload(it.id);
+      // Deleting the row lists its open multipart upload (if any) for the background abort.
+      if (this.journal.getUpload(it.id)) {
+        this.journal.deleteUpload(it.id);
+        void this.leftovers.sweep();
+      }
     } else {
       const d = this.journal.getDownload(it.id);
       if (d) await rm(d.tempPath, { force: true }).catch(() => undefined);
@@ -294,6 +304,11 @@ export class TransferEngine implements JobCtx {
     }
     it.row.state = state;
     const patch: Partial<ItemRow> = { state, bytesDone: it.bytesDone() };
+    // A download's key leaves the journal when the item ends (a retry gets it back, from memory
+    // or from the platform) and is sealed into it again when a retry queues the item.
+    if (TERMINAL.has(state) && it.row.kind === 'download') patch.fileKey = null;
+    else if (TERMINAL.has(from) && it.row.fileKey) patch.fileKey = it.row.fileKey;
+    if (state === 'done') it.row.fileKey = null;
     if (state === 'queued' || state === 'running') {
       it.row.errorCode = null;
       it.row.errorMessage = null;
@@ -367,6 +382,19 @@ export class TransferEngine implements JobCtx {
   // ------------------------------------------------------------------ JobCtx
   limits(): Limits {
     return this.lim;
+  }
+
+  noteResumed(it: LiveItem, bytes: number): void {
+    if (it.resumedCounting) it.resumedBytes += bytes;
+  }
+
+  /** Bytes of these items that earlier processes had already transferred (see LiveItem.resumedBytes). */
+  resumedBytes(ids: string[]): number {
+    return ids.reduce((n, id) => n + (this.items.get(id)?.resumedBytes ?? 0), 0);
+  }
+
+  sweepUploads(): void {
+    void this.leftovers.sweep();
   }
 
   ensureDir(dir: string): Promise<void> {
@@ -530,6 +558,7 @@ export class TransferEngine implements JobCtx {
       }
     }
     await Promise.allSettled(jobs);
+    await this.leftovers.close();
     for (const it of this.items.values()) {
       if (!it.row.isBatch && !TERMINAL.has(it.row.state)) this.journal.updateItem(it.id, { bytesDone: it.bytesDone() });
     }

@@ -11,6 +11,15 @@ import type { Op } from './worker/protocol';
 export class LiveItem {
   /** Bytes finished outside the tasks currently in flight. */
   committed = 0;
+  /**
+   * Bytes an earlier process had already moved (stored parts, written ranges, a placed or
+   * registered file), found when this process first ran the item: not transferred again.
+   */
+  resumedBytes = 0;
+  /** Whether this process has started the item before (only its first start finds resumed bytes). */
+  startedHere = false;
+  /** Set at each start: true only for the first one in this process. */
+  resumedCounting = false;
   readonly live = new Set<Running<Op>>();
   readonly meter = new SpeedMeter();
   controller: AbortController | null = null;
@@ -75,6 +84,10 @@ export interface JobCtx {
   ensureDir(dir: string): Promise<void>;
   /** fsync a directory after renames in it, coalesced (one sync for many files placed together). */
   syncDirSoon(dir: string): void;
+  /** The job found `bytes` already transferred by an earlier process (counted at the first start only). */
+  noteResumed(item: LiveItem, bytes: number): void;
+  /** Aborts, in the background, the multipart uploads the journal lists as abandoned. */
+  sweepUploads(): void;
   /** The job finished its file I/O: the scheduler may start another file while it registers. */
   releaseSlot(item: LiveItem): void;
 }

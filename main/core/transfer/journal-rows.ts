@@ -23,7 +23,14 @@ export interface ItemRow {
   priority: number;
   createdAt: number;
   conflict: string | null;
+  /** A download's file record without its key (see fileKey); a folder batch's list of folders. */
   remoteJson: string | null;
+  /**
+   * A download's AES key as the file record gives it (base64). Plaintext in memory only: the
+   * journal stores it sealed (transfers.key_sealed) and drops it once the item is done, failed
+   * or cancelled. Null when dropped (a later retry asks the platform for the record again).
+   */
+  fileKey: string | null;
   /** The account the transfer belongs to (null: journaled before accounts were recorded, or no accounts). */
   accountId: string | null;
 }
@@ -42,6 +49,13 @@ export interface UploadRow {
   sha512: string | null;
   phase: 'planned' | 'uploaded' | 'registering' | 'registered';
 }
+
+/**
+ * An upload row as the journal holds it: `key` is null once the item failed (the key was
+ * dropped; the row stays only while it still names a multipart upload to abort, or a
+ * registration to look up) or when the sealer that sealed it is gone.
+ */
+export type StoredUpload = Omit<UploadRow, 'key'> & { key: Buffer | null };
 
 export interface PartRow {
   partNo: number;
@@ -65,7 +79,7 @@ CREATE TABLE IF NOT EXISTS transfers (
   parent_id TEXT, name TEXT NOT NULL, local_path TEXT NOT NULL, rel_dir TEXT,
   remote_file_id TEXT, folder_id TEXT, size INTEGER NOT NULL, bytes_done INTEGER NOT NULL,
   state TEXT NOT NULL, error_code TEXT, error_message TEXT, notice_code TEXT, notice_message TEXT,
-  priority INTEGER NOT NULL, created_at INTEGER NOT NULL, conflict TEXT, remote_json TEXT, account_id TEXT);
+  priority INTEGER NOT NULL, created_at INTEGER NOT NULL, conflict TEXT, remote_json TEXT, account_id TEXT, key_sealed BLOB);
 CREATE INDEX IF NOT EXISTS transfers_parent ON transfers(parent_id);
 CREATE TABLE IF NOT EXISTS uploads (
   transfer_id TEXT PRIMARY KEY, object_key TEXT NOT NULL, bucket TEXT NOT NULL, target_json TEXT NOT NULL,
@@ -79,6 +93,8 @@ CREATE TABLE IF NOT EXISTS downloads (
   range_size INTEGER NOT NULL, phase TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS download_ranges (
   transfer_id TEXT NOT NULL, idx INTEGER NOT NULL, PRIMARY KEY (transfer_id, idx)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS abandoned_uploads (
+  upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, object_key TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS folders (
   batch_id TEXT NOT NULL, rel_dir TEXT NOT NULL, remote_id TEXT, PRIMARY KEY (batch_id, rel_dir)) WITHOUT ROWID;
 `;
@@ -110,6 +126,7 @@ export function toItem(r: Row): ItemRow {
     createdAt: Number(r.created_at),
     conflict: strOrNull(r.conflict),
     remoteJson: strOrNull(r.remote_json),
+    fileKey: null, // opened by the journal (it holds the sealer)
     accountId: strOrNull(r.account_id),
   };
 }
@@ -136,6 +153,7 @@ export const ITEM_COLUMNS: Record<keyof ItemRow, string> = {
   createdAt: 'created_at',
   conflict: 'conflict',
   remoteJson: 'remote_json',
+  fileKey: 'key_sealed',
   accountId: 'account_id',
 };
 

@@ -12,15 +12,19 @@
 // - Progress writes are batched into one transaction every 50 ms (better-sqlite3 is
 //   synchronous, so per-write commits of 10,000 small files would stall the main loop).
 //
-// Secrets: per-file AES keys are stored sealed (Sealer port, keychain-backed). Files are 0600
-// in a 0700 directory.
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
+// Secrets: per-file AES keys (of uploads and of downloads) are stored sealed (Sealer port,
+// keychain-backed) and dropped once the item is done, failed or cancelled; secure_delete makes
+// SQLite overwrite what it deletes instead of leaving it in free space. Files are 0600 in a
+// 0700 directory, and a symlink in place of one of them is refused, never followed.
+import { chmodSync, closeSync, constants, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import { migrateJournal, refuseSymlinks } from './journal-migrate';
 import type { Sealer } from './sealer';
-import { ITEM_COLUMNS, SCHEMA, sqlValue, str, strOrNull, toItem, type DownloadRow, type ItemRow, type PartRow, type Row, type UploadRow } from './journal-rows';
+import { TERMINAL } from './types';
+import { ITEM_COLUMNS, SCHEMA, sqlValue, str, strOrNull, toItem, type DownloadRow, type ItemRow, type PartRow, type Row, type StoredUpload, type UploadRow } from './journal-rows';
 
-export type { DownloadRow, ItemRow, PartRow, UploadRow } from './journal-rows';
+export type { DownloadRow, ItemRow, PartRow, StoredUpload, UploadRow } from './journal-rows';
 
 export class Journal {
   private readonly db: Database.Database;
@@ -39,16 +43,18 @@ export class Journal {
     const dir = dirname(path);
     if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
     chmodSync(dir, 0o700);
-    // Create the file ourselves so it is 0600 from its first byte; SQLite gives -wal/-shm the same mode.
-    closeSync(openSync(path, 'a', 0o600));
+    refuseSymlinks(path);
+    // Create the file ourselves so it is 0600 from its first byte; SQLite gives -wal/-shm the same
+    // mode. O_NOFOLLOW: a symlink planted after the check above still fails instead of being followed.
+    closeSync(openSync(path, constants.O_RDWR | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0), 0o600));
     chmodSync(path, 0o600);
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
+    this.db.pragma('secure_delete = ON');
     this.db.exec(SCHEMA);
-    // Journals from before transfers recorded their account get the column (null: unbound).
-    if (!(this.db.pragma('table_info(transfers)') as Row[]).some((c) => c.name === 'account_id')) this.db.exec('ALTER TABLE transfers ADD COLUMN account_id TEXT');
+    migrateJournal(this.db, sealer);
     for (const r of this.db.prepare('SELECT transfer_id AS id FROM uploads UNION SELECT transfer_id FROM downloads').all() as Row[]) this.withState.add(str(r.id));
     for (const suffix of ['-wal', '-shm']) if (existsSync(path + suffix)) chmodSync(path + suffix, 0o600);
   }
@@ -133,26 +139,45 @@ export class Journal {
     const cols = Object.values(ITEM_COLUMNS);
     const s = this.stmt(`INSERT INTO transfers (${cols.join(',')}) VALUES (${cols.map(() => '?').join(',')})`);
     this.db.transaction(() => {
-      for (const it of items) s.run(...(Object.keys(ITEM_COLUMNS) as (keyof ItemRow)[]).map((k) => sqlValue(it[k])));
+      for (const it of items) {
+        const row = TERMINAL.has(it.state) ? { ...it, fileKey: null } : it; // refused at enqueue: no key kept
+        s.run(...(Object.keys(ITEM_COLUMNS) as (keyof ItemRow)[]).map((k) => this.column(k, row[k])));
+      }
     })();
+  }
+
+  /** A column's stored value: a file key is sealed here, so the clear key never reaches the file. */
+  private column(k: keyof ItemRow, v: unknown): unknown {
+    if (k === 'fileKey') return typeof v === 'string' && v ? this.sealer.seal(Buffer.from(v, 'utf8')) : null;
+    return sqlValue(v);
+  }
+
+  /** The sealed value opened; null when there is none or the sealer cannot open it (a lost keychain key). */
+  private unseal(v: unknown): Buffer | null {
+    if (!(v instanceof Uint8Array) || v.length === 0) return null;
+    try {
+      return this.sealer.open(Buffer.from(v));
+    } catch {
+      return null;
+    }
   }
 
   updateItem(id: string, patch: Partial<ItemRow>, durable = false): void {
     const keys = (Object.keys(patch) as (keyof ItemRow)[]).filter((k) => k !== 'id');
     if (keys.length === 0) return;
     const sql = `UPDATE transfers SET ${keys.map((k) => `${ITEM_COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`;
-    const values = [...keys.map((k) => sqlValue(patch[k])), id];
+    const values = [...keys.map((k) => this.column(k, patch[k])), id];
     this.later(id, () => this.stmt(sql).run(...values));
     if (durable) this.flush();
   }
 
   loadItems(): ItemRow[] {
     this.flush();
-    return (this.stmt('SELECT * FROM transfers ORDER BY seq').all() as Row[]).map(toItem);
+    return (this.stmt('SELECT * FROM transfers ORDER BY seq').all() as Row[]).map((r) => ({ ...toItem(r), fileKey: this.unseal(r.key_sealed)?.toString('utf8') ?? null }));
   }
 
   // ---------------------------------------------------------------- uploads
-  getUpload(id: string): UploadRow | undefined {
+  getUpload(id: string): StoredUpload | undefined {
     if (!this.withState.has(id)) return undefined;
     this.flushFor(id);
     const r = this.stmt('SELECT * FROM uploads WHERE transfer_id = ?').get(id) as Row | undefined;
@@ -162,7 +187,7 @@ export class Journal {
       objectKey: str(r.object_key),
       bucket: str(r.bucket),
       targetJson: str(r.target_json),
-      key: this.sealer.open(r.key_sealed as Buffer),
+      key: this.unseal(r.key_sealed),
       iv: Buffer.from(r.iv as Buffer),
       partSize: Number(r.part_size),
       fileSize: Number(r.file_size),
@@ -177,6 +202,7 @@ export class Journal {
     const sealed = this.sealer.seal(u.key);
     this.withState.add(u.transferId);
     this.later(u.transferId, () => {
+      this.abandonOpen(u.transferId, u.uploadId);
       this.stmt('DELETE FROM upload_parts WHERE transfer_id = ?').run(u.transferId);
       this.stmt(
         `INSERT OR REPLACE INTO uploads (transfer_id, object_key, bucket, target_json, key_sealed, iv, part_size, file_size, mtime_ms, upload_id, sha512, phase)
@@ -195,12 +221,43 @@ export class Journal {
     if (durable) this.flush();
   }
 
+  /** Forgets the upload's key but keeps the row (its multipart upload id, its registration mark). */
+  dropUploadKey(id: string): void {
+    this.later(id, () => this.stmt("UPDATE uploads SET key_sealed = X'' WHERE transfer_id = ?").run(id));
+  }
+
   deleteUpload(id: string): void {
     this.withState.delete(id);
     this.later(id, () => {
+      this.abandonOpen(id, null);
       this.stmt('DELETE FROM upload_parts WHERE transfer_id = ?').run(id);
       this.stmt('DELETE FROM uploads WHERE transfer_id = ?').run(id);
     });
+  }
+
+  /**
+   * Run inside the write that deletes or replaces an upload row: a multipart upload the row
+   * still names (other than `keep`) is listed for the sweeper to abort, so its id is never lost.
+   */
+  private abandonOpen(id: string, keep: string | null): void {
+    this.stmt(
+      `INSERT OR IGNORE INTO abandoned_uploads (upload_id, bucket, object_key)
+       SELECT upload_id, bucket, object_key FROM uploads WHERE transfer_id = ? AND upload_id IS NOT NULL AND phase = 'planned' AND upload_id IS NOT ?`,
+    ).run(id, keep);
+  }
+
+  /** Multipart uploads no row names any more, still to be aborted (upload-leftovers.ts). */
+  abandonedUploads(): { uploadId: string; bucket: string; objectKey: string }[] {
+    this.flush();
+    return (this.stmt('SELECT upload_id, bucket, object_key FROM abandoned_uploads').all() as Row[]).map((r) => ({
+      uploadId: str(r.upload_id),
+      bucket: str(r.bucket),
+      objectKey: str(r.object_key),
+    }));
+  }
+
+  forgetAbandoned(uploadId: string): void {
+    this.stmt('DELETE FROM abandoned_uploads WHERE upload_id = ?').run(uploadId);
   }
 
   getParts(id: string): PartRow[] {

@@ -45,6 +45,17 @@ export interface TransferService {
   setAccount(id: string | null): void;
   /** The proxy and CA settings for S3 traffic (the API client's come from the same settings). */
   setNetwork(n: NetworkOptions | undefined): void;
+  /**
+   * Aborts the multipart uploads of transfers that ended without a file (failed, cancelled, or
+   * restarted) and waits for those already under way; resolves with how many are still open
+   * because the storage could not be reached. Whoever deletes a journal asks this first.
+   */
+  abortAbandoned(): Promise<number>;
+  /**
+   * Bytes of these items that an earlier process had already transferred and this one did not
+   * move again (stored parts, written ranges, a file already placed or registered).
+   */
+  resumedBytes(ids: string[]): number;
   /** Starts the worker threads ahead of the first transfer (optional). */
   warm(): Promise<void>;
   close(): Promise<void>;
@@ -100,6 +111,7 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
     createdAt: now(),
     conflict: null,
     remoteJson: null,
+    fileKey: null,
     accountId: engine.account ?? null,
     ...p,
   });
@@ -166,11 +178,15 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
     setLimits: (l) => engine.setLimits(l),
     setAccount: (id) => engine.setAccount(id),
     setNetwork: (n) => engine.setNetwork(n),
+    abortAbandoned: () => engine.leftovers.sweep(),
+    resumedBytes: (ids) => engine.resumedBytes(ids),
     warm: () => pool.warm(),
     close: () => engine.close(),
   };
 
   function downloadRow(f: RemoteFile, root: string, o: DownloadOptions, parentId: string | null, relDir: string[] = []): ItemRow {
+    // The key goes to the journal sealed (fileKey), never inside the record's JSON.
+    const { encodedEncryptionKey, ...record } = f;
     const base = row({
       kind: 'download',
       name: f.name,
@@ -180,7 +196,8 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
       parentId,
       remoteFileId: f.id,
       conflict: o.conflict ?? 'keepBoth',
-      remoteJson: JSON.stringify(f),
+      remoteJson: JSON.stringify(record),
+      fileKey: encodedEncryptionKey || null,
     });
     try {
       let segs: string[];

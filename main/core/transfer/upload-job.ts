@@ -12,7 +12,7 @@ import { basename } from 'node:path';
 import { cipherSize, encodeB64, newFileSecrets } from '../crypto';
 import { fail, toErrorInfo, TransferError } from './errors';
 import type { JobCtx, LiveItem } from './item';
-import type { UploadRow } from './journal';
+import type { StoredUpload, UploadRow } from './journal';
 import type { UploadTarget } from './ports';
 import type { FileStamp } from './worker/protocol';
 import type { Running } from './pool';
@@ -31,8 +31,13 @@ function objectKeyFor(target: UploadTarget, name: string): string {
 }
 
 export async function runUpload(item: LiveItem, ctx: JobCtx, signal: AbortSignal): Promise<void> {
-  if (item.row.remoteFileId) return; // registered before an interruption: nothing left to do
-  let row = ctx.journal.getUpload(item.id);
+  if (item.row.remoteFileId) {
+    ctx.noteResumed(item, item.row.size); // registered before an interruption: nothing left to do
+    return;
+  }
+  const stored = ctx.journal.getUpload(item.id);
+  let row: UploadRow | undefined = stored?.key ? { ...stored, key: stored.key } : undefined;
+  if (stored && !row && (await keylessDone(item, stored, ctx, signal))) return;
   const resumed = row !== undefined && row.phase !== 'planned';
   // Small files (most of a 10,000-file folder) take one worker round trip: stat, read, hash,
   // encrypt and PUT all happen there, and nothing is journaled until the object exists.
@@ -42,11 +47,28 @@ export async function runUpload(item: LiveItem, ctx: JobCtx, signal: AbortSignal
   if (!row || row.phase === 'planned' || (resumed && !(await stillSame(item, row, ctx, signal)))) {
     if (item.row.remoteFileId) return; // found registered by stillSame()
     row = await uploadGeneral(item, row?.phase === 'planned' ? row : undefined, ctx, signal);
+  } else {
+    ctx.noteResumed(item, row.fileSize); // stored before an interruption: only the registration is left
   }
   item.committed = item.row.size;
   ctx.releaseSlot(item);
   ctx.setState(item, 'verifying');
   await register(item, row, ctx, signal);
+}
+
+/**
+ * A row without its key: the item failed or was cancelled before (its key dropped), or the
+ * sealing key is gone. Nothing of it can be continued; a registration it may have made is
+ * looked up first, then the upload starts over (an open multipart upload is aborted).
+ */
+async function keylessDone(item: LiveItem, stored: StoredUpload, ctx: JobCtx, signal: AbortSignal): Promise<boolean> {
+  if (stored.phase === 'registering' && (await findRegistered(item, stored, ctx, signal))) {
+    ctx.noteResumed(item, item.row.size);
+    return true;
+  }
+  ctx.journal.deleteUpload(item.id); // lists an open multipart upload for the background abort
+  ctx.sweepUploads();
+  return false;
 }
 
 async function statStamp(path: string): Promise<FileStamp> {
@@ -104,8 +126,8 @@ async function uploadGeneral(item: LiveItem, planned: UploadRow | undefined, ctx
   let row = planned;
   if (row && (row.fileSize !== stamp.size || row.mtimeMs !== stamp.mtimeMs)) {
     changedNotice(item, row, stamp, ctx);
-    if (row.uploadId) void abortQuietly(row, ctx);
-    ctx.journal.deleteUpload(item.id);
+    ctx.journal.deleteUpload(item.id); // its multipart upload (if any) is aborted in the background
+    ctx.sweepUploads();
     row = undefined;
   }
   if (item.row.size !== stamp.size) ctx.resize(item, stamp.size);
@@ -202,7 +224,7 @@ async function register(item: LiveItem, row: UploadRow, ctx: JobCtx, signal: Abo
   }
 }
 
-async function findRegistered(item: LiveItem, row: UploadRow, ctx: JobCtx, signal: AbortSignal): Promise<boolean> {
+async function findRegistered(item: LiveItem, row: Pick<UploadRow, 'objectKey'>, ctx: JobCtx, signal: AbortSignal): Promise<boolean> {
   const folderId = await ctx.folderFor(item, signal);
   const listing = await ctx.storage.listFolder(folderId, signal);
   const found = listing.files.find((f) => f.pathParts.path === row.objectKey);
@@ -217,14 +239,3 @@ function adopt(item: LiveItem, remoteFileId: string, ctx: JobCtx): void {
   // together with the item's "done" a moment later; either way a restart sees the file id.)
   ctx.journal.deleteUpload(item.id);
 }
-
-async function abortQuietly(row: UploadRow, ctx: JobCtx): Promise<void> {
-  const uploadId = row.uploadId;
-  if (!uploadId) return;
-  const ac = new AbortController();
-  await ctx.runner
-    .exec<'abortMultipart'>((creds) => ({ op: 'abortMultipart', loc: locOf(row)(creds), uploadId }), { signal: ac.signal })
-    .catch(() => undefined); // best effort: an unfinished upload expires on its own
-}
-
-export { abortQuietly as abortUpload };

@@ -5,15 +5,14 @@ import { encodeB64, cipherSize } from '../crypto';
 import { fail } from './errors';
 import type { JobCtx, LiveItem } from './item';
 import type { UploadRow } from './journal';
-import type { FileStamp, PartInfo, S3Loc } from './worker/protocol';
+import type { FileStamp, PartInfo } from './worker/protocol';
 import type { Running } from './pool';
 import { aborted } from './runner';
 import { Semaphore } from './semaphore';
+import { locOf } from './upload-leftovers';
 import { planParts, type PartPlan } from './upload-plan';
 
-export function locOf(row: UploadRow) {
-  return (creds: S3Loc['creds']): S3Loc => ({ creds, bucket: row.bucket, key: row.objectKey });
-}
+export { locOf };
 
 export function metadataOf(row: UploadRow): Record<string, string> {
   // iv is what the platform needs; the other two are hints Interlink's streaming download reads.
@@ -70,6 +69,7 @@ export async function multipart(item: LiveItem, row: UploadRow, stamp: FileStamp
       const known = done.get(p.partNo);
       if (known?.etag) {
         item.committed += p.length;
+        ctx.noteResumed(item, p.length);
         iv = known.lastBlock;
         continue;
       }
@@ -85,6 +85,7 @@ export async function multipart(item: LiveItem, row: UploadRow, stamp: FileStamp
       inflight.push(
         started.done
           .then((r) => {
+            if (r.adopted) ctx.noteResumed(item, p.length); // stored before the interruption; not sent again
             ctx.journal.partUploaded(item.id, p.partNo, r.lastBlock, r.cipherLength, r.etag);
             done.set(p.partNo, { partNo: p.partNo, lastBlock: r.lastBlock, etag: r.etag, cipherLen: r.cipherLength });
             item.committed += p.length;
@@ -127,7 +128,7 @@ function startPart(
   verifyEtag: string | undefined,
   ctx: JobCtx,
   signal: AbortSignal,
-): { lastBlock: Promise<Buffer>; done: Promise<{ etag: string; cipherLength: number; lastBlock: Buffer }> } {
+): { lastBlock: Promise<Buffer>; done: Promise<{ etag: string; cipherLength: number; lastBlock: Buffer; adopted: boolean }> } {
   let gotBlock: (b: Buffer) => void = () => undefined;
   const lastBlock = new Promise<Buffer>((resolve) => (gotBlock = resolve));
   const tracked = { r: null as Running<'uploadPart'> | null };
@@ -159,7 +160,7 @@ function startPart(
     .then((r) => {
       const lb = Buffer.from(r.lastBlock);
       gotBlock(lb);
-      return { etag: r.etag, cipherLength: r.cipherLength, lastBlock: lb };
+      return { etag: r.etag, cipherLength: r.cipherLength, lastBlock: lb, adopted: r.adopted };
     });
   // If the part fails before encrypting, the loop's await must not hang: surface the failure.
   return { lastBlock: Promise.race([lastBlock, done.then((r) => r.lastBlock)]), done };

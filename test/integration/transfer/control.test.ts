@@ -79,6 +79,8 @@ describe('pause, resume, cancel', () => {
       const [c] = await svc.whenSettled([v?.id as string]);
       expect(c?.state).toBe('cancelled');
       expect(c?.remoteFileId).toBeUndefined();
+      // The abort runs in the background (it never holds up the cancel); wait for it.
+      expect(await svc.abortAbandoned()).toBe(0);
       expect((env.sb.stats().s3.AbortMultipartUpload ?? 0) - aborts).toBe(1);
     });
 

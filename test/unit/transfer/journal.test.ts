@@ -14,7 +14,7 @@ function item(id: string, seq: number): ItemRow {
   return {
     id, seq, kind: 'upload', isBatch: false, parentId: null, name: `f${seq}`, localPath: `/tmp/f${seq}`, relDir: null,
     remoteFileId: null, folderId: null, size: 100, bytesDone: 0, state: 'queued', errorCode: null, errorMessage: null,
-    noticeCode: null, noticeMessage: null, priority: 0, createdAt: 1, conflict: null, remoteJson: null, accountId: null,
+    noticeCode: null, noticeMessage: null, priority: 0, createdAt: 1, conflict: null, remoteJson: null, fileKey: null, accountId: null,
   };
 }
 
@@ -57,7 +57,7 @@ describe('journal', () => {
     expect(rows[0]?.state).toBe('running');
     expect(rows[0]?.bytesDone).toBe(50);
     const u = j2.getUpload('i1');
-    expect(u?.key.equals(up.key)).toBe(true);
+    expect(u?.key?.equals(up.key)).toBe(true);
     expect(u?.uploadId).toBe('U1');
     expect(u?.mtimeMs).toBe(1234.5);
     const parts = j2.getParts('i1');
@@ -84,7 +84,39 @@ describe('journal', () => {
     const raw = Buffer.concat([readFileSync(path), readFileSync(`${path}-wal`, { flag: 'a+' })]);
     expect(raw.includes(fileKey)).toBe(false);
     const wrong = Journal.open(path, createAesGcmSealer(randomBytes(32)));
-    expect(() => wrong.getUpload('k')).toThrow();
+    // Without the sealing key the row is readable but keyless: the upload starts over.
+    expect(wrong.getUpload('k')).toMatchObject({ objectKey: 'o', key: null });
     wrong.close();
+  });
+
+  it('moves download keys that older journals kept in the clear into the sealed column (or drops them for finished items)', () => {
+    const path = join(root, 'legacy.db');
+    const keyA = randomBytes(32).toString('base64');
+    const keyB = randomBytes(32).toString('base64');
+    // A journal as the previous version wrote it: the whole file record, key included.
+    const old = new Database(path);
+    old.pragma('journal_mode = WAL');
+    old.exec(`CREATE TABLE transfers (
+      id TEXT PRIMARY KEY, seq INTEGER NOT NULL, kind TEXT NOT NULL, is_batch INTEGER NOT NULL,
+      parent_id TEXT, name TEXT NOT NULL, local_path TEXT NOT NULL, rel_dir TEXT,
+      remote_file_id TEXT, folder_id TEXT, size INTEGER NOT NULL, bytes_done INTEGER NOT NULL,
+      state TEXT NOT NULL, error_code TEXT, error_message TEXT, notice_code TEXT, notice_message TEXT,
+      priority INTEGER NOT NULL, created_at INTEGER NOT NULL, conflict TEXT, remote_json TEXT, account_id TEXT)`);
+    const ins = old.prepare("INSERT INTO transfers VALUES (?, ?, 'download', 0, NULL, 'f', '/tmp/f', NULL, 'F1', NULL, 10, 0, ?, NULL, NULL, NULL, NULL, 0, 1, NULL, ?, NULL)");
+    ins.run('queued', 1, 'queued', JSON.stringify({ id: 'F1', name: 'f', encodedEncryptionKey: keyA }));
+    ins.run('done', 2, 'done', JSON.stringify({ id: 'F2', name: 'g', encodedEncryptionKey: keyB }));
+    old.close();
+
+    const sealerKey = randomBytes(32);
+    const j = Journal.open(path, createAesGcmSealer(sealerKey));
+    const rows = j.loadItems();
+    expect(rows.map((r) => [r.id, r.fileKey])).toEqual([['queued', keyA], ['done', null]]);
+    for (const r of rows) expect(r.remoteJson).not.toContain('encodedEncryptionKey');
+    j.close();
+    const bytes = Buffer.concat([readFileSync(path), readFileSync(`${path}-wal`, { flag: 'a+' })]);
+    for (const k of [keyA, keyB]) {
+      expect(bytes.includes(Buffer.from(k))).toBe(false);
+      expect(bytes.includes(Buffer.from(k, 'base64'))).toBe(false);
+    }
   });
 });

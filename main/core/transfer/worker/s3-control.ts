@@ -70,7 +70,13 @@ export async function completeMultipart(t: TaskOf<'completeMultipart'>, ctx: OpC
 }
 
 export async function abortMultipart(t: TaskOf<'abortMultipart'>, ctx: OpCtx): Promise<TaskResults['abortMultipart']> {
-  const r = await s3Send(t.loc, 'DELETE', { query: { uploadId: t.uploadId }, signal: ctx.signal });
+  let r: S3Response;
+  try {
+    r = await s3Send(t.loc, 'DELETE', { query: { uploadId: t.uploadId }, signal: ctx.signal });
+  } catch (e) {
+    if (httpStatusOf(e) === 404) return {}; // NoSuchUpload: already aborted, completed or expired
+    throw e;
+  }
   await r.body.resume();
   return {};
 }
