@@ -4,12 +4,13 @@
 // folder, named by a hash of the API address and of the key's fingerprint (never the key),
 // sealed whole with a key derived from the API key: storage credentials are secrets, and the
 // file is useless to anyone without the API key.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CourierError } from '../shared/errors';
 import type { RescaleApi } from '../main/core/rescale/api';
 import type { Sealer } from '../main/core/transfer';
+import { writePrivateFile } from '../main/core/secrets/private-file';
 
 /** Profile and folders change rarely; a few minutes bounds how long a change goes unseen. */
 export const PROFILE_TTL_MS = 5 * 60_000;
@@ -67,11 +68,9 @@ export class AccountCache {
     const entries = this.read();
     change(entries);
     try {
-      mkdirSync(join(this.file, '..'), { recursive: true, mode: 0o700 });
-      // Written aside and renamed: two commands at once never read half a file.
-      const tmp = `${this.file}.${randomBytes(4).toString('hex')}.tmp`;
-      writeFileSync(tmp, this.sealer.seal(Buffer.from(JSON.stringify(entries))), { mode: 0o600 });
-      renameSync(tmp, this.file);
+      // Written aside (exclusive, random name) and renamed: two commands at once never read half
+      // a file, and a planted symlink is never followed.
+      writePrivateFile(this.file, this.sealer.seal(Buffer.from(JSON.stringify(entries))));
     } catch {
       // A cache that cannot be written only costs the next run its round trips.
     }

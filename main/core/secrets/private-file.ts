@@ -9,14 +9,14 @@ import { basename, dirname, join } from 'node:path';
  * to another file can never make us overwrite that file with secrets. rename() then replaces
  * `file` itself, even if it is a symlink, without following it.
  */
-export function writePrivateFile(file: string, data: string): void {
+export function writePrivateFile(file: string, data: string | Uint8Array): void {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = join(dir, `.${basename(file)}.${randomBytes(8).toString('hex')}.tmp`);
   const fd = openSync(tmp, 'wx', 0o600);
   try {
     try {
-      writeSync(fd, data);
+      writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
       fsyncSync(fd);
     } finally {
       closeSync(fd);
