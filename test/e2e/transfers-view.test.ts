@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
 import { remoteFolder, startCourierWeb, type CourierWeb } from './support/courier-web';
-import { dropFiles, go, openApp, signInToSandbox } from './support/ui';
+import { dropFiles, go, openApp, shotPath, signInToSandbox } from './support/ui';
 
 // Uploads as people do them: a folder chosen in the picker, a folder dropped on the window
 // (staged through the web host, with its own progress), and pause/resume of a running one.
@@ -129,6 +129,26 @@ describe('transfers view', () => {
 
     await page.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'My Library' }).click();
     await table.locator('tr[data-entry="dropped"]').waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  test('downloads a folder into a folder of its own name, named after it, and says where', async () => {
+    const table = page.locator('.file-table');
+    await table.getByRole('button', { name: 'Download folder dropped' }).click();
+    const into = join(web.downloads, 'dropped');
+    const note = page.locator('.toast', { hasText: 'Downloading the folder dropped (2 files)' });
+    await note.waitFor();
+    expect(await note.locator('.toast-title').textContent()).toBe(`Downloading the folder dropped (2 files) to ${into}`);
+    await note.getByRole('button', { name: 'Copy path' }).waitFor();
+
+    await go(page, 'transfers');
+    const download = page.locator('.tbody [role="row"]', { has: page.locator('.name', { hasText: 'dropped' }) }).filter({ has: page.locator('.sr-only', { hasText: 'Download' }) });
+    await expect.poll(() => download.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    expect(await download.locator('.reason').textContent()).toBe('Folder · 2 files');
+    expect(readFileSync(join(into, 'a.txt'), 'utf8')).toBe('hello');
+    expect(readFileSync(join(into, 'sub', 'b.bin')).length).toBe(300_000);
+    expect(existsSync(join(web.downloads, 'a.txt'))).toBe(false);
+    await page.screenshot({ path: shotPath('fixed-folder-download') });
     expect(errors).toEqual([]);
   });
 });

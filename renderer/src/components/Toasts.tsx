@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigation } from '../stores/navigation';
 import { useToasts, type Toast } from '../stores/toasts';
@@ -23,11 +24,24 @@ function ToastCard({ t: item }: { t: Toast }) {
           <strong className="toast-title">{item.title}</strong>
         )}
         {item.body && <span className="toast-body">{item.body}</span>}
+        {item.path && <CopyPath path={item.path} />}
       </div>
       <button type="button" className="icon" aria-label={t('common.dismiss')} onClick={() => dismiss(item.id)}>
         <Icon name="close" />
       </button>
     </li>
+  );
+}
+
+function CopyPath({ path }: { path: string }) {
+  const { t } = useTranslation();
+  const [copied, setCopied] = useState(false);
+  return (
+    <span className="toast-path">
+      <button type="button" className="small" onClick={() => void navigator.clipboard.writeText(path).then(() => setCopied(true), () => setCopied(false))}>
+        {copied ? t('common.copied') : t('common.copyPath')}
+      </button>
+    </span>
   );
 }
 

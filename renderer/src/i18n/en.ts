@@ -1,6 +1,6 @@
 export const en = {
   app: { title: 'Courier', notifications: 'Recent notifications', offline: 'Offline: Rescale cannot be reached. Queued work will go out when the connection returns.', disconnected: 'Reconnecting to Courier…' },
-  common: { save: 'Save', cancel: 'Cancel', close: 'Close', retry: 'Retry', loading: 'Loading…', dismiss: 'Dismiss', refresh: 'Refresh' },
+  common: { save: 'Save', cancel: 'Cancel', close: 'Close', retry: 'Retry', loading: 'Loading…', dismiss: 'Dismiss', copyPath: 'Copy path', copied: 'Copied', refresh: 'Refresh' },
   nav: { main: 'Main', transfers: 'Transfers', jobs: 'Jobs', templates: 'Templates', files: 'Files', settings: 'Settings', activity: 'Activity', jobsBadge: '{{running}} running · {{queued}} queued' },
   time: { seconds: '{{n}} s', minutes: '{{n}} min', hours: '{{n}} h', hoursMinutes: '{{h}} h {{m}} min' },
   firstRun: {
@@ -247,8 +247,10 @@ export const en = {
     selection: 'With the {{count}} chosen files',
     download: 'Download',
     downloadFolder: 'Download folder {{name}}',
-    downloadStarted_one: 'Downloading {{count}} file to your download folder.',
-    downloadStarted_other: 'Downloading {{count}} files to your download folder.',
+    downloadStarted_one: 'Downloading {{count}} file to {{dir}}',
+    downloadStarted_other: 'Downloading {{count}} files to {{dir}}',
+    folderStarted_one: 'Downloading the folder {{name}} ({{count}} file) to {{dir}}',
+    folderStarted_other: 'Downloading the folder {{name}} ({{count}} files) to {{dir}}',
     useAsInput: 'Use as job input',
     delete: 'Delete',
     deleteTitle_one: 'Delete {{count}} file from Rescale?',
