@@ -88,8 +88,27 @@ describe('transfers view', () => {
     await web.call('transfers', 'upload', { paths: [big] });
     await expect.poll(() => row('big.bin').getAttribute('data-state'), { timeout: 15_000 }).toBe('running');
 
+    // Some bytes first, so the paused state has a percentage to keep.
+    await expect.poll(async () => Number(await row('big.bin').getByRole('progressbar').getAttribute('aria-valuenow')), { timeout: 15_000 }).toBeGreaterThan(2);
     await row('big.bin').getByRole('button', { name: 'Pause big.bin' }).click();
     await expect.poll(() => row('big.bin').getAttribute('data-state')).toBe('paused');
+    // The header tells the same story as the row: its real percentage, paused rather than active.
+    const rowPct = await row('big.bin').locator('.pct').textContent();
+    await expect.poll(() => page.locator('.overall-text').textContent()).toContain('1 paused');
+    const overall = (await page.locator('.overall-text').textContent()) ?? '';
+    expect(overall).not.toContain('active');
+    const bar = page.getByRole('progressbar', { name: 'Overall progress' });
+    const rowBytes = await row('big.bin').getByRole('progressbar').getAttribute('aria-valuenow');
+    expect(rowPct).toBe(`${rowBytes}%`);
+    // The earlier uploads (10 + 300,005 bytes) are done; the paused 2 MiB counts with what it keeps
+    // (a part cut short by a pause is sent again, so an upload of one part keeps 0%).
+    const earlier = 300_015;
+    const bigBytes = 2 * 1024 * 1024;
+    const share = (pct: number) => Math.floor(((earlier + (pct / 100) * bigBytes) / (earlier + bigBytes)) * 100);
+    const shown = Number(await bar.getAttribute('aria-valuenow'));
+    expect(shown).toBeGreaterThanOrEqual(share(Number(rowBytes)));
+    expect(shown).toBeLessThanOrEqual(share(Number(rowBytes) + 1));
+    await page.screenshot({ path: shotPath('fixed-paused-progress') });
     await page.click('[data-filter="active"]');
     await row('big.bin').waitFor();
     await page.click('[data-filter="all"]');
@@ -102,6 +121,15 @@ describe('transfers view', () => {
     await expect.poll(() => row('big.bin').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
     expect(await row('big.bin').locator('.pct').textContent()).toBe('100%');
     expect(errors).toEqual([]);
+  });
+
+  test('a finished empty file shows 100%, not 0% next to "Done"', async () => {
+    const empty = join(web.dataDir, 'local', 'empty.txt');
+    writeFileSync(empty, '');
+    await web.call('transfers', 'upload', { paths: [empty] });
+    await expect.poll(() => row('empty.txt').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    expect(await row('empty.txt').locator('.pct').textContent()).toBe('100%');
+    expect(await row('empty.txt').getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
   });
 
   test('files view: folders first, breadcrumbs, download to the download folder, delete after asking', async () => {
