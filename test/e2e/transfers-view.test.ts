@@ -179,4 +179,16 @@ describe('transfers view', () => {
     await page.screenshot({ path: shotPath('fixed-folder-download') });
     expect(errors).toEqual([]);
   });
+
+  test('"Clear finished" takes finished rows out of the list', async () => {
+    await go(page, 'transfers');
+    await row('big.bin').waitFor();
+    expect(await page.locator('[data-filter="all"] .count').textContent()).not.toBe('0');
+    await page.getByRole('button', { name: 'Clear finished' }).click();
+    await page.locator('.empty-state').waitFor();
+    expect(await page.getByRole('button', { name: 'Clear finished' }).isDisabled()).toBe(true);
+    // Main still has them (its history); the list simply does not show them.
+    const { items } = await web.call('transfers', 'list', {});
+    expect(items.some((i) => i.name === 'big.bin')).toBe(true);
+  });
 });

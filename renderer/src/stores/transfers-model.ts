@@ -208,3 +208,23 @@ export function visibleRows(d: TransfersData, filter: TransferFilter, expanded: 
   }
   return rows;
 }
+
+/**
+ * The ids "Clear finished" takes out of the list: finished top rows (a folder with all its files).
+ * Main keeps its history; the list simply stops showing them.
+ */
+export function finishedIds(d: Pick<TransfersData, 'top' | 'byId' | 'children'>): string[] {
+  const out: string[] = [];
+  for (const id of d.top) {
+    const it = d.byId[id];
+    if (it?.state !== 'done') continue;
+    out.push(id, ...(d.children[id] ?? []));
+  }
+  return out;
+}
+
+/** The snapshot without the cleared rows (a cleared folder's files go with it). */
+export function withoutCleared(items: TransferViewModel[], cleared: ReadonlySet<string>): TransferViewModel[] {
+  if (cleared.size === 0) return items;
+  return items.filter((i) => !cleared.has(i.id) && !(i.parentId && cleared.has(i.parentId)));
+}

@@ -66,6 +66,9 @@ export function BulkActions() {
       <button type="button" disabled={counts.failed === 0} onClick={() => void transferActions.retryFailed()}>
         {t('transfers.retryFailed')}
       </button>
+      <button type="button" disabled={counts.done === 0} onClick={() => transferActions.clearFinished()}>
+        {t('transfers.clearFinished')}
+      </button>
       <button
         type="button"
         className="danger"
