@@ -34,7 +34,7 @@ function Summary({ templateId }: { templateId: string }) {
         </dd>
         <dt id="launch-command-label">{t('launch.command')}</dt>
         <dd>
-          <code className="command" aria-labelledby="launch-command-label">
+          <code className="command" role="textbox" aria-readonly="true" aria-labelledby="launch-command-label">
             {tp.command}
           </code>
           {tp.command.includes('{input') && <span className="muted hint">{t('launch.commandHint')}</span>}
