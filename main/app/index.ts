@@ -103,6 +103,10 @@ if (!app.requestSingleInstanceLock()) {
         const verdict = checkExternalUrl(url);
         if (verdict.ok) await shell.openExternal(verdict.url);
       },
+      openFolder: async (path) => {
+        const failed = await shell.openPath(path); // '' on success, else the reason
+        if (failed) throw new Error(failed);
+      },
     });
     acceptPlaintext = courier.settings.get().app.acceptPlaintextKeyStorage;
     courier.settings.onChange((st) => (acceptPlaintext = st.app.acceptPlaintextKeyStorage));

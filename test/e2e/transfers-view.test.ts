@@ -177,6 +177,10 @@ describe('transfers view', () => {
     expect(readFileSync(join(into, 'sub', 'b.bin')).length).toBe(300_000);
     expect(existsSync(join(web.downloads, 'a.txt'))).toBe(false);
     await page.screenshot({ path: shotPath('fixed-folder-download') });
+    // A browser cannot show a folder: no "Open folder" there, and the request says it did not open one.
+    expect(await page.getByRole('button', { name: 'Open folder' }).count()).toBe(0);
+    expect(await web.call('app', 'openFolder', { path: into })).toEqual({ opened: false });
+    await expect(web.call('app', 'openFolder', { path: web.dataDir })).rejects.toThrow(/inside the download folder/);
     expect(errors).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 export const en = {
   app: { title: 'Courier', notifications: 'Recent notifications', offline: 'Offline: Rescale cannot be reached. Queued work will go out when the connection returns.', disconnected: 'Reconnecting to Courier…' },
-  common: { save: 'Save', cancel: 'Cancel', close: 'Close', retry: 'Retry', loading: 'Loading…', dismiss: 'Dismiss', copyPath: 'Copy path', copied: 'Copied', refresh: 'Refresh' },
+  common: { save: 'Save', cancel: 'Cancel', close: 'Close', retry: 'Retry', loading: 'Loading…', dismiss: 'Dismiss', copyPath: 'Copy path', copied: 'Copied', openFolder: 'Open folder', refresh: 'Refresh' },
   nav: { main: 'Main', transfers: 'Transfers', jobs: 'Jobs', templates: 'Templates', files: 'Files', settings: 'Settings', activity: 'Activity', jobsBadge: '{{running}} running · {{queued}} waiting' },
   time: { seconds: '{{n}} s', minutes: '{{n}} min', hours: '{{n}} h', hoursMinutes: '{{h}} h {{m}} min' },
   firstRun: {

@@ -2,7 +2,7 @@ import type { Messages } from './en';
 
 export const ja: Messages = {
   app: { title: 'Courier', notifications: '最近の通知', offline: 'オフライン: Rescale に接続できません。接続が戻るとキューの処理が送信されます。', disconnected: 'Courier に再接続しています…' },
-  common: { save: '保存', cancel: 'キャンセル', close: '閉じる', retry: '再試行', loading: '読み込み中…', dismiss: '閉じる', copyPath: 'パスをコピー', copied: 'コピーしました', refresh: '更新' },
+  common: { save: '保存', cancel: 'キャンセル', close: '閉じる', retry: '再試行', loading: '読み込み中…', dismiss: '閉じる', copyPath: 'パスをコピー', copied: 'コピーしました', openFolder: 'フォルダーを開く', refresh: '更新' },
   nav: { main: 'メイン', transfers: '転送', jobs: 'ジョブ', templates: 'テンプレート', files: 'ファイル', settings: '設定', activity: 'アクティビティ', jobsBadge: '実行中 {{running}} · 待機中 {{queued}}' },
   time: { seconds: '{{n}} 秒', minutes: '{{n}} 分', hours: '{{n}} 時間', hoursMinutes: '{{h}} 時間 {{m}} 分' },
   firstRun: {
