@@ -199,7 +199,8 @@ export type JobSummary = z.infer<typeof jobSummary>;
 export const jobChanged = jobSummary.extend({
   /** Newest first, as the platform returns it. */
   history: z.array(jobStatusItem),
-  outputs: z.object({ state: outputsState, dir: z.string().nullable(), files: z.number() }),
+  /** `filters`: the globs the automatic download kept to (absent: it took every file or did not run). */
+  outputs: z.object({ state: outputsState, dir: z.string().nullable(), files: z.number(), filters: z.array(z.string()).optional() }),
 });
 export type JobChanged = z.infer<typeof jobChanged>;
 

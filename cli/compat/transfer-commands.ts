@@ -2,6 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import picomatch from 'picomatch';
 import { CourierError } from '../../shared/errors';
+import { isIdentical } from '../../main/core/jobs/identical';
 import { toRemoteFile } from '../../main/core/rescale/storage';
 import type { FileRecord } from '../../main/core/rescale/models';
 import type { TransferView } from '../../main/core/transfer';
@@ -102,14 +103,15 @@ export async function syncCommand(ctx: CliContext, out: Out, o: { job: string; f
   const excl = (o.exclude ?? []).map((x) => x.toLowerCase());
   const must = (o.search ?? []).map((x) => x.toLowerCase());
   const wanted = all.filter((f) => match(f.name) && !excl.some((x) => f.name.toLowerCase().includes(x)) && must.every((x) => f.name.toLowerCase().includes(x)));
-  const fresh = wanted.filter((f) => {
-    const target = join(dir, f.relativePath ?? f.name);
-    if (existsSync(target)) {
-      out.log(`Skipping existing: ${f.relativePath ?? f.name}`);
-      return false;
-    }
-    return true;
-  });
+  const fresh: FileRecord[] = [];
+  for (const f of wanted) {
+    const rel = f.relativePath || f.name;
+    const target = join(dir, rel);
+    if (!existsSync(target)) fresh.push(f);
+    else if (await isIdentical(target, f)) out.log(`Skipping existing: ${rel}`);
+    // Never overwritten (rescale.jar's promise), but never passed off as the job's file either.
+    else out.result(`Not replacing ${rel}: it differs from the job's file (size or SHA-512). Move it away and sync again to download it.`);
+  }
   if (fresh.length === 0) {
     out.log(wanted.length === 0 ? `No files of job ${o.job} match.` : 'Everything is already downloaded.');
     return;

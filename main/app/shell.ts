@@ -113,6 +113,10 @@ export function startShell(o: ShellOptions = {}): ShellHandle {
         const verdict = checkExternalUrl(url);
         if (verdict.ok) await shell.openExternal(verdict.url);
       },
+      openFolder: async (path) => {
+        const failed = await shell.openPath(path); // '' on success, else the reason
+        if (failed) throw new Error(failed);
+      },
       ...o.ports,
     });
     const c = courier;

@@ -36,6 +36,8 @@ export interface CourierPorts {
   settingsBackend?: SettingsBackend;
   /** Opens a validated http(s) URL in the OS browser; absent where there is none. */
   openExternal?: (url: string) => Promise<void>;
+  /** Shows a local folder in the OS file manager; absent where there is none (the web host, the CLI). */
+  openFolder?: (path: string) => Promise<void>;
   /**
    * The OS's proxy rules for a URL in PAC form (Electron's session.resolveProxy), used for the
    * "system" proxy setting; absent = HTTP(S)_PROXY only. Answers are reused for `cacheMs` (60 s).

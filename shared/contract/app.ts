@@ -28,6 +28,8 @@ export const appRequests = {
     info: request(z.object({}), appInfo),
     /** Opens an http(s) link in the OS browser (Electron) — validated in main, never a raw shell call. */
     openExternal: request(z.object({ url: z.url() }), z.object({ opened: z.boolean() })),
+    /** Shows a folder inside the download folder in the file manager; `opened: false` where there is none (a browser). */
+    openFolder: request(z.object({ path: z.string().min(1) }), z.object({ opened: z.boolean() })),
   },
   activity: {
     list: request(

@@ -65,7 +65,8 @@ export const jobRequests = {
     /** Downloads output files (all, or those matching the globs) into the job's folder. */
     downloadOutputs: request(
       jobRef.extend({ filter: z.array(z.string().min(1)).optional() }),
-      z.object({ dir: z.string(), files: z.array(z.string()), transferIds: z.array(z.string()) }),
+      // `skipped`: files already in the folder with the same size and SHA-512, not downloaded again.
+      z.object({ dir: z.string(), files: z.array(z.string()), transferIds: z.array(z.string()), skipped: z.array(z.string()) }),
     ),
     /** The end of process_output.log: live while it runs where the platform offers it, else once it is written. */
     tailLog: request(

@@ -50,9 +50,16 @@ export const transferRequests = {
     uploadStaged: request(z.object({ batchId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), folderId: z.string().optional() }), z.object({ items: z.array(transferView) })),
     download: request(
       z.object({ fileIds: z.array(z.string()).min(1), dir: z.string().optional(), conflict: conflict.optional() }),
-      z.object({ items: z.array(transferView) }),
+      z.object({ items: z.array(transferView), dir: z.string() }),
     ),
-    downloadFolder: request(z.object({ folderId: z.string(), dir: z.string().optional(), conflict: conflict.optional() }), z.object({ items: z.array(transferView) })),
+    /**
+     * A Rescale folder lands as a folder of its own name under `dir` (the download folder by
+     * default): `name` is that name, as the Files view shows it. `dir` in the answer is where it went.
+     */
+    downloadFolder: request(
+      z.object({ folderId: z.string(), name: z.string().min(1, 'the folder needs a name'), dir: z.string().optional(), conflict: conflict.optional() }),
+      z.object({ items: z.array(transferView), dir: z.string() }),
+    ),
     pause: request(idInput, z.object({ ok: z.boolean() })),
     resume: request(idInput, z.object({ ok: z.boolean() })),
     cancel: request(idInput, z.object({ ok: z.boolean() })),

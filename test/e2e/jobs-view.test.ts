@@ -1,10 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
 import { startCourierWeb, type CourierWeb } from './support/courier-web';
-import { go, openApp, recordNotifications, shownNotifications, signInToSandbox } from './support/ui';
+import { go, openApp, recordNotifications, shotPath, shownNotifications, signInToSandbox } from './support/ui';
 
 const SCRIPT = 'run_chainer_from_API.sh';
 
@@ -48,6 +48,11 @@ describe('jobs and templates views', () => {
     await picker.getByRole('checkbox', { name: `Choose ${SCRIPT}` }).check();
     await picker.getByRole('button', { name: 'Add', exact: true }).click();
     await launchDialog().getByText(SCRIPT).waitFor();
+    // What the template will do, each fact labelled: the command, the slots, what downloads by itself.
+    expect(await launchDialog().getByLabel('Command (runs on the cluster)').textContent()).toBe('./{input}');
+    expect(await launchDialog().locator('.launch-facts').textContent()).toContain('1 slot =');
+    expect(await launchDialog().getByTestId('launch-outputs').textContent()).toContain('Files matching *.log download by themselves');
+    await page.screenshot({ path: shotPath('fixed-launch-dialog') });
     await launchDialog().getByRole('button', { name: 'Launch', exact: true }).click(); // click 2
     await launchDialog().waitFor({ state: 'detached' });
 
@@ -78,10 +83,20 @@ describe('jobs and templates views', () => {
     await page.getByRole('button', { name: 'Refresh' }).last().click();
     await expect.poll(() => page.locator('[data-testid="log-tail"]').textContent(), { timeout: 30_000 }).toContain(SCRIPT);
 
-    // All outputs on request; "Run again" opens the launch with the same template and input.
+    // The filter is said, with the rest one click away; the log already there is not fetched twice.
+    const note = page.getByTestId('filter-note');
+    await note.waitFor({ timeout: 30_000 });
+    expect(await note.locator('span').textContent()).toBe('1 of 2 outputs matched *.log (the template’s output filter)');
+    await page.screenshot({ path: shotPath('fixed-output-filter-note') });
+    await note.getByRole('button', { name: 'Download the other 1' }).click();
+    await page.locator('.toast', { hasText: 'Downloading 1 file' }).waitFor();
+    const jobDir = join(web.downloads, `rescale_job_${jobId}`);
+    await expect.poll(() => existsSync(join(jobDir, 'mnist_result.json')), { timeout: 30_000 }).toBe(true);
+    // "Download outputs" again: both are there, identical, so nothing is copied.
     await page.getByRole('button', { name: 'Download outputs' }).click();
-    await page.locator('.toast', { hasText: 'Downloading 2 files' }).waitFor();
-    await expect.poll(() => existsSync(join(web.downloads, `rescale_job_${jobId}`, 'mnist_result.json')), { timeout: 30_000 }).toBe(true);
+    await page.locator('.toast', { hasText: '2 files are already there (same size and SHA-512)' }).waitFor();
+    expect(readdirSync(jobDir).filter((n) => !n.startsWith('.')).sort()).toEqual(['mnist_result.json', 'process_output.log']);
+    // "Run again" opens the launch with the same template and input.
     await page.getByRole('button', { name: 'Run again' }).click();
     await launchDialog().waitFor();
     expect(await launchDialog().getByLabel('Template').inputValue()).toBe('chainer');

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
 import { remoteFolder, startCourierWeb, type CourierWeb } from './support/courier-web';
-import { dropFiles, go, openApp, signInToSandbox } from './support/ui';
+import { dropFiles, go, openApp, shotPath, signInToSandbox } from './support/ui';
 
 // Uploads as people do them: a folder chosen in the picker, a folder dropped on the window
 // (staged through the web host, with its own progress), and pause/resume of a running one.
@@ -88,8 +88,27 @@ describe('transfers view', () => {
     await web.call('transfers', 'upload', { paths: [big] });
     await expect.poll(() => row('big.bin').getAttribute('data-state'), { timeout: 15_000 }).toBe('running');
 
+    // Some bytes first, so the paused state has a percentage to keep.
+    await expect.poll(async () => Number(await row('big.bin').getByRole('progressbar').getAttribute('aria-valuenow')), { timeout: 15_000 }).toBeGreaterThan(2);
     await row('big.bin').getByRole('button', { name: 'Pause big.bin' }).click();
     await expect.poll(() => row('big.bin').getAttribute('data-state')).toBe('paused');
+    // The header tells the same story as the row: its real percentage, paused rather than active.
+    const rowPct = await row('big.bin').locator('.pct').textContent();
+    await expect.poll(() => page.locator('.overall-text').textContent()).toContain('1 paused');
+    const overall = (await page.locator('.overall-text').textContent()) ?? '';
+    expect(overall).not.toContain('active');
+    const bar = page.getByRole('progressbar', { name: 'Overall progress' });
+    const rowBytes = await row('big.bin').getByRole('progressbar').getAttribute('aria-valuenow');
+    expect(rowPct).toBe(`${rowBytes}%`);
+    // The earlier uploads (10 + 300,005 bytes) are done; the paused 2 MiB counts with what it keeps
+    // (a part cut short by a pause is sent again, so an upload of one part keeps 0%).
+    const earlier = 300_015;
+    const bigBytes = 2 * 1024 * 1024;
+    const share = (pct: number) => Math.floor(((earlier + (pct / 100) * bigBytes) / (earlier + bigBytes)) * 100);
+    const shown = Number(await bar.getAttribute('aria-valuenow'));
+    expect(shown).toBeGreaterThanOrEqual(share(Number(rowBytes)));
+    expect(shown).toBeLessThanOrEqual(share(Number(rowBytes) + 1));
+    await page.screenshot({ path: shotPath('fixed-paused-progress') });
     await page.click('[data-filter="active"]');
     await row('big.bin').waitFor();
     await page.click('[data-filter="all"]');
@@ -102,6 +121,15 @@ describe('transfers view', () => {
     await expect.poll(() => row('big.bin').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
     expect(await row('big.bin').locator('.pct').textContent()).toBe('100%');
     expect(errors).toEqual([]);
+  });
+
+  test('a finished empty file shows 100%, not 0% next to "Done"', async () => {
+    const empty = join(web.dataDir, 'local', 'empty.txt');
+    writeFileSync(empty, '');
+    await web.call('transfers', 'upload', { paths: [empty] });
+    await expect.poll(() => row('empty.txt').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    expect(await row('empty.txt').locator('.pct').textContent()).toBe('100%');
+    expect(await row('empty.txt').getByRole('progressbar').getAttribute('aria-valuenow')).toBe('100');
   });
 
   test('files view: folders first, breadcrumbs, download to the download folder, delete after asking', async () => {
@@ -130,5 +158,41 @@ describe('transfers view', () => {
     await page.getByRole('navigation', { name: 'Folder path' }).getByRole('button', { name: 'My Library' }).click();
     await table.locator('tr[data-entry="dropped"]').waitFor();
     expect(errors).toEqual([]);
+  });
+
+  test('downloads a folder into a folder of its own name, named after it, and says where', async () => {
+    const table = page.locator('.file-table');
+    await table.getByRole('button', { name: 'Download folder dropped' }).click();
+    const into = join(web.downloads, 'dropped');
+    const note = page.locator('.toast', { hasText: 'Downloading the folder dropped (2 files)' });
+    await note.waitFor();
+    expect(await note.locator('.toast-title').textContent()).toBe(`Downloading the folder dropped (2 files) to ${into}`);
+    await note.getByRole('button', { name: 'Copy path' }).waitFor();
+
+    await go(page, 'transfers');
+    const download = page.locator('.tbody [role="row"]', { has: page.locator('.name', { hasText: 'dropped' }) }).filter({ has: page.locator('.sr-only', { hasText: 'Download' }) });
+    await expect.poll(() => download.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
+    expect(await download.locator('.reason').textContent()).toBe('Folder · 2 files');
+    expect(readFileSync(join(into, 'a.txt'), 'utf8')).toBe('hello');
+    expect(readFileSync(join(into, 'sub', 'b.bin')).length).toBe(300_000);
+    expect(existsSync(join(web.downloads, 'a.txt'))).toBe(false);
+    await page.screenshot({ path: shotPath('fixed-folder-download') });
+    // A browser cannot show a folder: no "Open folder" there, and the request says it did not open one.
+    expect(await page.getByRole('button', { name: 'Open folder' }).count()).toBe(0);
+    expect(await web.call('app', 'openFolder', { path: into })).toEqual({ opened: false });
+    await expect(web.call('app', 'openFolder', { path: web.dataDir })).rejects.toThrow(/inside the download folder/);
+    expect(errors).toEqual([]);
+  });
+
+  test('"Clear finished" takes finished rows out of the list', async () => {
+    await go(page, 'transfers');
+    await row('big.bin').waitFor();
+    expect(await page.locator('[data-filter="all"] .count').textContent()).not.toBe('0');
+    await page.getByRole('button', { name: 'Clear finished' }).click();
+    await page.locator('.empty-state').waitFor();
+    expect(await page.getByRole('button', { name: 'Clear finished' }).isDisabled()).toBe(true);
+    // Main still has them (its history); the list simply does not show them.
+    const { items } = await web.call('transfers', 'list', {});
+    expect(items.some((i) => i.name === 'big.bin')).toBe(true);
   });
 });

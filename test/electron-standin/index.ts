@@ -34,6 +34,8 @@ class Control extends EventEmitter {
   messageBoxes: { options: Electron.MessageBoxOptions; respond(response: number): void }[] = [];
   errorBoxes: { title: string; content: string }[] = [];
   opened: string[] = [];
+  /** Folders shown with shell.openPath. */
+  openedFolders: string[] = [];
   /** Every webContents.send, across windows (a closed window's too). */
   sentToWindows: { channel: string; args: unknown[] }[] = [];
   privilegedSchemes: Electron.CustomScheme[] = [];
@@ -53,6 +55,7 @@ class Control extends EventEmitter {
     this.messageBoxes = [];
     this.errorBoxes = [];
     this.opened = [];
+    this.openedFolders = [];
     this.sentToWindows = [];
     this.privilegedSchemes = [];
     this.protocolHandlers.clear();
@@ -387,8 +390,12 @@ export const dialog: Pick<Electron.Dialog, 'showMessageBox' | 'showErrorBox'> = 
   showErrorBox: (title, content) => void standin.errorBoxes.push({ title, content }),
 };
 
-export const shell: Pick<Electron.Shell, 'openExternal'> = {
+export const shell: Pick<Electron.Shell, 'openExternal' | 'openPath'> = {
   openExternal: async (url) => void standin.opened.push(url),
+  openPath: async (path) => {
+    standin.openedFolders.push(path);
+    return '';
+  },
 };
 
 export const ipcMain = typed<Pick<Electron.IpcMain, 'handle' | 'removeHandler'>>(

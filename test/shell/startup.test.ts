@@ -1,11 +1,13 @@
 // The shell's start-up, run for real against the Electron stand-in: the single-instance lock,
 // the hardened window, app:// with its CSP, navigation, IPC sender checks and power events.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { requestChannel } from '../../shared/contract';
 import { startShell } from '../../main/app/shell';
 import { buildCsp } from '../../main/core/security/csp';
 import { electronEvent, standin } from '../electron-standin';
-import { startTestShell, type ShellEnv } from '../support/shell-env';
+import { MAIN_FRAME, startTestShell, type ShellEnv } from '../support/shell-env';
 
 let env: ShellEnv | null = null;
 afterEach(async () => {
@@ -129,6 +131,17 @@ describe('IPC', () => {
     env ??= await startTestShell();
     const res = await standin.invoke(info, {}, frame);
     expect(res).toMatchObject({ ok: false, error: { code: 'forbidden_sender' } });
+  });
+
+  test('Open folder shows a downloaded folder through shell.openPath, and nothing outside the download folder', async () => {
+    env = await startTestShell();
+    const root = join(env.dataDir, '..', 'downloads');
+    env.courier.settings.update({ downloads: { folder: root } });
+    await mkdir(join(root, 'results'), { recursive: true });
+    const open = requestChannel('app', 'openFolder');
+    expect(await standin.invoke(open, { path: join(root, 'results') }, MAIN_FRAME)).toMatchObject({ ok: true, value: { opened: true } });
+    expect(await standin.invoke(open, { path: env.dataDir }, MAIN_FRAME)).toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    expect(standin.openedFolders).toEqual([join(root, 'results')]);
   });
 
   test('every contract request has a handler', async () => {

@@ -5,6 +5,7 @@ import type { CourierHandlers } from '../../../shared/contract';
 import { CourierError } from '../../../shared/errors';
 import type { CoreServices } from '../courier';
 import { defaultDownloadsRoot } from '../jobs/outputs';
+import { checkSegment, safeJoin } from '../transfer/names';
 import type { CallContext } from '../rpc/router';
 
 type Handlers = Pick<CourierHandlers<CallContext>, 'transfers'>;
@@ -45,11 +46,20 @@ export function transferHandlers(s: CoreServices): Handlers {
       },
       async download({ fileIds, dir, conflict }) {
         const t = await s.transfers();
-        return { items: await t.enqueueDownload(fileIds, dir ?? downloadRoot(s), { conflict: conflict ?? s.settings.get().downloads.conflict }) };
+        const target = resolve(dir ?? downloadRoot(s));
+        return { items: await t.enqueueDownload(fileIds, target, { conflict: conflict ?? s.settings.get().downloads.conflict }), dir: target };
       },
-      async downloadFolder({ folderId, dir, conflict }) {
+      async downloadFolder({ folderId, name, dir, conflict }) {
+        // The folder keeps its name on disk: folder1/a.bin lands as <download folder>/folder1/a.bin.
+        try {
+          checkSegment(name);
+        } catch (e) {
+          throw new CourierError('invalid_input', `The folder name cannot be used on this computer: ${(e as Error).message}. Rename the folder on Rescale, then download it again.`, { field: 'name' });
+        }
+        const target = safeJoin(resolve(dir ?? downloadRoot(s)), [name]);
         const t = await s.transfers();
-        return { items: await t.enqueueDownloadFolder(folderId, dir ?? downloadRoot(s), { conflict: conflict ?? s.settings.get().downloads.conflict }) };
+        const items = await t.enqueueDownloadFolder(folderId, target, { name, conflict: conflict ?? s.settings.get().downloads.conflict });
+        return { items, dir: target };
       },
       async pause({ id }) {
         (await s.transfers()).pause(id);

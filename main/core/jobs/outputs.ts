@@ -12,6 +12,7 @@ import { skippedMessage } from '../rescale/lists';
 import { toRemoteFile } from '../rescale/storage';
 import type { ConflictPolicy } from '../transfer/types';
 import { newOwner } from './lease';
+import { splitIdentical } from './identical';
 import { errorInfo } from './send-errors';
 import type { TrackedJob, TrackedStore } from './tracked-store';
 import type { JobTransfers } from './transfers';
@@ -161,15 +162,21 @@ export class OutputFetcher {
     return j;
   }
 
-  /** "Download outputs" from the UI: all files, or those matching `filters`; returns once enqueued. */
-  async onDemand(accountId: string, jobId: string, filters: string[] | undefined, folder?: string): Promise<{ dir: string; files: string[]; transferIds: string[] }> {
+  /**
+   * "Download outputs" from the UI: all files, or those matching `filters`; returns once enqueued.
+   * A file already in the job folder with the same size and SHA-512 is skipped (no "(1)" copy).
+   */
+  async onDemand(accountId: string, jobId: string, filters: string[] | undefined, folder?: string): Promise<{ dir: string; files: string[]; transferIds: string[]; skipped: string[] }> {
     const dir = jobFolder(defaultDownloadsRoot(folder ?? this.d.settings().folder), jobId);
     const { listed, files, problem } = await this.pick(accountId, jobId, filters, dir);
     if (files.length === 0) {
       if (problem) throw new CourierError('server_error', problem);
       throw new CourierError('not_found', listed ? `None of the ${listed} output files of job ${jobId} match ${filters?.join(', ')}.` : `Job ${jobId} has no output files yet.`, { field: 'filter' });
     }
-    const transferIds = await this.d.transfers.enqueueDownloads(accountId, files.map(toRemoteFile), dir, this.d.settings().conflict);
-    return { dir, files: files.map((f) => f.relativePath ?? f.name), transferIds };
+    const { fresh, same } = await splitIdentical(files, (f) => containedPath(dir, f.relativePath || f.name));
+    const transferIds = fresh.length ? await this.d.transfers.enqueueDownloads(accountId, fresh.map(toRemoteFile), dir, this.d.settings().conflict) : [];
+    const skipped = same.map((f) => f.relativePath ?? f.name);
+    if (skipped.length) this.d.log.info(`${skipped.length} output file${skipped.length === 1 ? ' was' : 's were'} already in ${dir} (same size and SHA-512), so not downloaded again.`, jobId);
+    return { dir, files: fresh.map((f) => f.relativePath ?? f.name), transferIds, skipped };
   }
 }

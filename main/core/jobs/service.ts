@@ -15,6 +15,7 @@ import { OutboxStore, type Submission } from './outbox-store';
 import { Outbox } from './outbox';
 import { OutputFetcher } from './outputs';
 import { StatusPoller } from './poller';
+import { isUnderWay } from './status';
 import { TemplateStore } from './templates';
 import { TrackedStore, type TrackedJob } from './tracked-store';
 import type { JobTransfers } from './transfers';
@@ -196,7 +197,10 @@ export class JobsService {
 
   counts(): void {
     if (this.closed) return;
-    this.notifications.counts(this.tracked.active().length, this.store.list({ open: true }).length);
+    // By real state: a Pending or queued job is waiting, like a launch still in the outbox.
+    const active = this.tracked.active();
+    const running = active.filter((j) => isUnderWay(j.status)).length;
+    this.notifications.counts(running, active.length - running + this.store.list({ open: true }).length);
   }
 
   /** Another process (the CLI, the desktop app) changed jobs.db: show its work here too. */

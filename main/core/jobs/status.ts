@@ -33,6 +33,16 @@ export function outcomeOf(history: readonly JobStatusItem[]): JobOutcome {
   return 'completed';
 }
 
+/**
+ * Whether the job is really running: from Started on (machines up) until it ends. Pending, the
+ * queues and the wait for a cluster are not; an unknown word counts as running (never hidden).
+ */
+export function isUnderWay(status: string): boolean {
+  const def = statusDef(status);
+  if (!def) return status !== '';
+  return def.final === null && def.order >= 30;
+}
+
 /** An outcome from the jobs list's one-word status (no history there). */
 export function outcomeOfStatus(status: string | null | undefined): JobOutcome {
   if (!status) return 'not_submitted';

@@ -55,6 +55,11 @@ export function jobChangedView(j: TrackedJob): JobChanged {
   return {
     ...trackedSummary(j),
     history: j.history,
-    outputs: { state: j.outputsState, dir: j.outputs.dir ?? null, files: j.outputs.files?.length ?? 0 },
+    outputs: {
+      state: j.outputsState,
+      dir: j.outputs.dir ?? null,
+      files: j.outputs.files?.length ?? 0,
+      ...(j.options.autoDownload && j.options.outputFilters.length ? { filters: j.options.outputFilters } : {}),
+    },
   };
 }

@@ -1,6 +1,9 @@
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigation } from '../stores/navigation';
-import { useToasts, type Toast } from '../stores/toasts';
+import { api } from '../api/client';
+import { messageOf } from '../lib/format';
+import { toast, useToasts, type Toast } from '../stores/toasts';
 import { Icon } from './Icon';
 
 function ToastCard({ t: item }: { t: Toast }) {
@@ -23,11 +26,36 @@ function ToastCard({ t: item }: { t: Toast }) {
           <strong className="toast-title">{item.title}</strong>
         )}
         {item.body && <span className="toast-body">{item.body}</span>}
+        {item.path && <CopyPath path={item.path} />}
       </div>
       <button type="button" className="icon" aria-label={t('common.dismiss')} onClick={() => dismiss(item.id)}>
         <Icon name="close" />
       </button>
     </li>
+  );
+}
+
+/** Whether this shell can show a folder (Electron can; a browser tab cannot): asked once. */
+let canOpenFolders: Promise<boolean> | null = null;
+const canOpen = () => (canOpenFolders ??= api.app.info({}).then((i) => i.shell === 'electron', () => false));
+
+function CopyPath({ path }: { path: string }) {
+  const { t } = useTranslation();
+  const [copied, setCopied] = useState(false);
+  const [openable, setOpenable] = useState(false);
+  useEffect(() => void canOpen().then(setOpenable), []);
+  const open = () => void api.app.openFolder({ path }).catch((e: unknown) => toast({ level: 'error', title: messageOf(e) }));
+  return (
+    <span className="toast-path">
+      {openable && (
+        <button type="button" className="small" onClick={open}>
+          {t('common.openFolder')}
+        </button>
+      )}
+      <button type="button" className="small" onClick={() => void navigator.clipboard.writeText(path).then(() => setCopied(true), () => setCopied(false))}>
+        {copied ? t('common.copied') : t('common.copyPath')}
+      </button>
+    </span>
   );
 }
 

@@ -7,6 +7,8 @@ export interface Toast {
   body?: string;
   /** Opens a job (#/jobs/<id>) when the toast is clicked. */
   jobId?: string;
+  /** A local path the title names: the toast offers to copy it (a browser cannot open folders). */
+  path?: string;
 }
 
 interface ToastState {

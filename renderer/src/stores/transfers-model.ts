@@ -3,6 +3,7 @@
 // rows a filter shows. No React, no transport: easy to reason about and to test.
 import type { z } from 'zod';
 import type { overallProgress, TransferViewModel } from '../../../shared/contract/transfers';
+import { percent } from '../lib/format';
 
 export type Overall = z.infer<typeof overallProgress>;
 export type TransferFilter = 'all' | 'active' | 'queued' | 'done' | 'failed';
@@ -35,7 +36,10 @@ export interface TransfersData {
   /** Every file (no batches), in display order: what the filtered, flat lists draw from. */
   leaves: string[];
   counts: Record<Category, number>;
+  /** Main's figures: speed and time left come from here. */
   overall: Overall;
+  /** Bytes and counts summed from the rows themselves, so the header agrees with what the rows show. */
+  totals: Totals;
   /** The sequence number of the newest state applied (snapshot or batch). */
   seq: number;
   /** Bumps when rows appear or change category, so lists recompute only then (not per byte). */
@@ -44,8 +48,51 @@ export interface TransfersData {
 
 export const emptyOverall: Overall = { bytesDone: 0, bytesTotal: 0, bytesPerSecond: 0, etaSeconds: null, active: 0 };
 
+/**
+ * What the overall header shows. A paused file counts with the bytes it has (not as active, not
+ * as zero); a cancelled file leaves the total, and is counted apart so the header can say so.
+ */
+export interface Totals {
+  bytesDone: number;
+  bytesTotal: number;
+  /** Files moving now (running or verifying); paused and queued ones are not. */
+  active: number;
+  paused: number;
+  cancelled: number;
+  cancelledBytes: number;
+}
+
+const zeroTotals = (): Totals => ({ bytesDone: 0, bytesTotal: 0, active: 0, paused: 0, cancelled: 0, cancelledBytes: 0 });
+
+/** Adds (sign 1) or removes (sign -1) one item's share of the totals; batches add nothing (their files do). */
+function account(t: Totals, it: TransferViewModel, sign: 1 | -1): void {
+  if (it.isBatch) return;
+  if (it.state === 'cancelled') {
+    t.cancelled += sign;
+    t.cancelledBytes += sign * it.size;
+    return;
+  }
+  t.bytesTotal += sign * it.size;
+  t.bytesDone += sign * (it.state === 'done' ? it.size : Math.min(it.bytesDone, it.size));
+  if (it.state === 'running' || it.state === 'verifying') t.active += sign;
+  if (it.state === 'paused') t.paused += sign;
+}
+
+/** The percentage a row shows: a finished file is 100% even when it has no bytes. */
+export function itemPercent(it: Pick<TransferViewModel, 'state' | 'bytesDone' | 'size'>): number {
+  return it.state === 'done' ? 100 : percent(it.bytesDone, it.size);
+}
+
+/** The header's figures: bytes from the rows, speed from main, time left from both. */
+export function headerFigures(d: Pick<TransfersData, 'totals' | 'overall'>): Totals & { pct: number; bytesPerSecond: number; etaSeconds: number | null } {
+  const t = d.totals;
+  const bps = t.active > 0 ? d.overall.bytesPerSecond : 0;
+  const etaSeconds = bps > 0 ? Math.ceil(Math.max(0, t.bytesTotal - t.bytesDone) / bps) : null;
+  return { ...t, pct: percent(t.bytesDone, t.bytesTotal), bytesPerSecond: bps, etaSeconds };
+}
+
 export function emptyData(): TransfersData {
-  return { byId: {}, top: [], children: {}, leaves: [], counts: zeroCounts(), overall: emptyOverall, seq: -1, structure: 0 };
+  return { byId: {}, top: [], children: {}, leaves: [], counts: zeroCounts(), overall: emptyOverall, totals: zeroTotals(), seq: -1, structure: 0 };
 }
 
 const zeroCounts = (): Record<Category, number> => ({ active: 0, queued: 0, done: 0, failed: 0, other: 0 });
@@ -72,8 +119,12 @@ function index(byId: Record<string, TransferViewModel>): Pick<TransfersData, 'to
 
 export function fromSnapshot(seq: number, items: TransferViewModel[], overall: Overall, structure: number): TransfersData {
   const byId: Record<string, TransferViewModel> = {};
-  for (const it of items) byId[it.id] = it;
-  return { byId, ...index(byId), overall, seq, structure: structure + 1 };
+  const totals = zeroTotals();
+  for (const it of items) {
+    byId[it.id] = it;
+    account(totals, it, 1);
+  }
+  return { byId, ...index(byId), overall, totals, seq, structure: structure + 1 };
 }
 
 /** Progress waiting to be applied: the latest state of each item and the seq of its batch. */
@@ -115,11 +166,14 @@ export function merge(d: TransfersData, p: PendingProgress): TransfersData | nul
   if (p.maxSeq <= d.seq) return null;
   const byId = { ...d.byId };
   const counts = { ...d.counts };
+  const totals = { ...d.totals };
   let added = false;
   let moved = false;
   for (const [id, { item, seq }] of p.items) {
     if (seq <= d.seq) continue;
     const old = byId[id];
+    if (old) account(totals, old, -1);
+    account(totals, item, 1);
     if (!old) added = true;
     else if (!item.isBatch && categoryOf(old.state) !== categoryOf(item.state)) {
       moved = true;
@@ -129,8 +183,8 @@ export function merge(d: TransfersData, p: PendingProgress): TransfersData | nul
     byId[id] = item;
   }
   const overall = p.overall && p.overallSeq > d.seq ? p.overall : d.overall;
-  if (added) return { ...d, byId, ...index(byId), overall, seq: p.maxSeq, structure: d.structure + 1 };
-  return { ...d, byId, counts, overall, seq: p.maxSeq, structure: moved ? d.structure + 1 : d.structure };
+  if (added) return { ...d, byId, ...index(byId), overall, totals, seq: p.maxSeq, structure: d.structure + 1 };
+  return { ...d, byId, counts, overall, totals, seq: p.maxSeq, structure: moved ? d.structure + 1 : d.structure };
 }
 
 export interface Row {
@@ -153,4 +207,24 @@ export function visibleRows(d: TransfersData, filter: TransferFilter, expanded: 
     if (it && categoryOf(it.state) === filter) rows.push({ id, depth: 0 });
   }
   return rows;
+}
+
+/**
+ * The ids "Clear finished" takes out of the list: finished top rows (a folder with all its files).
+ * Main keeps its history; the list simply stops showing them.
+ */
+export function finishedIds(d: Pick<TransfersData, 'top' | 'byId' | 'children'>): string[] {
+  const out: string[] = [];
+  for (const id of d.top) {
+    const it = d.byId[id];
+    if (it?.state !== 'done') continue;
+    out.push(id, ...(d.children[id] ?? []));
+  }
+  return out;
+}
+
+/** The snapshot without the cleared rows (a cleared folder's files go with it). */
+export function withoutCleared(items: TransferViewModel[], cleared: ReadonlySet<string>): TransferViewModel[] {
+  if (cleared.size === 0) return items;
+  return items.filter((i) => !cleared.has(i.id) && !(i.parentId && cleared.has(i.parentId)));
 }

@@ -4,7 +4,7 @@ import { messageOf } from '../lib/format';
 import { useConnection } from './connection';
 import { useSettings } from './settings';
 import { toast } from './toasts';
-import { emptyData, fromSnapshot, merge, PendingProgress, type TransferFilter, type TransfersData } from './transfers-model';
+import { emptyData, finishedIds, fromSnapshot, merge, PendingProgress, withoutCleared, type TransferFilter, type TransfersData } from './transfers-model';
 
 interface TransfersState extends TransfersData {
   loaded: boolean;
@@ -39,6 +39,8 @@ export const useTransfersUi = create<TransfersUi>((set) => ({
 }));
 
 const pending = new PendingProgress();
+/** Rows taken out by "Clear finished" (this window only; main keeps the history). */
+const cleared = new Set<string>();
 let frame: number | null = null;
 let timer: ReturnType<typeof setTimeout> | null = null;
 let generation = 0;
@@ -67,7 +69,7 @@ async function snapshot(): Promise<void> {
   try {
     const r = await api.transfers.list({});
     if (gen !== generation) return;
-    const base = fromSnapshot(r.seq, r.items, r.overall, useTransfers.getState().structure);
+    const base = fromSnapshot(r.seq, withoutCleared(r.items, cleared), r.overall, useTransfers.getState().structure);
     const next = merge(base, pending) ?? base;
     pending.clear();
     useTransfers.setState({ ...next, loaded: true, error: null });
@@ -82,7 +84,7 @@ export function startTransfersMirror(): void {
   if (started) return;
   started = true;
   onEvent('transfersProgress', (batch) => {
-    pending.add(batch);
+    pending.add(cleared.size ? { ...batch, items: withoutCleared(batch.items, cleared) } : batch);
     schedule();
   });
   useConnection.subscribe((s, prev) => {
@@ -123,4 +125,15 @@ export const transferActions = {
       for (const id of failed) await api.transfers.retry({ id });
     }),
   upload: (paths: string[]) => act(() => api.transfers.upload({ paths })),
+  /** Takes finished rows out of the list; returns how many rows went. */
+  clearFinished: (): number => {
+    flush();
+    const s = useTransfers.getState();
+    const ids = finishedIds(s);
+    if (ids.length === 0) return 0;
+    for (const id of ids) cleared.add(id);
+    const keep = withoutCleared(Object.values(s.byId), cleared);
+    useTransfers.setState(fromSnapshot(s.seq, keep, s.overall, s.structure));
+    return s.top.length - useTransfers.getState().top.length;
+  },
 };

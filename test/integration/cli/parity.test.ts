@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -100,6 +100,13 @@ describe('rescale-cli compatible commands', () => {
     expect(readFileSync(join(work, `rescale_job_${jobId}`, 'process_output.log'), 'utf8')).toContain('echo hi');
     const again = await courier(['sync', '-j', jobId, '-f', '*.log']);
     expect(again.stdout).toContain('Skipping existing: process_output.log');
+    expect(readdirSync(join(work, `rescale_job_${jobId}`))).toEqual(['process_output.log']);
+    // A file of the same name that is not the job's file is left alone, and said so.
+    writeFileSync(join(work, `rescale_job_${jobId}`, 'process_output.log'), 'edited here\n');
+    const differs = await courier(['-q', 'sync', '-j', jobId, '-f', '*.log']);
+    expect(differs.code).toBe(0);
+    expect(differs.stdout).toContain("Not replacing process_output.log: it differs from the job's file (size or SHA-512).");
+    expect(readFileSync(join(work, `rescale_job_${jobId}`, 'process_output.log'), 'utf8')).toBe('edited here\n');
 
     const noName = await courier(['download-file', '-j', jobId]);
     expect(noName.code).toBe(0);

@@ -1,6 +1,6 @@
 // The seed's flow in two clicks: pick the Chainer template, give it run_chainer_from_API.sh,
 // launch — then hear back when it ends, with *.log already on disk.
-import { readFile, readdir } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { contents, CREATE, jobsEnv, platformJobs, rest, served, SUBMIT, until, type JobsEnv } from '../../support/jobs-env';
@@ -55,7 +55,7 @@ describe('launching the Chainer template', () => {
     expect(files.results.map((f) => f.name).sort()).toEqual(['mnist_result.json', 'process_output.log']);
 
     const last = env.eventsOf('jobChanged').filter((j) => j.jobId === jobId).at(-1)!;
-    expect(last.outputs).toEqual({ state: 'done', dir, files: 1 });
+    expect(last.outputs).toEqual({ state: 'done', dir, files: 1, filters: ['*.log'] });
     const activity = env.courier.activity.list({ area: 'jobs', limit: 50 }).reverse();
     const at = (re: RegExp) => activity.findIndex((e) => re.test(e.message));
     expect(at(/^Submitted job "Hello Chainer!"/)).toBeGreaterThanOrEqual(0);
@@ -63,6 +63,11 @@ describe('launching the Chainer template', () => {
     expect(activity.find((e) => e.message.startsWith('Job finished'))?.ref).toEqual({ kind: 'job', id: jobId });
     const summaries = env.eventsOf('jobsSummary');
     expect(summaries.some((s) => s.running === 1)).toBe(true);
+    // Pending and the queues count as waiting, not as running: "1 running" comes with Started.
+    const seq = env.events.filter((e) => e.name === 'jobsSummary' || e.name === 'jobChanged').map((e) => (e.name === 'jobChanged' ? (e.payload as { history: { status: string }[] }).history[0]?.status : e.payload));
+    const firstRunning = seq.findIndex((x) => typeof x === 'object' && x !== null && (x as { running: number }).running === 1);
+    expect(seq.indexOf('Started')).toBeGreaterThanOrEqual(0);
+    expect(firstRunning).toBeGreaterThan(seq.indexOf('Started'));
     expect(summaries.at(-1)).toEqual({ running: 0, queued: 0 });
   });
 
@@ -84,13 +89,25 @@ describe('launching the Chainer template', () => {
     expect(tail.lines.at(-1)).toMatch(/Finished at/);
   });
 
-  test('outputs on demand: the other files, into the same folder', async () => {
+  test('outputs on demand: the other files, into the same folder; a file already there (same size and SHA-512) is skipped', async () => {
     const { jobs } = await env.call('jobs', 'list', {});
-    const r = await env.call('jobs', 'downloadOutputs', { jobId: jobs[0]!.jobId, filter: ['*.json'] });
+    const jobId = jobs[0]!.jobId;
+    const r = await env.call('jobs', 'downloadOutputs', { jobId });
+    // The automatic download already brought the log: no "process_output (1).log".
+    expect(r.skipped).toEqual(['process_output.log']);
     expect(r.files).toEqual(['mnist_result.json']);
     const done = await (await env.courier.transfers()).whenSettled(r.transferIds);
     expect(done.map((d) => d.state)).toEqual(['done']);
-    expect(JSON.parse(await readFile(join(r.dir, 'mnist_result.json'), 'utf8'))).toMatchObject({ job: jobs[0]!.jobId, simulated: true });
+    expect(JSON.parse(await readFile(join(r.dir, 'mnist_result.json'), 'utf8'))).toMatchObject({ job: jobId, simulated: true });
+    expect((await readdir(r.dir)).sort()).toEqual(['mnist_result.json', 'process_output.log']);
+
+    // A file that differs (same name, other bytes) is not "already there": it is downloaded (kept both).
+    await writeFile(join(r.dir, 'process_output.log'), 'edited locally\n');
+    const again = await env.call('jobs', 'downloadOutputs', { jobId, filter: ['*.log'] });
+    expect(again.skipped).toEqual([]);
+    expect(again.files).toEqual(['process_output.log']);
+    await (await env.courier.transfers()).whenSettled(again.transferIds);
+    expect((await readdir(r.dir)).sort()).toEqual(['mnist_result.json', 'process_output (1).log', 'process_output.log']);
   });
 
   test('following a job submitted elsewhere: events, a notification and its outputs', async () => {

@@ -47,7 +47,7 @@ function Actions({ chosen, onDone }: { chosen: FileEntry[]; onDone: () => void }
   const download = () =>
     run(async () => {
       const r = await api.transfers.download({ fileIds: chosen.map((f) => f.id) });
-      toast({ level: 'info', title: t('files.downloadStarted', { count: r.items.length }) });
+      toast({ level: 'info', title: t('files.downloadStarted', { count: r.items.length, dir: r.dir }), path: r.dir });
       onDone();
     });
   const remove = async () => {
@@ -128,8 +128,9 @@ export function FilesView() {
                 onOpen: (f: RemoteEntry & { type: 'folder' }) => (setSelected(new Set()), void openFolder([...crumbs, { id: f.id, name: f.name }])),
                 onDownloadFolder: (f: RemoteEntry & { type: 'folder' }) =>
                   void api.transfers
-                    .downloadFolder({ folderId: f.id })
-                    .then((r) => toast({ level: 'info', title: t('files.downloadStarted', { count: r.items.length }) }))
+                    .downloadFolder({ folderId: f.id, name: f.name })
+                    // The answer is the folder's row first, then its files.
+                    .then((r) => toast({ level: 'info', title: t('files.folderStarted', { name: f.name, count: r.items.length - 1, dir: r.dir }), path: r.dir }))
                     .catch((e: unknown) => toast({ level: 'error', title: messageOf(e) })),
               }
             : {})}

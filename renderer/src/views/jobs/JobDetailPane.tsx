@@ -40,7 +40,10 @@ function Actions({ d }: { d: JobDetail }) {
   const download = () =>
     run(async () => {
       const r = await api.jobs.downloadOutputs({ jobId: d.jobId });
-      toast({ level: 'info', title: t('jobs.downloading', { count: r.files.length }), body: r.dir });
+      const there = r.skipped.length ? t('jobs.alreadyThere', { count: r.skipped.length }) : undefined;
+      // Nothing new: the toast says why instead of "Downloading 0 files".
+      if (r.files.length === 0 && there) toast({ level: 'ok', title: there, body: r.dir, path: r.dir });
+      else toast({ level: 'info', title: t('jobs.downloading', { count: r.files.length }), body: there ? `${r.dir} · ${there}` : r.dir, path: r.dir });
     });
   return (
     <div className="actions">
@@ -83,6 +86,35 @@ function Timeline({ d }: { d: JobDetail }) {
   );
 }
 
+/** The automatic download kept to the template's filter: say so, and offer the files it left. */
+function FilterNote({ d }: { d: JobDetail }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const o = d.outputs;
+  const total = d.outputFiles.length;
+  if (o.state !== 'done' || !o.filters || total <= o.files) return null;
+  const rest = async () => {
+    setBusy(true);
+    try {
+      // Every output: the ones already downloaded are the same files, so they are skipped.
+      const r = await api.jobs.downloadOutputs({ jobId: d.jobId });
+      toast({ level: 'info', title: t('jobs.downloading', { count: r.files.length }), body: r.dir, path: r.dir });
+    } catch (e) {
+      toast({ level: 'error', title: messageOf(e) });
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <p className="filter-note" data-testid="filter-note">
+      <span>{t('jobs.filterNote', { matched: o.files, total, filters: o.filters.join(', ') })}</span>{' '}
+      <button type="button" className="small" disabled={busy} onClick={() => void rest()}>
+        {t('jobs.downloadRest', { count: total - o.files })}
+      </button>
+    </p>
+  );
+}
+
 function Files({ d }: { d: JobDetail }) {
   const { t } = useTranslation();
   const o = d.outputs;
@@ -97,6 +129,7 @@ function Files({ d }: { d: JobDetail }) {
           {t(`jobs.outputsState.${o.state}`, { count: o.files, dir: o.dir ?? '' })}
         </p>
       )}
+      <FilterNote d={d} />
       {d.outputFiles.length === 0 ? (
         <p className="muted">{t('jobs.noOutputs')}</p>
       ) : (

@@ -22,10 +22,26 @@ function Summary({ templateId }: { templateId: string }) {
   const tp = entry.template;
   return (
     <div className="launch-summary">
-      <p className="muted">
-        {tp.analysis.code} {tp.analysis.version} · {t('launch.hardware', { coreType: tp.hardware.coreType, cores: tp.hardware.coresPerSlot, slots: tp.hardware.slots })}
-      </p>
-      <code className="command">{tp.command}</code>
+      <dl className="launch-facts">
+        <dt>{t('launch.software')}</dt>
+        <dd>
+          {tp.analysis.code} {tp.analysis.version}
+        </dd>
+        <dt>{t('launch.hardwareLabel')}</dt>
+        <dd>
+          {t('launch.hardware', { coreType: tp.hardware.coreType, cores: tp.hardware.coresPerSlot, count: tp.hardware.slots, total: tp.hardware.coresPerSlot * tp.hardware.slots })}
+          <span className="muted hint">{t('launch.slotsHint')}</span>
+        </dd>
+        <dt id="launch-command-label">{t('launch.command')}</dt>
+        <dd>
+          <code className="command" role="textbox" aria-readonly="true" aria-labelledby="launch-command-label">
+            {tp.command}
+          </code>
+          {tp.command.includes('{input') && <span className="muted hint">{t('launch.commandHint')}</span>}
+        </dd>
+        <dt>{t('launch.outputs')}</dt>
+        <dd data-testid="launch-outputs">{tp.outputs.autoDownload && tp.outputs.filters.length ? t('launch.outputsFiltered', { filters: tp.outputs.filters.join(', ') }) : t('launch.outputsManual')}</dd>
+      </dl>
       {entry.issues.length > 0 && (
         <ul className="plain warnings">
           {entry.issues.map((i) => (

@@ -3,8 +3,9 @@ import { useTranslation } from 'react-i18next';
 import type { TransferViewModel } from '../../../../shared/contract/transfers';
 import { Icon } from '../../components/Icon';
 import { ProgressBar } from '../../components/ProgressBar';
-import { formatBytes, formatEta, formatSpeed, percent } from '../../lib/format';
+import { formatBytes, formatEta, formatSpeed } from '../../lib/format';
 import { transferActions, useTransfers, useTransfersUi } from '../../stores/transfers';
+import { itemPercent } from '../../stores/transfers-model';
 
 export const ROW_HEIGHT = 56;
 
@@ -49,7 +50,7 @@ export const TransferRow = memo(function TransferRow({ id, depth, index, start, 
   const toggle = useTransfersUi((s) => s.toggle);
   const childCount = useTransfers((s) => (item?.isBatch ? (s.children[id]?.length ?? 0) : 0));
   if (!item) return null;
-  const p = percent(item.bytesDone, item.size);
+  const p = itemPercent(item);
   const stateLabel = t(`transfers.state.${item.state}`);
   const problem = item.state === 'failed' && item.error ? item.error : item.notice;
   // The reason of a failure (or a notice) gets a line of its own across the row: it must be readable.

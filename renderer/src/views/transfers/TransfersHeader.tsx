@@ -1,41 +1,50 @@
 import { useTranslation } from 'react-i18next';
 import { ProgressBar } from '../../components/ProgressBar';
-import { formatBytes, formatEta, formatSpeed, percent } from '../../lib/format';
+import { formatBytes, formatEta, formatSpeed } from '../../lib/format';
 import { confirmAction } from '../../stores/confirm';
 import { transferActions, useTransfers, useTransfersUi } from '../../stores/transfers';
-import { filters, type Category, type TransferFilter } from '../../stores/transfers-model';
+import { filters, headerFigures, type Category, type TransferFilter } from '../../stores/transfers-model';
 
-/** Overall progress across the queue: bytes, speed and time left, from main's own accounting. */
+/**
+ * Overall progress across the queue, summed from the rows (so a paused file counts with the bytes
+ * it has); speed comes from main. Cancelled files leave the total, and the header says so.
+ */
 export function OverallProgress() {
   const { t } = useTranslation();
-  const o = useTransfers((s) => s.overall);
-  const p = percent(o.bytesDone, o.bytesTotal);
+  const totals = useTransfers((s) => s.totals);
+  const overall = useTransfers((s) => s.overall);
+  const o = headerFigures({ totals, overall });
+  const finished = o.active === 0 && o.paused === 0 && o.bytesTotal > 0 && o.bytesDone >= o.bytesTotal;
   return (
     <div className="overall" aria-label={t('transfers.overall')} role="group">
-      <ProgressBar value={p} label={t('transfers.overall')} valueText={`${p}%`} tone={o.active === 0 && o.bytesTotal > 0 && o.bytesDone >= o.bytesTotal ? 'ok' : 'normal'} />
+      <ProgressBar value={o.pct} label={t('transfers.overall')} valueText={`${o.pct}%`} tone={finished ? 'ok' : o.active === 0 && o.paused > 0 ? 'paused' : 'normal'} />
       <p className="overall-text">
-        <span className="num">{t('transfers.overallBytes', { done: formatBytes(o.bytesDone), total: formatBytes(o.bytesTotal), pct: p })}</span>
+        <span className="num">{t('transfers.overallBytes', { done: formatBytes(o.bytesDone), total: formatBytes(o.bytesTotal), pct: o.pct })}</span>
         {o.active > 0 && <span>{t('transfers.activeCount', { count: o.active })}</span>}
+        {o.paused > 0 && <span data-note="paused">{t('transfers.pausedCount', { count: o.paused })}</span>}
         {o.bytesPerSecond > 0 && <span className="num">{formatSpeed(o.bytesPerSecond)}</span>}
         {o.active > 0 && o.etaSeconds !== null && <span className="num">{t('transfers.left', { eta: formatEta(o.etaSeconds) })}</span>}
+        {o.cancelled > 0 && <span data-note="cancelled">{t('transfers.cancelledNote', { count: o.cancelled, size: formatBytes(o.cancelledBytes) })}</span>}
       </p>
     </div>
   );
 }
 
-function count(f: TransferFilter, c: Record<Category, number>): number {
-  return f === 'all' ? c.active + c.queued + c.done + c.failed + c.other : c[f];
+/** What each chip counts is what its list shows: "All" lists a folder as one row, the others list files. */
+function count(f: TransferFilter, c: Record<Category, number>, topRows: number): number {
+  return f === 'all' ? topRows : c[f];
 }
 
 export function FilterBar() {
   const { t } = useTranslation();
   const counts = useTransfers((s) => s.counts);
+  const topRows = useTransfers((s) => s.top.length);
   const { filter, setFilter } = useTransfersUi();
   return (
     <div className="filters" role="group" aria-label={t('transfers.filter')}>
       {filters.map((f) => (
         <button key={f} type="button" aria-pressed={filter === f} className="chip" onClick={() => setFilter(f)} data-filter={f}>
-          {t(`transfers.filters.${f}`)} <span className="count">{count(f, counts)}</span>
+          {t(`transfers.filters.${f}`)} <span className="count">{count(f, counts, topRows)}</span>
         </button>
       ))}
     </div>
@@ -56,6 +65,9 @@ export function BulkActions() {
       </button>
       <button type="button" disabled={counts.failed === 0} onClick={() => void transferActions.retryFailed()}>
         {t('transfers.retryFailed')}
+      </button>
+      <button type="button" disabled={counts.done === 0} onClick={() => transferActions.clearFinished()}>
+        {t('transfers.clearFinished')}
       </button>
       <button
         type="button"
