@@ -162,7 +162,7 @@ export class AccountService {
       accounts: [...cur.accounts.filter((a) => a.id !== id), record],
       activeAccountId: cur.activeAccountId ?? id,
     }));
-    this.deps.activity.info('accounts', `Signed in as ${me.email} on ${platform.label}.`);
+    this.deps.activity.say('info', 'accounts', input.platform.kind === 'sandbox' ? { key: 'signedInSandbox', params: { email: me.email } } : { key: 'signedIn', params: { email: me.email, platform: platform.label } });
     return toView(record, s);
   }
 
@@ -185,7 +185,7 @@ export class AccountService {
     }
     await this.deps.secrets.set(keyName(id), apiKey);
     this.sessions.delete(id);
-    this.deps.activity.info('accounts', `The API key of ${account.label} was entered again.`);
+    this.deps.activity.say('info', 'accounts', { key: 'keyEntered', params: { label: account.label } });
     return toView(account, this.deps.settings.get());
   }
 
@@ -209,7 +209,7 @@ export class AccountService {
   use(id: string): AccountView {
     const record = this.record(id);
     const s = this.deps.settings.mutate((cur) => ({ ...cur, activeAccountId: id }));
-    this.deps.activity.info('accounts', `Switched to ${record.label}.`);
+    this.deps.activity.say('info', 'accounts', { key: 'switched', params: { label: record.label } });
     return toView(record, s);
   }
 
@@ -232,7 +232,7 @@ export class AccountService {
       const accounts = cur.accounts.filter((a) => a.id !== id);
       return { ...cur, accounts, activeAccountId: cur.activeAccountId === id ? (accounts[0]?.id ?? null) : cur.activeAccountId };
     });
-    this.deps.activity.info('accounts', `Signed out of ${record.label}; its key was deleted from the keychain.`);
+    this.deps.activity.say('info', 'accounts', { key: 'signedOut', params: { label: record.label } });
   }
 
   /**
