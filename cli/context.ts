@@ -1,5 +1,5 @@
 import { createHash, hkdfSync } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CourierError } from '../shared/errors';
 import { createCourier, type Courier } from '../main/core/courier';
@@ -9,6 +9,7 @@ import { localSandboxLauncher } from '../main/core/platforms/sandbox';
 import type { RescaleApi } from '../main/core/rescale/api';
 import { readLegacyApiConfig } from '../main/core/secrets/legacy-apiconfig';
 import { selectNodeSecretStore } from '../main/core/secrets/select';
+import { checkDataFolder } from './paths';
 import { LazySecretStore } from '../main/core/secrets/lazy';
 import { courierVersion } from '../main/core/version';
 import { createAesGcmSealer, type Sealer } from '../main/core/transfer';
@@ -94,6 +95,7 @@ export class CliContext {
   }
 
   courier(): Promise<Courier> {
+    if (!this.courierP) checkDataFolder(this.dataDir);
     this.courierP ??= createCourier({
       shell: 'cli',
       version: courierVersion,
@@ -101,7 +103,7 @@ export class CliContext {
       // Probed on first use only: a run with -p or RESCALE_API_KEY never touches the keychain.
       secrets: new LazySecretStore(async () => {
         const { store, warning } = await selectNodeSecretStore(this.dataDir, this.env);
-        if (warning && !this.flags.quiet) process.stderr.write(`Note: ${warning}\n`);
+        if (warning && !this.flags.quiet && firstNoteFor(this.dataDir, warning)) process.stderr.write(`Note: ${warning}\n`);
         return store;
       }),
       launchSandbox: this.sandbox.launch,
@@ -192,4 +194,21 @@ export class CliContext {
     }
     await this.sandbox.stop();
   }
+}
+
+/** A note about the key store is said once per data folder (and again if its text changes), not on every command. */
+function firstNoteFor(dataDir: string, note: string): boolean {
+  const marker = join(dataDir, 'key-store-note');
+  try {
+    if (readFileSync(marker, 'utf8') === note) return false;
+  } catch {
+    // not said yet
+  }
+  try {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    writeFileSync(marker, note, { mode: 0o600 });
+  } catch {
+    // Saying it again next time is better than failing the command.
+  }
+  return true;
 }

@@ -1,4 +1,5 @@
 import { CourierError } from '../shared/errors';
+import { describeFsError } from './paths';
 
 /** rescale-cli's log time: local "YYYY-MM-DD HH:MM:SS,mmm". */
 export function slf4jTime(d = new Date()): string {
@@ -92,7 +93,7 @@ export function reportError(e: unknown, out: Pick<Out, 'quiet'>, advice?: string
     process.exitCode = e.exitCode;
     return;
   }
-  const base = e instanceof CourierError ? e.message : e instanceof Error ? e.message : String(e);
+  const base = e instanceof CourierError ? e.message : (describeFsError(e) ?? (e instanceof Error ? e.message : String(e)));
   const message = clean(advice ? `${base} ${advice}` : base);
   if (!out.quiet) process.stdout.write(`${slf4jTime()} - ERROR - ${message}\n`);
   else process.stderr.write(`ERROR - ${message}\n`);

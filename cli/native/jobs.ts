@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import type { JobChanged } from '../../shared/jobs';
 import { action } from '../main';
 import { clean, escapeJsonControls, EXIT_ERROR, EXIT_TIMEOUT, jsonText, type Out } from '../output';
+import { readInputFile } from '../paths';
 import { call } from './core-call';
 import { reportOutcome, submitFromTemplate, type SubmitOptions } from './submit-template';
 import { endLine, parseDuration, statusWord, waitForJob, waitForOutcome, type Deadline } from './wait';
@@ -82,7 +83,7 @@ export function registerJobCommands(program: Command): void {
     .option('--name <name>', 'job name')
     .option('--wait', 'follow the job to the end and download its outputs')
     .addOption(timeoutOption('the job'))
-    .option('-o, --output-dir <dir>', 'where rescale_job_<ID>/ goes (default: the current folder)', '.')
+    .option('-o, --output-dir <dir>', 'where rescale_job_<ID>/ goes', '.')
     .action(action<SubmitOptions>((ctx, out, o) => submitFromTemplate(ctx, out, o)));
 
   jobs
@@ -134,7 +135,7 @@ export function registerJobCommands(program: Command): void {
     .action(
       action(async (ctx, out) => {
         const c = await ctx.courier();
-        const e = await call(c, 'templates', 'import', { json: readFileSync(ctx.args[0]!, 'utf8') });
+        const e = await call(c, 'templates', 'import', { json: readInputFile(ctx.args[0]!, 'the template file') });
         out.result(`Imported "${e.template.name}" (${e.template.id})${e.issues.length ? `; ${e.issues.map((i) => `${i.field}: ${i.message}`).join('; ')}` : ''}`);
       }),
     );

@@ -17,6 +17,7 @@ import { createTransferService, type LimitsInput, type Sealer, type TransferServ
 import type { Settings } from '../../shared/settings';
 import { appHandlers } from './handlers/app';
 import { Connectivity } from './net/connectivity';
+import { recordActivity } from './activity/recorder';
 import type { NetworkOptions } from './net/dispatcher';
 import { SystemProxy, type ProxyRulesLookup } from './net/system-proxy';
 import { createRouter, type CallContext, type Router } from './rpc/router';
@@ -88,6 +89,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
   const hub = new EventHub();
   const activity = new ActivityLog(join(ports.dataDir, 'activity.jsonl'), hub);
   const connectivity = new Connectivity(hub);
+  const stopRecording = recordActivity(hub, activity);
   const settings = new SettingsService(ports.settingsBackend ?? new ConfSettingsBackend(ports.dataDir), {
     warn: (m) => activity.warn('settings', m),
     info: (m) => activity.info('settings', m),
@@ -172,6 +174,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
       await jobs.close();
       if (transfersP) await (await transfersP).close();
       await accounts.close();
+      stopRecording();
     },
   };
 }

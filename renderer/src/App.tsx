@@ -11,6 +11,8 @@ import { useLaunch } from './stores/launch';
 import { startNotificationBridge } from './stores/notifications';
 import { startSettingsMirror, useSettings } from './stores/settings';
 import { startTransfersMirror } from './stores/transfers';
+import { AccountSwitcher } from './views/account/AccountSwitcher';
+import { KeyMissing } from './views/account/KeyMissing';
 import { ActivityView } from './views/ActivityView';
 import { FilesView } from './views/files/FilesView';
 import { FirstRun } from './views/FirstRun';
@@ -63,6 +65,9 @@ export function App() {
   }, []);
   useAppearance();
   const firstRun = loaded && accounts.length === 0 && view !== 'settings' && view !== 'activity';
+  // Views that need the platform ask for a lost key in place; Settings and Activity still open.
+  const keyLost = accounts.find((a) => a.active && a.keyMissing);
+  const askKey = !firstRun && keyLost && view !== 'settings' && view !== 'activity';
 
   return (
     <div className="app">
@@ -70,6 +75,7 @@ export function App() {
         <div className="brand" aria-hidden="true">
           <span className="logo">◆</span> Courier
         </div>
+        <AccountSwitcher />
         <ul>
           {views.map((v) => (
             <li key={v}>
@@ -92,7 +98,7 @@ export function App() {
             {t('app.offline')}
           </div>
         )}
-        {firstRun ? <FirstRun /> : <ViewBody view={view} />}
+        {firstRun ? <FirstRun /> : askKey ? <KeyMissing account={keyLost} /> : <ViewBody view={view} />}
       </main>
       <DropOverlay enabled={!firstRun && loaded} />
       {launchOpen && <LaunchDialog />}

@@ -10,6 +10,10 @@ export const accountView = z.object({
   email: z.string(),
   workspace: z.string().optional(),
   active: z.boolean(),
+  /** The key store has no key for this account (a memory-only store after a restart): ask for it again. */
+  keyMissing: z.boolean().optional(),
+  /** The local sandbox (its key comes from the sandbox, not from the person). */
+  sandbox: z.boolean().optional(),
 });
 export type AccountViewModel = z.infer<typeof accountView>;
 
@@ -32,6 +36,8 @@ export const accountRequests = {
     /** Starts (or reuses) the local sandbox and signs in to it: Courier works with no Rescale account. */
     addSandbox: request(z.object({}), accountView),
     use: request(z.object({ id: z.string() }), accountView),
+    /** Gives a known account its key again (the key store lost it); the key must belong to the same user. */
+    restoreKey: request(z.object({ id: z.string(), apiKey: z.string().min(1, 'paste your API key') }), accountView),
     rename: request(z.object({ id: z.string(), label: z.string() }), accountView),
     remove: request(z.object({ id: z.string() }), z.object({ removed: z.boolean() })),
   },

@@ -20,6 +20,8 @@ export const activityEntry = z.object({
   message: z.string(),
   /** Something the entry is about, e.g. a job id, so the UI can link to it. */
   ref: z.object({ kind: z.enum(['job', 'transfer', 'file']), id: z.string() }).optional(),
+  /** The same message as a phrase key and parameters, so the UI can say it in the user's language. */
+  text: z.object({ key: z.string(), params: z.record(z.string(), z.string()) }).optional(),
 });
 export type ActivityEntry = z.infer<typeof activityEntry>;
 

@@ -22,6 +22,7 @@ export interface AccountView {
   email: string;
   workspace?: string;
   active: boolean;
+  sandbox?: boolean;
 }
 
 /** A live connection to one account: its API client and the platform it is on. */
@@ -140,25 +141,9 @@ export class AccountService {
   }
 
   async add(input: { platform: PlatformRef; apiKey: string; label?: string }): Promise<AccountView> {
-    const apiKey = input.apiKey.trim();
-    if (apiKey.length < 8 || /\s/.test(apiKey)) {
-      throw new CourierError('invalid_input', 'That does not look like a Rescale API key. Copy it from Settings → API Key on the Rescale website.', { field: 'apiKey' });
-    }
+    const apiKey = checkKeyShape(input.apiKey);
     const platform = await this.currentPlatform(input.platform);
-    // A person is waiting on sign-in: answer "unreachable" in seconds, not after a minute of retries.
-    const api = await this.clientFor(platform, apiKey, { maxAttempts: 2 });
-    let me;
-    try {
-      me = await api.me();
-    } catch (e) {
-      if (e instanceof CourierError && e.code === 'unauthorized') {
-        throw new CourierError('unauthorized', `${new URL(platform.apiUrl).host} did not accept this API key. Check that it is current and that you chose the platform your account is on.`, { field: 'apiKey' });
-      }
-      if (e instanceof CourierError && (e.code === 'not_found' || e.code === 'server_error')) {
-        throw new CourierError('invalid_input', `${platform.apiUrl} did not answer like a Rescale platform (${e.message}). Check the platform address.`, { field: 'platform' });
-      }
-      throw e;
-    }
+    const me = await this.whoIs(platform, apiKey);
     const sameWhere = (a: AccountRecord) => (a.platform.kind === 'sandbox' ? input.platform.kind === 'sandbox' : resolvePlatform(a.platform).apiUrl === platform.apiUrl);
     const existing = this.deps.settings.get().accounts.find((a) => a.email === me.email && sameWhere(a));
     const id = existing?.id ?? randomUUID();
@@ -177,14 +162,54 @@ export class AccountService {
       accounts: [...cur.accounts.filter((a) => a.id !== id), record],
       activeAccountId: cur.activeAccountId ?? id,
     }));
-    this.deps.activity.info('accounts', `Signed in as ${me.email} on ${platform.label}.`);
+    this.deps.activity.say('info', 'accounts', input.platform.kind === 'sandbox' ? { key: 'signedInSandbox', params: { email: me.email } } : { key: 'signedIn', params: { email: me.email, platform: platform.label } });
     return toView(record, s);
+  }
+
+  /** Whether the key store has no key for the account (a memory-only store forgets at exit). */
+  async keyMissing(id: string): Promise<boolean> {
+    return !(await this.deps.secrets.get(keyName(id)).catch(() => null));
+  }
+
+  /**
+   * Stores the key of an account the key store has lost, after checking it on the platform:
+   * a key of another user is refused, so the account's jobs and outbox stay with their owner.
+   */
+  async restoreKey(id: string, rawKey: string): Promise<AccountView> {
+    const account = this.record(id);
+    const apiKey = checkKeyShape(rawKey);
+    const platform = await this.currentPlatform(account.platform);
+    const me = await this.whoIs(platform, apiKey);
+    if (account.email && me.email !== account.email) {
+      throw new CourierError('invalid_input', `This key belongs to ${me.email}, not ${account.email}. Paste the key of ${account.email}, or add ${me.email} as another account.`, { field: 'apiKey' });
+    }
+    await this.deps.secrets.set(keyName(id), apiKey);
+    this.sessions.delete(id);
+    this.deps.activity.say('info', 'accounts', { key: 'keyEntered', params: { label: account.label } });
+    return toView(account, this.deps.settings.get());
+  }
+
+  /** users/me with a fresh key, errors worded for the person at the sign-in form. */
+  private async whoIs(platform: ResolvedPlatform, apiKey: string) {
+    // A person is waiting on sign-in: answer "unreachable" in seconds, not after a minute of retries.
+    const api = await this.clientFor(platform, apiKey, { maxAttempts: 2 });
+    try {
+      return await api.me();
+    } catch (e) {
+      if (e instanceof CourierError && e.code === 'unauthorized') {
+        throw new CourierError('unauthorized', `${new URL(platform.apiUrl).host} did not accept this API key. Check that it is current and that you chose the platform your account is on.`, { field: 'apiKey' });
+      }
+      if (e instanceof CourierError && (e.code === 'not_found' || e.code === 'server_error')) {
+        throw new CourierError('invalid_input', `${platform.apiUrl} did not answer like a Rescale platform (${e.message}). Check the platform address.`, { field: 'platform' });
+      }
+      throw e;
+    }
   }
 
   use(id: string): AccountView {
     const record = this.record(id);
     const s = this.deps.settings.mutate((cur) => ({ ...cur, activeAccountId: id }));
-    this.deps.activity.info('accounts', `Switched to ${record.label}.`);
+    this.deps.activity.say('info', 'accounts', { key: 'switched', params: { label: record.label } });
     return toView(record, s);
   }
 
@@ -207,7 +232,7 @@ export class AccountService {
       const accounts = cur.accounts.filter((a) => a.id !== id);
       return { ...cur, accounts, activeAccountId: cur.activeAccountId === id ? (accounts[0]?.id ?? null) : cur.activeAccountId };
     });
-    this.deps.activity.info('accounts', `Signed out of ${record.label}; its key was deleted from the keychain.`);
+    this.deps.activity.say('info', 'accounts', { key: 'signedOut', params: { label: record.label } });
   }
 
   /**
@@ -242,7 +267,7 @@ export class AccountService {
     if (cached && !(await this.routeChanged(cached))) return cached;
     const account = this.record(id);
     const key = await this.deps.secrets.get(keyName(id));
-    if (!key) throw new CourierError('unauthorized', `The API key of ${account.label} is missing from the keychain (${this.deps.secrets.backend}). Add the account again.`);
+    if (!key) throw new CourierError('unauthorized', `The API key of ${account.label} is not in the key store (${this.deps.secrets.backend}). Enter it again: Settings → Accounts, or the form in the main window.`);
     const platform = await this.currentPlatform(account.platform);
     const { api, dispatcher } = await this.connect(platform, key);
     const session = { account, platform, api };
@@ -285,7 +310,15 @@ export class AccountService {
 
 function toView(a: AccountRecord, s: Settings): AccountView {
   const p = resolvePlatform(a.platform);
-  return { id: a.id, label: a.label, platformLabel: p.label, apiUrl: p.apiUrl, email: a.email, ...(a.workspace ? { workspace: a.workspace } : {}), active: s.activeAccountId === a.id };
+  return { id: a.id, label: a.label, platformLabel: p.label, apiUrl: p.apiUrl, email: a.email, ...(a.workspace ? { workspace: a.workspace } : {}), active: s.activeAccountId === a.id, ...(a.platform.kind === 'sandbox' ? { sandbox: true } : {}) };
+}
+
+function checkKeyShape(raw: string): string {
+  const apiKey = raw.trim();
+  if (apiKey.length < 8 || /\s/.test(apiKey)) {
+    throw new CourierError('invalid_input', 'That does not look like a Rescale API key. Copy it from Settings → API Key on the Rescale website.', { field: 'apiKey' });
+  }
+  return apiKey;
 }
 
 /** A short one-way fingerprint, so two keys on one platform get separate buckets without storing the key. */

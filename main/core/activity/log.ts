@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import type { ActivityEntry } from '../../../shared/contract/app';
 import type { EventHub } from '../events/hub';
 import { redact } from '../secrets/redact';
+import { phraseText, type Phrase } from './phrases';
 
 type Area = ActivityEntry['area'];
 type Level = ActivityEntry['level'];
@@ -40,14 +41,20 @@ export class ActivityLog {
     }
   }
 
-  add(level: Level, area: Area, message: string, ref?: ActivityEntry['ref']): ActivityEntry {
+  add(level: Level, area: Area, message: string, ref?: ActivityEntry['ref'], text?: Phrase): ActivityEntry {
     const entry: ActivityEntry = { id: this.nextId++, at: this.now(), level, area, message: redact(message) };
     if (ref) entry.ref = ref;
+    if (text) entry.text = { key: text.key, params: Object.fromEntries(Object.entries(text.params).map(([k, v]) => [k, redact(v)])) };
     this.entries.push(entry);
     if (this.entries.length > KEEP * 1.2) this.entries = this.entries.slice(-KEEP);
     if (this.file) appendFileSync(this.file, JSON.stringify(entry) + '\n', { mode: 0o600 });
     this.hub?.emit('activity', entry);
     return entry;
+  }
+
+  /** An entry the UI can translate: English for the file and the CLI, the phrase for the UI. */
+  say(level: Level, area: Area, phrase: Phrase, ref?: ActivityEntry['ref']): ActivityEntry {
+    return this.add(level, area, phraseText(phrase), ref, phrase);
   }
 
   info(area: Area, message: string, ref?: ActivityEntry['ref']): ActivityEntry {

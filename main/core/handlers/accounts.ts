@@ -7,9 +7,15 @@ import type { CallContext } from '../rpc/router';
 type Handlers = Pick<CourierHandlers<CallContext>, 'accounts' | 'settings'>;
 
 export function accountHandlers(s: CoreServices): Handlers {
-  const state = () => ({ accounts: s.accounts.list(), keyStore: { backend: s.ports.secrets.backend, secure: s.ports.secrets.secure } });
-  const changed = <T>(value: T): T => {
-    s.hub.emit('accountsChanged', state());
+  // Only the active account is asked about its key: a keyring lookup per account per change is not free.
+  const state = async () => {
+    const accounts = s.accounts.list();
+    const active = accounts.find((a) => a.active);
+    const missing = active ? await s.accounts.keyMissing(active.id) : false;
+    return { accounts: accounts.map((a) => (a.active && missing ? { ...a, keyMissing: true } : a)), keyStore: { backend: s.ports.secrets.backend, secure: s.ports.secrets.secure } };
+  };
+  const changed = async <T>(value: T): Promise<T> => {
+    s.hub.emit('accountsChanged', await state());
     return value;
   };
   return {
@@ -30,6 +36,9 @@ export function accountHandlers(s: CoreServices): Handlers {
       },
       async use({ id }) {
         return changed(s.accounts.use(id));
+      },
+      async restoreKey({ id, apiKey }) {
+        return changed(await s.accounts.restoreKey(id, apiKey));
       },
       async rename({ id, label }) {
         return changed(s.accounts.rename(id, label));

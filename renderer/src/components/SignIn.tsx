@@ -2,6 +2,8 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountViewModel } from '../../../shared/contract/accounts';
 import { api, ApiError } from '../api/client';
+import { keyStoreKind } from '../lib/key-store';
+import { useSettings } from '../stores/settings';
 import { Field } from './Field';
 
 type PlatformChoice = string; // a known platform id, 'custom' or 'sandbox'
@@ -17,6 +19,8 @@ export function SignIn({ onDone }: { onDone?: (a: AccountViewModel) => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ field?: string; message: string } | null>(null);
   const [signedIn, setSignedIn] = useState<AccountViewModel | null>(null);
+  // Say where the key will go before it is typed: a keychain, memory only, or an opted-in file.
+  const keyHint = { keychain: 'signIn.apiKeyHint', memory: 'account.apiKeyHintMemory', file: 'account.apiKeyHintFile' }[keyStoreKind(useSettings((s) => s.keyStore?.backend))];
 
   useEffect(() => {
     void api.accounts.platforms({}).then((p) => {
@@ -70,7 +74,7 @@ export function SignIn({ onDone }: { onDone?: (a: AccountViewModel) => void }) {
       {choice === 'sandbox' ? (
         <p className="hint">{t('signIn.sandboxHint')}</p>
       ) : (
-        <Field label={t('signIn.apiKey')} error={fieldError('apiKey')} hint={t('signIn.apiKeyHint')}>
+        <Field label={t('signIn.apiKey')} error={fieldError('apiKey')} hint={t(keyHint)}>
           {(id, d) => <input id={id} aria-describedby={d} type="password" autoComplete="off" spellCheck={false} value={apiKey} onChange={(e) => setApiKey(e.target.value)} required />}
         </Field>
       )}

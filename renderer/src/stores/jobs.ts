@@ -91,9 +91,14 @@ export function startJobsMirror(): void {
     const back = (s.transportUp && !prev.transportUp) || (s.platformOnline && !prev.platformOnline);
     if (back && useJobs.getState().loaded) void refreshJobs();
   });
-  let active = useSettings.getState().accounts.find((a) => a.active)?.id;
+  // A key entered again (it was missing after a restart) counts as a new account: list again.
+  const activeOf = (s: ReturnType<typeof useSettings.getState>) => {
+    const a = s.accounts.find((x) => x.active);
+    return a ? `${a.id}${a.keyMissing ? ':nokey' : ''}` : undefined;
+  };
+  let active = activeOf(useSettings.getState());
   useSettings.subscribe((s) => {
-    const now = s.accounts.find((a) => a.active)?.id;
+    const now = activeOf(s);
     if (now === active) return;
     active = now;
     useJobs.setState({ jobs: {}, order: [], outbox: {}, loaded: false });

@@ -2,11 +2,14 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ActivityEntry } from '../../../shared/contract/app';
 import { api, onEvent } from '../api/client';
+import { formatDate } from '../lib/format';
 import { useNavigation } from '../stores/navigation';
 import { EmptyState } from './Placeholder';
 
 export function ActivityView() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
+  // Entries with a phrase are said in the UI's language; older or free-form ones stay as written.
+  const say = (e: ActivityEntry) => (e.text && i18n.exists(`activityLog.${e.text.key}`) ? t(`activityLog.${e.text.key}`, e.text.params) : e.message);
   const [entries, setEntries] = useState<ActivityEntry[]>([]);
   const [level, setLevel] = useState<'' | ActivityEntry['level']>('');
   const go = useNavigation((s) => s.go);
@@ -39,9 +42,9 @@ export function ActivityView() {
           {t('activity.level')}{' '}
           <select value={level} onChange={(e) => setLevel(e.target.value as typeof level)}>
             <option value="">{t('activity.all')}</option>
-            <option value="info">info</option>
-            <option value="warn">warn</option>
-            <option value="error">error</option>
+            <option value="info">{t('activityLog.level.info')}</option>
+            <option value="warn">{t('activityLog.level.warn')}</option>
+            <option value="error">{t('activityLog.level.error')}</option>
           </select>
         </label>
         <button type="button" onClick={() => void exportLog()}>
@@ -54,7 +57,7 @@ export function ActivityView() {
         <ul className="activity-list">
           {shown.map((e) => (
             <li key={e.id} className={`activity-${e.level}`}>
-              <time dateTime={new Date(e.at).toISOString()}>{new Date(e.at).toLocaleString()}</time> <span className="tag">{e.area}</span> {e.message}
+              <time dateTime={new Date(e.at).toISOString()}>{formatDate(e.at, { seconds: true })}</time> <span className="tag">{t(`activityLog.area.${e.area}`)}</span> {say(e)}
               {e.ref?.kind === 'job' && (
                 <>
                   {' '}

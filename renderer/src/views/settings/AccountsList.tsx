@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountViewModel } from '../../../../shared/contract/accounts';
 import { api, ApiError } from '../../api/client';
+import { platformLabel } from '../../lib/key-store';
 import { useSettings } from '../../stores/settings';
 
 function AccountRow({ a }: { a: AccountViewModel }) {
@@ -35,7 +36,7 @@ function AccountRow({ a }: { a: AccountViewModel }) {
         )}
         <span className="muted">
           {a.email} · {a.workspace ? `${a.workspace} · ` : ''}
-          {a.platformLabel}
+          {platformLabel(t, a)}
         </span>
         {error && (
           <span className="error" role="alert">

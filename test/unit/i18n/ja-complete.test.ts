@@ -1,0 +1,45 @@
+import { describe, expect, test } from 'vitest';
+import { en } from '../../../renderer/src/i18n/en';
+import { ja } from '../../../renderer/src/i18n/ja';
+
+type Tree = { [k: string]: string | Tree };
+
+function flatten(t: Tree, prefix = ''): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [k, v] of Object.entries(t)) {
+    if (typeof v === 'string') out.set(prefix + k, v);
+    else for (const [kk, vv] of flatten(v, `${prefix}${k}.`)) out.set(kk, vv);
+  }
+  return out;
+}
+
+/** Strings that are the same in both languages on purpose: brand names, units, examples. */
+const sameOnPurpose = new Set<string>(['app.title', 'time.seconds', 'time.minutes', 'time.hours', 'jobs.log', 'jobs.outputsState.none']);
+
+/** File names, paths, globs and placeholders ({input}, <folder>, *.log, ~/Downloads) are code, not English. */
+const code = /\S*[._/*{}<>~]\S*/g;
+
+/** Words that may stay in Latin letters inside Japanese text (names, units, placeholders). */
+const latinAllowed = /\b(JVHffb|MPI|Courier|Rescale|API|ID|URL|S3|GPU|CPU|PEM|TLS|PAC|HTTP_PROXY|HTTPS_PROXY|NO_PROXY|MiB\/s|MiB|GiB|KWallet|gnome-keyring|COURIER_KEY_STORE=file|Chainer|Space|Delete|Enter|R|h|min|s|OK|Web|CSV|JSON|ZIP|DNS|VPN|HPC|SSH|OS)\b/g;
+
+describe('the Japanese UI has no English left', () => {
+  const e = flatten(en as unknown as Tree);
+  const j = flatten(ja as unknown as Tree);
+
+  test('every English key has a Japanese string', () => {
+    expect([...e.keys()].filter((k) => !j.has(k))).toEqual([]);
+  });
+
+  test('no Japanese string is a copy of the English one', () => {
+    expect([...e].filter(([k, v]) => !sameOnPurpose.has(k) && j.get(k) === v).map(([k]) => k)).toEqual([]);
+  });
+
+  test('no Japanese string has an English word of three letters or more outside the allowed names', () => {
+    const english = [...j]
+      .filter(([k]) => !sameOnPurpose.has(k))
+      .map(([k, v]) => [k, v.replace(code, '').replace(latinAllowed, '').match(/[A-Za-z]{3,}/g)] as const)
+      .filter(([, words]) => words)
+      .map(([k, words]) => `${k}: ${words!.join(' ')}`);
+    expect(english).toEqual([]);
+  });
+});
