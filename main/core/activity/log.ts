@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import type { ActivityEntry } from '../../../shared/contract/app';
 import type { EventHub } from '../events/hub';
 import { redact } from '../secrets/redact';
-import { phraseText, type Phrase } from './phrases';
+import { phraseText, type Phrase } from '../../../shared/activity-phrases';
 
 type Area = ActivityEntry['area'];
 type Level = ActivityEntry['level'];

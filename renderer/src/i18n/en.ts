@@ -1,3 +1,5 @@
+import { phrases } from '../../../shared/activity-phrases';
+
 export const en = {
   app: { title: 'Courier', notifications: 'Recent notifications', offline: 'Offline: Rescale cannot be reached. Queued work will go out when the connection returns.', disconnected: 'Reconnecting to Courier…' },
   common: { save: 'Save', cancel: 'Cancel', close: 'Close', retry: 'Retry', loading: 'Loading…', dismiss: 'Dismiss', copyPath: 'Copy path', copied: 'Copied', openFolder: 'Open folder', refresh: 'Refresh' },
@@ -356,21 +358,8 @@ export const en = {
   activityLog: {
     area: { app: 'app', accounts: 'accounts', transfers: 'transfers', jobs: 'jobs', settings: 'settings' },
     level: { info: 'info', warn: 'warning', error: 'error' },
-    signedIn: 'Signed in as {{email}} on {{platform}}.',
-    signedInSandbox: 'Signed in as {{email}} on the local Sandbox.',
-    keyEntered: 'The API key of {{label}} was entered again.',
-    switched: 'Switched to {{label}}.',
-    signedOut: 'Signed out of {{label}}; its key was deleted from the key store.',
-    uploadDone: 'Uploaded {{name}}.',
-    downloadDone: 'Downloaded {{name}}.',
-    uploadFailed: 'The upload of {{name}} failed: {{reason}}',
-    downloadFailed: 'The download of {{name}} failed: {{reason}}',
-    uploadCancelled: 'The upload of {{name}} was cancelled.',
-    downloadCancelled: 'The download of {{name}} was cancelled.',
-    offline: 'Offline: Rescale cannot be reached ({{reason}}). Queued work waits for the connection.',
-    online: 'Back online: queued work is going out.',
-    outboxSent: 'Sent "{{jobName}}" to the platform as job {{jobId}}.',
-    outboxFailed: 'Could not send "{{jobName}}": {{reason}}',
+    // The same English the log file, the export and the CLI show (one source).
+    ...phrases,
   },
   activity: { openJob: 'Open job {{id}}', empty: 'Nothing has happened yet.', export: 'Export', all: 'All', level: 'Level' },
 };

@@ -1,7 +1,8 @@
 /**
  * Activity entries that the UI can say in the user's language: each has a key and string
  * parameters; the English text here is what the log file, the export and the CLI show. The
- * renderer has the same keys under `activityLog.*` in every language.
+ * renderer shows these same English texts under `activityLog.*` (en.ts spreads them), and every
+ * other language has the same keys.
  */
 export const phrases = {
   signedIn: 'Signed in as {{email}} on {{platform}}.',
@@ -19,7 +20,7 @@ export const phrases = {
   online: 'Back online: queued work is going out.',
   outboxSent: 'Sent "{{jobName}}" to the platform as job {{jobId}}.',
   outboxFailed: 'Could not send "{{jobName}}": {{reason}}',
-} as const;
+};
 
 export type PhraseKey = keyof typeof phrases;
 export interface Phrase {
