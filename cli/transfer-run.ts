@@ -84,7 +84,9 @@ export async function runTransfers(
     // What the earlier run had really finished: whole files, and the parts/ranges this run skipped.
     const bytesResumed = doneBefore + service.resumedBytes(ids);
     const bytesSent = total - doneBefore - service.resumedBytes(done.map((i) => i.id));
-    // A settled run's journal is dropped below, so it must not still know of open multipart uploads.
+    // A settled run's journal is dropped below, so it must not still know of open multipart uploads:
+    // a failed upload's stored parts (kept for a retry in the app) are released first.
+    if (settledAll) for (const i of final) if (!i.isBatch && i.state === 'failed') service.cancel(i.id);
     if (settledAll && (await service.abortAbandoned()) > 0) {
       settledAll = false;
       out.log('Some unfinished uploads could not be cleaned up on the storage yet; running the same command again will retry.');

@@ -262,7 +262,10 @@ export class TransferEngine implements JobCtx {
       it.row.errorMessage = info.message;
       this.journal.updateItem(it.id, { errorCode: info.code, errorMessage: info.message });
       this.setState(it, 'failed');
-      if (it.row.kind === 'upload') this.leftovers.release(it.id);
+      // A failure a retry may get past (the network, down for longer than the runner's retries)
+      // keeps the stored parts and the sealed key, so Retry resumes instead of sending a large
+      // file again from byte 0; cancelling the failed item releases them. Anything else is final.
+      if (it.row.kind === 'upload' && !info.retryable) this.leftovers.release(it.id);
     }
     this.releaseSlot(it);
   }
@@ -469,7 +472,7 @@ export class TransferEngine implements JobCtx {
 
   cancel(id?: string): void {
     for (const it of this.targets(id)) {
-      if (it.row.state === 'queued' || it.row.state === 'paused') {
+      if (it.row.state === 'queued' || it.row.state === 'paused' || it.row.state === 'failed') {
         this.dequeue(it);
         void this.cleanup(it).finally(() => this.setState(it, 'cancelled'));
       } else if ((it.row.state === 'running' || it.row.state === 'verifying') && it.controller) {

@@ -57,6 +57,41 @@ describe('multipart uploads of uploads that end without a file', () => {
     env.sb.clearFaults();
   });
 
+  it('are kept when the upload fails on a fault a retry may get past: Retry resumes, cancelling the failed item aborts', async () => {
+    const src = join(env.dir, 'resumes.bin');
+    await makeFile(src, 30 * MiB);
+    const journalPath = join(env.dir, 'resumes', 'transfers.db');
+    // Two tries only, so the 503s outlast the runner's retries: the item fails, retryably.
+    const svc = await env.service({ journalPath, limits: { partSizeBytes: PART, partsPerFile: 1 }, retry: { attempts: 2, baseMs: 10, capMs: 20 } });
+    env.sb.addFault({ op: 'UploadPart', query: '*partNumber=3*', status: 503, code: 'SlowDown', times: 2 });
+    const [v] = await svc.enqueueUpload([src]);
+    const id = v?.id as string;
+    const [failed] = await svc.whenSettled([id]);
+    expect(failed?.state).toBe('failed');
+    expect(await openUploads('resumes.bin')).toHaveLength(1);
+    expect(tables(journalPath)).toEqual({ uploads: 1, abandoned: 0 });
+    const partsBefore = env.sb.stats().s3.UploadPart ?? 0;
+    svc.retry(id);
+    const [done] = await svc.whenSettled([id]);
+    expect(done?.state).toBe('done');
+    // Parts 1 and 2 were already stored: the retry sent parts 3 to 6 only.
+    expect((env.sb.stats().s3.UploadPart ?? 0) - partsBefore).toBe(4);
+
+    // The same failure, then the user gives up on it: its parts go.
+    const src2 = join(env.dir, 'gives-up.bin');
+    await makeFile(src2, 30 * MiB);
+    env.sb.addFault({ op: 'UploadPart', query: '*partNumber=3*', status: 503, code: 'SlowDown', times: 2 });
+    const [w] = await svc.enqueueUpload([src2]);
+    await svc.whenSettled([w?.id as string]);
+    expect(await openUploads('gives-up.bin')).toHaveLength(1);
+    svc.cancel(w?.id as string);
+    expect(await svc.abortAbandoned()).toBe(0);
+    await svc.close();
+    expect(await openUploads('gives-up.bin')).toEqual([]);
+    expect(tables(journalPath)).toEqual({ uploads: 0, abandoned: 0 });
+    env.sb.clearFaults();
+  });
+
   it('are aborted when cancelled', async () => {
     const src = join(env.dir, 'cancels.bin');
     await makeFile(src, 30 * MiB);
