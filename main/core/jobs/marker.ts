@@ -4,6 +4,7 @@
 // before creating again; after an unclear submit we read the job's statuses before submitting
 // again (a job that was never submitted has none).
 import { randomBytes } from 'node:crypto';
+import { CourierError } from '../../../shared/errors';
 import { parseRescaleDate } from '../rescale/models';
 import type { RescaleApi } from '../rescale/api';
 import { jobsPage } from './jobs-list';
@@ -37,6 +38,9 @@ export async function findByMarker(api: RescaleApi, marker: string, since: numbe
   const found: FoundJob[] = [];
   for (let page = 1; page <= MAX_PAGES; page++) {
     const r = await jobsPage(api, page, PAGE_SIZE, signal);
+    // A record left out may be the very job we look for: "not found" would then create it a
+    // second time (a second billed job). Looking again later is the safe answer.
+    if (r.skipped > 0) throw new CourierError('server_error', `${r.skipped} job record${r.skipped === 1 ? '' : 's'} in your job list could not be read, so Courier cannot tell whether this job was already created; it looks again later instead of creating it twice.`);
     let older = false;
     for (const j of r.items) {
       const at = parseRescaleDate(j.dateInserted);

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { RescaleApi } from '../../../main/core/rescale/api';
 import { MAX_BODY_BYTES } from '../../../main/core/rescale/client';
 import { UnusableAnswerError } from '../../../main/core/rescale/errors';
+import { findByMarker } from '../../../main/core/jobs/marker';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -174,5 +175,21 @@ describe('answer bodies are capped', () => {
     }, { maxBodyBytes: 1024 });
     await expect(p.api.getJob('OsKBd')).rejects.toThrow(/GET \/api\/v2\/jobs\/OsKBd\/ \(read job OsKBd\) is larger than/);
     expect(p.served).toHaveLength(1);
+  });
+});
+
+describe('the exactly-once lookup never takes an unreadable record for "not created"', () => {
+  test('a job list with a record left out makes the marker lookup fail (look again later), not answer "not found"', async () => {
+    const page = (results: unknown[]) => ({ count: results.length, next: null, previous: null, results });
+    const good = { id: 'AbC12', name: 'other job [cr-aaaaaaaa]', dateInserted: '2026-12-05T10:00:00Z', jobStatus: { content: 'Completed' } };
+    // The created job, carrying the marker, with an id Courier refuses.
+    const bad = { id: 'x/../y', name: 'train [cr-bbbbbbbb]', dateInserted: '2026-12-05T10:00:01Z' };
+    let listed: unknown[] = [bad, good];
+    const p = await platform((_req, res) => json(res, page(listed)));
+    const err = await findByMarker(p.api, 'cr-bbbbbbbb', null).catch((e: unknown) => e);
+    expect((err as Error).message).toMatch(/1 job record in your job list could not be read.*instead of creating it twice/);
+    // Without a record left out, a missing marker is a plain "not found".
+    listed = [good];
+    expect(await findByMarker(p.api, 'cr-bbbbbbbb', null)).toEqual([]);
   });
 });
