@@ -1,3 +1,4 @@
+import { KeyMissingError } from './key-missing';
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
@@ -13,6 +14,7 @@ import { defaultBudgets } from '../rescale/scopes';
 import { forgetSecret } from '../secrets/redact';
 import type { SecretStore } from '../secrets/store';
 import type { SettingsService } from '../settings/service';
+
 
 export interface AccountView {
   id: string;
@@ -267,7 +269,7 @@ export class AccountService {
     if (cached && !(await this.routeChanged(cached))) return cached;
     const account = this.record(id);
     const key = await this.deps.secrets.get(keyName(id));
-    if (!key) throw new CourierError('unauthorized', `The API key of ${account.label} is not in the key store (${this.deps.secrets.backend}). Enter it again: Settings → Accounts, or the form in the main window.`);
+    if (!key) throw new KeyMissingError(id, `The API key of ${account.label} is not in the key store (${this.deps.secrets.backend}). Enter it again: Settings → Accounts, or the form in the main window.`);
     const platform = await this.currentPlatform(account.platform);
     const { api, dispatcher } = await this.connect(platform, key);
     const session = { account, platform, api };

@@ -7,6 +7,7 @@ import { CourierError } from '../../../shared/errors';
 import type { Connectivity } from '../net/connectivity';
 import type { RescaleApi } from '../rescale/api';
 import { UnusableAnswerError } from '../rescale/errors';
+import { KeyMissingError } from '../accounts/key-missing';
 import { newOwner, type LeaseOwner } from './lease';
 import { findByMarker, removeUnsubmittedTwins, wasSubmitted } from './marker';
 import { EDITABLE_STATES, OPEN_STATES, type OutboxStore, type Submission, type SubmissionPatch } from './outbox-store';
@@ -42,6 +43,9 @@ export interface OutboxDeps {
   now?: () => number;
 }
 
+/** How long a process without an account's key leaves that account's rows to others before looking again. */
+const KEYLESS_PAUSE_MS = 15_000;
+
 /** A step's result: the row as it is now, or null = stop here (waiting, finished, or not ours). */
 type Step = Promise<Submission | null>;
 
@@ -52,6 +56,8 @@ export class Outbox {
   private readonly failures = new Map<string, number>();
   private closed = false;
   private wake: (() => void) | null = null;
+  /** Accounts whose key this process lacks, and until when it leaves their rows alone. */
+  private readonly keyless = new Map<string, number>();
   private poked = false;
   private running: Promise<void> | null = null;
   private current: AbortController | null = null;
@@ -77,6 +83,7 @@ export class Outbox {
 
   /** New or changed work: look now rather than at the next idle tick. */
   poke(): void {
+    this.keyless.clear(); // new work, or a key entered again: worth a fresh look
     if (this.wake) this.wake();
     else this.poked = true; // busy: look again right after
   }
@@ -93,7 +100,8 @@ export class Outbox {
     while (!this.closed) {
       let wakeAt: number | null = null;
       try {
-        const r = this.d.store.claimNext(this.me, this.leaseMs, (id) => this.d.serves?.(id) ?? true);
+        const now = this.now();
+        const r = this.d.store.claimNext(this.me, this.leaseMs, (id) => (this.d.serves?.(id) ?? true) && !((this.keyless.get(id) ?? 0) > now));
         if (r.claimed) {
           await this.work(r.claimed);
           continue;
@@ -137,7 +145,12 @@ export class Outbox {
     } catch (e) {
       const v = verdictOf(e);
       const latest = this.d.store.get(claimed.id);
-      if (v === 'refused' && latest) this.fail(latest, e); // e.g. the account was removed
+      if (e instanceof KeyMissingError) {
+        // Not the platform's answer: the row is left as it is for a process with the key (or
+        // for this one once the key is entered again), and this one looks away for a while.
+        if (!this.keyless.has(e.accountId)) this.d.log.warn(`Submission "${claimed.jobName}" waits: ${e.message}`);
+        this.keyless.set(e.accountId, this.now() + KEYLESS_PAUSE_MS);
+      } else if (v === 'refused' && latest) this.fail(latest, e); // e.g. the account was removed
       else if (v !== 'cancelled') {
         this.d.log.warn(`Submission "${claimed.jobName}" hit a problem and will be retried: ${errorInfo(e).message}`);
         this.retryLater(claimed.id, e);
