@@ -31,8 +31,15 @@ export function prepareDataDir(dir: string, platform: NodeJS.Platform = process.
     throw refuse(dir, `belongs to another user (uid ${st.uid}, you are ${uid}), who could read the keys and journals kept there`);
   }
   if (st.mode & 0o077) {
+    // Someone's shared folder (--data ~/project, a team folder) is not ours to close: only an
+    // empty one or one that already holds Courier's files is made private.
+    const names = readdirSync(dir);
+    if (names.length > 0 && !names.some((n) => OURS.test(n))) {
+      throw refuse(dir, `is open to other users (mode ${modeText(st.mode)}) and holds other files, so Courier will not change its permissions. Choose an empty folder, or run chmod 700 on it if it is yours alone`);
+    }
     try {
-      chmodSync(dir, 0o700);
+      // Special bits (setgid, sticky) are kept; only group and other access goes.
+      chmodSync(dir, st.mode & 0o7700);
     } catch (e) {
       throw refuse(dir, `is open to other users (mode ${modeText(st.mode)}) and could not be made private (${(e as { code?: string }).code ?? String(e)}). Run chmod 700 on it`);
     }

@@ -69,6 +69,23 @@ describe.runIf(isPosix)('data folder', () => {
 });
 
 describe.runIf(isPosix)('secret files never follow a planted symlink', () => {
+  it("refuses, without touching it, an open folder that holds someone's other files and none of Courier's", () => {
+    const dir = join(root, 'team');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'report.pdf'), 'x');
+    chmodSync(dir, 0o2775);
+    expect(() => prepareDataDir(dir)).toThrow(/holds other files, so Courier will not change its permissions/);
+    expect(statSync(dir).mode & 0o7777).toBe(0o2775);
+  });
+
+  it('keeps the setgid bit of a folder it closes', () => {
+    const dir = join(root, 'setgid');
+    mkdirSync(dir, { recursive: true });
+    chmodSync(dir, 0o2775);
+    prepareDataDir(dir);
+    expect(statSync(dir).mode & 0o7777).toBe(0o2700);
+  });
+
   it('the plaintext key file (opted in): a link at the old temporary name, or at the file itself, leaves its target untouched', async () => {
     const dir = join(root, 'keys');
     mkdirSync(dir, { mode: 0o700 });
