@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { CourierError } from '../../../shared/errors';
 import { createAesGcmSealer, type Sealer } from '../transfer/sealer';
 import type { SecretStore } from './store';
 
@@ -9,7 +10,15 @@ import type { SecretStore } from './store';
  * (downloads do not need it: their key comes from the file record).
  */
 export async function journalSealer(secrets: SecretStore): Promise<Sealer> {
-  let b64 = await secrets.get('journal-key').catch(() => null);
+  let b64: string | null;
+  try {
+    b64 = await secrets.get('journal-key');
+  } catch (e) {
+    // A store that did not answer (a locked keychain, a D-Bus hiccup) is not an empty one: a new
+    // key would overwrite the stored one and make every unfinished upload unreadable (and so
+    // started over). Transfers wait for the store instead.
+    throw new CourierError('unavailable', `The key store (${secrets.backend}) did not answer, so unfinished transfers cannot be read yet: unlock the keychain and try again (${e instanceof Error ? e.message : String(e)}).`);
+  }
   if (!b64) {
     b64 = randomBytes(32).toString('base64');
     await secrets.set('journal-key', b64).catch(() => undefined);
