@@ -112,7 +112,7 @@ export function LocalPicker({ title, confirmLabel, filesOnly, onChoose, onClose 
         </p>
       )}
       {listing && listing.entries.length === 0 && <p className="muted">{t('picker.emptyFolder')}</p>}
-      <ul className="picker-list" aria-label={listing?.dir ?? t('picker.folder')}>
+      <ul className="picker-list" aria-label={listing?.dir ?? t('common.loading')}>
         {listing?.entries.map((e) => {
           const selectable = !filesOnly || !e.isDir;
           return (
