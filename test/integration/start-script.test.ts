@@ -22,7 +22,9 @@ echo "npm $*"
 
 function run(dir: string): Promise<{ code: number; out: string }> {
   return new Promise((done) => {
-    execFile('bash', [join(dir, 'scripts', 'start.sh')], { env: { ...process.env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, DISPLAY: '' } }, (err, stdout, stderr) =>
+    // A newcomer's shell: CI exports ELECTRON_SKIP_BINARY_DOWNLOAD, a fresh terminal does not.
+    const { ELECTRON_SKIP_BINARY_DOWNLOAD: _skip, ...env } = process.env;
+    execFile('bash', [join(dir, 'scripts', 'start.sh')], { env: { ...env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, DISPLAY: '' } }, (err, stdout, stderr) =>
       done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
     );
   });
