@@ -1,4 +1,4 @@
-// Design rules enforced by tooling rather than memory (see ../shared/DESIGN.md):
+// Design rules enforced by tooling rather than memory (the layers are described in README.md):
 // - only main/app and preload may import `electron`;
 // - only the two bridge files may touch ipcMain / ipcRenderer;
 // - `any` is banned, so nothing untyped crosses the boundary;

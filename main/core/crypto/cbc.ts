@@ -1,4 +1,4 @@
-// Rescale-compatible whole-file AES-256-CBC (see shared/reference/rescale-protocol.md §2).
+// Rescale-compatible whole-file AES-256-CBC (see docs/rescale-protocol.md, "Encryption").
 //
 // One CBC chain covers the whole object, so multipart parts are encrypted in order, each
 // starting from the previous part's last ciphertext block, and only the final part is padded
@@ -12,7 +12,7 @@ import { createCipheriv, createDecipheriv, randomBytes, type Cipher, type Deciph
 export const BLOCK = 16;
 export const KEY_BYTES = 32;
 const ALGO = 'aes-256-cbc';
-// Feeding OpenSSL 256 KiB at a time is ~1.5x faster than one huge update() (benchmarking-notes §3).
+// Feeding OpenSSL 256 KiB at a time is ~1.5x faster than one huge update() (a huge update() pays for allocating one large output buffer).
 const UPDATE_CHUNK = 256 * 1024;
 
 export class CorruptCiphertextError extends Error {
