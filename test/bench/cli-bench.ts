@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { buildCli } from '../../scripts/build-cli.mjs';
 import { SandboxStorage } from '../support/sandbox-storage';
 import { ensureBig } from './data';
-import { startSandboxProcess, type SandboxProc } from './procs';
+import { awsEnv, rcloneEnv, startSandboxProcess, type SandboxProc } from './procs';
 import { cliMarkdown, replaceSection, WHOLE_PROCESS, type CliResults, type CliRow } from './cli-report';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -54,24 +54,13 @@ function timed(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env
 }
 
 function tools(sb: SandboxProc, cliData: string) {
-  const awsEnv = { ...process.env, AWS_ACCESS_KEY_ID: sb.s3Admin.accessKeyId, AWS_SECRET_ACCESS_KEY: sb.s3Admin.secretAccessKey, AWS_DEFAULT_REGION: sb.s3Admin.region, AWS_PAGER: '' };
-  const rcloneEnv: NodeJS.ProcessEnv = {
-    ...process.env,
-    RCLONE_CONFIG: '/dev/null',
-    RCLONE_CONFIG_S3R_TYPE: 's3',
-    RCLONE_CONFIG_S3R_PROVIDER: 'Other',
-    RCLONE_CONFIG_S3R_ENDPOINT: sb.s3Endpoint,
-    RCLONE_CONFIG_S3R_ACCESS_KEY_ID: sb.s3Admin.accessKeyId,
-    RCLONE_CONFIG_S3R_SECRET_ACCESS_KEY: sb.s3Admin.secretAccessKey,
-    RCLONE_CONFIG_S3R_FORCE_PATH_STYLE: 'true',
-    RCLONE_CONFIG_S3R_REGION: sb.s3Admin.region,
-  };
-  delete rcloneEnv.AWS_CA_BUNDLE; // breaks Debian's rclone build
+  const aws = awsEnv(sb);
+  const rc = rcloneEnv(sb);
   return {
     /** `courier ...` exactly as a user types it (the compiled build, which bin.mjs picks when fresh). */
     courier: (args: string[]) => timed(process.execPath, ['cli/bin.mjs', '-X', sb.apiUrl, '-p', sb.token, '--data', cliData, '-q', ...args]),
-    aws: (args: string[]) => timed('/usr/bin/aws', ['--endpoint-url', sb.s3Endpoint, 's3', 'cp', '--no-progress', '--only-show-errors', ...args], awsEnv),
-    rclone: (args: string[]) => timed('rclone', ['copyto', '--s3-no-check-bucket', ...args], rcloneEnv),
+    aws: (args: string[]) => timed('/usr/bin/aws', ['--endpoint-url', sb.s3Endpoint, 's3', 'cp', '--no-progress', '--only-show-errors', ...args], aws),
+    rclone: (args: string[]) => timed('rclone', ['copyto', '--s3-no-check-bucket', ...args], rc),
   };
 }
 

@@ -119,7 +119,7 @@ export async function courier(spec: RunSpec): Promise<RunResult & { wallSeconds:
   return { ...res, wallSeconds: r.seconds };
 }
 
-function awsEnv(sb: SandboxProc): NodeJS.ProcessEnv {
+export function awsEnv(sb: SandboxProc): NodeJS.ProcessEnv {
   return {
     ...process.env,
     AWS_ACCESS_KEY_ID: sb.s3Admin.accessKeyId,
@@ -139,6 +139,13 @@ export async function aws(sb: SandboxProc, args: string[]): Promise<Timed> {
 
 /** rclone with its defaults (4 transfers, 5 MiB chunks); AWS_CA_BUNDLE breaks Debian's build. */
 export async function rclone(sb: SandboxProc, args: string[]): Promise<Timed> {
+  const r = await run('rclone', ['copy', '--s3-no-check-bucket', ...args], rcloneEnv(sb));
+  if (r.code !== 0) throw new Error(`rclone ${args.join(' ')} failed (${r.code}): ${r.stderr.slice(-1000)}`);
+  return r;
+}
+
+/** rclone's `s3r:` remote pointed at the sandbox, from the environment alone. */
+export function rcloneEnv(sb: SandboxProc): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     RCLONE_CONFIG: '/dev/null',
@@ -151,7 +158,5 @@ export async function rclone(sb: SandboxProc, args: string[]): Promise<Timed> {
     RCLONE_CONFIG_S3R_REGION: sb.s3Admin.region,
   };
   delete env.AWS_CA_BUNDLE;
-  const r = await run('rclone', ['copy', '--s3-no-check-bucket', ...args], env);
-  if (r.code !== 0) throw new Error(`rclone ${args.join(' ')} failed (${r.code}): ${r.stderr.slice(-1000)}`);
-  return r;
+  return env;
 }
