@@ -15,9 +15,10 @@ import { courierVersion } from '../main/core/version';
 import { createAesGcmSealer, type Sealer } from '../main/core/transfer';
 import { AccountCache, withAccountCache } from './account-cache';
 import { bundledWorkerFile } from './bundled-worker';
+import type { TransferFlags } from './transfer-flags';
 
 /** Global flags every command accepts (rescale-cli's, plus Courier's). */
-export interface GlobalFlags {
+export interface GlobalFlags extends TransferFlags {
   apiBaseUrl?: string; // -X
   apiToken?: string; // -p
   quiet?: boolean; // -q

@@ -4,6 +4,7 @@ import { courierVersion } from '../main/core/version';
 import type { CliContext, GlobalFlags } from './context';
 import { registerAccountCommands } from './native/accounts';
 import { registerJobCommands } from './native/jobs';
+import { addTransferFlags } from './transfer-flags';
 import { EXIT_ERROR, makeOut, reportError, slf4jTime, type Out } from './output';
 
 /**
@@ -100,6 +101,8 @@ export function buildProgram(): Command {
     // Set before any subcommand exists: subcommands copy these settings when created.
     .exitOverride()
     .configureOutput({ outputError: commanderErrorLine });
+
+  addTransferFlags(program);
 
   // rescale-cli compatible job commands
   program.command('status').description('print the status of a job').requiredOption('-j, --job <id>', 'job id').option('-e, --extended', 'print JSON').action(action(statusCommand));

@@ -8,6 +8,7 @@ import { createAesGcmSealer, createTransferService, type TransferService, type T
 import type { CliContext, Connection } from './context';
 import { bundledWorkerFile } from './bundled-worker';
 import { ProgressDisplay } from './progress';
+import { cliLimits } from './transfer-flags';
 import type { Out } from './output';
 
 export interface RunSummary {
@@ -41,7 +42,7 @@ export async function runTransfers(
     storage: new RescaleStorageAdapter(conn.api, conn.platform),
     journalPath,
     sealer: createAesGcmSealer(conn.sealerKey),
-    limits: limitsFromEnv(),
+    limits: cliLimits(ctx.flags, process.env),
     network: await (await ctx.courier()).network(),
     ...(bundledWorkerFile() ? { workerFile: bundledWorkerFile() as string } : {}),
   });
@@ -98,16 +99,6 @@ export async function runTransfers(
     if (settledAll) for (const suffix of ['', '-wal', '-shm']) rmSync(journalPath + suffix, { force: true });
     lock.release();
   }
-}
-
-/** Power users can tune a run without touching settings: COURIER_PARALLEL_FILES, COURIER_PART_MIB. */
-function limitsFromEnv() {
-  const files = Number(process.env.COURIER_PARALLEL_FILES);
-  const part = Number(process.env.COURIER_PART_MIB);
-  return {
-    ...(Number.isInteger(files) && files > 0 ? { parallelFiles: files } : {}),
-    ...(Number.isInteger(part) && part >= 5 ? { partSizeBytes: part * 1024 * 1024 } : {}),
-  };
 }
 
 export function formatBytes(n: number): string {

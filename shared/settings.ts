@@ -1,6 +1,13 @@
 import { z } from 'zod';
+import { SETTINGS_TABLE, type SettingKey } from './settings-table';
 
 export const SETTINGS_VERSION = 2;
+
+/** A whole number with the bounds and default of its row in SETTINGS_TABLE. */
+const num = (key: SettingKey) => {
+  const r = SETTINGS_TABLE[key];
+  return z.number().int().min(r.min).max(r.max).default(r.default);
+};
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour');
 
@@ -29,9 +36,9 @@ export const settingsSchema = z.object({
   activeAccountId: z.string().nullable().default(null),
   transfers: z
     .object({
-      parallelFiles: z.number().int().min(1).max(64).default(8),
-      partsPerFile: z.number().int().min(1).max(32).default(4),
-      partSizeMiB: z.number().int().min(5).max(512).default(16),
+      parallelFiles: num('parallelFiles'),
+      partsPerFile: num('partsPerFile'),
+      partSizeMiB: num('partSizeMiB'),
       /** null = unlimited */
       bandwidthBytesPerSecond: z.number().int().min(64 * 1024).nullable().default(null),
       bandwidthSchedule: z.array(bandwidthWindow).default([]),

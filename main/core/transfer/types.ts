@@ -1,5 +1,6 @@
 // Public shapes of the transfer service (what the IPC contract, UI, CLI and outbox see).
 import type { BandwidthSetting } from './bandwidth';
+import { SETTINGS_TABLE } from '../../../shared/settings-table';
 
 export type TransferState = 'queued' | 'running' | 'paused' | 'verifying' | 'done' | 'failed' | 'cancelled';
 export type ConflictPolicy = 'skip' | 'overwrite' | 'keepBoth';
@@ -68,9 +69,9 @@ export interface LimitsInput {
 export const MIB = 1024 * 1024;
 
 export const DEFAULT_LIMITS: Limits = {
-  parallelFiles: 12,
-  partsPerFile: 4,
-  partSizeBytes: 16 * MIB,
+  parallelFiles: SETTINGS_TABLE.parallelFiles.default,
+  partsPerFile: SETTINGS_TABLE.partsPerFile.default,
+  partSizeBytes: SETTINGS_TABLE.partSizeMiB.default * MIB,
   maxBufferedBytes: 128 * MIB,
   apiConcurrency: 16,
   bandwidth: { bytesPerSecond: null },

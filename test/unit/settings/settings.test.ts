@@ -6,6 +6,7 @@ import { ConfSettingsBackend } from '../../../main/core/settings/backend';
 import { SettingsService } from '../../../main/core/settings/service';
 import { normalizeApiUrl, platformFromUrl, resolvePlatform } from '../../../main/core/platforms';
 import { CourierError } from '../../../shared/errors';
+import { SETTINGS_TABLE } from '../../../shared/settings-table';
 
 function fresh(content?: unknown) {
   const dir = mkdtempSync(join(tmpdir(), 'courier-settings-'));
@@ -18,7 +19,7 @@ function fresh(content?: unknown) {
 describe('settings', () => {
   test('a fresh install gets defaults, written owner-only', () => {
     const { dir, svc } = fresh();
-    expect(svc.get().transfers.parallelFiles).toBe(8);
+    expect(svc.get().transfers.parallelFiles).toBe(SETTINGS_TABLE.parallelFiles.default);
     expect(statSync(join(dir, 'settings.json')).mode & 0o777).toBe(0o600);
   });
 
@@ -41,7 +42,7 @@ describe('settings', () => {
 
   test('an invalid file is backed up and replaced by defaults, not a crash', () => {
     const { dir, svc, notes } = fresh({ version: 2, transfers: { parallelFiles: -4 } });
-    expect(svc.get().transfers.parallelFiles).toBe(8);
+    expect(svc.get().transfers.parallelFiles).toBe(SETTINGS_TABLE.parallelFiles.default);
     expect(notes.join()).toMatch(/invalid value \(transfers.parallelFiles/);
     expect(readdirSync(dir).some((f) => f.includes('.invalid-'))).toBe(true);
   });
@@ -49,7 +50,7 @@ describe('settings', () => {
   test('a patch changes only what it names; bad values name the field', () => {
     const { svc } = fresh();
     svc.update({ transfers: { partSizeMiB: 32 } });
-    expect(svc.get().transfers).toMatchObject({ partSizeMiB: 32, parallelFiles: 8 });
+    expect(svc.get().transfers).toMatchObject({ partSizeMiB: 32, parallelFiles: SETTINGS_TABLE.parallelFiles.default });
     try {
       svc.update({ transfers: { parallelFiles: 0 } });
       expect.unreachable();
