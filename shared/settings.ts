@@ -9,6 +9,9 @@ const num = (key: SettingKey) => {
   return z.number().int().min(r.min).max(r.max).default(r.default);
 };
 
+/** What a download does when its file already exists. */
+export const conflictPolicy = z.enum(['skip', 'overwrite', 'keepBoth']);
+
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour');
 
 export const bandwidthWindow = z.object({ from: hhmm, to: hhmm, bytesPerSecond: z.number().int().min(64 * 1024) });
@@ -47,7 +50,7 @@ export const settingsSchema = z.object({
   downloads: z
     .object({
       folder: z.string().default(''),
-      conflict: z.enum(['skip', 'overwrite', 'keepBoth']).default('keepBoth'),
+      conflict: conflictPolicy.default('keepBoth'),
     })
     .prefault({}),
   notifications: z

@@ -5,7 +5,7 @@ import { request } from 'undici';
 import type WebSocket from 'ws';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eventChannel, requestChannel } from '../../shared/contract';
-import type { TransferViewModel } from '../../shared/contract/transfers';
+import type { TransferView } from '../../shared/contract/transfers';
 import { call, openRpc, recordEscapes, type Access } from '../support/hostile-client';
 import { startWebApp, type WebApp } from '../support/web-app';
 import { buildCorpus, runCorpus } from '../support/web-fuzz-cases';
@@ -22,7 +22,7 @@ let app: WebApp;
 let outer: string;
 let access: Access;
 let ws: WebSocket;
-const states = new Map<string, TransferViewModel>();
+const states = new Map<string, TransferView>();
 const watchers = new Set<() => void>();
 
 /** Resolves once `test` holds for the transfer states seen on the socket (events, not polling). */
@@ -52,7 +52,7 @@ beforeAll(async () => {
   await r.body.dump();
   ws = await openRpc(access);
   ws.on('message', (d) => {
-    const f = JSON.parse(d.toString()) as { t: string; ch?: string; payload?: { items: TransferViewModel[] } };
+    const f = JSON.parse(d.toString()) as { t: string; ch?: string; payload?: { items: TransferView[] } };
     if (f.t !== 'evt' || f.ch !== eventChannel('transfersProgress')) return;
     for (const item of f.payload!.items) states.set(item.id, item);
     for (const w of [...watchers]) w();
@@ -70,7 +70,7 @@ test('the web host survives a few thousand hostile requests and a running upload
   const src = join(outer, 'data', 'to-upload');
   mkdirSync(src);
   writeFileSync(join(src, 'fuzz-upload.bin'), Buffer.alloc(FILE_BYTES, 0x5a));
-  const started = (await rpc('transfers', 'upload', { paths: [join(src, 'fuzz-upload.bin')] })) as { items: TransferViewModel[] };
+  const started = (await rpc('transfers', 'upload', { paths: [join(src, 'fuzz-upload.bin')] })) as { items: TransferView[] };
   const id = started.items[0]!.id;
   await until(() => (states.get(id)?.bytesDone ?? 0) > 0);
 

@@ -17,7 +17,7 @@ import { ProgressFeed } from './progress-feed';
 import type { NetworkOptions } from '../net/dispatcher';
 import { TaskRunner, type NetworkRoute, type RetryPolicy, DEFAULT_RETRY } from './runner';
 import { Semaphore } from './semaphore';
-import { TERMINAL, type Limits, type LimitsInput, type ProgressBatch, type TransferState, type TransferView } from './types';
+import { TERMINAL, type Limits, type LimitsInput, type ProgressBatch, type TransferNoticeCode, type TransferState, type TransferView } from './types';
 import { runUpload } from './upload-job';
 import { UploadLeftovers } from './upload-leftovers';
 
@@ -28,7 +28,7 @@ interface SettleWaiter {
 }
 
 /** The notice on a transfer held because another account is active. */
-export const OTHER_ACCOUNT = 'other_account';
+export const OTHER_ACCOUNT: TransferNoticeCode = 'other_account';
 
 export class TransferEngine implements JobCtx {
   readonly items = new Map<string, LiveItem>();
@@ -326,7 +326,7 @@ export class TransferEngine implements JobCtx {
     if (TERMINAL.has(state)) this.settled(it.id);
   }
 
-  notice(it: LiveItem, code: string, message: string): void {
+  notice(it: LiveItem, code: TransferNoticeCode, message: string): void {
     it.row.noticeCode = code;
     it.row.noticeMessage = message;
     this.journal.updateItem(it.id, { noticeCode: code, noticeMessage: message });

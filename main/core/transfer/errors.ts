@@ -1,30 +1,13 @@
-// One vocabulary of per-item failure codes, shared by the worker threads (which classify what
-// they hit) and the main thread (which decides retry / fail / pause). Each code maps to a
-// sentence a user can act on; the raw OS/S3 message is kept after it for support.
+// One vocabulary of per-item failure codes (`transferErrorCode` in the contract), shared by the
+// worker threads (which classify what they hit) and the main thread (which decides retry / fail
+// / pause). Each code maps to a sentence a user can act on; the raw OS/S3 message is kept after
+// it for support.
 
-export type ErrorCode =
-  | 'disk_full'
-  | 'permission_denied'
-  | 'not_found'
-  | 'path_too_long'
-  | 'invalid_name'
-  | 'not_a_file'
-  | 'file_changed'
-  | 'remote_changed'
-  | 'corrupt_object'
-  | 'checksum_mismatch'
-  | 'missing_iv'
-  | 'incomplete_upload'
-  | 'network_error'
-  | 'storage_error'
-  | 'credentials_expired'
-  | 'api_error'
-  | 'aborted'
-  | 'internal';
+import type { TransferErrorCode } from './types';
 
 /** Plain data so it survives structured clone between threads. */
 export interface ErrorInfo {
-  code: ErrorCode;
+  code: TransferErrorCode;
   message: string;
   retryable: boolean;
   /** The storage rejected our S3 keys (expired or revoked): refresh them, then retry. */
@@ -33,7 +16,7 @@ export interface ErrorInfo {
 }
 
 export class TransferError extends Error {
-  readonly code: ErrorCode;
+  readonly code: TransferErrorCode;
   readonly retryable: boolean;
   readonly credentials: boolean;
   readonly status: number | undefined;
@@ -50,11 +33,11 @@ export class TransferError extends Error {
   }
 }
 
-export function fail(code: ErrorCode, message: string, retryable = false): TransferError {
+export function fail(code: TransferErrorCode, message: string, retryable = false): TransferError {
   return new TransferError({ code, message, retryable });
 }
 
-const FS_CODES: Record<string, { code: ErrorCode; text: string }> = {
+const FS_CODES: Record<string, { code: TransferErrorCode; text: string }> = {
   ENOSPC: { code: 'disk_full', text: 'No space left on the disk' },
   EDQUOT: { code: 'disk_full', text: 'Disk quota exceeded' },
   EACCES: { code: 'permission_denied', text: 'Permission denied' },

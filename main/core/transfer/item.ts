@@ -5,7 +5,7 @@ import type { RescaleStorage, UploadTarget } from './ports';
 import { SpeedMeter } from './progress';
 import type { TaskRunner } from './runner';
 import type { Semaphore } from './semaphore';
-import type { Limits, TransferState } from './types';
+import type { Limits, TransferNoticeCode, TransferState } from './types';
 import type { Op } from './worker/protocol';
 
 export class LiveItem {
@@ -77,7 +77,7 @@ export interface JobCtx {
   uploadTarget(signal: AbortSignal): Promise<UploadTarget>;
   /** The remote folder an upload registers into (creates batch folders on demand). */
   folderFor(item: LiveItem, signal: AbortSignal): Promise<string>;
-  notice(item: LiveItem, code: string, message: string): void;
+  notice(item: LiveItem, code: TransferNoticeCode, message: string): void;
   setState(item: LiveItem, state: TransferState): void;
   resize(item: LiveItem, size: number): void;
   /** mkdir -p, once per directory per session. */

@@ -1,6 +1,6 @@
 // The journal's tables and rows: the schema, the row shapes the engine works with, and the
 // mapping between them (journal.ts holds the database and its batched writes).
-import type { TransferState } from './types';
+import type { TransferErrorCode, TransferNoticeCode, TransferState } from './types';
 
 export interface ItemRow {
   id: string;
@@ -16,9 +16,9 @@ export interface ItemRow {
   size: number;
   bytesDone: number;
   state: TransferState;
-  errorCode: string | null;
+  errorCode: TransferErrorCode | null;
   errorMessage: string | null;
-  noticeCode: string | null;
+  noticeCode: TransferNoticeCode | null;
   noticeMessage: string | null;
   priority: number;
   createdAt: number;
@@ -118,9 +118,9 @@ export function toItem(r: Row): ItemRow {
     size: Number(r.size),
     bytesDone: Number(r.bytes_done),
     state: str(r.state) as TransferState,
-    errorCode: strOrNull(r.error_code),
+    errorCode: strOrNull(r.error_code) as TransferErrorCode | null,
     errorMessage: strOrNull(r.error_message),
-    noticeCode: strOrNull(r.notice_code),
+    noticeCode: strOrNull(r.notice_code) as TransferNoticeCode | null,
     noticeMessage: strOrNull(r.notice_message),
     priority: Number(r.priority),
     createdAt: Number(r.created_at),

@@ -1,47 +1,20 @@
 // Public shapes of the transfer service (what the IPC contract, UI, CLI and outbox see).
+import type { z } from 'zod';
 import type { BandwidthSetting } from './bandwidth';
+import type { conflictPolicy } from '../../../shared/settings';
+import type { overallProgress, transferBatch, transferErrorCode, transferNoticeCode, transferState } from '../../../shared/contract/transfers';
 import { SETTINGS_TABLE } from '../../../shared/settings-table';
 
-export type TransferState = 'queued' | 'running' | 'paused' | 'verifying' | 'done' | 'failed' | 'cancelled';
-export type ConflictPolicy = 'skip' | 'overwrite' | 'keepBoth';
+// Shapes that cross the boundary are the contract's (its zod schemas are the one source).
+export type { TransferView } from '../../../shared/contract/transfers';
+export type TransferState = z.infer<typeof transferState>;
+export type ConflictPolicy = z.infer<typeof conflictPolicy>;
+export type TransferErrorCode = z.infer<typeof transferErrorCode>;
+export type TransferNoticeCode = z.infer<typeof transferNoticeCode>;
+export type OverallProgress = z.infer<typeof overallProgress>;
+export type ProgressBatch = z.infer<typeof transferBatch>;
 
 export const TERMINAL: ReadonlySet<TransferState> = new Set(['done', 'failed', 'cancelled']);
-
-export interface TransferView {
-  id: string;
-  kind: 'upload' | 'download';
-  name: string;
-  localPath: string;
-  remoteFileId?: string;
-  size: number;
-  bytesDone: number;
-  bytesPerSecond: number;
-  etaSeconds: number | null;
-  state: TransferState;
-  error?: { code: string; message: string };
-  /** Something the user should know that is not a failure: "restarted because the file changed", "skipped: exists". */
-  notice?: { code: string; message: string };
-  priority: number;
-  createdAt: number;
-  /** The folder batch this item belongs to. */
-  parentId?: string;
-  /** True for a folder batch (its numbers are the sum of its items). */
-  isBatch?: boolean;
-}
-
-export interface OverallProgress {
-  bytesDone: number;
-  bytesTotal: number;
-  bytesPerSecond: number;
-  etaSeconds: number | null;
-  active: number;
-}
-
-export interface ProgressBatch {
-  seq: number;
-  items: TransferView[];
-  overall: OverallProgress;
-}
 
 export interface Limits {
   /** Files transferred at once (all transfers together). */

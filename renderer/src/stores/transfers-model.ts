@@ -2,7 +2,7 @@
 // merging progress batches (latest wins, older than the snapshot dropped) and deriving the
 // rows a filter shows. No React, no transport: easy to reason about and to test.
 import type { z } from 'zod';
-import type { overallProgress, TransferViewModel } from '../../../shared/contract/transfers';
+import type { overallProgress, TransferView } from '../../../shared/contract/transfers';
 import { percent } from '../lib/format';
 
 export type Overall = z.infer<typeof overallProgress>;
@@ -10,7 +10,7 @@ export type TransferFilter = 'all' | 'active' | 'queued' | 'done' | 'failed';
 export const filters: readonly TransferFilter[] = ['all', 'active', 'queued', 'done', 'failed'];
 export type Category = Exclude<TransferFilter, 'all'> | 'other';
 
-export function categoryOf(state: TransferViewModel['state']): Category {
+export function categoryOf(state: TransferView['state']): Category {
   switch (state) {
     case 'running':
     case 'verifying':
@@ -28,7 +28,7 @@ export function categoryOf(state: TransferViewModel['state']): Category {
 }
 
 export interface TransfersData {
-  byId: Record<string, TransferViewModel>;
+  byId: Record<string, TransferView>;
   /** Top-level rows (single transfers and folder batches), newest first. */
   top: string[];
   /** A batch's files, in the order they were added. */
@@ -65,7 +65,7 @@ export interface Totals {
 const zeroTotals = (): Totals => ({ bytesDone: 0, bytesTotal: 0, active: 0, paused: 0, cancelled: 0, cancelledBytes: 0 });
 
 /** Adds (sign 1) or removes (sign -1) one item's share of the totals; batches add nothing (their files do). */
-function account(t: Totals, it: TransferViewModel, sign: 1 | -1): void {
+function account(t: Totals, it: TransferView, sign: 1 | -1): void {
   if (it.isBatch) return;
   if (it.state === 'cancelled') {
     t.cancelled += sign;
@@ -79,7 +79,7 @@ function account(t: Totals, it: TransferViewModel, sign: 1 | -1): void {
 }
 
 /** The percentage a row shows: a finished file is 100% even when it has no bytes. */
-export function itemPercent(it: Pick<TransferViewModel, 'state' | 'bytesDone' | 'size'>): number {
+export function itemPercent(it: Pick<TransferView, 'state' | 'bytesDone' | 'size'>): number {
   return it.state === 'done' ? 100 : percent(it.bytesDone, it.size);
 }
 
@@ -98,10 +98,10 @@ export function emptyData(): TransfersData {
 const zeroCounts = (): Record<Category, number> => ({ active: 0, queued: 0, done: 0, failed: 0, other: 0 });
 
 /** Top rows, children and leaves from byId (used when new ids arrive; per-byte updates never rebuild). */
-function index(byId: Record<string, TransferViewModel>): Pick<TransfersData, 'top' | 'children' | 'leaves' | 'counts'> {
+function index(byId: Record<string, TransferView>): Pick<TransfersData, 'top' | 'children' | 'leaves' | 'counts'> {
   const all = Object.values(byId);
   const children: Record<string, string[]> = {};
-  const top: TransferViewModel[] = [];
+  const top: TransferView[] = [];
   const counts = zeroCounts();
   for (const it of all) {
     if (!it.isBatch) counts[categoryOf(it.state)]++;
@@ -117,8 +117,8 @@ function index(byId: Record<string, TransferViewModel>): Pick<TransfersData, 'to
   return { top: top.map((t) => t.id), children, leaves, counts };
 }
 
-export function fromSnapshot(seq: number, items: TransferViewModel[], overall: Overall, structure: number): TransfersData {
-  const byId: Record<string, TransferViewModel> = {};
+export function fromSnapshot(seq: number, items: TransferView[], overall: Overall, structure: number): TransfersData {
+  const byId: Record<string, TransferView> = {};
   const totals = zeroTotals();
   for (const it of items) {
     byId[it.id] = it;
@@ -129,12 +129,12 @@ export function fromSnapshot(seq: number, items: TransferViewModel[], overall: O
 
 /** Progress waiting to be applied: the latest state of each item and the seq of its batch. */
 export class PendingProgress {
-  readonly items = new Map<string, { item: TransferViewModel; seq: number }>();
+  readonly items = new Map<string, { item: TransferView; seq: number }>();
   overall: Overall | null = null;
   overallSeq = -1;
   maxSeq = -1;
 
-  add(batch: { seq: number; items: TransferViewModel[]; overall: Overall }): void {
+  add(batch: { seq: number; items: TransferView[]; overall: Overall }): void {
     for (const item of batch.items) {
       const had = this.items.get(item.id);
       if (!had || had.seq <= batch.seq) this.items.set(item.id, { item, seq: batch.seq });
@@ -224,7 +224,7 @@ export function finishedIds(d: Pick<TransfersData, 'top' | 'byId' | 'children'>)
 }
 
 /** The snapshot without the cleared rows (a cleared folder's files go with it). */
-export function withoutCleared(items: TransferViewModel[], cleared: ReadonlySet<string>): TransferViewModel[] {
+export function withoutCleared(items: TransferView[], cleared: ReadonlySet<string>): TransferView[] {
   if (cleared.size === 0) return items;
   return items.filter((i) => !cleared.has(i.id) && !(i.parentId && cleared.has(i.parentId)));
 }

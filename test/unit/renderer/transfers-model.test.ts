@@ -1,9 +1,9 @@
 import { describe, expect, test } from 'vitest';
-import type { TransferViewModel } from '../../../shared/contract/transfers';
+import type { TransferView } from '../../../shared/contract/transfers';
 import { emptyOverall, fromSnapshot, headerFigures, itemPercent, merge, PendingProgress } from '../../../renderer/src/stores/transfers-model';
 
 const MiB = 1024 * 1024;
-const item = (id: string, over: Partial<TransferViewModel> = {}): TransferViewModel => ({
+const item = (id: string, over: Partial<TransferView> = {}): TransferView => ({
   id,
   kind: 'download',
   name: `${id}.bin`,
@@ -17,7 +17,7 @@ const item = (id: string, over: Partial<TransferViewModel> = {}): TransferViewMo
   createdAt: 1,
   ...over,
 });
-const step = (d: ReturnType<typeof fromSnapshot>, seq: number, items: TransferViewModel[], overall = emptyOverall) => {
+const step = (d: ReturnType<typeof fromSnapshot>, seq: number, items: TransferView[], overall = emptyOverall) => {
   const p = new PendingProgress();
   p.add({ seq, items, overall });
   return merge(d, p) ?? d;

@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { TransferViewModel } from '../../../../shared/contract/transfers';
+import type { TransferView } from '../../../../shared/contract/transfers';
 import { Icon } from '../../components/Icon';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes, formatEta, formatSpeed } from '../../lib/format';
@@ -9,9 +9,9 @@ import { itemPercent } from '../../stores/transfers-model';
 
 export const ROW_HEIGHT = 56;
 
-const tone = (s: TransferViewModel['state']) => (s === 'done' ? 'ok' : s === 'failed' ? 'err' : s === 'paused' || s === 'cancelled' ? 'paused' : 'normal');
+const tone = (s: TransferView['state']) => (s === 'done' ? 'ok' : s === 'failed' ? 'err' : s === 'paused' || s === 'cancelled' ? 'paused' : 'normal');
 
-function RowActions({ item, tab }: { item: TransferViewModel; tab: 0 | -1 }) {
+function RowActions({ item, tab }: { item: TransferView; tab: 0 | -1 }) {
   const { t } = useTranslation();
   const name = item.name;
   const s = item.state;
