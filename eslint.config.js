@@ -33,6 +33,17 @@ export default tseslint.config(
     },
   },
   {
+    // Type-aware rules (they read the tsconfig projects, so they cover TypeScript files only).
+    files: ['**/*.{ts,tsx}'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      // A switch over a union must name every member (a `default` does not count), so adding a
+      // member makes each place that must handle it fail to lint. Write the default as
+      // `assertNever(x)` (shared/assert-never.ts) when one is needed for values from outside.
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: false, requireDefaultForNonUnion: false }],
+    },
+  },
+  {
     files: ['main/app/**/*.ts', 'preload/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [ipcBan, remoteBan] }] },
   },

@@ -106,7 +106,9 @@ export function notEditable(s: Submission): CourierError {
       return new CourierError('conflict', `"${s.jobName}" was already submitted as job ${s.jobId}: stop the job instead.`);
     case 'cancelled':
       return new CourierError('conflict', `"${s.jobName}" was cancelled.`);
-    default:
+    case 'queued':
+    case 'uploading':
+    case 'failed':
       return new CourierError('conflict', `"${s.jobName}" can no longer be changed (${s.state}).`);
   }
 }

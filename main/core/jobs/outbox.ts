@@ -209,7 +209,9 @@ export class Outbox {
         return this.submit(s, signal);
       case 'submitting':
         return this.submit(s, signal);
-      default:
+      case 'submitted':
+      case 'cancelled':
+      case 'failed':
         return null;
     }
   }

@@ -43,8 +43,12 @@ export function verdictOf(e: unknown): SendVerdict {
       case 'conflict':
       case 'unauthorized':
         return 'refused';
-      default:
-        return 'unclear'; // server_error (5xx), internal, unknown answers
+      case 'server_error': // 5xx: the platform may have acted before it failed
+      case 'internal':
+      case 'unavailable':
+      case 'local_file':
+      case 'forbidden_sender':
+        return 'unclear';
     }
   }
   if ((e as { name?: string })?.name === 'AbortError') return 'cancelled';

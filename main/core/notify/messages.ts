@@ -57,7 +57,10 @@ export function finishedMessage(job: FinishedJob, outputs?: OutputsSummary): Job
       level = 'warn';
       parts.push(`Job ${job.jobId} was ${forced(job.history[0]?.status) ? 'force-stopped' : 'stopped'}${reason ? ` (${reason})` : ''}.`);
       break;
-    default:
+    // Only finished jobs are announced; an outcome that is not a success or a stop reads as a failure.
+    case 'failed':
+    case 'not_submitted':
+    case 'running':
       title = `Job failed: ${name}`;
       level = 'error';
       parts.push(`Job ${job.jobId} failed${reason ? `: ${reason}` : ''}.`);

@@ -1,4 +1,5 @@
 import { CourierError } from '../../../shared/errors';
+import { assertNever } from '../../../shared/assert-never';
 
 export interface KnownPlatform {
   id: string;
@@ -68,6 +69,8 @@ export function resolvePlatform(ref: PlatformRef): ResolvedPlatform {
     }
     case 'sandbox':
       return { label: 'Sandbox (local, no account needed)', apiUrl: normalizeApiUrl(ref.apiUrl), s3Endpoint: ref.s3Endpoint, fips: false };
+    default:
+      return assertNever(ref, 'platform kind');
   }
 }
 

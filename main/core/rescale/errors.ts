@@ -97,24 +97,25 @@ function firstMessage(v: unknown, path = ''): { text: string; path: string } | u
 export function classifyHttpError(status: number, body: unknown, ctx: { host: string; what: string; retryAfterMs?: number }): CourierError {
   const drf = describeDrfBody(body);
   const detail = drf.message ? ` (${drf.message})` : '';
-  switch (true) {
-    case status === 401:
+  switch (status) {
+    case 401:
       return new CourierError('unauthorized', `${ctx.host} did not accept the API key${detail}. It may have been revoked, or belong to another platform: check the key and the platform address.`);
-    case status === 403:
+    case 403:
       return new CourierError('forbidden', `Your Rescale account is not allowed to ${ctx.what}${detail}. Ask your workspace administrator.`);
-    case status === 404:
+    case 404:
       return new CourierError('not_found', `Could not ${ctx.what}: not found on ${ctx.host}${detail}.`);
-    case status === 429: {
+    case 429: {
       const secs = Math.ceil((ctx.retryAfterMs ?? 1000) / 1000);
       return new CourierError('rate_limited', `Rescale asked us to slow down; retrying in ${secs} s.`, ctx.retryAfterMs !== undefined ? { retryAfterMs: ctx.retryAfterMs } : {});
     }
-    case status === 407:
+    case 407:
       return new CourierError('tls_or_proxy', PROXY_AUTH);
-    case status === 400 || status === 409 || status === 422:
+    case 400:
+    case 409:
+    case 422:
       return new CourierError('invalid_input', drf.message ? `Rescale refused to ${ctx.what}: ${drf.message}` : `Rescale refused to ${ctx.what} (HTTP ${status}).`, drf.field ? { field: drf.field } : {});
-    case status >= 500:
-      return new CourierError('server_error', `Rescale had a problem (HTTP ${status}) while trying to ${ctx.what}. Courier retries reads on its own; try again in a few minutes if it persists.`);
     default:
+      if (status >= 500) return new CourierError('server_error', `Rescale had a problem (HTTP ${status}) while trying to ${ctx.what}. Courier retries reads on its own; try again in a few minutes if it persists.`);
       return new CourierError('server_error', `Unexpected answer from ${ctx.host} (HTTP ${status}) while trying to ${ctx.what}${detail}.`);
   }
 }

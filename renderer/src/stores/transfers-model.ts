@@ -22,7 +22,7 @@ export function categoryOf(state: TransferView['state']): Category {
       return 'done';
     case 'failed':
       return 'failed';
-    default:
+    case 'cancelled':
       return 'other';
   }
 }

@@ -4,6 +4,7 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { workerData } from 'node:worker_threads';
+import { assertNever } from '../../../../shared/assert-never';
 import { SharedBandwidth } from '../bandwidth';
 import { SharedSlots } from '../shared-state';
 import { downloadRange, downloadWhole } from './download-ops';
@@ -77,6 +78,8 @@ async function dispatch(t: Task, ctx: OpCtx): Promise<TaskResults[Op]> {
       return downloadWhole(t, ctx);
     case 'cryptoBench':
       return t.path ? cryptoBenchFile(t.path, t.bytes, t.chunk) : cryptoBench(t.bytes, t.chunk);
+    default: // a task from another thread: fail it by name rather than answer undefined
+      return assertNever(t, 'worker task');
   }
 }
 
