@@ -7,11 +7,6 @@ export function slf4jTime(d = new Date()): string {
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())},${p(d.getMilliseconds(), 3)}`;
 }
 
-/** rescale-cli's JSON time: UTC with milliseconds and an explicit +00:00 (never Z). */
-export function isoPlusZero(ms: number): string {
-  return new Date(ms).toISOString().replace('Z', '+00:00');
-}
-
 /** Exit code of rescale-cli (and Courier's compatible mode) on any error. */
 export const EXIT_ERROR = 33;
 /** A --timeout ran out before what was awaited happened (as timeout(1) exits). */

@@ -51,7 +51,3 @@ export class CourierError extends Error {
     return e;
   }
 }
-
-export function isCourierError(e: unknown): e is CourierError {
-  return e instanceof CourierError;
-}

@@ -18,7 +18,6 @@ export const templateInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('local'), path: absolutePath }),
   z.object({ kind: z.literal('file'), id: z.string().regex(/^[A-Za-z0-9]+$/, 'a Rescale file id is letters and digits, like JVHffb'), name: z.string().optional() }),
 ]);
-export type TemplateInput = z.infer<typeof templateInput>;
 
 export const templateParameter = z.object({
   name: z.string().regex(PLACEHOLDER_NAME, 'use letters, digits and _ (not starting with a digit)'),
@@ -148,7 +147,6 @@ export const launchRequest = z.object({
   /** Parent folder for rescale_job_<ID>/ for this launch (the CLI passes its working folder). */
   outputFolder: z.string().min(1).optional(),
 });
-export type LaunchRequest = z.input<typeof launchRequest>;
 
 export const submissionState = z.enum(['queued', 'uploading', 'creating', 'created', 'submitting', 'submitted', 'failed', 'cancelled']);
 export type SubmissionState = z.infer<typeof submissionState>;

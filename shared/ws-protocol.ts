@@ -3,7 +3,6 @@ import { TEMPLATE_IMPORT_MAX_CHARS } from './contract/jobs';
 
 // Frames of the WebSocket transport. The payloads inside are checked by the contract.
 export const wsClientFrame = z.object({ t: z.literal('req'), id: z.number().int(), ch: z.string().max(200), input: z.unknown() });
-export type WsClientFrame = z.infer<typeof wsClientFrame>;
 
 export type WsServerFrame =
   | { t: 'res'; id: number; result: unknown }

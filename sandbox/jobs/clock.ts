@@ -110,7 +110,3 @@ export function runWindow(job: JobRec, now = Date.now()): { started: number; com
   const done = h.find((e) => FINAL_STATUSES.has(e.status));
   return { started: started.at, completed: done ? done.at : null };
 }
-
-export function wasStopped(job: JobRec): boolean {
-  return job.stopAt !== undefined || jobPlan(job).ending === 'force-stop';
-}

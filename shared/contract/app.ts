@@ -9,7 +9,6 @@ export const appInfo = z.object({
   /** True while the platform answers; false when offline or unreachable. */
   online: z.boolean(),
 });
-export type AppInfo = z.infer<typeof appInfo>;
 
 export const activityLevel = z.enum(['info', 'warn', 'error']);
 export const activityEntry = z.object({

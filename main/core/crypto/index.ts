@@ -1,6 +1,5 @@
 export {
   BLOCK,
-  KEY_BYTES,
   CorruptCiphertextError,
   PartEncryptor,
   RangeDecryptor,
@@ -11,7 +10,5 @@ export {
   encodeB64,
   encryptPart,
   newFileSecrets,
-  pkcs7Padding,
   unpad,
-  type FileSecrets,
 } from './cbc';

@@ -67,7 +67,6 @@ export const userProfile = z.looseObject({
   workspace: z.looseObject({ id: z.union([z.string(), z.number()]).nullish(), name: z.string().nullish() }).nullish(),
   defaultStorage: storageRef.nullish(),
 });
-export type UserProfile = z.output<typeof userProfile>;
 
 export const rootFolders = z.looseObject({ myJobs: platformId.nullish(), myLibrary: platformId });
 
@@ -80,7 +79,6 @@ export const storageCredentials = z.looseObject({
   expiration: z.string().nullish(),
   sasToken: z.string().nullish(),
 });
-export type StorageCredentials = z.output<typeof storageCredentials>;
 
 export const fileChecksum = z.looseObject({ hashFunction: z.string(), fileHash: z.string() });
 
@@ -124,7 +122,6 @@ export const jobStatusEntry = z.looseObject({
   statusDate: z.string().nullish().transform((v) => v ?? ''),
   statusReason: nullableString,
 });
-export type JobStatusEntry = z.output<typeof jobStatusEntry>;
 
 /**
  * `hardware.coreType` is a code string in v2 bodies and the sandbox, an object `{code, ...}` in
@@ -144,7 +141,6 @@ export const jobAnalysis = z.looseObject({
     .nullish(),
   inputFiles: lenientArray(z.looseObject({ id: platformId, name: z.string().nullish() })),
 });
-export type JobAnalysis = z.output<typeof jobAnalysis>;
 
 export const jobRecord = z.looseObject({
   id: platformId,
@@ -156,7 +152,6 @@ export const jobRecord = z.looseObject({
   jobanalyses: lenientArray(jobAnalysis),
   description: z.string().nullish(),
 });
-export type JobRecord = z.output<typeof jobRecord>;
 
 export const jobRun = z.looseObject({
   id: z.union([z.string(), z.number()]).transform(String).pipe(platformId),

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { CourierError } from '../../../shared/errors';
 import type { ResolvedPlatform } from '../platforms';
 import type { RegisterFileRequest, RemoteFile, RescaleStorage, S3Credentials, StorageRef, UploadTarget } from '../transfer/ports';
@@ -166,13 +165,4 @@ export class RescaleStorageAdapter implements RescaleStorage {
     }
     return { files, folders };
   }
-}
-
-/** Object key for a new upload: `<pathBase>/<name>-<22 random alphanumerics>` (as Interlink does). */
-export function newObjectKey(pathBase: string, name: string): string {
-  const alphabet = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
-  const bytes = randomBytes(22);
-  let suffix = '';
-  for (const b of bytes) suffix += alphabet[b % alphabet.length];
-  return `${pathBase ? `${pathBase}/` : ''}${name}-${suffix}`;
 }

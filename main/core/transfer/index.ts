@@ -1,5 +1,4 @@
-export { createTransferService, type TransferService, type TransferServiceOptions, type DownloadOptions } from './service';
+export { createTransferService, type TransferService } from './service';
 export { createAesGcmSealer, type Sealer } from './sealer';
-export type { TransferView, TransferState, ProgressBatch, OverallProgress, Limits, LimitsInput, ConflictPolicy } from './types';
-export type { BandwidthSetting, BandwidthWindow } from './bandwidth';
+export type { TransferView, ProgressBatch, LimitsInput } from './types';
 export type * from './ports';

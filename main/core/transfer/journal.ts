@@ -322,11 +322,6 @@ export class Journal {
     if (durable) this.flush();
   }
 
-  setDownloadPhase(id: string, phase: DownloadRow['phase'], durable = false): void {
-    this.later(id, () => this.stmt('UPDATE downloads SET phase = ? WHERE transfer_id = ?').run(phase, id));
-    if (durable) this.flush();
-  }
-
   deleteDownload(id: string): void {
     this.withState.delete(id);
     this.later(id, () => {

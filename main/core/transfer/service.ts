@@ -15,7 +15,7 @@ import type { NetworkRoute, RetryPolicy } from './runner';
 import type { Sealer } from './sealer';
 import { DEFAULT_LIMITS, type ConflictPolicy, type Limits, type LimitsInput, type ProgressBatch, type TransferView } from './types';
 
-export type { TransferState, TransferView, ProgressBatch, LimitsInput, ConflictPolicy } from './types';
+export type { TransferView, ProgressBatch, LimitsInput, ConflictPolicy } from './types';
 
 export interface DownloadOptions {
   conflict?: ConflictPolicy;

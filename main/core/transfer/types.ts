@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { BandwidthSetting } from './bandwidth';
 import type { conflictPolicy } from '../../../shared/settings';
-import type { overallProgress, transferBatch, transferErrorCode, transferNoticeCode, transferState } from '../../../shared/contract/transfers';
+import type { transferBatch, transferErrorCode, transferNoticeCode, transferState } from '../../../shared/contract/transfers';
 import { SETTINGS_TABLE } from '../../../shared/settings-table';
 
 // Shapes that cross the boundary are the contract's (its zod schemas are the one source).
@@ -11,7 +11,6 @@ export type TransferState = z.infer<typeof transferState>;
 export type ConflictPolicy = z.infer<typeof conflictPolicy>;
 export type TransferErrorCode = z.infer<typeof transferErrorCode>;
 export type TransferNoticeCode = z.infer<typeof transferNoticeCode>;
-export type OverallProgress = z.infer<typeof overallProgress>;
 export type ProgressBatch = z.infer<typeof transferBatch>;
 
 export const TERMINAL: ReadonlySet<TransferState> = new Set(['done', 'failed', 'cancelled']);

@@ -4,7 +4,6 @@ import { en } from './en';
 import { ja } from './ja';
 
 export const languages = ['en', 'ja'] as const;
-export type Language = (typeof languages)[number];
 
 /** English and Japanese (the product starts from a Japanese tutorial); the OS language picks the default. */
 export function initI18n(preferred?: string): typeof i18next {

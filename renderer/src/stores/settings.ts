@@ -23,5 +23,3 @@ export function startSettingsMirror(): void {
     useSettings.setState({ settings, accounts: a.accounts, keyStore: a.keyStore, loaded: true }),
   );
 }
-
-export const activeAccount = (s: SettingsState): AccountViewModel | undefined => s.accounts.find((a) => a.active);

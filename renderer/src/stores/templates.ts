@@ -34,7 +34,3 @@ export function loadCatalog(refresh = false): Promise<void> {
     .finally(() => (fetching = null));
   return fetching;
 }
-
-export function templateById(id: string | undefined): TemplateEntry | undefined {
-  return id ? useTemplates.getState().templates.find((t) => t.template.id === id) : undefined;
-}

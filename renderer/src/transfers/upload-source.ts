@@ -3,25 +3,17 @@
 // into local paths for transfers.upload, with no copy.
 import i18next from 'i18next';
 import { transferActions } from '../stores/transfers';
-import { readDrop, type DropContents } from './drop';
+import type { DropContents } from './drop';
 import { stageAndUpload } from './staging';
 
 /** Maps a dropped File to its local path, or null when it cannot. */
 export type PathSource = (file: File) => string | null;
-
-let pathSource: PathSource | null = null;
-
-/** Called by a shell that can see dropped files' paths (Electron). */
-export function registerPathSource(source: PathSource | null): void {
-  pathSource = source;
-}
 
 interface PreloadFiles {
   courierFiles?: { getPathForFile?: (file: File) => string };
 }
 
 function detectPathSource(): PathSource | null {
-  if (pathSource) return pathSource;
   const exposed = (window as unknown as PreloadFiles).courierFiles?.getPathForFile;
   if (!window.courier || !exposed) return null;
   return (f) => exposed(f) || null;
@@ -40,8 +32,4 @@ export async function uploadDrop(drop: DropContents): Promise<void> {
   // Electron serves the app from app://, which has no staging endpoint: without paths, say so.
   if (window.courier) throw new Error(i18next.t('staging.noPaths'));
   await stageAndUpload(await drop.read());
-}
-
-export function uploadDataTransfer(dt: DataTransfer): Promise<void> {
-  return uploadDrop(readDrop(dt));
 }

@@ -66,10 +66,3 @@ export function signedChunks(data: Buffer, chunkSize: number, s: Signed, corrupt
   });
   return Buffer.concat(out);
 }
-
-export function chunkedLength(dataLength: number, chunkSize: number): number {
-  const sigLine = (n: number) => `${n.toString(16)};chunk-signature=${'0'.repeat(64)}\r\n`.length + n + 2;
-  let total = 0;
-  for (let off = 0; off < dataLength; off += chunkSize) total += sigLine(Math.min(chunkSize, dataLength - off));
-  return total + sigLine(0);
-}
