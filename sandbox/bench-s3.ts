@@ -1,5 +1,5 @@
 /**
- * S3 throughput of the sandbox on this machine: a 1 GiB object uploaded with parallel
+ * S3 throughput of the sandbox on the machine it runs on: a 1 GiB object uploaded with parallel
  * multipart parts and downloaded (one stream, and parallel ranges). The sandbox runs as its
  * own process (as `courier sandbox` does) and the client in another, so the figures and the
  * sandbox CPU time (read from /proc) are the server's own.
@@ -33,7 +33,7 @@ async function client(mode: string, file: string): Promise<void> {
   const conc = arg('concurrency', 4);
   // The source sits in memory before the clock starts, so the client costs as little CPU as
   // possible and the figure is the server's (a file-reading client allocating a fresh buffer
-  // per read costs ~2 s/GiB on this VM).
+  // per read costs ~2 s/GiB on a small VM that returns freed memory to its host).
   const data = mode === 'put' ? readFileSync(file) : Buffer.alloc(0);
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -141,7 +141,7 @@ async function main(): Promise<void> {
   const rows: Record<string, number[]> = { up: [], upCpu: [], upClient: [], upBusy: [], down: [], downCpu: [], ranged: [], rangedCpu: [], aws: [] };
   const firstUp: number[] = [];
   try {
-    // Run 0 is a warm-up (reported separately): on this VM, page-cache memory the guest has
+    // Run 0 is a warm-up (reported separately): on a VM, page-cache memory the guest has
     // not touched recently costs ~3 s/GiB of kernel time to fault in (virtio-balloon + DAMON
     // reclaim); each run deletes its object so the next one reuses those pages.
     for (let r = 0; r <= runs; r++) {

@@ -80,7 +80,7 @@ export class ObjectStore {
   private readonly buckets = new Map<string, BucketState>();
   /**
    * Small bodies are appended to a shared pack file rather than each getting a file of its
-   * own: creating a file costs 0.3-1 ms of CPU on this class of VM, more than everything else
+   * own: creating a file costs 0.3-1 ms of CPU on a small VM, more than everything else
    * a 64 KiB PUT does. Live bodies are counted per pack; an empty, closed pack is deleted.
    */
   private pack: { file: string; fd: number; size: number } | null = null;

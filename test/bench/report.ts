@@ -107,7 +107,7 @@ Raw numbers: \`bench/results.json\`.
 - **System calls are expensive here.** Each async fs call is a thread-pool round trip of ~120 µs of CPU and
   creating a file costs 0.3–1 ms; Courier's workers therefore read and write small files with sync calls,
   and the sandbox keeps small bodies in pack files (see main/core/transfer/README.md, sandbox/README.md).
-- **Fresh memory is expensive here.** This VM hands freed memory back to its host within seconds, and
+- **Fresh memory is expensive here.** The VM hands freed memory back to its host within seconds, and
   touching such a page again costs ~4 s of system CPU per GiB (\`dd\` of 1 GiB: 0.35 s right after
   another, 4.4 s after 20 s idle). Every tool that writes a downloaded file through the page cache pays
   it, by chance, for part of the file. Courier writes and verifies large downloads with **direct I/O**

@@ -1,4 +1,4 @@
-// Courier vs awscli v2 vs rclone against the sandbox S3, all in the same run on this machine.
+// Courier vs awscli v2 vs rclone against the sandbox S3, all in the same run on one machine.
 //   npx tsx test/bench/transfer-bench.ts            (BENCH_RUNS=3 for medians of 3)
 // Env: BENCH_RUNS (1), BENCH_CASES (comma list of: big,small,crypto,rss), BENCH_BIG_MIB (1024),
 //      BENCH_SMALL_N (2000), BENCH_HUGE_MIB (4096), BENCH_KEEP_DATA (keep bench/data),
@@ -135,7 +135,7 @@ async function main(): Promise<void> {
         }),
       );
       // The previous run's 1 GiB is deleted just before each run, so every tool writes into
-      // just-freed memory. In fresh folders, aws and rclone wrote into memory this VM had handed
+      // just-freed memory. In fresh folders, aws and rclone wrote into memory the VM had handed
       // back to its host, ~4 CPU-s per GiB they would not pay on a desktop (see docs/benchmarks.md);
       // Courier writes large downloads around the page cache and is not affected either way.
       const out = join(work, 'dl-big');

@@ -5,7 +5,7 @@ import { ensureRendererBuilt } from '../../main/web/renderer-build';
 import { burst, FAKE_ORIGIN, marks, openFakeApp, sendProgress } from './support/fake-courier';
 
 // 10,000 transfers and a burst of 20,000 progress events against a stand-in backend: the list
-// stays virtualized, every event lands, and the page never blocks for long (the incumbent froze).
+// stays virtualized, every event lands, and the page never blocks for long.
 describe('the transfers list under load', () => {
   let browser: Browser;
   let context: BrowserContext;

@@ -18,7 +18,7 @@ interface TransfersState extends TransfersData {
  */
 export const useTransfers = create<TransfersState>(() => ({ ...emptyData(), loaded: false, error: null }));
 
-/** View state that must survive switching tabs (the incumbent lost it). */
+/** View state that must survive switching tabs: the filter and which folders are open. */
 interface TransfersUi {
   filter: TransferFilter;
   expanded: ReadonlySet<string>;

@@ -66,7 +66,7 @@ export function readFullySync(fd: number, buf: Buffer, position: number): void {
 
 /**
  * Reads [offset, offset+length) in slices of `sliceSize` and hands each to `use`. The reads are
- * synchronous: in a worker that is safe, and on this class of VM each thread-pool round trip
+ * synchronous: in a worker that is safe, and on a small VM each thread-pool round trip
  * costs so much that the pool's encryption ran at 50-66 % of openssl with async reads (even
  * double-buffered) and at 71-77 % with readSync (test/bench crypto).
  */

@@ -65,7 +65,7 @@ export async function uploadPart(t: TaskOf<'uploadPart'>, ctx: OpCtx): Promise<T
  * A file small enough for one request: hash, encrypt and PUT in one pass over one read.
  * The file is read with synchronous calls: this runs in a worker (blocking it for a 64 KiB
  * read is ~40 µs), while each async fs call is a libuv thread-pool round trip that costs
- * ~120 µs of CPU on this class of VM; measured 710 → 38 µs per small file.
+ * ~120 µs of CPU on a small VM; measured 710 → 38 µs per small file.
  */
 export async function putObject(t: TaskOf<'putObject'>, ctx: OpCtx): Promise<TaskResults['putObject']> {
   const read = readSmallFile(t.path, t.stamp, t.maxSize);
