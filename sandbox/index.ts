@@ -100,6 +100,22 @@ function initialState(token: string | undefined): SandboxState {
   };
 }
 
+/**
+ * A data dir keeps its account on the storage it was made with: its records and bytes live in
+ * one of the two stores, so starting it on the other would serve records with no data.
+ */
+async function claimStorage(store: StateStore, type: StorageType, dataDir: string): Promise<void> {
+  const held = store.state.storageType ?? (Object.keys(store.state.files).length > 0 ? 'S3Storage' : undefined);
+  if (held && held !== type) {
+    const flag = held === 'AzureStorage' ? '--storage azure' : '--storage s3';
+    throw new Error(`sandbox data dir ${dataDir} holds an account on ${held}: start it with ${flag} (storage: '${flag.slice(10)}'), or use another data dir`);
+  }
+  if (store.state.storageType !== type) {
+    store.state.storageType = type;
+    await store.commit();
+  }
+}
+
 async function listen(server: Server, port: number, host: string): Promise<number> {
   server.listen(port, host);
   await once(server, 'listening');
@@ -144,6 +160,10 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     realistic: opts.realistic ?? realisticFromEnv(),
     storageType: (opts.storage ?? storageFromEnv()) === 'azure' ? 'AzureStorage' : 'S3Storage',
   };
+  await claimStorage(store, config.storageType, dataDir).catch(async (err: unknown) => {
+    await release();
+    throw err;
+  });
   const bucketRegion = opts.bucketRegion ?? config.region;
   const objects = await ObjectStore.open(path.join(dataDir, 's3'));
   await objects.createBucket(config.bucket);

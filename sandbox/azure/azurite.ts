@@ -50,7 +50,9 @@ export async function startAzurite(dir: string, host: string): Promise<RunningAz
   const { BlobServer, BlobConfiguration } = loadAzurite();
   await ensureDir(path.join(dir, 'data'));
   const config = new BlobConfiguration(
-    host, 0, undefined,
+    // Idle keep-alive of 10 min: the proxy's pooled sockets must never be closed by Azurite
+    // just as the proxy reuses them (its default of 5 s makes that race a visible 502).
+    host, 0, 600,
     path.join(dir, '__azurite_db_blob__.json'),
     path.join(dir, '__azurite_db_blob_extent__.json'),
     [{ locationId: 'Default', locationPath: path.join(dir, 'data'), maxConcurrency: 10 }],

@@ -102,9 +102,10 @@ function forward(d: ProxyDeps, agent: Agent, req: IncomingMessage, res: ServerRe
     );
     // A client that goes away mid-body must not leave a half-written block behind: abort upstream too.
     up.on('error', () => {
-      if (swallow) resolve();
-      else if (!res.headersSent) sendAzureError(res, 502, 'InternalError');
-      else res.destroy();
+      if (!swallow) {
+        if (res.headersSent) res.destroy();
+        else sendAzureError(res, 502, 'InternalError');
+      }
       resolve();
     });
     body.on('error', () => up.destroy());
@@ -130,11 +131,8 @@ async function handle(d: ProxyDeps, agent: Agent, req: IncomingMessage, res: Ser
   const t = parseTarget(req.url ?? '/');
   const op = azureOp(method, t, req.headers);
   count(d.stats, op, t, req.headers);
-  const sig = t.query.get('sig');
-  if (sig !== null && d.sas.isRevoked(sig)) {
-    d.stats.azureRevokedSas += 1;
+  if (refuseSas(d, t, res, head)) {
     req.resume();
-    sendAzureError(res, 403, 'AuthenticationFailed', { head, detail: 'Signature not valid in the specified time frame: the SAS was revoked (sandbox expireCredentials).' });
     return;
   }
   const rule = d.faultsEnabled ? d.faults.take({ target: 's3', method, path: t.path, query: t.rawQuery, op }) : undefined;
@@ -154,6 +152,28 @@ async function handle(d: ProxyDeps, agent: Agent, req: IncomingMessage, res: Ser
     }
   }
   await forward(d, agent, req, res, body, false);
+}
+
+/**
+ * Azure's answer to an expired SAS (Azurite's own is a different code, AuthorizationFailure),
+ * and the sandbox's revocation of SAS tokens issued before an "expire credentials" control.
+ */
+function refuseSas(d: ProxyDeps, t: Target, res: ServerResponse, head: boolean): boolean {
+  const sig = t.query.get('sig');
+  if (sig === null) return false;
+  const se = Date.parse(t.query.get('se') ?? '');
+  const now = Date.now();
+  let detail: string;
+  if (Number.isFinite(se) && se <= now) {
+    d.stats.azureExpiredSas += 1;
+    const st = t.query.get('st');
+    detail = `Signature not valid in the specified time frame: Start [${st ? new Date(st).toUTCString() : ''}] - Expiry [${new Date(se).toUTCString()}] - Current [${new Date(now).toUTCString()}]`;
+  } else if (d.sas.isRevoked(sig)) {
+    d.stats.azureRevokedSas += 1;
+    detail = 'Signature not valid in the specified time frame: the SAS was revoked (sandbox expireCredentials).';
+  } else return false;
+  sendAzureError(res, 403, 'AuthenticationFailed', { head, detail });
+  return true;
 }
 
 function faultAnswer(res: ServerResponse, rule: FaultRule, head: boolean): void {

@@ -17,6 +17,8 @@ export interface SandboxStats {
   azureRangedGets: number;
   /** Azure mode: requests refused at the proxy because their SAS was revoked. */
   azureRevokedSas: number;
+  /** Azure mode: requests refused at the proxy because their SAS had expired (`se` passed). */
+  azureExpiredSas: number;
 }
 
 export class Stats {
@@ -27,6 +29,7 @@ export class Stats {
   private blocks = new Map<string, Map<string, number>>();
   azureRangedGets = 0;
   azureRevokedSas = 0;
+  azureExpiredSas = 0;
   faultsFired = 0;
   throttled = 0;
   regionErrors = 0;
@@ -69,6 +72,7 @@ export class Stats {
       azureBlocks: Object.fromEntries([...this.blocks].map(([b, m]) => [b, Object.fromEntries(m)])),
       azureRangedGets: this.azureRangedGets,
       azureRevokedSas: this.azureRevokedSas,
+      azureExpiredSas: this.azureExpiredSas,
     };
   }
 
@@ -83,5 +87,6 @@ export class Stats {
     this.blocks.clear();
     this.azureRangedGets = 0;
     this.azureRevokedSas = 0;
+    this.azureExpiredSas = 0;
   }
 }

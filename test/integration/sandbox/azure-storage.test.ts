@@ -1,6 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
-import { BlobSASPermissions, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BlobSASPermissions, ContainerClient, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/index';
 import { parseSandboxArgs, storageFromEnv } from '../../../sandbox/options';
@@ -104,6 +108,25 @@ describe('blobs through the proxy with sandbox SAS tokens', () => {
     expect((await api().get('/__sandbox/stats')).json['azure']).toEqual(s.azure);
   });
 
+  it('the @azure/storage-blob SDK works through the proxy with the SAS (staged blocks, ranged download)', async () => {
+    sb.resetStats();
+    const c = await azureCreds(sb);
+    const container = new ContainerClient(`${sb.azureBlobEndpoint!}/${sb.bucket}?${c.sasToken}`);
+    const blob = container.getBlockBlobClient(`${c.storageDir}/sdk/data.bin`);
+    const data = randomBytes(5 * 256 * 1024 + 7);
+    await blob.uploadData(data, { blockSize: 256 * 1024, maxSingleShotSize: 256 * 1024, concurrency: 3, metadata: { iv: 'AAAAAAAAAAAAAAAAAAAAAA==' } });
+    const props = await blob.getProperties();
+    expect(props.contentLength).toBe(data.length);
+    expect(props.metadata).toEqual({ iv: 'AAAAAAAAAAAAAAAAAAAAAA==' });
+    const part = await blob.downloadToBuffer(300_000, 1000);
+    expect(part.equals(data.subarray(300_000, 301_000))).toBe(true);
+    const s = sb.stats();
+    expect(s.azure['PutBlock']).toBe(6);
+    expect(s.azure['PutBlockList']).toBe(1);
+    expect(Object.values(s.azureBlocks[`${sb.bucket}/${c.storageDir}/sdk/data.bin`] ?? {})).toEqual([1, 1, 1, 1, 1, 1]);
+    expect(s.azureRangedGets).toBeGreaterThanOrEqual(1);
+  });
+
   it('a per-path SAS reaches its blob only', async () => {
     const p = `${sb.storageDir}/only/this.bin`;
     const c = await azureCreds(sb, [p]);
@@ -130,14 +153,21 @@ describe('blobs through the proxy with sandbox SAS tokens', () => {
     expect((await putBlock(url, fresh.sasToken, blockId(1), Buffer.from('def'))).status).toBe(201);
   });
 
-  it('an expired SAS is refused by the blob service', async () => {
+  it('an expired SAS gets Azure\'s 403 AuthenticationFailed at the proxy', async () => {
     const a = sb.azureAdmin!;
     const old = generateBlobSASQueryParameters(
       { containerName: sb.bucket, permissions: BlobSASPermissions.parse('r'), blobName: 'x', startsOn: new Date(Date.now() - 120_000), expiresOn: new Date(Date.now() - 60_000) },
       new StorageSharedKeyCredential(a.accountName, a.accountKey),
     ).toString();
+    const before = sb.stats().azureExpiredSas;
     const res = await fetch(`${blobUrl(sb, 'x')}?${old}`, { headers: { 'x-ms-version': X_MS_VERSION } });
     expect(res.status).toBe(403);
+    expect(res.headers.get('x-ms-error-code')).toBe('AuthenticationFailed');
+    expect(await res.text()).toContain('Signature not valid in the specified time frame: Start [');
+    expect(sb.stats().azureExpiredSas).toBe(before + 1);
+    // Azurite would refuse it too (with its own code): the proxy only answers first, as Azure words it.
+    const direct = await fetch(`${a.directEndpoint}/${sb.bucket}/x?${old}`, { headers: { 'x-ms-version': X_MS_VERSION } });
+    expect(direct.status).toBe(403);
   });
 });
 
@@ -241,6 +271,47 @@ describe('lifecycle', () => {
     await other.stop();
     expect(await refused(direct)).toBe(true);
     expect(await refused(proxied)).toBe(true);
+  });
+
+  it('a reused data dir keeps its blobs, and refuses to start on the other storage', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'sbx-azure-restart-'));
+    try {
+      const first = await startSandbox({ storage: 'azure', dataDir });
+      const plain = randomBytes(40_000);
+      const { record } = await azureUploadAndRegister(first, 'kept.bin', plain);
+      await first.stop();
+      const again = await startSandbox({ storage: 'azure', dataDir });
+      try {
+        const res = await fetch(`${again.apiUrl}/api/v2/files/${String(record['id'])}/contents/`, { headers: { authorization: `Token ${again.token}` } });
+        expect(Buffer.from(await res.arrayBuffer()).equals(plain)).toBe(true);
+      } finally {
+        await again.stop();
+      }
+      await expect(startSandbox({ dataDir })).rejects.toThrow(`sandbox data dir ${dataDir} holds an account on AzureStorage: start it with --storage azure`);
+      // The refusal released the data dir's lock.
+      const third = await startSandbox({ storage: 'azure', dataDir });
+      await third.stop();
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it('courier sandbox --storage azure prints the blob endpoint and exits cleanly on SIGTERM', async () => {
+    const root = resolve(import.meta.dirname, '../../..');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', '--storage', 'azure'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const line = await pollUntil(async () => (out.includes('\n') ? out.split('\n')[0] : undefined), 60_000, 50);
+    const info = JSON.parse(line!) as { storageType: string; azureBlobEndpoint: string };
+    expect(info.storageType).toBe('AzureStorage');
+    expect(await refused(info.azureBlobEndpoint)).toBe(false);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(err).toContain('sandbox stopped (SIGTERM)');
+    expect(await refused(info.azureBlobEndpoint)).toBe(true);
   });
 
   it('S3 mode has no Azure side; COURIER_SANDBOX_STORAGE and --storage choose Azure', async () => {
