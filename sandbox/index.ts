@@ -72,6 +72,7 @@ export interface RunningSandbox {
   /** Same as POST /__sandbox/faults, in-process (works even without `faults: true`). */
   addFault(spec: FaultSpec): FaultRule | null;
   clearFaults(): void;
+  /** Expires every issued S3 key and, in Azure mode, revokes every SAS issued so far; returns how many were live. */
   expireCredentials(): Promise<number>;
   setRateLimits(enabled: boolean, limits?: Partial<Record<Scope, ScopeLimit>>): void;
   stop(): Promise<void>;
@@ -264,8 +265,9 @@ export async function runSandboxCli(argv: string[]): Promise<void> {
     return;
   }
   const sb = await startSandbox(opts);
-  const { apiUrl, s3Endpoint, token, dataDir, region, bucket, bucketRegion, realistic, s3Admin, storageType, azureBlobEndpoint } = sb;
-  process.stdout.write(`${JSON.stringify({ apiUrl, s3Endpoint, token, dataDir, region, bucket, bucketRegion, realistic, s3Admin, storageType, azureBlobEndpoint })}\n`);
+  const { apiUrl, s3Endpoint, token, dataDir, region, bucket, bucketRegion, realistic, s3Admin, storageType, azureBlobEndpoint, azureAdmin } = sb;
+  const line = { apiUrl, s3Endpoint, token, dataDir, region, bucket, bucketRegion, realistic, s3Admin, storageType, azureBlobEndpoint, ...(azureAdmin ? { azureAdmin } : {}) };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const on = (s: NodeJS.Signals) => {
       process.off('SIGINT', on);

@@ -16,7 +16,7 @@ export class SasIssuer {
   /** sig → expiry (ms) of every token handed out and not yet revoked. */
   private live = new Map<string, number>();
   private revoked = new Set<string>();
-  private lastExpiry = 0;
+  private lastStart = Number.POSITIVE_INFINITY;
   private readonly cred: AzureBlob.StorageSharedKeyCredential;
 
   constructor(
@@ -30,16 +30,17 @@ export class SasIssuer {
   /** A container SAS (read, add, create, write, delete, list) or, with `blobName`, a blob SAS. */
   issue(blobName?: string, now = Date.now()): IssuedSas {
     const { generateBlobSASQueryParameters, ContainerSASPermissions, BlobSASPermissions, SASProtocol } = this.lib;
-    // SAS times have whole seconds, so two tokens issued within a second would be identical
-    // (same signature) and revoking one would revoke the other: each expiry is a second later.
-    const expiresAt = Math.max(Math.floor((now + this.ttlMs) / 1000) * 1000, this.lastExpiry + 1000);
-    this.lastExpiry = expiresAt;
+    const expiresAt = Math.floor((now + this.ttlMs) / 1000) * 1000; // SAS times have whole seconds
+    // So two tokens issued within a second would be identical (same signature), and revoking
+    // one would revoke the other: each start is at least a second before the last one's. A
+    // start 5 min (or more) in the past also tolerates client clocks behind ours.
+    const startsAt = Math.min(Math.floor((now - 5 * 60_000) / 1000) * 1000, this.lastStart - 1000);
+    this.lastStart = startsAt;
     const params = generateBlobSASQueryParameters(
       {
         containerName: this.container,
         ...(blobName !== undefined ? { blobName, permissions: BlobSASPermissions.parse('racwd') } : { permissions: ContainerSASPermissions.parse('racwdl') }),
-        // A start a little in the past tolerates client clocks behind ours, as the platform's do.
-        startsOn: new Date(now - 5 * 60_000),
+        startsOn: new Date(startsAt),
         expiresOn: new Date(expiresAt),
         protocol: SASProtocol.HttpsAndHttp,
       },

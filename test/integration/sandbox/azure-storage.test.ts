@@ -65,6 +65,12 @@ describe('Azure account shapes', () => {
     expect(se - before).toBeGreaterThan(890_000);
     expect(se - before).toBeLessThan(910_000);
 
+    // Tokens issued back to back are all distinct (revoking old ones must never hit a new one)
+    // and all keep the configured lifetime.
+    const burst = await Promise.all(Array.from({ length: 20 }, () => azureCreds(sb)));
+    expect(new Set(burst.map((b) => new URLSearchParams(b.sasToken).get('sig'))).size).toBe(20);
+    for (const b of burst) expect(Math.abs(Date.parse(b.expiration) - (before + 900_000))).toBeLessThan(15_000);
+
     const p = `${sb.storageDir}/some/file.bin`;
     const withPaths = await azureCreds(sb, [p]);
     expect(withPaths.paths).toHaveLength(1);
@@ -171,6 +177,26 @@ describe('blobs through the proxy with sandbox SAS tokens', () => {
   });
 });
 
+describe('SAS lifetime', () => {
+  it('credentialTtlSeconds sets the SAS expiry; once passed, the proxy refuses it', async () => {
+    const short = await startSandbox({ storage: 'azure', credentialTtlSeconds: 2 });
+    try {
+      const c = await azureCreds(short);
+      const url = blobUrl(short, `${c.storageDir}/ttl.bin`);
+      expect((await putBlock(url, c.sasToken, blockId(0), Buffer.from('a'))).status).toBe(201);
+      const refusedRes = await pollUntil(async () => {
+        const r = await putBlock(url, c.sasToken, blockId(1), Buffer.from('b'));
+        return r.status === 201 ? undefined : r;
+      }, 30_000, 250);
+      expect(refusedRes.status).toBe(403);
+      expect(refusedRes.headers.get('x-ms-error-code')).toBe('AuthenticationFailed');
+      expect(short.stats().azureExpiredSas).toBe(1);
+    } finally {
+      await short.stop();
+    }
+  });
+});
+
 describe('faults on the blob side', () => {
   it('503 ServerBusy with Azure error XML, once', async () => {
     const c = await azureCreds(sb);
@@ -253,7 +279,7 @@ describe('files and jobs on an Azure account', () => {
       expect(f['storage']).toMatchObject({ storageType: 'AzureStorage' });
       expect(pp['path']).toBe(`${sb.storageDir}/output/job_${id}/run1/${String(f['name'])}`);
       const out = await opensslDecryptBlob(sb, String(pp['path']), String(f['encodedEncryptionKey']));
-      expect(out.length).toBe(f['decryptedSize']);
+      expect(out.length).toBe(Number(f['decryptedSize']));
       expect(createHash('sha512').update(out).digest('hex')).toBe((f['fileChecksums'] as Obj[])[0]!['fileHash']);
     }
     const log = await fetch(`${sb.apiUrl}/api/v2/files/${String(files[0]!['id'])}/contents/`, { headers: { authorization: `Token ${sb.token}` } });
