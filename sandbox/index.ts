@@ -15,7 +15,7 @@ import { userRoutes } from './api/users';
 import { FaultRegistry, type FaultRule, type FaultSpec } from './control/faults';
 import { RateLimiter, type Scope, type ScopeLimit } from './control/ratelimit';
 import { Stats, type SandboxStats } from './control/stats';
-import { SandboxCore, type SandboxConfig } from './core';
+import { SandboxCore, storageDirOf, type SandboxConfig } from './core';
 import { JobService } from './jobs/service';
 import { parseSandboxArgs, realisticFromEnv, storageFromEnv, USAGE, type SandboxOptions } from './options';
 import { CredentialRegistry } from './s3/credentials';
@@ -175,7 +175,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   if (config.storageType === 'AzureStorage') {
     azure = await startAzureSide({
       dataDir, host, urlHost: urlHost(host), proxyPort: opts.azurePort ?? 0, container: config.bucket,
-      sasTtlMs: config.credentialTtlSeconds * 1000, faults, faultsEnabled: config.faults, stats,
+      storageDir: storageDirOf(store.state.user), sasTtlMs: config.credentialTtlSeconds * 1000, faults, faultsEnabled: config.faults, stats,
     }).catch(async (err: unknown) => {
       objects.close();
       await release();

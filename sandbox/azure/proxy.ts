@@ -131,7 +131,7 @@ async function handle(d: ProxyDeps, agent: Agent, req: IncomingMessage, res: Ser
   const t = parseTarget(req.url ?? '/');
   const op = azureOp(method, t, req.headers);
   count(d.stats, op, t, req.headers);
-  if (refuseSas(d, t, res, head)) {
+  if (refuseSas(d, t, res, head) || outOfScope(d, t, op, res, head)) {
     req.resume();
     return;
   }
@@ -173,6 +173,22 @@ function refuseSas(d: ProxyDeps, t: Target, res: ServerResponse, head: boolean):
     detail = 'Signature not valid in the specified time frame: the SAS was revoked (sandbox expireCredentials).';
   } else return false;
   sendAzureError(res, 403, 'AuthenticationFailed', { head, detail });
+  return true;
+}
+
+/**
+ * Stricter than a plain container SAS, like the S3 side's session keys: a container token
+ * from /credentials/ reaches only the user's storageDir. A client writing outside its pathBase
+ * has a bug the platform would punish later (files nobody can find or decrypt).
+ */
+function outOfScope(d: ProxyDeps, t: Target, op: string, res: ServerResponse, head: boolean): boolean {
+  const sig = t.query.get('sig');
+  if (sig === null || !d.sas.isContainerToken(sig)) return false;
+  const prefix = d.sas.prefix;
+  const inside = t.blob ? t.blob.startsWith(prefix) : op !== 'ListBlobs' || (t.query.get('prefix') ?? '').startsWith(prefix);
+  if (inside) return false;
+  d.stats.azureOutOfScope += 1;
+  sendAzureError(res, 403, 'AuthorizationFailure', { head, detail: `This SAS reaches only blobs under '${prefix}' (sandbox: the user's storageDir).` });
   return true;
 }
 
