@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -102,11 +103,20 @@ describe('blobs through the proxy with sandbox SAS tokens', () => {
     expect(Buffer.from(await ranged.arrayBuffer()).equals(parts[1]!.subarray(0, 10))).toBe(true);
     const head = await fetch(`${url}?${c.sasToken}`, { method: 'HEAD', headers: { 'x-ms-version': X_MS_VERSION } });
     expect(head.headers.get('content-length')).toBe('3500');
+    // Connection management is the proxy's own (20 s idle), never Azurite's pooled-socket 600 s.
+    const headOf = (u: string) => new Promise<IncomingHttpHeaders>((done, fail) => {
+      httpRequest(u, { method: 'HEAD', headers: { 'x-ms-version': X_MS_VERSION } }, (r) => {
+        r.resume();
+        done(r.headers);
+      }).on('error', fail).end();
+    });
+    expect((await headOf(`${url}?${c.sasToken}`))['keep-alive']).toBe('timeout=20');
+    expect((await headOf(`${url.replace(sb.azureBlobEndpoint!, sb.azureAdmin!.directEndpoint)}?${c.sasToken}`))['keep-alive']).toBe('timeout=600');
     // A retried block counts twice under its id.
     expect((await putBlock(url, c.sasToken, ids[0]!, parts[0]!)).status).toBe(201);
 
     const s = sb.stats();
-    expect(s.azure).toMatchObject({ PutBlock: 4, GetBlockList: 1, PutBlockList: 1, GetBlob: 2, GetBlobProperties: 1 });
+    expect(s.azure).toMatchObject({ PutBlock: 4, GetBlockList: 1, PutBlockList: 1, GetBlob: 2, GetBlobProperties: 2 });
     expect(s.azureRangedGets).toBe(1);
     expect(s.azureBlocks[`${sb.bucket}/${path}`]).toEqual({ [ids[0]!]: 2, [ids[1]!]: 1, [ids[2]!]: 1 });
     expect((await api().get('/__sandbox/stats')).json['azure']).toEqual(s.azure);
