@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -21,6 +24,23 @@ describe('lifecycle', () => {
     await other.stop();
     expect(await refused(direct)).toBe(true);
     expect(await refused(proxied)).toBe(true);
+  });
+
+  it('a start that fails (API port taken) leaves no Azurite and no lock behind', async () => {
+    const blocker = createServer();
+    blocker.listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const port = (blocker.address() as AddressInfo).port;
+    const dataDir = mkdtempSync(join(tmpdir(), 'sbx-azure-busy-'));
+    try {
+      await expect(startSandbox({ storage: 'azure', dataDir, port })).rejects.toThrow(/EADDRINUSE/);
+      // The failed start gave its lock back: the same dir starts again.
+      const ok = await startSandbox({ storage: 'azure', dataDir });
+      await ok.stop();
+    } finally {
+      blocker.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   it('a reused data dir keeps its blobs, and refuses to start on the other storage', async () => {
