@@ -79,6 +79,14 @@ export const storageCredentials = z.looseObject({
   sessionToken: z.string().nullish(),
   expiration: z.string().nullish(),
   sasToken: z.string().nullish(),
+  /** Azure: per-blob SAS tokens for the paths asked about (they win over the container's `sasToken`). */
+  paths: lenientArray(
+    z.looseObject({
+      path: z.string().nullish(),
+      pathParts: z.looseObject({ container: z.string(), path: z.string() }).nullish(),
+      sasToken: z.string().nullish(),
+    }),
+  ),
 });
 export type StorageCredentials = z.output<typeof storageCredentials>;
 
