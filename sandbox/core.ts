@@ -1,9 +1,12 @@
 import type { FaultRegistry } from './control/faults';
 import type { RateLimiter } from './control/ratelimit';
 import type { Stats } from './control/stats';
+import { DEV_ACCOUNT } from './azure/azurite';
+import type { SasIssuer } from './azure/sas';
 import type { CredentialRegistry } from './s3/credentials';
 import type { ObjectStore } from './s3/object-store';
 import type { UploadStore } from './s3/uploads';
+import type { BlobStorage, StorageType } from './storage/blobs';
 import type { StateStore, UserRec } from './store/state';
 import type { JsonObject } from './util/json';
 
@@ -20,6 +23,10 @@ export interface SandboxConfig {
   /** Set once the S3 server listens. Sent as connectionSettings.endpoint (a sandbox-only hint the real
    *  platform never sends) so a client given only the API URL (`courier -X http://127.0.0.1:PORT`) finds S3. */
   s3Endpoint?: string;
+  /** Which storage the account lives on (`storage: 'azure'` → AzureStorage). */
+  storageType: StorageType;
+  /** Azure mode: the blob endpoint clients use (the fault proxy), sent as the same sandbox-only `endpoint` hint. */
+  azureBlobEndpoint?: string;
 }
 
 /** Everything the API handlers share. */
@@ -33,6 +40,10 @@ export class SandboxCore {
     readonly faults: FaultRegistry,
     readonly stats: Stats,
     readonly limiter: RateLimiter,
+    /** Storage as the API side sees it (S3 object store or Azurite). */
+    readonly blobs: BlobStorage,
+    /** Azure mode only: issues (and revokes) SAS tokens. */
+    readonly sas: SasIssuer | null = null,
   ) {}
 
   get user(): UserRec {
@@ -47,6 +58,21 @@ export class SandboxCore {
   /** The defaultStorage object as users/me and file records show it. */
   storage(user: UserRec = this.user): JsonObject {
     const base = this.storageDir(user);
+    if (this.config.storageType === 'AzureStorage') {
+      return {
+        id: user.storageId,
+        storageType: 'AzureStorage',
+        encryptionType: 'default',
+        connectionSettings: {
+          container: this.config.bucket,
+          pathBase: base,
+          pathPartsBase: '',
+          storageAccount: DEV_ACCOUNT,
+          accountName: DEV_ACCOUNT,
+          ...(this.config.azureBlobEndpoint ? { endpoint: this.config.azureBlobEndpoint } : {}),
+        },
+      };
+    }
     return {
       id: user.storageId,
       storageType: 'S3Storage',

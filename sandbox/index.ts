@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { catalogRoutes } from './api/catalog';
+import { azureAdmin, startAzureSide, type AzureAdminKeys, type AzureSide } from './azure/start';
 import { fileRoutes } from './api/files';
 import { folderRoutes } from './api/folders';
 import { jobRoutes } from './api/jobs';
@@ -16,12 +17,13 @@ import { RateLimiter, type Scope, type ScopeLimit } from './control/ratelimit';
 import { Stats, type SandboxStats } from './control/stats';
 import { SandboxCore, type SandboxConfig } from './core';
 import { JobService } from './jobs/service';
-import { parseSandboxArgs, realisticFromEnv, USAGE, type SandboxOptions } from './options';
+import { parseSandboxArgs, realisticFromEnv, storageFromEnv, USAGE, type SandboxOptions } from './options';
 import { CredentialRegistry } from './s3/credentials';
 import { HashPool } from './s3/hash-pool';
 import { ObjectStore } from './s3/object-store';
 import { createS3Handler } from './s3/server';
 import { UploadStore } from './s3/uploads';
+import { S3Blobs, type StorageType } from './storage/blobs';
 import { StateStore, type SandboxState } from './store/state';
 import { ensureDir } from './util/fsx';
 import { hexToken, secretKey, shortId, staticAccessKeyId } from './util/ids';
@@ -29,6 +31,7 @@ import { hexToken, secretKey, shortId, staticAccessKeyId } from './util/ids';
 export type { SandboxOptions } from './options';
 export type { SandboxStats } from './control/stats';
 export type { FaultSpec, FaultRule } from './control/faults';
+export type { AzureAdminKeys } from './azure/start';
 
 export interface S3AdminKeys {
   accessKeyId: string;
@@ -54,6 +57,16 @@ export interface RunningSandbox {
   storageDir: string;
   /** A static full-access keypair for peer tools (aws, rclone, s3cmd) and benchmarks. */
   s3Admin: S3AdminKeys;
+  /** Where the account's files live: S3Storage, or AzureStorage with `storage: 'azure'`. */
+  storageType: StorageType;
+  /**
+   * Azure mode: the blob endpoint clients use, path-style with the account
+   * (`http://127.0.0.1:PORT/devstoreaccount1`, the fault proxy in front of Azurite); null in S3 mode.
+   * The platform's equivalent is `https://<accountName>.blob.core.windows.net`.
+   */
+  azureBlobEndpoint: string | null;
+  /** Azure mode: the dev account's shared key, for tests and benchmarks; null in S3 mode. */
+  azureAdmin: AzureAdminKeys | null;
   stats(): SandboxStats;
   resetStats(): void;
   /** Same as POST /__sandbox/faults, in-process (works even without `faults: true`). */
@@ -85,6 +98,22 @@ function initialState(token: string | undefined): SandboxState {
     jobs: {},
     credentials: {},
   };
+}
+
+/**
+ * A data dir keeps its account on the storage it was made with: its records and bytes live in
+ * one of the two stores, so starting it on the other would serve records with no data.
+ */
+async function claimStorage(store: StateStore, type: StorageType, dataDir: string): Promise<void> {
+  const held = store.state.storageType ?? (Object.keys(store.state.files).length > 0 ? 'S3Storage' : undefined);
+  if (held && held !== type) {
+    const flag = held === 'AzureStorage' ? '--storage azure' : '--storage s3';
+    throw new Error(`sandbox data dir ${dataDir} holds an account on ${held}: start it with ${flag} (storage: '${flag.slice(10)}'), or use another data dir`);
+  }
+  if (store.state.storageType !== type) {
+    store.state.storageType = type;
+    await store.commit();
+  }
 }
 
 async function listen(server: Server, port: number, host: string): Promise<number> {
@@ -129,14 +158,31 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     credentialTtlSeconds: opts.credentialTtlSeconds ?? 900,
     faults: opts.faults ?? false,
     realistic: opts.realistic ?? realisticFromEnv(),
+    storageType: (opts.storage ?? storageFromEnv()) === 'azure' ? 'AzureStorage' : 'S3Storage',
   };
+  await claimStorage(store, config.storageType, dataDir).catch(async (err: unknown) => {
+    await release();
+    throw err;
+  });
   const bucketRegion = opts.bucketRegion ?? config.region;
   const objects = await ObjectStore.open(path.join(dataDir, 's3'));
   await objects.createBucket(config.bucket);
   const uploads = await UploadStore.open(path.join(dataDir, 's3', 'uploads'));
   const creds = new CredentialRegistry(store, config.credentialTtlSeconds * 1000);
   const [faults, stats, limiter] = [new FaultRegistry(), new Stats(), new RateLimiter(opts.rateLimits ?? false)];
-  const core = new SandboxCore(config, store, objects, uploads, creds, faults, stats, limiter);
+  let azure: AzureSide | null = null;
+  if (config.storageType === 'AzureStorage') {
+    azure = await startAzureSide({
+      dataDir, host, urlHost: urlHost(host), proxyPort: opts.azurePort ?? 0, container: config.bucket,
+      sasTtlMs: config.credentialTtlSeconds * 1000, faults, faultsEnabled: config.faults, stats,
+    }).catch(async (err: unknown) => {
+      objects.close();
+      await release();
+      throw err;
+    });
+    config.azureBlobEndpoint = azure.blobEndpoint;
+  }
+  const core = new SandboxCore(config, store, objects, uploads, creds, faults, stats, limiter, azure?.blobs ?? new S3Blobs(objects), azure?.sas ?? null);
   const jobs = new JobService(core);
   const router = new Router();
   userRoutes(core, router);
@@ -180,16 +226,20 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     userId: store.state.user.id,
     storageDir: core.storageDir(),
     s3Admin: { ...store.state.admin, bucket: config.bucket, region: bucketRegion, endpoint: s3Endpoint },
+    storageType: config.storageType,
+    azureBlobEndpoint: azure?.blobEndpoint ?? null,
+    azureAdmin: azure ? azureAdmin(azure, config.bucket) : null,
     stats: () => stats.snapshot(),
     resetStats: () => stats.reset(),
     addFault: (spec) => faults.add(spec),
     clearFaults: () => faults.clear(),
-    expireCredentials: () => creds.expireAll(),
+    expireCredentials: async () => (await creds.expireAll()) + (azure?.sas.revokeAll() ?? 0),
     setRateLimits: (enabled, limits) => limiter.configure(enabled, limits),
     stop: () =>
       (stopped ??= (async () => {
         await Promise.all([closeServer(api), closeServer(s3)]);
         await jobs.stop();
+        await azure?.stop();
         await hashPool?.close();
         objects.close();
         await store.commit();
@@ -214,8 +264,8 @@ export async function runSandboxCli(argv: string[]): Promise<void> {
     return;
   }
   const sb = await startSandbox(opts);
-  const { apiUrl, s3Endpoint, token, dataDir, region, bucket, bucketRegion, realistic, s3Admin } = sb;
-  process.stdout.write(`${JSON.stringify({ apiUrl, s3Endpoint, token, dataDir, region, bucket, bucketRegion, realistic, s3Admin })}\n`);
+  const { apiUrl, s3Endpoint, token, dataDir, region, bucket, bucketRegion, realistic, s3Admin, storageType, azureBlobEndpoint } = sb;
+  process.stdout.write(`${JSON.stringify({ apiUrl, s3Endpoint, token, dataDir, region, bucket, bucketRegion, realistic, s3Admin, storageType, azureBlobEndpoint })}\n`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const on = (s: NodeJS.Signals) => {
       process.off('SIGINT', on);

@@ -41,8 +41,30 @@ export interface SandboxOptions {
    * client's throughput benchmark. Default false: real MD5 ETags, as S3.
    */
   fastEtags?: boolean;
+  /**
+   * Where the account's files live: `s3` (default; the sandbox's own S3 server) or `azure`
+   * (Azurite behind a loopback fault proxy; users/me and records say AzureStorage, /credentials/
+   * answers SAS tokens). Default: env COURIER_SANDBOX_STORAGE, else `s3`.
+   */
+  storage?: SandboxStorageKind;
+  /** Azure mode: port of the blob proxy clients talk to; 0 (default) = any free port. */
+  azurePort?: number;
   /** Worker threads for upload hashing (default: 0 on ≤ 2 CPUs, else 2; env SANDBOX_HASH_WORKERS). */
   hashWorkers?: number;
+}
+
+export type SandboxStorageKind = 's3' | 'azure';
+
+function storageKind(v: string, from: string): SandboxStorageKind {
+  const k = v.trim().toLowerCase();
+  if (k === 's3' || k === 'azure') return k;
+  throw new Error(`${from} must be 's3' or 'azure' (got '${v}')`);
+}
+
+/** COURIER_SANDBOX_STORAGE=azure starts every sandbox started without the option on Azure storage. */
+export function storageFromEnv(env: NodeJS.ProcessEnv = process.env): SandboxStorageKind {
+  const v = env['COURIER_SANDBOX_STORAGE'];
+  return v === undefined || v === '' ? 's3' : storageKind(v, 'COURIER_SANDBOX_STORAGE');
 }
 
 /** COURIER_SANDBOX_REALISTIC=1 (or true/yes) turns realistic mode on for every sandbox started without the option. */
@@ -52,7 +74,7 @@ export function realisticFromEnv(env: NodeJS.ProcessEnv = process.env): boolean 
 
 export const USAGE = `usage: courier sandbox [--port N] [--s3-port N] [--data DIR] [--token T] [--job-seconds S]
                        [--faults] [--rate-limits] [--host H] [--credential-ttl S] [--region R] [--bucket B]
-                       [--bucket-region R] [--fast-etags] [--realistic]`;
+                       [--bucket-region R] [--fast-etags] [--realistic] [--storage s3|azure] [--azure-port N]`;
 
 function num(flag: string, v: string | undefined): number {
   const n = Number(v);
@@ -84,6 +106,8 @@ export function parseSandboxArgs(argv: string[]): SandboxOptions & { help?: bool
       case '--bucket': out.bucket = str(flag, next()); break;
       case '--bucket-region': out.bucketRegion = str(flag, next()); break;
       case '--realistic': out.realistic = true; break;
+      case '--storage': out.storage = storageKind(str(flag, next()), flag); break;
+      case '--azure-port': out.azurePort = num(flag, next()); break;
       case '--faults': out.faults = true; break;
       case '--rate-limits': out.rateLimits = true; break;
       case '--fast-etags': out.fastEtags = true; break;

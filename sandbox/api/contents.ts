@@ -11,9 +11,8 @@ import { ApiError, badRequest, detail, fieldError, json, type ApiResult } from '
 import type { ApiCtx } from './router';
 
 async function readBytes(core: SandboxCore, bucket: string, key: string, start: number, end: number): Promise<Buffer> {
-  const meta = core.objects.get(bucket, key)!;
   const parts: Buffer[] = [];
-  for await (const c of await core.objects.openRange(meta, start, end)) parts.push(c as Buffer);
+  for await (const c of await core.blobs.openRange(bucket, key, start, end)) parts.push(c as Buffer);
   return Buffer.concat(parts);
 }
 
@@ -22,7 +21,7 @@ export async function downloadContents(core: SandboxCore, f: FileRec, rangeHeade
   const pp = f.record['pathParts'];
   if (!isObject(pp) || typeof pp['container'] !== 'string' || typeof pp['path'] !== 'string') throw badRequest('File has no storage location.');
   const [bucket, key] = [pp['container'], pp['path']];
-  const meta = core.objects.get(bucket, key);
+  const meta = await core.blobs.stat(bucket, key);
   if (!meta) throw new ApiError(detail(404, 'File contents not found in storage.'));
   const fileKey = Buffer.from(String(f.record['encodedEncryptionKey'] ?? ''), 'base64');
   const iv = Buffer.from(meta.metadata['iv'] ?? '', 'base64');
@@ -50,7 +49,7 @@ export async function downloadContents(core: SandboxCore, f: FileRec, rangeHeade
   if (range) headers['content-range'] = `bytes ${start}-${end}/${total}`;
   if (total === 0) return { status: 200, headers, text: '' };
   const w = cipherWindow(start, end);
-  const cipher = await core.objects.openRange(meta, w.from, w.to);
+  const cipher = await core.blobs.openRange(bucket, key, w.from, w.to);
   return { status: range ? 206 : 200, headers, stream: decryptWindow(cipher, fileKey, iv, w.useFileIv, w.skip, end - start + 1) };
 }
 
@@ -84,7 +83,7 @@ export async function uploadContents(core: SandboxCore, ctx: ApiCtx): Promise<Ap
   const plain = Buffer.from(await file.arrayBuffer());
   const enc = encryptWhole(plain);
   const path = `${core.storageDir()}/${name.replace(/[/\\]/g, '_')}-${hexToken(16)}`;
-  await core.objects.putBuffer(core.config.bucket, path, enc.cipher, { contentType: 'binary/octet-stream', headers: {}, metadata: { iv: enc.iv.toString('base64') } });
+  await core.blobs.put(core.config.bucket, path, enc.cipher, { iv: enc.iv.toString('base64') });
   const id = shortId();
   const rec: FileRec = {
     id,

@@ -68,7 +68,7 @@ function validateFields(core: SandboxCore, body: JsonObject, errors: Record<stri
  * Registration after a direct upload. Stricter than the platform on purpose where a lax
  * check would hide a client bug that makes the file undecryptable (missing IV, wrong size).
  */
-export function registerFile(core: SandboxCore, body: unknown): FileRec {
+export async function registerFile(core: SandboxCore, body: unknown): Promise<FileRec> {
   if (!isObject(body)) throw fieldError({ non_field_errors: ['Invalid data. Expected a dictionary, but got list.'] });
   const errors: Record<string, Json> = {};
   const folderId = validateFields(core, body, errors);
@@ -81,14 +81,15 @@ export function registerFile(core: SandboxCore, body: unknown): FileRec {
   if (!path.startsWith(dir) || path.split('/').includes('..')) {
     throw fieldError({ pathParts: { path: [`Path must be inside your storage directory '${dir}'.`] } });
   }
-  const obj = core.objects.get(container, path);
-  if (!obj) throw badRequest(`No object at '${path}' in storage: upload the file before registering it.`);
-  if (!obj.metadata['iv']) throw badRequest(`The object at '${path}' has no 'iv' metadata, so the platform could not decrypt it.`);
+  const obj = await core.blobs.stat(container, path);
+  const what = core.blobs.type === 'AzureStorage' ? 'blob' : 'object';
+  if (!obj) throw badRequest(`No ${what} at '${path}' in storage: upload the file before registering it.`);
+  if (!obj.metadata['iv']) throw badRequest(`The ${what} at '${path}' has no 'iv' metadata, so the platform could not decrypt it.`);
   const decryptedSize = intField(body['decryptedSize'])!;
   const expected = (Math.floor(decryptedSize / 16) + 1) * 16;
   if (obj.size !== expected) {
     throw fieldError({
-      decryptedSize: [`A ${decryptedSize}-byte file encrypts to ${expected} bytes, but the stored object has ${obj.size}.`],
+      decryptedSize: [`A ${decryptedSize}-byte file encrypts to ${expected} bytes, but the stored ${what} has ${obj.size}.`],
     });
   }
   const id = shortId();
@@ -120,7 +121,7 @@ export async function deleteFile(core: SandboxCore, f: FileRec): Promise<void> {
   delete core.store.state.files[f.id];
   const pp = f.record['pathParts'];
   if (isObject(pp) && typeof pp['container'] === 'string' && typeof pp['path'] === 'string') {
-    await core.objects.delete(pp['container'], pp['path']);
+    await core.blobs.delete(pp['container'], pp['path']);
   }
 }
 

@@ -47,7 +47,7 @@ export function fileRoutes(core: SandboxCore, r: Router): void {
   r.add('/api/v3/files/', {
     GET: list,
     POST: async (ctx) => {
-      const rec = registerFile(core, await readJson(ctx.body, ctx.contentType));
+      const rec = await registerFile(core, await readJson(ctx.body, ctx.contentType));
       await core.store.commit();
       return json(201, fileView(rec, ctx.origin));
     },

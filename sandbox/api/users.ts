@@ -29,6 +29,7 @@ async function credentials(core: SandboxCore, ctx: ApiCtx) {
       throw fieldError({ storage: [`Invalid pk "${isObject(storage) ? String(storage['id']) : ''}" - object does not exist.`] });
     }
   }
+  if (core.sas) return azureCredentials(core, body);
   const c = await core.creds.issue(u.id, core.config.bucket, core.storageDir(u));
   return json(200, {
     storageType: 'S3Storage',
@@ -37,6 +38,35 @@ async function credentials(core: SandboxCore, ctx: ApiCtx) {
     secretKey: c.secretAccessKey,
     sessionToken: c.sessionToken,
     expiration: isoMicro(c.expiresAt),
+  });
+}
+
+/** Requested `paths[].pathParts`, checked: each must name a blob inside the user's container. */
+function requestedPaths(core: SandboxCore, body: unknown): { container: string; path: string }[] {
+  const paths = isObject(body) ? body['paths'] : undefined;
+  if (paths === undefined || paths === null) return [];
+  if (!Array.isArray(paths)) throw fieldError({ paths: ['Expected a list of {pathParts: {container, path}}.'] });
+  return paths.map((p, i) => {
+    const pp = isObject(p) ? p['pathParts'] : undefined;
+    if (!isObject(pp) || typeof pp['container'] !== 'string' || typeof pp['path'] !== 'string' || pp['path'] === '') {
+      throw fieldError({ paths: { [i]: { pathParts: ['Expected {container, path} with a non-empty path.'] } } });
+    }
+    if (pp['container'] !== core.config.bucket) throw fieldError({ paths: { [i]: { pathParts: { container: [`Unknown storage container '${pp['container']}'.`] } } } });
+    return { container: pp['container'], path: pp['path'] };
+  });
+}
+
+/** Azure accounts: a container SAS for the user's storage, plus a blob SAS per requested path. */
+function azureCredentials(core: SandboxCore, body: unknown) {
+  const sas = core.sas!;
+  const paths = requestedPaths(core, body);
+  const c = sas.issue();
+  return json(200, {
+    storageType: 'AzureStorage',
+    storageDir: core.storageDir(),
+    sasToken: c.token,
+    expiration: isoMicro(c.expiresAt),
+    ...(paths.length ? { paths: paths.map((p) => ({ path: p.path, pathParts: p, sasToken: sas.issue(p.path).token })) } : {}),
   });
 }
 

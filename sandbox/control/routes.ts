@@ -31,7 +31,7 @@ export async function controlRoute(core: SandboxCore, method: string, path: stri
       const parsed = faultSpecSchema.safeParse(await body());
       if (!parsed.success) return invalid(parsed.error);
       let expired = 0;
-      if (parsed.data.expireCredentials) expired = await core.creds.expireAll();
+      if (parsed.data.expireCredentials) expired = (await core.creds.expireAll()) + (core.sas?.revokeAll() ?? 0);
       if (parsed.data.rateLimits !== undefined) core.limiter.configure(parsed.data.rateLimits);
       const rule = core.faults.add(parsed.data);
       return json(201, { rule: rule as unknown as Json, expiredCredentials: expired });
@@ -56,8 +56,9 @@ export async function controlRoute(core: SandboxCore, method: string, path: stri
   const plan = /^\/__sandbox\/jobs\/([A-Za-z0-9]+)\/plan$/.exec(path);
   if (plan) return jobPlanRoute(core, method, plan[1]!, body);
   if (path === '/__sandbox/info' && method === 'GET') {
-    const { bucket, region, jobSeconds } = core.config;
-    return json(200, { bucket, region, jobSeconds, userId: core.user.id, storageDir: core.storageDir() });
+    const { bucket, region, jobSeconds, storageType } = core.config;
+    const azureBlobEndpoint = core.config.azureBlobEndpoint ?? null;
+    return json(200, { bucket, region, jobSeconds, userId: core.user.id, storageDir: core.storageDir(), storageType, azureBlobEndpoint });
   }
   return detail(404, 'Unknown sandbox control.');
 }

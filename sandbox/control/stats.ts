@@ -9,12 +9,27 @@ export interface SandboxStats {
   throttled: number;
   /** S3 requests refused because they were signed for another region than the bucket's. */
   regionErrors: number;
+  /** Azure mode: requests through the blob proxy per operation (PutBlock, PutBlockList, GetBlob, …). */
+  azure: Record<string, number>;
+  /** Azure mode: Put Block calls per `<container>/<blob>` and block id (retries show up as counts > 1). */
+  azureBlocks: Record<string, Record<string, number>>;
+  /** Azure mode: Get Blob calls with a Range (or x-ms-range) header. */
+  azureRangedGets: number;
+  /** Azure mode: requests refused at the proxy because their SAS was revoked. */
+  azureRevokedSas: number;
+  /** Azure mode: requests refused at the proxy because their SAS had expired (`se` passed). */
+  azureExpiredSas: number;
 }
 
 export class Stats {
   private api = new Map<string, number>();
   private s3 = new Map<string, number>();
   private parts = new Map<string, Map<number, number>>();
+  private azure = new Map<string, number>();
+  private blocks = new Map<string, Map<string, number>>();
+  azureRangedGets = 0;
+  azureRevokedSas = 0;
+  azureExpiredSas = 0;
   faultsFired = 0;
   throttled = 0;
   regionErrors = 0;
@@ -33,6 +48,16 @@ export class Stats {
     m.set(partNumber, (m.get(partNumber) ?? 0) + 1);
   }
 
+  countAzure(op: string): void {
+    this.azure.set(op, (this.azure.get(op) ?? 0) + 1);
+  }
+
+  countBlock(blob: string, blockId: string): void {
+    let m = this.blocks.get(blob);
+    if (!m) this.blocks.set(blob, (m = new Map()));
+    m.set(blockId, (m.get(blockId) ?? 0) + 1);
+  }
+
   snapshot(): SandboxStats {
     const uploadParts: Record<string, Record<string, number>> = {};
     for (const [id, m] of this.parts) uploadParts[id] = Object.fromEntries([...m].map(([n, c]) => [String(n), c]));
@@ -43,6 +68,11 @@ export class Stats {
       faultsFired: this.faultsFired,
       throttled: this.throttled,
       regionErrors: this.regionErrors,
+      azure: Object.fromEntries(this.azure),
+      azureBlocks: Object.fromEntries([...this.blocks].map(([b, m]) => [b, Object.fromEntries(m)])),
+      azureRangedGets: this.azureRangedGets,
+      azureRevokedSas: this.azureRevokedSas,
+      azureExpiredSas: this.azureExpiredSas,
     };
   }
 
@@ -53,5 +83,10 @@ export class Stats {
     this.faultsFired = 0;
     this.throttled = 0;
     this.regionErrors = 0;
+    this.azure.clear();
+    this.blocks.clear();
+    this.azureRangedGets = 0;
+    this.azureRevokedSas = 0;
+    this.azureExpiredSas = 0;
   }
 }

@@ -67,11 +67,7 @@ export async function writeOutputs(core: SandboxCore, job: JobRec): Promise<File
     const plain = Buffer.from(out.body, 'utf8');
     const enc = encryptWhole(plain);
     const path = `${core.storageDir()}/output/job_${job.id}/run1/${out.name}`;
-    await core.objects.putBuffer(core.config.bucket, path, enc.cipher, {
-      contentType: 'binary/octet-stream',
-      headers: {},
-      metadata: { iv: enc.iv.toString('base64') },
-    });
+    await core.blobs.put(core.config.bucket, path, enc.cipher, { iv: enc.iv.toString('base64') });
     const id = shortId();
     const rec: FileRec = {
       id,

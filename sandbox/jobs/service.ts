@@ -79,7 +79,7 @@ export class JobService {
     for (const f of this.outputs(job)) {
       delete this.core.store.state.files[f.id];
       const pp = f.record['pathParts'] as { container: string; path: string };
-      await this.core.objects.delete(pp.container, pp.path);
+      await this.core.blobs.delete(pp.container, pp.path);
     }
     delete this.core.store.state.jobs[job.id];
     await this.core.store.commit();

@@ -95,6 +95,8 @@ export interface SandboxState {
   folders: Record<string, FolderRec>;
   jobs: Record<string, JobRec>;
   credentials: Record<string, CredRec>;
+  /** The storage the account's files live on; absent in data dirs from before Azure mode (S3). */
+  storageType?: 'S3Storage' | 'AzureStorage';
 }
 
 const COLLECTIONS: ReadonlySet<string> = new Set(['files', 'folders', 'jobs', 'credentials']);

@@ -7,6 +7,8 @@ import { startSandbox, type RunningSandbox } from '../../../sandbox';
 export interface LocalSandbox {
   apiUrl: string;
   s3Endpoint: string;
+  /** Azure-storage sandboxes (`COURIER_SANDBOX_STORAGE=azure`): the blob endpoint override, path-style with the account; null on S3. */
+  azureBlobEndpoint: string | null;
   token: string;
 }
 
@@ -21,7 +23,7 @@ export function localSandboxLauncher(dataDir: string, opts: { jobSeconds?: numbe
       running ??= startSandbox({ dataDir: join(dataDir, 'sandbox'), jobSeconds: opts.jobSeconds ?? 30 });
       try {
         const sb = await running;
-        return { apiUrl: sb.apiUrl, s3Endpoint: sb.s3Endpoint, token: sb.token };
+        return { apiUrl: sb.apiUrl, s3Endpoint: sb.s3Endpoint, azureBlobEndpoint: sb.azureBlobEndpoint, token: sb.token };
       } catch (e) {
         running = null;
         throw e;

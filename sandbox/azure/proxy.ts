@@ -1,0 +1,182 @@
+import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
+import { setTimeout as delay } from 'node:timers/promises';
+import { cutRequestAfter, cutResponseAfter } from '../control/cut';
+import { FaultRegistry, type FaultRule } from '../control/faults';
+import type { Stats } from '../control/stats';
+import { defaultAzureCode, sendAzureError } from './errors';
+import type { SasIssuer } from './sas';
+
+export interface ProxyDeps {
+  upstreamHost: string;
+  upstreamPort: number;
+  faults: FaultRegistry;
+  faultsEnabled: boolean;
+  stats: Stats;
+  sas: SasIssuer;
+}
+
+interface Target {
+  /** `/<account>/<container>/<blob>`, decoded: what fault rules' `path` globs see. */
+  path: string;
+  container: string;
+  blob: string;
+  query: URLSearchParams;
+  rawQuery: string;
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function parseTarget(url: string): Target {
+  const qi = url.indexOf('?');
+  const rawPath = qi < 0 ? url : url.slice(0, qi);
+  const rawQuery = qi < 0 ? '' : url.slice(qi + 1);
+  const segs = rawPath.split('/').slice(1); // account, container, blob…
+  const container = safeDecode(segs[1] ?? '');
+  const blob = safeDecode(segs.slice(2).join('/'));
+  return { path: safeDecode(rawPath), container, blob, query: new URLSearchParams(rawQuery), rawQuery };
+}
+
+/** The Blob service operation name (as Azure's REST reference spells it) for a request. */
+export function azureOp(method: string, t: Target, headers: IncomingMessage['headers']): string {
+  const comp = t.query.get('comp');
+  const restype = t.query.get('restype');
+  if (!t.container) return comp === 'list' ? 'ListContainers' : `${method} account${comp ? ` comp=${comp}` : ''}`;
+  if (restype === 'container' && !t.blob) {
+    if (comp === 'list') return 'ListBlobs';
+    if (method === 'PUT') return comp ? `SetContainer:${comp}` : 'CreateContainer';
+    if (method === 'DELETE') return 'DeleteContainer';
+    return 'GetContainerProperties';
+  }
+  const copy = headers['x-ms-copy-source'] !== undefined;
+  if (method === 'PUT') {
+    if (comp === 'block') return copy ? 'PutBlockFromURL' : 'PutBlock';
+    if (comp === 'blocklist') return 'PutBlockList';
+    if (comp === 'metadata') return 'SetBlobMetadata';
+    if (comp === 'properties') return 'SetBlobProperties';
+    if (comp) return `PUT blob comp=${comp}`;
+    return copy ? 'CopyBlob' : 'PutBlob';
+  }
+  if (method === 'GET') {
+    if (comp === 'blocklist') return 'GetBlockList';
+    if (comp === 'metadata') return 'GetBlobMetadata';
+    if (comp) return `GET blob comp=${comp}`;
+    return 'GetBlob';
+  }
+  if (method === 'HEAD') return comp === 'metadata' ? 'GetBlobMetadata' : 'GetBlobProperties';
+  if (method === 'DELETE') return 'DeleteBlob';
+  return `${method} blob`;
+}
+
+function count(stats: Stats, op: string, t: Target, headers: IncomingMessage['headers']): void {
+  stats.countAzure(op);
+  if (op === 'PutBlock') stats.countBlock(`${t.container}/${t.blob}`, t.query.get('blockid') ?? '');
+  if (op === 'GetBlob' && (headers['range'] !== undefined || headers['x-ms-range'] !== undefined)) stats.azureRangedGets += 1;
+}
+
+/** Forwards one request to Azurite and streams the answer back; resolves when the exchange ends. */
+function forward(d: ProxyDeps, agent: Agent, req: IncomingMessage, res: ServerResponse, body: Readable, swallow: boolean): Promise<void> {
+  return new Promise((resolve) => {
+    const up = httpRequest(
+      { host: d.upstreamHost, port: d.upstreamPort, method: req.method, path: req.url, agent, headers: { ...req.headers, host: `${d.upstreamHost}:${d.upstreamPort}` } },
+      (ures) => {
+        if (swallow) {
+          ures.resume();
+          ures.on('end', resolve).on('error', () => resolve());
+          return;
+        }
+        res.writeHead(ures.statusCode ?? 502, ures.rawHeaders);
+        ures.pipe(res);
+        ures.on('error', () => res.destroy());
+        res.on('close', () => {
+          if (!res.writableFinished) ures.destroy();
+          resolve();
+        });
+      },
+    );
+    // A client that goes away mid-body must not leave a half-written block behind: abort upstream too.
+    up.on('error', () => {
+      if (!swallow) {
+        if (res.headersSent) res.destroy();
+        else sendAzureError(res, 502, 'InternalError');
+      }
+      resolve();
+    });
+    body.on('error', () => up.destroy());
+    req.on('aborted', () => up.destroy());
+    body.pipe(up);
+  });
+}
+
+/**
+ * A loopback proxy in front of Azurite: counts Blob operations, applies the sandbox's fault
+ * rules (target `s3`, i.e. the storage side; `op` is the Azure operation name) and refuses SAS
+ * tokens revoked by the "expire credentials" control with Azure's 403 AuthenticationFailed.
+ */
+export function createAzureProxy(d: ProxyDeps): { server: Server; agent: Agent } {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const server = createServer({ requestTimeout: 0 }, (req, res) => void handle(d, agent, req, res));
+  return { server, agent };
+}
+
+async function handle(d: ProxyDeps, agent: Agent, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const method = req.method ?? 'GET';
+  const head = method === 'HEAD';
+  const t = parseTarget(req.url ?? '/');
+  const op = azureOp(method, t, req.headers);
+  count(d.stats, op, t, req.headers);
+  if (refuseSas(d, t, res, head)) {
+    req.resume();
+    return;
+  }
+  const rule = d.faultsEnabled ? d.faults.take({ target: 's3', method, path: t.path, query: t.rawQuery, op }) : undefined;
+  let body: Readable = req;
+  if (rule) {
+    d.stats.faultsFired += 1;
+    if (rule.latencyMs) await delay(rule.latencyMs);
+    if (rule.cutAfterBytes !== undefined) {
+      if (FaultRegistry.cutsRequest(rule, method)) body = cutRequestAfter(req, rule.cutAfterBytes, req.socket);
+      else cutResponseAfter(res, rule.cutAfterBytes);
+    }
+    if (rule.status !== undefined) {
+      if (rule.applyEffect) await forward(d, agent, req, res, body, true);
+      else req.resume();
+      faultAnswer(res, rule, head);
+      return;
+    }
+  }
+  await forward(d, agent, req, res, body, false);
+}
+
+/**
+ * Azure's answer to an expired SAS (Azurite's own is a different code, AuthorizationFailure),
+ * and the sandbox's revocation of SAS tokens issued before an "expire credentials" control.
+ */
+function refuseSas(d: ProxyDeps, t: Target, res: ServerResponse, head: boolean): boolean {
+  const sig = t.query.get('sig');
+  if (sig === null) return false;
+  const se = Date.parse(t.query.get('se') ?? '');
+  const now = Date.now();
+  let detail: string;
+  if (Number.isFinite(se) && se <= now) {
+    d.stats.azureExpiredSas += 1;
+    const st = t.query.get('st');
+    detail = `Signature not valid in the specified time frame: Start [${st ? new Date(st).toUTCString() : ''}] - Expiry [${new Date(se).toUTCString()}] - Current [${new Date(now).toUTCString()}]`;
+  } else if (d.sas.isRevoked(sig)) {
+    d.stats.azureRevokedSas += 1;
+    detail = 'Signature not valid in the specified time frame: the SAS was revoked (sandbox expireCredentials).';
+  } else return false;
+  sendAzureError(res, 403, 'AuthenticationFailed', { head, detail });
+  return true;
+}
+
+function faultAnswer(res: ServerResponse, rule: FaultRule, head: boolean): void {
+  const status = rule.status!;
+  sendAzureError(res, status, rule.code ?? defaultAzureCode(status), { head, ...(rule.retryAfter !== undefined ? { retryAfter: rule.retryAfter } : {}) });
+}
