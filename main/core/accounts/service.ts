@@ -68,7 +68,7 @@ export class AccountService {
       /** The shell asks the OS for "system" (its answer can change while we run); otherwise it is fixed by the settings. */
       followsOsProxy?: boolean;
       /** The local sandbox's current URLs (its ports change between launches). */
-      sandbox?: () => Promise<{ apiUrl: string; s3Endpoint: string; azureBlobEndpoint?: string }>;
+      sandbox?: () => Promise<{ apiUrl: string; s3Endpoint: string; azureBlobEndpoint?: string | null }>;
     },
   ) {
     let network = JSON.stringify(deps.settings.get().network);

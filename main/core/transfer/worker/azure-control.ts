@@ -4,8 +4,12 @@
 // the service holds for a resume. Small files are one Put Blob.
 //
 // Hand-written REST rather than @azure/storage-blob: with SAS tokens nothing is signed, so each
-// request is a URL and a few headers (azure-direct.ts), and the S3 path's transport, metering
-// and error classes serve both back ends unchanged. MEASURED_NOTE
+// request is a URL and a few headers (azure-direct.ts), and the S3 path's transport (proxy, CA),
+// metering and error classes serve both back ends unchanged. Measured with
+// test/bench/azure-sdk-vs-rest.ts (256 MiB in 16 MiB blocks, 4 in flight, Azurite in its own
+// process, warm round): staging blocks cost the SDK 504 ms of client CPU per GiB against 269 ms
+// for plain requests; ranged reads 5.2 s against 3.5 s CPU per GiB, at 60 against 93 MiB/s.
+// Azurite itself is the ceiling there (~60-90 MiB/s), so the CPU is what tells them apart.
 import { XMLParser } from 'fast-xml-parser';
 import type { BlobBackend } from './backend';
 import { asAzure, azSend } from './azure-direct';
