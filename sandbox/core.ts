@@ -29,6 +29,11 @@ export interface SandboxConfig {
   azureBlobEndpoint?: string;
 }
 
+/** `user/user_<id>`: the key prefix (pathBase) of a user's files. */
+export function storageDirOf(user: UserRec): string {
+  return `user/user_${user.id}`;
+}
+
 /** Everything the API handlers share. */
 export class SandboxCore {
   constructor(
@@ -52,7 +57,7 @@ export class SandboxCore {
 
   /** `user/user_<id>`: the S3 key prefix (pathBase) of the user's files. */
   storageDir(user: UserRec = this.user): string {
-    return `user/user_${user.id}`;
+    return storageDirOf(user);
   }
 
   /** The defaultStorage object as users/me and file records show it. */

@@ -15,7 +15,7 @@ import { userRoutes } from './api/users';
 import { FaultRegistry, type FaultRule, type FaultSpec } from './control/faults';
 import { RateLimiter, type Scope, type ScopeLimit } from './control/ratelimit';
 import { Stats, type SandboxStats } from './control/stats';
-import { SandboxCore, type SandboxConfig } from './core';
+import { SandboxCore, storageDirOf, type SandboxConfig } from './core';
 import { JobService } from './jobs/service';
 import { parseSandboxArgs, realisticFromEnv, storageFromEnv, USAGE, type SandboxOptions } from './options';
 import { CredentialRegistry } from './s3/credentials';
@@ -72,6 +72,7 @@ export interface RunningSandbox {
   /** Same as POST /__sandbox/faults, in-process (works even without `faults: true`). */
   addFault(spec: FaultSpec): FaultRule | null;
   clearFaults(): void;
+  /** Expires every issued S3 key and, in Azure mode, revokes every SAS issued so far; returns how many were live. */
   expireCredentials(): Promise<number>;
   setRateLimits(enabled: boolean, limits?: Partial<Record<Scope, ScopeLimit>>): void;
   stop(): Promise<void>;
@@ -174,7 +175,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   if (config.storageType === 'AzureStorage') {
     azure = await startAzureSide({
       dataDir, host, urlHost: urlHost(host), proxyPort: opts.azurePort ?? 0, container: config.bucket,
-      sasTtlMs: config.credentialTtlSeconds * 1000, faults, faultsEnabled: config.faults, stats,
+      storageDir: storageDirOf(store.state.user), sasTtlMs: config.credentialTtlSeconds * 1000, faults, faultsEnabled: config.faults, stats,
     }).catch(async (err: unknown) => {
       objects.close();
       await release();
@@ -264,8 +265,9 @@ export async function runSandboxCli(argv: string[]): Promise<void> {
     return;
   }
   const sb = await startSandbox(opts);
-  const { apiUrl, s3Endpoint, token, dataDir, region, bucket, bucketRegion, realistic, s3Admin, storageType, azureBlobEndpoint } = sb;
-  process.stdout.write(`${JSON.stringify({ apiUrl, s3Endpoint, token, dataDir, region, bucket, bucketRegion, realistic, s3Admin, storageType, azureBlobEndpoint })}\n`);
+  const { apiUrl, s3Endpoint, token, dataDir, region, bucket, bucketRegion, realistic, s3Admin, storageType, azureBlobEndpoint, azureAdmin } = sb;
+  const line = { apiUrl, s3Endpoint, token, dataDir, region, bucket, bucketRegion, realistic, s3Admin, storageType, azureBlobEndpoint, ...(azureAdmin ? { azureAdmin } : {}) };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const on = (s: NodeJS.Signals) => {
       process.off('SIGINT', on);

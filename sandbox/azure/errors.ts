@@ -24,7 +24,7 @@ export function defaultAzureCode(status: number): string {
 }
 
 function xmlEscape(s: string): string {
-  return s.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return s.replace(/[<>&]/g, (c) => `&#${c.charCodeAt(0)};`); // text nodes only: quotes need no escaping
 }
 
 /** Answers like the Blob service: `<Error><Code>…</Code><Message>…RequestId…Time…</Message></Error>` and `x-ms-error-code`. */
@@ -35,7 +35,8 @@ export function sendAzureError(res: ServerResponse, status: number, code: string
   }
   const requestId = randomUUID();
   const message = `${MESSAGES[code] ?? 'The request failed.'}\nRequestId:${requestId}\nTime:${new Date().toISOString()}`;
-  const detail = opts.detail ? `<AuthenticationErrorDetail>${xmlEscape(opts.detail)}</AuthenticationErrorDetail>` : '';
+  const tag = code === 'AuthenticationFailed' ? 'AuthenticationErrorDetail' : 'ErrorDetail';
+  const detail = opts.detail ? `<${tag}>${xmlEscape(opts.detail)}</${tag}>` : '';
   const xml = `\uFEFF<?xml version="1.0" encoding="utf-8"?><Error><Code>${xmlEscape(code)}</Code><Message>${xmlEscape(message)}</Message>${detail}</Error>`;
   res.statusCode = status;
   res.setHeader('content-type', 'application/xml');

@@ -80,18 +80,40 @@ function count(stats: Stats, op: string, t: Target, headers: IncomingMessage['he
   if (op === 'GetBlob' && (headers['range'] !== undefined || headers['x-ms-range'] !== undefined)) stats.azureRangedGets += 1;
 }
 
+/** The client's headers for Azurite: its own Host, and no connection management of the client's (the pool keeps sockets alive). */
+function upstreamHeaders(req: IncomingMessage, host: string): Record<string, string | string[] | undefined> {
+  const h: Record<string, string | string[] | undefined> = { ...req.headers, host };
+  delete h['connection'];
+  delete h['keep-alive'];
+  delete h['proxy-connection'];
+  return h;
+}
+
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade']);
+
+/**
+ * Azurite's answer headers minus the hop-by-hop ones: its `Keep-Alive: timeout=600` describes
+ * the proxy's pooled socket, not the client's (whose idle limit is the proxy server's own), and
+ * a client trusting it would reuse sockets the proxy already closed.
+ */
+function endToEnd(raw: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) if (!HOP_BY_HOP.has(raw[i]!.toLowerCase())) out.push(raw[i]!, raw[i + 1]!);
+  return out;
+}
+
 /** Forwards one request to Azurite and streams the answer back; resolves when the exchange ends. */
 function forward(d: ProxyDeps, agent: Agent, req: IncomingMessage, res: ServerResponse, body: Readable, swallow: boolean): Promise<void> {
   return new Promise((resolve) => {
     const up = httpRequest(
-      { host: d.upstreamHost, port: d.upstreamPort, method: req.method, path: req.url, agent, headers: { ...req.headers, host: `${d.upstreamHost}:${d.upstreamPort}` } },
+      { host: d.upstreamHost, port: d.upstreamPort, method: req.method, path: req.url, agent, headers: upstreamHeaders(req, `${d.upstreamHost}:${d.upstreamPort}`) },
       (ures) => {
         if (swallow) {
           ures.resume();
           ures.on('end', resolve).on('error', () => resolve());
           return;
         }
-        res.writeHead(ures.statusCode ?? 502, ures.rawHeaders);
+        res.writeHead(ures.statusCode ?? 502, endToEnd(ures.rawHeaders));
         ures.pipe(res);
         ures.on('error', () => res.destroy());
         res.on('close', () => {
@@ -131,7 +153,7 @@ async function handle(d: ProxyDeps, agent: Agent, req: IncomingMessage, res: Ser
   const t = parseTarget(req.url ?? '/');
   const op = azureOp(method, t, req.headers);
   count(d.stats, op, t, req.headers);
-  if (refuseSas(d, t, res, head)) {
+  if (refuseSas(d, t, res, head) || outOfScope(d, t, op, res, head)) {
     req.resume();
     return;
   }
@@ -173,6 +195,22 @@ function refuseSas(d: ProxyDeps, t: Target, res: ServerResponse, head: boolean):
     detail = 'Signature not valid in the specified time frame: the SAS was revoked (sandbox expireCredentials).';
   } else return false;
   sendAzureError(res, 403, 'AuthenticationFailed', { head, detail });
+  return true;
+}
+
+/**
+ * Stricter than a plain container SAS, like the S3 side's session keys: a container token
+ * from /credentials/ reaches only the user's storageDir. A client writing outside its pathBase
+ * has a bug the platform would punish later (files nobody can find or decrypt).
+ */
+function outOfScope(d: ProxyDeps, t: Target, op: string, res: ServerResponse, head: boolean): boolean {
+  const sig = t.query.get('sig');
+  if (sig === null || !d.sas.isContainerToken(sig)) return false;
+  const prefix = d.sas.prefix;
+  const inside = t.blob ? t.blob.startsWith(prefix) : op !== 'ListBlobs' || (t.query.get('prefix') ?? '').startsWith(prefix);
+  if (inside) return false;
+  d.stats.azureOutOfScope += 1;
+  sendAzureError(res, 403, 'AuthorizationFailure', { head, detail: `This SAS reaches only blobs under '${prefix}' (sandbox: the user's storageDir).` });
   return true;
 }
 

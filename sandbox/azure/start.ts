@@ -38,6 +38,8 @@ export interface AzureStartOptions {
   urlHost: string;
   proxyPort: number;
   container: string;
+  /** The user's storageDir: container SAS tokens reach only below it. */
+  storageDir: string;
   sasTtlMs: number;
   faults: FaultRegistry;
   faultsEnabled: boolean;
@@ -51,7 +53,7 @@ export async function startAzureSide(o: AzureStartOptions): Promise<AzureSide> {
   try {
     const blobs = new AzureBlobs(lib, azurite.directEndpoint);
     await blobs.createContainer(o.container);
-    const sas = new SasIssuer(lib, o.container, o.sasTtlMs);
+    const sas = new SasIssuer(lib, o.container, o.sasTtlMs, `${o.storageDir}/`);
     const { server, agent } = createAzureProxy({ upstreamHost: '127.0.0.1', upstreamPort: azurite.port, faults: o.faults, faultsEnabled: o.faultsEnabled, stats: o.stats, sas });
     server.keepAliveTimeout = 20_000;
     server.headersTimeout = 25_000;

@@ -19,6 +19,8 @@ export interface SandboxStats {
   azureRevokedSas: number;
   /** Azure mode: requests refused at the proxy because their SAS had expired (`se` passed). */
   azureExpiredSas: number;
+  /** Azure mode: requests refused because a container SAS was used outside the user's storageDir. */
+  azureOutOfScope: number;
 }
 
 export class Stats {
@@ -30,6 +32,7 @@ export class Stats {
   azureRangedGets = 0;
   azureRevokedSas = 0;
   azureExpiredSas = 0;
+  azureOutOfScope = 0;
   faultsFired = 0;
   throttled = 0;
   regionErrors = 0;
@@ -73,6 +76,7 @@ export class Stats {
       azureRangedGets: this.azureRangedGets,
       azureRevokedSas: this.azureRevokedSas,
       azureExpiredSas: this.azureExpiredSas,
+      azureOutOfScope: this.azureOutOfScope,
     };
   }
 
@@ -88,5 +92,6 @@ export class Stats {
     this.azureRangedGets = 0;
     this.azureRevokedSas = 0;
     this.azureExpiredSas = 0;
+    this.azureOutOfScope = 0;
   }
 }

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -65,6 +66,10 @@ describe('Azure account shapes', () => {
     expect(se - before).toBeGreaterThan(890_000);
     expect(se - before).toBeLessThan(910_000);
 
+    // Tokens issued back to back all keep the configured lifetime.
+    const burst = await Promise.all(Array.from({ length: 20 }, () => azureCreds(sb)));
+    for (const b of burst) expect(Math.abs(Date.parse(b.expiration) - (before + 900_000))).toBeLessThan(15_000);
+
     const p = `${sb.storageDir}/some/file.bin`;
     const withPaths = await azureCreds(sb, [p]);
     expect(withPaths.paths).toHaveLength(1);
@@ -98,11 +103,20 @@ describe('blobs through the proxy with sandbox SAS tokens', () => {
     expect(Buffer.from(await ranged.arrayBuffer()).equals(parts[1]!.subarray(0, 10))).toBe(true);
     const head = await fetch(`${url}?${c.sasToken}`, { method: 'HEAD', headers: { 'x-ms-version': X_MS_VERSION } });
     expect(head.headers.get('content-length')).toBe('3500');
+    // Connection management is the proxy's own (20 s idle), never Azurite's pooled-socket 600 s.
+    const headOf = (u: string) => new Promise<IncomingHttpHeaders>((done, fail) => {
+      httpRequest(u, { method: 'HEAD', headers: { 'x-ms-version': X_MS_VERSION } }, (r) => {
+        r.resume();
+        done(r.headers);
+      }).on('error', fail).end();
+    });
+    expect((await headOf(`${url}?${c.sasToken}`))['keep-alive']).toBe('timeout=20');
+    expect((await headOf(`${url.replace(sb.azureBlobEndpoint!, sb.azureAdmin!.directEndpoint)}?${c.sasToken}`))['keep-alive']).toBe('timeout=600');
     // A retried block counts twice under its id.
     expect((await putBlock(url, c.sasToken, ids[0]!, parts[0]!)).status).toBe(201);
 
     const s = sb.stats();
-    expect(s.azure).toMatchObject({ PutBlock: 4, GetBlockList: 1, PutBlockList: 1, GetBlob: 2, GetBlobProperties: 1 });
+    expect(s.azure).toMatchObject({ PutBlock: 4, GetBlockList: 1, PutBlockList: 1, GetBlob: 2, GetBlobProperties: 2 });
     expect(s.azureRangedGets).toBe(1);
     expect(s.azureBlocks[`${sb.bucket}/${path}`]).toEqual({ [ids[0]!]: 2, [ids[1]!]: 1, [ids[2]!]: 1 });
     expect((await api().get('/__sandbox/stats')).json['azure']).toEqual(s.azure);
@@ -137,6 +151,20 @@ describe('blobs through the proxy with sandbox SAS tokens', () => {
     expect(other.status).toBe(403);
   });
 
+  it('a container SAS reaches only the user\'s storageDir (stricter than Azure, like the S3 keys)', async () => {
+    const c = await azureCreds(sb);
+    const outside = await putBlock(blobUrl(sb, 'elsewhere/a.bin'), c.sasToken, blockId(0), Buffer.from('x'));
+    expect(outside.status).toBe(403);
+    expect(outside.headers.get('x-ms-error-code')).toBe('AuthorizationFailure');
+    expect(await outside.text()).toContain(`reaches only blobs under '${sb.storageDir}/'`);
+    const list = (prefix: string) => fetch(`${sb.azureBlobEndpoint!}/${sb.bucket}?restype=container&comp=list&prefix=${encodeURIComponent(prefix)}&${c.sasToken}`, { headers: { 'x-ms-version': X_MS_VERSION } });
+    expect((await list('user/')).status).toBe(403);
+    const mine = await list(`${sb.storageDir}/`);
+    expect(mine.status).toBe(200);
+    expect(await mine.text()).toContain('<EnumerationResults');
+    expect(sb.stats().azureOutOfScope).toBeGreaterThanOrEqual(2);
+  });
+
   it('a revoked SAS gets 403 AuthenticationFailed at the proxy; fresh credentials work', async () => {
     const c = await azureCreds(sb);
     const url = blobUrl(sb, `${c.storageDir}/revoke/a.bin`);
@@ -149,7 +177,9 @@ describe('blobs through the proxy with sandbox SAS tokens', () => {
     expect(refusedPut.headers.get('x-ms-error-code')).toBe('AuthenticationFailed');
     expect(await refusedPut.text()).toContain('<Code>AuthenticationFailed</Code>');
     expect(sb.stats().azureRevokedSas).toBeGreaterThanOrEqual(1);
+    // Issued within the same second as the revoked one, yet a different token.
     const fresh = await azureCreds(sb);
+    expect(fresh.sasToken).not.toBe(c.sasToken);
     expect((await putBlock(url, fresh.sasToken, blockId(1), Buffer.from('def'))).status).toBe(201);
   });
 
@@ -168,6 +198,26 @@ describe('blobs through the proxy with sandbox SAS tokens', () => {
     // Azurite would refuse it too (with its own code): the proxy only answers first, as Azure words it.
     const direct = await fetch(`${a.directEndpoint}/${sb.bucket}/x?${old}`, { headers: { 'x-ms-version': X_MS_VERSION } });
     expect(direct.status).toBe(403);
+  });
+});
+
+describe('SAS lifetime', () => {
+  it('credentialTtlSeconds sets the SAS expiry; once passed, the proxy refuses it', async () => {
+    const short = await startSandbox({ storage: 'azure', credentialTtlSeconds: 2 });
+    try {
+      const c = await azureCreds(short);
+      const url = blobUrl(short, `${c.storageDir}/ttl.bin`);
+      expect((await putBlock(url, c.sasToken, blockId(0), Buffer.from('a'))).status).toBe(201);
+      const refusedRes = await pollUntil(async () => {
+        const r = await putBlock(url, c.sasToken, blockId(1), Buffer.from('b'));
+        return r.status === 201 ? undefined : r;
+      }, 30_000, 250);
+      expect(refusedRes.status).toBe(403);
+      expect(refusedRes.headers.get('x-ms-error-code')).toBe('AuthenticationFailed');
+      expect(short.stats().azureExpiredSas).toBe(1);
+    } finally {
+      await short.stop();
+    }
   });
 });
 
@@ -253,7 +303,7 @@ describe('files and jobs on an Azure account', () => {
       expect(f['storage']).toMatchObject({ storageType: 'AzureStorage' });
       expect(pp['path']).toBe(`${sb.storageDir}/output/job_${id}/run1/${String(f['name'])}`);
       const out = await opensslDecryptBlob(sb, String(pp['path']), String(f['encodedEncryptionKey']));
-      expect(out.length).toBe(f['decryptedSize']);
+      expect(out.length).toBe(Number(f['decryptedSize']));
       expect(createHash('sha512').update(out).digest('hex')).toBe((f['fileChecksums'] as Obj[])[0]!['fileHash']);
     }
     const log = await fetch(`${sb.apiUrl}/api/v2/files/${String(files[0]!['id'])}/contents/`, { headers: { authorization: `Token ${sb.token}` } });
