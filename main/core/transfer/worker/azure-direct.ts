@@ -1,6 +1,7 @@
 // Azure Blob requests as plain HTTP with a SAS token in the query: nothing is signed, so a
 // request is a URL, a few `x-ms-*` headers and the body, sent through the same undici pools
 // (proxy, CA, timeouts) as S3's. Why not @azure/storage-blob: see azure-control.ts.
+import type { Readable } from 'node:stream';
 import { request } from 'undici';
 import { fail } from '../errors';
 import type { AzureLoc, StorageLoc } from './protocol';
@@ -46,7 +47,7 @@ export function azureUrl(loc: AzureLoc): URL {
   return base;
 }
 
-type SendOpts = { query?: Record<string, string>; headers?: Record<string, string>; body?: Buffer | string | import('node:stream').Readable; signal: AbortSignal };
+type SendOpts = { query?: Record<string, string>; headers?: Record<string, string>; body?: Buffer | string | Readable; signal: AbortSignal };
 
 export async function azSend(loc: AzureLoc, method: S3Method, opts: SendOpts): Promise<S3Response> {
   const url = azureUrl(loc);
