@@ -209,8 +209,20 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     server.keepAliveTimeout = 20_000;
     server.headersTimeout = 25_000;
   }
-  const apiPort = await listen(api, opts.port ?? 0, host);
-  const s3Port = await listen(s3, opts.s3Port ?? 0, host);
+  let apiPort: number;
+  let s3Port: number;
+  try {
+    apiPort = await listen(api, opts.port ?? 0, host);
+    s3Port = await listen(s3, opts.s3Port ?? 0, host);
+  } catch (err) {
+    // A taken port: give back what started (Azurite, the lock) so nothing outlives the failure.
+    await Promise.all([api, s3].filter((srv) => srv.listening).map(closeServer));
+    await azure?.stop();
+    await hashPool?.close();
+    objects.close();
+    await release();
+    throw err;
+  }
   jobs.start();
   const s3Endpoint = `http://${urlHost(host)}:${s3Port}`;
   config.s3Endpoint = s3Endpoint;

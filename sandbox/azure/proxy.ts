@@ -116,12 +116,15 @@ function forward(d: ProxyDeps, agent: Agent, req: IncomingMessage, res: ServerRe
         res.writeHead(ures.statusCode ?? 502, endToEnd(ures.rawHeaders));
         ures.pipe(res);
         ures.on('error', () => res.destroy());
-        res.on('close', () => {
-          if (!res.writableFinished) ures.destroy();
-          resolve();
-        });
       },
     );
+    if (!swallow) {
+      // The client went away (or a response cut fired): drop the upstream exchange with it.
+      res.on('close', () => {
+        if (!res.writableFinished) up.destroy();
+        resolve();
+      });
+    }
     // A client that goes away mid-body must not leave a half-written block behind: abort upstream too.
     up.on('error', () => {
       if (!swallow) {

@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import type { RunningSandbox } from '../../../sandbox/index';
@@ -82,4 +83,17 @@ export async function opensslDecryptBlob(sb: RunningSandbox, blobPath: string, k
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** True when nothing listens at the URL's host:port any more. */
+export function refused(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const s = connect(Number(port), hostname);
+    s.once('connect', () => {
+      s.destroy();
+      resolve(false);
+    });
+    s.once('error', () => resolve(true));
+  });
 }

@@ -1,32 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { BlobSASPermissions, ContainerClient, generateBlobSASQueryParameters, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/index';
-import { parseSandboxArgs, storageFromEnv } from '../../../sandbox/options';
 import { azureCreds, azureUploadAndRegister, blobUrl, blockId, opensslDecryptBlob, putBlock, putBlockList, X_MS_VERSION } from './azure-helpers';
 import { apiClient, listResults, pollUntil, type Obj } from './helpers';
 
 let sb: RunningSandbox;
 const api = () => apiClient(sb);
 const fault = (spec: Record<string, unknown>) => api().post('/__sandbox/faults', spec);
-
-function refused(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url);
-  return new Promise((resolve) => {
-    const s = connect(Number(port), hostname);
-    s.once('connect', () => {
-      s.destroy();
-      resolve(false);
-    });
-    s.once('error', () => resolve(true));
-  });
-}
 
 beforeAll(async () => {
   sb = await startSandbox({ storage: 'azure', faults: true, jobSeconds: 1 });
@@ -308,76 +290,6 @@ describe('files and jobs on an Azure account', () => {
     }
     const log = await fetch(`${sb.apiUrl}/api/v2/files/${String(files[0]!['id'])}/contents/`, { headers: { authorization: `Token ${sb.token}` } });
     expect(await log.text()).toContain(`simulated run for job ${id}`);
-  });
-});
-
-describe('lifecycle', () => {
-  it('Azurite and its proxy start and stop with the sandbox, leaving no listener', async () => {
-    const other = await startSandbox({ storage: 'azure' });
-    const direct = other.azureAdmin!.directEndpoint;
-    const proxied = other.azureBlobEndpoint!;
-    expect(await refused(direct)).toBe(false);
-    expect(await refused(proxied)).toBe(false);
-    await other.stop();
-    expect(await refused(direct)).toBe(true);
-    expect(await refused(proxied)).toBe(true);
-  });
-
-  it('a reused data dir keeps its blobs, and refuses to start on the other storage', async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'sbx-azure-restart-'));
-    try {
-      const first = await startSandbox({ storage: 'azure', dataDir });
-      const plain = randomBytes(40_000);
-      const { record } = await azureUploadAndRegister(first, 'kept.bin', plain);
-      await first.stop();
-      const again = await startSandbox({ storage: 'azure', dataDir });
-      try {
-        const res = await fetch(`${again.apiUrl}/api/v2/files/${String(record['id'])}/contents/`, { headers: { authorization: `Token ${again.token}` } });
-        expect(Buffer.from(await res.arrayBuffer()).equals(plain)).toBe(true);
-      } finally {
-        await again.stop();
-      }
-      await expect(startSandbox({ dataDir })).rejects.toThrow(`sandbox data dir ${dataDir} holds an account on AzureStorage: start it with --storage azure`);
-      // The refusal released the data dir's lock.
-      const third = await startSandbox({ storage: 'azure', dataDir });
-      await third.stop();
-    } finally {
-      rmSync(dataDir, { recursive: true, force: true });
-    }
-  });
-
-  it('courier sandbox --storage azure prints the blob endpoint and exits cleanly on SIGTERM', async () => {
-    const root = resolve(import.meta.dirname, '../../..');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'sandbox/main.ts', '--storage', 'azure'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (err += c.toString()));
-    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
-    const line = await pollUntil(async () => (out.includes('\n') ? out.split('\n')[0] : undefined), 60_000, 50);
-    const info = JSON.parse(line!) as { storageType: string; azureBlobEndpoint: string };
-    expect(info.storageType).toBe('AzureStorage');
-    expect(await refused(info.azureBlobEndpoint)).toBe(false);
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(err).toContain('sandbox stopped (SIGTERM)');
-    expect(await refused(info.azureBlobEndpoint)).toBe(true);
-  });
-
-  it('S3 mode has no Azure side; COURIER_SANDBOX_STORAGE and --storage choose Azure', async () => {
-    const s3 = await startSandbox();
-    try {
-      expect(s3.storageType).toBe('S3Storage');
-      expect(s3.azureBlobEndpoint).toBeNull();
-      expect(s3.azureAdmin).toBeNull();
-    } finally {
-      await s3.stop();
-    }
-    expect(storageFromEnv({ COURIER_SANDBOX_STORAGE: 'azure' })).toBe('azure');
-    expect(storageFromEnv({})).toBe('s3');
-    expect(() => storageFromEnv({ COURIER_SANDBOX_STORAGE: 'gcs' })).toThrow("COURIER_SANDBOX_STORAGE must be 's3' or 'azure' (got 'gcs')");
-    expect(parseSandboxArgs(['--storage', 'azure', '--azure-port=0'])).toEqual({ storage: 'azure', azurePort: 0 });
-    expect(() => parseSandboxArgs(['--storage', 'gcs'])).toThrow("--storage must be 's3' or 'azure'");
   });
 });
 
