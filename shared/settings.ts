@@ -19,7 +19,7 @@ export const bandwidthWindow = z.object({ from: hhmm, to: hhmm, bytesPerSecond: 
 export const platformRef = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('known'), id: z.string() }),
   z.object({ kind: z.literal('custom'), apiUrl: z.string(), s3Endpoint: z.string().optional() }),
-  z.object({ kind: z.literal('sandbox'), apiUrl: z.string(), s3Endpoint: z.string() }),
+  z.object({ kind: z.literal('sandbox'), apiUrl: z.string(), s3Endpoint: z.string(), azureBlobEndpoint: z.string().optional() }),
 ]);
 
 /** An account as stored in settings. The API key is never here: it is in the keychain under `account:<id>`. */

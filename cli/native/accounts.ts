@@ -32,7 +32,7 @@ export function registerAccountCommands(program: Command): void {
         let view;
         if (o.sandbox) {
           const sb = await c.ports.launchSandbox!();
-          view = await c.accounts.add({ platform: { kind: 'sandbox', apiUrl: sb.apiUrl, s3Endpoint: sb.s3Endpoint }, apiKey: sb.token, label: o.label ?? 'Sandbox' });
+          view = await c.accounts.add({ platform: { kind: 'sandbox', apiUrl: sb.apiUrl, s3Endpoint: sb.s3Endpoint, ...(sb.azureBlobEndpoint ? { azureBlobEndpoint: sb.azureBlobEndpoint } : {}) }, apiKey: sb.token, label: o.label ?? 'Sandbox' });
         } else {
           let key = o.apiToken ?? process.env.RESCALE_API_KEY;
           if (o.keyStdin) key = (await readStdin()).trim();

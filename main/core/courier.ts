@@ -45,7 +45,7 @@ export interface CourierPorts {
    */
   systemProxy?: { rules: ProxyRulesLookup; cacheMs?: number };
   /** Starts the local sandbox on demand (the "Sandbox" platform); absent where it is not offered. */
-  launchSandbox?: () => Promise<{ apiUrl: string; s3Endpoint: string; token: string }>;
+  launchSandbox?: () => Promise<{ apiUrl: string; s3Endpoint: string; azureBlobEndpoint?: string | null; token: string }>;
   /**
    * A journal of this process's own (the CLI): one journal must be driven by one process, and
    * the desktop app or the web host owns transfers.db. Its sealer can come from the run's key.

@@ -14,6 +14,7 @@ export interface RunSpec {
   apiUrl: string;
   token: string;
   s3Endpoint: string;
+  azureBlobEndpoint?: string | null;
   stateDir: string;
   mode: 'upload' | 'download' | 'download-folder';
   /** upload: local paths (files or folders); download: file ids; download-folder: [folderId] */
@@ -43,7 +44,7 @@ export interface RunResult {
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as RunSpec;
-const storage = new SandboxStorage({ apiUrl: spec.apiUrl, token: spec.token, s3Endpoint: spec.s3Endpoint });
+const storage = new SandboxStorage({ apiUrl: spec.apiUrl, token: spec.token, s3Endpoint: spec.s3Endpoint, azureBlobEndpoint: spec.azureBlobEndpoint ?? null });
 const svc = await createTransferService({
   storage,
   journalPath: join(spec.stateDir, `journal-${randomBytes(4).toString('hex')}.db`),

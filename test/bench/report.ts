@@ -40,11 +40,14 @@ function lines(r: Results): string[] {
     '| case | Courier MiB/s (s) | aws MiB/s (s) | rclone MiB/s (s) | Courier ÷ aws | Courier ÷ rclone | client CPU s: Courier / aws / rclone | sandbox CPU s: Courier / aws / rclone |',
     '|---|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  const cell = (bytes: number, s: number): string => `${mibs(bytes, s)} (${s.toFixed(2)})`;
+  // A tool that did not run (aws and rclone on Azure storage) has no time: '–'.
+  const cell = (bytes: number, s: number): string => (Number.isFinite(s) ? `${mibs(bytes, s)} (${s.toFixed(2)})` : '–');
+  const ratio = (peer: number, courier: number): string => (Number.isFinite(peer / courier) ? `${(peer / courier).toFixed(2)}×` : '–');
   for (const x of r.rows) {
-    const three = (c: Row['sandboxCpu']): string => (c ? `${c.courier.toFixed(1)} / ${c.aws.toFixed(1)} / ${c.rclone.toFixed(1)}` : '–');
+    const one = (n: number): string => (Number.isFinite(n) ? n.toFixed(1) : '–');
+    const three = (c: Row['sandboxCpu']): string => (c ? `${one(c.courier)} / ${one(c.aws)} / ${one(c.rclone)}` : '–');
     out.push(
-      `| ${x.case} | ${cell(x.bytes, x.courier)} | ${cell(x.bytes, x.aws)} | ${cell(x.bytes, x.rclone)} | ${(x.aws / x.courier).toFixed(2)}× | ${(x.rclone / x.courier).toFixed(2)}× | ${three(x.clientCpu)} | ${three(x.sandboxCpu)} |`,
+      `| ${x.case} | ${cell(x.bytes, x.courier)} | ${cell(x.bytes, x.aws)} | ${cell(x.bytes, x.rclone)} | ${ratio(x.aws, x.courier)} | ${ratio(x.rclone, x.courier)} | ${three(x.clientCpu)} | ${three(x.sandboxCpu)} |`,
     );
   }
   if (r.crypto) {
@@ -89,6 +92,9 @@ All tools ran against the same sandbox S3 (a separate process on loopback), one 
 - Peers use their defaults: awscli v2 (\`/usr/bin/aws s3 cp\`, 8 MB parts, 10 concurrent) and rclone (4 transfers, 5 MiB chunks).
 - "Client CPU" is each tool's own process: Courier's is measured inside it over the transfer only; aws's and
   rclone's are the whole process, start-up included (bash's \`times\`). "Sandbox CPU" is the server's work for that tool.
+- Rows marked "Azure (Azurite)": Courier alone (aws and rclone speak S3) against an Azure-storage sandbox, whose
+  blob service is Azurite behind the sandbox's blob proxy, in the sandbox's process. Azurite (JavaScript, blobs on
+  disk) is the ceiling there, so read those rows' CPU columns rather than comparing their speed with the S3 rows.
 
 ${lines(r).join('\n')}
 

@@ -1,6 +1,6 @@
 // Courier vs awscli v2 vs rclone against the sandbox S3, all in the same run on one machine.
 //   npx tsx test/bench/transfer-bench.ts            (BENCH_RUNS=3 for medians of 3)
-// Env: BENCH_RUNS (1), BENCH_CASES (comma list of: big,small,crypto,rss), BENCH_BIG_MIB (1024),
+// Env: BENCH_RUNS (1), BENCH_CASES (comma list of: big,small,crypto,rss,azure), BENCH_BIG_MIB (1024),
 //      BENCH_SMALL_N (2000), BENCH_HUGE_MIB (4096), BENCH_KEEP_DATA (keep bench/data),
 //      BENCH_COURIER_LIMITS (JSON LimitsInput, for tuning experiments), BENCH_TOOLS (comma list of
 //      courier,aws,rclone; all by default: a subset is for tuning, its ratios are left empty),
@@ -23,7 +23,7 @@ import { replaceSection, section, WHOLE_PROCESS } from './cli-report';
 const ROOT = new URL('../../', import.meta.url).pathname;
 const MiB = 1 << 20;
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
-const CASES = new Set((process.env.BENCH_CASES ?? 'big,small,crypto,rss').split(','));
+const CASES = new Set((process.env.BENCH_CASES ?? 'big,small,crypto,rss,azure').split(','));
 const BIG = Number(process.env.BENCH_BIG_MIB ?? 1024) * MiB;
 const SMALL_N = Number(process.env.BENCH_SMALL_N ?? 2000);
 const TOOLS = (process.env.BENCH_TOOLS ?? 'courier,aws,rclone').split(',') as Tool[];
@@ -102,6 +102,53 @@ async function warmUp(sb: SandboxProc, data: string, work: string, base: Omit<Pa
   await rclone(sb, [files, `s3r:${bucket}/bench/warm/rclone/`]);
   await rclone(sb, [`s3r:${bucket}/bench/warm/rclone/`, join(work, 'warm-rclone')]);
   process.stderr.write(`  warm-up done (${up.files} files each way per tool, not measured)\n`);
+}
+
+/**
+ * The big file up and down on an Azure-storage sandbox (Azurite behind the sandbox's blob
+ * proxy, in the sandbox's process): Courier only, as aws and rclone speak S3. Azurite keeps
+ * blobs on disk through JavaScript and is itself the ceiling (test/bench/azure-sdk-vs-rest.ts
+ * measures it), so compare the CPU columns rather than the speed with the S3 rows.
+ */
+async function azureRows(big: string, work: string, limits: { limits?: LimitsInput }): Promise<Row[]> {
+  const sb = await startSandboxProcess(join(work, 'sandbox-azure'), ['--storage', 'azure']);
+  const base = { apiUrl: sb.apiUrl, token: sb.token, s3Endpoint: sb.s3Endpoint, azureBlobEndpoint: sb.azureBlobEndpoint ?? null, stateDir: join(work, 'state-azure'), ...limits };
+  const measure = async (label: string, run: () => Promise<RunResult>): Promise<Row> => {
+    const runs: RunResult[] = [];
+    const sandboxCpu: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const c0 = sb.cpuSeconds();
+      const r = await run();
+      if (r.failed) throw new Error(`${label}: ${r.firstError ?? 'failed'}`);
+      runs.push(r);
+      sandboxCpu.push(sb.cpuSeconds() - c0);
+      process.stderr.write(`  ${label} · courier · run ${i + 1}: ${r.seconds.toFixed(2)} s (sandbox+Azurite CPU ${(sandboxCpu.at(-1) ?? 0).toFixed(1)} s, courier CPU ${r.cpuSeconds.toFixed(1)} s)\n`);
+    }
+    const cpu = median(runs.map((r) => r.cpuSeconds));
+    return {
+      case: label, bytes: BIG, courier: median(runs.map((r) => r.seconds)), aws: NaN, rclone: NaN,
+      sandboxCpu: { courier: median(sandboxCpu), aws: NaN, rclone: NaN },
+      clientCpu: { courier: cpu, aws: NaN, rclone: NaN },
+      courierCpuSeconds: cpu, courierPeakRssMiB: Math.max(...runs.map((r) => r.maxRssMiB)),
+    };
+  };
+  try {
+    let remoteId = '';
+    const up = await measure(`upload ${BIG / MiB} MiB file, Azure (Azurite)`, async () => {
+      const r = await courier({ ...base, mode: 'upload', inputs: [big] });
+      remoteId = r.remoteIds[0] ?? '';
+      return r;
+    });
+    const out = join(work, 'dl-azure');
+    const down = await measure(`download ${BIG / MiB} MiB file, Azure (Azurite)`, async () => {
+      await rm(out, { recursive: true, force: true });
+      return courier({ ...base, mode: 'download', inputs: [remoteId], dir: out });
+    });
+    await rm(out, { recursive: true, force: true });
+    return [up, down];
+  } finally {
+    await sb.stop();
+  }
 }
 
 async function main(): Promise<void> {
@@ -191,6 +238,8 @@ async function main(): Promise<void> {
       );
       await rm(out, { recursive: true, force: true });
     }
+
+    if (CASES.has('azure')) rows.push(...(await azureRows(await ensureBig(join(data, `big-${BIG / MiB}MiB.bin`), BIG), work, limits)));
 
     if (CASES.has('crypto')) results.crypto = await cryptoBench(await ensureBig(join(data, `big-${BIG / MiB}MiB.bin`), BIG));
 

@@ -10,6 +10,7 @@ export interface ChildSpec {
   apiUrl: string;
   token: string;
   s3Endpoint: string;
+  azureBlobEndpoint?: string | null;
   journalPath: string;
   sealerKeyHex: string;
   op: 'upload' | 'download' | 'resume';
@@ -24,7 +25,7 @@ const out = (o: unknown): void => {
   process.stdout.write(`${JSON.stringify(o)}\n`);
 };
 const svc = await createTransferService({
-  storage: new SandboxStorage({ apiUrl: spec.apiUrl, token: spec.token, s3Endpoint: spec.s3Endpoint }),
+  storage: new SandboxStorage({ apiUrl: spec.apiUrl, token: spec.token, s3Endpoint: spec.s3Endpoint, azureBlobEndpoint: spec.azureBlobEndpoint ?? null }),
   journalPath: spec.journalPath,
   sealer: createAesGcmSealer(Buffer.from(spec.sealerKeyHex, 'hex')),
   workerCount: 2,

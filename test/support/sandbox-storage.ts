@@ -12,6 +12,8 @@ export interface SandboxStorageOptions {
   token: string;
   /** S3 endpoint the credentials are used against (the sandbox's). */
   s3Endpoint: string;
+  /** Azure-storage sandboxes: the blob endpoint (the sandbox platform passes it as LocalSandbox does). */
+  azureBlobEndpoint?: string | null;
 }
 
 const unlimited = { acquire: async (): Promise<void> => undefined, block: async (): Promise<void> => undefined };
@@ -20,7 +22,7 @@ export class SandboxStorage extends RescaleStorageAdapter {
   constructor(private readonly o: SandboxStorageOptions) {
     super(
       new RescaleApi({ baseUrl: o.apiUrl, apiKey: o.token, dispatcher: new Agent({ connections: 32, keepAliveTimeout: 30_000 }), limiter: unlimited, backoff: { baseMs: 50, capMs: 1000 } }),
-      resolvePlatform({ kind: 'sandbox', apiUrl: o.apiUrl, s3Endpoint: o.s3Endpoint }),
+      resolvePlatform({ kind: 'sandbox', apiUrl: o.apiUrl, s3Endpoint: o.s3Endpoint, ...(o.azureBlobEndpoint ? { azureBlobEndpoint: o.azureBlobEndpoint } : {}) }),
     );
   }
 

@@ -23,7 +23,7 @@ export interface TransferEnv {
 export async function transferEnv(opts: SandboxOptions = {}): Promise<TransferEnv> {
   const dir = await mkdtemp(join(tmpdir(), 'courier-xfer-'));
   const sb = await startSandbox({ faults: true, dataDir: join(dir, 'sandbox'), ...opts });
-  const storage = new SandboxStorage({ apiUrl: sb.apiUrl, token: sb.token, s3Endpoint: sb.s3Endpoint });
+  const storage = new SandboxStorage({ apiUrl: sb.apiUrl, token: sb.token, s3Endpoint: sb.s3Endpoint, azureBlobEndpoint: sb.azureBlobEndpoint });
   const sealerKey = randomBytes(32);
   const journalPath = join(dir, 'state', 'transfers.db');
   const services: TransferService[] = [];

@@ -68,7 +68,7 @@ export class AccountService {
       /** The shell asks the OS for "system" (its answer can change while we run); otherwise it is fixed by the settings. */
       followsOsProxy?: boolean;
       /** The local sandbox's current URLs (its ports change between launches). */
-      sandbox?: () => Promise<{ apiUrl: string; s3Endpoint: string }>;
+      sandbox?: () => Promise<{ apiUrl: string; s3Endpoint: string; azureBlobEndpoint?: string | null }>;
     },
   ) {
     let network = JSON.stringify(deps.settings.get().network);
@@ -288,7 +288,7 @@ export class AccountService {
   private async currentPlatform(ref: PlatformRef): Promise<ResolvedPlatform> {
     if (ref.kind === 'sandbox' && this.deps.sandbox) {
       const now = await this.deps.sandbox();
-      return resolvePlatform({ kind: 'sandbox', apiUrl: now.apiUrl, s3Endpoint: now.s3Endpoint });
+      return resolvePlatform({ kind: 'sandbox', apiUrl: now.apiUrl, s3Endpoint: now.s3Endpoint, ...(now.azureBlobEndpoint ? { azureBlobEndpoint: now.azureBlobEndpoint } : {}) });
     }
     return resolvePlatform(ref);
   }

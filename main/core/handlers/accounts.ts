@@ -32,7 +32,7 @@ export function accountHandlers(s: CoreServices): Handlers {
       async addSandbox() {
         if (!s.ports.launchSandbox) throw new CourierError('unavailable', 'The local sandbox is not available in this build of Courier.');
         const sb = await s.ports.launchSandbox();
-        return changed(await s.accounts.add({ platform: { kind: 'sandbox', apiUrl: sb.apiUrl, s3Endpoint: sb.s3Endpoint }, apiKey: sb.token, label: 'Sandbox' }));
+        return changed(await s.accounts.add({ platform: { kind: 'sandbox', apiUrl: sb.apiUrl, s3Endpoint: sb.s3Endpoint, ...(sb.azureBlobEndpoint ? { azureBlobEndpoint: sb.azureBlobEndpoint } : {}) }, apiKey: sb.token, label: 'Sandbox' }));
       },
       async use({ id }) {
         return changed(s.accounts.use(id));

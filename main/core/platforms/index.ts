@@ -22,13 +22,15 @@ export const knownPlatforms: KnownPlatform[] = [
 export type PlatformRef =
   | { kind: 'known'; id: string }
   | { kind: 'custom'; apiUrl: string; s3Endpoint?: string }
-  | { kind: 'sandbox'; apiUrl: string; s3Endpoint: string };
+  | { kind: 'sandbox'; apiUrl: string; s3Endpoint: string; azureBlobEndpoint?: string };
 
 export interface ResolvedPlatform {
   label: string;
   apiUrl: string;
   /** Custom S3 endpoint (sandbox, private clouds); undefined = AWS for the storage's region. */
   s3Endpoint?: string;
+  /** The sandbox's Azure blob service (loopback, path-style, account included); real accounts use their storage account's. */
+  azureBlobEndpoint?: string;
   fips: boolean;
 }
 
@@ -67,11 +69,22 @@ export function resolvePlatform(ref: PlatformRef): ResolvedPlatform {
       const known = knownPlatforms.find((k) => k.apiUrl === apiUrl);
       return { label: known?.name ?? new URL(apiUrl).host, apiUrl, ...(ref.s3Endpoint ? { s3Endpoint: ref.s3Endpoint } : {}), fips: !!known?.fips };
     }
-    case 'sandbox':
-      return { label: 'Sandbox (local, no account needed)', apiUrl: normalizeApiUrl(ref.apiUrl), s3Endpoint: ref.s3Endpoint, fips: false };
+    case 'sandbox': {
+      const azure = ref.azureBlobEndpoint ? loopbackEndpoint(ref.azureBlobEndpoint) : undefined;
+      return { label: 'Sandbox (local, no account needed)', apiUrl: normalizeApiUrl(ref.apiUrl), s3Endpoint: ref.s3Endpoint, ...(azure ? { azureBlobEndpoint: azure } : {}), fips: false };
+    }
     default:
       return assertNever(ref, 'platform kind');
   }
+}
+
+/** The sandbox's blob endpoint: only ever on this machine (a platform record cannot move it elsewhere). */
+function loopbackEndpoint(raw: string): string {
+  const u = new URL(raw);
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || !isLoopback(u.hostname)) {
+    throw new CourierError('invalid_input', `The sandbox's Azure endpoint must be on this machine (127.0.0.1); got ${u.host}.`, { field: 'azureBlobEndpoint' });
+  }
+  return raw.replace(/\/+$/, '');
 }
 
 /** A platform from a bare URL (CLI -X / RESCALE_API_URL): a known host if it is one. */

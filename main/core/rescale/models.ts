@@ -78,6 +78,14 @@ export const storageCredentials = z.looseObject({
   sessionToken: z.string().nullish(),
   expiration: z.string().nullish(),
   sasToken: z.string().nullish(),
+  /** Azure: per-blob SAS tokens for the paths asked about (they win over the container's `sasToken`). */
+  paths: lenientArray(
+    z.looseObject({
+      path: z.string().nullish(),
+      pathParts: z.looseObject({ container: z.string(), path: z.string() }).nullish(),
+      sasToken: z.string().nullish(),
+    }),
+  ),
 });
 
 export const fileChecksum = z.looseObject({ hashFunction: z.string(), fileHash: z.string() });

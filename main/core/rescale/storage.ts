@@ -1,8 +1,9 @@
 import { CourierError } from '../../../shared/errors';
 import type { ResolvedPlatform } from '../platforms';
-import type { RegisterFileRequest, RemoteFile, RescaleStorage, S3Credentials, StorageRef, UploadTarget } from '../transfer/ports';
+import type { AzureCredentials, RegisterFileRequest, RemoteFile, RescaleStorage, StorageCredentials, StorageRef, UploadTarget } from '../transfer/ports';
 import type { RescaleApi } from './api';
-import type { FileRecord, StorageRefModel } from './models';
+import type { FileRecord, StorageCredentials as CredentialsModel, StorageRefModel } from './models';
+import { azureEndpointFor, isAzure } from './storage-azure';
 
 /** When the platform sends no expiry (S3 today), assume its documented ~15 minutes. */
 const ASSUMED_TTL_MS = 15 * 60_000;
@@ -57,13 +58,14 @@ export class RescaleStorageAdapter implements RescaleStorage {
     const [me, folders] = await Promise.all([this.api.me(signal), this.api.rootFolders(signal)]);
     const storage = me.defaultStorage;
     if (!storage) throw new CourierError('server_error', 'Your Rescale account has no default storage, so files cannot be uploaded. Contact Rescale support.');
-    if (storage.storageType !== 'S3Storage') {
-      throw new CourierError('unavailable', `Your account stores files on ${storage.storageType}; Courier supports S3 storage so far. Use Rescale's web upload for now.`);
+    if (storage.storageType !== 'S3Storage' && !isAzure(storage)) {
+      throw new CourierError('unavailable', `Your account stores files on ${storage.storageType}; Courier can use S3 and Azure storage. Use Rescale's web upload for this account.`);
     }
     const cs = storage.connectionSettings;
     const bucket = cs.container;
-    const region = cs.region;
-    if (!bucket || !region) throw new CourierError('server_error', 'Your default storage has no bucket or region in its settings.');
+    // Azure has no region: the account name (connection settings) locates the blob service.
+    const region = isAzure(storage) ? '' : cs.region;
+    if (!bucket || region === undefined) throw new CourierError('server_error', `Your default storage has no ${bucket ? 'region' : 'bucket (container)'} in its settings.`);
     const value: UploadTarget = { storage: toStorageRef(storage), bucket, region, pathBase: (cs.pathBase ?? '').replace(/\/+$/, ''), rootFolderId: folders.myLibrary };
     this.target = { at: this.now(), value };
     return value;
@@ -102,17 +104,19 @@ export class RescaleStorageAdapter implements RescaleStorage {
    * one request among callers and refreshes early. A second cache here once handed the engine
    * the very keys S3 had just refused (ExpiredToken), failing the transfer it meant to save.
    */
-  async credentials(forFile?: RemoteFile, signal?: AbortSignal): Promise<S3Credentials> {
+  async credentials(forFile?: RemoteFile, signal?: AbortSignal): Promise<StorageCredentials> {
     return this.fetchCredentials(forFile, signal);
   }
 
-  private async fetchCredentials(forFile: RemoteFile | undefined, signal?: AbortSignal): Promise<S3Credentials> {
+  private async fetchCredentials(forFile: RemoteFile | undefined, signal?: AbortSignal): Promise<StorageCredentials> {
     const issuedAt = this.now();
     const target = forFile ? null : await this.uploadTarget(signal);
     const body = forFile
       ? { storage: { id: forFile.storage.id, storageType: forFile.storage.storageType }, paths: [{ pathParts: forFile.pathParts }] }
       : undefined;
     const c = await this.api.credentials(body, signal);
+    // The storage record says which back end; the answer must match it.
+    if (isAzure(forFile?.storage ?? target!.storage)) return this.azureCredentials(c, forFile, issuedAt, signal);
     if (!c.accessKey || !c.secretKey) throw new CourierError('server_error', 'Rescale returned storage credentials without keys.');
     const { region, settings } = forFile
       ? await this.fileSettings(forFile, signal)
@@ -126,6 +130,21 @@ export class RescaleStorageAdapter implements RescaleStorage {
       expiresAt: Number.isNaN(exp) ? issuedAt + ASSUMED_TTL_MS : exp,
       ...(endpoint ? { endpoint } : {}),
       region,
+    };
+  }
+
+  private async azureCredentials(c: CredentialsModel, forFile: RemoteFile | undefined, issuedAt: number, signal?: AbortSignal): Promise<AzureCredentials> {
+    const pathSas: Record<string, string> = {};
+    for (const p of c.paths) if (p.pathParts && p.sasToken) pathSas[`${p.pathParts.container}/${p.pathParts.path}`] = p.sasToken;
+    if (!c.sasToken && Object.keys(pathSas).length === 0) throw new CourierError('server_error', 'Rescale returned Azure storage credentials without a SAS token.');
+    const settings = forFile ? (await this.fileSettings(forFile, signal)).settings : (await this.uploadTarget(signal)).storage.connectionSettings;
+    const exp = c.expiration ? Date.parse(c.expiration) : NaN;
+    return {
+      kind: 'azure',
+      endpoint: azureEndpointFor(this.platform, settings),
+      sasToken: c.sasToken ?? '',
+      pathSas,
+      expiresAt: Number.isNaN(exp) ? issuedAt + ASSUMED_TTL_MS : exp,
     };
   }
 

@@ -1,7 +1,8 @@
-// Short-lived S3 keys, fetched through the RescaleStorage port and shared by every transfer.
-// Refreshed ahead of expiry (so a long part never starts with keys about to lapse) and on
-// demand when S3 answers 403 / ExpiredToken; concurrent callers share one request.
-import type { RemoteFile, RescaleStorage, S3Credentials } from './ports';
+// Short-lived storage credentials (S3 keys or Azure SAS tokens), fetched through the
+// RescaleStorage port and shared by every transfer. Refreshed ahead of expiry (so a long part
+// never starts with keys about to lapse) and on demand when the storage answers 403 /
+// ExpiredToken / AuthenticationFailed; concurrent callers share one request.
+import type { RemoteFile, RescaleStorage, StorageCredentials } from './ports';
 import { aborted } from './runner';
 
 const MAX_MARGIN_MS = 5 * 60_000;
@@ -18,9 +19,9 @@ function cacheKey(forFile?: RemoteFile): string {
 }
 
 interface Entry {
-  creds?: S3Credentials;
+  creds?: StorageCredentials;
   issuedAt: number;
-  pending?: Promise<S3Credentials>;
+  pending?: Promise<StorageCredentials>;
 }
 
 export class CredentialCache {
@@ -38,20 +39,21 @@ export class CredentialCache {
     return e.creds.expiresAt - this.now() > margin;
   }
 
-  async get(forFile?: RemoteFile, signal?: AbortSignal): Promise<S3Credentials> {
+  async get(forFile?: RemoteFile, signal?: AbortSignal): Promise<StorageCredentials> {
     const key = cacheKey(forFile);
     let e = this.entries.get(key);
     if (!e) {
       e = { issuedAt: 0 };
       this.entries.set(key, e);
     }
-    if (e.creds && this.fresh(e)) return e.creds;
+    if (e.creds && this.fresh(e) && covers(e.creds, forFile)) return e.creds;
     let pending = e.pending;
     if (!pending) {
       const entry = e;
       pending = entry.pending = this.storage
         .credentials(forFile)
-        .then((c) => {
+        .then((fetched) => {
+          const c = withPathTokens(fetched, entry.creds, entry.issuedAt === 0 || !this.fresh(entry));
           entry.creds = c;
           entry.issuedAt = this.now();
           return c;
@@ -69,13 +71,31 @@ export class CredentialCache {
   }
 
   /** Drops these credentials (the storage rejected them); the next get() fetches new ones. */
-  invalidate(creds: S3Credentials): void {
+  invalidate(creds: StorageCredentials): void {
     for (const e of this.entries.values()) {
-      if (e.creds === creds || (e.creds && e.creds.accessKeyId === creds.accessKeyId && e.creds.sessionToken === creds.sessionToken)) {
-        e.creds = undefined;
-      }
+      if (e.creds && (e.creds === creds || sameCredentials(e.creds, creds))) e.creds = undefined;
     }
   }
+}
+
+function sameCredentials(a: StorageCredentials, b: StorageCredentials): boolean {
+  if (a.kind === 'azure' || b.kind === 'azure') return a.kind === 'azure' && b.kind === 'azure' && a.sasToken === b.sasToken && a.endpoint === b.endpoint;
+  return a.accessKeyId === b.accessKeyId && a.sessionToken === b.sessionToken;
+}
+
+/**
+ * Azure may answer with per-blob SAS tokens only (files under another user's folder): cached
+ * tokens then cover the blobs they name, and another blob of the same folder needs a request.
+ */
+function covers(c: StorageCredentials, forFile?: RemoteFile): boolean {
+  if (c.kind !== 'azure' || !forFile || c.sasToken) return true;
+  return `${forFile.pathParts.container}/${forFile.pathParts.path}` in c.pathSas;
+}
+
+/** Per-blob tokens fetched for one file join those still valid for others of the same folder. */
+function withPathTokens(fetched: StorageCredentials, old: StorageCredentials | undefined, oldStale: boolean): StorageCredentials {
+  if (fetched.kind !== 'azure' || old?.kind !== 'azure' || oldStale || fetched.sasToken) return fetched;
+  return { ...fetched, pathSas: { ...old.pathSas, ...fetched.pathSas }, expiresAt: Math.min(old.expiresAt, fetched.expiresAt) };
 }
 
 function withSignal<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {

@@ -18,7 +18,7 @@ import type { Running } from './pool';
 import { aborted } from './runner';
 import { Semaphore } from './semaphore';
 import type { ConflictPolicy } from './types';
-import type { S3Loc } from './worker/protocol';
+import type { StorageLoc } from './worker/protocol';
 
 export function tempPathFor(finalPath: string, id: string): string {
   return join(dirname(finalPath), `.courier-${id}.part`);
@@ -119,12 +119,12 @@ async function downloadLarge(
     else ctx.journal.deleteDownload(item.id);
     return;
   }
-  const loc = (creds: S3Loc['creds']): S3Loc => ({ creds, bucket: remote.pathParts.container, key: remote.pathParts.path });
+  const loc = (creds: StorageLoc['creds']): StorageLoc => ({ creds, bucket: remote.pathParts.container, key: remote.pathParts.path });
   const head = await ctx.runner.exec<'headObject'>((creds) => ({ op: 'headObject', loc: loc(creds) }), { signal, forFile: remote });
   if (!head.exists) throw fail('not_found', `The stored object of "${remote.name}" is missing from storage`);
   checkCipherSize(head.size, remote.decryptedSize);
   const ivB64 = head.metadata.iv ?? remote.iv;
-  if (!ivB64) throw fail('missing_iv', `The stored object of "${remote.name}" has no IV (x-amz-meta-iv); it cannot be decrypted`);
+  if (!ivB64) throw fail('missing_iv', `The stored object of "${remote.name}" has no IV (metadata "iv"); it cannot be decrypted`);
   const iv = decodeIv(ivB64);
   const key = decodeKey(remote.encodedEncryptionKey);
   const etag = head.etag ?? null;

@@ -3,7 +3,7 @@
 
 export interface StorageRef {
   id: string;
-  storageType: string; // "S3Storage" (Azure is out of scope for now)
+  storageType: string; // "S3Storage" or "AzureStorage": picks the storage back end (worker/backend.ts)
   encryptionType?: string;
   connectionSettings: Record<string, string | undefined>; // region, container, pathBase, ...
 }
@@ -19,6 +19,7 @@ export interface UploadTarget {
 
 /** Short-lived S3 session keys from POST /api/v3/credentials/. */
 export interface S3Credentials {
+  kind?: 's3';
   accessKeyId: string;
   secretAccessKey: string;
   sessionToken?: string;
@@ -27,6 +28,20 @@ export interface S3Credentials {
   endpoint?: string;
   region: string;
 }
+
+/** SAS tokens from POST /api/v3/credentials/ on an Azure storage (no request signing). */
+export interface AzureCredentials {
+  kind: 'azure';
+  /** The blob service, account included: `https://<account>.blob.core.windows.net`, or the sandbox's loopback one (path-style). */
+  endpoint: string;
+  /** The container SAS (a query string without `?`); empty when the platform gave only per-blob tokens. */
+  sasToken: string;
+  /** Per-blob SAS by `<container>/<path>`; wins over the container SAS. */
+  pathSas: Record<string, string>;
+  expiresAt: number; // epoch ms
+}
+
+export type StorageCredentials = S3Credentials | AzureCredentials;
 
 export interface FileChecksum {
   hashFunction: string;
@@ -59,7 +74,7 @@ export interface RegisterFileRequest {
 export interface RescaleStorage {
   uploadTarget(signal?: AbortSignal): Promise<UploadTarget>;
   /** Fresh credentials; `forFile` asks for a specific file's storage (job outputs may live elsewhere). */
-  credentials(forFile?: RemoteFile, signal?: AbortSignal): Promise<S3Credentials>;
+  credentials(forFile?: RemoteFile, signal?: AbortSignal): Promise<StorageCredentials>;
   registerFile(req: RegisterFileRequest, signal?: AbortSignal): Promise<RemoteFile>;
   createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<{ id: string }>;
   getFile(id: string, signal?: AbortSignal): Promise<RemoteFile>;

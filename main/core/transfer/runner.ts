@@ -6,9 +6,9 @@ import type { NetworkOptions } from '../net/dispatcher';
 import type { CredentialCache } from './credentials';
 import { TransferError, type ErrorInfo } from './errors';
 import type { TransferPool, Running } from './pool';
-import type { RemoteFile, S3Credentials } from './ports';
-import type { Op, S3Loc, TaskOf, TaskResults } from './worker/protocol';
-import { s3Target } from './worker/s3-target';
+import type { RemoteFile, StorageCredentials } from './ports';
+import type { Op, StorageLoc, TaskOf, TaskResults } from './worker/protocol';
+import { originOf } from './worker/s3-target';
 
 export interface RetryPolicy {
   attempts: number;
@@ -47,7 +47,7 @@ export class TaskRunner {
     public policy: RetryPolicy = DEFAULT_RETRY,
   ) {}
 
-  async exec<K extends Op>(build: (creds: S3Credentials) => Omit<TaskOf<K>, 'slot'>, o: ExecOptions<K>): Promise<TaskResults[K]> {
+  async exec<K extends Op>(build: (creds: StorageCredentials) => Omit<TaskOf<K>, 'slot'>, o: ExecOptions<K>): Promise<TaskResults[K]> {
     let attempt = 0;
     let refreshes = 0;
     for (;;) {
@@ -55,8 +55,8 @@ export class TaskRunner {
       const creds = await this.creds.get(o.forFile, o.signal);
       const task = build(creds);
       if (this.network && 'loc' in task) {
-        const loc = task.loc as S3Loc;
-        loc.net = this.route ? await this.route(this.network, s3Target(loc).url.origin) : this.network;
+        const loc = task.loc as StorageLoc;
+        loc.net = this.route ? await this.route(this.network, originOf(loc)) : this.network;
       }
       const running = this.pool.start<K>(task, o.signal);
       o.track?.(running);

@@ -5,12 +5,12 @@
 // in the background and forgets each one only once the storage no longer has it.
 import type { Journal, UploadRow } from './journal';
 import type { TaskRunner } from './runner';
-import type { S3Loc } from './worker/protocol';
+import type { StorageLoc } from './worker/protocol';
 
 type UploadPlace = Pick<UploadRow, 'bucket' | 'objectKey'>;
 
 export function locOf(row: UploadPlace) {
-  return (creds: S3Loc['creds']): S3Loc => ({ creds, bucket: row.bucket, key: row.objectKey });
+  return (creds: StorageLoc['creds']): StorageLoc => ({ creds, bucket: row.bucket, key: row.objectKey });
 }
 
 /**

@@ -30,7 +30,8 @@ export async function multipart(item: LiveItem, row: UploadRow, stamp: FileStamp
       listed = new Map(lp.parts.map((p) => [p.partNumber, p]));
     } else {
       if (await completedEarlier(item, row, stamp, ctx, signal)) return;
-      ctx.notice(item, 'upload_expired', 'The storage no longer has the unfinished upload (expired or aborted); sending this file again from the start.');
+      // Azure has nothing to list before the first block lands: not worth a notice then.
+      if (ctx.journal.getParts(item.id).some((p) => p.etag)) ctx.notice(item, 'upload_expired', 'The storage no longer has the unfinished upload (expired or aborted); sending this file again from the start.');
       ctx.journal.putUpload({ ...row, uploadId: null }); // also forgets the recorded parts
       row.uploadId = null;
     }
@@ -198,7 +199,8 @@ async function checkAndComplete(
       throw fail('incomplete_upload', `Storage lists part ${p.partNo} as ${s ? `${s.size} bytes` : 'missing'}, expected ${p.cipherLength}`);
     }
   }
-  await ctx.runner.exec<'completeMultipart'>((creds) => ({ op: 'completeMultipart', loc: loc(creds), uploadId, parts }), { signal });
+  const metadata = metadataOf(row);
+  await ctx.runner.exec<'completeMultipart'>((creds) => ({ op: 'completeMultipart', loc: loc(creds), uploadId, parts, metadata }), { signal });
   const head = await ctx.runner.exec<'headObject'>((creds) => ({ op: 'headObject', loc: loc(creds) }), { signal });
   if (!head.exists || head.size !== cipherSize(row.fileSize)) {
     throw fail('incomplete_upload', `The completed object is ${head.exists ? head.size : 'missing'} bytes, expected ${cipherSize(row.fileSize)}`);

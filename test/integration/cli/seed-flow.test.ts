@@ -17,12 +17,17 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
+async function seedFlow(sb: RunningSandbox): Promise<{ stdout: string; work: string }> {
+  const work = mkdtempSync(join(tmpdir(), 'courier-seed-'));
+  const { stdout } = await run('bash', ['test/support/seed-flow.sh'], {
+    env: { ...process.env, RESCALE_CLI: courier, RESCALE_URL: sb.apiUrl, RESCALE_API_TOKEN: sb.token, WORK_DIR: work, COURIER_DATA_DIR: join(work, '.courier') },
+  });
+  return { stdout, work };
+}
+
 describe("the seed's flow with courier in place of rescale.jar", () => {
   test('upload -e, jq the id, curl create + submit, poll, sync "*.log" — unchanged', async () => {
-    const work = mkdtempSync(join(tmpdir(), 'courier-seed-'));
-    const { stdout } = await run('bash', ['test/support/seed-flow.sh'], {
-      env: { ...process.env, RESCALE_CLI: courier, RESCALE_URL: sandbox.apiUrl, RESCALE_API_TOKEN: sandbox.token, WORK_DIR: work, COURIER_DATA_DIR: join(work, '.courier') },
-    });
+    const { stdout, work } = await seedFlow(sandbox);
     const jobId = /JOB_ID=(\w+)/.exec(stdout)?.[1];
     expect(jobId).toMatch(/^\w+$/);
     expect(stdout).toContain('STATUS=Completed');
@@ -43,5 +48,26 @@ describe("the seed's flow with courier in place of rescale.jar", () => {
     const [, jobId, , dir] = m ?? [];
     expect(dir, stdout).toBe(join(work, `rescale_job_${jobId}`));
     expect(readFileSync(join(dir!, 'process_output.log'), 'utf8')).toContain('run_chainer_from_API.sh');
+  });
+});
+
+describe('the seed flow on an Azure storage account', () => {
+  let azure: RunningSandbox;
+  beforeAll(async () => {
+    azure = await startSandbox({ jobSeconds: 3, token: 'seed-flow-azure-1234', storage: 'azure' });
+  });
+  afterAll(async () => {
+    await azure?.stop();
+  });
+
+  test('upload -e, job, sync "*.log": the blobs go through the Azure blob service', async () => {
+    const { stdout, work } = await seedFlow(azure);
+    const jobId = /JOB_ID=(\w+)/.exec(stdout)?.[1];
+    expect(stdout).toContain('STATUS=Completed');
+    expect(stdout).toMatch(/"storageType": ?"AzureStorage"/);
+    expect(readFileSync(join(work, `rescale_job_${jobId}`, 'process_output.log'), 'utf8')).toContain('run_chainer_from_API.sh');
+    const ops = azure.stats().azure;
+    expect(ops.PutBlob ?? 0).toBeGreaterThanOrEqual(1); // the upload
+    expect(ops.GetBlob ?? 0).toBeGreaterThanOrEqual(1); // the sync
   });
 });

@@ -11,7 +11,8 @@ import type { TaskOf, TaskResults } from './protocol';
 import { give, take } from './buffers';
 import { DIRECT_ALIGN, giveAligned, isAligned, isDirectRefusal, openDirect, takeAligned } from './direct-io';
 import type { OpCtx } from './s3';
-import { header, s3Send } from './s3-direct';
+import { backendFor } from './backend';
+import { header } from './s3-direct';
 
 const WRITE_CHUNK = 4 << 20; // writes of >= 4 MiB: fewer system calls per GiB
 
@@ -105,7 +106,7 @@ class RangeFile {
 }
 
 async function fetchRange(t: { loc: TaskOf<'downloadRange'>['loc']; etag?: string }, from: number, toInclusive: number, ctx: OpCtx): Promise<Readable> {
-  const r = await s3Send(t.loc, 'GET', { headers: { range: `bytes=${from}-${toInclusive}`, ...(t.etag ? { 'if-match': t.etag } : {}) }, signal: ctx.signal });
+  const r = await backendFor(t.loc).get(t.loc, { range: `bytes=${from}-${toInclusive}`, ...(t.etag ? { ifMatch: t.etag } : {}) }, ctx.signal);
   return r.body;
 }
 
@@ -183,7 +184,8 @@ export async function downloadRange(t: TaskOf<'downloadRange'>, ctx: OpCtx): Pro
  * the IV. Decrypt, hash, write the temporary file and sync it.
  */
 export async function downloadWhole(t: TaskOf<'downloadWhole'>, ctx: OpCtx): Promise<TaskResults['downloadWhole']> {
-  const r = await s3Send(t.loc, 'GET', { signal: ctx.signal });
+  const backend = backendFor(t.loc);
+  const r = await backend.get(t.loc, {}, ctx.signal);
   const body = r.body;
   const contentLength = Number(header(r, 'content-length') ?? -1);
   try {
@@ -192,11 +194,11 @@ export async function downloadWhole(t: TaskOf<'downloadWhole'>, ctx: OpCtx): Pro
     body.destroy();
     throw e;
   }
-  const ivB64 = header(r, 'x-amz-meta-iv');
+  const ivB64 = header(r, backend.metaHeader('iv'));
   const iv = ivB64 ? decodeIv(ivB64) : t.iv;
   if (!iv) {
     body.destroy();
-    throw fail('missing_iv', 'The stored object has no IV (x-amz-meta-iv); it cannot be decrypted');
+    throw fail('missing_iv', `The stored object has no IV (${backend.metaHeader('iv')}); it cannot be decrypted`);
   }
   // A small file is written with synchronous calls (see putObject in upload-ops.ts for the
   // cost of thread-pool round trips); only the fsync, which can take milliseconds, stays async.

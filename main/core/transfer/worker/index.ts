@@ -1,4 +1,4 @@
-// The pool's worker: reading, encrypting, hashing and S3 I/O all happen here, never on the
+// The pool's worker: reading, encrypting, hashing and storage I/O all happen here, never on the
 // main thread. Every task returns a result object instead of throwing, so the error's code and
 // retry class survive the thread boundary intact.
 import { createCipheriv, randomBytes } from 'node:crypto';
@@ -15,7 +15,7 @@ import { hashDownload } from './download-hash';
 import { forEachSlice, hashFile } from './files';
 import type { Op, Task, TaskResult, TaskResults, WorkerInit } from './protocol';
 import { classifyError, type OpCtx } from './s3';
-import { abortMultipart, completeMultipart, createMultipart, headObject, listParts } from './s3-control';
+import { abortMultipart, completeMultipart, createMultipart, headObject, listParts } from './backend';
 import { putObject, uploadPart } from './upload-ops';
 
 const init = workerData as WorkerInit;

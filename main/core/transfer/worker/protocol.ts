@@ -2,15 +2,18 @@
 // Everything here is plain data: it crosses threads by structured clone.
 import type { ErrorInfo } from '../errors';
 import type { NetworkOptions } from '../../net/dispatcher';
-import type { S3Credentials } from '../ports';
+import type { AzureCredentials, S3Credentials, StorageCredentials } from '../ports';
 
-export interface S3Loc {
-  creds: S3Credentials;
+/** One object (S3) or blob (Azure): `bucket` is the bucket or container, `key` the key or blob path. */
+export interface StorageLoc<C extends StorageCredentials = StorageCredentials> {
+  creds: C;
   bucket: string;
   key: string;
   /** How to reach the storage (proxy, extra CA, timeouts): the same settings as the API's. */
   net?: NetworkOptions;
 }
+export type S3Loc = StorageLoc<S3Credentials>;
+export type AzureLoc = StorageLoc<AzureCredentials>;
 
 /** Identity of a local file at the time its upload was planned. */
 export interface FileStamp {
@@ -25,11 +28,11 @@ export interface PartInfo {
 }
 
 export type Task =
-  | { op: 'createMultipart'; slot: number; loc: S3Loc; metadata: Record<string, string> }
+  | { op: 'createMultipart'; slot: number; loc: StorageLoc; metadata: Record<string, string> }
   | {
       op: 'uploadPart';
       slot: number;
-      loc: S3Loc;
+      loc: StorageLoc;
       uploadId: string;
       partNumber: number;
       path: string;
@@ -41,13 +44,13 @@ export type Task =
       key: Uint8Array;
       iv: Uint8Array;
       stamp: FileStamp;
-      /** Resume: S3 already lists this part; only compare its ETag with our ciphertext's MD5. */
+      /** Resume: the storage already lists this part; only compare its tag (S3 ETag, Azure block id) with our ciphertext's. */
       verifyEtag?: string;
     }
   | {
       op: 'putObject';
       slot: number;
-      loc: S3Loc;
+      loc: StorageLoc;
       path: string;
       key: Uint8Array;
       iv: Uint8Array;
@@ -57,15 +60,23 @@ export type Task =
       /** Larger than this (it grew since queued): nothing is sent, `tooLarge` comes back. */
       maxSize: number;
     }
-  | { op: 'listParts'; slot: number; loc: S3Loc; uploadId: string }
-  | { op: 'completeMultipart'; slot: number; loc: S3Loc; uploadId: string; parts: { partNumber: number; etag: string }[] }
-  | { op: 'abortMultipart'; slot: number; loc: S3Loc; uploadId: string }
-  | { op: 'headObject'; slot: number; loc: S3Loc }
+  | { op: 'listParts'; slot: number; loc: StorageLoc; uploadId: string }
+  | {
+      op: 'completeMultipart';
+      slot: number;
+      loc: StorageLoc;
+      uploadId: string;
+      parts: { partNumber: number; etag: string }[];
+      /** Azure sets the blob's metadata at commit (S3 took it when the upload started). */
+      metadata: Record<string, string>;
+    }
+  | { op: 'abortMultipart'; slot: number; loc: StorageLoc; uploadId: string }
+  | { op: 'headObject'; slot: number; loc: StorageLoc }
   | { op: 'hashFile'; slot: number; path: string; stamp?: FileStamp; follow?: { total: number } }
   | {
       op: 'downloadRange';
       slot: number;
-      loc: S3Loc;
+      loc: StorageLoc;
       path: string;
       cipherOffset: number;
       cipherLength: number;
@@ -78,7 +89,7 @@ export type Task =
   | {
       op: 'downloadWhole';
       slot: number;
-      loc: S3Loc;
+      loc: StorageLoc;
       path: string;
       key: Uint8Array;
       /** From the file record, used only when the object has no `iv` metadata. */

@@ -1,9 +1,11 @@
-// The S3 calls that move no file data: start, list, complete and abort a multipart upload, and
-// HEAD an object. Signed HTTP through s3Send, answers parsed with fast-xml-parser.
+// The S3 back end (backend.ts): multipart start, part, list, complete and abort, PutObject, HEAD
+// and GET as signed HTTP through s3Send, the XML answers parsed with fast-xml-parser.
+import { createHash } from 'node:crypto';
 import { XMLBuilder, XMLParser } from 'fast-xml-parser';
 import { fail } from '../errors';
-import type { PartInfo, TaskOf, TaskResults } from './protocol';
-import { httpStatusOf, type OpCtx } from './s3';
+import type { BlobBackend } from './backend';
+import type { PartInfo, S3Loc, StorageLoc, TaskResults } from './protocol';
+import { httpStatusOf } from './s3';
 import { errorFrom, header, s3Send, type S3Response } from './s3-direct';
 
 // Strings stay strings (an ETag or UploadId must never become a number); Part is always a list.
@@ -24,27 +26,28 @@ function str(v: unknown): string | undefined {
   return typeof v === 'string' && v !== '' ? v : undefined;
 }
 
+function unquote(etag: string): string {
+  return etag.replace(/^"|"$/g, '');
+}
+
+function s3(loc: StorageLoc): S3Loc {
+  if (loc.creds.kind === 'azure') throw fail('internal', 'S3 request with Azure credentials');
+  return loc as S3Loc;
+}
+
 export function metadataHeaders(metadata: Record<string, string>): Record<string, string> {
   const h: Record<string, string> = {};
   for (const [k, v] of Object.entries(metadata)) h[`x-amz-meta-${k.toLowerCase()}`] = v;
   return h;
 }
 
-export async function createMultipart(t: TaskOf<'createMultipart'>, ctx: OpCtx): Promise<TaskResults['createMultipart']> {
-  const r = await s3Send(t.loc, 'POST', { query: { uploads: '' }, headers: metadataHeaders(t.metadata), signal: ctx.signal });
-  const doc = await xmlOf(r);
-  const uploadId = str((doc.InitiateMultipartUploadResult as Xml | undefined)?.UploadId);
-  if (!uploadId) throw fail('storage_error', 'storage returned no UploadId', true);
-  return { uploadId };
-}
-
-export async function listParts(t: TaskOf<'listParts'>, ctx: OpCtx): Promise<TaskResults['listParts']> {
+async function listParts(loc: StorageLoc, uploadId: string, signal: AbortSignal): Promise<TaskResults['listParts']> {
   const parts: PartInfo[] = [];
   let marker: string | undefined;
   try {
     for (;;) {
-      const query: Record<string, string> = { uploadId: t.uploadId, ...(marker ? { 'part-number-marker': marker } : {}) };
-      const res = (await xmlOf(await s3Send(t.loc, 'GET', { query, signal: ctx.signal }))).ListPartsResult as Xml | undefined;
+      const query: Record<string, string> = { uploadId, ...(marker ? { 'part-number-marker': marker } : {}) };
+      const res = (await xmlOf(await s3Send(s3(loc), 'GET', { query, signal }))).ListPartsResult as Xml | undefined;
       for (const p of (res?.Part as Xml[] | undefined) ?? []) {
         const etag = str(p.ETag);
         if (etag && str(p.PartNumber)) parts.push({ partNumber: Number(p.PartNumber), etag, size: Number(p.Size ?? -1) });
@@ -60,40 +63,88 @@ export async function listParts(t: TaskOf<'listParts'>, ctx: OpCtx): Promise<Tas
   return { exists: true, parts };
 }
 
-export async function completeMultipart(t: TaskOf<'completeMultipart'>, ctx: OpCtx): Promise<TaskResults['completeMultipart']> {
-  const body = builder.build({
-    CompleteMultipartUpload: { Part: t.parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
-  }) as string;
-  const r = await s3Send(t.loc, 'POST', { query: { uploadId: t.uploadId }, headers: { 'content-type': 'application/xml' }, body, signal: ctx.signal });
-  const etag = str((((await xmlOf(r)).CompleteMultipartUploadResult as Xml | undefined) ?? {}).ETag);
-  return etag ? { etag } : {};
-}
-
-export async function abortMultipart(t: TaskOf<'abortMultipart'>, ctx: OpCtx): Promise<TaskResults['abortMultipart']> {
+async function head(loc: StorageLoc, signal: AbortSignal): Promise<TaskResults['headObject']> {
   let r: S3Response;
   try {
-    r = await s3Send(t.loc, 'DELETE', { query: { uploadId: t.uploadId }, signal: ctx.signal });
-  } catch (e) {
-    if (httpStatusOf(e) === 404) return {}; // NoSuchUpload: already aborted, completed or expired
-    throw e;
-  }
-  await r.body.resume();
-  return {};
-}
-
-export async function headObject(t: TaskOf<'headObject'>, ctx: OpCtx): Promise<TaskResults['headObject']> {
-  let r: S3Response;
-  try {
-    r = await s3Send(t.loc, 'HEAD', { signal: ctx.signal });
+    r = await s3Send(s3(loc), 'HEAD', { signal });
   } catch (e) {
     if (httpStatusOf(e) === 404) return { exists: false };
     throw e;
   }
   r.body.resume();
+  return headResult(r, 'x-amz-meta-');
+}
+
+/** Size, ETag and user metadata from a HEAD answer (S3 and Azure differ only in the prefix). */
+export function headResult(r: S3Response, metaPrefix: string): TaskResults['headObject'] {
   const metadata: Record<string, string> = {};
   for (const [k, v] of Object.entries(r.headers)) {
-    if (k.startsWith('x-amz-meta-') && v !== undefined) metadata[k.slice('x-amz-meta-'.length)] = Array.isArray(v) ? (v[0] ?? '') : v;
+    if (k.startsWith(metaPrefix) && v !== undefined) metadata[k.slice(metaPrefix.length)] = Array.isArray(v) ? (v[0] ?? '') : v;
   }
   const etag = header(r, 'etag');
   return { exists: true, size: Number(header(r, 'content-length') ?? -1), ...(etag ? { etag } : {}), metadata };
 }
+
+export const s3Backend: BlobBackend = {
+  async createMultipart(loc, metadata, signal) {
+    const r = await s3Send(s3(loc), 'POST', { query: { uploads: '' }, headers: metadataHeaders(metadata), signal });
+    const doc = await xmlOf(r);
+    const uploadId = str((doc.InitiateMultipartUploadResult as Xml | undefined)?.UploadId);
+    if (!uploadId) throw fail('storage_error', 'storage returned no UploadId', true);
+    return uploadId;
+  },
+
+  async sendPart(loc, uploadId, partNumber, cipher, signal) {
+    const r = await s3Send(s3(loc), 'PUT', {
+      query: { partNumber: String(partNumber), uploadId },
+      headers: { 'content-length': String(cipher.length) },
+      body: cipher.body,
+      signal,
+    });
+    await r.body.resume();
+    const etag = header(r, 'etag');
+    if (!etag) throw fail('storage_error', `storage returned no ETag for part ${partNumber}`, true);
+    return etag;
+  },
+
+  samePart(tag, _partNumber, cipher) {
+    return createHash('md5').update(cipher).digest('hex') === unquote(tag);
+  },
+
+  listParts,
+
+  async complete(loc, uploadId, parts, _metadata, signal) {
+    const body = builder.build({
+      CompleteMultipartUpload: { Part: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag })) },
+    }) as string;
+    const r = await s3Send(s3(loc), 'POST', { query: { uploadId }, headers: { 'content-type': 'application/xml' }, body, signal });
+    const etag = str((((await xmlOf(r)).CompleteMultipartUploadResult as Xml | undefined) ?? {}).ETag);
+    return etag ? { etag } : {};
+  },
+
+  async abort(loc, uploadId, signal) {
+    let r: S3Response;
+    try {
+      r = await s3Send(s3(loc), 'DELETE', { query: { uploadId }, signal });
+    } catch (e) {
+      if (httpStatusOf(e) === 404) return; // NoSuchUpload: already aborted, completed or expired
+      throw e;
+    }
+    await r.body.resume();
+  },
+
+  async putWhole(loc, body, length, metadata, signal) {
+    const headers = { 'content-length': String(length), ...metadataHeaders(metadata) };
+    const r = await s3Send(s3(loc), 'PUT', { headers, body, signal });
+    await r.body.resume();
+  },
+
+  head,
+
+  get(loc, opts, signal) {
+    const headers: Record<string, string> = { ...(opts.range ? { range: opts.range } : {}), ...(opts.ifMatch ? { 'if-match': opts.ifMatch } : {}) };
+    return s3Send(s3(loc), 'GET', { headers, signal });
+  },
+
+  metaHeader: (name) => `x-amz-meta-${name}`,
+};

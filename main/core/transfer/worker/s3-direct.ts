@@ -19,7 +19,7 @@ const dispatchers = new Map<string, Dispatcher>();
 const KEPT_DISPATCHERS = 4;
 
 /** One keep-alive pool per network setting (a settings change brings a new one; the oldest drains). */
-function dispatcherFor(net: NetworkOptions | undefined): Dispatcher {
+export function dispatcherFor(net: NetworkOptions | undefined): Dispatcher {
   const opts = net ?? DIRECT;
   const id = JSON.stringify(opts);
   let d = dispatchers.get(id);

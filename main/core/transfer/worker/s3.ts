@@ -66,8 +66,9 @@ const NETWORK_CODES = new Set([
   'UND_ERR_HEADERS_TIMEOUT',
   'UND_ERR_BODY_TIMEOUT',
 ]);
-const CREDENTIAL_NAMES = new Set(['ExpiredToken', 'ExpiredTokenException', 'InvalidToken', 'TokenRefreshRequired', 'InvalidAccessKeyId', 'RequestExpired']);
-const THROTTLE_NAMES = new Set(['SlowDown', 'RequestTimeout', 'InternalError', 'ServiceUnavailable', 'Throttling', 'ThrottlingException', 'RequestTimeTooSkewed']);
+// Azure: AuthenticationFailed is an expired (or revoked) SAS.
+const CREDENTIAL_NAMES = new Set(['AuthenticationFailed', 'ExpiredToken', 'ExpiredTokenException', 'InvalidToken', 'TokenRefreshRequired', 'InvalidAccessKeyId', 'RequestExpired']);
+const THROTTLE_NAMES = new Set(['ServerBusy', 'OperationTimedOut', 'SlowDown', 'RequestTimeout', 'InternalError', 'ServiceUnavailable', 'Throttling', 'ThrottlingException', 'RequestTimeTooSkewed']);
 
 function prop(e: unknown, k: string): unknown {
   return typeof e === 'object' && e !== null ? (e as Record<string, unknown>)[k] : undefined;
@@ -109,5 +110,8 @@ export function classifyError(e: unknown, signal: AbortSignal, path?: string): E
     return { code: 'network_error', message: `network error: ${code || name} ${message}`, retryable: true };
   }
   if (name === 'CorruptCiphertextError' || code === 'corrupt_object') return { code: 'corrupt_object', message, retryable: false };
+  if (name === 'BlobNotFound' || name === 'ContainerNotFound') {
+    return { code: 'not_found', message: `the stored object is missing from storage (${name}): ${message}`, retryable: false, status };
+  }
   return { code: 'storage_error', message: `${name || 'error'}${status ? ` (HTTP ${status})` : ''}: ${message}`, retryable: false, status };
 }

@@ -1,19 +1,13 @@
-// Upload-side S3 operations that carry file data (parts and whole small files), run inside a
-// worker thread. The control calls around them are in s3-control.ts.
+// Upload-side operations that carry file data (parts and whole small files), run inside a
+// worker thread; the storage's own requests are its back end's (backend.ts).
 import { createHash } from 'node:crypto';
 import { open } from 'node:fs/promises';
 import { BLOCK, encryptPart, PartEncryptor } from '../../crypto';
 import { give, take } from './buffers';
-import { fail } from '../errors';
 import { checkStamp, forEachSlice, readSmallFile } from './files';
 import type { TaskOf, TaskResults } from './protocol';
 import { meteredBody, type OpCtx } from './s3';
-import { metadataHeaders } from './s3-control';
-import { header, s3Send } from './s3-direct';
-
-function unquote(etag: string): string {
-  return etag.replace(/^"|"$/g, '');
-}
+import { backendFor } from './backend';
 
 const SLICE = 1 << 20; // read 1 MiB at a time (fast here) and encrypt it straight into the part buffer
 
@@ -43,18 +37,12 @@ export async function uploadPart(t: TaskOf<'uploadPart'>, ctx: OpCtx): Promise<T
     // The next part's encryption can start now: hand its IV over before we upload.
     ctx.slots.publishLastBlock(ctx.slot, lastBlock);
     const cipher = out.subarray(0, length);
-    if (t.verifyEtag !== undefined && createHash('md5').update(cipher).digest('hex') === unquote(t.verifyEtag)) {
+    const backend = backendFor(t.loc);
+    if (t.verifyEtag !== undefined && backend.samePart(t.verifyEtag, t.partNumber, cipher, lastBlock)) {
       return { etag: t.verifyEtag, cipherLength: length, lastBlock, adopted: true };
     }
-    const r = await s3Send(t.loc, 'PUT', {
-      query: { partNumber: String(t.partNumber), uploadId: t.uploadId },
-      headers: { 'content-length': String(length) },
-      body: meteredBody([cipher], ctx),
-      signal: ctx.signal,
-    });
-    await r.body.resume();
-    const etag = header(r, 'etag');
-    if (!etag) throw fail('storage_error', `storage returned no ETag for part ${t.partNumber}`, true);
+    const body = meteredBody([cipher], ctx);
+    const etag = await backend.sendPart(t.loc, t.uploadId, t.partNumber, { body, length, lastBlock }, ctx.signal);
     return { etag, cipherLength: length, lastBlock, adopted: false };
   } finally {
     give(out);
@@ -73,8 +61,6 @@ export async function putObject(t: TaskOf<'putObject'>, ctx: OpCtx): Promise<Tas
   const { plain, stamp } = read;
   const sha512 = createHash('sha512').update(plain).digest('hex');
   const enc = encryptPart(t.key, t.iv, plain, true);
-  const headers = { 'content-length': String(enc.length), ...metadataHeaders(t.metadata) };
-  const r = await s3Send(t.loc, 'PUT', { headers, body: meteredBody(enc.chunks, ctx), signal: ctx.signal });
-  await r.body.resume();
+  await backendFor(t.loc).putWhole(t.loc, meteredBody(enc.chunks, ctx), enc.length, t.metadata, ctx.signal);
   return { tooLarge: false, sha512, cipherLength: enc.length, stamp };
 }
