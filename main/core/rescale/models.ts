@@ -87,6 +87,7 @@ export const storageCredentials = z.looseObject({
     }),
   ),
 });
+export type StorageCredentials = z.output<typeof storageCredentials>;
 
 export const fileChecksum = z.looseObject({ hashFunction: z.string(), fileHash: z.string() });
 
