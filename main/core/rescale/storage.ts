@@ -148,6 +148,10 @@ export class RescaleStorageAdapter implements RescaleStorage {
     return toRemoteFile(rec);
   }
 
+  registrationPace(): number | null {
+    return this.api.http.pace('POST', '/api/v3/files/');
+  }
+
   async createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<{ id: string }> {
     const f = await this.api.createFolder(parentId, name, signal);
     return { id: f.id };

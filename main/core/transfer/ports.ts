@@ -65,4 +65,6 @@ export interface RescaleStorage {
   getFile(id: string, signal?: AbortSignal): Promise<RemoteFile>;
   /** Files and subfolders of a folder, all pages. */
   listFolder(folderId: string, signal?: AbortSignal): Promise<{ files: RemoteFile[]; folders: { id: string; name: string }[] }>;
+  /** Registrations a second the API client lets through (its rate limiter's budget); null or absent: unlimited or unknown. */
+  registrationPace?(): number | null;
 }

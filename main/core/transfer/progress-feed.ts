@@ -4,6 +4,7 @@
 // never summed ten times a second.
 import type { LiveItem } from './item';
 import { Coalescer, eta, SpeedMeter } from './progress';
+import { RegistrationTally } from './registrations';
 import type { ProgressBatch, TransferView } from './types';
 
 const mono = (): number => performance.now();
@@ -20,12 +21,18 @@ export class ProgressFeed {
   private readonly coalescer = new Coalescer(() => this.emit(), mono);
   private seq = 0;
   private tickTimer: NodeJS.Timeout | null = null;
+  /** Uploads' registrations (counted items only), kept by the engine on every state change. */
+  readonly regs: RegistrationTally;
 
   constructor(
     private readonly items: ReadonlyMap<string, LiveItem>,
     /** Whether an item is part of the overall numbers (not one already finished at start). */
     private readonly counted: (it: LiveItem) => boolean,
-  ) {}
+    /** Registrations a second the API allows (null: unknown, measured instead). */
+    registrationPace: () => number | null = () => null,
+  ) {
+    this.regs = new RegistrationTally(registrationPace);
+  }
 
   view(it: LiveItem): TransferView {
     const r = it.row;
@@ -91,6 +98,7 @@ export class ProgressFeed {
       if (it.row.parentId) this.dirty.add(it.row.parentId);
     }
     this.overallMeter.sample(this.overallBytes().done, t);
+    this.regs.sample(t);
     if (this.active.size > 0) this.coalescer.poke(false);
     else if (this.tickTimer) {
       clearInterval(this.tickTimer);
@@ -118,11 +126,14 @@ export class ProgressFeed {
     }
     this.dirty.clear();
     const o = this.overallBytes();
-    const bps = o.active > 0 ? this.overallMeter.value(mono()) : 0;
+    const t = mono();
+    const bps = o.active > 0 ? this.overallMeter.value(t) : 0;
+    const etaSeconds = o.active > 0 ? eta(o.total - o.done, bps) : null;
+    const registrations = this.regs.figures(etaSeconds, t);
     const batch: ProgressBatch = {
       seq: this.seq,
       items,
-      overall: { bytesDone: o.done, bytesTotal: o.total, bytesPerSecond: Math.round(bps), etaSeconds: o.active > 0 ? eta(o.total - o.done, bps) : null, active: o.active },
+      overall: { bytesDone: o.done, bytesTotal: o.total, bytesPerSecond: Math.round(bps), etaSeconds, active: o.active, ...(registrations ? { registrations } : {}) },
     };
     for (const l of this.listeners) l(batch);
   }

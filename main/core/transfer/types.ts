@@ -28,12 +28,28 @@ export interface TransferView {
   isBatch?: boolean;
 }
 
+/**
+ * Uploads' file registrations, which follow the bytes at the platform's API pace (about 2 a
+ * second): `done` of `total` registered, `waiting` stored but not yet registered.
+ */
+export interface RegistrationFigures {
+  done: number;
+  total: number;
+  waiting: number;
+  /** The pace registrations go at: the API limiter's budget, or as measured. */
+  perSecond: number;
+  /** Until the last registration: null while the pace is unknown. */
+  etaSeconds: number | null;
+}
+
 export interface OverallProgress {
   bytesDone: number;
   bytesTotal: number;
   bytesPerSecond: number;
   etaSeconds: number | null;
   active: number;
+  /** Present while uploads are counted. */
+  registrations?: RegistrationFigures;
 }
 
 export interface ProgressBatch {
