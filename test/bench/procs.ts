@@ -19,9 +19,9 @@ export interface SandboxProc {
   stop(): Promise<void>;
 }
 
-export async function startSandboxProcess(dataDir: string): Promise<SandboxProc> {
+export async function startSandboxProcess(dataDir: string, extraArgs: string[] = []): Promise<SandboxProc> {
   const prof = process.env.BENCH_PROFILE_SANDBOX ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_SANDBOX] : [];
-  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'sandbox/main.ts', '--data', dataDir, '--fast-etags'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'sandbox/main.ts', '--data', dataDir, '--fast-etags', ...extraArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     const rl = createInterface({ input: child.stdout });
     rl.once('line', resolve);

@@ -1,4 +1,6 @@
 // The benchmark table (terminal and docs/benchmarks.md).
+import { limitedLines, type LimitedResult } from './limited-bench';
+
 export interface Row {
   case: string;
   bytes: number;
@@ -30,6 +32,7 @@ export interface Results {
   machine: Record<string, unknown>;
   rows: Row[];
   crypto?: CryptoResult;
+  limited?: LimitedResult;
   rss?: { fileMiB: number; seconds: number; mibPerSecond: number; peakRssMiB: number; loopP99Ms: number; loopMaxMs: number; idleLoopP99Ms: number };
 }
 
@@ -62,6 +65,7 @@ function lines(r: Results): string[] {
     out.push(`| main event-loop delay p99 / max | ${s.loopP99Ms.toFixed(1)} / ${s.loopMaxMs.toFixed(1)} ms |`);
     out.push(`| same measure in an idle process meanwhile (machine noise) | ${s.idleLoopP99Ms.toFixed(1)} ms p99 |`);
   }
+  if (r.limited) out.push(...limitedLines(r.limited));
   return out;
 }
 

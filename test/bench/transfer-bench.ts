@@ -1,6 +1,7 @@
 // Courier vs awscli v2 vs rclone against the sandbox S3, all in the same run on this machine.
 //   npx tsx test/bench/transfer-bench.ts            (BENCH_RUNS=3 for medians of 3)
-// Env: BENCH_RUNS (1), BENCH_CASES (comma list of: big,small,crypto,rss), BENCH_BIG_MIB (1024),
+// Env: BENCH_RUNS (1), BENCH_CASES (comma list of: big,small,crypto,rss,limited), BENCH_BIG_MIB (1024),
+//      BENCH_LIMITED_N (2000: files of the upload with the platform's API limits on; ~20 min),
 //      BENCH_SMALL_N (2000), BENCH_HUGE_MIB (4096), BENCH_KEEP_DATA (keep bench/data),
 //      BENCH_COURIER_LIMITS (JSON LimitsInput, for tuning experiments), BENCH_TOOLS (comma list of
 //      courier,aws,rclone; all by default: a subset is for tuning, its ratios are left empty),
@@ -19,11 +20,13 @@ import type { RunResult } from './courier-run';
 import { aws, buildBundles, courier, rclone, startSandboxProcess, type SandboxProc } from './procs';
 import { markdown, table, type Results, type Row } from './report';
 import { replaceSection, section, WHOLE_PROCESS } from './cli-report';
+import { limitedCase } from './limited-bench';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const MiB = 1 << 20;
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
-const CASES = new Set((process.env.BENCH_CASES ?? 'big,small,crypto,rss').split(','));
+const CASES = new Set((process.env.BENCH_CASES ?? 'big,small,crypto,rss,limited').split(','));
+const LIMITED_N = Number(process.env.BENCH_LIMITED_N ?? 2000);
 const BIG = Number(process.env.BENCH_BIG_MIB ?? 1024) * MiB;
 const SMALL_N = Number(process.env.BENCH_SMALL_N ?? 2000);
 const TOOLS = (process.env.BENCH_TOOLS ?? 'courier,aws,rclone').split(',') as Tool[];
@@ -212,6 +215,8 @@ async function main(): Promise<void> {
         idleLoopP99Ms: idle.percentile(99) / 1e6,
       };
     }
+    // Last: its own sandbox, with the platform's rate limits on.
+    if (CASES.has('limited')) results.limited = await limitedCase(data, work, LIMITED_N, base);
   } finally {
     await sb.stop();
     await rm(work, { recursive: true, force: true });

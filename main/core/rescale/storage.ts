@@ -130,7 +130,7 @@ export class RescaleStorageAdapter implements RescaleStorage {
     };
   }
 
-  async registerFile(req: RegisterFileRequest, signal?: AbortSignal): Promise<RemoteFile> {
+  async registerFile(req: RegisterFileRequest, signal?: AbortSignal): Promise<{ id: string }> {
     const rec = await this.api.registerFile(
       {
         typeId: 1,
@@ -145,7 +145,7 @@ export class RescaleStorageAdapter implements RescaleStorage {
       },
       signal,
     );
-    return toRemoteFile(rec);
+    return { id: rec.id };
   }
 
   registrationPace(): number | null {

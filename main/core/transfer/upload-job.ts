@@ -208,19 +208,21 @@ function unclear(e: unknown): boolean {
 
 async function register(item: LiveItem, row: UploadRow, ctx: JobCtx, signal: AbortSignal): Promise<void> {
   const folderId = await ctx.folderFor(item, signal);
+  // Marked by an earlier attempt or process: it may have gone through, so look before registering.
+  let mayExist = row.phase === 'registering';
   for (let attempt = 1; ; attempt++) {
+    if (!row.sha512) throw fail('internal', 'upload finished without a checksum');
+    // Durable before the call: registration is not idempotent, so a crash right after it must
+    // lead to a lookup, not a second record. The mark rides the journal's next batched commit,
+    // awaited before taking an API slot.
+    if (row.phase !== 'registering') {
+      ctx.journal.patchUpload(item.id, { phase: 'registering' });
+      row.phase = 'registering';
+    }
+    await ctx.journal.commit();
     const release = await ctx.api.acquire(1, signal);
     try {
-      if (row.phase === 'registering' && (await findRegistered(item, row, ctx, signal, folderId))) return;
-      if (!row.sha512) throw fail('internal', 'upload finished without a checksum');
-      // Durable before the call: registration is not idempotent, so a crash right after it
-      // must lead to a lookup, not a second record. (Group commit: the marks of all
-      // registrations about to start share one transaction.)
-      if (row.phase !== 'registering') {
-        ctx.journal.patchUpload(item.id, { phase: 'registering' });
-        await ctx.journal.commit();
-        row.phase = 'registering';
-      }
+      if (mayExist && (await findRegistered(item, row, ctx, signal, folderId))) return;
       const target = JSON.parse(row.targetJson) as UploadTarget;
       try {
         const rf = await ctx.storage.registerFile(
@@ -242,6 +244,7 @@ async function register(item: LiveItem, row: UploadRow, ctx: JobCtx, signal: Abo
         // object up (in a listing begun after now) before it registers again.
         if (signal.aborted || !unclear(e) || attempt >= REGISTER_ATTEMPTS) throw e;
         ctx.lookup.attemptEnded(row.objectKey);
+        mayExist = true;
       }
     } finally {
       release();
