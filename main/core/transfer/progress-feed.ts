@@ -39,7 +39,7 @@ export class ProgressFeed {
     const t = mono();
     const active = r.state === 'running' || r.state === 'verifying';
     const bytesDone = r.isBatch ? batchBytes(it) : r.state === 'done' ? r.size : it.bytesDone();
-    const bps = r.isBatch ? batchSpeed(it, t) : active ? it.meter.value(t) : 0;
+    const bps = r.isBatch ? batchSpeed(it, t) : r.state === 'running' ? it.meter.value(t) : 0;
     return {
       id: r.id,
       kind: r.kind,
@@ -93,6 +93,9 @@ export class ProgressFeed {
   private tick(): void {
     const t = mono();
     for (const it of this.active) {
+      // Only running items move bytes; one waiting for its registration (verifying) changes
+      // when it is registered, and 2,000 of them rebuilt ten times a second cost more than the upload.
+      if (it.row.state !== 'running') continue;
       it.meter.sample(it.bytesDone(), t);
       this.dirty.add(it.id);
       if (it.row.parentId) this.dirty.add(it.row.parentId);
@@ -147,6 +150,6 @@ function batchBytes(b: LiveItem): number {
 
 function batchSpeed(b: LiveItem, t: number): number {
   let n = 0;
-  for (const it of b.activeChildren) n += it.meter.value(t);
+  for (const it of b.activeChildren) if (it.row.state === 'running') n += it.meter.value(t);
   return n;
 }
