@@ -10,6 +10,7 @@
 // on this shared machine hits all of them alike. Writes bench/results.json and
 // docs/benchmarks.md. Measures, never asserts.
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { LimitsInput } from '../../main/core/transfer/types';
@@ -119,7 +120,8 @@ async function main(): Promise<void> {
   const base = { apiUrl: sb.apiUrl, token: sb.token, s3Endpoint: sb.s3Endpoint, stateDir: join(work, 'state'), ...limits };
   const bucket = sb.s3Admin.bucket;
   const rows: Row[] = [];
-  const results: Results = { date: new Date().toISOString(), runs: RUNS, machine: { node: process.version, platform: process.platform }, rows };
+  const load = { start: loadavg()[0] ?? 0, end: 0 };
+  const results: Results = { date: new Date().toISOString(), runs: RUNS, machine: { node: process.version, platform: process.platform, load }, rows };
   try {
     await warmUp(sb, data, work, base, storage);
     if (CASES.has('big')) {
@@ -222,6 +224,7 @@ async function main(): Promise<void> {
     await rm(work, { recursive: true, force: true });
     if (!process.env.BENCH_KEEP_DATA) await rm(data, { recursive: true, force: true });
   }
+  load.end = loadavg()[0] ?? 0;
   await mkdir(join(ROOT, 'bench'), { recursive: true });
   await writeFile(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   // The whole-process table (cli-bench.ts) lives in the same page: carried over.
