@@ -8,6 +8,7 @@ import type { RescaleStorage } from './ports';
 import type { RegistrationFigures, TransferState } from './types';
 
 const mono = (): number => performance.now();
+const LISTING_KEPT_MS = 60_000;
 
 /**
  * Registered / total / waiting over the upload items counted in the overall numbers. Updated
@@ -88,9 +89,12 @@ export class RegistrationLookup {
         // Not tied to one caller's signal: others may be waiting on the same listing.
         byObjectKey: this.storage.listFolder(folderId).then((r) => new Map(r.files.map((f) => [f.pathParts.path, f.id]))),
       };
-      listing.byObjectKey.catch(() => {
+      const forget = (): void => {
         if (this.listings.get(folderId) === listing) this.listings.delete(folderId);
-      });
+      };
+      listing.byObjectKey.catch(forget);
+      // Kept a minute for the other files of a restart; a long-running app does not hoard listings.
+      setTimeout(forget, LISTING_KEPT_MS).unref();
       this.listings.set(folderId, listing);
       l = listing;
     }
