@@ -6,6 +6,16 @@ import { formatBytes } from './transfer-run';
 const eta = (s: number | null) => (s === null ? '--:--' : `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`);
 
 /**
+ * Uploads: files registered on the platform, which follow the bytes at its API pace (about 2 a
+ * second), with their own ETA; empty while nothing waits for a registration.
+ */
+export function registrationsText(o: ProgressBatch['overall']): string {
+  const r = o.registrations;
+  if (!r || r.done >= r.total) return '';
+  return `${r.done}/${r.total} registered (ETA ${eta(r.etaSeconds)} at ${r.perSecond}/s)`;
+}
+
+/**
  * Progress for people: a bar (files, bytes, speed, ETA) on a terminal; on a pipe, one plain
  * line per finished file and a line every 10 s; nothing with -q or --json.
  */
@@ -19,10 +29,10 @@ export class ProgressDisplay {
   ) {
     if (!out.quiet && !out.json && process.stderr.isTTY) {
       this.bar = new cliProgress.SingleBar(
-        { format: ' {bar} {percentage}% | {files} | {bytes} | {speed} | ETA {etaText}', stream: process.stderr, hideCursor: true, barsize: 28, fps: 5 },
+        { format: ' {bar} {percentage}% | {files} | {bytes} | {speed} | ETA {etaText}{regs}', stream: process.stderr, hideCursor: true, barsize: 28, fps: 5 },
         cliProgress.Presets.shades_classic,
       );
-      this.bar.start(1, 0, { files: `0/${files} files`, bytes: '', speed: '', etaText: '--:--' });
+      this.bar.start(1, 0, { files: `0/${files} files`, bytes: '', speed: '', etaText: '--:--', regs: '' });
     }
   }
 
@@ -38,17 +48,20 @@ export class ProgressDisplay {
       }
     }
     const o = b.overall;
+    const regs = registrationsText(o);
     if (this.bar) {
       this.bar.setTotal(Math.max(1, o.bytesTotal));
       this.bar.update(o.bytesDone, {
         files: `${this.done.size}/${this.files} files`,
         bytes: `${formatBytes(o.bytesDone)}/${formatBytes(o.bytesTotal)}`,
         speed: `${formatBytes(o.bytesPerSecond)}/s`,
-        etaText: eta(o.etaSeconds),
+        // Bytes first: once they are all stored, the bar's ETA is the registrations'.
+        etaText: eta(o.bytesDone >= o.bytesTotal && o.registrations ? o.registrations.etaSeconds : o.etaSeconds),
+        regs: regs ? ` | ${regs}` : '',
       });
     } else if (!this.out.json && Date.now() - this.lastLine > 10_000 && o.bytesTotal > 0) {
       this.lastLine = Date.now();
-      this.out.log(`${this.done.size}/${this.files} files, ${formatBytes(o.bytesDone)} of ${formatBytes(o.bytesTotal)}, ${formatBytes(o.bytesPerSecond)}/s, ETA ${eta(o.etaSeconds)}`);
+      this.out.log(`${this.done.size}/${this.files} files, ${formatBytes(o.bytesDone)} of ${formatBytes(o.bytesTotal)}, ${formatBytes(o.bytesPerSecond)}/s, ETA ${eta(o.etaSeconds)}${regs ? `; ${regs}` : ''}`);
     }
   }
 

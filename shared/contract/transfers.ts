@@ -74,6 +74,10 @@ export const overallProgress = z.object({
   bytesPerSecond: z.number(),
   etaSeconds: z.number().nullable(),
   active: z.number(),
+  /** Uploads: files registered on the platform (they follow the bytes at its API pace). */
+  registrations: z
+    .object({ done: z.number(), total: z.number(), waiting: z.number(), perSecond: z.number(), etaSeconds: z.number().nullable() })
+    .optional(),
 });
 
 /** A snapshot (list) or a delta (progress event): items changed since `seq`, latest wins. */

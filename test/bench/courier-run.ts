@@ -5,6 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { SharedRateLimiter } from '../../main/core/rescale/rate-limiter';
+import { defaultBudgets } from '../../main/core/rescale/scopes';
 import { createTransferService } from '../../main/core/transfer/service';
 import { createAesGcmSealer } from '../../main/core/transfer/sealer';
 import type { LimitsInput, TransferView } from '../../main/core/transfer/types';
@@ -26,6 +28,8 @@ export interface RunSpec {
   workerCount?: number;
   /** A bundled worker (the benchmark runs bundles, like the packaged app, not tsx). */
   workerFile?: string;
+  /** The app's API rate limiter (its default budgets, state under stateDir), for a sandbox with the platform's limits on. */
+  apiLimited?: boolean;
 }
 
 export interface RunResult {
@@ -39,12 +43,15 @@ export interface RunResult {
   loopP99Ms: number;
   loopMaxMs: number;
   remoteIds: string[];
+  /** Seconds until every byte was stored (uploads; registrations may follow later). */
+  bytesSeconds?: number;
   batchFolderId?: string;
   firstError?: string;
 }
 
 const spec = JSON.parse(process.argv[2] ?? '{}') as RunSpec;
-const storage = new SandboxStorage({ apiUrl: spec.apiUrl, token: spec.token, s3Endpoint: spec.s3Endpoint, azureBlobEndpoint: spec.azureBlobEndpoint ?? null });
+const limiter = spec.apiLimited ? { limiter: new SharedRateLimiter(join(spec.stateDir, 'limiter'), spec.apiUrl, defaultBudgets) } : {};
+const storage = new SandboxStorage({ apiUrl: spec.apiUrl, token: spec.token, s3Endpoint: spec.s3Endpoint, azureBlobEndpoint: spec.azureBlobEndpoint ?? null, ...limiter });
 const svc = await createTransferService({
   storage,
   journalPath: join(spec.stateDir, `journal-${randomBytes(4).toString('hex')}.db`),
@@ -63,6 +70,10 @@ const h = monitorEventLoopDelay({ resolution: 5 });
 h.enable();
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
+let bytesSeconds: number | undefined;
+svc.onProgress((b) => {
+  if (bytesSeconds === undefined && b.overall.bytesTotal > 0 && b.overall.bytesDone >= b.overall.bytesTotal) bytesSeconds = (performance.now() - t0) / 1000;
+});
 let views: TransferView[];
 if (spec.mode === 'upload') views = await svc.enqueueUpload(spec.inputs, spec.folderId ? { folderId: spec.folderId } : {});
 else if (spec.mode === 'download') views = await svc.enqueueDownload(spec.inputs, spec.dir ?? '.', { conflict: 'overwrite' });
@@ -82,6 +93,7 @@ const result: RunResult = {
   loopP99Ms: h.percentile(99) / 1e6,
   loopMaxMs: h.max / 1e6,
   remoteIds: files.map((v) => v.remoteFileId ?? ''),
+  ...(bytesSeconds !== undefined ? { bytesSeconds } : {}),
   ...(files.find((v) => v.error) ? { firstError: JSON.stringify(files.find((v) => v.error)?.error) } : {}),
 };
 if (process.env.BENCH_THREAD_CPU) process.stderr.write(`thread CPU s: ${JSON.stringify(threadCpuSince(threadCpu0))}\n`);

@@ -1,4 +1,6 @@
 // The benchmark table (terminal and docs/benchmarks.md).
+import { limitedLines, type LimitedResult } from './limited-bench';
+
 export interface Row {
   case: string;
   bytes: number;
@@ -30,6 +32,7 @@ export interface Results {
   machine: Record<string, unknown>;
   rows: Row[];
   crypto?: CryptoResult;
+  limited?: LimitedResult;
   rss?: { fileMiB: number; seconds: number; mibPerSecond: number; peakRssMiB: number; loopP99Ms: number; loopMaxMs: number; idleLoopP99Ms: number };
 }
 
@@ -65,7 +68,13 @@ function lines(r: Results): string[] {
     out.push(`| main event-loop delay p99 / max | ${s.loopP99Ms.toFixed(1)} / ${s.loopMaxMs.toFixed(1)} ms |`);
     out.push(`| same measure in an idle process meanwhile (machine noise) | ${s.idleLoopP99Ms.toFixed(1)} ms p99 |`);
   }
+  if (r.limited) out.push(...limitedLines(r.limited));
   return out;
+}
+
+function loadNote(r: Results): string {
+  const l = r.machine.load as { start: number; end: number } | undefined;
+  return l ? `; load average ${l.start.toFixed(1)} at the start and ${l.end.toFixed(1)} at the end of the run, on 2 vCPUs shared with other work` : '';
 }
 
 export function table(r: Results): string {
@@ -75,7 +84,7 @@ export function table(r: Results): string {
 export function markdown(r: Results): string {
   return `# Transfer benchmarks
 
-Measured ${r.date} on the development machine (${String(r.machine.node)}, 2 vCPU VM with CPU steal; expect ±20–30 % between runs), median of ${r.runs} run(s), with \`npx tsx test/bench/transfer-bench.ts\`.
+Measured ${r.date} on the development machine (${String(r.machine.node)}, 2 vCPU VM with CPU steal; expect ±20–30 % between runs${loadNote(r)}), median of ${r.runs} run(s), with \`npx tsx test/bench/transfer-bench.ts\`.
 All tools ran against the same sandbox S3 (a separate process on loopback), one after the other, in the same run.
 
 - **Courier encrypts** (AES-256-CBC, SHA-512 of the plaintext), registers every file with the (sandbox) Rescale API, and for
@@ -109,7 +118,10 @@ Raw numbers: \`bench/results.json\`.
 - **Everything shares two cores.** The sandbox (API and S3 in one Node process) runs on the same 2 vCPUs as
   the client, so a tool's time includes the server CPU it causes (last column). Each Courier file is an S3
   PUT *and* a registration (POST /api/v3/files/); aws and rclone register nothing. Against the real platform
-  the registrations are bound by its API quota instead (Courier pipelines them, 16 in flight).
+  the registrations are bound by its API quota instead (about 2 a second for all of v3): the table with the
+  platform's limits on shows the bytes stored long before the last file is registered, which is the time a
+  folder of many small files takes whoever uploads it. Courier registers behind the bytes and journals every
+  stored-but-unregistered file, so a crash or a quit never loses nor doubles one.
 - **System calls are expensive here.** Each async fs call is a thread-pool round trip of ~120 µs of CPU and
   creating a file costs 0.3–1 ms; Courier's workers therefore read and write small files with sync calls,
   and the sandbox keeps small bodies in pack files (see main/core/transfer/README.md, sandbox/README.md).

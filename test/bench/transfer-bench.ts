@@ -1,6 +1,7 @@
 // Courier vs awscli v2 vs rclone against the sandbox S3, all in the same run on one machine.
 //   npx tsx test/bench/transfer-bench.ts            (BENCH_RUNS=3 for medians of 3)
-// Env: BENCH_RUNS (1), BENCH_CASES (comma list of: big,small,crypto,rss,azure), BENCH_BIG_MIB (1024),
+// Env: BENCH_RUNS (1), BENCH_CASES (comma list of: big,small,crypto,rss,azure,limited), BENCH_BIG_MIB (1024),
+//      BENCH_LIMITED_N (2000: files of the upload with the platform's API limits on; ~20 min),
 //      BENCH_SMALL_N (2000), BENCH_HUGE_MIB (4096), BENCH_KEEP_DATA (keep bench/data),
 //      BENCH_COURIER_LIMITS (JSON LimitsInput, for tuning experiments), BENCH_TOOLS (comma list of
 //      courier,aws,rclone; all by default: a subset is for tuning, its ratios are left empty),
@@ -9,6 +10,7 @@
 // on this shared machine hits all of them alike. Writes bench/results.json and
 // docs/benchmarks.md. Measures, never asserts.
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { LimitsInput } from '../../main/core/transfer/types';
@@ -19,11 +21,13 @@ import type { RunResult } from './courier-run';
 import { aws, buildBundles, courier, rclone, startSandboxProcess, type SandboxProc } from './procs';
 import { markdown, table, type Results, type Row } from './report';
 import { replaceSection, section, WHOLE_PROCESS } from './cli-report';
+import { limitedCase } from './limited-bench';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const MiB = 1 << 20;
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
-const CASES = new Set((process.env.BENCH_CASES ?? 'big,small,crypto,rss,azure').split(','));
+const CASES = new Set((process.env.BENCH_CASES ?? 'big,small,crypto,rss,azure,limited').split(','));
+const LIMITED_N = Number(process.env.BENCH_LIMITED_N ?? 2000);
 const BIG = Number(process.env.BENCH_BIG_MIB ?? 1024) * MiB;
 const SMALL_N = Number(process.env.BENCH_SMALL_N ?? 2000);
 const TOOLS = (process.env.BENCH_TOOLS ?? 'courier,aws,rclone').split(',') as Tool[];
@@ -163,7 +167,8 @@ async function main(): Promise<void> {
   const base = { apiUrl: sb.apiUrl, token: sb.token, s3Endpoint: sb.s3Endpoint, stateDir: join(work, 'state'), ...limits };
   const bucket = sb.s3Admin.bucket;
   const rows: Row[] = [];
-  const results: Results = { date: new Date().toISOString(), runs: RUNS, machine: { node: process.version, platform: process.platform }, rows };
+  const load = { start: loadavg()[0] ?? 0, end: 0 };
+  const results: Results = { date: new Date().toISOString(), runs: RUNS, machine: { node: process.version, platform: process.platform, load }, rows };
   try {
     await warmUp(sb, data, work, base, storage);
     if (CASES.has('big')) {
@@ -261,11 +266,14 @@ async function main(): Promise<void> {
         idleLoopP99Ms: idle.percentile(99) / 1e6,
       };
     }
+    // Last: its own sandbox, with the platform's rate limits on.
+    if (CASES.has('limited')) results.limited = await limitedCase(data, work, LIMITED_N, base);
   } finally {
     await sb.stop();
     await rm(work, { recursive: true, force: true });
     if (!process.env.BENCH_KEEP_DATA) await rm(data, { recursive: true, force: true });
   }
+  load.end = loadavg()[0] ?? 0;
   await mkdir(join(ROOT, 'bench'), { recursive: true });
   await writeFile(join(ROOT, 'bench', 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
   // The whole-process table (cli-bench.ts) lives in the same page: carried over.

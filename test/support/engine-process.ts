@@ -1,7 +1,7 @@
 // Parent side of engine-child.ts: spawn, read its JSON lines, await a condition, kill -9.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import type { TransferView } from '../../main/core/transfer/types';
+import type { OverallProgress, TransferView } from '../../main/core/transfer/types';
 import type { ChildSpec } from './engine-child';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -10,6 +10,7 @@ export interface ChildLine {
   event: 'progress' | 'enqueued' | 'settled';
   ids?: string[];
   items?: { id: string; bytesDone: number; size: number; state: string }[];
+  overall?: OverallProgress;
   views?: TransferView[];
 }
 

@@ -5,6 +5,7 @@
 import { request, Agent } from 'undici';
 import { resolvePlatform } from '../../main/core/platforms';
 import { RescaleApi } from '../../main/core/rescale/api';
+import type { RateLimiter } from '../../main/core/rescale/rate-limiter';
 import { RescaleStorageAdapter } from '../../main/core/rescale/storage';
 
 export interface SandboxStorageOptions {
@@ -14,6 +15,8 @@ export interface SandboxStorageOptions {
   s3Endpoint: string;
   /** Azure-storage sandboxes: the blob endpoint (the sandbox platform passes it as LocalSandbox does). */
   azureBlobEndpoint?: string | null;
+  /** The app's client-side limiter (tests of the platform's pace); default: none. */
+  limiter?: RateLimiter;
 }
 
 const unlimited = { acquire: async (): Promise<void> => undefined, block: async (): Promise<void> => undefined };
@@ -21,7 +24,7 @@ const unlimited = { acquire: async (): Promise<void> => undefined, block: async 
 export class SandboxStorage extends RescaleStorageAdapter {
   constructor(private readonly o: SandboxStorageOptions) {
     super(
-      new RescaleApi({ baseUrl: o.apiUrl, apiKey: o.token, dispatcher: new Agent({ connections: 32, keepAliveTimeout: 30_000 }), limiter: unlimited, backoff: { baseMs: 50, capMs: 1000 } }),
+      new RescaleApi({ baseUrl: o.apiUrl, apiKey: o.token, dispatcher: new Agent({ connections: 32, keepAliveTimeout: 30_000 }), limiter: o.limiter ?? unlimited, backoff: { baseMs: 50, capMs: 1000 } }),
       resolvePlatform({ kind: 'sandbox', apiUrl: o.apiUrl, s3Endpoint: o.s3Endpoint, ...(o.azureBlobEndpoint ? { azureBlobEndpoint: o.azureBlobEndpoint } : {}) }),
     );
   }

@@ -9,6 +9,8 @@ import { RescaleStorageAdapter } from './storage';
  */
 export class ActiveAccountStorage implements RescaleStorage {
   private readonly adapters = new Map<string, { apiUrl: string; adapter: RescaleStorageAdapter }>();
+  /** The adapter of the latest call (the pace is asked for synchronously, ten times a second). */
+  private last: RescaleStorageAdapter | null = null;
 
   constructor(private readonly accounts: AccountService) {
     accounts.onForget((id) => this.adapters.delete(id));
@@ -18,10 +20,14 @@ export class ActiveAccountStorage implements RescaleStorage {
     const session = await this.accounts.session();
     const cached = this.adapters.get(session.account.id);
     // A sandbox restarts on new ports: rebuild the adapter when the platform moved.
-    if (cached && cached.apiUrl === session.platform.apiUrl) return cached.adapter;
+    if (cached && cached.apiUrl === session.platform.apiUrl) return (this.last = cached.adapter);
     const adapter = new RescaleStorageAdapter(session.api, session.platform);
     this.adapters.set(session.account.id, { apiUrl: session.platform.apiUrl, adapter });
-    return adapter;
+    return (this.last = adapter);
+  }
+
+  registrationPace(): number | null {
+    return this.last?.registrationPace() ?? null;
   }
 
   async uploadTarget(signal?: AbortSignal) {

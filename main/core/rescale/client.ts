@@ -112,6 +112,11 @@ export class RescaleHttp {
     registerSecret(o.apiKey);
   }
 
+  /** Requests a second the limiter lets through in the scope of `method path`; null: no limit. */
+  pace(method: string, path: string): number | null {
+    return this.o.limiter.pace?.(scopeOf(method, path)) ?? null;
+  }
+
   private url(path: string, query?: CallOptions<z.ZodType>['query']): URL {
     const u = new URL(path, this.origin);
     if (u.origin !== this.origin) throw new CourierError('internal', 'Refused to send the API key to another host.');

@@ -17,6 +17,8 @@ export interface RateLimiter {
   acquire(scope: Scope, signal?: AbortSignal): Promise<void>;
   /** A 429 arrived: hold the whole scope (all processes) until `untilMs`. */
   block(scope: Scope, untilMs: number): Promise<void>;
+  /** Requests a second the scope's budget allows (progress ETAs); absent: no limit. */
+  pace?(scope: Scope): number;
 }
 
 /**
@@ -91,6 +93,10 @@ export class SharedRateLimiter implements RateLimiter {
     });
     const wait = startAt - this.now();
     if (wait > 0) await sleep(wait, undefined, signal ? { signal } : undefined);
+  }
+
+  pace(scope: Scope): number {
+    return this.budgets[scope].ratePerSecond;
   }
 
   async block(scope: Scope, untilMs: number): Promise<void> {

@@ -148,7 +148,7 @@ export class RescaleStorageAdapter implements RescaleStorage {
     };
   }
 
-  async registerFile(req: RegisterFileRequest, signal?: AbortSignal): Promise<RemoteFile> {
+  async registerFile(req: RegisterFileRequest, signal?: AbortSignal): Promise<{ id: string }> {
     const rec = await this.api.registerFile(
       {
         typeId: 1,
@@ -163,7 +163,11 @@ export class RescaleStorageAdapter implements RescaleStorage {
       },
       signal,
     );
-    return toRemoteFile(rec);
+    return { id: rec.id };
+  }
+
+  registrationPace(): number | null {
+    return this.api.http.pace('POST', '/api/v3/files/');
   }
 
   async createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<{ id: string }> {

@@ -188,7 +188,9 @@ async function downloadLarge(
 /** Gives the verified temp file its final name; a crash in the middle is recognised on restart. */
 async function finalize(item: LiveItem, tempPath: string, finalPath: string, conflict: ConflictPolicy, ctx: JobCtx): Promise<void> {
   // "finalizing" is durable before the rename, so a restart that finds no temp file verifies
-  // the placed file instead of downloading a second copy. (Group commit across files.)
+  // the placed file instead of downloading a second copy. (It rides the journal's next batched
+  // commit, shared with every other file at this step; the file slot is free meanwhile.)
+  ctx.releaseSlot(item);
   ctx.journal.putDownload({ transferId: item.id, tempPath, objectSize: 0, etag: null, rangeSize: 0, phase: 'finalizing' });
   await ctx.journal.commit();
   const placed = place(tempPath, finalPath, conflict, (path) => {

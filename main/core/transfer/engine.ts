@@ -13,6 +13,7 @@ import type { ItemRow, Journal } from './journal';
 import type { TransferPool } from './pool';
 import type { RescaleStorage, UploadTarget } from './ports';
 import { FileSlots } from './file-slots';
+import { RegistrationLookup } from './registrations';
 import { ProgressFeed } from './progress-feed';
 import type { NetworkOptions } from '../net/dispatcher';
 import { TaskRunner, type NetworkRoute, type RetryPolicy, DEFAULT_RETRY } from './runner';
@@ -54,6 +55,8 @@ export class TransferEngine implements JobCtx {
   private readonly history = new Set<string>();
   /** Open multipart uploads of uploads that ended without a file: aborted in the background. */
   readonly leftovers: UploadLeftovers;
+  /** Finds registrations whose answer was lost (a crash, a dropped connection). */
+  readonly lookup: RegistrationLookup;
 
   constructor(
     readonly journal: Journal,
@@ -68,7 +71,8 @@ export class TransferEngine implements JobCtx {
     this.leftovers = new UploadLeftovers(journal, this.runner);
     this.memory = new Semaphore(lim.maxBufferedBytes);
     this.api = new Semaphore(lim.apiConcurrency);
-    this.feed = new ProgressFeed(this.items, (it) => this.counted(it));
+    this.feed = new ProgressFeed(this.items, (it) => this.counted(it), () => storage.registrationPace?.() ?? null);
+    this.lookup = new RegistrationLookup(storage);
     this.nextSeqNo = journal.maxSeq() + 1;
     for (const row of journal.loadItems()) this.adoptRow(row, true);
     this.applyBandwidth();
@@ -86,6 +90,7 @@ export class TransferEngine implements JobCtx {
     else it.committed = row.bytesDone;
     this.items.set(row.id, it);
     if (fromJournal && TERMINAL.has(row.state)) this.history.add(row.id);
+    if (this.counted(it) && row.kind === 'upload') this.feed.regs.move(null, row.state);
     if (this.counted(it) && row.state !== 'cancelled') {
       this.feed.totalBytes += row.size;
       if (row.state === 'done') this.feed.doneBytes += row.size;
@@ -304,6 +309,7 @@ export class TransferEngine implements JobCtx {
         if (this.counted(it)) this.feed.doneBytes += it.row.size;
       }
       if (this.counted(it) && (state === 'cancelled') !== (from === 'cancelled')) this.feed.totalBytes += state === 'cancelled' ? -it.row.size : it.row.size;
+      if (this.counted(it) && it.row.kind === 'upload') this.feed.regs.move(from, state);
     }
     it.row.state = state;
     const patch: Partial<ItemRow> = { state, bytesDone: it.bytesDone() };

@@ -7,6 +7,7 @@ import type { TaskRunner } from './runner';
 import type { Semaphore } from './semaphore';
 import type { Limits, TransferNoticeCode, TransferState } from './types';
 import type { Op } from './worker/protocol';
+import type { RegistrationLookup } from './registrations';
 
 export class LiveItem {
   /** Bytes finished outside the tasks currently in flight. */
@@ -74,6 +75,8 @@ export interface JobCtx {
   memory: Semaphore;
   /** Registrations and folder creations in flight. */
   api: Semaphore;
+  /** Registrations looked up by object key, one folder listing shared by many files. */
+  lookup: RegistrationLookup;
   uploadTarget(signal: AbortSignal): Promise<UploadTarget>;
   /** The remote folder an upload registers into (creates batch folders on demand). */
   folderFor(item: LiveItem, signal: AbortSignal): Promise<string>;

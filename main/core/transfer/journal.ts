@@ -35,6 +35,12 @@ export class Journal {
   private readonly withState = new Set<string>();
   private timer: NodeJS.Timeout | null = null;
   private readonly stmts = new Map<string, Database.Statement>();
+  /** Item updates queued in this batch, merged per item. */
+  private readonly itemPatches = new Map<string, Partial<ItemRow>>();
+  /** Upload rows queued for insertion in this batch (values still amendable). */
+  private readonly uploadInserts = new Map<string, Omit<UploadRow, 'key'> & { key: Buffer; dropped: boolean }>();
+  /** Upload rows this process inserted that never had a multipart upload id or parts. */
+  private readonly lean = new Set<string>();
 
   private constructor(
     readonly path: string,
@@ -86,34 +92,41 @@ export class Journal {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.pending.length === 0) return;
+    const waiters = this.waiters;
+    this.waiters = [];
+    if (this.pending.length === 0) {
+      for (const w of waiters) w.resolve();
+      return;
+    }
     const work = this.pending;
     this.pending = [];
     this.pendingIds.clear();
-    this.db.transaction(() => {
-      for (const w of work) w();
-    })();
+    this.itemPatches.clear();
+    this.uploadInserts.clear();
+    try {
+      this.db.transaction(() => {
+        for (const w of work) w();
+      })();
+    } catch (e) {
+      const err = e instanceof Error ? e : new Error(String(e));
+      for (const w of waiters) w.reject(err);
+      throw err;
+    }
+    for (const w of waiters) w.resolve();
   }
 
-  private committing: Promise<void> | null = null;
+  /** Callers of commit() waiting for the next batched flush. */
+  private waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
 
   /**
-   * Group commit: resolves once everything queued so far is committed. Callers in the same
-   * turn of the event loop share one transaction (registrations of many small files).
+   * Resolves once everything queued so far is committed: by the next batched flush (at most
+   * 50 ms away), so the marks that must precede a non-idempotent call (registrations of many
+   * small files, downloads about to be renamed) share one transaction with all other writes
+   * instead of costing one each. Callers do not hold a file slot or an API slot meanwhile.
    */
   commit(): Promise<void> {
-    this.committing ??= new Promise<void>((resolve, reject) => {
-      setImmediate(() => {
-        this.committing = null;
-        try {
-          this.flush();
-          resolve();
-        } catch (e) {
-          reject(e instanceof Error ? e : new Error(String(e)));
-        }
-      });
-    });
-    return this.committing;
+    if (this.pending.length === 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
   }
 
   /** Commits queued writes if any concern `id` (reads of other items need not wait). */
@@ -162,12 +175,24 @@ export class Journal {
     }
   }
 
+  /**
+   * Updates of one item queued within a batch merge into one statement (a small file's
+   * running → verifying → file id → done often fall in the same 50 ms).
+   */
   updateItem(id: string, patch: Partial<ItemRow>, durable = false): void {
-    const keys = (Object.keys(patch) as (keyof ItemRow)[]).filter((k) => k !== 'id');
-    if (keys.length === 0) return;
-    const sql = `UPDATE transfers SET ${keys.map((k) => `${ITEM_COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`;
-    const values = [...keys.map((k) => this.column(k, patch[k])), id];
-    this.later(id, () => this.stmt(sql).run(...values));
+    const fields: Partial<ItemRow> = { ...patch };
+    delete fields.id;
+    if (Object.keys(fields).length === 0) return;
+    const queued = this.itemPatches.get(id);
+    if (queued) Object.assign(queued, fields);
+    else {
+      this.itemPatches.set(id, fields);
+      this.later(id, () => {
+        const keys = Object.keys(fields) as (keyof ItemRow)[];
+        const sql = `UPDATE transfers SET ${keys.map((k) => `${ITEM_COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`;
+        this.stmt(sql).run(...keys.map((k) => this.column(k, fields[k])), id);
+      });
+    }
     if (durable) this.flush();
   }
 
@@ -200,7 +225,24 @@ export class Journal {
 
   putUpload(u: UploadRow): void {
     const sealed = this.sealer.seal(u.key);
-    this.withState.add(u.transferId);
+    const id = u.transferId;
+    if (!this.withState.has(id)) {
+      // No row on disk (none at open, and any since is deleted earlier in the queue): a plain
+      // insert, which later patches in the same batch amend and a delete in it cancels.
+      this.withState.add(id);
+      const rec = { ...u, key: sealed, dropped: false };
+      this.uploadInserts.set(id, rec);
+      if (!u.uploadId) this.lean.add(id);
+      this.later(id, () => {
+        if (rec.dropped) return;
+        this.stmt(
+          `INSERT OR REPLACE INTO uploads (transfer_id, object_key, bucket, target_json, key_sealed, iv, part_size, file_size, mtime_ms, upload_id, sha512, phase)
+           VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+        ).run(id, rec.objectKey, rec.bucket, rec.targetJson, rec.key, rec.iv, rec.partSize, rec.fileSize, rec.mtimeMs, rec.uploadId, rec.sha512, rec.phase);
+      });
+      return;
+    }
+    this.lean.delete(id);
     this.later(u.transferId, () => {
       this.abandonOpen(u.transferId, u.uploadId);
       this.stmt('DELETE FROM upload_parts WHERE transfer_id = ?').run(u.transferId);
@@ -215,6 +257,13 @@ export class Journal {
     const cols: Record<string, string> = { uploadId: 'upload_id', sha512: 'sha512', phase: 'phase' };
     const keys = Object.keys(patch) as (keyof typeof patch)[];
     if (keys.length === 0) return;
+    if (patch.uploadId) this.lean.delete(id);
+    const rec = this.uploadInserts.get(id);
+    if (rec) {
+      Object.assign(rec, patch); // not inserted yet: the insert takes the new values
+      if (durable) this.flush();
+      return;
+    }
     const sql = `UPDATE uploads SET ${keys.map((k) => `${cols[k]} = ?`).join(', ')} WHERE transfer_id = ?`;
     const values = [...keys.map((k) => patch[k] ?? null), id];
     this.later(id, () => this.stmt(sql).run(...values));
@@ -228,6 +277,14 @@ export class Journal {
 
   deleteUpload(id: string): void {
     this.withState.delete(id);
+    if (this.lean.delete(id)) {
+      // Never had a multipart upload or parts: nothing to abort, one row at most to delete.
+      const rec = this.uploadInserts.get(id);
+      this.uploadInserts.delete(id);
+      if (rec) rec.dropped = true; // still queued: never written
+      else this.later(id, () => this.stmt('DELETE FROM uploads WHERE transfer_id = ?').run(id));
+      return;
+    }
     this.later(id, () => {
       this.abandonOpen(id, null);
       this.stmt('DELETE FROM upload_parts WHERE transfer_id = ?').run(id);
@@ -273,6 +330,7 @@ export class Journal {
 
   /** Recorded when a part has been encrypted: its last block is the next part's IV. */
   partEncrypted(id: string, partNo: number, lastBlock: Buffer, cipherLen: number): void {
+    this.lean.delete(id);
     this.later(id, () =>
       this.stmt(
         `INSERT INTO upload_parts (transfer_id, part_no, last_block, etag, cipher_len) VALUES (?,?,?,NULL,?)
@@ -282,6 +340,7 @@ export class Journal {
   }
 
   partUploaded(id: string, partNo: number, lastBlock: Buffer, cipherLen: number, etag: string): void {
+    this.lean.delete(id);
     this.later(id, () =>
       this.stmt(
         `INSERT INTO upload_parts (transfer_id, part_no, last_block, etag, cipher_len) VALUES (?,?,?,?,?)

@@ -75,9 +75,12 @@ export interface RescaleStorage {
   uploadTarget(signal?: AbortSignal): Promise<UploadTarget>;
   /** Fresh credentials; `forFile` asks for a specific file's storage (job outputs may live elsewhere). */
   credentials(forFile?: RemoteFile, signal?: AbortSignal): Promise<StorageCredentials>;
-  registerFile(req: RegisterFileRequest, signal?: AbortSignal): Promise<RemoteFile>;
+  /** The new record's id (the rest of the record is what the request said). */
+  registerFile(req: RegisterFileRequest, signal?: AbortSignal): Promise<{ id: string }>;
   createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<{ id: string }>;
   getFile(id: string, signal?: AbortSignal): Promise<RemoteFile>;
   /** Files and subfolders of a folder, all pages. */
   listFolder(folderId: string, signal?: AbortSignal): Promise<{ files: RemoteFile[]; folders: { id: string; name: string }[] }>;
+  /** Registrations a second the API client lets through (its rate limiter's budget); null or absent: unlimited or unknown. */
+  registrationPace?(): number | null;
 }

@@ -4,6 +4,7 @@
 // never summed ten times a second.
 import type { LiveItem } from './item';
 import { Coalescer, eta, SpeedMeter } from './progress';
+import { RegistrationTally } from './registrations';
 import type { ProgressBatch, TransferView } from './types';
 
 const mono = (): number => performance.now();
@@ -20,19 +21,25 @@ export class ProgressFeed {
   private readonly coalescer = new Coalescer(() => this.emit(), mono);
   private seq = 0;
   private tickTimer: NodeJS.Timeout | null = null;
+  /** Uploads' registrations (counted items only), kept by the engine on every state change. */
+  readonly regs: RegistrationTally;
 
   constructor(
     private readonly items: ReadonlyMap<string, LiveItem>,
     /** Whether an item is part of the overall numbers (not one already finished at start). */
     private readonly counted: (it: LiveItem) => boolean,
-  ) {}
+    /** Registrations a second the API allows (null: unknown, measured instead). */
+    registrationPace: () => number | null = () => null,
+  ) {
+    this.regs = new RegistrationTally(registrationPace);
+  }
 
   view(it: LiveItem): TransferView {
     const r = it.row;
     const t = mono();
     const active = r.state === 'running' || r.state === 'verifying';
     const bytesDone = r.isBatch ? batchBytes(it) : r.state === 'done' ? r.size : it.bytesDone();
-    const bps = r.isBatch ? batchSpeed(it, t) : active ? it.meter.value(t) : 0;
+    const bps = r.isBatch ? batchSpeed(it, t) : r.state === 'running' ? it.meter.value(t) : 0;
     return {
       id: r.id,
       kind: r.kind,
@@ -86,11 +93,15 @@ export class ProgressFeed {
   private tick(): void {
     const t = mono();
     for (const it of this.active) {
+      // Only running items move bytes; one waiting for its registration (verifying) changes
+      // when it is registered, and 2,000 of them rebuilt ten times a second cost more than the upload.
+      if (it.row.state !== 'running') continue;
       it.meter.sample(it.bytesDone(), t);
       this.dirty.add(it.id);
       if (it.row.parentId) this.dirty.add(it.row.parentId);
     }
     this.overallMeter.sample(this.overallBytes().done, t);
+    this.regs.sample(t);
     if (this.active.size > 0) this.coalescer.poke(false);
     else if (this.tickTimer) {
       clearInterval(this.tickTimer);
@@ -118,11 +129,14 @@ export class ProgressFeed {
     }
     this.dirty.clear();
     const o = this.overallBytes();
-    const bps = o.active > 0 ? this.overallMeter.value(mono()) : 0;
+    const t = mono();
+    const bps = o.active > 0 ? this.overallMeter.value(t) : 0;
+    const etaSeconds = o.active > 0 ? eta(o.total - o.done, bps) : null;
+    const registrations = this.regs.figures(etaSeconds, t);
     const batch: ProgressBatch = {
       seq: this.seq,
       items,
-      overall: { bytesDone: o.done, bytesTotal: o.total, bytesPerSecond: Math.round(bps), etaSeconds: o.active > 0 ? eta(o.total - o.done, bps) : null, active: o.active },
+      overall: { bytesDone: o.done, bytesTotal: o.total, bytesPerSecond: Math.round(bps), etaSeconds, active: o.active, ...(registrations ? { registrations } : {}) },
     };
     for (const l of this.listeners) l(batch);
   }
@@ -136,6 +150,6 @@ function batchBytes(b: LiveItem): number {
 
 function batchSpeed(b: LiveItem, t: number): number {
   let n = 0;
-  for (const it of b.activeChildren) n += it.meter.value(t);
+  for (const it of b.activeChildren) if (it.row.state === 'running') n += it.meter.value(t);
   return n;
 }

@@ -2,7 +2,7 @@
 import type { z } from 'zod';
 import type { BandwidthSetting } from './bandwidth';
 import type { conflictPolicy } from '../../../shared/settings';
-import type { transferBatch, transferErrorCode, transferNoticeCode, transferState } from '../../../shared/contract/transfers';
+import type { overallProgress, transferBatch, transferErrorCode, transferNoticeCode, transferState } from '../../../shared/contract/transfers';
 import { SETTINGS_TABLE } from '../../../shared/settings-table';
 
 // Shapes that cross the boundary are the contract's (its zod schemas are the one source).
@@ -12,6 +12,9 @@ export type ConflictPolicy = z.infer<typeof conflictPolicy>;
 export type TransferErrorCode = z.infer<typeof transferErrorCode>;
 export type TransferNoticeCode = z.infer<typeof transferNoticeCode>;
 export type ProgressBatch = z.infer<typeof transferBatch>;
+export type OverallProgress = z.infer<typeof overallProgress>;
+/** Uploads' file registrations, which follow the bytes at the platform's API pace. */
+export type RegistrationFigures = NonNullable<OverallProgress['registrations']>;
 
 export const TERMINAL: ReadonlySet<TransferState> = new Set(['done', 'failed', 'cancelled']);
 

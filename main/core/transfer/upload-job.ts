@@ -8,6 +8,7 @@
 // first part that is not stored and no stored part is sent again.
 import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { basename } from 'node:path';
 import { cipherSize, encodeB64, newFileSecrets } from '../crypto';
 import { fail, toErrorInfo, TransferError } from './errors';
@@ -193,43 +194,70 @@ async function putWhole(item: LiveItem, row: UploadRow, stamp: FileStamp, ctx: J
   ctx.journal.patchUpload(item.id, { sha512: row.sha512, phase: 'uploaded' });
 }
 
+/** Registration attempts after an unclear failure (the request may or may not have been acted on). */
+const REGISTER_ATTEMPTS = 4;
+
+/**
+ * A network failure or a 5xx leaves it open whether the platform registered the file; anything
+ * else (a refusal, a cancel) means it did not, or that trying again would not help.
+ */
+function unclear(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return code === 'offline' || code === 'server_error';
+}
+
 async function register(item: LiveItem, row: UploadRow, ctx: JobCtx, signal: AbortSignal): Promise<void> {
   const folderId = await ctx.folderFor(item, signal);
-  const release = await ctx.api.acquire(1, signal);
-  try {
-    if (row.phase === 'registering' && (await findRegistered(item, row, ctx, signal))) return;
+  // Marked by an earlier attempt or process: it may have gone through, so look before registering.
+  let mayExist = row.phase === 'registering';
+  for (let attempt = 1; ; attempt++) {
     if (!row.sha512) throw fail('internal', 'upload finished without a checksum');
-    // Durable before the call: registration is not idempotent, so a crash right after it
-    // must lead to a lookup, not a second record. (Group commit: the marks of all
-    // registrations about to start share one transaction.)
-    ctx.journal.patchUpload(item.id, { phase: 'registering' });
+    // Durable before the call: registration is not idempotent, so a crash right after it must
+    // lead to a lookup, not a second record. The mark rides the journal's next batched commit,
+    // awaited before taking an API slot.
+    if (row.phase !== 'registering') {
+      ctx.journal.patchUpload(item.id, { phase: 'registering' });
+      row.phase = 'registering';
+    }
     await ctx.journal.commit();
-    row.phase = 'registering';
-    const target = JSON.parse(row.targetJson) as UploadTarget;
-    const rf = await ctx.storage.registerFile(
-      {
-        name: item.row.name,
-        currentFolderId: folderId,
-        encodedEncryptionKey: encodeB64(row.key),
-        pathParts: { container: row.bucket, path: row.objectKey },
-        storage: target.storage,
-        decryptedSize: row.fileSize,
-        sha512Hex: row.sha512,
-      },
-      signal,
-    );
-    adopt(item, rf.id, ctx);
-  } finally {
-    release();
+    const release = await ctx.api.acquire(1, signal);
+    try {
+      if (mayExist && (await findRegistered(item, row, ctx, signal, folderId))) return;
+      const target = JSON.parse(row.targetJson) as UploadTarget;
+      try {
+        const rf = await ctx.storage.registerFile(
+          {
+            name: item.row.name,
+            currentFolderId: folderId,
+            encodedEncryptionKey: encodeB64(row.key),
+            pathParts: { container: row.bucket, path: row.objectKey },
+            storage: target.storage,
+            decryptedSize: row.fileSize,
+            sha512Hex: row.sha512,
+          },
+          signal,
+        );
+        adopt(item, rf.id, ctx);
+        return;
+      } catch (e) {
+        // The answer was lost, not necessarily the registration: the next round looks the
+        // object up (in a listing begun after now) before it registers again.
+        if (signal.aborted || !unclear(e) || attempt >= REGISTER_ATTEMPTS) throw e;
+        ctx.lookup.attemptEnded(row.objectKey);
+        mayExist = true;
+      }
+    } finally {
+      release();
+    }
+    await sleep(Math.random() * 250 * 2 ** attempt, undefined, { signal });
   }
 }
 
-async function findRegistered(item: LiveItem, row: Pick<UploadRow, 'objectKey'>, ctx: JobCtx, signal: AbortSignal): Promise<boolean> {
-  const folderId = await ctx.folderFor(item, signal);
-  const listing = await ctx.storage.listFolder(folderId, signal);
-  const found = listing.files.find((f) => f.pathParts.path === row.objectKey);
-  if (found) adopt(item, found.id, ctx);
-  return Boolean(found);
+async function findRegistered(item: LiveItem, row: Pick<UploadRow, 'objectKey'>, ctx: JobCtx, signal: AbortSignal, folder?: string): Promise<boolean> {
+  const folderId = folder ?? (await ctx.folderFor(item, signal));
+  const id = await ctx.lookup.find(folderId, row.objectKey, signal);
+  if (id) adopt(item, id, ctx);
+  return id !== null;
 }
 
 function adopt(item: LiveItem, remoteFileId: string, ctx: JobCtx): void {

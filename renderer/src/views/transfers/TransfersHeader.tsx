@@ -3,7 +3,7 @@ import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes, formatEta, formatSpeed } from '../../lib/format';
 import { confirmAction } from '../../stores/confirm';
 import { transferActions, useTransfers, useTransfersUi } from '../../stores/transfers';
-import { filters, headerFigures, type Category, type TransferFilter } from '../../stores/transfers-model';
+import { filters, headerFigures, type Category, type Overall, type TransferFilter } from '../../stores/transfers-model';
 
 /**
  * Overall progress across the queue, summed from the rows (so a paused file counts with the bytes
@@ -24,9 +24,22 @@ export function OverallProgress() {
         {o.paused > 0 && <span data-note="paused">{t('transfers.pausedCount', { count: o.paused })}</span>}
         {o.bytesPerSecond > 0 && <span className="num">{formatSpeed(o.bytesPerSecond)}</span>}
         {o.active > 0 && o.etaSeconds !== null && <span className="num">{t('transfers.left', { eta: formatEta(o.etaSeconds) })}</span>}
+        <RegistrationsNote regs={overall.registrations} />
         {o.cancelled > 0 && <span data-note="cancelled">{t('transfers.cancelledNote', { count: o.cancelled, size: formatBytes(o.cancelledBytes) })}</span>}
       </p>
     </div>
+  );
+}
+
+/** Uploads: registered files, which follow the stored bytes at the platform's API pace. */
+function RegistrationsNote({ regs }: { regs: Overall['registrations'] }) {
+  const { t } = useTranslation();
+  if (!regs || regs.done >= regs.total) return null;
+  const figures = { done: regs.done, total: regs.total };
+  return (
+    <span className="num" data-note="registrations" title={t('transfers.registrationsHint', { rate: regs.perSecond })}>
+      {regs.etaSeconds === null ? t('transfers.registrations', figures) : t('transfers.registrationsLeft', { ...figures, eta: formatEta(regs.etaSeconds) })}
+    </span>
   );
 }
 
