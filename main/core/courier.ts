@@ -21,7 +21,7 @@ import { recordActivity } from './activity/recorder';
 import type { NetworkOptions } from './net/dispatcher';
 import { SystemProxy, type ProxyRulesLookup } from './net/system-proxy';
 import { createRouter, type CallContext, type Router } from './rpc/router';
-import type { SecretStore } from './secrets/store';
+import type { ChoosableKeyStore, SecretStore } from './secrets/store';
 import { ConfSettingsBackend, type SettingsBackend } from './settings/backend';
 import { SettingsService } from './settings/service';
 
@@ -33,6 +33,8 @@ export interface CourierPorts {
   dataDir: string;
   /** Where API keys live (safeStorage in Electron, the OS keyring in the web host, memory in tests). */
   secrets: SecretStore;
+  /** The same store when the person chooses where keys go (the web host): the sign-in form offers it. */
+  keyStore?: ChoosableKeyStore;
   /** electron-store in the shell; conf (its base) otherwise. */
   settingsBackend?: SettingsBackend;
   /** Opens a validated http(s) URL in the OS browser; absent where there is none. */
@@ -148,7 +150,11 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
         );
       });
       return t;
-    })();
+    })().catch((e: unknown) => {
+      // A locked key store (no passphrase yet) is not forever: the next use tries again.
+      transfersP = null;
+      throw e;
+    });
     return transfersP;
   };
 
