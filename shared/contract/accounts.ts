@@ -32,6 +32,8 @@ export const accountsState = z.object({
   }),
 });
 
+export type AccountsStateModel = z.infer<typeof accountsState>;
+
 export const platformOption = z.object({ id: z.string(), name: z.string(), apiUrl: z.string() });
 
 export const accountRequests = {
