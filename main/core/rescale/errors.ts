@@ -103,7 +103,7 @@ export function classifyHttpError(status: number, body: unknown, ctx: { host: st
     case status === 403:
       return new CourierError('forbidden', `Your Rescale account is not allowed to ${ctx.what}${detail}. Ask your workspace administrator.`);
     case status === 404:
-      return new CourierError('not_found', `Could not ${ctx.what}: not found on ${ctx.host}${detail}.`);
+      return new CourierError('not_found', `Could not ${ctx.what}: not found on ${ctx.host}${detail}. Check the id, and that it belongs to this account and platform.`);
     case status === 429: {
       const secs = Math.ceil((ctx.retryAfterMs ?? 1000) / 1000);
       return new CourierError('rate_limited', `Rescale asked us to slow down; retrying in ${secs} s.`, ctx.retryAfterMs !== undefined ? { retryAfterMs: ctx.retryAfterMs } : {});
