@@ -93,8 +93,8 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
   const connectivity = new Connectivity(hub);
   const stopRecording = recordActivity(hub, activity);
   const settings = new SettingsService(ports.settingsBackend ?? new ConfSettingsBackend(ports.dataDir), {
-    warn: (m) => activity.warn('settings', m),
-    info: (m) => activity.info('settings', m),
+    warn: (p) => activity.say('warn', 'settings', p),
+    info: (p) => activity.say('info', 'settings', p),
   });
   const network = async (): Promise<NetworkOptions> => {
     const n = settings.get().network;
@@ -106,7 +106,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     return { ...base, proxy: { mode: n.proxy === 'system' ? 'system' : 'none' } };
   };
   const osProxy = ports.systemProxy;
-  const systemProxy = osProxy ? new SystemProxy(osProxy.rules, { ...(osProxy.cacheMs !== undefined ? { ttlMs: osProxy.cacheMs } : {}), warn: (m) => activity.warn('settings', m) }) : null;
+  const systemProxy = osProxy ? new SystemProxy(osProxy.rules, { ...(osProxy.cacheMs !== undefined ? { ttlMs: osProxy.cacheMs } : {}), warn: (p) => activity.say('warn', 'settings', p) }) : null;
   /** The options for connections to `target`: the "system" proxy as the OS answers for it, where the shell can ask. */
   const networkFor = async (target: string): Promise<NetworkOptions> => (systemProxy ? systemProxy.apply(await network(), target) : network());
   const launchSandbox = ports.launchSandbox;
@@ -146,7 +146,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
         applied = JSON.stringify(st.network);
         void network().then(
           (n) => t.setNetwork(n),
-          (e: unknown) => activity.warn('transfers', `Network settings not applied to transfers: ${e instanceof Error ? e.message : String(e)}`),
+          (e: unknown) => activity.say('warn', 'transfers', { key: 'networkNotApplied', params: { reason: e instanceof Error ? e.message : String(e) } }),
         );
       });
       return t;

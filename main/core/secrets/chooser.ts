@@ -65,7 +65,7 @@ export class KeyStoreChooser implements SecretStore, ChoosableKeyStore {
 
   private store(): SecretStore {
     if (this.inner) return this.inner;
-    throw new CourierError('unavailable', `The API keys are in an encrypted file (${this.file}): enter its passphrase in Courier to open it.`);
+    throw new CourierError('unavailable', `The API keys are in an encrypted file (${this.file}): enter its passphrase in Courier to open it.`, { text: { key: 'keyStoreLocked', params: {} } });
   }
   async get(name: string) {
     return this.store().get(name);

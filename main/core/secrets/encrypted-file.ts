@@ -73,7 +73,7 @@ export class EncryptedFileSecretStore implements SecretStore {
   /** Creates the file with no keys; refuses to replace one that is there. */
   static async create(file: string, passphrase: string, kdf = DEFAULT_KDF): Promise<EncryptedFileSecretStore> {
     if (passphrase.length < MIN_PASSPHRASE) {
-      throw new CourierError('invalid_input', `Choose a passphrase of at least ${MIN_PASSPHRASE} characters.`, { field: 'passphrase' });
+      throw new CourierError('invalid_input', `Choose a passphrase of at least ${MIN_PASSPHRASE} characters.`, { field: 'passphrase', text: { key: 'passphraseShort', params: { min: String(MIN_PASSPHRASE) } } });
     }
     if (existsSync(file)) throw new CourierError('conflict', `A key file is already at ${file}: open it with its passphrase instead of making a new one.`);
     const salt = randomBytes(16);
@@ -92,7 +92,7 @@ export class EncryptedFileSecretStore implements SecretStore {
     try {
       plain = Buffer.concat([d.update(Buffer.from(env.cipher.data, 'base64')), d.final()]);
     } catch {
-      throw new CourierError('unauthorized', `This passphrase does not open the key file ${this.file}. Check the passphrase and try again (the file is unchanged).`, { field: 'passphrase' });
+      throw new CourierError('unauthorized', `This passphrase does not open the key file ${this.file}. Check the passphrase and try again (the file is unchanged).`, { field: 'passphrase', text: { key: 'passphraseWrong', params: {} } });
     }
     try {
       return JSON.parse(plain.toString('utf8')) as Record<string, string>;

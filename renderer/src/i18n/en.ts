@@ -378,5 +378,37 @@ export const en = {
     ...phrases,
   },
   activity: { openJob: 'Open job {{id}}', empty: 'Nothing has happened yet.', export: 'Export', all: 'All', level: 'Level' },
+  // Errors from main, by the key it sends with them (shared/errors.ts ErrorText); English comes from main itself.
+  errors: {
+    keyRejected: '{{host}} did not accept this API key. Check that it is current and that you chose the platform your account is on.',
+    notAPlatform: '{{url}} did not answer like a Rescale platform. Check the platform address.',
+    keyOfOtherUser: 'This key belongs to {{email}}, not {{expected}}. Paste the key of {{expected}}, or add {{email}} as another account.',
+    keyMissing: 'The API key of {{label}} is not in the key store. Enter it again: Settings → Accounts, or the form in the main window.',
+    noAccount: 'No account yet: add one in Settings → Accounts (or choose Sandbox to try Courier without one).',
+    httpUnauthorized: '{{host}} did not accept the API key. It may have been revoked, or belong to another platform: check the key and the platform address.',
+    httpForbidden: 'Your Rescale account is not allowed to do this. Ask your workspace administrator.',
+    httpNotFound: 'Not found on {{host}}. Check the id, and that it belongs to this account and platform.',
+    passphraseWrong: 'This passphrase does not open the key file. Check the passphrase and try again (the file is unchanged).',
+    passphraseShort: 'Choose a passphrase of at least {{min}} characters.',
+    keyStoreLocked: 'The API keys are in an encrypted file: enter its passphrase in Courier to open it.',
+    /** Any other error in a language other than English: what kind it is, then main's English details. */
+    fallback: '{{what}} ({{detail}})',
+    code: {
+      invalid_input: 'Check what you entered',
+      forbidden_sender: 'This request was refused',
+      unauthorized: 'The platform did not accept the API key',
+      forbidden: 'Not allowed for your account',
+      not_found: 'Not found',
+      conflict: 'This conflicts with something that is already there',
+      rate_limited: 'The platform asked Courier to slow down',
+      offline: 'Rescale cannot be reached',
+      tls_or_proxy: 'A secure connection could not be made (certificate or proxy)',
+      server_error: 'The platform reported an error',
+      local_file: 'A file on this computer could not be used',
+      cancelled: 'Cancelled',
+      unavailable: 'Not available right now',
+      internal: 'Something went wrong inside Courier',
+    },
+  },
 };
 export type Messages = typeof en;
