@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildProgram } from '../../../cli/main';
+import { EncryptedFileSecretStore } from '../../../main/core/secrets/encrypted-file';
 import { startSandbox, type RunningSandbox } from '../../../sandbox';
 
 // Every command with a wrong kind of path, a missing file, a bad or unknown id and a bad flag:
@@ -20,11 +21,11 @@ interface Run {
   stderr: string;
 }
 
-function courier(args: string[], o: { key?: boolean } = {}): Promise<Run> {
+function courier(args: string[], o: { key?: boolean; data?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
   const key = o.key === false ? [] : ['-X', sandbox.apiUrl, '-p', sandbox.token];
-  const data = ['--data', join(work, `data-${n++}`)];
+  const data = ['--data', o.data ?? join(work, `data-${n++}`)];
   return new Promise((done) => {
-    const child = spawn('node', [resolve('cli/bin.mjs'), ...key, ...data, ...args], { cwd: work, env: { ...process.env, COURIER_KEY_STORE: 'memory' } });
+    const child = spawn('node', [resolve('cli/bin.mjs'), ...key, ...data, ...args], { cwd: work, env: o.env ?? { ...process.env, COURIER_KEY_STORE: 'memory' } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -132,6 +133,25 @@ describe('every command with bad input: what was wrong, what to do, exit 33', ()
 function commandPaths(cmd: Command, prefix: string[] = []): string[][] {
   return cmd.commands.flatMap((c) => [[...prefix, c.name()], ...commandPaths(c, [...prefix, c.name()])]);
 }
+
+describe('an encrypted key file and no passphrase', () => {
+  test('no terminal and no COURIER_PASSPHRASE: says both ways; a wrong one: says so; the file is unchanged', async () => {
+    const data = join(work, 'keyfile-data');
+    const file = join(data, 'keys.encrypted.json');
+    await EncryptedFileSecretStore.create(file, 'a long passphrase');
+    const before = readFileSync(file, 'utf8');
+    const { COURIER_KEY_STORE: _, COURIER_PASSPHRASE: __, ...env } = process.env;
+    const none = await courier(['accounts', 'add', '--platform', sandbox.apiUrl], { key: false, data, env: { ...env, RESCALE_API_KEY: sandbox.token } });
+    expect(none.code).toBe(33);
+    expect(none.stdout).toMatch(/encrypted with a passphrase and none was given: run the command in a terminal to be asked for it, or set COURIER_PASSPHRASE/);
+    const wrong = await courier(['accounts', 'add', '--platform', sandbox.apiUrl], { key: false, data, env: { ...env, RESCALE_API_KEY: sandbox.token, COURIER_PASSPHRASE: 'not the one' } });
+    expect(wrong.code).toBe(33);
+    expect(wrong.stdout).toMatch(/This passphrase does not open the key file .*the file is unchanged/);
+    expectClean(none);
+    expectClean(wrong);
+    expect(readFileSync(file, 'utf8')).toBe(before);
+  });
+});
 
 describe('help', () => {
   // `sandbox` hands every flag to the sandbox (its help is the sandbox's own).
