@@ -10,12 +10,17 @@ import { selectNodeSecretStore } from '../../../main/core/secrets/select';
 const fresh = () => join(mkdtempSync(join(tmpdir(), 'courier-keyfile-')), 'keys.encrypted.json');
 const PASS = 'correct horse battery';
 
-function writer(file: string, prefix: string, count: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'test/support/key-file-writer.ts', file, PASS, prefix, String(count)], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+/** Starts a writer; resolves with a `go` function once it has opened the file, and its end. */
+function writer(file: string, prefix: string, count: number): Promise<{ go: () => void; done: Promise<void> }> {
+  return new Promise((ready, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', 'test/support/key-file-writer.ts', file, PASS, prefix, String(count)], { cwd: process.cwd(), stdio: ['pipe', 'pipe', 'pipe'] });
     let err = '';
     p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    p.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`writer ${prefix} exited ${code}: ${err}`))));
+    const done = new Promise<void>((resolve, fail) => p.on('exit', (code) => (code === 0 ? resolve() : fail(new Error(`writer ${prefix} exited ${code}: ${err}`)))));
+    done.catch(reject);
+    p.stdout.on('data', (d: Buffer) => {
+      if (d.toString().includes('ready')) ready({ go: () => p.stdin.write('go\n'), done });
+    });
   });
 }
 
@@ -62,9 +67,11 @@ describe('encrypted key file', () => {
   test('two processes writing at once both keep their keys', async () => {
     const file = fresh();
     await EncryptedFileSecretStore.create(file, PASS);
-    await Promise.all([writer(file, 'app-', 15), writer(file, 'cli-', 15)]);
+    const writers = await Promise.all([writer(file, 'app-', 60), writer(file, 'cli-', 60)]);
+    for (const w of writers) w.go();
+    await Promise.all(writers.map((w) => w.done));
     const store = await EncryptedFileSecretStore.open(file, PASS);
-    for (const prefix of ['app-', 'cli-']) for (let i = 0; i < 15; i++) expect(await store.get(`${prefix}${i}`)).toBe(`secret-${prefix}${i}`);
+    for (const prefix of ['app-', 'cli-']) for (let i = 0; i < 60; i++) expect(await store.get(`${prefix}${i}`)).toBe(`secret-${prefix}${i}`);
   }, 60_000);
 });
 
