@@ -10,6 +10,7 @@ import type { RescaleApi } from '../main/core/rescale/api';
 import { readLegacyApiConfig } from '../main/core/secrets/legacy-apiconfig';
 import { selectNodeSecretStore } from '../main/core/secrets/select';
 import { checkDataFolder } from './paths';
+import { terminalPassphrase } from './passphrase-prompt';
 import { LazySecretStore } from '../main/core/secrets/lazy';
 import { courierVersion } from '../main/core/version';
 import { createAesGcmSealer, type Sealer } from '../main/core/transfer';
@@ -103,7 +104,7 @@ export class CliContext {
       dataDir: this.dataDir,
       // Probed on first use only: a run with -p or RESCALE_API_KEY never touches the keychain.
       secrets: new LazySecretStore(async () => {
-        const { store, warning } = await selectNodeSecretStore(this.dataDir, this.env);
+        const { store, warning } = await selectNodeSecretStore(this.dataDir, this.env, terminalPassphrase);
         if (warning && !this.flags.quiet && firstNoteFor(this.dataDir, warning)) process.stderr.write(`Note: ${warning}\n`);
         return store;
       }),

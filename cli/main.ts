@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { each, fileId, folderId, jobId, runId } from './arg-checks';
 import { CourierError } from '../shared/errors';
 import { courierVersion } from '../main/core/version';
 import type { CliContext, GlobalFlags } from './context';
@@ -97,6 +98,13 @@ export function buildProgram(): Command {
     .option('--json', 'machine-readable output (native commands)')
     .addOption(new Option('--no-prompt').hideHelp())
     .addOption(new Option('--enableErrorTracking').hideHelp())
+    .addHelpText(
+      'after',
+      '\nEnvironment:\n  RESCALE_API_KEY, RESCALE_API_URL   the key and platform for this run (as -p, -X)\n' +
+        '  COURIER_PASSPHRASE                 opens the encrypted key file (keys.encrypted.json) without a prompt\n' +
+        '  COURIER_KEY_STORE                  encrypted-file | memory | file (unencrypted, opt-in): where stored keys go\n\n' +
+        'Exit codes: 0 done, 33 error (one ERROR line says what and what to do), 124 a --timeout ran out.',
+    )
     .showHelpAfterError('(run with --help for usage)')
     // Set before any subcommand exists: subcommands copy these settings when created.
     .exitOverride()
@@ -105,14 +113,14 @@ export function buildProgram(): Command {
   addTransferFlags(program);
 
   // rescale-cli compatible job commands
-  program.command('status').description('print the status of a job').requiredOption('-j, --job <id>', 'job id').option('-e, --extended', 'print JSON').action(action(statusCommand));
-  program.command('stop').description('stop a running job').requiredOption('-j, --job <id>', 'job id').action(action(stopCommand));
-  program.command('delete').description('delete a job').requiredOption('-j, --job <id>', 'job id').action(action(deleteCommand));
+  program.command('status').description('print the status of a job').requiredOption('-j, --job <id>', 'job id', jobId).option('-e, --extended', 'print JSON').action(action(statusCommand));
+  program.command('stop').description('stop a running job').requiredOption('-j, --job <id>', 'job id', jobId).action(action(stopCommand));
+  program.command('delete').description('delete a job').requiredOption('-j, --job <id>', 'job id', jobId).action(action(deleteCommand));
   program
     .command('list-files')
     .description("list the files of a job's active run (or -r RUN)")
-    .requiredOption('-j, --job <id>', 'job id')
-    .option('-r, --run <run>', 'run id')
+    .requiredOption('-j, --job <id>', 'job id', jobId)
+    .option('-r, --run <run>', 'run id', runId)
     .action(action(listFilesCommand));
 
   program
@@ -120,13 +128,13 @@ export function buildProgram(): Command {
     .description('upload files and folders (folders keep their structure); rescale-cli style: upload -f FILE... [-d FOLDER] [-e]')
     .argument('[paths...]', 'files or folders to upload')
     .option('-f, --files <files...>', 'files to upload (rescale-cli style)')
-    .option('-d, --directory <folderId>', 'Rescale folder id to upload into')
+    .option('-d, --directory <folderId>', 'Rescale folder id to upload into', folderId)
     .option('-e, --extended', 'print the uploaded files as one JSON line (rescale-cli -e)')
     .action(action<{ files?: string[]; directory?: string; extended?: boolean }>((ctx, out, o) => uploadCommand(ctx, out, { ...o, ...(o.files ? {} : { paths: ctx.args[0] as unknown as string[] }) })));
   program
     .command('sync')
     .description('download the output files of a job into ./rescale_job_<JOB>/ (existing files are skipped)')
-    .requiredOption('-j, --job <id>', 'job id')
+    .requiredOption('-j, --job <id>', 'job id', jobId)
     .option('-f, --files <globs...>', 'only files whose name matches, e.g. "*.log"')
     .option('--exclude <terms...>', 'skip files whose name contains any of these (case-insensitive)')
     .option('-s, --search <terms...>', 'only files whose name contains all of these (case-insensitive)')
@@ -135,16 +143,16 @@ export function buildProgram(): Command {
   program
     .command('download')
     .description('download Rescale files by id, or the outputs of a job (--job, --filter "*.log")')
-    .argument('[fileIds...]', 'Rescale file ids')
-    .option('-j, --job <id>', 'a job whose output files to download')
+    .argument('[fileIds...]', 'Rescale file ids', each(fileId))
+    .option('-j, --job <id>', 'a job whose output files to download', jobId)
     .option('--filter <globs...>', 'with --job: only files whose name matches')
     .option('-o, --output-dir <dir>', 'where to write (default . ; with --job ./rescale_job_<JOB>)')
     .action(action<{ job?: string; filter?: string[]; outputDir?: string }>((ctx, out, o) => downloadCommand(ctx, out, { ...o, ids: ctx.args[0] as unknown as string[] })));
   program
     .command('download-file')
     .description('download one file: --file-id ID, or -j JOB -f NAME')
-    .option('--file-id <id>', 'Rescale file id')
-    .option('-j, --job <id>', 'job id')
+    .option('--file-id <id>', 'Rescale file id', fileId)
+    .option('-j, --job <id>', 'job id', jobId)
     .option('-f, --file <name>', 'file name within the job')
     .option('-o, --output-dir <dir>', 'where to write (default .)')
     .option('-e, --extended', 'print the file record as JSON instead of downloading')

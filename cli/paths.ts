@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { CourierError } from '../shared/errors';
 
 /**
@@ -20,10 +20,37 @@ function kindOf(path: string): 'file' | 'folder' | 'missing' | 'other' {
 
 /** Reads a text file given on the command line; `what` names it ("the template file"). */
 export function readInputFile(path: string, what: string): string {
+  requireFile(path, what);
+  return readFileSync(path, 'utf8');
+}
+
+/** A file given on the command line must be there and be a file; `what` names it ("the script"). */
+export function requireFile(path: string, what: string): void {
   const kind = kindOf(path);
   if (kind === 'folder') throw new CourierError('invalid_input', `${path} is a folder, but ${what} must be one file. Give the path of the file itself.`);
   if (kind !== 'file') throw new CourierError('invalid_input', `${what[0]!.toUpperCase()}${what.slice(1)} ${path} does not exist (looked in ${resolve(path)}). Check the path.`);
-  return readFileSync(path, 'utf8');
+}
+
+/** A file to write (`-o FILE`): not a folder, and its folder must be there. */
+export function checkOutputFile(path: string, flag: string): void {
+  if (kindOf(path) === 'folder') throw new CourierError('invalid_input', `${flag} ${path} is a folder: give the path of a file to write, e.g. ${join(path, 'template.json')}.`);
+  const parent = dirname(resolve(path));
+  const kind = kindOf(parent);
+  if (kind === 'missing') throw new CourierError('invalid_input', `${flag} ${path}: the folder ${parent} does not exist. Create it first, or write somewhere else.`);
+  if (kind !== 'folder') throw new CourierError('invalid_input', `${flag} ${path}: ${parent} is a file, not a folder. Give a path inside a folder.`);
+}
+
+/** A folder to write into (`-o DIR`): it may be created, but it cannot be a file or lie under one. */
+export function checkOutputDir(path: string, flag: string): void {
+  const kind = kindOf(path);
+  if (kind === 'folder') return;
+  if (kind !== 'missing') throw new CourierError('invalid_input', `${flag} ${path} is a file, not a folder. Give a folder to write into (it is created if missing).`);
+  for (let p = dirname(resolve(path)); p !== dirname(p); p = dirname(p)) {
+    const k = kindOf(p);
+    if (k === 'missing') continue;
+    if (k === 'folder') return;
+    throw new CourierError('invalid_input', `${flag} ${path} cannot be created: ${p} is a file, not a folder. Give another folder.`);
+  }
 }
 
 /** The data folder may not exist yet (it is created), but it cannot be a file or lie under one. */

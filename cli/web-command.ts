@@ -6,6 +6,7 @@ import { localSandboxLauncher } from '../main/core/platforms/sandbox';
 import { courierVersion } from '../main/core/version';
 import { startWebHost } from '../main/web/host';
 import { ensureRendererBuilt } from '../main/web/renderer-build';
+import { KeyStoreChooser } from '../main/core/secrets/chooser';
 import { selectNodeSecretStore } from '../main/core/secrets/select';
 import { EXIT_ERROR, reportError } from './output';
 import { bundledWorkerFile } from './bundled-worker';
@@ -14,8 +15,14 @@ import { bundledWorkerFile } from './bundled-worker';
 export async function runWeb(opts: { port?: number; open: boolean; dataDir?: string }): Promise<void> {
   const rendererDir = await ensureRendererBuilt({ log: (l) => console.error(l) });
   const dataDir = opts.dataDir ?? defaultDataDir();
-  const { store: secrets, warning } = await selectNodeSecretStore(dataDir);
-  if (warning) console.error(`Note: ${warning}`);
+  // The person chooses where keys go in the sign-in form when no keychain answers (keychain,
+  // a file encrypted with a passphrase, or memory only); a key file found here is opened there.
+  // COURIER_KEY_STORE=file / memory still picks a store up front (a headless server's choice).
+  const preset = process.env.COURIER_KEY_STORE === 'file' || process.env.COURIER_KEY_STORE === 'memory';
+  const chooser = preset ? null : await KeyStoreChooser.open(dataDir);
+  const presetStore = chooser ? null : await selectNodeSecretStore(dataDir);
+  if (presetStore?.warning) console.error(`Note: ${presetStore.warning}`);
+  const secrets = chooser ?? (presetStore as NonNullable<typeof presetStore>).store;
   const sandbox = localSandboxLauncher(dataDir);
   let courier: Courier | null = null;
   // Before anything listens: one bad connection must never end the user's transfers and outbox.
@@ -26,7 +33,7 @@ export async function runWeb(opts: { port?: number; open: boolean; dataDir?: str
     },
     exit: (code) => process.exit(code),
   });
-  courier = await createCourier({ shell: 'web', version: courierVersion, dataDir, secrets, launchSandbox: sandbox.launch, openExternal: async (url) => void (await open(url)), ...(bundledWorkerFile() ? { transferWorkerFile: bundledWorkerFile() as string } : {}) });
+  courier = await createCourier({ shell: 'web', version: courierVersion, dataDir, secrets, ...(chooser ? { keyStore: chooser } : {}), launchSandbox: sandbox.launch, openExternal: async (url) => void (await open(url)), ...(bundledWorkerFile() ? { transferWorkerFile: bundledWorkerFile() as string } : {}) });
   const host = await startWebHost({ courier, rendererDir, ...(opts.port !== undefined ? { port: opts.port } : {}) });
   console.log(`Courier is running at ${host.url}`);
   console.log('Keep this terminal open; press Ctrl-C to stop.');

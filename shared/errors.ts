@@ -25,6 +25,13 @@ export interface RpcError {
   /** The input field the error is about, when there is one (for messages next to form fields). */
   field?: string;
   retryAfterMs?: number;
+  /** The message as a key and parameters, for UIs that say it in the person's language (renderer `errors.*`). */
+  text?: ErrorText;
+}
+
+export interface ErrorText {
+  key: string;
+  params: Record<string, string>;
 }
 
 export type RpcResult<T> = { ok: true; value: T } | { ok: false; error: RpcError };
@@ -37,17 +44,20 @@ export class CourierError extends Error {
   readonly code: ErrorCode;
   readonly field?: string;
   readonly retryAfterMs?: number;
-  constructor(code: ErrorCode, message: string, extra: { field?: string; retryAfterMs?: number; cause?: unknown } = {}) {
+  readonly text?: ErrorText;
+  constructor(code: ErrorCode, message: string, extra: { field?: string; retryAfterMs?: number; cause?: unknown; text?: ErrorText } = {}) {
     super(message, extra.cause === undefined ? undefined : { cause: extra.cause });
     this.name = 'CourierError';
     this.code = code;
     if (extra.field !== undefined) this.field = extra.field;
     if (extra.retryAfterMs !== undefined) this.retryAfterMs = extra.retryAfterMs;
+    if (extra.text !== undefined) this.text = extra.text;
   }
   toRpcError(): RpcError {
     const e: RpcError = { code: this.code, message: this.message };
     if (this.field !== undefined) e.field = this.field;
     if (this.retryAfterMs !== undefined) e.retryAfterMs = this.retryAfterMs;
+    if (this.text !== undefined) e.text = this.text;
     return e;
   }
 }

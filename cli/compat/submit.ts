@@ -1,7 +1,8 @@
-import { copyFileSync, createReadStream, createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { Zip, ZipDeflate } from 'fflate';
+import { requireFile } from '../paths';
 import { CourierError } from '../../shared/errors';
 import type { CliContext } from '../context';
 import type { Out } from '../output';
@@ -82,9 +83,9 @@ async function zipFiles(files: string[], target: string): Promise<void> {
 /** `submit -i SCRIPT [FILE...] [--waive-sla] [-e]`: uploads run.sh and input.zip, creates the job, submits it. */
 export async function submitCommand(ctx: CliContext, out: Out, o: { inputFile: string; files?: string[]; waiveSla?: boolean; extended?: boolean }): Promise<void> {
   const scriptPath = resolve(o.inputFile);
-  if (!existsSync(scriptPath)) throw new CourierError('local_file', `${scriptPath} does not exist.`);
+  requireFile(o.inputFile, 'the script (-i)');
   const others = (o.files ?? []).map((f) => resolve(f));
-  for (const f of others) if (!existsSync(f) || !statSync(f).isFile()) throw new CourierError('local_file', `${f} is not a file.`);
+  for (const [i, f] of others.entries()) requireFile(o.files?.[i] ?? f, 'an input file');
   const job = parseDirectives(readFileSync(scriptPath, 'utf8'));
   const conn = await authenticate(ctx, out);
   const stage = mkdtempSync(join(tmpdir(), 'courier-submit-'));

@@ -1,6 +1,7 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import picomatch from 'picomatch';
+import { checkOutputDir } from '../paths';
 import { CourierError } from '../../shared/errors';
 import { isIdentical } from '../../main/core/jobs/identical';
 import { toRemoteFile } from '../../main/core/rescale/storage';
@@ -55,17 +56,29 @@ function summaryLine(out: Out, verb: string, s: RunSummary): void {
   out.log(`${verb} ${done} file(s): ${formatBytes(s.bytesSent)} transferred${s.bytesResumed ? `, ${formatBytes(s.bytesResumed)} resumed from an earlier run` : ''}`);
 }
 
+/** Whether a folder has at least one file anywhere below it (stops at the first). */
+function holdsAFile(dir: string): boolean {
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (e.isFile() || (e.isDirectory() && holdsAFile(join(dir, e.name)))) return true;
+  }
+  return false;
+}
+
 /** `upload -f FILE... [-d FOLDER_ID] [-e]` (rescale-cli) — also used by the native `upload PATH...`. */
 export async function uploadCommand(ctx: CliContext, out: Out, o: { files?: string[]; directory?: string; extended?: boolean; paths?: string[] }): Promise<void> {
   const startTime = Date.now();
   const paths = (o.files ?? o.paths ?? []).map((p) => resolve(p));
   if (paths.length === 0) throw new CourierError('invalid_input', 'Name at least one file to upload (-f FILE).');
   for (const p of paths) {
-    if (!existsSync(p)) throw new CourierError('local_file', `${p} does not exist.`);
+    if (!existsSync(p)) throw new CourierError('local_file', `${p} does not exist. Check the path.`);
     if (o.files && statSync(p).isDirectory()) throw new CourierError('local_file', `${p} is a folder; rescale-cli's upload takes files (use \`courier upload ${asShellArg(p)}\` to upload a folder).`);
   }
+  const empty = paths.find((p) => statSync(p).isDirectory() && !holdsAFile(p));
+  if (empty) throw new CourierError('invalid_input', `${empty} holds no files, so there is nothing to upload. Check the folder, or name the files with -f.`);
   const conn = await authenticate(ctx, out);
   prefetchUpload(conn.api);
+  // An unknown folder id is said before any byte goes up, not as a refusal after the upload.
+  if (o.directory) for await (const _ of conn.api.folderContents(o.directory)) break;
   const s = await runTransfers(ctx, conn, out, ['upload', o.directory ?? '', ...paths], (t) => t.enqueueUpload(paths, o.directory ? { folderId: o.directory } : {}));
   if (s.paused) throw new CourierError('cancelled', 'Upload paused; run the same command to resume.');
   const failed = explainFailures(s.items);
@@ -96,6 +109,7 @@ export async function uploadCommand(ctx: CliContext, out: Out, o: { files?: stri
  * (as rescale.jar does), matching globs against the file name, skipping files already there.
  */
 export async function syncCommand(ctx: CliContext, out: Out, o: { job: string; files?: string[]; outputDir?: string; exclude?: string[]; search?: string[] }): Promise<void> {
+  if (o.outputDir) checkOutputDir(o.outputDir, '-o');
   const conn = await authenticate(ctx, out);
   const dir = resolve(o.outputDir ?? `rescale_job_${o.job}`);
   const all = await conn.api.jobFiles(o.job);
@@ -128,6 +142,7 @@ export async function syncCommand(ctx: CliContext, out: Out, o: { job: string; f
 
 /** `download-file --file-id ID [-o OUT]` or `download-file -j JOB -f NAME [-o OUT]`. */
 export async function downloadFileCommand(ctx: CliContext, out: Out, o: { fileId?: string; job?: string; file?: string; outputDir?: string; extended?: boolean }): Promise<void> {
+  if (o.outputDir) checkOutputDir(o.outputDir, '-o');
   const conn = await authenticate(ctx, out);
   let record: FileRecord;
   if (o.fileId) record = await conn.api.getFile(o.fileId);
@@ -155,6 +170,7 @@ export async function downloadFileCommand(ctx: CliContext, out: Out, o: { fileId
 
 /** Native `courier download FILE_ID... [-o DIR]` or `courier download --job JOB [--filter GLOB...]`. */
 export async function downloadCommand(ctx: CliContext, out: Out, o: { ids?: string[]; job?: string; filter?: string[]; outputDir?: string }): Promise<void> {
+  if (o.outputDir) checkOutputDir(o.outputDir, '-o');
   if (o.job) return syncCommand(ctx, out, { job: o.job, ...(o.filter ? { files: o.filter } : {}), ...(o.outputDir ? { outputDir: o.outputDir } : {}) });
   const ids = o.ids ?? [];
   if (ids.length === 0) throw new CourierError('invalid_input', 'Name file ids to download, or --job JOB.');

@@ -1,9 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
+import { CourierError } from '../../shared/errors';
 import type { JobChanged } from '../../shared/jobs';
 import { action } from '../main';
 import { clean, escapeJsonControls, EXIT_ERROR, EXIT_TIMEOUT, jsonText, type Out } from '../output';
-import { readInputFile } from '../paths';
+import { each, fileId, jobId, listLimit } from '../arg-checks';
+import { checkOutputFile, readInputFile } from '../paths';
 import { call } from './core-call';
 import { reportOutcome, submitFromTemplate, type SubmitOptions } from './submit-template';
 import { endLine, parseDuration, statusWord, waitForJob, waitForOutcome, type Deadline } from './wait';
@@ -21,7 +23,7 @@ export function registerJobCommands(program: Command): void {
   jobs
     .command('list')
     .description('your recent jobs, and submissions still waiting in the outbox')
-    .option('--limit <n>', 'how many', (v) => Number(v), 20)
+    .option('--limit <n>', 'how many (1 to 200)', listLimit, 20)
     .action(
       action<{ limit: number }>(async (ctx, out, o) => {
         const c = await ctx.courierWithAccount();
@@ -34,7 +36,8 @@ export function registerJobCommands(program: Command): void {
     );
 
   jobs
-    .command('show <job>')
+    .command('show')
+    .argument('<job>', 'job id', jobId)
     .description('status history, inputs and outputs of a job')
     .action(
       action(async (ctx, out) => {
@@ -48,7 +51,8 @@ export function registerJobCommands(program: Command): void {
     );
 
   jobs
-    .command('watch <job>')
+    .command('watch')
+    .argument('<job>', 'job id', jobId)
     .description('follow a job until it ends, printing each status change')
     .option('--outputs', 'also wait for its outputs to download')
     .addOption(timeoutOption('the job'))
@@ -63,7 +67,8 @@ export function registerJobCommands(program: Command): void {
     );
 
   jobs
-    .command('stop <job>')
+    .command('stop')
+    .argument('<job>', 'job id', jobId)
     .description('stop a running job')
     .action(
       action(async (ctx, out) => {
@@ -78,7 +83,7 @@ export function registerJobCommands(program: Command): void {
     .description('launch a job from a template through the outbox (exactly once, even offline)')
     .requiredOption('-t, --template <name>', 'template id or name, e.g. chainer')
     .option('-i, --input <paths...>', 'local files to upload as inputs')
-    .option('--file-id <ids...>', 'Rescale file ids to use as inputs')
+    .option('--file-id <ids...>', 'Rescale file ids to use as inputs', each(fileId))
     .option('--value <pairs...>', 'template parameters, name=value')
     .option('--name <name>', 'job name')
     .option('--wait', 'follow the job to the end and download its outputs')
@@ -135,7 +140,12 @@ export function registerJobCommands(program: Command): void {
     .action(
       action(async (ctx, out) => {
         const c = await ctx.courier();
-        const e = await call(c, 'templates', 'import', { json: readInputFile(ctx.args[0]!, 'the template file') });
+        const file = ctx.args[0]!;
+        const e = await call(c, 'templates', 'import', { json: readInputFile(file, 'the template file') }).catch((err: unknown) => {
+          // Core does not know the file's name; the person needs it, and what a template file is.
+          if (err instanceof CourierError && err.field === 'json') throw new CourierError(err.code, `${file}: ${err.message} Give a file written by \`courier templates export\` (or Export in the app).`);
+          throw err;
+        });
         out.result(`Imported "${e.template.name}" (${e.template.id})${e.issues.length ? `; ${e.issues.map((i) => `${i.field}: ${i.message}`).join('; ')}` : ''}`);
       }),
     );
@@ -148,6 +158,7 @@ export function registerJobCommands(program: Command): void {
         const c = await ctx.courier();
         const r = await call(c, 'templates', 'export', { id: ctx.args[0]! });
         if (o.output) {
+          checkOutputFile(o.output, '-o');
           writeFileSync(o.output, r.json);
           out.log(`Wrote ${o.output}`);
         } else out.result(escapeJsonControls(r.json));

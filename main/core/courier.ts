@@ -21,7 +21,7 @@ import { recordActivity } from './activity/recorder';
 import type { NetworkOptions } from './net/dispatcher';
 import { SystemProxy, type ProxyRulesLookup } from './net/system-proxy';
 import { createRouter, type CallContext, type Router } from './rpc/router';
-import type { SecretStore } from './secrets/store';
+import type { ChoosableKeyStore, SecretStore } from './secrets/store';
 import { ConfSettingsBackend, type SettingsBackend } from './settings/backend';
 import { SettingsService } from './settings/service';
 
@@ -33,6 +33,8 @@ export interface CourierPorts {
   dataDir: string;
   /** Where API keys live (safeStorage in Electron, the OS keyring in the web host, memory in tests). */
   secrets: SecretStore;
+  /** The same store when the person chooses where keys go (the web host): the sign-in form offers it. */
+  keyStore?: ChoosableKeyStore;
   /** electron-store in the shell; conf (its base) otherwise. */
   settingsBackend?: SettingsBackend;
   /** Opens a validated http(s) URL in the OS browser; absent where there is none. */
@@ -91,8 +93,8 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
   const connectivity = new Connectivity(hub);
   const stopRecording = recordActivity(hub, activity);
   const settings = new SettingsService(ports.settingsBackend ?? new ConfSettingsBackend(ports.dataDir), {
-    warn: (m) => activity.warn('settings', m),
-    info: (m) => activity.info('settings', m),
+    warn: (p) => activity.say('warn', 'settings', p),
+    info: (p) => activity.say('info', 'settings', p),
   });
   const network = async (): Promise<NetworkOptions> => {
     const n = settings.get().network;
@@ -104,7 +106,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     return { ...base, proxy: { mode: n.proxy === 'system' ? 'system' : 'none' } };
   };
   const osProxy = ports.systemProxy;
-  const systemProxy = osProxy ? new SystemProxy(osProxy.rules, { ...(osProxy.cacheMs !== undefined ? { ttlMs: osProxy.cacheMs } : {}), warn: (m) => activity.warn('settings', m) }) : null;
+  const systemProxy = osProxy ? new SystemProxy(osProxy.rules, { ...(osProxy.cacheMs !== undefined ? { ttlMs: osProxy.cacheMs } : {}), warn: (p) => activity.say('warn', 'settings', p) }) : null;
   /** The options for connections to `target`: the "system" proxy as the OS answers for it, where the shell can ask. */
   const networkFor = async (target: string): Promise<NetworkOptions> => (systemProxy ? systemProxy.apply(await network(), target) : network());
   const launchSandbox = ports.launchSandbox;
@@ -144,11 +146,15 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
         applied = JSON.stringify(st.network);
         void network().then(
           (n) => t.setNetwork(n),
-          (e: unknown) => activity.warn('transfers', `Network settings not applied to transfers: ${e instanceof Error ? e.message : String(e)}`),
+          (e: unknown) => activity.say('warn', 'transfers', { key: 'networkNotApplied', params: { reason: e instanceof Error ? e.message : String(e) } }),
         );
       });
       return t;
-    })();
+    })().catch((e: unknown) => {
+      // A locked key store (no passphrase yet) is not forever: the next use tries again.
+      transfersP = null;
+      throw e;
+    });
     return transfersP;
   };
 

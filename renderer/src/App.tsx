@@ -13,6 +13,7 @@ import { startSettingsMirror, useSettings } from './stores/settings';
 import { startTransfersMirror } from './stores/transfers';
 import { AccountSwitcher } from './views/account/AccountSwitcher';
 import { KeyMissing } from './views/account/KeyMissing';
+import { UnlockKeyStore } from './views/account/UnlockKeyStore';
 import { ActivityView } from './views/ActivityView';
 import { FilesView } from './views/files/FilesView';
 import { FirstRun } from './views/FirstRun';
@@ -54,7 +55,7 @@ export function App() {
   const { transportUp, platformOnline } = useConnection();
   const launchOpen = useLaunch((s) => s.open);
 
-  const { loaded, accounts } = useSettings();
+  const { loaded, accounts, keyStore } = useSettings();
   // Every mirror subscribes here, at the root, so no view switch can drop a listener or an event.
   useEffect(() => onEvent('connectivity', (c) => useConnection.getState().setPlatform(c.online, c.reason)), []);
   useEffect(() => {
@@ -68,6 +69,8 @@ export function App() {
   // Views that need the platform ask for a lost key in place; Settings and Activity still open.
   const keyLost = accounts.find((a) => a.active && a.keyMissing);
   const askKey = !firstRun && keyLost && view !== 'settings' && view !== 'activity';
+  // An encrypted key file waiting for its passphrase comes before everything that needs a key.
+  const locked = !!keyStore?.locked && view !== 'settings' && view !== 'activity';
 
   return (
     <div className="app">
@@ -98,7 +101,7 @@ export function App() {
             {t('app.offline')}
           </div>
         )}
-        {firstRun ? <FirstRun /> : askKey ? <KeyMissing account={keyLost} /> : <ViewBody view={view} />}
+        {locked ? <UnlockKeyStore /> : firstRun ? <FirstRun /> : askKey ? <KeyMissing account={keyLost} /> : <ViewBody view={view} />}
       </main>
       <DropOverlay enabled={!firstRun && loaded} />
       {launchOpen && <LaunchDialog />}

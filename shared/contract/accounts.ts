@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { platformRef, settingsPatch, settingsSchema } from '../settings';
 import { request } from './define';
 
+export const keyStoreChoice = z.enum(['keychain', 'encrypted-file', 'memory']);
+
 export const accountView = z.object({
   id: z.string(),
   label: z.string(),
@@ -20,8 +22,17 @@ export type AccountViewModel = z.infer<typeof accountView>;
 export const accountsState = z.object({
   accounts: z.array(accountView),
   /** Where keys are kept, shown in Settings so people know (e.g. "os-keyring"). */
-  keyStore: z.object({ backend: z.string(), secure: z.boolean() }),
+  keyStore: z.object({
+    backend: z.string(),
+    secure: z.boolean(),
+    /** Where the person may choose (the web host): what is in use, whether its file waits for a passphrase, what can be picked. */
+    kind: keyStoreChoice.optional(),
+    locked: z.boolean().optional(),
+    choices: z.array(keyStoreChoice).optional(),
+  }),
 });
+
+export type AccountsStateModel = z.infer<typeof accountsState>;
 
 export const platformOption = z.object({ id: z.string(), name: z.string(), apiUrl: z.string() });
 
@@ -38,6 +49,10 @@ export const accountRequests = {
     use: request(z.object({ id: z.string() }), accountView),
     /** Gives a known account its key again (the key store lost it); the key must belong to the same user. */
     restoreKey: request(z.object({ id: z.string(), apiKey: z.string().min(1, 'paste your API key') }), accountView),
+    /** Where keys go from now on (an encrypted file needs a new passphrase); this run's keys move along. */
+    chooseKeyStore: request(z.object({ kind: keyStoreChoice, passphrase: z.string().max(1000).optional() }), accountsState),
+    /** Opens the encrypted key file found at start with its passphrase. */
+    unlockKeyStore: request(z.object({ passphrase: z.string().min(1, 'enter the passphrase').max(1000) }), accountsState),
     rename: request(z.object({ id: z.string(), label: z.string() }), accountView),
     remove: request(z.object({ id: z.string() }), z.object({ removed: z.boolean() })),
   },

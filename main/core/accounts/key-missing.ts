@@ -8,7 +8,8 @@ export class KeyMissingError extends CourierError {
   constructor(
     readonly accountId: string,
     message: string,
+    text?: { key: string; params: Record<string, string> },
   ) {
-    super('unauthorized', message);
+    super('unauthorized', message, text ? { text } : {});
   }
 }

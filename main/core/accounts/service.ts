@@ -183,7 +183,7 @@ export class AccountService {
     const platform = await this.currentPlatform(account.platform);
     const me = await this.whoIs(platform, apiKey);
     if (account.email && me.email !== account.email) {
-      throw new CourierError('invalid_input', `This key belongs to ${me.email}, not ${account.email}. Paste the key of ${account.email}, or add ${me.email} as another account.`, { field: 'apiKey' });
+      throw new CourierError('invalid_input', `This key belongs to ${me.email}, not ${account.email}. Paste the key of ${account.email}, or add ${me.email} as another account.`, { field: 'apiKey', text: { key: 'keyOfOtherUser', params: { email: me.email, expected: account.email } } });
     }
     await this.deps.secrets.set(keyName(id), apiKey);
     this.sessions.delete(id);
@@ -199,10 +199,10 @@ export class AccountService {
       return await api.me();
     } catch (e) {
       if (e instanceof CourierError && e.code === 'unauthorized') {
-        throw new CourierError('unauthorized', `${new URL(platform.apiUrl).host} did not accept this API key. Check that it is current and that you chose the platform your account is on.`, { field: 'apiKey' });
+        throw new CourierError('unauthorized', `${new URL(platform.apiUrl).host} did not accept this API key. Check that it is current and that you chose the platform your account is on.`, { field: 'apiKey', text: { key: 'keyRejected', params: { host: new URL(platform.apiUrl).host } } });
       }
       if (e instanceof CourierError && (e.code === 'not_found' || e.code === 'server_error')) {
-        throw new CourierError('invalid_input', `${platform.apiUrl} did not answer like a Rescale platform (${e.message}). Check the platform address.`, { field: 'platform' });
+        throw new CourierError('invalid_input', `${platform.apiUrl} did not answer like a Rescale platform (${e.message}). Check the platform address.`, { field: 'platform', text: { key: 'notAPlatform', params: { url: platform.apiUrl } } });
       }
       throw e;
     }
@@ -264,12 +264,12 @@ export class AccountService {
   /** The session of the active account (or of `id`). */
   async session(id = this.activeId()): Promise<Session> {
     if (this.ephemeral && id === this.ephemeral.account.id) return this.ephemeral;
-    if (!id) throw new CourierError('unauthorized', 'No account yet: add one in Settings → Accounts (or choose Sandbox to try Courier without one).');
+    if (!id) throw new CourierError('unauthorized', 'No account yet: add one in Settings → Accounts (or choose Sandbox to try Courier without one).', { text: { key: 'noAccount', params: {} } });
     const cached = this.sessions.get(id);
     if (cached && !(await this.routeChanged(cached))) return cached;
     const account = this.record(id);
     const key = await this.deps.secrets.get(keyName(id));
-    if (!key) throw new KeyMissingError(id, `The API key of ${account.label} is not in the key store (${this.deps.secrets.backend}). Enter it again: Settings → Accounts, or the form in the main window.`);
+    if (!key) throw new KeyMissingError(id, `The API key of ${account.label} is not in the key store (${this.deps.secrets.backend}). Enter it again: Settings → Accounts, or the form in the main window.`, { key: 'keyMissing', params: { label: account.label } });
     const platform = await this.currentPlatform(account.platform);
     const { api, dispatcher } = await this.connect(platform, key);
     const session = { account, platform, api };

@@ -11,8 +11,14 @@ export function accountHandlers(s: CoreServices): Handlers {
   const state = async () => {
     const accounts = s.accounts.list();
     const active = accounts.find((a) => a.active);
-    const missing = active ? await s.accounts.keyMissing(active.id) : false;
-    return { accounts: accounts.map((a) => (a.active && missing ? { ...a, keyMissing: true } : a)), keyStore: { backend: s.ports.secrets.backend, secure: s.ports.secrets.secure } };
+    const keyStore = s.ports.keyStore?.state() ?? { backend: s.ports.secrets.backend, secure: s.ports.secrets.secure };
+    // A locked key file is asked for as such, not as a missing key.
+    const missing = active && !('locked' in keyStore && keyStore.locked) ? await s.accounts.keyMissing(active.id) : false;
+    return { accounts: accounts.map((a) => (a.active && missing ? { ...a, keyMissing: true } : a)), keyStore };
+  };
+  const chooser = () => {
+    if (!s.ports.keyStore) throw new CourierError('unavailable', 'This Courier keeps keys in the system keychain; there is nothing to choose.');
+    return s.ports.keyStore;
   };
   const changed = async <T>(value: T): Promise<T> => {
     s.hub.emit('accountsChanged', await state());
@@ -39,6 +45,16 @@ export function accountHandlers(s: CoreServices): Handlers {
       },
       async restoreKey({ id, apiKey }) {
         return changed(await s.accounts.restoreKey(id, apiKey));
+      },
+      async chooseKeyStore({ kind, passphrase }) {
+        await chooser().choose(kind, passphrase);
+        s.activity.say('info', 'accounts', { key: kind === 'encrypted-file' ? 'keyStoreFile' : kind === 'memory' ? 'keyStoreMemory' : 'keyStoreKeychain', params: {} });
+        return changed(await state());
+      },
+      async unlockKeyStore({ passphrase }) {
+        await chooser().unlock(passphrase);
+        s.activity.say('info', 'accounts', { key: 'keyStoreUnlocked', params: {} });
+        return changed(await state());
       },
       async rename({ id, label }) {
         return changed(s.accounts.rename(id, label));

@@ -42,7 +42,7 @@ export function fileHandlers(s: CoreServices): Handlers {
             failed.push({ id, message: e instanceof CourierError ? e.message : String(e) });
           }
         }
-        if (deleted.length) s.activity.info('transfers', `Deleted ${deleted.length} file(s) from Rescale.`);
+        if (deleted.length) s.activity.say('info', 'transfers', { key: deleted.length === 1 ? 'fileDeleted' : 'filesDeleted', params: { count: String(deleted.length) } });
         return { deleted, failed };
       },
     },

@@ -91,7 +91,7 @@ export function jobHandlers(s: CoreServices): Handlers {
         const template = req.outputFolder ? { ...saved, outputs: { ...saved.outputs, folder: req.outputFolder } } : saved;
         const ctx = await launchContext();
         const sub = await enqueueLaunch(jobs.store, { template, inputs: req.inputs, values: req.values, ...(req.name ? { name: req.name } : {}) }, ctx);
-        s.activity.info('jobs', `Queued "${sub.jobName}" from the template "${template.name}"${s.connectivity.isOnline() ? '' : ' (offline: it goes out when the connection is back)'}.`);
+        s.activity.say('info', 'jobs', { key: s.connectivity.isOnline() ? 'jobQueued' : 'jobQueuedOffline', params: { jobName: sub.jobName, template: template.name } });
         jobs.submissionChanged(sub);
         jobs.outbox.poke();
         return jobs.entry(sub);
@@ -169,16 +169,16 @@ export function jobHandlers(s: CoreServices): Handlers {
         if (!saved) throw new CourierError('internal', 'The job could not be recorded.');
         if (terminal) {
           jobs.tracked.claimNotification(sess.account.id, jobId); // it ended before you followed it: no announcement
-          if (filters.length) void jobs.outputs.fetchFor(saved).catch((e: unknown) => s.activity.warn('jobs', `Outputs of job ${jobId} could not be downloaded: ${(e as Error).message}`, { kind: 'job', id: jobId }));
+          if (filters.length) void jobs.outputs.fetchFor(saved).catch((e: unknown) => s.activity.say('warn', 'jobs', { key: 'outputsFailed', params: { jobId, reason: (e as Error).message } }, { kind: 'job', id: jobId }));
         } else jobs.poller.track(saved);
-        s.activity.info('jobs', `Following job ${jobId} ("${displayName(detail.name)}").`, { kind: 'job', id: jobId });
+        s.activity.say('info', 'jobs', { key: 'following', params: { jobId, name: displayName(detail.name) } }, { kind: 'job', id: jobId });
         jobs.counts();
         return jobChangedView(saved);
       },
       async stop({ jobId }) {
         const sess = await session();
         await sess.api.stopJob(jobId);
-        s.activity.info('jobs', `Asked the platform to stop job ${jobId}.`, { kind: 'job', id: jobId });
+        s.activity.say('info', 'jobs', { key: 'stopAsked', params: { jobId } }, { kind: 'job', id: jobId });
         const t = jobs.tracked.get(sess.account.id, jobId);
         if (t && !t.terminal) jobs.poller.track(t, Date.now() + 1000);
         return { stopping: true };
@@ -193,7 +193,7 @@ export function jobHandlers(s: CoreServices): Handlers {
         if (!jobs.store.userUpdate(id, { state: 'cancelled', waiting: null }, ['queued', 'uploading', 'failed'])) throw notEditable(submission(id));
         for (const i of sub.inputs) if (i.transferId && !i.fileId) await jobs.d.transfers.cancel(sub.accountId, i.transferId).catch(() => undefined);
         const next = submission(id);
-        s.activity.info('jobs', `Cancelled the queued job "${next.jobName}".`);
+        s.activity.say('info', 'jobs', { key: 'queuedCancelled', params: { jobName: next.jobName } });
         jobs.submissionChanged(next);
         return jobs.entry(next);
       },

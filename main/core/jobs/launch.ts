@@ -23,7 +23,7 @@ async function checkLocalFiles(items: LaunchItem[]): Promise<void> {
   for (const [i, it] of items.entries()) {
     if (it.kind !== 'local') continue;
     const st = await stat(it.path).catch(() => null);
-    if (!st) throw new CourierError('local_file', `Input file not found: ${it.path}`, { field: `inputs.${i}` });
+    if (!st) throw new CourierError('local_file', `Input file ${it.path} does not exist. Check the path.`, { field: `inputs.${i}` });
     if (!st.isFile()) throw new CourierError('local_file', `${it.path} is not a file. Zip a folder before using it as an input.`, { field: `inputs.${i}` });
   }
 }

@@ -1,3 +1,4 @@
+import type { Phrase } from '../../../shared/activity-phrases';
 // The outbox: submissions are written to jobs.db before anything is sent, then moved one
 // committed step at a time — queued → uploading → creating → created → submitting → submitted —
 // by whichever Courier process holds the row's lease. A restart, a crash or a lost response
@@ -17,9 +18,10 @@ import type { TrackedJob, TrackedStore } from './tracked-store';
 import { uploadInputs } from './outbox-uploads';
 import type { JobTransfers } from './transfers';
 
+/** Activity entries as phrases, so the UI says them in the person's language. */
 export interface OutboxLog {
-  info(message: string, jobId?: string): void;
-  warn(message: string, jobId?: string): void;
+  info(phrase: Phrase, jobId?: string): void;
+  warn(phrase: Phrase, jobId?: string): void;
 }
 
 export interface OutboxDeps {
@@ -108,7 +110,7 @@ export class Outbox {
         }
         wakeAt = r.wakeAt;
       } catch (e) {
-        this.d.log.warn(`The outbox could not read its queue: ${errorInfo(e).message}`);
+        this.d.log.warn({ key: 'outboxUnreadable', params: { reason: errorInfo(e).message } });
       }
       const idle = this.d.idleMs ?? 5_000;
       await this.sleep(wakeAt === null ? idle : Math.min(idle, Math.max(0, wakeAt - this.now()) + 5));
@@ -148,11 +150,11 @@ export class Outbox {
       if (e instanceof KeyMissingError) {
         // Not the platform's answer: the row is left as it is for a process with the key (or
         // for this one once the key is entered again), and this one looks away for a while.
-        if (!this.keyless.has(e.accountId)) this.d.log.warn(`Submission "${claimed.jobName}" waits: ${e.message}`);
+        if (!this.keyless.has(e.accountId)) this.d.log.warn({ key: 'submissionWaits', params: { jobName: claimed.jobName, reason: e.message } });
         this.keyless.set(e.accountId, this.now() + KEYLESS_PAUSE_MS);
       } else if (v === 'refused' && latest) this.fail(latest, e); // e.g. the account was removed
       else if (v !== 'cancelled') {
-        this.d.log.warn(`Submission "${claimed.jobName}" hit a problem and will be retried: ${errorInfo(e).message}`);
+        this.d.log.warn({ key: 'submissionRetry', params: { jobName: claimed.jobName, reason: errorInfo(e).message } });
         this.retryLater(claimed.id, e);
       }
     } finally {
@@ -190,7 +192,7 @@ export class Outbox {
     this.failures.delete(s.id);
     const info = errorInfo(e);
     this.move(s, { state: 'failed', waiting: null, error: message ? { code: info.code, message } : info });
-    this.d.log.warn(`Submission "${s.jobName}" failed: ${message ?? info.message}`, s.jobId ?? undefined);
+    this.d.log.warn({ key: 'submissionFailed', params: { jobName: s.jobName, reason: message ?? info.message } }, s.jobId ?? undefined);
     return null;
   }
 
@@ -244,7 +246,7 @@ export class Outbox {
       try {
         const found = await findByMarker(api, s.marker, s.createStartedAt, signal);
         if (found[0]) {
-          this.d.log.info(`Job "${s.jobName}" had been created before the answer was lost (${found[0].id}); it was not created again.`, found[0].id);
+          this.d.log.info({ key: 'jobFoundAfterLoss', params: { jobName: s.jobName, jobId: found[0].id } }, found[0].id);
           return this.created(s, found[0].id, api, signal);
         }
       } catch (e) {
@@ -294,10 +296,10 @@ export class Outbox {
     const next = this.move(s, { state: 'created', jobId, waiting: null, error: null }, ['creating']);
     if (!next) return null;
     this.succeeded(s.id);
-    this.d.log.info(`Created job "${s.jobName}" (${jobId}).`, jobId);
+    this.d.log.info({ key: 'jobCreated', params: { jobName: s.jobName, jobId } }, jobId);
     if (s.createAttempts > 1) {
       const removed = await removeUnsubmittedTwins(api, s.marker, jobId, s.createStartedAt, signal).catch(() => []); // best effort
-      for (const twin of removed) this.d.log.warn(`Deleted job ${twin}, an unsubmitted duplicate of ${jobId} left by a lost answer.`, jobId);
+      for (const twin of removed) this.d.log.warn({ key: 'duplicateDeleted', params: { twin, jobId } }, jobId);
     }
     return next;
   }
@@ -308,7 +310,7 @@ export class Outbox {
     if (s.submitAttempts > 0) {
       try {
         if (await wasSubmitted(api, s.jobId, signal)) {
-          this.d.log.info(`Job ${s.jobId} had been submitted before the answer was lost; it was not submitted again.`, s.jobId);
+          this.d.log.info({ key: 'submittedBeforeLoss', params: { jobId: s.jobId } }, s.jobId);
           return this.submitted(s);
         }
       } catch (e) {
@@ -348,7 +350,7 @@ export class Outbox {
     });
     if (!next || !job) return null;
     this.succeeded(s.id);
-    this.d.log.info(`Submitted job "${s.jobName}" (${s.jobId}).`, s.jobId ?? undefined);
+    this.d.log.info({ key: 'jobSubmitted', params: { jobName: s.jobName, jobId: s.jobId ?? '' } }, s.jobId ?? undefined);
     this.d.onSubmitted(next, job);
     return null;
   }

@@ -1,3 +1,4 @@
+import { phraseText, type Phrase } from '../../../shared/activity-phrases';
 // Outputs of finished jobs: the files matching the template's filters are downloaded through the
 // transfer engine into <downloads>/rescale_job_<id>/ (like `rescale.jar sync -j ID -f "*.log"`),
 // once per job across processes (a lease in tracked_jobs); other files on demand.
@@ -22,7 +23,7 @@ export interface OutputDeps {
   apiFor(accountId: string): Promise<RescaleApi>;
   transfers: JobTransfers;
   settings(): { folder: string; conflict: ConflictPolicy };
-  log: { info(m: string, jobId?: string): void; warn(m: string, jobId?: string): void };
+  log: { info(p: Phrase, jobId?: string): void; warn(p: Phrase, jobId?: string): void };
   onChange(job: TrackedJob): void;
   leaseMs?: number;
 }
@@ -124,12 +125,12 @@ export class OutputFetcher {
       const error = [problem, failures].filter(Boolean).join(' ') || undefined;
       this.d.tracked.setOutputs(accountId, jobId, this.me, error ? 'failed' : 'done', { dir, transferIds: ids, files: names, ...(error ? { error } : {}) });
       // Refusals and left-out records were logged when found; this adds only what the transfers say.
-      if (failures) this.d.log.warn(`Outputs of job ${jobId}: ${failures}`, jobId);
-      else if (names.length) this.d.log.info(`Downloaded ${names.length} output file${names.length > 1 ? 's' : ''} of job ${jobId} to ${dir}.`, jobId);
+      if (failures) this.d.log.warn({ key: 'outputsProblem', params: { jobId, reason: failures } }, jobId);
+      else if (names.length) this.d.log.info({ key: names.length > 1 ? 'outputsDownloaded' : 'outputDownloaded', params: { count: String(names.length), jobId, dir } }, jobId);
     } catch (e) {
       const error = errorInfo(e).message;
       this.d.tracked.setOutputs(accountId, jobId, this.me, 'failed', { ...mine.outputs, error });
-      this.d.log.warn(`Outputs of job ${jobId} could not be downloaded: ${error}`, jobId);
+      this.d.log.warn({ key: 'outputsFailed', params: { jobId, reason: error } }, jobId);
     } finally {
       clearInterval(beat);
     }
@@ -149,8 +150,9 @@ export class OutputFetcher {
     if (listed.skipped.count) notes.push(skippedMessage(listed.skipped, `list the outputs of job ${jobId}`));
     if (refused.length) {
       const n = refused.length;
-      const note = `${n} output file${n === 1 ? '' : 's'} of job ${jobId} would land outside ${dir} and ${n === 1 ? 'was' : 'were'} not downloaded: ${refused.slice(0, 3).map((r) => JSON.stringify(r)).join(', ')}.`;
-      this.d.log.warn(note, jobId);
+      const phrase: Phrase = { key: n === 1 ? 'outputOutside' : 'outputsOutside', params: { count: String(n), jobId, dir, names: refused.slice(0, 3).map((r) => JSON.stringify(r)).join(', ') } };
+      const note = phraseText(phrase);
+      this.d.log.warn(phrase, jobId);
       notes.push(note);
     }
     return { listed: listed.items.length, files: safe, problem: notes.join(' ') || null };
@@ -176,7 +178,7 @@ export class OutputFetcher {
     const { fresh, same } = await splitIdentical(files, (f) => containedPath(dir, f.relativePath || f.name));
     const transferIds = fresh.length ? await this.d.transfers.enqueueDownloads(accountId, fresh.map(toRemoteFile), dir, this.d.settings().conflict) : [];
     const skipped = same.map((f) => f.relativePath ?? f.name);
-    if (skipped.length) this.d.log.info(`${skipped.length} output file${skipped.length === 1 ? ' was' : 's were'} already in ${dir} (same size and SHA-512), so not downloaded again.`, jobId);
+    if (skipped.length) this.d.log.info({ key: skipped.length === 1 ? 'outputAlreadyThere' : 'outputsAlreadyThere', params: { count: String(skipped.length), dir } }, jobId);
     return { dir, files: fresh.map((f) => f.relativePath ?? f.name), transferIds, skipped };
   }
 }

@@ -1,3 +1,4 @@
+import type { Phrase } from '../../../shared/activity-phrases';
 // The jobs feature, composed: templates, the catalog, the outbox, the poller, outputs and
 // notifications over one jobs.db. Handlers call this; it emits the contract's events.
 import { join } from 'node:path';
@@ -65,15 +66,15 @@ export class JobsService {
 
   constructor(readonly d: JobsDeps) {
     const log = {
-      info: (m: string, jobId?: string) => d.activity.info('jobs', m, jobId ? { kind: 'job', id: jobId } : undefined),
-      warn: (m: string, jobId?: string) => d.activity.warn('jobs', m, jobId ? { kind: 'job', id: jobId } : undefined),
+      info: (p: Phrase, jobId?: string) => d.activity.say('info', 'jobs', p, jobId ? { kind: 'job', id: jobId } : undefined),
+      warn: (p: Phrase, jobId?: string) => d.activity.say('warn', 'jobs', p, jobId ? { kind: 'job', id: jobId } : undefined),
     };
     const apiFor = async (accountId: string): Promise<RescaleApi> => (await d.accounts.session(accountId)).api;
     // Processes share jobs.db; each acts only for the accounts it has keys for.
     const serves = (accountId: string): boolean => d.accounts.serves(accountId);
     const t = d.tuning ?? {};
     this.db = openJobsDb(join(d.dataDir, 'jobs.db'));
-    this.templates = new TemplateStore(d.dataDir, Date.now, (m) => d.activity.warn('jobs', m));
+    this.templates = new TemplateStore(d.dataDir, Date.now, (m) => d.activity.say('warn', 'jobs', m));
     this.catalog = new CatalogService(join(d.dataDir, 'catalog'));
     this.store = new OutboxStore(this.db);
     this.tracked = new TrackedStore(this.db);
@@ -103,7 +104,7 @@ export class JobsService {
       onUpdate: (j) => this.jobUpdated(j),
       onGone: (accountId, jobId) => {
         this.tracked.remove(accountId, jobId);
-        log.warn(`Job ${jobId} no longer exists on the platform; Courier stopped watching it.`, jobId);
+        log.warn({ key: 'jobGone', params: { jobId } }, jobId);
         this.counts();
       },
       ...t.poller,
@@ -192,7 +193,7 @@ export class JobsService {
   /** A finished job: outputs first (if the template asks), then one notification. */
   private finish(j: TrackedJob): void {
     const outputs = this.outputs.fetchFor(j);
-    void this.notifications.finished(j, outputs).catch((e: unknown) => this.d.activity.warn('jobs', `Could not announce job ${j.jobId}: ${(e as Error).message}`));
+    void this.notifications.finished(j, outputs).catch((e: unknown) => this.d.activity.say('warn', 'jobs', { key: 'announceFailed', params: { jobId: j.jobId, reason: (e as Error).message } }));
   }
 
   counts(): void {

@@ -1,3 +1,4 @@
+import type { Phrase } from '../../../shared/activity-phrases';
 // Saved job templates: one JSON file in the data folder (0600, atomic writes), re-read on every
 // call so the desktop app and the CLI see each other's edits. Presets are built in and read-only.
 import { randomBytes } from 'node:crypto';
@@ -37,7 +38,7 @@ export class TemplateStore {
   constructor(
     dataDir: string,
     private readonly now: () => number = Date.now,
-    private readonly warn: (m: string) => void = () => undefined,
+    private readonly warn: (p: Phrase) => void = () => undefined,
   ) {
     this.file = join(dataDir, 'templates.json');
   }
@@ -52,7 +53,7 @@ export class TemplateStore {
       if (p.success) templates.push(p.data);
       else {
         broken.push(t);
-        this.warn(`A saved template could not be read (${zodIssues(p.error).map((i) => `${i.field}: ${i.message}`).join('; ')}); it was kept in ${this.file}.`);
+        this.warn({ key: 'templateUnreadable', params: { reason: zodIssues(p.error).map((i) => `${i.field}: ${i.message}`).join('; '), file: this.file } });
       }
     }
     return { templates, broken };

@@ -1,3 +1,4 @@
+import type { Phrase } from '../../../shared/activity-phrases';
 // "Use the system proxy" where the shell can ask the OS: the desktop app hands us Chromium's
 // answer for a URL (session.resolveProxy: the OS settings, PAC scripts and WPAD), which knows far
 // more than the HTTP(S)_PROXY variables undici reads on its own (Interlink reads only those).
@@ -44,7 +45,7 @@ export class SystemProxy {
 
   constructor(
     private readonly lookup: ProxyRulesLookup,
-    private readonly o: { ttlMs?: number; timeoutMs?: number; now?: () => number; warn?: (message: string) => void } = {},
+    private readonly o: { ttlMs?: number; timeoutMs?: number; now?: () => number; warn?: (phrase: Phrase) => void } = {},
   ) {}
 
   async apply(net: NetworkOptions, target: string): Promise<NetworkOptions> {
@@ -56,7 +57,7 @@ export class SystemProxy {
     const why = choice.kind === 'unusable' ? `is "${choice.rules}", which Courier cannot use (no SOCKS support)` : `could not be read (${choice.reason})`;
     if (!this.warned.has(why)) {
       this.warned.add(why);
-      this.o.warn?.(`The system proxy for ${origin} ${why}; using the HTTP(S)_PROXY variables instead. Set an explicit HTTP proxy in Settings → Network if connections fail.`);
+      this.o.warn?.({ key: 'systemProxyFallback', params: { origin, why } });
     }
     return net;
   }

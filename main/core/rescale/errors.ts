@@ -99,11 +99,11 @@ export function classifyHttpError(status: number, body: unknown, ctx: { host: st
   const detail = drf.message ? ` (${drf.message})` : '';
   switch (status) {
     case 401:
-      return new CourierError('unauthorized', `${ctx.host} did not accept the API key${detail}. It may have been revoked, or belong to another platform: check the key and the platform address.`);
+      return new CourierError('unauthorized', `${ctx.host} did not accept the API key${detail}. It may have been revoked, or belong to another platform: check the key and the platform address.`, { text: { key: 'httpUnauthorized', params: { host: ctx.host } } });
     case 403:
-      return new CourierError('forbidden', `Your Rescale account is not allowed to ${ctx.what}${detail}. Ask your workspace administrator.`);
+      return new CourierError('forbidden', `Your Rescale account is not allowed to ${ctx.what}${detail}. Ask your workspace administrator.`, { text: { key: 'httpForbidden', params: {} } });
     case 404:
-      return new CourierError('not_found', `Could not ${ctx.what}: not found on ${ctx.host}${detail}.`);
+      return new CourierError('not_found', `Could not ${ctx.what}: not found on ${ctx.host}${detail}. Check the id, and that it belongs to this account and platform.`, { text: { key: 'httpNotFound', params: { host: ctx.host } } });
     case 429: {
       const secs = Math.ceil((ctx.retryAfterMs ?? 1000) / 1000);
       return new CourierError('rate_limited', `Rescale asked us to slow down; retrying in ${secs} s.`, ctx.retryAfterMs !== undefined ? { retryAfterMs: ctx.retryAfterMs } : {});

@@ -13,6 +13,25 @@ export interface SecretStore {
   delete(name: string): Promise<void>;
 }
 
+export type KeyStoreChoice = 'keychain' | 'encrypted-file' | 'memory';
+
+export interface KeyStoreState {
+  backend: string;
+  secure: boolean;
+  kind: KeyStoreChoice;
+  /** The encrypted file is there but its passphrase has not been given in this run. */
+  locked: boolean;
+  /** What the person may pick where keys go (the keychain only when it answers). */
+  choices: KeyStoreChoice[];
+}
+
+/** A key store the person chooses in the app (the web host's): see secrets/chooser.ts. */
+export interface ChoosableKeyStore {
+  state(): KeyStoreState;
+  choose(kind: KeyStoreChoice, passphrase?: string): Promise<void>;
+  unlock(passphrase: string): Promise<void>;
+}
+
 /** Process-memory store: tests and `-p`/RESCALE_API_KEY one-shot runs (nothing is persisted). */
 export class MemorySecretStore implements SecretStore {
   readonly backend = 'memory (this process only)';
@@ -26,5 +45,9 @@ export class MemorySecretStore implements SecretStore {
   }
   async delete(name: string) {
     this.map.delete(name);
+  }
+  /** What this run holds, so a switch to a lasting store can take it along. */
+  entries(): [string, string][] {
+    return [...this.map];
   }
 }

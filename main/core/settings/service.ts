@@ -1,12 +1,14 @@
+import type { Phrase } from '../../../shared/activity-phrases';
 import { copyFileSync, existsSync } from 'node:fs';
 import { settingsPatch, settingsSchema, SETTINGS_VERSION, type Settings, type SettingsPatch } from '../../../shared/settings';
 import { CourierError } from '../../../shared/errors';
 import type { SettingsBackend } from './backend';
 import { migrate } from './migrations';
 
+/** Activity entries as phrases, so the UI says them in the person's language. */
 export interface SettingsLog {
-  warn(message: string): void;
-  info(message: string): void;
+  warn(phrase: Phrase): void;
+  info(phrase: Phrase): void;
 }
 
 /**
@@ -41,14 +43,14 @@ export class SettingsService {
     try {
       ({ data, from } = migrate(raw));
     } catch (e) {
-      this.log?.warn(`Settings could not be migrated (${(e as Error).message}); defaults are used and the old file was kept as a backup.`);
+      this.log?.warn({ key: 'settingsNotMigrated', params: { reason: (e as Error).message } });
       this.backup('unmigratable');
       data = { version: SETTINGS_VERSION };
     }
     const parsed = settingsSchema.safeParse(data);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
-      this.log?.warn(`Settings had an invalid value (${issue?.path.join('.')}: ${issue?.message}); defaults are used and the old file was kept as a backup.`);
+      this.log?.warn({ key: 'settingsInvalid', params: { reason: `${issue?.path.join('.')}: ${issue?.message}` } });
       this.backup('invalid');
       const fresh = settingsSchema.parse({ version: SETTINGS_VERSION });
       this.backend.write(fresh);
@@ -56,7 +58,7 @@ export class SettingsService {
     }
     if (from !== SETTINGS_VERSION) {
       this.backup(`v${from}`);
-      this.log?.info(`Settings were updated from version ${from} to ${SETTINGS_VERSION}.`);
+      this.log?.info({ key: 'settingsUpdated', params: { from: String(from), to: String(SETTINGS_VERSION) } });
     }
     if (from !== SETTINGS_VERSION || JSON.stringify(parsed.data) !== JSON.stringify(raw)) this.backend.write(parsed.data);
     return parsed.data;

@@ -80,6 +80,9 @@ export class Journal {
 
   /** Queues a write; it is committed with others within 50 ms (or at the next flush()). */
   private later(id: string, fn: () => void): void {
+    // A state change that lands after close() (an empty folder's item finishing as the run ends)
+    // has no database to go to; a timer flushing into a closed one would end the process.
+    if (!this.db.open) return;
     this.pending.push(fn);
     this.pendingIds.add(id);
     if (!this.timer) {
@@ -137,6 +140,8 @@ export class Journal {
   close(): void {
     this.flush();
     this.db.close();
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
   }
 
   // ---------------------------------------------------------------- items

@@ -2,14 +2,18 @@ import type { z } from 'zod';
 import { contract, type CourierApi, type CourierClient, type Events } from '../../../shared/contract';
 import type { RpcError, RpcResult } from '../../../shared/errors';
 import { connectWebSocketBridge } from './ws-bridge';
+import { errorMessage } from '../lib/error-text';
 import { useConnection } from '../stores/connection';
 
-/** A failed request, as the UI sees it: a stable code and a message for people. */
+/** A failed request, as the UI sees it: a stable code and a message for people, in their language. */
 export class ApiError extends Error {
   readonly code: RpcError['code'];
   readonly field?: string;
+  /** Main's English text (what the log and the CLI say). */
+  readonly english: string;
   constructor(err: RpcError) {
-    super(err.message);
+    super(errorMessage(err));
+    this.english = err.message;
     this.code = err.code;
     if (err.field) this.field = err.field;
   }

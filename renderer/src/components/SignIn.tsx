@@ -5,6 +5,7 @@ import { api, ApiError } from '../api/client';
 import { keyStoreKind } from '../lib/key-store';
 import { useSettings } from '../stores/settings';
 import { Field } from './Field';
+import { KeyStorePicker, type StorePick } from './KeyStorePicker';
 
 type PlatformChoice = string; // a known platform id, 'custom' or 'sandbox'
 
@@ -19,8 +20,13 @@ export function SignIn({ onDone }: { onDone?: (a: AccountViewModel) => void }) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<{ field?: string; message: string } | null>(null);
   const [signedIn, setSignedIn] = useState<AccountViewModel | null>(null);
-  // Say where the key will go before it is typed: a keychain, memory only, or an opted-in file.
-  const keyHint = { keychain: 'signIn.apiKeyHint', memory: 'account.apiKeyHintMemory', file: 'account.apiKeyHintFile' }[keyStoreKind(useSettings((s) => s.keyStore?.backend))];
+  const keyStore = useSettings((s) => s.keyStore);
+  const [pick, setPick] = useState<StorePick>({ choice: 'memory', passphrase: '', again: '' });
+  // Where no keychain answers and nothing lasting was chosen yet, the person picks where the key goes.
+  const picking = choice !== 'sandbox' && keyStore?.kind === 'memory' && !!keyStore.choices?.includes('encrypted-file');
+  // Say where the key will go before it is typed: a keychain, memory only, an encrypted or an opted-in file.
+  const kind = picking ? (pick.choice === 'encrypted-file' ? 'encrypted' : pick.choice) : keyStoreKind(keyStore?.backend);
+  const keyHint = { keychain: 'signIn.apiKeyHint', memory: 'account.apiKeyHintMemory', file: 'account.apiKeyHintFile', encrypted: 'account.apiKeyHintEncrypted' }[kind];
 
   useEffect(() => {
     void api.accounts.platforms({}).then((p) => {
@@ -31,14 +37,20 @@ export function SignIn({ onDone }: { onDone?: (a: AccountViewModel) => void }) {
 
   async function submit(e: React.FormEvent) {
     e.preventDefault();
+    if (picking && pick.choice === 'encrypted-file' && pick.passphrase !== pick.again) {
+      setError({ field: 'passphraseAgain', message: t('account.passphraseMismatch') });
+      return;
+    }
     setBusy(true);
     setError(null);
     try {
+      if (picking && pick.choice !== 'memory') await api.accounts.chooseKeyStore({ kind: pick.choice, ...(pick.choice === 'encrypted-file' ? { passphrase: pick.passphrase } : {}) });
       const account =
         choice === 'sandbox'
           ? await api.accounts.addSandbox({})
           : await api.accounts.add({ platform: choice === 'custom' ? { kind: 'custom', apiUrl: customUrl } : { kind: 'known', id: choice }, apiKey });
       setApiKey('');
+      setPick({ choice: 'memory', passphrase: '', again: '' });
       setSignedIn(account);
       onDone?.(account);
     } catch (err) {
@@ -49,7 +61,7 @@ export function SignIn({ onDone }: { onDone?: (a: AccountViewModel) => void }) {
   }
 
   const fieldError = (f: string) => (error?.field === f || (f === 'platform' && error?.field === 'apiUrl') ? error.message : undefined);
-  const general = error && !['apiKey', 'platform', 'apiUrl'].includes(error.field ?? '') ? error.message : undefined;
+  const general = error && !['apiKey', 'platform', 'apiUrl', 'passphrase', 'passphraseAgain'].includes(error.field ?? '') ? error.message : undefined;
 
   return (
     <form className="sign-in" onSubmit={(e) => void submit(e)} aria-label={t('signIn.title')}>
@@ -71,6 +83,7 @@ export function SignIn({ onDone }: { onDone?: (a: AccountViewModel) => void }) {
           {(id, d) => <input id={id} aria-describedby={d} type="url" placeholder="https://platform.example.com" value={customUrl} onChange={(e) => setCustomUrl(e.target.value)} required />}
         </Field>
       )}
+      {picking && keyStore?.choices && <KeyStorePicker choices={keyStore.choices} value={pick} onChange={(v) => (setPick(v), setError(null))} errors={{ passphrase: fieldError('passphrase'), again: fieldError('passphraseAgain') }} />}
       {choice === 'sandbox' ? (
         <p className="hint">{t('signIn.sandboxHint')}</p>
       ) : (

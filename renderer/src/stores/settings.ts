@@ -1,12 +1,12 @@
 import { create } from 'zustand';
 import type { Settings } from '../../../shared/settings';
-import type { AccountViewModel } from '../../../shared/contract/accounts';
+import type { AccountViewModel, AccountsStateModel } from '../../../shared/contract/accounts';
 import { api, onEvent } from '../api/client';
 
 interface SettingsState {
   settings: Settings | null;
   accounts: AccountViewModel[];
-  keyStore: { backend: string; secure: boolean } | null;
+  keyStore: AccountsStateModel['keyStore'] | null;
   loaded: boolean;
 }
 

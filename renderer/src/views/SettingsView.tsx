@@ -44,7 +44,7 @@ export function SettingsView() {
         <h2 id="accounts-h">{t('settings.accounts')}</h2>
         <AccountsList />
         {adding ? <SignIn onDone={() => setAdding(false)} /> : <button onClick={() => setAdding(true)}>{t('settings.addAccount')}</button>}
-        {keyStore && <p className={keyStore.secure ? 'hint' : 'error'}>{t('settings.keyStore', { backend: t(`account.keyStoreName.${keyStoreKind(keyStore.backend)}`, { backend: keyStore.backend }) })}</p>}
+        {keyStore && <p className={keyStore.secure ? 'hint' : 'error'}>{t('settings.keyStore', { backend: t(`account.keyStoreName.${keyStore.locked ? 'locked' : keyStoreKind(keyStore.backend)}`, { backend: keyStore.backend }) })}</p>}
       </section>
 
       <section className="card grid" aria-labelledby="transfers-h">

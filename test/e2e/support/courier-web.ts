@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requestChannel, type CourierClient } from '../../../shared/contract';
 import { createCourier, type Courier } from '../../../main/core/courier';
+import { KeyStoreChooser } from '../../../main/core/secrets/chooser';
 import { MemorySecretStore, type SecretStore } from '../../../main/core/secrets/store';
 import { startWebHost, type WebHost } from '../../../main/web/host';
 import { ensureRendererBuilt } from '../../../main/web/renderer-build';
@@ -30,7 +31,7 @@ export interface CourierWeb {
   stop(): Promise<void>;
 }
 
-export async function startCourierWeb(opts: { dataDir?: string; jobSeconds?: number; ports?: { port: number; s3Port: number }; secrets?: SecretStore } = {}): Promise<CourierWeb> {
+export async function startCourierWeb(opts: { dataDir?: string; jobSeconds?: number; ports?: { port: number; s3Port: number }; secrets?: SecretStore; chooseKeyStore?: boolean } = {}): Promise<CourierWeb> {
   const rendererDir = await ensureRendererBuilt();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'courier-views-'));
   const downloads = join(dataDir, 'downloads');
@@ -43,12 +44,15 @@ export async function startCourierWeb(opts: { dataDir?: string; jobSeconds?: num
     if (!sb) throw new Error('the sandbox is stopped');
     return sb;
   };
-  const secrets = opts.secrets ?? new MemorySecretStore();
+  // chooseKeyStore: the web host's store where no keychain answers (encrypted file or memory, picked in the app).
+  const chooser = opts.chooseKeyStore ? await KeyStoreChooser.open(dataDir, { keychain: false }) : null;
+  const secrets = chooser ?? opts.secrets ?? new MemorySecretStore();
   const courier = await createCourier({
     shell: 'web',
     version: '0.0.0-test',
     dataDir,
     secrets,
+    ...(chooser ? { keyStore: chooser } : {}),
     launchSandbox: async () => ({ apiUrl: current().apiUrl, s3Endpoint: current().s3Endpoint, token }),
     jobsTuning: FAST_TUNING,
   });

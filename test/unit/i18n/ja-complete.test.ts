@@ -1,3 +1,5 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { en } from '../../../renderer/src/i18n/en';
 import { ja } from '../../../renderer/src/i18n/ja';
@@ -41,5 +43,31 @@ describe('the Japanese UI has no English left', () => {
       .filter(([, words]) => words)
       .map(([k, words]) => `${k}: ${words!.join(' ')}`);
     expect(english).toEqual([]);
+  });
+});
+
+// Activity entries of the jobs and settings services, and the errors main tags for the UI, are
+// said in the person's language: an entry written as an English string, or an error key with no
+// Japanese text, fails here.
+describe('Activity entries and main errors reach the Japanese UI translated', () => {
+  const root = join(__dirname, '../../..');
+  const sources = (dir: string): string[] =>
+    readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
+      .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+      .map((e) => join(e.parentPath, e.name));
+  const services = [...sources('main/core/jobs'), ...sources('main/core/settings'), ...['handlers/jobs.ts', 'handlers/files.ts', 'handlers/accounts.ts', 'courier.ts'].map((f) => join(root, 'main/core', f))];
+
+  test('the jobs and settings services write Activity entries as phrases, never as English strings', () => {
+    const english = services.flatMap((file) =>
+      [...readFileSync(file, 'utf8').matchAll(/activity\.(?:info|warn|error)\(\s*'(?:jobs|settings|transfers|accounts)',\s*[`'"]|\blog\??\.(?:info|warn|error)\(\s*[`'"]|\.warn\?\.\(\s*`/g)].map((m) => `${file.slice(root.length + 1)}: ${m[0]}`),
+    );
+    expect(english).toEqual([]);
+  });
+
+  test('every error key main sends has a Japanese text', () => {
+    const keys = sources('main/core').flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/text: \{ key: '(\w+)'/g)].map((m) => m[1]!));
+    expect(keys.length).toBeGreaterThan(5);
+    const j = flatten(ja as unknown as Tree);
+    expect(keys.filter((k) => !j.has(`errors.${k}`))).toEqual([]);
   });
 });

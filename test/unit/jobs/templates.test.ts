@@ -1,3 +1,4 @@
+import { phraseText } from '../../../shared/activity-phrases';
 import { mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -143,7 +144,7 @@ describe('the template store', () => {
   test('a hand-broken entry in the file is kept, not dropped, and reported', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'courier-tpl-'));
     const warnings: string[] = [];
-    const s = new TemplateStore(dir, Date.now, (m) => warnings.push(m));
+    const s = new TemplateStore(dir, Date.now, (m) => warnings.push(phraseText(m)));
     await s.save({ ...valid, id: 'good' });
     const { writeFileSync } = await import('node:fs');
     const file = JSON.parse(readFileSync(s.file, 'utf8'));

@@ -1,3 +1,4 @@
+import { phraseText } from '../../../shared/activity-phrases';
 import { describe, expect, it } from 'vitest';
 import { parseProxyRules, SystemProxy } from '../../../main/core/net/system-proxy';
 import type { NetworkOptions } from '../../../main/core/net/dispatcher';
@@ -30,7 +31,7 @@ describe('SystemProxy', () => {
         asked.push(url);
         return answer(url);
       },
-      { ttlMs: 1_000, now: () => t, warn: (m) => warnings.push(m) },
+      { ttlMs: 1_000, now: () => t, warn: (m) => warnings.push(phraseText(m)) },
     );
     return { sp, asked, warnings, advance: (ms: number) => (t += ms) };
   };
@@ -68,7 +69,7 @@ describe('SystemProxy', () => {
     expect(await socks.sp.apply(system, 'https://h.example/')).toBe(system);
     expect(socks.warnings).toEqual([expect.stringMatching(/^The system proxy for https:\/\/h\.example is "SOCKS5 s:1080", which Courier cannot use.*explicit HTTP proxy in Settings → Network/)]);
 
-    const silent = new SystemProxy(() => new Promise<string>(() => undefined), { timeoutMs: 20, warn: (m) => socks.warnings.push(m) }); // a PAC server that never answers
+    const silent = new SystemProxy(() => new Promise<string>(() => undefined), { timeoutMs: 20, warn: (m) => socks.warnings.push(phraseText(m)) }); // a PAC server that never answers
     expect(await silent.apply(system, 'https://slow.example/')).toBe(system);
     expect(socks.warnings.at(-1)).toMatch(/slow\.example could not be read \(no answer in 0\.02 s\)/);
 

@@ -1,3 +1,4 @@
+import { phraseText } from '../../../shared/activity-phrases';
 import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +13,7 @@ function fresh(content?: unknown) {
   const dir = mkdtempSync(join(tmpdir(), 'courier-settings-'));
   if (content !== undefined) writeFileSync(join(dir, 'settings.json'), typeof content === 'string' ? content : JSON.stringify(content));
   const notes: string[] = [];
-  const svc = new SettingsService(new ConfSettingsBackend(dir), { warn: (m) => notes.push(`warn ${m}`), info: (m) => notes.push(`info ${m}`) });
+  const svc = new SettingsService(new ConfSettingsBackend(dir), { warn: (m) => notes.push(`warn ${phraseText(m)}`), info: (m) => notes.push(`info ${phraseText(m)}`) });
   return { dir, svc, notes };
 }
 

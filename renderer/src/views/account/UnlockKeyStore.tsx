@@ -1,0 +1,46 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { api, ApiError } from '../../api/client';
+import { Field } from '../../components/Field';
+
+/**
+ * Shown in place of every view while the encrypted key file waits for its passphrase (after a
+ * restart): the accounts are all there, only their keys are locked.
+ */
+export function UnlockKeyStore() {
+  const { t } = useTranslation();
+  const [passphrase, setPassphrase] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+
+  async function submit(e: React.FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    try {
+      await api.accounts.unlockKeyStore({ passphrase });
+      setPassphrase('');
+    } catch (err) {
+      setError(err instanceof ApiError && err.code === 'unauthorized' ? t('account.unlockWrong') : err instanceof ApiError ? err.message : String(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="view key-missing" aria-labelledby="unlock-title">
+      <div className="card narrow">
+        <h1 id="unlock-title">{t('account.unlockTitle')}</h1>
+        <p>{t('account.unlockText', { file: 'keys.encrypted.json' })}</p>
+        <form onSubmit={(e) => void submit(e)}>
+          <Field label={t('account.passphrase')} error={error}>
+            {(id, d) => <input id={id} aria-describedby={d} type="password" autoComplete="current-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} required />}
+          </Field>
+          <button className="primary" type="submit" disabled={busy}>
+            {busy ? t('signIn.checking') : t('account.unlock')}
+          </button>
+        </form>
+      </div>
+    </section>
+  );
+}
