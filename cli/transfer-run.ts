@@ -7,8 +7,10 @@ import { RescaleStorageAdapter } from '../main/core/rescale/storage';
 import { createAesGcmSealer, createTransferService, type TransferService, type TransferView } from '../main/core/transfer';
 import type { CliContext, Connection } from './context';
 import { bundledWorkerFile } from './bundled-worker';
+import { takeEarlyPool } from './early-pool';
 import { ProgressDisplay } from './progress';
 import type { Out } from './output';
+import { trace } from './trace';
 
 export interface RunSummary {
   items: TransferView[];
@@ -37,14 +39,21 @@ export async function runTransfers(
   const journalPath = join(dir, `${name}.db`);
   const lock = tryProcessLock(join(dir, `${name}.owner`));
   if (!lock) throw new CourierError('conflict', 'The same transfer is already running in another courier process; wait for it or stop it first.');
+  trace('transfer service');
+  const pool = await takeEarlyPool();
   const service = await createTransferService({
     storage: new RescaleStorageAdapter(conn.api, conn.platform),
     journalPath,
     sealer: createAesGcmSealer(conn.sealerKey),
     limits: limitsFromEnv(),
     network: await (await ctx.courier()).network(),
-    ...(bundledWorkerFile() ? { workerFile: bundledWorkerFile() as string } : {}),
+    ...(pool ? { pool } : bundledWorkerFile() ? { workerFile: bundledWorkerFile() as string } : {}),
+  }).catch(async (e: unknown) => {
+    lock.release();
+    await pool?.close();
+    throw e;
   });
+  trace('transfer service created');
   let settledAll = false;
   try {
     const leftover = service.list().items.filter((i) => !i.isBatch);
@@ -59,9 +68,17 @@ export async function runTransfers(
     } else {
       items = await enqueue(service);
     }
+    trace('enqueued', { threads: true });
+    let firstBytes = true;
     const ids = items.filter((i) => !i.isBatch).map((i) => i.id);
     const display = new ProgressDisplay(out, ids.length);
-    const off = service.onProgress((b) => display.update(b));
+    const off = service.onProgress((b) => {
+      if (firstBytes && b.overall.bytesDone > 0) {
+        firstBytes = false;
+        trace('first bytes');
+      }
+      display.update(b);
+    });
     let paused = false;
     const onSigint = () => {
       paused = true;
@@ -74,6 +91,7 @@ export async function runTransfers(
       service.whenSettled(ids),
       new Promise<null>((resolve) => process.once('SIGINT', () => resolve(null))),
     ]);
+    trace('settled', { threads: true });
     process.off('SIGINT', onSigint);
     off();
     display.stop();
@@ -91,9 +109,11 @@ export async function runTransfers(
       settledAll = false;
       out.log('Some unfinished uploads could not be cleaned up on the storage yet; running the same command again will retry.');
     }
+    trace('cleaned up');
     return { items: final, bytesSent: Math.max(0, bytesSent), bytesResumed, paused: paused || settled === null };
   } finally {
     await service.close();
+    trace('transfer service closed');
     // A run that settled leaves nothing to resume: drop its journal (a paused or crashed one is kept).
     if (settledAll) for (const suffix of ['', '-wal', '-shm']) rmSync(journalPath + suffix, { force: true });
     lock.release();

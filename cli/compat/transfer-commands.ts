@@ -11,6 +11,7 @@ import type { Out } from '../output';
 import { formatBytes, runTransfers, type RunSummary } from '../transfer-run';
 import { authenticate } from './job-commands';
 import { prefetchUpload } from '../account-cache';
+import { trace } from '../trace';
 
 /** A path as it can be pasted into the shell: single quotes in POSIX shells, double quotes in Windows' (which has no $ or ` to fear). */
 function asShellArg(p: string): string {
@@ -65,6 +66,7 @@ export async function uploadCommand(ctx: CliContext, out: Out, o: { files?: stri
     if (o.files && statSync(p).isDirectory()) throw new CourierError('local_file', `${p} is a folder; rescale-cli's upload takes files (use \`courier upload ${asShellArg(p)}\` to upload a folder).`);
   }
   const conn = await authenticate(ctx, out);
+  trace('authenticated');
   prefetchUpload(conn.api);
   const s = await runTransfers(ctx, conn, out, ['upload', o.directory ?? '', ...paths], (t) => t.enqueueUpload(paths, o.directory ? { folderId: o.directory } : {}));
   if (s.paused) throw new CourierError('cancelled', 'Upload paused; run the same command to resume.');
@@ -129,6 +131,7 @@ export async function syncCommand(ctx: CliContext, out: Out, o: { job: string; f
 /** `download-file --file-id ID [-o OUT]` or `download-file -j JOB -f NAME [-o OUT]`. */
 export async function downloadFileCommand(ctx: CliContext, out: Out, o: { fileId?: string; job?: string; file?: string; outputDir?: string; extended?: boolean }): Promise<void> {
   const conn = await authenticate(ctx, out);
+  trace('authenticated');
   let record: FileRecord;
   if (o.fileId) record = await conn.api.getFile(o.fileId);
   else if (o.job) {
@@ -144,6 +147,7 @@ export async function downloadFileCommand(ctx: CliContext, out: Out, o: { fileId
     out.result(JSON.stringify({ success: true, startTime: Date.now(), endTime: Date.now(), files: [compatFile(record)] }));
     return;
   }
+  trace('file record');
   const dir = resolve(o.outputDir ?? '.');
   const s = await runTransfers(ctx, conn, out, ['download', record.id, dir], (t) => t.enqueueDownload([toRemoteFile(record)], dir, { conflict: 'keepBoth' }));
   if (s.paused) throw new CourierError('cancelled', 'Download paused; run the same command to resume.');
