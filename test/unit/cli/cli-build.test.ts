@@ -2,6 +2,7 @@
 // entry loads nothing heavy before a command runs (so --version and --help start fast), and
 // pure-JS dependencies are bundled into it.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -53,6 +54,13 @@ function staticImports(dir: string, file: string, seen = new Set<string>()): Set
   }
   return packages;
 }
+
+describe('courier --version', () => {
+  test('prints the version in package.json, alone and as -v; with other arguments commander answers the same', () => {
+    const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+    for (const args of [['--version'], ['-v'], ['-q', '--version']]) expect(execFileSync(process.execPath, ['cli/bin.mjs', ...args], { encoding: 'utf8' })).toBe(`${version}\n`);
+  }, 60_000);
+});
 
 describe('the CLI build', () => {
   test('its entry statically loads only Node built-ins and its own chunks, none with the core or heavy packages; the worker is built beside it', async () => {
