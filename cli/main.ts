@@ -49,9 +49,9 @@ export const NOT_QUEUED = 'Nothing was queued and nothing retries in the backgro
  */
 export function action<T>(fn: (ctx: CliContext, out: Out, opts: T) => Promise<void>, o: { offline?: string; transfers?: (opts: T) => boolean } = {}) {
   return async (...args: unknown[]) => {
-    // Before anything else loads: the worker threads boot while the main thread signs in.
     const cmd = args.at(-1) as Command;
     const flags = cmd.optsWithGlobals() as GlobalFlags & T;
+    // Before anything else loads: the worker threads boot while the main thread signs in.
     if (o.transfers?.(flags)) startPoolEarly();
     const out = makeOut(flags);
     endOnUnhandledRejection(out);

@@ -40,13 +40,15 @@ export async function runTransfers(
   const lock = tryProcessLock(join(dir, `${name}.owner`));
   if (!lock) throw new CourierError('conflict', 'The same transfer is already running in another courier process; wait for it or stop it first.');
   trace('transfer service');
+  const network = await (await ctx.courier()).network();
+  // Taken last: from here on this function closes the pool if the service cannot be created.
   const pool = await takeEarlyPool();
   const service = await createTransferService({
     storage: new RescaleStorageAdapter(conn.api, conn.platform),
     journalPath,
     sealer: createAesGcmSealer(conn.sealerKey),
     limits: limitsFromEnv(),
-    network: await (await ctx.courier()).network(),
+    network,
     ...(pool ? { pool } : bundledWorkerFile() ? { workerFile: bundledWorkerFile() as string } : {}),
   }).catch(async (e: unknown) => {
     lock.release();
