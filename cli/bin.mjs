@@ -3,15 +3,23 @@
 // `npm ci` through `prepare`) when it is newer than every source it was built from; otherwise
 // the TypeScript sources through tsx, so a developer who edits a file never runs stale code
 // and a clone without a build still works (only slower to start: ~1 s more).
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { freshBuild } from './build-freshness.mjs';
 
-let main;
-if (freshBuild(fileURLToPath(new URL('..', import.meta.url)))) {
-  ({ main } = await import('../out/cli/main.mjs'));
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+  // What the command table would print (main/core/version.ts reads the same field), without
+  // loading it or checking the build: the version is all a script asking for it wants.
+  process.stdout.write(`${JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version}\n`);
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
-  ({ main } = await import(new URL('./main.ts', import.meta.url).href));
+  const { freshBuild } = await import('./build-freshness.mjs');
+  let main;
+  if (freshBuild(fileURLToPath(new URL('..', import.meta.url)))) {
+    ({ main } = await import('../out/cli/main.mjs'));
+  } else {
+    const { register } = await import('tsx/esm/api');
+    register();
+    ({ main } = await import(new URL('./main.ts', import.meta.url).href));
+  }
+  await main(process.argv);
 }
-await main(process.argv);

@@ -7,6 +7,8 @@ import { registerAccountCommands } from './native/accounts';
 import { registerJobCommands } from './native/jobs';
 import { addTransferFlags } from './transfer-flags';
 import { EXIT_ERROR, makeOut, reportError, slf4jTime, type Out } from './output';
+import { trace } from './trace';
+import { closeEarlyPool, startPoolEarly } from './early-pool';
 
 /**
  * A command's implementation, imported when the command runs: `--version` and `--help` load
@@ -47,23 +49,32 @@ export const NOT_QUEUED = 'Nothing was queued and nothing retries in the backgro
  * Runs a command with the context and the error convention (one ERROR line, exit 33).
  * `offline` is appended to an "unreachable" error: what happens now (NOT_QUEUED by default).
  */
-export function action<T>(fn: (ctx: CliContext, out: Out, opts: T) => Promise<void>, o: { offline?: string } = {}) {
+export function action<T>(fn: (ctx: CliContext, out: Out, opts: T) => Promise<void>, o: { offline?: string; transfers?: (opts: T) => boolean } = {}) {
   return async (...args: unknown[]) => {
     const cmd = args.at(-1) as Command;
     const flags = cmd.optsWithGlobals() as GlobalFlags & T;
+    // Before anything else loads: the worker threads boot while the main thread signs in.
+    if (o.transfers?.(flags)) startPoolEarly();
     const out = makeOut(flags);
     endOnUnhandledRejection(out);
     const { CliContext } = await import('./context');
     const ctx: CliContext = new CliContext(flags, process.env, cmd.processedArgs as string[]);
+    trace('context');
     try {
       await fn(ctx, out, flags);
+      trace('command done');
     } catch (e) {
       reportError(e, out, e instanceof CourierError && e.code === 'offline' ? (o.offline ?? NOT_QUEUED) : undefined);
     } finally {
       await ctx.close().catch((e: unknown) => reportError(e, out));
+      await closeEarlyPool();
+      trace('context closed');
     }
   };
 }
+
+/** Commands that move files start their worker threads first. */
+const TRANSFERS = { transfers: () => true };
 
 /**
  * A one-shot command whose promise nobody awaited failed: report it like any error and end the
@@ -130,7 +141,7 @@ export function buildProgram(): Command {
     .option('-f, --files <files...>', 'files to upload (rescale-cli style)')
     .option('-d, --directory <folderId>', 'Rescale folder id to upload into', folderId)
     .option('-e, --extended', 'print the uploaded files as one JSON line (rescale-cli -e)')
-    .action(action<{ files?: string[]; directory?: string; extended?: boolean }>((ctx, out, o) => uploadCommand(ctx, out, { ...o, ...(o.files ? {} : { paths: ctx.args[0] as unknown as string[] }) })));
+    .action(action<{ files?: string[]; directory?: string; extended?: boolean }>((ctx, out, o) => uploadCommand(ctx, out, { ...o, ...(o.files ? {} : { paths: ctx.args[0] as unknown as string[] }) }), TRANSFERS));
   program
     .command('sync')
     .description('download the output files of a job into ./rescale_job_<JOB>/ (existing files are skipped)')
@@ -139,7 +150,7 @@ export function buildProgram(): Command {
     .option('--exclude <terms...>', 'skip files whose name contains any of these (case-insensitive)')
     .option('-s, --search <terms...>', 'only files whose name contains all of these (case-insensitive)')
     .option('-o, --output-dir <dir>', 'where to write (default ./rescale_job_<JOB>)')
-    .action(action(syncCommand));
+    .action(action(syncCommand, TRANSFERS));
   program
     .command('download')
     .description('download Rescale files by id, or the outputs of a job (--job, --filter "*.log")')
@@ -147,7 +158,7 @@ export function buildProgram(): Command {
     .option('-j, --job <id>', 'a job whose output files to download', jobId)
     .option('--filter <globs...>', 'with --job: only files whose name matches')
     .option('-o, --output-dir <dir>', 'where to write (default . ; with --job ./rescale_job_<JOB>)')
-    .action(action<{ job?: string; filter?: string[]; outputDir?: string }>((ctx, out, o) => downloadCommand(ctx, out, { ...o, ids: ctx.args[0] as unknown as string[] })));
+    .action(action<{ job?: string; filter?: string[]; outputDir?: string }>((ctx, out, o) => downloadCommand(ctx, out, { ...o, ids: ctx.args[0] as unknown as string[] }), TRANSFERS));
   program
     .command('download-file')
     .description('download one file: --file-id ID, or -j JOB -f NAME')
@@ -156,7 +167,7 @@ export function buildProgram(): Command {
     .option('-f, --file <name>', 'file name within the job')
     .option('-o, --output-dir <dir>', 'where to write (default .)')
     .option('-e, --extended', 'print the file record as JSON instead of downloading')
-    .action(action(downloadFileCommand));
+    .action(action<{ extended?: boolean }>((ctx, out, opts) => downloadFileCommand(ctx, out, opts), { transfers: (opts) => !opts.extended }));
 
   program
     .command('submit')
@@ -202,6 +213,7 @@ export function buildProgram(): Command {
  * one-shot commands, promises nobody awaited.
  */
 export async function main(argv: string[]): Promise<void> {
+  trace('main');
   const quiet = argv.includes('-q') || argv.includes('--quiet');
   try {
     await buildProgram().parseAsync(normalizeArgv(argv));

@@ -7,9 +7,11 @@ import { RescaleStorageAdapter } from '../main/core/rescale/storage';
 import { createAesGcmSealer, createTransferService, type TransferService, type TransferView } from '../main/core/transfer';
 import type { CliContext, Connection } from './context';
 import { bundledWorkerFile } from './bundled-worker';
+import { takeEarlyPool } from './early-pool';
 import { ProgressDisplay } from './progress';
 import { cliLimits } from './transfer-flags';
 import type { Out } from './output';
+import { trace } from './trace';
 
 export interface RunSummary {
   items: TransferView[];
@@ -38,14 +40,23 @@ export async function runTransfers(
   const journalPath = join(dir, `${name}.db`);
   const lock = tryProcessLock(join(dir, `${name}.owner`));
   if (!lock) throw new CourierError('conflict', 'The same transfer is already running in another courier process; wait for it or stop it first.');
+  trace('transfer service');
+  const network = await (await ctx.courier()).network();
+  // Taken last: from here on this function closes the pool if the service cannot be created.
+  const pool = await takeEarlyPool();
   const service = await createTransferService({
     storage: new RescaleStorageAdapter(conn.api, conn.platform),
     journalPath,
     sealer: createAesGcmSealer(conn.sealerKey),
     limits: cliLimits(ctx.flags, process.env),
-    network: await (await ctx.courier()).network(),
-    ...(bundledWorkerFile() ? { workerFile: bundledWorkerFile() as string } : {}),
+    network,
+    ...(pool ? { pool } : bundledWorkerFile() ? { workerFile: bundledWorkerFile() as string } : {}),
+  }).catch(async (e: unknown) => {
+    lock.release();
+    await pool?.close();
+    throw e;
   });
+  trace('transfer service created');
   let settledAll = false;
   try {
     const leftover = service.list().items.filter((i) => !i.isBatch);
@@ -60,9 +71,17 @@ export async function runTransfers(
     } else {
       items = await enqueue(service);
     }
+    trace('enqueued', { threads: true });
+    let firstBytes = true;
     const ids = items.filter((i) => !i.isBatch).map((i) => i.id);
     const display = new ProgressDisplay(out, ids.length);
-    const off = service.onProgress((b) => display.update(b));
+    const off = service.onProgress((b) => {
+      if (firstBytes && b.overall.bytesDone > 0) {
+        firstBytes = false;
+        trace('first bytes');
+      }
+      display.update(b);
+    });
     let paused = false;
     const onSigint = () => {
       paused = true;
@@ -75,6 +94,7 @@ export async function runTransfers(
       service.whenSettled(ids),
       new Promise<null>((resolve) => process.once('SIGINT', () => resolve(null))),
     ]);
+    trace('settled', { threads: true });
     process.off('SIGINT', onSigint);
     off();
     display.stop();
@@ -92,9 +112,11 @@ export async function runTransfers(
       settledAll = false;
       out.log('Some unfinished uploads could not be cleaned up on the storage yet; running the same command again will retry.');
     }
+    trace('cleaned up');
     return { items: final, bytesSent: Math.max(0, bytesSent), bytesResumed, paused: paused || settled === null };
   } finally {
     await service.close();
+    trace('transfer service closed');
     // A run that settled leaves nothing to resume: drop its journal (a paused or crashed one is kept).
     if (settledAll) for (const suffix of ['', '-wal', '-shm']) rmSync(journalPath + suffix, { force: true });
     lock.release();

@@ -17,6 +17,15 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * Left to node_modules: native addons (better-sqlite3, the keyring), packages that find files
+ * of their own at run time (piscina starts its worker from its folder, `open` ships xdg-open),
+ * and what only `courier web` or `courier sandbox` load (ws, vite). Everything else (zod, conf,
+ * undici, commander, ...) is bundled: resolving and reading their hundreds of small files was
+ * most of a transfer command's start-up.
+ */
+const BUNDLE_EXTERNAL = ['better-sqlite3', '@napi-rs/keyring', 'piscina', 'open', 'ws', 'vite', 'electron', 'tsx', 'tsx/*', 'esbuild'];
+
 /** Builds into `outdir` (out/cli/ by default; the tests build into a folder of their own). */
 export async function buildCli({ quiet = false, outdir = `${root}out/cli` } = {}) {
   const t0 = performance.now();
@@ -29,7 +38,14 @@ export async function buildCli({ quiet = false, outdir = `${root}out/cli` } = {}
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external',
+    // Pure-JS dependencies are bundled (see BUNDLE_EXTERNAL below for what is not).
+    external: BUNDLE_EXTERNAL,
+    // CommonJS dependencies inside an ES module bundle still call require() for Node's own modules.
+    // undici's cookie helpers brand-check against the global Headers too; reading that global
+    // makes Node load and compile its own internal copy of undici (~160 ms of CPU per command)
+    // for helpers Courier never calls.
+    define: { 'globalThis.Headers': 'undefined' },
+    banner: { js: "import { createRequire as __courierRequire } from 'node:module'; const require = __courierRequire(import.meta.url);" },
     outdir,
     outExtension: { '.js': '.mjs' },
     // Entries and chunks side by side, two folders below the repository, as the sources are:

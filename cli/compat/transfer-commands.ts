@@ -12,6 +12,7 @@ import type { Out } from '../output';
 import { formatBytes, runTransfers, type RunSummary } from '../transfer-run';
 import { authenticate } from './job-commands';
 import { prefetchUpload } from '../account-cache';
+import { trace } from '../trace';
 
 /** A path as it can be pasted into the shell: single quotes in POSIX shells, double quotes in Windows' (which has no $ or ` to fear). */
 function asShellArg(p: string): string {
@@ -76,6 +77,7 @@ export async function uploadCommand(ctx: CliContext, out: Out, o: { files?: stri
   const empty = paths.find((p) => statSync(p).isDirectory() && !holdsAFile(p));
   if (empty) throw new CourierError('invalid_input', `${empty} holds no files, so there is nothing to upload. Check the folder, or name the files with -f.`);
   const conn = await authenticate(ctx, out);
+  trace('authenticated');
   prefetchUpload(conn.api);
   // An unknown folder id is said before any byte goes up, not as a refusal after the upload.
   if (o.directory) for await (const _ of conn.api.folderContents(o.directory)) break;
@@ -144,6 +146,7 @@ export async function syncCommand(ctx: CliContext, out: Out, o: { job: string; f
 export async function downloadFileCommand(ctx: CliContext, out: Out, o: { fileId?: string; job?: string; file?: string; outputDir?: string; extended?: boolean }): Promise<void> {
   if (o.outputDir) checkOutputDir(o.outputDir, '-o');
   const conn = await authenticate(ctx, out);
+  trace('authenticated');
   let record: FileRecord;
   if (o.fileId) record = await conn.api.getFile(o.fileId);
   else if (o.job) {
@@ -159,6 +162,7 @@ export async function downloadFileCommand(ctx: CliContext, out: Out, o: { fileId
     out.result(JSON.stringify({ success: true, startTime: Date.now(), endTime: Date.now(), files: [compatFile(record)] }));
     return;
   }
+  trace('file record');
   const dir = resolve(o.outputDir ?? '.');
   const s = await runTransfers(ctx, conn, out, ['download', record.id, dir], (t) => t.enqueueDownload([toRemoteFile(record)], dir, { conflict: 'keepBoth' }));
   if (s.paused) throw new CourierError('cancelled', 'Download paused; run the same command to resume.');

@@ -70,6 +70,12 @@ export interface TransferServiceOptions {
   workerFile?: string;
   /** Default true: see PoolOptions.directIo. */
   directIo?: boolean;
+  /**
+   * A pool started ahead of the service (the CLI starts its threads with the process, so they
+   * boot while the main thread loads); the service owns and closes it. workerFile, workerCount
+   * and directIo are then the pool's.
+   */
+  pool?: TransferPool;
   limits?: LimitsInput;
   /** The active account at start (see setAccount); omitted: transfers are not bound to accounts. */
   account?: string | null;
@@ -83,7 +89,7 @@ export interface TransferServiceOptions {
 
 export async function createTransferService(opts: TransferServiceOptions): Promise<TransferService> {
   const journal = Journal.open(opts.journalPath, opts.sealer);
-  const pool = new TransferPool({ ...(opts.workerFile ? { workerFile: opts.workerFile } : {}), ...(opts.workerCount ? { workerCount: opts.workerCount } : {}), ...(opts.directIo !== undefined ? { directIo: opts.directIo } : {}) });
+  const pool = opts.pool ?? new TransferPool({ ...(opts.workerFile ? { workerFile: opts.workerFile } : {}), ...(opts.workerCount ? { workerCount: opts.workerCount } : {}), ...(opts.directIo !== undefined ? { directIo: opts.directIo } : {}) });
   const now = opts.now ?? Date.now;
   const limits: Limits = { ...DEFAULT_LIMITS };
   const engine = new TransferEngine(journal, pool, opts.storage, limits, now, { attempts: 10, baseMs: 200, capMs: 15_000, ...opts.retry });

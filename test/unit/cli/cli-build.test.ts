@@ -1,6 +1,8 @@
 // The compiled `courier` command: bin.mjs runs the build only while it is fresh, and the build's
-// entry loads nothing heavy before a command runs (so --version and --help start fast).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+// entry loads nothing heavy before a command runs (so --version and --help start fast), and
+// pure-JS dependencies are bundled into it.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -53,12 +55,33 @@ function staticImports(dir: string, file: string, seen = new Set<string>()): Set
   return packages;
 }
 
+describe('courier --version', () => {
+  test('prints the version in package.json, alone and as -v; with other arguments commander answers the same', () => {
+    const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
+    for (const args of [['--version'], ['-v'], ['-q', '--version']]) expect(execFileSync(process.execPath, ['cli/bin.mjs', ...args], { encoding: 'utf8' })).toBe(`${version}\n`);
+  }, 60_000);
+});
+
 describe('the CLI build', () => {
-  test('its entry statically loads only commander and Node built-ins; the worker is built beside it', async () => {
+  test('its entry statically loads only Node built-ins and its own chunks, none with the core or heavy packages; the worker is built beside it', async () => {
     const outdir = join(tmp, 'out-cli');
     await buildCli({ quiet: true, outdir });
-    const external = [...staticImports(outdir, 'main.mjs')].filter((p) => !builtinModules.includes(p.replace(/^node:/, '')));
-    expect(external).toEqual(['commander']);
+    const seen = new Set<string>();
+    const external = [...staticImports(outdir, 'main.mjs', seen)].filter((p) => !builtinModules.includes(p.replace(/^node:/, '')));
+    expect(external).toEqual([]);
+    // Bundled packages keep their path in a comment: what --version and --help load is commander.
+    const loaded = [...seen].map((f) => readFileSync(join(outdir, f), 'utf8')).join('\n');
+    expect(loaded).toContain('node_modules/commander/');
+    for (const heavy of ['node_modules/zod/', 'node_modules/undici/', 'node_modules/conf/', 'from "better-sqlite3"', 'main/core/transfer/']) expect(loaded).not.toContain(heavy);
     expect(readFileSync(join(outdir, 'transfer-worker.mjs'), 'utf8')).toContain('export');
   }, 60_000);
+
+  test('pure-JS packages are bundled; native ones and those that find their own files stay in node_modules', async () => {
+    const outdir = join(tmp, 'out-cli');
+    const all = new Set<string>();
+    for (const f of readdirSync(outdir).filter((n) => n.endsWith('.mjs'))) for (const p of staticImports(outdir, f)) all.add(p);
+    const external = [...all].filter((p) => !builtinModules.includes(p.replace(/^node:/, ''))).sort();
+    expect(external).toEqual(expect.arrayContaining(['better-sqlite3', 'piscina']));
+    for (const bundled of ['zod', 'undici', 'conf', 'commander', 'fast-xml-parser', 'aws4']) expect(external).not.toContain(bundled);
+  });
 });
