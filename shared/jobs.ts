@@ -165,7 +165,15 @@ export const outboxEntry = z.object({
   waiting: z.enum(['connection', 'upload', 'turn', 'retry']).nullable(),
   jobId: z.string().nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  inputs: z.array(z.object({ name: z.string(), path: z.string().optional(), fileId: z.string().optional() })),
+  inputs: z.array(
+    z.object({
+      name: z.string(),
+      path: z.string().optional(),
+      fileId: z.string().optional(),
+      /** A local folder: it goes up as one archive the platform unpacks (files and bytes inside). */
+      archive: z.object({ files: z.number(), bytes: z.number(), reused: z.boolean().optional() }).optional(),
+    }),
+  ),
   createdAt: z.number(),
   updatedAt: z.number(),
 });
