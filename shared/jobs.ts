@@ -9,7 +9,7 @@ export const PLACEHOLDER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Filled by Courier at launch; everything else must be a declared parameter. */
 export const BUILTIN_PLACEHOLDERS = ['input', 'inputs', 'name', 'template', 'date'] as const;
 
-const absolutePath = z
+export const absolutePath = z
   .string()
   .min(1, 'choose a file')
   .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'use a full path (e.g. /home/me/run.sh or C:\\work\\run.sh)');

@@ -41,7 +41,7 @@ describe('jobs and templates views', () => {
     await page.getByRole('button', { name: 'Launch Chainer GPU (Hello Chainer!)' }).click(); // click 1
     await launchDialog().waitFor();
     // The preset runs ./{input}: pick the script from this computer.
-    await launchDialog().getByRole('button', { name: 'Add local files…' }).click();
+    await launchDialog().getByRole('button', { name: 'Add local files or folders…' }).click();
     const picker = page.getByRole('dialog', { name: 'Choose input files' });
     await picker.getByLabel('Folder', { exact: true }).fill(join(web.dataDir, 'inputs'));
     await picker.getByLabel('Folder', { exact: true }).press('Enter');
@@ -116,7 +116,7 @@ describe('jobs and templates views', () => {
     await page.getByRole('button', { name: 'Launch a job…' }).click();
     await launchDialog().getByLabel('Template').selectOption('chainer');
     await launchDialog().getByLabel('Job name').fill('train [waiting] [fail]'); // the sandbox's plan words
-    await launchDialog().getByRole('button', { name: 'Add local files…' }).click();
+    await launchDialog().getByRole('button', { name: 'Add local files or folders…' }).click();
     const picker = page.getByRole('dialog', { name: 'Choose input files' });
     await picker.getByLabel('Folder', { exact: true }).fill(join(web.dataDir, 'inputs'));
     await picker.getByLabel('Folder', { exact: true }).press('Enter');
@@ -168,7 +168,7 @@ describe('jobs and templates views', () => {
     await page.getByRole('button', { name: 'Launch a job…' }).click();
     await launchDialog().getByLabel('Template').selectOption('chainer');
     await launchDialog().getByLabel('Job name').fill('never sent');
-    await launchDialog().getByRole('button', { name: 'Add local files…' }).click();
+    await launchDialog().getByRole('button', { name: 'Add local files or folders…' }).click();
     const picker = page.getByRole('dialog', { name: 'Choose input files' });
     await picker.getByLabel('Folder', { exact: true }).fill(join(web.dataDir, 'inputs'));
     await picker.getByLabel('Folder', { exact: true }).press('Enter');

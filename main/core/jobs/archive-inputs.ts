@@ -12,9 +12,6 @@ import { walkTree } from '../archive/walk';
 import type { RescaleApi } from '../rescale/api';
 import type { Db } from './db';
 
-/** A reused upload is looked at again (does the file still exist?) when older than this. */
-const RECHECK_MS = 10 * 60_000;
-
 interface Row {
   file_id: string;
   verified_at: number;
@@ -60,7 +57,6 @@ export interface ArchiveDeps {
   /** Where archives wait for their upload (one folder per submission input). */
   stagingDir: string;
   apiFor(accountId: string): Promise<RescaleApi>;
-  now?: () => number;
 }
 
 export type FolderPlan = { kind: 'reuse'; fileId: string } | { kind: 'upload'; staged: string; quick: string; content: string };
@@ -76,9 +72,13 @@ async function stillThere(api: RescaleApi, fileId: string, signal: AbortSignal):
   }
 }
 
+/**
+ * An earlier upload is reused only if the platform still has it (the user may have deleted it in
+ * Files or the web UI). One read per launch: a sweep's pace is set by the submit limit (1,000 an
+ * hour), far below what these reads cost.
+ */
 async function reusable(d: ArchiveDeps, accountId: string, row: Row | null, signal: AbortSignal): Promise<string | null> {
   if (!row) return null;
-  if ((d.now ?? Date.now)() - row.verified_at < RECHECK_MS) return row.file_id;
   if (await stillThere(await d.apiFor(accountId), row.file_id, signal)) return row.file_id;
   d.uploads.forget(accountId, row.file_id);
   return null;

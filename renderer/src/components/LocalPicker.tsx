@@ -142,14 +142,13 @@ export function LocalPicker({ title, confirmLabel, filesOnly, onChoose, onClose 
   );
 }
 
-/** The picker for job input files (launch dialog, template editor, queued-job editor): closes itself, then hands over the choice. */
+/** The picker for job inputs (launch dialog, template editor, queued-job editor): files, and folders (each goes up as one archive); closes itself, then hands over the choice. */
 export function InputFilesPicker({ onChoose, onClose }: { onChoose: (chosen: LocalEntry[]) => void; onClose: () => void }) {
   const { t } = useTranslation();
   return (
     <LocalPicker
       title={t('launch.pickInputs')}
       confirmLabel={t('launch.addChosen')}
-      filesOnly
       onClose={onClose}
       onChoose={(chosen) => {
         onClose();
