@@ -7,6 +7,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import yauzl from 'yauzl';
 import { startSandbox, type RunningSandbox } from '../../../sandbox';
 
 const REGISTER = 'POST /api/v3/files/';
@@ -81,4 +82,29 @@ test('a 300-file folder: one registration, Completed, and the job sees the 300 f
   expect([...listed(second.stdout).keys()].sort()).toEqual([...expected].sort());
   // Nothing staged is left in the data folder once the archive is registered.
   expect(readdirSync(join(work, '.courier', 'staging', 'job-inputs')).length).toBe(0);
+});
+
+test('courier upload --as-archive DIR: one registered .zip holding the folder, the trade-off said, nothing left staged', async () => {
+  const before = await registrations();
+  const r = await courier(['upload', '--as-archive', data]);
+  expect(r.code, r.stdout + r.stderr).toBe(0);
+  expect(r.stdout).toMatch(/data set\/ \(300 files, [\d.]+ KiB\) goes up as one archive, data set\.zip: one file on the platform, registered once; unpack it yourself or in a job/);
+  expect(await registrations()).toBe(before + 1);
+  const [id, name] = r.stdout.trim().split('\n').at(-1)!.split('\t');
+  expect(name).toBe('data set.zip');
+  const res = await fetch(`${sandbox.apiUrl}/api/v2/files/${id}/contents/`, { headers: { Authorization: `Token ${sandbox.token}` } });
+  const zipPath = join(work, 'back.zip');
+  writeFileSync(zipPath, Buffer.from(await res.arrayBuffer()));
+  const names = await new Promise<string[]>((done, fail) =>
+    yauzl.open(zipPath, { lazyEntries: true }, (err, zip) => {
+      if (err) return fail(err);
+      const got: string[] = [];
+      zip.on('entry', (e: yauzl.Entry) => (got.push(e.fileName), zip.readEntry()));
+      zip.on('end', () => done(got));
+      zip.readEntry();
+    }),
+  );
+  expect(names.filter((n) => !n.endsWith('/')).sort()).toEqual([...expected].sort());
+  expect(names).toContain('data set/empty folder/');
+  expect(readdirSync(join(work, '.courier', 'staging', 'upload-archives'))).toEqual([]);
 });
