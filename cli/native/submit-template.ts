@@ -6,7 +6,6 @@ import { CourierError } from '../../shared/errors';
 import type { Courier } from '../../main/core/courier';
 import type { Submission } from '../../main/core/jobs/outbox-store';
 import type { OutboxEntry } from '../../shared/jobs';
-import { formatBytes } from '../transfer-run';
 import type { CliContext } from '../context';
 import { clean, jsonText, type Out } from '../output';
 import { call } from './core-call';
@@ -67,7 +66,7 @@ export function reportOutcome(ctx: CliContext, c: Courier, out: Out, s: Submissi
 }
 
 /** Folders go up as one archive each: said before anything is packed, with what they hold. */
-export function archiveLines(inputs: OutboxEntry['inputs']): string[] {
+export function archiveLines(inputs: OutboxEntry['inputs'], formatBytes: (n: number) => string): string[] {
   return inputs.flatMap((i) => (i.archive ? [`${clean(i.name)}/ (${i.archive.files.toLocaleString('en-US')} files, ${formatBytes(i.archive.bytes)}) goes up as one archive, unpacked in the job's working directory`] : []));
 }
 
@@ -86,7 +85,9 @@ export async function submitFromTemplate(ctx: CliContext, out: Out, o: SubmitOpt
   const inputs = [...(o.input ?? []).map((p) => ({ path: resolve(p) })), ...(o.fileId ?? []).map((fileId) => ({ fileId }))];
   const entry = await call(c, 'jobs', 'launch', { templateId: o.template, inputs, values, outputFolder: resolve(o.outputDir), ...(o.name ? { name: o.name } : {}) });
   out.log(`Queued "${clean(entry.jobName)}" (submission ${entry.id})`);
-  for (const line of archiveLines(entry.inputs)) out.log(line);
+  // Loaded here, not at the top: this module is on `courier --help`'s path, transfer-run is not.
+  const { formatBytes } = await import('../transfer-run');
+  for (const line of archiveLines(entry.inputs, formatBytes)) out.log(line);
   if (!o.wait) {
     // This process sends it (uploads included) before exiting, unless the platform cannot take it now.
     const s = await waitForOutcome(c, entry.id);
