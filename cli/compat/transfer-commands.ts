@@ -56,12 +56,12 @@ function summaryLine(out: Out, verb: string, s: RunSummary): void {
   out.log(`${verb} ${done} file(s): ${formatBytes(s.bytesSent)} transferred${s.bytesResumed ? `, ${formatBytes(s.bytesResumed)} resumed from an earlier run` : ''}`);
 }
 
-/** `upload --as-archive`: each folder is packed into one zip first (data folder's staging/upload-archives/). */
+/** `upload --as-archive`: each folder is packed into one zip first (data folder's staging/cli-upload-archives/; the app sweeps its own). */
 async function stageArchives(ctx: CliContext, out: Out, paths: string[]): Promise<Map<string, StagedArchive>> {
   const staged = new Map<string, StagedArchive>();
   for (const p of paths) {
     if (!statSync(p).isDirectory()) continue;
-    const a = await stageFolderArchive(join(ctx.dataDir, 'staging', 'upload-archives'), p);
+    const a = await stageFolderArchive(join(ctx.dataDir, 'staging', 'cli-upload-archives'), p);
     out.log(`${basename(p)}/ (${a.files.toLocaleString('en-US')} files, ${formatBytes(a.bytes)}) goes up as one archive, ${basename(a.path)}: one file on the platform, registered once; unpack it yourself or in a job`);
     staged.set(p, a);
   }

@@ -98,6 +98,8 @@ export const en = {
     openFolder: 'Open folder {{name}}',
     emptyFolder: 'This folder is empty.',
     selected: '{{count}} chosen',
+    asArchive: 'Upload each folder as one archive (.zip)',
+    asArchiveHint: 'One file on the platform, registered once; unpack it yourself or in a job.',
   },
   jobs: {
     empty: 'No jobs yet. Launch one from a template.',

@@ -98,6 +98,8 @@ export const ja: Messages = {
     openFolder: 'フォルダー {{name}} を開く',
     emptyFolder: 'このフォルダーは空です。',
     selected: '{{count}} 件選択',
+    asArchive: 'フォルダーごとに 1 つのアーカイブ（.zip）としてアップロード',
+    asArchiveHint: 'プラットフォーム上では 1 ファイルで、登録も 1 回です。展開はご自身で、またはジョブの中で行います。',
   },
   jobs: {
     empty: 'ジョブはまだありません。テンプレートから起動してください。',

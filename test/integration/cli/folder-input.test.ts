@@ -62,7 +62,7 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-test('a 300-file folder: one registration, Completed, and the job sees the 300 files at their paths; again: no new registration', async () => {
+test('a 300-file folder: one registration, Completed, and the job sees the 300 files at their paths; again: no new registration', { timeout: 300_000 }, async () => {
   const limits = (await (await fetch(`${sandbox.apiUrl}/__sandbox/rate-limits`)).json()) as { enabled: boolean; limits: { user: { ratePerSec: number } } };
   expect(limits.enabled && limits.limits.user.ratePerSec).toBe(2); // the platform's v3 pace
   const first = await courier(['jobs', 'submit', '--template', 'chainer', '--input', data, '--wait']);
@@ -106,5 +106,5 @@ test('courier upload --as-archive DIR: one registered .zip holding the folder, t
   );
   expect(names.filter((n) => !n.endsWith('/')).sort()).toEqual([...expected].sort());
   expect(names).toContain('data set/empty folder/');
-  expect(readdirSync(join(work, '.courier', 'staging', 'upload-archives'))).toEqual([]);
+  expect(readdirSync(join(work, '.courier', 'staging', 'cli-upload-archives'))).toEqual([]);
 });

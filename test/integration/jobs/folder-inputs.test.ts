@@ -57,3 +57,13 @@ test('one archive, decompress:true, reused while it exists, uploaded again once 
   expect(served(env.sb, REGISTER)).toBe(2);
   expect(await readdir(join(env.dir, 'data', 'staging', 'job-inputs'))).toEqual([]);
 });
+
+test('Files: "upload as one archive" sends the folder as one registered zip and removes the local archive', async () => {
+  const before = served(env.sb, REGISTER);
+  const { items } = await env.call('transfers', 'upload', { paths: [data], asArchive: true });
+  expect(items.map((i) => i.name)).toEqual(['case A.zip']);
+  const [done] = await env.courier.transfers().then((t) => t.whenSettled(items.map((i) => i.id)));
+  expect(done).toMatchObject({ state: 'done', name: 'case A.zip' });
+  expect(served(env.sb, REGISTER)).toBe(before + 1);
+  await until('the local archive to be removed', async () => (await readdir(join(env.dir, 'data', 'staging', 'upload-archives'))).length === 0 || null);
+});
