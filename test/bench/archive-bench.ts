@@ -4,7 +4,7 @@
 //   npx tsx test/bench/archive-bench.ts       (ARCHIVE_BENCH_FILES=2000 by default, 64 KiB each)
 // Rows: `upload --as-archive DIR`, `upload DIR` (per file), `jobs submit --input DIR --wait`
 // (first launch, then the same folder again: reused). Prints a markdown table; measures, never
-// asserts. The per-file row needs ~N/2 seconds of registrations alone.
+// asserts. The per-file row needs ~N/2 seconds of registrations alone (ARCHIVE_BENCH_ROWS=archive skips it).
 import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,12 +15,15 @@ const ROOT = new URL('../../', import.meta.url).pathname;
 const FILES = Number(process.env.ARCHIVE_BENCH_FILES ?? 2000);
 const SIZE = 64 * 1024;
 
-function courier(sb: { apiUrl: string; token: string }, cwd: string, args: string[]): Promise<number> {
+/** Wall time of one whole `courier` process; a non-zero exit is reported with the row, not thrown. */
+function courier(sb: { apiUrl: string; token: string }, cwd: string, args: string[]): Promise<{ seconds: number; error?: string }> {
   const t0 = performance.now();
-  return new Promise((resolve, reject) =>
-    execFile('node', [join(ROOT, 'cli/bin.mjs'), '-X', sb.apiUrl, '-p', sb.token, ...args], { cwd, env: { ...process.env, COURIER_DATA_DIR: join(cwd, '.courier') }, maxBuffer: 64 << 20 }, (err, _o, stderr) =>
-      err ? reject(new Error(`courier ${args.join(' ')}: ${stderr.slice(-1000)}`)) : resolve((performance.now() - t0) / 1000),
-    ),
+  return new Promise((resolve) =>
+    execFile('node', [join(ROOT, 'cli/bin.mjs'), '-X', sb.apiUrl, '-p', sb.token, ...args], { cwd, env: { ...process.env, COURIER_DATA_DIR: join(cwd, '.courier') }, maxBuffer: 64 << 20 }, (err, _o, stderr) => {
+      const seconds = (performance.now() - t0) / 1000;
+      if (err) console.error(`courier ${args.join(' ')} failed: ${stderr.slice(-1500)}`);
+      resolve(err ? { seconds, error: `exit ${String((err as { code?: unknown }).code)}` } : { seconds });
+    }),
   );
 }
 
@@ -37,15 +40,19 @@ async function main(): Promise<void> {
   const rows: string[] = [];
   const row = async (label: string, args: string[]) => {
     const before = registrations();
-    const s = await courier(sb, work, args);
-    rows.push(`| ${label} | ${s.toFixed(1)} s | ${registrations() - before} |`);
+    const r = await courier(sb, work, args);
+    rows.push(`| ${label} | ${r.seconds.toFixed(1)} s${r.error ? ` (${r.error})` : ''} | ${registrations() - before} |`);
     console.error(rows.at(-1));
   };
+  // ARCHIVE_BENCH_ROWS=archive,perfile (both by default) picks the rows.
+  const which = new Set((process.env.ARCHIVE_BENCH_ROWS ?? 'archive,perfile').split(','));
   try {
-    await row('`courier upload --as-archive data/` (one archive)', ['upload', '--as-archive', data]);
-    await row('`courier jobs submit --input data/ --wait` (first launch)', ['jobs', 'submit', '--template', 'chainer', '--input', data, '--wait']);
-    await row('`courier jobs submit --input data/ --wait` (same folder again)', ['jobs', 'submit', '--template', 'chainer', '--input', data, '--wait']);
-    if (!process.env.ARCHIVE_BENCH_SKIP_PER_FILE) await row('`courier upload data/` (one registration per file)', ['upload', data]);
+    if (which.has('archive')) {
+      await row('`courier upload --as-archive data/` (one archive)', ['upload', '--as-archive', data]);
+      await row('`courier jobs submit --input data/ --wait` (first launch)', ['jobs', 'submit', '--template', 'chainer', '--input', data, '--wait']);
+      await row('`courier jobs submit --input data/ --wait` (same folder again)', ['jobs', 'submit', '--template', 'chainer', '--input', data, '--wait']);
+    }
+    if (which.has('perfile')) await row('`courier upload data/` (one registration per file)', ['upload', data]);
   } finally {
     await sb.stop();
     rmSync(work, { recursive: true, force: true });
