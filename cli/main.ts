@@ -141,7 +141,8 @@ export function buildProgram(): Command {
     .option('-f, --files <files...>', 'files to upload (rescale-cli style)')
     .option('-d, --directory <folderId>', 'Rescale folder id to upload into', folderId)
     .option('-e, --extended', 'print the uploaded files as one JSON line (rescale-cli -e)')
-    .action(action<{ files?: string[]; directory?: string; extended?: boolean }>((ctx, out, o) => uploadCommand(ctx, out, { ...o, ...(o.files ? {} : { paths: ctx.args[0] as unknown as string[] }) }), TRANSFERS));
+    .option('--as-archive', 'upload each folder as one .zip: one file on the platform, registered once; unpack it yourself or in a job')
+    .action(action<{ files?: string[]; directory?: string; extended?: boolean; asArchive?: boolean }>((ctx, out, o) => uploadCommand(ctx, out, { ...o, ...(o.files ? {} : { paths: ctx.args[0] as unknown as string[] }) }), TRANSFERS));
   program
     .command('sync')
     .description('download the output files of a job into ./rescale_job_<JOB>/ (existing files are skipped)')

@@ -25,6 +25,7 @@ export const phrases = {
   outboxSent: 'Sent "{{jobName}}" to the platform as job {{jobId}}.',
   outboxFailed: 'Could not send "{{jobName}}": {{reason}}',
   outboxUnreadable: 'The outbox could not read its queue: {{reason}}',
+  archiveCleanupFailed: 'Courier could not clean up packed job inputs: {{reason}}',
   submissionWaits: 'Submission "{{jobName}}" waits: {{reason}}',
   submissionRetry: 'Submission "{{jobName}}" hit a problem and will be retried: {{reason}}',
   submissionFailed: 'Submission "{{jobName}}" failed: {{reason}}',

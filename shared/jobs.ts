@@ -9,7 +9,7 @@ export const PLACEHOLDER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Filled by Courier at launch; everything else must be a declared parameter. */
 export const BUILTIN_PLACEHOLDERS = ['input', 'inputs', 'name', 'template', 'date'] as const;
 
-const absolutePath = z
+export const absolutePath = z
   .string()
   .min(1, 'choose a file')
   .regex(/^(\/|[A-Za-z]:[\\/]|\\\\)/, 'use a full path (e.g. /home/me/run.sh or C:\\work\\run.sh)');
@@ -163,7 +163,15 @@ export const outboxEntry = z.object({
   waiting: z.enum(['connection', 'upload', 'turn', 'retry']).nullable(),
   jobId: z.string().nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
-  inputs: z.array(z.object({ name: z.string(), path: z.string().optional(), fileId: z.string().optional() })),
+  inputs: z.array(
+    z.object({
+      name: z.string(),
+      path: z.string().optional(),
+      fileId: z.string().optional(),
+      /** A local folder: it goes up as one archive the platform unpacks (files and bytes inside). */
+      archive: z.object({ files: z.number(), bytes: z.number(), reused: z.boolean().optional() }).optional(),
+    }),
+  ),
   createdAt: z.number(),
   updatedAt: z.number(),
 });

@@ -13,6 +13,7 @@ import { formatBytes, runTransfers, type RunSummary } from '../transfer-run';
 import { authenticate } from './job-commands';
 import { prefetchUpload } from '../account-cache';
 import { trace } from '../trace';
+import { dropStagedArchive, stageFolderArchive, type StagedArchive } from '../../main/core/archive/stage';
 
 /** A path as it can be pasted into the shell: single quotes in POSIX shells, double quotes in Windows' (which has no $ or ` to fear). */
 function asShellArg(p: string): string {
@@ -65,17 +66,31 @@ function holdsAFile(dir: string): boolean {
   return false;
 }
 
-/** `upload -f FILE... [-d FOLDER_ID] [-e]` (rescale-cli) — also used by the native `upload PATH...`. */
-export async function uploadCommand(ctx: CliContext, out: Out, o: { files?: string[]; directory?: string; extended?: boolean; paths?: string[] }): Promise<void> {
-  const startTime = Date.now();
-  const paths = (o.files ?? o.paths ?? []).map((p) => resolve(p));
-  if (paths.length === 0) throw new CourierError('invalid_input', 'Name at least one file to upload (-f FILE).');
+/** `upload --as-archive`: each folder is packed into one zip first (data folder's staging/cli-upload-archives/; the app sweeps its own). */
+async function stageArchives(ctx: CliContext, out: Out, paths: string[]): Promise<Map<string, StagedArchive>> {
+  const staged = new Map<string, StagedArchive>();
   for (const p of paths) {
+    if (!statSync(p).isDirectory()) continue;
+    const a = await stageFolderArchive(join(ctx.dataDir, 'staging', 'cli-upload-archives'), p);
+    out.log(`${basename(p)}/ (${a.files.toLocaleString('en-US')} files, ${formatBytes(a.bytes)}) goes up as one archive, ${basename(a.path)}: one file on the platform, registered once; unpack it yourself or in a job`);
+    staged.set(p, a);
+  }
+  return staged;
+}
+
+/** `upload -f FILE... [-d FOLDER_ID] [-e]` (rescale-cli) — also used by the native `upload PATH...`. */
+export async function uploadCommand(ctx: CliContext, out: Out, o: { files?: string[]; directory?: string; extended?: boolean; paths?: string[]; asArchive?: boolean }): Promise<void> {
+  const startTime = Date.now();
+  const given = (o.files ?? o.paths ?? []).map((p) => resolve(p));
+  if (given.length === 0) throw new CourierError('invalid_input', 'Name at least one file to upload (-f FILE).');
+  for (const p of given) {
     if (!existsSync(p)) throw new CourierError('local_file', `${p} does not exist. Check the path.`);
     if (o.files && statSync(p).isDirectory()) throw new CourierError('local_file', `${p} is a folder; rescale-cli's upload takes files (use \`courier upload ${asShellArg(p)}\` to upload a folder).`);
   }
-  const empty = paths.find((p) => statSync(p).isDirectory() && !holdsAFile(p));
+  const empty = given.find((p) => statSync(p).isDirectory() && !holdsAFile(p));
   if (empty) throw new CourierError('invalid_input', `${empty} holds no files, so there is nothing to upload. Check the folder, or name the files with -f.`);
+  const archives = o.asArchive ? await stageArchives(ctx, out, given) : new Map<string, StagedArchive>();
+  const paths = given.map((p) => archives.get(p)?.path ?? p);
   const conn = await authenticate(ctx, out);
   trace('authenticated');
   prefetchUpload(conn.api);
@@ -84,6 +99,8 @@ export async function uploadCommand(ctx: CliContext, out: Out, o: { files?: stri
   const s = await runTransfers(ctx, conn, out, ['upload', o.directory ?? '', ...paths], (t) => t.enqueueUpload(paths, o.directory ? { folderId: o.directory } : {}));
   if (s.paused) throw new CourierError('cancelled', 'Upload paused; run the same command to resume.');
   const failed = explainFailures(s.items);
+  // A registered archive is on the platform: its local copy goes. A failed one stays for the rerun.
+  if (!failed) for (const a of archives.values()) await dropStagedArchive(a);
   if (o.extended) {
     if (failed) {
       out.result(JSON.stringify({ success: false, startTime: startTime, endTime: Date.now(), files: [] }));

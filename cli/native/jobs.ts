@@ -82,7 +82,7 @@ export function registerJobCommands(program: Command): void {
     .command('submit')
     .description('launch a job from a template through the outbox (exactly once, even offline)')
     .requiredOption('-t, --template <name>', 'template id or name, e.g. chainer')
-    .option('-i, --input <paths...>', 'local files to upload as inputs')
+    .option('-i, --input <paths...>', 'local files or folders to upload as inputs (a folder goes up as one archive, unpacked in the job\'s working directory)')
     .option('--file-id <ids...>', 'Rescale file ids to use as inputs', each(fileId))
     .option('--value <pairs...>', 'template parameters, name=value')
     .option('--name <name>', 'job name')

@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { CourierError } from '../../shared/errors';
 import type { Courier } from '../../main/core/courier';
 import type { Submission } from '../../main/core/jobs/outbox-store';
+import type { OutboxEntry } from '../../shared/jobs';
 import type { CliContext } from '../context';
 import { clean, jsonText, type Out } from '../output';
 import { call } from './core-call';
@@ -64,6 +65,19 @@ export function reportOutcome(ctx: CliContext, c: Courier, out: Out, s: Submissi
   return true;
 }
 
+/** Folders go up as one archive each: said before anything is packed, with what they hold. */
+export function archiveLines(inputs: OutboxEntry['inputs'], formatBytes: (n: number) => string): string[] {
+  return inputs.flatMap((i) => (i.archive ? [`${clean(i.name)}/ (${i.archive.files.toLocaleString('en-US')} files, ${formatBytes(i.archive.bytes)}) goes up as one archive, unpacked in the job's working directory`] : []));
+}
+
+/** A folder whose archive an earlier launch uploaded: nothing went up for it. */
+function reportReuse(c: Courier, out: Out, submissionId: string): void {
+  const s = c.jobs.store.get(submissionId);
+  s?.launch.inputs.forEach((inp, i) => {
+    if (inp.kind === 'folder' && s.inputs[i]?.reused) out.log(`${clean(inp.name)}/ was uploaded before as the same archive (file ${s.inputs[i]?.fileId}): reused, nothing uploaded`);
+  });
+}
+
 export async function submitFromTemplate(ctx: CliContext, out: Out, o: SubmitOptions): Promise<void> {
   const c = await ctx.courierWithAccount();
   c.jobs.start();
@@ -71,13 +85,18 @@ export async function submitFromTemplate(ctx: CliContext, out: Out, o: SubmitOpt
   const inputs = [...(o.input ?? []).map((p) => ({ path: resolve(p) })), ...(o.fileId ?? []).map((fileId) => ({ fileId }))];
   const entry = await call(c, 'jobs', 'launch', { templateId: o.template, inputs, values, outputFolder: resolve(o.outputDir), ...(o.name ? { name: o.name } : {}) });
   out.log(`Queued "${clean(entry.jobName)}" (submission ${entry.id})`);
+  // Loaded here, not at the top: this module is on `courier --help`'s path, transfer-run is not.
+  const { formatBytes } = await import('../transfer-run');
+  for (const line of archiveLines(entry.inputs, formatBytes)) out.log(line);
   if (!o.wait) {
     // This process sends it (uploads included) before exiting, unless the platform cannot take it now.
     const s = await waitForOutcome(c, entry.id);
+    reportReuse(c, out, entry.id);
     if (!reportOutcome(ctx, c, out, s)) throw new CourierError('server_error', `The submission ${s.state}: ${s.error?.message ?? 'see `courier jobs list`'}`);
     return;
   }
   const jobId = await waitForSubmitted(c, out, entry.id, o.timeout);
+  reportReuse(c, out, entry.id);
   out.log(`Job ${jobId}: submitted`);
   const j = await waitForJob(c, out, jobId, { outputs: true, ...(o.timeout ? { deadline: o.timeout } : {}) });
   if (out.json) out.result(jsonText({ jobId, status: j.status, outcome: j.outcome, outputs: j.outputs }));

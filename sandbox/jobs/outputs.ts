@@ -5,13 +5,14 @@ import { encryptWhole } from '../util/cbc';
 import { shortId } from '../util/ids';
 import { isoMicro } from '../util/time';
 import { endedAt, endingOf, jobPlan, PLAN_WORDS, runWindow } from './clock';
+import { workingDir, workingDirLines, type WorkingDir } from './unpack';
 
 function inputNames(core: SandboxCore, job: JobRec): string[] {
   return job.analyses.flatMap((a) => a.inputFiles.map((f) => String(core.store.state.files[f.id]?.record['name'] ?? f.id)));
 }
 
-/** The simulated run's log: what ran where, with which inputs. The command is never executed. */
-function processLog(core: SandboxCore, job: JobRec, end: number): string {
+/** The simulated run's log: what ran where, with which inputs, in which working directory. The command is never executed. */
+function processLog(core: SandboxCore, job: JobRec, end: number, wd: WorkingDir): string {
   const lines = [`[sandbox] Rescale sandbox simulated run for job ${job.id} "${job.name}"`];
   for (const a of job.analyses) {
     const ct = findCoreType(a.coreType);
@@ -24,6 +25,7 @@ function processLog(core: SandboxCore, job: JobRec, end: number): string {
       `Command: ${a.command}`,
     );
   }
+  lines.push(...workingDirLines(wd));
   lines.push('[sandbox] The command was not executed: this is a simulation.');
   lines.push(...endLines(job));
   lines.push(`[sandbox] Finished at ${isoMicro(end)}`);
@@ -60,7 +62,7 @@ function resultFile(job: JobRec): { name: string; body: string } {
 export async function writeOutputs(core: SandboxCore, job: JobRec): Promise<FileRec[]> {
   const end = endedAt(job) ?? Date.now();
   const run = runWindow(job, end);
-  const outputs = run ? [{ name: 'process_output.log', body: processLog(core, job, end) }] : [];
+  const outputs = run ? [{ name: 'process_output.log', body: processLog(core, job, end, await workingDir(core, job)) }] : [];
   if (run && endingOf(job)?.exitCode === 0) outputs.push(resultFile(job)); // stopped or failed runs leave only their log
   const recs: FileRec[] = [];
   for (const out of outputs) {

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import {
+  absolutePath,
   catalogView,
   jobChanged,
   jobDetail,
@@ -46,6 +47,8 @@ export const jobRequests = {
   jobs: {
     /** Writes a submission to the outbox (durably) and returns at once; it goes out when the platform answers. */
     launch: request(launchRequest, outboxEntry),
+    /** What a local input is before it is launched: a folder goes up as one archive (files and bytes inside). */
+    describeInput: request(z.object({ path: absolutePath }), z.object({ kind: z.enum(['file', 'folder']), files: z.number(), bytes: z.number() })),
     /** Recent jobs of the active account plus everything still in the outbox. */
     list: request(
       z.object({ limit: z.number().int().min(1).max(200).default(50) }),

@@ -90,7 +90,12 @@ export const transferRequests = {
     list: request(z.object({}), transferBatch),
     /** Local files or folders (folders keep their structure as Rescale folders). */
     upload: request(
-      z.object({ paths: z.array(z.string().min(1)).min(1, 'choose at least one file or folder'), folderId: z.string().optional() }),
+      z.object({
+        paths: z.array(z.string().min(1)).min(1, 'choose at least one file or folder'),
+        folderId: z.string().optional(),
+        /** Each folder goes up as one .zip: one file on the platform, registered once. */
+        asArchive: z.boolean().optional(),
+      }),
       z.object({ items: z.array(transferView) }),
     ),
     /** Files uploaded by the browser to the web host's staging folder (drag and drop in a browser). */

@@ -41,7 +41,7 @@ describe('jobs and templates views', () => {
     await page.getByRole('button', { name: 'Launch Chainer GPU (Hello Chainer!)' }).click(); // click 1
     await launchDialog().waitFor();
     // The preset runs ./{input}: pick the script from this computer.
-    await launchDialog().getByRole('button', { name: 'Add local files…' }).click();
+    await launchDialog().getByRole('button', { name: 'Add local files or folders…' }).click();
     const picker = page.getByRole('dialog', { name: 'Choose input files' });
     await picker.getByLabel('Folder', { exact: true }).fill(join(web.dataDir, 'inputs'));
     await picker.getByLabel('Folder', { exact: true }).press('Enter');
@@ -116,7 +116,7 @@ describe('jobs and templates views', () => {
     await page.getByRole('button', { name: 'Launch a job…' }).click();
     await launchDialog().getByLabel('Template').selectOption('chainer');
     await launchDialog().getByLabel('Job name').fill('train [waiting] [fail]'); // the sandbox's plan words
-    await launchDialog().getByRole('button', { name: 'Add local files…' }).click();
+    await launchDialog().getByRole('button', { name: 'Add local files or folders…' }).click();
     const picker = page.getByRole('dialog', { name: 'Choose input files' });
     await picker.getByLabel('Folder', { exact: true }).fill(join(web.dataDir, 'inputs'));
     await picker.getByLabel('Folder', { exact: true }).press('Enter');
@@ -168,7 +168,7 @@ describe('jobs and templates views', () => {
     await page.getByRole('button', { name: 'Launch a job…' }).click();
     await launchDialog().getByLabel('Template').selectOption('chainer');
     await launchDialog().getByLabel('Job name').fill('never sent');
-    await launchDialog().getByRole('button', { name: 'Add local files…' }).click();
+    await launchDialog().getByRole('button', { name: 'Add local files or folders…' }).click();
     const picker = page.getByRole('dialog', { name: 'Choose input files' });
     await picker.getByLabel('Folder', { exact: true }).fill(join(web.dataDir, 'inputs'));
     await picker.getByLabel('Folder', { exact: true }).press('Enter');
@@ -211,5 +211,24 @@ describe('jobs and templates views', () => {
     expect(list.jobs.filter((j) => j.name === 'offline run (edited)')).toHaveLength(1);
     expect(list.jobs.filter((j) => j.name === 'never sent')).toHaveLength(0);
     expect(errors).toEqual([]);
+  });
+
+  test('a folder chosen as an input says, before the launch, that it goes up as one archive', async () => {
+    const folder = join(web.dataDir, 'dataset');
+    mkdirSync(join(folder, 'mesh'), { recursive: true });
+    writeFileSync(join(folder, 'a.csv'), 'x\n'.repeat(1024));
+    writeFileSync(join(folder, 'mesh', 'b.obj'), 'v 0 0 0\n');
+    await go(page, 'templates');
+    await page.getByRole('button', { name: 'Launch Chainer GPU (Hello Chainer!)' }).click();
+    await launchDialog().waitFor();
+    await launchDialog().getByRole('button', { name: 'Add local files or folders…' }).click();
+    const picker = page.getByRole('dialog', { name: 'Choose input files' });
+    await picker.getByLabel('Folder', { exact: true }).fill(web.dataDir);
+    await picker.getByLabel('Folder', { exact: true }).press('Enter');
+    await picker.getByRole('checkbox', { name: 'Choose dataset' }).check();
+    await picker.getByRole('button', { name: 'Add', exact: true }).click();
+    await launchDialog().locator('.archive-note', { hasText: 'dataset/ (2 files, 2.01 KiB) goes up as one archive, unpacked in the job’s working directory.' }).waitFor();
+    await page.keyboard.press('Escape');
+    await launchDialog().waitFor({ state: 'detached' });
   });
 });

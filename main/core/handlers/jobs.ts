@@ -1,9 +1,11 @@
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { CourierHandlers } from '../../../shared/contract';
 import { CourierError } from '../../../shared/errors';
 import type { JobSummary, JobTemplate } from '../../../shared/jobs';
 import type { CoreServices } from '../courier';
+import { walkTree } from '../archive/walk';
 import { jobsPage } from '../jobs/jobs-list';
 import { editQueued, enqueueLaunch, notEditable, retryFailed, type LaunchContext } from '../jobs/launch';
 import { PRESETS } from '../jobs/presets';
@@ -85,6 +87,13 @@ export function jobHandlers(s: CoreServices): Handlers {
       },
     },
     jobs: {
+      async describeInput({ path }) {
+        const st = await stat(path).catch(() => null);
+        if (!st) throw new CourierError('local_file', `Not found: ${path}`, { field: 'path' });
+        if (!st.isDirectory()) return { kind: 'file' as const, files: 1, bytes: st.size };
+        const tree = await walkTree(path);
+        return { kind: 'folder' as const, files: tree.files, bytes: tree.bytes };
+      },
       async launch(req) {
         const saved = jobs.templates.get(req.templateId).template;
         // The snapshot travels with the submission, so a per-launch output folder survives restarts.

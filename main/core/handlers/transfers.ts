@@ -6,6 +6,7 @@ import { CourierError } from '../../../shared/errors';
 import type { CoreServices } from '../courier';
 import { defaultDownloadsRoot } from '../jobs/outputs';
 import { checkSegment, safeJoin } from '../transfer/names';
+import { uploadAsArchives } from '../archive/upload';
 import type { CallContext } from '../rpc/router';
 
 type Handlers = Pick<CourierHandlers<CallContext>, 'transfers'>;
@@ -28,10 +29,11 @@ export function transferHandlers(s: CoreServices): Handlers {
         const { seq, items } = t.list();
         return { seq, items, overall: overallOf(items) };
       },
-      async upload({ paths, folderId }) {
+      async upload({ paths, folderId, asArchive }) {
         const missing = paths.find((p) => !existsSync(p));
         if (missing) throw new CourierError('local_file', `${missing} does not exist (or cannot be seen by Courier).`, { field: 'paths' });
         const t = await s.transfers();
+        if (asArchive) return { items: await uploadAsArchives(t, join(s.ports.dataDir, 'staging', 'upload-archives'), paths.map((p) => resolve(p)), folderId) };
         return { items: await t.enqueueUpload(paths.map((p) => resolve(p)), folderId ? { folderId } : {}) };
       },
       async uploadStaged({ batchId, folderId }) {

@@ -1,6 +1,8 @@
 // jobs.db: the outbox and the watched jobs, in SQLite (better-sqlite3) in WAL mode, shared by
 // every Courier process on the data folder. A commit is a write into the WAL, so it survives a
 // kill -9; busy_timeout lets two processes take turns; claims use leases (see lease.ts).
+// The schema is not versioned: every change so far only adds tables (CREATE ... IF NOT EXISTS),
+// which an older jobs.db gets on its next open (archive_uploads came with folder inputs).
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -27,6 +29,11 @@ CREATE TABLE IF NOT EXISTS tracked_jobs (
   created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
   PRIMARY KEY (account_id, job_id));
 CREATE INDEX IF NOT EXISTS tracked_terminal ON tracked_jobs(terminal);
+CREATE TABLE IF NOT EXISTS archive_uploads (
+  account_id TEXT NOT NULL, content_key TEXT NOT NULL, quick_key TEXT NOT NULL, file_id TEXT NOT NULL,
+  name TEXT NOT NULL, files INTEGER NOT NULL, bytes INTEGER NOT NULL, created_at INTEGER NOT NULL, verified_at INTEGER NOT NULL,
+  PRIMARY KEY (account_id, content_key));
+CREATE INDEX IF NOT EXISTS archive_uploads_quick ON archive_uploads(account_id, quick_key);
 `;
 
 export type Db = Database.Database;

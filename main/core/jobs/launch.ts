@@ -6,6 +6,7 @@ import { stat } from 'node:fs/promises';
 import { CourierError } from '../../../shared/errors';
 import type { CatalogView, JobTemplate, LaunchInput } from '../../../shared/jobs';
 import type { RescaleApi } from '../rescale/api';
+import { walkTree } from '../archive/walk';
 import { newMarker } from './marker';
 import { EDITABLE_STATES, type InputProgress, type OutboxStore, type Submission, type SubmissionOptions, type SubmissionSource } from './outbox-store';
 import { launchItems, resolveLaunch, type LaunchItem, type ResolvedLaunch } from './payload';
@@ -18,14 +19,29 @@ export interface LaunchContext {
   catalog: CatalogView | null;
 }
 
-/** Local inputs must be readable files now (a folder would need zipping first). */
-async function checkLocalFiles(items: LaunchItem[]): Promise<void> {
+/**
+ * Local inputs must exist now. A folder becomes a `folder` item (it travels as one archive); it
+ * is walked here so a link or an unreadable file inside is reported at launch, with its path.
+ */
+async function checkLocalFiles(items: LaunchItem[]): Promise<LaunchItem[]> {
+  const out: LaunchItem[] = [];
   for (const [i, it] of items.entries()) {
-    if (it.kind !== 'local') continue;
+    if (it.kind === 'file') {
+      out.push(it);
+      continue;
+    }
     const st = await stat(it.path).catch(() => null);
     if (!st) throw new CourierError('local_file', `Input file ${it.path} does not exist. Check the path.`, { field: `inputs.${i}` });
-    if (!st.isFile()) throw new CourierError('local_file', `${it.path} is not a file. Zip a folder before using it as an input.`, { field: `inputs.${i}` });
+    if (st.isDirectory()) {
+      const tree = await walkTree(it.path).catch((e: unknown) => {
+        throw e instanceof CourierError ? new CourierError(e.code, e.message, { field: `inputs.${i}` }) : e;
+      });
+      if (tree.files === 0) throw new CourierError('local_file', `The folder ${it.path} has no files in it.`, { field: `inputs.${i}` });
+      out.push({ kind: 'folder', path: it.path, name: it.name, files: tree.files, bytes: tree.bytes });
+    } else if (st.isFile()) out.push({ kind: 'local', path: it.path, name: it.name });
+    else throw new CourierError('local_file', `${it.path} is neither a file nor a folder.`, { field: `inputs.${i}` });
   }
+  return out;
 }
 
 /** {input}/{inputs} need names; a Rescale file id given without one is looked up. */
@@ -46,8 +62,7 @@ async function nameFileInputs(t: JobTemplate, items: LaunchItem[], api: RescaleA
 
 export async function resolveSource(src: SubmissionSource, ctx: LaunchContext): Promise<ResolvedLaunch> {
   const t = src.template;
-  const items = await nameFileInputs(t, launchItems(t, src.inputs), ctx.api);
-  await checkLocalFiles(items);
+  const items = await checkLocalFiles(await nameFileInputs(t, launchItems(t, src.inputs), ctx.api));
   const resolved = resolveLaunch(t, { inputs: items, values: src.values, ...(src.name ? { name: src.name } : {}) });
   if (ctx.catalog) {
     const issues = catalogIssues(t, ctx.catalog);
@@ -76,7 +91,7 @@ export async function enqueueLaunch(store: OutboxStore, src: SubmissionSource, c
   });
 }
 
-const sameInput = (a: LaunchItem | undefined, b: LaunchItem): boolean => !!a && a.kind === b.kind && (a.kind === 'local' ? a.path === (b as { path: string }).path : a.id === (b as { id: string }).id);
+const sameInput = (a: LaunchItem | undefined, b: LaunchItem): boolean => !!a && a.kind === b.kind && (a.kind === 'file' ? a.id === (b as { id: string }).id : a.path === (b as { path: string }).path);
 
 /** Edits a submission nothing of which has reached the platform; finished uploads are kept. */
 export async function editQueued(store: OutboxStore, s: Submission, change: { inputs?: LaunchInput[]; values?: Record<string, string>; name?: string }, ctx: LaunchContext): Promise<{ sub: Submission; dropped: string[] }> {

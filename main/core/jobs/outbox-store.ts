@@ -10,6 +10,11 @@ import type { V2JobBody } from './payload';
 export interface InputProgress {
   transferId?: string;
   fileId?: string;
+  /** A folder input: its archive waiting for upload, and the manifest keys to remember the upload by. */
+  staged?: string;
+  keys?: { quick: string; content: string };
+  /** A folder input whose archive was uploaded before (by an earlier launch): nothing went up. */
+  reused?: boolean;
 }
 
 export interface SubmissionOptions {

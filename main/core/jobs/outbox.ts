@@ -17,6 +17,7 @@ import { errorInfo, verdictOf } from './send-errors';
 import type { TrackedJob, TrackedStore } from './tracked-store';
 import { uploadInputs } from './outbox-uploads';
 import type { JobTransfers } from './transfers';
+import { sweepStaged, type ArchiveDeps } from './archive-inputs';
 
 /** Activity entries as phrases, so the UI says them in the person's language. */
 export interface OutboxLog {
@@ -31,6 +32,8 @@ export interface OutboxDeps {
   /** Accounts this process can act for (see OutboxStore.claimNext). */
   serves?(accountId: string): boolean;
   transfers: JobTransfers;
+  /** Folder inputs: where their archives wait, and which were uploaded before. */
+  archives: ArchiveDeps;
   connectivity: Connectivity;
   log: OutboxLog;
   onChange(s: Submission): void;
@@ -80,6 +83,11 @@ export class Outbox {
   }
 
   start(): void {
+    if (!this.running) {
+      // Archives of submissions that ended (or were edited) while no process was running.
+      const open = new Set(this.d.store.list({ open: true }).map((s) => s.id));
+      void sweepStaged(this.d.archives, open).catch((e: unknown) => this.d.log.warn({ key: 'archiveCleanupFailed', params: { reason: errorInfo(e).message } }));
+    }
     this.running ??= this.loop();
   }
 
@@ -224,12 +232,12 @@ export class Outbox {
     // known to be down: each failed create would take the row through "creating", where the
     // user's edit or cancel is refused, and a create over a dead keep-alive socket is "unclear"
     // (look first) rather than "not sent". Offline, the row stays queued and the user's.
-    const uploads = s.launch.inputs.some((inp, i) => inp.kind === 'local' && !s.inputs[i]?.fileId);
+    const uploads = s.launch.inputs.some((inp, i) => inp.kind !== 'file' && !s.inputs[i]?.fileId);
     const doubtful = s.waiting === 'connection' || !this.d.connectivity.isOnline();
     if ((uploads || doubtful) && !(await this.reachable(s.accountId, signal))) {
       return this.retryLater(s.id, new CourierError('offline', 'The platform cannot be reached; the job goes out when the connection is back.'));
     }
-    const r = await uploadInputs(s, signal, { transfers: this.d.transfers, move: (sub, patch, from) => this.move(sub, patch, from) });
+    const r = await uploadInputs(s, signal, { transfers: this.d.transfers, archives: this.d.archives, move: (sub, patch, from) => this.move(sub, patch, from) });
     if (r.kind === 'stop') return null;
     if (r.kind === 'wait') return this.retryLater(s.id, r.error);
     if (r.kind === 'fail') return this.fail(r.sub, r.error, r.message);

@@ -1,13 +1,21 @@
 // The ONE place a template becomes the platform's job body (POST /api/v2/jobs/). Units and
 // types are fixed here and pinned by a contract test: JSON booleans (never "true"), walltime
 // in hours as entered (never multiplied), the versionCode as analysis.version, coreType as a
-// code string (v2), inputFiles as [{id}].
+// code string (v2), inputFiles as [{id}] ([{id, decompress: true}] for a folder's archive).
 import { z } from 'zod';
 import { CourierError } from '../../../shared/errors';
 import type { JobTemplate } from '../../../shared/jobs';
 import { describeUnknown, fill, knownNames } from './placeholders';
 
-export type LaunchItem = { kind: 'local'; path: string; name: string } | { kind: 'file'; id: string; name: string };
+/**
+ * A launch's input. `folder` is a local folder: it is packed into one zip, uploaded and
+ * registered once, and marked for the platform to unpack, so the command finds `name/` in its
+ * working directory (main/core/jobs/archive-inputs.ts). `files`/`bytes` are what it held at launch.
+ */
+export type LaunchItem =
+  | { kind: 'local'; path: string; name: string }
+  | { kind: 'folder'; path: string; name: string; files: number; bytes: number }
+  | { kind: 'file'; id: string; name: string };
 
 /** A launch with every placeholder filled: what the outbox stores and sends, whatever happens to the template later. */
 export interface ResolvedLaunch {
@@ -104,7 +112,7 @@ const v2Body = z.strictObject({
         command: z.string().min(1),
         useMpi: z.boolean(),
         hardware: z.strictObject({ coreType: z.string().min(1), coresPerSlot: z.number().int().min(1), slots: z.number().int().min(1), walltime: z.number().int().min(1).max(336).optional() }),
-        inputFiles: z.array(z.strictObject({ id: z.string().min(1) })),
+        inputFiles: z.array(z.strictObject({ id: z.string().min(1), decompress: z.literal(true).optional() })),
         envVars: z.record(z.string(), z.string()),
       }),
     )
@@ -131,7 +139,10 @@ export function buildCreateBody(r: ResolvedLaunch, fileIds: string[], marker: st
           slots: r.hardware.slots,
           ...(r.hardware.walltimeHours !== undefined ? { walltime: r.hardware.walltimeHours } : {}),
         },
-        inputFiles: fileIds.map((id) => ({ id })),
+        // A folder's archive is unpacked by the platform in the working directory before the
+        // command runs. v3 documents `decompress` on inputFiles; Rescale's own CLI sends it to
+        // v2 as well (docs/rescale-protocol.md §1.4).
+        inputFiles: fileIds.map((id, i) => (r.inputs[i]?.kind === 'folder' ? { id, decompress: true as const } : { id })),
         envVars: { ...r.env },
       },
     ],

@@ -10,6 +10,7 @@ import type { Connectivity } from '../net/connectivity';
 import { JobNotifications, type Notifier } from '../notify/notifier';
 import type { RescaleApi } from '../rescale/api';
 import type { SettingsService } from '../settings/service';
+import { ArchiveUploads } from './archive-inputs';
 import { CatalogService } from './catalog';
 import { dataVersion, openJobsDb, type Db } from './db';
 import { OutboxStore, type Submission } from './outbox-store';
@@ -115,6 +116,7 @@ export class JobsService {
       apiFor,
       serves,
       transfers: d.transfers,
+      archives: { uploads: new ArchiveUploads(this.db), stagingDir: join(d.dataDir, 'staging', 'job-inputs'), apiFor },
       connectivity: d.connectivity,
       log,
       onChange: (s) => this.submissionChanged(s),

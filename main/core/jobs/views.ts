@@ -20,9 +20,12 @@ export function outboxView(s: Submission, opts: { behind?: boolean; offline?: bo
     waiting: open ? waiting : null,
     jobId: s.jobId,
     error: s.state === 'submitted' || s.state === 'cancelled' ? null : s.error,
-    inputs: s.launch.inputs.map((inp, i) =>
-      inp.kind === 'local' ? { name: inp.name, path: inp.path, ...(s.inputs[i]?.fileId ? { fileId: s.inputs[i]?.fileId } : {}) } : { name: inp.name, fileId: inp.id },
-    ),
+    inputs: s.launch.inputs.map((inp, i) => {
+      if (inp.kind === 'file') return { name: inp.name, fileId: inp.id };
+      const fileId = s.inputs[i]?.fileId;
+      const archive = inp.kind === 'folder' ? { archive: { files: inp.files, bytes: inp.bytes, ...(s.inputs[i]?.reused ? { reused: true } : {}) } } : {};
+      return { name: inp.name, path: inp.path, ...(fileId ? { fileId } : {}), ...archive };
+    }),
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
   };

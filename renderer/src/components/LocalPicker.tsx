@@ -24,8 +24,24 @@ let rememberedDir: string | undefined;
  * Choose local files (and folders, unless `filesOnly`) through transfers.browseLocal: the web
  * host has no native dialog, and the same picker works in Electron.
  */
-export function LocalPicker({ title, confirmLabel, filesOnly, onChoose, onClose }: { title: string; confirmLabel: string; filesOnly?: boolean; onChoose: (chosen: LocalEntry[]) => void; onClose: () => void }) {
+export function LocalPicker({
+  title,
+  confirmLabel,
+  filesOnly,
+  archiveOption,
+  onChoose,
+  onClose,
+}: {
+  title: string;
+  confirmLabel: string;
+  filesOnly?: boolean;
+  /** Offers "upload each folder as one archive" (uploads to Files). */
+  archiveOption?: boolean;
+  onChoose: (chosen: LocalEntry[], o: { asArchive: boolean }) => void;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
+  const [asArchive, setAsArchive] = useState(false);
   const [listing, setListing] = useState<Listing | null>(null);
   const [path, setPath] = useState('');
   const [error, setError] = useState('');
@@ -85,7 +101,7 @@ export function LocalPicker({ title, confirmLabel, filesOnly, onChoose, onClose 
       <button type="button" onClick={onClose}>
         {t('common.cancel')}
       </button>
-      <button type="button" className="primary" disabled={chosen.size === 0} onClick={() => onChoose([...chosen.values()])}>
+      <button type="button" className="primary" disabled={chosen.size === 0} onClick={() => onChoose([...chosen.values()], { asArchive })}>
         {confirmLabel}
       </button>
     </>
@@ -109,6 +125,17 @@ export function LocalPicker({ title, confirmLabel, filesOnly, onChoose, onClose 
       {error && (
         <p id="picker-error" className="error" role="alert">
           {error}
+        </p>
+      )}
+      {archiveOption && (
+        <p className="picker-archive">
+          <label>
+            <input type="checkbox" checked={asArchive} onChange={(e) => setAsArchive(e.target.checked)} aria-describedby="picker-archive-hint" /> {t('picker.asArchive')}
+          </label>
+          <small id="picker-archive-hint" className="muted">
+            {' '}
+            {t('picker.asArchiveHint')}
+          </small>
         </p>
       )}
       {listing && listing.entries.length === 0 && <p className="muted">{t('picker.emptyFolder')}</p>}
@@ -142,14 +169,13 @@ export function LocalPicker({ title, confirmLabel, filesOnly, onChoose, onClose 
   );
 }
 
-/** The picker for job input files (launch dialog, template editor, queued-job editor): closes itself, then hands over the choice. */
+/** The picker for job inputs (launch dialog, template editor, queued-job editor): files, and folders (each goes up as one archive); closes itself, then hands over the choice. */
 export function InputFilesPicker({ onChoose, onClose }: { onChoose: (chosen: LocalEntry[]) => void; onClose: () => void }) {
   const { t } = useTranslation();
   return (
     <LocalPicker
       title={t('launch.pickInputs')}
       confirmLabel={t('launch.addChosen')}
-      filesOnly
       onClose={onClose}
       onChoose={(chosen) => {
         onClose();

@@ -124,7 +124,7 @@ export const transferActions = {
       const failed = s.top.filter((id) => s.byId[id]?.state === 'failed' || (s.byId[id]?.isBatch && (s.children[id] ?? []).some((c) => s.byId[c]?.state === 'failed')));
       for (const id of failed) await api.transfers.retry({ id });
     }),
-  upload: (paths: string[]) => act(() => api.transfers.upload({ paths })),
+  upload: (paths: string[], o: { asArchive?: boolean } = {}) => act(() => api.transfers.upload({ paths, ...(o.asArchive ? { asArchive: true } : {}) })),
   /** Takes finished rows out of the list; returns how many rows went. */
   clearFinished: (): number => {
     flush();

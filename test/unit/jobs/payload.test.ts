@@ -30,6 +30,13 @@ describe('the create body', () => {
     );
   });
 
+  test('a folder input goes out as its archive with decompress: true; a file input keeps the bare {id}', () => {
+    const items = [{ kind: 'folder' as const, path: '/work/data', name: 'data', files: 2000, bytes: 1 }, ...launchItems(chainer, [{ path: '/work/run.sh' }])];
+    const r = resolveLaunch(chainer, { inputs: items, values: {} }, NOW);
+    const body = buildCreateBody(r, ['ZipZip', 'RunRun'], 'cr-x', 'id');
+    expect(JSON.stringify(body.jobanalyses[0]?.inputFiles)).toBe(JSON.stringify([{ id: 'ZipZip', decompress: true }, { id: 'RunRun' }]));
+  });
+
   test('walltime goes out in hours as entered (never ×3600), env vars and the project id included', () => {
     const t = jobTemplate.parse({
       ...chainer,

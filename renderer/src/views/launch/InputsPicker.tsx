@@ -4,6 +4,7 @@ import { InputFilesPicker } from '../../components/LocalPicker';
 import { dedupe, inputLabel, type ChosenInput } from '../../stores/launch';
 import { useNavigation } from '../../stores/navigation';
 import { ChosenFiles } from '../../components/ChosenFiles';
+import { ArchiveNote } from './ArchiveNote';
 
 const fileIdRe = /^[A-Za-z0-9]+$/;
 
@@ -34,6 +35,7 @@ export function InputsPicker({ inputs, onChange, error, onBrowseFiles }: { input
           onRemove={(n) => onChange(inputs.filter((_, k) => k !== n))}
         />
       )}
+      {inputs.map((i) => (i.kind === 'local' && i.isDir ? <ArchiveNote key={i.path} path={i.path} name={i.name} /> : null))}
       <div className="actions">
         <button type="button" onClick={() => setPicking(true)}>
           {t('launch.addLocal')}
@@ -79,7 +81,7 @@ export function InputsPicker({ inputs, onChange, error, onBrowseFiles }: { input
         </small>
       )}
       {picking && (
-        <InputFilesPicker onClose={() => setPicking(false)} onChoose={(chosen) => onChange(dedupe([...inputs, ...chosen.map((c): ChosenInput => ({ kind: 'local', path: c.path, name: c.name }))]))} />
+        <InputFilesPicker onClose={() => setPicking(false)} onChoose={(chosen) => onChange(dedupe([...inputs, ...chosen.map((c): ChosenInput => ({ kind: 'local', path: c.path, name: c.name, isDir: c.isDir }))]))} />
       )}
     </fieldset>
   );

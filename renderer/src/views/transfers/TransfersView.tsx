@@ -51,10 +51,11 @@ export function TransfersView() {
         <LocalPicker
           title={t('transfers.pickTitle')}
           confirmLabel={t('transfers.uploadChosen')}
+          archiveOption
           onClose={() => setPicking(false)}
-          onChoose={(chosen) => {
+          onChoose={(chosen, o) => {
             setPicking(false);
-            void transferActions.upload(chosen.map((c) => c.path));
+            void transferActions.upload(chosen.map((c) => c.path), o);
           }}
         />
       )}
