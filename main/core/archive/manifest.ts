@@ -14,7 +14,7 @@ import type { Tree } from './walk';
 /** Bump when the archive's layout changes (entry names, compression): old uploads are not reused. */
 export const PACK_FORMAT = 'zip-1';
 
-export interface Manifest {
+interface Manifest {
   quick: string;
   content: string;
 }
