@@ -20,10 +20,11 @@ beforeAll(async () => {
 afterAll(async () => env?.close());
 
 async function launchAndFinish(): Promise<{ jobId: string; fileId: string; reused: boolean }> {
-  const before = env.eventsOf('jobChanged').filter((j) => j.outcome === 'completed').length;
   const entry = await env.call('jobs', 'launch', { templateId: 'chainer', inputs: [{ path: data }] });
   expect(entry.inputs.at(-1)).toMatchObject({ name: 'case A', path: data, archive: { files: 3, bytes: 24 } });
-  const done = await until('the job to complete', () => env.eventsOf('jobChanged').filter((j) => j.outcome === 'completed')[before]);
+  // A job may be reported completed more than once (outputs arriving): wait for this launch's job.
+  const jobId = await until('the job to be submitted', () => env.courier.jobs.store.get(entry.id)?.jobId ?? undefined);
+  const done = await until('the job to complete', () => env.eventsOf('jobChanged').find((j) => j.jobId === jobId && j.outcome === 'completed'));
   const sub = env.courier.jobs.store.get(entry.id)!;
   const last = sub.inputs.at(-1)!;
   return { jobId: done.jobId, fileId: last.fileId!, reused: !!last.reused };
