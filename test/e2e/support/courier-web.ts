@@ -31,12 +31,12 @@ export interface CourierWeb {
   stop(): Promise<void>;
 }
 
-export async function startCourierWeb(opts: { dataDir?: string; jobSeconds?: number; ports?: { port: number; s3Port: number }; secrets?: SecretStore; chooseKeyStore?: boolean } = {}): Promise<CourierWeb> {
+export async function startCourierWeb(opts: { dataDir?: string; jobSeconds?: number; ports?: { port: number; s3Port: number }; secrets?: SecretStore; chooseKeyStore?: boolean; storage?: 's3' | 'azure' } = {}): Promise<CourierWeb> {
   const rendererDir = await ensureRendererBuilt();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'courier-views-'));
   const downloads = join(dataDir, 'downloads');
   mkdirSync(downloads, { recursive: true });
-  const sandboxOpts = { dataDir: join(dataDir, 'sandbox'), jobSeconds: opts.jobSeconds ?? 4, faults: true };
+  const sandboxOpts = { dataDir: join(dataDir, 'sandbox'), jobSeconds: opts.jobSeconds ?? 4, faults: true, storage: opts.storage ?? 's3' };
   let sb: RunningSandbox | null = await startSandbox({ ...sandboxOpts, ...(opts.ports ?? {}) });
   const ports = { port: Number(new URL(sb.apiUrl).port), s3Port: Number(new URL(sb.s3Endpoint).port) };
   const token = sb.token;
@@ -53,7 +53,7 @@ export async function startCourierWeb(opts: { dataDir?: string; jobSeconds?: num
     dataDir,
     secrets,
     ...(chooser ? { keyStore: chooser } : {}),
-    launchSandbox: async () => ({ apiUrl: current().apiUrl, s3Endpoint: current().s3Endpoint, token }),
+    launchSandbox: async () => ({ apiUrl: current().apiUrl, s3Endpoint: current().s3Endpoint, azureBlobEndpoint: current().azureBlobEndpoint, token }),
     jobsTuning: FAST_TUNING,
   });
   if (!opts.dataDir) courier.settings.update({ downloads: { folder: downloads } });
