@@ -1,12 +1,14 @@
 // The shell's start-up as a function: index.ts calls it with the defaults; the shell tests call
 // it against a stand-in for Electron (test/electron-standin) with a temp data folder, so the
 // wiring below is the code that runs in the app, not a copy of it.
-import { app, BrowserWindow, dialog, powerMonitor, session, shell } from 'electron';
+import { app, BrowserWindow, dialog, powerMonitor, safeStorage, session, shell } from 'electron';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createCourier, type Courier, type CourierPorts } from '../core/courier';
 import { installLastResort } from '../core/last-resort';
 import { defaultDataDir } from '../core/paths';
 import { localSandboxLauncher } from '../core/platforms/sandbox';
+import { KeyStoreChooser } from '../core/secrets/chooser';
 import { checkExternalUrl } from '../core/security/url-policy';
 import { ElectronStoreSettingsBackend } from './electron-settings';
 import { registerIpc } from './ipc-bridge';
@@ -99,11 +101,19 @@ export function startShell(o: ShellOptions = {}): ShellHandle {
     hardenSessions();
     serveRenderer(o.rendererDir ?? outDir('renderer'));
     let acceptPlaintext = false;
+    const safeFile = join(dataDir, 'keys.safe-storage.json');
+    const safe = new SafeStorageSecretStore(safeFile, () => acceptPlaintext);
+    // safeStorage counts as a keychain when it encrypts for real, or when keys were already kept
+    // with it (Linux's basic_text, accepted in Settings earlier). Otherwise the person chooses, as
+    // in the web host: a file encrypted with a passphrase, or memory only.
+    const keychain = safeStorage.isEncryptionAvailable() && (safe.secure || existsSync(safeFile));
+    const keys = await KeyStoreChooser.open(dataDir, { keychain, keychainStore: () => safe });
     courier = await createCourier({
       shell: 'electron',
       version: app.getVersion(),
       dataDir,
-      secrets: new SafeStorageSecretStore(join(dataDir, 'keys.safe-storage.json'), () => acceptPlaintext),
+      secrets: keys,
+      keyStore: keys,
       settingsBackend: new ElectronStoreSettingsBackend(dataDir),
       launchSandbox: sandbox.launch,
       transferWorkerFile: outDir('main', 'transfer-worker.js'),
@@ -123,8 +133,9 @@ export function startShell(o: ShellOptions = {}): ShellHandle {
     acceptPlaintext = c.settings.get().app.acceptPlaintextKeyStorage;
     c.settings.onChange((st) => (acceptPlaintext = st.app.acceptPlaintextKeyStorage));
     registerIpc(c, APP_ORIGIN);
-    // Resume unfinished transfers from the journal right away, not on first use.
-    void c.transfers();
+    // Resume unfinished transfers from the journal right away, not on first use. A key file still
+    // locked (its passphrase not given yet) holds the journal's key: then they resume on unlock.
+    c.transfers().catch(() => undefined);
     // No polling while the machine sleeps; a fresh look when it wakes.
     powerMonitor.on('suspend', () => c.jobs.pause());
     powerMonitor.on('resume', () => c.jobs.resume());

@@ -1,6 +1,7 @@
 // API keys in the shell: safeStorage through the shell's own wiring (the secret store it hands
 // core, the setting that accepts Linux's basic_text), with the stand-in's real encryption.
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { safeStorage, standin } from '../electron-standin';
@@ -24,7 +25,7 @@ describe('safeStorage', () => {
     env = await startTestShell();
     standin.storage.backend = 'basic_text';
     await expect(env.ipc('settings', 'setProxyPassword', { password: SECRET })).rejects.toThrow(/unavailable: No keyring was found \(Linux safeStorage fell back to basic_text/);
-    expect((await env.ipc('accounts', 'list', {})).keyStore).toEqual({ backend: 'electron-safe-storage (basic_text)', secure: false });
+    expect((await env.ipc('accounts', 'list', {})).keyStore).toMatchObject({ backend: 'electron-safe-storage (basic_text)', secure: false, kind: 'keychain' });
 
     await env.ipc('settings', 'update', { app: { acceptPlaintextKeyStorage: true } });
     await env.ipc('settings', 'setProxyPassword', { password: SECRET });
@@ -50,5 +51,36 @@ describe('safeStorage', () => {
     const stored = JSON.parse(await readFile(join(env.dataDir, 'keys.safe-storage.json'), 'utf8')) as Record<string, string>;
     expect(safeStorage.decryptString(Buffer.from(stored.proxy!, 'base64'))).toBe(SECRET);
     expect(await env.courier.ports.secrets.get('proxy')).toBe(SECRET);
+  });
+
+  test('no keychain: the person chooses an encrypted file; after a restart it is locked until the passphrase', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'courier-shell-keyfile-'));
+    try {
+      env = await startTestShell({ dir, safeStorage: { available: false } });
+      const before = (await env.ipc('accounts', 'list', {})).keyStore;
+      expect(before).toMatchObject({ kind: 'memory', locked: false, choices: ['encrypted-file', 'memory'] });
+      await env.ipc('accounts', 'chooseKeyStore', { kind: 'encrypted-file', passphrase: 'correct horse battery' });
+      await env.ipc('settings', 'setProxyPassword', { password: SECRET });
+      for (const f of await everyFile(env.dataDir)) expect(await readFile(f, 'latin1'), f).not.toContain(SECRET);
+      await env.close();
+
+      env = await startTestShell({ dir, safeStorage: { available: false } });
+      expect((await env.ipc('accounts', 'list', {})).keyStore).toMatchObject({ kind: 'encrypted-file', locked: true });
+      await expect(env.courier.ports.secrets.get('proxy')).rejects.toThrow(/enter its passphrase/);
+      await expect(env.ipc('accounts', 'unlockKeyStore', { passphrase: 'wrong one' })).rejects.toThrow(/passphrase/i);
+      await env.ipc('accounts', 'unlockKeyStore', { passphrase: 'correct horse battery' });
+      expect(await env.courier.ports.secrets.get('proxy')).toBe(SECRET);
+      // The transfer journal's key lives there too: unlocking opens the engine (unfinished work resumes).
+      expect(env.courier.transfersOpened()).toBe(true);
+    } finally {
+      await env?.close();
+      env = null;
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('Linux basic_text with no keys kept yet: not taken for a keychain, the choice is offered', async () => {
+    env = await startTestShell({ safeStorage: { backend: 'basic_text' } });
+    expect((await env.ipc('accounts', 'list', {})).keyStore).toMatchObject({ kind: 'memory', choices: ['encrypted-file', 'memory'] });
   });
 });

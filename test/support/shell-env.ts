@@ -41,8 +41,9 @@ async function fakeRenderer(dir: string): Promise<string> {
   return rendererDir;
 }
 
-export async function startTestShell(o: { dir?: string; ports?: Partial<CourierPorts> } = {}): Promise<ShellEnv> {
+export async function startTestShell(o: { dir?: string; ports?: Partial<CourierPorts>; safeStorage?: Partial<typeof standin.storage> } = {}): Promise<ShellEnv> {
   standin.reset();
+  Object.assign(standin.storage, o.safeStorage ?? {});
   const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'courier-shell-')));
   const dataDir = join(dir, 'data');
   const rendererDir = await fakeRenderer(dir);

@@ -14,11 +14,6 @@ import type { Tree } from './walk';
 /** Bump when the archive's layout changes (entry names, compression): old uploads are not reused. */
 export const PACK_FORMAT = 'zip-1';
 
-interface Manifest {
-  quick: string;
-  content: string;
-}
-
 function digest(name: string, lines: string[]): string {
   const h = createHash('sha256');
   h.update(`${PACK_FORMAT}\n${name}\n`);

@@ -54,6 +54,8 @@ export function accountHandlers(s: CoreServices): Handlers {
       async unlockKeyStore({ passphrase }) {
         await chooser().unlock(passphrase);
         s.activity.say('info', 'accounts', { key: 'keyStoreUnlocked', params: {} });
+        // The journal's key was out of reach until now: unfinished transfers resume here.
+        s.transfers().catch(() => undefined);
         return changed(await state());
       },
       async rename({ id, label }) {

@@ -16,14 +16,19 @@ export class KeyStoreChooser implements SecretStore, ChoosableKeyStore {
   private constructor(
     private readonly file: string,
     private readonly keychain: boolean,
+    private readonly keychainStore: () => SecretStore,
   ) {
     this.kind = EncryptedFileSecretStore.exists(file) ? 'encrypted-file' : keychain ? 'keychain' : 'memory';
-    this.inner = this.kind === 'encrypted-file' ? null : keychain ? new KeyringSecretStore() : new MemorySecretStore();
+    this.inner = this.kind === 'encrypted-file' ? null : keychain ? keychainStore() : new MemorySecretStore();
   }
 
-  static async open(dataDir: string, opts: { keychain?: boolean } = {}): Promise<KeyStoreChooser> {
+  /**
+   * `keychainStore` is the OS keychain as the shell reaches it: the keyring library in the web
+   * host and the CLI (the default), Electron's safeStorage in the desktop app.
+   */
+  static async open(dataDir: string, opts: { keychain?: boolean; keychainStore?: () => SecretStore } = {}): Promise<KeyStoreChooser> {
     const keychain = opts.keychain ?? (await KeyringSecretStore.probe()).ok;
-    return new KeyStoreChooser(join(dataDir, ENCRYPTED_KEY_FILE), keychain);
+    return new KeyStoreChooser(join(dataDir, ENCRYPTED_KEY_FILE), keychain, opts.keychainStore ?? (() => new KeyringSecretStore()));
   }
 
   state(): KeyStoreState {
@@ -52,7 +57,7 @@ export class KeyStoreChooser implements SecretStore, ChoosableKeyStore {
     if (this.inner === null) throw new CourierError('invalid_input', 'Enter the passphrase of the key file first.', { field: 'passphrase' });
     if (kind === 'keychain' && !this.keychain) throw new CourierError('unavailable', 'No OS keychain answers here: choose an encrypted file or memory only.');
     if (this.kind === 'encrypted-file') throw new CourierError('conflict', 'Keys are already kept in the encrypted file; move the file away and restart Courier to choose again.');
-    const next = kind === 'encrypted-file' ? await this.makeFile(passphrase) : kind === 'keychain' ? new KeyringSecretStore() : new MemorySecretStore();
+    const next = kind === 'encrypted-file' ? await this.makeFile(passphrase) : kind === 'keychain' ? this.keychainStore() : new MemorySecretStore();
     if (this.inner instanceof MemorySecretStore) for (const [name, secret] of this.inner.entries()) await next.set(name, secret);
     this.inner = next;
     this.kind = kind;
