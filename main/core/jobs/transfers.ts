@@ -2,6 +2,7 @@
 // the outbox, so a restart waits for the same transfer instead of starting another) and
 // downloads of outputs. One small port so the composition root decides which TransferService
 // serves which account.
+import { abortable } from '../../../shared/abortable';
 import { CourierError } from '../../../shared/errors';
 import type { AccountService } from '../accounts/service';
 import type { RemoteFile } from '../transfer/ports';
@@ -61,24 +62,6 @@ export function jobTransfersFrom(serviceFor: TransferServiceFor): JobTransfers {
   };
 }
 
-function abortable<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return p;
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
 
 /**
  * Transfers go through the app's one TransferService, which works for the active account: a

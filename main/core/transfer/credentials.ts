@@ -2,6 +2,7 @@
 // RescaleStorage port and shared by every transfer. Refreshed ahead of expiry (so a long part
 // never starts with keys about to lapse) and on demand when the storage answers 403 /
 // ExpiredToken / AuthenticationFailed; concurrent callers share one request.
+import { abortable } from '../../../shared/abortable';
 import type { RemoteFile, RescaleStorage, StorageCredentials } from './ports';
 import { aborted } from './runner';
 
@@ -62,7 +63,7 @@ export class CredentialCache {
           entry.pending = undefined;
         });
     }
-    return withSignal(pending, signal);
+    return abortable(pending, signal, aborted);
   }
 
   /** Forgets every key (the account changed): the next get() of each storage fetches anew. */
@@ -98,12 +99,3 @@ function withPathTokens(fetched: StorageCredentials, old: StorageCredentials | u
   return { ...fetched, pathSas: { ...old.pathSas, ...fetched.pathSas }, expiresAt: Math.min(old.expiresAt, fetched.expiresAt) };
 }
 
-function withSignal<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return p;
-  if (signal.aborted) return Promise.reject(aborted());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(aborted());
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}

@@ -3,6 +3,7 @@
 // it is registered. This module counts them for the progress figures (registered of total,
 // waiting, an ETA at the limiter's pace) and answers "is this object already registered?" for
 // registrations whose answer was lost, with one folder listing shared by every file that asks.
+import { abortable } from '../../../shared/abortable';
 import { SpeedMeter } from './progress';
 import type { RescaleStorage } from './ports';
 import type { RegistrationFigures, TransferState } from './types';
@@ -105,20 +106,3 @@ export class RegistrationLookup {
   }
 }
 
-function abortable<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
-  signal.throwIfAborted();
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason instanceof Error ? signal.reason : new Error('aborted'));
-    signal.addEventListener('abort', onAbort, { once: true });
-    p.then(
-      (v) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(v);
-      },
-      (e: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(e instanceof Error ? e : new Error(String(e)));
-      },
-    );
-  });
-}
