@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
+import { lockFile } from '../file-lock';
 
 export function writeJsonAtomic(file: string, value: unknown): void {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
@@ -30,7 +30,7 @@ export function readJson(file: string): unknown {
 /** Read-modify-write under a lock file: the desktop app and a CLI run may edit at the same time. */
 export async function withFileLock<T>(file: string, fn: () => T): Promise<T> {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
-  const release = await lockfile.lock(file, { realpath: false, stale: 10_000, retries: { retries: 50, minTimeout: 5, maxTimeout: 100 } });
+  const release = await lockFile(file);
   try {
     return fn();
   } finally {

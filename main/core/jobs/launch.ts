@@ -36,7 +36,7 @@ async function checkLocalFiles(items: LaunchItem[]): Promise<LaunchItem[]> {
       const tree = await walkTree(it.path).catch((e: unknown) => {
         throw e instanceof CourierError ? new CourierError(e.code, e.message, { field: `inputs.${i}` }) : e;
       });
-      if (tree.files === 0) throw new CourierError('local_file', `The folder ${it.path} has no files in it.`, { field: `inputs.${i}` });
+      if (tree.files === 0) throw new CourierError('local_file', `The folder ${it.path} has no files in it: put the job's input files there, or name another folder.`, { field: `inputs.${i}` });
       out.push({ kind: 'folder', path: it.path, name: it.name, files: tree.files, bytes: tree.bytes });
     } else if (st.isFile()) out.push({ kind: 'local', path: it.path, name: it.name });
     else throw new CourierError('local_file', `${it.path} is neither a file nor a folder.`, { field: `inputs.${i}` });

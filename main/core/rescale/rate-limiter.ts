@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import lockfile from 'proper-lockfile';
+import { lockFile } from '../file-lock';
 import type { Scope, ScopeBudget } from './scopes';
 
 interface BucketState {
@@ -59,7 +59,7 @@ export class SharedRateLimiter implements RateLimiter {
     const prev = this.local.get(scope) ?? Promise.resolve();
     const run = prev.catch(() => undefined).then(async () => {
       const file = this.file(scope);
-      const release = await lockfile.lock(file, { retries: { retries: 200, minTimeout: 2, maxTimeout: 25, factor: 1.5 }, stale: 10_000, realpath: false });
+      const release = await lockFile(file);
       try {
         let state: BucketState = { tat: 0, blockedUntil: 0 };
         try {

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes, scrypt as scryptCb, type ScryptOptions } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import lockfile from 'proper-lockfile';
+import { lockFile } from '../file-lock';
 import { CourierError } from '../../../shared/errors';
 import { writePrivateFile } from './private-file';
 import type { SecretStore } from './store';
@@ -117,7 +117,7 @@ export class EncryptedFileSecretStore implements SecretStore {
   /** Read, change, write under a lock, so two processes never lose each other's changes. */
   private async update(change: (cur: Record<string, string>) => Record<string, string>, opts: { creating?: boolean } = {}): Promise<void> {
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 }); // the lock lives next to the file
-    const release = await lockfile.lock(this.file, { realpath: false, stale: 10_000, retries: { retries: 100, minTimeout: 5, maxTimeout: 100 } });
+    const release = await lockFile(this.file);
     try {
       if (opts.creating && existsSync(this.file)) throw new CourierError('conflict', `A key file is already at ${this.file}: open it with its passphrase instead of making a new one.`);
       const cur = opts.creating ? {} : this.read();

@@ -82,7 +82,8 @@ const cases: [string[], RegExp][] = [
   [['jobs', 'stop', '../x'], BAD_JOB],
   [['jobs', 'submit', '--template', 'nope'], /There is no template "nope"\. Saved: none; built in: chainer/],
   [['jobs', 'submit', '--template', 'chainer', '--input', 'missing.bin'], MISSING],
-  [['jobs', 'submit', '--template', 'chainer', '--input', 'adir'], /adir is not a file\. Zip a folder/],
+  // A folder is a valid input (it goes up as one archive); an empty one is not.
+  [['jobs', 'submit', '--template', 'chainer', '--input', 'empty'], /empty has no files in it: put the job's input files there, or name another folder/],
   [['jobs', 'submit', '--template', 'chainer', '--file-id', '../x'], BAD_FILE],
   [['jobs', 'submit', '--template', 'chainer', '--value', 'novalue'], /--value takes name=value/],
   [['jobs', 'send', '--bogus'], /unknown option '--bogus'/],
