@@ -13,6 +13,11 @@ export const MIN_PASSPHRASE = 8;
 // scrypt from node:crypto rather than a package: it is a memory-hard KDF built into Node, and its
 // cost parameters are stored in the file so they can be raised later without breaking old files.
 const DEFAULT_KDF = { N: 2 ** 15, r: 8, p: 1 };
+// What a file may ask of scrypt: its memory is 128·N·r bytes, so a damaged or planted file with a
+// huge N would make Courier try to allocate that much. Bounds well above any cost Courier writes.
+const KDF_LIMITS = { N: 2 ** 20, r: 32, p: 16 };
+const withinLimits = (k: { N: number; r: number; p: number }) =>
+  [k.N, k.r, k.p].every((v) => Number.isInteger(v) && v > 0) && k.N <= KDF_LIMITS.N && (k.N & (k.N - 1)) === 0 && k.r <= KDF_LIMITS.r && k.p <= KDF_LIMITS.p;
 
 interface Envelope {
   format: 'courier-keys';
@@ -38,8 +43,8 @@ function parseEnvelope(file: string, text: string): Envelope {
     throw damaged(file, 'it is not JSON');
   }
   const ok = e && e.format === 'courier-keys' && e.version === 1 && e.kdf?.name === 'scrypt' && e.cipher?.name === 'aes-256-gcm';
-  const fields = ok && [e.kdf.salt, e.cipher.iv, e.cipher.tag, e.cipher.data].every((v) => typeof v === 'string') && [e.kdf.N, e.kdf.r, e.kdf.p].every((v) => Number.isInteger(v) && v > 0);
-  if (!fields) throw damaged(file, 'it is not a Courier key file of a version this Courier reads');
+  const fields = ok && [e.kdf.salt, e.cipher.iv, e.cipher.tag, e.cipher.data].every((v) => typeof v === 'string') && withinLimits(e.kdf);
+  if (!fields) throw damaged(file, 'it is not a Courier key file of a version this Courier reads, or asks for key-derivation costs beyond what Courier ever writes');
   return e;
 }
 

@@ -60,6 +60,18 @@ describe('encrypted key file', () => {
     expect(readFileSync(file, 'utf8')).toBe('{"format":"courier-keys","vers');
   });
 
+  test('a file asking scrypt for a huge cost is damaged, refused before any key derivation', async () => {
+    const file = fresh();
+    await (await EncryptedFileSecretStore.create(file, PASS)).set('account:1', 'key-one-abcdefgh');
+    const env = JSON.parse(readFileSync(file, 'utf8')) as { kdf: Record<string, unknown> };
+    for (const kdf of [{ N: 2 ** 30 }, { N: 3 * 2 ** 10 }, { r: 1024 }, { p: 1000 }]) {
+      const planted = JSON.stringify({ ...env, kdf: { ...env.kdf, ...kdf } });
+      writeFileSync(file, planted);
+      await expect(EncryptedFileSecretStore.open(file, PASS)).rejects.toMatchObject({ code: 'local_file', message: expect.stringContaining('key-derivation costs') });
+      expect(readFileSync(file, 'utf8')).toBe(planted);
+    }
+  });
+
   test('a short passphrase is refused before any file is made', async () => {
     await expect(EncryptedFileSecretStore.create(fresh(), 'short')).rejects.toMatchObject({ code: 'invalid_input', field: 'passphrase' });
   });
