@@ -1,8 +1,6 @@
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { setTimeout as delay } from 'node:timers/promises';
-import { cutRequestAfter, cutResponseAfter } from '../control/cut';
-import { FaultRegistry, type FaultRule } from '../control/faults';
+import { engageStorageFault, type FaultRegistry, type FaultRule } from '../control/faults';
 import type { Stats } from '../control/stats';
 import { defaultAzureCode, sendAzureError } from './errors';
 import type { SasIssuer } from './sas';
@@ -163,12 +161,7 @@ async function handle(d: ProxyDeps, agent: Agent, req: IncomingMessage, res: Ser
   const rule = d.faultsEnabled ? d.faults.take({ target: 's3', method, path: t.path, query: t.rawQuery, op }) : undefined;
   let body: Readable = req;
   if (rule) {
-    d.stats.faultsFired += 1;
-    if (rule.latencyMs) await delay(rule.latencyMs);
-    if (rule.cutAfterBytes !== undefined) {
-      if (FaultRegistry.cutsRequest(rule, method)) body = cutRequestAfter(req, rule.cutAfterBytes, req.socket);
-      else cutResponseAfter(res, rule.cutAfterBytes);
-    }
+    body = await engageStorageFault(rule, req, res, d.stats);
     if (rule.status !== undefined) {
       if (rule.applyEffect) await forward(d, agent, req, res, body, true);
       else req.resume();

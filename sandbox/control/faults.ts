@@ -1,5 +1,9 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Readable } from 'node:stream';
 import picomatch from 'picomatch';
 import { z } from 'zod';
+import { delay } from '../util/time';
+import { cutRequestAfter, cutResponseAfter } from './cut';
 
 export const faultSpecSchema = z.strictObject({
   /** Which server the rule applies to; defaults to "s3" when `op` is given, else "api". */
@@ -99,4 +103,19 @@ export class FaultRegistry {
   static cutsRequest(rule: FaultRule, method: string): boolean {
     return rule.cutDirection ? rule.cutDirection === 'request' : ['PUT', 'POST', 'PATCH'].includes(method);
   }
+}
+
+/**
+ * The part of a storage fault both storage servers (S3, and the Azure proxy) apply the same way:
+ * count it, wait its latency, and cut the request body or the response where the rule says.
+ * Returns the body to read from; answering the rule's status is left to the server (its error
+ * format differs).
+ */
+export async function engageStorageFault(rule: FaultRule, req: IncomingMessage, res: ServerResponse, stats: { faultsFired: number }): Promise<Readable> {
+  stats.faultsFired += 1;
+  if (rule.latencyMs) await delay(rule.latencyMs);
+  if (rule.cutAfterBytes === undefined) return req;
+  if (FaultRegistry.cutsRequest(rule, req.method ?? 'GET')) return cutRequestAfter(req, rule.cutAfterBytes, req.socket);
+  cutResponseAfter(res, rule.cutAfterBytes);
+  return req;
 }

@@ -1,11 +1,9 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { cutRequestAfter, cutResponseAfter } from '../control/cut';
-import { FaultRegistry, type FaultRule } from '../control/faults';
+import { engageStorageFault, type FaultRegistry, type FaultRule } from '../control/faults';
 import type { Stats } from '../control/stats';
 import { hexToken } from '../util/ids';
-import { delay } from '../util/time';
 import type { CredentialRegistry, ResolvedCredential } from './credentials';
 import { S3Error, s3err } from './errors';
 import type { HashPool } from './hash-pool';
@@ -198,12 +196,7 @@ async function handle(d: S3Deps, req: IncomingMessage, res: ServerResponse): Pro
   try {
     let body: Readable = req;
     if (rule) {
-      d.stats.faultsFired += 1;
-      if (rule.latencyMs) await delay(rule.latencyMs);
-      if (rule.cutAfterBytes !== undefined) {
-        if (FaultRegistry.cutsRequest(rule, method)) body = cutRequestAfter(req, rule.cutAfterBytes, req.socket);
-        else cutResponseAfter(res, rule.cutAfterBytes);
-      }
+      body = await engageStorageFault(rule, req, res, d.stats);
       if (rule.status !== undefined && !rule.applyEffect) throw faultError(rule);
     }
     const sreq: SignedRequest = { method, rawPath, rawQuery, headers: req.headers };
