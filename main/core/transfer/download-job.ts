@@ -16,7 +16,7 @@ import { exists } from './local-dirs';
 import type { RemoteFile } from './ports';
 import type { Running } from './pool';
 import { aborted } from './runner';
-import { Semaphore } from './semaphore';
+import { PartPipeline } from './part-pipeline';
 import type { ConflictPolicy } from './types';
 import type { StorageLoc } from './worker/protocol';
 
@@ -229,88 +229,67 @@ async function ranged(
     ctx.noteResumed(item, plainEnd(idx) - idx * row.rangeSize);
   }
 
-  const fileCtl = new AbortController();
-  const onOuterAbort = (): void => fileCtl.abort(signal.reason);
-  signal.addEventListener('abort', onOuterAbort, { once: true });
+  const pipe = new PartPipeline(signal, ctx.limits().partsPerFile);
   let hashRun: Running<'hashFile'> | null = null;
   let contiguous = 0;
   const advance = (): void => {
     while (contiguous < count && done.has(contiguous)) contiguous++;
     hashRun?.setWatermark(contiguous === count ? remote.decryptedSize : contiguous * row.rangeSize);
   };
-  const hashP = ctx.runner.local<'hashFile'>(
-    { op: 'hashFile', path: row.tempPath, follow: { total: remote.decryptedSize } },
-    {
-      signal: fileCtl.signal,
-      track: (r) => {
-        hashRun = r;
-        advance();
+  // The hash follows the ranges written so far (a watermark), beside the downloads.
+  const hashP = pipe.side(
+    ctx.runner.local<'hashFile'>(
+      { op: 'hashFile', path: row.tempPath, follow: { total: remote.decryptedSize } },
+      {
+        signal: pipe.signal,
+        track: (r) => {
+          hashRun = r;
+          advance();
+        },
       },
-    },
+    ),
   );
-  hashP.catch(() => fileCtl.abort());
 
-  let firstError: unknown = null;
   const flush = new BackgroundFlush(row.tempPath);
-  const slots = new Semaphore(ctx.limits().partsPerFile);
-  const inflight: Promise<void>[] = [];
   try {
     for (let idx = 0; idx < count; idx++) {
       if (done.has(idx)) continue;
-      const release = await slots.acquire(1, fileCtl.signal);
+      const release = await pipe.slot();
       const cipherOffset = idx * row.rangeSize;
       const cipherLength = idx === count - 1 ? size - cipherOffset : row.rangeSize;
       const tracked = { r: null as Running<'downloadRange'> | null };
       const tempPath = row.tempPath;
-      inflight.push(
-        ctx.runner
-          .exec<'downloadRange'>(
-            (creds) => ({
-              op: 'downloadRange',
-              loc: { creds, bucket: remote.pathParts.container, key: remote.pathParts.path },
-              path: tempPath,
-              cipherOffset,
-              cipherLength,
-              final: idx === count - 1,
-              key,
-              iv,
-              ...(etag ? { etag } : {}),
-            }),
-            { signal: fileCtl.signal, forFile: remote, track: (x) => item.track(x, tracked) },
-          )
-          .then(
-            () => {
-              ctx.journal.rangeDone(item.id, idx);
-              done.add(idx);
-              item.committed += plainEnd(idx) - cipherOffset;
-              flush.wrote(plainEnd(idx) - cipherOffset);
-              advance();
-            },
-            (e: unknown) => {
-              if (firstError === null) firstError = e;
-              fileCtl.abort(e);
-            },
-          )
-          .finally(release),
+      const part = ctx.runner.exec<'downloadRange'>(
+        (creds) => ({
+          op: 'downloadRange',
+          loc: { creds, bucket: remote.pathParts.container, key: remote.pathParts.path },
+          path: tempPath,
+          cipherOffset,
+          cipherLength,
+          final: idx === count - 1,
+          key,
+          iv,
+          ...(etag ? { etag } : {}),
+        }),
+        { signal: pipe.signal, forFile: remote, track: (x) => item.track(x, tracked) },
+      );
+      pipe.add(
+        part,
+        () => {
+          ctx.journal.rangeDone(item.id, idx);
+          done.add(idx);
+          item.committed += plainEnd(idx) - cipherOffset;
+          flush.wrote(plainEnd(idx) - cipherOffset);
+          advance();
+        },
+        release,
       );
     }
   } catch (e) {
-    if (firstError === null) firstError = e;
-    fileCtl.abort(e);
+    pipe.fail(e);
   }
-  await Promise.allSettled(inflight);
-  await flush.settled();
-  const sha = await hashP.then(
-    (h) => h.sha512,
-    (e: unknown) => {
-      if (firstError === null) firstError = e;
-      return '';
-    },
-  );
-  signal.removeEventListener('abort', onOuterAbort);
-  if (signal.aborted) throw aborted();
-  if (firstError !== null) throw firstError;
-  return sha;
+  const hash = await pipe.finish(hashP, null, () => flush.settled());
+  return hash?.sha512 ?? '';
 }
 
 /**

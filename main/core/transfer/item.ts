@@ -49,6 +49,13 @@ export class LiveItem {
     return Math.min(this.row.size, n);
   }
 
+  /** A batch takes in one of its items (loaded or added). */
+  adoptChild(row: ItemRow): void {
+    this.children.push(row.id);
+    this.countChild(null, row.state);
+    if (row.state === 'done') this.childDoneBytes += row.size;
+  }
+
   countChild(from: TransferState | null, to: TransferState): void {
     if (from) this.childStates.set(from, (this.childStates.get(from) ?? 1) - 1);
     this.childStates.set(to, (this.childStates.get(to) ?? 0) + 1);
@@ -58,6 +65,17 @@ export class LiveItem {
     return this.childStates.get(s) ?? 0;
   }
 
+  /** A batch's state as its items make it: moving, waiting, paused, failed, all cancelled, or done. */
+  batchState(): TransferState {
+    const n = (s: TransferState): number => this.childCount(s);
+    if (n('running') + n('verifying') > 0) return 'running';
+    if (n('queued') > 0) return 'queued';
+    if (n('paused') > 0) return 'paused';
+    if (n('failed') > 0) return 'failed';
+    if (this.children.length > 0 && n('cancelled') === this.children.length) return 'cancelled';
+    return 'done';
+  }
+
   track<K extends Op>(r: Running<K> | null, prev: { r: Running<K> | null }): void {
     if (prev.r) this.live.delete(prev.r as unknown as Running<Op>);
     prev.r = r;
@@ -65,7 +83,16 @@ export class LiveItem {
   }
 }
 
-export interface JobCtx {
+/** What a job tells the scheduler while it runs. */
+export interface JobReporter {
+  notice(item: LiveItem, code: TransferNoticeCode, message: string): void;
+  setState(item: LiveItem, state: TransferState): void;
+  resize(item: LiveItem, size: number): void;
+  /** The job finished its file I/O: the scheduler may start another file while it registers. */
+  releaseSlot(item: LiveItem): void;
+}
+
+export interface JobCtx extends JobReporter {
   journal: Journal;
   runner: TaskRunner;
   pool: TransferPool;
@@ -80,9 +107,6 @@ export interface JobCtx {
   uploadTarget(signal: AbortSignal): Promise<UploadTarget>;
   /** The remote folder an upload registers into (creates batch folders on demand). */
   folderFor(item: LiveItem, signal: AbortSignal): Promise<string>;
-  notice(item: LiveItem, code: TransferNoticeCode, message: string): void;
-  setState(item: LiveItem, state: TransferState): void;
-  resize(item: LiveItem, size: number): void;
   /** mkdir -p, once per directory per session. */
   ensureDir(dir: string): Promise<void>;
   /** fsync a directory after renames in it, coalesced (one sync for many files placed together). */
@@ -91,6 +115,4 @@ export interface JobCtx {
   noteResumed(item: LiveItem, bytes: number): void;
   /** Aborts, in the background, the multipart uploads the journal lists as abandoned. */
   sweepUploads(): void;
-  /** The job finished its file I/O: the scheduler may start another file while it registers. */
-  releaseSlot(item: LiveItem): void;
 }

@@ -5,7 +5,7 @@
 import type { LiveItem } from './item';
 import { Coalescer, eta, SpeedMeter } from './progress';
 import { RegistrationTally } from './registrations';
-import type { ProgressBatch, TransferView } from './types';
+import type { ProgressBatch, TransferState, TransferView } from './types';
 
 const mono = (): number => performance.now();
 
@@ -32,6 +32,25 @@ export class ProgressFeed {
     registrationPace: () => number | null = () => null,
   ) {
     this.regs = new RegistrationTally(registrationPace);
+  }
+
+  /** An item joins the overall numbers (loaded from the journal, or added). */
+  adopt(it: LiveItem): void {
+    if (!this.counted(it)) return;
+    if (it.row.kind === 'upload') this.regs.move(null, it.row.state);
+    if (it.row.state === 'cancelled') return;
+    this.totalBytes += it.row.size;
+    if (it.row.state === 'done') this.doneBytes += it.row.size;
+  }
+
+  /** A file's state changed (batches are not counted): the overall numbers follow. */
+  moved(it: LiveItem, from: TransferState, to: TransferState): void {
+    if (to === 'running' || to === 'verifying') this.active.add(it);
+    else this.active.delete(it);
+    if (!this.counted(it)) return;
+    if (to === 'done') this.doneBytes += it.row.size;
+    if ((to === 'cancelled') !== (from === 'cancelled')) this.totalBytes += to === 'cancelled' ? -it.row.size : it.row.size;
+    if (it.row.kind === 'upload') this.regs.move(from, to);
   }
 
   view(it: LiveItem): TransferView {

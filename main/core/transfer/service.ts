@@ -96,8 +96,8 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
   if (opts.limits) engine.setLimits(opts.limits);
   // Before the engine's first pump (a microtask), so no journaled transfer of another account starts.
   if (opts.account !== undefined) engine.setAccount(opts.account);
-  if (opts.network) engine.setNetwork(opts.network);
-  if (opts.route) engine.setRoute(opts.route);
+  if (opts.network) engine.services.setNetwork(opts.network);
+  if (opts.route) engine.services.setRoute(opts.route);
 
   const row = (p: Partial<ItemRow> & Pick<ItemRow, 'kind' | 'name' | 'localPath' | 'size'>): ItemRow => ({
     id: randomUUID(),
@@ -183,8 +183,8 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
     whenSettled: (ids) => engine.whenSettled(ids),
     setLimits: (l) => engine.setLimits(l),
     setAccount: (id) => engine.setAccount(id),
-    setNetwork: (n) => engine.setNetwork(n),
-    abortAbandoned: () => engine.leftovers.sweep(),
+    setNetwork: (n) => engine.services.setNetwork(n),
+    abortAbandoned: () => engine.services.leftovers.sweep(),
     resumedBytes: (ids) => engine.resumedBytes(ids),
     warm: () => pool.warm(),
     close: () => engine.close(),

@@ -7,8 +7,7 @@ import type { JobCtx, LiveItem } from './item';
 import type { UploadRow } from './journal';
 import type { FileStamp, PartInfo } from './worker/protocol';
 import type { Running } from './pool';
-import { aborted } from './runner';
-import { Semaphore } from './semaphore';
+import { PartPipeline } from './part-pipeline';
 import { locOf } from './upload-leftovers';
 import { planParts, type PartPlan } from './upload-plan';
 
@@ -44,26 +43,12 @@ export async function multipart(item: LiveItem, row: UploadRow, stamp: FileStamp
   const uploadId = row.uploadId;
 
   // SHA-512 of the plaintext runs in another worker over the same file, beside the encryption.
-  const fileCtl = new AbortController();
-  const onOuterAbort = (): void => fileCtl.abort(signal.reason);
-  signal.addEventListener('abort', onOuterAbort, { once: true });
-  const hashTrack = { r: null as Running<'hashFile'> | null };
+  const pipe = new PartPipeline(signal, ctx.limits().partsPerFile);
   const hashP: Promise<string> = row.sha512
     ? Promise.resolve(row.sha512)
-    : ctx.runner
-        .local<'hashFile'>({ op: 'hashFile', path: item.row.localPath, stamp }, { signal: fileCtl.signal, track: (r) => (hashTrack.r = r) })
-        .then((h) => h.sha512);
-  hashP.catch(() => fileCtl.abort());
+    : pipe.side(ctx.runner.local<'hashFile'>({ op: 'hashFile', path: item.row.localPath, stamp }, { signal: pipe.signal }).then((h) => h.sha512));
 
   const done = new Map(ctx.journal.getParts(item.id).map((p) => [p.partNo, p]));
-  const partSlots = new Semaphore(ctx.limits().partsPerFile);
-  const inflight: Promise<void>[] = [];
-  let firstError: unknown = null;
-  const failFile = (e: unknown): void => {
-    if (firstError === null) firstError = e;
-    fileCtl.abort(e);
-  };
-
   try {
     let iv: Buffer = row.iv;
     for (const p of plan) {
@@ -74,27 +59,27 @@ export async function multipart(item: LiveItem, row: UploadRow, stamp: FileStamp
         iv = known.lastBlock;
         continue;
       }
-      const releasePart = await partSlots.acquire(1, fileCtl.signal);
-      const releaseMem = await ctx.memory.acquire(p.cipherLength, fileCtl.signal).catch((e: unknown) => {
+      const releasePart = await pipe.slot();
+      const releaseMem = await ctx.memory.acquire(p.cipherLength, pipe.signal).catch((e: unknown) => {
         releasePart();
         throw e;
       });
       const listedPart = listed?.get(p.partNo);
       const verifyEtag = listedPart && listedPart.size === p.cipherLength ? listedPart.etag : undefined;
-      const started = startPart(item, row, p, iv, uploadId, stamp, verifyEtag, ctx, fileCtl.signal);
+      const started = startPart(item, row, p, iv, uploadId, stamp, verifyEtag, ctx, pipe.signal);
       started.lastBlock.catch(() => undefined); // a failure is reported through `done`
-      inflight.push(
-        started.done
-          .then((r) => {
-            if (r.adopted) ctx.noteResumed(item, p.length); // stored before the interruption; not sent again
-            ctx.journal.partUploaded(item.id, p.partNo, r.lastBlock, r.cipherLength, r.etag);
-            done.set(p.partNo, { partNo: p.partNo, lastBlock: r.lastBlock, etag: r.etag, cipherLen: r.cipherLength });
-            item.committed += p.length;
-          }, failFile)
-          .finally(() => {
-            releasePart();
-            releaseMem();
-          }),
+      pipe.add(
+        started.done,
+        (r) => {
+          if (r.adopted) ctx.noteResumed(item, p.length); // stored before the interruption; not sent again
+          ctx.journal.partUploaded(item.id, p.partNo, r.lastBlock, r.cipherLength, r.etag);
+          done.set(p.partNo, { partNo: p.partNo, lastBlock: r.lastBlock, etag: r.etag, cipherLen: r.cipherLength });
+          item.committed += p.length;
+        },
+        () => {
+          releasePart();
+          releaseMem();
+        },
       );
       if (known) iv = known.lastBlock;
       else {
@@ -103,16 +88,9 @@ export async function multipart(item: LiveItem, row: UploadRow, stamp: FileStamp
       }
     }
   } catch (e) {
-    failFile(e);
+    pipe.fail(e);
   }
-  await Promise.allSettled(inflight);
-  const sha = await hashP.catch((e: unknown) => {
-    failFile(e);
-    return '';
-  });
-  signal.removeEventListener('abort', onOuterAbort);
-  if (signal.aborted) throw aborted();
-  if (firstError !== null) throw firstError;
+  const sha = await pipe.finish(hashP, '');
 
   await checkAndComplete(row, plan, done, uploadId, ctx, signal);
   row.sha512 = sha;
