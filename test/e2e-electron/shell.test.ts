@@ -30,6 +30,8 @@ const binary = electronBinary();
 if (!binary) console.log('e2e-electron: skipped — no Electron binary (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1); the shell runs against a stand-in in test/shell, the UI in Chromium via the web host.');
 
 const SECRET = 'proxy-pass-e2e-3b9d-do-not-leak';
+/** The part of Electron's Menu read here (Menu.items: MenuItem[]). */
+type Menu = { items: { label: string; click(): void }[] };
 
 describe.skipIf(!binary)('the Electron shell', () => {
   let app: ElectronApplication;
@@ -139,4 +141,50 @@ describe.skipIf(!binary)('the Electron shell', () => {
     const list = (await call('jobs', 'list', {})) as { ok: boolean; value: { outbox: { jobName: string }[] } };
     expect(list.value.outbox.map((e) => e.jobName)).toContain('e2e quit');
   });
+
+  test('the tray menu shows the account, the upload and the queued submission; its pause item pauses', async () => {
+    // Electron cannot read a tray's menu back: keep the last one the shell sets, then make it
+    // render again (it does on every settings change).
+    await app.evaluate(({ Tray }) => {
+      const g = globalThis as unknown as { trayMenu: unknown };
+      const set = Tray.prototype.setContextMenu;
+      Tray.prototype.setContextMenu = function (this: typeof Tray.prototype, menu: Parameters<typeof set>[0]) {
+        g.trayMenu = menu;
+        return set.call(this, menu);
+      };
+    });
+    const labels = () =>
+      app.evaluate(() => ((globalThis as unknown as { trayMenu?: Menu }).trayMenu?.items ?? []).map((i) => i.label));
+    await call('settings', 'update', { notifications: { jobFinished: true } });
+    // Still uploading at the limited rate after the restart, so the submission waits.
+    await expect.poll(labels, { timeout: 30_000 }).toEqual(expect.arrayContaining([expect.stringMatching(/^Account: /), expect.stringMatching(/^Transfers: 1 active/), 'Jobs: 0 running, 1 queued']));
+    await app.evaluate(() => {
+      const menu = (globalThis as unknown as { trayMenu: Menu }).trayMenu;
+      menu.items.find((i) => i.label === 'Pause all transfers')!.click();
+    });
+    await expect.poll(labels, { timeout: 30_000 }).toContain('No active transfers');
+  });
+
+  test('the queued job, once sent and finished, gives one notification; clicking it opens the job', async () => {
+    // OS notifications cannot be observed: keep each one the shell shows (it is still shown).
+    await app.evaluate(({ Notification }) => {
+      const g = globalThis as unknown as { shown: InstanceType<typeof Notification>[] };
+      g.shown = [];
+      Notification.isSupported = () => true; // whether this desktop runs a notification server is not the point
+      const show = Notification.prototype.show;
+      Notification.prototype.show = function (this: InstanceType<typeof Notification>) {
+        g.shown.push(this);
+        return show.call(this);
+      };
+    });
+    const titles = () => app.evaluate(() => (globalThis as unknown as { shown: { title: string }[] }).shown.map((n) => n.title));
+    await call('settings', 'update', { transfers: { bandwidthBytesPerSecond: null }, downloads: { folder: join(dataDir, 'downloads') } });
+    await call('transfers', 'resume', {});
+    // Upload, submit, the local sandbox's 30 s run, the outputs, then the announcement.
+    await expect.poll(titles, { timeout: 240_000, interval: 1000 }).toEqual(['Job finished: e2e quit']);
+    await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows()[0]!.hide());
+    await app.evaluate(() => void (globalThis as unknown as { shown: { emit(e: string): void }[] }).shown[0]!.emit('click'));
+    await page.waitForURL(/#\/jobs\/[A-Za-z0-9]+$/);
+    expect(await app.evaluate(({ BrowserWindow }) => BrowserWindow.getAllWindows().map((w) => w.isVisible()))).toEqual([true]);
+  }, 300_000);
 });

@@ -14,6 +14,14 @@ type EventMembers = 'on' | 'once' | 'off' | 'removeListener';
 /** `impl` checked against Electron's type; event methods aside (Electron overloads them per event, returning its own class). */
 const typed = <T>(impl: Omit<T, EventMembers> & EventEmitter): T => impl as unknown as T;
 
+/**
+ * A class's static methods against Electron's: the same parameters and result, except that a list
+ * of Electron's own objects becomes a list of the stand-in's Pick of them (`Item`).
+ */
+type StaticsOf<C, K extends keyof C, Item> = {
+  [P in K]: C[P] extends (...args: infer A) => infer R ? (...args: A) => R extends readonly unknown[] ? Item[] : R : never;
+};
+
 /** Electron's event object: preventDefault() plus the event's own fields. */
 export function electronEvent<P extends object>(params: P = {} as P): Electron.Event<P> {
   const e = { ...params, defaultPrevented: false, preventDefault: () => void (e.defaultPrevented = true) };
@@ -224,7 +232,8 @@ export class BrowserWindowStandin extends EventEmitter {
     standin.windows = standin.windows.filter((w) => w !== this);
   }
 }
-export const BrowserWindow = BrowserWindowStandin as unknown as Pick<typeof Electron.BrowserWindow, 'getAllWindows'> &
+// `satisfies` checks the statics too (the cast alone would let their signatures drift).
+export const BrowserWindow = (BrowserWindowStandin satisfies StaticsOf<typeof Electron.BrowserWindow, 'getAllWindows', BrowserWindow>) as unknown as Pick<typeof Electron.BrowserWindow, 'getAllWindows'> &
   (new (options?: Electron.BrowserWindowConstructorOptions) => BrowserWindow);
 /** Type-only: the class's members against Electron's (never called). */
 export const windowChecked = (w: BrowserWindowStandin): Omit<BrowserWindow, EventMembers | 'webContents'> => w;
@@ -325,7 +334,7 @@ export class NotificationStandin extends EventEmitter {
     this.emit('click', electronEvent());
   }
 }
-export const Notification = NotificationStandin as unknown as Pick<typeof Electron.Notification, 'isSupported'> &
+export const Notification = (NotificationStandin satisfies StaticsOf<typeof Electron.Notification, 'isSupported', Notification>) as unknown as Pick<typeof Electron.Notification, 'isSupported'> &
   (new (options?: Electron.NotificationConstructorOptions) => Notification);
 export const notificationChecked = (n: NotificationStandin): Omit<Notification, EventMembers> => n;
 

@@ -1,4 +1,7 @@
+import { once } from 'node:events';
 import { mkdtempSync, writeFileSync, mkdirSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
@@ -32,5 +35,44 @@ describe('the catalog cache', () => {
     await expect(c.get('other', unreachable())).rejects.toMatchObject({ code: 'offline' });
     expect(c.cached('other')).toBeNull();
     expect(statSync(join(dir, 'acc.json')).isFile()).toBe(true);
+  });
+});
+
+describe('a catalog with records the platform got wrong', () => {
+  test('keeps the good ones, counts the others for a quiet warning (on disk too) and tells the log once per list', async () => {
+    const pages: Record<string, unknown[]> = {
+      '/api/v2/coretypes/': [{ code: 'emerald', name: 'Emerald', cores: [4] }, { name: 'A core type without a code' }],
+      '/api/v2/analyses/': [{ code: 'openfoam', versions: [{ versionCode: '10.0', version: '10' }] }, 42, { name: 'No code either' }],
+    };
+    const server = createServer((req, res) => {
+      const results = pages[new URL(req.url ?? '/', 'http://x').pathname] ?? [];
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ count: results.length, next: null, results }));
+    }).listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const logged: string[] = [];
+    const agent = new Agent();
+    try {
+      const api = new RescaleApi({
+        baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        apiKey: 'k'.repeat(20),
+        dispatcher: agent,
+        limiter: { acquire: async () => undefined, block: async () => undefined },
+        maxAttempts: 1,
+        onSkipped: (m) => logged.push(m),
+      });
+      const dir = mkdtempSync(join(tmpdir(), 'courier-cat-'));
+      const v = await new CatalogService(dir).get('acc', api);
+      expect(v.coreTypes.map((c) => c.code)).toEqual(['emerald']);
+      // The software entry without a name is listed under its code.
+      expect(v.analyses).toEqual([{ code: 'openfoam', name: 'openfoam', versions: [{ version: '10', versionCode: '10.0', allowedCoreTypes: [] }] }]);
+      expect(v.skipped).toEqual({ coreTypes: 1, analyses: 2 });
+      // A later start reads the warning from the cache, without asking the platform.
+      expect(new CatalogService(dir).cached('acc')?.skipped).toEqual({ coreTypes: 1, analyses: 2 });
+      expect(logged).toHaveLength(2);
+      expect(logged.find((m) => m.includes('software catalog'))).toMatch(/^2 records Rescale sent .* were left out/);
+    } finally {
+      await agent.close();
+      server.close();
+    }
   });
 });
