@@ -1,18 +1,15 @@
 // The public transfer service: what the IPC contract, the UI, the CLI and the jobs outbox use.
 // Every enqueue is committed to the journal before its promise resolves.
-import { randomUUID } from 'node:crypto';
-import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { NetworkOptions } from '../net/dispatcher';
 import { TransferEngine } from './engine';
-import { toErrorInfo, TransferError } from './errors';
-import { walkLocal, walkRemote } from './folders';
+import { walkRemote } from './folders';
 import { Journal, type ItemRow } from './journal';
-import { checkRelativePath, checkSegment, safeJoin } from './names';
 import { TransferPool } from './pool';
 import type { RemoteFile, RescaleStorage } from './ports';
 import type { NetworkRoute, RetryPolicy } from './runner';
 import type { Sealer } from './sealer';
+import { downloadRow, rowMaker, uploadRows } from './transfer-rows';
 import { DEFAULT_LIMITS, type ConflictPolicy, type Limits, type LimitsInput, type ProgressBatch, type TransferView } from './types';
 
 export type { TransferView, ProgressBatch, LimitsInput, ConflictPolicy } from './types';
@@ -99,32 +96,7 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
   if (opts.network) engine.services.setNetwork(opts.network);
   if (opts.route) engine.services.setRoute(opts.route);
 
-  const row = (p: Partial<ItemRow> & Pick<ItemRow, 'kind' | 'name' | 'localPath' | 'size'>): ItemRow => ({
-    id: randomUUID(),
-    seq: engine.nextSeq(),
-    isBatch: false,
-    parentId: null,
-    relDir: null,
-    remoteFileId: null,
-    folderId: null,
-    bytesDone: 0,
-    state: 'queued',
-    errorCode: null,
-    errorMessage: null,
-    noticeCode: null,
-    noticeMessage: null,
-    priority: 0,
-    createdAt: now(),
-    conflict: null,
-    remoteJson: null,
-    fileKey: null,
-    accountId: engine.account ?? null,
-    ...p,
-  });
-  const failedRow = (base: ItemRow, e: unknown, path?: string): ItemRow => {
-    const info = toErrorInfo(e, path);
-    return { ...base, state: 'failed', errorCode: info.code, errorMessage: info.message };
-  };
+  const row = rowMaker(() => engine.nextSeq(), () => engine.account ?? null, now);
   const commit = (rows: ItemRow[]): TransferView[] => {
     journal.insertItems(rows);
     return engine.add(rows);
@@ -132,36 +104,12 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
 
   return {
     async enqueueUpload(paths, o = {}) {
-      const priority = o.priority ?? 0;
-      const folderId = o.folderId ?? null;
-      const rows: ItemRow[] = [];
-      for (const p0 of paths) {
-        const p = resolve(p0);
-        const base = row({ kind: 'upload', name: basename(p), localPath: p, size: 0, priority, folderId });
-        try {
-          const st = await stat(p);
-          if (st.isDirectory()) {
-            const tree = await walkLocal(p);
-            const batch: ItemRow = { ...base, isBatch: true, size: tree.files.reduce((a, f) => a + f.size, 0), remoteJson: JSON.stringify(tree.dirs) };
-            rows.push(batch);
-            for (const f of tree.files) {
-              rows.push(row({ kind: 'upload', name: f.name, localPath: f.path, size: f.size, priority, parentId: batch.id, relDir: f.relDir }));
-            }
-          } else if (st.isFile()) {
-            rows.push({ ...base, size: st.size });
-          } else {
-            rows.push(failedRow(base, new TransferError({ code: 'not_a_file', message: `Not a regular file or folder: ${p}`, retryable: false })));
-          }
-        } catch (e) {
-          rows.push(failedRow(base, e, p));
-        }
-      }
-      return commit(rows);
+      return commit(await uploadRows(row, paths, o.priority ?? 0, o.folderId ?? null));
     },
 
     async enqueueDownload(files, dir, o = {}) {
       const records = await resolveFiles(opts.storage, files);
-      const rows = records.map((f) => downloadRow(f, resolve(dir), o, null));
+      const rows = records.map((f) => downloadRow(row, f, resolve(dir), o, null));
       return commit(rows);
     },
 
@@ -169,7 +117,7 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
       const entries = await walkRemote(opts.storage, folderId);
       const root = resolve(dir);
       const batch = row({ kind: 'download', name: o.name ?? basename(root), localPath: root, size: 0, priority: o.priority ?? 0, isBatch: true, remoteFileId: folderId });
-      const rows = entries.map((e) => downloadRow(e.file, root, o, batch.id, e.relDir));
+      const rows = entries.map((e) => downloadRow(row, e.file, root, o, batch.id, e.relDir));
       batch.size = rows.reduce((a, r) => a + r.size, 0);
       return commit([batch, ...rows]);
     },
@@ -190,41 +138,6 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
     close: () => engine.close(),
   };
 
-  function downloadRow(f: RemoteFile, root: string, o: DownloadOptions, parentId: string | null, relDir: string[] = []): ItemRow {
-    // The key goes to the journal sealed (fileKey), never inside the record's JSON.
-    const { encodedEncryptionKey, ...record } = f;
-    const base = row({
-      kind: 'download',
-      name: f.name,
-      localPath: root,
-      size: f.decryptedSize,
-      priority: o.priority ?? 0,
-      parentId,
-      remoteFileId: f.id,
-      conflict: o.conflict ?? 'keepBoth',
-      remoteJson: JSON.stringify(record),
-      fileKey: encodedEncryptionKey || null,
-    });
-    try {
-      let segs: string[];
-      if (relDir.length > 0) {
-        for (const s of relDir) checkSegment(s);
-        checkSegment(f.name);
-        segs = [...relDir, f.name];
-      } else if (o.preserveRelativePaths && f.relativePath) {
-        segs = checkRelativePath(f.relativePath);
-        if (segs.length === 0) throw new TransferError({ code: 'invalid_name', message: 'empty relative path', retryable: false });
-      } else {
-        checkSegment(f.name);
-        segs = [f.name];
-      }
-      return { ...base, localPath: safeJoin(root, segs) };
-    } catch (e) {
-      // Refused before any path was made from the name (localPath stays the target folder,
-      // never the hostile name); marked so retry() knows it cannot succeed.
-      return { ...failedRow(base, e), noticeCode: 'not_retryable', noticeMessage: 'The name from the server cannot be used as a local file name' };
-    }
-  }
 }
 
 /** File ids are looked up a few at a time (the API client paces them); records are used as given. */
