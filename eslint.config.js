@@ -44,6 +44,13 @@ export default tseslint.config(
     },
   },
   {
+    // A one-shot command's promise that nobody awaits ends the run with a stack trace (or its
+    // result unknown) instead of the ERROR line and exit 33: every promise in the CLI is awaited
+    // or handled with .catch, and `void` does not count as handling one.
+    files: ['cli/**/*.ts'],
+    rules: { '@typescript-eslint/no-floating-promises': ['error', { ignoreVoid: false }] },
+  },
+  {
     files: ['main/app/**/*.ts', 'preload/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: [ipcBan, remoteBan] }] },
   },

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { request } from 'undici';
 import WebSocket from 'ws';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { call, encodeFrame, openRpc, rawExchange, rawFrames, statusOf, upgradeRequest, type Access } from '../support/hostile-client';
 
 // The requests that used to end `courier web`, sent to the real command (as `npm run web` starts it).
@@ -13,10 +13,13 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
 let proc: ChildProcess;
 let exited: Promise<number | null>;
 let access: Access;
+let stderr = '';
 
 beforeAll(async () => {
   const data = mkdtempSync(join(tmpdir(), 'courier-webcmd-'));
-  proc = spawn(process.execPath, ['cli/bin.mjs', '--data', data, 'web', '--no-open'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  const injector = join(root, 'test', 'support', 'web-failure-injector.mjs');
+  proc = spawn(process.execPath, ['--import', injector, 'cli/bin.mjs', '--data', data, 'web', '--no-open'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  proc.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   exited = new Promise((resolve) => proc.once('exit', (code) => resolve(code)));
   const url = await new Promise<URL>((resolve, reject) => {
     let out = '';
@@ -73,6 +76,18 @@ describe('courier web survives what any local page can send', () => {
 
   test('a text frame with invalid UTF-8', async () => {
     expect(await rawFrames(access, [encodeFrame(1, Buffer.from([0xff, 0xfe]))])).toBe(1007);
+    await stillServing();
+  });
+
+  test('a failure no handler caught (a lost promise, a thrown connection error) is logged and the host keeps serving', async () => {
+    proc.kill('SIGUSR2');
+    await vi.waitFor(
+      () => {
+        expect(stderr).toContain('Courier kept running after an unhandled failure: Error: injected lost promise');
+        expect(stderr).toContain('Courier kept running after a connection error: Error (ECONNRESET): injected read ECONNRESET');
+      },
+      { timeout: 20_000, interval: 100 },
+    );
     await stillServing();
   });
 });

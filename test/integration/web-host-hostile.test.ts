@@ -160,6 +160,17 @@ describe('staging PUTs with hostile encodings', () => {
     });
     await vi.waitFor(() => expect(existsSync(target)).toBe(false));
   });
+
+  test('a link planted inside a batch folder does not lead a PUT out of it (containment of the resolved path)', async () => {
+    // The segment text is clean ('out', 'victim.txt'); only the resolved folder is outside.
+    const elsewhere = mkdtempSync(join(tmpdir(), 'courier-hostile-elsewhere-'));
+    mkdirSync(join(dataDir, 'staging', 'link1234'), { recursive: true });
+    symlinkSync(elsewhere, join(dataDir, 'staging', 'link1234', 'out'));
+    const answer = await put('/staging/link1234/out/victim.txt');
+    expect(statusOf(answer)).toBe(400);
+    expect(answer).toContain('outside its staging folder');
+    expect(readdirSync(elsewhere)).toEqual([]);
+  });
 });
 
 describe('plain HTTP', () => {
