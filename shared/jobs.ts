@@ -199,6 +199,8 @@ export const jobSummary = z.object({
   followed: z.boolean(),
   submissionId: z.string().nullable(),
   templateId: z.string().nullable(),
+  /** The job's tags, when they were read (a list filtered by tag). */
+  tags: z.array(z.string()).optional(),
 });
 export type JobSummary = z.infer<typeof jobSummary>;
 
