@@ -25,7 +25,14 @@ export const jobRecordRequests = {
   toTemplate: request(jobRef, z.object({ draft: templateDraft, issues: z.array(templateIssue), notes: z.array(z.string()) })),
   /** The job again, with edits, through the outbox (exactly once); platform inputs are reused by id. */
   rerun: request(
-    jobRef.extend({ name: z.string().trim().min(1).max(150).optional(), inputs: z.array(launchInput).max(500).optional(), edits: rerunEdits.optional() }),
+    jobRef.extend({
+      name: z.string().trim().min(1).max(150).optional(),
+      /** Replace the job's inputs (absent: the same platform files, by id). */
+      inputs: z.array(launchInput).max(500).optional(),
+      edits: rerunEdits.optional(),
+      /** Parent folder for rescale_job_<ID>/ (the CLI passes its working folder). */
+      outputFolder: z.string().min(1).optional(),
+    }),
     outboxEntry,
   ),
   /** Projects of the account ('available: false' = the platform has none or could not be asked: type an id). */

@@ -48,13 +48,13 @@ export function jobRecordServices(s: CoreServices) {
       const { draft, issues, notes } = await recordDraft(jobId);
       return { draft, issues, notes };
     },
-    async rerun({ jobId, name, inputs, edits }) {
+    async rerun({ jobId, name, inputs, edits, outputFolder }) {
       const r = await recordDraft(jobId);
       const draft = applyEdits({ ...r.draft, ...(inputs ? { inputs: [] } : {}) }, edits);
       const issues = draftIssues(draft, jobs.catalog.cached(r.accountId));
       if (issues.length) throw new CourierError('invalid_input', `Job ${jobId} cannot run again as it is: ${issuesSentence(issues)}`, { field: issues[0]?.field ?? 'edits' });
       // A one-off template, never saved: the submission keeps this snapshot, like any launch.
-      const template = jobTemplate.parse({ ...draft, id: `job-${jobId.toLowerCase()}`, name: `Job ${jobId}` });
+      const template = jobTemplate.parse({ ...draft, id: `job-${jobId.toLowerCase()}`, name: `Job ${jobId}`, ...(outputFolder ? { outputs: { folder: outputFolder } } : {}) });
       const sub = await enqueueLaunch(jobs.store, { template, inputs: inputs ?? [], values: {}, ...(name ? { name } : {}) }, { accountId: r.accountId, api: r.api, catalog: jobs.catalog.cached(r.accountId) });
       s.activity.say('info', 'jobs', { key: s.connectivity.isOnline() ? 'jobQueued' : 'jobQueuedOffline', params: { jobName: sub.jobName, template: template.name } });
       jobs.submissionChanged(sub);
