@@ -34,8 +34,27 @@ function applyEdits(d: TemplateDraft, e: RerunEdits | undefined): TemplateDraft 
   };
 }
 
+/**
+ * Tags read lately, per account and job: the tags endpoint is in the platform's strictest rate
+ * scope (v3, about 2 requests a second), so a filtered list asks again only after a minute.
+ */
+class TagCache {
+  private readonly seen = new Map<string, { tags: string[]; at: number }>();
+  constructor(private readonly ttlMs = 60_000) {}
+  get(accountId: string, jobId: string): string[] | undefined {
+    const e = this.seen.get(`${accountId}/${jobId}`);
+    return e && Date.now() - e.at < this.ttlMs ? e.tags : undefined;
+  }
+  set(accountId: string, jobId: string, tags: string[]): string[] {
+    if (this.seen.size > 5000) this.seen.clear();
+    this.seen.set(`${accountId}/${jobId}`, { tags, at: Date.now() });
+    return tags;
+  }
+}
+
 export function jobRecordServices(s: CoreServices) {
   const jobs = s.jobs;
+  const tagCache = new TagCache();
   /** The job's record as a draft, checked against the catalog (fetched when the cache is missing or old). */
   const recordDraft = async (jobId: string, name?: string): Promise<RecordDraft & { accountId: string; api: RescaleApi }> => {
     const sess = await s.accounts.session();
@@ -72,13 +91,13 @@ export function jobRecordServices(s: CoreServices) {
     },
     async tags({ jobId }) {
       const sess = await s.accounts.session();
-      return { tags: await jobTags(sess.api, jobId) };
+      return { tags: tagCache.set(sess.account.id, jobId, await jobTags(sess.api, jobId)) };
     },
     async setTags({ jobId, add, remove }) {
       const sess = await s.accounts.session();
       for (const t of remove) await removeJobTag(sess.api, jobId, t);
       for (const t of add) await addJobTag(sess.api, jobId, t);
-      return { tags: await jobTags(sess.api, jobId) };
+      return { tags: tagCache.set(sess.account.id, jobId, await jobTags(sess.api, jobId)) };
     },
   };
 
@@ -91,13 +110,15 @@ export function jobRecordServices(s: CoreServices) {
     return { template, builtIn: false, issues: catalog ? catalogIssues(template, catalog) : [] };
   };
 
-  return { handlers, fromJob };
+  const byTag = (accountId: string, api: RescaleApi, list: JobSummary[], tag: string) =>
+    filterByTag(list, tag, async (jobId) => tagCache.get(accountId, jobId) ?? tagCache.set(accountId, jobId, await jobTags(api, jobId)));
+  return { handlers, fromJob, byTag };
 }
 
 const TAG_READS_AT_ONCE = 4;
 
 /** Keeps the jobs that carry `tag` (compared as the platform normalises: trimmed, any case); each gets its tags. */
-export async function filterByTag(api: RescaleApi, list: JobSummary[], tag: string): Promise<JobSummary[]> {
+async function filterByTag(list: JobSummary[], tag: string, tagsOf: (jobId: string) => Promise<string[]>): Promise<JobSummary[]> {
   const want = tag.trim().toLowerCase();
   const out: (JobSummary | null)[] = new Array<JobSummary | null>(list.length).fill(null);
   let next = 0;
@@ -105,7 +126,7 @@ export async function filterByTag(api: RescaleApi, list: JobSummary[], tag: stri
     while (next < list.length) {
       const i = next++;
       const j = list[i]!;
-      const tags = await jobTags(api, j.jobId);
+      const tags = await tagsOf(j.jobId);
       if (tags.some((t) => t.trim().toLowerCase() === want)) out[i] = { ...j, tags };
     }
   };

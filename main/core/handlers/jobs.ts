@@ -15,7 +15,7 @@ import { catalogIssues, checkTemplate } from '../jobs/validate';
 import { jobChangedView, outboxViews, trackedSummary } from '../jobs/views';
 import { displayName } from '../notify/messages';
 import type { CallContext } from '../rpc/router';
-import { filterByTag, jobRecordServices } from './job-records';
+import { jobRecordServices } from './job-records';
 
 type Handlers = Pick<CourierHandlers<CallContext>, 'templates' | 'catalog' | 'jobs'>;
 
@@ -121,7 +121,7 @@ export function jobHandlers(s: CoreServices): Handlers {
             const t = tracked.get(j.id);
             return { jobId: j.id, name: displayName(j.name), status: j.status, outcome: t && t.status === j.status ? t.outcome : outcomeOfStatus(j.status), dateInserted: j.dateInserted, followed: !!t, submissionId: t?.submissionId ?? null, templateId: t?.templateId ?? null };
           });
-          if (tag) list = await filterByTag(sess.api, list, tag);
+          if (tag) list = await records.byTag(accountId, sess.api, list, tag);
         } catch (e) {
           if (tag) throw e; // tags live on the platform: no filtered list without it
           // Offline: what Courier already knows.

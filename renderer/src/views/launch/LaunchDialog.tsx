@@ -12,6 +12,7 @@ import { askNotificationPermission } from '../../stores/notifications';
 import { refreshTemplates, useTemplates } from '../../stores/templates';
 import { toast } from '../../stores/toasts';
 import { InputsPicker } from './InputsPicker';
+import { RerunDialog } from '../records/RerunDialog';
 
 const toLaunch = (i: ChosenInput): LaunchInput => (i.kind === 'local' ? { path: i.path } : i.name ? { fileId: i.fileId, name: i.name } : { fileId: i.fileId });
 
@@ -58,7 +59,7 @@ function Summary({ templateId }: { templateId: string }) {
 /** Template → job in two clicks: pick (or keep) the template, add inputs if it takes any, Launch. */
 export function LaunchDialog() {
   const { t } = useTranslation();
-  const { open, templateId, inputs } = useLaunch();
+  const { open, templateId, inputs, fromJob } = useLaunch();
   const templates = useTemplates((s) => s.templates);
   const [name, setName] = useState('');
   const [values, setValues] = useState<Record<string, string>>({});
@@ -70,6 +71,7 @@ export function LaunchDialog() {
   }, [open]);
 
   if (!open) return null;
+  if (fromJob) return <RerunDialog jobId={fromJob} inputs={inputs} />;
   const chosen = templateId ?? templates[0]?.template.id;
   const template = templates.find((x) => x.template.id === chosen)?.template;
 
