@@ -146,6 +146,8 @@ export const launchRequest = z.object({
   name: z.string().trim().min(1).max(150).optional(),
   /** Parent folder for rescale_job_<ID>/ for this launch (the CLI passes its working folder). */
   outputFolder: z.string().min(1).optional(),
+  /** The project for this launch, over the template's ('' = none). */
+  projectId: z.string().trim().max(100).optional(),
 });
 
 export const submissionState = z.enum(['queued', 'uploading', 'creating', 'created', 'submitting', 'submitted', 'failed', 'cancelled']);

@@ -104,6 +104,22 @@ describe('run again, tags and projects in the UI', () => {
     await page.locator('.toast', { hasText: 'Saved "made elsewhere' }).waitFor();
     const stored = (await web.call('templates', 'list', {})).templates.find((x) => x.template.name.startsWith('made elsewhere'));
     expect(stored?.template).toMatchObject({ projectId: 'pRjQa003', inputs: [{ kind: 'file', id: fileId }], hardware: { coreType: 'emerald', coresPerSlot: 2 } });
+
+    // The launch dialog starts from the template's project and sends the one picked for this launch.
+    await go(page, 'jobs');
+    await page.getByRole('button', { name: 'Launch a job…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Launch a job' });
+    await dialog.getByLabel('Template').selectOption({ label: stored!.template.name });
+    const project = dialog.getByTestId('project-select');
+    await expect.poll(() => project.inputValue()).toBe('pRjQa003');
+    await project.selectOption({ label: 'Wing CFD study' });
+    await dialog.getByLabel('Job name').fill('launched with a project');
+    await dialog.getByRole('button', { name: 'Launch', exact: true }).click();
+    await dialog.waitFor({ state: 'detached' });
+    await page.locator('.job-row[data-job] .job-name', { hasText: 'launched with a project' }).waitFor({ timeout: 30_000 });
+    const listed = await sbApi<{ results: { id: string; name: string }[] }>('GET', '/api/v2/jobs/');
+    const launched = listed.results.find((j) => j.name.startsWith('launched with a project'))!;
+    expect((await sbApi<{ projectId: string }>('GET', `/api/v3/jobs/${launched.id}/`)).projectId).toBe('pRjCfd01');
     expect(errors).toEqual([]);
   });
 });

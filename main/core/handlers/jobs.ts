@@ -100,7 +100,9 @@ export function jobHandlers(s: CoreServices): Handlers {
       async launch(req) {
         const saved = jobs.templates.get(req.templateId).template;
         // The snapshot travels with the submission, so a per-launch output folder survives restarts.
-        const template = req.outputFolder ? { ...saved, outputs: { ...saved.outputs, folder: req.outputFolder } } : saved;
+        const withFolder = req.outputFolder ? { ...saved, outputs: { ...saved.outputs, folder: req.outputFolder } } : saved;
+        const { projectId: _p, ...noProject } = withFolder;
+        const template = req.projectId === undefined ? withFolder : req.projectId ? { ...withFolder, projectId: req.projectId } : noProject;
         const ctx = await launchContext();
         const sub = await enqueueLaunch(jobs.store, { template, inputs: req.inputs, values: req.values, ...(req.name ? { name: req.name } : {}) }, ctx);
         s.activity.say('info', 'jobs', { key: s.connectivity.isOnline() ? 'jobQueued' : 'jobQueuedOffline', params: { jobName: sub.jobName, template: template.name } });

@@ -38,6 +38,11 @@ describe('projects and tags', () => {
     expect(done.state).toBe('submitted');
     const detail = await rest<{ projectId: string | null }>(env.sb, 'GET', `/api/v3/jobs/${done.jobId}/`);
     expect(detail.projectId).toBe('pRjMl002');
+    // A launch may pick another project, or none, over the template's.
+    for (const [projectId, recorded] of [['pRjQa003', 'pRjQa003'], ['', null]] as const) {
+      const e = await outboxFinal(env, (await env.call('jobs', 'launch', { templateId: saved.template.id, projectId })).id);
+      expect((await rest<{ projectId: string | null }>(env.sb, 'GET', `/api/v3/jobs/${e.jobId}/`)).projectId).toBe(recorded);
+    }
     // A project the account does not have is refused by the platform, naming the field.
     const bad = await env.call('templates', 'save', { template: { ...saved.template, id: undefined, name: 'Bad project', projectId: 'nope' } });
     const failed = await outboxFinal(env, (await env.call('jobs', 'launch', { templateId: bad.template.id })).id);
