@@ -3,7 +3,7 @@
 // through the outbox exactly once with the same inputs by id (nothing uploaded), and saved as a
 // template. Records that do not say what a run needs are refused, naming what is missing.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CREATE, jobsEnv, outboxFinal, rest, served, SUBMIT, type JobsEnv } from '../../support/jobs-env';
+import { CREATE, jobsEnv, outboxFinal, platformJobs, rest, served, SUBMIT, type JobsEnv } from '../../support/jobs-env';
 
 interface Detail {
   name: string;
@@ -93,6 +93,18 @@ describe('run again / save as template for a job Courier did not launch', () => 
     expect(again.name).toMatch(/^wing sweep \{draft\} \[cr-[a-z0-9]+\]$/);
   });
 
+  test('a lost create response and a failed submit: still exactly one new job', async () => {
+    const jobsBefore = (await platformJobs(env.sb)).length;
+    env.sb.addFault({ method: 'POST', path: '/api/v2/jobs/', status: 502, applyEffect: true, times: 1 });
+    env.sb.addFault({ method: 'POST', path: '/api/v2/jobs/*/submit/', status: 503, times: 1 });
+    const entry = await env.call('jobs', 'rerun', { jobId });
+    const done = await outboxFinal(env, entry.id);
+    expect(done.state).toBe('submitted');
+    const after = await platformJobs(env.sb);
+    expect(after.length - jobsBefore).toBe(1);
+    expect(after.filter((j) => j.id === done.jobId)).toHaveLength(1);
+  });
+
   test('rerun with edits changes only what is asked', async () => {
     const entry = await env.call('jobs', 'rerun', { jobId, name: 'wing 2', edits: { coresPerSlot: 8, projectId: 'pRjQa003' } });
     const done = await outboxFinal(env, entry.id);
@@ -114,6 +126,11 @@ describe('run again / save as template for a job Courier did not launch', () => 
     expect(e.issues).toEqual([]);
     const listed = await env.call('templates', 'list', {});
     expect(listed.templates.some((t) => t.template.id === e.template.id)).toBe(true);
+    const uploadsBefore = uploads(env);
+    const launched = await outboxFinal(env, (await env.call('jobs', 'launch', { templateId: e.template.id })).id);
+    expect(launched.state).toBe('submitted');
+    expect((await rest<Detail>(env.sb, 'GET', `/api/v3/jobs/${launched.jobId}/`)).jobanalyses[0]!.inputFiles.map((f) => f.id)).toEqual(fileIds);
+    expect(uploads(env)).toBe(uploadsBefore);
   });
 
   test('a record without hardware or with software the catalog lacks is refused, naming what is missing', async () => {
