@@ -45,6 +45,23 @@ export function registerRerunCommands(jobs: Command, templates: Command): void {
       }),
     );
 
+  jobs
+    .command('tags')
+    .argument('<job>', 'job id', jobId)
+    .description("a job's tags on the platform; --add and --remove change them")
+    .option('--add <tags...>', 'tags to add')
+    .option('--remove <tags...>', 'tags to remove')
+    .action(
+      action<{ add?: string[]; remove?: string[] }>(async (ctx, out, o) => {
+        const c = await ctx.courierWithAccount();
+        const job = ctx.args[0]!;
+        const r = o.add || o.remove ? await call(c, 'jobs', 'setTags', { jobId: job, add: o.add ?? [], remove: o.remove ?? [] }) : await call(c, 'jobs', 'tags', { jobId: job });
+        if (out.json) return out.result(jsonText(r));
+        for (const t of r.tags) out.result(clean(t));
+        if (r.tags.length === 0) out.log(`Job ${job} has no tags.`);
+      }),
+    );
+
   templates
     .command('import-job')
     .argument('<job>', 'job id', jobId)

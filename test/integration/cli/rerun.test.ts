@@ -69,6 +69,15 @@ describe('courier jobs rerun / templates import-job', () => {
     expect(list.stdout).toMatch(/^from-elsewhere-[0-9a-f]+\tFrom elsewhere\tuser_included 0\temerald ×1$/m);
   });
 
+  test('jobs tags: add, remove and list, on the platform', async () => {
+    const set = await courier(['jobs', 'tags', jobId, '--add', 'baseline', 'mesh-3']);
+    expect(set.code, set.stdout + set.stderr).toBe(0);
+    expect(set.stdout.trim().split('\n')).toEqual(['baseline', 'mesh-3']);
+    await courier(['jobs', 'tags', jobId, '--remove', 'mesh-3']);
+    expect(await api('GET', `/api/v3/jobs/${jobId}/tags/`)).toEqual([{ name: 'baseline', normalizedName: 'baseline' }]);
+    expect((await courier(['jobs', 'tags', jobId])).stdout.trim()).toBe('baseline');
+  });
+
   test('an unknown job: one ERROR line, exit 33', async () => {
     const r = await courier(['jobs', 'rerun', 'NoSuchJob']);
     expect(r.code).toBe(33);
