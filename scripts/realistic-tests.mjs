@@ -20,6 +20,8 @@ export const REALISTIC_TESTS = [
   'test/integration/jobs/exactly-once.test.ts',
   'test/integration/jobs/concurrency-offline.test.ts',
   'test/integration/jobs/statuses.test.ts',
+  'test/integration/jobs/rerun-import.test.ts',
+  'test/integration/jobs/projects-tags.test.ts',
   'test/integration/cli/seed-flow.test.ts',
   'test/integration/transfer/roundtrip.test.ts',
   'test/integration/transfer/folders.test.ts',

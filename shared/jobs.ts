@@ -146,6 +146,8 @@ export const launchRequest = z.object({
   name: z.string().trim().min(1).max(150).optional(),
   /** Parent folder for rescale_job_<ID>/ for this launch (the CLI passes its working folder). */
   outputFolder: z.string().min(1).optional(),
+  /** The project for this launch, over the template's ('' = none). */
+  projectId: z.string().trim().max(100).optional(),
 });
 
 export const submissionState = z.enum(['queued', 'uploading', 'creating', 'created', 'submitting', 'submitted', 'failed', 'cancelled']);
@@ -199,6 +201,8 @@ export const jobSummary = z.object({
   followed: z.boolean(),
   submissionId: z.string().nullable(),
   templateId: z.string().nullable(),
+  /** The job's tags, when they were read (a list filtered by tag). */
+  tags: z.array(z.string()).optional(),
 });
 export type JobSummary = z.infer<typeof jobSummary>;
 

@@ -7,6 +7,7 @@ import { clean, escapeJsonControls, EXIT_ERROR, EXIT_TIMEOUT, jsonText, type Out
 import { each, fileId, jobId, listLimit } from '../arg-checks';
 import { checkOutputFile, readInputFile } from '../paths';
 import { call } from './core-call';
+import { registerRerunCommands } from './rerun';
 import { reportOutcome, submitFromTemplate, type SubmitOptions } from './submit-template';
 import { endLine, parseDuration, statusWord, waitForJob, waitForOutcome, type Deadline } from './wait';
 
@@ -164,4 +165,5 @@ export function registerJobCommands(program: Command): void {
         } else out.result(escapeJsonControls(r.json));
       }),
     );
+  registerRerunCommands(jobs, templates);
 }

@@ -6,6 +6,7 @@ import type { JobRec } from '../store/state';
 import { fileView } from './file-records';
 import { ApiError, badRequest, json, notFound, readJson, type ApiResult } from './http';
 import { paginate } from './pagination';
+import { assignProject } from './projects';
 import type { ApiCtx, Router } from './router';
 
 /** Empty 200, like the platform's submit/stop ("no data returned"). */
@@ -29,7 +30,7 @@ export function jobRoutes(core: SandboxCore, jobs: JobService, r: Router): void 
         return paginate(ctx, jobs.list(), (j) => jobListItem(core, j, now, sizeOf(j)));
       },
       POST: async (ctx) => {
-        const v = validateJob(await readJson(ctx.body, ctx.contentType), api, core.store.state.files);
+        const v = assignProject(validateJob(await readJson(ctx.body, ctx.contentType), api, core.store.state.files));
         const created = await jobs.create(v, api);
         return json(201, jobView(core, created, api, ctx.origin));
       },

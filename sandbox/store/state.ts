@@ -73,6 +73,8 @@ export interface JobRec {
   /** Set through /__sandbox/jobs/{id}/plan; otherwise words in the name decide. */
   plan?: Partial<JobPlan>;
   outputsDone?: boolean;
+  /** Job tags (`/api/v3/jobs/{id}/tags/`), as given. */
+  tags?: string[];
 }
 
 export interface CredRec {

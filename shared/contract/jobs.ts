@@ -14,6 +14,7 @@ import {
   templateIssue,
 } from '../jobs';
 import { request } from './define';
+import { jobRecordRequests, templateFromJobRequest } from './job-records';
 
 const byId = z.object({ id: z.string().min(1) });
 
@@ -39,6 +40,7 @@ export const jobRequests = {
       z.object({ ok: z.boolean(), issues: z.array(templateIssue), catalogAgeSeconds: z.number().nullable() }),
     ),
     presets: request(z.object({}), z.object({ templates: z.array(templateEntry) })),
+    ...templateFromJobRequest,
   },
   catalog: {
     /** Core types and software of the active account's platform, from the disk cache when offline. */
@@ -51,7 +53,8 @@ export const jobRequests = {
     describeInput: request(z.object({ path: absolutePath }), z.object({ kind: z.enum(['file', 'folder']), files: z.number(), bytes: z.number() })),
     /** Recent jobs of the active account plus everything still in the outbox. */
     list: request(
-      z.object({ limit: z.number().int().min(1).max(200).default(50) }),
+      // `tag`: only jobs with this tag (their tags are read from the platform).
+      z.object({ limit: z.number().int().min(1).max(200).default(50), tag: z.string().trim().min(1).max(100).optional() }),
       z.object({ jobs: z.array(jobSummary), outbox: z.array(outboxEntry), online: z.boolean(), error: z.string().optional() }),
     ),
     get: request(jobRef, jobDetail),
@@ -76,6 +79,7 @@ export const jobRequests = {
       jobRef.extend({ lines: z.number().int().min(1).max(5000).default(200) }),
       z.object({ available: z.boolean(), source: z.enum(['live', 'output', 'none']), lines: z.array(z.string()), note: z.string().optional() }),
     ),
+    ...jobRecordRequests,
   },
 };
 

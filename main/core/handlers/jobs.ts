@@ -15,6 +15,7 @@ import { catalogIssues, checkTemplate } from '../jobs/validate';
 import { jobChangedView, outboxViews, trackedSummary } from '../jobs/views';
 import { displayName } from '../notify/messages';
 import type { CallContext } from '../rpc/router';
+import { jobRecordServices } from './job-records';
 
 type Handlers = Pick<CourierHandlers<CallContext>, 'templates' | 'catalog' | 'jobs'>;
 
@@ -38,6 +39,7 @@ export function jobHandlers(s: CoreServices): Handlers {
     if (!catalog || catalog.stale) jobs.refreshCatalog(sess.account.id);
     return { accountId: sess.account.id, api: sess.api, catalog };
   };
+  const records = jobRecordServices(s);
   const submission = (id: string) => {
     const sub = jobs.store.get(id);
     if (!sub) throw new CourierError('not_found', 'That submission is no longer in the outbox.', { field: 'id' });
@@ -79,6 +81,7 @@ export function jobHandlers(s: CoreServices): Handlers {
       async presets() {
         return { templates: PRESETS.map((t) => entry(t, true)) };
       },
+      fromJob: records.fromJob,
     },
     catalog: {
       async get({ refresh }) {
@@ -97,7 +100,9 @@ export function jobHandlers(s: CoreServices): Handlers {
       async launch(req) {
         const saved = jobs.templates.get(req.templateId).template;
         // The snapshot travels with the submission, so a per-launch output folder survives restarts.
-        const template = req.outputFolder ? { ...saved, outputs: { ...saved.outputs, folder: req.outputFolder } } : saved;
+        const withFolder = req.outputFolder ? { ...saved, outputs: { ...saved.outputs, folder: req.outputFolder } } : saved;
+        const { projectId: _p, ...noProject } = withFolder;
+        const template = req.projectId === undefined ? withFolder : req.projectId ? { ...withFolder, projectId: req.projectId } : noProject;
         const ctx = await launchContext();
         const sub = await enqueueLaunch(jobs.store, { template, inputs: req.inputs, values: req.values, ...(req.name ? { name: req.name } : {}) }, ctx);
         s.activity.say('info', 'jobs', { key: s.connectivity.isOnline() ? 'jobQueued' : 'jobQueuedOffline', params: { jobName: sub.jobName, template: template.name } });
@@ -105,7 +110,7 @@ export function jobHandlers(s: CoreServices): Handlers {
         jobs.outbox.poke();
         return jobs.entry(sub);
       },
-      async list({ limit }) {
+      async list({ limit, tag }) {
         const sess = await session();
         const accountId = sess.account.id;
         const tracked = new Map(jobs.tracked.all(accountId, 1000).map((t) => [t.jobId, t]));
@@ -118,7 +123,9 @@ export function jobHandlers(s: CoreServices): Handlers {
             const t = tracked.get(j.id);
             return { jobId: j.id, name: displayName(j.name), status: j.status, outcome: t && t.status === j.status ? t.outcome : outcomeOfStatus(j.status), dateInserted: j.dateInserted, followed: !!t, submissionId: t?.submissionId ?? null, templateId: t?.templateId ?? null };
           });
+          if (tag) list = await records.byTag(accountId, sess.api, list, tag);
         } catch (e) {
+          if (tag) throw e; // tags live on the platform: no filtered list without it
           // Offline: what Courier already knows.
           error = e instanceof CourierError ? e.message : 'The job list could not be read.';
           list = [...tracked.values()].slice(0, limit).map(trackedSummary);
@@ -230,6 +237,7 @@ export function jobHandlers(s: CoreServices): Handlers {
         const sess = await session();
         return tailLog({ api: sess.api, accountId: sess.account.id, jobId, lines, transfers: jobs.d.transfers, cacheDir: join(s.ports.dataDir, 'cache', 'logs') });
       },
+      ...records.handlers,
     },
   };
 }

@@ -97,7 +97,14 @@ export class OutputFetcher {
     }
     const mine = this.d.tracked.claimOutputs(accountId, jobId, this.me, this.leaseMs);
     if (!mine) return null; // another process has it
-    const beat = setInterval(() => this.d.tracked.renewOutputs(accountId, jobId, this.me, this.leaseMs), Math.max(50, this.leaseMs / 3));
+    const beat = setInterval(() => {
+      try {
+        this.d.tracked.renewOutputs(accountId, jobId, this.me, this.leaseMs);
+      } catch {
+        // jobs.db closed under a download (shutting down): the lease lapses, the next start resumes it.
+        clearInterval(beat);
+      }
+    }, Math.max(50, this.leaseMs / 3));
     beat.unref();
     try {
       const dir = mine.outputs.dir ?? this.dirFor(mine);

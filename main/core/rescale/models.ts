@@ -148,7 +148,9 @@ export const jobAnalysis = z.looseObject({
   hardware: z
     .looseObject({ coreType: coreTypeRef, coresPerSlot: z.number().nullish(), slots: z.number().nullish(), walltime: z.number().nullish() })
     .nullish(),
-  inputFiles: lenientArray(z.looseObject({ id: platformId, name: z.string().nullish() })),
+  inputFiles: lenientArray(z.looseObject({ id: platformId, name: z.string().nullish(), decompress: z.boolean().nullish() })),
+  useMpi: z.boolean().nullish(),
+  envVars: z.record(z.string(), z.unknown()).nullish(),
 });
 
 export const jobRecord = z.looseObject({
@@ -160,7 +162,11 @@ export const jobRecord = z.looseObject({
   jobStatus: z.looseObject({ content: z.string().nullish() }).nullish(),
   jobanalyses: lenientArray(jobAnalysis),
   description: z.string().nullish(),
+  // v3 spells it projectId; a v2 body sent as project_id is echoed that way.
+  projectId: z.union([z.string(), z.number()]).nullish(),
+  project_id: z.union([z.string(), z.number()]).nullish(),
 });
+export type JobRecord = z.output<typeof jobRecord>;
 
 export const jobRun = z.looseObject({
   id: z.union([z.string(), z.number()]).transform(String).pipe(platformId),

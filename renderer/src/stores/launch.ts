@@ -15,6 +15,8 @@ interface LaunchState {
   parked: boolean;
   templateId: string | undefined;
   inputs: ChosenInput[];
+  /** Run this platform job again (from its record) instead of a template. */
+  fromJob?: string | undefined;
 }
 
 /** The launch dialog is global: Templates, Jobs ("run again") and Files ("use as input") open it. */
@@ -30,13 +32,14 @@ export function dedupe(inputs: ChosenInput[]): ChosenInput[] {
   });
 }
 
-export function openLaunch(o: { templateId?: string | undefined; inputs?: ChosenInput[] } = {}): void {
+export function openLaunch(o: { templateId?: string | undefined; inputs?: ChosenInput[]; fromJob?: string | undefined } = {}): void {
   useLaunch.setState((s) => {
-    const keep = s.open || s.parked;
+    const keep = (s.open || s.parked) && !o.fromJob;
     return {
       open: true,
       parked: false,
       templateId: o.templateId ?? (keep ? s.templateId : undefined),
+      fromJob: o.fromJob ?? (keep ? s.fromJob : undefined),
       // Files carried from the Files view add to what was already chosen.
       inputs: dedupe([...(keep ? s.inputs : []), ...(o.inputs ?? [])]),
     };
@@ -53,5 +56,5 @@ export function parkLaunch(): void {
 }
 
 export function closeLaunch(): void {
-  useLaunch.setState({ open: false, parked: false, inputs: [], templateId: undefined });
+  useLaunch.setState({ open: false, parked: false, inputs: [], templateId: undefined, fromJob: undefined });
 }

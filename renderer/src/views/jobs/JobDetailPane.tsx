@@ -11,6 +11,8 @@ import { outcomeLabel, statusLabel } from './labels';
 import { timelineRows } from './timeline';
 import { LogTail } from './LogTail';
 import { useJobDetail } from './useJobDetail';
+import { JobTags } from '../records/JobTags';
+import { refreshTemplates } from '../../stores/templates';
 
 function rerunInputs(d: JobDetail): ChosenInput[] {
   // The launch's own inputs (what the template did not add); uploaded ones by their file id.
@@ -45,6 +47,12 @@ function Actions({ d }: { d: JobDetail }) {
       if (r.files.length === 0 && there) toast({ level: 'ok', title: there, body: r.dir, path: r.dir });
       else toast({ level: 'info', title: t('jobs.downloading', { count: r.files.length }), body: there ? `${r.dir} · ${there}` : r.dir, path: r.dir });
     });
+  const saveAsTemplate = () =>
+    run(async () => {
+      const e = await api.templates.fromJob({ jobId: d.jobId });
+      void refreshTemplates();
+      toast({ level: 'ok', title: t('records.savedTemplate', { name: e.template.name }) });
+    });
   return (
     <div className="actions">
       {running && (
@@ -55,11 +63,19 @@ function Actions({ d }: { d: JobDetail }) {
       <button type="button" disabled={busy || d.outputFiles.length === 0} onClick={() => void download()}>
         {t('jobs.downloadOutputs')}
       </button>
-      {d.templateId && (
+      {d.templateId ? (
         <button type="button" className="primary" onClick={() => openLaunch({ templateId: d.templateId ?? undefined, inputs: rerunInputs(d) })}>
           {t('jobs.runAgain')}
         </button>
+      ) : (
+        // Any job of the platform: its record, prefilled, its inputs reused by file id.
+        <button type="button" className="primary" onClick={() => openLaunch({ fromJob: d.jobId, inputs: d.inputs.map((i) => ({ kind: 'file', fileId: i.id, name: i.name })) })}>
+          {t('records.runAgain')}
+        </button>
       )}
+      <button type="button" disabled={busy} onClick={() => void saveAsTemplate()}>
+        {t('records.saveAsTemplate')}
+      </button>
     </div>
   );
 }
@@ -176,6 +192,7 @@ export function JobDetailPane({ jobId }: { jobId: string }) {
           <div className="detail-grid">
             <Timeline d={d} />
             <Files d={d} />
+            <JobTags jobId={jobId} />
           </div>
           <LogTail jobId={jobId} status={d.status} ended={d.outcome !== 'running' && d.outcome !== 'not_submitted'} />
         </>

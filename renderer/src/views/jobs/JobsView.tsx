@@ -8,6 +8,7 @@ import { EmptyState } from '../Placeholder';
 import { JobDetailPane } from './JobDetailPane';
 import { outcomeLabel, statusLabel } from './labels';
 import { QueuedRow } from './QueuedRow';
+import { TagFilter, useTagFilter } from '../records/TagFilter';
 
 function JobRow({ id, selected }: { id: string; selected: boolean }) {
   const j = useJobs((s) => s.jobs[id]);
@@ -31,12 +32,15 @@ function JobRow({ id, selected }: { id: string; selected: boolean }) {
 
 function JobList({ selected }: { selected: string | undefined }) {
   const { t } = useTranslation();
-  const order = useJobs((s) => s.order);
+  const all = useJobs((s) => s.order);
+  const filter = useTagFilter();
+  const order = filter.ids ? all.filter((id) => filter.ids?.has(id)) : all;
   const outbox = useJobs((s) => s.outbox);
   const loaded = useJobs((s) => s.loaded);
   const go = useNavigation((s) => s.go);
   const queued = openOutbox(outbox);
   if (!loaded) return <p className="muted">{t('common.loading')}</p>;
+  if (filter.tag && order.length === 0) return <p className={filter.error ? 'error' : 'muted'}>{filter.error ?? t('records.noTagged', { tag: filter.tag })}</p>;
   if (order.length === 0 && queued.length === 0)
     return (
       <EmptyState text={t('jobs.empty')}>
@@ -88,6 +92,7 @@ export function JobsView() {
     <section className="view jobs-view" aria-labelledby="jobs-title">
       <header className="view-header">
         <h1 id="jobs-title">{t('nav.jobs')}</h1>
+        <TagFilter />
         <button type="button" onClick={() => void refreshJobs()}>
           {t('common.refresh')}
         </button>

@@ -12,6 +12,8 @@ import { askNotificationPermission } from '../../stores/notifications';
 import { refreshTemplates, useTemplates } from '../../stores/templates';
 import { toast } from '../../stores/toasts';
 import { InputsPicker } from './InputsPicker';
+import { RerunDialog } from '../records/RerunDialog';
+import { ProjectField } from '../records/ProjectField';
 
 const toLaunch = (i: ChosenInput): LaunchInput => (i.kind === 'local' ? { path: i.path } : i.name ? { fileId: i.fileId, name: i.name } : { fileId: i.fileId });
 
@@ -58,10 +60,12 @@ function Summary({ templateId }: { templateId: string }) {
 /** Template → job in two clicks: pick (or keep) the template, add inputs if it takes any, Launch. */
 export function LaunchDialog() {
   const { t } = useTranslation();
-  const { open, templateId, inputs } = useLaunch();
+  const { open, templateId, inputs, fromJob } = useLaunch();
   const templates = useTemplates((s) => s.templates);
   const [name, setName] = useState('');
   const [values, setValues] = useState<Record<string, string>>({});
+  /** undefined = the template's own project. */
+  const [project, setProject] = useState<string | null | undefined>(undefined);
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [busy, setBusy] = useState(false);
 
@@ -70,6 +74,7 @@ export function LaunchDialog() {
   }, [open]);
 
   if (!open) return null;
+  if (fromJob) return <RerunDialog jobId={fromJob} inputs={inputs} />;
   const chosen = templateId ?? templates[0]?.template.id;
   const template = templates.find((x) => x.template.id === chosen)?.template;
 
@@ -80,16 +85,17 @@ export function LaunchDialog() {
     setBusy(true);
     setErrors({});
     try {
-      const entry = await api.jobs.launch({ templateId: chosen, inputs: inputs.map(toLaunch), values, ...(name.trim() ? { name: name.trim() } : {}) });
+      const entry = await api.jobs.launch({ templateId: chosen, inputs: inputs.map(toLaunch), values, ...(name.trim() ? { name: name.trim() } : {}), ...(project !== undefined ? { projectId: project ?? '' } : {}) });
       closeLaunch();
       setName('');
       setValues({});
+      setProject(undefined);
       toast({ level: 'info', title: t('launch.queued', { name: entry.jobName }) });
       useNavigation.getState().go('jobs');
       void refreshJobs();
     } catch (err) {
       const field = err instanceof ApiError && err.field ? err.field.split('.')[0] ?? 'form' : 'form';
-      setErrors({ [['inputs', 'name', 'values', 'templateId'].includes(field) ? field : 'form']: messageOf(err) });
+      setErrors({ [['inputs', 'name', 'values', 'templateId', 'projectId'].includes(field) ? field : 'form']: messageOf(err) });
     } finally {
       setBusy(false);
     }
@@ -114,7 +120,7 @@ export function LaunchDialog() {
       <form id="launch-form" className="form" onSubmit={(e) => void launch(e)}>
         <Field label={t('launch.template')} error={errors.templateId}>
           {(id, d) => (
-            <select id={id} aria-describedby={d} value={chosen ?? ''} onChange={(e) => setLaunch({ templateId: e.target.value })}>
+            <select id={id} aria-describedby={d} value={chosen ?? ''} onChange={(e) => (setLaunch({ templateId: e.target.value }), setProject(undefined))}>
               {templates.map((x) => (
                 <option key={x.template.id} value={x.template.id}>
                   {x.template.name}
@@ -133,6 +139,7 @@ export function LaunchDialog() {
             {(id, d) => <input id={id} aria-describedby={d} value={values[p.name] ?? p.default ?? ''} onChange={(e) => setValues((v) => ({ ...v, [p.name]: e.target.value }))} />}
           </Field>
         ))}
+        <ProjectField value={project === undefined ? template?.projectId : (project ?? undefined)} onChange={(v) => setProject(v ?? null)} error={errors.projectId} />
         <InputsPicker inputs={inputs} onChange={(next) => setLaunch({ inputs: next })} error={errors.inputs} onBrowseFiles={parkLaunch} />
         {errors.form && (
           <p className="error" role="alert">

@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Field } from '../../components/Field';
 import type { TemplateForm } from './useTemplateForm';
+import { ProjectField } from '../records/ProjectField';
 
 export function BasicsSection({ form }: { form: TemplateForm }) {
   const { t } = useTranslation();
@@ -14,6 +15,7 @@ export function BasicsSection({ form }: { form: TemplateForm }) {
       <Field label={t('templates.jobName')} hint={t('templates.jobNameHint')} error={errorFor('jobName')}>
         {(id, desc) => <input id={id} aria-describedby={desc} value={d.jobName} onChange={(e) => update('jobName', (x) => ({ ...x, jobName: e.target.value }))} />}
       </Field>
+      <ProjectField value={d.projectId} error={errorFor('projectId')} onChange={(v) => update('projectId', (x) => ({ ...x, projectId: v }))} />
       <div className="span-all">
         <Field label={t('templates.description')} error={errorFor('description')}>
           {(id, desc) => <textarea id={id} aria-describedby={desc} rows={2} value={d.description} onChange={(e) => update('description', (x) => ({ ...x, description: e.target.value }))} />}
