@@ -1,28 +1,7 @@
-// Bringing a journal written by an older Courier up to date, and the checks made before
-// SQLite opens the file.
-import { lstatSync } from 'node:fs';
+// Bringing a journal written by an older Courier up to date.
 import type Database from 'better-sqlite3';
 import { str, type Row } from './journal-rows';
 import type { Sealer } from './sealer';
-
-/**
- * A symlink where the journal or its -wal/-shm should be would make SQLite (and our chmod) act
- * on whatever it points to: refuse with a message saying which file to remove.
- */
-export function refuseSymlinks(path: string): void {
-  for (const p of [path, `${path}-wal`, `${path}-shm`]) {
-    const st = (() => {
-      try {
-        return lstatSync(p);
-      } catch {
-        return null;
-      }
-    })();
-    if (st?.isSymbolicLink()) {
-      throw new Error(`${p} is a symbolic link, not Courier's transfer journal; Courier will not follow it. Remove the link and start again.`);
-    }
-  }
-}
 
 const TERMINAL_SQL = "('done', 'failed', 'cancelled')";
 

@@ -1,6 +1,7 @@
 // The journal's tables and rows: the schema, the row shapes the engine works with, and the
 // mapping between them (journal.ts holds the database and its batched writes).
 import type { TransferErrorCode, TransferNoticeCode, TransferState } from './types';
+import type { Sealer } from './sealer';
 
 export interface ItemRow {
   id: string;
@@ -159,4 +160,20 @@ export const ITEM_COLUMNS: Record<keyof ItemRow, string> = {
 
 export function sqlValue(v: unknown): unknown {
   return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+}
+
+/** An item column's stored value: a file key is sealed here, so the clear key never reaches the file. */
+export function itemColumn(sealer: Sealer, k: keyof ItemRow, v: unknown): unknown {
+  if (k === 'fileKey') return typeof v === 'string' && v ? sealer.seal(Buffer.from(v, 'utf8')) : null;
+  return sqlValue(v);
+}
+
+/** A sealed value opened; null when there is none or the sealer cannot open it (a lost keychain key). */
+export function openSealed(sealer: Sealer, v: unknown): Buffer | null {
+  if (!(v instanceof Uint8Array) || v.length === 0) return null;
+  try {
+    return sealer.open(Buffer.from(v));
+  } catch {
+    return null;
+  }
 }

@@ -16,13 +16,12 @@
 // keychain-backed) and dropped once the item is done, failed or cancelled; secure_delete makes
 // SQLite overwrite what it deletes instead of leaving it in free space. Files are 0600 in a
 // 0700 directory, and a symlink in place of one of them is refused, never followed.
-import { chmodSync, closeSync, constants, existsSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
-import { migrateJournal, refuseSymlinks } from './journal-migrate';
+import type Database from 'better-sqlite3';
+import { migrateJournal } from './journal-migrate';
+import { openPrivateSqlite } from '../private-sqlite';
 import type { Sealer } from './sealer';
 import { TERMINAL } from './types';
-import { ITEM_COLUMNS, SCHEMA, sqlValue, str, strOrNull, toItem, type DownloadRow, type ItemRow, type PartRow, type Row, type StoredUpload, type UploadRow } from './journal-rows';
+import { ITEM_COLUMNS, itemColumn, openSealed, SCHEMA, str, strOrNull, toItem, type DownloadRow, type ItemRow, type PartRow, type Row, type StoredUpload, type UploadRow } from './journal-rows';
 
 export type { DownloadRow, ItemRow, PartRow, StoredUpload, UploadRow } from './journal-rows';
 
@@ -46,23 +45,10 @@ export class Journal {
     readonly path: string,
     private readonly sealer: Sealer,
   ) {
-    const dir = dirname(path);
-    if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: 0o700 });
-    chmodSync(dir, 0o700);
-    refuseSymlinks(path);
-    // Create the file ourselves so it is 0600 from its first byte; SQLite gives -wal/-shm the same
-    // mode. O_NOFOLLOW: a symlink planted after the check above still fails instead of being followed.
-    closeSync(openSync(path, constants.O_RDWR | constants.O_CREAT | (constants.O_NOFOLLOW ?? 0), 0o600));
-    chmodSync(path, 0o600);
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.pragma('secure_delete = ON');
+    this.db = openPrivateSqlite(path, { what: 'transfer journal', closeFolder: true, secureDelete: true });
     this.db.exec(SCHEMA);
     migrateJournal(this.db, sealer);
     for (const r of this.db.prepare('SELECT transfer_id AS id FROM uploads UNION SELECT transfer_id FROM downloads').all() as Row[]) this.withState.add(str(r.id));
-    for (const suffix of ['-wal', '-shm']) if (existsSync(path + suffix)) chmodSync(path + suffix, 0o600);
   }
 
   static open(path: string, sealer: Sealer): Journal {
@@ -159,25 +145,9 @@ export class Journal {
     this.db.transaction(() => {
       for (const it of items) {
         const row = TERMINAL.has(it.state) ? { ...it, fileKey: null } : it; // refused at enqueue: no key kept
-        s.run(...(Object.keys(ITEM_COLUMNS) as (keyof ItemRow)[]).map((k) => this.column(k, row[k])));
+        s.run(...(Object.keys(ITEM_COLUMNS) as (keyof ItemRow)[]).map((k) => itemColumn(this.sealer, k, row[k])));
       }
     })();
-  }
-
-  /** A column's stored value: a file key is sealed here, so the clear key never reaches the file. */
-  private column(k: keyof ItemRow, v: unknown): unknown {
-    if (k === 'fileKey') return typeof v === 'string' && v ? this.sealer.seal(Buffer.from(v, 'utf8')) : null;
-    return sqlValue(v);
-  }
-
-  /** The sealed value opened; null when there is none or the sealer cannot open it (a lost keychain key). */
-  private unseal(v: unknown): Buffer | null {
-    if (!(v instanceof Uint8Array) || v.length === 0) return null;
-    try {
-      return this.sealer.open(Buffer.from(v));
-    } catch {
-      return null;
-    }
   }
 
   /**
@@ -195,7 +165,7 @@ export class Journal {
       this.later(id, () => {
         const keys = Object.keys(fields) as (keyof ItemRow)[];
         const sql = `UPDATE transfers SET ${keys.map((k) => `${ITEM_COLUMNS[k]} = ?`).join(', ')} WHERE id = ?`;
-        this.stmt(sql).run(...keys.map((k) => this.column(k, fields[k])), id);
+        this.stmt(sql).run(...keys.map((k) => itemColumn(this.sealer, k, fields[k])), id);
       });
     }
     if (durable) this.flush();
@@ -203,7 +173,7 @@ export class Journal {
 
   loadItems(): ItemRow[] {
     this.flush();
-    return (this.stmt('SELECT * FROM transfers ORDER BY seq').all() as Row[]).map((r) => ({ ...toItem(r), fileKey: this.unseal(r.key_sealed)?.toString('utf8') ?? null }));
+    return (this.stmt('SELECT * FROM transfers ORDER BY seq').all() as Row[]).map((r) => ({ ...toItem(r), fileKey: openSealed(this.sealer, r.key_sealed)?.toString('utf8') ?? null }));
   }
 
   // ---------------------------------------------------------------- uploads
@@ -217,7 +187,7 @@ export class Journal {
       objectKey: str(r.object_key),
       bucket: str(r.bucket),
       targetJson: str(r.target_json),
-      key: this.unseal(r.key_sealed),
+      key: openSealed(this.sealer, r.key_sealed),
       iv: Buffer.from(r.iv as Buffer),
       partSize: Number(r.part_size),
       fileSize: Number(r.file_size),
