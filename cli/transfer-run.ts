@@ -34,6 +34,62 @@ export async function runTransfers(
   identity: string[],
   enqueue: (t: TransferService) => Promise<TransferView[]>,
 ): Promise<RunSummary> {
+  const { service, journalPath, lock } = await openRunService(ctx, conn, identity);
+  let settledAll = false;
+  try {
+    const leftover = service.list().items.filter((i) => !i.isBatch);
+    const unfinished = leftover.filter((i) => i.state !== 'done' && i.state !== 'cancelled' && i.state !== 'failed');
+    let items: TransferView[];
+    let doneBefore = 0;
+    if (unfinished.length > 0) {
+      out.log(`Resuming ${unfinished.length} unfinished transfer(s) from an earlier run`);
+      service.resume();
+      items = leftover;
+      doneBefore = leftover.reduce((n, i) => n + (i.state === 'done' ? i.size : 0), 0);
+    } else {
+      items = await enqueue(service);
+    }
+    trace('enqueued', { threads: true });
+    const ids = items.filter((i) => !i.isBatch).map((i) => i.id);
+    const settled = await watchUntilSettled(service, ids, out);
+    settledAll = settled !== null;
+    const final = settled ?? service.list().items.filter((i) => ids.includes(i.id));
+    const done = final.filter((i) => !i.isBatch && i.state === 'done');
+    const total = done.reduce((n, i) => n + i.size, 0);
+    // What the earlier run had really finished: whole files, and the parts/ranges this run skipped.
+    const bytesResumed = doneBefore + service.resumedBytes(ids);
+    const bytesSent = total - doneBefore - service.resumedBytes(done.map((i) => i.id));
+    // A settled run's journal is dropped below, so it must not still know of open multipart uploads:
+    // a failed upload's stored parts (kept for a retry in the app) are released first.
+    if (settledAll) for (const i of final) if (!i.isBatch && i.state === 'failed') service.cancel(i.id);
+    if (settledAll && (await service.abortAbandoned()) > 0) {
+      settledAll = false;
+      out.log('Some unfinished uploads could not be cleaned up on the storage yet; running the same command again will retry.');
+    }
+    trace('cleaned up');
+    return { items: final, bytesSent: Math.max(0, bytesSent), bytesResumed, paused: settled === null };
+  } finally {
+    await service.close();
+    trace('transfer service closed');
+    // A run that settled leaves nothing to resume: drop its journal (a paused or crashed one is kept).
+    if (settledAll) for (const suffix of ['', '-wal', '-shm']) rmSync(journalPath + suffix, { force: true });
+    lock.release();
+  }
+}
+
+export function formatBytes(n: number): string {
+  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
+  let v = n;
+  let u = 0;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
+}
+
+/** The run's own journal (named by key + what + where) behind its process lock, and its service. */
+async function openRunService(ctx: CliContext, conn: Connection, identity: string[]): Promise<{ service: TransferService; journalPath: string; lock: { release(): void } }> {
   const dir = join(ctx.dataDir, 'cli-journals');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const name = createHash('sha256').update([conn.keyId, ...identity].join('\0')).digest('hex').slice(0, 24);
@@ -57,79 +113,30 @@ export async function runTransfers(
     throw e;
   });
   trace('transfer service created');
-  let settledAll = false;
-  try {
-    const leftover = service.list().items.filter((i) => !i.isBatch);
-    const unfinished = leftover.filter((i) => i.state !== 'done' && i.state !== 'cancelled' && i.state !== 'failed');
-    let items: TransferView[];
-    let doneBefore = 0;
-    if (unfinished.length > 0) {
-      out.log(`Resuming ${unfinished.length} unfinished transfer(s) from an earlier run`);
-      service.resume();
-      items = leftover;
-      doneBefore = leftover.reduce((n, i) => n + (i.state === 'done' ? i.size : 0), 0);
-    } else {
-      items = await enqueue(service);
-    }
-    trace('enqueued', { threads: true });
-    let firstBytes = true;
-    const ids = items.filter((i) => !i.isBatch).map((i) => i.id);
-    const display = new ProgressDisplay(out, ids.length);
-    const off = service.onProgress((b) => {
-      if (firstBytes && b.overall.bytesDone > 0) {
-        firstBytes = false;
-        trace('first bytes');
-      }
-      display.update(b);
-    });
-    let paused = false;
-    const onSigint = () => {
-      paused = true;
-      service.pause();
-      display.stop();
-      process.stderr.write('\nPaused. Run the same command again to resume where it stopped.\n');
-    };
-    process.once('SIGINT', onSigint);
-    const settled = await Promise.race([
-      service.whenSettled(ids),
-      new Promise<null>((resolve) => process.once('SIGINT', () => resolve(null))),
-    ]);
-    trace('settled', { threads: true });
-    process.off('SIGINT', onSigint);
-    off();
-    display.stop();
-    settledAll = settled !== null;
-    const final = settled ?? service.list().items.filter((i) => ids.includes(i.id));
-    const done = final.filter((i) => !i.isBatch && i.state === 'done');
-    const total = done.reduce((n, i) => n + i.size, 0);
-    // What the earlier run had really finished: whole files, and the parts/ranges this run skipped.
-    const bytesResumed = doneBefore + service.resumedBytes(ids);
-    const bytesSent = total - doneBefore - service.resumedBytes(done.map((i) => i.id));
-    // A settled run's journal is dropped below, so it must not still know of open multipart uploads:
-    // a failed upload's stored parts (kept for a retry in the app) are released first.
-    if (settledAll) for (const i of final) if (!i.isBatch && i.state === 'failed') service.cancel(i.id);
-    if (settledAll && (await service.abortAbandoned()) > 0) {
-      settledAll = false;
-      out.log('Some unfinished uploads could not be cleaned up on the storage yet; running the same command again will retry.');
-    }
-    trace('cleaned up');
-    return { items: final, bytesSent: Math.max(0, bytesSent), bytesResumed, paused: paused || settled === null };
-  } finally {
-    await service.close();
-    trace('transfer service closed');
-    // A run that settled leaves nothing to resume: drop its journal (a paused or crashed one is kept).
-    if (settledAll) for (const suffix of ['', '-wal', '-shm']) rmSync(journalPath + suffix, { force: true });
-    lock.release();
-  }
+  return { service, journalPath, lock };
 }
 
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
+/** Shows progress until every item has ended (their views), or Ctrl-C paused them (null). */
+async function watchUntilSettled(service: TransferService, ids: string[], out: Out): Promise<TransferView[] | null> {
+  let firstBytes = true;
+  const display = new ProgressDisplay(out, ids.length);
+  const off = service.onProgress((b) => {
+    if (firstBytes && b.overall.bytesDone > 0) {
+      firstBytes = false;
+      trace('first bytes');
+    }
+    display.update(b);
+  });
+  const onSigint = () => {
+    service.pause();
+    display.stop();
+    process.stderr.write('\nPaused. Run the same command again to resume where it stopped.\n');
+  };
+  process.once('SIGINT', onSigint);
+  const settled = await Promise.race([service.whenSettled(ids), new Promise<null>((resolve) => process.once('SIGINT', () => resolve(null)))]);
+  trace('settled', { threads: true });
+  process.off('SIGINT', onSigint);
+  off();
+  display.stop();
+  return settled;
 }

@@ -53,20 +53,7 @@ export function startShell(o: ShellOptions = {}): ShellHandle {
   const dataDir = o.dataDir ?? defaultDataDir();
   const sandbox = localSandboxLauncher(dataDir);
 
-  // Instead of Electron's default (a dialog, then carrying on whatever the state): the same
-  // policy as the web host. A connection error or a lost promise is logged and the app goes on;
-  // an uncaught exception is logged, explained, and ends the app (transfers resume next start).
-  installLastResort({
-    ...(o.processEvents ? { target: o.processEvents } : {}),
-    log: (level, message, detail) => {
-      courier?.activity.add(level, 'app', message);
-      console.error(detail && level === 'error' ? `${message}\n${detail}` : message);
-    },
-    exit: (code) => {
-      dialog.showErrorBox('Courier stopped after an unexpected error', 'Unfinished transfers and queued job submissions continue the next time Courier starts. The details are in the activity log.');
-      app.exit(code);
-    },
-  });
+  installShellLastResort(o.processEvents, () => courier);
 
   const guard = installQuitGuard({
     busy: () => ({ transfers: tray?.activeTransfers() ?? 0, submissions: tray?.queuedSubmissions() ?? 0 }),
@@ -100,14 +87,7 @@ export function startShell(o: ShellOptions = {}): ShellHandle {
   const ready = app.whenReady().then(async () => {
     hardenSessions();
     serveRenderer(o.rendererDir ?? outDir('renderer'));
-    let acceptPlaintext = false;
-    const safeFile = join(dataDir, 'keys.safe-storage.json');
-    const safe = new SafeStorageSecretStore(safeFile, () => acceptPlaintext);
-    // safeStorage counts as a keychain when it encrypts for real, or when keys were already kept
-    // with it (Linux's basic_text, accepted in Settings earlier). Otherwise the person chooses, as
-    // in the web host: a file encrypted with a passphrase, or memory only.
-    const keychain = safeStorage.isEncryptionAvailable() && (safe.secure || existsSync(safeFile));
-    const keys = await KeyStoreChooser.open(dataDir, { keychain, keychainStore: () => safe });
+    const { keys, acceptPlaintext } = await openShellKeyStore(dataDir);
     courier = await createCourier({
       shell: 'electron',
       version: app.getVersion(),
@@ -130,8 +110,8 @@ export function startShell(o: ShellOptions = {}): ShellHandle {
       ...o.ports,
     });
     const c = courier;
-    acceptPlaintext = c.settings.get().app.acceptPlaintextKeyStorage;
-    c.settings.onChange((st) => (acceptPlaintext = st.app.acceptPlaintextKeyStorage));
+    acceptPlaintext(c.settings.get().app.acceptPlaintextKeyStorage);
+    c.settings.onChange((st) => acceptPlaintext(st.app.acceptPlaintextKeyStorage));
     registerIpc(c, APP_ORIGIN);
     // Resume unfinished transfers from the journal right away, not on first use. A key file still
     // locked (its passphrase not given yet) holds the journal's key: then they resume on unlock.
@@ -150,4 +130,38 @@ export function startShell(o: ShellOptions = {}): ShellHandle {
     if (process.platform !== 'darwin' && !(tray && courier?.settings.get().app.keepRunningInTray)) app.quit();
   });
   return { primary: true, ready };
+}
+
+/**
+ * Instead of Electron's default (a dialog, then carrying on whatever the state): the same policy
+ * as the web host. A connection error or a lost promise is logged and the app goes on; an
+ * uncaught exception is logged, explained, and ends the app (transfers resume next start).
+ */
+function installShellLastResort(target: NodeJS.EventEmitter | undefined, courier: () => Courier | null): void {
+  installLastResort({
+    ...(target ? { target } : {}),
+    log: (level, message, detail) => {
+      courier()?.activity.add(level, 'app', message);
+      console.error(detail && level === 'error' ? `${message}\n${detail}` : message);
+    },
+    exit: (code) => {
+      dialog.showErrorBox('Courier stopped after an unexpected error', 'Unfinished transfers and queued job submissions continue the next time Courier starts. The details are in the activity log.');
+      app.exit(code);
+    },
+  });
+}
+
+/**
+ * safeStorage counts as a keychain when it encrypts for real, or when keys were already kept with
+ * it (Linux's basic_text, accepted in Settings earlier). Otherwise the person chooses, as in the
+ * web host: a file encrypted with a passphrase, or memory only. `acceptPlaintext` follows the
+ * setting that allows basic_text.
+ */
+async function openShellKeyStore(dataDir: string): Promise<{ keys: KeyStoreChooser; acceptPlaintext: (v: boolean) => void }> {
+  let accept = false;
+  const safeFile = join(dataDir, 'keys.safe-storage.json');
+  const safe = new SafeStorageSecretStore(safeFile, () => accept);
+  const keychain = safeStorage.isEncryptionAvailable() && (safe.secure || existsSync(safeFile));
+  const keys = await KeyStoreChooser.open(dataDir, { keychain, keychainStore: () => safe });
+  return { keys, acceptPlaintext: (v) => (accept = v) };
 }
