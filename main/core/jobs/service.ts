@@ -17,6 +17,7 @@ import { OutboxStore, type Submission } from './outbox-store';
 import { Outbox } from './outbox';
 import { OutputFetcher } from './outputs';
 import { StatusPoller } from './poller';
+import { SweepStore } from './sweep-store';
 import { isUnderWay } from './status';
 import { TemplateStore } from './templates';
 import { TrackedStore, type TrackedJob } from './tracked-store';
@@ -53,6 +54,7 @@ export class JobsService {
   readonly catalog: CatalogService;
   readonly store: OutboxStore;
   readonly tracked: TrackedStore;
+  readonly sweeps: SweepStore;
   readonly outbox: Outbox;
   readonly poller: StatusPoller;
   readonly outputs: OutputFetcher;
@@ -79,6 +81,7 @@ export class JobsService {
     this.catalog = new CatalogService(join(d.dataDir, 'catalog'));
     this.store = new OutboxStore(this.db);
     this.tracked = new TrackedStore(this.db);
+    this.sweeps = new SweepStore(this.db, this.store);
     this.notifications = new JobNotifications({
       hub: d.hub,
       activity: d.activity,
@@ -117,6 +120,7 @@ export class JobsService {
       serves,
       transfers: d.transfers,
       archives: { uploads: new ArchiveUploads(this.db), stagingDir: join(d.dataDir, 'staging', 'job-inputs'), apiFor },
+      sharedUpload: (s, path) => (s.source.sweep ? this.sweeps.sharedUpload(s.source.sweep.id, s.id, path) : null),
       connectivity: d.connectivity,
       log,
       onChange: (s) => this.submissionChanged(s),
