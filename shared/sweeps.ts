@@ -46,7 +46,6 @@ export const sweepPreviewRow = z.object({
   env: z.record(z.string(), z.string()),
   inputs: z.array(z.string()),
 });
-export type SweepPreviewRow = z.infer<typeof sweepPreviewRow>;
 
 export const sweepPreview = z.object({
   name: z.string(),

@@ -100,7 +100,9 @@ export async function launchSweep(spec: Spec, d: SweepDeps): Promise<{ sweep: Sw
     },
   }));
   const sweep = d.jobs.sweeps.create({ id: p.sweepId, accountId: d.ctx.accountId, name: p.name, template: p.plan.template, columns: p.table.columns, inputs: spec.inputs, fingerprint: p.fingerprint }, rows);
-  for (const r of d.jobs.sweeps.rows(sweep.id)) d.jobs.submissionChanged(r.submission);
+  // One event per row, one count at the end (counting after each row would read the outbox N times).
+  for (const r of d.jobs.sweeps.rows(sweep.id)) d.jobs.d.hub.emit('outboxChanged', d.jobs.entry(r.submission));
+  d.jobs.counts();
   d.jobs.outbox.poke();
   return { sweep, resumed: false };
 }
@@ -111,15 +113,32 @@ export function findSweep(jobs: JobsService, accountId: string, idOrName: string
   return s;
 }
 
-/** Seconds until each waiting submission of the account goes out: its place in the queue at the submission pace. */
+/** Recent rows this account sent: the mean time between them, when they went out back to back. */
+function observedInterval(jobs: JobsService, accountId: string, now: number): number {
+  const sent = jobs.store
+    .list({ limit: 40 })
+    .filter((s) => s.accountId === accountId && s.state === 'submitted' && s.updatedAt > now - 5 * 60_000)
+    .map((s) => s.updatedAt)
+    .sort((a, b) => a - b);
+  const first = sent[0];
+  const last = sent.at(-1);
+  return sent.length >= 5 && first !== undefined && last !== undefined ? (last - first) / 1000 / (sent.length - 1) : 0;
+}
+
+/**
+ * Seconds until each waiting submission of the account goes out: its place in the queue times
+ * the time one row takes — the submission budget's interval, or the pace rows have really gone
+ * out at lately when that is slower (each row is also created, and its inputs uploaded).
+ */
 function etas(jobs: JobsService, accountId: string, pace: number | null, now: number): Map<string, number> {
   const open = jobs.store
     .list({ open: true, limit: 1_000_000 })
     .filter((s) => s.accountId === accountId)
     .sort((a, b) => a.seq - b.seq);
   const out = new Map<string, number>();
+  const perRow = Math.max(pace ? 1 / pace : 0, observedInterval(jobs, accountId, now));
   open.forEach((s, k) => {
-    const queue = pace ? k / pace : 0;
+    const queue = k * perRow;
     out.set(s.id, Math.ceil(Math.max(queue, (s.nextAttemptAt - now) / 1000, 0)));
   });
   return out;

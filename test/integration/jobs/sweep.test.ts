@@ -31,6 +31,16 @@ beforeEach(() => {
   env.sb.resetStats();
 });
 
+/** The router's error for a request that must be refused. */
+async function refusal(p: Promise<unknown>): Promise<{ code: string; field?: string; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    return (e as { rpc: { code: string; field?: string; message: string } }).rpc;
+  }
+  throw new Error('expected the request to be refused');
+}
+
 const changing = () => Object.entries(env.sb.stats().api).filter(([k, n]) => n > 0 && !k.startsWith('GET ') && !k.startsWith('HEAD '));
 
 async function jobDetail(id: string) {
@@ -93,26 +103,25 @@ describe('preview and validation', () => {
   });
 
   test('a column no field uses, a placeholder no column fills, a reserved name: refused naming them', async () => {
-    const err = (e: unknown) => (e as { rpc: { field?: string; message: string } }).rpc;
-    const unused = await env.call('sweeps', 'preview', { templateId: 'train', table: { kind: 'grid', text: 'lr=1 x seed=2 x momentum=0.9' } }).catch(err);
+    const unused = await refusal(env.call('sweeps', 'preview', { templateId: 'train', table: { kind: 'grid', text: 'lr=1 x seed=2 x momentum=0.9' } }));
     expect(unused).toMatchObject({ field: 'columns.momentum' });
     expect(unused.message).toMatch(/"momentum" is not used/);
-    const missing = await env.call('sweeps', 'preview', { templateId: 'train', table: { kind: 'grid', text: 'lr=1,2' } }).catch(err);
+    const missing = await refusal(env.call('sweeps', 'preview', { templateId: 'train', table: { kind: 'grid', text: 'lr=1,2' } }));
     expect(missing).toMatchObject({ field: 'columns.seed' });
     expect(missing.message).toMatch(/\{seed\} has no default: add a column "seed"/);
-    const unknown = await env.call('sweeps', 'preview', { templateId: 'train', table: { kind: 'grid', text: 'lr=1 x seed=2' }, inputs: ['/data/{mesh}.msh'] }).catch(err);
+    const unknown = await refusal(env.call('sweeps', 'preview', { templateId: 'train', table: { kind: 'grid', text: 'lr=1 x seed=2' }, inputs: ['/data/{mesh}.msh'] }));
     expect(unknown).toMatchObject({ field: 'inputs.0' });
     expect(unknown.message).toMatch(/unknown placeholder \{mesh\}/);
-    const reserved = await env.call('sweeps', 'preview', { templateId: 'train', table: { kind: 'csv', text: 'lr,seed,row\n1,2,3\n' } }).catch(err);
+    const reserved = await refusal(env.call('sweeps', 'preview', { templateId: 'train', table: { kind: 'csv', text: 'lr,seed,row\n1,2,3\n' } }));
     expect(reserved).toMatchObject({ field: 'columns.row' });
-    const ragged = await env.call('sweeps', 'preview', { templateId: 'train', table: { kind: 'csv', text: 'lr,seed\n1,2\n3\n' } }).catch(err);
+    const ragged = await refusal(env.call('sweeps', 'preview', { templateId: 'train', table: { kind: 'csv', text: 'lr,seed\n1,2\n3\n' } }));
     expect(ragged.message).toMatch(/CSV file cannot be read.*line 3/i);
     expect(changing()).toEqual([]);
   });
 
   test('the same name with other rows is a conflict, not a second sweep', async () => {
     await env.call('sweeps', 'launch', { templateId: 'train', name: 'taken', table: { kind: 'grid', text: 'lr=1 x seed=1' } });
-    const e = await env.call('sweeps', 'launch', { templateId: 'train', name: 'taken', table: { kind: 'grid', text: 'lr=2 x seed=1' } }).catch((x: unknown) => (x as { rpc: { code: string; field: string } }).rpc);
+    const e = await refusal(env.call('sweeps', 'launch', { templateId: 'train', name: 'taken', table: { kind: 'grid', text: 'lr=2 x seed=1' } }));
     expect(e).toMatchObject({ code: 'conflict', field: 'name' });
   });
 });
@@ -135,5 +144,42 @@ describe('per-row input files', () => {
     expect(files[0]).not.toEqual(files[1]);
     expect(served(env.sb, 'POST /api/v3/files/')).toBe(2); // two registrations for four rows
     expect((await jobDetail(done.rows[3]!.jobId!)).jobanalyses[0]!.command).toBe('solve mesh_b.msh --seed 4');
+  }, 120_000);
+});
+
+describe('stop all and retry failed', () => {
+  test('a refused row fails alone, the others go on; retry failed sends it, once', async () => {
+    env.sb.addFault({ method: 'POST', path: '/api/v2/jobs/', status: 400, body: { name: ['refused for the test'] }, times: 1 });
+    const { sweep } = await env.call('sweeps', 'launch', { templateId: 'train', name: 'retry', table: { kind: 'grid', text: 'lr=7 x seed=1..3' } });
+    const settled = await until('every row out', async () => {
+      const v = await env.call('sweeps', 'get', { sweep: sweep.id });
+      return v.counts.waiting === 0 ? v : null;
+    }, 60_000);
+    expect(settled.rows.map((r) => r.state)).toEqual(['failed', 'submitted', 'submitted']);
+    expect(settled.rows[0]!.error?.message).toMatch(/refused for the test/);
+    expect(await env.call('sweeps', 'retryFailed', { sweep: 'retry' })).toEqual({ retried: 1 });
+    const done = await until('the retried row submitted', async () => {
+      const v = await env.call('sweeps', 'get', { sweep: 'retry' });
+      return v.counts.submitted === 3 ? v : null;
+    }, 60_000);
+    expect((await platformJobs(env.sb)).filter((j) => j.name.startsWith('train lr=7 ')).map((j) => j.id).sort()).toEqual(done.rows.map((r) => r.jobId).sort());
+  }, 120_000);
+
+  test('stop all: rows not sent are cancelled and never reach the platform; submitted jobs are stopped', async () => {
+    // Every create is held a while, so most rows are still queued when the person stops the sweep.
+    env.sb.addFault({ method: 'POST', path: '/api/v2/jobs/', latencyMs: 400, times: 100 });
+    const { sweep } = await env.call('sweeps', 'launch', { templateId: 'train', name: 'stopped', table: { kind: 'grid', text: 'lr=9 x seed=1..8' } });
+    await until('a row submitted', async () => (await env.call('sweeps', 'get', { sweep: sweep.id })).counts.submitted >= 1, 60_000);
+    const r = await env.call('sweeps', 'stopAll', { sweep: 'stopped' });
+    expect(r.cancelled).toBeGreaterThan(0);
+    const after = await until('nothing left to send', async () => {
+      const v = await env.call('sweeps', 'get', { sweep: sweep.id });
+      return v.counts.waiting === 0 ? v : null;
+    }, 60_000);
+    expect(after.counts.cancelled).toBe(r.cancelled);
+    expect(after.counts.submitted).toBe(8 - r.cancelled);
+    expect((await platformJobs(env.sb)).filter((j) => j.name.startsWith('train lr=9 '))).toHaveLength(8 - r.cancelled);
+    const stopRequests = served(env.sb, 'POST /api/v2/jobs/{id}/stop/');
+    expect(stopRequests).toBe(r.stopping);
   }, 120_000);
 });
