@@ -41,6 +41,7 @@ CREATE TABLE IF NOT EXISTS sweeps (
 CREATE TABLE IF NOT EXISTS sweep_rows (
   sweep_id TEXT NOT NULL, row INTEGER NOT NULL, values_json TEXT NOT NULL, submission_id TEXT NOT NULL UNIQUE,
   PRIMARY KEY (sweep_id, row));
+CREATE TABLE IF NOT EXISTS sweep_stops (sweep_id TEXT PRIMARY KEY, at INTEGER NOT NULL);
 `;
 
 export type Db = Database.Database;

@@ -124,7 +124,8 @@ export class JobsService {
       connectivity: d.connectivity,
       log,
       onChange: (s) => this.submissionChanged(s),
-      onSubmitted: (_s, job) => {
+      onSubmitted: (s, job) => {
+        if (s.source.sweep && this.sweeps.stopped(s.source.sweep.id)) this.stopLate(job);
         this.poller.track(job);
         d.hub.emit('jobChanged', jobChangedView(job));
         this.counts();
@@ -133,6 +134,15 @@ export class JobsService {
       ...(t.backoff ? { backoff: t.backoff } : {}),
       ...(t.idleMs ? { idleMs: t.idleMs } : {}),
     });
+  }
+
+  /** A row of a stopped sweep that was on its way when the sweep was stopped: it went out, so it is stopped now. */
+  private stopLate(job: TrackedJob): void {
+    void this.d.accounts
+      .session(job.accountId)
+      .then((sess) => sess.api.stopJob(job.jobId))
+      .then(() => this.d.activity.say('info', 'jobs', { key: 'stopAsked', params: { jobId: job.jobId } }, { kind: 'job', id: job.jobId }))
+      .catch((e: unknown) => this.d.activity.say('warn', 'jobs', { key: 'sweepStopFailed', params: { jobId: job.jobId, reason: (e as Error).message } }, { kind: 'job', id: job.jobId }));
   }
 
   /** Resumes everything the data folder says is unfinished: sends, watches, owed notifications and downloads. */

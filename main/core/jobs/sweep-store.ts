@@ -96,6 +96,15 @@ export class SweepStore {
     });
   }
 
+  /** "Stop all" was asked: rows that were being sent at that moment are stopped once submitted. */
+  markStopped(sweepId: string): void {
+    this.db.prepare('INSERT OR IGNORE INTO sweep_stops (sweep_id, at) VALUES (?, ?)').run(sweepId, this.now());
+  }
+
+  stopped(sweepId: string): boolean {
+    return this.db.prepare('SELECT 1 FROM sweep_stops WHERE sweep_id = ?').get(sweepId) !== undefined;
+  }
+
   /**
    * A local file another row of the same sweep already uploaded (or is uploading): the same path
    * goes up once and every row that names it shares the platform file.

@@ -193,11 +193,12 @@ export function sweepView(jobs: JobsService, sw: SweepRecord, pace: number | nul
   };
 }
 
-/** Rows not sent yet are cancelled, submitted jobs still under way are stopped; rows being sent right now are counted (they go out). */
+/** Rows not sent yet are cancelled, submitted jobs still under way are stopped; rows being sent right now are counted, and stopped once they land. */
 export async function stopSweep(jobs: JobsService, sw: SweepRecord, api: RescaleApi): Promise<{ cancelled: number; stopping: number; inFlight: number }> {
   let cancelled = 0;
   let stopping = 0;
   let inFlight = 0;
+  jobs.sweeps.markStopped(sw.id); // first: a row that goes out from now on is stopped as it lands
   for (const { submission: s } of jobs.sweeps.rows(sw.id)) {
     if (jobs.store.userUpdate(s.id, { state: 'cancelled', waiting: null }, ['queued', 'uploading'])) {
       cancelled++;
