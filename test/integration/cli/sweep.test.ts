@@ -119,4 +119,13 @@ describe('courier jobs sweep', () => {
     expect(lines).toHaveLength(6);
     expect(lines[0]).toMatch(/^1\t\w+\t.*\ttrain lr=0\.1 seed=1\tlr=0\.1 seed=1$/);
   }, 180_000);
+
+  test('--wait --json follows the jobs to the end and prints the sweep with their outcomes', async () => {
+    const r = await courier(['--json', 'jobs', 'sweep', '-t', 'train', '--grid', 'lr=0.5 x seed=1..2', '--wait']).done;
+    expect(r.code, r.stdout).toBe(0);
+    const v = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { total: number; counts: { completed: number }; rows: { outcome: string; jobId: string }[] };
+    expect(v.total).toBe(2);
+    expect(v.counts.completed).toBe(2);
+    expect(v.rows.map((x) => x.outcome)).toEqual(['completed', 'completed']);
+  }, 120_000);
 });
