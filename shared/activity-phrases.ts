@@ -49,6 +49,7 @@ export const phrases = {
   jobQueuedOffline: 'Queued "{{jobName}}" from the template "{{template}}" (offline: it goes out when the connection is back).',
   following: 'Following job {{jobId}} ("{{name}}").',
   stopAsked: 'Asked the platform to stop job {{jobId}}.',
+  sweepStopFailed: 'Job {{jobId}} of a stopped sweep went out as it was stopped, and could not be stopped: {{reason}}. Stop it yourself.',
   queuedCancelled: 'Cancelled the queued job "{{jobName}}".',
   fileDeleted: 'Deleted {{count}} file from Rescale.',
   filesDeleted: 'Deleted {{count}} files from Rescale.',

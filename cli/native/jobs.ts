@@ -9,6 +9,7 @@ import { checkOutputFile, readInputFile } from '../paths';
 import { call } from './core-call';
 import { registerRerunCommands } from './rerun';
 import { reportOutcome, submitFromTemplate, type SubmitOptions } from './submit-template';
+import { listSweep, registerSweepCommand } from './sweep';
 import { endLine, parseDuration, statusWord, waitForJob, waitForOutcome, type Deadline } from './wait';
 
 function printJob(out: Out, j: JobChanged): void {
@@ -25,8 +26,10 @@ export function registerJobCommands(program: Command): void {
     .command('list')
     .description('your recent jobs, and submissions still waiting in the outbox')
     .option('--limit <n>', 'how many (1 to 200)', listLimit, 20)
+    .option('--sweep <name>', 'the jobs of one sweep, one line per row')
     .action(
-      action<{ limit: number }>(async (ctx, out, o) => {
+      action<{ limit: number; sweep?: string }>(async (ctx, out, o) => {
+        if (o.sweep) return listSweep(ctx, out, o.sweep);
         const c = await ctx.courierWithAccount();
         const r = await call(c, 'jobs', 'list', { limit: o.limit });
         if (out.json) return out.result(jsonText(r));
@@ -91,6 +94,8 @@ export function registerJobCommands(program: Command): void {
     .addOption(timeoutOption('the job'))
     .option('-o, --output-dir <dir>', 'where rescale_job_<ID>/ goes', '.')
     .action(action<SubmitOptions>((ctx, out, o) => submitFromTemplate(ctx, out, o)));
+
+  registerSweepCommand(jobs);
 
   jobs
     .command('send')

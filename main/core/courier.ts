@@ -6,6 +6,8 @@ import { ActivityLog } from './activity/log';
 import { EventHub } from './events/hub';
 import { accountHandlers } from './handlers/accounts';
 import { jobHandlers } from './handlers/jobs';
+import type { Scope, ScopeBudget } from './rescale/scopes';
+import { sweepHandlers } from './handlers/sweeps';
 import { jobTransfersFrom, activeAccountTransfers } from './jobs/transfers';
 import { JobsService, type JobsTuning } from './jobs/service';
 import type { Notifier } from './notify/notifier';
@@ -61,6 +63,8 @@ export interface CourierPorts {
   backgroundJobs?: boolean;
   /** Shorter timers for the jobs feature (tests). */
   jobsTuning?: JobsTuning;
+  /** Client-side API budgets per scope in place of the platform's (tests and benchmarks against a sandbox given other limits). */
+  rateBudgets?: Partial<Record<Scope, ScopeBudget>>;
 }
 
 export interface CoreServices {
@@ -119,6 +123,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     userAgent: `Courier/${ports.version}`,
     network: networkFor,
     followsOsProxy: systemProxy !== null,
+    ...(ports.rateBudgets ? { budgets: ports.rateBudgets } : {}),
     ...(launchSandbox ? { sandbox: launchSandbox } : {}),
   });
   settings.onChange((s) => hub.emit('settingsChanged', s));
@@ -167,6 +172,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     ...transferHandlers(services),
     ...fileHandlers(services),
     ...jobHandlers(services),
+    ...sweepHandlers(services),
   };
   const router = createRouter(handlers, {
     error: (message, detail) => activity.error('app', `${message}: ${detail instanceof Error ? detail.message : JSON.stringify(detail)}`),

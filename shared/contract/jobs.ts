@@ -13,6 +13,7 @@ import {
   templateEntry,
   templateIssue,
 } from '../jobs';
+import { sweepPreview, sweepSpec, sweepView } from '../sweeps';
 import { request } from './define';
 import { jobRecordRequests, templateFromJobRequest } from './job-records';
 
@@ -20,6 +21,7 @@ const byId = z.object({ id: z.string().min(1) });
 
 /** The largest template file `templates.import` takes, in characters: the largest request of the contract (the WebSocket limit is derived from it). */
 export const TEMPLATE_IMPORT_MAX_CHARS = 1_000_000;
+const sweepRef = z.object({ sweep: z.string().min(1, 'name a sweep (its name or id)') });
 const jobRef = z.object({ jobId: z.string().regex(/^[A-Za-z0-9]+$/, 'a Rescale job id is letters and digits, like tGaYS') });
 
 export const jobRequests = {
@@ -80,6 +82,21 @@ export const jobRequests = {
       z.object({ available: z.boolean(), source: z.enum(['live', 'output', 'none']), lines: z.array(z.string()), note: z.string().optional() }),
     ),
     ...jobRecordRequests,
+  },
+  /** Parameter sweeps: a template and a table of rows (CSV or grid), one outbox submission per row. */
+  sweeps: {
+    /** The expanded jobs, every row validated (placeholders, columns, input files); nothing is queued or sent. */
+    preview: request(sweepSpec, sweepPreview),
+    /** Queues every row at once (all or none); the same sweep launched again continues it instead of queuing twice. */
+    launch: request(sweepSpec, z.object({ sweep: sweepView, resumed: z.boolean() })),
+    list: request(z.object({}), z.object({ sweeps: z.array(sweepView.omit({ rows: true })) })),
+    /** One row per job: parameters, state, status, and when a waiting row goes out. */
+    get: request(sweepRef, sweepView),
+    /** Cancels rows not sent yet and stops submitted jobs still under way. */
+    stopAll: request(sweepRef, z.object({ cancelled: z.number(), stopping: z.number(), inFlight: z.number() })),
+    retryFailed: request(sweepRef, z.object({ retried: z.number() })),
+    /** The table with each row's job id and final state. */
+    exportCsv: request(sweepRef, z.object({ csv: z.string(), fileName: z.string() })),
   },
 };
 

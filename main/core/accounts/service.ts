@@ -10,7 +10,7 @@ import type { Connectivity } from '../net/connectivity';
 import { resolvePlatform, type PlatformRef, type ResolvedPlatform } from '../platforms';
 import { RescaleApi } from '../rescale/api';
 import { SharedRateLimiter } from '../rescale/rate-limiter';
-import { defaultBudgets } from '../rescale/scopes';
+import { defaultBudgets, type Scope, type ScopeBudget } from '../rescale/scopes';
 import { forgetSecret } from '../secrets/redact';
 import type { SecretStore } from '../secrets/store';
 import type { SettingsService } from '../settings/service';
@@ -67,6 +67,8 @@ export class AccountService {
       network: (target: string) => Promise<NetworkOptions>;
       /** The shell asks the OS for "system" (its answer can change while we run); otherwise it is fixed by the settings. */
       followsOsProxy?: boolean;
+      /** Budgets in place of the platform's defaults (a sandbox given other limits). */
+      budgets?: Partial<Record<Scope, ScopeBudget>>;
       /** The local sandbox's current URLs (its ports change between launches). */
       sandbox?: () => Promise<{ apiUrl: string; s3Endpoint: string; azureBlobEndpoint?: string | null }>;
     },
@@ -132,7 +134,7 @@ export class AccountService {
       baseUrl: platform.apiUrl,
       apiKey,
       ...route,
-      limiter: new SharedRateLimiter(join(this.deps.dataDir, 'limits'), partition, defaultBudgets),
+      limiter: new SharedRateLimiter(join(this.deps.dataDir, 'limits'), partition, { ...defaultBudgets, ...this.deps.budgets }),
       connectivity: this.deps.connectivity,
       userAgent: this.deps.userAgent,
       // Records of a list the platform got wrong are left out; the activity log says so, once.

@@ -2,7 +2,7 @@
 // every Courier process on the data folder. A commit is a write into the WAL, so it survives a
 // kill -9; busy_timeout lets two processes take turns; claims use leases (see lease.ts).
 // The schema is not versioned: every change so far only adds tables (CREATE ... IF NOT EXISTS),
-// which an older jobs.db gets on its next open (archive_uploads came with folder inputs).
+// which an older jobs.db gets on its next open (archive_uploads came with folder inputs, sweeps and sweep_rows with sweeps).
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -34,6 +34,14 @@ CREATE TABLE IF NOT EXISTS archive_uploads (
   name TEXT NOT NULL, files INTEGER NOT NULL, bytes INTEGER NOT NULL, created_at INTEGER NOT NULL, verified_at INTEGER NOT NULL,
   PRIMARY KEY (account_id, content_key));
 CREATE INDEX IF NOT EXISTS archive_uploads_quick ON archive_uploads(account_id, quick_key);
+CREATE TABLE IF NOT EXISTS sweeps (
+  id TEXT PRIMARY KEY, account_id TEXT NOT NULL, name TEXT NOT NULL, template_json TEXT NOT NULL,
+  columns_json TEXT NOT NULL, inputs_json TEXT NOT NULL, fingerprint TEXT NOT NULL, created_at INTEGER NOT NULL,
+  UNIQUE (account_id, name));
+CREATE TABLE IF NOT EXISTS sweep_rows (
+  sweep_id TEXT NOT NULL, row INTEGER NOT NULL, values_json TEXT NOT NULL, submission_id TEXT NOT NULL UNIQUE,
+  PRIMARY KEY (sweep_id, row));
+CREATE TABLE IF NOT EXISTS sweep_stops (sweep_id TEXT PRIMARY KEY, at INTEGER NOT NULL);
 `;
 
 export type Db = Database.Database;

@@ -30,6 +30,8 @@ export interface SubmissionSource {
   inputs: LaunchInput[];
   values: Record<string, string>;
   name?: string;
+  /** A row of a parameter sweep (sweeps.ts): which sweep, and its row number (from 1). */
+  sweep?: { id: string; name: string; row: number };
 }
 
 export interface Submission {

@@ -21,6 +21,8 @@ interface Ctx {
   transfers: JobTransfers;
   archives: ArchiveDeps;
   move(s: Submission, patch: SubmissionPatch, from?: readonly Submission['state'][]): Submission | null;
+  /** The same local file already uploaded (or uploading) for another row of the same sweep. */
+  shared?(s: Submission, path: string): InputProgress | null;
 }
 
 type Pending = { inp: LaunchItem; i: number };
@@ -51,6 +53,22 @@ async function rememberFolder(s: Submission, x: Pending, p: InputProgress | unde
   await dropStaged(c.archives, stagingSlot(s.id, x.i));
 }
 
+/** Inputs other rows of the sweep already uploaded (or are uploading); null when none. */
+function shareWithSweep(s: Submission, todo: Pending[], c: Ctx): InputProgress[] | null {
+  if (!c.shared || !s.source.sweep) return null;
+  const inputs: InputProgress[] = s.launch.inputs.map((_, i) => ({ ...s.inputs[i] }));
+  let found = false;
+  for (const x of todo) {
+    if (x.inp.kind !== 'local' || s.inputs[x.i]?.transferId) continue;
+    const p = c.shared(s, x.inp.path);
+    if (p) {
+      inputs[x.i] = p;
+      found = true;
+    }
+  }
+  return found ? inputs : null;
+}
+
 const uploadPath = (s: Submission, x: Pending): string => (x.inp.kind === 'folder' ? (s.inputs[x.i]?.staged ?? '') : x.inp.kind === 'local' ? x.inp.path : '');
 
 export async function uploadInputs(start: Submission, signal: AbortSignal, c: Ctx): Promise<UploadResult> {
@@ -73,7 +91,15 @@ export async function uploadInputs(start: Submission, signal: AbortSignal, c: Ct
       s = next;
       continue;
     }
-    // 1. Every pending input gets a transfer (recorded before we wait on it).
+    // 1. Every pending input gets a transfer (recorded before we wait on it), unless another
+    //    row of its sweep has one for the same file: then they share it.
+    const sharing = shareWithSweep(s, todo, c);
+    if (sharing) {
+      const next = c.move(s, { inputs: sharing }, EDITABLE_STATES);
+      if (!next) return { kind: 'stop' };
+      s = next;
+      continue;
+    }
     const missing = todo.filter((x) => !s.inputs[x.i]?.transferId);
     if (missing.length) {
       const fresh = await c.transfers.enqueueUploads(s.accountId, missing.map((x) => uploadPath(s, x)));

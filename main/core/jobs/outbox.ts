@@ -11,7 +11,7 @@ import { UnusableAnswerError } from '../rescale/errors';
 import { KeyMissingError } from '../accounts/key-missing';
 import { newOwner, type LeaseOwner } from './lease';
 import { findByMarker, removeUnsubmittedTwins, wasSubmitted } from './marker';
-import { EDITABLE_STATES, OPEN_STATES, type OutboxStore, type Submission, type SubmissionPatch } from './outbox-store';
+import { EDITABLE_STATES, OPEN_STATES, type InputProgress, type OutboxStore, type Submission, type SubmissionPatch } from './outbox-store';
 import { buildCreateBody } from './payload';
 import { errorInfo, verdictOf } from './send-errors';
 import type { TrackedJob, TrackedStore } from './tracked-store';
@@ -34,6 +34,8 @@ export interface OutboxDeps {
   transfers: JobTransfers;
   /** Folder inputs: where their archives wait, and which were uploaded before. */
   archives: ArchiveDeps;
+  /** A local file another row of the same sweep uploaded: shared, not uploaded again. */
+  sharedUpload?(s: Submission, path: string): InputProgress | null;
   connectivity: Connectivity;
   log: OutboxLog;
   onChange(s: Submission): void;
@@ -237,7 +239,7 @@ export class Outbox {
     if ((uploads || doubtful) && !(await this.reachable(s.accountId, signal))) {
       return this.retryLater(s.id, new CourierError('offline', 'The platform cannot be reached; the job goes out when the connection is back.'));
     }
-    const r = await uploadInputs(s, signal, { transfers: this.d.transfers, archives: this.d.archives, move: (sub, patch, from) => this.move(sub, patch, from) });
+    const r = await uploadInputs(s, signal, { transfers: this.d.transfers, archives: this.d.archives, move: (sub, patch, from) => this.move(sub, patch, from), ...(this.d.sharedUpload ? { shared: this.d.sharedUpload } : {}) });
     if (r.kind === 'stop') return null;
     if (r.kind === 'wait') return this.retryLater(s.id, r.error);
     if (r.kind === 'fail') return this.fail(r.sub, r.error, r.message);

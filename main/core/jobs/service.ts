@@ -17,6 +17,7 @@ import { OutboxStore, type Submission } from './outbox-store';
 import { Outbox } from './outbox';
 import { OutputFetcher } from './outputs';
 import { StatusPoller } from './poller';
+import { SweepStore } from './sweep-store';
 import { isUnderWay } from './status';
 import { TemplateStore } from './templates';
 import { TrackedStore, type TrackedJob } from './tracked-store';
@@ -53,6 +54,7 @@ export class JobsService {
   readonly catalog: CatalogService;
   readonly store: OutboxStore;
   readonly tracked: TrackedStore;
+  readonly sweeps: SweepStore;
   readonly outbox: Outbox;
   readonly poller: StatusPoller;
   readonly outputs: OutputFetcher;
@@ -79,6 +81,7 @@ export class JobsService {
     this.catalog = new CatalogService(join(d.dataDir, 'catalog'));
     this.store = new OutboxStore(this.db);
     this.tracked = new TrackedStore(this.db);
+    this.sweeps = new SweepStore(this.db, this.store);
     this.notifications = new JobNotifications({
       hub: d.hub,
       activity: d.activity,
@@ -117,10 +120,12 @@ export class JobsService {
       serves,
       transfers: d.transfers,
       archives: { uploads: new ArchiveUploads(this.db), stagingDir: join(d.dataDir, 'staging', 'job-inputs'), apiFor },
+      sharedUpload: (s, path) => (s.source.sweep ? this.sweeps.sharedUpload(s.source.sweep.id, s.id, path) : null),
       connectivity: d.connectivity,
       log,
       onChange: (s) => this.submissionChanged(s),
-      onSubmitted: (_s, job) => {
+      onSubmitted: (s, job) => {
+        if (s.source.sweep && this.sweeps.stopped(s.source.sweep.id)) this.stopLate(job);
         this.poller.track(job);
         d.hub.emit('jobChanged', jobChangedView(job));
         this.counts();
@@ -129,6 +134,15 @@ export class JobsService {
       ...(t.backoff ? { backoff: t.backoff } : {}),
       ...(t.idleMs ? { idleMs: t.idleMs } : {}),
     });
+  }
+
+  /** A row of a stopped sweep that was on its way when the sweep was stopped: it went out, so it is stopped now. */
+  private stopLate(job: TrackedJob): void {
+    void this.d.accounts
+      .session(job.accountId)
+      .then((sess) => sess.api.stopJob(job.jobId))
+      .then(() => this.d.activity.say('info', 'jobs', { key: 'stopAsked', params: { jobId: job.jobId } }, { kind: 'job', id: job.jobId }))
+      .catch((e: unknown) => this.d.activity.say('warn', 'jobs', { key: 'sweepStopFailed', params: { jobId: job.jobId, reason: (e as Error).message } }, { kind: 'job', id: job.jobId }));
   }
 
   /** Resumes everything the data folder says is unfinished: sends, watches, owed notifications and downloads. */

@@ -426,6 +426,7 @@ export const ja: Messages = {
     jobQueuedOffline: 'テンプレート「{{template}}」から「{{jobName}}」をキューに入れました（オフライン: 接続が戻ると送信します）。',
     following: 'ジョブ {{jobId}}（「{{name}}」）の監視を始めました。',
     stopAsked: 'ジョブ {{jobId}} の停止をプラットフォームに依頼しました。',
+    sweepStopFailed: '停止したスイープのジョブ {{jobId}} は停止の時点で送信中だったため投入され、停止できませんでした: {{reason}}。手動で停止してください。',
     queuedCancelled: 'キュー内のジョブ「{{jobName}}」をキャンセルしました。',
     fileDeleted: 'Rescale からファイルを {{count}} 個削除しました。',
     filesDeleted: 'Rescale からファイルを {{count}} 個削除しました。',

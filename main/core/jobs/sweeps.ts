@@ -1,0 +1,237 @@
+// Parameter sweeps over the outbox: a template and a table become one submission per row, queued
+// in one transaction and sent in row order by the outbox (exactly once each, like any launch),
+// paced by the platform's job-submission budget; the view says when each waiting row goes out.
+import { createHash, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { CourierError } from '../../../shared/errors';
+import type { JobOutcome, JobTemplate } from '../../../shared/jobs';
+import { sweepSpec, type SweepPreview, type SweepRowView, type SweepView } from '../../../shared/sweeps';
+import type { z } from 'zod';
+import type { RescaleApi } from '../rescale/api';
+import { optionsOf, retryFailed, type LaunchContext } from './launch';
+import { newMarker } from './marker';
+import { OPEN_STATES } from './outbox-store';
+import type { JobsService } from './service';
+import { defaultSweepName, planSweep, type SweepPlan } from './sweep-expand';
+import type { SweepRecord, SweepRow } from './sweep-store';
+import { parseTable, toCsv, type Table } from './sweep-table';
+
+type Spec = z.output<typeof sweepSpec>;
+
+export interface SweepDeps {
+  jobs: JobsService;
+  ctx: LaunchContext;
+  /** Folder for outputs when neither the launch nor the template names one (Settings → downloads). */
+  downloadsFolder: string;
+  /** The working folder, for relative input paths when the launch gives no baseDir. */
+  cwd: string;
+}
+
+/** Submissions a second the account's job-submission budget allows (the sweep's pace). */
+export function submitPace(api: RescaleApi): number | null {
+  return api.http.pace('POST', '/api/v2/jobs/x/submit/');
+}
+
+interface Prepared {
+  name: string;
+  template: JobTemplate;
+  table: Table;
+  plan: SweepPlan;
+  fingerprint: string;
+  sweepId: string;
+}
+
+async function prepare(spec: Spec, d: SweepDeps): Promise<Prepared> {
+  const saved = d.jobs.templates.get(spec.templateId).template;
+  const table = parseTable(spec.table);
+  const name = spec.name ?? defaultSweepName(saved.id, table, spec.inputs);
+  // Outputs of every row go under <folder>/<sweep name>/rescale_job_<ID>/.
+  const base = spec.outputFolder || saved.outputs.folder || d.downloadsFolder;
+  const template: JobTemplate = { ...saved, outputs: { ...saved.outputs, folder: base ? join(base, name) : '' } };
+  const { createdAt: _c, updatedAt: _u, ...content } = saved;
+  const fingerprint = createHash('sha256').update(JSON.stringify([content, table, spec.inputs])).digest('hex');
+  const sweepId = randomUUID();
+  const plan = await planSweep(template, table, { inputs: spec.inputs, baseDir: spec.baseDir ?? d.cwd, sweep: { id: sweepId, name } }, d.ctx);
+  return { name, template, table, plan, fingerprint, sweepId };
+}
+
+/** The expanded jobs, every row validated; nothing is queued or sent. */
+export async function previewSweep(spec: Spec, d: SweepDeps): Promise<SweepPreview> {
+  const p = await prepare(spec, d);
+  const locals = new Set(p.plan.rows.flatMap((r) => r.launch.inputs.flatMap((i) => (i.kind === 'file' ? [] : [i.path]))));
+  return {
+    name: p.name,
+    templateName: p.template.name,
+    columns: p.table.columns,
+    rows: p.plan.rows.map((r) => ({ row: r.row, values: r.values, jobName: r.launch.jobName, command: r.launch.command, env: r.launch.env, inputs: r.launch.inputs.map((i) => (i.kind === 'file' ? i.id : i.path)) })),
+    uploads: locals.size,
+    submitsPerSecond: submitPace(d.ctx.api),
+  };
+}
+
+/**
+ * Queues every row (one transaction), or — the same sweep launched again, e.g. after the process
+ * was killed — finds it and queues nothing: the outbox carries on with the rows it holds.
+ */
+export async function launchSweep(spec: Spec, d: SweepDeps): Promise<{ sweep: SweepRecord; resumed: boolean }> {
+  const p = await prepare(spec, d);
+  const existing = d.jobs.sweeps.byName(d.ctx.accountId, p.name);
+  if (existing) {
+    if (existing.fingerprint !== p.fingerprint) {
+      throw new CourierError('conflict', `A sweep named "${p.name}" already exists with another template, table or inputs. Give this one another name (--name), or look at it with \`courier jobs list --sweep "${p.name}"\`.`, { field: 'name' });
+    }
+    d.jobs.outbox.poke();
+    return { sweep: existing, resumed: true };
+  }
+  const rows = p.plan.rows.map((r) => ({
+    row: r.row,
+    values: r.values,
+    submission: {
+      id: randomUUID(),
+      accountId: d.ctx.accountId,
+      templateId: p.template.id,
+      templateName: p.template.name,
+      jobName: r.launch.jobName,
+      marker: newMarker(),
+      launch: r.launch,
+      source: r.source,
+      inputs: r.launch.inputs.map(() => ({})),
+      options: optionsOf(p.template),
+    },
+  }));
+  const sweep = d.jobs.sweeps.create({ id: p.sweepId, accountId: d.ctx.accountId, name: p.name, template: p.plan.template, columns: p.table.columns, inputs: spec.inputs, fingerprint: p.fingerprint }, rows);
+  // One event per row, one count at the end (counting after each row would read the outbox N times).
+  for (const r of d.jobs.sweeps.rows(sweep.id)) d.jobs.d.hub.emit('outboxChanged', d.jobs.entry(r.submission));
+  d.jobs.counts();
+  d.jobs.outbox.poke();
+  return { sweep, resumed: false };
+}
+
+export function findSweep(jobs: JobsService, accountId: string, idOrName: string): SweepRecord {
+  const s = jobs.sweeps.get(idOrName) ?? jobs.sweeps.byName(accountId, idOrName);
+  if (!s || s.accountId !== accountId) throw new CourierError('not_found', `There is no sweep "${idOrName}" for this account. \`courier jobs list\` shows the sweeps.`, { field: 'sweep' });
+  return s;
+}
+
+/** Recent rows this account sent: the mean time between them, when they went out back to back. */
+function observedInterval(jobs: JobsService, accountId: string, now: number): number {
+  const sent = jobs.store
+    .list({ limit: 40 })
+    .filter((s) => s.accountId === accountId && s.state === 'submitted' && s.updatedAt > now - 5 * 60_000)
+    .map((s) => s.updatedAt)
+    .sort((a, b) => a - b);
+  const first = sent[0];
+  const last = sent.at(-1);
+  return sent.length >= 5 && first !== undefined && last !== undefined ? (last - first) / 1000 / (sent.length - 1) : 0;
+}
+
+/**
+ * Seconds until each waiting submission of the account goes out: its place in the queue times
+ * the time one row takes — the submission budget's interval, or the pace rows have really gone
+ * out at lately when that is slower (each row is also created, and its inputs uploaded).
+ */
+function etas(jobs: JobsService, accountId: string, pace: number | null, now: number): Map<string, number> {
+  const open = jobs.store
+    .list({ open: true, limit: 1_000_000 })
+    .filter((s) => s.accountId === accountId)
+    .sort((a, b) => a.seq - b.seq);
+  const out = new Map<string, number>();
+  const perRow = Math.max(pace ? 1 / pace : 0, observedInterval(jobs, accountId, now));
+  open.forEach((s, k) => {
+    const queue = k * perRow;
+    out.set(s.id, Math.ceil(Math.max(queue, (s.nextAttemptAt - now) / 1000, 0)));
+  });
+  return out;
+}
+
+function rowView(jobs: JobsService, r: SweepRow, eta: Map<string, number>, pace: number | null): SweepRowView {
+  const s = r.submission;
+  const t = s.jobId ? jobs.tracked.get(s.accountId, s.jobId) : null;
+  const open = OPEN_STATES.includes(s.state);
+  return {
+    row: r.row,
+    values: r.values,
+    submissionId: s.id,
+    jobName: s.jobName,
+    state: s.state,
+    jobId: s.jobId,
+    status: t?.status ?? '',
+    outcome: t?.outcome ?? ('not_submitted' as JobOutcome),
+    etaSeconds: open && pace !== null ? (eta.get(s.id) ?? null) : null,
+    error: s.state === 'submitted' || s.state === 'cancelled' ? null : s.error,
+  };
+}
+
+export function sweepView(jobs: JobsService, sw: SweepRecord, pace: number | null, now = Date.now()): SweepView {
+  const eta = etas(jobs, sw.accountId, pace, now);
+  const rows = jobs.sweeps.rows(sw.id).map((r) => rowView(jobs, r, eta, pace));
+  const counts = { waiting: 0, submitted: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
+  for (const r of rows) {
+    if (r.state === 'failed') counts.failed++;
+    else if (r.state === 'cancelled') counts.cancelled++;
+    else if (r.state !== 'submitted') counts.waiting++;
+    else {
+      counts.submitted++;
+      if (r.outcome === 'completed') counts.completed++;
+      else if (r.outcome === 'failed' || r.outcome === 'stopped') counts.failed++;
+      else counts.running++;
+    }
+  }
+  const waiting = rows.filter((r) => r.etaSeconds !== null);
+  const first = waiting[0];
+  return {
+    id: sw.id,
+    name: sw.name,
+    templateName: sw.template.name,
+    columns: sw.columns,
+    total: rows.length,
+    counts,
+    next: first ? { row: first.row, etaSeconds: first.etaSeconds ?? 0 } : null,
+    lastEtaSeconds: waiting.length ? Math.max(...waiting.map((r) => r.etaSeconds ?? 0)) : null,
+    createdAt: sw.createdAt,
+    rows,
+  };
+}
+
+/** Rows not sent yet are cancelled, submitted jobs still under way are stopped; rows being sent right now are counted, and stopped once they land. */
+export async function stopSweep(jobs: JobsService, sw: SweepRecord, api: RescaleApi): Promise<{ cancelled: number; stopping: number; inFlight: number }> {
+  let cancelled = 0;
+  let stopping = 0;
+  let inFlight = 0;
+  jobs.sweeps.markStopped(sw.id); // first: a row that goes out from now on is stopped as it lands
+  for (const { submission: s } of jobs.sweeps.rows(sw.id)) {
+    if (jobs.store.userUpdate(s.id, { state: 'cancelled', waiting: null }, ['queued', 'uploading'])) {
+      cancelled++;
+      for (const i of s.inputs) if (i.transferId && !i.fileId) await jobs.d.transfers.cancel(s.accountId, i.transferId).catch(() => undefined);
+      const next = jobs.store.get(s.id);
+      if (next) jobs.submissionChanged(next);
+    } else if (s.state === 'submitted' && s.jobId) {
+      const t = jobs.tracked.get(s.accountId, s.jobId);
+      if (t?.terminal) continue;
+      await api.stopJob(s.jobId);
+      stopping++;
+      if (t) jobs.poller.track(t, Date.now() + 1000);
+    } else if (OPEN_STATES.includes(s.state)) inFlight++;
+  }
+  jobs.counts();
+  return { cancelled, stopping, inFlight };
+}
+
+/** Failed submissions of the sweep go again from where they stopped (a created job is checked before any new submit). */
+export function retrySweep(jobs: JobsService, sw: SweepRecord): { retried: number } {
+  let retried = 0;
+  for (const { submission: s } of jobs.sweeps.rows(sw.id)) {
+    if (s.state !== 'failed') continue;
+    jobs.submissionChanged(retryFailed(jobs.store, s));
+    retried++;
+  }
+  if (retried) jobs.outbox.poke();
+  return { retried };
+}
+
+/** The table with each row's job and final state, as CSV. */
+export function sweepCsv(view: SweepView): string {
+  const head = ['row', ...view.columns, 'job_name', 'job_id', 'state', 'status', 'outcome'];
+  const rows = view.rows.map((r) => [String(r.row), ...view.columns.map((c) => r.values[c] ?? ''), r.jobName, r.jobId ?? '', r.state, r.status, r.outcome]);
+  return toCsv(head, rows);
+}
