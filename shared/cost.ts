@@ -115,3 +115,42 @@ export function formatMoney(amount: number | null, currency: string = DEFAULT_CU
     return `${amount.toFixed(digits)} ${currency}`; // a currency code Intl does not know
   }
 }
+
+export interface PricedCatalog {
+  coreTypes: readonly ({ code: string } & CoreTypePrices)[];
+  currency?: string | undefined;
+}
+
+export interface Estimate {
+  coreType: string;
+  /** Cores of the whole job: cores per slot × slots. */
+  cores: number;
+  lowPriority: boolean;
+  /** Per hour of the whole job; null = price not available. */
+  hourly: number | null;
+  /** The hours asked for, else the walltime; null when neither is known. */
+  hours: number | null;
+  total: number | null;
+  currency: string;
+}
+
+/** What a template's hardware costs per hour, and for `hours` (default: its walltime). */
+export function estimate(
+  t: { hardware: PricedHardware & { coreType: string; walltimeHours?: number | undefined }; lowPriority?: boolean | undefined },
+  catalog: PricedCatalog | null,
+  hours?: number,
+): Estimate {
+  const lowPriority = !!t.lowPriority;
+  const prices = catalog?.coreTypes.find((c) => c.code === t.hardware.coreType);
+  const hourly = hourlyPrice(prices, { ...t.hardware, lowPriority });
+  const h = hours ?? t.hardware.walltimeHours ?? null;
+  return {
+    coreType: t.hardware.coreType,
+    cores: t.hardware.coresPerSlot * t.hardware.slots,
+    lowPriority,
+    hourly,
+    hours: h,
+    total: h === null ? null : totalFor(hourly, h),
+    currency: catalog?.currency ?? DEFAULT_CURRENCY,
+  };
+}

@@ -107,6 +107,9 @@ export const catalogCoreType = z.object({
   cores: z.array(z.number()),
   gpu: z.boolean(),
   description: z.string().optional(),
+  /** Per core-hour in the catalog's currency; null or absent = price not available. */
+  price: z.number().nullable().optional(),
+  lowPriorityPrice: z.number().nullable().optional(),
 });
 export const catalogAnalysis = z.object({
   code: z.string(),
@@ -123,6 +126,8 @@ export const catalogView = z.object({
   error: z.string().optional(),
   /** Catalog records the platform sent that could not be read and were left out (a quiet warning). */
   skipped: z.object({ coreTypes: z.number(), analyses: z.number() }).optional(),
+  /** Currency of the prices (ISO 4217); absent in caches written before prices were kept. */
+  currency: z.string().optional(),
 });
 export type CatalogView = z.infer<typeof catalogView>;
 

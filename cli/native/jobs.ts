@@ -7,6 +7,7 @@ import { clean, escapeJsonControls, EXIT_ERROR, EXIT_TIMEOUT, jsonText, type Out
 import { each, fileId, jobId, listLimit } from '../arg-checks';
 import { checkOutputFile, readInputFile } from '../paths';
 import { call } from './core-call';
+import { registerEstimateCommand } from './estimate';
 import { reportOutcome, submitFromTemplate, type SubmitOptions } from './submit-template';
 import { endLine, parseDuration, statusWord, waitForJob, waitForOutcome, type Deadline } from './wait';
 
@@ -90,6 +91,7 @@ export function registerJobCommands(program: Command): void {
     .addOption(timeoutOption('the job'))
     .option('-o, --output-dir <dir>', 'where rescale_job_<ID>/ goes', '.')
     .action(action<SubmitOptions>((ctx, out, o) => submitFromTemplate(ctx, out, o)));
+  registerEstimateCommand(jobs);
 
   jobs
     .command('send')
