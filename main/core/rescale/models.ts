@@ -189,8 +189,8 @@ export const coreType = z.looseObject({
   description: z.string().nullish(),
   // Per core-hour. `price` comes as a number, `lowPriorityPrice` as a string; v3 records and
   // accounts without price access leave them out: unknown, never 0.
-  price: z.unknown().transform(parsePrice),
-  lowPriorityPrice: z.unknown().transform(parsePrice),
+  price: z.unknown().optional().transform(parsePrice),
+  lowPriorityPrice: z.unknown().optional().transform(parsePrice),
   /** Not sent by the platform today; read when present. */
   currency: z.string().regex(/^[A-Za-z]{3}$/).nullish().catch(null),
 });

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { costSoFar, costThisMonth, formatMoney, hourlyPrice, monthStart, parsePrice, runningMs, runWindow, totalFor } from '../../../shared/cost';
+import { coreType } from '../../../main/core/rescale/models';
 import { CORE_TYPES } from '../../../sandbox/api/catalog-data';
 
 const at = (iso: string) => Date.parse(iso);
@@ -29,6 +30,18 @@ describe('prices', () => {
     expect(hourlyPrice({ price: 0.5 }, { coresPerSlot: 4, slots: 1, lowPriority: true })).toBeNull();
     expect(totalFor(null, 4)).toBeNull();
     expect(totalFor(0.64, 4)).toBe(2.56);
+  });
+});
+
+describe('core type records as the platform sends them', () => {
+  test('price a number, lowPriorityPrice a string, either missing or unreadable: kept as numbers or null', () => {
+    const base = { code: 'x', cores: [1] };
+    expect(coreType.parse({ ...base, price: 0.16, lowPriorityPrice: '0.08' })).toMatchObject({ price: 0.16, lowPriorityPrice: 0.08 });
+    expect(coreType.parse({ ...base, price: '1.5' })).toMatchObject({ price: 1.5, lowPriorityPrice: null });
+    expect(coreType.parse(base)).toMatchObject({ price: null, lowPriorityPrice: null });
+    // An unreadable price costs the price, not the record.
+    expect(coreType.parse({ ...base, price: 'call us', lowPriorityPrice: null, currency: 'dollars' })).toMatchObject({ code: 'x', price: null, lowPriorityPrice: null, currency: null });
+    expect(coreType.parse({ ...base, currency: 'JPY' }).currency).toBe('JPY');
   });
 });
 
