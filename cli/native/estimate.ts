@@ -4,6 +4,7 @@
 // (`total` and `hours` are null in --json) with a line saying how to get one.
 import { InvalidArgumentError, type Command } from 'commander';
 import { estimate, formatMoney, type Estimate } from '../../shared/cost';
+import type { JobCost } from '../../shared/jobs';
 import { action } from '../main';
 import { clean, jsonText, type Out } from '../output';
 import { call } from './core-call';
@@ -25,6 +26,15 @@ function printEstimate(out: Out, name: string, e: Estimate): void {
     return;
   }
   out.result(`Total:\t${money(e.total)} for ${e.hours} h`);
+}
+
+/** `jobs show`: the cost so far (final once the job has ended) and the hourly price it comes from. */
+export function costLine(c: JobCost): string {
+  const soFar = formatMoney(c.soFar, c.currency);
+  const hourly = formatMoney(c.hourly, c.currency);
+  const hw = `${clean(c.coreType)} × ${c.cores}${c.lowPriority ? ', low priority' : ''}`;
+  if (soFar === null || hourly === null) return `  cost   price not available (${hw})`;
+  return `  cost   ${soFar}${c.endedAt === null ? ' so far' : ''} (${hourly} per hour, ${hw})${c.walltimeHours ? `; walltime ${c.walltimeHours} h` : ''}`;
 }
 
 export function registerEstimateCommand(jobs: Command): void {

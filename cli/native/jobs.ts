@@ -7,7 +7,7 @@ import { clean, escapeJsonControls, EXIT_ERROR, EXIT_TIMEOUT, jsonText, type Out
 import { each, fileId, jobId, listLimit } from '../arg-checks';
 import { checkOutputFile, readInputFile } from '../paths';
 import { call } from './core-call';
-import { registerEstimateCommand } from './estimate';
+import { costLine, registerEstimateCommand } from './estimate';
 import { reportOutcome, submitFromTemplate, type SubmitOptions } from './submit-template';
 import { endLine, parseDuration, statusWord, waitForJob, waitForOutcome, type Deadline } from './wait';
 
@@ -48,6 +48,7 @@ export function registerJobCommands(program: Command): void {
         printJob(out, d);
         for (const f of d.inputs) out.result(`  input  ${f.id}\t${clean(f.name)}`);
         for (const f of d.outputFiles) out.result(`  output ${f.id}\t${clean(f.relativePath)}\t${f.size} B`);
+        if (d.cost) out.result(costLine(d.cost));
       }),
     );
 

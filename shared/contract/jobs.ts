@@ -7,6 +7,7 @@ import {
   jobSummary,
   launchInput,
   launchRequest,
+  monthCost,
   notificationPayload,
   outboxEntry,
   templateDraft,
@@ -52,7 +53,7 @@ export const jobRequests = {
     /** Recent jobs of the active account plus everything still in the outbox. */
     list: request(
       z.object({ limit: z.number().int().min(1).max(200).default(50) }),
-      z.object({ jobs: z.array(jobSummary), outbox: z.array(outboxEntry), online: z.boolean(), error: z.string().optional() }),
+      z.object({ jobs: z.array(jobSummary), outbox: z.array(outboxEntry), online: z.boolean(), error: z.string().optional(), monthCost: monthCost.optional() }),
     ),
     get: request(jobRef, jobDetail),
     /** Watches a job submitted elsewhere (web UI, another tool): status events, notification, outputs on request. */

@@ -162,6 +162,7 @@ export const jobRecord = z.looseObject({
   jobanalyses: lenientArray(jobAnalysis),
   description: z.string().nullish(),
 });
+export type JobRecord = z.output<typeof jobRecord>;
 
 export const jobRun = z.looseObject({
   id: z.union([z.string(), z.number()]).transform(String).pipe(platformId),

@@ -9,6 +9,7 @@ import { useNavigation } from '../../stores/navigation';
 import { toast } from '../../stores/toasts';
 import { outcomeLabel, statusLabel } from './labels';
 import { timelineRows } from './timeline';
+import { CostCard } from './CostCard';
 import { LogTail } from './LogTail';
 import { useJobDetail } from './useJobDetail';
 
@@ -176,6 +177,7 @@ export function JobDetailPane({ jobId }: { jobId: string }) {
           <div className="detail-grid">
             <Timeline d={d} />
             <Files d={d} />
+            <CostCard d={d} />
           </div>
           <LogTail jobId={jobId} status={d.status} ended={d.outcome !== 'running' && d.outcome !== 'not_submitted'} />
         </>

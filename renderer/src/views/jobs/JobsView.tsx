@@ -5,6 +5,7 @@ import { openOutbox, refreshJobs, useJobs } from '../../stores/jobs';
 import { openLaunch } from '../../stores/launch';
 import { useNavigation } from '../../stores/navigation';
 import { EmptyState } from '../Placeholder';
+import { MonthTotal } from './CostCard';
 import { JobDetailPane } from './JobDetailPane';
 import { outcomeLabel, statusLabel } from './labels';
 import { QueuedRow } from './QueuedRow';
@@ -32,6 +33,7 @@ function JobRow({ id, selected }: { id: string; selected: boolean }) {
 function JobList({ selected }: { selected: string | undefined }) {
   const { t } = useTranslation();
   const order = useJobs((s) => s.order);
+  const monthCost = useJobs((s) => s.monthCost);
   const outbox = useJobs((s) => s.outbox);
   const loaded = useJobs((s) => s.loaded);
   const go = useNavigation((s) => s.go);
@@ -64,6 +66,7 @@ function JobList({ selected }: { selected: string | undefined }) {
           <h2 id="recent-jobs-h" className="list-title">
             {t('jobs.recent')}
           </h2>
+          <MonthTotal m={monthCost} />
           <ul className="job-list">
             {order.map((id) => (
               <JobRow key={id} id={id} selected={id === selected} />

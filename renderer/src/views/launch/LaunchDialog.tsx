@@ -9,8 +9,9 @@ import { refreshJobs } from '../../stores/jobs';
 import { closeLaunch, parkLaunch, setLaunch, useLaunch, type ChosenInput } from '../../stores/launch';
 import { useNavigation } from '../../stores/navigation';
 import { askNotificationPermission } from '../../stores/notifications';
-import { refreshTemplates, useTemplates } from '../../stores/templates';
+import { loadCatalog, refreshTemplates, useTemplates } from '../../stores/templates';
 import { toast } from '../../stores/toasts';
+import { Estimate } from './Estimate';
 import { InputsPicker } from './InputsPicker';
 
 const toLaunch = (i: ChosenInput): LaunchInput => (i.kind === 'local' ? { path: i.path } : i.name ? { fileId: i.fileId, name: i.name } : { fileId: i.fileId });
@@ -32,6 +33,7 @@ function Summary({ templateId }: { templateId: string }) {
           {t('launch.hardware', { coreType: tp.hardware.coreType, cores: tp.hardware.coresPerSlot, count: tp.hardware.slots, total: tp.hardware.coresPerSlot * tp.hardware.slots })}
           <span className="muted hint">{t('launch.slotsHint')}</span>
         </dd>
+        <Estimate template={tp} />
         <dt id="launch-command-label">{t('launch.command')}</dt>
         <dd>
           <code className="command" role="textbox" aria-readonly="true" aria-labelledby="launch-command-label">
@@ -66,7 +68,10 @@ export function LaunchDialog() {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    if (open) void refreshTemplates();
+    if (open) {
+      void refreshTemplates();
+      void loadCatalog(); // prices for the estimate
+    }
   }, [open]);
 
   if (!open) return null;
