@@ -103,12 +103,14 @@ export function costThisMonth(hourly: number | null, history: readonly HistoryEn
 }
 
 /**
- * A money figure for people: small amounts keep 4 decimals so a running job's figure visibly moves.
+ * A money figure for people: 2 decimals, or 4 below 1 when the amount needs them ($0.0004 is not
+ * $0.00); `running` always keeps 4 below 1, so a running job's figure moves without changing width.
  * null (price not known) gives null: the caller says "price not available" in its own language.
  */
-export function formatMoney(amount: number | null, currency: string = DEFAULT_CURRENCY, locale = 'en-US'): string | null {
+export function formatMoney(amount: number | null, currency: string = DEFAULT_CURRENCY, locale = 'en-US', running = false): string | null {
   if (amount === null) return null;
-  const digits = amount !== 0 && Math.abs(amount) < 1 ? 4 : 2;
+  const cents = Number.isInteger(Math.round(amount * 1e6) / 1e4);
+  const digits = Math.abs(amount) < 1 && amount !== 0 && (running || !cents) ? 4 : 2;
   try {
     return new Intl.NumberFormat(locale, { style: 'currency', currency, minimumFractionDigits: digits, maximumFractionDigits: digits }).format(amount);
   } catch {

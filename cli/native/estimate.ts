@@ -30,7 +30,7 @@ function printEstimate(out: Out, name: string, e: Estimate): void {
 
 /** `jobs show`: the cost so far (final once the job has ended) and the hourly price it comes from. */
 export function costLine(c: JobCost): string {
-  const soFar = formatMoney(c.soFar, c.currency);
+  const soFar = formatMoney(c.soFar, c.currency, 'en-US', c.endedAt === null);
   const hourly = formatMoney(c.hourly, c.currency);
   const hw = `${clean(c.coreType)} × ${c.cores}${c.lowPriority ? ', low priority' : ''}`;
   if (soFar === null || hourly === null) return `  cost   price not available (${hw})`;

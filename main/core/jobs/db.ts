@@ -2,7 +2,7 @@
 // every Courier process on the data folder. A commit is a write into the WAL, so it survives a
 // kill -9; busy_timeout lets two processes take turns; claims use leases (see lease.ts).
 // The schema is not versioned: every change so far only adds tables (CREATE ... IF NOT EXISTS),
-// which an older jobs.db gets on its next open (archive_uploads came with folder inputs).
+// which an older jobs.db gets on its next open (archive_uploads came with folder inputs, job_warnings with the walltime guards).
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -34,6 +34,9 @@ CREATE TABLE IF NOT EXISTS archive_uploads (
   name TEXT NOT NULL, files INTEGER NOT NULL, bytes INTEGER NOT NULL, created_at INTEGER NOT NULL, verified_at INTEGER NOT NULL,
   PRIMARY KEY (account_id, content_key));
 CREATE INDEX IF NOT EXISTS archive_uploads_quick ON archive_uploads(account_id, quick_key);
+CREATE TABLE IF NOT EXISTS job_warnings (
+  account_id TEXT NOT NULL, job_id TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL,
+  PRIMARY KEY (account_id, job_id, kind));
 `;
 
 export type Db = Database.Database;

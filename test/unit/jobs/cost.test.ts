@@ -98,8 +98,11 @@ describe('running time and cost so far', () => {
 });
 
 describe('formatting', () => {
-  test('small amounts keep 4 decimals, larger ones 2; unknown stays null', () => {
+  test('2 decimals, 4 below 1 when needed (always while running); unknown stays null', () => {
     expect(formatMoney(0.0123, 'USD')).toBe('$0.0123');
+    expect(formatMoney(0.64, 'USD')).toBe('$0.64');
+    expect(formatMoney(0.01, 'USD', 'en-US', true)).toBe('$0.0100');
+    expect(formatMoney(0.0004, 'USD', 'ja-JP', true)).toBe('$0.0004');
     expect(formatMoney(12.3456, 'USD')).toBe('$12.35');
     expect(formatMoney(0, 'USD')).toBe('$0.00');
     expect(formatMoney(null, 'USD')).toBeNull();

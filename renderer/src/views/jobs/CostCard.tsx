@@ -21,7 +21,7 @@ export function CostCard({ d }: { d: JobDetail }) {
   const running = d.outcome === 'running' && !!c && c.startedAt !== null;
   const now = useNow(running);
   if (!c) return null;
-  const money = (n: number | null) => formatMoney(n, c.currency, i18n.language) ?? t('cost.notAvailable');
+  const money = (n: number | null, live = false) => formatMoney(n, c.currency, i18n.language, live) ?? t('cost.notAvailable');
   // The live history (jobChanged events) ends the run; the detail's own figure is a fallback.
   const soFar = costSoFar(c.hourly, d.history, now);
   const ended = d.outcome !== 'running' && d.outcome !== 'not_submitted';
@@ -31,7 +31,7 @@ export function CostCard({ d }: { d: JobDetail }) {
       <dl className="launch-facts">
         <dt>{ended ? t('cost.final') : t('cost.soFar')}</dt>
         <dd data-testid="cost-so-far" data-amount={soFar ?? ''}>
-          {c.hourly === null ? t('cost.notAvailable') : c.startedAt === null && !ended ? t('cost.notRunning') : money(soFar)}
+          {c.hourly === null ? t('cost.notAvailable') : c.startedAt === null && !ended ? t('cost.notRunning') : money(soFar, !ended)}
         </dd>
         <dt>{t('cost.hourly')}</dt>
         <dd>

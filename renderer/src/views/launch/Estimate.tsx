@@ -20,7 +20,6 @@ export function Estimate({ template }: { template: JobTemplate }) {
         ) : (
           <>
             <span data-testid="launch-hourly">{t('cost.perHour', { price: money(e.hourly) })}</span>
-            {' · '}
             <span data-testid="launch-total">{e.hours === null ? t('cost.noWalltime') : t('cost.forWalltime', { total: money(e.total), hours: e.hours })}</span>
           </>
         )}
