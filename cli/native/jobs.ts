@@ -65,6 +65,9 @@ export function registerJobCommands(program: Command): void {
         const j = await waitForJob(c, out, ctx.args[0]!, { outputs: !!o.outputs, ...(o.timeout ? { deadline: o.timeout } : {}) });
         if (out.json) return out.result(jsonText(j));
         out.result(`${endLine(j)}${j.outputs.dir ? ` (outputs in ${j.outputs.dir})` : ''}`);
+        // The final cost, when the job's record can still be read (it is a courtesy, not the result).
+        const cost = (await call(c, 'jobs', 'get', { jobId: j.jobId }).catch(() => null))?.cost;
+        if (cost) out.result(costLine(cost).trim());
       }),
     );
 

@@ -140,8 +140,10 @@ export function jobHandlers(s: CoreServices): Handlers {
           const status = history[0]?.status ?? '';
           const outputFiles = status === 'Executing' || isTerminal(status) ? await sess.api.jobFiles(jobId).catch(() => []) : [];
           const hw = hardwareOfRecord(detail) ?? t?.options.hardware;
+          // The cache when fresh; asked for once when missing, so a first look has its prices.
+          const catalog = hw ? await jobs.catalog.get(sess.account.id, sess.api).catch(() => jobs.catalog.cached(sess.account.id)) : null;
           return {
-            ...(hw ? { cost: jobCostView(hw, jobs.catalog.cached(sess.account.id), history) } : {}),
+            ...(hw ? { cost: jobCostView(hw, catalog, history) } : {}),
             jobId,
             name: displayName(detail.name),
             status,

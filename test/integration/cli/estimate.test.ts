@@ -74,6 +74,25 @@ describe('courier jobs estimate', () => {
     expect(text.stdout).toMatch(/^Total:\tprice not available for 3 h$/m);
   });
 
+  test('jobs watch and jobs show end with the final cost: hourly price × the run from Started to Completed', async () => {
+    writeFileSync(join(work, 'run.sh'), '#!/bin/sh\n./solve\n');
+    const sent = await courier(['jobs', 'submit', '--template', 'byos-cpu', '--input', join(work, 'run.sh')]);
+    const jobId = /"jobId":"(\w+)"/.exec(sent.stdout)?.[1];
+    expect(jobId, sent.stdout + sent.stderr).toBeTruthy();
+    const watched = await courier(['jobs', 'watch', jobId!]);
+    expect(watched.code, watched.stdout + watched.stderr).toBe(0);
+    const statuses = await rest<{ results: { status: string; statusDate: string }[] }>(sandbox, 'GET', `/api/v2/jobs/${jobId}/statuses/`);
+    const when = (w: string) => Date.parse(statuses.results.find((x) => x.status === w)!.statusDate);
+    const hourly = Number(prices.get('emerald')!.price) * 4;
+    const final = (hourly * (when('Completed') - when('Started'))) / 3_600_000;
+    const line = /^cost {3}\$(\d+\.\d{4}) \(\$(\d+\.\d+) per hour, emerald × 4\); walltime 4 h$/m.exec(watched.stdout);
+    expect(line, watched.stdout).not.toBeNull();
+    expect(Number(line![1])).toBeCloseTo(final, 4);
+    expect(Number(line![2])).toBeCloseTo(hourly, 6);
+    const shown = await courier(['jobs', 'show', jobId!]);
+    expect(shown.stdout).toContain(`  cost   $${line![1]} (`);
+  });
+
   test('a template that does not exist: one ERROR line, exit 33', async () => {
     const r = await courier(['jobs', 'estimate', '--template', 'no-such-template']);
     expect(r.code).toBe(33);

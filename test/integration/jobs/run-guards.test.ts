@@ -28,6 +28,17 @@ describe('walltime guards', () => {
     // The preset's 4-hour walltime reached the platform, in hours.
     const detail = await rest<{ jobanalyses: { hardware: { walltime: unknown } }[] }>(env.sb, 'GET', `/api/v2/jobs/${jobId}/`);
     expect(detail.jobanalyses[0]!.hardware.walltime).toBe(4);
+    // Its cost, priced with the catalog the sandbox serves: so far while it runs, 4 h of walltime.
+    const types = await rest<{ results: { code: string; price: number }[] }>(env.sb, 'GET', '/api/v2/coretypes/');
+    const price = types.results.find((c) => c.code === 'emerald')!.price;
+    await env.call('catalog', 'get', {});
+    const cost = (await env.call('jobs', 'get', { jobId })).cost!;
+    expect(cost).toMatchObject({ coreType: 'emerald', cores: 4, lowPriority: false, currency: 'USD', walltimeHours: 4, endedAt: null });
+    expect(cost.hourly).toBeCloseTo(price * 4, 6);
+    expect(cost.soFar).toBeGreaterThanOrEqual(0);
+    const month = (await env.call('jobs', 'list', {})).monthCost!;
+    expect(month).toMatchObject({ jobs: 1, unpriced: 0, currency: 'USD' });
+    expect(month.total).toBeGreaterThanOrEqual(0);
     const shown = () => env.shown.filter((n) => n.jobId === jobId);
     const polls = () => env.courier.jobs.poller.requests.statuses;
 
