@@ -55,7 +55,8 @@ export class CatalogService {
       c = parsed.data;
       this.memo.set(accountId, c);
     }
-    return this.view(c, this.now() - c.fetchedAt > MAX_AGE_MS);
+    // A cache written before prices were kept (no currency) is refreshed like an old one.
+    return this.view(c, this.now() - c.fetchedAt > MAX_AGE_MS || c.currency === undefined);
   }
 
   /** The cache when fresh; otherwise the platform's answer, falling back to the cache when it cannot be asked. */
