@@ -7,13 +7,15 @@ import { useTemplates } from '../../stores/templates';
 export function Estimate({ template }: { template: JobTemplate }) {
   const { t, i18n } = useTranslation();
   const catalog = useTemplates((s) => s.catalog);
+  // No catalog and none coming (offline, never fetched): no price rather than a spinner forever.
+  const failed = useTemplates((s) => s.catalogError !== null);
   const e = estimate(template, catalog);
   const money = (n: number | null) => formatMoney(n, e.currency, i18n.language) ?? t('cost.notAvailable');
   return (
     <>
       <dt>{t('cost.estimate')}</dt>
       <dd data-testid="launch-estimate" data-hourly={e.hourly ?? ''} data-total={e.total ?? ''} data-currency={e.currency}>
-        {!catalog ? (
+        {!catalog && !failed ? (
           <span className="muted">{t('common.loading')}</span>
         ) : e.hourly === null ? (
           <span data-testid="launch-hourly">{t('cost.notAvailable')}</span>
