@@ -107,6 +107,9 @@ export const catalogCoreType = z.object({
   cores: z.array(z.number()),
   gpu: z.boolean(),
   description: z.string().optional(),
+  /** Per core-hour in the catalog's currency; null or absent = price not available. */
+  price: z.number().nullable().optional(),
+  lowPriorityPrice: z.number().nullable().optional(),
 });
 export const catalogAnalysis = z.object({
   code: z.string(),
@@ -123,6 +126,8 @@ export const catalogView = z.object({
   error: z.string().optional(),
   /** Catalog records the platform sent that could not be read and were left out (a quiet warning). */
   skipped: z.object({ coreTypes: z.number(), analyses: z.number() }).optional(),
+  /** Currency of the prices (ISO 4217); absent in caches written before prices were kept. */
+  currency: z.string().optional(),
 });
 export type CatalogView = z.infer<typeof catalogView>;
 
@@ -214,7 +219,39 @@ export const jobChanged = jobSummary.extend({
 });
 export type JobChanged = z.infer<typeof jobChanged>;
 
+/** What a job costs, from the catalog's prices and its status history (shared/cost.ts). */
+export const jobCost = z.object({
+  coreType: z.string(),
+  cores: z.number(),
+  lowPriority: z.boolean(),
+  /** Per hour of the whole job; null = price not available. */
+  hourly: z.number().nullable(),
+  currency: z.string(),
+  /** When it started running and when it ended (epoch ms), for a figure that moves while it runs. */
+  startedAt: z.number().nullable(),
+  endedAt: z.number().nullable(),
+  /** At the time of the answer; final once `endedAt` is set. */
+  soFar: z.number().nullable(),
+  walltimeHours: z.number().nullable(),
+});
+export type JobCost = z.infer<typeof jobCost>;
+
+/** Month to date of the jobs Courier knows (launched or followed here) that ran this month. */
+export const monthCost = z.object({
+  /** null when no job of the month has a known price. */
+  total: z.number().nullable(),
+  currency: z.string(),
+  /** Start of the month (epoch ms, local time of the core). */
+  since: z.number(),
+  jobs: z.number(),
+  /** Jobs of the month whose price is not available (not in the total). */
+  unpriced: z.number(),
+});
+export type MonthCost = z.infer<typeof monthCost>;
+
 export const jobDetail = jobChanged.extend({
+  /** Absent when the job's hardware is not known (offline, a job Courier never saw). */
+  cost: jobCost.optional(),
   inputs: z.array(z.object({ id: z.string(), name: z.string() })),
   outputFiles: z.array(z.object({ id: z.string(), name: z.string(), relativePath: z.string(), size: z.number() })),
   outbox: outboxEntry.nullable(),

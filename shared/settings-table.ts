@@ -64,6 +64,22 @@ export const SETTINGS_TABLE = {
     unit: 's',
     help: 'slowest job status poll',
   },
+  walltimeWarnMinutes: {
+    name: 'notifications.walltimeWarnMinutes',
+    default: 30,
+    min: 0,
+    max: 1440,
+    unit: 'min',
+    help: "notify once when a running job is this close to its template's walltime; 0 = never",
+  },
+  longRunHours: {
+    name: 'notifications.longRunHours',
+    default: 0,
+    min: 0,
+    max: 720,
+    unit: 'h',
+    help: 'notify once when a job has been running longer than this; 0 = never',
+  },
 } as const satisfies Record<string, NumberSetting>;
 
 export type SettingKey = keyof typeof SETTINGS_TABLE;

@@ -59,6 +59,10 @@ export const settingsSchema = z.object({
       jobFailed: z.boolean().default(true),
       transferFailed: z.boolean().default(true),
       transfersDone: z.boolean().default(false),
+      /** Minutes before a running job's walltime to warn, once (0 = never). */
+      walltimeWarnMinutes: num('walltimeWarnMinutes'),
+      /** Hours of running after which to warn, once (0 = never): a run someone forgot. */
+      longRunHours: num('longRunHours'),
     })
     .prefault({}),
   polling: z

@@ -8,6 +8,7 @@ import { each, fileId, jobId, listLimit } from '../arg-checks';
 import { checkOutputFile, readInputFile } from '../paths';
 import { call } from './core-call';
 import { registerRerunCommands } from './rerun';
+import { costLine, registerEstimateCommand } from './estimate';
 import { reportOutcome, submitFromTemplate, type SubmitOptions } from './submit-template';
 import { listSweep, registerSweepCommand } from './sweep';
 import { endLine, parseDuration, statusWord, waitForJob, waitForOutcome, type Deadline } from './wait';
@@ -51,6 +52,7 @@ export function registerJobCommands(program: Command): void {
         printJob(out, d);
         for (const f of d.inputs) out.result(`  input  ${f.id}\t${clean(f.name)}`);
         for (const f of d.outputFiles) out.result(`  output ${f.id}\t${clean(f.relativePath)}\t${f.size} B`);
+        if (d.cost) out.result(costLine(d.cost));
       }),
     );
 
@@ -67,6 +69,9 @@ export function registerJobCommands(program: Command): void {
         const j = await waitForJob(c, out, ctx.args[0]!, { outputs: !!o.outputs, ...(o.timeout ? { deadline: o.timeout } : {}) });
         if (out.json) return out.result(jsonText(j));
         out.result(`${endLine(j)}${j.outputs.dir ? ` (outputs in ${j.outputs.dir})` : ''}`);
+        // The final cost, when the job's record can still be read (it is a courtesy, not the result).
+        const cost = (await call(c, 'jobs', 'get', { jobId: j.jobId }).catch(() => null))?.cost;
+        if (cost) out.result(costLine(cost).trim());
       }),
     );
 
@@ -94,6 +99,7 @@ export function registerJobCommands(program: Command): void {
     .addOption(timeoutOption('the job'))
     .option('-o, --output-dir <dir>', 'where rescale_job_<ID>/ goes', '.')
     .action(action<SubmitOptions>((ctx, out, o) => submitFromTemplate(ctx, out, o)));
+  registerEstimateCommand(jobs);
 
   registerSweepCommand(jobs);
 

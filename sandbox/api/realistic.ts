@@ -8,7 +8,7 @@ import { isObject, type Json, type JsonObject } from '../util/json';
 
 /** A software entry that comes with only its `code` (and versions): clients fall back to the code. */
 export const NAMELESS_ANALYSIS = 'openfoam';
-/** A core type sent without its optional description fields. */
+/** A core type sent without its optional description fields, and without prices (as for an account that is not shown them). */
 export const SPARSE_CORE_TYPE = 'nickel';
 
 /** Microsecond UTC timestamps with `Z`, as the sandbox writes them. */
@@ -79,7 +79,7 @@ function statusEntry(item: Json): Json {
   return { ...rest, substatus: rest['substatus'] ?? null, notify: rest['notify'] ?? false, preventDuplicates: rest['preventDuplicates'] ?? false };
 }
 
-/** No gpuCount/gpuType/isActive on real core types; one type is sparse. */
+/** No gpuCount/gpuType/isActive on real core types; one type is sparse (no description, no prices). */
 function coreTypeEntry(item: Json): Json {
   if (!isObject(item)) return item;
   const { gpuCount: _g, gpuType: _t, isActive: _a, ...rest } = item;
@@ -87,6 +87,8 @@ function coreTypeEntry(item: Json): Json {
     delete rest['description'];
     delete rest['remoteVizAllowed'];
     delete rest['displayOrder'];
+    delete rest['price'];
+    delete rest['lowPriorityPrice'];
   }
   return rest;
 }

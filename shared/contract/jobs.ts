@@ -7,6 +7,7 @@ import {
   jobSummary,
   launchInput,
   launchRequest,
+  monthCost,
   notificationPayload,
   outboxEntry,
   templateDraft,
@@ -57,7 +58,7 @@ export const jobRequests = {
     list: request(
       // `tag`: only jobs with this tag (their tags are read from the platform).
       z.object({ limit: z.number().int().min(1).max(200).default(50), tag: z.string().trim().min(1).max(100).optional() }),
-      z.object({ jobs: z.array(jobSummary), outbox: z.array(outboxEntry), online: z.boolean(), error: z.string().optional() }),
+      z.object({ jobs: z.array(jobSummary), outbox: z.array(outboxEntry), online: z.boolean(), error: z.string().optional(), monthCost: monthCost.optional() }),
     ),
     get: request(jobRef, jobDetail),
     /** Watches a job submitted elsewhere (web UI, another tool): status events, notification, outputs on request. */

@@ -6,6 +6,7 @@ import { CourierError } from '../../../shared/errors';
 import type { JobSummary, JobTemplate } from '../../../shared/jobs';
 import type { CoreServices } from '../courier';
 import { walkTree } from '../archive/walk';
+import { hardwareOfRecord, jobCostView, monthCostView } from '../jobs/cost-view';
 import { jobsPage } from '../jobs/jobs-list';
 import { editQueued, enqueueLaunch, notEditable, retryFailed, type LaunchContext } from '../jobs/launch';
 import { PRESETS } from '../jobs/presets';
@@ -132,7 +133,8 @@ export function jobHandlers(s: CoreServices): Handlers {
         }
         const dayAgo = Date.now() - 24 * 3600_000;
         const subs = jobs.store.list({ limit: 500 }).filter((x) => x.accountId === accountId && x.state !== 'submitted' && (!['failed', 'cancelled'].includes(x.state) || x.updatedAt > dayAgo));
-        return { jobs: list, outbox: outboxViews(subs.reverse(), !s.connectivity.isOnline()), online: s.connectivity.isOnline(), ...(error ? { error } : {}) };
+        const monthCost = monthCostView([...tracked.values()], jobs.catalog.cached(accountId));
+        return { jobs: list, outbox: outboxViews(subs.reverse(), !s.connectivity.isOnline()), online: s.connectivity.isOnline(), ...(error ? { error } : {}), monthCost };
       },
       async get({ jobId }) {
         const sess = await session();
@@ -144,7 +146,11 @@ export function jobHandlers(s: CoreServices): Handlers {
           const history = toHistory(raw);
           const status = history[0]?.status ?? '';
           const outputFiles = status === 'Executing' || isTerminal(status) ? await sess.api.jobFiles(jobId).catch(() => []) : [];
+          const hw = hardwareOfRecord(detail) ?? t?.options.hardware;
+          // The cache when fresh; asked for once when missing, so a first look has its prices.
+          const catalog = hw ? await jobs.catalog.get(sess.account.id, sess.api).catch(() => jobs.catalog.cached(sess.account.id)) : null;
           return {
+            ...(hw ? { cost: jobCostView(hw, catalog, history) } : {}),
             jobId,
             name: displayName(detail.name),
             status,
@@ -161,7 +167,8 @@ export function jobHandlers(s: CoreServices): Handlers {
           };
         } catch (e) {
           if (!t || !(e instanceof CourierError) || e.code !== 'offline') throw e;
-          return { ...jobChangedView(t), inputs: [], outputFiles: [], outbox };
+          const hw = t.options.hardware;
+          return { ...jobChangedView(t), inputs: [], outputFiles: [], outbox, ...(hw ? { cost: jobCostView(hw, jobs.catalog.cached(sess.account.id), t.history) } : {}) };
         }
       },
       async follow({ jobId, outputFilters }) {
@@ -171,6 +178,8 @@ export function jobHandlers(s: CoreServices): Handlers {
         const status = history[0]?.status ?? '';
         const filters = outputFilters ?? [];
         const existing = jobs.tracked.get(sess.account.id, jobId);
+        const hardware = existing?.options.hardware ?? hardwareOfRecord(detail) ?? undefined;
+        const options = existing && !outputFilters ? existing.options : { outputFilters: filters, autoDownload: filters.length > 0, outputFolder: '', notify: 'all' as const };
         jobs.tracked.upsert({
           jobId,
           accountId: sess.account.id,
@@ -178,7 +187,7 @@ export function jobHandlers(s: CoreServices): Handlers {
           source: existing?.source ?? 'followed',
           submissionId: existing?.submissionId ?? null,
           templateId: existing?.templateId ?? null,
-          options: existing && !outputFilters ? existing.options : { outputFilters: filters, autoDownload: filters.length > 0, outputFolder: '', notify: 'all' },
+          options: { ...options, ...(hardware ? { hardware } : {}) },
         });
         const terminal = isTerminal(status);
         const saved = jobs.tracked.setStatus(sess.account.id, jobId, { status, history, outcome: outcomeOf(history), terminal, ...(terminal && filters.length ? { outputsState: 'pending' } : {}) });

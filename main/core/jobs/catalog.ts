@@ -2,6 +2,7 @@
 // checked (and forms filled) offline; every answer says how old it is.
 import { join } from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_CURRENCY } from '../../../shared/cost';
 import { CourierError } from '../../../shared/errors';
 import { catalogAnalysis, catalogCoreType, type CatalogView } from '../../../shared/jobs';
 import type { RescaleApi } from '../rescale/api';
@@ -15,11 +16,12 @@ const cacheFile = z.object({
   coreTypes: z.array(catalogCoreType),
   analyses: z.array(catalogAnalysis),
   skipped: z.object({ coreTypes: z.number(), analyses: z.number() }).optional(),
+  currency: z.string().optional(),
 });
 type CacheFile = z.infer<typeof cacheFile>;
 
 function toCoreType(t: CoreType): CacheFile['coreTypes'][number] {
-  return { code: t.code, name: t.name || t.code, cores: t.cores, gpu: isGpuCoreType(t), ...(t.description ? { description: t.description } : {}) };
+  return { code: t.code, name: t.name || t.code, cores: t.cores, gpu: isGpuCoreType(t), ...(t.description ? { description: t.description } : {}), price: t.price, lowPriorityPrice: t.lowPriorityPrice };
 }
 
 function toAnalysis(a: Analysis): CacheFile['analyses'][number] {
@@ -40,7 +42,8 @@ export class CatalogService {
 
   private view(c: CacheFile, stale: boolean, error?: string): CatalogView {
     const skipped = c.skipped && c.skipped.coreTypes + c.skipped.analyses > 0 ? { skipped: c.skipped } : {};
-    return { coreTypes: c.coreTypes, analyses: c.analyses, fetchedAt: c.fetchedAt, ageSeconds: Math.max(0, Math.round((this.now() - c.fetchedAt) / 1000)), stale, ...(error ? { error } : {}), ...skipped };
+    const currency = c.currency ?? DEFAULT_CURRENCY;
+    return { coreTypes: c.coreTypes, analyses: c.analyses, fetchedAt: c.fetchedAt, ageSeconds: Math.max(0, Math.round((this.now() - c.fetchedAt) / 1000)), stale, ...(error ? { error } : {}), ...skipped, currency };
   }
 
   /** What is on disk, without asking the platform (null when never fetched). */
@@ -52,7 +55,8 @@ export class CatalogService {
       c = parsed.data;
       this.memo.set(accountId, c);
     }
-    return this.view(c, this.now() - c.fetchedAt > MAX_AGE_MS);
+    // A cache written before prices were kept (no currency) is refreshed like an old one.
+    return this.view(c, this.now() - c.fetchedAt > MAX_AGE_MS || c.currency === undefined);
   }
 
   /** The cache when fresh; otherwise the platform's answer, falling back to the cache when it cannot be asked. */
@@ -67,6 +71,7 @@ export class CatalogService {
         analyses: analyses.items.map(toAnalysis),
         // The client logs what was left out; the view carries the counts for a quiet warning.
         skipped: { coreTypes: coreTypes.skipped.count, analyses: analyses.skipped.count },
+        currency: coreTypes.items.find((t) => t.currency)?.currency?.toUpperCase() ?? DEFAULT_CURRENCY,
       };
       writeJsonAtomic(this.file(accountId), c);
       this.memo.set(accountId, c);

@@ -2,7 +2,8 @@
 // every Courier process on the data folder. A commit is a write into the WAL, so it survives a
 // kill -9; busy_timeout lets two processes take turns; claims use leases (see lease.ts).
 // The schema is not versioned: every change so far only adds tables (CREATE ... IF NOT EXISTS),
-// which an older jobs.db gets on its next open (archive_uploads came with folder inputs, sweeps and sweep_rows with sweeps).
+// which an older jobs.db gets on its next open (archive_uploads came with folder inputs, sweeps and sweep_rows with sweeps,
+// job_warnings with the walltime guards).
 import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
@@ -42,6 +43,9 @@ CREATE TABLE IF NOT EXISTS sweep_rows (
   sweep_id TEXT NOT NULL, row INTEGER NOT NULL, values_json TEXT NOT NULL, submission_id TEXT NOT NULL UNIQUE,
   PRIMARY KEY (sweep_id, row));
 CREATE TABLE IF NOT EXISTS sweep_stops (sweep_id TEXT PRIMARY KEY, at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS job_warnings (
+  account_id TEXT NOT NULL, job_id TEXT NOT NULL, kind TEXT NOT NULL, at INTEGER NOT NULL,
+  PRIMARY KEY (account_id, job_id, kind));
 `;
 
 export type Db = Database.Database;

@@ -72,7 +72,9 @@ export async function resolveSource(src: SubmissionSource, ctx: LaunchContext): 
 }
 
 export function optionsOf(t: JobTemplate): SubmissionOptions {
-  return { outputFilters: t.outputs.filters, autoDownload: t.outputs.autoDownload, outputFolder: t.outputs.folder, notify: t.notify };
+  const hw = t.hardware;
+  const hardware = { coreType: hw.coreType, coresPerSlot: hw.coresPerSlot, slots: hw.slots, lowPriority: t.lowPriority, ...(hw.walltimeHours !== undefined ? { walltimeHours: hw.walltimeHours } : {}) };
+  return { outputFilters: t.outputs.filters, autoDownload: t.outputs.autoDownload, outputFolder: t.outputs.folder, notify: t.notify, hardware };
 }
 
 export async function enqueueLaunch(store: OutboxStore, src: SubmissionSource, ctx: LaunchContext): Promise<Submission> {

@@ -3,6 +3,7 @@
 import type { JobTemplate, LaunchInput, OutboxEntry, SubmissionState } from '../../../shared/jobs';
 import type { Db } from './db';
 import { leaseFree, type LeaseColumns, type LeaseOwner } from './lease';
+import type { JobHardware } from './tracked-store';
 import type { ResolvedLaunch } from './payload';
 import type { V2JobBody } from './payload';
 
@@ -22,6 +23,8 @@ export interface SubmissionOptions {
   autoDownload: boolean;
   outputFolder: string;
   notify: 'all' | 'failures' | 'none';
+  /** Carried to the watched job: its cost and walltime warning. */
+  hardware?: JobHardware;
 }
 
 /** What the user asked for, kept so a queued submission can be edited and resolved again. */

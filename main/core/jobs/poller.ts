@@ -34,6 +34,8 @@ export interface PollerDeps {
   /** After every poll that changed something (and the row is saved). */
   onUpdate(job: TrackedJob, previous: { status: string; outcome: TrackedJob['outcome'] }): void;
   onGone?(accountId: string, jobId: string): void;
+  /** After every poll of a job that is still running, changed or not (the walltime guards look then). */
+  onPolled?(accountId: string, jobId: string): void;
   requestsPerSecond?: number;
   burst?: number;
   /** Due jobs of one account from which a list sweep pays off. */
@@ -260,6 +262,7 @@ export class StatusPoller {
     }
     e.state = changed ? { unchanged: 0, errors: 0 } : { unchanged: e.state.unchanged + 1, errors: 0 };
     e.dueAt = this.now() + nextDelayMs(e.state, this.d.timing());
+    this.d.onPolled?.(e.accountId, e.jobId);
   }
 
   private onError(err: unknown, list: Entry[]): void {

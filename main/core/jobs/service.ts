@@ -18,6 +18,7 @@ import { Outbox } from './outbox';
 import { OutputFetcher } from './outputs';
 import { StatusPoller } from './poller';
 import { SweepStore } from './sweep-store';
+import { RunGuards } from './run-guards';
 import { isUnderWay } from './status';
 import { TemplateStore } from './templates';
 import { TrackedStore, type TrackedJob } from './tracked-store';
@@ -34,6 +35,8 @@ export interface JobsTuning {
   outputsWaitMs?: number;
   /** How often other processes' changes to jobs.db are looked for. */
   watchMs?: number;
+  /** The walltime guards' clock (tests move it hours ahead instead of waiting). */
+  guardClock?: () => number;
 }
 
 export interface JobsDeps {
@@ -59,6 +62,7 @@ export class JobsService {
   readonly poller: StatusPoller;
   readonly outputs: OutputFetcher;
   readonly notifications: JobNotifications;
+  readonly guards: RunGuards;
   private watch: NodeJS.Timeout | null = null;
   private lastVersion = 0;
   private lastWatch = 0;
@@ -90,6 +94,12 @@ export class JobsService {
       ...(d.notifier ? { notifier: d.notifier } : {}),
       ...(t.outputsWaitMs !== undefined ? { outputsWaitMs: t.outputsWaitMs } : {}),
     });
+    this.guards = new RunGuards({
+      db: this.db,
+      settings: () => d.settings.get().notifications,
+      warn: (j, m) => this.notifications.warn(j, m),
+      ...(t.guardClock ? { now: t.guardClock } : {}),
+    });
     this.outputs = new OutputFetcher({
       tracked: this.tracked,
       apiFor,
@@ -106,6 +116,15 @@ export class JobsService {
       connectivity: d.connectivity,
       timing: () => t.pollTiming ?? { fastMs: d.settings.get().polling.fastSeconds * 1000, slowMs: d.settings.get().polling.slowSeconds * 1000 },
       onUpdate: (j) => this.jobUpdated(j),
+      onPolled: (accountId, jobId) => {
+        try {
+          const j = this.tracked.get(accountId, jobId);
+          if (j) this.guards.check(j);
+        } catch (e) {
+          // A busy jobs.db: the next poll looks again; polling itself goes on.
+          d.activity.say('warn', 'jobs', { key: 'announceFailed', params: { jobId, reason: (e as Error).message } });
+        }
+      },
       onGone: (accountId, jobId) => {
         this.tracked.remove(accountId, jobId);
         log.warn({ key: 'jobGone', params: { jobId } }, jobId);

@@ -5,12 +5,22 @@ import type { JobOutcome, JobStatusItem } from '../../../shared/jobs';
 import type { Db } from './db';
 import { leaseFree, type LeaseColumns, type LeaseOwner } from './lease';
 
+/** What the job runs on: for its cost and its walltime warning (absent on rows of older Courier versions). */
+export interface JobHardware {
+  coreType: string;
+  coresPerSlot: number;
+  slots: number;
+  lowPriority: boolean;
+  walltimeHours?: number;
+}
+
 export interface TrackOptions {
   outputFilters: string[];
   autoDownload: boolean;
   /** Parent folder of rescale_job_<id>/ ('' = Settings → Downloads). */
   outputFolder: string;
   notify: 'all' | 'failures' | 'none';
+  hardware?: JobHardware;
 }
 
 export interface OutputsRecord {

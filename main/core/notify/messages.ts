@@ -70,3 +70,25 @@ export function finishedMessage(job: FinishedJob, outputs?: OutputsSummary): Job
   else if (outputs?.state === 'pending' || outputs?.state === 'downloading') parts.push('Outputs are still downloading.');
   return { title, body: parts.join(' '), level };
 }
+
+function hoursText(ms: number): string {
+  const h = ms / 3_600_000;
+  return h < 1 ? `${Math.round(ms / 60_000)} min` : `${h.toFixed(1).replace(/\.0$/, '')} h`;
+}
+
+/** A running job near its walltime, or running longer than the person's threshold (run-guards.ts). */
+export function warningMessage(job: Pick<FinishedJob, 'jobId' | 'name'>, w: { kind: 'walltime' | 'longRun'; elapsedMs: number; limitHours: number }): JobMessage {
+  const name = displayName(job.name);
+  if (w.kind === 'walltime') {
+    return {
+      title: `Walltime near: ${name}`,
+      body: `Job ${job.jobId} has run ${hoursText(w.elapsedMs)} of its ${w.limitHours} h walltime; the platform stops it at ${w.limitHours} h.`,
+      level: 'warn',
+    };
+  }
+  return {
+    title: `Still running: ${name}`,
+    body: `Job ${job.jobId} has been running for ${hoursText(w.elapsedMs)}, longer than ${w.limitHours} h. Stop it if it was forgotten.`,
+    level: 'warn',
+  };
+}

@@ -5,7 +5,7 @@
 import type { Settings } from '../../../shared/settings';
 import type { ActivityLog } from '../activity/log';
 import type { EventHub } from '../events/hub';
-import { finishedMessage, type OutputsSummary } from './messages';
+import { finishedMessage, type JobMessage, type OutputsSummary } from './messages';
 import type { TrackedJob, TrackedStore } from '../jobs/tracked-store';
 
 /** The host's way to show a notification (CourierPorts.notifier). */
@@ -66,6 +66,14 @@ export class JobNotifications {
     const m = finishedMessage(job, outputs);
     this.d.activity.add(m.level, 'jobs', `${m.title} — ${m.body}`, { kind: 'job', id: job.jobId });
     if (!this.wanted(job)) return;
+    this.d.notifier?.show({ title: m.title, body: m.body, jobId: job.jobId });
+    this.d.hub.emit('notification', { title: m.title, body: m.body, jobId: job.jobId, level: m.level });
+  }
+
+  /** A warning about a running job (run-guards.ts claims it once); a job set to notify 'none' only logs it. */
+  warn(job: TrackedJob, m: JobMessage): void {
+    this.d.activity.add(m.level, 'jobs', `${m.title} — ${m.body}`, { kind: 'job', id: job.jobId });
+    if (job.options.notify === 'none') return;
     this.d.notifier?.show({ title: m.title, body: m.body, jobId: job.jobId });
     this.d.hub.emit('notification', { title: m.title, body: m.body, jobId: job.jobId, level: m.level });
   }

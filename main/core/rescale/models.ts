@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePrice } from '../../../shared/cost';
 
 // Typed models at the edge: tolerant of unknown fields (looseObject), of the platform's date
 // formats (0–6 fractional digits, Z or an offset) and of sizes sent as strings or numbers.
@@ -192,6 +193,12 @@ export const coreType = z.looseObject({
   processorInfo: z.string().nullish(),
   memory: z.number().nullish(),
   description: z.string().nullish(),
+  // Per core-hour. `price` comes as a number, `lowPriorityPrice` as a string; v3 records and
+  // accounts without price access leave them out: unknown, never 0.
+  price: z.unknown().optional().transform(parsePrice),
+  lowPriorityPrice: z.unknown().optional().transform(parsePrice),
+  /** Not sent by the platform today; read when present. */
+  currency: z.string().regex(/^[A-Za-z]{3}$/).nullish().catch(null),
 });
 export type CoreType = z.output<typeof coreType>;
 

@@ -1,5 +1,5 @@
 import { create } from 'zustand';
-import type { JobChanged, JobSummary, OutboxEntry } from '../../../shared/jobs';
+import type { JobChanged, JobSummary, MonthCost, OutboxEntry } from '../../../shared/jobs';
 import { api, onEvent } from '../api/client';
 import { messageOf } from '../lib/format';
 import { useConnection } from './connection';
@@ -18,10 +18,12 @@ interface JobsState {
   error: string | null;
   running: number;
   queued: number;
+  /** Month to date of the jobs Courier knows, as of the last list. */
+  monthCost: MonthCost | null;
 }
 
 /** Mirrors the jobs of the active account and the outbox: a list, then jobChanged/outboxChanged. */
-export const useJobs = create<JobsState>(() => ({ jobs: {}, order: [], outbox: {}, online: true, loaded: false, error: null, running: 0, queued: 0 }));
+export const useJobs = create<JobsState>(() => ({ jobs: {}, order: [], outbox: {}, online: true, loaded: false, error: null, running: 0, queued: 0, monthCost: null }));
 
 /** Outbox entries still worth showing, newest first (a submitted one has become a job). */
 export function openOutbox(outbox: Record<string, OutboxEntry>): OutboxEntry[] {
@@ -73,7 +75,7 @@ export async function refreshJobs(): Promise<void> {
         outbox[e.id] = mine && touched.has(`outbox:${e.id}`) && mine.updatedAt >= e.updatedAt ? mine : e;
       }
       for (const [id, e] of Object.entries(s.outbox)) if (!outbox[id] && touched.has(`outbox:${id}`)) outbox[id] = e;
-      return { jobs, order, outbox, online: r.online, error: r.error ?? null, loaded: true };
+      return { jobs, order, outbox, online: r.online, error: r.error ?? null, loaded: true, monthCost: r.monthCost ?? null };
     });
   } catch (e) {
     if (gen === generation) useJobs.setState({ error: messageOf(e), loaded: true });

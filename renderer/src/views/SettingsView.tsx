@@ -120,6 +120,12 @@ export function SettingsView() {
             <input type="checkbox" checked={settings.notifications[k]} onChange={(e) => void save({ notifications: { [k]: e.target.checked } }, `notifications.${k}`)} /> {t(`settings.notify.${k}`)}
           </label>
         ))}
+        <Field label={t('settings.walltimeWarn')} hint={t('settings.walltimeWarnHint')} error={errors['notifications.walltimeWarnMinutes']}>
+          {(id, d) => <input id={id} aria-describedby={d} type="number" min={0} max={1440} defaultValue={settings.notifications.walltimeWarnMinutes} onBlur={(e) => void save({ notifications: { walltimeWarnMinutes: num(e.target.value) } }, 'notifications.walltimeWarnMinutes')} />}
+        </Field>
+        <Field label={t('settings.longRun')} hint={t('settings.longRunHint')} error={errors['notifications.longRunHours']}>
+          {(id, d) => <input id={id} aria-describedby={d} type="number" min={0} max={720} defaultValue={settings.notifications.longRunHours} onBlur={(e) => void save({ notifications: { longRunHours: num(e.target.value) } }, 'notifications.longRunHours')} />}
+        </Field>
         <BrowserNotifications />
       </section>
 

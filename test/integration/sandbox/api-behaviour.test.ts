@@ -126,6 +126,23 @@ describe('validation errors name the field', () => {
   });
 });
 
+describe('walltime', () => {
+  it('is received in hardware as whole hours, kept on the job and shown back; anything else is a field error', async () => {
+    const ok = await api().post('/api/v2/jobs/', { name: 'wt', jobanalyses: [analysis({ hardware: { coreType: 'emerald', coresPerSlot: 1, walltime: 6 } })] });
+    expect(ok.status).toBe(201);
+    const id = String(ok.json['id']);
+    const detail = (await api().get(`/api/v2/jobs/${id}/`)).json;
+    expect((((detail['jobanalyses'] as Obj[])[0]!['hardware']) as Obj)['walltime']).toBe(6);
+    const none = await api().post('/api/v2/jobs/', { name: 'wt0', jobanalyses: [analysis()] });
+    expect((((none.json['jobanalyses'] as Obj[])[0]!['hardware']) as Obj)['walltime']).toBeNull();
+    for (const bad of [0, -2, 1.5, 'six']) {
+      const r = await api().post('/api/v2/jobs/', { name: 'wtx', jobanalyses: [analysis({ hardware: { coreType: 'emerald', coresPerSlot: 1, walltime: bad } })] });
+      expect(r.status, String(bad)).toBe(400);
+      expect(r.json).toMatchObject({ jobanalyses: [{ hardware: { walltime: [expect.stringMatching(/positive integer \(hours\)/)] } }] });
+    }
+  });
+});
+
 describe('file contents and folders', () => {
   it('serves decrypted ranges from any offset', async () => {
     const plain = randomBytes(100_003);

@@ -54,6 +54,10 @@ describe('realistic mode', () => {
     expect(types.length).toBeGreaterThan(3);
     for (const t of types) for (const k of ['gpuCount', 'gpuType', 'isActive']) expect(t).not.toHaveProperty(k);
     expect(types.find((t) => t['code'] === 'nickel')).not.toHaveProperty('description');
+    // v2 carries prices (price a number, lowPriorityPrice a string), except on the sparse type.
+    const v2 = listResults(await api().get('/api/v2/coretypes/'));
+    expect(v2.find((t) => t['code'] === 'emerald')).toMatchObject({ price: expect.any(Number), lowPriorityPrice: expect.stringMatching(/^\d+(\.\d+)?$/) });
+    for (const k of ['price', 'lowPriorityPrice']) expect(v2.find((t) => t['code'] === 'nickel')).not.toHaveProperty(k);
     expect(types.find((t) => t['code'] === 'obsidian')?.['processorInfo']).toMatch(/Tesla K80/);
     const analyses = listResults(await api().get('/api/v2/analyses/'));
     const nameless = analyses.find((a) => a['code'] === 'openfoam');

@@ -71,7 +71,9 @@ describe('recorded catalog pages', () => {
     const api = apiAnswering({ '/api/v2/coretypes/': fixture('il-coretypes-page.json'), '/api/v2/analyses/': fixture('il-analyses-page.json') });
     const view = await new CatalogService(mkdtempSync(join(tmpdir(), 'courier-fx-'))).get('acc', api);
     expect(view.analyses).toEqual([{ code: '3dx_station', name: '3dx_station', versions: [{ version: '2022x', versionCode: '2022x-Batch', allowedCoreTypes: [] }] }]);
-    expect(view.coreTypes).toEqual([{ code: 'adamite', name: 'Adamite', cores: [24], gpu: false }]);
+    // The recorded record's price is a number and its low-priority price a string ("0.0988"): both kept as numbers, in USD.
+    expect(view.coreTypes).toEqual([{ code: 'adamite', name: 'Adamite', cores: [24], gpu: false, price: 0.1751, lowPriorityPrice: 0.0988 }]);
+    expect(view.currency).toBe('USD');
     expect(view.skipped).toBeUndefined();
   });
 });

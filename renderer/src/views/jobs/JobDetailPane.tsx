@@ -9,6 +9,7 @@ import { useNavigation } from '../../stores/navigation';
 import { toast } from '../../stores/toasts';
 import { outcomeLabel, statusLabel } from './labels';
 import { timelineRows } from './timeline';
+import { CostCard } from './CostCard';
 import { LogTail } from './LogTail';
 import { useJobDetail } from './useJobDetail';
 import { JobTags } from '../records/JobTags';
@@ -193,6 +194,7 @@ export function JobDetailPane({ jobId }: { jobId: string }) {
             <Timeline d={d} />
             <Files d={d} />
             <JobTags jobId={jobId} />
+            <CostCard d={d} />
           </div>
           <LogTail jobId={jobId} status={d.status} ended={d.outcome !== 'running' && d.outcome !== 'not_submitted'} />
         </>

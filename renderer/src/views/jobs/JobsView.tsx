@@ -5,6 +5,7 @@ import { openOutbox, refreshJobs, useJobs } from '../../stores/jobs';
 import { openLaunch } from '../../stores/launch';
 import { useNavigation } from '../../stores/navigation';
 import { EmptyState } from '../Placeholder';
+import { MonthTotal } from './CostCard';
 import { JobDetailPane } from './JobDetailPane';
 import { outcomeLabel, statusLabel } from './labels';
 import { QueuedRow } from './QueuedRow';
@@ -35,6 +36,7 @@ function JobList({ selected }: { selected: string | undefined }) {
   const all = useJobs((s) => s.order);
   const filter = useTagFilter();
   const order = filter.ids ? all.filter((id) => filter.ids?.has(id)) : all;
+  const monthCost = useJobs((s) => s.monthCost);
   const outbox = useJobs((s) => s.outbox);
   const loaded = useJobs((s) => s.loaded);
   const go = useNavigation((s) => s.go);
@@ -68,6 +70,7 @@ function JobList({ selected }: { selected: string | undefined }) {
           <h2 id="recent-jobs-h" className="list-title">
             {t('jobs.recent')}
           </h2>
+          <MonthTotal m={monthCost} />
           <ul className="job-list">
             {order.map((id) => (
               <JobRow key={id} id={id} selected={id === selected} />

@@ -9,8 +9,9 @@ import { refreshJobs } from '../../stores/jobs';
 import { closeLaunch, parkLaunch, setLaunch, useLaunch, type ChosenInput } from '../../stores/launch';
 import { useNavigation } from '../../stores/navigation';
 import { askNotificationPermission } from '../../stores/notifications';
-import { refreshTemplates, useTemplates } from '../../stores/templates';
+import { loadCatalog, refreshTemplates, useTemplates } from '../../stores/templates';
 import { toast } from '../../stores/toasts';
+import { Estimate } from './Estimate';
 import { InputsPicker } from './InputsPicker';
 import { RerunDialog } from '../records/RerunDialog';
 import { ProjectField } from '../records/ProjectField';
@@ -34,6 +35,7 @@ function Summary({ templateId }: { templateId: string }) {
           {t('launch.hardware', { coreType: tp.hardware.coreType, cores: tp.hardware.coresPerSlot, count: tp.hardware.slots, total: tp.hardware.coresPerSlot * tp.hardware.slots })}
           <span className="muted hint">{t('launch.slotsHint')}</span>
         </dd>
+        <Estimate template={tp} />
         <dt id="launch-command-label">{t('launch.command')}</dt>
         <dd>
           <code className="command" role="textbox" aria-readonly="true" aria-labelledby="launch-command-label">
@@ -70,7 +72,10 @@ export function LaunchDialog() {
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
-    if (open) void refreshTemplates();
+    if (open) {
+      void refreshTemplates();
+      void loadCatalog(); // prices for the estimate
+    }
   }, [open]);
 
   if (!open) return null;
