@@ -4,9 +4,8 @@
 // The schema is not versioned: every change so far only adds tables (CREATE ... IF NOT EXISTS),
 // which an older jobs.db gets on its next open (archive_uploads came with folder inputs, sweeps and sweep_rows with sweeps,
 // job_warnings with the walltime guards).
-import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openPrivateSqlite } from '../private-sqlite';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS submissions (
@@ -51,15 +50,8 @@ CREATE TABLE IF NOT EXISTS job_warnings (
 export type Db = Database.Database;
 
 export function openJobsDb(path: string): Db {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
-  chmodSync(path, 0o600);
-  const db = new Database(path);
-  db.pragma('journal_mode = WAL');
-  db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
+  const db = openPrivateSqlite(path, { what: 'jobs database' });
   db.exec(SCHEMA);
-  for (const suffix of ['-wal', '-shm']) if (existsSync(path + suffix)) chmodSync(path + suffix, 0o600);
   return db;
 }
 
