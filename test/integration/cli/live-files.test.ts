@@ -30,6 +30,8 @@ function startCourier(dir: string, args: string[]): { stdout: () => string; done
   return { stdout: () => out, done };
 }
 const stop = (jobId: string) => rest(sandbox, 'POST', `/api/v2/jobs/${jobId}/stop/`);
+// eslint-disable-next-line no-control-regex -- the escape sequences the job name carries
+const SGR = /\u001b\[[0-9;]*m/g;
 const work = () => mkdtempSync(join(tmpdir(), 'courier-live-'));
 const linesOf = (s: string) => s.replace(/\n$/, '').split('\n');
 
@@ -49,7 +51,7 @@ describe.concurrent('courier jobs tail / files / snapshot', () => {
     await stop(jobId);
     const r = await run.done;
     expect(r.code, r.stdout + r.stderr).toBe(0);
-    const expected = (await finalLogLines(sandbox, jobId)).map((l) => l.replace(/\u001b\[[0-9;]*m/g, ''));
+    const expected = (await finalLogLines(sandbox, jobId)).map((l) => l.replace(SGR, ''));
     expect(r.stdout).not.toContain('\u001b');
     expect(linesOf(r.stdout)).toEqual(expected);
     expect(expected.filter((l) => l.startsWith('Time = ')).length).toBeGreaterThan(10);

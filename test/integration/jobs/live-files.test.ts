@@ -75,6 +75,10 @@ describe.concurrent('live files of a running job', () => {
       return r.entries.some((e) => e.path === 'result/log') ? r : null;
     }, 60_000);
     expect(files).toMatchObject({ available: true, runId: '1' });
+    // The log tail of a running job is the platform's live tail now (it used to wait for the end).
+    const tl = await env.call('jobs', 'tailLog', { jobId, lines: 3 });
+    expect(tl).toMatchObject({ available: true, source: 'live' });
+    expect(tl.lines).toHaveLength(3);
     const log = files.entries.find((e) => e.path === 'process_output.log')!;
     expect(log.size).toBeGreaterThan(0);
     expect(Date.parse(log.modifiedAt!)).toBeGreaterThan(0);
