@@ -10,6 +10,7 @@ import { fileRoutes } from './api/files';
 import { folderRoutes } from './api/folders';
 import { jobRoutes } from './api/jobs';
 import { projectRoutes } from './api/projects';
+import { liveRoutes } from './api/live';
 import { Router } from './api/router';
 import { createApiHandler } from './api/server';
 import { userRoutes } from './api/users';
@@ -193,6 +194,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   catalogRoutes(router);
   jobRoutes(core, jobs, router);
   projectRoutes(core, jobs, router);
+  liveRoutes(core, jobs, router);
 
   // Upload hashing: on a 2-CPU machine the event loop does it (measured: worker threads cost
   // 1-2 CPU-s/GiB more than they save there); with more cores two workers hash in parallel.

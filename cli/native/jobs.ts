@@ -9,6 +9,7 @@ import { checkOutputFile, readInputFile } from '../paths';
 import { call } from './core-call';
 import { registerRerunCommands } from './rerun';
 import { costLine, registerEstimateCommand } from './estimate';
+import { registerLiveCommands } from './live';
 import { reportOutcome, submitFromTemplate, type SubmitOptions } from './submit-template';
 import { listSweep, registerSweepCommand } from './sweep';
 import { endLine, parseDuration, statusWord, waitForJob, waitForOutcome, type Deadline } from './wait';
@@ -22,6 +23,7 @@ const timeoutOption = (what: string) => new Option('--timeout <duration>', `stop
 
 export function registerJobCommands(program: Command): void {
   const jobs = program.command('jobs').description('launch, follow and stop jobs');
+  registerLiveCommands(jobs);
 
   jobs
     .command('list')
