@@ -1,10 +1,9 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { LaunchInput } from '../../../../shared/jobs';
-import { api, ApiError } from '../../api/client';
+import { api } from '../../api/client';
 import { Field } from '../../components/Field';
 import { Modal } from '../../components/Modal';
-import { messageOf } from '../../lib/format';
 import { refreshJobs } from '../../stores/jobs';
 import { closeLaunch, parkLaunch, setLaunch, useLaunch, type ChosenInput } from '../../stores/launch';
 import { useNavigation } from '../../stores/navigation';
@@ -13,6 +12,7 @@ import { loadCatalog, refreshTemplates, useTemplates } from '../../stores/templa
 import { toast } from '../../stores/toasts';
 import { Estimate } from './Estimate';
 import { InputsPicker } from './InputsPicker';
+import { LaunchFooter, launchErrors } from './launch-form';
 import { RerunDialog } from '../records/RerunDialog';
 import { ProjectField } from '../records/ProjectField';
 
@@ -99,8 +99,7 @@ export function LaunchDialog() {
       useNavigation.getState().go('jobs');
       void refreshJobs();
     } catch (err) {
-      const field = err instanceof ApiError && err.field ? err.field.split('.')[0] ?? 'form' : 'form';
-      setErrors({ [['inputs', 'name', 'values', 'templateId', 'projectId'].includes(field) ? field : 'form']: messageOf(err) });
+      setErrors(launchErrors(err, ['inputs', 'name', 'values', 'templateId', 'projectId']));
     } finally {
       setBusy(false);
     }
@@ -111,16 +110,7 @@ export function LaunchDialog() {
       title={t('launch.title')}
       onClose={closeLaunch}
       wide
-      footer={
-        <>
-          <button type="button" onClick={closeLaunch}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" form="launch-form" className="primary" disabled={busy || !chosen} data-autofocus="">
-            {busy ? t('launch.launching') : t('launch.launch')}
-          </button>
-        </>
-      }
+      footer={<LaunchFooter form="launch-form" busy={busy} ready={Boolean(chosen)} />}
     >
       <form id="launch-form" className="form" onSubmit={(e) => void launch(e)}>
         <Field label={t('launch.template')} error={errors.templateId}>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TemplateDraft, TemplateIssue } from '../../../../shared/jobs';
-import { api, ApiError } from '../../api/client';
+import { api } from '../../api/client';
 import { Field } from '../../components/Field';
 import { Modal } from '../../components/Modal';
 import { messageOf } from '../../lib/format';
@@ -10,6 +10,7 @@ import { closeLaunch, parkLaunch, setLaunch, type ChosenInput } from '../../stor
 import { useNavigation } from '../../stores/navigation';
 import { toast } from '../../stores/toasts';
 import { InputsPicker } from '../launch/InputsPicker';
+import { LaunchFooter, launchErrors } from '../launch/launch-form';
 import { ProjectField } from './ProjectField';
 
 interface Read {
@@ -94,8 +95,7 @@ export function RerunDialog({ jobId, inputs }: { jobId: string; inputs: ChosenIn
       useNavigation.getState().go('jobs');
       void refreshJobs();
     } catch (err) {
-      const field = err instanceof ApiError && err.field ? (err.field.split('.')[0] ?? 'form') : 'form';
-      setErrors({ [['inputs', 'name', 'projectId'].includes(field) ? field : 'form']: messageOf(err) });
+      setErrors(launchErrors(err, ['inputs', 'name', 'projectId']));
     } finally {
       setBusy(false);
     }
@@ -106,16 +106,7 @@ export function RerunDialog({ jobId, inputs }: { jobId: string; inputs: ChosenIn
       title={t('records.launchTitle', { jobId })}
       onClose={closeLaunch}
       wide
-      footer={
-        <>
-          <button type="button" onClick={closeLaunch}>
-            {t('common.cancel')}
-          </button>
-          <button type="submit" form="rerun-form" className="primary" disabled={busy || !read} data-autofocus="">
-            {busy ? t('launch.launching') : t('launch.launch')}
-          </button>
-        </>
-      }
+      footer={<LaunchFooter form="rerun-form" busy={busy} ready={Boolean(read)} />}
     >
       <form id="rerun-form" className="form" onSubmit={(e) => void run(e)}>
         {loadError && (
