@@ -76,6 +76,34 @@ export const jobRequests = {
       jobRef.extend({ lines: z.number().int().min(1).max(5000).default(200) }),
       z.object({ available: z.boolean(), source: z.enum(['live', 'output', 'none']), lines: z.array(z.string()), note: z.string().optional() }),
     ),
+    /** The running job's working directory (its active run); `available: false` with a note when there is none. */
+    liveFiles: request(
+      jobRef,
+      z.object({
+        available: z.boolean(),
+        runId: z.string().nullable(),
+        entries: z.array(z.object({ path: z.string(), size: z.number().nullable(), modifiedAt: z.string().nullable() })),
+        note: z.string().optional(),
+      }),
+    ),
+    /**
+     * Follows a live text file. No cursor: its last `lines` lines. With the previous answer's
+     * cursor: only the lines added since (none repeated, none skipped). `restarted`: the file was
+     * rewritten or truncated and the lines start over; `final`: the job ended, nothing more will come.
+     */
+    liveTail: request(
+      jobRef.extend({
+        path: z.string().min(1).default('process_output.log'),
+        lines: z.number().int().min(1).max(5000).default(200),
+        cursor: z.string().optional(),
+      }),
+      z.object({ lines: z.array(z.string()), cursor: z.string(), restarted: z.boolean(), final: z.boolean(), note: z.string().optional() }),
+    ),
+    /** The listed live files, or (no paths) the whole working directory, into the job's folder through the transfer engine. */
+    liveDownload: request(
+      jobRef.extend({ paths: z.array(z.string().min(1)).max(1000).optional() }),
+      z.object({ dir: z.string(), files: z.array(z.string()), transferIds: z.array(z.string()) }),
+    ),
   },
 };
 

@@ -11,6 +11,7 @@ import { editQueued, enqueueLaunch, notEditable, retryFailed, type LaunchContext
 import { PRESETS } from '../jobs/presets';
 import { isTerminal, outcomeOf, outcomeOfStatus, toHistory } from '../jobs/status';
 import { tailLog } from '../jobs/tail';
+import { liveHandlers } from './live';
 import { catalogIssues, checkTemplate } from '../jobs/validate';
 import { jobChangedView, outboxViews, trackedSummary } from '../jobs/views';
 import { displayName } from '../notify/messages';
@@ -230,6 +231,7 @@ export function jobHandlers(s: CoreServices): Handlers {
         const sess = await session();
         return tailLog({ api: sess.api, accountId: sess.account.id, jobId, lines, transfers: jobs.d.transfers, cacheDir: join(s.ports.dataDir, 'cache', 'logs') });
       },
+      ...liveHandlers(s),
     },
   };
 }

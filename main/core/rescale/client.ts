@@ -24,6 +24,8 @@ export interface CallOptions<S extends z.ZodType> {
   /** For messages: "list your files", "submit job X". */
   what: string;
   signal?: AbortSignal;
+  /** A success answer that is not JSON reaches the schema as `{ text }` (live log tails are plain text). */
+  text?: boolean;
 }
 
 export interface RescaleClientOptions {
@@ -174,7 +176,8 @@ export class RescaleHttp {
         );
       }
       this.o.connectivity?.report(true);
-      const body = parseJson(text);
+      const plain = opts.text === true && status < 300 && !String(headers['content-type'] ?? '').includes('json');
+      const body = plain ? { text } : parseJson(text);
       if (status === 429) {
         const wait = parseRetryAfter(headers['retry-after']) ?? backoffDelay(attempt, 1000, capMs) + 1000;
         await this.o.limiter.block(scope, Date.now() + wait);
