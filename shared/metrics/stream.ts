@@ -33,7 +33,6 @@ export function metricStream(choice: ParserChoice): { feed(lines: readonly strin
   return {
     feed(lines) {
       let reset = false;
-      const points: MetricPoint[] = [];
       let from = 0;
       if (!settled) {
         const at = lines.findIndex((l) => detect(l) !== null);
@@ -45,7 +44,7 @@ export function metricStream(choice: ParserChoice): { feed(lines: readonly strin
           from = at;
         }
       }
-      points.push(...parser.feed(from === 0 ? lines : lines.slice(from)));
+      const points = parser.feed(from === 0 ? lines : lines.slice(from));
       return { reset, points, kind: parser.kind, xLabel: parser.xLabel };
     },
   };

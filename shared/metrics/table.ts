@@ -21,7 +21,7 @@ export class SeriesTable {
   }
 
   column(name: string): Array<number | null> {
-    return this.columns.get(name) ?? [];
+    return this.columns.get(name) ?? new Array<number | null>(this.xs.length).fill(null);
   }
 
   clear(): void {
