@@ -9,6 +9,7 @@ import { azureAdmin, startAzureSide, type AzureAdminKeys, type AzureSide } from 
 import { fileRoutes } from './api/files';
 import { folderRoutes } from './api/folders';
 import { jobRoutes } from './api/jobs';
+import { liveRoutes } from './api/live';
 import { Router } from './api/router';
 import { createApiHandler } from './api/server';
 import { userRoutes } from './api/users';
@@ -191,6 +192,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   folderRoutes(core, router);
   catalogRoutes(router);
   jobRoutes(core, jobs, router);
+  liveRoutes(core, jobs, router);
 
   // Upload hashing: on a 2-CPU machine the event loop does it (measured: worker threads cost
   // 1-2 CPU-s/GiB more than they save there); with more cores two workers hash in parallel.

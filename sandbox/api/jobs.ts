@@ -1,5 +1,6 @@
 import type { SandboxCore } from '../core';
 import type { JobService } from '../jobs/service';
+import { runWindow } from '../jobs/clock';
 import { jobListItem, jobView, runViews, statusViews } from '../jobs/views';
 import { validateJob } from '../jobs/validate';
 import type { JobRec } from '../store/state';
@@ -87,8 +88,10 @@ export function jobRoutes(core: SandboxCore, jobs: JobService, r: Router): void 
   r.add('/api/v2/jobs/:id/runs/:run/files/', {
     GET: async (ctx) => {
       const { j, now, files } = await outputsOf(ctx);
-      if (ctx.params['run'] !== '1' || runViews(j, now, []).length === 0) return notFound();
-      return paginate(ctx, files, (f) => fileView(f, ctx.origin));
+      const run = runWindow(j, now);
+      if (ctx.params['run'] !== '1' || !run) return notFound();
+      // While the run runs, its files are the latest snapshot's copies of its live files.
+      return paginate(ctx, run.completed === null ? jobs.snapshots(j) : files, (f) => fileView(f, ctx.origin));
     },
   });
 }

@@ -19,6 +19,7 @@ const STATUS: Record<string, number> = {
   'POST /api/v3/credentials/': 201,
   'POST /api/v2/jobs/{id}/stop/': 202,
   'POST /api/v3/jobs/{id}/stop/': 202,
+  'POST /api/v2/jobs/{id}/runs/{run}/snapshot/': 202,
 };
 
 /** Route pattern + method → a reshaped copy of the result (non-JSON results pass through). */
@@ -33,6 +34,7 @@ export function realisticResult(pattern: string, method: string, result: ApiResu
   if (/^\/api\/v[23]\/analyses\/$/.test(pattern)) body = mapResults(body, analysisEntry);
   if (/^\/api\/v[23]\/analyses\/\{code\}\/$/.test(pattern)) body = analysisEntry(body);
   if (/^\/api\/v[23]\/jobs\/(\{id\}\/)?$/.test(pattern)) body = jobDetail(body); // create's echo and the detail
+  if (pattern === '/api/v2/jobs/{id}/runs/{run}/directory-contents/') body = directoryListing(body);
   return { ...result, status, json: body };
 }
 
@@ -113,4 +115,25 @@ function jobDetail(body: Json): Json {
     return code === null ? a : { ...a, hardware: { ...a['hardware'], coreType: coreTypeObject(code) } };
   });
   return { ...body, jobanalyses };
+}
+
+/**
+ * The working directory as one bare array (no pages), sizes as strings, and every directory
+ * as an entry of its own (`isDirectory: true`, no size) before the files under it.
+ */
+function directoryListing(body: Json): Json {
+  if (!Array.isArray(body)) return body;
+  const out: Json[] = [];
+  const dirs = new Set<string>();
+  for (const f of body) {
+    if (!isObject(f) || typeof f['path'] !== 'string') continue;
+    const parts = f['path'].split('/');
+    for (let i = 1; i < parts.length; i++) {
+      const dir = parts.slice(0, i).join('/');
+      if (!dirs.has(dir)) out.push({ path: dir, isDirectory: true, size: null, lastModified: f['lastModified'] ?? null });
+      dirs.add(dir);
+    }
+    out.push({ ...f, size: typeof f['size'] === 'number' ? String(f['size']) : (f['size'] ?? null) });
+  }
+  return out;
 }

@@ -27,19 +27,19 @@ export interface Route {
   scope?: Scope;
 }
 
-/** Django-style routes: literal segments, `:name` captures one segment, trailing slash required. */
+/** Django-style routes: literal segments, `:name` captures one segment, `*name` one or more (a file path), trailing slash required. */
 export class Router {
   private readonly routes: Route[] = [];
 
   add(pattern: string, methods: Partial<Record<string, Handler>>): this {
     const keys: string[] = [];
     const regex = new RegExp(
-      `^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:([a-zA-Z]+)/g, (_m, k: string) => {
-        keys.push(k);
-        return '([^/]+)';
+      `^${pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/:([a-zA-Z]+)|\\\*([a-zA-Z]+)/g, (_m, one: string | undefined, many: string | undefined) => {
+        keys.push((one ?? many)!);
+        return one ? '([^/]+)' : '(.+)';
       })}$`,
     );
-    this.routes.push({ pattern: pattern.replace(/:([a-zA-Z]+)/g, '{$1}'), methods, regex, keys });
+    this.routes.push({ pattern: pattern.replace(/[:*]([a-zA-Z]+)/g, '{$1}'), methods, regex, keys });
     return this;
   }
 

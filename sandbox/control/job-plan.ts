@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ApiError, detail, json, type ApiResult } from '../api/http';
 import type { SandboxCore } from '../core';
-import { isFinished, jobPlan, visibleHistory } from '../jobs/clock';
+import { isFinished, jobPlan, runWindow, visibleHistory } from '../jobs/clock';
 import type { Json } from '../util/json';
 
 export const jobPlanSchema = z.strictObject({
@@ -37,4 +37,19 @@ export async function jobPlanRoute(core: SandboxCore, method: string, jobId: str
   job.plan = plan;
   await core.store.commit();
   return json(200, jobPlan(job) as unknown as Json);
+}
+
+/**
+ * POST /__sandbox/jobs/{id}/live-restart: the running program starts over now, rewriting its
+ * process_output.log from its first line (a truncated, rewritten file for followers to notice).
+ */
+export async function liveRestartRoute(core: SandboxCore, jobId: string): Promise<ApiResult> {
+  const job = core.store.state.jobs[jobId];
+  if (!job) return detail(404, 'Not found.');
+  const now = Date.now();
+  const run = runWindow(job, now);
+  if (!run || run.completed !== null) return detail(409, 'The job is not running: only a running program can restart.');
+  job.liveRestartAt = now;
+  await core.store.commit();
+  return json(200, { liveRestartAt: now });
 }

@@ -3,7 +3,7 @@ import { detail, json, type ApiResult } from '../api/http';
 import type { SandboxCore } from '../core';
 import type { Json } from '../util/json';
 import { faultSpecSchema } from './faults';
-import { jobPlanRoute } from './job-plan';
+import { liveRestartRoute, jobPlanRoute } from './job-plan';
 import type { Scope } from './ratelimit';
 
 const limitSchema = z.strictObject({ ratePerSec: z.number().positive(), burst: z.number().min(1) });
@@ -55,6 +55,8 @@ export async function controlRoute(core: SandboxCore, method: string, path: stri
   }
   const plan = /^\/__sandbox\/jobs\/([A-Za-z0-9]+)\/plan$/.exec(path);
   if (plan) return jobPlanRoute(core, method, plan[1]!, body);
+  const restart = /^\/__sandbox\/jobs\/([A-Za-z0-9]+)\/live-restart$/.exec(path);
+  if (restart && method === 'POST') return liveRestartRoute(core, restart[1]!);
   if (path === '/__sandbox/info' && method === 'GET') {
     const { bucket, region, jobSeconds, storageType } = core.config;
     const azureBlobEndpoint = core.config.azureBlobEndpoint ?? null;

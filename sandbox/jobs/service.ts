@@ -76,7 +76,7 @@ export class JobService {
   async remove(job: JobRec): Promise<string | null> {
     if (isActive(job)) return 'A running job cannot be deleted: stop it first.';
     await this.inflight.get(job.id);
-    for (const f of this.outputs(job)) {
+    for (const f of [...this.outputs(job), ...this.snapshots(job)]) {
       delete this.core.store.state.files[f.id];
       const pp = f.record['pathParts'] as { container: string; path: string };
       await this.core.blobs.delete(pp.container, pp.path);
@@ -88,7 +88,14 @@ export class JobService {
 
   outputs(job: JobRec): FileRec[] {
     return Object.values(this.core.store.state.files)
-      .filter((f) => f.jobId === job.id)
+      .filter((f) => f.jobId === job.id && !f.snapshot)
+      .sort((a, b) => a.seq - b.seq);
+  }
+
+  /** Copies of live files taken by snapshots (the newest per path). */
+  snapshots(job: JobRec): FileRec[] {
+    return Object.values(this.core.store.state.files)
+      .filter((f) => f.jobId === job.id && f.snapshot)
       .sort((a, b) => a.seq - b.seq);
   }
 

@@ -24,6 +24,8 @@ export interface FileRec {
   folderId: string | null;
   /** Set for job outputs: they are listed per job, not in the library. */
   jobId?: string;
+  /** A snapshot's copy of a live file: listed with the running job's run, never among its outputs. */
+  snapshot?: boolean;
   record: JsonObject;
 }
 
@@ -73,6 +75,8 @@ export interface JobRec {
   /** Set through /__sandbox/jobs/{id}/plan; otherwise words in the name decide. */
   plan?: Partial<JobPlan>;
   outputsDone?: boolean;
+  /** Set through /__sandbox/jobs/{id}/live-restart: the program's log is rewritten from then on. */
+  liveRestartAt?: number;
 }
 
 export interface CredRec {

@@ -44,7 +44,7 @@ const encodePath = (p: string) => p.split('/').map(encodeURIComponent).join('/')
 export async function directoryContents(api: RescaleApi, jobId: string, runId: string, signal?: AbortSignal): Promise<{ entries: LiveEntry[]; skipped: SkipTally }> {
   const what = `list the working directory of job ${jobId}`;
   const path = `${jobPath(jobId, runId)}/directory-contents/`;
-  const first = await api.http.call('GET', path, { schema: contents, what, ...(signal ? { signal } : {}) });
+  const first = await api.http.call('GET', path, { schema: contents, query: { page_size: 1000 }, what, ...(signal ? { signal } : {}) });
   const skipped = newTally();
   let raw: z.output<typeof liveEntry>[];
   if (Array.isArray(first)) raw = parseItems(first, liveEntry, skipped);
