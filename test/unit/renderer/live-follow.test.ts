@@ -77,4 +77,16 @@ describe('LiveFollow', () => {
     f.setParser('generic');
     expect(f.table.column('loss')).toEqual([0.5, 0.25]);
   });
+
+  test('a restart flag before any line came (the run began after following did) is not a restart', async () => {
+    const answers: TailAnswer[] = [
+      { lines: [], cursor: 'a', restarted: false, final: false, note: 'Job job1 has not started running yet.' },
+      { lines: ['step=1 loss=0.5'], cursor: 'b', restarted: true, final: true },
+    ];
+    const f = new LiveFollow('job1', 'x.log', () => Promise.resolve(answers.shift() ?? { lines: [], cursor: 'c', restarted: false, final: true }), 5);
+    f.start();
+    while (!f.getSnapshot().final) await settle(f, f.getSnapshot().version);
+    expect(f.getSnapshot()).toMatchObject({ restarted: false, total: 1, lines: ['step=1 loss=0.5'] });
+    f.stop();
+  });
 });

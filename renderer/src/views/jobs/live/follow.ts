@@ -105,7 +105,9 @@ export class LiveFollow {
     this.timer = setTimeout(() => void this.poll(), this.everyMs);
   }
 
-  private take(r: TailAnswer): void {
+  private take(answer: TailAnswer): void {
+    // A "restart" before any line came (the run began after following did) starts nothing over.
+    const r = { ...answer, restarted: answer.restarted && this.all.length > 0 };
     if (r.restarted) {
       this.all = [];
       this.stream = metricStream(this.choice);
