@@ -57,7 +57,10 @@ describe('live files and plot of a running job', () => {
     expect(await page.locator('.series-picker input:checked').count()).toBe(2); // the losses, by default
     await expect.poll(count, { timeout: 90_000 }).toBeGreaterThanOrEqual(Math.min(19, points1 + 6));
     await page.screenshot({ path: shotPath('live-plot-running') });
+    // The whole card for the README: a viewport tall enough to hold it.
+    await page.setViewportSize({ width: 1280, height: 1500 });
     await live.screenshot({ path: shotPath('live-plot-card') });
+    await page.setViewportSize({ width: 1280, height: 820 });
 
     expect(await page.locator('.follow-status .tag-warn').count()).toBe(0); // nothing started over yet
 
