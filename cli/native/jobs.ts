@@ -7,6 +7,7 @@ import { clean, escapeJsonControls, EXIT_ERROR, EXIT_TIMEOUT, jsonText, type Out
 import { each, fileId, jobId, listLimit } from '../arg-checks';
 import { checkOutputFile, readInputFile } from '../paths';
 import { call } from './core-call';
+import { registerLiveCommands } from './live';
 import { reportOutcome, submitFromTemplate, type SubmitOptions } from './submit-template';
 import { endLine, parseDuration, statusWord, waitForJob, waitForOutcome, type Deadline } from './wait';
 
@@ -19,6 +20,7 @@ const timeoutOption = (what: string) => new Option('--timeout <duration>', `stop
 
 export function registerJobCommands(program: Command): void {
   const jobs = program.command('jobs').description('launch, follow and stop jobs');
+  registerLiveCommands(jobs);
 
   jobs
     .command('list')

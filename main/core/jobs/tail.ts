@@ -1,12 +1,12 @@
 // The end of a job's process_output.log. While the job runs we ask for the platform's live tail
-// (runs/{run}/tail/, where the platform offers it; the sandbox does not); otherwise, once the
-// log is an output file, it is downloaded (decrypted by the transfer engine) to a cache folder.
+// (runs/{run}/tail/, see live-api.ts); otherwise, once the log is an output file, it is
+// downloaded (decrypted by the transfer engine) to a cache folder.
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { z } from 'zod';
 import { CourierError } from '../../../shared/errors';
 import type { RescaleApi } from '../rescale/api';
+import { liveTailText } from '../rescale/live-api';
 import { toRemoteFile } from '../rescale/storage';
 import { isTerminal, toHistory } from './status';
 import type { JobTransfers } from './transfers';
@@ -31,14 +31,10 @@ async function liveTail(api: RescaleApi, jobId: string, lines: number): Promise<
   const active = runs.find((r) => r.dateStarted && !r.dateCompleted);
   if (!active) return null;
   try {
-    const r = await api.http.call('GET', `/api/v2/jobs/${encodeURIComponent(jobId)}/runs/${encodeURIComponent(active.id)}/tail/${LOG}/`, {
-      schema: z.union([z.looseObject({ lines: z.array(z.string()) }), z.array(z.string())]),
-      query: { lines },
-      what: `read the live log of job ${jobId}`,
-    });
-    return (Array.isArray(r) ? r : r.lines).slice(-lines);
+    const t = await liveTailText(api, jobId, active.id, LOG, lines);
+    return t ? t.lines.slice(-lines) : null;
   } catch (e) {
-    if (e instanceof CourierError && (e.code === 'not_found' || e.code === 'server_error')) return null;
+    if (e instanceof CourierError && e.code === 'server_error') return null;
     throw e;
   }
 }

@@ -18,6 +18,11 @@ describe.concurrent('live files of a running job', () => {
   });
   afterAll(async () => env?.close());
 
+  const stopAndEnd = async (jobId: string) => {
+    await rest(env.sb, 'POST', `/api/v2/jobs/${jobId}/stop/`);
+    await until('the end', async () => (await env.call('jobs', 'liveTail', { jobId })).final, 60_000);
+  };
+
   const tailAll = async (jobId: string, lines = 5) => {
     const got: string[] = [];
     let cursor: string | undefined;
@@ -75,6 +80,10 @@ describe.concurrent('live files of a running job', () => {
       return r.entries.some((e) => e.path === 'result/log') ? r : null;
     }, 60_000);
     expect(files).toMatchObject({ available: true, runId: '1' });
+    // The log tail of a running job is the platform's live tail now (it used to wait for the end).
+    const tl = await env.call('jobs', 'tailLog', { jobId, lines: 3 });
+    expect(tl).toMatchObject({ available: true, source: 'live' });
+    expect(tl.lines).toHaveLength(3);
     const log = files.entries.find((e) => e.path === 'process_output.log')!;
     expect(log.size).toBeGreaterThan(0);
     expect(Date.parse(log.modifiedAt!)).toBeGreaterThan(0);
@@ -96,6 +105,26 @@ describe.concurrent('live files of a running job', () => {
     await expect(env.call('jobs', 'liveTail', { jobId, path: '/etc/passwd' })).rejects.toThrow(/not a path inside/);
     await until('the end', async () => (await env.call('jobs', 'liveTail', { jobId })).final, 60_000);
     expect(await env.call('jobs', 'liveFiles', { jobId })).toMatchObject({ available: false, entries: [] });
+  });
+
+  test('hostile entries from the platform are left out: paths leaving the directory, bad run ids', async () => {
+    const jobId = await submitJob(env.sb, CHAINER, 'live hostile');
+    await until('the run', async () => (await env.call('jobs', 'liveFiles', { jobId })).available, 60_000);
+    const hostile = [
+      { path: '../../.ssh/authorized_keys', size: 1, lastModified: null },
+      { path: '/etc/passwd', size: 1 },
+      { path: 'a/../../b', size: 1 },
+      { path: 'nul\u0000byte', size: 1 },
+      { path: 'ok/file.txt', size: '12', lastModified: '2026-01-02T03:04:05.123456+00:00' },
+      { path: 'ok', isDirectory: true },
+    ];
+    env.sb.addFault({ method: 'GET', path: `/api/v2/jobs/${jobId}/runs/1/directory-contents/`, status: 200, body: hostile, times: 1 });
+    const r = await env.call('jobs', 'liveFiles', { jobId });
+    expect(r.entries).toEqual([{ path: 'ok/file.txt', size: 12, modifiedAt: '2026-01-02T03:04:05.123Z' }]);
+    expect(r.note).toMatch(/4 /);
+    env.sb.addFault({ method: 'GET', path: `/api/v2/jobs/${jobId}/runs/`, status: 200, body: { count: 1, next: null, results: [{ id: '../1', dateStarted: '2026-01-01T00:00:00Z', dateCompleted: null }] }, times: 1 });
+    expect(await env.call('jobs', 'liveFiles', { jobId })).toMatchObject({ available: false, runId: null, entries: [] });
+    await stopAndEnd(jobId);
   });
 
   test('a log rewritten while followed starts over (restarted), then continues without gaps', async () => {
