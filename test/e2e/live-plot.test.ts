@@ -64,10 +64,13 @@ describe('live files and plot of a running job', () => {
 
     expect(await page.locator('.follow-status .tag-warn').count()).toBe(0); // nothing started over yet
 
-    // Log scale and another series: the chart is drawn again, nothing is lost.
+    // Log scale and another series: the chart is drawn again (here in the dark theme), nothing is lost.
+    await page.emulateMedia({ colorScheme: 'dark' });
     await page.getByLabel('Log scale').check();
     await page.locator('.series-picker label', { hasText: 'main/accuracy' }).filter({ hasNotText: 'validation' }).locator('input').check();
     expect(await page.locator('.series-picker input:checked').count()).toBe(3);
+    await page.screenshot({ path: shotPath('live-plot-dark-log') });
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // The program restarts and rewrites its log: the UI says so and the plot starts over.
     const before = await count();

@@ -42,12 +42,18 @@ export class StreamChart {
       width: view.width,
       height: view.height,
       scales: { x: { time: false }, y: { distr: view.log ? 3 : 1 } },
-      axes: [{ label: view.xLabel }, { size: 70 }],
+      axes: [{ label: view.xLabel, ...this.axisColours() }, { size: 70, ...this.axisColours() }],
       legend: { live: false },
       cursor: { drag: { x: true, y: false } },
       series: [{ label: view.xLabel }, ...view.series.map((name, i) => ({ label: name, stroke: PALETTE[i % PALETTE.length], width: 1.5, spanGaps: true }))],
     };
     this.plot = new uPlot(opts, this.data(), this.el);
+  }
+
+  /** The page's text colour for labels (uPlot draws black, unreadable in the dark theme), greys for lines. */
+  private axisColours(): Pick<uPlot.Axis, 'stroke' | 'grid' | 'ticks'> {
+    const ink = getComputedStyle(this.el).color || '#000';
+    return { stroke: ink, grid: { stroke: 'rgba(128, 128, 128, 0.25)', width: 1 }, ticks: { stroke: 'rgba(128, 128, 128, 0.4)', width: 1 } };
   }
 
   /** Redraw with the table's current rows. */
