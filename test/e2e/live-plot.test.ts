@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium } from '../support/chromium';
 import { startCourierWeb, type CourierWeb } from './support/courier-web';
+import { seriousViolations } from './support/axe';
 import { go, openApp, shotPath, signInToSandbox } from './support/ui';
 
 const SCRIPT = 'run_chainer_from_API.sh';
@@ -63,6 +64,14 @@ describe('live files and plot of a running job', () => {
     await page.setViewportSize({ width: 1280, height: 820 });
 
     expect(await page.locator('.follow-status .tag-warn').count()).toBe(0); // nothing started over yet
+
+    // axe on the same job in a second page (axe is injected as a script tag: that context bypasses the CSP).
+    const a11y = await openApp(browser, web, { bypassCSP: true });
+    await go(a11y.page, 'jobs');
+    await a11y.page.locator(`.job-row[data-job="${jobId}"] .job-name`).click();
+    await a11y.page.locator('.metrics-chart canvas').first().waitFor({ timeout: 60_000 });
+    expect(await seriousViolations(a11y.page)).toEqual([]);
+    await a11y.context.close();
 
     // Log scale and another series: the chart is drawn again (here in the dark theme), nothing is lost.
     await page.emulateMedia({ colorScheme: 'dark' });
