@@ -11,6 +11,7 @@ import { outcomeLabel, statusLabel } from './labels';
 import { timelineRows } from './timeline';
 import { CostCard } from './CostCard';
 import { LogTail } from './LogTail';
+import { LiveFiles } from './live/LiveFiles';
 import { useJobDetail } from './useJobDetail';
 import { JobTags } from '../records/JobTags';
 import { refreshTemplates } from '../../stores/templates';
@@ -167,6 +168,10 @@ export function JobDetailPane({ jobId }: { jobId: string }) {
   const { t } = useTranslation();
   const go = useNavigation((s) => s.go);
   const { detail: d, error } = useJobDetail(jobId);
+  // The live files stay once shown, so what was followed is still there when the job ends.
+  const running = d?.outcome === 'running';
+  const [liveFor, setLiveFor] = useState('');
+  if (running && liveFor !== jobId) setLiveFor(jobId);
   return (
     <article className="job-detail" aria-labelledby="job-title">
       <div className="detail-header">
@@ -196,6 +201,7 @@ export function JobDetailPane({ jobId }: { jobId: string }) {
             <JobTags jobId={jobId} />
             <CostCard d={d} />
           </div>
+          {liveFor === jobId && <LiveFiles jobId={jobId} running={running} />}
           <LogTail jobId={jobId} status={d.status} ended={d.outcome !== 'running' && d.outcome !== 'not_submitted'} />
         </>
       )}
