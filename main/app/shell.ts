@@ -99,14 +99,7 @@ export function startShell(o: ShellOptions = {}): ShellHandle {
       transferWorkerFile: outDir('main', 'transfer-worker.js'),
       notifier: electronNotifier(join(assetsDir, 'notification.png'), (jobId) => showWindow(`#/jobs/${encodeURIComponent(jobId)}`)),
       systemProxy: { rules: (url) => session.defaultSession.resolveProxy(url) }, // OS settings, PAC and WPAD, as Chromium sees them
-      openExternal: async (url) => {
-        const verdict = checkExternalUrl(url);
-        if (verdict.ok) await shell.openExternal(verdict.url);
-      },
-      openFolder: async (path) => {
-        const failed = await shell.openPath(path); // '' on success, else the reason
-        if (failed) throw new Error(failed);
-      },
+      ...osShellPorts,
       ...o.ports,
     });
     const c = courier;
@@ -165,3 +158,15 @@ async function openShellKeyStore(dataDir: string): Promise<{ keys: KeyStoreChoos
   const keys = await KeyStoreChooser.open(dataDir, { keychain, keychainStore: () => safe });
   return { keys, acceptPlaintext: (v) => (accept = v) };
 }
+
+/** Links open in the browser only when the URL policy allows them; folders in the file manager. */
+const osShellPorts: Pick<CourierPorts, 'openExternal' | 'openFolder'> = {
+  openExternal: async (url) => {
+    const verdict = checkExternalUrl(url);
+    if (verdict.ok) await shell.openExternal(verdict.url);
+  },
+  openFolder: async (path) => {
+    const failed = await shell.openPath(path); // '' on success, else the reason
+    if (failed) throw new Error(failed);
+  },
+};

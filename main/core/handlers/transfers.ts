@@ -79,27 +79,7 @@ export function transferHandlers(s: CoreServices): Handlers {
         (await s.transfers()).retry(id);
         return ok;
       },
-      async browseLocal({ dir }) {
-        const at = resolve(dir ?? homedir());
-        let names: string[];
-        try {
-          names = readdirSync(at);
-        } catch (e) {
-          throw new CourierError('local_file', `Cannot open ${at} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`, { field: 'dir' });
-        }
-        const entries = names
-          .filter((n) => !n.startsWith('.'))
-          .flatMap((name) => {
-            try {
-              const st = statSync(join(at, name));
-              return [{ name, path: join(at, name), isDir: st.isDirectory(), size: st.isFile() ? st.size : 0 }];
-            } catch {
-              return [];
-            }
-          })
-          .sort((a, b) => Number(b.isDir) - Number(a.isDir) || a.name.localeCompare(b.name));
-        return { dir: at, parent: dirname(at) === at ? null : dirname(at), entries };
-      },
+      browseLocal: async ({ dir }) => browseLocal(resolve(dir ?? homedir())),
     },
   };
 }
@@ -119,4 +99,26 @@ function overallOf(items: { state: string; size: number; bytesDone: number; byte
     }
   }
   return { bytesDone, bytesTotal, bytesPerSecond, etaSeconds: bytesPerSecond > 0 ? Math.ceil((bytesTotal - bytesDone) / bytesPerSecond) : null, active };
+}
+
+/** A local folder's visible entries, folders first (the web host's file picker). */
+function browseLocal(at: string) {
+  let names: string[];
+  try {
+    names = readdirSync(at);
+  } catch (e) {
+    throw new CourierError('local_file', `Cannot open ${at} (${(e as NodeJS.ErrnoException).code ?? 'error'}).`, { field: 'dir' });
+  }
+  const entries = names
+    .filter((n) => !n.startsWith('.'))
+    .flatMap((name) => {
+      try {
+        const st = statSync(join(at, name));
+        return [{ name, path: join(at, name), isDir: st.isDirectory(), size: st.isFile() ? st.size : 0 }];
+      } catch {
+        return [];
+      }
+    })
+    .sort((a, b) => Number(b.isDir) - Number(a.isDir) || a.name.localeCompare(b.name));
+  return { dir: at, parent: dirname(at) === at ? null : dirname(at), entries };
 }

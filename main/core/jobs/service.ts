@@ -116,15 +116,7 @@ export class JobsService {
       connectivity: d.connectivity,
       timing: () => t.pollTiming ?? { fastMs: d.settings.get().polling.fastSeconds * 1000, slowMs: d.settings.get().polling.slowSeconds * 1000 },
       onUpdate: (j) => this.jobUpdated(j),
-      onPolled: (accountId, jobId) => {
-        try {
-          const j = this.tracked.get(accountId, jobId);
-          if (j) this.guards.check(j);
-        } catch (e) {
-          // A busy jobs.db: the next poll looks again; polling itself goes on.
-          d.activity.say('warn', 'jobs', { key: 'announceFailed', params: { jobId, reason: (e as Error).message } });
-        }
-      },
+      onPolled: (accountId, jobId) => this.checkGuards(accountId, jobId),
       onGone: (accountId, jobId) => {
         this.tracked.remove(accountId, jobId);
         log.warn({ key: 'jobGone', params: { jobId } }, jobId);
@@ -153,6 +145,17 @@ export class JobsService {
       ...(t.backoff ? { backoff: t.backoff } : {}),
       ...(t.idleMs ? { idleMs: t.idleMs } : {}),
     });
+  }
+
+  /** The walltime guards look at a job after each poll of it. */
+  private checkGuards(accountId: string, jobId: string): void {
+    try {
+      const j = this.tracked.get(accountId, jobId);
+      if (j) this.guards.check(j);
+    } catch (e) {
+      // A busy jobs.db: the next poll looks again; polling itself goes on.
+      this.d.activity.say('warn', 'jobs', { key: 'announceFailed', params: { jobId, reason: (e as Error).message } });
+    }
   }
 
   /** A row of a stopped sweep that was on its way when the sweep was stopped: it went out, so it is stopped now. */
