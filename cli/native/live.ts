@@ -4,8 +4,6 @@ import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Command } from 'commander';
 import { CourierError } from '../../shared/errors';
-import { liveDownload } from '../../main/core/jobs/live';
-import { jobFolder } from '../../main/core/jobs/outputs';
 import { jobId } from '../arg-checks';
 import type { CliContext } from '../context';
 import { action } from '../main';
@@ -69,6 +67,8 @@ async function snapshotCommand(ctx: CliContext, out: Out, o: { outputDir: string
   const sess = await c.accounts.session();
   const transfers = c.jobs.d.transfers;
   const deps = { api: sess.api, accountId: sess.account.id, transfers, cacheDir: resolve(ctx.dataDir, 'cache', 'live') };
+  // Loaded here, not at the top: `courier --help` must not load the core (cli-build.test.ts).
+  const [{ liveDownload }, { jobFolder }] = await Promise.all([import('../../main/core/jobs/live'), import('../../main/core/jobs/outputs')]);
   const r = await liveDownload(deps, { jobId: job, dir: jobFolder(resolve(o.outputDir), job) });
   const outcomes = await transfers.settle(sess.account.id, r.transferIds);
   const failed = outcomes.filter((x) => !x || x.state !== 'done');
