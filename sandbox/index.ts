@@ -137,6 +137,44 @@ async function closeServer(server: Server): Promise<void> {
   await closed;
 }
 
+function configOf(opts: SandboxOptions, host: string, dataDir: string): SandboxConfig {
+  return {
+    host,
+    dataDir,
+    region: opts.region ?? 'ap-northeast-1',
+    bucket: opts.bucket ?? 'sandbox-rescale-platform',
+    jobSeconds: opts.jobSeconds ?? 10,
+    credentialTtlSeconds: opts.credentialTtlSeconds ?? 900,
+    faults: opts.faults ?? false,
+    realistic: opts.realistic ?? realisticFromEnv(),
+    storageType: (opts.storage ?? storageFromEnv()) === 'azure' ? 'AzureStorage' : 'S3Storage',
+  };
+}
+
+/** Every platform endpoint the sandbox serves. */
+function apiRouter(core: SandboxCore, jobs: JobService): Router {
+  const router = new Router();
+  userRoutes(core, router);
+  fileRoutes(core, router);
+  folderRoutes(core, router);
+  catalogRoutes(router);
+  jobRoutes(core, jobs, router);
+  projectRoutes(core, jobs, router);
+  liveRoutes(core, jobs, router);
+  return router;
+}
+
+/**
+ * Upload hashing: on a 2-CPU machine the event loop does it (measured: worker threads cost
+ * 1-2 CPU-s/GiB more than they save there); with more cores two workers hash in parallel.
+ * SANDBOX_HASH_WORKERS overrides (0 = event loop).
+ */
+function hashPoolFor(opts: SandboxOptions): HashPool | null {
+  const cores = os.availableParallelism();
+  const hashWorkers = opts.hashWorkers ?? Number(process.env['SANDBOX_HASH_WORKERS'] ?? (cores > 2 ? 2 : 0));
+  return hashWorkers > 0 ? new HashPool(hashWorkers) : null;
+}
+
 /** Starts the API and S3 servers on loopback; everything persists in dataDir. */
 export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSandbox> {
   const dataDir = path.resolve(opts.dataDir ?? (await mkdtemp(path.join(os.tmpdir(), 'courier-sandbox-'))));
@@ -152,17 +190,7 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
     store.state.token = opts.token;
     await store.commit();
   }
-  const config: SandboxConfig = {
-    host,
-    dataDir,
-    region: opts.region ?? 'ap-northeast-1',
-    bucket: opts.bucket ?? 'sandbox-rescale-platform',
-    jobSeconds: opts.jobSeconds ?? 10,
-    credentialTtlSeconds: opts.credentialTtlSeconds ?? 900,
-    faults: opts.faults ?? false,
-    realistic: opts.realistic ?? realisticFromEnv(),
-    storageType: (opts.storage ?? storageFromEnv()) === 'azure' ? 'AzureStorage' : 'S3Storage',
-  };
+  const config = configOf(opts, host, dataDir);
   await claimStorage(store, config.storageType, dataDir).catch(async (err: unknown) => {
     await release();
     throw err;
@@ -187,22 +215,8 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   }
   const core = new SandboxCore(config, store, objects, uploads, creds, faults, stats, limiter, azure?.blobs ?? new S3Blobs(objects), azure?.sas ?? null);
   const jobs = new JobService(core);
-  const router = new Router();
-  userRoutes(core, router);
-  fileRoutes(core, router);
-  folderRoutes(core, router);
-  catalogRoutes(router);
-  jobRoutes(core, jobs, router);
-  projectRoutes(core, jobs, router);
-  liveRoutes(core, jobs, router);
-
-  // Upload hashing: on a 2-CPU machine the event loop does it (measured: worker threads cost
-  // 1-2 CPU-s/GiB more than they save there); with more cores two workers hash in parallel.
-  // SANDBOX_HASH_WORKERS overrides (0 = event loop).
-  const cores = os.availableParallelism();
-  const hashWorkers = opts.hashWorkers ?? Number(process.env['SANDBOX_HASH_WORKERS'] ?? (cores > 2 ? 2 : 0));
-  const hashPool = hashWorkers > 0 ? new HashPool(hashWorkers) : null;
-  const api = createServer(createApiHandler(core, router));
+  const hashPool = hashPoolFor(opts);
+  const api = createServer(createApiHandler(core, apiRouter(core, jobs)));
   const s3 = createServer(
     { requestTimeout: 0 },
     createS3Handler({ objects, uploads, creds, region: bucketRegion, faults, faultsEnabled: config.faults, stats, hashPool, fastEtags: opts.fastEtags ?? false }),
