@@ -74,6 +74,8 @@ describe('sweeps view', () => {
     // Jobs go out: a row gets its job id, which links to the job in the Jobs view.
     await page.locator('.sweep-batch tbody tr a[href^="#/jobs/"]').first().waitFor({ timeout: 60_000 });
     await expect.poll(() => page.getByTestId('sweep-progress').textContent()).toMatch(/^[1-6] of 6 submitted/);
+    // The README's picture of the batch view: without the launch toast over it.
+    for (const b of await page.locator('.toasts').getByRole('button', { name: 'Dismiss' }).all()) await b.click();
     await page.screenshot({ path: shotPath('sweep-batch') });
 
     await page.getByRole('button', { name: 'Stop all' }).click();

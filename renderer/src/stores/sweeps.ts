@@ -3,7 +3,7 @@ import type { SweepView } from '../../../shared/sweeps';
 import { api } from '../api/client';
 import { messageOf } from '../lib/format';
 
-export type SweepSummary = Omit<SweepView, 'rows'>;
+type SweepSummary = Omit<SweepView, 'rows'>;
 
 interface SweepsState {
   list: SweepSummary[];
