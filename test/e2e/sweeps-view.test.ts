@@ -43,7 +43,7 @@ describe('sweeps view', () => {
     await web?.stop();
   });
 
-  test('a bad grid is refused naming the column; nothing is sent', async () => {
+  test('a bad grid or CSV is refused naming the column; nothing is sent', async () => {
     await page.click('nav a[data-view="sweeps"]');
     await page.locator('#sweeps-title').waitFor();
     await page.locator('.empty-state', { hasText: 'No sweeps yet' }).waitFor();
@@ -53,6 +53,12 @@ describe('sweeps view', () => {
     await dialog().getByLabel('Grid', { exact: true }).fill('lr=0.1 x seed=1 x depth=1..2');
     await dialog().getByRole('button', { name: 'Preview' }).click();
     await expect.poll(() => dialog().locator('[role="alert"]').first().textContent()).toContain('depth');
+    // CSV text the same way: a row without a value is refused naming its column.
+    await dialog().getByLabel('CSV (one row per job)').check();
+    await dialog().getByLabel('CSV text').fill('lr,seed\n0.1,1\n0.01,');
+    await dialog().getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => dialog().locator('[role="alert"]').first().textContent()).toBe('Row 2 (line 3) has no value for column "seed".');
+    await dialog().getByLabel('Grid (every combination)').check();
     expect(await trainJobs()).toHaveLength(0);
   });
 
