@@ -119,4 +119,13 @@ describe('sweeps view', () => {
     expect(lines).toHaveLength(7); // the header and six rows
     expect(lines.slice(1).every((l) => /cancelled|stopped/i.test(l))).toBe(true);
   });
+
+  test('a row’s job id opens that job in the Jobs view', async () => {
+    const link = page.locator('.sweep-batch tbody tr a[href^="#/jobs/"]').first();
+    const id = (await link.textContent()) ?? '';
+    await link.click();
+    await page.locator('#jobs-title').waitFor();
+    expect(page.url()).toContain(`#/jobs/${id}`);
+    await page.locator('.job-detail').waitFor();
+  });
 });
