@@ -8,6 +8,7 @@ import { useNavigation, views, type View } from './stores/navigation';
 import { useAppearance } from './components/Appearance';
 import { startJobsMirror, useJobs } from './stores/jobs';
 import { useLaunch } from './stores/launch';
+import { useSweeps } from './stores/sweeps';
 import { startNotificationBridge } from './stores/notifications';
 import { startSettingsMirror, useSettings } from './stores/settings';
 import { startTransfersMirror } from './stores/transfers';
@@ -20,6 +21,8 @@ import { FirstRun } from './views/FirstRun';
 import { JobsView } from './views/jobs/JobsView';
 import { LaunchDialog } from './views/launch/LaunchDialog';
 import { SettingsView } from './views/SettingsView';
+import { NewSweepDialog } from './views/sweeps/NewSweepDialog';
+import { SweepsView } from './views/sweeps/SweepsView';
 import { TemplatesView } from './views/templates/TemplatesView';
 import { DropOverlay } from './views/transfers/DropOverlay';
 import { TransfersView } from './views/transfers/TransfersView';
@@ -30,6 +33,8 @@ function ViewBody({ view }: { view: View }) {
       return <TransfersView />;
     case 'jobs':
       return <JobsView />;
+    case 'sweeps':
+      return <SweepsView />;
     case 'templates':
       return <TemplatesView />;
     case 'files':
@@ -54,6 +59,7 @@ export function App() {
   const { view, go } = useNavigation();
   const { transportUp, platformOnline } = useConnection();
   const launchOpen = useLaunch((s) => s.open);
+  const sweepOpen = useSweeps((s) => s.dialogOpen);
 
   const { loaded, accounts, keyStore } = useSettings();
   // Every mirror subscribes here, at the root, so no view switch can drop a listener or an event.
@@ -105,6 +111,7 @@ export function App() {
       </main>
       <DropOverlay enabled={!firstRun && loaded} />
       {launchOpen && <LaunchDialog />}
+      {sweepOpen && <NewSweepDialog />}
       <ConfirmHost />
       <Toasts />
     </div>

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, watchConsole } from '../support/chromium';
 import { startWebApp, type WebApp } from '../support/web-app';
 
-const views = ['transfers', 'jobs', 'templates', 'files', 'settings', 'activity'];
+const views = ['transfers', 'jobs', 'sweeps', 'templates', 'files', 'settings', 'activity'];
 
 describe('the app in Chromium via the web host', () => {
   let app: WebApp;

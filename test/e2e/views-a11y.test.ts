@@ -49,6 +49,11 @@ describe('every view, both themes: accessibility and screenshots', () => {
     const sub = await web.call('jobs', 'launch', { templateId: 'chainer', inputs: [{ path: join(local, 'simulation-run', 'inputs', 'run_chainer_from_API.sh') }] });
     jobId = await until('the job to be submitted', () => web.courier.jobs.store.get(sub.id)?.jobId, 60_000);
     await until('the job to complete', async () => (await web.call('jobs', 'list', {})).jobs.find((j) => j.jobId === jobId)?.outcome === 'completed', 60_000);
+    // A small sweep for the batch view.
+    await web.call('templates', 'save', {
+      template: { id: 'sweep-a11y', name: 'Sweep a11y', jobName: 'a11y lr={lr}', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 }, command: 'echo {lr}', parameters: [{ name: 'lr' }], outputs: { autoDownload: false, filters: [] } },
+    });
+    await web.call('sweeps', 'launch', { templateId: 'sweep-a11y', name: 'a11y-sweep', table: { kind: 'grid', text: 'lr=0.1,0.01' } });
   });
   afterAll(async () => {
     await browser?.close();
@@ -67,6 +72,11 @@ describe('every view, both themes: accessibility and screenshots', () => {
       await page.locator(`.job-row[data-job="${jobId}"] a`).click();
       await page.locator('.job-detail .timeline li').first().waitFor();
       await page.locator('[data-testid="log-tail"]').waitFor({ timeout: 30_000 });
+    },
+    sweeps: async () => {
+      await go(page, 'sweeps');
+      await page.locator('[data-sweep] a', { hasText: 'a11y-sweep' }).click();
+      await expect.poll(() => page.locator('.sweep-batch tbody tr').count()).toBe(2);
     },
     templates: async () => {
       await go(page, 'templates');
@@ -92,6 +102,15 @@ describe('every view, both themes: accessibility and screenshots', () => {
       await show.templates();
       await page.getByRole('button', { name: 'Launch Chainer GPU (Hello Chainer!)' }).click();
       await page.getByRole('dialog', { name: 'Launch a job' }).waitFor();
+    },
+    'dialog-sweep': async () => {
+      await show.sweeps();
+      await page.getByRole('button', { name: 'New sweep…' }).first().click();
+      const d = page.getByRole('dialog', { name: 'New sweep' });
+      await d.getByLabel('Template').selectOption('sweep-a11y');
+      await d.getByLabel('Grid', { exact: true }).fill('lr=1..3');
+      await d.getByRole('button', { name: 'Preview' }).click();
+      await d.getByTestId('sweep-preview').waitFor();
     },
     'dialog-picker': async () => {
       await show.transfers();

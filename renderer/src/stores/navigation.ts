@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 
-export const views = ['transfers', 'jobs', 'templates', 'files', 'settings', 'activity'] as const;
+export const views = ['transfers', 'jobs', 'sweeps', 'templates', 'files', 'settings', 'activity'] as const;
 export type View = (typeof views)[number];
 
 function fromHash(): View {

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { watchConsole } from '../../support/chromium';
 import type { CourierWeb } from './courier-web';
 
-export const views = ['transfers', 'jobs', 'templates', 'files', 'settings', 'activity'] as const;
+export const views = ['transfers', 'jobs', 'sweeps', 'templates', 'files', 'settings', 'activity'] as const;
 export type ViewName = (typeof views)[number];
 export const screenshotDir = 'test-results/screenshots';
 

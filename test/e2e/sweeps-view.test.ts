@@ -1,0 +1,131 @@
+// A 3×2 grid sweep from the UI: preview, launch, the batch view with a row per job as they go
+// out, then Stop all: every row ends cancelled (never sent) or stopped (sent), and the platform
+// gets no further job (counted at the sandbox).
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import type { JobTemplateInput } from '../../shared/jobs';
+import { launchChromium } from '../support/chromium';
+import { platformJobs } from '../support/jobs-env';
+import { startCourierWeb, type CourierWeb } from './support/courier-web';
+import { openApp, shotPath, signInToSandbox } from './support/ui';
+
+const TRAIN: JobTemplateInput = {
+  id: 'train',
+  name: 'Train',
+  jobName: 'train lr={lr} seed={seed}',
+  analysis: { code: 'user_included', version: '0' },
+  hardware: { coreType: 'emerald', coresPerSlot: 1 },
+  command: 'python train.py --lr {lr} --seed {seed}',
+  parameters: [{ name: 'lr', default: '0.1' }, { name: 'seed' }],
+  outputs: { autoDownload: false, filters: ['*.log'] },
+};
+
+describe('sweeps view', () => {
+  let web: CourierWeb;
+  let browser: Browser;
+  let page: Page;
+  let errors: string[];
+  const dialog = () => page.getByRole('dialog', { name: 'New sweep' });
+  const rows = () => page.locator('.sweep-batch tbody tr');
+  const trainJobs = async () => (await platformJobs(web.sandbox())).filter((j) => j.name.startsWith('train lr='));
+
+  beforeAll(async () => {
+    // Jobs run for a minute, so Stop all finds them still running.
+    web = await startCourierWeb({ jobSeconds: 60 });
+    browser = await launchChromium();
+    ({ page, errors } = await openApp(browser, web));
+    await signInToSandbox(page);
+    await web.call('templates', 'save', { template: TRAIN });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await web?.stop();
+  });
+
+  test('a bad grid or CSV is refused naming the column; nothing is sent', async () => {
+    await page.click('nav a[data-view="sweeps"]');
+    await page.locator('#sweeps-title').waitFor();
+    await page.locator('.empty-state', { hasText: 'No sweeps yet' }).waitFor();
+    await page.getByRole('button', { name: 'New sweep…' }).first().click();
+    await dialog().waitFor();
+    await dialog().getByLabel('Template').selectOption('train');
+    await dialog().getByLabel('Grid', { exact: true }).fill('lr=0.1 x seed=1 x depth=1..2');
+    await dialog().getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => dialog().locator('[role="alert"]').first().textContent()).toContain('depth');
+    // CSV text the same way: a row without a value is refused naming its column.
+    await dialog().getByLabel('CSV (one row per job)').check();
+    await dialog().getByLabel('CSV text').fill('lr,seed\n0.1,1\n0.01,');
+    await dialog().getByRole('button', { name: 'Preview' }).click();
+    await expect.poll(() => dialog().locator('[role="alert"]').first().textContent()).toBe('Row 2 (line 3) has no value for column "seed".');
+    await dialog().getByLabel('Grid (every combination)').check();
+    expect(await trainJobs()).toHaveLength(0);
+  });
+
+  test('3×2 grid: preview, launch, six rows going out, Stop all ends every row and no further job', async () => {
+    await dialog().getByLabel('Grid', { exact: true }).fill('lr=0.1,0.01,0.001 x seed=1..2');
+    await dialog().getByRole('button', { name: 'Preview' }).click();
+    const preview = dialog().getByTestId('sweep-preview');
+    await preview.waitFor();
+    expect(await preview.locator('tbody tr').count()).toBe(6);
+    expect(await preview.locator('tbody tr').first().textContent()).toContain('python train.py --lr 0.1 --seed 1');
+    await dialog().getByRole('button', { name: 'Launch sweep' }).click();
+    await dialog().waitFor({ state: 'detached' });
+
+    // The batch view: one row per job, in row order, with its parameters.
+    await page.locator('.sweep-batch').waitFor();
+    await expect.poll(() => rows().count()).toBe(6);
+    expect(await rows().locator('td:first-child').allTextContents()).toEqual(['1', '2', '3', '4', '5', '6']);
+    expect(await rows().nth(5).textContent()).toContain('0.001');
+    // Jobs go out: a row gets its job id, which links to the job in the Jobs view.
+    await page.locator('.sweep-batch tbody tr a[href^="#/jobs/"]').first().waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByTestId('sweep-progress').textContent()).toMatch(/^[1-6] of 6 submitted/);
+    // The README's picture of the batch view: without the launch toast over it.
+    for (const b of await page.locator('.toasts').getByRole('button', { name: 'Dismiss' }).all()) await b.click();
+    await page.screenshot({ path: shotPath('sweep-batch') });
+
+    await page.getByRole('button', { name: 'Stop all' }).click();
+    const confirm = page.getByRole('dialog', { name: /^Stop every job of / });
+    await confirm.getByRole('button', { name: 'Stop all' }).click();
+    await confirm.waitFor({ state: 'detached' });
+
+    // Every row ends: cancelled before it went out, or its job stopped on the platform.
+    const ended = async () => {
+      const states = await rows().evaluateAll((trs) => trs.map((tr) => `${tr.getAttribute('data-state')}/${tr.getAttribute('data-outcome')}`));
+      return states.every((s) => s.startsWith('cancelled/') || s === 'submitted/stopped') ? states : null;
+    };
+    await expect.poll(ended, { timeout: 90_000 }).not.toBeNull();
+    const states = (await ended()) ?? [];
+    const sent = states.filter((s) => s === 'submitted/stopped').length;
+    await page.screenshot({ path: shotPath('sweep-batch-stopped') });
+
+    // The platform has exactly the jobs of the rows that went out, all stopped, and gets no more.
+    const onPlatform = await trainJobs();
+    expect(onPlatform).toHaveLength(sent);
+    const progress = await page.getByTestId('sweep-progress').textContent();
+    expect(progress).toContain(`${sent} of 6 submitted, 0 running`);
+    await new Promise((r) => setTimeout(r, 3000)); // a window for a stray submission to show up (it must not)
+    expect(await trainJobs()).toHaveLength(sent);
+    expect(web.sandbox().stats().api['POST /api/v2/jobs/'] ?? 0).toBe(sent);
+    expect(errors).toEqual([]);
+  });
+
+  test('Export CSV downloads the table with each row’s final state', async () => {
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export CSV' }).click();
+    const d = await download;
+    expect(d.suggestedFilename()).toMatch(/\.csv$/);
+    const lines = readFileSync(await d.path(), 'utf8').trim().split(/\r?\n/);
+    expect(lines).toHaveLength(7); // the header and six rows
+    expect(lines.slice(1).every((l) => /cancelled|stopped/i.test(l))).toBe(true);
+  });
+
+  test('a row’s job id opens that job in the Jobs view', async () => {
+    const link = page.locator('.sweep-batch tbody tr a[href^="#/jobs/"]').first();
+    const id = (await link.textContent()) ?? '';
+    await link.click();
+    await page.locator('#jobs-title').waitFor();
+    expect(page.url()).toContain(`#/jobs/${id}`);
+    await page.locator('.job-detail').waitFor();
+  });
+});
