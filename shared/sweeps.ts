@@ -1,7 +1,7 @@
 // Parameter sweeps: one template, a table of parameter rows (a CSV file or a typed grid), one
 // outbox submission per row. Shared by main (which enforces it) and the renderer (its forms).
 import { z } from 'zod';
-import { absolutePath, jobOutcome, submissionState } from './jobs';
+import { absolutePath, jobCost, jobOutcome, submissionState } from './jobs';
 
 /** The most rows one sweep may have: beyond this a sweep is a batch system's job, not a launcher's. */
 export const SWEEP_MAX_ROWS = 10_000;
@@ -72,6 +72,8 @@ export const sweepRowView = z.object({
   /** Seconds until this row goes out, at the platform's submission pace; null once sent (or when unknown). */
   etaSeconds: z.number().nullable(),
   error: z.object({ code: z.string(), message: z.string() }).nullable(),
+  /** What the row's job has cost so far (final once it ended); null before it runs or when Courier cannot price it. */
+  cost: jobCost.nullable(),
 });
 export type SweepRowView = z.infer<typeof sweepRowView>;
 
@@ -92,3 +94,14 @@ export const sweepView = z.object({
   rows: z.array(sweepRowView),
 });
 export type SweepView = z.infer<typeof sweepView>;
+
+/** What "download all outputs" of a sweep did: rows whose job had outputs, and the rows left out, with why. */
+export const sweepDownload = z.object({
+  jobs: z.number(),
+  files: z.number(),
+  skipped: z.number(),
+  transferIds: z.array(z.string()),
+  folder: z.string().nullable(),
+  notDownloaded: z.array(z.object({ row: z.number(), jobId: z.string().nullable(), reason: z.string() })),
+});
+export type SweepDownload = z.infer<typeof sweepDownload>;

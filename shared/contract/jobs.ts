@@ -14,7 +14,7 @@ import {
   templateEntry,
   templateIssue,
 } from '../jobs';
-import { sweepPreview, sweepSpec, sweepView } from '../sweeps';
+import { sweepDownload, sweepPreview, sweepSpec, sweepView } from '../sweeps';
 import { request } from './define';
 import { jobRecordRequests, templateFromJobRequest } from './job-records';
 
@@ -126,6 +126,8 @@ export const jobRequests = {
     retryFailed: request(sweepRef, z.object({ retried: z.number() })),
     /** The table with each row's job id and final state. */
     exportCsv: request(sweepRef, z.object({ csv: z.string(), fileName: z.string() })),
+    /** Every ended row's outputs into <folder>/<sweep name>/rescale_job_<ID>/ (all, or those matching the globs). */
+    downloadOutputs: request(sweepRef.extend({ filter: z.array(z.string().min(1)).optional() }), sweepDownload),
   },
 };
 

@@ -1,7 +1,7 @@
 // Sweep requests: thin over main/core/jobs/sweeps.ts.
 import type { CourierHandlers } from '../../../shared/contract';
 import type { CoreServices } from '../courier';
-import { findSweep, launchSweep, previewSweep, retrySweep, stopSweep, submitPace, sweepCsv, sweepView, type SweepDeps } from '../jobs/sweeps';
+import { downloadSweepOutputs, findSweep, launchSweep, previewSweep, retrySweep, stopSweep, submitPace, sweepCsv, sweepView, type SweepDeps } from '../jobs/sweeps';
 import type { CallContext } from '../rpc/router';
 
 type Handlers = Pick<CourierHandlers<CallContext>, 'sweeps'>;
@@ -49,6 +49,10 @@ export function sweepHandlers(s: CoreServices): Handlers {
       async retryFailed({ sweep }) {
         const sess = await s.accounts.session();
         return retrySweep(jobs, findSweep(jobs, sess.account.id, sweep));
+      },
+      async downloadOutputs({ sweep, filter }) {
+        const sess = await s.accounts.session();
+        return downloadSweepOutputs(jobs, findSweep(jobs, sess.account.id, sweep), filter);
       },
       async exportCsv({ sweep }) {
         const v = await view(sweep);

@@ -5,9 +5,10 @@ import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { CourierError } from '../../../shared/errors';
 import type { JobOutcome, JobTemplate } from '../../../shared/jobs';
-import { sweepSpec, type SweepPreview, type SweepRowView, type SweepView } from '../../../shared/sweeps';
+import { sweepSpec, type SweepDownload, type SweepPreview, type SweepRowView, type SweepView } from '../../../shared/sweeps';
 import type { z } from 'zod';
 import type { RescaleApi } from '../rescale/api';
+import { jobCostView } from './cost-view';
 import { optionsOf, retryFailed, type LaunchContext } from './launch';
 import { newMarker } from './marker';
 import { OPEN_STATES } from './outbox-store';
@@ -144,7 +145,9 @@ function etas(jobs: JobsService, accountId: string, pace: number | null, now: nu
   return out;
 }
 
-function rowView(jobs: JobsService, r: SweepRow, eta: Map<string, number>, pace: number | null): SweepRowView {
+type Prices = Parameters<typeof jobCostView>[1];
+
+function rowView(jobs: JobsService, r: SweepRow, eta: Map<string, number>, pace: number | null, prices: Prices, now: number): SweepRowView {
   const s = r.submission;
   const t = s.jobId ? jobs.tracked.get(s.accountId, s.jobId) : null;
   const open = OPEN_STATES.includes(s.state);
@@ -159,12 +162,14 @@ function rowView(jobs: JobsService, r: SweepRow, eta: Map<string, number>, pace:
     outcome: t?.outcome ?? ('not_submitted' as JobOutcome),
     etaSeconds: open && pace !== null ? (eta.get(s.id) ?? null) : null,
     error: s.state === 'submitted' || s.state === 'cancelled' ? null : s.error,
+    cost: t?.options.hardware && t.history.length ? jobCostView(t.options.hardware, prices, t.history, now) : null,
   };
 }
 
 export function sweepView(jobs: JobsService, sw: SweepRecord, pace: number | null, now = Date.now()): SweepView {
   const eta = etas(jobs, sw.accountId, pace, now);
-  const rows = jobs.sweeps.rows(sw.id).map((r) => rowView(jobs, r, eta, pace));
+  const prices = jobs.catalog.cached(sw.accountId);
+  const rows = jobs.sweeps.rows(sw.id).map((r) => rowView(jobs, r, eta, pace, prices, now));
   const counts = { waiting: 0, submitted: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
   for (const r of rows) {
     if (r.state === 'failed') counts.failed++;
@@ -234,4 +239,34 @@ export function sweepCsv(view: SweepView): string {
   const head = ['row', ...view.columns, 'job_name', 'job_id', 'state', 'status', 'outcome'];
   const rows = view.rows.map((r) => [String(r.row), ...view.columns.map((c) => r.values[c] ?? ''), r.jobName, r.jobId ?? '', r.state, r.status, r.outcome]);
   return toCsv(head, rows);
+}
+
+/**
+ * Every ended row's outputs (all, or those matching `filter`) into its job folder, which a sweep
+ * puts under <folder>/<sweep name>/. Files already there (same size and SHA-512) are skipped; a row
+ * still running, never sent, or without outputs is named with why, never an error for the whole.
+ */
+export async function downloadSweepOutputs(jobs: JobsService, sw: SweepRecord, filter: string[] | undefined): Promise<SweepDownload> {
+  const out: SweepDownload = { jobs: 0, files: 0, skipped: 0, transferIds: [], folder: sw.template.outputs.folder || null, notDownloaded: [] };
+  for (const { row, submission: s } of jobs.sweeps.rows(sw.id)) {
+    const t = s.jobId ? jobs.tracked.get(s.accountId, s.jobId) : null;
+    if (!s.jobId || !t) {
+      out.notDownloaded.push({ row, jobId: s.jobId, reason: 'not sent to the platform' });
+      continue;
+    }
+    if (t.outcome === 'running' || t.outcome === 'not_submitted') {
+      out.notDownloaded.push({ row, jobId: s.jobId, reason: 'still running' });
+      continue;
+    }
+    try {
+      const r = await jobs.outputs.onDemand(s.accountId, s.jobId, filter, t.options.outputFolder || undefined);
+      out.jobs++;
+      out.files += r.files.length;
+      out.skipped += r.skipped.length;
+      out.transferIds.push(...r.transferIds);
+    } catch (e) {
+      out.notDownloaded.push({ row, jobId: s.jobId, reason: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  return out;
 }

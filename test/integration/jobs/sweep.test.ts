@@ -2,6 +2,9 @@
 // submit, a connection cut and a platform restart ends with exactly 20 jobs, one per row, each
 // submitted once, with its row's parameters in its command; a preview sends nothing; the same
 // input file named by several rows goes up once; bad tables are refused naming the column.
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { JobTemplateInput } from '../../../shared/jobs';
 import { jobsEnv, platformJobs, rest, served, until, type JobsEnv } from '../../support/jobs-env';
@@ -183,4 +186,34 @@ describe('stop all and retry failed', () => {
     expect(r.stopping + r.inFlight).toBeGreaterThan(0);
     await until('every job stopped', () => served(env.sb, 'POST /api/v2/jobs/{id}/stop/') === r.stopping + r.inFlight, 30_000);
   }, 120_000);
+
+  test('download all outputs: every ended row into <folder>/<sweep>/rescale_job_<ID>/, nothing twice; each row priced', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'courier-sweep-outs-'));
+    const { sweep } = await env.call('sweeps', 'launch', { templateId: 'train', name: 'outs', table: { kind: 'grid', text: 'lr=0.5 x seed=7,8' }, outputFolder: folder });
+    const ended = await until('both rows completed', async () => {
+      const v = await env.call('sweeps', 'get', { sweep: sweep.id });
+      return v.counts.completed === 2 ? v : null;
+    }, 90_000);
+    // Priced with the sandbox's catalog: the core type's price × 1 core, final once the job ended.
+    const price = (await rest<{ results: { code: string; price: number }[] }>(env.sb, 'GET', '/api/v2/coretypes/')).results.find((c) => c.code === 'emerald')?.price;
+    for (const r of ended.rows) {
+      expect(r.cost?.hourly).toBe(price);
+      expect(r.cost?.endedAt).not.toBeNull();
+      expect(r.cost?.soFar).toBeGreaterThanOrEqual(0);
+    }
+    const first = await env.call('sweeps', 'downloadOutputs', { sweep: 'outs' });
+    expect(first).toMatchObject({ jobs: 2, skipped: 0, notDownloaded: [] });
+    expect(first.files).toBeGreaterThanOrEqual(2);
+    const logs = ended.rows.map((r) => join(folder, 'outs', `rescale_job_${r.jobId}`, 'process_output.log'));
+    await until('both logs on disk', () => logs.every((f) => existsSync(f)), 60_000);
+    await until('every download ended', async () => {
+      const items = (await env.call('transfers', 'list', {})).items.filter((i) => first.transferIds.includes(i.id));
+      return items.length === first.transferIds.length && items.every((i) => i.state === 'done');
+    }, 60_000);
+    // Again: the files are there already (same size and SHA-512), nothing is downloaded twice.
+    const again = await env.call('sweeps', 'downloadOutputs', { sweep: 'outs' });
+    expect(again).toMatchObject({ jobs: 2, files: 0, transferIds: [] });
+    expect(again.skipped).toBe(first.files);
+  }, 150_000);
 });
+

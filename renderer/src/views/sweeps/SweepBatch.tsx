@@ -1,6 +1,7 @@
 import i18next from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { formatMoney } from '../../../../shared/cost';
 import type { SweepRowView, SweepView } from '../../../../shared/sweeps';
 import { api } from '../../api/client';
 import { ProgressBar } from '../../components/ProgressBar';
@@ -28,6 +29,9 @@ function saveText(text: string, fileName: string): void {
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+
+/** Rows whose job has ended (their outputs can be downloaded). */
+const endedRows = (v: SweepView): number => v.counts.completed + v.rows.filter((r) => r.outcome === 'failed' || r.outcome === 'stopped').length;
 
 function Actions({ v }: { v: SweepView }) {
   const { t } = useTranslation();
@@ -57,6 +61,11 @@ function Actions({ v }: { v: SweepView }) {
       const r = await api.sweeps.retryFailed({ sweep: v.id });
       toast({ level: 'info', title: t('sweeps.retried', { count: r.retried }) });
     });
+  const download = () =>
+    run(async () => {
+      const r = await api.sweeps.downloadOutputs({ sweep: v.id });
+      toast({ level: 'info', title: t('sweeps.downloading', { jobs: r.jobs, files: r.files, skipped: r.skipped }), ...(r.notDownloaded.length ? { body: t('sweeps.notDownloaded', { count: r.notDownloaded.length }) } : {}) });
+    });
   const exportCsv = () =>
     run(async () => {
       const r = await api.sweeps.exportCsv({ sweep: v.id });
@@ -70,6 +79,9 @@ function Actions({ v }: { v: SweepView }) {
       <button type="button" disabled={busy || v.counts.failed === 0} onClick={() => void retry()}>
         {t('sweeps.retryFailed')}
       </button>
+      <button type="button" disabled={busy || endedRows(v) === 0} onClick={() => void download()}>
+        {t('sweeps.downloadAll')}
+      </button>
       <button type="button" disabled={busy} onClick={() => void exportCsv()}>
         {t('sweeps.exportCsv')}
       </button>
@@ -78,9 +90,11 @@ function Actions({ v }: { v: SweepView }) {
 }
 
 function Row({ r, columns }: { r: SweepRowView; columns: string[] }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const go = useNavigation((s) => s.go);
   const s = rowState(r);
+  // Nothing to show before the job runs (a queued job costs nothing yet).
+  const cost = r.cost?.startedAt ? (formatMoney(r.cost.soFar, r.cost.currency, i18n.language, r.outcome === 'running') ?? t('cost.notAvailable')) : '';
   return (
     <tr data-row={r.row} data-state={r.state} data-outcome={r.outcome}>
       <td className="num">{r.row}</td>
@@ -100,6 +114,9 @@ function Row({ r, columns }: { r: SweepRowView; columns: string[] }) {
         ) : (
           <span className="muted">—</span>
         )}
+      </td>
+      <td className="num" data-testid="row-cost">
+        {cost}
       </td>
     </tr>
   );
@@ -141,6 +158,9 @@ export function SweepBatch({ v }: { v: SweepView }) {
               ))}
               <th scope="col">{t('sweeps.state')}</th>
               <th scope="col">{t('sweeps.job')}</th>
+              <th className="num" scope="col">
+                {t('sweeps.cost')}
+              </th>
             </tr>
           </thead>
           <tbody>
