@@ -96,6 +96,20 @@ export class SweepStore {
     });
   }
 
+  /**
+   * A row whose job failed on the platform runs again: a new submission takes the row's place, in
+   * one transaction (after a crash the row has either its old job or its new submission, never
+   * both, so a second retry cannot make a twin).
+   */
+  replaceRow(sweepId: string, row: number, failedSubmissionId: string, next: NewSubmission): boolean {
+    return this.db.transaction(() => {
+      const moved = this.db.prepare('UPDATE sweep_rows SET submission_id = ? WHERE sweep_id = ? AND row = ? AND submission_id = ?').run(next.id, sweepId, row, failedSubmissionId);
+      if (moved.changes === 0) return false; // another process retried it first
+      this.outbox.insert(next);
+      return true;
+    })();
+  }
+
   /** "Stop all" was asked: rows that were being sent at that moment are stopped once submitted. */
   markStopped(sweepId: string): void {
     this.db.prepare('INSERT OR IGNORE INTO sweep_stops (sweep_id, at) VALUES (?, ?)').run(sweepId, this.now());

@@ -223,11 +223,25 @@ export async function stopSweep(jobs: JobsService, sw: SweepRecord, api: Rescale
 }
 
 /** Failed submissions of the sweep go again from where they stopped (a created job is checked before any new submit). */
+/**
+ * Rows that failed go again: a submission the platform never took is sent again from where it
+ * stopped; a job that ran and failed on the platform is launched anew for its row (same launch,
+ * inputs reused by file id, a new marker). Stopped jobs stay stopped: the person stopped them.
+ */
 export function retrySweep(jobs: JobsService, sw: SweepRecord): { retried: number } {
   let retried = 0;
-  for (const { submission: s } of jobs.sweeps.rows(sw.id)) {
-    if (s.state !== 'failed') continue;
-    jobs.submissionChanged(retryFailed(jobs.store, s));
+  for (const { row, submission: s } of jobs.sweeps.rows(sw.id)) {
+    if (s.state === 'failed') {
+      jobs.submissionChanged(retryFailed(jobs.store, s));
+      retried++;
+      continue;
+    }
+    const t = s.state === 'submitted' && s.jobId ? jobs.tracked.get(s.accountId, s.jobId) : null;
+    if (t?.outcome !== 'failed') continue;
+    const next = { id: randomUUID(), accountId: s.accountId, templateId: s.templateId, templateName: s.templateName, jobName: s.jobName, marker: newMarker(), launch: s.launch, source: s.source, inputs: s.inputs, options: s.options };
+    if (!jobs.sweeps.replaceRow(sw.id, row, s.id, next)) continue;
+    const queued = jobs.store.get(next.id);
+    if (queued) jobs.submissionChanged(queued);
     retried++;
   }
   if (retried) jobs.outbox.poke();

@@ -215,5 +215,28 @@ describe('stop all and retry failed', () => {
     expect(again).toMatchObject({ jobs: 2, files: 0, transferIds: [] });
     expect(again.skipped).toBe(first.files);
   }, 150_000);
+
+  test('retry failed launches a row whose job failed on the platform again, once; the completed row keeps its job', async () => {
+    // The sandbox ends a job Failed when its name holds [fail]: the second row's seed puts it there.
+    const { sweep } = await env.call('sweeps', 'launch', { templateId: 'train', name: 'flaky', table: { kind: 'csv', text: 'lr,seed\n0.3,1\n0.3,[fail]\n' } });
+    const ended = await until('one row completed, one failed', async () => {
+      const v = await env.call('sweeps', 'get', { sweep: sweep.id });
+      return v.rows.every((r) => r.outcome === 'completed' || r.outcome === 'failed') ? v : null;
+    }, 90_000);
+    expect(ended.rows.map((r) => r.outcome)).toEqual(['completed', 'failed']);
+    const failedJob = ended.rows[1]!.jobId!;
+    env.sb.resetStats();
+    expect(await env.call('sweeps', 'retryFailed', { sweep: sweep.id })).toEqual({ retried: 1 });
+    // Asked again while the new job is on its way: nothing more.
+    expect(await env.call('sweeps', 'retryFailed', { sweep: sweep.id })).toEqual({ retried: 0 });
+    const again = await until('row 2 has a new job', async () => {
+      const v = await env.call('sweeps', 'get', { sweep: sweep.id });
+      const r = v.rows[1]!;
+      return r.jobId && r.jobId !== failedJob && r.state === 'submitted' ? v : null;
+    }, 60_000);
+    expect(again.rows[0]!.jobId).toBe(ended.rows[0]!.jobId); // the completed row keeps its job
+    expect(served(env.sb, 'POST /api/v2/jobs/')).toBe(1);
+    expect((await platformJobs(env.sb)).filter((j) => j.name.startsWith('train lr=0.3 '))).toHaveLength(3);
+  }, 150_000);
 });
 
