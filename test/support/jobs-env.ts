@@ -102,7 +102,9 @@ export async function jobsEnv(o: { sandbox?: SandboxOptions; tuning?: JobsTuning
       for (const c of extra) await c.close().catch(() => undefined);
       await courier.close();
       if (!stopped) await sb.stop();
-      await rm(dir, { recursive: true, force: true });
+      // A request still in flight when core closed may take a rate-limit token (a file under
+      // data/limits) while the folder is removed: retry instead of failing on ENOTEMPTY.
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
     },
   };
 }
