@@ -13,7 +13,8 @@ export const sweepName = z
   .trim()
   .min(1, 'give the sweep a name')
   .max(100)
-  .regex(/^[^/\\\0]+$/, 'a sweep name cannot contain / or \\ (it becomes a folder name)');
+  .regex(/^[^/\\\0]+$/, 'a sweep name cannot contain / or \\ (it becomes a folder name)')
+  .refine((n) => n !== '.' && n !== '..', 'a sweep name cannot be . or .. (it becomes a folder name)');
 
 export const sweepTable = z.discriminatedUnion('kind', [
   /** A CSV file's text: a header line of column names, then one line per row. */

@@ -62,7 +62,13 @@ export class ActivityLog {
     const current = readLines(file);
     this.entries = [...older, ...current].slice(-KEEP);
     this.seq = Math.floor(this.entries.reduce((m, e) => Math.max(m, e.id), 0) / TAGS);
-    if (current.length > KEEP * 2) renameSync(file, rotatedName(file));
+    if (current.length > KEEP * 2) {
+      try {
+        renameSync(file, rotatedName(file));
+      } catch {
+        // Another process starting at the same moment rotated it first.
+      }
+    }
   }
 
   add(level: Level, area: Area, message: string, ref?: ActivityEntry['ref'], text?: Phrase): ActivityEntry {

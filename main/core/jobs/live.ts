@@ -113,11 +113,20 @@ async function readLive(d: LiveDeps, jobId: string, runId: string, path: string,
   return { lines: a.fresh, cursor: encodeCursor(a.state), restarted: a.restarted, final: false, ...(note ? { note } : {}) };
 }
 
+/** The largest finished file followed to its end (read whole into memory once). */
+const FINAL_READ_MAX_BYTES = 64 * 2 ** 20;
+
 /** The ended run's copy of the file, from the job's outputs: the rest of it, then `final`. */
 async function readFinal(d: LiveDeps, jobId: string, runId: string, path: string, lines: number, prev: FollowState | null): Promise<LiveTailAnswer> {
   const file = (await d.api.jobFiles(jobId)).find((f) => (f.relativePath ?? f.name) === path || (!path.includes('/') && f.name === path));
   const state: FollowState = prev ?? { runId, path, seen: 0, anchor: [] };
   if (!file) return { lines: [], cursor: encodeCursor(state), restarted: false, final: true, note: `Job ${jobId} ended; its outputs have no ${path}.` };
+  // The finished copy is read whole to align it with what was shown: a huge log is not followed
+  // to its end here (downloading and holding gigabytes per poll), it is said instead.
+  if (file.decryptedSize > FINAL_READ_MAX_BYTES) {
+    const mib = Math.round(file.decryptedSize / 2 ** 20);
+    return { lines: [], cursor: encodeCursor(state), restarted: false, final: true, note: `Job ${jobId} ended; ${path} is ${mib} MiB, too large to show here: download it with the job's outputs.` };
+  }
   const text = await readOutput(d, jobId, file, path);
   const all = splitText(text).lines; // the file is finished: a last line without newline is complete
   if (!prev) {

@@ -4,7 +4,7 @@
 // same sweep finds it and queues nothing again.
 import type { JobTemplate } from '../../../shared/jobs';
 import type { Db } from './db';
-import type { InputProgress, OutboxStore, Submission } from './outbox-store';
+import { OPEN_STATES, type InputProgress, type OutboxStore, type Submission } from './outbox-store';
 
 export interface SweepRecord {
   id: string;
@@ -132,7 +132,9 @@ export class SweepStore {
         if (inp.kind !== 'local' || inp.path !== path) continue;
         const p = s.inputs[i];
         if (p?.fileId) return { fileId: p.fileId, ...(p.transferId ? { transferId: p.transferId } : {}) };
-        if (p?.transferId && !pending) pending = { transferId: p.transferId };
+        // An upload still under way is shared only while its row is: a cancelled or failed row's
+        // transfer may be cancelled or dead, and would fail every row that took it.
+        if (p?.transferId && !pending && OPEN_STATES.includes(s.state)) pending = { transferId: p.transferId };
       }
     }
     return pending;

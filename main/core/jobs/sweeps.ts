@@ -213,7 +213,13 @@ export async function stopSweep(jobs: JobsService, sw: SweepRecord, api: Rescale
     } else if (s.state === 'submitted' && s.jobId) {
       const t = jobs.tracked.get(s.accountId, s.jobId);
       if (t?.terminal) continue;
-      await api.stopJob(s.jobId);
+      try {
+        await api.stopJob(s.jobId);
+      } catch (e) {
+        // One refused or lost stop must not leave every later row running (and billed).
+        jobs.d.activity.warn('jobs', `Could not stop job ${s.jobId} (row ${s.source.sweep?.row ?? '?'} of sweep ${sw.name}): ${e instanceof Error ? e.message : String(e)}. Stop it from the Jobs view.`, { kind: 'job', id: s.jobId });
+        continue;
+      }
       stopping++;
       if (t) jobs.poller.track(t, Date.now() + 1000);
     } else if (OPEN_STATES.includes(s.state)) inFlight++;
@@ -222,13 +228,14 @@ export async function stopSweep(jobs: JobsService, sw: SweepRecord, api: Rescale
   return { cancelled, stopping, inFlight };
 }
 
-/** Failed submissions of the sweep go again from where they stopped (a created job is checked before any new submit). */
 /**
  * Rows that failed go again: a submission the platform never took is sent again from where it
  * stopped; a job that ran and failed on the platform is launched anew for its row (same launch,
  * inputs reused by file id, a new marker). Stopped jobs stay stopped: the person stopped them.
  */
 export function retrySweep(jobs: JobsService, sw: SweepRecord): { retried: number } {
+  // A stopped sweep stops every row that lands: retrying would start jobs only to stop them.
+  if (jobs.sweeps.stopped(sw.id)) throw new CourierError('conflict', `The sweep "${sw.name}" was stopped (Stop all), so its rows are not sent again. Launch a new sweep to run them.`);
   let retried = 0;
   for (const { row, submission: s } of jobs.sweeps.rows(sw.id)) {
     if (s.state === 'failed') {
@@ -270,6 +277,11 @@ export async function downloadSweepOutputs(jobs: JobsService, sw: SweepRecord, f
     }
     if (t.outcome === 'running' || t.outcome === 'not_submitted') {
       out.notDownloaded.push({ row, jobId: s.jobId, reason: 'still running' });
+      continue;
+    }
+    if (t.outputsState === 'pending' || t.outputsState === 'downloading') {
+      // The automatic download is on it: a second copy would land beside it as "name (1)".
+      out.notDownloaded.push({ row, jobId: s.jobId, reason: 'downloading automatically' });
       continue;
     }
     try {

@@ -122,6 +122,14 @@ describe('preview and validation', () => {
     expect(changing()).toEqual([]);
   });
 
+  test('a sweep named . or .. is refused: its name becomes the outputs folder', async () => {
+    for (const name of ['.', '..']) {
+      const r = await refusal(env.call('sweeps', 'launch', { templateId: 'train', name, table: { kind: 'grid', text: 'lr=1 x seed=1' } }));
+      expect(r).toMatchObject({ field: 'name', message: expect.stringContaining('cannot be . or ..') });
+    }
+    expect(changing()).toEqual([]);
+  });
+
   test('the same name with other rows is a conflict, not a second sweep', async () => {
     await env.call('sweeps', 'launch', { templateId: 'train', name: 'taken', table: { kind: 'grid', text: 'lr=1 x seed=1' } });
     const e = await refusal(env.call('sweeps', 'launch', { templateId: 'train', name: 'taken', table: { kind: 'grid', text: 'lr=2 x seed=1' } }));
@@ -185,6 +193,10 @@ describe('stop all and retry failed', () => {
     // Jobs under way were stopped at once; a row being sent at that moment is stopped as it lands.
     expect(r.stopping + r.inFlight).toBeGreaterThan(0);
     await until('every job stopped', () => served(env.sb, 'POST /api/v2/jobs/{id}/stop/') === r.stopping + r.inFlight, 30_000);
+    // Retrying a stopped sweep would start jobs only to stop them as they land: refused, nothing sent.
+    const creates = served(env.sb, 'POST /api/v2/jobs/');
+    expect(await refusal(env.call('sweeps', 'retryFailed', { sweep: sweep.id }))).toMatchObject({ code: 'conflict', message: expect.stringContaining('was stopped') });
+    expect(served(env.sb, 'POST /api/v2/jobs/')).toBe(creates);
   }, 120_000);
 
   test('download all outputs: every ended row into <folder>/<sweep>/rescale_job_<ID>/, nothing twice; each row priced', async () => {
