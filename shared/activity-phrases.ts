@@ -36,6 +36,7 @@ export const phrases = {
   jobSubmitted: 'Submitted job "{{jobName}}" ({{jobId}}).',
   jobGone: 'Job {{jobId}} no longer exists on the platform; Courier stopped watching it.',
   announceFailed: 'Could not announce job {{jobId}}: {{reason}}',
+  sweepRowStopFailed: 'Could not stop job {{jobId}} (row {{row}} of sweep {{sweep}}): {{reason}}. Stop it from the Jobs view.',
   outputsProblem: 'Outputs of job {{jobId}}: {{reason}}',
   outputDownloaded: 'Downloaded {{count}} output file of job {{jobId}} to {{dir}}.',
   outputsDownloaded: 'Downloaded {{count}} output files of job {{jobId}} to {{dir}}.',

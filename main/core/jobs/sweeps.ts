@@ -217,7 +217,8 @@ export async function stopSweep(jobs: JobsService, sw: SweepRecord, api: Rescale
         await api.stopJob(s.jobId);
       } catch (e) {
         // One refused or lost stop must not leave every later row running (and billed).
-        jobs.d.activity.warn('jobs', `Could not stop job ${s.jobId} (row ${s.source.sweep?.row ?? '?'} of sweep ${sw.name}): ${e instanceof Error ? e.message : String(e)}. Stop it from the Jobs view.`, { kind: 'job', id: s.jobId });
+        const params = { jobId: s.jobId, row: String(s.source.sweep?.row ?? '?'), sweep: sw.name, reason: e instanceof Error ? e.message : String(e) };
+        jobs.d.activity.say('warn', 'jobs', { key: 'sweepRowStopFailed', params }, { kind: 'job', id: s.jobId });
         continue;
       }
       stopping++;

@@ -516,6 +516,7 @@ export const ja: Messages = {
     jobSubmitted: 'ジョブ「{{jobName}}」（{{jobId}}）を送信しました。',
     jobGone: 'ジョブ {{jobId}} はプラットフォームにもう存在しないため、監視を終了しました。',
     announceFailed: 'ジョブ {{jobId}} の終了を通知できませんでした: {{reason}}',
+    sweepRowStopFailed: 'ジョブ {{jobId}}（スイープ {{sweep}} の {{row}} 行目）を停止できませんでした: {{reason}}。ジョブ画面から停止してください。',
     outputsProblem: 'ジョブ {{jobId}} の出力: {{reason}}',
     outputDownloaded: 'ジョブ {{jobId}} の出力ファイル {{count}} 個を {{dir}} にダウンロードしました。',
     outputsDownloaded: 'ジョブ {{jobId}} の出力ファイル {{count}} 個を {{dir}} にダウンロードしました。',
