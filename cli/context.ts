@@ -137,10 +137,19 @@ export class CliContext {
     const c = await this.courier();
     const urlOverride = this.flags.apiBaseUrl ?? this.env.RESCALE_API_URL;
     const platformFor = (fallback?: string): ResolvedPlatform => resolvePlatform(platformFromUrl(urlOverride ?? fallback ?? 'https://platform.rescale.com'));
-    const direct = this.flags.apiToken ? { key: this.flags.apiToken, source: '-p' } : this.env.RESCALE_API_KEY ? { key: this.env.RESCALE_API_KEY, source: 'RESCALE_API_KEY' } : null;
+    const direct = this.flags.apiToken
+      ? { key: this.flags.apiToken, source: '-p' }
+      : this.env.RESCALE_API_KEY
+        ? { key: this.env.RESCALE_API_KEY, source: 'RESCALE_API_KEY' }
+        : null;
     if (direct) {
       const platform = platformFor(this.profileUrl());
-      return { api: await c.accounts.clientFor(platform, direct.key, cliRetries), platform, source: direct.source, ...keyMaterial(direct.key, platform.apiUrl) };
+      return {
+        api: await c.accounts.clientFor(platform, direct.key, cliRetries),
+        platform,
+        source: direct.source,
+        ...keyMaterial(direct.key, platform.apiUrl),
+      };
     }
     if (this.flags.profile) {
       const account = c.accounts.list().find((a) => a.label === this.flags.profile || a.id === this.flags.profile);
@@ -148,7 +157,12 @@ export class CliContext {
       const ini = readLegacyApiConfig(this.flags.profile, this.env);
       if (ini?.apiKey) {
         const platform = platformFor(ini.apiBaseUrl);
-        return { api: await c.accounts.clientFor(platform, ini.apiKey, cliRetries), platform, source: `${ini.file} [${this.flags.profile}]`, ...keyMaterial(ini.apiKey, platform.apiUrl) };
+        return {
+          api: await c.accounts.clientFor(platform, ini.apiKey, cliRetries),
+          platform,
+          source: `${ini.file} [${this.flags.profile}]`,
+          ...keyMaterial(ini.apiKey, platform.apiUrl),
+        };
       }
       throw new CourierError('unauthorized', `No account or apiconfig profile named "${this.flags.profile}". See \`courier accounts list\`.`);
     }

@@ -99,7 +99,9 @@ function commanderErrorLine(str: string): void {
 
 export function buildProgram(): Command {
   const program = new Command('courier')
-    .description('Courier: fast, safe transfers and GPU jobs on Rescale.\nCompatible with rescale-cli: `courier -X URL upload -p KEY -f FILE -e` works like `java -jar rescale.jar ...`.')
+    .description(
+      'Courier: fast, safe transfers and GPU jobs on Rescale.\nCompatible with rescale-cli: `courier -X URL upload -p KEY -f FILE -e` works like `java -jar rescale.jar ...`.',
+    )
     .version(courierVersion, '-v, --version')
     .option('-X, --api-base-url <url>', 'platform address, e.g. https://platform.rescale.jp (env RESCALE_API_URL)')
     .option('-p, --api-token <key>', 'API key (env RESCALE_API_KEY); overrides stored accounts')
@@ -124,7 +126,12 @@ export function buildProgram(): Command {
   addTransferFlags(program);
 
   // rescale-cli compatible job commands
-  program.command('status').description('print the status of a job').requiredOption('-j, --job <id>', 'job id', jobId).option('-e, --extended', 'print JSON').action(action(statusCommand));
+  program
+    .command('status')
+    .description('print the status of a job')
+    .requiredOption('-j, --job <id>', 'job id', jobId)
+    .option('-e, --extended', 'print JSON')
+    .action(action(statusCommand));
   program.command('stop').description('stop a running job').requiredOption('-j, --job <id>', 'job id', jobId).action(action(stopCommand));
   program.command('delete').description('delete a job').requiredOption('-j, --job <id>', 'job id', jobId).action(action(deleteCommand));
   program
@@ -142,7 +149,12 @@ export function buildProgram(): Command {
     .option('-d, --directory <folderId>', 'Rescale folder id to upload into', folderId)
     .option('-e, --extended', 'print the uploaded files as one JSON line (rescale-cli -e)')
     .option('--as-archive', 'upload each folder as one .zip: one file on the platform, registered once; unpack it yourself or in a job')
-    .action(action<{ files?: string[]; directory?: string; extended?: boolean; asArchive?: boolean }>((ctx, out, o) => uploadCommand(ctx, out, { ...o, ...(o.files ? {} : { paths: ctx.args[0] as unknown as string[] }) }), TRANSFERS));
+    .action(
+      action<{ files?: string[]; directory?: string; extended?: boolean; asArchive?: boolean }>(
+        (ctx, out, o) => uploadCommand(ctx, out, { ...o, ...(o.files ? {} : { paths: ctx.args[0] as unknown as string[] }) }),
+        TRANSFERS,
+      ),
+    );
   program
     .command('sync')
     .description('download the output files of a job into ./rescale_job_<JOB>/ (existing files are skipped)')
@@ -159,7 +171,12 @@ export function buildProgram(): Command {
     .option('-j, --job <id>', 'a job whose output files to download', jobId)
     .option('--filter <globs...>', 'with --job: only files whose name matches')
     .option('-o, --output-dir <dir>', 'where to write (default . ; with --job ./rescale_job_<JOB>)')
-    .action(action<{ job?: string; filter?: string[]; outputDir?: string }>((ctx, out, o) => downloadCommand(ctx, out, { ...o, ids: ctx.args[0] as unknown as string[] }), TRANSFERS));
+    .action(
+      action<{ job?: string; filter?: string[]; outputDir?: string }>(
+        (ctx, out, o) => downloadCommand(ctx, out, { ...o, ids: ctx.args[0] as unknown as string[] }),
+        TRANSFERS,
+      ),
+    );
   program
     .command('download-file')
     .description('download one file: --file-id ID, or -j JOB -f NAME')
@@ -178,7 +195,11 @@ export function buildProgram(): Command {
     .option('--waive-sla', 'low priority (cheaper, may wait)')
     .option('-e, --extended', 'print the created job as JSON')
     .addOption(new Option('-t, --type <t>').hideHelp())
-    .action(action<{ inputFile: string; waiveSla?: boolean; extended?: boolean }>((ctx, out, o) => submitCommand(ctx, out, { ...o, files: ctx.args[0] as unknown as string[] })));
+    .action(
+      action<{ inputFile: string; waiveSla?: boolean; extended?: boolean }>((ctx, out, o) =>
+        submitCommand(ctx, out, { ...o, files: ctx.args[0] as unknown as string[] }),
+      ),
+    );
 
   registerAccountCommands(program);
   registerJobCommands(program);

@@ -28,15 +28,18 @@ export function readInputFile(path: string, what: string): string {
 export function requireFile(path: string, what: string): void {
   const kind = kindOf(path);
   if (kind === 'folder') throw new CourierError('invalid_input', `${path} is a folder, but ${what} must be one file. Give the path of the file itself.`);
-  if (kind !== 'file') throw new CourierError('invalid_input', `${what[0]!.toUpperCase()}${what.slice(1)} ${path} does not exist (looked in ${resolve(path)}). Check the path.`);
+  if (kind !== 'file')
+    throw new CourierError('invalid_input', `${what[0]!.toUpperCase()}${what.slice(1)} ${path} does not exist (looked in ${resolve(path)}). Check the path.`);
 }
 
 /** A file to write (`-o FILE`): not a folder, and its folder must be there. */
 export function checkOutputFile(path: string, flag: string): void {
-  if (kindOf(path) === 'folder') throw new CourierError('invalid_input', `${flag} ${path} is a folder: give the path of a file to write, e.g. ${join(path, 'template.json')}.`);
+  if (kindOf(path) === 'folder')
+    throw new CourierError('invalid_input', `${flag} ${path} is a folder: give the path of a file to write, e.g. ${join(path, 'template.json')}.`);
   const parent = dirname(resolve(path));
   const kind = kindOf(parent);
-  if (kind === 'missing') throw new CourierError('invalid_input', `${flag} ${path}: the folder ${parent} does not exist. Create it first, or write somewhere else.`);
+  if (kind === 'missing')
+    throw new CourierError('invalid_input', `${flag} ${path}: the folder ${parent} does not exist. Create it first, or write somewhere else.`);
   if (kind !== 'folder') throw new CourierError('invalid_input', `${flag} ${path}: ${parent} is a file, not a folder. Give a path inside a folder.`);
 }
 
@@ -44,7 +47,8 @@ export function checkOutputFile(path: string, flag: string): void {
 export function checkOutputDir(path: string, flag: string): void {
   const kind = kindOf(path);
   if (kind === 'folder') return;
-  if (kind !== 'missing') throw new CourierError('invalid_input', `${flag} ${path} is a file, not a folder. Give a folder to write into (it is created if missing).`);
+  if (kind !== 'missing')
+    throw new CourierError('invalid_input', `${flag} ${path} is a file, not a folder. Give a folder to write into (it is created if missing).`);
   for (let p = dirname(resolve(path)); p !== dirname(p); p = dirname(p)) {
     const k = kindOf(p);
     if (k === 'missing') continue;
@@ -60,7 +64,10 @@ export function checkDataFolder(dir: string): void {
     if (kind === 'missing') checkDataFolderParent(dir);
     return;
   }
-  throw new CourierError('invalid_input', `--data ${dir} is a file, not a folder. Give a folder for Courier's data (it is created if missing), or leave --data out to use the per-user one.`);
+  throw new CourierError(
+    'invalid_input',
+    `--data ${dir} is a file, not a folder. Give a folder for Courier's data (it is created if missing), or leave --data out to use the per-user one.`,
+  );
 }
 
 function checkDataFolderParent(dir: string): void {
@@ -68,7 +75,10 @@ function checkDataFolderParent(dir: string): void {
     const kind = kindOf(p);
     if (kind === 'missing') continue;
     if (kind === 'folder') return;
-    throw new CourierError('invalid_input', `--data ${dir} cannot be created: ${p} is a file, not a folder. Give a folder path for Courier's data, or leave --data out to use the per-user one.`);
+    throw new CourierError(
+      'invalid_input',
+      `--data ${dir} cannot be created: ${p} is a file, not a folder. Give a folder path for Courier's data, or leave --data out to use the per-user one.`,
+    );
   }
 }
 

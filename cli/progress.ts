@@ -61,7 +61,9 @@ export class ProgressDisplay {
       });
     } else if (!this.out.json && Date.now() - this.lastLine > 10_000 && o.bytesTotal > 0) {
       this.lastLine = Date.now();
-      this.out.log(`${this.done.size}/${this.files} files, ${formatBytes(o.bytesDone)} of ${formatBytes(o.bytesTotal)}, ${formatBytes(o.bytesPerSecond)}/s, ETA ${eta(o.etaSeconds)}${regs ? `; ${regs}` : ''}`);
+      this.out.log(
+        `${this.done.size}/${this.files} files, ${formatBytes(o.bytesDone)} of ${formatBytes(o.bytesTotal)}, ${formatBytes(o.bytesPerSecond)}/s, ETA ${eta(o.etaSeconds)}${regs ? `; ${regs}` : ''}`,
+      );
     }
   }
 

@@ -89,10 +89,17 @@ export function formatBytes(n: number): string {
 }
 
 /** The run's own journal (named by key + what + where) behind its process lock, and its service. */
-async function openRunService(ctx: CliContext, conn: Connection, identity: string[]): Promise<{ service: TransferService; journalPath: string; lock: { release(): void } }> {
+async function openRunService(
+  ctx: CliContext,
+  conn: Connection,
+  identity: string[],
+): Promise<{ service: TransferService; journalPath: string; lock: { release(): void } }> {
   const dir = join(ctx.dataDir, 'cli-journals');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const name = createHash('sha256').update([conn.keyId, ...identity].join('\0')).digest('hex').slice(0, 24);
+  const name = createHash('sha256')
+    .update([conn.keyId, ...identity].join('\0'))
+    .digest('hex')
+    .slice(0, 24);
   const journalPath = join(dir, `${name}.db`);
   const lock = tryProcessLock(join(dir, `${name}.owner`));
   if (!lock) throw new CourierError('conflict', 'The same transfer is already running in another courier process; wait for it or stop it first.');

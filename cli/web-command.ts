@@ -33,7 +33,16 @@ export async function runWeb(opts: { port?: number; open: boolean; dataDir?: str
     },
     exit: (code) => process.exit(code),
   });
-  courier = await createCourier({ shell: 'web', version: courierVersion, dataDir, secrets, ...(chooser ? { keyStore: chooser } : {}), launchSandbox: sandbox.launch, openExternal: async (url) => void (await open(url)), ...(bundledWorkerFile() ? { transferWorkerFile: bundledWorkerFile() as string } : {}) });
+  courier = await createCourier({
+    shell: 'web',
+    version: courierVersion,
+    dataDir,
+    secrets,
+    ...(chooser ? { keyStore: chooser } : {}),
+    launchSandbox: sandbox.launch,
+    openExternal: async (url) => void (await open(url)),
+    ...(bundledWorkerFile() ? { transferWorkerFile: bundledWorkerFile() as string } : {}),
+  });
   const host = await startWebHost({ courier, rendererDir, ...(opts.port !== undefined ? { port: opts.port } : {}) });
   console.log(`Courier is running at ${host.url}`);
   console.log('Keep this terminal open; press Ctrl-C to stop.');

@@ -13,11 +13,22 @@ import { request, Agent } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { CompleteMultipartUploadCommand, CreateMultipartUploadCommand, DeleteObjectCommand, GetObjectCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
+import {
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { readFileSync } from 'node:fs';
 
-interface PutJob { url: string; start: number; end: number }
+interface PutJob {
+  url: string;
+  start: number;
+  end: number;
+}
 
 const arg = (name: string, dflt: number): number => {
   const i = process.argv.indexOf(`--${name}`);
@@ -55,12 +66,14 @@ async function client(mode: string, file: string): Promise<void> {
       }
       req.end();
     });
-  await Promise.all(Array.from({ length: Math.min(conc, jobs.length) }, async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      await one(jobs[i]!, i);
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(conc, jobs.length) }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        await one(jobs[i]!, i);
+      }
+    }),
+  );
   process.stdout.write(`${JSON.stringify({ seconds: (performance.now() - t0) / 1000, etags, cpu: process.cpuUsage(cpu0) })}\n`);
   agent.destroy();
 }
@@ -72,7 +85,9 @@ function runClient(mode: 'put' | 'get', file: string, jobs: PutJob[], conc: numb
     });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(out) as { seconds: number; etags: string[]; cpu: NodeJS.CpuUsage }) : reject(new Error(`client exited ${code}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(JSON.parse(out) as { seconds: number; etags: string[]; cpu: NodeJS.CpuUsage }) : reject(new Error(`client exited ${code}`)),
+    );
     child.stdin.end(JSON.stringify(jobs));
   });
 }
@@ -135,8 +150,12 @@ async function main(): Promise<void> {
   const { child, info: sb } = await spawnSandbox(path.join(work, 'data'));
   const pid = child.pid!;
   const s3 = new S3Client({
-    endpoint: sb.s3Endpoint, region: sb.region, forcePathStyle: true, credentials: sb.s3Admin,
-    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+    endpoint: sb.s3Endpoint,
+    region: sb.region,
+    forcePathStyle: true,
+    credentials: sb.s3Admin,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
   const rows: Record<string, number[]> = { up: [], upCpu: [], upClient: [], upBusy: [], down: [], downCpu: [], ranged: [], rangedCpu: [], aws: [] };
   const firstUp: number[] = [];
@@ -185,9 +204,18 @@ async function main(): Promise<void> {
       keep('ranged', sizeMiB / ((performance.now() - t0) / 1000));
       keep('rangedCpu', procCpu(pid) - cpu0);
       if (process.argv.includes('--aws')) {
-        const env = { ...process.env, AWS_ACCESS_KEY_ID: sb.s3Admin.accessKeyId, AWS_SECRET_ACCESS_KEY: sb.s3Admin.secretAccessKey, AWS_DEFAULT_REGION: sb.region };
+        const env = {
+          ...process.env,
+          AWS_ACCESS_KEY_ID: sb.s3Admin.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: sb.s3Admin.secretAccessKey,
+          AWS_DEFAULT_REGION: sb.region,
+        };
         t0 = performance.now();
-        spawnSync('/usr/bin/aws', ['--endpoint-url', sb.s3Endpoint, 's3', 'cp', '--no-progress', '--only-show-errors', src, `s3://${sb.bucket}/bench/aws${r}.bin`], { env, stdio: 'inherit' });
+        spawnSync(
+          '/usr/bin/aws',
+          ['--endpoint-url', sb.s3Endpoint, 's3', 'cp', '--no-progress', '--only-show-errors', src, `s3://${sb.bucket}/bench/aws${r}.bin`],
+          { env, stdio: 'inherit' },
+        );
         keep('aws', sizeMiB / ((performance.now() - t0) / 1000));
         await s3.send(new DeleteObjectCommand({ Bucket: sb.bucket, Key: `bench/aws${r}.bin` }));
       }
@@ -202,8 +230,12 @@ async function main(): Promise<void> {
   const f = (k: string) => (rows[k]!.length ? median(rows[k]!).toFixed(0) : '-');
   const c = (k: string) => (rows[k]!.length ? (median(rows[k]!) / (sizeMiB / 1024)).toFixed(2) : '-');
   const etags = process.argv.includes('--fast-etags') ? 'fast (CRC) ETags' : 'MD5 ETags';
-  console.log(`${sizeMiB} MiB object, ${partMiB} MiB parts, concurrency ${conc}, ${etags}, median of ${runs} (node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}, ${new Date().toISOString()})`);
-  console.log(`upload  (multipart PUT + Complete)     ${f('up')} MiB/s   sandbox CPU ${c('upCpu')} s/GiB (client ${c('upClient')} s/GiB, machine busy ${f('upBusy')}%)`);
+  console.log(
+    `${sizeMiB} MiB object, ${partMiB} MiB parts, concurrency ${conc}, ${etags}, median of ${runs} (node ${process.version}, ${os.cpus().length} CPUs, load ${os.loadavg()[0]!.toFixed(1)}, ${new Date().toISOString()})`,
+  );
+  console.log(
+    `upload  (multipart PUT + Complete)     ${f('up')} MiB/s   sandbox CPU ${c('upCpu')} s/GiB (client ${c('upClient')} s/GiB, machine busy ${f('upBusy')}%)`,
+  );
   console.log(`download (one GET stream)              ${f('down')} MiB/s   sandbox CPU ${c('downCpu')} s/GiB`);
   console.log(`download (${conc} parallel ranged GETs)    ${f('ranged')} MiB/s   sandbox CPU ${c('rangedCpu')} s/GiB`);
   if (rows.aws!.length) console.log(`aws s3 cp upload (for comparison)     ${f('aws')} MiB/s`);

@@ -89,8 +89,14 @@ function initialState(token: string | undefined): SandboxState {
     token: token ?? hexToken(20),
     admin: { accessKeyId: staticAccessKeyId(), secretAccessKey: secretKey() },
     user: {
-      id: userId, email: 'sandbox-user@example.com', fullName: 'Sandbox User', companyCode: 'sandbox',
-      workspaceId: shortId(5), storageId: shortId(5), myLibrary: lib, myJobs: jobs,
+      id: userId,
+      email: 'sandbox-user@example.com',
+      fullName: 'Sandbox User',
+      companyCode: 'sandbox',
+      workspaceId: shortId(5),
+      storageId: shortId(5),
+      myLibrary: lib,
+      myJobs: jobs,
     },
     seq: 0,
     files: {},
@@ -181,9 +187,11 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   // A temp dir we made ourselves is removed on stop (tests start hundreds of sandboxes).
   const removeOnStop = !opts.dataDir && !opts.keepDataDir;
   await ensureDir(dataDir);
-  const release = await lockfile.lock(dataDir, { stale: 30_000, update: 10_000, realpath: false, lockfilePath: path.join(dataDir, '.lock') }).catch((err: Error) => {
-    throw new Error(`sandbox data dir ${dataDir} is in use by another sandbox (${err.message})`);
-  });
+  const release = await lockfile
+    .lock(dataDir, { stale: 30_000, update: 10_000, realpath: false, lockfilePath: path.join(dataDir, '.lock') })
+    .catch((err: Error) => {
+      throw new Error(`sandbox data dir ${dataDir} is in use by another sandbox (${err.message})`);
+    });
   const host = opts.host ?? '127.0.0.1';
   const store = await StateStore.open(dataDir, () => initialState(opts.token));
   if (opts.token && store.state.token !== opts.token) {
@@ -204,8 +212,16 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   let azure: AzureSide | null = null;
   if (config.storageType === 'AzureStorage') {
     azure = await startAzureSide({
-      dataDir, host, urlHost: urlHost(host), proxyPort: opts.azurePort ?? 0, container: config.bucket,
-      storageDir: storageDirOf(store.state.user), sasTtlMs: config.credentialTtlSeconds * 1000, faults, faultsEnabled: config.faults, stats,
+      dataDir,
+      host,
+      urlHost: urlHost(host),
+      proxyPort: opts.azurePort ?? 0,
+      container: config.bucket,
+      storageDir: storageDirOf(store.state.user),
+      sasTtlMs: config.credentialTtlSeconds * 1000,
+      faults,
+      faultsEnabled: config.faults,
+      stats,
     }).catch(async (err: unknown) => {
       objects.close();
       await release();
@@ -219,7 +235,17 @@ export async function startSandbox(opts: SandboxOptions = {}): Promise<RunningSa
   const api = createServer(createApiHandler(core, apiRouter(core, jobs)));
   const s3 = createServer(
     { requestTimeout: 0 },
-    createS3Handler({ objects, uploads, creds, region: bucketRegion, faults, faultsEnabled: config.faults, stats, hashPool, fastEtags: opts.fastEtags ?? false }),
+    createS3Handler({
+      objects,
+      uploads,
+      creds,
+      region: bucketRegion,
+      faults,
+      faultsEnabled: config.faults,
+      stats,
+      hashPool,
+      fastEtags: opts.fastEtags ?? false,
+    }),
   );
   // Keep idle connections about as long as S3 does (~20 s) so pooled client sockets are not
   // reset under a client's feet after Node's default 5 s.
@@ -296,7 +322,20 @@ export async function runSandboxCli(argv: string[]): Promise<void> {
   }
   const sb = await startSandbox(opts);
   const { apiUrl, s3Endpoint, token, dataDir, region, bucket, bucketRegion, realistic, s3Admin, storageType, azureBlobEndpoint, azureAdmin } = sb;
-  const line = { apiUrl, s3Endpoint, token, dataDir, region, bucket, bucketRegion, realistic, s3Admin, storageType, azureBlobEndpoint, ...(azureAdmin ? { azureAdmin } : {}) };
+  const line = {
+    apiUrl,
+    s3Endpoint,
+    token,
+    dataDir,
+    region,
+    bucket,
+    bucketRegion,
+    realistic,
+    s3Admin,
+    storageType,
+    azureBlobEndpoint,
+    ...(azureAdmin ? { azureAdmin } : {}),
+  };
   process.stdout.write(`${JSON.stringify(line)}\n`);
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     const on = (s: NodeJS.Signals) => {

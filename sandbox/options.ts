@@ -95,24 +95,60 @@ export function parseSandboxArgs(argv: string[]): SandboxOptions & { help?: bool
     const flag = args[i]!;
     const next = () => args[++i];
     switch (flag) {
-      case '--port': out.port = num(flag, next()); break;
-      case '--s3-port': out.s3Port = num(flag, next()); break;
-      case '--data': out.dataDir = str(flag, next()); break;
-      case '--token': out.token = str(flag, next()); break;
-      case '--job-seconds': out.jobSeconds = num(flag, next()); break;
-      case '--credential-ttl': out.credentialTtlSeconds = num(flag, next()); break;
-      case '--host': out.host = str(flag, next()); break;
-      case '--region': out.region = str(flag, next()); break;
-      case '--bucket': out.bucket = str(flag, next()); break;
-      case '--bucket-region': out.bucketRegion = str(flag, next()); break;
-      case '--realistic': out.realistic = true; break;
-      case '--storage': out.storage = storageKind(str(flag, next()), flag); break;
-      case '--azure-port': out.azurePort = num(flag, next()); break;
-      case '--faults': out.faults = true; break;
-      case '--rate-limits': out.rateLimits = true; break;
-      case '--fast-etags': out.fastEtags = true; break;
-      case '--help': case '-h': out.help = true; break;
-      default: throw new Error(`unknown argument: ${flag}`);
+      case '--port':
+        out.port = num(flag, next());
+        break;
+      case '--s3-port':
+        out.s3Port = num(flag, next());
+        break;
+      case '--data':
+        out.dataDir = str(flag, next());
+        break;
+      case '--token':
+        out.token = str(flag, next());
+        break;
+      case '--job-seconds':
+        out.jobSeconds = num(flag, next());
+        break;
+      case '--credential-ttl':
+        out.credentialTtlSeconds = num(flag, next());
+        break;
+      case '--host':
+        out.host = str(flag, next());
+        break;
+      case '--region':
+        out.region = str(flag, next());
+        break;
+      case '--bucket':
+        out.bucket = str(flag, next());
+        break;
+      case '--bucket-region':
+        out.bucketRegion = str(flag, next());
+        break;
+      case '--realistic':
+        out.realistic = true;
+        break;
+      case '--storage':
+        out.storage = storageKind(str(flag, next()), flag);
+        break;
+      case '--azure-port':
+        out.azurePort = num(flag, next());
+        break;
+      case '--faults':
+        out.faults = true;
+        break;
+      case '--rate-limits':
+        out.rateLimits = true;
+        break;
+      case '--fast-etags':
+        out.fastEtags = true;
+        break;
+      case '--help':
+      case '-h':
+        out.help = true;
+        break;
+      default:
+        throw new Error(`unknown argument: ${flag}`);
     }
   }
   return out;

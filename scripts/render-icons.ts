@@ -17,7 +17,9 @@ const page = await browser.newPage();
 for (const [svg, png, size] of jobs) {
   await page.setViewportSize({ width: size, height: size });
   const data = Buffer.from(readFileSync(svg)).toString('base64');
-  await page.setContent(`<html><body style="margin:0;background:transparent"><img src="data:image/svg+xml;base64,${data}" width="${size}" height="${size}"></body></html>`);
+  await page.setContent(
+    `<html><body style="margin:0;background:transparent"><img src="data:image/svg+xml;base64,${data}" width="${size}" height="${size}"></body></html>`,
+  );
   await page.screenshot({ path: png, omitBackground: true });
   console.log(`${png} ${size}x${size}`);
 }

@@ -15,7 +15,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const standin = join(root, 'test/electron-standin/index.ts');
 const electronTypes = join(dirname(createRequire(import.meta.url).resolve('electron/package.json')), 'electron.d.ts');
 
-const config = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => console.error(d.messageText) });
+const config = ts.getParsedCommandLineOfConfigFile(
+  join(root, 'tsconfig.json'),
+  {},
+  { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => console.error(d.messageText) },
+);
 if (!config) process.exit(2);
 const options = { ...config.options, noEmit: true, paths: { electron: [standin] } };
 const rootNames = ts.sys.readDirectory(join(root, 'main/app'), ['.ts']).concat(standin);
@@ -32,6 +36,8 @@ const program = ts.createProgram({ rootNames, options, host });
 const diagnostics = ts.getPreEmitDiagnostics(program);
 if (diagnostics.length) {
   console.error('main/app uses Electron members the stand-in (test/electron-standin) lacks:');
-  console.error(ts.formatDiagnosticsWithColorAndContext(diagnostics, { ...host, getNewLine: () => '\n', getCanonicalFileName: (f) => f, getCurrentDirectory: () => root }));
+  console.error(
+    ts.formatDiagnosticsWithColorAndContext(diagnostics, { ...host, getNewLine: () => '\n', getCanonicalFileName: (f) => f, getCurrentDirectory: () => root }),
+  );
   process.exit(1);
 }

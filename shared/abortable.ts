@@ -3,7 +3,11 @@
  * goes on and its result is dropped). `reason` says what the rejection is; by default the
  * signal's reason when it is an Error, else a plain "aborted" Error.
  */
-export function abortable<T>(p: Promise<T>, signal: AbortSignal | undefined, reason: () => unknown = () => (signal?.reason instanceof Error ? signal.reason : new Error('aborted'))): Promise<T> {
+export function abortable<T>(
+  p: Promise<T>,
+  signal: AbortSignal | undefined,
+  reason: () => unknown = () => (signal?.reason instanceof Error ? signal.reason : new Error('aborted')),
+): Promise<T> {
   if (!signal) return p;
   if (signal.aborted) return Promise.reject(reason());
   return new Promise<T>((resolve, reject) => {

@@ -57,7 +57,8 @@ export const phrases = {
   settingsNotMigrated: 'Settings could not be migrated ({{reason}}); defaults are used and the old file was kept as a backup.',
   settingsInvalid: 'Settings had an invalid value ({{reason}}); defaults are used and the old file was kept as a backup.',
   settingsUpdated: 'Settings were updated from version {{from}} to {{to}}.',
-  systemProxyFallback: 'The system proxy for {{origin}} {{why}}; using the HTTP(S)_PROXY variables instead. Set an explicit HTTP proxy in Settings → Network if connections fail.',
+  systemProxyFallback:
+    'The system proxy for {{origin}} {{why}}; using the HTTP(S)_PROXY variables instead. Set an explicit HTTP proxy in Settings → Network if connections fail.',
   networkNotApplied: 'Network settings not applied to transfers: {{reason}}',
 };
 

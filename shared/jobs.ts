@@ -16,7 +16,11 @@ export const absolutePath = z
 
 export const templateInput = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('local'), path: absolutePath }),
-  z.object({ kind: z.literal('file'), id: z.string().regex(/^[A-Za-z0-9]+$/, 'a Rescale file id is letters and digits, like JVHffb'), name: z.string().optional() }),
+  z.object({
+    kind: z.literal('file'),
+    id: z.string().regex(/^[A-Za-z0-9]+$/, 'a Rescale file id is letters and digits, like JVHffb'),
+    name: z.string().optional(),
+  }),
 ]);
 
 export const templateParameter = z.object({
@@ -48,7 +52,12 @@ export const jobTemplate = z.object({
     coresPerSlot: z.number().int('cores per slot is a whole number').min(1, 'at least 1 core per slot'),
     slots: z.number().int('slots is a whole number').min(1, 'at least 1 slot').default(1),
     /** Hours, sent as is (never converted). 336 h = 14 days is the platform's usual ceiling. */
-    walltimeHours: z.number().int('walltime is a whole number of hours').min(1, 'at least 1 hour').max(336, 'walltime is in hours: at most 336 (14 days)').optional(),
+    walltimeHours: z
+      .number()
+      .int('walltime is a whole number of hours')
+      .min(1, 'at least 1 hour')
+      .max(336, 'walltime is in hours: at most 336 (14 days)')
+      .optional(),
   }),
   command: z.string().trim().min(1, 'enter the command to run'),
   useMpi: z.boolean().default(false),
@@ -258,5 +267,10 @@ export const jobDetail = jobChanged.extend({
 });
 export type JobDetail = z.infer<typeof jobDetail>;
 
-export const notificationPayload = z.object({ title: z.string(), body: z.string(), jobId: z.string().optional(), level: z.enum(['info', 'warn', 'error']).default('info') });
+export const notificationPayload = z.object({
+  title: z.string(),
+  body: z.string(),
+  jobId: z.string().optional(),
+  level: z.enum(['info', 'warn', 'error']).default('info'),
+});
 export type NotificationPayload = z.output<typeof notificationPayload>;

@@ -14,7 +14,14 @@ export const conflictPolicy = z.enum(['skip', 'overwrite', 'keepBoth']);
 
 const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'use HH:MM, 24-hour');
 
-export const bandwidthWindow = z.object({ from: hhmm, to: hhmm, bytesPerSecond: z.number().int().min(64 * 1024) });
+export const bandwidthWindow = z.object({
+  from: hhmm,
+  to: hhmm,
+  bytesPerSecond: z
+    .number()
+    .int()
+    .min(64 * 1024),
+});
 
 export const platformRef = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('known'), id: z.string() }),
@@ -43,7 +50,12 @@ export const settingsSchema = z.object({
       partsPerFile: num('partsPerFile'),
       partSizeMiB: num('partSizeMiB'),
       /** null = unlimited */
-      bandwidthBytesPerSecond: z.number().int().min(64 * 1024).nullable().default(null),
+      bandwidthBytesPerSecond: z
+        .number()
+        .int()
+        .min(64 * 1024)
+        .nullable()
+        .default(null),
       bandwidthSchedule: z.array(bandwidthWindow).default([]),
     })
     .prefault({}),

@@ -18,7 +18,13 @@ export const sweepName = z
 
 export const sweepTable = z.discriminatedUnion('kind', [
   /** A CSV file's text: a header line of column names, then one line per row. */
-  z.object({ kind: z.literal('csv'), text: z.string().min(1, 'the CSV file is empty').max(SWEEP_CSV_MAX_CHARS, `a sweep CSV is at most ${SWEEP_CSV_MAX_CHARS.toLocaleString('en')} characters`) }),
+  z.object({
+    kind: z.literal('csv'),
+    text: z
+      .string()
+      .min(1, 'the CSV file is empty')
+      .max(SWEEP_CSV_MAX_CHARS, `a sweep CSV is at most ${SWEEP_CSV_MAX_CHARS.toLocaleString('en')} characters`),
+  }),
   /** A grid: `lr=0.1,0.01 × seed=1..5` (`x` also separates the factors). */
   z.object({ kind: z.literal('grid'), text: z.string().trim().min(1, 'type a grid such as lr=0.1,0.01 x seed=1..5').max(10_000) }),
 ]);
@@ -78,7 +84,14 @@ export const sweepRowView = z.object({
 });
 export type SweepRowView = z.infer<typeof sweepRowView>;
 
-export const sweepCounts = z.object({ waiting: z.number(), submitted: z.number(), running: z.number(), completed: z.number(), failed: z.number(), cancelled: z.number() });
+export const sweepCounts = z.object({
+  waiting: z.number(),
+  submitted: z.number(),
+  running: z.number(),
+  completed: z.number(),
+  failed: z.number(),
+  cancelled: z.number(),
+});
 
 export const sweepView = z.object({
   id: z.string(),

@@ -18,7 +18,13 @@ export async function statusCommand(ctx: CliContext, out: Out, o: { job: string;
   const last = toHistory(await api.jobStatuses(o.job))[0];
   if (!last) throw new CourierError('not_found', `Job ${o.job} has no status yet (it has not been submitted).`);
   if (o.extended) {
-    out.result(JSON.stringify({ lastStatus: { status: last.status, statusDate: last.statusDate, statusReason: last.statusReason, notify: false, preventDuplicates: false }, connectionDetails: null, loadMeasurements: [] }));
+    out.result(
+      JSON.stringify({
+        lastStatus: { status: last.status, statusDate: last.statusDate, statusReason: last.statusReason, notify: false, preventDuplicates: false },
+        connectionDetails: null,
+        loadMeasurements: [],
+      }),
+    );
   } else {
     out.result(`The status of job ${o.job} is ${last.status}`);
   }
@@ -45,7 +51,11 @@ export async function listFilesCommand(ctx: CliContext, out: Out, o: { job: stri
   if (!run) {
     const runs = await api.jobRuns(o.job);
     const active = runs.find((r) => r.dateStarted && !r.dateCompleted);
-    if (!active) throw new CourierError('not_found', `The job (${o.job}) has no active run. Use -r RUN to list a finished run, or \`sync -j ${o.job}\` to download its files.`);
+    if (!active)
+      throw new CourierError(
+        'not_found',
+        `The job (${o.job}) has no active run. Use -r RUN to list a finished run, or \`sync -j ${o.job}\` to download its files.`,
+      );
     run = active.id;
   }
   const files = await api.jobFiles(o.job);

@@ -26,13 +26,25 @@ export interface ScriptJob {
 
 const positive = (key: string, v: string): number => {
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new CourierError('invalid_input', `#RESCALE_${key} must be a whole number of at least 1 (got "${v}").`, { field: key });
+  if (!Number.isInteger(n) || n < 1)
+    throw new CourierError('invalid_input', `#RESCALE_${key} must be a whole number of at least 1 (got "${v}").`, { field: key });
   return n;
 };
 
 /** Parses the `#RESCALE_<KEY> value` lines of a submit script. Unknown keys are an error naming them. */
 export function parseDirectives(script: string): ScriptJob {
-  const job: ScriptJob = { name: 'Unnamed Job', command: './run.sh', analysis: 'user_included', analysisVersion: '0', coreType: 'emerald', coresPerSlot: 1, slots: 1, walltimeHours: 48, env: {}, useRescaleLicense: false };
+  const job: ScriptJob = {
+    name: 'Unnamed Job',
+    command: './run.sh',
+    analysis: 'user_included',
+    analysisVersion: '0',
+    coreType: 'emerald',
+    coresPerSlot: 1,
+    slots: 1,
+    walltimeHours: 48,
+    env: {},
+    useRescaleLicense: false,
+  };
   for (const line of script.split(/\r?\n/)) {
     const m = /^#RESCALE_([A-Z0-9_]+)\s*(.*)$/.exec(line.trim());
     if (!m) continue;
@@ -46,13 +58,18 @@ export function parseDirectives(script: string): ScriptJob {
     else if (key === 'CORES') job.coreType = value;
     else if (key === 'CORES_PER_SLOT') job.coresPerSlot = positive(key, value);
     else if (key === 'SLOTS') job.slots = positive(key, value);
-    else if (key === 'WALLTIME') job.walltimeHours = positive(key, value); // hours, sent as is
+    else if (key === 'WALLTIME')
+      job.walltimeHours = positive(key, value); // hours, sent as is
     else if (key === 'PROJECT_ID') job.projectId = value;
     else if (key === 'USE_RESCALE_LICENSE') job.useRescaleLicense = /^(true|1|yes)$/i.test(value);
-    else if (key === 'TAGS' || key === 'AUTOMATION' || key === 'USER_DEFINED_LICENSE_SETTINGS') continue; // accepted, applied by the platform UI
+    else if (key === 'TAGS' || key === 'AUTOMATION' || key === 'USER_DEFINED_LICENSE_SETTINGS')
+      continue; // accepted, applied by the platform UI
     else throw new CourierError('invalid_input', `Unknown directive #RESCALE_${key} in the submit script.`, { field: key });
   }
-  if (job.walltimeHours > 336) throw new CourierError('invalid_input', `#RESCALE_WALLTIME is in hours: ${job.walltimeHours} is more than 14 days (did you give seconds?).`, { field: 'WALLTIME' });
+  if (job.walltimeHours > 336)
+    throw new CourierError('invalid_input', `#RESCALE_WALLTIME is in hours: ${job.walltimeHours} is more than 14 days (did you give seconds?).`, {
+      field: 'WALLTIME',
+    });
   return job;
 }
 
@@ -81,7 +98,11 @@ async function zipFiles(files: string[], target: string): Promise<void> {
 }
 
 /** `submit -i SCRIPT [FILE...] [--waive-sla] [-e]`: uploads run.sh and input.zip, creates the job, submits it. */
-export async function submitCommand(ctx: CliContext, out: Out, o: { inputFile: string; files?: string[]; waiveSla?: boolean; extended?: boolean }): Promise<void> {
+export async function submitCommand(
+  ctx: CliContext,
+  out: Out,
+  o: { inputFile: string; files?: string[]; waiveSla?: boolean; extended?: boolean },
+): Promise<void> {
   const scriptPath = resolve(o.inputFile);
   requireFile(o.inputFile, 'the script (-i)');
   const others = (o.files ?? []).map((f) => resolve(f));
@@ -122,7 +143,10 @@ export async function submitCommand(ctx: CliContext, out: Out, o: { inputFile: s
     out.log(`Job ${created.id}: Submitting`);
     // No blind retry: an unclear failure here is reported with the id, so nothing is submitted twice.
     await conn.api.submitJob(created.id).catch((e: unknown) => {
-      throw new CourierError('server_error', `Job ${created.id} was created but the submit may not have gone through (${(e as Error).message}). Check with \`courier status -j ${created.id}\` before submitting again.`);
+      throw new CourierError(
+        'server_error',
+        `Job ${created.id} was created but the submit may not have gone through (${(e as Error).message}). Check with \`courier status -j ${created.id}\` before submitting again.`,
+      );
     });
     if (o.extended) out.result(JSON.stringify(await conn.api.getJob(created.id)));
     else out.result(`Job ${created.id} submitted.`);

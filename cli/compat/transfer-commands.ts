@@ -55,7 +55,9 @@ function explainFailures(items: TransferView[]): string {
 
 function summaryLine(out: Out, verb: string, s: RunSummary): void {
   const done = s.items.filter((i) => !i.isBatch && i.state === 'done').length;
-  out.log(`${verb} ${done} file(s): ${formatBytes(s.bytesSent)} transferred${s.bytesResumed ? `, ${formatBytes(s.bytesResumed)} resumed from an earlier run` : ''}`);
+  out.log(
+    `${verb} ${done} file(s): ${formatBytes(s.bytesSent)} transferred${s.bytesResumed ? `, ${formatBytes(s.bytesResumed)} resumed from an earlier run` : ''}`,
+  );
 }
 
 /** Whether a folder has at least one file anywhere below it (stops at the first). */
@@ -72,20 +74,27 @@ async function stageArchives(ctx: CliContext, out: Out, paths: string[]): Promis
   for (const p of paths) {
     if (!statSync(p).isDirectory()) continue;
     const a = await stageFolderArchive(join(ctx.dataDir, 'staging', 'cli-upload-archives'), p);
-    out.log(`${basename(p)}/ (${a.files.toLocaleString('en-US')} files, ${formatBytes(a.bytes)}) goes up as one archive, ${basename(a.path)}: one file on the platform, registered once; unpack it yourself or in a job`);
+    out.log(
+      `${basename(p)}/ (${a.files.toLocaleString('en-US')} files, ${formatBytes(a.bytes)}) goes up as one archive, ${basename(a.path)}: one file on the platform, registered once; unpack it yourself or in a job`,
+    );
     staged.set(p, a);
   }
   return staged;
 }
 
 /** `upload -f FILE... [-d FOLDER_ID] [-e]` (rescale-cli) — also used by the native `upload PATH...`. */
-export async function uploadCommand(ctx: CliContext, out: Out, o: { files?: string[]; directory?: string; extended?: boolean; paths?: string[]; asArchive?: boolean }): Promise<void> {
+export async function uploadCommand(
+  ctx: CliContext,
+  out: Out,
+  o: { files?: string[]; directory?: string; extended?: boolean; paths?: string[]; asArchive?: boolean },
+): Promise<void> {
   const startTime = Date.now();
   const given = (o.files ?? o.paths ?? []).map((p) => resolve(p));
   if (given.length === 0) throw new CourierError('invalid_input', 'Name at least one file to upload (-f FILE).');
   for (const p of given) {
     if (!existsSync(p)) throw new CourierError('local_file', `${p} does not exist. Check the path.`);
-    if (o.files && statSync(p).isDirectory()) throw new CourierError('local_file', `${p} is a folder; rescale-cli's upload takes files (use \`courier upload ${asShellArg(p)}\` to upload a folder).`);
+    if (o.files && statSync(p).isDirectory())
+      throw new CourierError('local_file', `${p} is a folder; rescale-cli's upload takes files (use \`courier upload ${asShellArg(p)}\` to upload a folder).`);
   }
   const empty = given.find((p) => statSync(p).isDirectory() && !holdsAFile(p));
   if (empty) throw new CourierError('invalid_input', `${empty} holds no files, so there is nothing to upload. Check the folder, or name the files with -f.`);
@@ -96,7 +105,9 @@ export async function uploadCommand(ctx: CliContext, out: Out, o: { files?: stri
   prefetchUpload(conn.api);
   // An unknown folder id is said before any byte goes up, not as a refusal after the upload.
   if (o.directory) for await (const _ of conn.api.folderContents(o.directory)) break;
-  const s = await runTransfers(ctx, conn, out, ['upload', o.directory ?? '', ...paths], (t) => t.enqueueUpload(paths, o.directory ? { folderId: o.directory } : {}));
+  const s = await runTransfers(ctx, conn, out, ['upload', o.directory ?? '', ...paths], (t) =>
+    t.enqueueUpload(paths, o.directory ? { folderId: o.directory } : {}),
+  );
   if (s.paused) throw new CourierError('cancelled', 'Upload paused; run the same command to resume.');
   const failed = explainFailures(s.items);
   // A registered archive is on the platform: its local copy goes. A failed one stays for the rerun.
@@ -114,7 +125,14 @@ export async function uploadCommand(ctx: CliContext, out: Out, o: { files?: stri
   }
   if (failed) throw new CourierError('server_error', failed);
   if (out.json) {
-    out.result(JSON.stringify({ success: true, files: s.items.filter((i) => !i.isBatch).map((i) => ({ name: i.name, id: i.remoteFileId, size: i.size })), bytesSent: s.bytesSent, bytesResumed: s.bytesResumed }));
+    out.result(
+      JSON.stringify({
+        success: true,
+        files: s.items.filter((i) => !i.isBatch).map((i) => ({ name: i.name, id: i.remoteFileId, size: i.size })),
+        bytesSent: s.bytesSent,
+        bytesResumed: s.bytesResumed,
+      }),
+    );
   } else if (o.files) {
     out.result(JSON.stringify({ success: true, startTime: startTime, endTime: Date.now() }));
   } else {
@@ -127,7 +145,11 @@ export async function uploadCommand(ctx: CliContext, out: Out, o: { files?: stri
  * `sync -j JOB [-f GLOB...] [-o DIR]`: downloads a job's outputs into ./rescale_job_<JOB>/
  * (as rescale.jar does), matching globs against the file name, skipping files already there.
  */
-export async function syncCommand(ctx: CliContext, out: Out, o: { job: string; files?: string[]; outputDir?: string; exclude?: string[]; search?: string[] }): Promise<void> {
+export async function syncCommand(
+  ctx: CliContext,
+  out: Out,
+  o: { job: string; files?: string[]; outputDir?: string; exclude?: string[]; search?: string[] },
+): Promise<void> {
   if (o.outputDir) checkOutputDir(o.outputDir, '-o');
   const conn = await authenticate(ctx, out);
   const dir = resolve(o.outputDir ?? `rescale_job_${o.job}`);
@@ -160,7 +182,11 @@ export async function syncCommand(ctx: CliContext, out: Out, o: { job: string; f
 }
 
 /** `download-file --file-id ID [-o OUT]` or `download-file -j JOB -f NAME [-o OUT]`. */
-export async function downloadFileCommand(ctx: CliContext, out: Out, o: { fileId?: string; job?: string; file?: string; outputDir?: string; extended?: boolean }): Promise<void> {
+export async function downloadFileCommand(
+  ctx: CliContext,
+  out: Out,
+  o: { fileId?: string; job?: string; file?: string; outputDir?: string; extended?: boolean },
+): Promise<void> {
   if (o.outputDir) checkOutputDir(o.outputDir, '-o');
   const conn = await authenticate(ctx, out);
   trace('authenticated');
@@ -201,7 +227,15 @@ export async function downloadCommand(ctx: CliContext, out: Out, o: { ids?: stri
   if (s.paused) throw new CourierError('cancelled', 'Download paused; run the same command to resume.');
   const failed = explainFailures(s.items);
   if (failed) throw new CourierError('server_error', failed);
-  if (out.json) return out.result(JSON.stringify({ success: true, files: s.items.map((i) => ({ id: i.remoteFileId, path: i.localPath, size: i.size })), bytesSent: s.bytesSent, bytesResumed: s.bytesResumed }));
+  if (out.json)
+    return out.result(
+      JSON.stringify({
+        success: true,
+        files: s.items.map((i) => ({ id: i.remoteFileId, path: i.localPath, size: i.size })),
+        bytesSent: s.bytesSent,
+        bytesResumed: s.bytesResumed,
+      }),
+    );
   summaryLine(out, 'Downloaded', s);
   for (const i of s.items) out.result(i.localPath);
 }

@@ -14,7 +14,8 @@ export function registerAccountCommands(program: Command): void {
         const c = await ctx.courier();
         const list = c.accounts.list();
         if (out.json) return out.result(JSON.stringify({ accounts: list, keyStore: c.ports.secrets.backend }));
-        if (list.length === 0) return out.result('No accounts. Add one with `courier accounts add --platform URL` with --key-stdin, or `courier accounts add --sandbox`.');
+        if (list.length === 0)
+          return out.result('No accounts. Add one with `courier accounts add --platform URL` with --key-stdin, or `courier accounts add --sandbox`.');
         for (const a of list) out.result(`${a.active ? '*' : ' '} ${a.label}\t${a.email}\t${a.platformLabel}\t${a.id}`);
       }),
     );
@@ -32,15 +33,34 @@ export function registerAccountCommands(program: Command): void {
         let view;
         if (o.sandbox) {
           const sb = await c.ports.launchSandbox!();
-          view = await c.accounts.add({ platform: { kind: 'sandbox', apiUrl: sb.apiUrl, s3Endpoint: sb.s3Endpoint, ...(sb.azureBlobEndpoint ? { azureBlobEndpoint: sb.azureBlobEndpoint } : {}) }, apiKey: sb.token, label: o.label ?? 'Sandbox' });
+          view = await c.accounts.add({
+            platform: {
+              kind: 'sandbox',
+              apiUrl: sb.apiUrl,
+              s3Endpoint: sb.s3Endpoint,
+              ...(sb.azureBlobEndpoint ? { azureBlobEndpoint: sb.azureBlobEndpoint } : {}),
+            },
+            apiKey: sb.token,
+            label: o.label ?? 'Sandbox',
+          });
         } else {
           let key = o.apiToken ?? process.env.RESCALE_API_KEY;
           if (o.keyStdin) key = (await readStdin()).trim();
-          if (!key) throw new CourierError('invalid_input', 'Give the API key with --key-stdin (recommended: `pbpaste | courier accounts add --key-stdin`), -p KEY or RESCALE_API_KEY.');
-          view = await c.accounts.add({ platform: platformFromUrl(o.platform ?? 'https://platform.rescale.com'), apiKey: key, ...(o.label ? { label: o.label } : {}) });
+          if (!key)
+            throw new CourierError(
+              'invalid_input',
+              'Give the API key with --key-stdin (recommended: `pbpaste | courier accounts add --key-stdin`), -p KEY or RESCALE_API_KEY.',
+            );
+          view = await c.accounts.add({
+            platform: platformFromUrl(o.platform ?? 'https://platform.rescale.com'),
+            apiKey: key,
+            ...(o.label ? { label: o.label } : {}),
+          });
         }
         if (out.json) return out.result(JSON.stringify(view));
-        out.result(`Signed in as ${view.email}${view.workspace ? ` (${view.workspace})` : ''} on ${view.platformLabel}. Account "${view.label}"${view.active ? ' is active' : ''}.`);
+        out.result(
+          `Signed in as ${view.email}${view.workspace ? ` (${view.workspace})` : ''} on ${view.platformLabel}. Account "${view.label}"${view.active ? ' is active' : ''}.`,
+        );
       }),
     );
 

@@ -19,7 +19,8 @@ function printJob(out: Out, j: JobChanged): void {
   for (const h of j.history) out.result(`  ${clean(h.statusDate)}  ${statusWord(h.status)}${h.statusReason ? ` — ${clean(h.statusReason)}` : ''}`);
 }
 
-const timeoutOption = (what: string) => new Option('--timeout <duration>', `stop waiting after this long (e.g. 90s, 15m, 2h): exit ${EXIT_TIMEOUT}, ${what} goes on`).argParser(parseDuration);
+const timeoutOption = (what: string) =>
+  new Option('--timeout <duration>', `stop waiting after this long (e.g. 90s, 15m, 2h): exit ${EXIT_TIMEOUT}, ${what} goes on`).argParser(parseDuration);
 
 export function registerJobCommands(program: Command): void {
   const jobs = program.command('jobs').description('launch, follow and stop jobs');
@@ -93,7 +94,7 @@ export function registerJobCommands(program: Command): void {
     .command('submit')
     .description('launch a job from a template through the outbox (exactly once, even offline)')
     .requiredOption('-t, --template <name>', 'template id or name, e.g. chainer')
-    .option('-i, --input <paths...>', 'local files or folders to upload as inputs (a folder goes up as one archive, unpacked in the job\'s working directory)')
+    .option('-i, --input <paths...>', "local files or folders to upload as inputs (a folder goes up as one archive, unpacked in the job's working directory)")
     .option('--file-id <ids...>', 'Rescale file ids to use as inputs', each(fileId))
     .option('--value <pairs...>', 'template parameters, name=value')
     .option('--name <name>', 'job name')
@@ -113,7 +114,10 @@ export function registerJobCommands(program: Command): void {
         const c = await ctx.courierWithAccount();
         c.jobs.start();
         const accountId = c.accounts.activeId();
-        const open = c.jobs.store.list({ open: true }).filter((x) => x.accountId === accountId).reverse();
+        const open = c.jobs.store
+          .list({ open: true })
+          .filter((x) => x.accountId === accountId)
+          .reverse();
         if (open.length === 0) return out.result('Nothing is waiting in the outbox for this account.');
         const since = Date.now();
         c.jobs.store.wakeWaitingForConnection(); // try now rather than at the end of a backoff
@@ -135,7 +139,9 @@ export function registerJobCommands(program: Command): void {
         if (out.json) return out.result(jsonText(r));
         for (const e of r.templates) {
           const t = e.template;
-          out.result(`${t.id}\t${t.name}\t${t.analysis.code} ${t.analysis.version}\t${t.hardware.coreType} ×${t.hardware.coresPerSlot}${e.builtIn ? '\t(preset)' : ''}${e.issues.length ? `\t${e.issues.length} problem(s)` : ''}`);
+          out.result(
+            `${t.id}\t${t.name}\t${t.analysis.code} ${t.analysis.version}\t${t.hardware.coreType} ×${t.hardware.coresPerSlot}${e.builtIn ? '\t(preset)' : ''}${e.issues.length ? `\t${e.issues.length} problem(s)` : ''}`,
+          );
         }
       }),
     );
@@ -157,10 +163,13 @@ export function registerJobCommands(program: Command): void {
         const file = ctx.args[0]!;
         const e = await call(c, 'templates', 'import', { json: readInputFile(file, 'the template file') }).catch((err: unknown) => {
           // Core does not know the file's name; the person needs it, and what a template file is.
-          if (err instanceof CourierError && err.field === 'json') throw new CourierError(err.code, `${file}: ${err.message} Give a file written by \`courier templates export\` (or Export in the app).`);
+          if (err instanceof CourierError && err.field === 'json')
+            throw new CourierError(err.code, `${file}: ${err.message} Give a file written by \`courier templates export\` (or Export in the app).`);
           throw err;
         });
-        out.result(`Imported "${e.template.name}" (${e.template.id})${e.issues.length ? `; ${e.issues.map((i) => `${i.field}: ${i.message}`).join('; ')}` : ''}`);
+        out.result(
+          `Imported "${e.template.name}" (${e.template.id})${e.issues.length ? `; ${e.issues.map((i) => `${i.field}: ${i.message}`).join('; ')}` : ''}`,
+        );
       }),
     );
   templates

@@ -16,14 +16,16 @@ const LOG = 'process_output.log';
 function positiveInt(max: number, what: string) {
   return (v: string): number => {
     const n = Number(v);
-    if (!/^\d+$/.test(v) || n < 1 || n > max) throw new CourierError('invalid_input', `${what} must be a whole number from 1 to ${max}, not ${JSON.stringify(v)}.`);
+    if (!/^\d+$/.test(v) || n < 1 || n > max)
+      throw new CourierError('invalid_input', `${what} must be a whole number from 1 to ${max}, not ${JSON.stringify(v)}.`);
     return n;
   };
 }
 
 function seconds(v: string): number {
   const n = Number(v);
-  if (!Number.isFinite(n) || n < 0.2 || n > 3600) throw new CourierError('invalid_input', `--interval must be a number of seconds from 0.2 to 3600, not ${JSON.stringify(v)}.`);
+  if (!Number.isFinite(n) || n < 0.2 || n > 3600)
+    throw new CourierError('invalid_input', `--interval must be a number of seconds from 0.2 to 3600, not ${JSON.stringify(v)}.`);
   return n;
 }
 
@@ -72,7 +74,11 @@ async function snapshotCommand(ctx: CliContext, out: Out, o: { outputDir: string
   const r = await liveDownload(deps, { jobId: job, dir: jobFolder(resolve(o.outputDir), job) });
   const outcomes = await transfers.settle(sess.account.id, r.transferIds);
   const failed = outcomes.filter((x) => !x || x.state !== 'done');
-  if (failed.length) throw new CourierError('server_error', `${failed.length} of ${r.transferIds.length} live files could not be downloaded: ${failed[0]?.error?.message ?? 'unknown error'}.`);
+  if (failed.length)
+    throw new CourierError(
+      'server_error',
+      `${failed.length} of ${r.transferIds.length} live files could not be downloaded: ${failed[0]?.error?.message ?? 'unknown error'}.`,
+    );
   const paths = outcomes.map((x) => x!.localPath);
   if (out.json) return out.result(jsonText({ dir: r.dir, files: r.files, paths }));
   out.log(`Snapshot of job ${job}: ${paths.length} file(s) in ${r.dir}`);
@@ -100,7 +106,7 @@ export function registerLiveCommands(jobs: Command): void {
   jobs
     .command('snapshot')
     .argument('<job>', 'job id', jobId)
-    .description("download the files a running job has written so far into <dir>/rescale_job_<JOB>/")
+    .description('download the files a running job has written so far into <dir>/rescale_job_<JOB>/')
     .option('-o, --output-dir <dir>', 'where rescale_job_<JOB>/ goes', '.')
     .action(action<{ outputDir: string }>((ctx, out, o) => snapshotCommand(ctx, out, o)));
 }

@@ -30,10 +30,13 @@ export function registerRerunCommands(jobs: Command, templates: Command): void {
         c.jobs.start();
         const from = ctx.args[0]!;
         const entry = await call(c, 'jobs', 'rerun', { jobId: from, outputFolder: resolve(o.outputDir), ...(o.name ? { name: o.name } : {}) });
-        out.log(`Queued "${clean(entry.jobName)}" again from job ${from} (submission ${entry.id}); inputs reused: ${entry.inputs.map((i) => i.fileId ?? i.name).join(', ') || 'none'}`);
+        out.log(
+          `Queued "${clean(entry.jobName)}" again from job ${from} (submission ${entry.id}); inputs reused: ${entry.inputs.map((i) => i.fileId ?? i.name).join(', ') || 'none'}`,
+        );
         if (!o.wait) {
           const s = await waitForOutcome(c, entry.id);
-          if (!reportOutcome(ctx, c, out, s)) throw new CourierError('server_error', `The submission ${s.state}: ${s.error?.message ?? 'see `courier jobs list`'}`);
+          if (!reportOutcome(ctx, c, out, s))
+            throw new CourierError('server_error', `The submission ${s.state}: ${s.error?.message ?? 'see `courier jobs list`'}`);
           return;
         }
         const newId = await waitForSubmitted(c, out, entry.id, undefined);
@@ -55,7 +58,10 @@ export function registerRerunCommands(jobs: Command, templates: Command): void {
       action<{ add?: string[]; remove?: string[] }>(async (ctx, out, o) => {
         const c = await ctx.courierWithAccount();
         const job = ctx.args[0]!;
-        const r = o.add || o.remove ? await call(c, 'jobs', 'setTags', { jobId: job, add: o.add ?? [], remove: o.remove ?? [] }) : await call(c, 'jobs', 'tags', { jobId: job });
+        const r =
+          o.add || o.remove
+            ? await call(c, 'jobs', 'setTags', { jobId: job, add: o.add ?? [], remove: o.remove ?? [] })
+            : await call(c, 'jobs', 'tags', { jobId: job });
         if (out.json) return out.result(jsonText(r));
         for (const t of r.tags) out.result(clean(t));
         if (r.tags.length === 0) out.log(`Job ${job} has no tags.`);
@@ -72,7 +78,9 @@ export function registerRerunCommands(jobs: Command, templates: Command): void {
         const c = await ctx.courierWithAccount();
         const e = await call(c, 'templates', 'fromJob', { jobId: ctx.args[0]!, ...(o.name ? { name: o.name } : {}) });
         if (out.json) return out.result(jsonText(e));
-        out.result(`Saved "${clean(e.template.name)}" (${e.template.id}) from job ${ctx.args[0]}: ${e.template.analysis.code} ${e.template.analysis.version} on ${e.template.hardware.coreType} ×${e.template.hardware.coresPerSlot}, ${e.template.inputs.length} input file(s) by id`);
+        out.result(
+          `Saved "${clean(e.template.name)}" (${e.template.id}) from job ${ctx.args[0]}: ${e.template.analysis.code} ${e.template.analysis.version} on ${e.template.hardware.coreType} ×${e.template.hardware.coresPerSlot}, ${e.template.inputs.length} input file(s) by id`,
+        );
       }),
     );
 }

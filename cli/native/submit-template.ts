@@ -61,20 +61,29 @@ export function reportOutcome(ctx: CliContext, c: Courier, out: Out, s: Submissi
   const sentBy = whoSends(c);
   const note = `Not sent yet (${why}). The job is queued in the outbox of ${ctx.dataDir} and will be submitted exactly once by ${sentBy}. See it with \`courier jobs list\`.`;
   out.log(note);
-  out.result(jsonText({ submissionId: s.id, state: 'queued', waiting: s.waiting, error: s.error, dataFolder: ctx.dataDir, sentBy, see: 'courier jobs list', note }));
+  out.result(
+    jsonText({ submissionId: s.id, state: 'queued', waiting: s.waiting, error: s.error, dataFolder: ctx.dataDir, sentBy, see: 'courier jobs list', note }),
+  );
   return true;
 }
 
 /** Folders go up as one archive each: said before anything is packed, with what they hold. */
 export function archiveLines(inputs: OutboxEntry['inputs'], formatBytes: (n: number) => string): string[] {
-  return inputs.flatMap((i) => (i.archive ? [`${clean(i.name)}/ (${i.archive.files.toLocaleString('en-US')} files, ${formatBytes(i.archive.bytes)}) goes up as one archive, unpacked in the job's working directory`] : []));
+  return inputs.flatMap((i) =>
+    i.archive
+      ? [
+          `${clean(i.name)}/ (${i.archive.files.toLocaleString('en-US')} files, ${formatBytes(i.archive.bytes)}) goes up as one archive, unpacked in the job's working directory`,
+        ]
+      : [],
+  );
 }
 
 /** A folder whose archive an earlier launch uploaded: nothing went up for it. */
 function reportReuse(c: Courier, out: Out, submissionId: string): void {
   const s = c.jobs.store.get(submissionId);
   s?.launch.inputs.forEach((inp, i) => {
-    if (inp.kind === 'folder' && s.inputs[i]?.reused) out.log(`${clean(inp.name)}/ was uploaded before as the same archive (file ${s.inputs[i]?.fileId}): reused, nothing uploaded`);
+    if (inp.kind === 'folder' && s.inputs[i]?.reused)
+      out.log(`${clean(inp.name)}/ was uploaded before as the same archive (file ${s.inputs[i]?.fileId}): reused, nothing uploaded`);
   });
 }
 
@@ -83,7 +92,13 @@ export async function submitFromTemplate(ctx: CliContext, out: Out, o: SubmitOpt
   c.jobs.start();
   const values = parseValues(o.value ?? []);
   const inputs = [...(o.input ?? []).map((p) => ({ path: resolve(p) })), ...(o.fileId ?? []).map((fileId) => ({ fileId }))];
-  const entry = await call(c, 'jobs', 'launch', { templateId: o.template, inputs, values, outputFolder: resolve(o.outputDir), ...(o.name ? { name: o.name } : {}) });
+  const entry = await call(c, 'jobs', 'launch', {
+    templateId: o.template,
+    inputs,
+    values,
+    outputFolder: resolve(o.outputDir),
+    ...(o.name ? { name: o.name } : {}),
+  });
   out.log(`Queued "${clean(entry.jobName)}" (submission ${entry.id})`);
   // Loaded here, not at the top: this module is on `courier --help`'s path, transfer-run is not.
   const { formatBytes } = await import('../transfer-run');

@@ -37,11 +37,19 @@ export function etaText(seconds: number): string {
 }
 
 function specOf(o: SweepOptions): SweepSpec {
-  if (!!o.csv === !!o.grid) throw new CourierError('invalid_input', 'Give the sweep\'s rows with either --csv FILE or --grid "lr=0.1,0.01 x seed=1..5" (one of the two).');
+  if (!!o.csv === !!o.grid)
+    throw new CourierError('invalid_input', 'Give the sweep\'s rows with either --csv FILE or --grid "lr=0.1,0.01 x seed=1..5" (one of the two).');
   const table = o.csv ? { kind: 'csv' as const, text: readInputFile(o.csv, 'the CSV file') } : { kind: 'grid' as const, text: o.grid ?? '' };
   // A path starting with a placeholder ({mesh}) is filled per row and read from the CSV's folder.
   const inputs = (o.input ?? []).map((p) => (p.startsWith('{') ? p : resolve(p)));
-  return { templateId: o.template, table, inputs, baseDir: o.csv ? dirname(resolve(o.csv)) : process.cwd(), outputFolder: resolve(o.outputDir), ...(o.name ? { name: o.name } : {}) };
+  return {
+    templateId: o.template,
+    table,
+    inputs,
+    baseDir: o.csv ? dirname(resolve(o.csv)) : process.cwd(),
+    outputFolder: resolve(o.outputDir),
+    ...(o.name ? { name: o.name } : {}),
+  };
 }
 
 function printPreview(out: Out, p: SweepPreview): void {
@@ -51,8 +59,12 @@ function printPreview(out: Out, p: SweepPreview): void {
     for (const [k, v] of Object.entries(r.env)) out.result(`  env ${k}=${clean(v)}`);
     for (const i of r.inputs) out.result(`  input ${clean(i)}`);
   }
-  const pace = p.submitsPerSecond ? `; at the platform's pace of ~${Math.round(p.submitsPerSecond * 60)} jobs a minute it would take ${etaText((p.rows.length - 1) / p.submitsPerSecond)}` : '';
-  out.log(`Dry run: sweep "${clean(p.name)}" from "${clean(p.templateName)}" — ${p.rows.length} job(s), ${p.uploads} distinct input file(s) to upload${pace}. Nothing was queued or sent.`);
+  const pace = p.submitsPerSecond
+    ? `; at the platform's pace of ~${Math.round(p.submitsPerSecond * 60)} jobs a minute it would take ${etaText((p.rows.length - 1) / p.submitsPerSecond)}`
+    : '';
+  out.log(
+    `Dry run: sweep "${clean(p.name)}" from "${clean(p.templateName)}" — ${p.rows.length} job(s), ${p.uploads} distinct input file(s) to upload${pace}. Nothing was queued or sent.`,
+  );
 }
 
 const done = (v: SweepView) => v.counts.waiting === 0;
@@ -65,11 +77,16 @@ async function sendAll(c: Courier, out: Out, name: string, deadline: Deadline | 
   for (;;) {
     const v = await get();
     if (done(v)) return v;
-    const head = c.jobs.store.list({ open: true }).filter((x) => x.accountId === c.accounts.activeId()).at(-1);
+    const head = c.jobs.store
+      .list({ open: true })
+      .filter((x) => x.accountId === c.accounts.activeId())
+      .at(-1);
     if (head?.waiting === 'connection') return v;
     const sent = v.counts.submitted + v.counts.failed + v.counts.cancelled;
     if (v.next && (sent !== lastSent || Date.now() - told > 30_000)) {
-      out.log(`${sent} of ${v.total} sent; row ${v.next.row} of ${v.total} goes out ${etaText(v.next.etaSeconds) === 'now' ? 'now' : `in ${etaText(v.next.etaSeconds)}`}${v.lastEtaSeconds ? `, the last in ${etaText(v.lastEtaSeconds)}` : ''}`);
+      out.log(
+        `${sent} of ${v.total} sent; row ${v.next.row} of ${v.total} goes out ${etaText(v.next.etaSeconds) === 'now' ? 'now' : `in ${etaText(v.next.etaSeconds)}`}${v.lastEtaSeconds ? `, the last in ${etaText(v.lastEtaSeconds)}` : ''}`,
+      );
       told = Date.now();
       lastSent = sent;
     }
@@ -95,10 +112,17 @@ function nextChange(c: Courier): Promise<void> {
 
 function report(ctx: CliContext, c: Courier, out: Out, v: SweepView): void {
   const k = v.counts;
-  if (k.waiting > 0) out.log(`${k.waiting} row(s) are not sent yet. They stay queued in the outbox of ${ctx.dataDir} and go out exactly once, in order, by ${whoSends(c)}. Run the same command again to carry on, or see them with \`courier jobs list --sweep "${clean(v.name)}"\`.`);
-  for (const r of v.rows) if (r.state === 'failed') out.log(`ERROR - row ${r.row} (${clean(r.jobName)}) failed: ${clean(r.error?.message ?? 'see `courier jobs list`')}`);
+  if (k.waiting > 0)
+    out.log(
+      `${k.waiting} row(s) are not sent yet. They stay queued in the outbox of ${ctx.dataDir} and go out exactly once, in order, by ${whoSends(c)}. Run the same command again to carry on, or see them with \`courier jobs list --sweep "${clean(v.name)}"\`.`,
+    );
+  for (const r of v.rows)
+    if (r.state === 'failed') out.log(`ERROR - row ${r.row} (${clean(r.jobName)}) failed: ${clean(r.error?.message ?? 'see `courier jobs list`')}`);
   if (out.json) out.result(jsonText(v));
-  else out.result(`Sweep "${clean(v.name)}": ${k.submitted} of ${v.total} submitted${k.failed ? `, ${k.failed} failed` : ''}${k.cancelled ? `, ${k.cancelled} cancelled` : ''}${k.waiting ? `, ${k.waiting} waiting` : ''}`);
+  else
+    out.result(
+      `Sweep "${clean(v.name)}": ${k.submitted} of ${v.total} submitted${k.failed ? `, ${k.failed} failed` : ''}${k.cancelled ? `, ${k.cancelled} cancelled` : ''}${k.waiting ? `, ${k.waiting} waiting` : ''}`,
+    );
 }
 
 async function runSweep(ctx: CliContext, out: Out, o: SweepOptions): Promise<void> {
@@ -107,17 +131,27 @@ async function runSweep(ctx: CliContext, out: Out, o: SweepOptions): Promise<voi
   if (o.dryRun) return printPreview(out, await call(c, 'sweeps', 'preview', spec)); // the outbox is not started: nothing goes out
   c.jobs.start();
   const { sweep, resumed } = await call(c, 'sweeps', 'launch', spec);
-  out.log(resumed ? `Sweep "${clean(sweep.name)}" was launched before: carrying on with its ${sweep.total} rows (${sweep.counts.submitted} already submitted), none queued again.` : `Sweep "${clean(sweep.name)}": ${sweep.total} job(s) queued from "${clean(sweep.templateName)}".`);
+  out.log(
+    resumed
+      ? `Sweep "${clean(sweep.name)}" was launched before: carrying on with its ${sweep.total} rows (${sweep.counts.submitted} already submitted), none queued again.`
+      : `Sweep "${clean(sweep.name)}": ${sweep.total} job(s) queued from "${clean(sweep.templateName)}".`,
+  );
   let v = await sendAll(c, out, sweep.name, o.timeout);
   if (o.wait && done(v)) {
     v = await until(
       c,
       () => {
-        const now = c.jobs.sweeps.rows(sweep.id).every((r) => r.submission.state !== 'submitted' || c.jobs.tracked.get(r.submission.accountId, r.submission.jobId ?? '')?.terminal);
+        const now = c.jobs.sweeps
+          .rows(sweep.id)
+          .every((r) => r.submission.state !== 'submitted' || c.jobs.tracked.get(r.submission.accountId, r.submission.jobId ?? '')?.terminal);
         return now ? true : undefined;
       },
       o.timeout,
-      () => new CourierError('cancelled', `Stopped waiting after ${o.timeout?.text}: the sweep's jobs go on running; see them with \`courier jobs list --sweep "${sweep.name}"\`.`),
+      () =>
+        new CourierError(
+          'cancelled',
+          `Stopped waiting after ${o.timeout?.text}: the sweep's jobs go on running; see them with \`courier jobs list --sweep "${sweep.name}"\`.`,
+        ),
     ).then(() => call(c, 'sweeps', 'get', { sweep: sweep.name }));
   }
   report(ctx, c, out, v);
@@ -130,11 +164,23 @@ export async function listSweep(ctx: CliContext, out: Out, name: string): Promis
   const v = await call(c, 'sweeps', 'get', { sweep: name });
   if (out.json) return out.result(jsonText(v));
   for (const r of v.rows) {
-    const where = r.state === 'submitted' ? clean(r.status) || 'submitted' : r.etaSeconds !== null ? `${r.state}, goes out ${etaText(r.etaSeconds) === 'now' ? 'now' : `in ${etaText(r.etaSeconds)}`}` : r.state;
-    out.result(`${r.row}\t${r.jobId ?? '-'}\t${where}\t${clean(r.jobName)}\t${Object.entries(r.values).filter(([k]) => k !== 'row').map(([k, val]) => `${k}=${clean(val)}`).join(' ')}`);
+    const where =
+      r.state === 'submitted'
+        ? clean(r.status) || 'submitted'
+        : r.etaSeconds !== null
+          ? `${r.state}, goes out ${etaText(r.etaSeconds) === 'now' ? 'now' : `in ${etaText(r.etaSeconds)}`}`
+          : r.state;
+    out.result(
+      `${r.row}\t${r.jobId ?? '-'}\t${where}\t${clean(r.jobName)}\t${Object.entries(r.values)
+        .filter(([k]) => k !== 'row')
+        .map(([k, val]) => `${k}=${clean(val)}`)
+        .join(' ')}`,
+    );
   }
   const k = v.counts;
-  out.log(`Sweep "${clean(v.name)}": ${v.total} rows — ${k.waiting} waiting, ${k.submitted} submitted (${k.running} under way, ${k.completed} completed), ${k.failed} failed, ${k.cancelled} cancelled`);
+  out.log(
+    `Sweep "${clean(v.name)}": ${v.total} rows — ${k.waiting} waiting, ${k.submitted} submitted (${k.running} under way, ${k.completed} completed), ${k.failed} failed, ${k.cancelled} cancelled`,
+  );
 }
 
 export function registerSweepCommand(jobs: Command): void {
@@ -144,7 +190,7 @@ export function registerSweepCommand(jobs: Command): void {
     .requiredOption('-t, --template <name>', 'template id or name')
     .option('--csv <file>', 'the rows: a header of column names, one line per job')
     .option('--grid <grid>', 'the rows as a grid, e.g. "lr=0.1,0.01 x seed=1..5" (every combination)')
-    .option('--name <name>', 'the sweep\'s name (default: from the template and the rows, so the same command continues the same sweep)')
+    .option('--name <name>', "the sweep's name (default: from the template and the rows, so the same command continues the same sweep)")
     .option('-i, --input <paths...>', 'input files for every row; placeholders allowed, e.g. "{mesh}" or data/run_{row}.in')
     .option('--dry-run', 'print the expanded jobs and check them; send nothing')
     .option('--wait', 'after sending, follow the jobs to the end')

@@ -124,7 +124,10 @@ export async function waitForJob(c: Courier, out: Out, jobId: string, o: { outpu
 function parkedBy(c: Courier, s: Submission, since = 0): Submission | undefined {
   const parked = (x: Submission) => (x.waiting === 'connection' || x.waiting === 'retry') && x.updatedAt >= since;
   if (parked(s)) return s;
-  const head = c.jobs.store.list({ open: true }).filter((x) => x.accountId === s.accountId).at(-1);
+  const head = c.jobs.store
+    .list({ open: true })
+    .filter((x) => x.accountId === s.accountId)
+    .at(-1);
   return head && head.id !== s.id && parked(head) ? head : undefined;
 }
 
@@ -140,9 +143,12 @@ export function waitForSubmitted(c: Courier, out: Out, id: string, deadline: Dea
       state = s.state;
       if (!told && parkedBy(c, s)?.waiting === 'connection') {
         told = true;
-        out.log(`Rescale cannot be reached; this command keeps trying. If you stop it (Ctrl-C or --timeout), the job stays queued in the outbox (see \`courier jobs list\`); \`courier jobs send\` sends it later.`);
+        out.log(
+          `Rescale cannot be reached; this command keeps trying. If you stop it (Ctrl-C or --timeout), the job stays queued in the outbox (see \`courier jobs list\`); \`courier jobs send\` sends it later.`,
+        );
       }
-      if (s.state === 'failed' || s.state === 'cancelled') throw new CourierError('server_error', `The submission ${s.state}: ${clean(s.error?.message ?? 'see `courier jobs list`')}`);
+      if (s.state === 'failed' || s.state === 'cancelled')
+        throw new CourierError('server_error', `The submission ${s.state}: ${clean(s.error?.message ?? 'see `courier jobs list`')}`);
       return s.state === 'submitted' && s.jobId ? s.jobId : undefined;
     },
     deadline,

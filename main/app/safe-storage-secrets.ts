@@ -22,7 +22,10 @@ export class SafeStorageSecretStore implements SecretStore {
 
   private check(): void {
     if (!safeStorage.isEncryptionAvailable()) {
-      throw new CourierError('unavailable', 'The system keychain is not available, so Courier cannot store API keys safely. Unlock or install your keyring and try again.');
+      throw new CourierError(
+        'unavailable',
+        'The system keychain is not available, so Courier cannot store API keys safely. Unlock or install your keyring and try again.',
+      );
     }
     if (!this.secure && !this.acceptPlaintext()) {
       throw new CourierError(

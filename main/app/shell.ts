@@ -138,7 +138,10 @@ function installShellLastResort(target: NodeJS.EventEmitter | undefined, courier
       console.error(detail && level === 'error' ? `${message}\n${detail}` : message);
     },
     exit: (code) => {
-      dialog.showErrorBox('Courier stopped after an unexpected error', 'Unfinished transfers and queued job submissions continue the next time Courier starts. The details are in the activity log.');
+      dialog.showErrorBox(
+        'Courier stopped after an unexpected error',
+        'Unfinished transfers and queued job submissions continue the next time Courier starts. The details are in the activity log.',
+      );
       app.exit(code);
     },
   });

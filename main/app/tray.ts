@@ -53,7 +53,10 @@ function menuTemplate(courier: Courier, state: TrayState, openWindow: (hash?: st
     { label: 'Resume all transfers', click: () => call(courier, TRAY_REQUESTS.resumeAll) },
     { type: 'separator' },
     ...(state.recent.length
-      ? [{ label: 'Recently finished', enabled: false }, ...state.recent.map((r) => ({ label: r.title, click: () => openWindow(`#/jobs/${encodeURIComponent(r.jobId)}`) }))]
+      ? [
+          { label: 'Recently finished', enabled: false },
+          ...state.recent.map((r) => ({ label: r.title, click: () => openWindow(`#/jobs/${encodeURIComponent(r.jobId)}`) })),
+        ]
       : []),
     { type: 'separator' },
     { label: 'Open Courier', click: () => openWindow() },
@@ -73,7 +76,13 @@ export function createTray(courier: Courier, assetsDir: string, openWindow: (has
   };
   const tray = new Tray(icon());
   // Counts from before the tray existed (e.g. a submission left unsent by the last run).
-  const state: TrayState = { transfersActive: 0, overall: null, running: courier.jobs.tracked.active().length, queued: courier.jobs.store.list({ open: true }).length, recent: [] };
+  const state: TrayState = {
+    transfersActive: 0,
+    overall: null,
+    running: courier.jobs.tracked.active().length,
+    queued: courier.jobs.store.list({ open: true }).length,
+    recent: [],
+  };
 
   const render = () => {
     const busy = state.transfersActive + state.running;

@@ -105,12 +105,17 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     const base = n.caBundlePath ? { caBundlePath: n.caBundlePath } : {};
     if (n.proxy === 'explicit' && n.proxyUrl) {
       const password = (await ports.secrets.get('proxy').catch(() => null)) ?? undefined;
-      return { ...base, proxy: { mode: 'explicit', url: n.proxyUrl, ...(n.proxyUsername ? { username: n.proxyUsername } : {}), ...(password ? { password } : {}) } };
+      return {
+        ...base,
+        proxy: { mode: 'explicit', url: n.proxyUrl, ...(n.proxyUsername ? { username: n.proxyUsername } : {}), ...(password ? { password } : {}) },
+      };
     }
     return { ...base, proxy: { mode: n.proxy === 'system' ? 'system' : 'none' } };
   };
   const osProxy = ports.systemProxy;
-  const systemProxy = osProxy ? new SystemProxy(osProxy.rules, { ...(osProxy.cacheMs !== undefined ? { ttlMs: osProxy.cacheMs } : {}), warn: (p) => activity.say('warn', 'settings', p) }) : null;
+  const systemProxy = osProxy
+    ? new SystemProxy(osProxy.rules, { ...(osProxy.cacheMs !== undefined ? { ttlMs: osProxy.cacheMs } : {}), warn: (p) => activity.say('warn', 'settings', p) })
+    : null;
   /** The options for connections to `target`: the "system" proxy as the OS answers for it, where the shell can ask. */
   const networkFor = async (target: string): Promise<NetworkOptions> => (systemProxy ? systemProxy.apply(await network(), target) : network());
   const launchSandbox = ports.launchSandbox;
@@ -163,7 +168,17 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     return transfersP;
   };
 
-  const jobs = new JobsService({ dataDir: ports.dataDir, hub, activity, accounts, connectivity, settings, transfers: jobTransfersFrom(activeAccountTransfers(accounts, transfers)), ...(ports.notifier ? { notifier: ports.notifier } : {}), ...(ports.jobsTuning ? { tuning: ports.jobsTuning } : {}) });
+  const jobs = new JobsService({
+    dataDir: ports.dataDir,
+    hub,
+    activity,
+    accounts,
+    connectivity,
+    settings,
+    transfers: jobTransfersFrom(activeAccountTransfers(accounts, transfers)),
+    ...(ports.notifier ? { notifier: ports.notifier } : {}),
+    ...(ports.jobsTuning ? { tuning: ports.jobsTuning } : {}),
+  });
   const transfersOpened = () => transfersP !== null;
   const services: CoreServices = { hub, activity, ports, connectivity, settings, accounts, transfers, network, transfersOpened, jobs };
   const handlers: CourierHandlers<CallContext> = {

@@ -12,7 +12,8 @@ const modeText = (mode: number): string => `0${(mode & 0o777).toString(8)}`;
  * What Courier keeps directly in the data folder. Only these are tightened: the folder may be
  * one the user pointed us at (--data), and the rest of what is in it is none of our business.
  */
-const OURS = /^(transfers\.db|jobs\.db)(-wal|-shm|-journal)?$|^(keys\.plaintext\.json|keys\.safe-storage\.json|templates\.json|settings\.json|activity\.jsonl|limits|staging|sandbox|cache|catalog|cli-journals)$/;
+const OURS =
+  /^(transfers\.db|jobs\.db)(-wal|-shm|-journal)?$|^(keys\.plaintext\.json|keys\.safe-storage\.json|templates\.json|settings\.json|activity\.jsonl|limits|staging|sandbox|cache|catalog|cli-journals)$/;
 
 /**
  * Creates the folder (0700) or checks an existing one: it must belong to this user, and is made
@@ -35,13 +36,19 @@ export function prepareDataDir(dir: string, platform: NodeJS.Platform = process.
     // empty one or one that already holds Courier's files is made private.
     const names = readdirSync(dir);
     if (names.length > 0 && !names.some((n) => OURS.test(n))) {
-      throw refuse(dir, `is open to other users (mode ${modeText(st.mode)}) and holds other files, so Courier will not change its permissions. Choose an empty folder, or run chmod 700 on it if it is yours alone`);
+      throw refuse(
+        dir,
+        `is open to other users (mode ${modeText(st.mode)}) and holds other files, so Courier will not change its permissions. Choose an empty folder, or run chmod 700 on it if it is yours alone`,
+      );
     }
     try {
       // Special bits (setgid, sticky) are kept; only group and other access goes.
       chmodSync(dir, st.mode & 0o7700);
     } catch (e) {
-      throw refuse(dir, `is open to other users (mode ${modeText(st.mode)}) and could not be made private (${(e as { code?: string }).code ?? String(e)}). Run chmod 700 on it`);
+      throw refuse(
+        dir,
+        `is open to other users (mode ${modeText(st.mode)}) and could not be made private (${(e as { code?: string }).code ?? String(e)}). Run chmod 700 on it`,
+      );
     }
   }
   for (const name of readdirSync(dir)) {
@@ -59,5 +66,8 @@ export function prepareDataDir(dir: string, platform: NodeJS.Platform = process.
 }
 
 function refuse(dir: string, why: string): CourierError {
-  return new CourierError('local_file', `The Courier data folder ${dir} ${why}. Courier will not keep keys there: fix it, or choose another folder with --data or COURIER_DATA_DIR.`);
+  return new CourierError(
+    'local_file',
+    `The Courier data folder ${dir} ${why}. Courier will not keep keys there: fix it, or choose another folder with --data or COURIER_DATA_DIR.`,
+  );
 }

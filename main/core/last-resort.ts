@@ -80,10 +80,15 @@ export function installLastResort(opts: LastResortOptions): () => void {
   const onException = (e: unknown) => {
     if (isConnectionScoped(e)) return keepServing('warn', 'a connection error', e);
     const d = describe(e);
-    opts.log('error', `Courier stopped after an unexpected error: ${d.message}. Unfinished transfers and queued job submissions resume when it starts again.`, d.stack);
+    opts.log(
+      'error',
+      `Courier stopped after an unexpected error: ${d.message}. Unfinished transfers and queued job submissions resume when it starts again.`,
+      d.stack,
+    );
     opts.exit(70); // EX_SOFTWARE
   };
-  const onRejection = (e: unknown) => keepServing(isConnectionScoped(e) ? 'warn' : 'error', isConnectionScoped(e) ? 'a connection error' : 'an unhandled failure', e);
+  const onRejection = (e: unknown) =>
+    keepServing(isConnectionScoped(e) ? 'warn' : 'error', isConnectionScoped(e) ? 'a connection error' : 'an unhandled failure', e);
   target.on('uncaughtException', onException);
   target.on('unhandledRejection', onRejection);
   return () => {

@@ -23,7 +23,10 @@ const OUTSIDE = 'A dropped file name points outside its staging folder; rename i
 export function stagedTarget(dataDir: string, pathname: string): StagedTarget {
   let parts: string[];
   try {
-    parts = pathname.split('/').slice(2).map((p) => decodeURIComponent(p));
+    parts = pathname
+      .split('/')
+      .slice(2)
+      .map((p) => decodeURIComponent(p));
   } catch {
     return refusal('A dropped file name is not valid percent-encoding (URL-encode each path segment as UTF-8).');
   }
@@ -89,7 +92,8 @@ export async function receiveStagedFile(req: IncomingMessage, res: ServerRespons
     if (started) removePartial(where.target);
     const code = (e as NodeJS.ErrnoException).code ?? 'error';
     // A name that clashes with a folder (or a file standing where a folder must go) is the sender's mistake.
-    if (['EISDIR', 'ENOTDIR', 'EEXIST'].includes(code)) return answer(res, 409, `A dropped file clashes with another dropped item of the same name (${code}); drop it again in a fresh batch.`);
+    if (['EISDIR', 'ENOTDIR', 'EEXIST'].includes(code))
+      return answer(res, 409, `A dropped file clashes with another dropped item of the same name (${code}); drop it again in a fresh batch.`);
     return answer(res, 507, `Could not store the dropped file (${code}).`);
   }
   answer(res, 201, 'ok');

@@ -58,7 +58,10 @@ function validateFields(core: SandboxCore, body: JsonObject, errors: Record<stri
   const typeId = body['typeId'];
   if (typeId !== undefined && !TYPE_IDS.includes(Number(typeId))) errors['typeId'] = [`"${String(typeId)}" is not a valid choice.`];
   const sums = body['fileChecksums'];
-  if (sums !== undefined && (!Array.isArray(sums) || !sums.every((s) => isObject(s) && typeof s['hashFunction'] === 'string' && typeof s['fileHash'] === 'string'))) {
+  if (
+    sums !== undefined &&
+    (!Array.isArray(sums) || !sums.every((s) => isObject(s) && typeof s['hashFunction'] === 'string' && typeof s['fileHash'] === 'string'))
+  ) {
     errors['fileChecksums'] = ['Expected a list of {hashFunction, fileHash}.'];
   }
   return checkFolder(core, body['currentFolderId'], errors);
@@ -94,7 +97,7 @@ export async function registerFile(core: SandboxCore, body: unknown): Promise<Fi
   }
   const id = shortId();
   const record: JsonObject = {
-    ...toJson(body) as JsonObject,
+    ...(toJson(body) as JsonObject),
     id,
     name: body['name'] as string,
     typeId: body['typeId'] === undefined ? 1 : Number(body['typeId']),

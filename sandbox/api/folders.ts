@@ -40,7 +40,7 @@ async function deleteFolder(core: SandboxCore, ctx: ApiCtx): Promise<ApiResult> 
   if (!folder) return notFound();
   if (folder.parentId === null) throw badRequest('Root folders cannot be deleted.');
   const doomed = new Set([folder.id]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const f of Object.values(core.store.state.folders)) {
       if (f.parentId && doomed.has(f.parentId) && !doomed.has(f.id)) {

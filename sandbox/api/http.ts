@@ -20,8 +20,7 @@ export const json = (status: number, body: Json, headers?: Record<string, string
 });
 
 /** DRF's `{"detail": …}` error shape. */
-export const detail = (status: number, message: string, headers?: Record<string, string | number>): ApiResult =>
-  json(status, { detail: message }, headers);
+export const detail = (status: number, message: string, headers?: Record<string, string | number>): ApiResult => json(status, { detail: message }, headers);
 
 export const notFound = (): ApiResult => detail(404, 'Not found.');
 

@@ -19,8 +19,7 @@ export function jobRoutes(core: SandboxCore, jobs: JobService, r: Router): void 
     if (!j) throw new ApiError(notFound());
     return j;
   };
-  const sizeOf = (j: JobRec) =>
-    jobs.outputs(j).reduce((n, f) => n + Number(f.record['decryptedSize'] ?? 0), 0);
+  const sizeOf = (j: JobRec) => jobs.outputs(j).reduce((n, f) => n + Number(f.record['decryptedSize'] ?? 0), 0);
 
   for (const api of ['v2', 'v3'] as const) {
     const base = `/api/${api}/jobs`;
@@ -77,7 +76,15 @@ export function jobRoutes(core: SandboxCore, jobs: JobService, r: Router): void 
   r.add('/api/v2/jobs/:id/runs/', {
     GET: async (ctx) => {
       const { j, now, files } = await outputsOf(ctx);
-      return paginate(ctx, runViews(j, now, files.map((f) => ({ size: Number(f.record['decryptedSize'] ?? 0) }))), (x) => x);
+      return paginate(
+        ctx,
+        runViews(
+          j,
+          now,
+          files.map((f) => ({ size: Number(f.record['decryptedSize'] ?? 0) })),
+        ),
+        (x) => x,
+      );
     },
   });
   r.add('/api/v2/jobs/:id/files/', {

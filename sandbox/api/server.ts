@@ -109,8 +109,15 @@ async function run(core: SandboxCore, methods: Route['methods'], params: Record<
     return detail(405, `Method "${a.method}" not allowed.`, { allow });
   }
   const ctx: ApiCtx = {
-    method: a.method, path: a.path, url: a.url, origin: a.origin, params, user: core.user, body: a.body,
-    contentType: a.contentType, headers: a.req.headers,
+    method: a.method,
+    path: a.path,
+    url: a.url,
+    origin: a.origin,
+    params,
+    user: core.user,
+    body: a.body,
+    contentType: a.contentType,
+    headers: a.req.headers,
   };
   try {
     return await handler(ctx);

@@ -51,7 +51,8 @@ function requestedPaths(core: SandboxCore, body: unknown): { container: string; 
     if (!isObject(pp) || typeof pp['container'] !== 'string' || typeof pp['path'] !== 'string' || pp['path'] === '') {
       throw fieldError({ paths: { [i]: { pathParts: ['Expected {container, path} with a non-empty path.'] } } });
     }
-    if (pp['container'] !== core.config.bucket) throw fieldError({ paths: { [i]: { pathParts: { container: [`Unknown storage container '${pp['container']}'.`] } } } });
+    if (pp['container'] !== core.config.bucket)
+      throw fieldError({ paths: { [i]: { pathParts: { container: [`Unknown storage container '${pp['container']}'.`] } } } });
     return { container: pp['container'], path: pp['path'] };
   });
 }

@@ -52,12 +52,16 @@ export async function startAzurite(dir: string, host: string): Promise<RunningAz
   const config = new BlobConfiguration(
     // Idle keep-alive of 10 min: the proxy's pooled sockets must never be closed by Azurite
     // just as the proxy reuses them (its default of 5 s makes that race a visible 502).
-    host, 0, 600,
+    host,
+    0,
+    600,
     path.join(dir, '__azurite_db_blob__.json'),
     path.join(dir, '__azurite_db_blob_extent__.json'),
     [{ locationId: 'Default', locationPath: path.join(dir, 'data'), maxConcurrency: 10 }],
-    false, undefined, // no access log (--silent)
-    false, undefined, // no debug log
+    false,
+    undefined, // no access log (--silent)
+    false,
+    undefined, // no debug log
     true, // --loose
     true, // --skipApiVersionCheck
   );

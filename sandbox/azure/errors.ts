@@ -14,12 +14,18 @@ const MESSAGES: Record<string, string> = {
 /** The error code Azure uses for a status when a fault rule names none. */
 export function defaultAzureCode(status: number): string {
   switch (status) {
-    case 503: return 'ServerBusy';
-    case 500: return 'InternalError';
-    case 403: return 'AuthenticationFailed';
-    case 404: return 'BlobNotFound';
-    case 408: return 'OperationTimedOut';
-    default: return 'InvalidInput';
+    case 503:
+      return 'ServerBusy';
+    case 500:
+      return 'InternalError';
+    case 403:
+      return 'AuthenticationFailed';
+    case 404:
+      return 'BlobNotFound';
+    case 408:
+      return 'OperationTimedOut';
+    default:
+      return 'InvalidInput';
   }
 }
 

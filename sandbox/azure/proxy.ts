@@ -104,7 +104,14 @@ function endToEnd(raw: string[]): string[] {
 function forward(d: ProxyDeps, agent: Agent, req: IncomingMessage, res: ServerResponse, body: Readable, swallow: boolean): Promise<void> {
   return new Promise((resolve) => {
     const up = httpRequest(
-      { host: d.upstreamHost, port: d.upstreamPort, method: req.method, path: req.url, agent, headers: upstreamHeaders(req, `${d.upstreamHost}:${d.upstreamPort}`) },
+      {
+        host: d.upstreamHost,
+        port: d.upstreamPort,
+        method: req.method,
+        path: req.url,
+        agent,
+        headers: upstreamHeaders(req, `${d.upstreamHost}:${d.upstreamPort}`),
+      },
       (ures) => {
         if (swallow) {
           ures.resume();

@@ -54,7 +54,14 @@ export async function startAzureSide(o: AzureStartOptions): Promise<AzureSide> {
     const blobs = new AzureBlobs(lib, azurite.directEndpoint);
     await blobs.createContainer(o.container);
     const sas = new SasIssuer(lib, o.container, o.sasTtlMs, `${o.storageDir}/`);
-    const { server, agent } = createAzureProxy({ upstreamHost: '127.0.0.1', upstreamPort: azurite.port, faults: o.faults, faultsEnabled: o.faultsEnabled, stats: o.stats, sas });
+    const { server, agent } = createAzureProxy({
+      upstreamHost: '127.0.0.1',
+      upstreamPort: azurite.port,
+      faults: o.faults,
+      faultsEnabled: o.faultsEnabled,
+      stats: o.stats,
+      sas,
+    });
     server.keepAliveTimeout = 20_000;
     server.headersTimeout = 25_000;
     server.listen(o.proxyPort, o.host);

@@ -27,7 +27,8 @@ export async function jobPlanRoute(core: SandboxCore, method: string, jobId: str
     throw e;
   }
   const parsed = jobPlanSchema.safeParse(raw);
-  if (!parsed.success) return json(400, { detail: 'Invalid control request.', issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
+  if (!parsed.success)
+    return json(400, { detail: 'Invalid control request.', issues: parsed.error.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`) });
   const now = Date.now();
   const plan = { ...job.plan, ...Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) };
   const seen = JSON.stringify(visibleHistory(job, now));

@@ -64,4 +64,3 @@ export async function controlRoute(core: SandboxCore, method: string, path: stri
   }
   return detail(404, 'Unknown sandbox control.');
 }
-

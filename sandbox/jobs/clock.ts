@@ -44,7 +44,11 @@ function ending(plan: JobPlan, start: number, dur: number): StatusEvent[] {
   const at = (f: number) => start + Math.round(f * dur);
   if (plan.ending === 'fail') return [{ status: 'Failed', at: at(1), reason: FAIL_REASON }];
   // A stop that does not finish by itself is forced: the platform ends it as "Force Stop".
-  if (plan.ending === 'force-stop') return [{ status: 'Stopping', at: at(0.75), reason: STOP_REASON }, { status: 'Force Stop', at: at(1), reason: null }];
+  if (plan.ending === 'force-stop')
+    return [
+      { status: 'Stopping', at: at(0.75), reason: STOP_REASON },
+      { status: 'Force Stop', at: at(1), reason: null },
+    ];
   return [{ status: 'Completed', at: at(1), reason: SUCCESS_REASON }];
 }
 

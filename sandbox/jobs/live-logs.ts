@@ -53,14 +53,20 @@ export function chainerLines(gpu: boolean, variant = 0): string[] {
   const header = COLUMNS.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   const rows = Array.from({ length: CHAINER_EPOCHS }, (_, i) => {
     const s = epochStats(i + 1, variant);
-    return COLUMNS.map((c, j) => `${fmtG(s[c])}`.padEnd(widths[j]!)).join('  ').trimEnd();
+    return COLUMNS.map((c, j) => `${fmtG(s[c])}`.padEnd(widths[j]!))
+      .join('  ')
+      .trimEnd();
   });
   return [`GPU: ${gpu ? 0 : -1}`, '# unit: 1000', '# Minibatch-size: 100', `# epoch: ${CHAINER_EPOCHS}`, '', header, ...rows];
 }
 
 /** LogReport's result/log after `epochs` epochs: the whole JSON array, rewritten each epoch. */
 export function chainerLogReport(epochs: number): string {
-  return JSON.stringify(Array.from({ length: epochs }, (_, i) => epochStats(i + 1)), null, 4);
+  return JSON.stringify(
+    Array.from({ length: epochs }, (_, i) => epochStats(i + 1)),
+    null,
+    4,
+  );
 }
 
 export const FOAM_STEPS = 100;

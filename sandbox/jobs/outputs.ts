@@ -24,7 +24,11 @@ function resultFile(job: JobRec): { name: string; body: string } {
  * registers it as a typeId 5 record of the job (`snapshot`: a copy of a live file, kept out of
  * the job's outputs).
  */
-export async function storeJobFile(core: SandboxCore, job: JobRec, o: { relativePath: string; body: string; at: number; snapshot?: boolean }): Promise<FileRec> {
+export async function storeJobFile(
+  core: SandboxCore,
+  job: JobRec,
+  o: { relativePath: string; body: string; at: number; snapshot?: boolean },
+): Promise<FileRec> {
   const plain = Buffer.from(o.body, 'utf8');
   const enc = encryptWhole(plain);
   const id = shortId();
@@ -39,11 +43,23 @@ export async function storeJobFile(core: SandboxCore, job: JobRec, o: { relative
     jobId: job.id,
     ...(o.snapshot ? { snapshot: true } : {}),
     record: {
-      id, name, typeId: 5, isUploaded: true, isDeleted: false, owner: core.user.email, path,
-      relativePath: o.relativePath, dateUploaded: isoMicro(o.at), decryptedSize: plain.length,
-      encodedEncryptionKey: enc.key.toString('base64'), iv: enc.iv.toString('base64'),
-      pathParts: { container: core.config.bucket, path }, storage: core.storage(),
-      fileChecksums: [{ hashFunction: 'sha512', fileHash: enc.sha512 }], sharedWith: [], viewInBrowser: true,
+      id,
+      name,
+      typeId: 5,
+      isUploaded: true,
+      isDeleted: false,
+      owner: core.user.email,
+      path,
+      relativePath: o.relativePath,
+      dateUploaded: isoMicro(o.at),
+      decryptedSize: plain.length,
+      encodedEncryptionKey: enc.key.toString('base64'),
+      iv: enc.iv.toString('base64'),
+      pathParts: { container: core.config.bucket, path },
+      storage: core.storage(),
+      fileChecksums: [{ hashFunction: 'sha512', fileHash: enc.sha512 }],
+      sharedWith: [],
+      viewInBrowser: true,
     },
   };
   core.store.state.files[id] = rec;

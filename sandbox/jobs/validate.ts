@@ -42,7 +42,8 @@ function validateHardware(hw: unknown, api: 'v2' | 'v3', allowed: string[] | nul
   else if (coreType && allowed && !allowed.includes(coreType.code)) e['coreType'] = [`Core type '${coreType.code}' is not available for ${label}.`];
   const cps = hw['coresPerSlot'] === undefined ? 1 : positiveInt(hw['coresPerSlot']);
   if (cps === undefined) e['coresPerSlot'] = ['A valid positive integer is required.'];
-  else if (coreType && !coreType.cores.includes(cps)) e['coresPerSlot'] = [`${cps} cores is not a valid size for '${coreType.code}' (valid: ${coreType.cores.join(', ')}).`];
+  else if (coreType && !coreType.cores.includes(cps))
+    e['coresPerSlot'] = [`${cps} cores is not a valid size for '${coreType.code}' (valid: ${coreType.cores.join(', ')}).`];
   const slots = hw['slots'] === undefined ? 1 : positiveInt(hw['slots']);
   if (slots === undefined) e['slots'] = ['A valid positive integer is required.'];
   const wt = hw['walltime'];

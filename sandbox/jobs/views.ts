@@ -27,8 +27,16 @@ function analysisView(core: SandboxCore, a: AnalysisSpec, api: 'v2' | 'v3', orig
     return api === 'v3' ? { ...rec, decompress: ref.decompress } : rec;
   });
   return {
-    envVars: {}, flags: {}, useRescaleLicense: false, templateTasks: [], preProcessScript: null, preProcessScriptCommand: '',
-    postProcessScript: null, postProcessScriptCommand: '', onDemandLicenseSeller: null, userDefinedLicenseSettings: null,
+    envVars: {},
+    flags: {},
+    useRescaleLicense: false,
+    templateTasks: [],
+    preProcessScript: null,
+    preProcessScriptCommand: '',
+    postProcessScript: null,
+    postProcessScriptCommand: '',
+    onDemandLicenseSeller: null,
+    userDefinedLicenseSettings: null,
     ...a.raw,
     analysis: { code: a.code, name: def?.name ?? a.code, version: a.versionCode, versionName: ver?.version ?? '' },
     command: a.command,
@@ -41,8 +49,17 @@ function analysisView(core: SandboxCore, a: AnalysisSpec, api: 'v2' | 'v3', orig
 /** Job detail. Like the platform's v3 detail it carries no status: use /statuses/ or the list. */
 export function jobView(core: SandboxCore, job: JobRec, api: 'v2' | 'v3', origin: string): Json {
   return {
-    archiveFilters: [], caseFile: null, expectedRuns: null, includeNominalRun: false, isTemplateDryRun: false,
-    jobvariables: [], monteCarloIterations: null, optimizer: null, paramFile: null, remoteVizConfig: null, resourceFilters: [],
+    archiveFilters: [],
+    caseFile: null,
+    expectedRuns: null,
+    includeNominalRun: false,
+    isTemplateDryRun: false,
+    jobvariables: [],
+    monteCarloIterations: null,
+    optimizer: null,
+    paramFile: null,
+    remoteVizConfig: null,
+    resourceFilters: [],
     ...(api === 'v3' ? { tags: [], projectId: null, clusterId: null, jobAutomations: [] } : {}),
     ...job.extra,
     id: job.id,
@@ -95,9 +112,16 @@ export function runViews(job: JobRec, now: number, files: { size: number }[]): J
   if (!run) return [];
   return [
     {
-      id: '1', dateStarted: isoMicro(run.started), dateCompleted: run.completed === null ? null : isoMicro(run.completed),
-      type: 3, displayOrder: 0, isOptimal: false, outputFileCount: files.length,
-      outputFileSize: files.reduce((n, f) => n + f.size, 0), parent: null, variables: [],
+      id: '1',
+      dateStarted: isoMicro(run.started),
+      dateCompleted: run.completed === null ? null : isoMicro(run.completed),
+      type: 3,
+      displayOrder: 0,
+      isOptimal: false,
+      outputFileCount: files.length,
+      outputFileSize: files.reduce((n, f) => n + f.size, 0),
+      parent: null,
+      variables: [],
     },
   ];
 }

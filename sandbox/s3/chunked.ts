@@ -104,14 +104,7 @@ export class AwsChunkedDecoder extends Transform {
 
   private endChunk(): void {
     if (!this.signing || !this.chunkHash) return;
-    const sts = [
-      'AWS4-HMAC-SHA256-PAYLOAD',
-      this.signing.amzDate,
-      this.signing.scope,
-      this.prevSig,
-      EMPTY_SHA256,
-      this.chunkHash.digest('hex'),
-    ].join('\n');
+    const sts = ['AWS4-HMAC-SHA256-PAYLOAD', this.signing.amzDate, this.signing.scope, this.prevSig, EMPTY_SHA256, this.chunkHash.digest('hex')].join('\n');
     const expected = hmac(this.signing.key, sts).toString('hex');
     if (!sameHex(expected, this.chunkSig)) throw s3err.signatureMismatch();
     this.prevSig = expected;

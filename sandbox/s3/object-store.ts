@@ -117,7 +117,8 @@ export class ObjectStore {
       if (lines > 2 * state.objects.size + 1000) {
         await writeFileAtomic(log, [...state.objects.values()].map((m) => `${JSON.stringify({ k: m.key, m })}\n`).join(''));
       }
-      for (const m of state.objects.values()) for (const seg of m.segments) if (seg.offset !== undefined) store.packLive.set(seg.file, (store.packLive.get(seg.file) ?? 0) + 1);
+      for (const m of state.objects.values())
+        for (const seg of m.segments) if (seg.offset !== undefined) store.packLive.set(seg.file, (store.packLive.get(seg.file) ?? 0) + 1);
     }
     for (const f of await readdir(path.join(root, 'blobs'))) if (f.startsWith('pack-') && !store.packLive.has(f)) await removeQuietly(store.blobPath(f));
     return store;
@@ -204,7 +205,7 @@ export class ObjectStore {
     if (!this.pack || this.pack.size + body.length > PACK_LIMIT) this.openPack();
     const pack = this.pack!;
     const offset = pack.size;
-    for (let done = 0; done < body.length; ) done += writeSync(pack.fd, body, done, body.length - done, offset + done);
+    for (let done = 0; done < body.length;) done += writeSync(pack.fd, body, done, body.length - done, offset + done);
     pack.size += body.length;
     this.packLive.set(pack.file, (this.packLive.get(pack.file) ?? 0) + 1);
     return this.record(b, bucket, key, [{ file: pack.file, size: body.length, offset }], info);
@@ -313,7 +314,7 @@ export class ObjectStore {
     const base = seg.offset ?? 0;
     const fd = openSync(this.blobPath(seg.file), 'r');
     try {
-      for (let got = 0; got < out.length; ) {
+      for (let got = 0; got < out.length;) {
         const n = readSync(fd, out, got, out.length - got, base + from + got);
         if (n === 0) throw new Error('object data is shorter than its manifest');
         got += n;

@@ -20,12 +20,9 @@ export async function createBucket(objects: ObjectStore, r: S3Request): Promise<
   await readSmallBody(r); // an optional CreateBucketConfiguration; the sandbox has one region
   if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(r.bucket)) throw s3err.invalidBucketName(r.bucket);
   if (objects.hasBucket(r.bucket)) {
-    throw new S3Error(
-      'BucketAlreadyOwnedByYou',
-      'Your previous request to create the named bucket succeeded and you already own it.',
-      409,
-      { BucketName: r.bucket },
-    );
+    throw new S3Error('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', 409, {
+      BucketName: r.bucket,
+    });
   }
   await objects.createBucket(r.bucket);
   return { status: 200, headers: { location: `/${r.bucket}` } };

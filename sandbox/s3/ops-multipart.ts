@@ -83,10 +83,7 @@ export async function completeMultipart(d: MultipartDeps, r: S3Request): Promise
   try {
     const meta = await d.objects.commit(r.bucket, r.key, plan.files, plan.info);
     await d.uploads.finish(uploadId);
-    return xmlResult(
-      'CompleteMultipartUploadResult',
-      tags({ Location: `/${r.bucket}/${r.key}`, Bucket: r.bucket, Key: r.key, ETag: meta.etag }),
-    );
+    return xmlResult('CompleteMultipartUploadResult', tags({ Location: `/${r.bucket}/${r.key}`, Bucket: r.bucket, Key: r.key, ETag: meta.etag }));
   } catch (err) {
     d.uploads.reopen(upload);
     throw err;

@@ -4,17 +4,7 @@ import { s3err } from './errors';
 import { ingestBody } from './ingest';
 import type { ObjectMeta, ObjectStore } from './object-store';
 import { parseRange } from './range';
-import {
-  checkAccess,
-  header,
-  ingestOptions,
-  requireContentLength,
-  storedHeaders,
-  userMetadata,
-  xmlResult,
-  type S3Request,
-  type S3Result,
-} from './request';
+import { checkAccess, header, ingestOptions, requireContentLength, storedHeaders, userMetadata, xmlResult, type S3Request, type S3Result } from './request';
 import { safeDecode } from './sigv4';
 import { tags } from './xml';
 
@@ -119,7 +109,10 @@ export async function deleteObject(objects: ObjectStore, r: S3Request): Promise<
 
 /** CopyObject (peer tools use it for server-side copies and metadata rewrites). */
 export async function copyObject(objects: ObjectStore, r: S3Request): Promise<S3Result> {
-  const source = safeDecode(header(r.headers, 'x-amz-copy-source') ?? '').replace(/^\//, '').split('?')[0] ?? '';
+  const source =
+    safeDecode(header(r.headers, 'x-amz-copy-source') ?? '')
+      .replace(/^\//, '')
+      .split('?')[0] ?? '';
   const slash = source.indexOf('/');
   if (slash <= 0) throw s3err.invalidArgument('Copy Source must mention the source bucket and key: sourcebucket/sourcekey');
   const [srcBucket, srcKey] = [source.slice(0, slash), source.slice(slash + 1)];

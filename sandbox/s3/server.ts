@@ -29,9 +29,32 @@ export interface S3Deps {
 }
 
 const SUBRESOURCES = [
-  'acl', 'cors', 'lifecycle', 'policy', 'tagging', 'website', 'logging', 'notification', 'replication', 'encryption',
-  'object-lock', 'accelerate', 'requestPayment', 'ownershipControls', 'publicAccessBlock', 'versions', 'retention',
-  'legal-hold', 'torrent', 'restore', 'select', 'attributes', 'analytics', 'metrics', 'inventory', 'intelligent-tiering',
+  'acl',
+  'cors',
+  'lifecycle',
+  'policy',
+  'tagging',
+  'website',
+  'logging',
+  'notification',
+  'replication',
+  'encryption',
+  'object-lock',
+  'accelerate',
+  'requestPayment',
+  'ownershipControls',
+  'publicAccessBlock',
+  'versions',
+  'retention',
+  'legal-hold',
+  'torrent',
+  'restore',
+  'select',
+  'attributes',
+  'analytics',
+  'metrics',
+  'inventory',
+  'intelligent-tiering',
 ];
 
 /** The S3 operation a request names, from method, path shape and query flags. */
@@ -71,27 +94,48 @@ export function identifyOp(method: string, bucket: string, key: string, q: Map<s
 async function dispatch(d: S3Deps, op: string, r: S3Request): Promise<S3Result> {
   const m: mp.MultipartDeps = { objects: d.objects, uploads: d.uploads, onPart: (id, n) => d.stats.countPart(id, n) };
   switch (op) {
-    case 'ListBuckets': return bucketOps.listBuckets(d.objects, r);
-    case 'CreateBucket': return bucketOps.createBucket(d.objects, r);
-    case 'HeadBucket': return bucketOps.headBucket(d.objects, r, d.region);
-    case 'DeleteBucket': return bucketOps.deleteBucket(d.objects, r);
-    case 'GetBucketLocation': return bucketOps.bucketLocation(d.objects, r, d.region);
-    case 'GetBucketVersioning': return bucketOps.bucketVersioning(d.objects, r);
-    case 'ListObjects': return bucketOps.listObjects(d.objects, r, false);
-    case 'ListObjectsV2': return bucketOps.listObjects(d.objects, r, true);
-    case 'DeleteObjects': return bucketOps.deleteObjects(d.objects, r);
-    case 'ListMultipartUploads': return mp.listMultipartUploads(m, r);
-    case 'PutObject': return objectOps.putObject(d.objects, r);
-    case 'CopyObject': return objectOps.copyObject(d.objects, r);
-    case 'GetObject': return objectOps.getObject(d.objects, r, false);
-    case 'HeadObject': return objectOps.getObject(d.objects, r, true);
-    case 'DeleteObject': return objectOps.deleteObject(d.objects, r);
-    case 'CreateMultipartUpload': return mp.createMultipart(m, r);
-    case 'UploadPart': return mp.uploadPart(m, r);
-    case 'CompleteMultipartUpload': return mp.completeMultipart(m, r);
-    case 'AbortMultipartUpload': return mp.abortMultipart(m, r);
-    case 'ListParts': return mp.listParts(m, r);
-    default: throw s3err.notImplemented();
+    case 'ListBuckets':
+      return bucketOps.listBuckets(d.objects, r);
+    case 'CreateBucket':
+      return bucketOps.createBucket(d.objects, r);
+    case 'HeadBucket':
+      return bucketOps.headBucket(d.objects, r, d.region);
+    case 'DeleteBucket':
+      return bucketOps.deleteBucket(d.objects, r);
+    case 'GetBucketLocation':
+      return bucketOps.bucketLocation(d.objects, r, d.region);
+    case 'GetBucketVersioning':
+      return bucketOps.bucketVersioning(d.objects, r);
+    case 'ListObjects':
+      return bucketOps.listObjects(d.objects, r, false);
+    case 'ListObjectsV2':
+      return bucketOps.listObjects(d.objects, r, true);
+    case 'DeleteObjects':
+      return bucketOps.deleteObjects(d.objects, r);
+    case 'ListMultipartUploads':
+      return mp.listMultipartUploads(m, r);
+    case 'PutObject':
+      return objectOps.putObject(d.objects, r);
+    case 'CopyObject':
+      return objectOps.copyObject(d.objects, r);
+    case 'GetObject':
+      return objectOps.getObject(d.objects, r, false);
+    case 'HeadObject':
+      return objectOps.getObject(d.objects, r, true);
+    case 'DeleteObject':
+      return objectOps.deleteObject(d.objects, r);
+    case 'CreateMultipartUpload':
+      return mp.createMultipart(m, r);
+    case 'UploadPart':
+      return mp.uploadPart(m, r);
+    case 'CompleteMultipartUpload':
+      return mp.completeMultipart(m, r);
+    case 'AbortMultipartUpload':
+      return mp.abortMultipart(m, r);
+    case 'ListParts':
+      return mp.listParts(m, r);
+    default:
+      throw s3err.notImplemented();
   }
 }
 
@@ -106,9 +150,15 @@ function authenticate(d: S3Deps, sreq: SignedRequest, auth: AuthParams, bucket: 
     const what = auth.mode === 'header' ? 'The authorization header is malformed' : 'Error parsing the X-Amz-Credential parameter';
     // S3 names the bucket's region in a header too, and only there for a HEAD (no body): SDKs
     // (aws s3 cp's HeadObject, Courier) re-sign for it.
-    throw new S3Error(code, `${what}; the region '${auth.region}' is wrong; expecting '${d.region}'`, 400, { Region: d.region }, {
-      'x-amz-bucket-region': d.region,
-    });
+    throw new S3Error(
+      code,
+      `${what}; the region '${auth.region}' is wrong; expecting '${d.region}'`,
+      400,
+      { Region: d.region },
+      {
+        'x-amz-bucket-region': d.region,
+      },
+    );
   }
   if (!cred.admin) {
     if (!auth.sessionToken || auth.sessionToken !== cred.sessionToken) throw s3err.invalidToken();
@@ -203,7 +253,20 @@ async function handle(d: S3Deps, req: IncomingMessage, res: ServerResponse): Pro
     const auth = parseAuth(sreq);
     if (!auth) throw s3err.accessDenied();
     const cred = authenticate(d, sreq, auth, bucket);
-    const result = await dispatch(d, op, { req, method, bucket, key, query, headers: req.headers, auth, cred, body, requestId, hashPool: d.hashPool, fastEtags: d.fastEtags });
+    const result = await dispatch(d, op, {
+      req,
+      method,
+      bucket,
+      key,
+      query,
+      headers: req.headers,
+      auth,
+      cred,
+      body,
+      requestId,
+      hashPool: d.hashPool,
+      fastEtags: d.fastEtags,
+    });
     if (rule?.status !== undefined) {
       if (result.body instanceof Readable) result.body.destroy();
       throw faultError(rule);

@@ -130,7 +130,10 @@ function amzDateToMs(amzDate: string): number {
 }
 
 function msToAmzDate(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 function parseCredential(cred: string, mode: 'header' | 'query') {
@@ -203,10 +206,13 @@ function parseQueryAuth(req: SignedRequest, q: Map<string, string>, now: number)
   const signed = q.get('X-Amz-SignedHeaders');
   const signature = q.get('X-Amz-Signature');
   const expires = Number(q.get('X-Amz-Expires'));
-  if (!cred || !signed || !signature) throw bad('Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.');
+  if (!cred || !signed || !signature)
+    throw bad(
+      'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
+    );
   if (!Number.isInteger(expires) || expires < 1 || expires > 604800) throw bad('X-Amz-Expires must be between 1 and 604800 seconds');
   const t = amzDateToMs(amzDate);
-  if (Number.isNaN(t)) throw bad('X-Amz-Date must be in the ISO8601 Long Format "yyyyMMdd\'T\'HHmmss\'Z\'"');
+  if (Number.isNaN(t)) throw bad("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
   if (t - now > MAX_SKEW_MS) throw s3err.accessDenied('Request is not valid yet');
   if (now > t + expires * 1000) throw s3err.accessDenied('Request has expired');
   const token = q.get('X-Amz-Security-Token');

@@ -32,7 +32,11 @@ interface Upload {
 
 const MIN_PART = 5 << 20;
 
-export const normEtag = (e: string): string => e.trim().replace(/^"+|"+$/g, '').toLowerCase();
+export const normEtag = (e: string): string =>
+  e
+    .trim()
+    .replace(/^"+|"+$/g, '')
+    .toLowerCase();
 
 /** In-progress multipart uploads: one directory per upload, parts as files with JSON sidecars. */
 export class UploadStore {

@@ -20,4 +20,3 @@ export async function ensureDir(dir: string): Promise<void> {
 export async function removeQuietly(file: string): Promise<void> {
   await rm(file, { force: true, recursive: true }).catch(() => undefined);
 }
-

@@ -40,10 +40,7 @@ export const accountRequests = {
   accounts: {
     list: request(z.object({}), accountsState),
     platforms: request(z.object({}), z.object({ platforms: z.array(platformOption), sandbox: z.boolean() })),
-    add: request(
-      z.object({ platform: platformRef, apiKey: z.string().min(1, 'paste your API key'), label: z.string().max(100).optional() }),
-      accountView,
-    ),
+    add: request(z.object({ platform: platformRef, apiKey: z.string().min(1, 'paste your API key'), label: z.string().max(100).optional() }), accountView),
     /** Starts (or reuses) the local sandbox and signs in to it: Courier works with no Rescale account. */
     addSandbox: request(z.object({}), accountView),
     use: request(z.object({ id: z.string() }), accountView),

@@ -10,15 +10,15 @@ export type RemoteEntry = z.infer<typeof remoteEntry>;
 export const fileRequests = {
   files: {
     /** The user's library: folders first, then files (a page at a time for the flat list). */
-    browse: request(
-      z.object({ folderId: z.string().optional() }),
-      z.object({ folderId: z.string(), entries: z.array(remoteEntry) }),
-    ),
+    browse: request(z.object({ folderId: z.string().optional() }), z.object({ folderId: z.string(), entries: z.array(remoteEntry) })),
     /** Newest first across all folders, paginated. */
     recent: request(
       z.object({ page: z.number().int().min(1).default(1), pageSize: z.number().int().min(1).max(1000).default(50) }),
       z.object({ count: z.number(), page: z.number(), hasNext: z.boolean(), entries: z.array(remoteEntry) }),
     ),
-    delete: request(z.object({ ids: z.array(z.string()).min(1) }), z.object({ deleted: z.array(z.string()), failed: z.array(z.object({ id: z.string(), message: z.string() })) })),
+    delete: request(
+      z.object({ ids: z.array(z.string()).min(1) }),
+      z.object({ deleted: z.array(z.string()), failed: z.array(z.object({ id: z.string(), message: z.string() })) }),
+    ),
   },
 };

@@ -36,10 +36,16 @@ export const jobRecordRequests = {
     outboxEntry,
   ),
   /** Projects of the account ('available: false' = the platform has none or could not be asked: type an id). */
-  projects: request(z.object({}), z.object({ available: z.boolean(), projects: z.array(z.object({ id: z.string(), name: z.string() })), error: z.string().optional() })),
+  projects: request(
+    z.object({}),
+    z.object({ available: z.boolean(), projects: z.array(z.object({ id: z.string(), name: z.string() })), error: z.string().optional() }),
+  ),
   tags: request(jobRef, z.object({ tags: z.array(z.string()) })),
   /** Adds and removes tags on the platform; answers the job's tags afterwards. */
-  setTags: request(jobRef.extend({ add: z.array(tagName).max(50).default([]), remove: z.array(tagName).max(50).default([]) }), z.object({ tags: z.array(z.string()) })),
+  setTags: request(
+    jobRef.extend({ add: z.array(tagName).max(50).default([]), remove: z.array(tagName).max(50).default([]) }),
+    z.object({ tags: z.array(z.string()) }),
+  ),
 };
 
 export const templateFromJobRequest = {

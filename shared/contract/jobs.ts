@@ -35,7 +35,10 @@ export const jobRequests = {
     delete: request(byId, z.object({ deleted: z.boolean() })),
     duplicate: request(byId.extend({ name: z.string().trim().min(1).max(100).optional() }), templateEntry),
     /** Parses an exported template (JSON text); field errors name the field. */
-    import: request(z.object({ json: z.string().max(TEMPLATE_IMPORT_MAX_CHARS, `a template file is at most ${TEMPLATE_IMPORT_MAX_CHARS.toLocaleString('en')} characters`) }), templateEntry),
+    import: request(
+      z.object({ json: z.string().max(TEMPLATE_IMPORT_MAX_CHARS, `a template file is at most ${TEMPLATE_IMPORT_MAX_CHARS.toLocaleString('en')} characters`) }),
+      templateEntry,
+    ),
     export: request(byId, z.object({ json: z.string(), fileName: z.string() })),
     /** Every problem, by field: the form's own rules, placeholders, and the platform's catalog. */
     validate: request(
@@ -66,7 +69,11 @@ export const jobRequests = {
     stop: request(jobRef, z.object({ stopping: z.boolean() })),
     cancelQueued: request(byId, outboxEntry),
     editQueued: request(
-      byId.extend({ inputs: z.array(launchInput).max(500).optional(), values: z.record(z.string(), z.string()).optional(), name: z.string().trim().min(1).max(150).optional() }),
+      byId.extend({
+        inputs: z.array(launchInput).max(500).optional(),
+        values: z.record(z.string(), z.string()).optional(),
+        name: z.string().trim().min(1).max(150).optional(),
+      }),
       outboxEntry,
     ),
     /** Sends a failed submission again from where it stopped (a created job is checked before any new submit). */

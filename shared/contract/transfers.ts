@@ -75,9 +75,7 @@ export const overallProgress = z.object({
   etaSeconds: z.number().nullable(),
   active: z.number(),
   /** Uploads: files registered on the platform (they follow the bytes at its API pace). */
-  registrations: z
-    .object({ done: z.number(), total: z.number(), waiting: z.number(), perSecond: z.number(), etaSeconds: z.number().nullable() })
-    .optional(),
+  registrations: z.object({ done: z.number(), total: z.number(), waiting: z.number(), perSecond: z.number(), etaSeconds: z.number().nullable() }).optional(),
 });
 
 /** A snapshot (list) or a delta (progress event): items changed since `seq`, latest wins. */
@@ -99,7 +97,10 @@ export const transferRequests = {
       z.object({ items: z.array(transferView) }),
     ),
     /** Files uploaded by the browser to the web host's staging folder (drag and drop in a browser). */
-    uploadStaged: request(z.object({ batchId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), folderId: z.string().optional() }), z.object({ items: z.array(transferView) })),
+    uploadStaged: request(
+      z.object({ batchId: z.string().regex(/^[A-Za-z0-9_-]{8,64}$/), folderId: z.string().optional() }),
+      z.object({ items: z.array(transferView) }),
+    ),
     download: request(
       z.object({ fileIds: z.array(z.string()).min(1), dir: z.string().optional(), conflict: conflictPolicy.optional() }),
       z.object({ items: z.array(transferView), dir: z.string() }),
@@ -119,7 +120,11 @@ export const transferRequests = {
     /** Local folders and files to pick from (the web host has no native file dialog). */
     browseLocal: request(
       z.object({ dir: z.string().optional() }),
-      z.object({ dir: z.string(), parent: z.string().nullable(), entries: z.array(z.object({ name: z.string(), path: z.string(), isDir: z.boolean(), size: z.number() })) }),
+      z.object({
+        dir: z.string(),
+        parent: z.string().nullable(),
+        entries: z.array(z.object({ name: z.string(), path: z.string(), isDir: z.boolean(), size: z.number() })),
+      }),
     ),
   },
 };

@@ -27,7 +27,10 @@ function electronBinary(): string | null {
 }
 
 const binary = electronBinary();
-if (!binary) console.log('e2e-electron: skipped — no Electron binary (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1); the shell runs against a stand-in in test/shell, the UI in Chromium via the web host.');
+if (!binary)
+  console.log(
+    'e2e-electron: skipped — no Electron binary (installed with ELECTRON_SKIP_BINARY_DOWNLOAD=1); the shell runs against a stand-in in test/shell, the UI in Chromium via the web host.',
+  );
 
 const SECRET = 'proxy-pass-e2e-3b9d-do-not-leak';
 /** The part of Electron's Menu read here (Menu.items: MenuItem[]). */
@@ -41,7 +44,11 @@ describe.skipIf(!binary)('the Electron shell', () => {
   const env = () => ({ ...process.env, COURIER_DATA_DIR: dataDir });
   /** A request through the real preload and IPC bridge. */
   const call = (domain: string, method: string, input: unknown) =>
-    page.evaluate(([d, m, i]) => (globalThis as unknown as { courier: Record<string, Record<string, (x: unknown) => Promise<unknown>>> }).courier[d as string]![m as string]!(i), [domain, method, input] as const) as Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
+    page.evaluate(
+      ([d, m, i]) =>
+        (globalThis as unknown as { courier: Record<string, Record<string, (x: unknown) => Promise<unknown>>> }).courier[d as string]![m as string]!(i),
+      [domain, method, input] as const,
+    ) as Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
 
   beforeAll(async () => {
     if (!existsSync('out/main/index.js')) execFileSync('npx', ['electron-vite', 'build'], { stdio: 'inherit' });
@@ -153,11 +160,12 @@ describe.skipIf(!binary)('the Electron shell', () => {
         return set.call(this, menu);
       };
     });
-    const labels = () =>
-      app.evaluate(() => ((globalThis as unknown as { trayMenu?: Menu }).trayMenu?.items ?? []).map((i) => i.label));
+    const labels = () => app.evaluate(() => ((globalThis as unknown as { trayMenu?: Menu }).trayMenu?.items ?? []).map((i) => i.label));
     await call('settings', 'update', { notifications: { jobFinished: true } });
     // Still uploading at the limited rate after the restart, so the submission waits.
-    await expect.poll(labels, { timeout: 30_000 }).toEqual(expect.arrayContaining([expect.stringMatching(/^Account: /), expect.stringMatching(/^Transfers: 1 active/), 'Jobs: 0 running, 1 queued']));
+    await expect
+      .poll(labels, { timeout: 30_000 })
+      .toEqual(expect.arrayContaining([expect.stringMatching(/^Account: /), expect.stringMatching(/^Transfers: 1 active/), 'Jobs: 0 running, 1 queued']));
     await app.evaluate(() => {
       const menu = (globalThis as unknown as { trayMenu: Menu }).trayMenu;
       menu.items.find((i) => i.label === 'Pause all transfers')!.click();

@@ -29,7 +29,10 @@ describe('accounts: the active account, and a key store that forgets', () => {
   test('the sign-in form says the key stays in memory only, then the sidebar shows the account', async () => {
     await page.locator('#first-run-title').waitFor();
     await page.getByLabel('API key').waitFor();
-    const hint = await page.getByLabel('API key').getAttribute('aria-describedby').then((id) => page.locator(`[id="${id}"]`).textContent());
+    const hint = await page
+      .getByLabel('API key')
+      .getAttribute('aria-describedby')
+      .then((id) => page.locator(`[id="${id}"]`).textContent());
     expect(hint).toContain('kept in memory only: Courier asks for it again after a restart');
     expect(hint).not.toContain('never in a file');
 
@@ -108,7 +111,10 @@ describe('accounts: an encrypted key file chosen at sign-in', () => {
     await page.getByLabel('Platform').selectOption('custom');
     await page.getByLabel('Platform address').fill(sb.apiUrl);
     await page.getByRole('radio', { name: /encrypted with a passphrase/ }).check();
-    const hint = await page.getByLabel('API key').getAttribute('aria-describedby').then((id) => page.locator(`[id="${id}"]`).textContent());
+    const hint = await page
+      .getByLabel('API key')
+      .getAttribute('aria-describedby')
+      .then((id) => page.locator(`[id="${id}"]`).textContent());
     expect(hint).toContain('encrypted with your passphrase');
     await page.getByLabel('API key').fill(sb.token);
     await page.getByLabel('Passphrase', { exact: true }).fill('a long passphrase');

@@ -64,7 +64,9 @@ describe('an Azure-storage account in the UI', () => {
     await table.getByRole('button', { name: 'Download folder on-azure' }).click();
     await page.locator('.toast', { hasText: 'Downloading the folder on-azure (2 files)' }).waitFor();
     await go(page, 'transfers');
-    const download = page.locator('.tbody [role="row"]', { has: page.locator('.name', { hasText: 'on-azure' }) }).filter({ has: page.locator('.sr-only', { hasText: 'Download' }) });
+    const download = page
+      .locator('.tbody [role="row"]', { has: page.locator('.name', { hasText: 'on-azure' }) })
+      .filter({ has: page.locator('.sr-only', { hasText: 'Download' }) });
     await expect.poll(() => download.getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
     const into = join(web.downloads, 'on-azure');
     expect(readFileSync(join(into, 'small.txt'), 'utf8')).toBe('small');

@@ -21,7 +21,12 @@ async function englishIn(page: Page, selector: string): Promise<string[]> {
     for (const n of clone.querySelectorAll('select, input, code')) n.remove();
     return clone.innerText;
   });
-  return (text.replace(/\S*[./@:_~<>{}]\S*/g, '').replace(allowed, '').match(/[A-Za-z]{3,}/g) ?? []).filter((w: string, i: number, all: string[]) => all.indexOf(w) === i);
+  return (
+    text
+      .replace(/\S*[./@:_~<>{}]\S*/g, '')
+      .replace(allowed, '')
+      .match(/[A-Za-z]{3,}/g) ?? []
+  ).filter((w: string, i: number, all: string[]) => all.indexOf(w) === i);
 }
 
 // In Japanese, Settings and Activity have no English left (key store, platform, entries, tags),

@@ -95,7 +95,11 @@ describe('jobs and templates views', () => {
     // "Download outputs" again: both are there, identical, so nothing is copied.
     await page.getByRole('button', { name: 'Download outputs' }).click();
     await page.locator('.toast', { hasText: '2 files are already there (same size and SHA-512)' }).waitFor();
-    expect(readdirSync(jobDir).filter((n) => !n.startsWith('.')).sort()).toEqual(['mnist_result.json', 'process_output.log']);
+    expect(
+      readdirSync(jobDir)
+        .filter((n) => !n.startsWith('.'))
+        .sort(),
+    ).toEqual(['mnist_result.json', 'process_output.log']);
     // "Run again" opens the launch with the same template and input.
     await page.getByRole('button', { name: 'Run again' }).click();
     await launchDialog().waitFor();
@@ -140,7 +144,9 @@ describe('jobs and templates views', () => {
     expect(await page.locator(`.job-row[data-job="${failedId}"] .badge`).textContent()).toBe('Failed');
 
     await page.locator('.toast', { hasText: 'Job failed: train [waiting] [fail]' }).waitFor({ timeout: 60_000 });
-    await expect.poll(() => shownNotifications(page)).toContainEqual(expect.objectContaining({ title: 'Job failed: train [waiting] [fail]', tag: `job-${failedId}` }));
+    await expect
+      .poll(() => shownNotifications(page))
+      .toContainEqual(expect.objectContaining({ title: 'Job failed: train [waiting] [fail]', tag: `job-${failedId}` }));
     // Its log still came down (*.log): it says why it failed.
     const log = join(web.downloads, `rescale_job_${failedId}`, 'process_output.log');
     await expect.poll(() => existsSync(log), { timeout: 30_000 }).toBe(true);
@@ -152,7 +158,10 @@ describe('jobs and templates views', () => {
     // A file on Rescale picked in Files: its name travels with it, so the launch needs no lookup.
     await go(page, 'files');
     await page.getByRole('button', { name: 'Recent files' }).click();
-    await page.getByRole('checkbox', { name: `Choose ${SCRIPT}` }).first().check();
+    await page
+      .getByRole('checkbox', { name: `Choose ${SCRIPT}` })
+      .first()
+      .check();
     await page.getByRole('button', { name: 'Use as job input' }).click();
     await launchDialog().waitFor();
     expect(await launchDialog().locator('.chosen li').first().textContent()).toContain(SCRIPT);
@@ -227,7 +236,9 @@ describe('jobs and templates views', () => {
     await picker.getByLabel('Folder', { exact: true }).press('Enter');
     await picker.getByRole('checkbox', { name: 'Choose dataset' }).check();
     await picker.getByRole('button', { name: 'Add', exact: true }).click();
-    await launchDialog().locator('.archive-note', { hasText: 'dataset/ (2 files, 2.01 KiB) goes up as one archive, unpacked in the job’s working directory.' }).waitFor();
+    await launchDialog()
+      .locator('.archive-note', { hasText: 'dataset/ (2 files, 2.01 KiB) goes up as one archive, unpacked in the job’s working directory.' })
+      .waitFor();
     await page.keyboard.press('Escape');
     await launchDialog().waitFor({ state: 'detached' });
   });

@@ -83,7 +83,10 @@ describe('live files and plot of a running job', () => {
 
     // The program restarts and rewrites its log: the UI says so and the plot starts over.
     const before = await count();
-    const res = await fetch(`${web.sandbox().apiUrl}/__sandbox/jobs/${jobId}/live-restart`, { method: 'POST', headers: { Authorization: `Token ${web.sandbox().token}` } });
+    const res = await fetch(`${web.sandbox().apiUrl}/__sandbox/jobs/${jobId}/live-restart`, {
+      method: 'POST',
+      headers: { Authorization: `Token ${web.sandbox().token}` },
+    });
     expect(res.status).toBe(200);
     await page.locator('.follow-status .tag-warn', { hasText: 'started over' }).waitFor({ timeout: 60_000 });
     await expect.poll(count, { timeout: 60_000 }).toBeLessThan(before);

@@ -15,9 +15,13 @@ describe('run again, tags and projects in the UI', () => {
   let errors: string[];
   let jobId = '';
   let fileId = '';
-  const sbApi = async <T,>(method: string, path: string, body?: unknown): Promise<T> => {
+  const sbApi = async <T>(method: string, path: string, body?: unknown): Promise<T> => {
     const sb = web.sandbox();
-    const res = await fetch(`${sb.apiUrl}${path}`, { method, headers: { Authorization: `Token ${sb.token}`, 'Content-Type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+    const res = await fetch(`${sb.apiUrl}${path}`, {
+      method,
+      headers: { Authorization: `Token ${sb.token}`, 'Content-Type': 'application/json' },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
     if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
     return (await res.json()) as T;
   };
@@ -33,7 +37,14 @@ describe('run again, tags and projects in the UI', () => {
       await sbApi<{ id: string }>('POST', '/api/v3/jobs/', {
         name: 'made elsewhere',
         projectId: 'pRjCfd01',
-        jobanalyses: [{ analysis: { code: 'user_included', version: '0' }, command: 'sh elsewhere.sh', hardware: { coreType: { code: 'emerald' }, coresPerSlot: 2 }, inputFiles: [{ id: fileId }] }],
+        jobanalyses: [
+          {
+            analysis: { code: 'user_included', version: '0' },
+            command: 'sh elsewhere.sh',
+            hardware: { coreType: { code: 'emerald' }, coresPerSlot: 2 },
+            inputFiles: [{ id: fileId }],
+          },
+        ],
       })
     ).id;
     browser = await launchChromium();
@@ -50,7 +61,16 @@ describe('run again, tags and projects in the UI', () => {
     await page.locator('.job-row[data-job] .job-name', { hasText: 'made elsewhere' }).click();
     await page.getByRole('button', { name: 'Run again…' }).click();
     const dialog = page.getByRole('dialog', { name: `Run job ${jobId} again` });
-    await expect.poll(() => dialog.getByLabel('Command (runs on the cluster)').textContent().catch(() => null), { timeout: 20_000 }).toBe('sh elsewhere.sh');
+    await expect
+      .poll(
+        () =>
+          dialog
+            .getByLabel('Command (runs on the cluster)')
+            .textContent()
+            .catch(() => null),
+        { timeout: 20_000 },
+      )
+      .toBe('sh elsewhere.sh');
     await dialog.getByText('elsewhere.sh', { exact: true }).waitFor(); // the input, as a platform file
     const project = dialog.getByTestId('project-select');
     await expect.poll(() => project.inputValue()).toBe('pRjCfd01');
@@ -63,7 +83,10 @@ describe('run again, tags and projects in the UI', () => {
     await page.locator('.job-row[data-job] .job-name', { hasText: 'again from the UI' }).waitFor({ timeout: 30_000 });
     const jobs = await sbApi<{ results: { id: string; name: string }[] }>('GET', '/api/v2/jobs/');
     const again = jobs.results.find((j) => j.name.startsWith('again from the UI'))!;
-    const detail = await sbApi<{ projectId: string; jobanalyses: { command: string; inputFiles: { id: string }[]; hardware: { coresPerSlot: number } }[] }>('GET', `/api/v3/jobs/${again.id}/`);
+    const detail = await sbApi<{ projectId: string; jobanalyses: { command: string; inputFiles: { id: string }[]; hardware: { coresPerSlot: number } }[] }>(
+      'GET',
+      `/api/v3/jobs/${again.id}/`,
+    );
     expect(detail.projectId).toBe('pRjMl002');
     expect(detail.jobanalyses[0]).toMatchObject({ command: 'sh elsewhere.sh', hardware: { coresPerSlot: 2 } });
     expect(detail.jobanalyses[0]!.inputFiles.map((f) => f.id)).toEqual([fileId]);
@@ -103,7 +126,11 @@ describe('run again, tags and projects in the UI', () => {
     await page.locator('.template-editor').getByRole('button', { name: 'Save' }).click();
     await page.locator('.toast', { hasText: 'Saved "made elsewhere' }).waitFor();
     const stored = (await web.call('templates', 'list', {})).templates.find((x) => x.template.name.startsWith('made elsewhere'));
-    expect(stored?.template).toMatchObject({ projectId: 'pRjQa003', inputs: [{ kind: 'file', id: fileId }], hardware: { coreType: 'emerald', coresPerSlot: 2 } });
+    expect(stored?.template).toMatchObject({
+      projectId: 'pRjQa003',
+      inputs: [{ kind: 'file', id: fileId }],
+      hardware: { coreType: 'emerald', coresPerSlot: 2 },
+    });
 
     // The launch dialog starts from the template's project and sends the one picked for this launch.
     await go(page, 'jobs');

@@ -35,7 +35,11 @@ describe('settings and language', () => {
     await expect.poll(() => web.courier.settings.get().downloads.folder).toBe(folder);
     await expect.poll(() => web.courier.settings.get().appearance.theme).toBe('dark');
     expect(web.courier.settings.get().transfers.partSizeMiB).toBe(32);
-    expect(await page.evaluate(() => (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string> } } }).document.documentElement.dataset.theme)).toBe('dark');
+    expect(
+      await page.evaluate(
+        () => (globalThis as unknown as { document: { documentElement: { dataset: Record<string, string> } } }).document.documentElement.dataset.theme,
+      ),
+    ).toBe('dark');
 
     // Restart: same data folder, same keychain, the sandbox on the same ports.
     const { dataDir, secrets } = web;
@@ -90,7 +94,11 @@ describe('settings and language', () => {
     await page.getByText('A password is saved in the keychain').waitFor();
     expect(await page.getByLabel('Proxy password').inputValue()).toBe(''); // never shown again
     expect(JSON.stringify(web.courier.settings.get())).not.toContain('correct horse');
-    if (process.env.SCREENSHOTS) await page.locator('#network-h').locator('..').screenshot({ path: join(process.env.SCREENSHOTS, 'settings-network.png') });
+    if (process.env.SCREENSHOTS)
+      await page
+        .locator('#network-h')
+        .locator('..')
+        .screenshot({ path: join(process.env.SCREENSHOTS, 'settings-network.png') });
 
     await page.getByRole('button', { name: 'Forget password' }).click();
     await expect.poll(() => web.secrets.get('proxy')).toBeNull();
@@ -98,7 +106,14 @@ describe('settings and language', () => {
     await page.getByLabel('Proxy', { exact: true }).selectOption('system');
     await expect.poll(() => web.courier.settings.get().network.proxy).toBe('system');
     // In a browser, "system" is the host process's environment (the desktop app asks the OS).
-    await expect.poll(() => page.getByLabel('Proxy', { exact: true }).getAttribute('aria-describedby').then((id) => page.locator(`[id="${id}"]`).textContent())).toMatch(/^The HTTP_PROXY, HTTPS_PROXY and NO_PROXY variables/);
+    await expect
+      .poll(() =>
+        page
+          .getByLabel('Proxy', { exact: true })
+          .getAttribute('aria-describedby')
+          .then((id) => page.locator(`[id="${id}"]`).textContent()),
+      )
+      .toMatch(/^The HTTP_PROXY, HTTPS_PROXY and NO_PROXY variables/);
     expect(errors).toEqual([]);
   });
 });

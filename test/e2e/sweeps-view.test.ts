@@ -115,7 +115,9 @@ describe('sweeps view', () => {
     await page.getByRole('button', { name: 'Export CSV' }).click();
     const d = await download;
     expect(d.suggestedFilename()).toMatch(/\.csv$/);
-    const lines = readFileSync(await d.path(), 'utf8').trim().split(/\r?\n/);
+    const lines = readFileSync(await d.path(), 'utf8')
+      .trim()
+      .split(/\r?\n/);
     expect(lines).toHaveLength(7); // the header and six rows
     expect(lines.slice(1).every((l) => /cancelled|stopped/i.test(l))).toBe(true);
   });

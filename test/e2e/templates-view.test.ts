@@ -15,7 +15,10 @@ describe('templates view, and stopping a job', () => {
   let page: Page;
   let errors: string[];
   const editor = () => page.locator('.template-editor');
-  const fieldError = (label: string): Locator => editor().locator('.field', { has: page.getByLabel(label, { exact: true }) }).locator('.error');
+  const fieldError = (label: string): Locator =>
+    editor()
+      .locator('.field', { has: page.getByLabel(label, { exact: true }) })
+      .locator('.error');
 
   beforeAll(async () => {
     web = await startCourierWeb({ jobSeconds: 120 });

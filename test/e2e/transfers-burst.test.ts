@@ -12,7 +12,12 @@ describe('the transfers list under load', () => {
   let page: Page;
   let errors: string[];
   const rows = () => page.locator('.tbody [role="row"]');
-  const focusedIndex = () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('data-index'));
+  const focusedIndex = () =>
+    page.evaluate(() =>
+      (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute(
+        'data-index',
+      ),
+    );
 
   beforeAll(async () => {
     await ensureRendererBuilt();
@@ -55,7 +60,9 @@ describe('the transfers list under load', () => {
     await expect.poll(focusedIndex).toBe('2');
     await page.keyboard.press('End');
     await expect.poll(focusedIndex).toBe('9999');
-    const outline = await page.locator('[role="row"][data-index="9999"]').evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string } }).getComputedStyle(el).outlineStyle);
+    const outline = await page
+      .locator('[role="row"][data-index="9999"]')
+      .evaluate((el) => (globalThis as unknown as { getComputedStyle(e: unknown): { outlineStyle: string } }).getComputedStyle(el).outlineStyle);
     expect(outline).not.toBe('none');
   });
 

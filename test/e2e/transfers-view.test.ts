@@ -66,9 +66,16 @@ describe('transfers view', () => {
       await gate;
       await route.continue();
     });
-    await dropFiles(page, [{ path: 'dropped/a.txt', text: 'hello' }, { path: 'dropped/sub/b.bin', size: 300_000 }], {
-      holdBeforeDrop: () => page.locator('.drop-overlay').waitFor(),
-    });
+    await dropFiles(
+      page,
+      [
+        { path: 'dropped/a.txt', text: 'hello' },
+        { path: 'dropped/sub/b.bin', size: 300_000 },
+      ],
+      {
+        holdBeforeDrop: () => page.locator('.drop-overlay').waitFor(),
+      },
+    );
     const staging = page.locator('.staging-batch', { hasText: 'dropped' });
     await staging.waitFor();
     expect(await staging.getAttribute('data-staging')).toBe('staging');
@@ -139,7 +146,10 @@ describe('transfers view', () => {
     await table.getByRole('button', { name: 'pick-me', exact: true }).click();
     await page.getByRole('navigation', { name: 'Folder path' }).getByText('pick-me').waitFor();
     await table.locator('tr[data-entry="one.txt"]').waitFor();
-    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { entry: string } }).dataset.entry))).toEqual(['nested', 'one.txt']);
+    expect(await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r as unknown as { dataset: { entry: string } }).dataset.entry))).toEqual([
+      'nested',
+      'one.txt',
+    ]);
 
     await table.getByRole('checkbox', { name: 'Choose one.txt' }).check();
     await page.getByRole('button', { name: 'Download', exact: true }).first().click();
@@ -170,7 +180,9 @@ describe('transfers view', () => {
     await note.getByRole('button', { name: 'Copy path' }).waitFor();
 
     await go(page, 'transfers');
-    const download = page.locator('.tbody [role="row"]', { has: page.locator('.name', { hasText: 'dropped' }) }).filter({ has: page.locator('.sr-only', { hasText: 'Download' }) });
+    const download = page
+      .locator('.tbody [role="row"]', { has: page.locator('.name', { hasText: 'dropped' }) })
+      .filter({ has: page.locator('.sr-only', { hasText: 'Download' }) });
     await expect.poll(() => download.getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
     expect(await download.locator('.reason').textContent()).toBe('Folder · 2 files');
     expect(readFileSync(join(into, 'a.txt'), 'utf8')).toBe('hello');

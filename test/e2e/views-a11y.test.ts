@@ -27,14 +27,20 @@ describe('every view, both themes: accessibility and screenshots', () => {
     // one, and a finished job with its outputs.
     const local = join(web.dataDir, 'local');
     mkdirSync(join(local, 'simulation-run', 'inputs'), { recursive: true });
-    for (const [name, size] of [['mesh.dat', 250_000], ['inputs/params.json', 1200], ['inputs/run_chainer_from_API.sh', 80]] as const) {
+    for (const [name, size] of [
+      ['mesh.dat', 250_000],
+      ['inputs/params.json', 1200],
+      ['inputs/run_chainer_from_API.sh', 80],
+    ] as const) {
       writeFileSync(join(local, 'simulation-run', name), Buffer.alloc(size, 65));
     }
     const t = await web.courier.transfers();
     const folder = await web.call('transfers', 'upload', { paths: [join(local, 'simulation-run')] });
     await t.whenSettled(folder.items.map((i) => i.id));
 
-    web.sandbox().addFault({ target: 'api', method: 'POST', path: '/api/v3/files/', status: 400, body: { detail: 'The file record was refused.' }, times: 1000 });
+    web
+      .sandbox()
+      .addFault({ target: 'api', method: 'POST', path: '/api/v3/files/', status: 400, body: { detail: 'The file record was refused.' }, times: 1000 });
     writeFileSync(join(local, 'checkpoint-0042.h5'), Buffer.alloc(90_000, 1));
     const failed = await web.call('transfers', 'upload', { paths: [join(local, 'checkpoint-0042.h5')] });
     await t.whenSettled(failed.items.map((i) => i.id));
@@ -46,12 +52,24 @@ describe('every view, both themes: accessibility and screenshots', () => {
     await until('the slow upload to start', () => (t.list().items.find((i) => i.id === slow.items[0]?.id)?.bytesDone ?? 0) > 0, 15_000);
     await web.call('transfers', 'pause', { id: slow.items[0]?.id ?? '' });
 
-    const sub = await web.call('jobs', 'launch', { templateId: 'chainer', inputs: [{ path: join(local, 'simulation-run', 'inputs', 'run_chainer_from_API.sh') }] });
+    const sub = await web.call('jobs', 'launch', {
+      templateId: 'chainer',
+      inputs: [{ path: join(local, 'simulation-run', 'inputs', 'run_chainer_from_API.sh') }],
+    });
     jobId = await until('the job to be submitted', () => web.courier.jobs.store.get(sub.id)?.jobId, 60_000);
     await until('the job to complete', async () => (await web.call('jobs', 'list', {})).jobs.find((j) => j.jobId === jobId)?.outcome === 'completed', 60_000);
     // A small sweep for the batch view.
     await web.call('templates', 'save', {
-      template: { id: 'sweep-a11y', name: 'Sweep a11y', jobName: 'a11y lr={lr}', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 }, command: 'echo {lr}', parameters: [{ name: 'lr' }], outputs: { autoDownload: false, filters: [] } },
+      template: {
+        id: 'sweep-a11y',
+        name: 'Sweep a11y',
+        jobName: 'a11y lr={lr}',
+        analysis: { code: 'user_included', version: '0' },
+        hardware: { coreType: 'emerald', coresPerSlot: 1 },
+        command: 'echo {lr}',
+        parameters: [{ name: 'lr' }],
+        outputs: { autoDownload: false, filters: [] },
+      },
     });
     await web.call('sweeps', 'launch', { templateId: 'sweep-a11y', name: 'a11y-sweep', table: { kind: 'grid', text: 'lr=0.1,0.01' } });
   });
@@ -116,7 +134,11 @@ describe('every view, both themes: accessibility and screenshots', () => {
       await show.transfers();
       await page.getByRole('button', { name: 'Choose files…' }).first().click();
       // The picker opens on the home folder, which may have no visible entries (a fresh CI machine).
-      await page.locator('.picker-list li').first().or(page.getByText('This folder is empty.', { exact: true })).waitFor();
+      await page
+        .locator('.picker-list li')
+        .first()
+        .or(page.getByText('This folder is empty.', { exact: true }))
+        .waitFor();
     },
     'dialog-confirm': async () => {
       await show.transfers();

@@ -233,7 +233,10 @@ export class BrowserWindowStandin extends EventEmitter {
   }
 }
 // `satisfies` checks the statics too (the cast alone would let their signatures drift).
-export const BrowserWindow = (BrowserWindowStandin satisfies StaticsOf<typeof Electron.BrowserWindow, 'getAllWindows', BrowserWindow>) as unknown as Pick<typeof Electron.BrowserWindow, 'getAllWindows'> &
+export const BrowserWindow = BrowserWindowStandin satisfies StaticsOf<typeof Electron.BrowserWindow, 'getAllWindows', BrowserWindow> as unknown as Pick<
+  typeof Electron.BrowserWindow,
+  'getAllWindows'
+> &
   (new (options?: Electron.BrowserWindowConstructorOptions) => BrowserWindow);
 /** Type-only: the class's members against Electron's (never called). */
 export const windowChecked = (w: BrowserWindowStandin): Omit<BrowserWindow, EventMembers | 'webContents'> => w;
@@ -334,7 +337,10 @@ export class NotificationStandin extends EventEmitter {
     this.emit('click', electronEvent());
   }
 }
-export const Notification = (NotificationStandin satisfies StaticsOf<typeof Electron.Notification, 'isSupported', Notification>) as unknown as Pick<typeof Electron.Notification, 'isSupported'> &
+export const Notification = NotificationStandin satisfies StaticsOf<typeof Electron.Notification, 'isSupported', Notification> as unknown as Pick<
+  typeof Electron.Notification,
+  'isSupported'
+> &
   (new (options?: Electron.NotificationConstructorOptions) => Notification);
 export const notificationChecked = (n: NotificationStandin): Omit<Notification, EventMembers> => n;
 
@@ -374,7 +380,8 @@ export const net: Pick<Electron.Net, 'fetch'> = {
   },
 };
 
-type SessionMembers = 'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler' | 'setDisplayMediaRequestHandler' | 'resolveProxy';
+type SessionMembers =
+  'setPermissionRequestHandler' | 'setPermissionCheckHandler' | 'setDevicePermissionHandler' | 'setDisplayMediaRequestHandler' | 'resolveProxy';
 const defaultSession: Pick<Electron.Session, SessionMembers> = {
   setPermissionRequestHandler: (h) => void standin.permissionHandlers.push(h),
   setPermissionCheckHandler: (h) => void standin.permissionHandlers.push(h),
@@ -415,4 +422,20 @@ export const ipcMain = typed<Pick<Electron.IpcMain, 'handle' | 'removeHandler'>>
 );
 
 /** electron-store reads `electron`'s default export (CommonJS style). */
-export default { app, BrowserWindow, Menu, nativeImage, nativeTheme, Tray, Notification, safeStorage, protocol, net, session, powerMonitor, dialog, shell, ipcMain };
+export default {
+  app,
+  BrowserWindow,
+  Menu,
+  nativeImage,
+  nativeTheme,
+  Tray,
+  Notification,
+  safeStorage,
+  protocol,
+  net,
+  session,
+  powerMonitor,
+  dialog,
+  shell,
+  ipcMain,
+};

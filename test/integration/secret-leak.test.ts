@@ -77,21 +77,38 @@ describe('the API key never leaves main', () => {
     expect(up.ok).toBe(true);
     const itemId = (up.value as { items: { id: string }[] }).items[0]!.id;
     await (await courier.transfers()).whenSettled([itemId]);
-    for (const [d, m] of [['files', 'browse'], ['accounts', 'list'], ['settings', 'get'], ['activity', 'list'], ['app', 'info'], ['transfers', 'list']] as const) {
+    for (const [d, m] of [
+      ['files', 'browse'],
+      ['accounts', 'list'],
+      ['settings', 'get'],
+      ['activity', 'list'],
+      ['app', 'info'],
+      ['transfers', 'list'],
+    ] as const) {
       expect((await call(d, m, {})).ok, `${d}.${m}`).toBe(true);
     }
     ws.close();
 
     const cliData = mkdtempSync(join(tmpdir(), 'courier-leak-cli-'));
     const cli = async (...args: string[]) => {
-      const r = await run('node', ['cli/bin.mjs', '--data', cliData, '-X', sandbox.apiUrl, '-p', key, ...args]).catch((e: { stdout: string; stderr: string }) => e);
+      const r = await run('node', ['cli/bin.mjs', '--data', cliData, '-X', sandbox.apiUrl, '-p', key, ...args]).catch(
+        (e: { stdout: string; stderr: string }) => e,
+      );
       return `${r.stdout}\n${r.stderr}`;
     };
     const cliOut = [await cli('status', '-j', 'nope'), await cli('upload', '-f', file, '-e'), await cli('list-files', '-j', 'nope')].join('\n');
     expect(cliOut).toContain('Authenticated as');
 
     // The storage credentials the platform issued (the CLI keeps them between runs, sealed).
-    const issued = new Set(allFiles(sandbox.dataDir).flatMap((f) => [...readFileSync(f).toString('latin1').matchAll(/"secretAccessKey":"([^"]+)"/g)].map((m) => m[1]!)));
+    const issued = new Set(
+      allFiles(sandbox.dataDir).flatMap((f) =>
+        [
+          ...readFileSync(f)
+            .toString('latin1')
+            .matchAll(/"secretAccessKey":"([^"]+)"/g),
+        ].map((m) => m[1]!),
+      ),
+    );
     issued.delete(sandbox.s3Admin.secretAccessKey);
     expect(issued.size).toBeGreaterThan(0);
     expect(allFiles(cliData).some((f) => f.includes('cli-cache'))).toBe(true);
@@ -99,7 +116,9 @@ describe('the API key never leaves main', () => {
     const haystacks: [string, string][] = [
       ['WebSocket frames to the renderer', framesToRenderer.join('\n')],
       ['CLI output', cliOut],
-      ...[...allFiles(dataDir), ...allFiles(cliData)].filter((f) => !f.endsWith('upload-me.txt')).map((f): [string, string] => [f, readFileSync(f).toString('latin1')]),
+      ...[...allFiles(dataDir), ...allFiles(cliData)]
+        .filter((f) => !f.endsWith('upload-me.txt'))
+        .map((f): [string, string] => [f, readFileSync(f).toString('latin1')]),
     ];
     expect(haystacks.length).toBeGreaterThan(4);
     expect(framesToRenderer.length).toBeGreaterThan(8);

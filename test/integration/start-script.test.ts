@@ -24,8 +24,11 @@ function run(dir: string): Promise<{ code: number; out: string }> {
   return new Promise((done) => {
     // A newcomer's shell: CI exports ELECTRON_SKIP_BINARY_DOWNLOAD, a fresh terminal does not.
     const { ELECTRON_SKIP_BINARY_DOWNLOAD: _skip, ...env } = process.env;
-    execFile('bash', [join(dir, 'scripts', 'start.sh')], { env: { ...env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, DISPLAY: '' } }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
+    execFile(
+      'bash',
+      [join(dir, 'scripts', 'start.sh')],
+      { env: { ...env, PATH: `${join(dir, 'bin')}:${process.env.PATH}`, DISPLAY: '' } },
+      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: stdout + stderr }),
     );
   });
 }
@@ -44,7 +47,9 @@ describe('scripts/start.sh', () => {
     const lines = r.out.trim().split('\n');
     expect(lines[0]).toBe('Installing packages…');
     expect(lines[1]).toMatch(/^The Electron binary could not be downloaded; installing without it \(the web host works without it; details: .+\.log\)\.$/);
-    expect(lines[2]).toBe("Note: npm warned EBADENGINE: electron-builder's packaging tools want Node 22.12+. Running Courier and its tests needs Node 20.19+; only packaging the desktop app (electron-builder) needs 22.12+.");
+    expect(lines[2]).toBe(
+      "Note: npm warned EBADENGINE: electron-builder's packaging tools want Node 22.12+. Running Courier and its tests needs Node 20.19+; only packaging the desktop app (electron-builder) needs 22.12+.",
+    );
     expect(lines.slice(3)).toEqual(['No Electron binary or display here: starting Courier in your browser instead.', 'npm run web --']);
     expect(r.out).not.toMatch(/npm error|at ClientRequest/);
   });

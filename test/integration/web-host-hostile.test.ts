@@ -54,7 +54,9 @@ const put = (path: string, body = 'hi', headers: Record<string, string> = {}) =>
   rawExchange(
     host.port,
     `PUT ${path} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${access.cookie}\r\nOrigin: ${host.origin}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n` +
-      Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('') +
+      Object.entries(headers)
+        .map(([k, v]) => `${k}: ${v}\r\n`)
+        .join('') +
       `\r\n${body}`,
   );
 
@@ -150,12 +152,16 @@ describe('staging PUTs with hostile encodings', () => {
     const target = join(dataDir, 'staging', 'cut123456', 'part.bin');
     await new Promise<void>((resolve) => {
       const s = net.connect(host.port, '127.0.0.1', () => {
-        s.write(`PUT /staging/cut123456/part.bin HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${access.cookie}\r\nOrigin: ${host.origin}\r\nContent-Length: 100000\r\n\r\n0123456789`);
+        s.write(
+          `PUT /staging/cut123456/part.bin HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${access.cookie}\r\nOrigin: ${host.origin}\r\nContent-Length: 100000\r\n\r\n0123456789`,
+        );
         // Destroy only once the server has created the file, so the cut lands mid-body.
-        void vi.waitFor(() => expect(existsSync(target)).toBe(true)).then(() => {
-          s.destroy();
-          resolve();
-        });
+        void vi
+          .waitFor(() => expect(existsSync(target)).toBe(true))
+          .then(() => {
+            s.destroy();
+            resolve();
+          });
       });
     });
     await vi.waitFor(() => expect(existsSync(target)).toBe(false));
@@ -175,13 +181,19 @@ describe('staging PUTs with hostile encodings', () => {
 
 describe('plain HTTP', () => {
   test.each(['//', '//evil.example/', '*'])('GET %s gets a 4xx', async (path) => {
-    const answer = await rawExchange(host.port, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${access.cookie}\r\nConnection: close\r\n\r\n`);
+    const answer = await rawExchange(
+      host.port,
+      `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${access.cookie}\r\nConnection: close\r\n\r\n`,
+    );
     expect(statusOf(answer)).toBeGreaterThanOrEqual(400);
     expect(statusOf(answer)).toBeLessThan(500);
   });
 
   test.skipIf(process.platform !== 'linux')('a file that fails to read mid-response ends that response only', async () => {
-    const answer = await rawExchange(host.port, `GET /assets/unreadable.js HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${access.cookie}\r\nConnection: close\r\n\r\n`);
+    const answer = await rawExchange(
+      host.port,
+      `GET /assets/unreadable.js HTTP/1.1\r\nHost: 127.0.0.1:${host.port}\r\nCookie: ${access.cookie}\r\nConnection: close\r\n\r\n`,
+    );
     // The read fails after the headers were written: the connection just ends (no crash, no 500 after a 200).
     expect([0, 200]).toContain(statusOf(answer));
     expect(answer).not.toMatch(/HTTP\/1\.1 500/);

@@ -30,7 +30,11 @@ afterAll(async () => {
 /** Launches through IPC and waits for the platform job id. */
 async function launch(name: string): Promise<string> {
   const entry = await env.ipc('jobs', 'launch', { templateId: 'chainer', inputs: [{ path: script }], name });
-  const sent = await until(`${name} to be submitted`, () => env.sent('outboxChanged').find((e) => e.id === entry.id && e.state === 'submitted' && e.jobId), 60_000);
+  const sent = await until(
+    `${name} to be submitted`,
+    () => env.sent('outboxChanged').find((e) => e.id === entry.id && e.state === 'submitted' && e.jobId),
+    60_000,
+  );
   return sent.jobId!;
 }
 
@@ -71,7 +75,11 @@ describe('job notifications', () => {
     const [done, failed] = await Promise.all([launch('quiet render'), launch('loud train [fail]')]);
     await until(`the failure of ${failed} to be announced`, () => notificationsOf(failed)[0], 60_000);
     // The completed job is logged as finished (the announcement ran) but shown nowhere.
-    await until(`${done} to be announced in the activity log`, () => env.courier.activity.list({ limit: 200 }).find((a) => a.message.startsWith('Job finished: quiet render')), 60_000);
+    await until(
+      `${done} to be announced in the activity log`,
+      () => env.courier.activity.list({ limit: 200 }).find((a) => a.message.startsWith('Job finished: quiet render')),
+      60_000,
+    );
     expect(notificationsOf(done)).toHaveLength(0);
   });
 });

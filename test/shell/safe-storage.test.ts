@@ -24,7 +24,9 @@ describe('safeStorage', () => {
   test.skipIf(process.platform !== 'linux')('basic_text is refused until the user accepts it in Settings', async () => {
     env = await startTestShell();
     standin.storage.backend = 'basic_text';
-    await expect(env.ipc('settings', 'setProxyPassword', { password: SECRET })).rejects.toThrow(/unavailable: No keyring was found \(Linux safeStorage fell back to basic_text/);
+    await expect(env.ipc('settings', 'setProxyPassword', { password: SECRET })).rejects.toThrow(
+      /unavailable: No keyring was found \(Linux safeStorage fell back to basic_text/,
+    );
     expect((await env.ipc('accounts', 'list', {})).keyStore).toMatchObject({ backend: 'electron-safe-storage (basic_text)', secure: false, kind: 'keychain' });
 
     await env.ipc('settings', 'update', { app: { acceptPlaintextKeyStorage: true } });

@@ -81,7 +81,9 @@ describe('the window', () => {
 describe('app://', () => {
   test('is registered privileged and serves the renderer build with the CSP header', async () => {
     env = await startTestShell();
-    expect(standin.privilegedSchemes).toEqual([expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) })]);
+    expect(standin.privilegedSchemes).toEqual([
+      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
+    ]);
     const page = await standin.fetch('app://courier/index.html');
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);

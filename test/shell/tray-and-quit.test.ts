@@ -31,7 +31,10 @@ afterAll(async () => {
 });
 
 const menu = (): MenuStandin => standin.tray.menu!;
-const hasItem = (label: string | RegExp) => () => menu().labels().some((l) => (typeof label === 'string' ? l === label : label.test(l)));
+const hasItem = (label: string | RegExp) => () =>
+  menu()
+    .labels()
+    .some((l) => (typeof label === 'string' ? l === label : label.test(l)));
 /** The next question the shell asks (a dialog.showMessageBox). */
 const nextQuestion = () => once(standin, 'messageBox').then(([box]) => box as (typeof standin.messageBoxes)[number]);
 
@@ -108,7 +111,10 @@ describe('quitting with work in flight', () => {
     const before = await env.ipc('jobs', 'list', { limit: 50 });
     const submission = before.outbox.find((e) => e.jobName.startsWith('slow input'))!;
     expect(submission.state).toBe('uploading');
-    const upload = env.sent('transfersProgress').flatMap((b) => b.items).find((t) => t.name === 'mesh.bin')!.id;
+    const upload = env
+      .sent('transfersProgress')
+      .flatMap((b) => b.items)
+      .find((t) => t.name === 'mesh.bin')!.id;
     const asked = nextQuestion();
     menu().click('Quit Courier');
     (await asked).respond(1);
@@ -123,8 +129,17 @@ describe('quitting with work in flight', () => {
 
     next = await startTestShell({ dir: env.dir, ports: ports() });
     expect(menu().labels()).toContain('Jobs: 0 running, 1 queued'); // left by the last run
-    const sent = await until('the submission to go out', () => next!.sent('outboxChanged').find((e) => e.id === submission.id && e.state === 'submitted' && e.jobId), 30_000);
-    expect(next.sent('transfersProgress').flatMap((b) => b.items).find((t) => t.id === upload && t.state === 'done')).toBeTruthy();
+    const sent = await until(
+      'the submission to go out',
+      () => next!.sent('outboxChanged').find((e) => e.id === submission.id && e.state === 'submitted' && e.jobId),
+      30_000,
+    );
+    expect(
+      next
+        .sent('transfersProgress')
+        .flatMap((b) => b.items)
+        .find((t) => t.id === upload && t.state === 'done'),
+    ).toBeTruthy();
     const jobs = (await platformJobs(sb)).filter((j) => j.name.startsWith('slow input'));
     expect(jobs.map((j) => j.id)).toEqual([sent.jobId]);
   });

@@ -33,14 +33,22 @@ const limiter = spec.apiRate
   ? new SharedRateLimiter(join(dirname(spec.journalPath), 'limiter'), spec.apiUrl, { ...defaultBudgets, user: { ratePerSecond: spec.apiRate, burst: 5 } })
   : undefined;
 const svc = await createTransferService({
-  storage: new SandboxStorage({ apiUrl: spec.apiUrl, token: spec.token, s3Endpoint: spec.s3Endpoint, azureBlobEndpoint: spec.azureBlobEndpoint ?? null, ...(limiter ? { limiter } : {}) }),
+  storage: new SandboxStorage({
+    apiUrl: spec.apiUrl,
+    token: spec.token,
+    s3Endpoint: spec.s3Endpoint,
+    azureBlobEndpoint: spec.azureBlobEndpoint ?? null,
+    ...(limiter ? { limiter } : {}),
+  }),
   journalPath: spec.journalPath,
   sealer: createAesGcmSealer(Buffer.from(spec.sealerKeyHex, 'hex')),
   workerCount: 2,
   retry: { baseMs: 50, capMs: 1000 },
   ...(spec.limits ? { limits: spec.limits } : {}),
 });
-svc.onProgress((b) => out({ event: 'progress', items: b.items.map((i) => ({ id: i.id, bytesDone: i.bytesDone, size: i.size, state: i.state })), overall: b.overall }));
+svc.onProgress((b) =>
+  out({ event: 'progress', items: b.items.map((i) => ({ id: i.id, bytesDone: i.bytesDone, size: i.size, state: i.state })), overall: b.overall }),
+);
 let views: TransferView[];
 if (spec.op === 'upload') views = await svc.enqueueUpload(spec.paths ?? []);
 else if (spec.op === 'download') views = await svc.enqueueDownload(spec.ids ?? [], spec.dir ?? '.');

@@ -7,7 +7,12 @@ import { createCourier } from '../../main/core/courier';
 import { PlaintextFileSecretStore } from '../../main/core/secrets/file-store';
 
 const [dataDir, apiUrl, s3Endpoint, token] = process.argv.slice(2) as [string, string?, string?, string?];
-const courier = await createCourier({ shell: 'web', version: '0.0.0-test', dataDir, secrets: new PlaintextFileSecretStore(join(dataDir, 'keys.plaintext.json')) });
+const courier = await createCourier({
+  shell: 'web',
+  version: '0.0.0-test',
+  dataDir,
+  secrets: new PlaintextFileSecretStore(join(dataDir, 'keys.plaintext.json')),
+});
 if (apiUrl && s3Endpoint && token) await courier.accounts.add({ platform: { kind: 'custom', apiUrl, s3Endpoint }, apiKey: token, label: 'Sandbox' });
 process.stdout.write(`${JSON.stringify({ ready: true })}\n`);
 const keepAlive = setInterval(() => undefined, 60_000);

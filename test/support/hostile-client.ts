@@ -43,7 +43,12 @@ export function openRpc(a: Access, path = '/rpc'): Promise<WebSocket> {
 }
 
 /** One request over a socket, answered by id; rejects if the server closes the socket instead. */
-export function call(ws: WebSocket, id: number, ch: string, input: unknown): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
+export function call(
+  ws: WebSocket,
+  id: number,
+  ch: string,
+  input: unknown,
+): Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }> {
   return new Promise((resolve, reject) => {
     const onMessage = (d: WebSocket.RawData) => {
       const f = JSON.parse(d.toString()) as { t: string; id?: number; result?: never };

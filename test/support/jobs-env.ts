@@ -33,7 +33,11 @@ export interface JobsEnv {
   accountId: string;
   events: RecordedEvent[];
   shown: { title: string; body: string; jobId?: string }[];
-  call<D extends keyof CourierClient & string, M extends keyof CourierClient[D] & string>(domain: D, method: M, input: Parameters<CourierClient[D][M]>[0]): ReturnType<CourierClient[D][M]>;
+  call<D extends keyof CourierClient & string, M extends keyof CourierClient[D] & string>(
+    domain: D,
+    method: M,
+    input: Parameters<CourierClient[D][M]>[0],
+  ): ReturnType<CourierClient[D][M]>;
   eventsOf<K extends EventName>(name: K): EventPayload<K>[];
   /** A local file (e.g. the seed's run script). */
   file(name: string, content: string): Promise<string>;
@@ -54,10 +58,23 @@ export async function jobsEnv(o: { sandbox?: SandboxOptions; tuning?: JobsTuning
   const shown: JobsEnv['shown'] = [];
   const extra: Courier[] = [];
   const open = (more: Partial<CourierPorts> = {}) =>
-    createCourier({ shell: 'web', version: '0.0.0-test', dataDir, secrets, jobsTuning: o.tuning ?? FAST_TUNING, notifier: { show: (n) => shown.push(n) }, ...o.ports, ...more });
+    createCourier({
+      shell: 'web',
+      version: '0.0.0-test',
+      dataDir,
+      secrets,
+      jobsTuning: o.tuning ?? FAST_TUNING,
+      notifier: { show: (n) => shown.push(n) },
+      ...o.ports,
+      ...more,
+    });
   const courier = await open();
   courier.settings.update({ downloads: { folder: join(dir, 'downloads') } });
-  const account = await courier.accounts.add({ platform: { kind: 'sandbox', apiUrl: sb.apiUrl, s3Endpoint: sb.s3Endpoint }, apiKey: sb.token, label: 'Sandbox' });
+  const account = await courier.accounts.add({
+    platform: { kind: 'sandbox', apiUrl: sb.apiUrl, s3Endpoint: sb.s3Endpoint },
+    apiKey: sb.token,
+    label: 'Sandbox',
+  });
   const events: RecordedEvent[] = [];
   courier.hub.subscribe((name, payload) => events.push({ name, payload }));
   let stopped = false;
@@ -111,7 +128,9 @@ export async function jobsEnv(o: { sandbox?: SandboxOptions; tuning?: JobsTuning
 
 /** The outbox event that ends submission `id` (submitted or failed), once it has been emitted. */
 export function outboxFinal(env: JobsEnv, id: string) {
-  return until(`submission ${id} to be submitted or failed`, () => env.eventsOf('outboxChanged').find((e) => e.id === id && (e.state === 'submitted' || e.state === 'failed')));
+  return until(`submission ${id} to be submitted or failed`, () =>
+    env.eventsOf('outboxChanged').find((e) => e.id === id && (e.state === 'submitted' || e.state === 'failed')),
+  );
 }
 
 /** Polls `fn` until it returns a truthy value or the deadline passes (no blind sleeps). */

@@ -7,13 +7,16 @@ installLastResort({
   exit: (code) => process.exit(code),
 });
 
-const step = (name: string, fn: () => void) => new Promise<void>((resolve) => setTimeout(() => {
-  fn();
-  setTimeout(() => {
-    console.log(`alive after ${name}`);
-    resolve();
-  }, 20);
-}, 0));
+const step = (name: string, fn: () => void) =>
+  new Promise<void>((resolve) =>
+    setTimeout(() => {
+      fn();
+      setTimeout(() => {
+        console.log(`alive after ${name}`);
+        resolve();
+      }, 20);
+    }, 0),
+  );
 
 await step('a connection error thrown', () => {
   setImmediate(() => {

@@ -18,7 +18,14 @@ export const OPENFOAM: LiveJobSpec = { code: 'openfoam', version: 'v2306-intelmp
 export async function submitJob(sb: Sb, spec: LiveJobSpec, name: string): Promise<string> {
   const job = await rest<{ id: string }>(sb, 'POST', '/api/v2/jobs/', {
     name,
-    jobanalyses: [{ analysis: { code: spec.code, version: spec.version }, command: 'run.sh', hardware: { coreType: spec.coreType, coresPerSlot: spec.cores }, inputFiles: [] }],
+    jobanalyses: [
+      {
+        analysis: { code: spec.code, version: spec.version },
+        command: 'run.sh',
+        hardware: { coreType: spec.coreType, coresPerSlot: spec.cores },
+        inputFiles: [],
+      },
+    ],
   });
   await rest(sb, 'POST', `/api/v2/jobs/${job.id}/submit/`);
   return job.id;
@@ -31,4 +38,3 @@ export async function finalLogLines(sb: Sb, jobId: string): Promise<string[]> {
   const text = (await contents(sb, log.id)).toString('utf8');
   return text.replace(/\n$/, '').split('\n');
 }
-

@@ -24,8 +24,19 @@ const unlimited = { acquire: async (): Promise<void> => undefined, block: async 
 export class SandboxStorage extends RescaleStorageAdapter {
   constructor(private readonly o: SandboxStorageOptions) {
     super(
-      new RescaleApi({ baseUrl: o.apiUrl, apiKey: o.token, dispatcher: new Agent({ connections: 32, keepAliveTimeout: 30_000 }), limiter: o.limiter ?? unlimited, backoff: { baseMs: 50, capMs: 1000 } }),
-      resolvePlatform({ kind: 'sandbox', apiUrl: o.apiUrl, s3Endpoint: o.s3Endpoint, ...(o.azureBlobEndpoint ? { azureBlobEndpoint: o.azureBlobEndpoint } : {}) }),
+      new RescaleApi({
+        baseUrl: o.apiUrl,
+        apiKey: o.token,
+        dispatcher: new Agent({ connections: 32, keepAliveTimeout: 30_000 }),
+        limiter: o.limiter ?? unlimited,
+        backoff: { baseMs: 50, capMs: 1000 },
+      }),
+      resolvePlatform({
+        kind: 'sandbox',
+        apiUrl: o.apiUrl,
+        s3Endpoint: o.s3Endpoint,
+        ...(o.azureBlobEndpoint ? { azureBlobEndpoint: o.azureBlobEndpoint } : {}),
+      }),
     );
   }
 

@@ -21,7 +21,11 @@ export interface ShellEnv {
   /** Uncaught errors the shell's last-resort handler sees (instead of the test process's). */
   processEvents: EventEmitter;
   /** A request from our renderer's main frame, over the shell's IPC bridge (throws on an error answer). */
-  ipc<D extends keyof CourierClient & string, M extends keyof CourierClient[D] & string>(domain: D, method: M, input: Parameters<CourierClient[D][M]>[0]): ReturnType<CourierClient[D][M]>;
+  ipc<D extends keyof CourierClient & string, M extends keyof CourierClient[D] & string>(
+    domain: D,
+    method: M,
+    input: Parameters<CourierClient[D][M]>[0],
+  ): ReturnType<CourierClient[D][M]>;
   /** Contract events the shell forwarded to our window(s) so far, oldest first. */
   sent<K extends EventName>(name: K): EventPayload<K>[];
   /** Electron's quit sequence to its end (core closed); call only when nothing will ask. */
@@ -41,7 +45,9 @@ async function fakeRenderer(dir: string): Promise<string> {
   return rendererDir;
 }
 
-export async function startTestShell(o: { dir?: string; ports?: Partial<CourierPorts>; safeStorage?: Partial<typeof standin.storage> } = {}): Promise<ShellEnv> {
+export async function startTestShell(
+  o: { dir?: string; ports?: Partial<CourierPorts>; safeStorage?: Partial<typeof standin.storage> } = {},
+): Promise<ShellEnv> {
   standin.reset();
   Object.assign(standin.storage, o.safeStorage ?? {});
   const dir = o.dir ?? (await mkdtemp(join(tmpdir(), 'courier-shell-')));

@@ -16,9 +16,12 @@ export function opNames(kind: SandboxStorageKind): { part: string; get: string; 
 function s3Admin(sb: RunningSandbox): S3Client {
   const a = sb.s3Admin;
   return new S3Client({
-    endpoint: a.endpoint, region: a.region, forcePathStyle: true,
+    endpoint: a.endpoint,
+    region: a.region,
+    forcePathStyle: true,
     credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
-    requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED',
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
   });
 }
 

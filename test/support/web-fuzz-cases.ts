@@ -37,13 +37,65 @@ function poke(port: number, bytes: Buffer | string, waitMs: number): Promise<voi
 
 const METHODS = ['GET', 'HEAD', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'TRACE', 'PATCH', 'CONNECT', 'FOO', 'G\0ET', 'get', 'GET GET', ''];
 const PATHS = [
-  '/', '//', '///rpc', '*', 'http://evil.example/', 'rpc', '/%', '/%E0%A4%A', '/%00', '/%C0%AF', '/..%2f..%2fpackage.json',
-  '/assets/../../etc/passwd', '/?token=', '/?token=%ZZ', '/?token=a&token=b', `/${'a'.repeat(9000)}`, '/staging/', '/staging/batch1234/%2e%2e%2f',
-  '/rpc', '/\xff\xfe', '/#frag', '//evil.example/rpc', '/index.html?%', '/assets/%2e%2e/%2e%2e/x', '/\\..\\..\\x',
+  '/',
+  '//',
+  '///rpc',
+  '*',
+  'http://evil.example/',
+  'rpc',
+  '/%',
+  '/%E0%A4%A',
+  '/%00',
+  '/%C0%AF',
+  '/..%2f..%2fpackage.json',
+  '/assets/../../etc/passwd',
+  '/?token=',
+  '/?token=%ZZ',
+  '/?token=a&token=b',
+  `/${'a'.repeat(9000)}`,
+  '/staging/',
+  '/staging/batch1234/%2e%2e%2f',
+  '/rpc',
+  '/\xff\xfe',
+  '/#frag',
+  '//evil.example/rpc',
+  '/index.html?%',
+  '/assets/%2e%2e/%2e%2e/x',
+  '/\\..\\..\\x',
 ];
 const VERSIONS = ['HTTP/1.1', 'HTTP/1.0', 'HTTP/2.0', 'HTTP/9.9', 'JUNK', ''];
-const CHANNELS = ['courier:app.info', 'courier:transfers.list', 'courier:settings.get', 'courier:nope.nope', 'courier:__proto__.constructor', 'toString', '', 'courier:app.info\0'];
-const SEGMENTS = ['%2F', '..', '%2E%2E', '%2e', '%5C', '%00', '%E0%A4%A', '%C0%AF', '%25', 'ok', '%E6%97%A5', '%F0%9F%98%80', '.', '', 'x'.repeat(300), '%0A', 'a%2F..%2F..%2F..%2Fvictim.txt', 'con', '%3A', 'b.txt'];
+const CHANNELS = [
+  'courier:app.info',
+  'courier:transfers.list',
+  'courier:settings.get',
+  'courier:nope.nope',
+  'courier:__proto__.constructor',
+  'toString',
+  '',
+  'courier:app.info\0',
+];
+const SEGMENTS = [
+  '%2F',
+  '..',
+  '%2E%2E',
+  '%2e',
+  '%5C',
+  '%00',
+  '%E0%A4%A',
+  '%C0%AF',
+  '%25',
+  'ok',
+  '%E6%97%A5',
+  '%F0%9F%98%80',
+  '.',
+  '',
+  'x'.repeat(300),
+  '%0A',
+  'a%2F..%2F..%2F..%2Fvictim.txt',
+  'con',
+  '%3A',
+  'b.txt',
+];
 
 export function buildCorpus(a: Access, seed: number, counts: { http: number; upgrade: number; frames: number; staging: number }, waitMs = 1000): FuzzCase[] {
   const rnd = prng(seed);
@@ -56,7 +108,10 @@ export function buildCorpus(a: Access, seed: number, counts: { http: number; upg
     const h: string[] = [];
     if (chance(0.8)) h.push(`Host: ${pick([host, host, 'evil.example', `localhost:${a.port}`, '', `${host}\0`])}`);
     if (chance(0.1)) h.push(`Host: ${host}`); // duplicated
-    if (chance(0.6)) h.push(`Cookie: ${pick([a.cookie, a.cookie, 'courier_session_1=forged', `${a.cookie}; ${'c'.repeat(4000)}=1`, '=;=;', a.cookie.replace(/=.*/, '=%ZZ')])}`);
+    if (chance(0.6))
+      h.push(
+        `Cookie: ${pick([a.cookie, a.cookie, 'courier_session_1=forged', `${a.cookie}; ${'c'.repeat(4000)}=1`, '=;=;', a.cookie.replace(/=.*/, '=%ZZ')])}`,
+      );
     if (chance(0.5)) h.push(`Origin: ${pick([a.origin, a.origin, 'http://evil.example', 'null', ''])}`);
     if (chance(0.3)) h.push(`Content-Length: ${pick(['0', '5', '-1', '99999999999999999999', 'abc', '5, 7'])}`);
     if (chance(0.1)) h.push('Transfer-Encoding: chunked');
@@ -87,16 +142,56 @@ export function buildCorpus(a: Access, seed: number, counts: { http: number; upg
 
   const frame = (): Buffer => {
     switch (Math.floor(rnd() * 10)) {
-      case 0: return encodeFrame(1, Buffer.from('{"t":"req"'), pick([2 ** 40, 2 ** 31, 7 * 1024 * 1024])); // declared over the limit
-      case 1: return encodeFrame(1, Buffer.concat([Buffer.from('{"t":"'), bytes(8), Buffer.from([0xff, 0xc0])])); // invalid UTF-8
-      case 2: return encodeFrame(2, bytes(Math.floor(rnd() * 200))); // binary
-      case 3: return encodeFrame(1, Buffer.from(pick(['{not json', 'null', '[]', '1e999', '"x"', '{"t":"req","id":"1"}', '{"t":"req","id":1.5,"ch":"courier:app.info"}', '{"__proto__":{"t":"req"}}'])));
-      case 4: return encodeFrame(1, Buffer.from(JSON.stringify({ t: 'req', id: Math.floor(rnd() * 1e6), ch: pick(CHANNELS), input: pick([{}, null, [], 'x', { id: 5 }, { limit: -1 }, { dir: '\0' }]) })));
-      case 5: return encodeFrame(pick([3, 7, 0xb, 0xf]), bytes(4)); // reserved opcodes
-      case 6: return encodeFrame(9, bytes(200)); // a ping longer than a control frame may be
-      case 7: return encodeFrame(0, Buffer.from('continuation without a start'));
-      case 8: { const f = encodeFrame(1, Buffer.from('{}')); f[0] = f[0]! | 0x70; return f; } // RSV bits set
-      default: { const f = encodeFrame(1, Buffer.from('{}')); f[1] = f[1]! & 0x7f; return Buffer.concat([f.subarray(0, 2), f.subarray(6)]); } // unmasked
+      case 0:
+        return encodeFrame(1, Buffer.from('{"t":"req"'), pick([2 ** 40, 2 ** 31, 7 * 1024 * 1024])); // declared over the limit
+      case 1:
+        return encodeFrame(1, Buffer.concat([Buffer.from('{"t":"'), bytes(8), Buffer.from([0xff, 0xc0])])); // invalid UTF-8
+      case 2:
+        return encodeFrame(2, bytes(Math.floor(rnd() * 200))); // binary
+      case 3:
+        return encodeFrame(
+          1,
+          Buffer.from(
+            pick([
+              '{not json',
+              'null',
+              '[]',
+              '1e999',
+              '"x"',
+              '{"t":"req","id":"1"}',
+              '{"t":"req","id":1.5,"ch":"courier:app.info"}',
+              '{"__proto__":{"t":"req"}}',
+            ]),
+          ),
+        );
+      case 4:
+        return encodeFrame(
+          1,
+          Buffer.from(
+            JSON.stringify({
+              t: 'req',
+              id: Math.floor(rnd() * 1e6),
+              ch: pick(CHANNELS),
+              input: pick([{}, null, [], 'x', { id: 5 }, { limit: -1 }, { dir: '\0' }]),
+            }),
+          ),
+        );
+      case 5:
+        return encodeFrame(pick([3, 7, 0xb, 0xf]), bytes(4)); // reserved opcodes
+      case 6:
+        return encodeFrame(9, bytes(200)); // a ping longer than a control frame may be
+      case 7:
+        return encodeFrame(0, Buffer.from('continuation without a start'));
+      case 8: {
+        const f = encodeFrame(1, Buffer.from('{}'));
+        f[0] = f[0]! | 0x70;
+        return f;
+      } // RSV bits set
+      default: {
+        const f = encodeFrame(1, Buffer.from('{}'));
+        f[1] = f[1]! & 0x7f;
+        return Buffer.concat([f.subarray(0, 2), f.subarray(6)]);
+      } // unmasked
     }
   };
   const frames = (): FuzzCase => {

@@ -8,7 +8,12 @@ function harness(logsPerMinute?: number) {
   const target = new EventEmitter();
   const lines: { level: string; message: string; detail?: string }[] = [];
   const exits: number[] = [];
-  const remove = installLastResort({ target, log: (level, message, detail) => lines.push({ level, message, ...(detail ? { detail } : {}) }), exit: (c) => exits.push(c), ...(logsPerMinute ? { logsPerMinute } : {}) });
+  const remove = installLastResort({
+    target,
+    log: (level, message, detail) => lines.push({ level, message, ...(detail ? { detail } : {}) }),
+    exit: (c) => exits.push(c),
+    ...(logsPerMinute ? { logsPerMinute } : {}),
+  });
   return { target, lines, exits, remove };
 }
 const coded = (code: string, message = code) => Object.assign(new Error(message), { code });
@@ -55,7 +60,9 @@ describe('installLastResort', () => {
     h.target.emit('uncaughtException', new TypeError('state is broken'));
     expect(h.exits).toEqual([70]);
     expect(h.lines[0]!.level).toBe('error');
-    expect(h.lines[0]!.message).toMatch(/stopped after an unexpected error: TypeError: state is broken\. Unfinished transfers and queued job submissions resume/);
+    expect(h.lines[0]!.message).toMatch(
+      /stopped after an unexpected error: TypeError: state is broken\. Unfinished transfers and queued job submissions resume/,
+    );
     expect(h.lines[0]!.detail).toMatch(/at /);
   });
 

@@ -15,7 +15,6 @@ import { forgetSecret } from '../secrets/redact';
 import type { SecretStore } from '../secrets/store';
 import type { SettingsService } from '../settings/service';
 
-
 export interface AccountView {
   id: string;
   label: string;
@@ -148,7 +147,8 @@ export class AccountService {
     const apiKey = checkKeyShape(input.apiKey);
     const platform = await this.currentPlatform(input.platform);
     const me = await this.whoIs(platform, apiKey);
-    const sameWhere = (a: AccountRecord) => (a.platform.kind === 'sandbox' ? input.platform.kind === 'sandbox' : resolvePlatform(a.platform).apiUrl === platform.apiUrl);
+    const sameWhere = (a: AccountRecord) =>
+      a.platform.kind === 'sandbox' ? input.platform.kind === 'sandbox' : resolvePlatform(a.platform).apiUrl === platform.apiUrl;
     const existing = this.deps.settings.get().accounts.find((a) => a.email === me.email && sameWhere(a));
     const id = existing?.id ?? randomUUID();
     await this.deps.secrets.set(keyName(id), apiKey);
@@ -166,7 +166,13 @@ export class AccountService {
       accounts: [...cur.accounts.filter((a) => a.id !== id), record],
       activeAccountId: cur.activeAccountId ?? id,
     }));
-    this.deps.activity.say('info', 'accounts', input.platform.kind === 'sandbox' ? { key: 'signedInSandbox', params: { email: me.email } } : { key: 'signedIn', params: { email: me.email, platform: platform.label } });
+    this.deps.activity.say(
+      'info',
+      'accounts',
+      input.platform.kind === 'sandbox'
+        ? { key: 'signedInSandbox', params: { email: me.email } }
+        : { key: 'signedIn', params: { email: me.email, platform: platform.label } },
+    );
     return toView(record, s);
   }
 
@@ -185,7 +191,11 @@ export class AccountService {
     const platform = await this.currentPlatform(account.platform);
     const me = await this.whoIs(platform, apiKey);
     if (account.email && me.email !== account.email) {
-      throw new CourierError('invalid_input', `This key belongs to ${me.email}, not ${account.email}. Paste the key of ${account.email}, or add ${me.email} as another account.`, { field: 'apiKey', text: { key: 'keyOfOtherUser', params: { email: me.email, expected: account.email } } });
+      throw new CourierError(
+        'invalid_input',
+        `This key belongs to ${me.email}, not ${account.email}. Paste the key of ${account.email}, or add ${me.email} as another account.`,
+        { field: 'apiKey', text: { key: 'keyOfOtherUser', params: { email: me.email, expected: account.email } } },
+      );
     }
     await this.deps.secrets.set(keyName(id), apiKey);
     this.sessions.delete(id);
@@ -201,10 +211,17 @@ export class AccountService {
       return await api.me();
     } catch (e) {
       if (e instanceof CourierError && e.code === 'unauthorized') {
-        throw new CourierError('unauthorized', `${new URL(platform.apiUrl).host} did not accept this API key. Check that it is current and that you chose the platform your account is on.`, { field: 'apiKey', text: { key: 'keyRejected', params: { host: new URL(platform.apiUrl).host } } });
+        throw new CourierError(
+          'unauthorized',
+          `${new URL(platform.apiUrl).host} did not accept this API key. Check that it is current and that you chose the platform your account is on.`,
+          { field: 'apiKey', text: { key: 'keyRejected', params: { host: new URL(platform.apiUrl).host } } },
+        );
       }
       if (e instanceof CourierError && (e.code === 'not_found' || e.code === 'server_error')) {
-        throw new CourierError('invalid_input', `${platform.apiUrl} did not answer like a Rescale platform (${e.message}). Check the platform address.`, { field: 'platform', text: { key: 'notAPlatform', params: { url: platform.apiUrl } } });
+        throw new CourierError('invalid_input', `${platform.apiUrl} did not answer like a Rescale platform (${e.message}). Check the platform address.`, {
+          field: 'platform',
+          text: { key: 'notAPlatform', params: { url: platform.apiUrl } },
+        });
       }
       throw e;
     }
@@ -258,7 +275,13 @@ export class AccountService {
    */
   async useEphemeral(platform: ResolvedPlatform, apiKey: string, email = ''): Promise<string> {
     const id = `key-${createKeyFingerprint(apiKey)}`;
-    const account: AccountRecord = { id, label: 'key from the command line', platform: { kind: 'custom', apiUrl: platform.apiUrl }, email, addedAt: Date.now() };
+    const account: AccountRecord = {
+      id,
+      label: 'key from the command line',
+      platform: { kind: 'custom', apiUrl: platform.apiUrl },
+      email,
+      addedAt: Date.now(),
+    };
     this.ephemeral = { account, platform, api: await this.clientFor(platform, apiKey) };
     return id;
   }
@@ -266,12 +289,20 @@ export class AccountService {
   /** The session of the active account (or of `id`). */
   async session(id = this.activeId()): Promise<Session> {
     if (this.ephemeral && id === this.ephemeral.account.id) return this.ephemeral;
-    if (!id) throw new CourierError('unauthorized', 'No account yet: add one in Settings → Accounts (or choose Sandbox to try Courier without one).', { text: { key: 'noAccount', params: {} } });
+    if (!id)
+      throw new CourierError('unauthorized', 'No account yet: add one in Settings → Accounts (or choose Sandbox to try Courier without one).', {
+        text: { key: 'noAccount', params: {} },
+      });
     const cached = this.sessions.get(id);
     if (cached && !(await this.routeChanged(cached))) return cached;
     const account = this.record(id);
     const key = await this.deps.secrets.get(keyName(id));
-    if (!key) throw new KeyMissingError(id, `The API key of ${account.label} is not in the key store (${this.deps.secrets.backend}). Enter it again: Settings → Accounts, or the form in the main window.`, { key: 'keyMissing', params: { label: account.label } });
+    if (!key)
+      throw new KeyMissingError(
+        id,
+        `The API key of ${account.label} is not in the key store (${this.deps.secrets.backend}). Enter it again: Settings → Accounts, or the form in the main window.`,
+        { key: 'keyMissing', params: { label: account.label } },
+      );
     const platform = await this.currentPlatform(account.platform);
     const { api, dispatcher } = await this.connect(platform, key);
     const session = { account, platform, api };
@@ -290,7 +321,12 @@ export class AccountService {
   private async currentPlatform(ref: PlatformRef): Promise<ResolvedPlatform> {
     if (ref.kind === 'sandbox' && this.deps.sandbox) {
       const now = await this.deps.sandbox();
-      return resolvePlatform({ kind: 'sandbox', apiUrl: now.apiUrl, s3Endpoint: now.s3Endpoint, ...(now.azureBlobEndpoint ? { azureBlobEndpoint: now.azureBlobEndpoint } : {}) });
+      return resolvePlatform({
+        kind: 'sandbox',
+        apiUrl: now.apiUrl,
+        s3Endpoint: now.s3Endpoint,
+        ...(now.azureBlobEndpoint ? { azureBlobEndpoint: now.azureBlobEndpoint } : {}),
+      });
     }
     return resolvePlatform(ref);
   }
@@ -314,13 +350,24 @@ export class AccountService {
 
 function toView(a: AccountRecord, s: Settings): AccountView {
   const p = resolvePlatform(a.platform);
-  return { id: a.id, label: a.label, platformLabel: p.label, apiUrl: p.apiUrl, email: a.email, ...(a.workspace ? { workspace: a.workspace } : {}), active: s.activeAccountId === a.id, ...(a.platform.kind === 'sandbox' ? { sandbox: true } : {}) };
+  return {
+    id: a.id,
+    label: a.label,
+    platformLabel: p.label,
+    apiUrl: p.apiUrl,
+    email: a.email,
+    ...(a.workspace ? { workspace: a.workspace } : {}),
+    active: s.activeAccountId === a.id,
+    ...(a.platform.kind === 'sandbox' ? { sandbox: true } : {}),
+  };
 }
 
 function checkKeyShape(raw: string): string {
   const apiKey = raw.trim();
   if (apiKey.length < 8 || /\s/.test(apiKey)) {
-    throw new CourierError('invalid_input', 'That does not look like a Rescale API key. Copy it from Settings → API Key on the Rescale website.', { field: 'apiKey' });
+    throw new CourierError('invalid_input', 'That does not look like a Rescale API key. Copy it from Settings → API Key on the Rescale website.', {
+      field: 'apiKey',
+    });
   }
   return apiKey;
 }

@@ -18,7 +18,8 @@ export function recordActivity(hub: EventHub, log: ActivityLog): () => void {
         const ref = { kind: 'transfer' as const, id: t.id };
         const up = t.kind === 'upload';
         if (t.state === 'done') log.say('info', 'transfers', { key: up ? 'uploadDone' : 'downloadDone', params: { name: t.name } }, ref);
-        else if (t.state === 'failed') log.say('error', 'transfers', { key: up ? 'uploadFailed' : 'downloadFailed', params: { name: t.name, reason: t.error?.message ?? '' } }, ref);
+        else if (t.state === 'failed')
+          log.say('error', 'transfers', { key: up ? 'uploadFailed' : 'downloadFailed', params: { name: t.name, reason: t.error?.message ?? '' } }, ref);
         else log.say('info', 'transfers', { key: up ? 'uploadCancelled' : 'downloadCancelled', params: { name: t.name } }, ref);
       }
     } else if (name === 'connectivity') {
@@ -29,7 +30,13 @@ export function recordActivity(hub: EventHub, log: ActivityLog): () => void {
       const e = payload as EventPayload<'outboxChanged'>;
       if ((e.state !== 'submitted' && e.state !== 'failed') || sent.has(`${e.id}:${e.state}`)) return;
       sent.add(`${e.id}:${e.state}`);
-      if (e.state === 'submitted') log.say('info', 'jobs', { key: 'outboxSent', params: { jobName: e.jobName, jobId: e.jobId ?? '' } }, e.jobId ? { kind: 'job', id: e.jobId } : undefined);
+      if (e.state === 'submitted')
+        log.say(
+          'info',
+          'jobs',
+          { key: 'outboxSent', params: { jobName: e.jobName, jobId: e.jobId ?? '' } },
+          e.jobId ? { kind: 'job', id: e.jobId } : undefined,
+        );
       else log.say('error', 'jobs', { key: 'outboxFailed', params: { jobName: e.jobName, reason: e.error?.message ?? '' } });
     }
   });

@@ -22,7 +22,10 @@ function digest(name: string, lines: string[]): string {
 }
 
 export function quickKey(name: string, tree: Tree): string {
-  return digest(name, tree.entries.map((e) => `${e.kind}\t${JSON.stringify(e.rel)}\t${e.size}\t${Math.trunc(e.mtimeMs)}`));
+  return digest(
+    name,
+    tree.entries.map((e) => `${e.kind}\t${JSON.stringify(e.rel)}\t${e.size}\t${Math.trunc(e.mtimeMs)}`),
+  );
 }
 
 async function fileHash(path: string): Promise<string> {

@@ -36,7 +36,10 @@ async function checkSpace(target: string, need: number): Promise<void> {
   if (!fs) return; // a file system that cannot say: the write itself will tell
   const free = fs.bavail * fs.bsize;
   if (free < need) {
-    throw new CourierError('local_file', `Packing the folder into one archive needs up to ${need} bytes free in ${dirname(target)}, and only ${free} are free. Free some space, or move Courier's data folder.`);
+    throw new CourierError(
+      'local_file',
+      `Packing the folder into one archive needs up to ${need} bytes free in ${dirname(target)}, and only ${free} are free. Free some space, or move Courier's data folder.`,
+    );
   }
 }
 
@@ -54,7 +57,10 @@ export async function packZip(tree: Tree, name: string, target: string): Promise
     const opts = { mtime: new Date(e.mtimeMs), mode: e.mode };
     if (e.kind === 'dir') zip.addEmptyDirectory(`${name}/${e.rel}`, opts);
     // `size` makes yazl fail the archive when a file changed size while it was being packed.
-    else zip.addReadStreamLazy(`${name}/${e.rel}`, { ...opts, compressionLevel: LEVEL, size: e.size }, (cb) => cb(null, createReadStream(e.abs, { highWaterMark: 1 << 20 })));
+    else
+      zip.addReadStreamLazy(`${name}/${e.rel}`, { ...opts, compressionLevel: LEVEL, size: e.size }, (cb) =>
+        cb(null, createReadStream(e.abs, { highWaterMark: 1 << 20 })),
+      );
   }
   zip.end();
   const failed = new Promise<never>((_, reject) => zip.on('error', reject));
@@ -63,7 +69,11 @@ export async function packZip(tree: Tree, name: string, target: string): Promise
   } catch (e) {
     await rm(part, { force: true });
     const why = (e as Error).message;
-    throw new CourierError('local_file', `The folder ${tree.root} could not be packed (${why}). If files in it were changing, launch again once they are written.`, { cause: e });
+    throw new CourierError(
+      'local_file',
+      `The folder ${tree.root} could not be packed (${why}). If files in it were changing, launch again once they are written.`,
+      { cause: e },
+    );
   }
   const { size } = await stat(part);
   await rename(part, target);

@@ -22,7 +22,10 @@ export interface StagedArchive {
 export async function stageFolderArchive(stagingRoot: string, folder: string): Promise<StagedArchive> {
   const name = basename(folder);
   const tree = await walkTree(folder);
-  const id = createHash('sha256').update(`${folder}\n${quickKey(name, tree)}`).digest('hex').slice(0, 20);
+  const id = createHash('sha256')
+    .update(`${folder}\n${quickKey(name, tree)}`)
+    .digest('hex')
+    .slice(0, 20);
   const dir = join(stagingRoot, id);
   const path = join(dir, `${name}.zip`);
   if (!existsSync(path)) await packZip(tree, name, path); // written under a .part name, renamed when whole

@@ -12,7 +12,12 @@ const ENDED = new Set(['done', 'cancelled']);
 
 async function sweepUnused(t: TransferService, root: string): Promise<void> {
   // Each archive has a folder of its own directly under root: that folder's name is what is in use.
-  const inUse = new Set(t.list().items.filter((i) => !ENDED.has(i.state) && i.localPath.startsWith(root + sep)).map((i) => i.localPath.slice(root.length + 1).split(sep)[0]));
+  const inUse = new Set(
+    t
+      .list()
+      .items.filter((i) => !ENDED.has(i.state) && i.localPath.startsWith(root + sep))
+      .map((i) => i.localPath.slice(root.length + 1).split(sep)[0]),
+  );
   const names = await readdir(root).catch(() => [] as string[]);
   for (const n of names) if (!inUse.has(n)) await dropStagedArchive({ dir: join(root, n) });
 }

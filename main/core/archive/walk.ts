@@ -40,16 +40,24 @@ export async function walkTree(root: string): Promise<Tree> {
       const abs = join(dir, name);
       const rel = prefix ? `${prefix}/${name}` : name;
       // A zip entry name uses '/' only; a '\\' in a name would come out as a folder on the cluster.
-      if (name.includes('\\')) throw new CourierError('local_file', `${abs} has a backslash in its name, which a zip archive reads as a folder separator: rename it.`);
+      if (name.includes('\\'))
+        throw new CourierError('local_file', `${abs} has a backslash in its name, which a zip archive reads as a folder separator: rename it.`);
       const st = await lstat(abs);
-      if (st.isSymbolicLink()) throw new CourierError('local_file', `${abs} is a symbolic link. Links are not packed into a job input (they could carry files from outside the folder): replace it with the file or folder it points to, or remove it.`);
+      if (st.isSymbolicLink())
+        throw new CourierError(
+          'local_file',
+          `${abs} is a symbolic link. Links are not packed into a job input (they could carry files from outside the folder): replace it with the file or folder it points to, or remove it.`,
+        );
       if (st.isDirectory()) {
         entries.push({ rel, abs, kind: 'dir', size: 0, mtimeMs: st.mtimeMs, mode: st.mode });
         await visit(abs, rel);
       } else if (st.isFile()) {
         entries.push({ rel, abs, kind: 'file', size: st.size, mtimeMs: st.mtimeMs, mode: st.mode });
       } else {
-        throw new CourierError('local_file', `${abs} is not a regular file (a socket, pipe or device) and cannot be packed into a job input: remove it from the folder.`);
+        throw new CourierError(
+          'local_file',
+          `${abs} is not a regular file (a socket, pipe or device) and cannot be packed into a job input: remove it from the folder.`,
+        );
       }
     }
   };

@@ -70,12 +70,7 @@ export function pkcs7Padding(plainLength: number): Buffer {
  * Returns the ciphertext as a list of chunks (no concatenation copy) and its last block,
  * which is the IV of the next part.
  */
-export function encryptPart(
-  key: Uint8Array,
-  iv: Uint8Array,
-  plain: Buffer,
-  final: boolean,
-): { chunks: Buffer[]; length: number; lastBlock: Buffer } {
+export function encryptPart(key: Uint8Array, iv: Uint8Array, plain: Buffer, final: boolean): { chunks: Buffer[]; length: number; lastBlock: Buffer } {
   if (!final && plain.length % BLOCK !== 0) throw new Error('a non-final part must be a multiple of 16 bytes');
   const c = cipherFor(key, iv);
   const chunks: Buffer[] = [];

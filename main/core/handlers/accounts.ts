@@ -38,7 +38,18 @@ export function accountHandlers(s: CoreServices): Handlers {
       async addSandbox() {
         if (!s.ports.launchSandbox) throw new CourierError('unavailable', 'The local sandbox is not available in this build of Courier.');
         const sb = await s.ports.launchSandbox();
-        return changed(await s.accounts.add({ platform: { kind: 'sandbox', apiUrl: sb.apiUrl, s3Endpoint: sb.s3Endpoint, ...(sb.azureBlobEndpoint ? { azureBlobEndpoint: sb.azureBlobEndpoint } : {}) }, apiKey: sb.token, label: 'Sandbox' }));
+        return changed(
+          await s.accounts.add({
+            platform: {
+              kind: 'sandbox',
+              apiUrl: sb.apiUrl,
+              s3Endpoint: sb.s3Endpoint,
+              ...(sb.azureBlobEndpoint ? { azureBlobEndpoint: sb.azureBlobEndpoint } : {}),
+            },
+            apiKey: sb.token,
+            label: 'Sandbox',
+          }),
+        );
       },
       async use({ id }) {
         return changed(s.accounts.use(id));
@@ -48,7 +59,10 @@ export function accountHandlers(s: CoreServices): Handlers {
       },
       async chooseKeyStore({ kind, passphrase }) {
         await chooser().choose(kind, passphrase);
-        s.activity.say('info', 'accounts', { key: kind === 'encrypted-file' ? 'keyStoreFile' : kind === 'memory' ? 'keyStoreMemory' : 'keyStoreKeychain', params: {} });
+        s.activity.say('info', 'accounts', {
+          key: kind === 'encrypted-file' ? 'keyStoreFile' : kind === 'memory' ? 'keyStoreMemory' : 'keyStoreKeychain',
+          params: {},
+        });
         return changed(await state());
       },
       async unlockKeyStore({ passphrase }) {

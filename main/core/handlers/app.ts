@@ -14,7 +14,13 @@ export function appHandlers(s: CoreServices): AppHandlers {
   return {
     app: {
       async info() {
-        return { name: 'Courier' as const, version: s.ports.version, shell: s.ports.shell, os: `${platform()} ${release()}`, online: s.connectivity.isOnline() };
+        return {
+          name: 'Courier' as const,
+          version: s.ports.version,
+          shell: s.ports.shell,
+          os: `${platform()} ${release()}`,
+          online: s.connectivity.isOnline(),
+        };
       },
       async openExternal({ url }) {
         const verdict = checkExternalUrl(url);
@@ -28,8 +34,12 @@ export function appHandlers(s: CoreServices): AppHandlers {
         const root = resolve(downloadRoot(s));
         const at = resolve(path);
         const rel = relative(root, at);
-        if (rel.startsWith('..') || isAbsolute(rel)) throw new CourierError('invalid_input', `Courier opens folders inside the download folder (${root}) only; ${at} is not one.`, { field: 'path' });
-        if (!statSync(at, { throwIfNoEntry: false })?.isDirectory()) throw new CourierError('not_found', `${at} is not a folder (yet): wait for the download to start, or check that it was not moved.`, { field: 'path' });
+        if (rel.startsWith('..') || isAbsolute(rel))
+          throw new CourierError('invalid_input', `Courier opens folders inside the download folder (${root}) only; ${at} is not one.`, { field: 'path' });
+        if (!statSync(at, { throwIfNoEntry: false })?.isDirectory())
+          throw new CourierError('not_found', `${at} is not a folder (yet): wait for the download to start, or check that it was not moved.`, {
+            field: 'path',
+          });
         if (!s.ports.openFolder) return { opened: false };
         await s.ports.openFolder(at);
         return { opened: true };

@@ -8,7 +8,13 @@ import type { CallContext } from '../rpc/router';
 
 type Handlers = Pick<CourierHandlers<CallContext>, 'files'>;
 
-const fileEntry = (f: FileRecord): RemoteEntry => ({ type: 'file', id: f.id, name: f.name, size: f.decryptedSize, uploadedAt: parseRescaleDate(f.dateUploaded) });
+const fileEntry = (f: FileRecord): RemoteEntry => ({
+  type: 'file',
+  id: f.id,
+  name: f.name,
+  size: f.decryptedSize,
+  uploadedAt: parseRescaleDate(f.dateUploaded),
+});
 
 export function fileHandlers(s: CoreServices): Handlers {
   return {
@@ -42,7 +48,8 @@ export function fileHandlers(s: CoreServices): Handlers {
             failed.push({ id, message: e instanceof CourierError ? e.message : String(e) });
           }
         }
-        if (deleted.length) s.activity.say('info', 'transfers', { key: deleted.length === 1 ? 'fileDeleted' : 'filesDeleted', params: { count: String(deleted.length) } });
+        if (deleted.length)
+          s.activity.say('info', 'transfers', { key: deleted.length === 1 ? 'fileDeleted' : 'filesDeleted', params: { count: String(deleted.length) } });
         return { deleted, failed };
       },
     },

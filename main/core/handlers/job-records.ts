@@ -71,11 +71,24 @@ export function jobRecordServices(s: CoreServices) {
       const r = await recordDraft(jobId);
       const draft = applyEdits({ ...r.draft, ...(inputs ? { inputs: [] } : {}) }, edits);
       const issues = draftIssues(draft, jobs.catalog.cached(r.accountId));
-      if (issues.length) throw new CourierError('invalid_input', `Job ${jobId} cannot run again as it is: ${issuesSentence(issues)}`, { field: issues[0]?.field ?? 'edits' });
+      if (issues.length)
+        throw new CourierError('invalid_input', `Job ${jobId} cannot run again as it is: ${issuesSentence(issues)}`, { field: issues[0]?.field ?? 'edits' });
       // A one-off template, never saved: the submission keeps this snapshot, like any launch.
-      const template = jobTemplate.parse({ ...draft, id: `job-${jobId.toLowerCase()}`, name: `Job ${jobId}`, ...(outputFolder ? { outputs: { folder: outputFolder } } : {}) });
-      const sub = await enqueueLaunch(jobs.store, { template, inputs: inputs ?? [], values: {}, ...(name ? { name } : {}) }, { accountId: r.accountId, api: r.api, catalog: jobs.catalog.cached(r.accountId) });
-      s.activity.say('info', 'jobs', { key: s.connectivity.isOnline() ? 'jobQueued' : 'jobQueuedOffline', params: { jobName: sub.jobName, template: template.name } });
+      const template = jobTemplate.parse({
+        ...draft,
+        id: `job-${jobId.toLowerCase()}`,
+        name: `Job ${jobId}`,
+        ...(outputFolder ? { outputs: { folder: outputFolder } } : {}),
+      });
+      const sub = await enqueueLaunch(
+        jobs.store,
+        { template, inputs: inputs ?? [], values: {}, ...(name ? { name } : {}) },
+        { accountId: r.accountId, api: r.api, catalog: jobs.catalog.cached(r.accountId) },
+      );
+      s.activity.say('info', 'jobs', {
+        key: s.connectivity.isOnline() ? 'jobQueued' : 'jobQueuedOffline',
+        params: { jobName: sub.jobName, template: template.name },
+      });
       jobs.submissionChanged(sub);
       jobs.outbox.poke();
       return jobs.entry(sub);
@@ -104,7 +117,10 @@ export function jobRecordServices(s: CoreServices) {
   /** `templates.fromJob`: the draft must fit the catalog before it is saved. */
   const fromJob = async ({ jobId, name }: { jobId: string; name?: string | undefined }) => {
     const { draft, issues } = await recordDraft(jobId, name);
-    if (issues.length) throw new CourierError('invalid_input', `Job ${jobId} does not make a valid template: ${issuesSentence(issues)}`, { field: issues[0]?.field ?? 'template' });
+    if (issues.length)
+      throw new CourierError('invalid_input', `Job ${jobId} does not make a valid template: ${issuesSentence(issues)}`, {
+        field: issues[0]?.field ?? 'template',
+      });
     const template = await jobs.templates.save(draft);
     const catalog = jobs.catalog.cached(s.accounts.activeId() ?? '');
     return { template, builtIn: false, issues: catalog ? catalogIssues(template, catalog) : [] };

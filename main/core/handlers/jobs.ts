@@ -107,7 +107,10 @@ export function jobHandlers(s: CoreServices): Handlers {
         const template = req.projectId === undefined ? withFolder : req.projectId ? { ...withFolder, projectId: req.projectId } : noProject;
         const ctx = await launchContext();
         const sub = await enqueueLaunch(jobs.store, { template, inputs: req.inputs, values: req.values, ...(req.name ? { name: req.name } : {}) }, ctx);
-        s.activity.say('info', 'jobs', { key: s.connectivity.isOnline() ? 'jobQueued' : 'jobQueuedOffline', params: { jobName: sub.jobName, template: template.name } });
+        s.activity.say('info', 'jobs', {
+          key: s.connectivity.isOnline() ? 'jobQueued' : 'jobQueuedOffline',
+          params: { jobName: sub.jobName, template: template.name },
+        });
         jobs.submissionChanged(sub);
         jobs.outbox.poke();
         return jobs.entry(sub);
@@ -123,7 +126,16 @@ export function jobHandlers(s: CoreServices): Handlers {
           const page = await jobsPage(sess.api, 1, limit, s.connectivity.isOnline() ? undefined : AbortSignal.timeout(3000));
           list = page.items.map((j) => {
             const t = tracked.get(j.id);
-            return { jobId: j.id, name: displayName(j.name), status: j.status, outcome: t && t.status === j.status ? t.outcome : outcomeOfStatus(j.status), dateInserted: j.dateInserted, followed: !!t, submissionId: t?.submissionId ?? null, templateId: t?.templateId ?? null };
+            return {
+              jobId: j.id,
+              name: displayName(j.name),
+              status: j.status,
+              outcome: t && t.status === j.status ? t.outcome : outcomeOfStatus(j.status),
+              dateInserted: j.dateInserted,
+              followed: !!t,
+              submissionId: t?.submissionId ?? null,
+              templateId: t?.templateId ?? null,
+            };
           });
           if (tag) list = await records.byTag(accountId, sess.api, list, tag);
         } catch (e) {
@@ -133,9 +145,17 @@ export function jobHandlers(s: CoreServices): Handlers {
           list = [...tracked.values()].slice(0, limit).map(trackedSummary);
         }
         const dayAgo = Date.now() - 24 * 3600_000;
-        const subs = jobs.store.list({ limit: 500 }).filter((x) => x.accountId === accountId && x.state !== 'submitted' && (!['failed', 'cancelled'].includes(x.state) || x.updatedAt > dayAgo));
+        const subs = jobs.store
+          .list({ limit: 500 })
+          .filter((x) => x.accountId === accountId && x.state !== 'submitted' && (!['failed', 'cancelled'].includes(x.state) || x.updatedAt > dayAgo));
         const monthCost = monthCostView([...tracked.values()], jobs.catalog.cached(accountId));
-        return { jobs: list, outbox: outboxViews(subs.reverse(), !s.connectivity.isOnline()), online: s.connectivity.isOnline(), ...(error ? { error } : {}), monthCost };
+        return {
+          jobs: list,
+          outbox: outboxViews(subs.reverse(), !s.connectivity.isOnline()),
+          online: s.connectivity.isOnline(),
+          ...(error ? { error } : {}),
+          monthCost,
+        };
       },
       async get({ jobId }) {
         const sess = await session();
@@ -169,7 +189,13 @@ export function jobHandlers(s: CoreServices): Handlers {
         } catch (e) {
           if (!t || !(e instanceof CourierError) || e.code !== 'offline') throw e;
           const hw = t.options.hardware;
-          return { ...jobChangedView(t), inputs: [], outputFiles: [], outbox, ...(hw ? { cost: jobCostView(hw, jobs.catalog.cached(sess.account.id), t.history) } : {}) };
+          return {
+            ...jobChangedView(t),
+            inputs: [],
+            outputFiles: [],
+            outbox,
+            ...(hw ? { cost: jobCostView(hw, jobs.catalog.cached(sess.account.id), t.history) } : {}),
+          };
         }
       },
       async follow({ jobId, outputFilters }) {
@@ -180,7 +206,10 @@ export function jobHandlers(s: CoreServices): Handlers {
         const filters = outputFilters ?? [];
         const existing = jobs.tracked.get(sess.account.id, jobId);
         const hardware = existing?.options.hardware ?? hardwareOfRecord(detail) ?? undefined;
-        const options = existing && !outputFilters ? existing.options : { outputFilters: filters, autoDownload: filters.length > 0, outputFolder: '', notify: 'all' as const };
+        const options =
+          existing && !outputFilters
+            ? existing.options
+            : { outputFilters: filters, autoDownload: filters.length > 0, outputFolder: '', notify: 'all' as const };
         jobs.tracked.upsert({
           jobId,
           accountId: sess.account.id,
@@ -191,11 +220,22 @@ export function jobHandlers(s: CoreServices): Handlers {
           options: { ...options, ...(hardware ? { hardware } : {}) },
         });
         const terminal = isTerminal(status);
-        const saved = jobs.tracked.setStatus(sess.account.id, jobId, { status, history, outcome: outcomeOf(history), terminal, ...(terminal && filters.length ? { outputsState: 'pending' } : {}) });
+        const saved = jobs.tracked.setStatus(sess.account.id, jobId, {
+          status,
+          history,
+          outcome: outcomeOf(history),
+          terminal,
+          ...(terminal && filters.length ? { outputsState: 'pending' } : {}),
+        });
         if (!saved) throw new CourierError('internal', 'The job could not be recorded.');
         if (terminal) {
           jobs.tracked.claimNotification(sess.account.id, jobId); // it ended before you followed it: no announcement
-          if (filters.length) void jobs.outputs.fetchFor(saved).catch((e: unknown) => s.activity.say('warn', 'jobs', { key: 'outputsFailed', params: { jobId, reason: (e as Error).message } }, { kind: 'job', id: jobId }));
+          if (filters.length)
+            void jobs.outputs
+              .fetchFor(saved)
+              .catch((e: unknown) =>
+                s.activity.say('warn', 'jobs', { key: 'outputsFailed', params: { jobId, reason: (e as Error).message } }, { kind: 'job', id: jobId }),
+              );
         } else jobs.poller.track(saved);
         s.activity.say('info', 'jobs', { key: 'following', params: { jobId, name: displayName(detail.name) } }, { kind: 'job', id: jobId });
         jobs.counts();
@@ -226,7 +266,12 @@ export function jobHandlers(s: CoreServices): Handlers {
       async editQueued({ id, inputs, values, name }) {
         const sub = submission(id);
         const sess = await s.accounts.session(sub.accountId);
-        const { sub: next, dropped } = await editQueued(jobs.store, sub, { ...(inputs ? { inputs } : {}), ...(values ? { values } : {}), ...(name ? { name } : {}) }, { accountId: sub.accountId, api: sess.api, catalog: jobs.catalog.cached(sub.accountId) });
+        const { sub: next, dropped } = await editQueued(
+          jobs.store,
+          sub,
+          { ...(inputs ? { inputs } : {}), ...(values ? { values } : {}), ...(name ? { name } : {}) },
+          { accountId: sub.accountId, api: sess.api, catalog: jobs.catalog.cached(sub.accountId) },
+        );
         for (const t of dropped) await jobs.d.transfers.cancel(sub.accountId, t).catch(() => undefined);
         jobs.submissionChanged(next);
         jobs.outbox.poke();
@@ -245,7 +290,14 @@ export function jobHandlers(s: CoreServices): Handlers {
       },
       async tailLog({ jobId, lines }) {
         const sess = await session();
-        return tailLog({ api: sess.api, accountId: sess.account.id, jobId, lines, transfers: jobs.d.transfers, cacheDir: join(s.ports.dataDir, 'cache', 'logs') });
+        return tailLog({
+          api: sess.api,
+          accountId: sess.account.id,
+          jobId,
+          lines,
+          transfers: jobs.d.transfers,
+          cacheDir: join(s.ports.dataDir, 'cache', 'logs'),
+        });
       },
       ...records.handlers,
       ...liveHandlers(s),

@@ -1,7 +1,18 @@
 // Sweep requests: thin over main/core/jobs/sweeps.ts.
 import type { CourierHandlers } from '../../../shared/contract';
 import type { CoreServices } from '../courier';
-import { downloadSweepOutputs, findSweep, launchSweep, previewSweep, retrySweep, stopSweep, submitPace, sweepCsv, sweepView, type SweepDeps } from '../jobs/sweeps';
+import {
+  downloadSweepOutputs,
+  findSweep,
+  launchSweep,
+  previewSweep,
+  retrySweep,
+  stopSweep,
+  submitPace,
+  sweepCsv,
+  sweepView,
+  type SweepDeps,
+} from '../jobs/sweeps';
 import type { CallContext } from '../rpc/router';
 
 type Handlers = Pick<CourierHandlers<CallContext>, 'sweeps'>;

@@ -33,8 +33,21 @@ export function transferHandlers(s: CoreServices): Handlers {
         const missing = paths.find((p) => !existsSync(p));
         if (missing) throw new CourierError('local_file', `${missing} does not exist (or cannot be seen by Courier).`, { field: 'paths' });
         const t = await s.transfers();
-        if (asArchive) return { items: await uploadAsArchives(t, join(s.ports.dataDir, 'staging', 'upload-archives'), paths.map((p) => resolve(p)), folderId) };
-        return { items: await t.enqueueUpload(paths.map((p) => resolve(p)), folderId ? { folderId } : {}) };
+        if (asArchive)
+          return {
+            items: await uploadAsArchives(
+              t,
+              join(s.ports.dataDir, 'staging', 'upload-archives'),
+              paths.map((p) => resolve(p)),
+              folderId,
+            ),
+          };
+        return {
+          items: await t.enqueueUpload(
+            paths.map((p) => resolve(p)),
+            folderId ? { folderId } : {},
+          ),
+        };
       },
       async uploadStaged({ batchId, folderId }) {
         const dir = stagingDir(s.ports.dataDir, batchId);
@@ -56,7 +69,11 @@ export function transferHandlers(s: CoreServices): Handlers {
         try {
           checkSegment(name);
         } catch (e) {
-          throw new CourierError('invalid_input', `The folder name cannot be used on this computer: ${(e as Error).message}. Rename the folder on Rescale, then download it again.`, { field: 'name' });
+          throw new CourierError(
+            'invalid_input',
+            `The folder name cannot be used on this computer: ${(e as Error).message}. Rename the folder on Rescale, then download it again.`,
+            { field: 'name' },
+          );
         }
         const target = safeJoin(resolve(dir ?? downloadRoot(s)), [name]);
         const t = await s.transfers();

@@ -25,7 +25,9 @@ export class ArchiveUploads {
 
   find(accountId: string, key: { quick?: string; content?: string }): Row | null {
     const col = key.content ? 'content_key' : 'quick_key';
-    const r = this.db.prepare(`SELECT file_id, verified_at FROM archive_uploads WHERE account_id = ? AND ${col} = ?`).get(accountId, key.content ?? key.quick) as Row | undefined;
+    const r = this.db
+      .prepare(`SELECT file_id, verified_at FROM archive_uploads WHERE account_id = ? AND ${col} = ?`)
+      .get(accountId, key.content ?? key.quick) as Row | undefined;
     return r ?? null;
   }
 
@@ -40,7 +42,9 @@ export class ArchiveUploads {
   }
 
   seen(accountId: string, content: string, quick: string): void {
-    this.db.prepare('UPDATE archive_uploads SET quick_key = ?, verified_at = ? WHERE account_id = ? AND content_key = ?').run(quick, this.now(), accountId, content);
+    this.db
+      .prepare('UPDATE archive_uploads SET quick_key = ?, verified_at = ? WHERE account_id = ? AND content_key = ?')
+      .run(quick, this.now(), accountId, content);
   }
 
   forget(accountId: string, fileId: string): void {
@@ -88,7 +92,13 @@ async function reusable(d: ArchiveDeps, accountId: string, row: Row | null, sign
  * For one folder input: the file id of an earlier upload of the same folder, or a freshly
  * packed archive to upload (`staged`), with the keys to remember it by once registered.
  */
-export async function planFolder(d: ArchiveDeps, accountId: string, slot: string, folder: { path: string; name: string }, signal: AbortSignal): Promise<FolderPlan> {
+export async function planFolder(
+  d: ArchiveDeps,
+  accountId: string,
+  slot: string,
+  folder: { path: string; name: string },
+  signal: AbortSignal,
+): Promise<FolderPlan> {
   const tree = await walkTree(folder.path);
   const quick = quickKey(folder.name, tree);
   const byQuick = await reusable(d, accountId, d.uploads.find(accountId, { quick }), signal);

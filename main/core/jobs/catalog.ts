@@ -21,12 +21,24 @@ const cacheFile = z.object({
 type CacheFile = z.infer<typeof cacheFile>;
 
 function toCoreType(t: CoreType): CacheFile['coreTypes'][number] {
-  return { code: t.code, name: t.name || t.code, cores: t.cores, gpu: isGpuCoreType(t), ...(t.description ? { description: t.description } : {}), price: t.price, lowPriorityPrice: t.lowPriorityPrice };
+  return {
+    code: t.code,
+    name: t.name || t.code,
+    cores: t.cores,
+    gpu: isGpuCoreType(t),
+    ...(t.description ? { description: t.description } : {}),
+    price: t.price,
+    lowPriorityPrice: t.lowPriorityPrice,
+  };
 }
 
 function toAnalysis(a: Analysis): CacheFile['analyses'][number] {
   // A software entry without a name still shows, under its code.
-  return { code: a.code, name: a.name || a.code, versions: a.versions.map((v) => ({ version: v.version ?? v.versionCode, versionCode: v.versionCode, allowedCoreTypes: v.allowedCoreTypes })) };
+  return {
+    code: a.code,
+    name: a.name || a.code,
+    versions: a.versions.map((v) => ({ version: v.version ?? v.versionCode, versionCode: v.versionCode, allowedCoreTypes: v.allowedCoreTypes })),
+  };
 }
 
 export class CatalogService {
@@ -43,7 +55,16 @@ export class CatalogService {
   private view(c: CacheFile, stale: boolean, error?: string): CatalogView {
     const skipped = c.skipped && c.skipped.coreTypes + c.skipped.analyses > 0 ? { skipped: c.skipped } : {};
     const currency = c.currency ?? DEFAULT_CURRENCY;
-    return { coreTypes: c.coreTypes, analyses: c.analyses, fetchedAt: c.fetchedAt, ageSeconds: Math.max(0, Math.round((this.now() - c.fetchedAt) / 1000)), stale, ...(error ? { error } : {}), ...skipped, currency };
+    return {
+      coreTypes: c.coreTypes,
+      analyses: c.analyses,
+      fetchedAt: c.fetchedAt,
+      ageSeconds: Math.max(0, Math.round((this.now() - c.fetchedAt) / 1000)),
+      stale,
+      ...(error ? { error } : {}),
+      ...skipped,
+      currency,
+    };
   }
 
   /** What is on disk, without asking the platform (null when never fetched). */

@@ -21,7 +21,10 @@ export function hardwareOfRecord(r: Pick<JobRecord, 'jobanalyses' | 'isLowPriori
 }
 
 function hourlyOf(hw: JobHardware, catalog: Prices): number | null {
-  return hourlyPrice(catalog?.coreTypes.find((c) => c.code === hw.coreType), hw);
+  return hourlyPrice(
+    catalog?.coreTypes.find((c) => c.code === hw.coreType),
+    hw,
+  );
 }
 
 export function jobCostView(hw: JobHardware, catalog: Prices, history: readonly JobStatusItem[], now = Date.now()): JobCost {

@@ -26,9 +26,7 @@ export interface TailWindow {
   whole: boolean;
 }
 
-export type Alignment =
-  | { kind: 'lines'; fresh: string[]; restarted: boolean; gap: boolean; state: FollowState }
-  | { kind: 'widen' };
+export type Alignment = { kind: 'lines'; fresh: string[]; restarted: boolean; gap: boolean; state: FollowState } | { kind: 'widen' };
 
 const hash = (line: string) => createHash('sha256').update(line).digest('base64url').slice(0, 12);
 

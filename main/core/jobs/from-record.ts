@@ -43,7 +43,8 @@ function readAnalysis(rec: JobRecord) {
   const coreType = a.hardware.coreType?.trim();
   if (!coreType) throw unreadable(rec.id, 'it names no core type (jobanalyses[0].hardware.coreType is missing)', 'hardware.coreType');
   const cores = a.hardware.coresPerSlot;
-  if (!cores || !Number.isInteger(cores) || cores < 1) throw unreadable(rec.id, 'it has no cores per slot (jobanalyses[0].hardware.coresPerSlot is missing)', 'hardware.coresPerSlot');
+  if (!cores || !Number.isInteger(cores) || cores < 1)
+    throw unreadable(rec.id, 'it has no cores per slot (jobanalyses[0].hardware.coresPerSlot is missing)', 'hardware.coresPerSlot');
   const command = a.command?.trim();
   if (!command) throw unreadable(rec.id, 'it has no command (jobanalyses[0].command is empty)', 'command');
   return { a, code, version, coreType, cores, command };
@@ -52,9 +53,18 @@ function readAnalysis(rec: JobRecord) {
 /** The software and core type must exist on this platform; anything finer is an issue to fix in the form. */
 function checkCatalog(rec: JobRecord, code: string, coreType: string, catalog: Catalog): void {
   const sw = catalog.analyses.find((x) => x.code === code);
-  if (!sw) throw unreadable(rec.id, `its software "${code}" is not in this platform's software catalog (${catalog.analyses.length} entries; refresh the catalog if it was added lately)`, 'analysis.code');
+  if (!sw)
+    throw unreadable(
+      rec.id,
+      `its software "${code}" is not in this platform's software catalog (${catalog.analyses.length} entries; refresh the catalog if it was added lately)`,
+      'analysis.code',
+    );
   if (!catalog.coreTypes.some((c) => c.code === coreType)) {
-    throw unreadable(rec.id, `its core type "${coreType}" is not among this platform's active core types (${catalog.coreTypes.map((c) => c.code).join(', ') || 'none'})`, 'hardware.coreType');
+    throw unreadable(
+      rec.id,
+      `its core type "${coreType}" is not among this platform's active core types (${catalog.coreTypes.map((c) => c.code).join(', ') || 'none'})`,
+      'hardware.coreType',
+    );
   }
 }
 
@@ -90,7 +100,12 @@ export function draftFromRecord(rec: JobRecord, catalog: Catalog | null, opts: {
     description: `From job ${rec.id} ("${clip(jobName, 200)}").`,
     jobName: clip(escapeBraces(jobName), 150),
     analysis: { code, version },
-    hardware: { coreType, coresPerSlot: cores, slots: a.hardware?.slots && a.hardware.slots > 0 ? a.hardware.slots : 1, ...readWalltime(a.hardware?.walltime, notes) },
+    hardware: {
+      coreType,
+      coresPerSlot: cores,
+      slots: a.hardware?.slots && a.hardware.slots > 0 ? a.hardware.slots : 1,
+      ...readWalltime(a.hardware?.walltime, notes),
+    },
     command: escapeBraces(command),
     useMpi: a.useMpi ?? false,
     inputs: a.inputFiles.map((f) => ({ kind: 'file' as const, id: f.id, ...(f.name ? { name: f.name } : {}) })),

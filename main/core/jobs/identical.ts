@@ -32,6 +32,6 @@ export async function isIdentical(path: string, f: Checksummed): Promise<boolean
 export async function splitIdentical<T extends Checksummed>(files: T[], pathOf: (f: T) => string): Promise<{ fresh: T[]; same: T[] }> {
   const fresh: T[] = [];
   const same: T[] = [];
-  for (const f of files) (await isIdentical(pathOf(f), f) ? same : fresh).push(f);
+  for (const f of files) ((await isIdentical(pathOf(f), f)) ? same : fresh).push(f);
   return { fresh, same };
 }

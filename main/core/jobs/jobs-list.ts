@@ -10,7 +10,12 @@ export interface ListedJob {
   dateInserted: string | null;
 }
 
-export async function jobsPage(api: RescaleApi, page: number, pageSize: number, signal?: AbortSignal): Promise<{ items: ListedJob[]; hasNext: boolean; count: number; skipped: number }> {
+export async function jobsPage(
+  api: RescaleApi,
+  page: number,
+  pageSize: number,
+  signal?: AbortSignal,
+): Promise<{ items: ListedJob[]; hasNext: boolean; count: number; skipped: number }> {
   // Item by item: a job whose record is unusable (an id that is not an id) is left out, not fatal.
   const r = await api.http.listPage('/api/v2/jobs/', jobRecord, {
     query: { page, page_size: pageSize, ordering: '-dateInserted' },

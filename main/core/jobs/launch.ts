@@ -36,7 +36,10 @@ async function checkLocalFiles(items: LaunchItem[]): Promise<LaunchItem[]> {
       const tree = await walkTree(it.path).catch((e: unknown) => {
         throw e instanceof CourierError ? new CourierError(e.code, e.message, { field: `inputs.${i}` }) : e;
       });
-      if (tree.files === 0) throw new CourierError('local_file', `The folder ${it.path} has no files in it: put the job's input files there, or name another folder.`, { field: `inputs.${i}` });
+      if (tree.files === 0)
+        throw new CourierError('local_file', `The folder ${it.path} has no files in it: put the job's input files there, or name another folder.`, {
+          field: `inputs.${i}`,
+        });
       out.push({ kind: 'folder', path: it.path, name: it.name, files: tree.files, bytes: tree.bytes });
     } else if (st.isFile()) out.push({ kind: 'local', path: it.path, name: it.name });
     else throw new CourierError('local_file', `${it.path} is neither a file nor a folder.`, { field: `inputs.${i}` });
@@ -54,7 +57,11 @@ async function nameFileInputs(t: JobTemplate, items: LaunchItem[], api: RescaleA
       try {
         return { ...it, name: (await api.getFile(it.id)).name };
       } catch (e) {
-        throw new CourierError(e instanceof CourierError && e.code === 'not_found' ? 'not_found' : 'offline', `Courier needs the name of file ${it.id} for {input} and could not read it (${(e as Error).message}).`, { field: `inputs.${i}` });
+        throw new CourierError(
+          e instanceof CourierError && e.code === 'not_found' ? 'not_found' : 'offline',
+          `Courier needs the name of file ${it.id} for {input} and could not read it (${(e as Error).message}).`,
+          { field: `inputs.${i}` },
+        );
       }
     }),
   );
@@ -66,14 +73,23 @@ export async function resolveSource(src: SubmissionSource, ctx: LaunchContext): 
   const resolved = resolveLaunch(t, { inputs: items, values: src.values, ...(src.name ? { name: src.name } : {}) });
   if (ctx.catalog) {
     const issues = catalogIssues(t, ctx.catalog);
-    if (issues.length) throw new CourierError('invalid_input', `The template "${t.name}" does not fit the platform: ${issuesSentence(issues)}`, { field: issues[0]?.field ?? 'template' });
+    if (issues.length)
+      throw new CourierError('invalid_input', `The template "${t.name}" does not fit the platform: ${issuesSentence(issues)}`, {
+        field: issues[0]?.field ?? 'template',
+      });
   }
   return resolved;
 }
 
 export function optionsOf(t: JobTemplate): SubmissionOptions {
   const hw = t.hardware;
-  const hardware = { coreType: hw.coreType, coresPerSlot: hw.coresPerSlot, slots: hw.slots, lowPriority: t.lowPriority, ...(hw.walltimeHours !== undefined ? { walltimeHours: hw.walltimeHours } : {}) };
+  const hardware = {
+    coreType: hw.coreType,
+    coresPerSlot: hw.coresPerSlot,
+    slots: hw.slots,
+    lowPriority: t.lowPriority,
+    ...(hw.walltimeHours !== undefined ? { walltimeHours: hw.walltimeHours } : {}),
+  };
   return { outputFilters: t.outputs.filters, autoDownload: t.outputs.autoDownload, outputFolder: t.outputs.folder, notify: t.notify, hardware };
 }
 
@@ -93,13 +109,24 @@ export async function enqueueLaunch(store: OutboxStore, src: SubmissionSource, c
   });
 }
 
-const sameInput = (a: LaunchItem | undefined, b: LaunchItem): boolean => !!a && a.kind === b.kind && (a.kind === 'file' ? a.id === (b as { id: string }).id : a.path === (b as { path: string }).path);
+const sameInput = (a: LaunchItem | undefined, b: LaunchItem): boolean =>
+  !!a && a.kind === b.kind && (a.kind === 'file' ? a.id === (b as { id: string }).id : a.path === (b as { path: string }).path);
 
 /** Edits a submission nothing of which has reached the platform; finished uploads are kept. */
-export async function editQueued(store: OutboxStore, s: Submission, change: { inputs?: LaunchInput[]; values?: Record<string, string>; name?: string }, ctx: LaunchContext): Promise<{ sub: Submission; dropped: string[] }> {
+export async function editQueued(
+  store: OutboxStore,
+  s: Submission,
+  change: { inputs?: LaunchInput[]; values?: Record<string, string>; name?: string },
+  ctx: LaunchContext,
+): Promise<{ sub: Submission; dropped: string[] }> {
   const editable = EDITABLE_STATES.includes(s.state) || (s.state === 'failed' && !s.jobId);
   if (!editable) throw notEditable(s);
-  const src: SubmissionSource = { ...s.source, ...(change.inputs ? { inputs: change.inputs } : {}), ...(change.values ? { values: change.values } : {}), ...(change.name ? { name: change.name } : {}) };
+  const src: SubmissionSource = {
+    ...s.source,
+    ...(change.inputs ? { inputs: change.inputs } : {}),
+    ...(change.values ? { values: change.values } : {}),
+    ...(change.name ? { name: change.name } : {}),
+  };
   const launch = await resolveSource(src, ctx);
   const inputs: InputProgress[] = launch.inputs.map((inp) => {
     const k = s.launch.inputs.findIndex((old) => sameInput(old, inp));
@@ -107,7 +134,11 @@ export async function editQueued(store: OutboxStore, s: Submission, change: { in
   });
   const kept = new Set(inputs.map((i) => i.transferId).filter(Boolean));
   const dropped = s.inputs.map((i) => i.transferId).filter((id): id is string => !!id && !kept.has(id));
-  const ok = store.userUpdate(s.id, { source: src, launch, jobName: launch.jobName, inputs, state: 'queued', waiting: null, error: null, body: null, nextAttemptAt: 0 }, [...EDITABLE_STATES, 'failed']);
+  const ok = store.userUpdate(
+    s.id,
+    { source: src, launch, jobName: launch.jobName, inputs, state: 'queued', waiting: null, error: null, body: null, nextAttemptAt: 0 },
+    [...EDITABLE_STATES, 'failed'],
+  );
   if (!ok) throw notEditable(store.get(s.id) ?? s);
   return { sub: store.get(s.id) as Submission, dropped };
 }

@@ -73,7 +73,8 @@ const gapNote = 'More lines were written since the last read than one read can r
 export async function liveTail(d: LiveDeps, o: { jobId: string; path: string; lines: number; cursor?: string }): Promise<LiveTailAnswer> {
   const path = checkLivePath(o.path);
   let prev = o.cursor ? decodeCursor(o.cursor) : null;
-  if (prev && prev.path !== path) throw new CourierError('invalid_input', `The cursor follows ${prev.path}, not ${path}: start again without a cursor.`, { field: 'cursor' });
+  if (prev && prev.path !== path)
+    throw new CourierError('invalid_input', `The cursor follows ${prev.path}, not ${path}: start again without a cursor.`, { field: 'cursor' });
   const { run, active } = await currentRun(d.api, o.jobId);
   if (!run) return waiting(d, o.jobId, path, prev);
   // Another run than the cursor's: its files start over.
@@ -84,7 +85,14 @@ export async function liveTail(d: LiveDeps, o: { jobId: string; path: string; li
     if (live) return { ...live, restarted: live.restarted || restartedRun };
     // The file is gone or the run just ended: the runs say which.
     const again = await currentRun(d.api, o.jobId);
-    if (again.active) return { lines: [], cursor: prev ? encodeCursor(prev) : emptyCursor(run.id, path), restarted: restartedRun, final: false, note: `${path} is not in the working directory (yet).` };
+    if (again.active)
+      return {
+        lines: [],
+        cursor: prev ? encodeCursor(prev) : emptyCursor(run.id, path),
+        restarted: restartedRun,
+        final: false,
+        note: `${path} is not in the working directory (yet).`,
+      };
   }
   const done = await readFinal(d, o.jobId, run.id, path, o.lines, prev);
   return { ...done, restarted: done.restarted || restartedRun };
@@ -125,7 +133,13 @@ async function readFinal(d: LiveDeps, jobId: string, runId: string, path: string
   // to its end here (downloading and holding gigabytes per poll), it is said instead.
   if (file.decryptedSize > FINAL_READ_MAX_BYTES) {
     const mib = Math.round(file.decryptedSize / 2 ** 20);
-    return { lines: [], cursor: encodeCursor(state), restarted: false, final: true, note: `Job ${jobId} ended; ${path} is ${mib} MiB, too large to show here: download it with the job's outputs.` };
+    return {
+      lines: [],
+      cursor: encodeCursor(state),
+      restarted: false,
+      final: true,
+      note: `Job ${jobId} ended; ${path} is ${mib} MiB, too large to show here: download it with the job's outputs.`,
+    };
   }
   const text = await readOutput(d, jobId, file, path);
   const all = splitText(text).lines; // the file is finished: a last line without newline is complete
@@ -146,7 +160,8 @@ async function readOutput(d: LiveDeps, jobId: string, file: FileRecord, path: st
   if (existsSync(local) && statSync(local).size === file.decryptedSize) return readFile(local, 'utf8');
   const [id] = await d.transfers.enqueueDownloads(d.accountId, [{ ...toRemoteFile(file), relativePath: path }], dir, 'overwrite');
   const [done] = await d.transfers.settle(d.accountId, id ? [id] : []);
-  if (!done || done.state !== 'done') throw new CourierError('server_error', `${path} of job ${jobId} could not be downloaded: ${done?.error?.message ?? 'unknown error'}.`);
+  if (!done || done.state !== 'done')
+    throw new CourierError('server_error', `${path} of job ${jobId} could not be downloaded: ${done?.error?.message ?? 'unknown error'}.`);
   return readFile(done.localPath, 'utf8');
 }
 
@@ -154,11 +169,18 @@ async function readOutput(d: LiveDeps, jobId: string, file: FileRecord, path: st
  * Snapshots the running job's working directory and downloads the listed files (all when none
  * are listed) into `dir` through the transfer engine. A snapshot copy replaces an older one.
  */
-export async function liveDownload(d: LiveDeps, o: { jobId: string; paths?: string[]; dir: string }): Promise<{ dir: string; files: string[]; transferIds: string[] }> {
+export async function liveDownload(
+  d: LiveDeps,
+  o: { jobId: string; paths?: string[]; dir: string },
+): Promise<{ dir: string; files: string[]; transferIds: string[] }> {
   const wanted = o.paths?.map(checkLivePath);
   const { run, active } = await currentRun(d.api, o.jobId);
   if (!run || !active) {
-    throw new CourierError('invalid_input', run ? `Job ${o.jobId} is no longer running: download its outputs instead.` : `Job ${o.jobId} has not started running yet: there is nothing to download.`, { field: 'jobId' });
+    throw new CourierError(
+      'invalid_input',
+      run ? `Job ${o.jobId} is no longer running: download its outputs instead.` : `Job ${o.jobId} has not started running yet: there is nothing to download.`,
+      { field: 'jobId' },
+    );
   }
   await takeSnapshot(d.api, o.jobId, run.id);
   const { items, skipped } = await runFiles(d.api, o.jobId, run.id);
@@ -169,10 +191,18 @@ export async function liveDownload(d: LiveDeps, o: { jobId: string; paths?: stri
   if (missing.length || refused.length || (safe.length === 0 && !wanted)) {
     const why = [
       missing.length ? `not in the snapshot: ${missing.slice(0, 3).join(', ')}` : '',
-      refused.length ? `refused (outside ${o.dir}): ${refused.slice(0, 3).map((r) => JSON.stringify(r)).join(', ')}` : '',
+      refused.length
+        ? `refused (outside ${o.dir}): ${refused
+            .slice(0, 3)
+            .map((r) => JSON.stringify(r))
+            .join(', ')}`
+        : '',
       describeSkipped(skipped, 'list the snapshot') ?? '',
     ].filter(Boolean);
-    if (safe.length === 0 || missing.length) throw new CourierError('not_found', `Nothing downloaded from job ${o.jobId}'s working directory${why.length ? ` (${why.join('; ')})` : ''}.`, { field: 'paths' });
+    if (safe.length === 0 || missing.length)
+      throw new CourierError('not_found', `Nothing downloaded from job ${o.jobId}'s working directory${why.length ? ` (${why.join('; ')})` : ''}.`, {
+        field: 'paths',
+      });
   }
   const transferIds = await d.transfers.enqueueDownloads(d.accountId, safe.map(toRemoteFile), o.dir, 'overwrite');
   return { dir: o.dir, files: safe.map(pathOf), transferIds };

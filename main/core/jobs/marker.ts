@@ -40,7 +40,11 @@ export async function findByMarker(api: RescaleApi, marker: string, since: numbe
     const r = await jobsPage(api, page, PAGE_SIZE, signal);
     // A record left out may be the very job we look for: "not found" would then create it a
     // second time (a second billed job). Looking again later is the safe answer.
-    if (r.skipped > 0) throw new CourierError('server_error', `${r.skipped} job record${r.skipped === 1 ? '' : 's'} in your job list could not be read, so Courier cannot tell whether this job was already created; it looks again later instead of creating it twice.`);
+    if (r.skipped > 0)
+      throw new CourierError(
+        'server_error',
+        `${r.skipped} job record${r.skipped === 1 ? '' : 's'} in your job list could not be read, so Courier cannot tell whether this job was already created; it looks again later instead of creating it twice.`,
+      );
     let older = false;
     for (const j of r.items) {
       const at = parseRescaleDate(j.dateInserted);

@@ -99,7 +99,24 @@ function toSubmission(r: Row): Submission {
   };
 }
 
-export type SubmissionPatch = Partial<Pick<Submission, 'state' | 'waiting' | 'jobId' | 'error' | 'inputs' | 'body' | 'createAttempts' | 'createStartedAt' | 'submitAttempts' | 'nextAttemptAt' | 'launch' | 'jobName' | 'source'>>;
+export type SubmissionPatch = Partial<
+  Pick<
+    Submission,
+    | 'state'
+    | 'waiting'
+    | 'jobId'
+    | 'error'
+    | 'inputs'
+    | 'body'
+    | 'createAttempts'
+    | 'createStartedAt'
+    | 'submitAttempts'
+    | 'nextAttemptAt'
+    | 'launch'
+    | 'jobName'
+    | 'source'
+  >
+>;
 
 function columns(p: SubmissionPatch): Record<string, unknown> {
   const c: Record<string, unknown> = {};
@@ -128,18 +145,51 @@ export class OutboxStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  insert(s: Omit<Submission, 'seq' | 'rev' | 'createdAt' | 'updatedAt' | 'state' | 'waiting' | 'jobId' | 'error' | 'createAttempts' | 'createStartedAt' | 'submitAttempts' | 'nextAttemptAt' | 'body'>): Submission {
+  insert(
+    s: Omit<
+      Submission,
+      | 'seq'
+      | 'rev'
+      | 'createdAt'
+      | 'updatedAt'
+      | 'state'
+      | 'waiting'
+      | 'jobId'
+      | 'error'
+      | 'createAttempts'
+      | 'createStartedAt'
+      | 'submitAttempts'
+      | 'nextAttemptAt'
+      | 'body'
+    >,
+  ): Submission {
     const at = this.now();
-    return this.db.transaction(() => {
-      const seq = Number((this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM submissions').get() as { n: number }).n);
-      this.db
-        .prepare(
-          `INSERT INTO submissions (id, seq, account_id, template_id, template_name, job_name, marker, launch_json, source_json, inputs_json, options_json, state, created_at, updated_at)
+    return this.db
+      .transaction(() => {
+        const seq = Number((this.db.prepare('SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM submissions').get() as { n: number }).n);
+        this.db
+          .prepare(
+            `INSERT INTO submissions (id, seq, account_id, template_id, template_name, job_name, marker, launch_json, source_json, inputs_json, options_json, state, created_at, updated_at)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'queued', ?, ?)`,
-        )
-        .run(s.id, seq, s.accountId, s.templateId, s.templateName, s.jobName, s.marker, JSON.stringify(s.launch), JSON.stringify(s.source), JSON.stringify(s.inputs), JSON.stringify(s.options), at, at);
-      return this.get(s.id) as Submission;
-    }).immediate();
+          )
+          .run(
+            s.id,
+            seq,
+            s.accountId,
+            s.templateId,
+            s.templateName,
+            s.jobName,
+            s.marker,
+            JSON.stringify(s.launch),
+            JSON.stringify(s.source),
+            JSON.stringify(s.inputs),
+            JSON.stringify(s.options),
+            at,
+            at,
+          );
+        return this.get(s.id) as Submission;
+      })
+      .immediate();
   }
 
   get(id: string): Submission | null {
@@ -154,7 +204,9 @@ export class OutboxStore {
 
   list(filter: { open?: boolean; limit?: number } = {}): Submission[] {
     const where = filter.open ? `WHERE state IN (${OPEN_STATES.map(() => '?').join(',')})` : '';
-    const rows = this.db.prepare(`SELECT * FROM submissions ${where} ORDER BY seq DESC LIMIT ?`).all(...(filter.open ? OPEN_STATES : []), filter.limit ?? 500) as Row[];
+    const rows = this.db
+      .prepare(`SELECT * FROM submissions ${where} ORDER BY seq DESC LIMIT ?`)
+      .all(...(filter.open ? OPEN_STATES : []), filter.limit ?? 500) as Row[];
     return rows.map(toSubmission);
   }
 
@@ -171,24 +223,30 @@ export class OutboxStore {
    * Returns the claimed row, or when to look again.
    */
   claimNext(me: LeaseOwner, leaseMs: number, serves: (accountId: string) => boolean = () => true): { claimed: Submission | null; wakeAt: number | null } {
-    return this.db.transaction(() => {
-      const now = this.now();
-      const rows = this.db.prepare(`SELECT * FROM submissions WHERE state IN (${OPEN_STATES.map(() => '?').join(',')}) ORDER BY seq`).all(...OPEN_STATES) as Row[];
-      const heads = new Map<string, Row>();
-      for (const r of rows) if (!heads.has(String(r.account_id)) && serves(String(r.account_id))) heads.set(String(r.account_id), r);
-      let wakeAt: number | null = null;
-      for (const r of [...heads.values()].sort((a, b) => Number(a.seq) - Number(b.seq))) {
-        const free = leaseFree(r, me, now);
-        const due = Number(r.next_attempt_at) <= now;
-        if (free && due) {
-          this.db.prepare('UPDATE submissions SET lease_owner = ?, lease_host = ?, lease_pid = ?, lease_until = ? WHERE id = ?').run(me.id, me.host, me.pid, now + leaseMs, r.id);
-          return { claimed: toSubmission(r), wakeAt: null };
+    return this.db
+      .transaction(() => {
+        const now = this.now();
+        const rows = this.db
+          .prepare(`SELECT * FROM submissions WHERE state IN (${OPEN_STATES.map(() => '?').join(',')}) ORDER BY seq`)
+          .all(...OPEN_STATES) as Row[];
+        const heads = new Map<string, Row>();
+        for (const r of rows) if (!heads.has(String(r.account_id)) && serves(String(r.account_id))) heads.set(String(r.account_id), r);
+        let wakeAt: number | null = null;
+        for (const r of [...heads.values()].sort((a, b) => Number(a.seq) - Number(b.seq))) {
+          const free = leaseFree(r, me, now);
+          const due = Number(r.next_attempt_at) <= now;
+          if (free && due) {
+            this.db
+              .prepare('UPDATE submissions SET lease_owner = ?, lease_host = ?, lease_pid = ?, lease_until = ? WHERE id = ?')
+              .run(me.id, me.host, me.pid, now + leaseMs, r.id);
+            return { claimed: toSubmission(r), wakeAt: null };
+          }
+          const at = Math.max(free ? 0 : Number(r.lease_until), Number(r.next_attempt_at));
+          wakeAt = wakeAt === null ? at : Math.min(wakeAt, at);
         }
-        const at = Math.max(free ? 0 : Number(r.lease_until), Number(r.next_attempt_at));
-        wakeAt = wakeAt === null ? at : Math.min(wakeAt, at);
-      }
-      return { claimed: null, wakeAt };
-    }).immediate();
+        return { claimed: null, wakeAt };
+      })
+      .immediate();
   }
 
   /** Extends our lease; false when it is no longer ours. */
@@ -201,18 +259,27 @@ export class OutboxStore {
    * False = not ours any more, or the user changed it meanwhile: the caller must stop.
    */
   update(s: Pick<Submission, 'id' | 'rev'>, me: LeaseOwner, patch: SubmissionPatch, from?: readonly SubmissionState[], extra?: () => void): boolean {
-    return this.db.transaction(() => {
-      const cols = { ...columns(patch), updated_at: this.now() };
-      const sets = Object.keys(cols).map((k) => `${k} = @${k}`).join(', ');
-      const stateCond = from ? ` AND state IN (${from.map((x) => `'${x}'`).join(',')})` : '';
-      const ok = this.db.prepare(`UPDATE submissions SET ${sets} WHERE id = @id AND rev = @rev AND lease_owner = @owner${stateCond}`).run({ ...cols, id: s.id, rev: s.rev, owner: me.id }).changes === 1;
-      if (ok) extra?.();
-      return ok;
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const cols = { ...columns(patch), updated_at: this.now() };
+        const sets = Object.keys(cols)
+          .map((k) => `${k} = @${k}`)
+          .join(', ');
+        const stateCond = from ? ` AND state IN (${from.map((x) => `'${x}'`).join(',')})` : '';
+        const ok =
+          this.db
+            .prepare(`UPDATE submissions SET ${sets} WHERE id = @id AND rev = @rev AND lease_owner = @owner${stateCond}`)
+            .run({ ...cols, id: s.id, rev: s.rev, owner: me.id }).changes === 1;
+        if (ok) extra?.();
+        return ok;
+      })
+      .immediate();
   }
 
   release(id: string, me: LeaseOwner): void {
-    this.db.prepare('UPDATE submissions SET lease_owner = NULL, lease_host = NULL, lease_pid = NULL, lease_until = 0 WHERE id = ? AND lease_owner = ?').run(id, me.id);
+    this.db
+      .prepare('UPDATE submissions SET lease_owner = NULL, lease_host = NULL, lease_pid = NULL, lease_until = 0 WHERE id = ? AND lease_owner = ?')
+      .run(id, me.id);
   }
 
   /** A user's change (cancel, edit, retry), whoever holds the row; it invalidates the holder's copy. */
@@ -225,6 +292,8 @@ export class OutboxStore {
 
   /** The connection is back: whatever waited for it may go now. */
   wakeWaitingForConnection(): number {
-    return this.db.prepare(`UPDATE submissions SET next_attempt_at = 0 WHERE waiting = 'connection' AND state IN (${OPEN_STATES.map(() => '?').join(',')})`).run(...OPEN_STATES).changes;
+    return this.db
+      .prepare(`UPDATE submissions SET next_attempt_at = 0 WHERE waiting = 'connection' AND state IN (${OPEN_STATES.map(() => '?').join(',')})`)
+      .run(...OPEN_STATES).changes;
   }
 }

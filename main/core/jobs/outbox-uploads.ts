@@ -12,10 +12,7 @@ import { PERMANENT_UPLOAD_ERRORS } from './send-errors';
 import type { JobTransfers, TransferOutcome } from './transfers';
 
 export type UploadResult =
-  | { kind: 'ready'; sub: Submission }
-  | { kind: 'wait'; error: unknown }
-  | { kind: 'fail'; sub: Submission; error: unknown; message: string }
-  | { kind: 'stop' };
+  { kind: 'ready'; sub: Submission } | { kind: 'wait'; error: unknown } | { kind: 'fail'; sub: Submission; error: unknown; message: string } | { kind: 'stop' };
 
 interface Ctx {
   transfers: JobTransfers;
@@ -29,7 +26,9 @@ type Pending = { inp: LaunchItem; i: number };
 
 /** Folders without an archive to upload get one, or the file id of an earlier upload of the same folder. */
 async function planFolders(s: Submission, todo: Pending[], signal: AbortSignal, c: Ctx): Promise<UploadResult | InputProgress[] | null> {
-  const need = todo.filter((x) => x.inp.kind === 'folder' && !s.inputs[x.i]?.transferId && !(s.inputs[x.i]?.staged && existsSync(s.inputs[x.i]?.staged as string)));
+  const need = todo.filter(
+    (x) => x.inp.kind === 'folder' && !s.inputs[x.i]?.transferId && !(s.inputs[x.i]?.staged && existsSync(s.inputs[x.i]?.staged as string)),
+  );
   if (!need.length) return null;
   const inputs: InputProgress[] = s.launch.inputs.map((_, i) => ({ ...s.inputs[i] }));
   for (const x of need) {
@@ -102,7 +101,10 @@ export async function uploadInputs(start: Submission, signal: AbortSignal, c: Ct
     }
     const missing = todo.filter((x) => !s.inputs[x.i]?.transferId);
     if (missing.length) {
-      const fresh = await c.transfers.enqueueUploads(s.accountId, missing.map((x) => uploadPath(s, x)));
+      const fresh = await c.transfers.enqueueUploads(
+        s.accountId,
+        missing.map((x) => uploadPath(s, x)),
+      );
       const inputs: InputProgress[] = s.launch.inputs.map((_, i) => ({ ...s.inputs[i] }));
       missing.forEach((x, k) => (inputs[x.i] = { ...inputs[x.i], transferId: fresh[k] as string }));
       const next = c.move(s, { inputs }, EDITABLE_STATES);
@@ -110,14 +112,19 @@ export async function uploadInputs(start: Submission, signal: AbortSignal, c: Ct
       s = next;
     }
     // 2. Wait for them (the engine retries network errors on its own).
-    const outcomes = await c.transfers.settle(s.accountId, todo.map((x) => s.inputs[x.i]?.transferId as string), signal);
+    const outcomes = await c.transfers.settle(
+      s.accountId,
+      todo.map((x) => s.inputs[x.i]?.transferId as string),
+      signal,
+    );
     const inputs: InputProgress[] = s.launch.inputs.map((_, i) => ({ ...s.inputs[i] }));
     const failed: { name: string; o: TransferOutcome }[] = [];
     const registered: { x: Pending; fileId: string; p: InputProgress | undefined }[] = [];
     todo.forEach((x, k) => {
       const o = outcomes[k];
       const was = s.inputs[x.i];
-      if (!o) inputs[x.i] = was?.staged ? { staged: was.staged, ...(was.keys ? { keys: was.keys } : {}) } : {}; // unknown to the engine (another journal, cleaned up): enqueue again
+      if (!o)
+        inputs[x.i] = was?.staged ? { staged: was.staged, ...(was.keys ? { keys: was.keys } : {}) } : {}; // unknown to the engine (another journal, cleaned up): enqueue again
       else if (o.state === 'done' && o.fileId) {
         inputs[x.i] = { transferId: o.id, fileId: o.fileId };
         registered.push({ x, fileId: o.fileId, p: was });
@@ -133,7 +140,11 @@ export async function uploadInputs(start: Submission, signal: AbortSignal, c: Ct
       return { kind: 'fail', sub: s, error: new CourierError('local_file', why), message: `Input "${permanent.name}" could not be uploaded: ${why}.` };
     }
     if (failed.length) {
-      if (retried) return { kind: 'wait', error: new CourierError('server_error', `Uploading "${failed[0]?.name}" failed: ${failed[0]?.o.error?.message ?? 'unknown error'}`) };
+      if (retried)
+        return {
+          kind: 'wait',
+          error: new CourierError('server_error', `Uploading "${failed[0]?.name}" failed: ${failed[0]?.o.error?.message ?? 'unknown error'}`),
+        };
       retried = true;
       for (const f of failed) await c.transfers.retry(s.accountId, f.o.id);
     }

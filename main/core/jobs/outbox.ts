@@ -147,9 +147,13 @@ export class Outbox {
   private async work(claimed: Submission): Promise<void> {
     const ctrl = new AbortController();
     this.current = ctrl;
-    const heartbeat = setInterval(() => {
-      if (!this.d.store.renew(claimed.id, this.me, this.leaseMs)) ctrl.abort(new CourierError('cancelled', 'Another Courier process took this submission over.'));
-    }, Math.max(50, this.leaseMs / 3));
+    const heartbeat = setInterval(
+      () => {
+        if (!this.d.store.renew(claimed.id, this.me, this.leaseMs))
+          ctrl.abort(new CourierError('cancelled', 'Another Courier process took this submission over.'));
+      },
+      Math.max(50, this.leaseMs / 3),
+    );
     heartbeat.unref();
     try {
       let s: Submission | null = claimed;
@@ -162,7 +166,8 @@ export class Outbox {
         // for this one once the key is entered again), and this one looks away for a while.
         if (!this.keyless.has(e.accountId)) this.d.log.warn({ key: 'submissionWaits', params: { jobName: claimed.jobName, reason: e.message } });
         this.keyless.set(e.accountId, this.now() + KEYLESS_PAUSE_MS);
-      } else if (v === 'refused' && latest) this.fail(latest, e); // e.g. the account was removed
+      } else if (v === 'refused' && latest)
+        this.fail(latest, e); // e.g. the account was removed
       else if (v !== 'cancelled') {
         this.d.log.warn({ key: 'submissionRetry', params: { jobName: claimed.jobName, reason: errorInfo(e).message } });
         this.retryLater(claimed.id, e);
@@ -239,7 +244,12 @@ export class Outbox {
     if ((uploads || doubtful) && !(await this.reachable(s.accountId, signal))) {
       return this.retryLater(s.id, new CourierError('offline', 'The platform cannot be reached; the job goes out when the connection is back.'));
     }
-    const r = await uploadInputs(s, signal, { transfers: this.d.transfers, archives: this.d.archives, move: (sub, patch, from) => this.move(sub, patch, from), ...(this.d.sharedUpload ? { shared: this.d.sharedUpload } : {}) });
+    const r = await uploadInputs(s, signal, {
+      transfers: this.d.transfers,
+      archives: this.d.archives,
+      move: (sub, patch, from) => this.move(sub, patch, from),
+      ...(this.d.sharedUpload ? { shared: this.d.sharedUpload } : {}),
+    });
     if (r.kind === 'stop') return null;
     if (r.kind === 'wait') return this.retryLater(s.id, r.error);
     if (r.kind === 'fail') return this.fail(r.sub, r.error, r.message);
@@ -272,7 +282,11 @@ export class Outbox {
       // The platform acted but its answer is unusable (e.g. an id that is not an id): a lookup
       // could not find the job by that id either, and creating again would make a second one.
       if (e instanceof UnusableAnswerError) {
-        return this.fail(sending, e, `The platform may have created the job, but its answer cannot be used: ${e.message} Check the job list on the platform before launching again.`);
+        return this.fail(
+          sending,
+          e,
+          `The platform may have created the job, but its answer cannot be used: ${e.message} Check the job list on the platform before launching again.`,
+        );
       }
       const v = verdictOf(e);
       if (v === 'refused') return this.fail(sending, e, `The platform refused the job: ${errorInfo(e).message}`);
@@ -338,7 +352,9 @@ export class Outbox {
       if (v === 'refused') {
         // "Already submitted" is a refusal we can check rather than believe.
         const done = await wasSubmitted(api, s.jobId, signal).catch(() => false);
-        return done ? this.submitted(sending) : this.fail(sending, e, `Job ${s.jobId} was created but the platform refused to submit it: ${errorInfo(e).message}`);
+        return done
+          ? this.submitted(sending)
+          : this.fail(sending, e, `Job ${s.jobId} was created but the platform refused to submit it: ${errorInfo(e).message}`);
       }
       if (v === 'not_sent') this.move(sending, { submitAttempts: sending.submitAttempts - 1 });
       return this.retryLater(s.id, e, v === 'not_sent' && sending.submitAttempts === 1 ? 'created' : undefined);

@@ -41,7 +41,11 @@ export function defaultDownloadsRoot(configured: string): string {
 /** `<root>/rescale_job_<id>`: refused unless the id is a platform id and the folder stays in `root`. */
 export function jobFolder(root: string, jobId: string): string {
   if (!isPlatformId(jobId)) {
-    throw new CourierError('invalid_input', `${JSON.stringify(jobId).slice(0, 80)} is not a Rescale job id (letters and digits only), so no folder is made for it.`, { field: 'jobId' });
+    throw new CourierError(
+      'invalid_input',
+      `${JSON.stringify(jobId).slice(0, 80)} is not a Rescale job id (letters and digits only), so no folder is made for it.`,
+      { field: 'jobId' },
+    );
   }
   return containedPath(root, `rescale_job_${jobId}`);
 }
@@ -97,14 +101,17 @@ export class OutputFetcher {
     }
     const mine = this.d.tracked.claimOutputs(accountId, jobId, this.me, this.leaseMs);
     if (!mine) return null; // another process has it
-    const beat = setInterval(() => {
-      try {
-        this.d.tracked.renewOutputs(accountId, jobId, this.me, this.leaseMs);
-      } catch {
-        // jobs.db closed under a download (shutting down): the lease lapses, the next start resumes it.
-        clearInterval(beat);
-      }
-    }, Math.max(50, this.leaseMs / 3));
+    const beat = setInterval(
+      () => {
+        try {
+          this.d.tracked.renewOutputs(accountId, jobId, this.me, this.leaseMs);
+        } catch {
+          // jobs.db closed under a download (shutting down): the lease lapses, the next start resumes it.
+          clearInterval(beat);
+        }
+      },
+      Math.max(50, this.leaseMs / 3),
+    );
     beat.unref();
     try {
       const dir = mine.outputs.dir ?? this.dirFor(mine);
@@ -128,12 +135,15 @@ export class OutputFetcher {
         outcomes = await this.d.transfers.settle(accountId, ids, undefined);
       }
       const failed = outcomes.filter((o) => o && o.state !== 'done');
-      const failures = failed.length ? `${failed.length} of ${ids.length} files could not be downloaded: ${failed[0]?.error?.message ?? failed[0]?.state}` : null;
+      const failures = failed.length
+        ? `${failed.length} of ${ids.length} files could not be downloaded: ${failed[0]?.error?.message ?? failed[0]?.state}`
+        : null;
       const error = [problem, failures].filter(Boolean).join(' ') || undefined;
       this.d.tracked.setOutputs(accountId, jobId, this.me, error ? 'failed' : 'done', { dir, transferIds: ids, files: names, ...(error ? { error } : {}) });
       // Refusals and left-out records were logged when found; this adds only what the transfers say.
       if (failures) this.d.log.warn({ key: 'outputsProblem', params: { jobId, reason: failures } }, jobId);
-      else if (names.length) this.d.log.info({ key: names.length > 1 ? 'outputsDownloaded' : 'outputDownloaded', params: { count: String(names.length), jobId, dir } }, jobId);
+      else if (names.length)
+        this.d.log.info({ key: names.length > 1 ? 'outputsDownloaded' : 'outputDownloaded', params: { count: String(names.length), jobId, dir } }, jobId);
     } catch (e) {
       const error = errorInfo(e).message;
       this.d.tracked.setOutputs(accountId, jobId, this.me, 'failed', { ...mine.outputs, error });
@@ -148,7 +158,12 @@ export class OutputFetcher {
    * The job's outputs matching `filters` (all when none), minus records that could not be read
    * and files whose local path would leave `dir`; each kind of loss is logged and returned.
    */
-  private async pick(accountId: string, jobId: string, filters: string[] | undefined, dir: string): Promise<{ listed: number; files: FileRecord[]; problem: string | null }> {
+  private async pick(
+    accountId: string,
+    jobId: string,
+    filters: string[] | undefined,
+    dir: string,
+  ): Promise<{ listed: number; files: FileRecord[]; problem: string | null }> {
     const api = await this.d.apiFor(accountId);
     const listed = await api.jobFilesListed(jobId);
     const { safe, refused } = containedOutputs(filters?.length ? matchOutputs(listed.items, filters) : listed.items, dir);
@@ -157,7 +172,18 @@ export class OutputFetcher {
     if (listed.skipped.count) notes.push(skippedMessage(listed.skipped, `list the outputs of job ${jobId}`));
     if (refused.length) {
       const n = refused.length;
-      const phrase: Phrase = { key: n === 1 ? 'outputOutside' : 'outputsOutside', params: { count: String(n), jobId, dir, names: refused.slice(0, 3).map((r) => JSON.stringify(r)).join(', ') } };
+      const phrase: Phrase = {
+        key: n === 1 ? 'outputOutside' : 'outputsOutside',
+        params: {
+          count: String(n),
+          jobId,
+          dir,
+          names: refused
+            .slice(0, 3)
+            .map((r) => JSON.stringify(r))
+            .join(', '),
+        },
+      };
       const note = phraseText(phrase);
       this.d.log.warn(phrase, jobId);
       notes.push(note);
@@ -175,17 +201,27 @@ export class OutputFetcher {
    * "Download outputs" from the UI: all files, or those matching `filters`; returns once enqueued.
    * A file already in the job folder with the same size and SHA-512 is skipped (no "(1)" copy).
    */
-  async onDemand(accountId: string, jobId: string, filters: string[] | undefined, folder?: string): Promise<{ dir: string; files: string[]; transferIds: string[]; skipped: string[] }> {
+  async onDemand(
+    accountId: string,
+    jobId: string,
+    filters: string[] | undefined,
+    folder?: string,
+  ): Promise<{ dir: string; files: string[]; transferIds: string[]; skipped: string[] }> {
     const dir = jobFolder(defaultDownloadsRoot(folder ?? this.d.settings().folder), jobId);
     const { listed, files, problem } = await this.pick(accountId, jobId, filters, dir);
     if (files.length === 0) {
       if (problem) throw new CourierError('server_error', problem);
-      throw new CourierError('not_found', listed ? `None of the ${listed} output files of job ${jobId} match ${filters?.join(', ')}.` : `Job ${jobId} has no output files yet.`, { field: 'filter' });
+      throw new CourierError(
+        'not_found',
+        listed ? `None of the ${listed} output files of job ${jobId} match ${filters?.join(', ')}.` : `Job ${jobId} has no output files yet.`,
+        { field: 'filter' },
+      );
     }
     const { fresh, same } = await splitIdentical(files, (f) => containedPath(dir, f.relativePath || f.name));
     const transferIds = fresh.length ? await this.d.transfers.enqueueDownloads(accountId, fresh.map(toRemoteFile), dir, this.d.settings().conflict) : [];
     const skipped = same.map((f) => f.relativePath ?? f.name);
-    if (skipped.length) this.d.log.info({ key: skipped.length === 1 ? 'outputAlreadyThere' : 'outputsAlreadyThere', params: { count: String(skipped.length), dir } }, jobId);
+    if (skipped.length)
+      this.d.log.info({ key: skipped.length === 1 ? 'outputAlreadyThere' : 'outputsAlreadyThere', params: { count: String(skipped.length), dir } }, jobId);
     return { dir, files: fresh.map((f) => f.relativePath ?? f.name), transferIds, skipped };
   }
 }

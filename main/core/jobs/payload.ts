@@ -40,7 +40,11 @@ function localDate(now: Date): string {
 }
 
 /** Fills the template's placeholders for one launch; errors name the field and the placeholder. */
-export function resolveLaunch(t: JobTemplate, launch: { inputs: LaunchItem[]; values: Record<string, string>; name?: string }, now = new Date()): ResolvedLaunch {
+export function resolveLaunch(
+  t: JobTemplate,
+  launch: { inputs: LaunchItem[]; values: Record<string, string>; name?: string },
+  now = new Date(),
+): ResolvedLaunch {
   const inputs = launch.inputs;
   const params: Record<string, string> = {};
   for (const p of t.parameters) {
@@ -49,7 +53,10 @@ export function resolveLaunch(t: JobTemplate, launch: { inputs: LaunchItem[]; va
     params[p.name] = v;
   }
   const extra = Object.keys(launch.values).filter((k) => !t.parameters.some((p) => p.name === k));
-  if (extra.length) throw new CourierError('invalid_input', `The template has no parameter${extra.length > 1 ? 's' : ''} ${extra.map((e) => `{${e}}`).join(', ')}.`, { field: `values.${extra[0]}` });
+  if (extra.length)
+    throw new CourierError('invalid_input', `The template has no parameter${extra.length > 1 ? 's' : ''} ${extra.map((e) => `{${e}}`).join(', ')}.`, {
+      field: `values.${extra[0]}`,
+    });
 
   const builtins: Record<string, string> = { template: t.name, date: localDate(now) };
   if (inputs[0]) builtins.input = inputs[0].name;
@@ -59,7 +66,8 @@ export function resolveLaunch(t: JobTemplate, launch: { inputs: LaunchItem[]; va
     const r = fill(text, values);
     if (r.unknown.length === 0) return r.text;
     const needsInput = r.unknown.filter((u) => u === 'input' || u === 'inputs');
-    if (needsInput.length && !inputs.length) throw new CourierError('invalid_input', `${field} uses {${needsInput[0]}}, so the job needs at least one input file.`, { field: 'inputs' });
+    if (needsInput.length && !inputs.length)
+      throw new CourierError('invalid_input', `${field} uses {${needsInput[0]}}, so the job needs at least one input file.`, { field: 'inputs' });
     if (r.unknown.includes('name')) throw new CourierError('invalid_input', `${field} cannot use {name}: it is the job's name itself.`, { field });
     throw new CourierError('invalid_input', `${field}: ${describeUnknown(r.unknown, known)}.`, { field });
   };
@@ -91,8 +99,12 @@ export function resolveLaunch(t: JobTemplate, launch: { inputs: LaunchItem[]; va
 
 /** Template inputs first, then the launch's; names are what {input} / {inputs} stand for. */
 export function launchItems(t: JobTemplate, extra: ({ path: string } | { fileId: string; name?: string })[]): LaunchItem[] {
-  const fromTemplate: LaunchItem[] = t.inputs.map((i) => (i.kind === 'local' ? { kind: 'local', path: i.path, name: basename(i.path) } : { kind: 'file', id: i.id, name: i.name ?? i.id }));
-  const fromLaunch: LaunchItem[] = extra.map((i) => ('path' in i ? { kind: 'local', path: i.path, name: basename(i.path) } : { kind: 'file', id: i.fileId, name: i.name ?? i.fileId }));
+  const fromTemplate: LaunchItem[] = t.inputs.map((i) =>
+    i.kind === 'local' ? { kind: 'local', path: i.path, name: basename(i.path) } : { kind: 'file', id: i.id, name: i.name ?? i.id },
+  );
+  const fromLaunch: LaunchItem[] = extra.map((i) =>
+    'path' in i ? { kind: 'local', path: i.path, name: basename(i.path) } : { kind: 'file', id: i.fileId, name: i.name ?? i.fileId },
+  );
   return [...fromTemplate, ...fromLaunch];
 }
 
@@ -111,7 +123,12 @@ const v2Body = z.strictObject({
         analysis: z.strictObject({ code: z.string().min(1), version: z.string().min(1) }),
         command: z.string().min(1),
         useMpi: z.boolean(),
-        hardware: z.strictObject({ coreType: z.string().min(1), coresPerSlot: z.number().int().min(1), slots: z.number().int().min(1), walltime: z.number().int().min(1).max(336).optional() }),
+        hardware: z.strictObject({
+          coreType: z.string().min(1),
+          coresPerSlot: z.number().int().min(1),
+          slots: z.number().int().min(1),
+          walltime: z.number().int().min(1).max(336).optional(),
+        }),
         inputFiles: z.array(z.strictObject({ id: z.string().min(1), decompress: z.literal(true).optional() })),
         envVars: z.record(z.string(), z.string()),
       }),

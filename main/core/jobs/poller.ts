@@ -86,7 +86,17 @@ export class StatusPoller {
     const k = key(j.accountId, j.jobId);
     const e = this.entries.get(k);
     if (e) e.dueAt = Math.min(e.dueAt, dueAt);
-    else this.entries.set(k, { accountId: j.accountId, jobId: j.jobId, status: j.status, history: j.history, dueAt, state: { unchanged: 0, errors: 0 }, inflight: false, direct: false });
+    else
+      this.entries.set(k, {
+        accountId: j.accountId,
+        jobId: j.jobId,
+        status: j.status,
+        history: j.history,
+        dueAt,
+        state: { unchanged: 0, errors: 0 },
+        inflight: false,
+        direct: false,
+      });
     this.schedule(0);
   }
 
@@ -131,10 +141,13 @@ export class StatusPoller {
   private schedule(ms: number): void {
     if (this.paused || this.closed) return;
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.tick();
-    }, Math.max(0, ms));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.tick();
+      },
+      Math.max(0, ms),
+    );
     this.timer.unref();
   }
 
@@ -231,7 +244,13 @@ export class StatusPoller {
       // A final word seen again is saved too: a row an older Courier left "running" on a word it
       // did not know (Force Stop) is finished now, its outputs and notification no longer lost.
       if (changed || terminal) {
-        const saved = this.d.tracked.setStatus(e.accountId, e.jobId, { status: e.status, history, outcome: outcomeOf(history), terminal, ...(terminal ? { outputsState: 'pending' } : {}) });
+        const saved = this.d.tracked.setStatus(e.accountId, e.jobId, {
+          status: e.status,
+          history,
+          outcome: outcomeOf(history),
+          terminal,
+          ...(terminal ? { outputsState: 'pending' } : {}),
+        });
         if (saved) this.d.onUpdate(saved, prev);
       }
       this.settle(e, changed, terminal);

@@ -28,7 +28,8 @@ export function dueWarnings(job: Pick<TrackedJob, 'history' | 'terminal' | 'opti
   const elapsedMs = Math.max(0, now - w.startedAt);
   const out: DueWarning[] = [];
   const walltime = job.options.hardware?.walltimeHours;
-  if (walltime && s.walltimeWarnMinutes > 0 && elapsedMs >= walltime * HOUR - s.walltimeWarnMinutes * 60_000) out.push({ kind: 'walltime', elapsedMs, limitHours: walltime });
+  if (walltime && s.walltimeWarnMinutes > 0 && elapsedMs >= walltime * HOUR - s.walltimeWarnMinutes * 60_000)
+    out.push({ kind: 'walltime', elapsedMs, limitHours: walltime });
   if (s.longRunHours > 0 && elapsedMs >= s.longRunHours * HOUR) out.push({ kind: 'longRun', elapsedMs, limitHours: s.longRunHours });
   return out;
 }
@@ -52,6 +53,9 @@ export class RunGuards {
 
   /** True exactly once per job and kind, across processes and restarts. */
   private claim(job: TrackedJob, kind: DueWarning['kind'], at: number): boolean {
-    return this.d.db.prepare('INSERT OR IGNORE INTO job_warnings (account_id, job_id, kind, at) VALUES (?, ?, ?, ?)').run(job.accountId, job.jobId, kind, at).changes === 1;
+    return (
+      this.d.db.prepare('INSERT OR IGNORE INTO job_warnings (account_id, job_id, kind, at) VALUES (?, ?, ?, ?)').run(job.accountId, job.jobId, kind, at)
+        .changes === 1
+    );
   }
 }

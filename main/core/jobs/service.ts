@@ -164,7 +164,14 @@ export class JobsService {
       .session(job.accountId)
       .then((sess) => sess.api.stopJob(job.jobId))
       .then(() => this.d.activity.say('info', 'jobs', { key: 'stopAsked', params: { jobId: job.jobId } }, { kind: 'job', id: job.jobId }))
-      .catch((e: unknown) => this.d.activity.say('warn', 'jobs', { key: 'sweepStopFailed', params: { jobId: job.jobId, reason: (e as Error).message } }, { kind: 'job', id: job.jobId }));
+      .catch((e: unknown) =>
+        this.d.activity.say(
+          'warn',
+          'jobs',
+          { key: 'sweepStopFailed', params: { jobId: job.jobId, reason: (e as Error).message } },
+          { kind: 'job', id: job.jobId },
+        ),
+      );
   }
 
   /** Resumes everything the data folder says is unfinished: sends, watches, owed notifications and downloads. */
@@ -231,7 +238,9 @@ export class JobsService {
   /** A finished job: outputs first (if the template asks), then one notification. */
   private finish(j: TrackedJob): void {
     const outputs = this.outputs.fetchFor(j);
-    void this.notifications.finished(j, outputs).catch((e: unknown) => this.d.activity.say('warn', 'jobs', { key: 'announceFailed', params: { jobId: j.jobId, reason: (e as Error).message } }));
+    void this.notifications
+      .finished(j, outputs)
+      .catch((e: unknown) => this.d.activity.say('warn', 'jobs', { key: 'announceFailed', params: { jobId: j.jobId, reason: (e as Error).message } }));
   }
 
   counts(): void {

@@ -21,7 +21,10 @@ export interface SweepPlan {
 
 /** The name a sweep gets when none is given: the same template, table and inputs give the same name, so running the same command again continues it. */
 export function defaultSweepName(templateId: string, table: Table, inputs: string[]): string {
-  const digest = createHash('sha256').update(JSON.stringify([templateId, table.columns, table.rows, inputs])).digest('hex').slice(0, 8);
+  const digest = createHash('sha256')
+    .update(JSON.stringify([templateId, table.columns, table.rows, inputs]))
+    .digest('hex')
+    .slice(0, 8);
   return `${templateId}-${digest}`;
 }
 
@@ -40,10 +43,17 @@ function checkColumnsUsed(t: JobTemplate, columns: string[], inputs: string[]): 
   const unused = columns.filter((c) => !used.has(c));
   if (unused.length) {
     const list = unused.map((c) => `"${c}"`).join(', ');
-    throw new CourierError('invalid_input', `Column${unused.length > 1 ? 's' : ''} ${list} ${unused.length > 1 ? 'are' : 'is'} not used: put {${unused[0]}} in the template's job name, command or an environment value, or in an input path, or remove the column.`, { field: `columns.${unused[0]}` });
+    throw new CourierError(
+      'invalid_input',
+      `Column${unused.length > 1 ? 's' : ''} ${list} ${unused.length > 1 ? 'are' : 'is'} not used: put {${unused[0]}} in the template's job name, command or an environment value, or in an input path, or remove the column.`,
+      { field: `columns.${unused[0]}` },
+    );
   }
   for (const p of t.parameters) {
-    if (!columns.includes(p.name) && p.name !== 'row' && p.default === undefined) throw new CourierError('invalid_input', `The template's parameter {${p.name}} has no default: add a column "${p.name}" to the table.`, { field: `columns.${p.name}` });
+    if (!columns.includes(p.name) && p.name !== 'row' && p.default === undefined)
+      throw new CourierError('invalid_input', `The template's parameter {${p.name}} has no default: add a column "${p.name}" to the table.`, {
+        field: `columns.${p.name}`,
+      });
   }
 }
 
@@ -58,7 +68,12 @@ function rowInputs(inputs: string[], values: Record<string, string>, known: stri
 }
 
 /** Every row resolved (placeholders filled, files checked) — or the first problem, with its row. */
-export async function planSweep(t: JobTemplate, table: Table, o: { inputs: string[]; baseDir: string; sweep: { id: string; name: string } }, ctx: LaunchContext): Promise<SweepPlan> {
+export async function planSweep(
+  t: JobTemplate,
+  table: Table,
+  o: { inputs: string[]; baseDir: string; sweep: { id: string; name: string } },
+  ctx: LaunchContext,
+): Promise<SweepPlan> {
   const template = sweepTemplate(t, table.columns);
   checkColumnsUsed(template, table.columns, o.inputs);
   const known = [...table.columns, 'row'];

@@ -62,7 +62,9 @@ export class SweepStore {
     this.db
       .transaction(() => {
         this.db
-          .prepare('INSERT INTO sweeps (id, account_id, name, template_json, columns_json, inputs_json, fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+          .prepare(
+            'INSERT INTO sweeps (id, account_id, name, template_json, columns_json, inputs_json, fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          )
           .run(s.id, s.accountId, s.name, JSON.stringify(s.template), JSON.stringify(s.columns), JSON.stringify(s.inputs), s.fingerprint, this.now());
         const link = this.db.prepare('INSERT INTO sweep_rows (sweep_id, row, values_json, submission_id) VALUES (?, ?, ?, ?)');
         for (const r of rows) {
@@ -89,7 +91,11 @@ export class SweepStore {
   }
 
   rows(sweepId: string): SweepRow[] {
-    const links = this.db.prepare('SELECT row, values_json, submission_id FROM sweep_rows WHERE sweep_id = ? ORDER BY row').all(sweepId) as { row: number; values_json: string; submission_id: string }[];
+    const links = this.db.prepare('SELECT row, values_json, submission_id FROM sweep_rows WHERE sweep_id = ? ORDER BY row').all(sweepId) as {
+      row: number;
+      values_json: string;
+      submission_id: string;
+    }[];
     return links.flatMap((l) => {
       const submission = this.outbox.get(l.submission_id);
       return submission ? [{ row: Number(l.row), values: JSON.parse(l.values_json) as Record<string, string>, submission }] : [];
@@ -103,7 +109,9 @@ export class SweepStore {
    */
   replaceRow(sweepId: string, row: number, failedSubmissionId: string, next: NewSubmission): boolean {
     return this.db.transaction(() => {
-      const moved = this.db.prepare('UPDATE sweep_rows SET submission_id = ? WHERE sweep_id = ? AND row = ? AND submission_id = ?').run(next.id, sweepId, row, failedSubmissionId);
+      const moved = this.db
+        .prepare('UPDATE sweep_rows SET submission_id = ? WHERE sweep_id = ? AND row = ? AND submission_id = ?')
+        .run(next.id, sweepId, row, failedSubmissionId);
       if (moved.changes === 0) return false; // another process retried it first
       this.outbox.insert(next);
       return true;

@@ -19,15 +19,23 @@ function checkColumns(columns: string[], field: string): void {
   if (columns.length === 0) throw new CourierError('invalid_input', 'The sweep has no columns: give at least one parameter, e.g. lr=0.1,0.01.', { field });
   const seen = new Set<string>();
   for (const c of columns) {
-    if (!PLACEHOLDER_NAME.test(c)) throw new CourierError('invalid_input', `Column "${c}" is not a usable placeholder name: use letters, digits and _ (not starting with a digit).`, { field: `columns.${c}` });
-    if (RESERVED.has(c)) throw new CourierError('invalid_input', `Column "${c}" is a name Courier fills itself ({${c}}); rename the column.`, { field: `columns.${c}` });
+    if (!PLACEHOLDER_NAME.test(c))
+      throw new CourierError('invalid_input', `Column "${c}" is not a usable placeholder name: use letters, digits and _ (not starting with a digit).`, {
+        field: `columns.${c}`,
+      });
+    if (RESERVED.has(c))
+      throw new CourierError('invalid_input', `Column "${c}" is a name Courier fills itself ({${c}}); rename the column.`, { field: `columns.${c}` });
     if (seen.has(c)) throw new CourierError('invalid_input', `Column "${c}" appears twice.`, { field: `columns.${c}` });
     seen.add(c);
   }
 }
 
 function tooMany(n: number, field: string): CourierError {
-  return new CourierError('invalid_input', `The sweep has ${n.toLocaleString('en')} rows; at most ${SWEEP_MAX_ROWS.toLocaleString('en')} are allowed. Split it into several sweeps.`, { field });
+  return new CourierError(
+    'invalid_input',
+    `The sweep has ${n.toLocaleString('en')} rows; at most ${SWEEP_MAX_ROWS.toLocaleString('en')} are allowed. Split it into several sweeps.`,
+    { field },
+  );
 }
 
 /** `1..5` (inclusive; also descending) or a comma list `0.1,0.01`. */
@@ -42,7 +50,10 @@ function factorValues(name: string, spec: string): string[] {
     return out;
   }
   const values = spec.split(',').map((v) => v.trim());
-  if (values.some((v) => v === '')) throw new CourierError('invalid_input', `The values of ${name} have an empty entry ("${spec}"): write them as ${name}=0.1,0.01 or ${name}=1..5.`, { field: `columns.${name}` });
+  if (values.some((v) => v === ''))
+    throw new CourierError('invalid_input', `The values of ${name} have an empty entry ("${spec}"): write them as ${name}=0.1,0.01 or ${name}=1..5.`, {
+      field: `columns.${name}`,
+    });
   return values;
 }
 
@@ -80,13 +91,17 @@ export function parseCsv(text: string): Table {
     throw new CourierError('invalid_input', `The CSV file cannot be read: ${(e as Error).message}`, { field: 'table' });
   }
   const [header, ...rows] = records;
-  if (!header) throw new CourierError('invalid_input', 'The CSV file is empty: its first line names the columns, each further line is one job.', { field: 'table' });
+  if (!header)
+    throw new CourierError('invalid_input', 'The CSV file is empty: its first line names the columns, each further line is one job.', { field: 'table' });
   checkColumns(header, 'table');
   if (rows.length === 0) throw new CourierError('invalid_input', 'The CSV file has a header but no rows: add one line per job.', { field: 'table' });
   if (rows.length > SWEEP_MAX_ROWS) throw tooMany(rows.length, 'table');
   rows.forEach((r, i) => {
     const empty = r.findIndex((v) => v === '');
-    if (empty >= 0) throw new CourierError('invalid_input', `Row ${i + 1} (line ${i + 2}) has no value for column "${header[empty]}".`, { field: `columns.${header[empty]}` });
+    if (empty >= 0)
+      throw new CourierError('invalid_input', `Row ${i + 1} (line ${i + 2}) has no value for column "${header[empty]}".`, {
+        field: `columns.${header[empty]}`,
+      });
   });
   return { columns: header, rows };
 }

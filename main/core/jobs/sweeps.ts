@@ -50,7 +50,9 @@ async function prepare(spec: Spec, d: SweepDeps): Promise<Prepared> {
   const base = spec.outputFolder || saved.outputs.folder || d.downloadsFolder;
   const template: JobTemplate = { ...saved, outputs: { ...saved.outputs, folder: base ? join(base, name) : '' } };
   const { createdAt: _c, updatedAt: _u, ...content } = saved;
-  const fingerprint = createHash('sha256').update(JSON.stringify([content, table, spec.inputs])).digest('hex');
+  const fingerprint = createHash('sha256')
+    .update(JSON.stringify([content, table, spec.inputs]))
+    .digest('hex');
   const sweepId = randomUUID();
   const plan = await planSweep(template, table, { inputs: spec.inputs, baseDir: spec.baseDir ?? d.cwd, sweep: { id: sweepId, name } }, d.ctx);
   return { name, template, table, plan, fingerprint, sweepId };
@@ -64,7 +66,14 @@ export async function previewSweep(spec: Spec, d: SweepDeps): Promise<SweepPrevi
     name: p.name,
     templateName: p.template.name,
     columns: p.table.columns,
-    rows: p.plan.rows.map((r) => ({ row: r.row, values: r.values, jobName: r.launch.jobName, command: r.launch.command, env: r.launch.env, inputs: r.launch.inputs.map((i) => (i.kind === 'file' ? i.id : i.path)) })),
+    rows: p.plan.rows.map((r) => ({
+      row: r.row,
+      values: r.values,
+      jobName: r.launch.jobName,
+      command: r.launch.command,
+      env: r.launch.env,
+      inputs: r.launch.inputs.map((i) => (i.kind === 'file' ? i.id : i.path)),
+    })),
     uploads: locals.size,
     submitsPerSecond: submitPace(d.ctx.api),
   };
@@ -79,7 +88,11 @@ export async function launchSweep(spec: Spec, d: SweepDeps): Promise<{ sweep: Sw
   const existing = d.jobs.sweeps.byName(d.ctx.accountId, p.name);
   if (existing) {
     if (existing.fingerprint !== p.fingerprint) {
-      throw new CourierError('conflict', `A sweep named "${p.name}" already exists with another template, table or inputs. Give this one another name (--name), or look at it with \`courier jobs list --sweep "${p.name}"\`.`, { field: 'name' });
+      throw new CourierError(
+        'conflict',
+        `A sweep named "${p.name}" already exists with another template, table or inputs. Give this one another name (--name), or look at it with \`courier jobs list --sweep "${p.name}"\`.`,
+        { field: 'name' },
+      );
     }
     d.jobs.outbox.poke();
     return { sweep: existing, resumed: true };
@@ -100,7 +113,18 @@ export async function launchSweep(spec: Spec, d: SweepDeps): Promise<{ sweep: Sw
       options: optionsOf(p.template),
     },
   }));
-  const sweep = d.jobs.sweeps.create({ id: p.sweepId, accountId: d.ctx.accountId, name: p.name, template: p.plan.template, columns: p.table.columns, inputs: spec.inputs, fingerprint: p.fingerprint }, rows);
+  const sweep = d.jobs.sweeps.create(
+    {
+      id: p.sweepId,
+      accountId: d.ctx.accountId,
+      name: p.name,
+      template: p.plan.template,
+      columns: p.table.columns,
+      inputs: spec.inputs,
+      fingerprint: p.fingerprint,
+    },
+    rows,
+  );
   // One event per row, one count at the end (counting after each row would read the outbox N times).
   for (const r of d.jobs.sweeps.rows(sweep.id)) d.jobs.d.hub.emit('outboxChanged', d.jobs.entry(r.submission));
   d.jobs.counts();
@@ -110,7 +134,8 @@ export async function launchSweep(spec: Spec, d: SweepDeps): Promise<{ sweep: Sw
 
 export function findSweep(jobs: JobsService, accountId: string, idOrName: string): SweepRecord {
   const s = jobs.sweeps.get(idOrName) ?? jobs.sweeps.byName(accountId, idOrName);
-  if (!s || s.accountId !== accountId) throw new CourierError('not_found', `There is no sweep "${idOrName}" for this account. \`courier jobs list\` shows the sweeps.`, { field: 'sweep' });
+  if (!s || s.accountId !== accountId)
+    throw new CourierError('not_found', `There is no sweep "${idOrName}" for this account. \`courier jobs list\` shows the sweeps.`, { field: 'sweep' });
   return s;
 }
 
@@ -236,7 +261,8 @@ export async function stopSweep(jobs: JobsService, sw: SweepRecord, api: Rescale
  */
 export function retrySweep(jobs: JobsService, sw: SweepRecord): { retried: number } {
   // A stopped sweep stops every row that lands: retrying would start jobs only to stop them.
-  if (jobs.sweeps.stopped(sw.id)) throw new CourierError('conflict', `The sweep "${sw.name}" was stopped (Stop all), so its rows are not sent again. Launch a new sweep to run them.`);
+  if (jobs.sweeps.stopped(sw.id))
+    throw new CourierError('conflict', `The sweep "${sw.name}" was stopped (Stop all), so its rows are not sent again. Launch a new sweep to run them.`);
   let retried = 0;
   for (const { row, submission: s } of jobs.sweeps.rows(sw.id)) {
     if (s.state === 'failed') {
@@ -246,7 +272,18 @@ export function retrySweep(jobs: JobsService, sw: SweepRecord): { retried: numbe
     }
     const t = s.state === 'submitted' && s.jobId ? jobs.tracked.get(s.accountId, s.jobId) : null;
     if (t?.outcome !== 'failed') continue;
-    const next = { id: randomUUID(), accountId: s.accountId, templateId: s.templateId, templateName: s.templateName, jobName: s.jobName, marker: newMarker(), launch: s.launch, source: s.source, inputs: s.inputs, options: s.options };
+    const next = {
+      id: randomUUID(),
+      accountId: s.accountId,
+      templateId: s.templateId,
+      templateName: s.templateName,
+      jobName: s.jobName,
+      marker: newMarker(),
+      launch: s.launch,
+      source: s.source,
+      inputs: s.inputs,
+      options: s.options,
+    };
     if (!jobs.sweeps.replaceRow(sw.id, row, s.id, next)) continue;
     const queued = jobs.store.get(next.id);
     if (queued) jobs.submissionChanged(queued);

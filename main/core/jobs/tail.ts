@@ -39,7 +39,14 @@ async function liveTail(api: RescaleApi, jobId: string, lines: number): Promise<
   }
 }
 
-export async function tailLog(o: { api: RescaleApi; accountId: string; jobId: string; lines: number; transfers: JobTransfers; cacheDir: string }): Promise<TailResult> {
+export async function tailLog(o: {
+  api: RescaleApi;
+  accountId: string;
+  jobId: string;
+  lines: number;
+  transfers: JobTransfers;
+  cacheDir: string;
+}): Promise<TailResult> {
   const statuses = await o.api.jobStatuses(o.jobId);
   const status = toHistory(statuses)[0]?.status ?? '';
   if (!status) return { available: false, source: 'none', lines: [], note: 'The job has not been submitted yet.' };
@@ -50,7 +57,12 @@ export async function tailLog(o: { api: RescaleApi; accountId: string; jobId: st
   }
   const file = (await o.api.jobFiles(o.jobId)).find((f) => f.name === LOG || f.relativePath?.endsWith(`/${LOG}`));
   if (!file) {
-    return { available: false, source: 'none', lines: [], note: running ? `The platform offers no live log for this job; ${LOG} appears when the run ends.` : `Job ${o.jobId} has no ${LOG}.` };
+    return {
+      available: false,
+      source: 'none',
+      lines: [],
+      note: running ? `The platform offers no live log for this job; ${LOG} appears when the run ends.` : `Job ${o.jobId} has no ${LOG}.`,
+    };
   }
   const dir = join(o.cacheDir, o.jobId);
   // A finished job's log never changes: read the cached copy instead of downloading it again.
@@ -61,5 +73,10 @@ export async function tailLog(o: { api: RescaleApi; accountId: string; jobId: st
   const [id] = await o.transfers.enqueueDownloads(o.accountId, [{ ...toRemoteFile(file), relativePath: LOG }], dir, 'overwrite');
   const [done] = await o.transfers.settle(o.accountId, id ? [id] : []);
   if (!done || done.state !== 'done') throw new CourierError('server_error', `${LOG} could not be downloaded: ${done?.error?.message ?? 'unknown error'}.`);
-  return { available: true, source: 'output', lines: lastLines(await readFile(done.localPath, 'utf8'), o.lines), ...(running ? { note: 'A copy from the latest run.' } : {}) };
+  return {
+    available: true,
+    source: 'output',
+    lines: lastLines(await readFile(done.localPath, 'utf8'), o.lines),
+    ...(running ? { note: 'A copy from the latest run.' } : {}),
+  };
 }

@@ -53,7 +53,15 @@ export class TemplateStore {
       if (p.success) templates.push(p.data);
       else {
         broken.push(t);
-        this.warn({ key: 'templateUnreadable', params: { reason: zodIssues(p.error).map((i) => `${i.field}: ${i.message}`).join('; '), file: this.file } });
+        this.warn({
+          key: 'templateUnreadable',
+          params: {
+            reason: zodIssues(p.error)
+              .map((i) => `${i.field}: ${i.message}`)
+              .join('; '),
+            file: this.file,
+          },
+        });
       }
     }
     return { templates, broken };
@@ -88,7 +96,16 @@ export class TemplateStore {
 
   get(idOrName: string): TemplateRef {
     const found = this.find(idOrName);
-    if (!found) throw new CourierError('not_found', `There is no template "${idOrName}". Saved: ${this.list().map((t) => t.id).join(', ') || 'none'}; built in: ${PRESETS.map((p) => p.id).join(', ')}.`, { field: 'templateId' });
+    if (!found)
+      throw new CourierError(
+        'not_found',
+        `There is no template "${idOrName}". Saved: ${
+          this.list()
+            .map((t) => t.id)
+            .join(', ') || 'none'
+        }; built in: ${PRESETS.map((p) => p.id).join(', ')}.`,
+        { field: 'templateId' },
+      );
     return found;
   }
 
@@ -102,7 +119,13 @@ export class TemplateStore {
     return this.mutate((templates) => {
       const at = this.now();
       const existing = d.data.id ? templates.find((t) => t.id === d.data.id) : undefined;
-      const candidate = { ...d.data, id: d.data.id ?? slug(d.data.name), version: TEMPLATE_VERSION, createdAt: existing?.createdAt ?? d.data.createdAt ?? at, updatedAt: at };
+      const candidate = {
+        ...d.data,
+        id: d.data.id ?? slug(d.data.name),
+        version: TEMPLATE_VERSION,
+        createdAt: existing?.createdAt ?? d.data.createdAt ?? at,
+        updatedAt: at,
+      };
       const { template, issues } = checkTemplate(candidate);
       if (!template || issues.length) throw invalid(issues);
       const next = existing ? templates.map((t) => (t.id === template.id ? template : t)) : [...templates, template];
@@ -124,7 +147,10 @@ export class TemplateStore {
   export(id: string): { json: string; fileName: string } {
     const { template } = this.get(id);
     const { createdAt: _c, updatedAt: _u, ...portable } = template;
-    return { json: JSON.stringify({ format: 'courier-job-template', version: TEMPLATE_VERSION, template: portable }, null, 2), fileName: `${template.id}.courier-template.json` };
+    return {
+      json: JSON.stringify({ format: 'courier-job-template', version: TEMPLATE_VERSION, template: portable }, null, 2),
+      fileName: `${template.id}.courier-template.json`,
+    };
   }
 
   /** Accepts an export file (or a bare template); a clashing id gets a fresh one, never overwrites. */
@@ -138,9 +164,12 @@ export class TemplateStore {
     const wrapped = typeof raw === 'object' && raw !== null && 'format' in raw;
     if (wrapped) {
       const f = raw as { format?: unknown; version?: unknown };
-      if (f.format !== 'courier-job-template') throw new CourierError('invalid_input', `This file is a "${String(f.format)}", not a Courier job template.`, { field: 'format' });
+      if (f.format !== 'courier-job-template')
+        throw new CourierError('invalid_input', `This file is a "${String(f.format)}", not a Courier job template.`, { field: 'format' });
       if (typeof f.version === 'number' && f.version > TEMPLATE_VERSION) {
-        throw new CourierError('invalid_input', `This template was saved by a newer Courier (format version ${f.version}); update Courier to import it.`, { field: 'version' });
+        throw new CourierError('invalid_input', `This template was saved by a newer Courier (format version ${f.version}); update Courier to import it.`, {
+          field: 'version',
+        });
       }
     }
     const candidate = wrapped ? (raw as { template?: unknown }).template : raw;

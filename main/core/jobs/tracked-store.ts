@@ -116,10 +116,18 @@ export class TrackedStore {
 
   /** Finished jobs whose notification or outputs are still owed (a crash came in between). */
   owed(): TrackedJob[] {
-    return (this.db.prepare(`SELECT * FROM tracked_jobs WHERE terminal = 1 AND (notified = 0 OR outputs_state IN ('pending', 'downloading')) ORDER BY updated_at`).all() as Row[]).map(toTracked);
+    return (
+      this.db
+        .prepare(`SELECT * FROM tracked_jobs WHERE terminal = 1 AND (notified = 0 OR outputs_state IN ('pending', 'downloading')) ORDER BY updated_at`)
+        .all() as Row[]
+    ).map(toTracked);
   }
 
-  setStatus(accountId: string, jobId: string, s: { status: string; history: JobStatusItem[]; outcome: JobOutcome; terminal: boolean; outputsState?: TrackedJob['outputsState'] }): TrackedJob | null {
+  setStatus(
+    accountId: string,
+    jobId: string,
+    s: { status: string; history: JobStatusItem[]; outcome: JobOutcome; terminal: boolean; outputsState?: TrackedJob['outputsState'] },
+  ): TrackedJob | null {
     this.db
       .prepare(
         // Outputs become owed only on the step to terminal, so a late poll in another process never re-opens a done download.
@@ -138,18 +146,28 @@ export class TrackedStore {
 
   /** Claims the output download (lease): one process downloads, another takes over if it dies. */
   claimOutputs(accountId: string, jobId: string, me: LeaseOwner, leaseMs: number): TrackedJob | null {
-    return this.db.transaction(() => {
-      const r = this.db.prepare(`SELECT * FROM tracked_jobs WHERE account_id = ? AND job_id = ? AND outputs_state IN ('pending', 'downloading')`).get(accountId, jobId) as Row | undefined;
-      if (!r || !leaseFree(r, me, this.now())) return null;
-      this.db
-        .prepare(`UPDATE tracked_jobs SET lease_owner = ?, lease_host = ?, lease_pid = ?, lease_until = ?, outputs_state = 'downloading', updated_at = ? WHERE account_id = ? AND job_id = ?`)
-        .run(me.id, me.host, me.pid, this.now() + leaseMs, this.now(), accountId, jobId);
-      return this.get(accountId, jobId);
-    }).immediate();
+    return this.db
+      .transaction(() => {
+        const r = this.db
+          .prepare(`SELECT * FROM tracked_jobs WHERE account_id = ? AND job_id = ? AND outputs_state IN ('pending', 'downloading')`)
+          .get(accountId, jobId) as Row | undefined;
+        if (!r || !leaseFree(r, me, this.now())) return null;
+        this.db
+          .prepare(
+            `UPDATE tracked_jobs SET lease_owner = ?, lease_host = ?, lease_pid = ?, lease_until = ?, outputs_state = 'downloading', updated_at = ? WHERE account_id = ? AND job_id = ?`,
+          )
+          .run(me.id, me.host, me.pid, this.now() + leaseMs, this.now(), accountId, jobId);
+        return this.get(accountId, jobId);
+      })
+      .immediate();
   }
 
   renewOutputs(accountId: string, jobId: string, me: LeaseOwner, leaseMs: number): boolean {
-    return this.db.prepare('UPDATE tracked_jobs SET lease_until = ? WHERE account_id = ? AND job_id = ? AND lease_owner = ?').run(this.now() + leaseMs, accountId, jobId, me.id).changes === 1;
+    return (
+      this.db
+        .prepare('UPDATE tracked_jobs SET lease_until = ? WHERE account_id = ? AND job_id = ? AND lease_owner = ?')
+        .run(this.now() + leaseMs, accountId, jobId, me.id).changes === 1
+    );
   }
 
   setOutputs(accountId: string, jobId: string, me: LeaseOwner | null, state: TrackedJob['outputsState'], outputs: OutputsRecord): boolean {
@@ -157,7 +175,9 @@ export class TrackedStore {
     const release = state === 'done' || state === 'failed' ? ', lease_owner = NULL, lease_until = 0' : '';
     return (
       this.db
-        .prepare(`UPDATE tracked_jobs SET outputs_state = @state, outputs_json = @outputs, updated_at = @at${release} WHERE account_id = @accountId AND job_id = @jobId${owner}`)
+        .prepare(
+          `UPDATE tracked_jobs SET outputs_state = @state, outputs_json = @outputs, updated_at = @at${release} WHERE account_id = @accountId AND job_id = @jobId${owner}`,
+        )
         .run({ state, outputs: JSON.stringify(outputs), at: this.now(), accountId, jobId, ...(me ? { owner: me.id } : {}) }).changes === 1
     );
   }

@@ -62,7 +62,6 @@ export function jobTransfersFrom(serviceFor: TransferServiceFor): JobTransfers {
   };
 }
 
-
 /**
  * Transfers go through the app's one TransferService, which works for the active account: a
  * queued job of another account waits (retried later) until that account is active again.

@@ -22,7 +22,8 @@ export function placeholderIssues(t: JobTemplate): TemplateIssue[] {
   }
   const seen = new Set<string>();
   t.parameters.forEach((p, i) => {
-    if (knownNames({ parameters: [] }).includes(p.name)) issues.push({ field: `parameters.${i}.name`, message: `{${p.name}} is filled by Courier; choose another name` });
+    if (knownNames({ parameters: [] }).includes(p.name))
+      issues.push({ field: `parameters.${i}.name`, message: `{${p.name}} is filled by Courier; choose another name` });
     else if (seen.has(p.name)) issues.push({ field: `parameters.${i}.name`, message: `{${p.name}} is declared twice` });
     seen.add(p.name);
   });
@@ -52,10 +53,16 @@ export function catalogIssues(t: JobTemplate, catalog: Catalog): TemplateIssue[]
     issues.push({ field: 'hardware.coreType', message: `the platform has no active core type "${t.hardware.coreType}"` });
   } else {
     if (allowed && allowed.length > 0 && !allowed.includes(coreType.code)) {
-      issues.push({ field: 'hardware.coreType', message: `${analysis?.name ?? t.analysis.code} ${t.analysis.version} cannot run on ${coreType.name} (allowed: ${allowed.join(', ')})` });
+      issues.push({
+        field: 'hardware.coreType',
+        message: `${analysis?.name ?? t.analysis.code} ${t.analysis.version} cannot run on ${coreType.name} (allowed: ${allowed.join(', ')})`,
+      });
     }
     if (coreType.cores.length > 0 && !coreType.cores.includes(t.hardware.coresPerSlot)) {
-      issues.push({ field: 'hardware.coresPerSlot', message: `${coreType.name} comes in ${coreType.cores.join(', ')} cores per slot, not ${t.hardware.coresPerSlot}` });
+      issues.push({
+        field: 'hardware.coresPerSlot',
+        message: `${coreType.name} comes in ${coreType.cores.join(', ')} cores per slot, not ${t.hardware.coresPerSlot}`,
+      });
     }
   }
   return issues;

@@ -58,7 +58,10 @@ function readCa(path: string | undefined): string | undefined {
   try {
     return readFileSync(path, 'utf8');
   } catch (e) {
-    throw new CourierError('tls_or_proxy', `The CA bundle ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}). Fix the path in Settings → Network.`);
+    throw new CourierError(
+      'tls_or_proxy',
+      `The CA bundle ${path} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}). Fix the path in Settings → Network.`,
+    );
   }
 }
 
@@ -72,7 +75,13 @@ export function createDispatcher(opts: NetworkOptions, pool: { connections?: num
   const t = { ...defaultTimeouts, ...opts.timeouts };
   const ca = readCa(opts.caBundlePath);
   const tls = ca ? { ca } : {};
-  const common = { keepAliveTimeout: 30_000, keepAliveMaxTimeout: 120_000, connections: pool.connections ?? 32, headersTimeout: t.headersMs, bodyTimeout: t.bodyIdleMs };
+  const common = {
+    keepAliveTimeout: 30_000,
+    keepAliveMaxTimeout: 120_000,
+    connections: pool.connections ?? 32,
+    headersTimeout: t.headersMs,
+    bodyTimeout: t.bodyIdleMs,
+  };
   switch (opts.proxy.mode) {
     case 'none':
       return new Agent({ ...common, connect: { timeout: t.connectMs, ...tls } });

@@ -73,7 +73,10 @@ export class SystemProxy {
       timer = setTimeout(() => resolve({ kind: 'unknown', reason: `no answer in ${limit / 1000} s` }), limit);
       timer.unref();
     });
-    const asked = this.lookup(`${origin}/`).then(parseProxyRules, (e: unknown): Lookup => ({ kind: 'unknown', reason: e instanceof Error ? e.message : String(e) }));
+    const asked = this.lookup(`${origin}/`).then(parseProxyRules, (e: unknown): Lookup => ({
+      kind: 'unknown',
+      reason: e instanceof Error ? e.message : String(e),
+    }));
     const choice = Promise.race([asked, late]).finally(() => clearTimeout(timer));
     this.cache.set(origin, { at: now, choice });
     return choice;

@@ -77,7 +77,10 @@ function hoursText(ms: number): string {
 }
 
 /** A running job near its walltime, or running longer than the person's threshold (run-guards.ts). */
-export function warningMessage(job: Pick<FinishedJob, 'jobId' | 'name'>, w: { kind: 'walltime' | 'longRun'; elapsedMs: number; limitHours: number }): JobMessage {
+export function warningMessage(
+  job: Pick<FinishedJob, 'jobId' | 'name'>,
+  w: { kind: 'walltime' | 'longRun'; elapsedMs: number; limitHours: number },
+): JobMessage {
   const name = displayName(job.name);
   if (w.kind === 'walltime') {
     return {

@@ -50,10 +50,15 @@ export function normalizeApiUrl(raw: string, field = 'apiUrl'): string {
     throw new CourierError('invalid_input', `"${raw}" is not a URL. Use the address of your Rescale platform, e.g. https://platform.rescale.com`, { field });
   }
   if (u.protocol !== 'https:' && !(u.protocol === 'http:' && isLoopback(u.hostname))) {
-    throw new CourierError('invalid_input', `Only https:// platform addresses are accepted (http:// only for this machine, 127.0.0.1). Got ${u.protocol}//${u.host}.`, { field });
+    throw new CourierError(
+      'invalid_input',
+      `Only https:// platform addresses are accepted (http:// only for this machine, 127.0.0.1). Got ${u.protocol}//${u.host}.`,
+      { field },
+    );
   }
   if (u.username || u.password) throw new CourierError('invalid_input', 'A platform address must not contain a user name or password.', { field });
-  if (u.pathname !== '/' || u.search || u.hash) throw new CourierError('invalid_input', `Use only the platform's address (like https://${u.host}), without a path.`, { field });
+  if (u.pathname !== '/' || u.search || u.hash)
+    throw new CourierError('invalid_input', `Use only the platform's address (like https://${u.host}), without a path.`, { field });
   return u.origin;
 }
 
@@ -71,7 +76,13 @@ export function resolvePlatform(ref: PlatformRef): ResolvedPlatform {
     }
     case 'sandbox': {
       const azure = ref.azureBlobEndpoint ? loopbackEndpoint(ref.azureBlobEndpoint) : undefined;
-      return { label: 'Sandbox (local, no account needed)', apiUrl: normalizeApiUrl(ref.apiUrl), s3Endpoint: ref.s3Endpoint, ...(azure ? { azureBlobEndpoint: azure } : {}), fips: false };
+      return {
+        label: 'Sandbox (local, no account needed)',
+        apiUrl: normalizeApiUrl(ref.apiUrl),
+        s3Endpoint: ref.s3Endpoint,
+        ...(azure ? { azureBlobEndpoint: azure } : {}),
+        fips: false,
+      };
     }
     default:
       return assertNever(ref, 'platform kind');

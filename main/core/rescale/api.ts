@@ -47,10 +47,21 @@ export class RescaleApi {
   }
   /** One cheap read, not retried on network errors: "does the platform answer now?" (the outbox asks it while offline). */
   probe(signal?: AbortSignal) {
-    return this.http.call('GET', '/api/v3/users/me/folders/', { schema: rootFolders, retry: 'never', what: 'reach the platform', ...(signal ? { signal } : {}) });
+    return this.http.call('GET', '/api/v3/users/me/folders/', {
+      schema: rootFolders,
+      retry: 'never',
+      what: 'reach the platform',
+      ...(signal ? { signal } : {}),
+    });
   }
   credentials(body?: unknown, signal?: AbortSignal) {
-    return this.http.call('POST', '/api/v3/credentials/', { schema: storageCredentials, body, retry: 'read', what: 'get storage credentials', ...(signal ? { signal } : {}) });
+    return this.http.call('POST', '/api/v3/credentials/', {
+      schema: storageCredentials,
+      body,
+      retry: 'read',
+      what: 'get storage credentials',
+      ...(signal ? { signal } : {}),
+    });
   }
 
   // Files and folders
@@ -59,20 +70,34 @@ export class RescaleApi {
    * echoed record cost more main-thread CPU than any other step of a small file's upload.
    */
   registerFile(body: unknown, signal?: AbortSignal) {
-    return this.http.call('POST', '/api/v3/files/', { schema: registeredFile, body, retry: 'never', what: 'register an uploaded file', ...(signal ? { signal } : {}) });
+    return this.http.call('POST', '/api/v3/files/', {
+      schema: registeredFile,
+      body,
+      retry: 'never',
+      what: 'register an uploaded file',
+      ...(signal ? { signal } : {}),
+    });
   }
   getFile(id: string, signal?: AbortSignal) {
     return this.http.call('GET', `/api/v3/files/${encodeURIComponent(id)}/`, { schema: fileRecord, what: `read file ${id}`, ...(signal ? { signal } : {}) });
   }
   async listFilesPage(page: number, pageSize: number, signal?: AbortSignal): Promise<ListPage<FileRecord>> {
-    const r = await this.http.listPage('/api/v3/files/', fileRecord, { query: { page, page_size: pageSize, ordering: '-dateUploaded' }, what: 'list your files', ...(signal ? { signal } : {}) });
+    const r = await this.http.listPage('/api/v3/files/', fileRecord, {
+      query: { page, page_size: pageSize, ordering: '-dateUploaded' },
+      what: 'list your files',
+      ...(signal ? { signal } : {}),
+    });
     return { count: r.count, items: r.items.filter((f) => f.isUploaded !== false && !f.isDeleted), hasNext: r.hasNext };
   }
   deleteFile(id: string) {
     return this.http.call('DELETE', `/api/v3/files/${encodeURIComponent(id)}/`, { schema: nothing, retry: 'read', what: `delete file ${id}` });
   }
   folderContents(folderId: string, signal?: AbortSignal) {
-    return this.http.paginate(`/api/v3/folders/${encodeURIComponent(folderId)}/contents/`, folderItem, { what: 'list a folder', pageSize: 1000, ...(signal ? { signal } : {}) });
+    return this.http.paginate(`/api/v3/folders/${encodeURIComponent(folderId)}/contents/`, folderItem, {
+      what: 'list a folder',
+      pageSize: 1000,
+      ...(signal ? { signal } : {}),
+    });
   }
   createFolder(parentId: string, name: string, signal?: AbortSignal) {
     return this.http.call('POST', `/api/v3/folders/${encodeURIComponent(parentId)}/`, {
@@ -89,13 +114,22 @@ export class RescaleApi {
     return this.http.call('POST', '/api/v2/jobs/', { schema: jobRecord, body, retry: 'never', what: 'create the job', ...(signal ? { signal } : {}) });
   }
   submitJob(id: string, signal?: AbortSignal) {
-    return this.http.call('POST', `/api/v2/jobs/${encodeURIComponent(id)}/submit/`, { schema: nothing, retry: 'never', what: `submit job ${id}`, ...(signal ? { signal } : {}) });
+    return this.http.call('POST', `/api/v2/jobs/${encodeURIComponent(id)}/submit/`, {
+      schema: nothing,
+      retry: 'never',
+      what: `submit job ${id}`,
+      ...(signal ? { signal } : {}),
+    });
   }
   getJob(id: string, signal?: AbortSignal) {
     return this.http.call('GET', `/api/v2/jobs/${encodeURIComponent(id)}/`, { schema: jobRecord, what: `read job ${id}`, ...(signal ? { signal } : {}) });
   }
   async listJobsPage(page: number, pageSize: number, signal?: AbortSignal) {
-    const r = await this.http.listPage('/api/v2/jobs/', jobRecord, { query: { page, page_size: pageSize }, what: 'list your jobs', ...(signal ? { signal } : {}) });
+    const r = await this.http.listPage('/api/v2/jobs/', jobRecord, {
+      query: { page, page_size: pageSize },
+      what: 'list your jobs',
+      ...(signal ? { signal } : {}),
+    });
     return { count: r.count, items: r.items, hasNext: r.hasNext };
   }
   stopJob(id: string) {
@@ -106,12 +140,20 @@ export class RescaleApi {
   }
   async jobStatuses(id: string, signal?: AbortSignal) {
     const out = [];
-    for await (const s of this.http.paginate(`/api/v2/jobs/${encodeURIComponent(id)}/statuses/`, jobStatusEntry, { what: `read the status of job ${id}`, ...(signal ? { signal } : {}) })) out.push(s);
+    for await (const s of this.http.paginate(`/api/v2/jobs/${encodeURIComponent(id)}/statuses/`, jobStatusEntry, {
+      what: `read the status of job ${id}`,
+      ...(signal ? { signal } : {}),
+    }))
+      out.push(s);
     return out; // newest first, as the platform returns them
   }
   async jobRuns(id: string, signal?: AbortSignal) {
     const out = [];
-    for await (const r of this.http.paginate(`/api/v2/jobs/${encodeURIComponent(id)}/runs/`, jobRun, { what: `list the runs of job ${id}`, ...(signal ? { signal } : {}) })) out.push(r);
+    for await (const r of this.http.paginate(`/api/v2/jobs/${encodeURIComponent(id)}/runs/`, jobRun, {
+      what: `list the runs of job ${id}`,
+      ...(signal ? { signal } : {}),
+    }))
+      out.push(r);
     return out;
   }
   async jobFiles(id: string, signal?: AbortSignal): Promise<FileRecord[]> {
@@ -119,12 +161,21 @@ export class RescaleApi {
   }
   /** The outputs of a job, with how many records could not be read (those are not downloaded). */
   jobFilesListed(id: string, signal?: AbortSignal): Promise<Listed<FileRecord>> {
-    return this.list(`/api/v2/jobs/${encodeURIComponent(id)}/files/`, fileRecord, { what: `list the outputs of job ${id}`, pageSize: 1000, ...(signal ? { signal } : {}) });
+    return this.list(`/api/v2/jobs/${encodeURIComponent(id)}/files/`, fileRecord, {
+      what: `list the outputs of job ${id}`,
+      pageSize: 1000,
+      ...(signal ? { signal } : {}),
+    });
   }
 
   // Catalog
   coreTypes(signal?: AbortSignal) {
-    return this.list('/api/v2/coretypes/', coreType, { what: 'read the hardware catalog', pageSize: 1000, query: { isActive: true }, ...(signal ? { signal } : {}) });
+    return this.list('/api/v2/coretypes/', coreType, {
+      what: 'read the hardware catalog',
+      pageSize: 1000,
+      query: { isActive: true },
+      ...(signal ? { signal } : {}),
+    });
   }
   analyses(signal?: AbortSignal) {
     return this.list('/api/v2/analyses/', analysis, { what: 'read the software catalog', pageSize: 1000, ...(signal ? { signal } : {}) });

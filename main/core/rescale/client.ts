@@ -192,7 +192,10 @@ export class RescaleHttp {
       if (status >= 400) throw classifyHttpError(status, body, { host: this.host, what: opts.what });
       const parsed = opts.schema.safeParse(body ?? {});
       if (!parsed.success) {
-        throw new UnusableAnswerError(`Rescale sent an answer Courier does not understand while trying to ${opts.what} (${endpoint}: ${describeIssue(parsed.error)}).`, endpoint);
+        throw new UnusableAnswerError(
+          `Rescale sent an answer Courier does not understand while trying to ${opts.what} (${endpoint}: ${describeIssue(parsed.error)}).`,
+          endpoint,
+        );
       }
       return parsed.data as z.output<S>;
     }
@@ -214,12 +217,17 @@ export class RescaleHttp {
     const maxPages = this.o.maxPages ?? 1000;
     let seen = 0;
     for (let n = 0; url && n < maxPages; n++) {
-      const res: z.output<typeof listPage> = await this.callUrl('GET', url, { schema: listPage, what: opts.what, ...(opts.signal ? { signal: opts.signal } : {}) });
+      const res: z.output<typeof listPage> = await this.callUrl('GET', url, {
+        schema: listPage,
+        what: opts.what,
+        ...(opts.signal ? { signal: opts.signal } : {}),
+      });
       for (const r of parseItems(res.results, item, tally, seen)) yield r;
       seen += res.results.length;
       if (!res.next) break;
       const next: URL = new URL(res.next, url);
-      if (next.origin !== this.origin) throw new CourierError('server_error', `Rescale's next-page link points to another host (${next.host}); stopped to protect your API key.`);
+      if (next.origin !== this.origin)
+        throw new CourierError('server_error', `Rescale's next-page link points to another host (${next.host}); stopped to protect your API key.`);
       // The server's `next` may fall back to its default page size; keep ours.
       if (!next.searchParams.has('page_size')) next.searchParams.set('page_size', String(opts.pageSize ?? 100));
       url = next;
@@ -238,8 +246,17 @@ export class RescaleHttp {
   }
 
   /** One page of a list, parsed item by item (see `paginate`). */
-  async listPage<S extends z.ZodType>(path: string, item: S, opts: { what: string; query?: CallOptions<S>['query']; signal?: AbortSignal }): Promise<{ count: number; items: z.output<S>[]; hasNext: boolean; skipped: SkipTally }> {
-    const res = await this.call('GET', path, { schema: listPage, what: opts.what, ...(opts.query ? { query: opts.query } : {}), ...(opts.signal ? { signal: opts.signal } : {}) });
+  async listPage<S extends z.ZodType>(
+    path: string,
+    item: S,
+    opts: { what: string; query?: CallOptions<S>['query']; signal?: AbortSignal },
+  ): Promise<{ count: number; items: z.output<S>[]; hasNext: boolean; skipped: SkipTally }> {
+    const res = await this.call('GET', path, {
+      schema: listPage,
+      what: opts.what,
+      ...(opts.query ? { query: opts.query } : {}),
+      ...(opts.signal ? { signal: opts.signal } : {}),
+    });
     const skipped = newTally();
     const items = parseItems(res.results, item, skipped);
     if (skipped.count > 0) this.reportSkipped(skipped, opts.what);

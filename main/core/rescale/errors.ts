@@ -51,11 +51,18 @@ const PROXY_AUTH = 'The proxy asked for a user name and password, or refused the
 export function classifyNetworkError(e: unknown, host: string, via?: string | null): CourierError {
   const refused = proxyRefusal(e);
   if (refused === 407) return new CourierError('tls_or_proxy', PROXY_AUTH, { cause: e });
-  if (refused !== null) return new CourierError('tls_or_proxy', `The proxy could not connect to ${host} (HTTP ${refused}). Check the proxy address in Settings → Network.`, { cause: e });
+  if (refused !== null)
+    return new CourierError('tls_or_proxy', `The proxy could not connect to ${host} (HTTP ${refused}). Check the proxy address in Settings → Network.`, {
+      cause: e,
+    });
   if ((e as { name?: string }).name === 'AbortError') return new CourierError('cancelled', 'Cancelled.', { cause: e });
   const code = codeOf(e) ?? 'UNKNOWN';
   if (tlsCodes.test(code)) {
-    return new CourierError('tls_or_proxy', `The secure connection to ${host} failed (${code}). If you are behind a company proxy or inspection, set the proxy or a custom CA bundle in Settings.`, { cause: e });
+    return new CourierError(
+      'tls_or_proxy',
+      `The secure connection to ${host} failed (${code}). If you are behind a company proxy or inspection, set the proxy or a custom CA bundle in Settings.`,
+      { cause: e },
+    );
   }
   // What happens next depends on the caller (a queued job waits, a CLI upload does not), so it says so itself.
   if (offlineCodes.has(code) || code === 'UNKNOWN') {
@@ -99,23 +106,45 @@ export function classifyHttpError(status: number, body: unknown, ctx: { host: st
   const detail = drf.message ? ` (${drf.message})` : '';
   switch (status) {
     case 401:
-      return new CourierError('unauthorized', `${ctx.host} did not accept the API key${detail}. It may have been revoked, or belong to another platform: check the key and the platform address.`, { text: { key: 'httpUnauthorized', params: { host: ctx.host } } });
+      return new CourierError(
+        'unauthorized',
+        `${ctx.host} did not accept the API key${detail}. It may have been revoked, or belong to another platform: check the key and the platform address.`,
+        { text: { key: 'httpUnauthorized', params: { host: ctx.host } } },
+      );
     case 403:
-      return new CourierError('forbidden', `Your Rescale account is not allowed to ${ctx.what}${detail}. Ask your workspace administrator.`, { text: { key: 'httpForbidden', params: {} } });
+      return new CourierError('forbidden', `Your Rescale account is not allowed to ${ctx.what}${detail}. Ask your workspace administrator.`, {
+        text: { key: 'httpForbidden', params: {} },
+      });
     case 404:
-      return new CourierError('not_found', `Could not ${ctx.what}: not found on ${ctx.host}${detail}. Check the id, and that it belongs to this account and platform.`, { text: { key: 'httpNotFound', params: { host: ctx.host } } });
+      return new CourierError(
+        'not_found',
+        `Could not ${ctx.what}: not found on ${ctx.host}${detail}. Check the id, and that it belongs to this account and platform.`,
+        { text: { key: 'httpNotFound', params: { host: ctx.host } } },
+      );
     case 429: {
       const secs = Math.ceil((ctx.retryAfterMs ?? 1000) / 1000);
-      return new CourierError('rate_limited', `Rescale asked us to slow down; retrying in ${secs} s.`, ctx.retryAfterMs !== undefined ? { retryAfterMs: ctx.retryAfterMs } : {});
+      return new CourierError(
+        'rate_limited',
+        `Rescale asked us to slow down; retrying in ${secs} s.`,
+        ctx.retryAfterMs !== undefined ? { retryAfterMs: ctx.retryAfterMs } : {},
+      );
     }
     case 407:
       return new CourierError('tls_or_proxy', PROXY_AUTH);
     case 400:
     case 409:
     case 422:
-      return new CourierError('invalid_input', drf.message ? `Rescale refused to ${ctx.what}: ${drf.message}` : `Rescale refused to ${ctx.what} (HTTP ${status}).`, drf.field ? { field: drf.field } : {});
+      return new CourierError(
+        'invalid_input',
+        drf.message ? `Rescale refused to ${ctx.what}: ${drf.message}` : `Rescale refused to ${ctx.what} (HTTP ${status}).`,
+        drf.field ? { field: drf.field } : {},
+      );
     default:
-      if (status >= 500) return new CourierError('server_error', `Rescale had a problem (HTTP ${status}) while trying to ${ctx.what}. Courier retries reads on its own; try again in a few minutes if it persists.`);
+      if (status >= 500)
+        return new CourierError(
+          'server_error',
+          `Rescale had a problem (HTTP ${status}) while trying to ${ctx.what}. Courier retries reads on its own; try again in a few minutes if it persists.`,
+        );
       return new CourierError('server_error', `Unexpected answer from ${ctx.host} (HTTP ${status}) while trying to ${ctx.what}${detail}.`);
   }
 }

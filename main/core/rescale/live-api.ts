@@ -18,7 +18,11 @@ export function isSafeLivePath(p: unknown): p is string {
 
 export function checkLivePath(p: string): string {
   if (!isSafeLivePath(p)) {
-    throw new CourierError('invalid_input', `${JSON.stringify(p).slice(0, 120)} is not a path inside the job's working directory (use a relative path like process_output.log or result/log, without "..").`, { field: 'path' });
+    throw new CourierError(
+      'invalid_input',
+      `${JSON.stringify(p).slice(0, 120)} is not a path inside the job's working directory (use a relative path like process_output.log or result/log, without "..").`,
+      { field: 'path' },
+    );
   }
   return p;
 }
@@ -41,7 +45,12 @@ const jobPath = (jobId: string, runId: string) => `/api/v2/jobs/${encodeURICompo
 const encodePath = (p: string) => p.split('/').map(encodeURIComponent).join('/');
 
 /** The files of the run's working directory (directories left out), with how many entries could not be read. */
-export async function directoryContents(api: RescaleApi, jobId: string, runId: string, signal?: AbortSignal): Promise<{ entries: LiveEntry[]; skipped: SkipTally }> {
+export async function directoryContents(
+  api: RescaleApi,
+  jobId: string,
+  runId: string,
+  signal?: AbortSignal,
+): Promise<{ entries: LiveEntry[]; skipped: SkipTally }> {
   const what = `list the working directory of job ${jobId}`;
   const path = `${jobPath(jobId, runId)}/directory-contents/`;
   const first = await api.http.call('GET', path, { schema: contents, query: { page_size: 1000 }, what, ...(signal ? { signal } : {}) });
@@ -72,11 +81,24 @@ export function describeSkipped(skipped: SkipTally, what: string): string | unde
  * newline (its last line is still being written). A JSON answer (`{lines}` or a bare array)
  * carries no such hint: its lines are taken as complete. null: the platform has no such file.
  */
-export async function liveTailText(api: RescaleApi, jobId: string, runId: string, path: string, lines: number, signal?: AbortSignal): Promise<{ lines: string[]; complete: boolean } | null> {
+export async function liveTailText(
+  api: RescaleApi,
+  jobId: string,
+  runId: string,
+  path: string,
+  lines: number,
+  signal?: AbortSignal,
+): Promise<{ lines: string[]; complete: boolean } | null> {
   checkLivePath(path);
   const schema = z.union([z.looseObject({ text: z.string() }), z.looseObject({ lines: z.array(z.string()) }), z.array(z.string())]);
   try {
-    const r = await api.http.call('GET', `${jobPath(jobId, runId)}/tail/${encodePath(path)}/`, { schema, text: true, query: { lines }, what: `read the end of ${path} of job ${jobId}`, ...(signal ? { signal } : {}) });
+    const r = await api.http.call('GET', `${jobPath(jobId, runId)}/tail/${encodePath(path)}/`, {
+      schema,
+      text: true,
+      query: { lines },
+      what: `read the end of ${path} of job ${jobId}`,
+      ...(signal ? { signal } : {}),
+    });
     if (Array.isArray(r)) return { lines: r, complete: true };
     if ('lines' in r && Array.isArray(r.lines)) return { lines: r.lines, complete: true };
     return splitText(String((r as { text: string }).text));
@@ -97,13 +119,24 @@ export function splitText(text: string): { lines: string[]; complete: boolean } 
 
 /** Asks the platform to copy the run's current files to storage, where they become file records of the run. */
 export async function takeSnapshot(api: RescaleApi, jobId: string, runId: string, signal?: AbortSignal): Promise<void> {
-  await api.http.call('POST', `${jobPath(jobId, runId)}/snapshot/`, { schema: z.unknown(), retry: 'never', what: `snapshot the working directory of job ${jobId}`, ...(signal ? { signal } : {}) });
+  await api.http.call('POST', `${jobPath(jobId, runId)}/snapshot/`, {
+    schema: z.unknown(),
+    retry: 'never',
+    what: `snapshot the working directory of job ${jobId}`,
+    ...(signal ? { signal } : {}),
+  });
 }
 
 /** The run's file records (after a snapshot: the snapshot's copies of the live files). */
 export async function runFiles(api: RescaleApi, jobId: string, runId: string, signal?: AbortSignal): Promise<{ items: FileRecord[]; skipped: SkipTally }> {
   const skipped = newTally();
   const items: FileRecord[] = [];
-  for await (const f of api.http.paginate(`${jobPath(jobId, runId)}/files/`, fileRecord, { what: `list the files of run ${runId} of job ${jobId}`, pageSize: 1000, skipped, ...(signal ? { signal } : {}) })) items.push(f);
+  for await (const f of api.http.paginate(`${jobPath(jobId, runId)}/files/`, fileRecord, {
+    what: `list the files of run ${runId} of job ${jobId}`,
+    pageSize: 1000,
+    skipped,
+    ...(signal ? { signal } : {}),
+  }))
+    items.push(f);
   return { items, skipped };
 }

@@ -19,7 +19,10 @@ export function parseRescaleDate(value: string | null | undefined): number | nul
 
 // Byte counts: a whole number, sent as a number or as a string of digits; never negative.
 const size = z.union([z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform(Number);
-const nullableString = z.string().nullish().transform((v) => v ?? null);
+const nullableString = z
+  .string()
+  .nullish()
+  .transform((v) => v ?? null);
 
 /**
  * The platform's ids are short case-sensitive alphanumerics (jobs `OsKBd`, files `XkpTse`, runs
@@ -41,21 +44,26 @@ export function lenientArray<T extends z.ZodType>(item: T) {
   return z
     .array(z.unknown())
     .nullish()
-    .transform((xs) => (xs ?? []).flatMap((x) => {
-      const r = item.safeParse(x);
-      return r.success ? [r.data as z.output<T>] : [];
-    }));
+    .transform((xs) =>
+      (xs ?? []).flatMap((x) => {
+        const r = item.safeParse(x);
+        return r.success ? [r.data as z.output<T>] : [];
+      }),
+    );
 }
 
 export const storageRef = z.looseObject({
   id: z.string(),
   storageType: z.string(),
   encryptionType: z.string().nullish(),
-  connectionSettings: z.record(z.string(), z.unknown()).nullish().transform((v) => {
-    const out: Record<string, string> = {};
-    for (const [k, val] of Object.entries(v ?? {})) if (typeof val === 'string' && val) out[k] = val;
-    return out;
-  }),
+  connectionSettings: z
+    .record(z.string(), z.unknown())
+    .nullish()
+    .transform((v) => {
+      const out: Record<string, string> = {};
+      for (const [k, val] of Object.entries(v ?? {})) if (typeof val === 'string' && val) out[k] = val;
+      return out;
+    }),
 });
 export type StorageRefModel = z.output<typeof storageRef>;
 
@@ -103,7 +111,10 @@ export const fileRecord = z.looseObject({
   relativePath: z.string().nullish(),
   dateUploaded: nullableString,
   decryptedSize: size.nullish().transform((v) => v ?? 0),
-  encodedEncryptionKey: z.string().nullish().transform((v) => v ?? ''),
+  encodedEncryptionKey: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? ''),
   iv: z.string().nullish(),
   pathParts: z.looseObject({ container: z.string(), path: z.string() }).nullish(),
   storage: storageRef.nullish(),
@@ -129,7 +140,10 @@ export const jobStatusEntry = z.looseObject({
   jobId: z.string().nullish(),
   status: z.string(),
   // A missing date keeps the entry (it sorts just after the status before it), not the whole page.
-  statusDate: z.string().nullish().transform((v) => v ?? ''),
+  statusDate: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? ''),
   statusReason: nullableString,
 });
 
@@ -146,9 +160,7 @@ const coreTypeRef = z
 export const jobAnalysis = z.looseObject({
   command: z.string().nullish(),
   analysis: z.looseObject({ code: z.string().nullish(), version: z.string().nullish(), name: z.string().nullish() }).nullish(),
-  hardware: z
-    .looseObject({ coreType: coreTypeRef, coresPerSlot: z.number().nullish(), slots: z.number().nullish(), walltime: z.number().nullish() })
-    .nullish(),
+  hardware: z.looseObject({ coreType: coreTypeRef, coresPerSlot: z.number().nullish(), slots: z.number().nullish(), walltime: z.number().nullish() }).nullish(),
   inputFiles: lenientArray(z.looseObject({ id: platformId, name: z.string().nullish(), decompress: z.boolean().nullish() })),
   useMpi: z.boolean().nullish(),
   envVars: z.record(z.string(), z.unknown()).nullish(),
@@ -156,7 +168,10 @@ export const jobAnalysis = z.looseObject({
 
 export const jobRecord = z.looseObject({
   id: platformId,
-  name: z.string().nullish().transform((v) => v ?? ''),
+  name: z
+    .string()
+    .nullish()
+    .transform((v) => v ?? ''),
   owner: z.string().nullish(),
   dateInserted: nullableString,
   isLowPriority: z.boolean().nullish(),
@@ -198,13 +213,18 @@ export const coreType = z.looseObject({
   price: z.unknown().optional().transform(parsePrice),
   lowPriorityPrice: z.unknown().optional().transform(parsePrice),
   /** Not sent by the platform today; read when present. */
-  currency: z.string().regex(/^[A-Za-z]{3}$/).nullish().catch(null),
+  currency: z
+    .string()
+    .regex(/^[A-Za-z]{3}$/)
+    .nullish()
+    .catch(null),
 });
 export type CoreType = z.output<typeof coreType>;
 
 // GPU families and models as they appear in names and processor descriptions
 // ("NVIDIA Tesla V100", "A100 80GB", "gpu-kepler").
-const GPU_WORDS = /\b(gpus?|nvidia|tesla|quadro|kepler|volta|ampere|hopper|radeon|instinct|[vpk]100|k[48]0|m60|t4|l4|l40s?|a10g?|a30|a40|a100|h100|h200|gh200|b200|mi\d{2,3}x?)\b/i;
+const GPU_WORDS =
+  /\b(gpus?|nvidia|tesla|quadro|kepler|volta|ampere|hopper|radeon|instinct|[vpk]100|k[48]0|m60|t4|l4|l40s?|a10g?|a30|a40|a100|h100|h200|gh200|b200|mi\d{2,3}x?)\b/i;
 
 /** Whether a core type has GPUs: a GPU count when the record has one, else its words. */
 export function isGpuCoreType(t: Pick<CoreType, 'code' | 'name' | 'processorInfo' | 'description' | 'gpuCount' | 'gpusPerNode' | 'gpuType'>): boolean {
@@ -236,7 +256,10 @@ export type Analysis = z.output<typeof analysis>;
 export const listPage = z.looseObject({
   count: size.nullish(),
   // "" is how some answers say "no next page".
-  next: z.string().nullish().transform((v) => v || null),
+  next: z
+    .string()
+    .nullish()
+    .transform((v) => v || null),
   previous: z.string().nullish(),
   results: z.array(z.unknown()),
 });

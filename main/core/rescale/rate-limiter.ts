@@ -57,25 +57,27 @@ export class SharedRateLimiter implements RateLimiter {
   private async locked<T>(scope: Scope, fn: (s: BucketState) => { next: BucketState; result: T }): Promise<T> {
     // Serialize within the process first, so the file lock only arbitrates between processes.
     const prev = this.local.get(scope) ?? Promise.resolve();
-    const run = prev.catch(() => undefined).then(async () => {
-      const file = this.file(scope);
-      const release = await lockFile(file);
-      try {
-        let state: BucketState = { tat: 0, blockedUntil: 0 };
+    const run = prev
+      .catch(() => undefined)
+      .then(async () => {
+        const file = this.file(scope);
+        const release = await lockFile(file);
         try {
-          state = { ...state, ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<BucketState>) };
-        } catch {
-          // A torn or empty file: start from an empty bucket.
+          let state: BucketState = { tat: 0, blockedUntil: 0 };
+          try {
+            state = { ...state, ...(JSON.parse(readFileSync(file, 'utf8')) as Partial<BucketState>) };
+          } catch {
+            // A torn or empty file: start from an empty bucket.
+          }
+          const { next, result } = fn(state);
+          const tmp = `${file}.${process.pid}.tmp`;
+          writeFileSync(tmp, JSON.stringify(next), { mode: 0o600 });
+          renameSync(tmp, file);
+          return result;
+        } finally {
+          await release();
         }
-        const { next, result } = fn(state);
-        const tmp = `${file}.${process.pid}.tmp`;
-        writeFileSync(tmp, JSON.stringify(next), { mode: 0o600 });
-        renameSync(tmp, file);
-        return result;
-      } finally {
-        await release();
-      }
-    });
+      });
     this.local.set(scope, run);
     return run;
   }

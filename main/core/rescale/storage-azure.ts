@@ -28,7 +28,10 @@ export function azureEndpointFor(platform: ResolvedPlatform, settings: Record<st
   if (isLoopbackUrl(platform.apiUrl) && isLoopbackUrl(settings.endpoint)) return settings.endpoint.replace(/\/+$/, '');
   const account = settings.accountName || settings.storageAccount;
   if (!account || !/^[a-z0-9]{3,24}$/.test(account)) {
-    throw new CourierError('server_error', `Your Azure storage settings name no valid storage account (${JSON.stringify(account ?? '').slice(0, 40)}), so files cannot be transferred. Contact Rescale support.`);
+    throw new CourierError(
+      'server_error',
+      `Your Azure storage settings name no valid storage account (${JSON.stringify(account ?? '').slice(0, 40)}), so files cannot be transferred. Contact Rescale support.`,
+    );
   }
   return `https://${account}.blob.core.windows.net`;
 }

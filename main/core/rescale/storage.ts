@@ -14,7 +14,8 @@ function toStorageRef(s: StorageRefModel): StorageRef {
 }
 
 export function toRemoteFile(f: FileRecord): RemoteFile {
-  if (!f.pathParts || !f.storage) throw new CourierError('server_error', `File ${f.name} (${f.id}) has no storage location in its record, so it cannot be downloaded directly.`);
+  if (!f.pathParts || !f.storage)
+    throw new CourierError('server_error', `File ${f.name} (${f.id}) has no storage location in its record, so it cannot be downloaded directly.`);
   return {
     id: f.id,
     name: f.name,
@@ -59,14 +60,24 @@ export class RescaleStorageAdapter implements RescaleStorage {
     const storage = me.defaultStorage;
     if (!storage) throw new CourierError('server_error', 'Your Rescale account has no default storage, so files cannot be uploaded. Contact Rescale support.');
     if (storage.storageType !== 'S3Storage' && !isAzure(storage)) {
-      throw new CourierError('unavailable', `Your account stores files on ${storage.storageType}; Courier can use S3 and Azure storage. Use Rescale's web upload for this account.`);
+      throw new CourierError(
+        'unavailable',
+        `Your account stores files on ${storage.storageType}; Courier can use S3 and Azure storage. Use Rescale's web upload for this account.`,
+      );
     }
     const cs = storage.connectionSettings;
     const bucket = cs.container;
     // Azure has no region: the account name (connection settings) locates the blob service.
     const region = isAzure(storage) ? '' : cs.region;
-    if (!bucket || region === undefined) throw new CourierError('server_error', `Your default storage has no ${bucket ? 'region' : 'bucket (container)'} in its settings.`);
-    const value: UploadTarget = { storage: toStorageRef(storage), bucket, region, pathBase: (cs.pathBase ?? '').replace(/\/+$/, ''), rootFolderId: folders.myLibrary };
+    if (!bucket || region === undefined)
+      throw new CourierError('server_error', `Your default storage has no ${bucket ? 'region' : 'bucket (container)'} in its settings.`);
+    const value: UploadTarget = {
+      storage: toStorageRef(storage),
+      bucket,
+      region,
+      pathBase: (cs.pathBase ?? '').replace(/\/+$/, ''),
+      rootFolderId: folders.myLibrary,
+    };
     this.target = { at: this.now(), value };
     return value;
   }
@@ -118,9 +129,7 @@ export class RescaleStorageAdapter implements RescaleStorage {
     // The storage record says which back end; the answer must match it.
     if (isAzure(forFile?.storage ?? target!.storage)) return this.azureCredentials(c, forFile, issuedAt, signal);
     if (!c.accessKey || !c.secretKey) throw new CourierError('server_error', 'Rescale returned storage credentials without keys.');
-    const { region, settings } = forFile
-      ? await this.fileSettings(forFile, signal)
-      : { region: target!.region, settings: target!.storage.connectionSettings };
+    const { region, settings } = forFile ? await this.fileSettings(forFile, signal) : { region: target!.region, settings: target!.storage.connectionSettings };
     const endpoint = s3EndpointFor(this.platform, region, settings);
     const exp = c.expiration ? Date.parse(c.expiration) : NaN;
     return {
@@ -136,7 +145,8 @@ export class RescaleStorageAdapter implements RescaleStorage {
   private async azureCredentials(c: CredentialsModel, forFile: RemoteFile | undefined, issuedAt: number, signal?: AbortSignal): Promise<AzureCredentials> {
     const pathSas: Record<string, string> = {};
     for (const p of c.paths) if (p.pathParts && p.sasToken) pathSas[`${p.pathParts.container}/${p.pathParts.path}`] = p.sasToken;
-    if (!c.sasToken && Object.keys(pathSas).length === 0) throw new CourierError('server_error', 'Rescale returned Azure storage credentials without a SAS token.');
+    if (!c.sasToken && Object.keys(pathSas).length === 0)
+      throw new CourierError('server_error', 'Rescale returned Azure storage credentials without a SAS token.');
     const settings = forFile ? (await this.fileSettings(forFile, signal)).settings : (await this.uploadTarget(signal)).storage.connectionSettings;
     const exp = c.expiration ? Date.parse(c.expiration) : NaN;
     return {

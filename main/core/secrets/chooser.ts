@@ -32,7 +32,13 @@ export class KeyStoreChooser implements SecretStore, ChoosableKeyStore {
   }
 
   state(): KeyStoreState {
-    return { backend: this.backend, secure: this.secure, kind: this.kind, locked: this.inner === null, choices: this.keychain ? ['keychain', 'encrypted-file', 'memory'] : ['encrypted-file', 'memory'] };
+    return {
+      backend: this.backend,
+      secure: this.secure,
+      kind: this.kind,
+      locked: this.inner === null,
+      choices: this.keychain ? ['keychain', 'encrypted-file', 'memory'] : ['encrypted-file', 'memory'],
+    };
   }
 
   get backend(): string {
@@ -56,7 +62,8 @@ export class KeyStoreChooser implements SecretStore, ChoosableKeyStore {
     if (kind === this.kind && this.inner) return;
     if (this.inner === null) throw new CourierError('invalid_input', 'Enter the passphrase of the key file first.', { field: 'passphrase' });
     if (kind === 'keychain' && !this.keychain) throw new CourierError('unavailable', 'No OS keychain answers here: choose an encrypted file or memory only.');
-    if (this.kind === 'encrypted-file') throw new CourierError('conflict', 'Keys are already kept in the encrypted file; move the file away and restart Courier to choose again.');
+    if (this.kind === 'encrypted-file')
+      throw new CourierError('conflict', 'Keys are already kept in the encrypted file; move the file away and restart Courier to choose again.');
     const next = kind === 'encrypted-file' ? await this.makeFile(passphrase) : kind === 'keychain' ? this.keychainStore() : new MemorySecretStore();
     if (this.inner instanceof MemorySecretStore) for (const [name, secret] of this.inner.entries()) await next.set(name, secret);
     this.inner = next;
@@ -70,7 +77,9 @@ export class KeyStoreChooser implements SecretStore, ChoosableKeyStore {
 
   private store(): SecretStore {
     if (this.inner) return this.inner;
-    throw new CourierError('unavailable', `The API keys are in an encrypted file (${this.file}): enter its passphrase in Courier to open it.`, { text: { key: 'keyStoreLocked', params: {} } });
+    throw new CourierError('unavailable', `The API keys are in an encrypted file (${this.file}): enter its passphrase in Courier to open it.`, {
+      text: { key: 'keyStoreLocked', params: {} },
+    });
   }
   async get(name: string) {
     return this.store().get(name);

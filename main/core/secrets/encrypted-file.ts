@@ -32,7 +32,10 @@ function scrypt(passphrase: string, salt: Buffer, kdf: { N: number; r: number; p
 }
 
 function damaged(file: string, why: string): CourierError {
-  return new CourierError('local_file', `The key file ${file} is damaged (${why}); Courier left it as it is. Restore it from a backup, or move it away and enter your API keys again.`);
+  return new CourierError(
+    'local_file',
+    `The key file ${file} is damaged (${why}); Courier left it as it is. Restore it from a backup, or move it away and enter your API keys again.`,
+  );
 }
 
 function parseEnvelope(file: string, text: string): Envelope {
@@ -44,7 +47,8 @@ function parseEnvelope(file: string, text: string): Envelope {
   }
   const ok = e && e.format === 'courier-keys' && e.version === 1 && e.kdf?.name === 'scrypt' && e.cipher?.name === 'aes-256-gcm';
   const fields = ok && [e.kdf.salt, e.cipher.iv, e.cipher.tag, e.cipher.data].every((v) => typeof v === 'string') && withinLimits(e.kdf);
-  if (!fields) throw damaged(file, 'it is not a Courier key file of a version this Courier reads, or asks for key-derivation costs beyond what Courier ever writes');
+  if (!fields)
+    throw damaged(file, 'it is not a Courier key file of a version this Courier reads, or asks for key-derivation costs beyond what Courier ever writes');
   return e;
 }
 
@@ -79,7 +83,10 @@ export class EncryptedFileSecretStore implements SecretStore {
   /** Creates the file with no keys; refuses to replace one that is there. */
   static async create(file: string, passphrase: string, kdf = DEFAULT_KDF): Promise<EncryptedFileSecretStore> {
     if (passphrase.length < MIN_PASSPHRASE) {
-      throw new CourierError('invalid_input', `Choose a passphrase of at least ${MIN_PASSPHRASE} characters.`, { field: 'passphrase', text: { key: 'passphraseShort', params: { min: String(MIN_PASSPHRASE) } } });
+      throw new CourierError('invalid_input', `Choose a passphrase of at least ${MIN_PASSPHRASE} characters.`, {
+        field: 'passphrase',
+        text: { key: 'passphraseShort', params: { min: String(MIN_PASSPHRASE) } },
+      });
     }
     if (existsSync(file)) throw new CourierError('conflict', `A key file is already at ${file}: open it with its passphrase instead of making a new one.`);
     const salt = randomBytes(16);
@@ -90,7 +97,10 @@ export class EncryptedFileSecretStore implements SecretStore {
 
   private decrypt(env: Envelope): Record<string, string> {
     if (env.kdf.salt !== this.kdf.salt) {
-      throw new CourierError('conflict', `The key file ${this.file} was replaced by another one since Courier opened it: restart Courier and enter that file's passphrase.`);
+      throw new CourierError(
+        'conflict',
+        `The key file ${this.file} was replaced by another one since Courier opened it: restart Courier and enter that file's passphrase.`,
+      );
     }
     const d = createDecipheriv('aes-256-gcm', this.key, Buffer.from(env.cipher.iv, 'base64'));
     d.setAuthTag(Buffer.from(env.cipher.tag, 'base64'));
@@ -98,7 +108,11 @@ export class EncryptedFileSecretStore implements SecretStore {
     try {
       plain = Buffer.concat([d.update(Buffer.from(env.cipher.data, 'base64')), d.final()]);
     } catch {
-      throw new CourierError('unauthorized', `This passphrase does not open the key file ${this.file}. Check the passphrase and try again (the file is unchanged).`, { field: 'passphrase', text: { key: 'passphraseWrong', params: {} } });
+      throw new CourierError(
+        'unauthorized',
+        `This passphrase does not open the key file ${this.file}. Check the passphrase and try again (the file is unchanged).`,
+        { field: 'passphrase', text: { key: 'passphraseWrong', params: {} } },
+      );
     }
     try {
       return JSON.parse(plain.toString('utf8')) as Record<string, string>;
@@ -111,7 +125,12 @@ export class EncryptedFileSecretStore implements SecretStore {
     const iv = randomBytes(12);
     const c = createCipheriv('aes-256-gcm', this.key, iv);
     const body = Buffer.concat([c.update(JSON.stringify(data), 'utf8'), c.final()]);
-    return { format: 'courier-keys', version: 1, kdf: this.kdf, cipher: { name: 'aes-256-gcm', iv: iv.toString('base64'), tag: c.getAuthTag().toString('base64'), data: body.toString('base64') } };
+    return {
+      format: 'courier-keys',
+      version: 1,
+      kdf: this.kdf,
+      cipher: { name: 'aes-256-gcm', iv: iv.toString('base64'), tag: c.getAuthTag().toString('base64'), data: body.toString('base64') },
+    };
   }
 
   private read(): Record<string, string> {
@@ -124,7 +143,8 @@ export class EncryptedFileSecretStore implements SecretStore {
     mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 }); // the lock lives next to the file
     const release = await lockFile(this.file);
     try {
-      if (opts.creating && existsSync(this.file)) throw new CourierError('conflict', `A key file is already at ${this.file}: open it with its passphrase instead of making a new one.`);
+      if (opts.creating && existsSync(this.file))
+        throw new CourierError('conflict', `A key file is already at ${this.file}: open it with its passphrase instead of making a new one.`);
       const cur = opts.creating ? {} : this.read();
       writePrivateFile(this.file, JSON.stringify(this.encrypt(change(cur))));
     } finally {

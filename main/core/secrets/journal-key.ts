@@ -17,7 +17,10 @@ export async function journalSealer(secrets: SecretStore): Promise<Sealer> {
     // A store that did not answer (a locked keychain, a D-Bus hiccup) is not an empty one: a new
     // key would overwrite the stored one and make every unfinished upload unreadable (and so
     // started over). Transfers wait for the store instead.
-    throw new CourierError('unavailable', `The key store (${secrets.backend}) did not answer, so unfinished transfers cannot be read yet: unlock the keychain and try again (${e instanceof Error ? e.message : String(e)}).`);
+    throw new CourierError(
+      'unavailable',
+      `The key store (${secrets.backend}) did not answer, so unfinished transfers cannot be read yet: unlock the keychain and try again (${e instanceof Error ? e.message : String(e)}).`,
+    );
   }
   if (!b64) {
     b64 = randomBytes(32).toString('base64');

@@ -20,7 +20,10 @@ export async function selectNodeSecretStore(
   ask: PassphraseSource = async () => null,
 ): Promise<{ store: SecretStore; warning?: string }> {
   if (env.COURIER_KEY_STORE === 'file') {
-    return { store: new PlaintextFileSecretStore(join(dataDir, 'keys.plaintext.json')), warning: 'API keys are stored UNENCRYPTED in the data folder (COURIER_KEY_STORE=file).' };
+    return {
+      store: new PlaintextFileSecretStore(join(dataDir, 'keys.plaintext.json')),
+      warning: 'API keys are stored UNENCRYPTED in the data folder (COURIER_KEY_STORE=file).',
+    };
   }
   if (env.COURIER_KEY_STORE === 'memory') return { store: new MemorySecretStore() };
   const file = join(dataDir, ENCRYPTED_KEY_FILE);

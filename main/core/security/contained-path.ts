@@ -16,7 +16,10 @@ export function containedPath(root: string, ...parts: string[]): string {
   const base = resolve(root);
   const p = resolve(base, ...parts);
   if (p === base || !isInside(base, p)) {
-    throw new CourierError('invalid_input', `Refused to write ${JSON.stringify(parts.join('/')).slice(0, 120)}: it would land outside ${base}, the folder you chose.`);
+    throw new CourierError(
+      'invalid_input',
+      `Refused to write ${JSON.stringify(parts.join('/')).slice(0, 120)}: it would land outside ${base}, the folder you chose.`,
+    );
   }
   return p;
 }

@@ -11,7 +11,13 @@ export interface SettingsBackend {
 export class ConfSettingsBackend implements SettingsBackend {
   private readonly conf: Conf<Record<string, unknown>>;
   constructor(dir: string) {
-    this.conf = new Conf<Record<string, unknown>>({ cwd: dir, configName: 'settings', configFileMode: 0o600, clearInvalidConfig: true, projectName: 'courier' });
+    this.conf = new Conf<Record<string, unknown>>({
+      cwd: dir,
+      configName: 'settings',
+      configFileMode: 0o600,
+      clearInvalidConfig: true,
+      projectName: 'courier',
+    });
   }
   get path(): string {
     return this.conf.path;

@@ -98,4 +98,3 @@ function withPathTokens(fetched: StorageCredentials, old: StorageCredentials | u
   if (fetched.kind !== 'azure' || old?.kind !== 'azure' || oldStale || fetched.sasToken) return fetched;
   return { ...fetched, pathSas: { ...old.pathSas, ...fetched.pathSas }, expiresAt: Math.min(old.expiresAt, fetched.expiresAt) };
 }
-

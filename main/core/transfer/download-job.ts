@@ -319,7 +319,8 @@ class BackgroundFlush {
 
 function checkSha(remote: RemoteFile, sha: string): void {
   const want = expectedSha(remote);
-  if (want && want !== sha) throw fail('checksum_mismatch', `SHA-512 of the downloaded "${remote.name}" does not match the file record; the download was discarded`);
+  if (want && want !== sha)
+    throw fail('checksum_mismatch', `SHA-512 of the downloaded "${remote.name}" does not match the file record; the download was discarded`);
 }
 
 async function verify(item: LiveItem, remote: RemoteFile, path: string, ctx: JobCtx, signal: AbortSignal): Promise<void> {
@@ -388,4 +389,3 @@ async function syncFile(path: string): Promise<void> {
     await fh.close();
   }
 }
-

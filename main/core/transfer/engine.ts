@@ -47,7 +47,11 @@ export class TransferEngine implements JobReporter {
     retry: RetryPolicy = DEFAULT_RETRY,
   ) {
     this.services = new JobServices(journal, pool, storage, lim, now, retry, this, (id) => this.items.get(id));
-    this.feed = new ProgressFeed(this.items, (it) => this.counted(it), () => storage.registrationPace?.() ?? null);
+    this.feed = new ProgressFeed(
+      this.items,
+      (it) => this.counted(it),
+      () => storage.registrationPace?.() ?? null,
+    );
     this.nextSeqNo = journal.maxSeq() + 1;
     for (const row of journal.loadItems()) this.adoptRow(row, true);
     this.scheduleTimer = setInterval(() => this.services.applyBandwidth(), 30_000);
@@ -372,7 +376,10 @@ export class TransferEngine implements JobReporter {
 
   whenSettled(ids: string[]): Promise<TransferView[]> {
     for (const id of ids) if (!this.items.has(id)) return Promise.reject(new Error(`unknown transfer ${id}`));
-    return this.settleWaiters.wait(ids, ids.filter((id) => !TERMINAL.has((this.items.get(id) as LiveItem).row.state)));
+    return this.settleWaiters.wait(
+      ids,
+      ids.filter((id) => !TERMINAL.has((this.items.get(id) as LiveItem).row.state)),
+    );
   }
 
   async close(): Promise<void> {
@@ -397,4 +404,3 @@ export class TransferEngine implements JobReporter {
     await this.services.pool.close();
   }
 }
-

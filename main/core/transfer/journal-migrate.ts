@@ -22,7 +22,12 @@ function sealLegacyDownloadKeys(db: Database.Database, sealer: Sealer): void {
   const rows = db.prepare("SELECT id, state, remote_json FROM transfers WHERE kind = 'download' AND remote_json LIKE '%encodedEncryptionKey%'").all() as Row[];
   if (rows.length === 0) return;
   const update = db.prepare('UPDATE transfers SET remote_json = ?, key_sealed = ? WHERE id = ?');
-  const finished = new Set(db.prepare(`SELECT id FROM transfers WHERE state IN ${TERMINAL_SQL}`).all().map((r) => str((r as Row).id)));
+  const finished = new Set(
+    db
+      .prepare(`SELECT id FROM transfers WHERE state IN ${TERMINAL_SQL}`)
+      .all()
+      .map((r) => str((r as Row).id)),
+  );
   db.transaction(() => {
     for (const r of rows) {
       const id = str(r.id);

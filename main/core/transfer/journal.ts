@@ -21,7 +21,21 @@ import { migrateJournal } from './journal-migrate';
 import { openPrivateSqlite } from '../private-sqlite';
 import type { Sealer } from './sealer';
 import { TERMINAL } from './types';
-import { ITEM_COLUMNS, itemColumn, openSealed, SCHEMA, str, strOrNull, toItem, type DownloadRow, type ItemRow, type PartRow, type Row, type StoredUpload, type UploadRow } from './journal-rows';
+import {
+  ITEM_COLUMNS,
+  itemColumn,
+  openSealed,
+  SCHEMA,
+  str,
+  strOrNull,
+  toItem,
+  type DownloadRow,
+  type ItemRow,
+  type PartRow,
+  type Row,
+  type StoredUpload,
+  type UploadRow,
+} from './journal-rows';
 
 export type { DownloadRow, ItemRow, PartRow, StoredUpload, UploadRow } from './journal-rows';
 
@@ -48,7 +62,8 @@ export class Journal {
     this.db = openPrivateSqlite(path, { what: 'transfer journal', closeFolder: true, secureDelete: true });
     this.db.exec(SCHEMA);
     migrateJournal(this.db, sealer);
-    for (const r of this.db.prepare('SELECT transfer_id AS id FROM uploads UNION SELECT transfer_id FROM downloads').all() as Row[]) this.withState.add(str(r.id));
+    for (const r of this.db.prepare('SELECT transfer_id AS id FROM uploads UNION SELECT transfer_id FROM downloads').all() as Row[])
+      this.withState.add(str(r.id));
   }
 
   static open(path: string, sealer: Sealer): Journal {
@@ -173,7 +188,10 @@ export class Journal {
 
   loadItems(): ItemRow[] {
     this.flush();
-    return (this.stmt('SELECT * FROM transfers ORDER BY seq').all() as Row[]).map((r) => ({ ...toItem(r), fileKey: openSealed(this.sealer, r.key_sealed)?.toString('utf8') ?? null }));
+    return (this.stmt('SELECT * FROM transfers ORDER BY seq').all() as Row[]).map((r) => ({
+      ...toItem(r),
+      fileKey: openSealed(this.sealer, r.key_sealed)?.toString('utf8') ?? null,
+    }));
   }
 
   // ---------------------------------------------------------------- uploads
@@ -256,7 +274,8 @@ export class Journal {
       // Never had a multipart upload or parts: nothing to abort, one row at most to delete.
       const rec = this.uploadInserts.get(id);
       this.uploadInserts.delete(id);
-      if (rec) rec.dropped = true; // still queued: never written
+      if (rec)
+        rec.dropped = true; // still queued: never written
       else this.later(id, () => this.stmt('DELETE FROM uploads WHERE transfer_id = ?').run(id));
       return;
     }

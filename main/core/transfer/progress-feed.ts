@@ -155,7 +155,14 @@ export class ProgressFeed {
     const batch: ProgressBatch = {
       seq: this.seq,
       items,
-      overall: { bytesDone: o.done, bytesTotal: o.total, bytesPerSecond: Math.round(bps), etaSeconds, active: o.active, ...(registrations ? { registrations } : {}) },
+      overall: {
+        bytesDone: o.done,
+        bytesTotal: o.total,
+        bytesPerSecond: Math.round(bps),
+        etaSeconds,
+        active: o.active,
+        ...(registrations ? { registrations } : {}),
+      },
     };
     for (const l of this.listeners) l(batch);
   }

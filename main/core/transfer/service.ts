@@ -86,7 +86,13 @@ export interface TransferServiceOptions {
 
 export async function createTransferService(opts: TransferServiceOptions): Promise<TransferService> {
   const journal = Journal.open(opts.journalPath, opts.sealer);
-  const pool = opts.pool ?? new TransferPool({ ...(opts.workerFile ? { workerFile: opts.workerFile } : {}), ...(opts.workerCount ? { workerCount: opts.workerCount } : {}), ...(opts.directIo !== undefined ? { directIo: opts.directIo } : {}) });
+  const pool =
+    opts.pool ??
+    new TransferPool({
+      ...(opts.workerFile ? { workerFile: opts.workerFile } : {}),
+      ...(opts.workerCount ? { workerCount: opts.workerCount } : {}),
+      ...(opts.directIo !== undefined ? { directIo: opts.directIo } : {}),
+    });
   const now = opts.now ?? Date.now;
   const limits: Limits = { ...DEFAULT_LIMITS };
   const engine = new TransferEngine(journal, pool, opts.storage, limits, now, { attempts: 10, baseMs: 200, capMs: 15_000, ...opts.retry });
@@ -96,7 +102,11 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
   if (opts.network) engine.services.setNetwork(opts.network);
   if (opts.route) engine.services.setRoute(opts.route);
 
-  const row = rowMaker(() => engine.nextSeq(), () => engine.account ?? null, now);
+  const row = rowMaker(
+    () => engine.nextSeq(),
+    () => engine.account ?? null,
+    now,
+  );
   const commit = (rows: ItemRow[]): TransferView[] => {
     journal.insertItems(rows);
     return engine.add(rows);
@@ -116,7 +126,15 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
     async enqueueDownloadFolder(folderId, dir, o = {}) {
       const entries = await walkRemote(opts.storage, folderId);
       const root = resolve(dir);
-      const batch = row({ kind: 'download', name: o.name ?? basename(root), localPath: root, size: 0, priority: o.priority ?? 0, isBatch: true, remoteFileId: folderId });
+      const batch = row({
+        kind: 'download',
+        name: o.name ?? basename(root),
+        localPath: root,
+        size: 0,
+        priority: o.priority ?? 0,
+        isBatch: true,
+        remoteFileId: folderId,
+      });
       const rows = entries.map((e) => downloadRow(row, e.file, root, o, batch.id, e.relDir));
       batch.size = rows.reduce((a, r) => a + r.size, 0);
       return commit([batch, ...rows]);
@@ -137,7 +155,6 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
     warm: () => pool.warm(),
     close: () => engine.close(),
   };
-
 }
 
 /** File ids are looked up a few at a time (the API client paces them); records are used as given. */

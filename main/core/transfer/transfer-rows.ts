@@ -56,7 +56,8 @@ export async function uploadRows(row: RowMaker, paths: string[], priority: numbe
         const tree = await walkLocal(p);
         const batch: ItemRow = { ...base, isBatch: true, size: tree.files.reduce((a, f) => a + f.size, 0), remoteJson: JSON.stringify(tree.dirs) };
         rows.push(batch);
-        for (const f of tree.files) rows.push(row({ kind: 'upload', name: f.name, localPath: f.path, size: f.size, priority, parentId: batch.id, relDir: f.relDir }));
+        for (const f of tree.files)
+          rows.push(row({ kind: 'upload', name: f.name, localPath: f.path, size: f.size, priority, parentId: batch.id, relDir: f.relDir }));
       } else if (st.isFile()) {
         rows.push({ ...base, size: st.size });
       } else {

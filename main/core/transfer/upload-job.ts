@@ -107,7 +107,15 @@ async function uploadSmall(item: LiveItem, ctx: JobCtx, signal: AbortSignal): Pr
   const tracked = { r: null as Running<'putObject'> | null };
   try {
     const res = await ctx.runner.exec<'putObject'>(
-      (creds) => ({ op: 'putObject', loc: locOf(row)(creds), path: item.row.localPath, key: row.key, iv: row.iv, metadata: metadataOf(row), maxSize: row.partSize }),
+      (creds) => ({
+        op: 'putObject',
+        loc: locOf(row)(creds),
+        path: item.row.localPath,
+        key: row.key,
+        iv: row.iv,
+        metadata: metadataOf(row),
+        maxSize: row.partSize,
+      }),
       { signal, track: (r) => item.track(r, tracked) },
     );
     if (res.tooLarge) return null; // grew since it was queued: the general path plans parts
@@ -183,7 +191,16 @@ async function putWhole(item: LiveItem, row: UploadRow, stamp: FileStamp, ctx: J
   const tracked = { r: null as Running<'putObject'> | null };
   try {
     const res = await ctx.runner.exec<'putObject'>(
-      (creds) => ({ op: 'putObject', loc: locOf(row)(creds), path: item.row.localPath, key: row.key, iv: row.iv, metadata: metadataOf(row), stamp, maxSize: row.partSize }),
+      (creds) => ({
+        op: 'putObject',
+        loc: locOf(row)(creds),
+        path: item.row.localPath,
+        key: row.key,
+        iv: row.iv,
+        metadata: metadataOf(row),
+        stamp,
+        maxSize: row.partSize,
+      }),
       { signal, track: (r) => item.track(r, tracked) },
     );
     if (res.tooLarge) throw fail('file_changed', `The file changed while it was being uploaded: ${item.row.localPath}`);

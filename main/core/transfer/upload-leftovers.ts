@@ -19,10 +19,12 @@ export function locOf(row: UploadPlace) {
  */
 export async function abortMultipart(row: UploadPlace & { uploadId: string }, runner: TaskRunner, signal = new AbortController().signal): Promise<boolean> {
   const uploadId = row.uploadId;
-  return runner.exec<'abortMultipart'>((creds) => ({ op: 'abortMultipart', loc: locOf(row)(creds), uploadId }), { signal }).then(
-    () => true,
-    () => false,
-  );
+  return runner
+    .exec<'abortMultipart'>((creds) => ({ op: 'abortMultipart', loc: locOf(row)(creds), uploadId }), { signal })
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 export class UploadLeftovers {

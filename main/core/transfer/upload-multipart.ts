@@ -30,7 +30,8 @@ export async function multipart(item: LiveItem, row: UploadRow, stamp: FileStamp
     } else {
       if (await completedEarlier(item, row, stamp, ctx, signal)) return;
       // Azure has nothing to list before the first block lands: not worth a notice then.
-      if (ctx.journal.getParts(item.id).some((p) => p.etag)) ctx.notice(item, 'upload_expired', 'The storage no longer has the unfinished upload (expired or aborted); sending this file again from the start.');
+      if (ctx.journal.getParts(item.id).some((p) => p.etag))
+        ctx.notice(item, 'upload_expired', 'The storage no longer has the unfinished upload (expired or aborted); sending this file again from the start.');
       ctx.journal.putUpload({ ...row, uploadId: null }); // also forgets the recorded parts
       row.uploadId = null;
     }

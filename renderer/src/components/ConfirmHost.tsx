@@ -17,7 +17,12 @@ export function ConfirmHost() {
           <button type="button" onClick={() => answerConfirm(false)} data-autofocus={request.danger ? '' : undefined}>
             {request.cancelLabel ?? t('common.cancel')}
           </button>
-          <button type="button" className={request.danger ? 'danger-solid' : 'primary'} onClick={() => answerConfirm(true)} data-autofocus={request.danger ? undefined : ''}>
+          <button
+            type="button"
+            className={request.danger ? 'danger-solid' : 'primary'}
+            onClick={() => answerConfirm(true)}
+            data-autofocus={request.danger ? undefined : ''}
+          >
             {request.confirmLabel}
           </button>
         </>

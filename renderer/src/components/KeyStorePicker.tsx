@@ -13,7 +13,17 @@ export interface StorePick {
  * Where no keychain answers, the sign-in form says so before the key is typed and lets the
  * person pick: an encrypted file (with a passphrase typed twice) or memory only.
  */
-export function KeyStorePicker({ choices, value, onChange, errors }: { choices: StoreChoice[]; value: StorePick; onChange: (v: StorePick) => void; errors: { passphrase?: string | undefined; again?: string | undefined } }) {
+export function KeyStorePicker({
+  choices,
+  value,
+  onChange,
+  errors,
+}: {
+  choices: StoreChoice[];
+  value: StorePick;
+  onChange: (v: StorePick) => void;
+  errors: { passphrase?: string | undefined; again?: string | undefined };
+}) {
   const { t } = useTranslation();
   return (
     <fieldset className="key-store-picker">
@@ -28,10 +38,31 @@ export function KeyStorePicker({ choices, value, onChange, errors }: { choices: 
       {value.choice === 'encrypted-file' && (
         <>
           <Field label={t('account.passphrase')} error={errors.passphrase} hint={t('account.passphraseHint')}>
-            {(id, d) => <input id={id} aria-describedby={d} type="password" autoComplete="new-password" value={value.passphrase} onChange={(e) => onChange({ ...value, passphrase: e.target.value })} required minLength={8} />}
+            {(id, d) => (
+              <input
+                id={id}
+                aria-describedby={d}
+                type="password"
+                autoComplete="new-password"
+                value={value.passphrase}
+                onChange={(e) => onChange({ ...value, passphrase: e.target.value })}
+                required
+                minLength={8}
+              />
+            )}
           </Field>
           <Field label={t('account.passphraseAgain')} error={errors.again}>
-            {(id, d) => <input id={id} aria-describedby={d} type="password" autoComplete="new-password" value={value.again} onChange={(e) => onChange({ ...value, again: e.target.value })} required />}
+            {(id, d) => (
+              <input
+                id={id}
+                aria-describedby={d}
+                type="password"
+                autoComplete="new-password"
+                value={value.again}
+                onChange={(e) => onChange({ ...value, again: e.target.value })}
+                required
+              />
+            )}
           </Field>
         </>
       )}

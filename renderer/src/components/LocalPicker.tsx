@@ -119,7 +119,14 @@ export function LocalPicker({
         <button type="button" disabled={!listing?.parent} onClick={() => listing?.parent && void open(listing.parent)} aria-label={t('picker.up')}>
           <Icon name="up" />
         </button>
-        <input aria-label={t('picker.folder')} value={path} onChange={(e) => ((typed.current = true), setPath(e.target.value))} aria-invalid={error ? true : undefined} aria-describedby={error ? 'picker-error' : undefined} data-autofocus="" />
+        <input
+          aria-label={t('picker.folder')}
+          value={path}
+          onChange={(e) => ((typed.current = true), setPath(e.target.value))}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? 'picker-error' : undefined}
+          data-autofocus=""
+        />
         <button type="submit">{t('picker.go')}</button>
       </form>
       {error && (
@@ -130,7 +137,8 @@ export function LocalPicker({
       {archiveOption && (
         <p className="picker-archive">
           <label>
-            <input type="checkbox" checked={asArchive} onChange={(e) => setAsArchive(e.target.checked)} aria-describedby="picker-archive-hint" /> {t('picker.asArchive')}
+            <input type="checkbox" checked={asArchive} onChange={(e) => setAsArchive(e.target.checked)} aria-describedby="picker-archive-hint" />{' '}
+            {t('picker.asArchive')}
           </label>
           <small id="picker-archive-hint" className="muted">
             {' '}
@@ -151,12 +159,12 @@ export function LocalPicker({
               )}
               {e.isDir ? (
                 <button type="button" className="link entry-name" onClick={() => void open(e.path)} aria-label={t('picker.openFolder', { name: e.name })}>
-                  <Icon name="folder" /> 
+                  <Icon name="folder" />
                   {e.name}
                 </button>
               ) : (
                 <span className="entry-name">
-                  <Icon name="file" /> 
+                  <Icon name="file" />
                   {e.name}
                 </span>
               )}

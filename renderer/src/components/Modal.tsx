@@ -9,7 +9,21 @@ import { Icon } from './Icon';
  * document.body (a dialog opened from inside a form is not a nested form), and its submit events
  * stop at the dialog so they never reach a form around the component that opened it.
  */
-export function Modal({ title, onClose, children, footer, wide, className }: { title: string; onClose: () => void; children: ReactNode; footer?: ReactNode; wide?: boolean; className?: string }) {
+export function Modal({
+  title,
+  onClose,
+  children,
+  footer,
+  wide,
+  className,
+}: {
+  title: string;
+  onClose: () => void;
+  children: ReactNode;
+  footer?: ReactNode;
+  wide?: boolean;
+  className?: string;
+}) {
   const { t } = useTranslation();
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -38,7 +52,12 @@ export function Modal({ title, onClose, children, footer, wide, className }: { t
   }, []);
 
   return createPortal(
-    <dialog ref={ref} onSubmit={(e) => e.stopPropagation()} className={`modal${wide ? ' modal-wide' : ''}${className ? ` ${className}` : ''}`} aria-labelledby={titleId}>
+    <dialog
+      ref={ref}
+      onSubmit={(e) => e.stopPropagation()}
+      className={`modal${wide ? ' modal-wide' : ''}${className ? ` ${className}` : ''}`}
+      aria-labelledby={titleId}
+    >
       <header className="modal-header">
         <h2 id={titleId}>{title}</h2>
         <button type="button" className="icon" aria-label={t('common.close')} onClick={onClose}>

@@ -26,7 +26,12 @@ export function SignIn({ onDone }: { onDone?: (a: AccountViewModel) => void }) {
   const picking = choice !== 'sandbox' && keyStore?.kind === 'memory' && !!keyStore.choices?.includes('encrypted-file');
   // Say where the key will go before it is typed: a keychain, memory only, an encrypted or an opted-in file.
   const kind = picking ? (pick.choice === 'encrypted-file' ? 'encrypted' : pick.choice) : keyStoreKind(keyStore?.backend);
-  const keyHint = { keychain: 'signIn.apiKeyHint', memory: 'account.apiKeyHintMemory', file: 'account.apiKeyHintFile', encrypted: 'account.apiKeyHintEncrypted' }[kind];
+  const keyHint = {
+    keychain: 'signIn.apiKeyHint',
+    memory: 'account.apiKeyHintMemory',
+    file: 'account.apiKeyHintFile',
+    encrypted: 'account.apiKeyHintEncrypted',
+  }[kind];
 
   useEffect(() => {
     void api.accounts.platforms({}).then((p) => {
@@ -44,7 +49,8 @@ export function SignIn({ onDone }: { onDone?: (a: AccountViewModel) => void }) {
     setBusy(true);
     setError(null);
     try {
-      if (picking && pick.choice !== 'memory') await api.accounts.chooseKeyStore({ kind: pick.choice, ...(pick.choice === 'encrypted-file' ? { passphrase: pick.passphrase } : {}) });
+      if (picking && pick.choice !== 'memory')
+        await api.accounts.chooseKeyStore({ kind: pick.choice, ...(pick.choice === 'encrypted-file' ? { passphrase: pick.passphrase } : {}) });
       const account =
         choice === 'sandbox'
           ? await api.accounts.addSandbox({})
@@ -80,15 +86,43 @@ export function SignIn({ onDone }: { onDone?: (a: AccountViewModel) => void }) {
       </Field>
       {choice === 'custom' && (
         <Field label={t('signIn.customUrl')} error={fieldError('platform')}>
-          {(id, d) => <input id={id} aria-describedby={d} type="url" placeholder="https://platform.example.com" value={customUrl} onChange={(e) => setCustomUrl(e.target.value)} required />}
+          {(id, d) => (
+            <input
+              id={id}
+              aria-describedby={d}
+              type="url"
+              placeholder="https://platform.example.com"
+              value={customUrl}
+              onChange={(e) => setCustomUrl(e.target.value)}
+              required
+            />
+          )}
         </Field>
       )}
-      {picking && keyStore?.choices && <KeyStorePicker choices={keyStore.choices} value={pick} onChange={(v) => (setPick(v), setError(null))} errors={{ passphrase: fieldError('passphrase'), again: fieldError('passphraseAgain') }} />}
+      {picking && keyStore?.choices && (
+        <KeyStorePicker
+          choices={keyStore.choices}
+          value={pick}
+          onChange={(v) => (setPick(v), setError(null))}
+          errors={{ passphrase: fieldError('passphrase'), again: fieldError('passphraseAgain') }}
+        />
+      )}
       {choice === 'sandbox' ? (
         <p className="hint">{t('signIn.sandboxHint')}</p>
       ) : (
         <Field label={t('signIn.apiKey')} error={fieldError('apiKey')} hint={t(keyHint)}>
-          {(id, d) => <input id={id} aria-describedby={d} type="password" autoComplete="off" spellCheck={false} value={apiKey} onChange={(e) => setApiKey(e.target.value)} required />}
+          {(id, d) => (
+            <input
+              id={id}
+              aria-describedby={d}
+              type="password"
+              autoComplete="off"
+              spellCheck={false}
+              value={apiKey}
+              onChange={(e) => setApiKey(e.target.value)}
+              required
+            />
+          )}
         </Field>
       )}
       {general && (
@@ -101,7 +135,10 @@ export function SignIn({ onDone }: { onDone?: (a: AccountViewModel) => void }) {
       </button>
       {signedIn && (
         <p className="ok" role="status">
-          {t('signIn.signedInAs', { email: signedIn.email, where: signedIn.workspace ? `${signedIn.workspace} · ${signedIn.platformLabel}` : signedIn.platformLabel })}
+          {t('signIn.signedInAs', {
+            email: signedIn.email,
+            where: signedIn.workspace ? `${signedIn.workspace} · ${signedIn.platformLabel}` : signedIn.platformLabel,
+          })}
         </p>
       )}
     </form>

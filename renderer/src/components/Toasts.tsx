@@ -37,7 +37,11 @@ function ToastCard({ t: item }: { t: Toast }) {
 
 /** Whether this shell can show a folder (Electron can; a browser tab cannot): asked once. */
 let canOpenFolders: Promise<boolean> | null = null;
-const canOpen = () => (canOpenFolders ??= api.app.info({}).then((i) => i.shell === 'electron', () => false));
+const canOpen = () =>
+  (canOpenFolders ??= api.app.info({}).then(
+    (i) => i.shell === 'electron',
+    () => false,
+  ));
 
 function CopyPath({ path }: { path: string }) {
   const { t } = useTranslation();
@@ -52,7 +56,16 @@ function CopyPath({ path }: { path: string }) {
           {t('common.openFolder')}
         </button>
       )}
-      <button type="button" className="small" onClick={() => void navigator.clipboard.writeText(path).then(() => setCopied(true), () => setCopied(false))}>
+      <button
+        type="button"
+        className="small"
+        onClick={() =>
+          void navigator.clipboard.writeText(path).then(
+            () => setCopied(true),
+            () => setCopied(false),
+          )
+        }
+      >
         {copied ? t('common.copied') : t('common.copyPath')}
       </button>
     </span>

@@ -13,8 +13,7 @@ export interface ChartView {
 // Distinct on light and dark backgrounds; repeats after eight series.
 const PALETTE = ['#2f6fde', '#d9482b', '#2a9d55', '#a05bd6', '#d4a017', '#0f9bb3', '#c2418f', '#6b7280'];
 
-const sameView = (a: ChartView | null, b: ChartView) =>
-  a !== null && a.xLabel === b.xLabel && a.log === b.log && a.series.join('\n') === b.series.join('\n');
+const sameView = (a: ChartView | null, b: ChartView) => a !== null && a.xLabel === b.xLabel && a.log === b.log && a.series.join('\n') === b.series.join('\n');
 
 /**
  * A live line chart of a SeriesTable, drawn by uPlot (canvas; it reduces each pixel column to
@@ -42,7 +41,10 @@ export class StreamChart {
       width: view.width,
       height: view.height,
       scales: { x: { time: false }, y: { distr: view.log ? 3 : 1 } },
-      axes: [{ label: view.xLabel, ...this.axisColours() }, { size: 70, ...this.axisColours() }],
+      axes: [
+        { label: view.xLabel, ...this.axisColours() },
+        { size: 70, ...this.axisColours() },
+      ],
       legend: { live: false },
       cursor: { drag: { x: true, y: false } },
       series: [{ label: view.xLabel }, ...view.series.map((name, i) => ({ label: name, stroke: PALETTE[i % PALETTE.length], width: 1.5, spanGaps: true }))],

@@ -23,7 +23,17 @@ interface JobsState {
 }
 
 /** Mirrors the jobs of the active account and the outbox: a list, then jobChanged/outboxChanged. */
-export const useJobs = create<JobsState>(() => ({ jobs: {}, order: [], outbox: {}, online: true, loaded: false, error: null, running: 0, queued: 0, monthCost: null }));
+export const useJobs = create<JobsState>(() => ({
+  jobs: {},
+  order: [],
+  outbox: {},
+  online: true,
+  loaded: false,
+  error: null,
+  running: 0,
+  queued: 0,
+  monthCost: null,
+}));
 
 /** Outbox entries still worth showing, newest first (a submitted one has become a job). */
 export function openOutbox(outbox: Record<string, OutboxEntry>): OutboxEntry[] {

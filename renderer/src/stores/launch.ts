@@ -5,7 +5,8 @@ import { create } from 'zustand';
  * Rescale file's name is known when it was picked in Files (a launch then needs no lookup, even
  * offline); a typed id has none.
  */
-export type ChosenInput = { kind: 'local'; path: string; name: string; isDir?: boolean | undefined } | { kind: 'file'; fileId: string; name?: string | undefined };
+export type ChosenInput =
+  { kind: 'local'; path: string; name: string; isDir?: boolean | undefined } | { kind: 'file'; fileId: string; name?: string | undefined };
 
 export const inputLabel = (i: ChosenInput): string => (i.kind === 'local' ? i.name : (i.name ?? i.fileId));
 

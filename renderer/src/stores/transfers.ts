@@ -121,7 +121,9 @@ export const transferActions = {
   retryFailed: () =>
     act(async () => {
       const s = useTransfers.getState();
-      const failed = s.top.filter((id) => s.byId[id]?.state === 'failed' || (s.byId[id]?.isBatch && (s.children[id] ?? []).some((c) => s.byId[c]?.state === 'failed')));
+      const failed = s.top.filter(
+        (id) => s.byId[id]?.state === 'failed' || (s.byId[id]?.isBatch && (s.children[id] ?? []).some((c) => s.byId[c]?.state === 'failed')),
+      );
       for (const id of failed) await api.transfers.retry({ id });
     }),
   upload: (paths: string[], o: { asArchive?: boolean } = {}) => act(() => api.transfers.upload({ paths, ...(o.asArchive ? { asArchive: true } : {}) })),

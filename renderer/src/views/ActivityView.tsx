@@ -57,7 +57,8 @@ export function ActivityView() {
         <ul className="activity-list">
           {shown.map((e) => (
             <li key={e.id} className={`activity-${e.level}`}>
-              <time dateTime={new Date(e.at).toISOString()}>{formatDate(e.at, { seconds: true })}</time> <span className="tag">{t(`activityLog.area.${e.area}`)}</span> {say(e)}
+              <time dateTime={new Date(e.at).toISOString()}>{formatDate(e.at, { seconds: true })}</time>{' '}
+              <span className="tag">{t(`activityLog.area.${e.area}`)}</span> {say(e)}
               {e.ref?.kind === 'job' && (
                 <>
                   {' '}

@@ -22,7 +22,11 @@ export interface CourierWeb {
   /** Hand it to a restart so the Sandbox key is still there (a keychain outlives the app). */
   secrets: SecretStore;
   /** A request through the router, as the renderer would make it (throws on failure). */
-  call<D extends keyof CourierClient & string, M extends keyof CourierClient[D] & string>(domain: D, method: M, input: Parameters<CourierClient[D][M]>[0]): ReturnType<CourierClient[D][M]>;
+  call<D extends keyof CourierClient & string, M extends keyof CourierClient[D] & string>(
+    domain: D,
+    method: M,
+    input: Parameters<CourierClient[D][M]>[0],
+  ): ReturnType<CourierClient[D][M]>;
   /** The running sandbox (fault injection, stats); throws while it is stopped. */
   sandbox(): RunningSandbox;
   stopSandbox(): Promise<void>;
@@ -31,7 +35,16 @@ export interface CourierWeb {
   stop(): Promise<void>;
 }
 
-export async function startCourierWeb(opts: { dataDir?: string; jobSeconds?: number; ports?: { port: number; s3Port: number }; secrets?: SecretStore; chooseKeyStore?: boolean; storage?: 's3' | 'azure' } = {}): Promise<CourierWeb> {
+export async function startCourierWeb(
+  opts: {
+    dataDir?: string;
+    jobSeconds?: number;
+    ports?: { port: number; s3Port: number };
+    secrets?: SecretStore;
+    chooseKeyStore?: boolean;
+    storage?: 's3' | 'azure';
+  } = {},
+): Promise<CourierWeb> {
   const rendererDir = await ensureRendererBuilt();
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'courier-views-'));
   const downloads = join(dataDir, 'downloads');

@@ -20,7 +20,13 @@ export interface FakeMarks {
 const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml' };
 
 function fixture(count: number, theme: 'light' | 'dark') {
-  const account = { id: 'acc1', label: 'Sandbox', platform: { kind: 'sandbox' as const, apiUrl: 'http://127.0.0.1:1', s3Endpoint: 'http://127.0.0.1:2' }, email: 'you@example.com', addedAt: 0 };
+  const account = {
+    id: 'acc1',
+    label: 'Sandbox',
+    platform: { kind: 'sandbox' as const, apiUrl: 'http://127.0.0.1:1', s3Endpoint: 'http://127.0.0.1:2' },
+    email: 'you@example.com',
+    addedAt: 0,
+  };
   const settings = settingsSchema.parse({ version: 2, accounts: [account], activeAccountId: 'acc1', appearance: { language: 'en', theme } });
   const accounts = [{ id: 'acc1', label: 'Sandbox', platformLabel: 'Sandbox', apiUrl: account.platform.apiUrl, email: account.email, active: true }];
   return { count, settings, accounts };

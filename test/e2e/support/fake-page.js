@@ -105,7 +105,13 @@ globalThis.installFakeCourier = function install(fixture) {
           for (let k = 0; k < 50 && i < n; k++, i++) {
             const it = items[i % items.length];
             const done = i >= n - items.length; // the last pass leaves every item done
-            const next = { ...it, state: done ? 'done' : 'running', bytesDone: done ? it.size : Math.min(it.size, it.bytesDone + 65536), bytesPerSecond: done ? 0 : 8 << 20, etaSeconds: done ? 0 : 12 };
+            const next = {
+              ...it,
+              state: done ? 'done' : 'running',
+              bytesDone: done ? it.size : Math.min(it.size, it.bytesDone + 65536),
+              bytesPerSecond: done ? 0 : 8 << 20,
+              etaSeconds: done ? 0 : 12,
+            };
             items[i % items.length] = next;
             seq++;
             for (const s of sockets) s.deliver({ t: 'evt', ch: 'courier:event.transfersProgress', payload: { seq, items: [next], overall } });

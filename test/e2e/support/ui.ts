@@ -15,8 +15,16 @@ export interface OpenPage {
 }
 
 /** A fresh browser context on the app (the token link sets the session cookie). */
-export async function openApp(browser: Browser, web: CourierWeb, o: { bypassCSP?: boolean; colorScheme?: 'light' | 'dark'; setup?: (c: BrowserContext) => Promise<void> } = {}): Promise<OpenPage> {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 820 }, ...(o.bypassCSP ? { bypassCSP: true } : {}), ...(o.colorScheme ? { colorScheme: o.colorScheme } : {}) });
+export async function openApp(
+  browser: Browser,
+  web: CourierWeb,
+  o: { bypassCSP?: boolean; colorScheme?: 'light' | 'dark'; setup?: (c: BrowserContext) => Promise<void> } = {},
+): Promise<OpenPage> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 820 },
+    ...(o.bypassCSP ? { bypassCSP: true } : {}),
+    ...(o.colorScheme ? { colorScheme: o.colorScheme } : {}),
+  });
   await o.setup?.(context);
   const page = await context.newPage();
   const errors = watchConsole(page);

@@ -20,7 +20,12 @@ beforeAll(async () => {
   sb = await startSandbox({ faults: true });
   work = mkdtempSync(join(tmpdir(), 'courier-abandon-cli-'));
   const a = sb.s3Admin;
-  s3 = new S3Client({ endpoint: a.endpoint, region: a.region, forcePathStyle: true, credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey } });
+  s3 = new S3Client({
+    endpoint: a.endpoint,
+    region: a.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+  });
 });
 afterAll(async () => {
   s3.destroy();

@@ -78,7 +78,12 @@ describe('the account cache across runs', () => {
     const { apiUrl, s3Endpoint, dataDir: sbDir } = sandbox;
     const oldToken = sandbox.token;
     await sandbox.stop();
-    sandbox = await startSandbox({ dataDir: sbDir, token: 'rotated-token-0987654321', port: Number(new URL(apiUrl).port), s3Port: Number(new URL(s3Endpoint).port) });
+    sandbox = await startSandbox({
+      dataDir: sbDir,
+      token: 'rotated-token-0987654321',
+      port: Number(new URL(apiUrl).port),
+      s3Port: Number(new URL(s3Endpoint).port),
+    });
     const refused = await courier(['status', '-j', 'x'], oldToken);
     expect(refused.out).toMatch(/API key|401|unauthori[sz]ed|sign/i);
     expect(readdirSync(cacheDir)).toHaveLength(0);

@@ -25,7 +25,10 @@ function courier(args: string[], o: { key?: boolean; data?: string; env?: NodeJS
   const key = o.key === false ? [] : ['-X', sandbox.apiUrl, '-p', sandbox.token];
   const data = ['--data', o.data ?? join(work, `data-${n++}`)];
   return new Promise((done) => {
-    const child = spawn('node', [resolve('cli/bin.mjs'), ...key, ...data, ...args], { cwd: work, env: o.env ?? { ...process.env, COURIER_KEY_STORE: 'memory' } });
+    const child = spawn('node', [resolve('cli/bin.mjs'), ...key, ...data, ...args], {
+      cwd: work,
+      env: o.env ?? { ...process.env, COURIER_KEY_STORE: 'memory' },
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -158,7 +161,11 @@ describe('an encrypted key file and no passphrase', () => {
     const none = await courier(['accounts', 'add', '--platform', sandbox.apiUrl], { key: false, data, env: { ...env, RESCALE_API_KEY: sandbox.token } });
     expect(none.code).toBe(33);
     expect(none.stdout).toMatch(/encrypted with a passphrase and none was given: run the command in a terminal to be asked for it, or set COURIER_PASSPHRASE/);
-    const wrong = await courier(['accounts', 'add', '--platform', sandbox.apiUrl], { key: false, data, env: { ...env, RESCALE_API_KEY: sandbox.token, COURIER_PASSPHRASE: 'not the one' } });
+    const wrong = await courier(['accounts', 'add', '--platform', sandbox.apiUrl], {
+      key: false,
+      data,
+      env: { ...env, RESCALE_API_KEY: sandbox.token, COURIER_PASSPHRASE: 'not the one' },
+    });
     expect(wrong.code).toBe(33);
     expect(wrong.stdout).toMatch(/This passphrase does not open the key file .*the file is unchanged/);
     expectClean(none);
@@ -172,10 +179,16 @@ describe('help', () => {
   const all = commandPaths(buildProgram()).filter((p) => p[0] !== 'sandbox');
   const leaves = all.filter((p) => !all.some((q) => q.length > p.length && q[0] === p[0]));
   test('every command that takes an id, a path or a value has a row in the table above', () => {
-    const words = (args: string[]) => args.filter((a) => /^[a-z][a-z-]*$/.test(a)).slice(0, 2).join(' ');
+    const words = (args: string[]) =>
+      args
+        .filter((a) => /^[a-z][a-z-]*$/.test(a))
+        .slice(0, 2)
+        .join(' ');
     const covered = new Set(cases.map(([a]) => words(a)));
     // These two take nothing but the global flags (covered by the --bogus rows).
-    const untested = leaves.map((p) => p.join(' ')).filter((p) => !covered.has(p) && ![...covered].some((c) => c.startsWith(`${p} `)) && !['accounts list', 'templates list'].includes(p));
+    const untested = leaves
+      .map((p) => p.join(' '))
+      .filter((p) => !covered.has(p) && ![...covered].some((c) => c.startsWith(`${p} `)) && !['accounts list', 'templates list'].includes(p));
     expect(untested).toEqual([]);
   });
   test.concurrent.each(['', ...all.map((p) => p.join(' '))])('courier %s --help: usage, exit 0', async (p) => {

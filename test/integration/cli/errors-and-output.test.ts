@@ -103,7 +103,10 @@ describe('offline: say what will actually happen', () => {
   test('upload: nothing was queued, run the command again', async () => {
     writeFileSync(join(work, 'a.txt'), 'a\n');
     const r = await courier(['upload', 'a.txt'], { url: 'http://127.0.0.1:9' });
-    expectOneErrorLine(r, /Cannot reach 127\.0\.0\.1:9 .*Nothing was queued and nothing retries in the background: run the same command again once the connection is back\./);
+    expectOneErrorLine(
+      r,
+      /Cannot reach 127\.0\.0\.1:9 .*Nothing was queued and nothing retries in the background: run the same command again once the connection is back\./,
+    );
     expect(r.stdout).not.toContain('queued work continues');
   });
 
@@ -115,14 +118,20 @@ describe('offline: say what will actually happen', () => {
     await sb.stop();
     const r = await courier(['jobs', 'submit', '--template', 'chainer', '--input', 'run.sh'], { url: sb.apiUrl, token: sb.token, data });
     expect(r.code, r.stdout).toBe(0);
-    expect(r.stdout).toContain(`Not sent yet (Rescale cannot be reached). The job is queued in the outbox of ${data} and will be submitted exactly once by \`courier jobs send\``);
+    expect(r.stdout).toContain(
+      `Not sent yet (Rescale cannot be reached). The job is queued in the outbox of ${data} and will be submitted exactly once by \`courier jobs send\``,
+    );
     expect(r.stdout).toContain('the Courier app cannot send it, as it does not have this key');
     expect(r.stdout).toContain('See it with `courier jobs list`.');
     const line = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as Record<string, string>;
     expect(line).toMatchObject({ state: 'queued', waiting: 'connection', dataFolder: data, see: 'courier jobs list' });
     expect(line.sentBy).toContain('courier jobs send');
     // --wait keeps trying, says so, and a --timeout leaves the submission queued.
-    const waited = await courier(['jobs', 'submit', '--template', 'chainer', '--input', 'run.sh', '--wait', '--timeout', '15s'], { url: sb.apiUrl, token: sb.token, data });
+    const waited = await courier(['jobs', 'submit', '--template', 'chainer', '--input', 'run.sh', '--wait', '--timeout', '15s'], {
+      url: sb.apiUrl,
+      token: sb.token,
+      data,
+    });
     expect(waited.code, waited.stdout).toBe(124);
     expect(waited.stdout).toContain('Rescale cannot be reached; this command keeps trying.');
     expect(waited.stdout).toMatch(/Stopped waiting after 15s: the submission \S+ is still queued in the outbox/);

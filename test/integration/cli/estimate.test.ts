@@ -14,8 +14,11 @@ let prices: Map<string, { price: unknown; lowPriorityPrice: unknown }>;
 
 function courier(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile('node', [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args], { cwd: work, env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') } }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      'node',
+      [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args],
+      { cwd: work, env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') } },
+      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -64,7 +67,18 @@ describe('courier jobs estimate', () => {
   });
 
   test('a template whose core type has no price: "price not available", never 0', async () => {
-    const tpl = { format: 'courier-job-template', version: 1, template: { id: 'mystery', name: 'Mystery', jobName: 'm', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'unobtainium', coresPerSlot: 2, slots: 1, walltimeHours: 3 }, command: './run.sh' } };
+    const tpl = {
+      format: 'courier-job-template',
+      version: 1,
+      template: {
+        id: 'mystery',
+        name: 'Mystery',
+        jobName: 'm',
+        analysis: { code: 'user_included', version: '0' },
+        hardware: { coreType: 'unobtainium', coresPerSlot: 2, slots: 1, walltimeHours: 3 },
+        command: './run.sh',
+      },
+    };
     writeFileSync(join(work, 'mystery.json'), JSON.stringify(tpl));
     expect((await courier(['templates', 'import', join(work, 'mystery.json')])).code).toBe(0);
     const json = await courier(['jobs', 'estimate', '--template', 'mystery', '--json']);

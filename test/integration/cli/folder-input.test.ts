@@ -18,8 +18,11 @@ const expected: string[] = [];
 
 function courier(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile('node', [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args], { cwd: work, env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') } }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      'node',
+      [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args],
+      { cwd: work, env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') } },
+      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -38,7 +41,10 @@ function listed(stdout: string): Map<string, number> {
   const log = readFileSync(join(dir!, 'process_output.log'), 'utf8');
   const m = /^Working directory \((\d+) files\):\n((?: +\d+ {2}.*\n)*)/m.exec(log);
   expect(m, log).not.toBeNull();
-  const rows = m![2]!.trimEnd().split('\n').map((l) => /^ +(\d+) {2}(.*)$/.exec(l)!);
+  const rows = m![2]!
+    .trimEnd()
+    .split('\n')
+    .map((l) => /^ +(\d+) {2}(.*)$/.exec(l)!);
   expect(rows.length).toBe(Number(m![1]));
   return new Map(rows.map((r) => [r[2]!, Number(r[1])]));
 }
@@ -62,33 +68,39 @@ afterAll(async () => {
   await sandbox?.stop();
 });
 
-test('a 300-file folder: one registration, Completed, and the job sees the 300 files at their paths; again: no new registration', { timeout: 300_000 }, async () => {
-  const limits = (await (await fetch(`${sandbox.apiUrl}/__sandbox/rate-limits`)).json()) as { enabled: boolean; limits: { user: { ratePerSec: number } } };
-  expect(limits.enabled && limits.limits.user.ratePerSec).toBe(2); // the platform's v3 pace
-  const first = await courier(['jobs', 'submit', '--template', 'chainer', '--input', data, '--wait']);
-  expect(first.code, first.stdout + first.stderr).toBe(0);
-  expect(first.stdout).toMatch(/ - data set\/ \(300 files, [\d.]+ KiB\) goes up as one archive/);
-  expect(first.stdout).toMatch(/reached terminal status: Completed/);
-  expect(await registrations()).toBe(1);
-  const files = listed(first.stdout);
-  expect([...files.keys()].sort()).toEqual([...expected].sort());
-  expect(files.get('data set/case 0/データ/part-0.dat')).toBe(0);
-  expect(files.get('data set/case 5/mesh/part-299.dat')).toBe(299 * 4);
+test(
+  'a 300-file folder: one registration, Completed, and the job sees the 300 files at their paths; again: no new registration',
+  { timeout: 300_000 },
+  async () => {
+    const limits = (await (await fetch(`${sandbox.apiUrl}/__sandbox/rate-limits`)).json()) as { enabled: boolean; limits: { user: { ratePerSec: number } } };
+    expect(limits.enabled && limits.limits.user.ratePerSec).toBe(2); // the platform's v3 pace
+    const first = await courier(['jobs', 'submit', '--template', 'chainer', '--input', data, '--wait']);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/ - data set\/ \(300 files, [\d.]+ KiB\) goes up as one archive/);
+    expect(first.stdout).toMatch(/reached terminal status: Completed/);
+    expect(await registrations()).toBe(1);
+    const files = listed(first.stdout);
+    expect([...files.keys()].sort()).toEqual([...expected].sort());
+    expect(files.get('data set/case 0/データ/part-0.dat')).toBe(0);
+    expect(files.get('data set/case 5/mesh/part-299.dat')).toBe(299 * 4);
 
-  const second = await courier(['jobs', 'submit', '--template', 'chainer', '--input', data, '--wait']);
-  expect(second.code, second.stdout + second.stderr).toBe(0);
-  expect(second.stdout).toMatch(/ - data set\/ was uploaded before as the same archive .*reused/);
-  expect(await registrations()).toBe(1);
-  expect([...listed(second.stdout).keys()].sort()).toEqual([...expected].sort());
-  // Nothing staged is left in the data folder once the archive is registered.
-  expect(readdirSync(join(work, '.courier', 'staging', 'job-inputs')).length).toBe(0);
-});
+    const second = await courier(['jobs', 'submit', '--template', 'chainer', '--input', data, '--wait']);
+    expect(second.code, second.stdout + second.stderr).toBe(0);
+    expect(second.stdout).toMatch(/ - data set\/ was uploaded before as the same archive .*reused/);
+    expect(await registrations()).toBe(1);
+    expect([...listed(second.stdout).keys()].sort()).toEqual([...expected].sort());
+    // Nothing staged is left in the data folder once the archive is registered.
+    expect(readdirSync(join(work, '.courier', 'staging', 'job-inputs')).length).toBe(0);
+  },
+);
 
 test('courier upload --as-archive DIR: one registered .zip holding the folder, the trade-off said, nothing left staged', async () => {
   const before = await registrations();
   const r = await courier(['upload', '--as-archive', data]);
   expect(r.code, r.stdout + r.stderr).toBe(0);
-  expect(r.stdout).toMatch(/data set\/ \(300 files, [\d.]+ KiB\) goes up as one archive, data set\.zip: one file on the platform, registered once; unpack it yourself or in a job/);
+  expect(r.stdout).toMatch(
+    /data set\/ \(300 files, [\d.]+ KiB\) goes up as one archive, data set\.zip: one file on the platform, registered once; unpack it yourself or in a job/,
+  );
   expect(await registrations()).toBe(before + 1);
   const [id, name] = r.stdout.trim().split('\n').at(-1)!.split('\t');
   expect(name).toBe('data set.zip');

@@ -12,8 +12,11 @@ let sandbox: RunningSandbox;
 
 function courier(work: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile('node', [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args], { cwd: work, env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') } }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      'node',
+      [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args],
+      { cwd: work, env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') } },
+      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -24,7 +27,8 @@ function workDir(): string {
   return work;
 }
 
-const submitWait = (work: string, name: string) => courier(work, ['jobs', 'submit', '--template', 'chainer', '--input', join(work, 'run.sh'), '--name', name, '--wait']);
+const submitWait = (work: string, name: string) =>
+  courier(work, ['jobs', 'submit', '--template', 'chainer', '--input', join(work, 'run.sh'), '--name', name, '--wait']);
 
 beforeAll(async () => {
   sandbox = await startSandbox({ jobSeconds: 3, faults: true, token: 'statuses-token-123456' });
@@ -74,10 +78,15 @@ test('a status word Courier does not know, +00:00 stamps, no ids: shown as sent 
   const created = await fetch(`${sandbox.apiUrl}/api/v2/jobs/`, {
     method: 'POST',
     headers: { Authorization: `Token ${sandbox.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify({ name: 'odd', jobanalyses: [{ command: 'echo hi', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 } }] }),
+    body: JSON.stringify({
+      name: 'odd',
+      jobanalyses: [{ command: 'echo hi', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 } }],
+    }),
   }).then((r) => r.json() as Promise<{ id: string }>);
   const page = {
-    count: 3, next: null, previous: null,
+    count: 3,
+    next: null,
+    previous: null,
     results: [
       { status: 'Suspended for maintenance', statusDate: '2024-01-02T03:06:00+00:00', statusReason: null, notify: true, preventDuplicates: false },
       { status: 'Executing', statusDate: '2024-01-02T03:05:00.250000+00:00', statusReason: null, notify: false, preventDuplicates: false },

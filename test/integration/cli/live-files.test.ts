@@ -14,19 +14,27 @@ let sandbox: RunningSandbox;
 
 function courier(work: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile('node', [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args], { cwd: work, env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') }, maxBuffer: 64 << 20 }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      'node',
+      [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args],
+      { cwd: work, env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') }, maxBuffer: 64 << 20 },
+      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
 /** A running courier whose stdout can be watched while it runs. */
 function startCourier(dir: string, args: string[]): { stdout: () => string; done: Promise<{ code: number; stdout: string; stderr: string }> } {
-  const child = spawn('node', [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args], { cwd: dir, env: { ...process.env, COURIER_DATA_DIR: join(dir, '.courier') } });
+  const child = spawn('node', [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args], {
+    cwd: dir,
+    env: { ...process.env, COURIER_DATA_DIR: join(dir, '.courier') },
+  });
   let out = '';
   let err = '';
   child.stdout.on('data', (d: Buffer) => (out += d.toString('utf8')));
   child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
-  const done = new Promise<{ code: number; stdout: string; stderr: string }>((ok) => child.on('close', (code) => ok({ code: code ?? 1, stdout: out, stderr: err })));
+  const done = new Promise<{ code: number; stdout: string; stderr: string }>((ok) =>
+    child.on('close', (code) => ok({ code: code ?? 1, stdout: out, stderr: err })),
+  );
   return { stdout: () => out, done };
 }
 /** Whether the run has written result/log (a page, or in realistic mode a bare array). */

@@ -75,12 +75,18 @@ describe('rescale-cli compatible commands', () => {
   test('job commands: status, list-files, sync, download-file, stop', async () => {
     const created = (await api('/api/v2/jobs/', {
       method: 'POST',
-      body: JSON.stringify({ name: 'parity', jobanalyses: [{ command: 'echo hi', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 } }] }),
+      body: JSON.stringify({
+        name: 'parity',
+        jobanalyses: [{ command: 'echo hi', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 } }],
+      }),
     })) as { id: string };
     jobId = created.id;
     await api(`/api/v2/jobs/${jobId}/submit/`, { method: 'POST' });
     await expect
-      .poll(async () => ((await api(`/api/v2/jobs/${jobId}/statuses/`)) as { results: { status: string }[] }).results[0]?.status, { timeout: 30_000, interval: 500 })
+      .poll(async () => ((await api(`/api/v2/jobs/${jobId}/statuses/`)) as { results: { status: string }[] }).results[0]?.status, {
+        timeout: 30_000,
+        interval: 500,
+      })
       .toBe('Completed');
 
     const status = await courier(['status', '-j', jobId]);
@@ -91,7 +97,7 @@ describe('rescale-cli compatible commands', () => {
 
     const noRun = await courier(['list-files', '-j', jobId]);
     expect(noRun.code).toBe(33);
-    expect(noRun.stdout).toMatch(new RegExp(`${TS.source}ERROR - The job \\(${jobId}\\) has no active run`, "m"));
+    expect(noRun.stdout).toMatch(new RegExp(`${TS.source}ERROR - The job \\(${jobId}\\) has no active run`, 'm'));
     const files = await courier(['-q', 'list-files', '-j', jobId, '-r', '1']);
     expect(files.stdout).toContain('process_output.log');
 
@@ -118,7 +124,10 @@ describe('rescale-cli compatible commands', () => {
     // stop: a second job, stopped while it runs, ends Completed after Stopping.
     const running = (await api('/api/v2/jobs/', {
       method: 'POST',
-      body: JSON.stringify({ name: 'to stop', jobanalyses: [{ command: 'sleep 1', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 } }] }),
+      body: JSON.stringify({
+        name: 'to stop',
+        jobanalyses: [{ command: 'sleep 1', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 } }],
+      }),
     })) as { id: string };
     await api(`/api/v2/jobs/${running.id}/submit/`, { method: 'POST' });
     const stop = await courier(['-q', 'stop', '-j', running.id]);
@@ -135,7 +144,10 @@ describe('rescale-cli compatible commands', () => {
     for (const step of ['Zipping Files', 'Uploading Files', 'Job: Saving Job']) expect(r.stdout).toContain(`- ${step}`);
     const id = /Job (\w+) submitted\./.exec(r.stdout)?.[1];
     expect(id).toBeTruthy();
-    const job = (await api(`/api/v2/jobs/${id}/`)) as { name: string; jobanalyses: { hardware: { coresPerSlot: number; walltime: number }; inputFiles: { name: string }[] }[] };
+    const job = (await api(`/api/v2/jobs/${id}/`)) as {
+      name: string;
+      jobanalyses: { hardware: { coresPerSlot: number; walltime: number }; inputFiles: { name: string }[] }[];
+    };
     expect(job.name).toBe('parity submit');
     expect(job.jobanalyses[0]?.hardware).toMatchObject({ coresPerSlot: 2, walltime: 3 });
     expect(job.jobanalyses[0]?.inputFiles.map((f) => f.name)).toEqual(['run.sh', 'input.zip']);
@@ -146,7 +158,12 @@ describe('rescale-cli compatible commands', () => {
   test.each([
     ['a bad token', ['status', '-j', 'abc'], { token: 'not-a-valid-token' }, /ERROR - .*did not accept the API key/],
     ['a missing file', ['upload', '-f', 'nope.txt', '-e'], {}, /ERROR - .*nope\.txt does not exist/],
-    ['a folder for -f', ['upload', '-f', 'run folder'], {}, /ERROR - .*run folder is a folder; .*\(use `courier upload '.*\/run folder'` to upload a folder\)\.$/],
+    [
+      'a folder for -f',
+      ['upload', '-f', 'run folder'],
+      {},
+      /ERROR - .*run folder is a folder; .*\(use `courier upload '.*\/run folder'` to upload a folder\)\.$/,
+    ],
     ['an unknown job', ['status', '-j', 'zzzzz'], {}, /ERROR - Could not read the status of job zzzzz: not found/],
     ['no network', ['status', '-j', 'abc'], { url: 'http://127.0.0.1:9' }, /ERROR - Cannot reach 127\.0\.0\.1:9/],
   ])('%s: one ERROR line on stdout and exit code 33', async (_name, args, opts, message) => {

@@ -50,11 +50,17 @@ describe('paths of the wrong kind', () => {
   const key = () => ['-X', sandbox.apiUrl, '-p', sandbox.token, '--data', join(work, 'data')];
 
   test('templates import with a folder', async () => {
-    expectError(await courier([...key(), 'templates', 'import', 'templates']), 'templates is a folder, but the template file must be one file. Give the path of the file itself.');
+    expectError(
+      await courier([...key(), 'templates', 'import', 'templates']),
+      'templates is a folder, but the template file must be one file. Give the path of the file itself.',
+    );
   });
 
   test('templates import with a missing file', async () => {
-    expectError(await courier([...key(), 'templates', 'import', 'gone.json']), `The template file gone.json does not exist (looked in ${join(work, 'gone.json')}). Check the path.`);
+    expectError(
+      await courier([...key(), 'templates', 'import', 'gone.json']),
+      `The template file gone.json does not exist (looked in ${join(work, 'gone.json')}). Check the path.`,
+    );
   });
 
   test('--data with a file', async () => {

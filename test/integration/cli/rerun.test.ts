@@ -12,14 +12,21 @@ let work: string;
 
 function courier(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile('node', [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args], { cwd: work, env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') } }, (err, stdout, stderr) =>
-      done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      'node',
+      [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args],
+      { cwd: work, env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') } },
+      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const res = await fetch(`${sandbox.apiUrl}${path}`, { method, headers: { Authorization: `Token ${sandbox.token}`, 'Content-Type': 'application/json' }, ...(body ? { body: JSON.stringify(body) } : {}) });
+  const res = await fetch(`${sandbox.apiUrl}${path}`, {
+    method,
+    headers: { Authorization: `Token ${sandbox.token}`, 'Content-Type': 'application/json' },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
   if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
   return (await res.json()) as T;
 }
@@ -35,7 +42,14 @@ beforeAll(async () => {
   fileId = ((await up.json()) as { id: string }).id;
   const job = await api<{ id: string }>('POST', '/api/v3/jobs/', {
     name: 'made elsewhere',
-    jobanalyses: [{ analysis: { code: 'user_included', version: '0' }, command: 'sh again.sh', hardware: { coreType: { code: 'emerald' }, coresPerSlot: 1 }, inputFiles: [{ id: fileId }] }],
+    jobanalyses: [
+      {
+        analysis: { code: 'user_included', version: '0' },
+        command: 'sh again.sh',
+        hardware: { coreType: { code: 'emerald' }, coresPerSlot: 1 },
+        inputFiles: [{ id: fileId }],
+      },
+    ],
   });
   jobId = job.id;
 });

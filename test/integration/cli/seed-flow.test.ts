@@ -20,7 +20,14 @@ afterAll(async () => {
 async function seedFlow(sb: RunningSandbox): Promise<{ stdout: string; work: string }> {
   const work = mkdtempSync(join(tmpdir(), 'courier-seed-'));
   const { stdout } = await run('bash', ['test/support/seed-flow.sh'], {
-    env: { ...process.env, RESCALE_CLI: courier, RESCALE_URL: sb.apiUrl, RESCALE_API_TOKEN: sb.token, WORK_DIR: work, COURIER_DATA_DIR: join(work, '.courier') },
+    env: {
+      ...process.env,
+      RESCALE_CLI: courier,
+      RESCALE_URL: sb.apiUrl,
+      RESCALE_API_TOKEN: sb.token,
+      WORK_DIR: work,
+      COURIER_DATA_DIR: join(work, '.courier'),
+    },
   });
   return { stdout, work };
 }
@@ -40,10 +47,14 @@ describe("the seed's flow with courier in place of rescale.jar", () => {
     const work = mkdtempSync(join(tmpdir(), 'courier-seed1-'));
     const script = join(work, 'run_chainer_from_API.sh');
     await run('bash', ['-c', `printf '#!/bin/sh\\necho train\\n' > ${script}`]);
-    const { stdout } = await run('node', [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, 'jobs', 'submit', '--template', 'chainer', '--input', script, '--wait'], {
-      cwd: work,
-      env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') },
-    });
+    const { stdout } = await run(
+      'node',
+      [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, 'jobs', 'submit', '--template', 'chainer', '--input', script, '--wait'],
+      {
+        cwd: work,
+        env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') },
+      },
+    );
     const m = /Job (\w+) reached terminal status: Completed; (\d+) output file\(s\) in (.+)$/m.exec(stdout);
     const [, jobId, , dir] = m ?? [];
     expect(dir, stdout).toBe(join(work, `rescale_job_${jobId}`));

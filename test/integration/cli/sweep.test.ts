@@ -36,7 +36,8 @@ function courier(args: string[]): Run {
 
 const changing = () => Object.entries(sb.stats().api).filter(([k, n]) => n > 0 && !k.startsWith('GET ') && !k.startsWith('HEAD '));
 const trainJobs = async () => (await platformJobs(sb)).filter((j) => j.name.startsWith('train lr='));
-const pendings = async (id: string) => (await rest<{ results: { status: string }[] }>(sb, 'GET', `/api/v2/jobs/${id}/statuses/`)).results.filter((r) => r.status === 'Pending').length;
+const pendings = async (id: string) =>
+  (await rest<{ results: { status: string }[] }>(sb, 'GET', `/api/v2/jobs/${id}/statuses/`)).results.filter((r) => r.status === 'Pending').length;
 
 beforeAll(async () => {
   sb = await startSandbox({ faults: true, jobSeconds: 1 });
@@ -93,10 +94,14 @@ describe('courier jobs sweep', () => {
     // Creates are slowed so the kill lands with some rows out and some not.
     sb.addFault({ method: 'POST', path: '/api/v2/jobs/', latencyMs: 700, times: 100 });
     const first = courier(['jobs', 'sweep', '-t', 'train', '--grid', GRID, '--name', 'k9']);
-    await until('two jobs submitted', async () => {
-      const jobs = await trainJobs();
-      return jobs.length >= 2 && (await Promise.all(jobs.map((j) => pendings(j.id)))).filter((n) => n > 0).length >= 2;
-    }, 60_000);
+    await until(
+      'two jobs submitted',
+      async () => {
+        const jobs = await trainJobs();
+        return jobs.length >= 2 && (await Promise.all(jobs.map((j) => pendings(j.id)))).filter((n) => n > 0).length >= 2;
+      },
+      60_000,
+    );
     first.child.kill('SIGKILL');
     await first.done;
     const before = (await trainJobs()).length;

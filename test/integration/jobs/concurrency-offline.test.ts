@@ -90,7 +90,15 @@ describe('offline', () => {
     await until('the outbox to notice the connection is down', () => changes().some((e) => e.waiting === 'connection'));
     const known = changes().length;
     await until('three more attempts while offline', () => changes().length >= known + 3);
-    expect(changes().slice(known).map((e) => [e.state, e.waiting])).toEqual(changes().slice(known).map(() => ['queued', 'connection']));
+    expect(
+      changes()
+        .slice(known)
+        .map((e) => [e.state, e.waiting]),
+    ).toEqual(
+      changes()
+        .slice(known)
+        .map(() => ['queued', 'connection']),
+    );
     expect((await env.call('jobs', 'editQueued', { id: s.id, name: 'remote input (edited)' })).jobName).toBe('remote input (edited)');
 
     await env.restartSandbox();

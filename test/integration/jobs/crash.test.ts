@@ -28,14 +28,18 @@ interface Child {
 }
 
 function child(mode: 'launch' | 'resume', arg: string): Child {
-  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/support/jobs-child.ts', env.dir, mode, arg], { cwd: process.cwd(), stdio: ['pipe', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'test/support/jobs-child.ts', env.dir, mode, arg], {
+    cwd: process.cwd(),
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   const seen: Record<string, string>[] = [];
   let stderr = '';
   proc.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
   createInterface({ input: proc.stdout }).on('line', (l) => seen.push(JSON.parse(l) as Record<string, string>));
   return {
     proc,
-    next: (event) => until(`the child to report ${event}${stderr ? ` (stderr: ${stderr.slice(-500)})` : ''}`, () => seen.find((s) => s.event === event), 60_000),
+    next: (event) =>
+      until(`the child to report ${event}${stderr ? ` (stderr: ${stderr.slice(-500)})` : ''}`, () => seen.find((s) => s.event === event), 60_000),
   };
 }
 
@@ -45,7 +49,10 @@ async function killedAt(step: 'creating' | 'submitting', fault: Parameters<JobsE
   env.sb.addFault(fault);
   const c = child('launch', fileId);
   const { id } = await c.next('launched');
-  await until(`the child to reach ${step}`, () => state(id!)?.state === step && (step === 'creating' ? state(id!)!.createAttempts === 1 : state(id!)!.submitAttempts === 1));
+  await until(
+    `the child to reach ${step}`,
+    () => state(id!)?.state === step && (step === 'creating' ? state(id!)!.createAttempts === 1 : state(id!)!.submitAttempts === 1),
+  );
   // ...and its request to be at the platform (held there by the fault's latency).
   await until('the request to arrive', () => served(env.sb, step === 'creating' ? CREATE : SUBMIT) === 1);
   c.proc.kill('SIGKILL');
@@ -60,7 +67,8 @@ async function restart(id: string): Promise<{ jobId: string }> {
   return { jobId: done.jobId! };
 }
 
-const statuses = async (jobId: string) => (await rest<{ results: { status: string }[] }>(env.sb, 'GET', `/api/v2/jobs/${jobId}/statuses/`)).results.map((r) => r.status);
+const statuses = async (jobId: string) =>
+  (await rest<{ results: { status: string }[] }>(env.sb, 'GET', `/api/v2/jobs/${jobId}/statuses/`)).results.map((r) => r.status);
 
 describe('kill -9, then a restart', () => {
   test('between create and submit (the submit never reached the platform): submitted once', async () => {

@@ -76,8 +76,14 @@ describe('a lost answer never makes a second job or a second submit', () => {
     expect((await statusesOf(done.jobId!)).filter((s) => s === 'Pending')).toHaveLength(1);
   });
 
-  test('a refusal (400) is a failure with the platform\'s reason, not a retry', async () => {
-    env.sb.addFault({ method: 'POST', path: '/api/v2/jobs/', status: 400, body: { jobanalyses: [{ command: ["the 'interactive' flag must be present"] }] }, times: 1 });
+  test("a refusal (400) is a failure with the platform's reason, not a retry", async () => {
+    env.sb.addFault({
+      method: 'POST',
+      path: '/api/v2/jobs/',
+      status: 400,
+      body: { jobanalyses: [{ command: ["the 'interactive' flag must be present"] }] },
+      times: 1,
+    });
     const entry = await env.call('jobs', 'launch', { templateId: 'chainer', inputs: [{ path: script }] });
     const failed = await final(entry.id);
     expect(failed.state).toBe('failed');
@@ -95,7 +101,10 @@ describe('a slow first create that lands after the lookup', () => {
   test('its unsubmitted twin is deleted once the retried create succeeded; a submitted one is kept', async () => {
     const { removeUnsubmittedTwins } = await import('../../../main/core/jobs/marker');
     const api = (await env.courier.accounts.session()).api;
-    const body = (name: string) => ({ name, jobanalyses: [{ command: 'true', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 } }] });
+    const body = (name: string) => ({
+      name,
+      jobanalyses: [{ command: 'true', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 } }],
+    });
     const kept = await rest<{ id: string }>(env.sb, 'POST', '/api/v2/jobs/', body('run [cr-twin2345]'));
     const twin = await rest<{ id: string }>(env.sb, 'POST', '/api/v2/jobs/', body('run [cr-twin2345]'));
     const submittedTwin = await rest<{ id: string }>(env.sb, 'POST', '/api/v2/jobs/', body('run [cr-twin2345]'));

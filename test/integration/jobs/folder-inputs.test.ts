@@ -36,7 +36,9 @@ test('describeInput counts a folder; a link inside is refused at launch, naming 
   await mkdir(linked);
   await writeFile(join(linked, 'x'), 'x');
   await symlink('/etc/hostname', join(linked, 'hostname'));
-  await expect(env.call('jobs', 'launch', { templateId: 'chainer', inputs: [{ path: linked }] })).rejects.toThrow(`${join(linked, 'hostname')} is a symbolic link`);
+  await expect(env.call('jobs', 'launch', { templateId: 'chainer', inputs: [{ path: linked }] })).rejects.toThrow(
+    `${join(linked, 'hostname')} is a symbolic link`,
+  );
 });
 
 test('one archive, decompress:true, reused while it exists, uploaded again once deleted', async () => {

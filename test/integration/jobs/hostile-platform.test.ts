@@ -28,7 +28,14 @@ const downloads = () => join(env.dir, 'downloads');
 
 describe('a job id that is a path', () => {
   test('create answered with "x/../../JOBESC": the submission fails clearly, once, and no folder is made', async () => {
-    env.sb.addFault({ method: 'POST', path: '/api/v2/jobs/', status: 201, body: { id: 'x/../../JOBESC', name: 'Hello Chainer!' }, applyEffect: true, times: 1 });
+    env.sb.addFault({
+      method: 'POST',
+      path: '/api/v2/jobs/',
+      status: 201,
+      body: { id: 'x/../../JOBESC', name: 'Hello Chainer!' },
+      applyEffect: true,
+      times: 1,
+    });
     const script = await env.file('run.sh', 'echo hi\n');
     const entry = await env.call('jobs', 'launch', { templateId: 'chainer', inputs: [{ path: script }] });
     const done = await outboxFinal(env, entry.id);
@@ -50,15 +57,25 @@ describe('an output whose name leaves the job folder', () => {
       jobanalyses: [{ command: 'echo hi', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 } }],
     });
     await rest(env.sb, 'POST', `/api/v2/jobs/${job.id}/submit/`);
-    await until('the job to complete', async () => (await rest<{ results: { status: string }[] }>(env.sb, 'GET', `/api/v2/jobs/${job.id}/statuses/`)).results[0]?.status === 'Completed');
+    await until(
+      'the job to complete',
+      async () => (await rest<{ results: { status: string }[] }>(env.sb, 'GET', `/api/v2/jobs/${job.id}/statuses/`)).results[0]?.status === 'Completed',
+    );
     const real = (await rest<{ results: Record<string, unknown>[] }>(env.sb, 'GET', `/api/v2/jobs/${job.id}/files/`)).results;
     const good = real[0]!;
     // A record pointing at real, downloadable content, under a name that climbs two levels up.
     const evil = { ...good, name: 'ESCAPED.txt', relativePath: '../../ESCAPED.txt' };
-    env.sb.addFault({ method: 'GET', path: `/api/v2/jobs/${job.id}/files/`, status: 200, body: { count: 2, next: null, previous: null, results: [good, evil] } });
+    env.sb.addFault({
+      method: 'GET',
+      path: `/api/v2/jobs/${job.id}/files/`,
+      status: 200,
+      body: { count: 2, next: null, previous: null, results: [good, evil] },
+    });
 
     await env.call('jobs', 'follow', { jobId: job.id, outputFilters: ['*'] });
-    const settled = await until('the outputs to settle', () => env.eventsOf('jobChanged').find((j) => j.jobId === job.id && (j.outputs?.state === 'done' || j.outputs?.state === 'failed')));
+    const settled = await until('the outputs to settle', () =>
+      env.eventsOf('jobChanged').find((j) => j.jobId === job.id && (j.outputs?.state === 'done' || j.outputs?.state === 'failed')),
+    );
     const dir = join(downloads(), `rescale_job_${job.id}`);
     expect(settled.outputs).toMatchObject({ state: 'failed', dir, files: 1 });
     expect(await readdir(dir)).toEqual([good.name]);
@@ -67,6 +84,8 @@ describe('an output whose name leaves the job folder', () => {
     expect(existsSync(join(dir, '..', '..', 'ESCAPED.txt'))).toBe(false);
     const warnings = env.courier.activity.list({ area: 'jobs', limit: 50 }).filter((e) => e.message.includes('would land outside'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]?.message).toMatch(new RegExp(`1 output file of job ${job.id} would land outside .*rescale_job_${job.id} and was not downloaded: "\\.\\./\\.\\./ESCAPED\\.txt"`));
+    expect(warnings[0]?.message).toMatch(
+      new RegExp(`1 output file of job ${job.id} would land outside .*rescale_job_${job.id} and was not downloaded: "\\.\\./\\.\\./ESCAPED\\.txt"`),
+    );
   });
 });

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { contents, CREATE, jobsEnv, platformJobs, rest, served, SUBMIT, until, type JobsEnv } from '../../support/jobs-env';
 
-const SCRIPT = '#!/bin/sh\nwget https://github.com/pfnet/chainer/archive/v1.22.0.tar.gz\ntar xzf v1.22.0.tar.gz\npython chainer-1.22.0/examples/mnist/train_mnist.py -g 0\n';
+const SCRIPT =
+  '#!/bin/sh\nwget https://github.com/pfnet/chainer/archive/v1.22.0.tar.gz\ntar xzf v1.22.0.tar.gz\npython chainer-1.22.0/examples/mnist/train_mnist.py -g 0\n';
 
 describe('launching the Chainer template', () => {
   let env: JobsEnv;
@@ -23,11 +24,24 @@ describe('launching the Chainer template', () => {
     const jobId = done.jobId;
     // A realistic sandbox queues like the platform: the waiting steps appear in the history too.
     const waiting = (w: string) => (env.sb.realistic ? [w] : []);
-    expect(done.history.map((h) => h.status)).toEqual(['Completed', 'Executing', 'Validated', 'Started', ...waiting('Waiting for Cluster'), 'Queued', ...waiting('Waiting for Queue'), 'Pending']);
+    expect(done.history.map((h) => h.status)).toEqual([
+      'Completed',
+      'Executing',
+      'Validated',
+      'Started',
+      ...waiting('Waiting for Cluster'),
+      'Queued',
+      ...waiting('Waiting for Queue'),
+      'Pending',
+    ]);
     expect(done.name).toBe('Hello Chainer!');
 
     // What reached the platform, read back from it.
-    const detail = await rest<{ name: string; isLowPriority: unknown; jobanalyses: { command: string; analysis: { code: string; version: string }; hardware: Record<string, unknown>; inputFiles: { id: string }[] }[] }>(env.sb, 'GET', `/api/v2/jobs/${jobId}/`);
+    const detail = await rest<{
+      name: string;
+      isLowPriority: unknown;
+      jobanalyses: { command: string; analysis: { code: string; version: string }; hardware: Record<string, unknown>; inputFiles: { id: string }[] }[];
+    }>(env.sb, 'GET', `/api/v2/jobs/${jobId}/`);
     expect(detail.name).toMatch(/^Hello Chainer! \[cr-[a-z0-9]{8}\]$/);
     expect(detail.isLowPriority).toBe(true);
     const a = detail.jobanalyses[0]!;
@@ -54,7 +68,10 @@ describe('launching the Chainer template', () => {
     expect(await readFile(join(dir, 'process_output.log'))).toEqual(await contents(env.sb, log.id));
     expect(files.results.map((f) => f.name).sort()).toEqual(['mnist_result.json', 'process_output.log']);
 
-    const last = env.eventsOf('jobChanged').filter((j) => j.jobId === jobId).at(-1)!;
+    const last = env
+      .eventsOf('jobChanged')
+      .filter((j) => j.jobId === jobId)
+      .at(-1)!;
     expect(last.outputs).toEqual({ state: 'done', dir, files: 1, filters: ['*.log'] });
     const activity = env.courier.activity.list({ area: 'jobs', limit: 50 }).reverse();
     const at = (re: RegExp) => activity.findIndex((e) => re.test(e.message));
@@ -64,7 +81,9 @@ describe('launching the Chainer template', () => {
     const summaries = env.eventsOf('jobsSummary');
     expect(summaries.some((s) => s.running === 1)).toBe(true);
     // Pending and the queues count as waiting, not as running: "1 running" comes with Started.
-    const seq = env.events.filter((e) => e.name === 'jobsSummary' || e.name === 'jobChanged').map((e) => (e.name === 'jobChanged' ? (e.payload as { history: { status: string }[] }).history[0]?.status : e.payload));
+    const seq = env.events
+      .filter((e) => e.name === 'jobsSummary' || e.name === 'jobChanged')
+      .map((e) => (e.name === 'jobChanged' ? (e.payload as { history: { status: string }[] }).history[0]?.status : e.payload));
     const firstRunning = seq.findIndex((x) => typeof x === 'object' && x !== null && (x as { running: number }).running === 1);
     // The poller may miss the short Started step (S = 2 s): the first under-way word it saw counts.
     const firstUnderWay = seq.findIndex((x) => x === 'Started' || x === 'Validated' || x === 'Executing');

@@ -75,10 +75,14 @@ describe.concurrent('live files of a running job', () => {
 
   test('liveFiles lists the working directory while it runs; liveDownload gets the live bytes', async () => {
     const jobId = await submitJob(env.sb, CHAINER, 'live files');
-    const files = await until('result/log to appear', async () => {
-      const r = await env.call('jobs', 'liveFiles', { jobId });
-      return r.entries.some((e) => e.path === 'result/log') ? r : null;
-    }, 60_000);
+    const files = await until(
+      'result/log to appear',
+      async () => {
+        const r = await env.call('jobs', 'liveFiles', { jobId });
+        return r.entries.some((e) => e.path === 'result/log') ? r : null;
+      },
+      60_000,
+    );
     expect(files).toMatchObject({ available: true, runId: '1' });
     // The log tail of a running job is the platform's live tail now (it used to wait for the end).
     const tl = await env.call('jobs', 'tailLog', { jobId, lines: 3 });
@@ -122,17 +126,27 @@ describe.concurrent('live files of a running job', () => {
     const r = await env.call('jobs', 'liveFiles', { jobId });
     expect(r.entries).toEqual([{ path: 'ok/file.txt', size: 12, modifiedAt: '2026-01-02T03:04:05.123Z' }]);
     expect(r.note).toMatch(/4 /);
-    env.sb.addFault({ method: 'GET', path: `/api/v2/jobs/${jobId}/runs/`, status: 200, body: { count: 1, next: null, results: [{ id: '../1', dateStarted: '2026-01-01T00:00:00Z', dateCompleted: null }] }, times: 1 });
+    env.sb.addFault({
+      method: 'GET',
+      path: `/api/v2/jobs/${jobId}/runs/`,
+      status: 200,
+      body: { count: 1, next: null, results: [{ id: '../1', dateStarted: '2026-01-01T00:00:00Z', dateCompleted: null }] },
+      times: 1,
+    });
     expect(await env.call('jobs', 'liveFiles', { jobId })).toMatchObject({ available: false, runId: null, entries: [] });
     await stopAndEnd(jobId);
   });
 
   test('a log rewritten while followed starts over (restarted), then continues without gaps', async () => {
     const jobId = await submitJob(env.sb, OPENFOAM, 'live restart');
-    const first = await until('solver lines', async () => {
-      const r = await env.call('jobs', 'liveTail', { jobId, lines: 20 });
-      return r.lines.some((l) => l.startsWith('Time = ')) ? r : null;
-    }, 60_000);
+    const first = await until(
+      'solver lines',
+      async () => {
+        const r = await env.call('jobs', 'liveTail', { jobId, lines: 20 });
+        return r.lines.some((l) => l.startsWith('Time = ')) ? r : null;
+      },
+      60_000,
+    );
     await rest(env.sb, 'POST', `/__sandbox/jobs/${jobId}/live-restart`);
     let cursor = first.cursor;
     let restarted = 0;

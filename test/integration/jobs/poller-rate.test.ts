@@ -29,8 +29,18 @@ test('200 active jobs are watched within the rate budget, without a single 429',
   }
   const { tracked, poller } = env.courier.jobs;
   for (const jobId of ids) {
-    const history = (await rest<{ results: { status: string; statusDate: string; statusReason: string | null }[] }>(env.sb, 'GET', `/api/v2/jobs/${jobId}/statuses/`)).results;
-    tracked.upsert({ jobId, accountId: env.accountId, name: jobId, source: 'followed', submissionId: null, templateId: null, options: { outputFilters: [], autoDownload: false, outputFolder: '', notify: 'none' } });
+    const history = (
+      await rest<{ results: { status: string; statusDate: string; statusReason: string | null }[] }>(env.sb, 'GET', `/api/v2/jobs/${jobId}/statuses/`)
+    ).results;
+    tracked.upsert({
+      jobId,
+      accountId: env.accountId,
+      name: jobId,
+      source: 'followed',
+      submissionId: null,
+      templateId: null,
+      options: { outputFilters: [], autoDownload: false, outputFolder: '', notify: 'none' },
+    });
     const row = tracked.setStatus(env.accountId, jobId, { status: history[0]!.status, history, outcome: 'running', terminal: false })!;
     poller.track(row, Date.now() + 500);
   }
@@ -44,13 +54,20 @@ test('200 active jobs are watched within the rate budget, without a single 429',
   const reads = served(env.sb, 'GET /api/v2/jobs/') + served(env.sb, 'GET /api/v2/jobs/{id}/statuses/');
   const lists = poller.requests.list - before.list;
   const histories = poller.requests.statuses - before.statuses;
-  console.log(`poller: ${JOBS} jobs, ${reads} requests in ${seconds.toFixed(1)} s = ${(reads / seconds).toFixed(2)} req/s (${lists} list pages, ${histories} histories); budget ${RATE}/s`);
+  console.log(
+    `poller: ${JOBS} jobs, ${reads} requests in ${seconds.toFixed(1)} s = ${(reads / seconds).toFixed(2)} req/s (${lists} list pages, ${histories} histories); budget ${RATE}/s`,
+  );
   expect(env.sb.stats().throttled).toBe(0);
   expect(Math.abs(reads - (lists + histories))).toBeLessThanOrEqual(2); // all of them the poller's (± one in flight at the window's edges)
   expect(reads / seconds).toBeLessThanOrEqual(RATE + BURST / seconds + 0.2);
   // Every job was looked at through the list, and the Pending → Queued changes were picked up.
   expect(lists).toBeGreaterThanOrEqual(2);
-  const changed = new Set(env.eventsOf('jobChanged').filter((j) => j.status === 'Queued').map((j) => j.jobId));
+  const changed = new Set(
+    env
+      .eventsOf('jobChanged')
+      .filter((j) => j.status === 'Queued')
+      .map((j) => j.jobId),
+  );
   expect(changed.size).toBeGreaterThan(5);
   // A naive one-request-per-job poller would have needed 200 requests per round.
   expect(reads).toBeLessThan(JOBS);

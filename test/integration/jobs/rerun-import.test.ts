@@ -9,7 +9,13 @@ interface Detail {
   name: string;
   projectId?: string | null;
   isLowPriority: boolean;
-  jobanalyses: { command: string; analysis: { code: string; version: string }; hardware: { coreType: unknown; coresPerSlot: number; slots: number; walltime: number | null }; inputFiles: { id: string }[]; envVars: Record<string, string> }[];
+  jobanalyses: {
+    command: string;
+    analysis: { code: string; version: string };
+    hardware: { coreType: unknown; coresPerSlot: number; slots: number; walltime: number | null };
+    inputFiles: { id: string }[];
+    envVars: Record<string, string>;
+  }[];
 }
 
 async function uploadDirect(env: JobsEnv, name: string, text: string): Promise<string> {
@@ -62,7 +68,10 @@ describe('run again / save as template for a job Courier did not launch', () => 
       command: 'sh run.sh && echo ${HOME} {{literal}}',
       analysis: { code: 'openfoam' },
       hardware: { coreType: 'nickel', coresPerSlot: 4, slots: 2, walltimeHours: 12 },
-      inputs: [{ kind: 'file', id: fileIds[0], name: 'mesh.dat' }, { kind: 'file', id: fileIds[1], name: 'run.sh' }],
+      inputs: [
+        { kind: 'file', id: fileIds[0], name: 'mesh.dat' },
+        { kind: 'file', id: fileIds[1], name: 'run.sh' },
+      ],
       env: { OMP_NUM_THREADS: '4' },
       projectId: 'pRjCfd01',
       lowPriority: false,
@@ -80,7 +89,10 @@ describe('run again / save as template for a job Courier did not launch', () => 
     expect(served(env.sb, CREATE) - before.create).toBe(1);
     expect(served(env.sb, SUBMIT) - before.submit).toBe(1);
     expect(uploads(env)).toBe(before.uploads);
-    const [orig, again] = await Promise.all([rest<Detail>(env.sb, 'GET', `/api/v3/jobs/${jobId}/`), rest<Detail>(env.sb, 'GET', `/api/v3/jobs/${done.jobId}/`)]);
+    const [orig, again] = await Promise.all([
+      rest<Detail>(env.sb, 'GET', `/api/v3/jobs/${jobId}/`),
+      rest<Detail>(env.sb, 'GET', `/api/v3/jobs/${done.jobId}/`),
+    ]);
     const a = orig.jobanalyses[0]!;
     const b = again.jobanalyses[0]!;
     expect(b.command).toBe(a.command);
@@ -122,7 +134,11 @@ describe('run again / save as template for a job Courier did not launch', () => 
 
   test('save as template: a saved template with the inputs by id, launchable', async () => {
     const e = await env.call('templates', 'fromJob', { jobId, name: 'Wing from the platform' });
-    expect(e.template).toMatchObject({ name: 'Wing from the platform', hardware: { coreType: 'nickel', coresPerSlot: 4 }, inputs: [{ id: fileIds[0] }, { id: fileIds[1] }] });
+    expect(e.template).toMatchObject({
+      name: 'Wing from the platform',
+      hardware: { coreType: 'nickel', coresPerSlot: 4 },
+      inputs: [{ id: fileIds[0] }, { id: fileIds[1] }],
+    });
     expect(e.issues).toEqual([]);
     const listed = await env.call('templates', 'list', {});
     expect(listed.templates.some((t) => t.template.id === e.template.id)).toBe(true);
@@ -134,11 +150,32 @@ describe('run again / save as template for a job Courier did not launch', () => 
   });
 
   test('a record without hardware or with software the catalog lacks is refused, naming what is missing', async () => {
-    const noHw = await rest<{ id: string }>(env.sb, 'POST', '/api/v3/jobs/', { name: 'no hardware', jobanalyses: [{ analysis: { code: 'user_included', version: '0' }, command: 'true', hardware: { coreType: { code: 'emerald' } } }] });
+    const noHw = await rest<{ id: string }>(env.sb, 'POST', '/api/v3/jobs/', {
+      name: 'no hardware',
+      jobanalyses: [{ analysis: { code: 'user_included', version: '0' }, command: 'true', hardware: { coreType: { code: 'emerald' } } }],
+    });
     // The sandbox fills what a body leaves out; strip the hardware the way an unreadable record would arrive.
-    env.sb.addFault({ method: 'GET', path: `/api/v2/jobs/${noHw.id}/`, status: 200, body: { id: noHw.id, name: 'no hardware', jobanalyses: [{ analysis: { code: 'user_included', version: '0' }, command: 'true' }] }, times: 1 });
-    await expect(env.call('jobs', 'toTemplate', { jobId: noHw.id })).rejects.toThrow(/cannot be run again from its record: it has no hardware \(jobanalyses\[0\]\.hardware is missing\)/);
-    env.sb.addFault({ method: 'GET', path: `/api/v2/jobs/${noHw.id}/`, status: 200, body: { id: noHw.id, name: 'gone software', jobanalyses: [{ analysis: { code: 'fluentx', version: '1' }, command: 'true', hardware: { coreType: { code: 'emerald' }, coresPerSlot: 1 } }] }, times: 1 });
+    env.sb.addFault({
+      method: 'GET',
+      path: `/api/v2/jobs/${noHw.id}/`,
+      status: 200,
+      body: { id: noHw.id, name: 'no hardware', jobanalyses: [{ analysis: { code: 'user_included', version: '0' }, command: 'true' }] },
+      times: 1,
+    });
+    await expect(env.call('jobs', 'toTemplate', { jobId: noHw.id })).rejects.toThrow(
+      /cannot be run again from its record: it has no hardware \(jobanalyses\[0\]\.hardware is missing\)/,
+    );
+    env.sb.addFault({
+      method: 'GET',
+      path: `/api/v2/jobs/${noHw.id}/`,
+      status: 200,
+      body: {
+        id: noHw.id,
+        name: 'gone software',
+        jobanalyses: [{ analysis: { code: 'fluentx', version: '1' }, command: 'true', hardware: { coreType: { code: 'emerald' }, coresPerSlot: 1 } }],
+      },
+      times: 1,
+    });
     await expect(env.call('jobs', 'rerun', { jobId: noHw.id })).rejects.toThrow(/its software "fluentx" is not in this platform's software catalog/);
     expect(served(env.sb, CREATE)).toBeGreaterThan(0);
   });

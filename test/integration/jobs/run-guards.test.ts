@@ -79,7 +79,13 @@ describe('which warnings are due', () => {
   const t0 = Date.UTC(2026, 2, 1, 10);
   const job = (over: { walltimeHours?: number; ended?: boolean } = {}) => ({
     terminal: !!over.ended,
-    options: { outputFilters: [], autoDownload: false, outputFolder: '', notify: 'all' as const, hardware: { coreType: 'emerald', coresPerSlot: 4, slots: 1, lowPriority: false, ...(over.walltimeHours ? { walltimeHours: over.walltimeHours } : {}) } },
+    options: {
+      outputFilters: [],
+      autoDownload: false,
+      outputFolder: '',
+      notify: 'all' as const,
+      hardware: { coreType: 'emerald', coresPerSlot: 4, slots: 1, lowPriority: false, ...(over.walltimeHours ? { walltimeHours: over.walltimeHours } : {}) },
+    },
     history: [
       ...(over.ended ? [{ status: 'Completed', statusDate: at(t0 + 5 * HOUR), statusReason: null }] : []),
       { status: 'Executing', statusDate: at(t0 + 60_000), statusReason: null },

@@ -8,9 +8,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { JobChanged } from '../../../shared/jobs';
 import { jobsEnv, rest, until, type JobsEnv } from '../../support/jobs-env';
 
-const ended = (env: JobsEnv, jobId: string) => until(`job ${jobId} to end`, () => env.eventsOf('jobChanged').find((j) => j.jobId === jobId && j.outcome !== 'running' && j.outcome !== 'not_submitted'));
+const ended = (env: JobsEnv, jobId: string) =>
+  until(`job ${jobId} to end`, () => env.eventsOf('jobChanged').find((j) => j.jobId === jobId && j.outcome !== 'running' && j.outcome !== 'not_submitted'));
 const note = (env: JobsEnv, jobId: string) => until(`the notification of ${jobId}`, () => env.eventsOf('notification').find((n) => n.jobId === jobId));
-const outputsSettled = (env: JobsEnv, jobId: string) => until(`the outputs of ${jobId}`, () => env.eventsOf('jobChanged').find((j) => j.jobId === jobId && (j.outputs.state === 'done' || j.outputs.state === 'failed')));
+const outputsSettled = (env: JobsEnv, jobId: string) =>
+  until(`the outputs of ${jobId}`, () =>
+    env.eventsOf('jobChanged').find((j) => j.jobId === jobId && (j.outputs.state === 'done' || j.outputs.state === 'failed')),
+  );
 
 async function launch(env: JobsEnv, name: string): Promise<string> {
   const script = await env.file('run.sh', '#!/bin/sh\npython train.py\n');
@@ -38,7 +42,16 @@ describe('jobs that fail or are force-stopped', () => {
     const jobId = await launch(env, 'train [waiting] [fail]');
     const end = await ended(env, jobId);
     expect(end).toMatchObject({ status: 'Failed', outcome: 'failed' });
-    expect(end.history.map((h) => h.status)).toEqual(['Failed', 'Executing', 'Validated', 'Started', 'Waiting for Cluster', 'Queued', 'Waiting for Queue', 'Pending']);
+    expect(end.history.map((h) => h.status)).toEqual([
+      'Failed',
+      'Executing',
+      'Validated',
+      'Started',
+      'Waiting for Cluster',
+      'Queued',
+      'Waiting for Queue',
+      'Pending',
+    ]);
     expect(end.history[0]?.statusReason).toBe('Command exited with code 1');
     expect(env.courier.jobs.poller.has(env.accountId, jobId)).toBe(false);
 
@@ -71,7 +84,10 @@ describe('jobs that fail or are force-stopped', () => {
     await until('the job to start', () => env.eventsOf('jobChanged').find((j) => j.jobId === jobId && j.history.some((h) => h.status === 'Started')));
     expect(await env.call('jobs', 'stop', { jobId })).toEqual({ stopping: true });
     const end = await ended(env, jobId);
-    expect(end.history.slice(0, 2).map((h) => [h.status, h.statusReason])).toEqual([['Force Stop', null], ['Stopping', 'User Terminated']]);
+    expect(end.history.slice(0, 2).map((h) => [h.status, h.statusReason])).toEqual([
+      ['Force Stop', null],
+      ['Stopping', 'User Terminated'],
+    ]);
     expect(end.outcome).toBe('stopped');
     expect((await note(env, jobId)).title).toBe('Job stopped: hang [force-stop]');
   });
@@ -86,7 +102,11 @@ describe('jobs that fail or are force-stopped', () => {
     const bad = await control(env, created.id, { ending: 'explode' });
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { issues: string[] }).issues[0]).toMatch(/^ending: /);
-    const notJson = await fetch(`${env.sb.apiUrl}/__sandbox/jobs/${created.id}/plan`, { method: 'POST', body: 'fail please', headers: { 'Content-Type': 'text/plain' } });
+    const notJson = await fetch(`${env.sb.apiUrl}/__sandbox/jobs/${created.id}/plan`, {
+      method: 'POST',
+      body: 'fail please',
+      headers: { 'Content-Type': 'text/plain' },
+    });
     expect(notJson.status).toBe(415);
     await rest(env.sb, 'POST', `/api/v2/jobs/${created.id}/submit/`);
     await env.call('jobs', 'follow', { jobId: created.id, outputFilters: ['*.log'] });
@@ -112,7 +132,15 @@ describe('jobs that fail or are force-stopped', () => {
     });
     // What an older Courier stored: the whole history, but not final ("Force Stop" was not in its list).
     const tracked = env.courier.jobs.tracked;
-    tracked.upsert({ jobId: created.id, accountId: env.accountId, name: 'left running [force-stop]', source: 'followed', submissionId: null, templateId: null, options: { outputFilters: ['*.log'], autoDownload: true, outputFolder: '', notify: 'all' } });
+    tracked.upsert({
+      jobId: created.id,
+      accountId: env.accountId,
+      name: 'left running [force-stop]',
+      source: 'followed',
+      submissionId: null,
+      templateId: null,
+      options: { outputFilters: ['*.log'], autoDownload: true, outputFolder: '', notify: 'all' },
+    });
     const history = page.results.map((s) => ({ status: s.status, statusDate: s.statusDate, statusReason: s.statusReason }));
     const row = tracked.setStatus(env.accountId, created.id, { status: 'Force Stop', history, outcome: 'running', terminal: false })!;
     env.courier.jobs.poller.track(row);

@@ -49,7 +49,8 @@ const changing = () => Object.entries(env.sb.stats().api).filter(([k, n]) => n >
 async function jobDetail(id: string) {
   return rest<{ name: string; jobanalyses: { command: string; envVars: Record<string, string> }[] }>(env.sb, 'GET', `/api/v2/jobs/${id}/`);
 }
-const pendings = async (id: string) => (await rest<{ results: { status: string }[] }>(env.sb, 'GET', `/api/v2/jobs/${id}/statuses/`)).results.filter((r) => r.status === 'Pending').length;
+const pendings = async (id: string) =>
+  (await rest<{ results: { status: string }[] }>(env.sb, 'GET', `/api/v2/jobs/${id}/statuses/`)).results.filter((r) => r.status === 'Pending').length;
 
 describe('a sweep of 20 rows', () => {
   test('lost answers, a cut connection and a platform restart: 20 jobs, one per row, each submitted once', async () => {
@@ -57,7 +58,11 @@ describe('a sweep of 20 rows', () => {
     env.sb.addFault({ method: 'POST', path: '/api/v2/jobs/*/submit/', status: 502, times: 1, applyEffect: true });
     env.sb.addFault({ method: 'POST', path: '/api/v2/jobs/', status: 503, times: 1 });
     env.sb.addFault({ method: 'POST', path: '/api/v2/jobs/', cutAfterBytes: 0, cutDirection: 'response', times: 1 });
-    const { sweep, resumed } = await env.call('sweeps', 'launch', { templateId: 'train', name: 'lr-seed', table: { kind: 'grid', text: 'lr=0.1,0.01,0.001,0.0001 x seed=1..5' } });
+    const { sweep, resumed } = await env.call('sweeps', 'launch', {
+      templateId: 'train',
+      name: 'lr-seed',
+      table: { kind: 'grid', text: 'lr=0.1,0.01,0.001,0.0001 x seed=1..5' },
+    });
     expect(resumed).toBe(false);
     expect(sweep.total).toBe(20);
     expect(sweep.rows.map((r) => r.row)).toEqual([...Array(20).keys()].map((i) => i + 1));
@@ -65,15 +70,25 @@ describe('a sweep of 20 rows', () => {
     // Halfway, the platform goes away and comes back.
     await until('8 rows submitted', async () => (await env.call('sweeps', 'get', { sweep: 'lr-seed' })).counts.submitted >= 8, 90_000);
     await env.stopSandbox();
-    await until('a row to wait for the connection', async () => (await env.call('sweeps', 'get', { sweep: 'lr-seed' })).rows.some((r) => r.state !== 'submitted' && r.error !== null));
+    await until('a row to wait for the connection', async () =>
+      (await env.call('sweeps', 'get', { sweep: 'lr-seed' })).rows.some((r) => r.state !== 'submitted' && r.error !== null),
+    );
     await env.restartSandbox();
     // Launched again (as after a crash of the launcher): found, nothing queued twice.
-    const again = await env.call('sweeps', 'launch', { templateId: 'train', name: 'lr-seed', table: { kind: 'grid', text: 'lr=0.1,0.01,0.001,0.0001 x seed=1..5' } });
+    const again = await env.call('sweeps', 'launch', {
+      templateId: 'train',
+      name: 'lr-seed',
+      table: { kind: 'grid', text: 'lr=0.1,0.01,0.001,0.0001 x seed=1..5' },
+    });
     expect(again.resumed).toBe(true);
-    const done = await until('every row submitted', async () => {
-      const v = await env.call('sweeps', 'get', { sweep: 'lr-seed' });
-      return v.counts.submitted === 20 ? v : null;
-    }, 120_000);
+    const done = await until(
+      'every row submitted',
+      async () => {
+        const v = await env.call('sweeps', 'get', { sweep: 'lr-seed' });
+        return v.counts.submitted === 20 ? v : null;
+      },
+      120_000,
+    );
 
     const ids = done.rows.map((r) => r.jobId!);
     expect(new Set(ids).size).toBe(20);
@@ -112,7 +127,9 @@ describe('preview and validation', () => {
     const missing = await refusal(env.call('sweeps', 'preview', { templateId: 'train', table: { kind: 'grid', text: 'lr=1,2' } }));
     expect(missing).toMatchObject({ field: 'columns.seed' });
     expect(missing.message).toMatch(/\{seed\} has no default: add a column "seed"/);
-    const unknown = await refusal(env.call('sweeps', 'preview', { templateId: 'train', table: { kind: 'grid', text: 'lr=1 x seed=2' }, inputs: ['/data/{mesh}.msh'] }));
+    const unknown = await refusal(
+      env.call('sweeps', 'preview', { templateId: 'train', table: { kind: 'grid', text: 'lr=1 x seed=2' }, inputs: ['/data/{mesh}.msh'] }),
+    );
     expect(unknown).toMatchObject({ field: 'inputs.0' });
     expect(unknown.message).toMatch(/unknown placeholder \{mesh\}/);
     const reserved = await refusal(env.call('sweeps', 'preview', { templateId: 'train', table: { kind: 'csv', text: 'lr,seed,row\n1,2,3\n' } }));
@@ -141,14 +158,27 @@ describe('per-row input files', () => {
   test('a path named by several rows goes up once and the rows share it', async () => {
     const a = await env.file('mesh_a.msh', 'mesh a\n');
     const b = await env.file('mesh_b.msh', 'mesh b\n');
-    await env.call('templates', 'save', { template: { ...TRAIN, id: 'mesh', name: 'Mesh', jobName: 'mesh {seed}', command: 'solve {input} --seed {seed}', env: {}, parameters: [{ name: 'seed' }] } });
+    await env.call('templates', 'save', {
+      template: { ...TRAIN, id: 'mesh', name: 'Mesh', jobName: 'mesh {seed}', command: 'solve {input} --seed {seed}', env: {}, parameters: [{ name: 'seed' }] },
+    });
     const csv = `seed,mesh\n1,${a}\n2,${b}\n3,${a}\n4,mesh_b.msh\n`;
-    const { sweep } = await env.call('sweeps', 'launch', { templateId: 'mesh', name: 'meshes', table: { kind: 'csv', text: csv }, inputs: ['{mesh}'], baseDir: a.replace(/mesh_a\.msh$/, '') });
-    const done = await until('every row submitted', async () => {
-      const v = await env.call('sweeps', 'get', { sweep: sweep.id });
-      return v.counts.submitted === 4 ? v : null;
-    }, 60_000);
-    const inputsOf = async (jobId: string) => (await rest<{ jobanalyses: { inputFiles: { id: string }[] }[] }>(env.sb, 'GET', `/api/v2/jobs/${jobId}/`)).jobanalyses[0]!.inputFiles.map((f) => f.id);
+    const { sweep } = await env.call('sweeps', 'launch', {
+      templateId: 'mesh',
+      name: 'meshes',
+      table: { kind: 'csv', text: csv },
+      inputs: ['{mesh}'],
+      baseDir: a.replace(/mesh_a\.msh$/, ''),
+    });
+    const done = await until(
+      'every row submitted',
+      async () => {
+        const v = await env.call('sweeps', 'get', { sweep: sweep.id });
+        return v.counts.submitted === 4 ? v : null;
+      },
+      60_000,
+    );
+    const inputsOf = async (jobId: string) =>
+      (await rest<{ jobanalyses: { inputFiles: { id: string }[] }[] }>(env.sb, 'GET', `/api/v2/jobs/${jobId}/`)).jobanalyses[0]!.inputFiles.map((f) => f.id);
     const files = await Promise.all(done.rows.map((r) => inputsOf(r.jobId!)));
     expect(files[0]).toEqual(files[2]);
     expect(files[1]).toEqual(files[3]);
@@ -162,18 +192,31 @@ describe('stop all and retry failed', () => {
   test('a refused row fails alone, the others go on; retry failed sends it, once', async () => {
     env.sb.addFault({ method: 'POST', path: '/api/v2/jobs/', status: 400, body: { name: ['refused for the test'] }, times: 1 });
     const { sweep } = await env.call('sweeps', 'launch', { templateId: 'train', name: 'retry', table: { kind: 'grid', text: 'lr=7 x seed=1..3' } });
-    const settled = await until('every row out', async () => {
-      const v = await env.call('sweeps', 'get', { sweep: sweep.id });
-      return v.counts.waiting === 0 ? v : null;
-    }, 60_000);
+    const settled = await until(
+      'every row out',
+      async () => {
+        const v = await env.call('sweeps', 'get', { sweep: sweep.id });
+        return v.counts.waiting === 0 ? v : null;
+      },
+      60_000,
+    );
     expect(settled.rows.map((r) => r.state)).toEqual(['failed', 'submitted', 'submitted']);
     expect(settled.rows[0]!.error?.message).toMatch(/refused for the test/);
     expect(await env.call('sweeps', 'retryFailed', { sweep: 'retry' })).toEqual({ retried: 1 });
-    const done = await until('the retried row submitted', async () => {
-      const v = await env.call('sweeps', 'get', { sweep: 'retry' });
-      return v.counts.submitted === 3 ? v : null;
-    }, 60_000);
-    expect((await platformJobs(env.sb)).filter((j) => j.name.startsWith('train lr=7 ')).map((j) => j.id).sort()).toEqual(done.rows.map((r) => r.jobId).sort());
+    const done = await until(
+      'the retried row submitted',
+      async () => {
+        const v = await env.call('sweeps', 'get', { sweep: 'retry' });
+        return v.counts.submitted === 3 ? v : null;
+      },
+      60_000,
+    );
+    expect(
+      (await platformJobs(env.sb))
+        .filter((j) => j.name.startsWith('train lr=7 '))
+        .map((j) => j.id)
+        .sort(),
+    ).toEqual(done.rows.map((r) => r.jobId).sort());
   }, 120_000);
 
   test('stop all: rows not sent are cancelled and never reach the platform; submitted jobs are stopped', async () => {
@@ -183,10 +226,14 @@ describe('stop all and retry failed', () => {
     await until('a row submitted', async () => (await env.call('sweeps', 'get', { sweep: sweep.id })).counts.submitted >= 1, 60_000);
     const r = await env.call('sweeps', 'stopAll', { sweep: 'stopped' });
     expect(r.cancelled).toBeGreaterThan(0);
-    const after = await until('nothing left to send', async () => {
-      const v = await env.call('sweeps', 'get', { sweep: sweep.id });
-      return v.counts.waiting === 0 ? v : null;
-    }, 60_000);
+    const after = await until(
+      'nothing left to send',
+      async () => {
+        const v = await env.call('sweeps', 'get', { sweep: sweep.id });
+        return v.counts.waiting === 0 ? v : null;
+      },
+      60_000,
+    );
     expect(after.counts.cancelled).toBe(r.cancelled);
     expect(after.counts.submitted).toBe(8 - r.cancelled);
     expect((await platformJobs(env.sb)).filter((j) => j.name.startsWith('train lr=9 '))).toHaveLength(8 - r.cancelled);
@@ -195,19 +242,33 @@ describe('stop all and retry failed', () => {
     await until('every job stopped', () => served(env.sb, 'POST /api/v2/jobs/{id}/stop/') === r.stopping + r.inFlight, 30_000);
     // Retrying a stopped sweep would start jobs only to stop them as they land: refused, nothing sent.
     const creates = served(env.sb, 'POST /api/v2/jobs/');
-    expect(await refusal(env.call('sweeps', 'retryFailed', { sweep: sweep.id }))).toMatchObject({ code: 'conflict', message: expect.stringContaining('was stopped') });
+    expect(await refusal(env.call('sweeps', 'retryFailed', { sweep: sweep.id }))).toMatchObject({
+      code: 'conflict',
+      message: expect.stringContaining('was stopped'),
+    });
     expect(served(env.sb, 'POST /api/v2/jobs/')).toBe(creates);
   }, 120_000);
 
   test('download all outputs: every ended row into <folder>/<sweep>/rescale_job_<ID>/, nothing twice; each row priced', async () => {
     const folder = mkdtempSync(join(tmpdir(), 'courier-sweep-outs-'));
-    const { sweep } = await env.call('sweeps', 'launch', { templateId: 'train', name: 'outs', table: { kind: 'grid', text: 'lr=0.5 x seed=7,8' }, outputFolder: folder });
-    const ended = await until('both rows completed', async () => {
-      const v = await env.call('sweeps', 'get', { sweep: sweep.id });
-      return v.counts.completed === 2 ? v : null;
-    }, 90_000);
+    const { sweep } = await env.call('sweeps', 'launch', {
+      templateId: 'train',
+      name: 'outs',
+      table: { kind: 'grid', text: 'lr=0.5 x seed=7,8' },
+      outputFolder: folder,
+    });
+    const ended = await until(
+      'both rows completed',
+      async () => {
+        const v = await env.call('sweeps', 'get', { sweep: sweep.id });
+        return v.counts.completed === 2 ? v : null;
+      },
+      90_000,
+    );
     // Priced with the sandbox's catalog: the core type's price × 1 core, final once the job ended.
-    const price = (await rest<{ results: { code: string; price: number }[] }>(env.sb, 'GET', '/api/v2/coretypes/')).results.find((c) => c.code === 'emerald')?.price;
+    const price = (await rest<{ results: { code: string; price: number }[] }>(env.sb, 'GET', '/api/v2/coretypes/')).results.find(
+      (c) => c.code === 'emerald',
+    )?.price;
     for (const r of ended.rows) {
       expect(r.cost?.hourly).toBe(price);
       expect(r.cost?.endedAt).not.toBeNull();
@@ -218,10 +279,14 @@ describe('stop all and retry failed', () => {
     expect(first.files).toBeGreaterThanOrEqual(2);
     const logs = ended.rows.map((r) => join(folder, 'outs', `rescale_job_${r.jobId}`, 'process_output.log'));
     await until('both logs on disk', () => logs.every((f) => existsSync(f)), 60_000);
-    await until('every download ended', async () => {
-      const items = (await env.call('transfers', 'list', {})).items.filter((i) => first.transferIds.includes(i.id));
-      return items.length === first.transferIds.length && items.every((i) => i.state === 'done');
-    }, 60_000);
+    await until(
+      'every download ended',
+      async () => {
+        const items = (await env.call('transfers', 'list', {})).items.filter((i) => first.transferIds.includes(i.id));
+        return items.length === first.transferIds.length && items.every((i) => i.state === 'done');
+      },
+      60_000,
+    );
     // Again: the files are there already (same size and SHA-512), nothing is downloaded twice.
     const again = await env.call('sweeps', 'downloadOutputs', { sweep: 'outs' });
     expect(again).toMatchObject({ jobs: 2, files: 0, transferIds: [] });
@@ -231,24 +296,31 @@ describe('stop all and retry failed', () => {
   test('retry failed launches a row whose job failed on the platform again, once; the completed row keeps its job', async () => {
     // The sandbox ends a job Failed when its name holds [fail]: the second row's seed puts it there.
     const { sweep } = await env.call('sweeps', 'launch', { templateId: 'train', name: 'flaky', table: { kind: 'csv', text: 'lr,seed\n0.3,1\n0.3,[fail]\n' } });
-    const ended = await until('one row completed, one failed', async () => {
-      const v = await env.call('sweeps', 'get', { sweep: sweep.id });
-      return v.rows.every((r) => r.outcome === 'completed' || r.outcome === 'failed') ? v : null;
-    }, 90_000);
+    const ended = await until(
+      'one row completed, one failed',
+      async () => {
+        const v = await env.call('sweeps', 'get', { sweep: sweep.id });
+        return v.rows.every((r) => r.outcome === 'completed' || r.outcome === 'failed') ? v : null;
+      },
+      90_000,
+    );
     expect(ended.rows.map((r) => r.outcome)).toEqual(['completed', 'failed']);
     const failedJob = ended.rows[1]!.jobId!;
     env.sb.resetStats();
     expect(await env.call('sweeps', 'retryFailed', { sweep: sweep.id })).toEqual({ retried: 1 });
     // Asked again while the new job is on its way: nothing more.
     expect(await env.call('sweeps', 'retryFailed', { sweep: sweep.id })).toEqual({ retried: 0 });
-    const again = await until('row 2 has a new job', async () => {
-      const v = await env.call('sweeps', 'get', { sweep: sweep.id });
-      const r = v.rows[1]!;
-      return r.jobId && r.jobId !== failedJob && r.state === 'submitted' ? v : null;
-    }, 60_000);
+    const again = await until(
+      'row 2 has a new job',
+      async () => {
+        const v = await env.call('sweeps', 'get', { sweep: sweep.id });
+        const r = v.rows[1]!;
+        return r.jobId && r.jobId !== failedJob && r.state === 'submitted' ? v : null;
+      },
+      60_000,
+    );
     expect(again.rows[0]!.jobId).toBe(ended.rows[0]!.jobId); // the completed row keeps its job
     expect(served(env.sb, 'POST /api/v2/jobs/')).toBe(1);
     expect((await platformJobs(env.sb)).filter((j) => j.name.startsWith('train lr=0.3 '))).toHaveLength(3);
   }, 150_000);
 });
-

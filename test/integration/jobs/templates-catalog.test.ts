@@ -21,7 +21,9 @@ test('saved templates are listed with what no longer fits the platform, field by
   const presets = await env.call('templates', 'presets', {});
   const chainer = presets.templates.find((t) => t.template.id === 'chainer')!;
   expect(chainer.issues).toEqual([]);
-  const saved = await env.call('templates', 'save', { template: { ...chainer.template, id: undefined, name: 'Chainer, 3 cores', hardware: { coreType: 'obsidian', coresPerSlot: 3, slots: 1 } } });
+  const saved = await env.call('templates', 'save', {
+    template: { ...chainer.template, id: undefined, name: 'Chainer, 3 cores', hardware: { coreType: 'obsidian', coresPerSlot: 3, slots: 1 } },
+  });
   expect(saved.builtIn).toBe(false);
   expect(saved.issues).toEqual([{ field: 'hardware.coresPerSlot', message: 'Obsidian comes in 2, 4, 8, 16, 32 cores per slot, not 3' }]);
   const list = await env.call('templates', 'list', {});
@@ -33,8 +35,12 @@ test('saved templates are listed with what no longer fits the platform, field by
   expect(v.issues[0]?.message).toBe('"1.22.0 (CPU)" is the display name; jobs need the version code "1.22.0-cpu-centos"');
   // Launching it is refused before anything is queued, naming the field.
   const script = await env.file('run.sh', 'echo\n');
-  await expect(env.call('jobs', 'launch', { templateId: saved.template.id, inputs: [{ path: script }] })).rejects.toMatchObject({ rpc: { code: 'invalid_input', field: 'hardware.coresPerSlot' } });
-  await expect(env.call('jobs', 'launch', { templateId: 'chainer', inputs: [{ path: `${script}.missing` }] })).rejects.toMatchObject({ rpc: { code: 'local_file', field: 'inputs.0' } });
+  await expect(env.call('jobs', 'launch', { templateId: saved.template.id, inputs: [{ path: script }] })).rejects.toMatchObject({
+    rpc: { code: 'invalid_input', field: 'hardware.coresPerSlot' },
+  });
+  await expect(env.call('jobs', 'launch', { templateId: 'chainer', inputs: [{ path: `${script}.missing` }] })).rejects.toMatchObject({
+    rpc: { code: 'local_file', field: 'inputs.0' },
+  });
   await expect(env.call('jobs', 'launch', { templateId: 'chainer', inputs: [] })).rejects.toMatchObject({ rpc: { field: 'inputs' } });
   expect((await env.call('jobs', 'list', {})).outbox).toEqual([]);
 });
@@ -44,7 +50,9 @@ test('export, then import on another machine (another data folder) — and impor
   const { json } = await env.call('templates', 'export', { id: saved.template.id });
   const copy = await env.call('templates', 'import', { json });
   expect(copy.template).toMatchObject({ name: saved.template.name, hardware: saved.template.hardware });
-  await expect(env.call('templates', 'import', { json: json.replace('"coresPerSlot": 3', '"coresPerSlot": "3"') })).rejects.toMatchObject({ rpc: { field: 'template.hardware.coresPerSlot' } });
+  await expect(env.call('templates', 'import', { json: json.replace('"coresPerSlot": 3', '"coresPerSlot": "3"') })).rejects.toMatchObject({
+    rpc: { field: 'template.hardware.coresPerSlot' },
+  });
   const dup = await env.call('templates', 'duplicate', { id: 'chainer', name: 'My GPU run' });
   expect(dup.template).toMatchObject({ name: 'My GPU run', jobName: 'Hello Chainer!' });
   expect(await env.call('templates', 'delete', { id: dup.template.id })).toEqual({ deleted: true });

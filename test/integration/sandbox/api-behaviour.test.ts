@@ -7,7 +7,10 @@ import { apiClient, encryptParts, issueCreds, listResults, pollUntil, sessionCli
 let sb: RunningSandbox;
 const api = () => apiClient(sb);
 const analysis = (over: Obj = {}): Obj => ({
-  command: './run.sh', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 }, ...over,
+  command: './run.sh',
+  analysis: { code: 'user_included', version: '0' },
+  hardware: { coreType: 'emerald', coresPerSlot: 1 },
+  ...over,
 });
 
 beforeAll(async () => {
@@ -28,7 +31,8 @@ describe('auth and routing', () => {
     expect(bearer.status).toBe(200);
     const me = (await api().get('/api/v3/users/me/')).json;
     expect(me['defaultStorage']).toMatchObject({
-      storageType: 'S3Storage', encryptionType: 'default',
+      storageType: 'S3Storage',
+      encryptionType: 'default',
       connectionSettings: { region: sb.region, container: sb.bucket, pathBase: sb.storageDir, pathPartsBase: sb.storageDir },
     });
     const folders = (await api().get('/api/v3/users/me/folders/')).json;
@@ -45,9 +49,11 @@ describe('auth and routing', () => {
     expect((await api().get('/api/v3/files/NOSUCH/')).json).toEqual({ detail: 'Not found.' });
   });
 
-  it('paginates with absolute next/previous links on the caller\'s own origin', async () => {
+  it("paginates with absolute next/previous links on the caller's own origin", async () => {
     const creds = await issueCreds(sb);
-    await Promise.all(Array.from({ length: 26 }, (_, i) => uploadAndRegister(sb, `page-${String(i).padStart(2, '0')}.txt`, Buffer.from(`file ${i}`), { creds })));
+    await Promise.all(
+      Array.from({ length: 26 }, (_, i) => uploadAndRegister(sb, `page-${String(i).padStart(2, '0')}.txt`, Buffer.from(`file ${i}`), { creds })),
+    );
     await uploadAndRegister(sb, 'newest.txt', Buffer.from('last one'), { creds });
     const first = await api().get('/api/v3/files/');
     expect(first.json['count']).toBe(27);
@@ -95,7 +101,10 @@ describe('validation errors name the field', () => {
     const detail = await api().get(`/api/v3/jobs/${String(v3.json['id'])}/`);
     expect(((detail.json['jobanalyses'] as Obj[])[0]!['hardware'] as Obj)['coreType']).toMatchObject({ code: 'onyx' });
     expect(detail.json['jobStatus']).toBeUndefined();
-    const automation = await post({ name: 'x', jobanalyses: [analysis({ hardware: { coreType: { code: 'onyx' } } })], jobAutomations: [{ automation: { id: 'a' } }] }, 'v3');
+    const automation = await post(
+      { name: 'x', jobanalyses: [analysis({ hardware: { coreType: { code: 'onyx' } } })], jobAutomations: [{ automation: { id: 'a' } }] },
+      'v3',
+    );
     expect(automation.status).toBe(500);
     expect((await post('{"name": ', 'v2')).json['detail']).toMatch(/^JSON parse error/);
   });
@@ -104,17 +113,26 @@ describe('validation errors name the field', () => {
     const post = (body: unknown) => api().post('/api/v3/files/', body);
     const empty = await post({});
     expect(empty.json).toEqual({
-      name: ['This field is required.'], pathParts: ['This field is required.'],
-      decryptedSize: ['This field is required.'], encodedEncryptionKey: ['This field is required.'],
+      name: ['This field is required.'],
+      pathParts: ['This field is required.'],
+      decryptedSize: ['This field is required.'],
+      encodedEncryptionKey: ['This field is required.'],
     });
     const creds = await issueCreds(sb);
     const enc = encryptParts(Buffer.from('hello'), 1 << 20);
-    const base = { name: 'h.txt', decryptedSize: 5, encodedEncryptionKey: enc.key.toString('base64'), pathParts: { container: sb.bucket, path: `${creds.storageDir}/h.txt` } };
+    const base = {
+      name: 'h.txt',
+      decryptedSize: 5,
+      encodedEncryptionKey: enc.key.toString('base64'),
+      pathParts: { container: sb.bucket, path: `${creds.storageDir}/h.txt` },
+    };
     expect((await post(base)).status).toBe(400); // not uploaded yet
     const s3 = sessionClient(sb, creds);
     await s3.send(new PutObjectCommand({ Bucket: sb.bucket, Key: `${creds.storageDir}/h.txt`, Body: enc.parts[0] }));
     expect((await post(base)).json['detail']).toMatch(/no 'iv' metadata/);
-    await s3.send(new PutObjectCommand({ Bucket: sb.bucket, Key: `${creds.storageDir}/h.txt`, Body: enc.parts[0], Metadata: { iv: enc.iv.toString('base64') } }));
+    await s3.send(
+      new PutObjectCommand({ Bucket: sb.bucket, Key: `${creds.storageDir}/h.txt`, Body: enc.parts[0], Metadata: { iv: enc.iv.toString('base64') } }),
+    );
     expect(Object.keys((await post({ ...base, decryptedSize: 17 })).json)).toEqual(['decryptedSize']);
     expect((await post({ ...base, pathParts: { container: 'other', path: base.pathParts.path } })).json).toEqual({
       pathParts: { container: ["Unknown storage container 'other'."] },
@@ -132,11 +150,14 @@ describe('walltime', () => {
     expect(ok.status).toBe(201);
     const id = String(ok.json['id']);
     const detail = (await api().get(`/api/v2/jobs/${id}/`)).json;
-    expect((((detail['jobanalyses'] as Obj[])[0]!['hardware']) as Obj)['walltime']).toBe(6);
+    expect(((detail['jobanalyses'] as Obj[])[0]!['hardware'] as Obj)['walltime']).toBe(6);
     const none = await api().post('/api/v2/jobs/', { name: 'wt0', jobanalyses: [analysis()] });
-    expect((((none.json['jobanalyses'] as Obj[])[0]!['hardware']) as Obj)['walltime']).toBeNull();
+    expect(((none.json['jobanalyses'] as Obj[])[0]!['hardware'] as Obj)['walltime']).toBeNull();
     for (const bad of [0, -2, 1.5, 'six']) {
-      const r = await api().post('/api/v2/jobs/', { name: 'wtx', jobanalyses: [analysis({ hardware: { coreType: 'emerald', coresPerSlot: 1, walltime: bad } })] });
+      const r = await api().post('/api/v2/jobs/', {
+        name: 'wtx',
+        jobanalyses: [analysis({ hardware: { coreType: 'emerald', coresPerSlot: 1, walltime: bad } })],
+      });
       expect(r.status, String(bad)).toBe(400);
       expect(r.json).toMatchObject({ jobanalyses: [{ hardware: { walltime: [expect.stringMatching(/positive integer \(hours\)/)] } }] });
     }
@@ -152,7 +173,13 @@ describe('file contents and folders', () => {
       const res = await fetch(`${sb.apiUrl}${url}`, { headers: { authorization: `Token ${sb.token}`, range } });
       return { status: res.status, cr: res.headers.get('content-range'), body: Buffer.from(await res.arrayBuffer()) };
     };
-    for (const [a, b] of [[0, 15], [5, 40], [16, 31], [17, 50_000], [99_990, 100_002]] as const) {
+    for (const [a, b] of [
+      [0, 15],
+      [5, 40],
+      [16, 31],
+      [17, 50_000],
+      [99_990, 100_002],
+    ] as const) {
       const r = await get(`bytes=${a}-${b}`);
       expect(r.status).toBe(206);
       expect(r.cr).toBe(`bytes ${a}-${b}/${plain.length}`);

@@ -44,7 +44,12 @@ export async function putBlockList(url: string, sas: string, ids: string[], meta
 }
 
 /** Encrypts like Courier (one CBC chain), stages one block per part, commits with the `iv` metadata, registers. */
-export async function azureUploadAndRegister(sb: RunningSandbox, name: string, plain: Buffer, partSize = 1 << 20): Promise<{ record: Obj; enc: Encrypted; blobPath: string; ids: string[] }> {
+export async function azureUploadAndRegister(
+  sb: RunningSandbox,
+  name: string,
+  plain: Buffer,
+  partSize = 1 << 20,
+): Promise<{ record: Obj; enc: Encrypted; blobPath: string; ids: string[] }> {
   const c = await azureCreds(sb);
   const enc = encryptParts(plain, partSize);
   const blobPath = `${c.storageDir}/${name}-${randomBytes(11).toString('hex')}`;
@@ -57,10 +62,14 @@ export async function azureUploadAndRegister(sb: RunningSandbox, name: string, p
   const r = await putBlockList(url, c.sasToken, ids, { iv: enc.iv.toString('base64') });
   if (r.status !== 201) throw new Error(`Put Block List: ${r.status} ${await r.text()}`);
   const res = await apiClient(sb).post('/api/v3/files/', {
-    typeId: 1, name, encodedEncryptionKey: enc.key.toString('base64'),
+    typeId: 1,
+    name,
+    encodedEncryptionKey: enc.key.toString('base64'),
     pathParts: { container: sb.bucket, path: blobPath },
     storage: { id: 'ignored', storageType: 'AzureStorage', encryptionType: 'default', connectionSettings: {} },
-    isUploaded: true, decryptedSize: plain.length, fileChecksums: [{ hashFunction: 'sha512', fileHash: enc.sha512 }],
+    isUploaded: true,
+    decryptedSize: plain.length,
+    fileChecksums: [{ hashFunction: 'sha512', fileHash: enc.sha512 }],
   });
   if (res.status !== 201) throw new Error(`register: ${res.status} ${res.text}`);
   return { record: res.json, enc, blobPath, ids };
@@ -78,7 +87,19 @@ export async function opensslDecryptBlob(sb: RunningSandbox, blobPath: string, k
   try {
     const [inFile, outFile] = [path.join(dir, 'in.enc'), path.join(dir, 'out')];
     writeFileSync(inFile, cipher);
-    execFileSync('openssl', ['enc', '-d', '-aes-256-cbc', '-K', Buffer.from(keyB64, 'base64').toString('hex'), '-iv', Buffer.from(ivB64, 'base64').toString('hex'), '-in', inFile, '-out', outFile]);
+    execFileSync('openssl', [
+      'enc',
+      '-d',
+      '-aes-256-cbc',
+      '-K',
+      Buffer.from(keyB64, 'base64').toString('hex'),
+      '-iv',
+      Buffer.from(ivB64, 'base64').toString('hex'),
+      '-in',
+      inFile,
+      '-out',
+      outFile,
+    ]);
     return readFileSync(outFile);
   } finally {
     rmSync(dir, { recursive: true, force: true });

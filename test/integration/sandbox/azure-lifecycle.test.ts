@@ -118,4 +118,3 @@ describe('lifecycle', () => {
     expect(() => parseSandboxArgs(['--storage', 'gcs'])).toThrow("--storage must be 's3' or 'azure'");
   });
 });
-

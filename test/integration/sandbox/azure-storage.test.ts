@@ -27,7 +27,11 @@ describe('Azure account shapes', () => {
     const ds = me.json['defaultStorage'] as Obj;
     expect(ds).toMatchObject({ storageType: 'AzureStorage', encryptionType: 'default' });
     expect(ds['connectionSettings']).toEqual({
-      container: sb.bucket, pathBase: sb.storageDir, pathPartsBase: '', storageAccount: 'devstoreaccount1', accountName: 'devstoreaccount1',
+      container: sb.bucket,
+      pathBase: sb.storageDir,
+      pathPartsBase: '',
+      storageAccount: 'devstoreaccount1',
+      accountName: 'devstoreaccount1',
       endpoint: sb.azureBlobEndpoint,
     });
     expect(sb.storageType).toBe('AzureStorage');
@@ -86,12 +90,15 @@ describe('blobs through the proxy with sandbox SAS tokens', () => {
     const head = await fetch(`${url}?${c.sasToken}`, { method: 'HEAD', headers: { 'x-ms-version': X_MS_VERSION } });
     expect(head.headers.get('content-length')).toBe('3500');
     // Connection management is the proxy's own (20 s idle), never Azurite's pooled-socket 600 s.
-    const headOf = (u: string) => new Promise<IncomingHttpHeaders>((done, fail) => {
-      httpRequest(u, { method: 'HEAD', headers: { 'x-ms-version': X_MS_VERSION } }, (r) => {
-        r.resume();
-        done(r.headers);
-      }).on('error', fail).end();
-    });
+    const headOf = (u: string) =>
+      new Promise<IncomingHttpHeaders>((done, fail) => {
+        httpRequest(u, { method: 'HEAD', headers: { 'x-ms-version': X_MS_VERSION } }, (r) => {
+          r.resume();
+          done(r.headers);
+        })
+          .on('error', fail)
+          .end();
+      });
     expect((await headOf(`${url}?${c.sasToken}`))['keep-alive']).toBe('timeout=20');
     expect((await headOf(`${url.replace(sb.azureBlobEndpoint!, sb.azureAdmin!.directEndpoint)}?${c.sasToken}`))['keep-alive']).toBe('timeout=600');
     // A retried block counts twice under its id.
@@ -129,17 +136,24 @@ describe('blobs through the proxy with sandbox SAS tokens', () => {
     const sas = c.paths![0]!.sasToken;
     const put = await fetch(`${blobUrl(sb, p)}?${sas}`, { method: 'PUT', body: 'x', headers: { 'x-ms-version': X_MS_VERSION, 'x-ms-blob-type': 'BlockBlob' } });
     expect(put.status).toBe(201);
-    const other = await fetch(`${blobUrl(sb, `${sb.storageDir}/only/other.bin`)}?${sas}`, { method: 'PUT', body: 'x', headers: { 'x-ms-version': X_MS_VERSION, 'x-ms-blob-type': 'BlockBlob' } });
+    const other = await fetch(`${blobUrl(sb, `${sb.storageDir}/only/other.bin`)}?${sas}`, {
+      method: 'PUT',
+      body: 'x',
+      headers: { 'x-ms-version': X_MS_VERSION, 'x-ms-blob-type': 'BlockBlob' },
+    });
     expect(other.status).toBe(403);
   });
 
-  it('a container SAS reaches only the user\'s storageDir (stricter than Azure, like the S3 keys)', async () => {
+  it("a container SAS reaches only the user's storageDir (stricter than Azure, like the S3 keys)", async () => {
     const c = await azureCreds(sb);
     const outside = await putBlock(blobUrl(sb, 'elsewhere/a.bin'), c.sasToken, blockId(0), Buffer.from('x'));
     expect(outside.status).toBe(403);
     expect(outside.headers.get('x-ms-error-code')).toBe('AuthorizationFailure');
     expect(await outside.text()).toContain(`reaches only blobs under '${sb.storageDir}/'`);
-    const list = (prefix: string) => fetch(`${sb.azureBlobEndpoint!}/${sb.bucket}?restype=container&comp=list&prefix=${encodeURIComponent(prefix)}&${c.sasToken}`, { headers: { 'x-ms-version': X_MS_VERSION } });
+    const list = (prefix: string) =>
+      fetch(`${sb.azureBlobEndpoint!}/${sb.bucket}?restype=container&comp=list&prefix=${encodeURIComponent(prefix)}&${c.sasToken}`, {
+        headers: { 'x-ms-version': X_MS_VERSION },
+      });
     expect((await list('user/')).status).toBe(403);
     const mine = await list(`${sb.storageDir}/`);
     expect(mine.status).toBe(200);
@@ -165,10 +179,16 @@ describe('blobs through the proxy with sandbox SAS tokens', () => {
     expect((await putBlock(url, fresh.sasToken, blockId(1), Buffer.from('def'))).status).toBe(201);
   });
 
-  it('an expired SAS gets Azure\'s 403 AuthenticationFailed at the proxy', async () => {
+  it("an expired SAS gets Azure's 403 AuthenticationFailed at the proxy", async () => {
     const a = sb.azureAdmin!;
     const old = generateBlobSASQueryParameters(
-      { containerName: sb.bucket, permissions: BlobSASPermissions.parse('r'), blobName: 'x', startsOn: new Date(Date.now() - 120_000), expiresOn: new Date(Date.now() - 60_000) },
+      {
+        containerName: sb.bucket,
+        permissions: BlobSASPermissions.parse('r'),
+        blobName: 'x',
+        startsOn: new Date(Date.now() - 120_000),
+        expiresOn: new Date(Date.now() - 60_000),
+      },
       new StorageSharedKeyCredential(a.accountName, a.accountKey),
     ).toString();
     const before = sb.stats().azureExpiredSas;
@@ -190,10 +210,14 @@ describe('SAS lifetime', () => {
       const c = await azureCreds(short);
       const url = blobUrl(short, `${c.storageDir}/ttl.bin`);
       expect((await putBlock(url, c.sasToken, blockId(0), Buffer.from('a'))).status).toBe(201);
-      const refusedRes = await pollUntil(async () => {
-        const r = await putBlock(url, c.sasToken, blockId(1), Buffer.from('b'));
-        return r.status === 201 ? undefined : r;
-      }, 30_000, 250);
+      const refusedRes = await pollUntil(
+        async () => {
+          const r = await putBlock(url, c.sasToken, blockId(1), Buffer.from('b'));
+          return r.status === 201 ? undefined : r;
+        },
+        30_000,
+        250,
+      );
       expect(refusedRes.status).toBe(403);
       expect(refusedRes.headers.get('x-ms-error-code')).toBe('AuthenticationFailed');
       expect(short.stats().azureExpiredSas).toBe(1);
@@ -243,7 +267,9 @@ describe('files and jobs on an Azure account', () => {
     expect(record['storage']).toMatchObject({ storageType: 'AzureStorage', connectionSettings: { accountName: 'devstoreaccount1' } });
     expect(record['pathParts']).toEqual({ container: sb.bucket, path: blobPath });
     expect((await opensslDecryptBlob(sb, blobPath, String(record['encodedEncryptionKey']))).equals(plain)).toBe(true);
-    const res = await fetch(`${sb.apiUrl}/api/v2/files/${String(record['id'])}/contents/`, { headers: { authorization: `Token ${sb.token}`, range: 'bytes=100-199' } });
+    const res = await fetch(`${sb.apiUrl}/api/v2/files/${String(record['id'])}/contents/`, {
+      headers: { authorization: `Token ${sb.token}`, range: 'bytes=100-199' },
+    });
     expect(res.status).toBe(206);
     expect(Buffer.from(await res.arrayBuffer()).equals(plain.subarray(100, 200))).toBe(true);
 
@@ -259,10 +285,17 @@ describe('files and jobs on an Azure account', () => {
   it('a blob without iv metadata cannot be registered', async () => {
     const c = await azureCreds(sb);
     const p = `${c.storageDir}/noiv.bin`;
-    const put = await fetch(`${blobUrl(sb, p)}?${c.sasToken}`, { method: 'PUT', body: randomBytes(16), headers: { 'x-ms-version': X_MS_VERSION, 'x-ms-blob-type': 'BlockBlob' } });
+    const put = await fetch(`${blobUrl(sb, p)}?${c.sasToken}`, {
+      method: 'PUT',
+      body: randomBytes(16),
+      headers: { 'x-ms-version': X_MS_VERSION, 'x-ms-blob-type': 'BlockBlob' },
+    });
     expect(put.status).toBe(201);
     const res = await api().post('/api/v3/files/', {
-      name: 'noiv.bin', pathParts: { container: sb.bucket, path: p }, decryptedSize: 0, encodedEncryptionKey: randomBytes(32).toString('base64'),
+      name: 'noiv.bin',
+      pathParts: { container: sb.bucket, path: p },
+      decryptedSize: 0,
+      encodedEncryptionKey: randomBytes(32).toString('base64'),
     });
     expect(res.status).toBe(400);
     expect(res.text).toContain("has no 'iv' metadata");
@@ -270,7 +303,8 @@ describe('files and jobs on an Azure account', () => {
 
   it('a simulated job writes its outputs as blobs with iv metadata that decrypt', async () => {
     const job = await api().post('/api/v2/jobs/', {
-      name: 'azure outputs', jobanalyses: [{ command: 'echo hi', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 } }],
+      name: 'azure outputs',
+      jobanalyses: [{ command: 'echo hi', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 } }],
     });
     expect(job.status, job.text).toBe(201);
     const id = String(job.json['id']);

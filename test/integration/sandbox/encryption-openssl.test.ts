@@ -33,10 +33,17 @@ async function opensslDecrypt(bucket: string, key: string, keyB64: string): Prom
   const [inFile, outFile] = [path.join(tmp, `${name}.enc`), path.join(tmp, `${name}.out`)];
   writeFileSync(inFile, cipher);
   execFileSync('openssl', [
-    'enc', '-d', '-aes-256-cbc',
-    '-K', Buffer.from(keyB64, 'base64').toString('hex'),
-    '-iv', Buffer.from(ivB64!, 'base64').toString('hex'),
-    '-in', inFile, '-out', outFile,
+    'enc',
+    '-d',
+    '-aes-256-cbc',
+    '-K',
+    Buffer.from(keyB64, 'base64').toString('hex'),
+    '-iv',
+    Buffer.from(ivB64!, 'base64').toString('hex'),
+    '-in',
+    inFile,
+    '-out',
+    outFile,
   ]);
   return readFileSync(outFile);
 }
@@ -63,7 +70,8 @@ describe('Rescale encryption round trip through the sandbox', () => {
   it("the sandbox's own job outputs decrypt with openssl and match their sha512", async () => {
     const api = apiClient(sb);
     const job = await api.post('/api/v2/jobs/', {
-      name: 'outputs', jobanalyses: [{ command: 'echo hi', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 } }],
+      name: 'outputs',
+      jobanalyses: [{ command: 'echo hi', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 } }],
     });
     expect(job.status, job.text).toBe(201);
     const id = String(job.json['id']);

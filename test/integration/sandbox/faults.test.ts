@@ -1,11 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  CreateMultipartUploadCommand,
-  GetObjectCommand,
-  ListPartsCommand,
-  PutObjectCommand,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
+import { CreateMultipartUploadCommand, GetObjectCommand, ListPartsCommand, PutObjectCommand, UploadPartCommand } from '@aws-sdk/client-s3';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../sandbox/index';
 import { apiClient, issueCreds, listResults, sessionClient, type Obj } from './helpers';
@@ -16,7 +10,8 @@ const fault = (spec: Record<string, unknown>) => api().post('/__sandbox/faults',
 
 async function newJob(): Promise<string> {
   const res = await api().post('/api/v2/jobs/', {
-    name: 'fault target', jobanalyses: [{ command: 'true', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 } }],
+    name: 'fault target',
+    jobanalyses: [{ command: 'true', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 } }],
   });
   expect(res.status, res.text).toBe(201);
   return String(res.json['id']);

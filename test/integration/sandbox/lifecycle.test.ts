@@ -25,7 +25,10 @@ describe('persistence across restarts', () => {
     const { record, objectKey } = await uploadAndRegister(first, 'keep.txt', Buffer.from('persist me'), { creds });
     const api1 = apiClient(first);
     const job = await api1.post('/api/v2/jobs/', {
-      name: 'survivor', jobanalyses: [{ command: 'go', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald' }, inputFiles: [{ id: record['id'] }] }],
+      name: 'survivor',
+      jobanalyses: [
+        { command: 'go', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald' }, inputFiles: [{ id: record['id'] }] },
+      ],
     });
     const jobId = String(job.json['id']);
     await api1.post(`/api/v2/jobs/${jobId}/submit/`);

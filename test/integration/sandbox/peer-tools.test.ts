@@ -60,7 +60,12 @@ function skipLine(tool: string, p: string): boolean {
 }
 
 /** Puts, checks the stored size and how it was sent (PutObject or multipart), gets, compares. */
-async function roundTrip(tool: string, multipart: boolean, put: (key: string) => Promise<void>, get: (key: string, out: string) => Promise<void>): Promise<void> {
+async function roundTrip(
+  tool: string,
+  multipart: boolean,
+  put: (key: string) => Promise<void>,
+  get: (key: string, out: string) => Promise<void>,
+): Promise<void> {
   const key = `peers/${tool}/big.bin`;
   const out = path.join(dir, `${tool}.out`);
   const before = sb.stats().s3;
@@ -85,7 +90,7 @@ describe('peer S3 tools against the sandbox', () => {
       AWS_SHARED_CREDENTIALS_FILE: path.join(dir, 'none'),
       AWS_PAGER: '',
     };
-    const base = [ '--endpoint-url', sb.s3Endpoint, 's3', 'cp', '--no-progress', '--only-show-errors'];
+    const base = ['--endpoint-url', sb.s3Endpoint, 's3', 'cp', '--no-progress', '--only-show-errors'];
     await roundTrip(
       'aws',
       true,

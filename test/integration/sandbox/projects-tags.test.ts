@@ -11,14 +11,24 @@ let sb: RunningSandbox;
 let dir: string;
 
 async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const res = await fetch(`${sb.apiUrl}${path}`, { method, headers: { Authorization: `Token ${sb.token}`, 'Content-Type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const res = await fetch(`${sb.apiUrl}${path}`, {
+    method,
+    headers: { Authorization: `Token ${sb.token}`, 'Content-Type': 'application/json' },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await res.text();
   return { status: res.status, json: text ? (JSON.parse(text) as unknown) : null };
 }
 
 const job = (extra: Record<string, unknown>, api = 'v2') => ({
   name: 'tagged',
-  jobanalyses: [{ analysis: { code: 'user_included', version: '0' }, command: 'true', hardware: { coreType: api === 'v2' ? 'emerald' : { code: 'emerald' }, coresPerSlot: 1 } }],
+  jobanalyses: [
+    {
+      analysis: { code: 'user_included', version: '0' },
+      command: 'true',
+      hardware: { coreType: api === 'v2' ? 'emerald' : { code: 'emerald' }, coresPerSlot: 1 },
+    },
+  ],
   ...extra,
 });
 
@@ -37,7 +47,11 @@ describe('sandbox projects and job tags', () => {
     expect(all.status).toBe(200);
     const page = all.json as { count: number; results: { id: string; name: string }[] };
     expect(page.count).toBe(3);
-    expect(page.results.map((p) => [p.id, p.name])).toEqual([['pRjCfd01', 'Wing CFD study'], ['pRjMl002', 'ML training'], ['pRjQa003', 'Quality assurance']]);
+    expect(page.results.map((p) => [p.id, p.name])).toEqual([
+      ['pRjCfd01', 'Wing CFD study'],
+      ['pRjMl002', 'ML training'],
+      ['pRjQa003', 'Quality assurance'],
+    ]);
     const second = (await call('GET', '/api/v2/users/me/projects/?page=2&page_size=2')).json as { results: { id: string }[] };
     expect(second.results.map((p) => p.id)).toEqual(['pRjQa003']);
   });
@@ -48,8 +62,14 @@ describe('sandbox projects and job tags', () => {
     expect((v2.json as { projectId: string }).projectId).toBe('pRjMl002');
     const v3 = await call('POST', '/api/v3/jobs/', job({ projectId: 'pRjQa003' }, 'v3'));
     expect(((await call('GET', `/api/v3/jobs/${(v3.json as { id: string }).id}/`)).json as { projectId: string }).projectId).toBe('pRjQa003');
-    expect(await call('POST', '/api/v2/jobs/', job({ project_id: 'nope' }))).toEqual({ status: 400, json: { project_id: ['Invalid pk "nope" - object does not exist.'] } });
-    expect(await call('POST', '/api/v3/jobs/', job({ projectId: 7 }, 'v3'))).toEqual({ status: 400, json: { projectId: ['Invalid pk "7" - object does not exist.'] } });
+    expect(await call('POST', '/api/v2/jobs/', job({ project_id: 'nope' }))).toEqual({
+      status: 400,
+      json: { project_id: ['Invalid pk "nope" - object does not exist.'] },
+    });
+    expect(await call('POST', '/api/v3/jobs/', job({ projectId: 7 }, 'v3'))).toEqual({
+      status: 400,
+      json: { projectId: ['Invalid pk "7" - object does not exist.'] },
+    });
     const none = await call('POST', '/api/v3/jobs/', job({}, 'v3'));
     expect((none.json as { projectId: unknown }).projectId).toBeNull();
   });
@@ -61,7 +81,10 @@ describe('sandbox projects and job tags', () => {
     expect(await call('POST', path, { name: 'Mesh 3' })).toEqual({ status: 201, json: { name: 'Mesh 3', normalizedName: 'mesh 3' } });
     await call('POST', path, { name: 'mesh 3' }); // the same tag, another case: kept once
     await call('POST', path, { name: 'baseline' });
-    expect((await call('GET', path)).json).toEqual([{ name: 'Mesh 3', normalizedName: 'mesh 3' }, { name: 'baseline', normalizedName: 'baseline' }]);
+    expect((await call('GET', path)).json).toEqual([
+      { name: 'Mesh 3', normalizedName: 'mesh 3' },
+      { name: 'baseline', normalizedName: 'baseline' },
+    ]);
     expect((await call('DELETE', path, { name: 'MESH 3' })).status).toBe(204);
     expect((await call('DELETE', path, { name: 'never there' })).status).toBe(204);
     expect(await call('POST', path, { name: ' ' })).toEqual({ status: 400, json: { name: ['This field may not be blank.'] } });

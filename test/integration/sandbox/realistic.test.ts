@@ -20,7 +20,11 @@ describe('realistic mode', () => {
   it('is switched on by the option, --realistic and COURIER_SANDBOX_REALISTIC=1', () => {
     expect(sb.realistic).toBe(true);
     expect(parseSandboxArgs(['--realistic', '--bucket-region', 'eu-west-1'])).toEqual({ realistic: true, bucketRegion: 'eu-west-1' });
-    expect([realisticFromEnv({ COURIER_SANDBOX_REALISTIC: '1' }), realisticFromEnv({}), realisticFromEnv({ COURIER_SANDBOX_REALISTIC: '0' })]).toEqual([true, false, false]);
+    expect([realisticFromEnv({ COURIER_SANDBOX_REALISTIC: '1' }), realisticFromEnv({}), realisticFromEnv({ COURIER_SANDBOX_REALISTIC: '0' })]).toEqual([
+      true,
+      false,
+      false,
+    ]);
   });
 
   it('trims users/me, answers credentials with 201, and file records carry string sizes, +00:00 dates and no region', async () => {
@@ -46,7 +50,7 @@ describe('realistic mode', () => {
     expect(listResults({ status: 200, headers: new Headers(), text: '', json: page })[0]?.['decryptedSize']).toBe('15');
     const contents = (await api().get(`/api/v3/folders/${String(record['currentFolderId'])}/contents/`)).json;
     expect(contents).toMatchObject({ next: '' });
-    expect((((contents['results'] as Obj[])[0]!['item'] as Obj)['decryptedSize'])).toBe('15');
+    expect(((contents['results'] as Obj[])[0]!['item'] as Obj)['decryptedSize']).toBe('15');
   });
 
   it('sends core types without gpuCount/isActive, one sparse core type and one software entry without a name', async () => {
@@ -69,12 +73,13 @@ describe('realistic mode', () => {
 
   it('gives job details coreType objects, statuses without id/jobId, and 202 from stop', async () => {
     const created = await api().post('/api/v2/jobs/', {
-      name: 'realistic', jobanalyses: [{ command: './run.sh', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 } }],
+      name: 'realistic',
+      jobanalyses: [{ command: './run.sh', analysis: { code: 'user_included', version: '0' }, hardware: { coreType: 'emerald', coresPerSlot: 1 } }],
     });
     expect(created.status).toBe(201);
     const id = String(created.json['id']);
     for (const detail of [created.json, (await api().get(`/api/v2/jobs/${id}/`)).json, (await api().get(`/api/v3/jobs/${id}/`)).json]) {
-      const hw = ((detail['jobanalyses'] as Obj[])[0]!['hardware'] as Obj);
+      const hw = (detail['jobanalyses'] as Obj[])[0]!['hardware'] as Obj;
       expect(hw['coreType']).toMatchObject({ code: 'emerald', name: 'Emerald' });
       expect(detail['dateInserted']).toMatch(OFFSET_DATE);
     }
@@ -91,7 +96,9 @@ describe('realistic mode', () => {
       }
     }
     // A realistic job queues like a real one: both waiting steps are in its history, oldest first.
-    const words = listResults(await api().get(`/api/v2/jobs/${id}/statuses/`)).map((s) => s['status']).reverse();
+    const words = listResults(await api().get(`/api/v2/jobs/${id}/statuses/`))
+      .map((s) => s['status'])
+      .reverse();
     expect(words.slice(0, 5)).toEqual(['Pending', 'Waiting for Queue', 'Queued', 'Waiting for Cluster', 'Started']);
     const listed = listResults(await api().get('/api/v2/jobs/')).find((j) => j['id'] === id);
     expect(listed?.['dateInserted']).toMatch(OFFSET_DATE);

@@ -55,7 +55,10 @@ afterAll(async () => {
 describe('SigV4 verification', () => {
   it('rejects a wrong secret with SignatureDoesNotMatch (403)', async () => {
     const bad = s3Client(sb, { accessKeyId: creds.accessKey, secretAccessKey: 'x'.repeat(40), sessionToken: creds.sessionToken });
-    expect(await errorOf(bad.send(new PutObjectCommand({ Bucket: sb.bucket, Key: key('a'), Body: 'x' })))).toEqual({ name: 'SignatureDoesNotMatch', status: 403 });
+    expect(await errorOf(bad.send(new PutObjectCommand({ Bucket: sb.bucket, Key: key('a'), Body: 'x' })))).toEqual({
+      name: 'SignatureDoesNotMatch',
+      status: 403,
+    });
     const badAdmin = s3Client(sb, { ...sb.s3Admin, secretAccessKey: 'nope' });
     expect((await errorOf(badAdmin.send(new ListObjectsV2Command({ Bucket: sb.bucket })))).name).toBe('SignatureDoesNotMatch');
     expect(sb.stats().s3['PutObject']).toBeGreaterThan(0);
@@ -140,7 +143,11 @@ describe('payload integrity', () => {
     const put = async (k: string, corrupt: number) => {
       const url = new URL(`${sb.s3Endpoint}/${sb.bucket}/${k}`);
       const s = sign({
-        ...sb.s3Admin, method: 'PUT', url, payloadHash: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD', region: sb.region,
+        ...sb.s3Admin,
+        method: 'PUT',
+        url,
+        payloadHash: 'STREAMING-AWS4-HMAC-SHA256-PAYLOAD',
+        region: sb.region,
         headers: { 'content-encoding': 'aws-chunked', 'x-amz-decoded-content-length': String(data.length) },
       });
       const body = signedChunks(data, 65536, s, corrupt);
@@ -205,15 +212,48 @@ describe('multipart uploads', () => {
     const p1 = await user.send(new UploadPartCommand({ Bucket: sb.bucket, Key: k, UploadId, PartNumber: 1, Body: part(1) }));
     const p2 = await user.send(new UploadPartCommand({ Bucket: sb.bucket, Key: k, UploadId, PartNumber: 2, Body: Buffer.from('tail') }));
     const listed = await user.send(new ListPartsCommand({ Bucket: sb.bucket, Key: k, UploadId }));
-    expect(listed.Parts?.map((p) => [p.PartNumber, p.Size, p.ETag])).toEqual([[1, 5 << 20, p1.ETag], [2, 4, p2.ETag]]);
+    expect(listed.Parts?.map((p) => [p.PartNumber, p.Size, p.ETag])).toEqual([
+      [1, 5 << 20, p1.ETag],
+      [2, 4, p2.ETag],
+    ]);
     const uploads = await admin.send(new ListMultipartUploadsCommand({ Bucket: sb.bucket }));
     expect(uploads.Uploads?.some((u) => u.UploadId === UploadId)).toBe(true);
     const complete = (Parts: { PartNumber: number; ETag?: string }[]) =>
       user.send(new CompleteMultipartUploadCommand({ Bucket: sb.bucket, Key: k, UploadId, MultipartUpload: { Parts } }));
-    expect((await errorOf(complete([{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: '"0123"' }]))).name).toBe('InvalidPart');
-    expect((await errorOf(complete([{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 3, ETag: p2.ETag }]))).name).toBe('InvalidPart');
-    expect((await errorOf(complete([{ PartNumber: 2, ETag: p2.ETag }, { PartNumber: 1, ETag: p1.ETag }]))).name).toBe('InvalidPartOrder');
-    const done = await complete([{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }]);
+    expect(
+      (
+        await errorOf(
+          complete([
+            { PartNumber: 1, ETag: p1.ETag },
+            { PartNumber: 2, ETag: '"0123"' },
+          ]),
+        )
+      ).name,
+    ).toBe('InvalidPart');
+    expect(
+      (
+        await errorOf(
+          complete([
+            { PartNumber: 1, ETag: p1.ETag },
+            { PartNumber: 3, ETag: p2.ETag },
+          ]),
+        )
+      ).name,
+    ).toBe('InvalidPart');
+    expect(
+      (
+        await errorOf(
+          complete([
+            { PartNumber: 2, ETag: p2.ETag },
+            { PartNumber: 1, ETag: p1.ETag },
+          ]),
+        )
+      ).name,
+    ).toBe('InvalidPartOrder');
+    const done = await complete([
+      { PartNumber: 1, ETag: p1.ETag },
+      { PartNumber: 2, ETag: p2.ETag },
+    ]);
     expect(done.ETag).toMatch(/^"[0-9a-f]{32}-2"$/);
     const got = await user.send(new GetObjectCommand({ Bucket: sb.bucket, Key: k, Range: `bytes=${(5 << 20) - 2}-` }));
     expect(Buffer.from(await got.Body!.transformToByteArray()).toString('latin1')).toBe('\x01\x01tail');
@@ -226,8 +266,13 @@ describe('multipart uploads', () => {
     const { UploadId } = await user.send(new CreateMultipartUploadCommand({ Bucket: sb.bucket, Key: k }));
     const a = await user.send(new UploadPartCommand({ Bucket: sb.bucket, Key: k, UploadId, PartNumber: 1, Body: 'tiny' }));
     const b = await user.send(new UploadPartCommand({ Bucket: sb.bucket, Key: k, UploadId, PartNumber: 2, Body: 'tiny' }));
-    const parts = [{ PartNumber: 1, ETag: a.ETag }, { PartNumber: 2, ETag: b.ETag }];
-    expect((await errorOf(user.send(new CompleteMultipartUploadCommand({ Bucket: sb.bucket, Key: k, UploadId, MultipartUpload: { Parts: parts } })))).name).toBe('EntityTooSmall');
+    const parts = [
+      { PartNumber: 1, ETag: a.ETag },
+      { PartNumber: 2, ETag: b.ETag },
+    ];
+    expect(
+      (await errorOf(user.send(new CompleteMultipartUploadCommand({ Bucket: sb.bucket, Key: k, UploadId, MultipartUpload: { Parts: parts } })))).name,
+    ).toBe('EntityTooSmall');
     await user.send(new AbortMultipartUploadCommand({ Bucket: sb.bucket, Key: k, UploadId }));
     expect((await errorOf(user.send(new ListPartsCommand({ Bucket: sb.bucket, Key: k, UploadId })))).name).toBe('NoSuchUpload');
     await user.send(new DeleteObjectCommand({ Bucket: sb.bucket, Key: k }));
@@ -243,9 +288,18 @@ describe('hashing on worker threads', () => {
       const put = await s3.send(new PutObjectCommand({ Bucket: w.bucket, Key: 'w/one', Body: body }));
       expect(put.ETag).toBe(`"${createHash('md5').update(body).digest('hex')}"`);
       const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: w.bucket, Key: 'w/mpu' }));
-      const parts = await Promise.all([body, Buffer.from('tail')].map((Body, i) => s3.send(new UploadPartCommand({ Bucket: w.bucket, Key: 'w/mpu', UploadId, PartNumber: i + 1, Body }))));
+      const parts = await Promise.all(
+        [body, Buffer.from('tail')].map((Body, i) => s3.send(new UploadPartCommand({ Bucket: w.bucket, Key: 'w/mpu', UploadId, PartNumber: i + 1, Body }))),
+      );
       expect(parts[1]!.ETag).toBe(`"${createHash('md5').update('tail').digest('hex')}"`);
-      await s3.send(new CompleteMultipartUploadCommand({ Bucket: w.bucket, Key: 'w/mpu', UploadId, MultipartUpload: { Parts: parts.map((p, i) => ({ ETag: p.ETag, PartNumber: i + 1 })) } }));
+      await s3.send(
+        new CompleteMultipartUploadCommand({
+          Bucket: w.bucket,
+          Key: 'w/mpu',
+          UploadId,
+          MultipartUpload: { Parts: parts.map((p, i) => ({ ETag: p.ETag, PartNumber: i + 1 })) },
+        }),
+      );
       const got = await s3.send(new GetObjectCommand({ Bucket: w.bucket, Key: 'w/mpu' }));
       expect(Buffer.from(await got.Body!.transformToByteArray()).equals(Buffer.concat([body, Buffer.from('tail')]))).toBe(true);
       const sdkDefaults = new S3Client({ endpoint: w.s3Endpoint, region: w.region, forcePathStyle: true, credentials: w.s3Admin, maxAttempts: 1 });
@@ -271,7 +325,13 @@ describe('bucketRegion option', () => {
       const s = sign({ ...moved.s3Admin, method: 'HEAD', url, headers: {}, payloadHash: 'UNSIGNED-PAYLOAD', region: 'ap-northeast-1' });
       const res = await fetch(url, { method: 'HEAD', headers: s.headers });
       expect({ status: res.status, region: res.headers.get('x-amz-bucket-region') }).toEqual({ status: 400, region: 'eu-central-1' });
-      const right = new S3Client({ endpoint: moved.s3Endpoint, region: moved.s3Admin.region, forcePathStyle: true, credentials: moved.s3Admin, maxAttempts: 1 });
+      const right = new S3Client({
+        endpoint: moved.s3Endpoint,
+        region: moved.s3Admin.region,
+        forcePathStyle: true,
+        credentials: moved.s3Admin,
+        maxAttempts: 1,
+      });
       expect((await errorOf(right.send(new HeadObjectCommand({ Bucket: moved.bucket, Key: 'x' })))).status).toBe(404); // signed right: only the key is missing
       right.destroy();
       expect(moved.stats().regionErrors).toBe(1);
@@ -290,8 +350,23 @@ describe('fastEtags option', () => {
       expect(put.ETag).toMatch(/^"[0-9a-f]{32}-1"$/);
       const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: fast.bucket, Key: 'f/mpu' }));
       const p1 = await s3.send(new UploadPartCommand({ Bucket: fast.bucket, Key: 'f/mpu', UploadId, PartNumber: 1, Body: 'abc' }));
-      expect((await errorOf(s3.send(new CompleteMultipartUploadCommand({ Bucket: fast.bucket, Key: 'f/mpu', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"x-1"' }] } })))).name).toBe('InvalidPart');
-      await s3.send(new CompleteMultipartUploadCommand({ Bucket: fast.bucket, Key: 'f/mpu', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }] } }));
+      expect(
+        (
+          await errorOf(
+            s3.send(
+              new CompleteMultipartUploadCommand({
+                Bucket: fast.bucket,
+                Key: 'f/mpu',
+                UploadId,
+                MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"x-1"' }] },
+              }),
+            ),
+          )
+        ).name,
+      ).toBe('InvalidPart');
+      await s3.send(
+        new CompleteMultipartUploadCommand({ Bucket: fast.bucket, Key: 'f/mpu', UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }] } }),
+      );
       const got = await s3.send(new GetObjectCommand({ Bucket: fast.bucket, Key: 'f/mpu' }));
       expect(await got.Body!.transformToString()).toBe('abc');
       // A declared Content-MD5 is still verified (and then the ETag is the MD5).
@@ -311,14 +386,18 @@ describe('credential lifetime', () => {
       const c = await issueCreds(short);
       expect(Date.parse(c.expiration) - Date.now()).toBeLessThanOrEqual(1000);
       const s3 = sessionClient(short, c);
-      const name = await pollUntil(async () => {
-        try {
-          await s3.send(new PutObjectCommand({ Bucket: short.bucket, Key: `${c.storageDir}/x`, Body: 'x' }));
-          return undefined;
-        } catch (err) {
-          return (err as Error).name;
-        }
-      }, 5000, 100);
+      const name = await pollUntil(
+        async () => {
+          try {
+            await s3.send(new PutObjectCommand({ Bucket: short.bucket, Key: `${c.storageDir}/x`, Body: 'x' }));
+            return undefined;
+          } catch (err) {
+            return (err as Error).name;
+          }
+        },
+        5000,
+        100,
+      );
       expect(name).toBe('ExpiredToken');
       s3.destroy();
     } finally {

@@ -62,7 +62,7 @@ describe('seed flow over HTTP', () => {
     const ja = (created.json['jobanalyses'] as Obj[])[0]!;
     expect(ja['useMpi']).toBe(true);
     expect((ja['hardware'] as Obj)['coreType']).toBe('obsidian');
-    expect(((ja['inputFiles'] as Obj[])[0]!)['name']).toBe(FILENAME);
+    expect((ja['inputFiles'] as Obj[])[0]!['name']).toBe(FILENAME);
     expect(created.json['isLowPriority']).toBe(true);
 
     expect((await api.get(`/api/v2/jobs/${JOB_ID}/statuses/`)).json['count']).toBe(0);

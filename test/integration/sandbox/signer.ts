@@ -29,7 +29,10 @@ export interface Signed {
 const enc = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 export function sign(i: SignInput): Signed {
-  const amzDate = (i.date ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const amzDate = (i.date ?? new Date())
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
   const day = amzDate.slice(0, 8);
   const scope = `${day}/${i.region}/s3/aws4_request`;
   const headers: Record<string, string> = {
@@ -39,9 +42,14 @@ export function sign(i: SignInput): Signed {
     'x-amz-content-sha256': i.payloadHash,
     ...(i.sessionToken ? { 'x-amz-security-token': i.sessionToken } : {}),
   };
-  const names = Object.keys(headers).map((h) => h.toLowerCase()).sort();
+  const names = Object.keys(headers)
+    .map((h) => h.toLowerCase())
+    .sort();
   const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v.trim()]));
-  const query = [...i.url.searchParams.entries()].map(([k, v]) => `${enc(k)}=${enc(v)}`).sort().join('&');
+  const query = [...i.url.searchParams.entries()]
+    .map(([k, v]) => `${enc(k)}=${enc(v)}`)
+    .sort()
+    .join('&');
   const canonical = [i.method, i.url.pathname, query, names.map((n) => `${n}:${lower[n]}\n`).join(''), names.join(';'), i.payloadHash].join('\n');
   const sts = ['AWS4-HMAC-SHA256', amzDate, scope, sha(canonical)].join('\n');
   const signingKey = hmac(hmac(hmac(hmac(`AWS4${i.secretAccessKey}`, day), i.region), 's3'), 'aws4_request');

@@ -16,7 +16,12 @@ let s3: S3Client;
 beforeAll(async () => {
   env = await transferEnv();
   const a = env.sb.s3Admin;
-  s3 = new S3Client({ endpoint: a.endpoint, region: a.region, forcePathStyle: true, credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey } });
+  s3 = new S3Client({
+    endpoint: a.endpoint,
+    region: a.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+  });
 });
 afterAll(async () => {
   s3.destroy();

@@ -52,7 +52,9 @@ describe.each(STORAGE_KINDS)('crash safety (kill -9) on %s', (kind) => {
     const data = await makeFile(src, SIZE);
     // Slow the first process down (8 MiB/s) so the kill lands in the middle.
     const journalPath = join(env.dir, 'crash-up', 'transfers.db');
-    const first = spawnEngine(spec({ journalPath, op: 'upload', paths: [src], limits: { partSizeBytes: PART, partsPerFile: 2, bandwidth: { bytesPerSecond: 8 * MiB } } }));
+    const first = spawnEngine(
+      spec({ journalPath, op: 'upload', paths: [src], limits: { partSizeBytes: PART, partsPerFile: 2, bandwidth: { bytesPerSecond: 8 * MiB } } }),
+    );
     await first.waitFor(past(await idOf(first), 0.45));
     await first.kill9();
 
@@ -78,7 +80,12 @@ describe.each(STORAGE_KINDS)('crash safety (kill -9) on %s', (kind) => {
 
     // Sent per part (S3: part number; Azure: block id, which names the part and its content).
     const counts = partsSent(env.sb, up.bucket, up.object_key, up.upload_id);
-    if (kind === 's3') expect(Object.keys(counts).map(Number).sort((x, y) => x - y)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    if (kind === 's3')
+      expect(
+        Object.keys(counts)
+          .map(Number)
+          .sort((x, y) => x - y),
+      ).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     else expect(Object.keys(counts)).toHaveLength(8);
     for (const h of held) expect({ part: h.part, sent: counts[h.counterKey] }).toEqual({ part: h.part, sent: 1 });
     for (const n of Object.values(counts)) expect(n).toBeLessThanOrEqual(2); // at most the parts cut by the kill went twice
@@ -96,7 +103,9 @@ describe.each(STORAGE_KINDS)('crash safety (kill -9) on %s', (kind) => {
 
     const dir = join(env.dir, 'crash-dl');
     const journalPath = join(env.dir, 'crash-down', 'transfers.db');
-    const first = spawnEngine(spec({ journalPath, op: 'download', ids: [fileId], dir, limits: { partSizeBytes: PART, partsPerFile: 2, bandwidth: { bytesPerSecond: 8 * MiB } } }));
+    const first = spawnEngine(
+      spec({ journalPath, op: 'download', ids: [fileId], dir, limits: { partSizeBytes: PART, partsPerFile: 2, bandwidth: { bytesPerSecond: 8 * MiB } } }),
+    );
     await first.waitFor(past(await idOf(first), 0.45));
     await first.kill9();
     const db = journal(journalPath);

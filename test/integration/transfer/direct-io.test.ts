@@ -37,7 +37,11 @@ beforeAll(async () => {
 afterAll(async () => env.close());
 
 async function download(dir: string, opts: { directIo: boolean; partSizeBytes: number; journal: string }): Promise<string> {
-  const svc = await env.service({ directIo: opts.directIo, limits: { partSizeBytes: opts.partSizeBytes }, journalPath: join(env.dir, opts.journal, 'transfers.db') });
+  const svc = await env.service({
+    directIo: opts.directIo,
+    limits: { partSizeBytes: opts.partSizeBytes },
+    journalPath: join(env.dir, opts.journal, 'transfers.db'),
+  });
   const [d] = await svc.whenSettled((await svc.enqueueDownload([fileId], join(env.dir, dir))).map((v) => v.id));
   expect({ state: d?.state, error: d?.error }).toEqual({ state: 'done', error: undefined });
   await svc.close();

@@ -64,8 +64,13 @@ describe('upload errors', () => {
     // Root reads anything; the engine then runs in a child without CAP_DAC_OVERRIDE so the mode bits count.
     const child = spawnEngine(
       {
-        apiUrl: env.sb.apiUrl, token: env.sb.token, s3Endpoint: env.sb.s3Endpoint, journalPath: join(env.dir, 'perm', 'j.db'),
-        sealerKeyHex: env.sealerKey.toString('hex'), op: 'upload', paths: [ok, locked],
+        apiUrl: env.sb.apiUrl,
+        token: env.sb.token,
+        s3Endpoint: env.sb.s3Endpoint,
+        journalPath: join(env.dir, 'perm', 'j.db'),
+        sealerKeyHex: env.sealerKey.toString('hex'),
+        op: 'upload',
+        paths: [ok, locked],
       },
       { dropPrivileges: root },
     );
@@ -95,7 +100,14 @@ describe('download errors', () => {
     const deepView = await svc.enqueueDownload([{ ...sample, name: 'deep.bin', relativePath: `${deep}/deep.bin` }], dir, { preserveRelativePaths: true });
     const done = await svc.whenSettled([...views, ...deepView].map((v) => v.id));
     expect(done.map((v) => v.error?.code ?? v.state)).toEqual([
-      'done', 'invalid_name', 'invalid_name', 'invalid_name', 'invalid_name', 'invalid_name', 'path_too_long', 'path_too_long',
+      'done',
+      'invalid_name',
+      'invalid_name',
+      'invalid_name',
+      'invalid_name',
+      'invalid_name',
+      'path_too_long',
+      'path_too_long',
     ]);
     for (const v of done.slice(1)) expect(v.error?.message.length).toBeGreaterThan(10);
     svc.retry(done[1]?.id as string); // a hostile name fails the same way every time: retry is refused
@@ -105,7 +117,12 @@ describe('download errors', () => {
 
   it('detects a truncated object and a tampered one before anything appears', async () => {
     const a = env.sb.s3Admin;
-    const s3 = new S3Client({ endpoint: a.endpoint, region: a.region, forcePathStyle: true, credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey } });
+    const s3 = new S3Client({
+      endpoint: a.endpoint,
+      region: a.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+    });
     const iv = Buffer.alloc(16, 7).toString('base64');
     const base = `${env.sb.storageDir}/hostile`;
     await s3.send(new PutObjectCommand({ Bucket: a.bucket, Key: `${base}-short`, Body: Buffer.alloc(100), Metadata: { iv } }));
@@ -145,7 +162,9 @@ describe('download errors', () => {
       expect(done.map((v) => v.error?.code ?? v.state)).toEqual(['disk_full', 'done']);
       expect(done[0]?.error?.message).toMatch(/^No space left on the disk: .*tiny-disk\/sample\.bin \(ENOSPC\)$/); // the file asked for, not the temporary one
       expect(await readdir(mnt)).toEqual([]); // the partial temporary file was removed
-      const got = createHash('sha512').update(await readFile(join(env.dir, 'roomy', sample.name))).digest('hex');
+      const got = createHash('sha512')
+        .update(await readFile(join(env.dir, 'roomy', sample.name)))
+        .digest('hex');
       expect(got).toBe(sample.fileChecksums[0]?.fileHash);
     } finally {
       execFileSync('umount', [mnt]);

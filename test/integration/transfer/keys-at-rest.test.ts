@@ -53,14 +53,26 @@ async function filesHoldingKey(dir: string, keyB64: string): Promise<string[]> {
 function row(journalPath: string, id: string): { remote_json: string; key_sealed: Buffer | null; state: string } {
   const db = new Database(journalPath, { readonly: true, fileMustExist: true });
   try {
-    return db.prepare('SELECT remote_json, key_sealed, state FROM transfers WHERE id = ?').get(id) as { remote_json: string; key_sealed: Buffer | null; state: string };
+    return db.prepare('SELECT remote_json, key_sealed, state FROM transfers WHERE id = ?').get(id) as {
+      remote_json: string;
+      key_sealed: Buffer | null;
+      state: string;
+    };
   } finally {
     db.close();
   }
 }
 
 function spec(over: Partial<ChildSpec>): ChildSpec {
-  return { apiUrl: env.sb.apiUrl, token: env.sb.token, s3Endpoint: env.sb.s3Endpoint, journalPath: env.journalPath, sealerKeyHex: env.sealerKey.toString('hex'), op: 'resume', ...over };
+  return {
+    apiUrl: env.sb.apiUrl,
+    token: env.sb.token,
+    s3Endpoint: env.sb.s3Endpoint,
+    journalPath: env.journalPath,
+    sealerKeyHex: env.sealerKey.toString('hex'),
+    op: 'resume',
+    ...over,
+  };
 }
 
 describe('download keys at rest', () => {
@@ -68,7 +80,15 @@ describe('download keys at rest', () => {
     const dataDir = join(env.dir, 'data-resume');
     const journalPath = join(dataDir, 'transfers.db');
     const out = join(env.dir, 'out-resume');
-    const first = spawnEngine(spec({ journalPath, op: 'download', ids: [record.id], dir: out, limits: { partSizeBytes: PART, partsPerFile: 1, bandwidth: { bytesPerSecond: 6 * MiB } } }));
+    const first = spawnEngine(
+      spec({
+        journalPath,
+        op: 'download',
+        ids: [record.id],
+        dir: out,
+        limits: { partSizeBytes: PART, partsPerFile: 1, bandwidth: { bytesPerSecond: 6 * MiB } },
+      }),
+    );
     const id = (await first.waitFor((l) => l.event === 'enqueued')).ids?.[0] as string;
     await first.waitFor((l: ChildLine) => l.event === 'progress' && (l.items ?? []).some((i) => i.id === id && i.bytesDone >= 0.3 * SIZE));
     await first.kill9();

@@ -52,7 +52,14 @@ describe('transfers through a proxy', () => {
     expect(up.map((v) => [v.name, v.state, v.error?.message])).toEqual(files.map(([n]) => [n, 'done', undefined]));
 
     const out = join(env.dir, 'out');
-    const down = await svc.whenSettled((await svc.enqueueDownload(up.map((v) => v.remoteFileId as string), out)).map((v) => v.id));
+    const down = await svc.whenSettled(
+      (
+        await svc.enqueueDownload(
+          up.map((v) => v.remoteFileId as string),
+          out,
+        )
+      ).map((v) => v.id),
+    );
     expect(down.map((v) => v.state)).toEqual(['done', 'done', 'done']);
     for (const [name] of files) expect(await sha256File(join(out, name))).toBe(sha256(data.get(name) as Buffer));
 
@@ -73,7 +80,10 @@ describe('transfers through a proxy', () => {
     const s3Before = s3Requests();
     const [v] = await svc.whenSettled((await svc.enqueueUpload([path])).map((x) => x.id));
     expect(v?.state).toBe('failed');
-    expect(v?.error).toMatchObject({ code: 'network_error', message: expect.stringMatching(/^The proxy refused the connection to storage \(HTTP 407: it needs a user name and password/) });
+    expect(v?.error).toMatchObject({
+      code: 'network_error',
+      message: expect.stringMatching(/^The proxy refused the connection to storage \(HTTP 407: it needs a user name and password/),
+    });
     expect(refused).toBeGreaterThan(0);
     expect(s3Requests() - s3Before).toBe(0); // nothing went around the proxy
 

@@ -66,7 +66,10 @@ describe.each(STORAGE_KINDS)('upload → platform → download round trip (%s)',
     expect(ops[opNames(kind).part] ?? 0).toBeGreaterThanOrEqual(3 * 4);
 
     const dl = join(env.dir, 'dl');
-    const downs = await svc.enqueueDownload(settled.map((v) => v.remoteFileId as string), dl);
+    const downs = await svc.enqueueDownload(
+      settled.map((v) => v.remoteFileId as string),
+      dl,
+    );
     const done = await svc.whenSettled(downs.map((d) => d.id));
     for (const d of done) {
       expect({ name: d.name, state: d.state, error: d.error }).toEqual({ name: d.name, state: 'done', error: undefined });

@@ -5,7 +5,11 @@ import { describe, expect, test } from 'vitest';
 import { ActivityLog } from '../../../main/core/activity/log';
 
 const fresh = () => join(mkdtempSync(join(tmpdir(), 'courier-activity-')), 'activity.jsonl');
-const idsIn = (file: string) => readFileSync(file, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { id: number }).id);
+const idsIn = (file: string) =>
+  readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => (JSON.parse(l) as { id: number }).id);
 
 describe('activity log shared by two processes', () => {
   test('two logs appending to one file (the app and a CLI run) never repeat an id', () => {

@@ -16,7 +16,7 @@ function validator() {
 }
 
 describe('electron-builder.yml', () => {
-  test('matches electron-builder\'s configuration schema', () => {
+  test("matches electron-builder's configuration schema", () => {
     const validate = validator();
     const ok = validate(config);
     expect(validate.errors ?? []).toEqual([]);
@@ -41,8 +41,7 @@ describe('electron-builder.yml', () => {
   });
 
   test('targets every desktop the issue names', () => {
-    const targets = (os: string) =>
-      ((config[os] as { target: { target: string; arch: string[] }[] }).target).map((t) => `${t.target}:${t.arch.join('+')}`);
+    const targets = (os: string) => (config[os] as { target: { target: string; arch: string[] }[] }).target.map((t) => `${t.target}:${t.arch.join('+')}`);
     expect(targets('mac')).toEqual(['dmg:arm64+x64', 'zip:arm64+x64']);
     expect(targets('win')).toEqual(['nsis:x64+arm64']);
     expect(targets('linux')).toEqual(['AppImage:x64+arm64', 'deb:x64+arm64']);

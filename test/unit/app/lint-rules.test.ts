@@ -6,7 +6,13 @@ import { describe, expect, test } from 'vitest';
 // The files linted here exist only as text, outside every tsconfig: type-aware parsing (and the
 // rules that need it) are off, the design rules checked here need no types.
 const eslint = new ESLint({
-  overrideConfig: [{ files: ['**/*.ts', '**/*.tsx'], languageOptions: { parserOptions: { projectService: false } }, rules: { '@typescript-eslint/switch-exhaustiveness-check': 'off', '@typescript-eslint/no-floating-promises': 'off' } }],
+  overrideConfig: [
+    {
+      files: ['**/*.ts', '**/*.tsx'],
+      languageOptions: { parserOptions: { projectService: false } },
+      rules: { '@typescript-eslint/switch-exhaustiveness-check': 'off', '@typescript-eslint/no-floating-promises': 'off' },
+    },
+  ],
 });
 
 async function messages(code: string, filePath: string): Promise<string[]> {
@@ -42,11 +48,15 @@ describe('design lint rules', () => {
   });
 
   test('main/core may not import the sandbox except through platforms', async () => {
-    expect((await messages("import { startSandbox } from '../../sandbox';\nexport const s = startSandbox;\n", 'main/core/jobs/x.ts')).join()).toMatch(/no-restricted-imports/);
+    expect((await messages("import { startSandbox } from '../../sandbox';\nexport const s = startSandbox;\n", 'main/core/jobs/x.ts')).join()).toMatch(
+      /no-restricted-imports/,
+    );
     expect(await messages("import { startSandbox } from '../../../sandbox';\nexport const s = startSandbox;\n", 'main/core/platforms/sandbox.ts')).toEqual([]);
   });
 
   test('the renderer may not import main-side code', async () => {
-    expect((await messages("import { createCourier } from '../../main/core/courier';\nexport const c = createCourier;\n", 'renderer/src/x.ts')).join()).toMatch(/only through window.courier/);
+    expect((await messages("import { createCourier } from '../../main/core/courier';\nexport const c = createCourier;\n", 'renderer/src/x.ts')).join()).toMatch(
+      /only through window.courier/,
+    );
   });
 });

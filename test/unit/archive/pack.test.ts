@@ -78,7 +78,9 @@ describe('packZip', () => {
     expect(readdirSync(join(base, 'out'))).toEqual(['data.zip']); // no .part left behind
     const got = await readZip(target);
     const files = got.filter((e) => !e.dir);
-    expect(files.map((e) => e.name).sort()).toEqual(['data/empty.txt', 'data/mesh/deep/é.bin', 'data/mesh/part one.obj', 'data/run.sh', 'data/データ 1.csv'].sort());
+    expect(files.map((e) => e.name).sort()).toEqual(
+      ['data/empty.txt', 'data/mesh/deep/é.bin', 'data/mesh/part one.obj', 'data/run.sh', 'data/データ 1.csv'].sort(),
+    );
     for (const f of files) expect(f.body.equals(readFileSync(join(base, f.name))), f.name).toBe(true);
     expect(got.filter((e) => e.dir).map((e) => e.name)).toEqual(expect.arrayContaining(['data/also empty/', 'data/mesh/deep/empty/']));
     expect(got.find((e) => e.name === 'data/run.sh')?.mode).toBe(0o755);

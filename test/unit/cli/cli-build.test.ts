@@ -58,7 +58,8 @@ function staticImports(dir: string, file: string, seen = new Set<string>()): Set
 describe('courier --version', () => {
   test('prints the version in package.json, alone and as -v; with other arguments commander answers the same', () => {
     const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
-    for (const args of [['--version'], ['-v'], ['-q', '--version']]) expect(execFileSync(process.execPath, ['cli/bin.mjs', ...args], { encoding: 'utf8' })).toBe(`${version}\n`);
+    for (const args of [['--version'], ['-v'], ['-q', '--version']])
+      expect(execFileSync(process.execPath, ['cli/bin.mjs', ...args], { encoding: 'utf8' })).toBe(`${version}\n`);
   }, 60_000);
 });
 
@@ -72,7 +73,8 @@ describe('the CLI build', () => {
     // Bundled packages keep their path in a comment: what --version and --help load is commander.
     const loaded = [...seen].map((f) => readFileSync(join(outdir, f), 'utf8')).join('\n');
     expect(loaded).toContain('node_modules/commander/');
-    for (const heavy of ['node_modules/zod/', 'node_modules/undici/', 'node_modules/conf/', 'from "better-sqlite3"', 'main/core/transfer/']) expect(loaded).not.toContain(heavy);
+    for (const heavy of ['node_modules/zod/', 'node_modules/undici/', 'node_modules/conf/', 'from "better-sqlite3"', 'main/core/transfer/'])
+      expect(loaded).not.toContain(heavy);
     expect(readFileSync(join(outdir, 'transfer-worker.mjs'), 'utf8')).toContain('export');
   }, 60_000);
 

@@ -7,7 +7,9 @@ const overall = { bytesDone: 100, bytesTotal: 100, bytesPerSecond: 0, etaSeconds
 
 describe('registrationsText', () => {
   it('shows registered of total with the ETA at the limiter pace', () => {
-    expect(registrationsText({ ...overall, registrations: { done: 60, total: 300, waiting: 240, perSecond: 1.7, etaSeconds: 142 } })).toBe('60/300 registered (ETA 2:22 at 1.7/s)');
+    expect(registrationsText({ ...overall, registrations: { done: 60, total: 300, waiting: 240, perSecond: 1.7, etaSeconds: 142 } })).toBe(
+      '60/300 registered (ETA 2:22 at 1.7/s)',
+    );
   });
   it('says nothing once every file is registered, or for downloads', () => {
     expect(registrationsText({ ...overall, registrations: { done: 300, total: 300, waiting: 0, perSecond: 1.7, etaSeconds: 0 } })).toBe('');

@@ -22,7 +22,8 @@ const sameOnPurpose = new Set<string>(['app.title', 'time.seconds', 'time.minute
 const code = /\S*[._/*{}<>~]\S*/g;
 
 /** Words that may stay in Latin letters inside Japanese text (names, units, placeholders). */
-const latinAllowed = /\b(JVHffb|MPI|Courier|Rescale|API|ID|URL|S3|GPU|CPU|PEM|TLS|PAC|HTTP_PROXY|HTTPS_PROXY|NO_PROXY|MiB\/s|MiB|GiB|KWallet|gnome-keyring|COURIER_KEY_STORE=file|Chainer|PyTorch|OpenFOAM|Space|Delete|Enter|R|h|min|s|OK|Web|CSV|JSON|ZIP|DNS|VPN|HPC|SSH|OS|SHA)\b/g;
+const latinAllowed =
+  /\b(JVHffb|MPI|Courier|Rescale|API|ID|URL|S3|GPU|CPU|PEM|TLS|PAC|HTTP_PROXY|HTTPS_PROXY|NO_PROXY|MiB\/s|MiB|GiB|KWallet|gnome-keyring|COURIER_KEY_STORE=file|Chainer|PyTorch|OpenFOAM|Space|Delete|Enter|R|h|min|s|OK|Web|CSV|JSON|ZIP|DNS|VPN|HPC|SSH|OS|SHA)\b/g;
 
 describe('the Japanese UI has no English left', () => {
   const e = flatten(en as unknown as Tree);
@@ -39,7 +40,16 @@ describe('the Japanese UI has no English left', () => {
   test('no Japanese string has an English word of three letters or more outside the allowed names', () => {
     const english = [...j]
       .filter(([k]) => !sameOnPurpose.has(k))
-      .map(([k, v]) => [k, v.replace(code, '').replace(latinAllowed, '').match(/[A-Za-z]{3,}/g)] as const)
+      .map(
+        ([k, v]) =>
+          [
+            k,
+            v
+              .replace(code, '')
+              .replace(latinAllowed, '')
+              .match(/[A-Za-z]{3,}/g),
+          ] as const,
+      )
       .filter(([, words]) => words)
       .map(([k, words]) => `${k}: ${words!.join(' ')}`);
     expect(english).toEqual([]);
@@ -55,11 +65,19 @@ describe('Activity entries and main errors reach the Japanese UI translated', ()
     readdirSync(join(root, dir), { withFileTypes: true, recursive: true })
       .filter((e) => e.isFile() && e.name.endsWith('.ts'))
       .map((e) => join(e.parentPath, e.name));
-  const services = [...sources('main/core/jobs'), ...sources('main/core/settings'), ...['handlers/jobs.ts', 'handlers/files.ts', 'handlers/accounts.ts', 'courier.ts'].map((f) => join(root, 'main/core', f))];
+  const services = [
+    ...sources('main/core/jobs'),
+    ...sources('main/core/settings'),
+    ...['handlers/jobs.ts', 'handlers/files.ts', 'handlers/accounts.ts', 'courier.ts'].map((f) => join(root, 'main/core', f)),
+  ];
 
   test('the jobs and settings services write Activity entries as phrases, never as English strings', () => {
     const english = services.flatMap((file) =>
-      [...readFileSync(file, 'utf8').matchAll(/activity\.(?:info|warn|error)\(\s*'(?:jobs|settings|transfers|accounts)',\s*[`'"]|\blog\??\.(?:info|warn|error)\(\s*[`'"]|\.warn\?\.\(\s*`/g)].map((m) => `${file.slice(root.length + 1)}: ${m[0]}`),
+      [
+        ...readFileSync(file, 'utf8').matchAll(
+          /activity\.(?:info|warn|error)\(\s*'(?:jobs|settings|transfers|accounts)',\s*[`'"]|\blog\??\.(?:info|warn|error)\(\s*[`'"]|\.warn\?\.\(\s*`/g,
+        ),
+      ].map((m) => `${file.slice(root.length + 1)}: ${m[0]}`),
     );
     expect(english).toEqual([]);
   });

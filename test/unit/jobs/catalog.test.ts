@@ -10,7 +10,14 @@ import { CatalogService } from '../../../main/core/jobs/catalog';
 import { RescaleApi } from '../../../main/core/rescale/api';
 
 /** A real API client pointed at a port nobody listens on: the platform is unreachable. */
-const unreachable = () => new RescaleApi({ baseUrl: 'http://127.0.0.1:9', apiKey: 'k'.repeat(20), dispatcher: new Agent(), limiter: { acquire: async () => undefined, block: async () => undefined }, maxAttempts: 1 });
+const unreachable = () =>
+  new RescaleApi({
+    baseUrl: 'http://127.0.0.1:9',
+    apiKey: 'k'.repeat(20),
+    dispatcher: new Agent(),
+    limiter: { acquire: async () => undefined, block: async () => undefined },
+    maxAttempts: 1,
+  });
 
 describe('the catalog cache', () => {
   const entry = { fetchedAt: 0, coreTypes: [{ code: 'obsidian', name: 'Obsidian', cores: [2, 4], gpu: true }], analyses: [], currency: 'USD' };

@@ -40,7 +40,12 @@ describe('core type records as the platform sends them', () => {
     expect(coreType.parse({ ...base, price: '1.5' })).toMatchObject({ price: 1.5, lowPriorityPrice: null });
     expect(coreType.parse(base)).toMatchObject({ price: null, lowPriorityPrice: null });
     // An unreadable price costs the price, not the record.
-    expect(coreType.parse({ ...base, price: 'call us', lowPriorityPrice: null, currency: 'dollars' })).toMatchObject({ code: 'x', price: null, lowPriorityPrice: null, currency: null });
+    expect(coreType.parse({ ...base, price: 'call us', lowPriorityPrice: null, currency: 'dollars' })).toMatchObject({
+      code: 'x',
+      price: null,
+      lowPriorityPrice: null,
+      currency: null,
+    });
     expect(coreType.parse({ ...base, currency: 'JPY' }).currency).toBe('JPY');
   });
 });
@@ -82,7 +87,10 @@ describe('running time and cost so far', () => {
     // Stopping while queued: ordered after Started in the vocabulary, so it does count as running
     // from then on — the platform may already have allocated the cluster.
     expect(runningMs(never, at('2026-03-02T00:00:00Z'))).toBe(5 * 60_000);
-    const queued = history([['Queued', '2026-03-01T09:00:00+00:00'], ['Some New Word', '2026-03-01T09:01:00+00:00']]);
+    const queued = history([
+      ['Queued', '2026-03-01T09:00:00+00:00'],
+      ['Some New Word', '2026-03-01T09:01:00+00:00'],
+    ]);
     expect(costSoFar(5, queued, at('2026-03-02T00:00:00Z'))).toBe(0);
   });
 

@@ -1,7 +1,17 @@
 // The follow cursor: the platform answers only "the last N lines", so each window is aligned on
 // the lines already handed out. Every case compares with what a reader of the whole file saw.
 import { describe, expect, test } from 'vitest';
-import { ANCHOR_LINES, alignWindow, decodeCursor, encodeCursor, MAX_WINDOW, startFollow, widerWindow, type FollowState, type TailWindow } from '../../../main/core/jobs/follow';
+import {
+  ANCHOR_LINES,
+  alignWindow,
+  decodeCursor,
+  encodeCursor,
+  MAX_WINDOW,
+  startFollow,
+  widerWindow,
+  type FollowState,
+  type TailWindow,
+} from '../../../main/core/jobs/follow';
 import { splitText } from '../../../main/core/rescale/live-api';
 
 /** What the platform's tail returns for `text`: its last `n` lines, a last line without newline dropped (as the core does). */
@@ -108,7 +118,12 @@ describe('cursor', () => {
     const s: FollowState = { runId: '1', path: 'result/log', seen: 42, anchor: startFollow('1', 'x', { lines: lines(0, 20), whole: true }, 5).state.anchor };
     expect(s.anchor).toHaveLength(ANCHOR_LINES);
     expect(decodeCursor(encodeCursor(s))).toEqual(s);
-    for (const bad of ['', 'not-base64!', Buffer.from('{"v":2}').toString('base64url'), Buffer.from(JSON.stringify({ v: 1, r: '1', p: 'x', n: 1, a: ['../../etc'] })).toString('base64url')]) {
+    for (const bad of [
+      '',
+      'not-base64!',
+      Buffer.from('{"v":2}').toString('base64url'),
+      Buffer.from(JSON.stringify({ v: 1, r: '1', p: 'x', n: 1, a: ['../../etc'] })).toString('base64url'),
+    ]) {
       expect(() => decodeCursor(bad)).toThrow(/cursor is not one Courier gave out/);
     }
   });

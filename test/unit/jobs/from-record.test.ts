@@ -8,7 +8,11 @@ import { ANALYSES, CORE_TYPES } from '../../../sandbox/api/catalog-data';
 
 const catalog = {
   coreTypes: CORE_TYPES.map((c) => ({ code: c.code, name: c.name, cores: [...c.cores], gpu: c.gpuCount > 0 })),
-  analyses: ANALYSES.map((a) => ({ code: a.code, name: a.name, versions: a.versions.map((v) => ({ version: v.version, versionCode: v.versionCode, allowedCoreTypes: [...v.allowedCoreTypes] })) })),
+  analyses: ANALYSES.map((a) => ({
+    code: a.code,
+    name: a.name,
+    versions: a.versions.map((v) => ({ version: v.version, versionCode: v.versionCode, allowedCoreTypes: [...v.allowedCoreTypes] })),
+  })),
 };
 
 const record = (coreType: unknown, extra: Record<string, unknown> = {}) =>
@@ -61,7 +65,11 @@ describe('draftFromRecord', () => {
     [{ hardware: { coresPerSlot: 2 } }, /it names no core type/, 'hardware.coreType'],
     [{ analysis: { version: '1' } }, /it names no software \(jobanalyses\[0\]\.analysis\.code is missing\)/, 'analysis.code'],
     [{ analysis: { code: 'fluentx', version: '1' } }, /its software "fluentx" is not in this platform's software catalog/, 'analysis.code'],
-    [{ hardware: { coreType: { code: 'unobtainium' }, coresPerSlot: 1 } }, /its core type "unobtainium" is not among this platform's active core types \(emerald, /, 'hardware.coreType'],
+    [
+      { hardware: { coreType: { code: 'unobtainium' }, coresPerSlot: 1 } },
+      /its core type "unobtainium" is not among this platform's active core types \(emerald, /,
+      'hardware.coreType',
+    ],
     [{ command: '  ' }, /it has no command/, 'command'],
   ])('an unreadable record is refused, naming what is missing (%#)', (extra, message, field) => {
     let err: unknown;
@@ -78,7 +86,9 @@ describe('draftFromRecord', () => {
   test('no analysis at all, or several', () => {
     expect(() => draftFromRecord(jobRecord.parse({ id: 'X1', jobanalyses: [] }), catalog)).toThrow(/lists no analysis/);
     const two = record('obsidian');
-    expect(() => draftFromRecord({ ...two, jobanalyses: [two.jobanalyses[0]!, two.jobanalyses[0]!] }, catalog)).toThrow(/it has 2 analyses and a Courier template runs one/);
+    expect(() => draftFromRecord({ ...two, jobanalyses: [two.jobanalyses[0]!, two.jobanalyses[0]!] }, catalog)).toThrow(
+      /it has 2 analyses and a Courier template runs one/,
+    );
   });
 
   test('what the catalog refuses more finely is an issue to fix, not a refusal', () => {

@@ -23,7 +23,8 @@ describe('the vocabulary', () => {
   test('every word the platform sends has a key, an order and a final flag', () => {
     expect(JOB_STATUSES.filter((s) => s.final).map((s) => s.status)).toEqual(['Completed', 'Failed', 'Force Stop', 'Force Stopped', 'Stopped', 'Terminated']);
     for (const s of ['Force Stop', 'Force Stopped', 'Failed', 'Completed']) expect(isFinalStatus(s)).toBe(true);
-    for (const s of ['Pending', 'Waiting for Queue', 'Queued', 'Waiting for Cluster', 'Started', 'Validated', 'Executing', 'Stopping']) expect(isFinalStatus(s)).toBe(false);
+    for (const s of ['Pending', 'Waiting for Queue', 'Queued', 'Waiting for Cluster', 'Started', 'Validated', 'Executing', 'Stopping'])
+      expect(isFinalStatus(s)).toBe(false);
     expect(statusDef('waiting for  queue')?.key).toBe('waitingForQueue'); // spacing and case vary
     expect(statusDisplayName('Force Stop')).toBe('Force stopped');
   });
@@ -76,7 +77,10 @@ describe('record shapes and order', () => {
       { id: 17, status: 'Queued', statusDate: null, statusReason: null },
       { id: 16, status: 'Pending', statusDate: '2024-01-02T03:04:05+00:00' },
     ].map((e) => jobStatusEntry.parse(e));
-    expect(toHistory(page).map((e) => [e.status, e.statusDate])).toEqual([['Queued', ''], ['Pending', '2024-01-02T03:04:05+00:00']]);
+    expect(toHistory(page).map((e) => [e.status, e.statusDate])).toEqual([
+      ['Queued', ''],
+      ['Pending', '2024-01-02T03:04:05+00:00'],
+    ]);
   });
 
   test('equal whole-second stamps in any order: the vocabulary decides; the current status is the newest', () => {
@@ -106,7 +110,9 @@ describe('record shapes and order', () => {
 describe('notifications', () => {
   const job = (history: ReturnType<typeof toHistory>) => ({ jobId: 'J1', name: 'train', outcome: outcomeOf(history), history });
   test('Failed says failed (with the reason), Force Stop says stopped — neither says finished', () => {
-    const failed = finishedMessage(job(toHistory([{ status: 'Failed', statusDate: '2024-01-02T03:09:00+00:00', statusReason: 'Command exited with code 1' }, PAGE[2]!])));
+    const failed = finishedMessage(
+      job(toHistory([{ status: 'Failed', statusDate: '2024-01-02T03:09:00+00:00', statusReason: 'Command exited with code 1' }, PAGE[2]!])),
+    );
     expect(failed).toEqual({ title: 'Job failed: train', body: 'Job J1 failed: Command exited with code 1.', level: 'error' });
     const forced = finishedMessage(job(toHistory(PAGE)));
     expect(forced).toMatchObject({ title: 'Job stopped: train', level: 'warn' });

@@ -8,7 +8,7 @@ const chainer = findPreset('chainer')!;
 const NOW = new Date(2026, 10, 28, 9, 0, 0);
 
 describe('the create body', () => {
-  test('the seed\'s Chainer job, exactly (booleans are booleans, the versionCode, coreType as a code)', () => {
+  test("the seed's Chainer job, exactly (booleans are booleans, the versionCode, coreType as a code)", () => {
     const r = resolveLaunch(chainer, { inputs: launchItems(chainer, [{ path: '/work/chainerAPI/run_chainer_from_API.sh' }]), values: {} }, NOW);
     const body = buildCreateBody(r, ['JVHffb'], 'cr-abcd2345', '1d5e0f7c-0000-4000-8000-000000000001');
     expect(JSON.stringify(body)).toBe(
@@ -77,7 +77,7 @@ describe('the create body', () => {
 describe('placeholders at launch', () => {
   const base = (over: Record<string, unknown>) => jobTemplate.parse({ ...chainer, id: 't', ...over });
 
-  test('{input} is the first input\'s file name; {date}, {template} are filled; ${VAR} and {{ }} are left to the shell', () => {
+  test("{input} is the first input's file name; {date}, {template} are filled; ${VAR} and {{ }} are left to the shell", () => {
     const t = base({ command: 'echo ${HOME} {{literal}} && ./{input} > {date}.txt', jobName: '{template} on {date}' });
     const r = resolveLaunch(t, { inputs: launchItems(t, [{ path: 'C:\\work\\run.sh' }]), values: {} }, NOW);
     expect(r.command).toBe('echo ${HOME} {literal} && ./run.sh > 2026-11-28.txt');
@@ -99,7 +99,13 @@ describe('placeholders at launch', () => {
   });
 
   test('parameters: defaults, launch values, missing and unknown values', () => {
-    const t = base({ command: './{input} {epochs} {gpu}', parameters: [{ name: 'epochs', default: '20' }, { name: 'gpu', label: 'GPU index' }] });
+    const t = base({
+      command: './{input} {epochs} {gpu}',
+      parameters: [
+        { name: 'epochs', default: '20' },
+        { name: 'gpu', label: 'GPU index' },
+      ],
+    });
     const items = launchItems(t, [{ path: '/r.sh' }]);
     expect(() => resolveLaunch(t, { inputs: items, values: {} })).toThrow(/Enter a value for "GPU index"/);
     expect(resolveLaunch(t, { inputs: items, values: { gpu: '0' } }).command).toBe('./r.sh 20 0');

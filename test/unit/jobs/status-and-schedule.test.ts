@@ -7,7 +7,8 @@ import { isTerminal, outcomeOf } from '../../../main/core/jobs/status';
 import { matchOutputs } from '../../../main/core/jobs/outputs';
 import { displayName, finishedMessage } from '../../../main/core/notify/messages';
 
-const h = (...items: [string, string?][]): JobStatusItem[] => items.map(([status, reason], i) => ({ status, statusReason: reason ?? null, statusDate: new Date(Date.UTC(2026, 0, 1, 0, 10 - i)).toISOString() }));
+const h = (...items: [string, string?][]): JobStatusItem[] =>
+  items.map(([status, reason], i) => ({ status, statusReason: reason ?? null, statusDate: new Date(Date.UTC(2026, 0, 1, 0, 10 - i)).toISOString() }));
 
 describe('what a status history means (newest first)', () => {
   test('normal progress and success', () => {
@@ -92,14 +93,33 @@ describe('output filters (rescale.jar sync -f)', () => {
 });
 
 describe('notification wording', () => {
-  const job = (outcome: 'completed' | 'failed' | 'stopped', history: JobStatusItem[]) => ({ jobId: 'tGaYS', name: 'Hello Chainer! [cr-abcd2345]', outcome, history });
+  const job = (outcome: 'completed' | 'failed' | 'stopped', history: JobStatusItem[]) => ({
+    jobId: 'tGaYS',
+    name: 'Hello Chainer! [cr-abcd2345]',
+    outcome,
+    history,
+  });
   test('completed, with outputs on disk', () => {
-    const m = finishedMessage(job('completed', h(['Completed', 'Completed successfully'], ['Executing'])), { state: 'done', files: 2, dir: '/d/rescale_job_tGaYS' });
-    expect(m).toEqual({ title: 'Job finished: Hello Chainer!', body: 'Job tGaYS completed in 60 s. 2 output files saved to /d/rescale_job_tGaYS.', level: 'info' });
+    const m = finishedMessage(job('completed', h(['Completed', 'Completed successfully'], ['Executing'])), {
+      state: 'done',
+      files: 2,
+      dir: '/d/rescale_job_tGaYS',
+    });
+    expect(m).toEqual({
+      title: 'Job finished: Hello Chainer!',
+      body: 'Job tGaYS completed in 60 s. 2 output files saved to /d/rescale_job_tGaYS.',
+      level: 'info',
+    });
   });
   test('failed and stopped say so, with the reason', () => {
-    expect(finishedMessage(job('failed', h(['Completed', 'Exceeded max number of restarts'])))).toMatchObject({ title: 'Job failed: Hello Chainer!', level: 'error', body: expect.stringMatching(/Exceeded max number of restarts/) });
-    expect(finishedMessage(job('stopped', h(['Completed', 'User Terminated'], ['Stopping'])), { state: 'failed', files: 0, error: 'disk full' })).toMatchObject({ title: 'Job stopped: Hello Chainer!', level: 'warn', body: expect.stringMatching(/Outputs could not be downloaded: disk full/) });
+    expect(finishedMessage(job('failed', h(['Completed', 'Exceeded max number of restarts'])))).toMatchObject({
+      title: 'Job failed: Hello Chainer!',
+      level: 'error',
+      body: expect.stringMatching(/Exceeded max number of restarts/),
+    });
+    expect(finishedMessage(job('stopped', h(['Completed', 'User Terminated'], ['Stopping'])), { state: 'failed', files: 0, error: 'disk full' })).toMatchObject(
+      { title: 'Job stopped: Hello Chainer!', level: 'warn', body: expect.stringMatching(/Outputs could not be downloaded: disk full/) },
+    );
   });
   test('the submission marker is not shown to people', () => expect(displayName('Run 3 [cr-k3f9x2ab]')).toBe('Run 3'));
 });

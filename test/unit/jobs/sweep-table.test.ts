@@ -79,7 +79,15 @@ describe('CSV', () => {
 });
 
 describe('the template each row is launched from', () => {
-  const t = jobTemplate.parse({ id: 't', name: 'T', jobName: 'run', analysis: { code: 'c', version: 'v' }, hardware: { coreType: 'emerald', coresPerSlot: 1 }, command: 'go {lr}', parameters: [{ name: 'lr' }, { name: 'other', default: 'x' }] });
+  const t = jobTemplate.parse({
+    id: 't',
+    name: 'T',
+    jobName: 'run',
+    analysis: { code: 'c', version: 'v' },
+    hardware: { coreType: 'emerald', coresPerSlot: 1 },
+    command: 'go {lr}',
+    parameters: [{ name: 'lr' }, { name: 'other', default: 'x' }],
+  });
 
   test('columns and {row} become parameters; a name that does not vary gets the row number', () => {
     const s = sweepTemplate(t, ['lr']);

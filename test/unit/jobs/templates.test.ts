@@ -26,7 +26,12 @@ describe('template validation names the field and says why', () => {
     ['no core type', { hardware: { coreType: '', coresPerSlot: 2 } }, 'hardware.coreType', /choose a core type/],
     ['fractional cores', { hardware: { coreType: 'obsidian', coresPerSlot: 1.5 } }, 'hardware.coresPerSlot', /whole number/],
     ['zero slots', { hardware: { coreType: 'obsidian', coresPerSlot: 2, slots: 0 } }, 'hardware.slots', /at least 1 slot/],
-    ['walltime in seconds by mistake', { hardware: { coreType: 'obsidian', coresPerSlot: 2, walltimeHours: 3600 } }, 'hardware.walltimeHours', /walltime is in hours/],
+    [
+      'walltime in seconds by mistake',
+      { hardware: { coreType: 'obsidian', coresPerSlot: 2, walltimeHours: 3600 } },
+      'hardware.walltimeHours',
+      /walltime is in hours/,
+    ],
     ['walltime as a string', { hardware: { coreType: 'obsidian', coresPerSlot: 2, walltimeHours: '2' } }, 'hardware.walltimeHours', /number/],
     ['low priority as the string "true"', { lowPriority: 'true' }, 'lowPriority', /boolean/],
     ['empty command', { command: '  ' }, 'command', /enter the command/],
@@ -73,14 +78,30 @@ describe('validation against the platform catalog', () => {
   const issues = (change: Record<string, unknown>) => catalogIssues(checkTemplate({ ...valid, ...change }).template!, catalog);
 
   test('a fitting template has no issues', () => expect(issues({})).toEqual([]));
-  test('unknown software', () => expect(issues({ analysis: { code: 'abaqus', version: '2020' } })[0]).toEqual({ field: 'analysis.code', message: 'the platform has no software with the code "abaqus"' }));
+  test('unknown software', () =>
+    expect(issues({ analysis: { code: 'abaqus', version: '2020' } })[0]).toEqual({
+      field: 'analysis.code',
+      message: 'the platform has no software with the code "abaqus"',
+    }));
   test('a display version instead of the versionCode says which code to use', () =>
-    expect(issues({ analysis: { code: 'chainer', version: '1.22.0 (CUDA 8, GPU)' } })[0]).toEqual({ field: 'analysis.version', message: '"1.22.0 (CUDA 8, GPU)" is the display name; jobs need the version code "1.22.0-cuda8-gpu-centos"' }));
-  test('an unknown version lists the available ones', () => expect(issues({ analysis: { code: 'chainer', version: '9' } })[0]?.message).toMatch(/no version "9" \(available: 1.22.0-cuda8-gpu-centos, 1.22.0-cpu-centos\)/));
+    expect(issues({ analysis: { code: 'chainer', version: '1.22.0 (CUDA 8, GPU)' } })[0]).toEqual({
+      field: 'analysis.version',
+      message: '"1.22.0 (CUDA 8, GPU)" is the display name; jobs need the version code "1.22.0-cuda8-gpu-centos"',
+    }));
+  test('an unknown version lists the available ones', () =>
+    expect(issues({ analysis: { code: 'chainer', version: '9' } })[0]?.message).toMatch(
+      /no version "9" \(available: 1.22.0-cuda8-gpu-centos, 1.22.0-cpu-centos\)/,
+    ));
   test('a core type the version cannot use', () =>
-    expect(issues({ hardware: { coreType: 'emerald', coresPerSlot: 2 } })[0]).toEqual({ field: 'hardware.coreType', message: 'Chainer 1.22.0-cuda8-gpu-centos cannot run on Emerald (allowed: obsidian)' }));
+    expect(issues({ hardware: { coreType: 'emerald', coresPerSlot: 2 } })[0]).toEqual({
+      field: 'hardware.coreType',
+      message: 'Chainer 1.22.0-cuda8-gpu-centos cannot run on Emerald (allowed: obsidian)',
+    }));
   test('a core count the core type does not come in', () =>
-    expect(issues({ hardware: { coreType: 'obsidian', coresPerSlot: 3 } })[0]).toEqual({ field: 'hardware.coresPerSlot', message: 'Obsidian comes in 2, 4, 8 cores per slot, not 3' }));
+    expect(issues({ hardware: { coreType: 'obsidian', coresPerSlot: 3 } })[0]).toEqual({
+      field: 'hardware.coresPerSlot',
+      message: 'Obsidian comes in 2, 4, 8 cores per slot, not 3',
+    }));
   test('a core type that is gone', () => expect(issues({ hardware: { coreType: 'gpu-kepler', coresPerSlot: 2 } })[0]?.field).toBe('hardware.coreType'));
 });
 
@@ -105,8 +126,15 @@ describe('the template store', () => {
   });
 
   test('saving refuses an invalid template with every problem named', async () => {
-    await expect(store().save({ ...valid, name: '', command: './{input} {x}' })).rejects.toMatchObject({ code: 'invalid_input', field: 'name', message: expect.stringMatching(/name: give the template a name/) });
-    await expect(store().save({ ...valid, command: './{input} {x}' })).rejects.toMatchObject({ field: 'command', message: expect.stringMatching(/unknown placeholder \{x\}/) });
+    await expect(store().save({ ...valid, name: '', command: './{input} {x}' })).rejects.toMatchObject({
+      code: 'invalid_input',
+      field: 'name',
+      message: expect.stringMatching(/name: give the template a name/),
+    });
+    await expect(store().save({ ...valid, command: './{input} {x}' })).rejects.toMatchObject({
+      field: 'command',
+      message: expect.stringMatching(/unknown placeholder \{x\}/),
+    });
   });
 
   test('presets: launchable by id or name, never overwritten or deleted', async () => {

@@ -46,11 +46,23 @@ ExecutionTime = 0.02 s  ClockTime = 0 s`);
 describe('training parser', () => {
   test('Chainer PrintReport: one point per column per row at x = epoch, blanks and the progress bar skipped', () => {
     const p = trainingParser().feed(CHAINER);
-    expect(of(p, 'main/loss')).toEqual([[1, 0.191836], [2, 0.0748131], [3, 0.0481262]]);
-    expect(of(p, 'validation/main/loss')).toEqual([[1, 0.0921268], [3, 0.0669524]]);
-    expect(of(p, 'validation/main/accuracy')).toEqual([[1, 0.9712], [3, 0.9797]]);
+    expect(of(p, 'main/loss')).toEqual([
+      [1, 0.191836],
+      [2, 0.0748131],
+      [3, 0.0481262],
+    ]);
+    expect(of(p, 'validation/main/loss')).toEqual([
+      [1, 0.0921268],
+      [3, 0.0669524],
+    ]);
+    expect(of(p, 'validation/main/accuracy')).toEqual([
+      [1, 0.9712],
+      [3, 0.9797],
+    ]);
     expect(of(p, 'elapsed_time').map(([x]) => x)).toEqual([1, 2, 3]);
-    expect(new Set(p.map((q) => q.series))).toEqual(new Set(['main/loss', 'main/accuracy', 'validation/main/loss', 'validation/main/accuracy', 'elapsed_time']));
+    expect(new Set(p.map((q) => q.series))).toEqual(
+      new Set(['main/loss', 'main/accuracy', 'validation/main/loss', 'validation/main/accuracy', 'elapsed_time']),
+    );
   });
 
   test('incremental: lines fed one at a time give the same points, each once', () => {
@@ -68,10 +80,16 @@ describe('training parser', () => {
       'Train Epoch: 6 [15000/60000 (25%)]\tLoss: 0.031',
       'Test set: Average loss: 0.0335, Accuracy: 9891/10000 (99%)',
     ]);
-    expect(of(p, 'loss')).toEqual([[3, 0.123], [4, 0.12]]);
+    expect(of(p, 'loss')).toEqual([
+      [3, 0.123],
+      [4, 0.12],
+    ]);
     expect(of(p, 'acc')).toEqual([[3, 0.95]]);
     expect(of(p, 'val_loss')).toEqual([[4, 0.2]]);
-    expect(of(p, 'Loss')).toEqual([[4.5, 0.0421], [5.25, 0.031]]);
+    expect(of(p, 'Loss')).toEqual([
+      [4.5, 0.0421],
+      [5.25, 0.031],
+    ]);
     expect(p.some((q) => q.series === 'Accuracy' || q.series === 'Step')).toBe(false);
   });
 });
@@ -79,9 +97,15 @@ describe('training parser', () => {
 describe('OpenFOAM parser', () => {
   test('the initial residual of each field per time step, x = Time; a field solved twice counts its first solve', () => {
     const p = openFoamParser().feed(OPENFOAM);
-    expect(of(p, 'Ux')).toEqual([[0.005, 1], [0.01, 0.160686]]);
+    expect(of(p, 'Ux')).toEqual([
+      [0.005, 1],
+      [0.01, 0.160686],
+    ]);
     expect(of(p, 'Uy')).toEqual([[0.005, 0]]);
-    expect(of(p, 'p')).toEqual([[0.005, 1], [0.01, 0.633259]]);
+    expect(of(p, 'p')).toEqual([
+      [0.005, 1],
+      [0.01, 0.633259],
+    ]);
     expect(p).toHaveLength(5);
   });
 
@@ -110,7 +134,10 @@ describe('metricStream auto', () => {
     const s = metricStream('auto');
     const first = s.feed(['Job started, slots=1', 'GPU: 0']);
     expect(first).toMatchObject({ reset: false, kind: 'generic' });
-    expect(first.points).toEqual([{ series: 'slots', x: 1, y: 1 }, { series: 'GPU', x: 2, y: 0 }]);
+    expect(first.points).toEqual([
+      { series: 'slots', x: 1, y: 1 },
+      { series: 'GPU', x: 2, y: 0 },
+    ]);
     const second = s.feed(CHAINER.slice(4, 7));
     expect(second.reset).toBe(true);
     expect(second.kind).toBe('training');

@@ -20,7 +20,10 @@ describe('SeriesTable', () => {
 
   test('an earlier x starts over (the run restarted): only the newest run is kept', () => {
     const t = new SeriesTable();
-    t.append([{ series: 'loss', x: 1, y: 0.5 }, { series: 'loss', x: 2, y: 0.4 }]);
+    t.append([
+      { series: 'loss', x: 1, y: 0.5 },
+      { series: 'loss', x: 2, y: 0.4 },
+    ]);
     const gen = t.generation;
     t.append([{ series: 'loss', x: 1, y: 0.7 }]);
     expect(t.xs).toEqual([1]);

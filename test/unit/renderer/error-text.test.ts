@@ -9,7 +9,12 @@ import { classifyHttpError } from '../../../main/core/rescale/errors';
 // Main sends English plus a key; the Japanese UI shows Japanese, the CLI keeps the English.
 describe('errors from main in the UI language', () => {
   beforeAll(async () => {
-    await i18next.init({ resources: { en: { translation: en }, ja: { translation: ja } }, lng: 'ja', fallbackLng: 'en', interpolation: { escapeValue: false } });
+    await i18next.init({
+      resources: { en: { translation: en }, ja: { translation: ja } },
+      lng: 'ja',
+      fallbackLng: 'en',
+      interpolation: { escapeValue: false },
+    });
   });
 
   test('a keyed error is translated with its parameters', async () => {
@@ -19,13 +24,13 @@ describe('errors from main in the UI language', () => {
     expect(errorMessage(e.toRpcError())).toBe(ja.errors.httpUnauthorized.replace('{{host}}', 'platform.rescale.jp'));
   });
 
-  test('an error without a key says its kind in Japanese, with main\'s text as the detail', async () => {
+  test("an error without a key says its kind in Japanese, with main's text as the detail", async () => {
     await i18next.changeLanguage('ja');
     const text = errorMessage(new CourierError('conflict', 'A template named x already exists.').toRpcError());
     expect(text).toBe(`${ja.errors.code.conflict}（詳細: A template named x already exists.）`);
   });
 
-  test('in English the UI shows main\'s own text', async () => {
+  test("in English the UI shows main's own text", async () => {
     await i18next.changeLanguage('en');
     expect(errorMessage(new CourierError('conflict', 'A template named x already exists.').toRpcError())).toBe('A template named x already exists.');
   });

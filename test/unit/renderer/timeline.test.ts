@@ -10,7 +10,13 @@ import { statusLabel } from '../../../renderer/src/views/jobs/labels';
 import { timelineRows } from '../../../renderer/src/views/jobs/timeline';
 
 beforeAll(async () => {
-  await i18next.init({ resources: { en: { translation: en }, ja: { translation: ja } }, lng: 'en', fallbackLng: 'en', interpolation: { escapeValue: false }, initAsync: false });
+  await i18next.init({
+    resources: { en: { translation: en }, ja: { translation: ja } },
+    lng: 'en',
+    fallbackLng: 'en',
+    interpolation: { escapeValue: false },
+    initAsync: false,
+  });
 });
 
 const row = (status: string, statusDate: string, statusReason: string | null = null) => ({ status, statusDate, statusReason });
@@ -24,9 +30,19 @@ describe('status names', () => {
   });
 
   test('the waiting statuses and the other endings read as words, in both languages', async () => {
-    expect(['Waiting for Queue', 'Waiting for Cluster', 'Force Stop', 'Failed'].map(statusLabel)).toEqual(['Waiting for queue', 'Waiting for cluster', 'Force stopped', 'Failed']);
+    expect(['Waiting for Queue', 'Waiting for Cluster', 'Force Stop', 'Failed'].map(statusLabel)).toEqual([
+      'Waiting for queue',
+      'Waiting for cluster',
+      'Force stopped',
+      'Failed',
+    ]);
     await i18next.changeLanguage('ja');
-    expect(['Waiting for Queue', 'Waiting for Cluster', 'Force Stop', 'Failed'].map(statusLabel)).toEqual(['キュー投入待ち', 'クラスター起動待ち', '強制停止', '失敗']);
+    expect(['Waiting for Queue', 'Waiting for Cluster', 'Force Stop', 'Failed'].map(statusLabel)).toEqual([
+      'キュー投入待ち',
+      'クラスター起動待ち',
+      '強制停止',
+      '失敗',
+    ]);
     await i18next.changeLanguage('en');
   });
 

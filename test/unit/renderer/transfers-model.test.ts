@@ -28,7 +28,13 @@ describe('the overall header agrees with the rows', () => {
     // Main's own figure for this state was "201 MiB of 401 MiB (50%), 1 active" with the only file paused at 64%.
     const running = item('a', { size: 401 * MiB, bytesDone: 201 * MiB, state: 'running', bytesPerSecond: MiB });
     let d = fromSnapshot(1, [running], { bytesDone: 201 * MiB, bytesTotal: 401 * MiB, bytesPerSecond: MiB, etaSeconds: 200, active: 1 }, 0);
-    d = step(d, 2, [{ ...running, state: 'paused', bytesDone: Math.round(401 * MiB * 0.645), bytesPerSecond: 0 }], { bytesDone: 201 * MiB, bytesTotal: 401 * MiB, bytesPerSecond: MiB, etaSeconds: 200, active: 1 });
+    d = step(d, 2, [{ ...running, state: 'paused', bytesDone: Math.round(401 * MiB * 0.645), bytesPerSecond: 0 }], {
+      bytesDone: 201 * MiB,
+      bytesTotal: 401 * MiB,
+      bytesPerSecond: MiB,
+      etaSeconds: 200,
+      active: 1,
+    });
     const h = headerFigures(d);
     expect(h.pct).toBe(64);
     expect(h.pct).toBe(itemPercent(d.byId.a!));

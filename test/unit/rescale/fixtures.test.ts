@@ -32,8 +32,17 @@ function apiAnswering(routes: Record<string, string>, method = 'GET', status = 2
       .persist();
   }
   // The recorded pages link to a page 2 (under the paths of their day); it comes back empty.
-  pool.intercept({ path: (p) => /[?&]page=[2-9]/.test(p), method: 'GET' }).reply(200, EMPTY_PAGE).persist();
-  return new RescaleApi({ baseUrl: ORIGIN, apiKey: 'k'.repeat(40), dispatcher: agent, limiter: { acquire: async () => undefined, block: async () => undefined }, maxAttempts: 1 });
+  pool
+    .intercept({ path: (p) => /[?&]page=[2-9]/.test(p), method: 'GET' })
+    .reply(200, EMPTY_PAGE)
+    .persist();
+  return new RescaleApi({
+    baseUrl: ORIGIN,
+    apiKey: 'k'.repeat(40),
+    dispatcher: agent,
+    limiter: { acquire: async () => undefined, block: async () => undefined },
+    maxAttempts: 1,
+  });
 }
 
 describe('recorded catalog pages', () => {
@@ -70,7 +79,9 @@ describe('recorded catalog pages', () => {
   test('both catalogs into the cache: an entry without a name shows under its code, GPU types from real fields', async () => {
     const api = apiAnswering({ '/api/v2/coretypes/': fixture('il-coretypes-page.json'), '/api/v2/analyses/': fixture('il-analyses-page.json') });
     const view = await new CatalogService(mkdtempSync(join(tmpdir(), 'courier-fx-'))).get('acc', api);
-    expect(view.analyses).toEqual([{ code: '3dx_station', name: '3dx_station', versions: [{ version: '2022x', versionCode: '2022x-Batch', allowedCoreTypes: [] }] }]);
+    expect(view.analyses).toEqual([
+      { code: '3dx_station', name: '3dx_station', versions: [{ version: '2022x', versionCode: '2022x-Batch', allowedCoreTypes: [] }] },
+    ]);
     // The recorded record's price is a number and its low-priority price a string ("0.0988"): both kept as numbers, in USD.
     expect(view.coreTypes).toEqual([{ code: 'adamite', name: 'Adamite', cores: [24], gpu: false, price: 0.1751, lowPriorityPrice: 0.0988 }]);
     expect(view.currency).toBe('USD');
@@ -138,7 +149,14 @@ describe('recorded file answers', () => {
     const api = apiAnswering({ '/api/v2/jobs/OsKBd/files/': fixture('olddocs-job-files-page.json') });
     const files = await api.jobFiles('OsKBd');
     expect(files).toHaveLength(1);
-    expect(files[0]).toMatchObject({ id: 'xTyjeg', name: 'fvSchemes', relativePath: 'airFoil2D/system/fvSchemes', decryptedSize: 1680, md5: '8632d6580e922bd9f8691cc2d6ea3443', fileChecksums: [] });
+    expect(files[0]).toMatchObject({
+      id: 'xTyjeg',
+      name: 'fvSchemes',
+      relativePath: 'airFoil2D/system/fvSchemes',
+      decryptedSize: 1680,
+      md5: '8632d6580e922bd9f8691cc2d6ea3443',
+      fileChecksums: [],
+    });
   });
 
   test('file metadata (API docs): a record without storage fields', async () => {
@@ -152,7 +170,12 @@ describe('recorded file answers', () => {
   test('file metadata (Interlink): storage, pathParts and a SHA-512 checksum', async () => {
     const api = apiAnswering({ '/api/v3/files/abc123/': fixture('il-file-record.json') });
     const f = await api.getFile('abc123');
-    expect(f).toMatchObject({ id: 'abc123', decryptedSize: 1024, pathParts: { container: 'bucket', path: 'user/file.txt' }, storage: { id: 's1', storageType: 'S3Storage' } });
+    expect(f).toMatchObject({
+      id: 'abc123',
+      decryptedSize: 1024,
+      pathParts: { container: 'bucket', path: 'user/file.txt' },
+      storage: { id: 's1', storageType: 'S3Storage' },
+    });
     expect(f.fileChecksums).toEqual([{ hashFunction: 'sha512', fileHash: 'abc' }]);
   });
 });

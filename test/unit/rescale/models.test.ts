@@ -32,8 +32,24 @@ describe('Rescale models at the edge', () => {
 /** A core type record as the platform sends it (the fields of the published and Interlink samples, no GPU field). */
 const realCoreType = (code: string, name: string, processorInfo: string, description = '') =>
   coreType.parse({
-    hasSsd: true, code, compute: null, name, isDeprecated: false, price: 0.1751, remoteVizAllowed: true, storage: 37, lowPriorityPrice: '0.0988',
-    walltimeRequired: false, displayOrder: 33, io: '50.0', memory: 8000, cores: [8], isPrimary: false, processorInfo, storageIo: 'Standard', description,
+    hasSsd: true,
+    code,
+    compute: null,
+    name,
+    isDeprecated: false,
+    price: 0.1751,
+    remoteVizAllowed: true,
+    storage: 37,
+    lowPriorityPrice: '0.0988',
+    walltimeRequired: false,
+    displayOrder: 33,
+    io: '50.0',
+    memory: 8000,
+    cores: [8],
+    isPrimary: false,
+    processorInfo,
+    storageIo: 'Standard',
+    description,
   });
 
 describe('GPU core types, from what real records carry', () => {
@@ -78,7 +94,18 @@ describe('lists inside a record lose only their odd elements', () => {
   });
 
   test('a job whose analysis lists an input with a bad id is still read; that input is dropped', () => {
-    const j = jobRecord.parse({ id: 'OsKBd', jobanalyses: [{ command: 'x', inputFiles: [{ id: '../a', name: 'a' }, { id: 'duMEdg', name: 'b' }] }] });
+    const j = jobRecord.parse({
+      id: 'OsKBd',
+      jobanalyses: [
+        {
+          command: 'x',
+          inputFiles: [
+            { id: '../a', name: 'a' },
+            { id: 'duMEdg', name: 'b' },
+          ],
+        },
+      ],
+    });
     expect(j.jobanalyses[0]?.inputFiles).toEqual([{ id: 'duMEdg', name: 'b' }]);
   });
 });

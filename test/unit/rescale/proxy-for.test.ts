@@ -6,7 +6,9 @@ const api = 'https://platform.rescale.com/api/';
 
 describe('which proxy a connection goes through (named in errors)', () => {
   it('explicit: the proxy URL without its credentials', () => {
-    expect(proxyFor({ proxy: { mode: 'explicit', url: 'http://bob:secret@proxy.corp:3128', username: 'u', password: 'p' } }, api)).toBe('http://proxy.corp:3128');
+    expect(proxyFor({ proxy: { mode: 'explicit', url: 'http://bob:secret@proxy.corp:3128', username: 'u', password: 'p' } }, api)).toBe(
+      'http://proxy.corp:3128',
+    );
   });
 
   it('never shows a password, even from a proxy setting that is not a URL', () => {
@@ -38,7 +40,11 @@ describe('which proxy a connection goes through (named in errors)', () => {
 
   it('a refused connection names the proxy when there is one', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
-    expect(classifyNetworkError(refused, 'platform.rescale.com', 'http://p.corp:1').message).toMatch(/^Cannot reach platform\.rescale\.com through the proxy http:\/\/p\.corp:1 \(ECONNREFUSED\)/);
-    expect(classifyNetworkError(refused, 'platform.rescale.com', null).message).toMatch(/^Cannot reach platform\.rescale\.com \(ECONNREFUSED\)\. Check your network/);
+    expect(classifyNetworkError(refused, 'platform.rescale.com', 'http://p.corp:1').message).toMatch(
+      /^Cannot reach platform\.rescale\.com through the proxy http:\/\/p\.corp:1 \(ECONNREFUSED\)/,
+    );
+    expect(classifyNetworkError(refused, 'platform.rescale.com', null).message).toMatch(
+      /^Cannot reach platform\.rescale\.com \(ECONNREFUSED\)\. Check your network/,
+    );
   });
 });

@@ -38,7 +38,10 @@ describe('SystemProxy', () => {
 
   it('turns "system" into the answer for each origin, keeping the CA', async () => {
     const { sp, asked } = make(async (url) => (url.startsWith('https://platform.rescale.com') ? 'PROXY proxy.corp:3128' : 'DIRECT'));
-    expect(await sp.apply(system, 'https://platform.rescale.com/api/v3/files/')).toEqual({ caBundlePath: '/etc/company-ca.pem', proxy: { mode: 'explicit', url: 'http://proxy.corp:3128' } });
+    expect(await sp.apply(system, 'https://platform.rescale.com/api/v3/files/')).toEqual({
+      caBundlePath: '/etc/company-ca.pem',
+      proxy: { mode: 'explicit', url: 'http://proxy.corp:3128' },
+    });
     expect(await sp.apply(system, 'https://bucket.s3.us-east-1.amazonaws.com')).toEqual({ caBundlePath: '/etc/company-ca.pem', proxy: { mode: 'none' } });
     expect(asked).toEqual(['https://platform.rescale.com/', 'https://bucket.s3.us-east-1.amazonaws.com/']); // asked by origin, no path
   });
@@ -67,7 +70,11 @@ describe('SystemProxy', () => {
     const socks = make(async () => 'SOCKS5 s:1080');
     expect(await socks.sp.apply(system, 'https://h.example/')).toBe(system);
     expect(await socks.sp.apply(system, 'https://h.example/')).toBe(system);
-    expect(socks.warnings).toEqual([expect.stringMatching(/^The system proxy for https:\/\/h\.example is "SOCKS5 s:1080", which Courier cannot use.*explicit HTTP proxy in Settings → Network/)]);
+    expect(socks.warnings).toEqual([
+      expect.stringMatching(
+        /^The system proxy for https:\/\/h\.example is "SOCKS5 s:1080", which Courier cannot use.*explicit HTTP proxy in Settings → Network/,
+      ),
+    ]);
 
     const silent = new SystemProxy(() => new Promise<string>(() => undefined), { timeoutMs: 20, warn: (m) => socks.warnings.push(phraseText(m)) }); // a PAC server that never answers
     expect(await silent.apply(system, 'https://slow.example/')).toBe(system);

@@ -71,7 +71,13 @@ describe('ids from the platform are checked where they are parsed', () => {
     const p = await platform((req, res) =>
       req.method === 'POST'
         ? json(res, { id: '../../etc', name: 'run1' }, 201)
-        : json(res, { next: null, results: [{ type: 'folder', item: { id: 'qpOdrb', name: 'ok' } }, { type: 'folder', item: { id: 'a/b', name: 'bad' } }] }),
+        : json(res, {
+            next: null,
+            results: [
+              { type: 'folder', item: { id: 'qpOdrb', name: 'ok' } },
+              { type: 'folder', item: { id: 'a/b', name: 'bad' } },
+            ],
+          }),
     );
     await expect(p.api.createFolder('pCTMk', 'run1')).rejects.toThrow(/POST \/api\/v3\/folders\/pCTMk\/: id: "\.\.\/\.\.\/etc" is not a Rescale id/);
     const items = [];
@@ -81,13 +87,30 @@ describe('ids from the platform are checked where they are parsed', () => {
   });
 
   test('status entries keep their own ids as sent (numbers too): none of the history is dropped', async () => {
-    const p = await platform((_req, res) => json(res, { count: 2, next: null, results: [{ id: 7, status: 'Queued', statusDate: '2016-04-21T17:07:04.761050Z' }, { id: 'x', status: 'Pending', statusDate: '2016-04-21T17:06:32.086507Z' }] }));
+    const p = await platform((_req, res) =>
+      json(res, {
+        count: 2,
+        next: null,
+        results: [
+          { id: 7, status: 'Queued', statusDate: '2016-04-21T17:07:04.761050Z' },
+          { id: 'x', status: 'Pending', statusDate: '2016-04-21T17:06:32.086507Z' },
+        ],
+      }),
+    );
     expect((await p.api.jobStatuses('OsKBd')).map((s) => s.status)).toEqual(['Queued', 'Pending']);
   });
 
   test('run ids: numeric strings and numbers are ids, a path is not', async () => {
     const p = await platform((_req, res) =>
-      json(res, { count: 3, next: null, results: [{ id: '1', dateStarted: null }, { id: 2, dateStarted: null }, { id: '../3', dateStarted: null }] }),
+      json(res, {
+        count: 3,
+        next: null,
+        results: [
+          { id: '1', dateStarted: null },
+          { id: 2, dateStarted: null },
+          { id: '../3', dateStarted: null },
+        ],
+      }),
     );
     expect((await p.api.jobRuns('OsKBd')).map((r) => r.id)).toEqual(['1', '2']);
     expect(p.skipped).toHaveLength(1);
@@ -99,15 +122,20 @@ describe('lists are parsed item by item', () => {
   test('one bad output record is left out and reported once, even when asked again; the good ones arrive', async () => {
     const p = await platform((req, res) => {
       const page2 = req.url?.includes('page=2');
-      json(res, page2
-        ? { count: 3, next: null, results: [fileRec('ZeFSa', 'post.echo')] }
-        : { count: 3, next: `${p.origin}/api/v2/jobs/OsKBd/files/?page=2`, results: [fileRec('oHyEm', 'fsi.in'), fileRec('bad/id', 'x')] });
+      json(
+        res,
+        page2
+          ? { count: 3, next: null, results: [fileRec('ZeFSa', 'post.echo')] }
+          : { count: 3, next: `${p.origin}/api/v2/jobs/OsKBd/files/?page=2`, results: [fileRec('oHyEm', 'fsi.in'), fileRec('bad/id', 'x')] },
+      );
     });
     const listed = await p.api.jobFilesListed('OsKBd');
     expect(listed.items.map((f) => f.id)).toEqual(['oHyEm', 'ZeFSa']);
     expect(listed.skipped).toMatchObject({ count: 1 });
     expect(listed.skipped.first).toMatch(/^results\[1\]\.id:/);
-    expect(p.skipped).toEqual([expect.stringMatching(/^1 record Rescale sent while Courier tried to list the outputs of job OsKBd could not be read and was left out/)]);
+    expect(p.skipped).toEqual([
+      expect.stringMatching(/^1 record Rescale sent while Courier tried to list the outputs of job OsKBd could not be read and was left out/),
+    ]);
     // Asked again (a poll), the same loss is counted again but not told again.
     expect((await p.api.jobFilesListed('OsKBd')).skipped.count).toBe(1);
     expect(p.skipped).toHaveLength(1);
@@ -115,7 +143,11 @@ describe('lists are parsed item by item', () => {
 
   test('a software entry without a name keeps the page; one that is not an object is left out', async () => {
     const p = await platform((_req, res) =>
-      json(res, { count: 3, next: null, results: [{ code: 'abaqus', versions: [{ versionCode: '2022' }] }, { code: 'openfoam', name: 'OpenFOAM', versions: [] }, 42] }),
+      json(res, {
+        count: 3,
+        next: null,
+        results: [{ code: 'abaqus', versions: [{ versionCode: '2022' }] }, { code: 'openfoam', name: 'OpenFOAM', versions: [] }, 42],
+      }),
     );
     const r = await p.api.analyses();
     expect(r.items.map((a) => [a.code, a.name ?? null])).toEqual([
@@ -136,7 +168,8 @@ describe('shapes the platform is known to send are accepted', () => {
 
   test('credentials answered with 201, stop with 202 and an empty body', async () => {
     const p = await platform((req, res) => {
-      if (req.url?.startsWith('/api/v3/credentials/')) return json(res, { storageType: 'S3Storage', accessKey: 'AK', secretKey: 'SK', sessionToken: 'ST' }, 201);
+      if (req.url?.startsWith('/api/v3/credentials/'))
+        return json(res, { storageType: 'S3Storage', accessKey: 'AK', secretKey: 'SK', sessionToken: 'ST' }, 201);
       res.writeHead(202).end();
     });
     expect(await p.api.credentials()).toMatchObject({ accessKey: 'AK', sessionToken: 'ST' });
@@ -169,10 +202,13 @@ describe('answer bodies are capped', () => {
   });
 
   test('a declared Content-Length over the cap is refused before reading', async () => {
-    const p = await platform((_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(2048) });
-      res.end(' '.repeat(2048));
-    }, { maxBodyBytes: 1024 });
+    const p = await platform(
+      (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(2048) });
+        res.end(' '.repeat(2048));
+      },
+      { maxBodyBytes: 1024 },
+    );
     await expect(p.api.getJob('OsKBd')).rejects.toThrow(/GET \/api\/v2\/jobs\/OsKBd\/ \(read job OsKBd\) is larger than/);
     expect(p.served).toHaveLength(1);
   });

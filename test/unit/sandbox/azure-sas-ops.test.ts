@@ -34,7 +34,11 @@ describe('azureOp', () => {
   const op = (method: string, url: string, headers: Record<string, string> = {}) => {
     const u = new URL(url, 'http://x');
     const segs = u.pathname.split('/').slice(1);
-    return azureOp(method, { path: u.pathname, container: segs[1] ?? '', blob: segs.slice(2).join('/'), query: u.searchParams, rawQuery: u.search.slice(1) }, headers);
+    return azureOp(
+      method,
+      { path: u.pathname, container: segs[1] ?? '', blob: segs.slice(2).join('/'), query: u.searchParams, rawQuery: u.search.slice(1) },
+      headers,
+    );
   };
   it.each([
     ['PUT', '/acct/box/a/b.bin?comp=block&blockid=QQ%3D%3D', 'PutBlock'],

@@ -14,8 +14,12 @@ const SIGS = [
 
 function awsExample(sigs = SIGS): Buffer {
   return Buffer.concat([
-    Buffer.from(`10000;chunk-signature=${sigs[0]}\r\n`), Buffer.alloc(65536, 'a'), Buffer.from('\r\n'),
-    Buffer.from(`400;chunk-signature=${sigs[1]}\r\n`), Buffer.alloc(1024, 'a'), Buffer.from('\r\n'),
+    Buffer.from(`10000;chunk-signature=${sigs[0]}\r\n`),
+    Buffer.alloc(65536, 'a'),
+    Buffer.from('\r\n'),
+    Buffer.from(`400;chunk-signature=${sigs[1]}\r\n`),
+    Buffer.alloc(1024, 'a'),
+    Buffer.from('\r\n'),
     Buffer.from(`0;chunk-signature=${sigs[2]}\r\n\r\n`),
   ]);
 }

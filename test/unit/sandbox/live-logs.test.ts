@@ -6,7 +6,16 @@ import { chainerLines, chainerLogReport, CHAINER_EPOCHS, epochStats, fmtG, foamL
 
 describe('simulated program output', () => {
   test('fmtG prints like C/Python %g', () => {
-    expect([0, 1, 0.5, 0.0123, 8.90511e-6, 1234567, 0.000123456789, -2.5e-19].map((x) => fmtG(x))).toEqual(['0', '1', '0.5', '0.0123', '8.90511e-06', '1.23457e+06', '0.000123457', '-2.5e-19']);
+    expect([0, 1, 0.5, 0.0123, 8.90511e-6, 1234567, 0.000123456789, -2.5e-19].map((x) => fmtG(x))).toEqual([
+      '0',
+      '1',
+      '0.5',
+      '0.0123',
+      '8.90511e-06',
+      '1.23457e+06',
+      '0.000123457',
+      '-2.5e-19',
+    ]);
   });
 
   test("chainer: PrintReport's header and one row per epoch, the loss falling; LogReport JSON agrees", () => {

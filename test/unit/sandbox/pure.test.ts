@@ -28,13 +28,27 @@ describe('parseRange (S3 semantics)', () => {
 
 describe('job clock', () => {
   const job = (over: Partial<JobRec>): JobRec => ({
-    id: 'J', seq: 1, api: 'v2', ownerId: 'u', dateInserted: 0, name: 'n', isLowPriority: false, analyses: [], extra: {}, ...over,
+    id: 'J',
+    seq: 1,
+    api: 'v2',
+    ownerId: 'u',
+    dateInserted: 0,
+    name: 'n',
+    isLowPriority: false,
+    analyses: [],
+    extra: {},
+    ...over,
   });
 
   it('walks Pending → Completed over runSeconds, from stored timestamps only', () => {
     const j = job({ submittedAt: 1_000_000, runSeconds: 10 });
     expect(plannedHistory(j).map((e) => [e.status, e.at - 1_000_000])).toEqual([
-      ['Pending', 0], ['Queued', 1000], ['Started', 2500], ['Validated', 4000], ['Executing', 5000], ['Completed', 10000],
+      ['Pending', 0],
+      ['Queued', 1000],
+      ['Started', 2500],
+      ['Validated', 4000],
+      ['Executing', 5000],
+      ['Completed', 10000],
     ]);
     expect(visibleHistory(j, 1_004_500).map((e) => e.status)).toEqual(['Pending', 'Queued', 'Started', 'Validated']);
     expect(plannedHistory(job({}))).toEqual([]);
@@ -43,15 +57,25 @@ describe('job clock', () => {
   it('a stop cuts the plan: Stopping, then Completed with the terminate reason', () => {
     const j = job({ submittedAt: 0, runSeconds: 10, stopAt: 3000 });
     expect(plannedHistory(j).map((e) => [e.status, e.reason])).toEqual([
-      ['Pending', null], ['Queued', null], ['Started', null], ['Stopping', 'User Terminated'], ['Completed', 'User Terminated'],
+      ['Pending', null],
+      ['Queued', null],
+      ['Started', null],
+      ['Stopping', 'User Terminated'],
+      ['Completed', 'User Terminated'],
     ]);
   });
 
   it('words in the name choose the plan: [waiting] passes both waiting statuses, [fail] ends Failed', () => {
     const j = job({ name: 'train [waiting] [FAIL]', submittedAt: 0, runSeconds: 10 });
     expect(plannedHistory(j).map((e) => [e.status, e.at, e.reason])).toEqual([
-      ['Pending', 0, null], ['Waiting for Queue', 500, null], ['Queued', 1000, null], ['Waiting for Cluster', 1750, null],
-      ['Started', 2500, null], ['Validated', 4000, null], ['Executing', 5000, null], ['Failed', 10000, 'Command exited with code 1'],
+      ['Pending', 0, null],
+      ['Waiting for Queue', 500, null],
+      ['Queued', 1000, null],
+      ['Waiting for Cluster', 1750, null],
+      ['Started', 2500, null],
+      ['Validated', 4000, null],
+      ['Executing', 5000, null],
+      ['Failed', 10000, 'Command exited with code 1'],
     ]);
     expect(endingOf(j)).toEqual({ status: 'Failed', stopped: false, exitCode: 1 });
     expect(endedAt(j)).toBe(10000);
@@ -59,7 +83,15 @@ describe('job clock', () => {
 
   it('[force-stop]: Stopping, then Force Stop; a user stop of such a job is forced too', () => {
     const j = job({ name: 'x [force-stop]', submittedAt: 0, runSeconds: 10 });
-    expect(plannedHistory(j).slice(-3).map((e) => [e.status, e.at])).toEqual([['Executing', 5000], ['Stopping', 7500], ['Force Stop', 10000]]);
+    expect(
+      plannedHistory(j)
+        .slice(-3)
+        .map((e) => [e.status, e.at]),
+    ).toEqual([
+      ['Executing', 5000],
+      ['Stopping', 7500],
+      ['Force Stop', 10000],
+    ]);
     expect(plannedHistory({ ...j, stopAt: 8000 })).toEqual(plannedHistory(j)); // already stopping: a second stop changes nothing
     const early = plannedHistory({ ...j, stopAt: 3000 });
     expect(early.map((e) => e.status)).toEqual(['Pending', 'Queued', 'Started', 'Stopping', 'Force Stop']);
@@ -88,7 +120,14 @@ describe('rate limiter', () => {
 
 describe('DRF booleans', () => {
   it('accepts the strings the seed sends', () => {
-    expect([drfBool('true'), drfBool('True'), drfBool(1), drfBool('false'), drfBool(false), drfBool('maybe')]).toEqual([true, true, true, false, false, undefined]);
+    expect([drfBool('true'), drfBool('True'), drfBool(1), drfBool('false'), drfBool(false), drfBool('maybe')]).toEqual([
+      true,
+      true,
+      true,
+      false,
+      false,
+      undefined,
+    ]);
   });
 });
 
@@ -100,7 +139,14 @@ describe('CBC window decryption', () => {
     const c = createCipheriv('aes-256-cbc', key, iv);
     const cipher = Buffer.concat([c.update(plain), c.final()]);
     expect(plainLength(cipher.length, cipher.subarray(-32), key, iv)).toBe(1000);
-    for (const [a, b] of [[0, 0], [0, 999], [15, 16], [16, 16], [33, 700], [990, 999]] as const) {
+    for (const [a, b] of [
+      [0, 0],
+      [0, 999],
+      [15, 16],
+      [16, 16],
+      [33, 700],
+      [990, 999],
+    ] as const) {
       const w = cipherWindow(a, b);
       const out: Buffer[] = [];
       const src = Readable.from([cipher.subarray(w.from, w.to + 1)]);

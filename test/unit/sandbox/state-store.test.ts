@@ -35,7 +35,15 @@ function file(store: StateStore, id: string): FileRec {
 
 /** The state as a fresh process would see it. */
 async function reopened(d: string): Promise<SandboxState> {
-  return JSON.parse(JSON.stringify((await StateStore.open(d, () => { throw new Error('state should exist'); })).state)) as SandboxState;
+  return JSON.parse(
+    JSON.stringify(
+      (
+        await StateStore.open(d, () => {
+          throw new Error('state should exist');
+        })
+      ).state,
+    ),
+  ) as SandboxState;
 }
 
 describe('StateStore', () => {
@@ -49,7 +57,17 @@ describe('StateStore', () => {
     (f2.record['tags'] as string[]).push('b');
     delete store.state.files['f3'];
     store.state.token = 'rotated';
-    store.state.jobs['j1'] = { id: 'j1', seq: store.nextSeq(), api: 'v2', ownerId: 'u', dateInserted: 1, name: 'job', isLowPriority: false, analyses: [], extra: {} };
+    store.state.jobs['j1'] = {
+      id: 'j1',
+      seq: store.nextSeq(),
+      api: 'v2',
+      ownerId: 'u',
+      dateInserted: 1,
+      name: 'job',
+      isLowPriority: false,
+      analyses: [],
+      extra: {},
+    };
     await store.commit();
     store.state.jobs['j1']!.submittedAt = 42;
     await store.commit();

@@ -13,10 +13,15 @@ const PASS = 'correct horse battery';
 /** Starts a writer; resolves with a `go` function once it has opened the file, and its end. */
 function writer(file: string, prefix: string, count: number): Promise<{ go: () => void; done: Promise<void> }> {
   return new Promise((ready, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', 'test/support/key-file-writer.ts', file, PASS, prefix, String(count)], { cwd: process.cwd(), stdio: ['pipe', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, ['--import', 'tsx', 'test/support/key-file-writer.ts', file, PASS, prefix, String(count)], {
+      cwd: process.cwd(),
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let err = '';
     p.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    const done = new Promise<void>((resolve, fail) => p.on('exit', (code) => (code === 0 ? resolve() : fail(new Error(`writer ${prefix} exited ${code}: ${err}`)))));
+    const done = new Promise<void>((resolve, fail) =>
+      p.on('exit', (code) => (code === 0 ? resolve() : fail(new Error(`writer ${prefix} exited ${code}: ${err}`)))),
+    );
     done.catch(reject);
     p.stdout.on('data', (d: Buffer) => {
       if (d.toString().includes('ready')) ready({ go: () => p.stdin.write('go\n'), done });
@@ -42,7 +47,11 @@ describe('encrypted key file', () => {
     const file = fresh();
     await (await EncryptedFileSecretStore.create(file, PASS)).set('account:1', 'key-one-abcdefgh');
     const before = readFileSync(file);
-    await expect(EncryptedFileSecretStore.open(file, 'not the passphrase')).rejects.toMatchObject({ code: 'unauthorized', field: 'passphrase', message: expect.stringContaining('does not open the key file') });
+    await expect(EncryptedFileSecretStore.open(file, 'not the passphrase')).rejects.toMatchObject({
+      code: 'unauthorized',
+      field: 'passphrase',
+      message: expect.stringContaining('does not open the key file'),
+    });
     await expect(EncryptedFileSecretStore.create(file, 'another passphrase')).rejects.toMatchObject({ code: 'conflict' });
     expect(readFileSync(file).equals(before)).toBe(true);
   });
@@ -67,7 +76,10 @@ describe('encrypted key file', () => {
     for (const kdf of [{ N: 2 ** 30 }, { N: 3 * 2 ** 10 }, { r: 1024 }, { p: 1000 }]) {
       const planted = JSON.stringify({ ...env, kdf: { ...env.kdf, ...kdf } });
       writeFileSync(file, planted);
-      await expect(EncryptedFileSecretStore.open(file, PASS)).rejects.toMatchObject({ code: 'local_file', message: expect.stringContaining('key-derivation costs') });
+      await expect(EncryptedFileSecretStore.open(file, PASS)).rejects.toMatchObject({
+        code: 'local_file',
+        message: expect.stringContaining('key-derivation costs'),
+      });
       expect(readFileSync(file, 'utf8')).toBe(planted);
     }
   });

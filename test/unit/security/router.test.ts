@@ -31,7 +31,10 @@ describe('the contract router', () => {
 
   test('an unknown channel is an error result, not a throw', async () => {
     const c = await courier();
-    await expect(c.router.dispatch('courier:nope.nothing', {}, { transport: 'memory' })).resolves.toMatchObject({ ok: false, error: { code: 'invalid_input' } });
+    await expect(c.router.dispatch('courier:nope.nothing', {}, { transport: 'memory' })).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'invalid_input' },
+    });
   });
 
   test('a handler refusal carries its user-facing message and code', async () => {

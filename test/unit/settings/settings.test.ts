@@ -13,7 +13,10 @@ function fresh(content?: unknown) {
   const dir = mkdtempSync(join(tmpdir(), 'courier-settings-'));
   if (content !== undefined) writeFileSync(join(dir, 'settings.json'), typeof content === 'string' ? content : JSON.stringify(content));
   const notes: string[] = [];
-  const svc = new SettingsService(new ConfSettingsBackend(dir), { warn: (m) => notes.push(`warn ${phraseText(m)}`), info: (m) => notes.push(`info ${phraseText(m)}`) });
+  const svc = new SettingsService(new ConfSettingsBackend(dir), {
+    warn: (m) => notes.push(`warn ${phraseText(m)}`),
+    info: (m) => notes.push(`info ${phraseText(m)}`),
+  });
   return { dir, svc, notes };
 }
 

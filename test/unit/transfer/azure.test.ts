@@ -43,7 +43,9 @@ describe('blob locations from records (untrusted)', () => {
     expect(azureUrl(loc('user/user_ab/データ #1?.bin-Xy')).toString()).toBe(
       'https://acct.blob.core.windows.net/files/user/user_ab/%E3%83%87%E3%83%BC%E3%82%BF%20%231%3F.bin-Xy',
     );
-    expect(azureUrl({ ...loc('a/b'), creds: creds({ endpoint: 'http://127.0.0.1:10000/devstoreaccount1' }) }).toString()).toBe('http://127.0.0.1:10000/devstoreaccount1/files/a/b');
+    expect(azureUrl({ ...loc('a/b'), creds: creds({ endpoint: 'http://127.0.0.1:10000/devstoreaccount1' }) }).toString()).toBe(
+      'http://127.0.0.1:10000/devstoreaccount1/files/a/b',
+    );
   });
 
   it.each([
@@ -73,30 +75,51 @@ describe('SAS per request', () => {
 
 describe('blob service endpoint', () => {
   const real = resolvePlatform({ kind: 'known', id: 'rescale-com' });
-  it('is the storage account\'s on a real platform, whatever a record names', () => {
+  it("is the storage account's on a real platform, whatever a record names", () => {
     expect(azureEndpointFor(real, { accountName: 'rescaleeast', endpoint: 'http://127.0.0.1:1/evil' })).toBe('https://rescaleeast.blob.core.windows.net');
     expect(azureEndpointFor(real, { storageAccount: 'acct2' })).toBe('https://acct2.blob.core.windows.net');
     expect(() => azureEndpointFor(real, { accountName: 'evil.example.com/x' })).toThrow(/no valid storage account/);
     expect(() => azureEndpointFor(real, {})).toThrow(/no valid storage account/);
   });
 
-  it('is the sandbox platform\'s loopback endpoint, and never a remote one', () => {
-    const sb = resolvePlatform({ kind: 'sandbox', apiUrl: 'http://127.0.0.1:5000', s3Endpoint: 'http://127.0.0.1:5001', azureBlobEndpoint: 'http://127.0.0.1:5002/devstoreaccount1/' });
+  it("is the sandbox platform's loopback endpoint, and never a remote one", () => {
+    const sb = resolvePlatform({
+      kind: 'sandbox',
+      apiUrl: 'http://127.0.0.1:5000',
+      s3Endpoint: 'http://127.0.0.1:5001',
+      azureBlobEndpoint: 'http://127.0.0.1:5002/devstoreaccount1/',
+    });
     expect(azureEndpointFor(sb, { accountName: 'devstoreaccount1' })).toBe('http://127.0.0.1:5002/devstoreaccount1');
-    expect(() => resolvePlatform({ kind: 'sandbox', apiUrl: 'http://127.0.0.1:5000', s3Endpoint: 'http://127.0.0.1:5001', azureBlobEndpoint: 'https://evil.example.com/x' })).toThrow(/must be on this machine/);
+    expect(() =>
+      resolvePlatform({
+        kind: 'sandbox',
+        apiUrl: 'http://127.0.0.1:5000',
+        s3Endpoint: 'http://127.0.0.1:5001',
+        azureBlobEndpoint: 'https://evil.example.com/x',
+      }),
+    ).toThrow(/must be on this machine/);
     // A sandbox reached by URL may name its loopback blob endpoint in its records (as for S3).
     const byUrl = resolvePlatform({ kind: 'custom', apiUrl: 'http://127.0.0.1:5000' });
-    expect(azureEndpointFor(byUrl, { accountName: 'devstoreaccount1', endpoint: 'http://127.0.0.1:5002/devstoreaccount1' })).toBe('http://127.0.0.1:5002/devstoreaccount1');
-    expect(azureEndpointFor(byUrl, { accountName: 'devstoreaccount1', endpoint: 'https://evil.example.com' })).toBe('https://devstoreaccount1.blob.core.windows.net');
+    expect(azureEndpointFor(byUrl, { accountName: 'devstoreaccount1', endpoint: 'http://127.0.0.1:5002/devstoreaccount1' })).toBe(
+      'http://127.0.0.1:5002/devstoreaccount1',
+    );
+    expect(azureEndpointFor(byUrl, { accountName: 'devstoreaccount1', endpoint: 'https://evil.example.com' })).toBe(
+      'https://devstoreaccount1.blob.core.windows.net',
+    );
   });
 });
 
 describe("Azure's errors", () => {
   const signal = new AbortController().signal;
   it('an expired SAS refreshes credentials; busy is retried; a missing blob fails with a clear message', () => {
-    const auth = classifyError(azureError(403, 'AuthenticationFailed', '<Error><Code>AuthenticationFailed</Code><Message>Signature not valid</Message></Error>'), signal);
+    const auth = classifyError(
+      azureError(403, 'AuthenticationFailed', '<Error><Code>AuthenticationFailed</Code><Message>Signature not valid</Message></Error>'),
+      signal,
+    );
     expect(auth).toMatchObject({ code: 'credentials_expired', credentials: true });
-    expect(classifyError(azureError(503, undefined, '<?xml version="1.0"?><Error><Code>ServerBusy</Code><Message>busy</Message></Error>'), signal)).toMatchObject({ retryable: true, code: 'storage_error' });
+    expect(
+      classifyError(azureError(503, undefined, '<?xml version="1.0"?><Error><Code>ServerBusy</Code><Message>busy</Message></Error>'), signal),
+    ).toMatchObject({ retryable: true, code: 'storage_error' });
     expect(classifyError(azureError(500, 'OperationTimedOut', ''), signal)).toMatchObject({ retryable: true });
     const missing = classifyError(azureError(404, 'BlobNotFound', ''), signal);
     expect(missing).toMatchObject({ code: 'not_found', retryable: false });
@@ -106,7 +129,11 @@ describe("Azure's errors", () => {
 
 describe('per-blob SAS tokens in the credential cache', () => {
   const file = (path: string): RemoteFile => ({
-    id: path, name: path, decryptedSize: 1, encodedEncryptionKey: '', fileChecksums: [],
+    id: path,
+    name: path,
+    decryptedSize: 1,
+    encodedEncryptionKey: '',
+    fileChecksums: [],
     pathParts: { container: 'files', path: `user/user_other/${path}` },
     storage: { id: 's', storageType: 'AzureStorage', connectionSettings: {} },
   });

@@ -8,7 +8,13 @@ import { backoffMs } from '../../../main/core/transfer/runner';
 const at = (hh: number, mm: number): Date => new Date(2026, 0, 5, hh, mm);
 
 describe('bandwidth schedule', () => {
-  const s = { bytesPerSecond: 1000, schedule: [{ from: '09:00', to: '17:00', bytesPerSecond: 10 }, { from: '22:00', to: '06:00', bytesPerSecond: 500 }] };
+  const s = {
+    bytesPerSecond: 1000,
+    schedule: [
+      { from: '09:00', to: '17:00', bytesPerSecond: 10 },
+      { from: '22:00', to: '06:00', bytesPerSecond: 500 },
+    ],
+  };
   it('picks the window in force, wrapping midnight, else the base rate', () => {
     expect(effectiveRate(s, at(8, 59))).toBe(1000);
     expect(effectiveRate(s, at(9, 0))).toBe(10);
@@ -44,7 +50,10 @@ describe('part planning', () => {
   it('cuts block-aligned parts and pads only the last', () => {
     const p = planParts(16 * 3 + 5, 16);
     expect(p.map((x) => [x.partNo, x.offset, x.length, x.cipherLength, x.final])).toEqual([
-      [1, 0, 16, 16, false], [2, 16, 16, 16, false], [3, 32, 16, 16, false], [4, 48, 5, 16, true],
+      [1, 0, 16, 16, false],
+      [2, 16, 16, 16, false],
+      [3, 32, 16, 16, false],
+      [4, 48, 5, 16, true],
     ]);
     expect(planParts(0, 16)).toEqual([{ partNo: 1, offset: 0, length: 0, final: true, cipherLength: 16 }]);
     expect(planParts(32, 16).at(-1)?.cipherLength).toBe(32);

@@ -12,9 +12,29 @@ afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 function item(id: string, seq: number): ItemRow {
   return {
-    id, seq, kind: 'upload', isBatch: false, parentId: null, name: `f${seq}`, localPath: `/tmp/f${seq}`, relDir: null,
-    remoteFileId: null, folderId: null, size: 100, bytesDone: 0, state: 'queued', errorCode: null, errorMessage: null,
-    noticeCode: null, noticeMessage: null, priority: 0, createdAt: 1, conflict: null, remoteJson: null, fileKey: null, accountId: null,
+    id,
+    seq,
+    kind: 'upload',
+    isBatch: false,
+    parentId: null,
+    name: `f${seq}`,
+    localPath: `/tmp/f${seq}`,
+    relDir: null,
+    remoteFileId: null,
+    folderId: null,
+    size: 100,
+    bytesDone: 0,
+    state: 'queued',
+    errorCode: null,
+    errorMessage: null,
+    noticeCode: null,
+    noticeMessage: null,
+    priority: 0,
+    createdAt: 1,
+    conflict: null,
+    remoteJson: null,
+    fileKey: null,
+    accountId: null,
   };
 }
 
@@ -38,8 +58,18 @@ describe('journal', () => {
     j.insertItems([item('i1', 1), item('i2', 2)]);
     j.updateItem('i1', { state: 'running', bytesDone: 50 });
     const up: UploadRow = {
-      transferId: 'i1', objectKey: 'user/u/f-abc', bucket: 'b', targetJson: '{}', key: randomBytes(32), iv: randomBytes(16),
-      partSize: 5 << 20, fileSize: 100, mtimeMs: 1234.5, uploadId: null, sha512: null, phase: 'planned',
+      transferId: 'i1',
+      objectKey: 'user/u/f-abc',
+      bucket: 'b',
+      targetJson: '{}',
+      key: randomBytes(32),
+      iv: randomBytes(16),
+      partSize: 5 << 20,
+      fileSize: 100,
+      mtimeMs: 1234.5,
+      uploadId: null,
+      sha512: null,
+      phase: 'planned',
     };
     j.putUpload(up);
     j.patchUpload('i1', { uploadId: 'U1' });
@@ -61,7 +91,10 @@ describe('journal', () => {
     expect(u?.uploadId).toBe('U1');
     expect(u?.mtimeMs).toBe(1234.5);
     const parts = j2.getParts('i1');
-    expect(parts.map((p) => [p.partNo, p.etag])).toEqual([[1, '"etag1"'], [2, null]]);
+    expect(parts.map((p) => [p.partNo, p.etag])).toEqual([
+      [1, '"etag1"'],
+      [2, null],
+    ]);
     expect(parts[1]?.lastBlock.equals(Buffer.alloc(16, 2))).toBe(true);
     expect([...j2.getRanges('i2')]).toEqual([3]);
     expect(j2.getDownload('i2')?.rangeSize).toBe(1 << 18);
@@ -77,8 +110,18 @@ describe('journal', () => {
     const j = Journal.open(path, createAesGcmSealer(randomBytes(32)));
     j.insertItems([item('k', 1)]);
     j.putUpload({
-      transferId: 'k', objectKey: 'o', bucket: 'b', targetJson: '{}', key: fileKey, iv: randomBytes(16),
-      partSize: 5 << 20, fileSize: 1, mtimeMs: 1, uploadId: null, sha512: null, phase: 'planned',
+      transferId: 'k',
+      objectKey: 'o',
+      bucket: 'b',
+      targetJson: '{}',
+      key: fileKey,
+      iv: randomBytes(16),
+      partSize: 5 << 20,
+      fileSize: 1,
+      mtimeMs: 1,
+      uploadId: null,
+      sha512: null,
+      phase: 'planned',
     });
     j.close();
     const raw = Buffer.concat([readFileSync(path), readFileSync(`${path}-wal`, { flag: 'a+' })]);
@@ -102,7 +145,9 @@ describe('journal', () => {
       remote_file_id TEXT, folder_id TEXT, size INTEGER NOT NULL, bytes_done INTEGER NOT NULL,
       state TEXT NOT NULL, error_code TEXT, error_message TEXT, notice_code TEXT, notice_message TEXT,
       priority INTEGER NOT NULL, created_at INTEGER NOT NULL, conflict TEXT, remote_json TEXT, account_id TEXT)`);
-    const ins = old.prepare("INSERT INTO transfers VALUES (?, ?, 'download', 0, NULL, 'f', '/tmp/f', NULL, 'F1', NULL, 10, 0, ?, NULL, NULL, NULL, NULL, 0, 1, NULL, ?, NULL)");
+    const ins = old.prepare(
+      "INSERT INTO transfers VALUES (?, ?, 'download', 0, NULL, 'f', '/tmp/f', NULL, 'F1', NULL, 10, 0, ?, NULL, NULL, NULL, NULL, 0, 1, NULL, ?, NULL)",
+    );
     ins.run('queued', 1, 'queued', JSON.stringify({ id: 'F1', name: 'f', encodedEncryptionKey: keyA }));
     ins.run('done', 2, 'done', JSON.stringify({ id: 'F2', name: 'g', encodedEncryptionKey: keyB }));
     old.close();
@@ -110,7 +155,10 @@ describe('journal', () => {
     const sealerKey = randomBytes(32);
     const j = Journal.open(path, createAesGcmSealer(sealerKey));
     const rows = j.loadItems();
-    expect(rows.map((r) => [r.id, r.fileKey])).toEqual([['queued', keyA], ['done', null]]);
+    expect(rows.map((r) => [r.id, r.fileKey])).toEqual([
+      ['queued', keyA],
+      ['done', null],
+    ]);
     for (const r of rows) expect(r.remoteJson).not.toContain('encodedEncryptionKey');
     j.close();
     const bytes = Buffer.concat([readFileSync(path), readFileSync(`${path}-wal`, { flag: 'a+' })]);

@@ -39,7 +39,12 @@ describe('SpeedMeter', () => {
 describe('Coalescer', () => {
   it('emits at most ~10 batches/s under a flood of changes, and a terminal change promptly', async () => {
     let emits = 0;
-    const c = new Coalescer(() => emits++, () => performance.now(), 100, 20);
+    const c = new Coalescer(
+      () => emits++,
+      () => performance.now(),
+      100,
+      20,
+    );
     const t0 = performance.now();
     await new Promise<void>((resolve) => {
       const iv = setInterval(() => {
@@ -56,7 +61,12 @@ describe('Coalescer', () => {
     c.close();
     // terminal: delivered without waiting for the (here 10 s) interval
     const delivered = new Promise<number>((resolve) => {
-      const c2 = new Coalescer(() => resolve(performance.now()), () => performance.now(), 10_000, 20);
+      const c2 = new Coalescer(
+        () => resolve(performance.now()),
+        () => performance.now(),
+        10_000,
+        20,
+      );
       c2.poke(true);
     });
     const start = performance.now();

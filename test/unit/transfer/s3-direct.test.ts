@@ -77,7 +77,10 @@ describe('regionFromError', () => {
 describe('inRegion', () => {
   it('re-signs for the region; an AWS FIPS endpoint moves with it, a custom one stays', () => {
     const base = { accessKeyId: 'a', secretAccessKey: 's', expiresAt: 0 };
-    const fips = inRegion({ bucket: 'b', key: 'k', creds: { ...base, region: 'us-east-1', endpoint: 'https://s3-fips.us-east-1.amazonaws.com' } }, 'us-gov-west-1');
+    const fips = inRegion(
+      { bucket: 'b', key: 'k', creds: { ...base, region: 'us-east-1', endpoint: 'https://s3-fips.us-east-1.amazonaws.com' } },
+      'us-gov-west-1',
+    );
     expect(fips.creds).toMatchObject({ region: 'us-gov-west-1', endpoint: 'https://s3-fips.us-gov-west-1.amazonaws.com' });
     const custom = inRegion({ bucket: 'b', key: 'k', creds: { ...base, region: 'ap-northeast-1', endpoint: 'http://127.0.0.1:9000' } }, 'eu-west-1');
     expect(custom.creds).toMatchObject({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:9000' });

@@ -77,7 +77,13 @@ async function listParts(loc: StorageLoc, _uploadId: string, signal: AbortSignal
   return { exists: true, parts };
 }
 
-async function complete(loc: StorageLoc, _uploadId: string, parts: { partNumber: number; etag: string }[], metadata: Record<string, string>, signal: AbortSignal): Promise<{ etag?: string }> {
+async function complete(
+  loc: StorageLoc,
+  _uploadId: string,
+  parts: { partNumber: number; etag: string }[],
+  metadata: Record<string, string>,
+  signal: AbortSignal,
+): Promise<{ etag?: string }> {
   const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
   const body = `<?xml version="1.0" encoding="utf-8"?><BlockList>${sorted.map((p) => `<Latest>${p.etag}</Latest>`).join('')}</BlockList>`;
   const headers = { 'content-type': 'application/xml', ...metadataHeaders(metadata) };
@@ -109,7 +115,12 @@ export const azureBackend: BlobBackend = {
 
   async sendPart(loc, _uploadId, partNumber, cipher, signal) {
     const id = blockId(partNumber, cipher.lastBlock);
-    const r = await azSend(asAzure(loc), 'PUT', { query: { comp: 'block', blockid: id }, headers: { 'content-length': String(cipher.length) }, body: cipher.body, signal });
+    const r = await azSend(asAzure(loc), 'PUT', {
+      query: { comp: 'block', blockid: id },
+      headers: { 'content-length': String(cipher.length) },
+      body: cipher.body,
+      signal,
+    });
     await r.body.resume();
     return id;
   },

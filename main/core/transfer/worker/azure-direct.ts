@@ -26,10 +26,14 @@ export function asAzure(loc: StorageLoc): AzureLoc {
  * another blob once the URL is normalized (empty, `.` or `..` segments) or what Azure refuses.
  */
 export function checkBlobPlace(container: string, path: string): void {
-  if (!CONTAINER.test(container)) throw fail('storage_error', `"${container}" is not a valid Azure container name, so this file's storage location cannot be used`);
+  if (!CONTAINER.test(container))
+    throw fail('storage_error', `"${container}" is not a valid Azure container name, so this file's storage location cannot be used`);
   const segments = path.split('/');
   if (path.length === 0 || path.length > 1024 || CONTROL.test(path) || segments.some((s) => s === '' || s === '.' || s === '..')) {
-    throw fail('storage_error', `"${path.slice(0, 200)}" is not a valid blob path (empty, "." or ".." parts, control characters or backslashes), so this file's storage location cannot be used`);
+    throw fail(
+      'storage_error',
+      `"${path.slice(0, 200)}" is not a valid blob path (empty, "." or ".." parts, control characters or backslashes), so this file's storage location cannot be used`,
+    );
   }
 }
 

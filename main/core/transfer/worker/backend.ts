@@ -15,12 +15,24 @@ export interface BlobBackend {
   /** Starts a multipart upload and names it; Azure has nothing to start (blocks are staged against the blob). */
   createMultipart(loc: StorageLoc, metadata: Record<string, string>, signal: AbortSignal): Promise<string>;
   /** Stores one part (S3 UploadPart, Azure Put Block); returns the tag that commits it (ETag, block id). */
-  sendPart(loc: StorageLoc, uploadId: string, partNumber: number, cipher: { body: UploadBody; length: number; lastBlock: Buffer }, signal: AbortSignal): Promise<string>;
+  sendPart(
+    loc: StorageLoc,
+    uploadId: string,
+    partNumber: number,
+    cipher: { body: UploadBody; length: number; lastBlock: Buffer },
+    signal: AbortSignal,
+  ): Promise<string>;
   /** Whether a part the storage already holds (listed with `tag`) is exactly this ciphertext. */
   samePart(tag: string, partNumber: number, cipher: Buffer, lastBlock: Buffer): boolean;
   /** What the storage holds of an unfinished upload; `exists: false` once it is gone (or completed). */
   listParts(loc: StorageLoc, uploadId: string, signal: AbortSignal): Promise<TaskResults['listParts']>;
-  complete(loc: StorageLoc, uploadId: string, parts: { partNumber: number; etag: string }[], metadata: Record<string, string>, signal: AbortSignal): Promise<{ etag?: string }>;
+  complete(
+    loc: StorageLoc,
+    uploadId: string,
+    parts: { partNumber: number; etag: string }[],
+    metadata: Record<string, string>,
+    signal: AbortSignal,
+  ): Promise<{ etag?: string }>;
   /** Drops the stored parts of an unfinished upload; resolves when the storage no longer has them. */
   abort(loc: StorageLoc, uploadId: string, signal: AbortSignal): Promise<void>;
   /** A whole object in one request (S3 PutObject, Azure Put Blob). */

@@ -118,7 +118,14 @@ const STAGE = 256 * 1024;
  * each decipher call allocates its output, and 4× fewer, larger (but not huge) allocations cut
  * the worker's GC time by more than the copy costs.
  */
-async function pump(body: Readable, skipIv: boolean, makeDecryptor: (iv: Buffer) => RangeDecryptor, iv0: Uint8Array, w: PositionalWriter, ctx: OpCtx): Promise<{ got: number; d: RangeDecryptor }> {
+async function pump(
+  body: Readable,
+  skipIv: boolean,
+  makeDecryptor: (iv: Buffer) => RangeDecryptor,
+  iv0: Uint8Array,
+  w: PositionalWriter,
+  ctx: OpCtx,
+): Promise<{ got: number; d: RangeDecryptor }> {
   let got = 0;
   let ivBuf = Buffer.alloc(0);
   let d: RangeDecryptor | null = skipIv ? null : makeDecryptor(Buffer.from(iv0));

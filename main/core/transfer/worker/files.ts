@@ -30,7 +30,11 @@ function changed(stamp: FileStamp, now: FileStamp, path: string): TransferError 
  * Reads a whole small file with synchronous calls (for the worker's one-request uploads), with
  * the same stamp checks as the async path: the stat that gives the stamp, and one after the read.
  */
-export function readSmallFile(path: string, expected: FileStamp | undefined, maxSize: number): { tooLarge: true; stamp: FileStamp } | { tooLarge: false; plain: Buffer; stamp: FileStamp } {
+export function readSmallFile(
+  path: string,
+  expected: FileStamp | undefined,
+  maxSize: number,
+): { tooLarge: true; stamp: FileStamp } | { tooLarge: false; plain: Buffer; stamp: FileStamp } {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -57,7 +61,7 @@ export function readSmallFile(path: string, expected: FileStamp | undefined, max
 
 /** Fills `buf` from `position` with synchronous reads; a file that ends early has changed. */
 export function readFullySync(fd: number, buf: Buffer, position: number): void {
-  for (let done = 0; done < buf.length; ) {
+  for (let done = 0; done < buf.length;) {
     const n = readSync(fd, buf, done, buf.length - done, position + done);
     if (n === 0) throw fail('file_changed', 'The file became shorter while it was being read');
     done += n;
@@ -73,7 +77,7 @@ export function readFullySync(fd: number, buf: Buffer, position: number): void {
 export function forEachSlice(fh: FileHandle, offset: number, length: number, sliceSize: number, use: (view: Buffer, endsRange: boolean) => void): void {
   const buf = take(sliceSize);
   try {
-    for (let pos = 0; pos < length; ) {
+    for (let pos = 0; pos < length;) {
       const view = buf.subarray(0, Math.min(sliceSize, length - pos));
       readFullySync(fh.fd, view, offset + pos);
       pos += view.length;

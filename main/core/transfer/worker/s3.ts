@@ -39,7 +39,13 @@ export function meteredBody(chunks: Buffer[], ctx: OpCtx): Readable | Buffer {
         const piece = c.subarray(off, Math.min(c.length, off + step));
         // Cancelled while waiting for bandwidth: end quietly, the request is being torn down
         // (an error here would surface on a stream nobody listens to any more).
-        if (!(await ctx.bw.take(piece.length, ctx.signal).then(() => true, () => false))) return;
+        if (
+          !(await ctx.bw.take(piece.length, ctx.signal).then(
+            () => true,
+            () => false,
+          ))
+        )
+          return;
         ctx.slots.addProgress(ctx.slot, piece.length);
         yield piece;
       }
@@ -67,8 +73,26 @@ const NETWORK_CODES = new Set([
   'UND_ERR_BODY_TIMEOUT',
 ]);
 // Azure: AuthenticationFailed is an expired (or revoked) SAS.
-const CREDENTIAL_NAMES = new Set(['AuthenticationFailed', 'ExpiredToken', 'ExpiredTokenException', 'InvalidToken', 'TokenRefreshRequired', 'InvalidAccessKeyId', 'RequestExpired']);
-const THROTTLE_NAMES = new Set(['ServerBusy', 'OperationTimedOut', 'SlowDown', 'RequestTimeout', 'InternalError', 'ServiceUnavailable', 'Throttling', 'ThrottlingException', 'RequestTimeTooSkewed']);
+const CREDENTIAL_NAMES = new Set([
+  'AuthenticationFailed',
+  'ExpiredToken',
+  'ExpiredTokenException',
+  'InvalidToken',
+  'TokenRefreshRequired',
+  'InvalidAccessKeyId',
+  'RequestExpired',
+]);
+const THROTTLE_NAMES = new Set([
+  'ServerBusy',
+  'OperationTimedOut',
+  'SlowDown',
+  'RequestTimeout',
+  'InternalError',
+  'ServiceUnavailable',
+  'Throttling',
+  'ThrottlingException',
+  'RequestTimeTooSkewed',
+]);
 
 function prop(e: unknown, k: string): unknown {
   return typeof e === 'object' && e !== null ? (e as Record<string, unknown>)[k] : undefined;
@@ -93,12 +117,22 @@ export function classifyError(e: unknown, signal: AbortSignal, path?: string): E
   // body to name it, hence the bare 400/403 cases. A refresh is cheap and bounded (runner.ts);
   // if fresh keys are refused too, the item fails.
   if (CREDENTIAL_NAMES.has(name) || status === 403 || (status === 400 && /^(BadRequest|Unknown|400|)$/.test(name))) {
-    return { code: 'credentials_expired', message: `storage refused the credentials: ${name || status} ${message}`, retryable: false, credentials: true, status };
+    return {
+      code: 'credentials_expired',
+      message: `storage refused the credentials: ${name || status} ${message}`,
+      retryable: false,
+      credentials: true,
+      status,
+    };
   }
   const proxyStatus = proxyRefusal(e);
   if (proxyStatus !== null) {
     const why = proxyStatus === 407 ? 'it needs a user name and password, or they are wrong' : 'it could not reach the storage';
-    return { code: 'network_error', message: `The proxy refused the connection to storage (HTTP ${proxyStatus}: ${why}). Check Settings → Network. (${message})`, retryable: proxyStatus !== 407 };
+    return {
+      code: 'network_error',
+      message: `The proxy refused the connection to storage (HTTP ${proxyStatus}: ${why}). Check Settings → Network. (${message})`,
+      retryable: proxyStatus !== 407,
+    };
   }
   if (status === 412 || name === 'PreconditionFailed') {
     return { code: 'remote_changed', message: 'the stored object changed during the transfer', retryable: false, status };
@@ -106,7 +140,12 @@ export function classifyError(e: unknown, signal: AbortSignal, path?: string): E
   if (THROTTLE_NAMES.has(name) || status === 429 || (status !== undefined && status >= 500 && status !== 501)) {
     return { code: 'storage_error', message: `storage is busy or failing (${name || status}): ${message}`, retryable: true, status };
   }
-  if (NETWORK_CODES.has(code) || NETWORK_CODES.has(name) || name === 'TimeoutError' || /socket hang up|premature|aborted|terminated|other side closed/i.test(message)) {
+  if (
+    NETWORK_CODES.has(code) ||
+    NETWORK_CODES.has(name) ||
+    name === 'TimeoutError' ||
+    /socket hang up|premature|aborted|terminated|other side closed/i.test(message)
+  ) {
     return { code: 'network_error', message: `network error: ${code || name} ${message}`, retryable: true };
   }
   if (name === 'CorruptCiphertextError' || code === 'corrupt_object') return { code: 'corrupt_object', message, retryable: false };

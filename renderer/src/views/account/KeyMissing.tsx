@@ -52,7 +52,18 @@ export function KeyMissing({ account }: { account: AccountViewModel }) {
             }}
           >
             <Field label={t('signIn.apiKey')} error={error} hint={t('account.keyMissingHint')}>
-              {(id, d) => <input id={id} aria-describedby={d} type="password" autoComplete="off" spellCheck={false} value={apiKey} onChange={(e) => setApiKey(e.target.value)} required />}
+              {(id, d) => (
+                <input
+                  id={id}
+                  aria-describedby={d}
+                  type="password"
+                  autoComplete="off"
+                  spellCheck={false}
+                  value={apiKey}
+                  onChange={(e) => setApiKey(e.target.value)}
+                  required
+                />
+              )}
             </Field>
             <button className="primary" type="submit" disabled={busy}>
               {busy ? t('signIn.checking') : t('account.restore')}

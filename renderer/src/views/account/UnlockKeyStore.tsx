@@ -34,7 +34,17 @@ export function UnlockKeyStore() {
         <p>{t('account.unlockText', { file: 'keys.encrypted.json' })}</p>
         <form onSubmit={(e) => void submit(e)}>
           <Field label={t('account.passphrase')} error={error}>
-            {(id, d) => <input id={id} aria-describedby={d} type="password" autoComplete="current-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} required />}
+            {(id, d) => (
+              <input
+                id={id}
+                aria-describedby={d}
+                type="password"
+                autoComplete="current-password"
+                value={passphrase}
+                onChange={(e) => setPassphrase(e.target.value)}
+                required
+              />
+            )}
           </Field>
           <button className="primary" type="submit" disabled={busy}>
             {busy ? t('signIn.checking') : t('account.unlock')}

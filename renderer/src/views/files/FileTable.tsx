@@ -4,7 +4,23 @@ import { Icon } from '../../components/Icon';
 import { formatBytes, formatDate } from '../../lib/format';
 
 /** Folders and files with a checkbox each; folders open on click. */
-export function FileTable({ entries, selected, onToggle, onToggleAll, onOpen, onDownloadFolder, caption }: { entries: RemoteEntry[]; selected: ReadonlySet<string>; onToggle: (id: string) => void; onToggleAll: (on: boolean) => void; onOpen?: (e: RemoteEntry & { type: 'folder' }) => void; onDownloadFolder?: (e: RemoteEntry & { type: 'folder' }) => void; caption: string }) {
+export function FileTable({
+  entries,
+  selected,
+  onToggle,
+  onToggleAll,
+  onOpen,
+  onDownloadFolder,
+  caption,
+}: {
+  entries: RemoteEntry[];
+  selected: ReadonlySet<string>;
+  onToggle: (id: string) => void;
+  onToggleAll: (on: boolean) => void;
+  onOpen?: (e: RemoteEntry & { type: 'folder' }) => void;
+  onDownloadFolder?: (e: RemoteEntry & { type: 'folder' }) => void;
+  caption: string;
+}) {
   const { t } = useTranslation();
   const files = entries.filter((e) => e.type === 'file');
   const all = files.length > 0 && files.every((f) => selected.has(f.id));
@@ -14,7 +30,13 @@ export function FileTable({ entries, selected, onToggle, onToggleAll, onOpen, on
       <thead>
         <tr>
           <th scope="col" className="col-check">
-            <input type="checkbox" checked={all} disabled={files.length === 0} onChange={(e) => onToggleAll(e.target.checked)} aria-label={t('files.selectAll')} />
+            <input
+              type="checkbox"
+              checked={all}
+              disabled={files.length === 0}
+              onChange={(e) => onToggleAll(e.target.checked)}
+              aria-label={t('files.selectAll')}
+            />
           </th>
           <th scope="col">{t('files.name')}</th>
           <th scope="col" className="num">
@@ -30,13 +52,15 @@ export function FileTable({ entries, selected, onToggle, onToggleAll, onOpen, on
         {entries.map((e) => (
           <tr key={`${e.type}-${e.id}`} className={selected.has(e.id) ? 'selected' : undefined} data-entry={e.name}>
             <td className="col-check">
-              {e.type === 'file' ? <input type="checkbox" checked={selected.has(e.id)} onChange={() => onToggle(e.id)} aria-label={t('files.select', { name: e.name })} /> : null}
+              {e.type === 'file' ? (
+                <input type="checkbox" checked={selected.has(e.id)} onChange={() => onToggle(e.id)} aria-label={t('files.select', { name: e.name })} />
+              ) : null}
             </td>
             <td>
               {e.type === 'folder' ? (
                 onOpen ? (
                   <button type="button" className="link" onClick={() => onOpen(e)}>
-                    <Icon name="folder" /> 
+                    <Icon name="folder" />
                     {e.name}
                   </button>
                 ) : (
@@ -44,7 +68,7 @@ export function FileTable({ entries, selected, onToggle, onToggleAll, onOpen, on
                 )
               ) : (
                 <span>
-                  <Icon name="file" /> 
+                  <Icon name="file" />
                   {e.name} <span className="muted">{e.id}</span>
                 </span>
               )}

@@ -51,7 +51,17 @@ function Actions({ chosen, onDone }: { chosen: FileEntry[]; onDone: () => void }
       onDone();
     });
   const remove = async () => {
-    const ok = await confirmAction({ title: t('files.deleteTitle', { count: chosen.length }), body: t('files.deleteBody', { names: chosen.map((f) => f.name).slice(0, 5).join(', ') }), confirmLabel: t('files.delete'), danger: true });
+    const ok = await confirmAction({
+      title: t('files.deleteTitle', { count: chosen.length }),
+      body: t('files.deleteBody', {
+        names: chosen
+          .map((f) => f.name)
+          .slice(0, 5)
+          .join(', '),
+      }),
+      confirmLabel: t('files.delete'),
+      danger: true,
+    });
     if (!ok) return;
     await run(async () => {
       const r = await api.files.delete({ ids: chosen.map((f) => f.id) });
@@ -118,7 +128,7 @@ export function FilesView() {
         <EmptyState text={tab === 'browse' ? t('files.emptyFolder') : t('files.emptyRecent')} />
       ) : (
         <FileTable
-          caption={tab === 'browse' ? (crumbs.at(-1)?.name || t('files.library')) : t('files.recent')}
+          caption={tab === 'browse' ? crumbs.at(-1)?.name || t('files.library') : t('files.recent')}
           entries={shown}
           selected={selected}
           onToggle={toggle}
@@ -130,7 +140,9 @@ export function FilesView() {
                   void api.transfers
                     .downloadFolder({ folderId: f.id, name: f.name })
                     // The answer is the folder's row first, then its files.
-                    .then((r) => toast({ level: 'info', title: t('files.folderStarted', { name: f.name, count: r.items.length - 1, dir: r.dir }), path: r.dir }))
+                    .then((r) =>
+                      toast({ level: 'info', title: t('files.folderStarted', { name: f.name, count: r.items.length - 1, dir: r.dir }), path: r.dir }),
+                    )
                     .catch((e: unknown) => toast({ level: 'error', title: messageOf(e) })),
               }
             : {})}

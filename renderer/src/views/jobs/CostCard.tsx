@@ -35,7 +35,11 @@ export function CostCard({ d }: { d: JobDetail }) {
         </dd>
         <dt>{t('cost.hourly')}</dt>
         <dd>
-          {money(c.hourly)} <span className="muted">({t('cost.hardware', { coreType: c.coreType, cores: c.cores })}{c.lowPriority ? `, ${t('cost.lowPriority')}` : ''})</span>
+          {money(c.hourly)}{' '}
+          <span className="muted">
+            ({t('cost.hardware', { coreType: c.coreType, cores: c.cores })}
+            {c.lowPriority ? `, ${t('cost.lowPriority')}` : ''})
+          </span>
         </dd>
         {c.walltimeHours !== null && (
           <>

@@ -60,7 +60,12 @@ export function EditQueuedDialog({ entry, onClose }: { entry: OutboxEntry; onClo
             {inputs.map((i, n) => (
               <li key={`${i.path ?? i.fileId}-${n}`}>
                 <span>{i.name}</span>
-                <button type="button" className="icon" aria-label={t('launch.remove', { name: i.name })} onClick={() => setInputs((l) => l.filter((_, k) => k !== n))}>
+                <button
+                  type="button"
+                  className="icon"
+                  aria-label={t('launch.remove', { name: i.name })}
+                  onClick={() => setInputs((l) => l.filter((_, k) => k !== n))}
+                >
                   <Icon name="close" />
                 </button>
               </li>
@@ -77,7 +82,10 @@ export function EditQueuedDialog({ entry, onClose }: { entry: OutboxEntry; onClo
         )}
       </form>
       {picking && (
-        <InputFilesPicker onClose={() => setPicking(false)} onChoose={(chosen) => setInputs((l) => [...l, ...chosen.map((c) => ({ name: c.name, path: c.path }))])} />
+        <InputFilesPicker
+          onClose={() => setPicking(false)}
+          onChoose={(chosen) => setInputs((l) => [...l, ...chosen.map((c) => ({ name: c.name, path: c.path }))])}
+        />
       )}
     </Modal>
   );

@@ -19,7 +19,8 @@ import { refreshTemplates } from '../../stores/templates';
 function rerunInputs(d: JobDetail): ChosenInput[] {
   // The launch's own inputs (what the template did not add); uploaded ones by their file id.
   const own = d.outbox?.inputs;
-  if (own && own.length > 0) return own.map((i) => (i.fileId ? { kind: 'file', fileId: i.fileId, name: i.name } : { kind: 'local', path: i.path ?? '', name: i.name }));
+  if (own && own.length > 0)
+    return own.map((i) => (i.fileId ? { kind: 'file', fileId: i.fileId, name: i.name } : { kind: 'local', path: i.path ?? '', name: i.name }));
   return d.inputs.map((i) => ({ kind: 'file', fileId: i.id, name: i.name }));
 }
 
@@ -71,7 +72,11 @@ function Actions({ d }: { d: JobDetail }) {
         </button>
       ) : (
         // Any job of the platform: its record, prefilled, its inputs reused by file id.
-        <button type="button" className="primary" onClick={() => openLaunch({ fromJob: d.jobId, inputs: d.inputs.map((i) => ({ kind: 'file', fileId: i.id, name: i.name })) })}>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => openLaunch({ fromJob: d.jobId, inputs: d.inputs.map((i) => ({ kind: 'file', fileId: i.id, name: i.name })) })}
+        >
           {t('records.runAgain')}
         </button>
       )}
@@ -140,7 +145,15 @@ function Files({ d }: { d: JobDetail }) {
     <section className="card" aria-labelledby="files-h">
       <h2 id="files-h">{t('jobs.files')}</h2>
       <h3>{t('jobs.inputs')}</h3>
-      {d.inputs.length === 0 ? <p className="muted">{t('jobs.noInputs')}</p> : <ul className="plain">{d.inputs.map((i) => <li key={i.id}>{i.name}</li>)}</ul>}
+      {d.inputs.length === 0 ? (
+        <p className="muted">{t('jobs.noInputs')}</p>
+      ) : (
+        <ul className="plain">
+          {d.inputs.map((i) => (
+            <li key={i.id}>{i.name}</li>
+          ))}
+        </ul>
+      )}
       <h3>{t('jobs.outputs')}</h3>
       {o.state !== 'none' && (
         <p className={o.state === 'failed' ? 'error' : 'muted'} data-outputs={o.state}>

@@ -18,7 +18,12 @@ function JobRow({ id, selected }: { id: string; selected: boolean }) {
   return (
     <li className={`job-row${selected ? ' selected' : ''}`} data-job={id} data-status={j.status}>
       <div className="job-main">
-        <a href={`#/jobs/${encodeURIComponent(id)}`} className="job-name" aria-current={selected ? 'true' : undefined} onClick={(e) => (e.preventDefault(), go('jobs', id))}>
+        <a
+          href={`#/jobs/${encodeURIComponent(id)}`}
+          className="job-name"
+          aria-current={selected ? 'true' : undefined}
+          onClick={(e) => (e.preventDefault(), go('jobs', id))}
+        >
           {j.name}
         </a>
         <span className="muted">

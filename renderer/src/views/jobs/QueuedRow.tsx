@@ -24,7 +24,13 @@ export function QueuedRow({ e }: { e: OutboxEntry }) {
     }
   };
   const cancel = async () => {
-    const ok = await confirmAction({ title: t('jobs.cancelQueuedTitle', { name: e.jobName }), body: t('jobs.cancelQueuedBody'), confirmLabel: t('jobs.cancelQueuedConfirm'), cancelLabel: t('jobs.keepQueued'), danger: true });
+    const ok = await confirmAction({
+      title: t('jobs.cancelQueuedTitle', { name: e.jobName }),
+      body: t('jobs.cancelQueuedBody'),
+      confirmLabel: t('jobs.cancelQueuedConfirm'),
+      cancelLabel: t('jobs.keepQueued'),
+      danger: true,
+    });
     if (ok) await act(() => api.jobs.cancelQueued({ id: e.id }));
   };
   return (

@@ -9,7 +9,17 @@ import { ArchiveNote } from './ArchiveNote';
 const fileIdRe = /^[A-Za-z0-9]+$/;
 
 /** The files a launch takes: local ones (picked), and files already on Rescale (by id, or from Files). */
-export function InputsPicker({ inputs, onChange, error, onBrowseFiles }: { inputs: ChosenInput[]; onChange: (next: ChosenInput[]) => void; error?: string | undefined; onBrowseFiles: () => void }) {
+export function InputsPicker({
+  inputs,
+  onChange,
+  error,
+  onBrowseFiles,
+}: {
+  inputs: ChosenInput[];
+  onChange: (next: ChosenInput[]) => void;
+  error?: string | undefined;
+  onBrowseFiles: () => void;
+}) {
   const { t } = useTranslation();
   const [picking, setPicking] = useState(false);
   const [fileId, setFileId] = useState('');
@@ -31,7 +41,12 @@ export function InputsPicker({ inputs, onChange, error, onBrowseFiles }: { input
         <p className="muted">{t('launch.noInputs')}</p>
       ) : (
         <ChosenFiles
-          files={inputs.map((i) => ({ key: i.kind === 'local' ? i.path : i.fileId, label: inputLabel(i), local: i.kind === 'local', title: i.kind === 'local' ? i.path : i.fileId }))}
+          files={inputs.map((i) => ({
+            key: i.kind === 'local' ? i.path : i.fileId,
+            label: inputLabel(i),
+            local: i.kind === 'local',
+            title: i.kind === 'local' ? i.path : i.fileId,
+          }))}
           onRemove={(n) => onChange(inputs.filter((_, k) => k !== n))}
         />
       )}
@@ -81,7 +96,12 @@ export function InputsPicker({ inputs, onChange, error, onBrowseFiles }: { input
         </small>
       )}
       {picking && (
-        <InputFilesPicker onClose={() => setPicking(false)} onChoose={(chosen) => onChange(dedupe([...inputs, ...chosen.map((c): ChosenInput => ({ kind: 'local', path: c.path, name: c.name, isDir: c.isDir }))]))} />
+        <InputFilesPicker
+          onClose={() => setPicking(false)}
+          onChoose={(chosen) =>
+            onChange(dedupe([...inputs, ...chosen.map((c): ChosenInput => ({ kind: 'local', path: c.path, name: c.name, isDir: c.isDir }))]))
+          }
+        />
       )}
     </fieldset>
   );

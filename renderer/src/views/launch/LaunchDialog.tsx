@@ -32,7 +32,12 @@ function Summary({ templateId }: { templateId: string }) {
         </dd>
         <dt>{t('launch.hardwareLabel')}</dt>
         <dd>
-          {t('launch.hardware', { coreType: tp.hardware.coreType, cores: tp.hardware.coresPerSlot, count: tp.hardware.slots, total: tp.hardware.coresPerSlot * tp.hardware.slots })}
+          {t('launch.hardware', {
+            coreType: tp.hardware.coreType,
+            cores: tp.hardware.coresPerSlot,
+            count: tp.hardware.slots,
+            total: tp.hardware.coresPerSlot * tp.hardware.slots,
+          })}
           <span className="muted hint">{t('launch.slotsHint')}</span>
         </dd>
         <Estimate template={tp} />
@@ -44,7 +49,11 @@ function Summary({ templateId }: { templateId: string }) {
           {tp.command.includes('{input') && <span className="muted hint">{t('launch.commandHint')}</span>}
         </dd>
         <dt>{t('launch.outputs')}</dt>
-        <dd data-testid="launch-outputs">{tp.outputs.autoDownload && tp.outputs.filters.length ? t('launch.outputsFiltered', { filters: tp.outputs.filters.join(', ') }) : t('launch.outputsManual')}</dd>
+        <dd data-testid="launch-outputs">
+          {tp.outputs.autoDownload && tp.outputs.filters.length
+            ? t('launch.outputsFiltered', { filters: tp.outputs.filters.join(', ') })
+            : t('launch.outputsManual')}
+        </dd>
       </dl>
       {entry.issues.length > 0 && (
         <ul className="plain warnings">
@@ -90,7 +99,13 @@ export function LaunchDialog() {
     setBusy(true);
     setErrors({});
     try {
-      const entry = await api.jobs.launch({ templateId: chosen, inputs: inputs.map(toLaunch), values, ...(name.trim() ? { name: name.trim() } : {}), ...(project !== undefined ? { projectId: project ?? '' } : {}) });
+      const entry = await api.jobs.launch({
+        templateId: chosen,
+        inputs: inputs.map(toLaunch),
+        values,
+        ...(name.trim() ? { name: name.trim() } : {}),
+        ...(project !== undefined ? { projectId: project ?? '' } : {}),
+      });
       closeLaunch();
       setName('');
       setValues({});
@@ -106,12 +121,7 @@ export function LaunchDialog() {
   };
 
   return (
-    <Modal
-      title={t('launch.title')}
-      onClose={closeLaunch}
-      wide
-      footer={<LaunchFooter form="launch-form" busy={busy} ready={Boolean(chosen)} />}
-    >
+    <Modal title={t('launch.title')} onClose={closeLaunch} wide footer={<LaunchFooter form="launch-form" busy={busy} ready={Boolean(chosen)} />}>
       <form id="launch-form" className="form" onSubmit={(e) => void launch(e)}>
         <Field label={t('launch.template')} error={errors.templateId}>
           {(id, d) => (
@@ -131,10 +141,21 @@ export function LaunchDialog() {
         </Field>
         {template?.parameters.map((p) => (
           <Field key={p.name} label={p.label || p.name} error={errors.values}>
-            {(id, d) => <input id={id} aria-describedby={d} value={values[p.name] ?? p.default ?? ''} onChange={(e) => setValues((v) => ({ ...v, [p.name]: e.target.value }))} />}
+            {(id, d) => (
+              <input
+                id={id}
+                aria-describedby={d}
+                value={values[p.name] ?? p.default ?? ''}
+                onChange={(e) => setValues((v) => ({ ...v, [p.name]: e.target.value }))}
+              />
+            )}
           </Field>
         ))}
-        <ProjectField value={project === undefined ? template?.projectId : (project ?? undefined)} onChange={(v) => setProject(v ?? null)} error={errors.projectId} />
+        <ProjectField
+          value={project === undefined ? template?.projectId : (project ?? undefined)}
+          onChange={(v) => setProject(v ?? null)}
+          error={errors.projectId}
+        />
         <InputsPicker inputs={inputs} onChange={(next) => setLaunch({ inputs: next })} error={errors.inputs} onBrowseFiles={parkLaunch} />
         {errors.form && (
           <p className="error" role="alert">

@@ -44,7 +44,13 @@ export function JobTags({ jobId }: { jobId: string }) {
           {tags.map((tag) => (
             <li key={tag} className="tag" data-tag={tag}>
               {tag}
-              <button type="button" className="icon" disabled={busy} aria-label={t('records.removeTag', { tag })} onClick={() => void change({ remove: [tag] })}>
+              <button
+                type="button"
+                className="icon"
+                disabled={busy}
+                aria-label={t('records.removeTag', { tag })}
+                onClick={() => void change({ remove: [tag] })}
+              >
                 <Icon name="close" />
               </button>
             </li>

@@ -4,7 +4,15 @@ import { Field } from '../../components/Field';
 import { loadProjects, useProjects } from '../../stores/projects';
 
 /** A project picked from the platform's list; free text where the platform offers none (or offline). */
-export function ProjectField({ value, onChange, error }: { value: string | undefined; onChange: (id: string | undefined) => void; error?: string | undefined }) {
+export function ProjectField({
+  value,
+  onChange,
+  error,
+}: {
+  value: string | undefined;
+  onChange: (id: string | undefined) => void;
+  error?: string | undefined;
+}) {
   const { t } = useTranslation();
   const { loaded, available, projects } = useProjects();
   useEffect(() => void loadProjects(), []);

@@ -89,7 +89,12 @@ export function RerunDialog({ jobId, inputs }: { jobId: string; inputs: ChosenIn
     setBusy(true);
     setErrors({});
     try {
-      const entry = await api.jobs.rerun({ jobId, inputs: inputs.map(toLaunch), edits: { projectId: project ?? '' }, ...(name.trim() ? { name: name.trim() } : {}) });
+      const entry = await api.jobs.rerun({
+        jobId,
+        inputs: inputs.map(toLaunch),
+        edits: { projectId: project ?? '' },
+        ...(name.trim() ? { name: name.trim() } : {}),
+      });
       closeLaunch();
       toast({ level: 'info', title: t('launch.queued', { name: entry.jobName }) });
       useNavigation.getState().go('jobs');
@@ -102,12 +107,7 @@ export function RerunDialog({ jobId, inputs }: { jobId: string; inputs: ChosenIn
   };
 
   return (
-    <Modal
-      title={t('records.launchTitle', { jobId })}
-      onClose={closeLaunch}
-      wide
-      footer={<LaunchFooter form="rerun-form" busy={busy} ready={Boolean(read)} />}
-    >
+    <Modal title={t('records.launchTitle', { jobId })} onClose={closeLaunch} wide footer={<LaunchFooter form="rerun-form" busy={busy} ready={Boolean(read)} />}>
       <form id="rerun-form" className="form" onSubmit={(e) => void run(e)}>
         {loadError && (
           <p className="error" role="alert">

@@ -36,7 +36,13 @@ export function TagFilter() {
   };
   return (
     <form className="tag-filter" onSubmit={(e) => void apply(e)} role="search">
-      <input aria-label={t('records.filterTag')} title={t('records.filterTagHint')} placeholder={t('records.filterTag')} value={text} onChange={(e) => setText(e.target.value)} />
+      <input
+        aria-label={t('records.filterTag')}
+        title={t('records.filterTagHint')}
+        placeholder={t('records.filterTag')}
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+      />
       <button type="submit" disabled={busy}>
         {t('records.filter')}
       </button>

@@ -45,9 +45,16 @@ function AccountRow({ a }: { a: AccountViewModel }) {
         )}
       </div>
       <div className="actions">
-        {a.active ? <span className="tag">{t('settings.active')}</span> : <button onClick={() => void run(() => api.accounts.use({ id: a.id }))}>{t('settings.use')}</button>}
+        {a.active ? (
+          <span className="tag">{t('settings.active')}</span>
+        ) : (
+          <button onClick={() => void run(() => api.accounts.use({ id: a.id }))}>{t('settings.use')}</button>
+        )}
         <button onClick={() => setRenaming((r) => !r)}>{t('settings.rename')}</button>
-        <button className="danger" onClick={() => window.confirm(t('settings.removeConfirm', { label: a.label })) && void run(() => api.accounts.remove({ id: a.id }))}>
+        <button
+          className="danger"
+          onClick={() => window.confirm(t('settings.removeConfirm', { label: a.label })) && void run(() => api.accounts.remove({ id: a.id }))}
+        >
           {t('settings.signOut')}
         </button>
       </div>

@@ -141,9 +141,22 @@ export function NewSweepDialog() {
         <Field label={t(`sweeps.text.${kind}`)} hint={t(`sweeps.hint.${kind}`)} error={errorAt('table')}>
           {(id, d) =>
             kind === 'grid' ? (
-              <input id={id} aria-describedby={d} value={text.grid} placeholder="lr=0.1,0.01 x seed=1..3" onChange={(e) => (setText((x) => ({ ...x, grid: e.target.value })), edited())} />
+              <input
+                id={id}
+                aria-describedby={d}
+                value={text.grid}
+                placeholder="lr=0.1,0.01 x seed=1..3"
+                onChange={(e) => (setText((x) => ({ ...x, grid: e.target.value })), edited())}
+              />
             ) : (
-              <textarea id={id} aria-describedby={d} rows={6} value={text.csv} placeholder={'lr,seed\n0.1,1\n0.01,2'} onChange={(e) => (setText((x) => ({ ...x, csv: e.target.value })), edited())} />
+              <textarea
+                id={id}
+                aria-describedby={d}
+                rows={6}
+                value={text.csv}
+                placeholder={'lr,seed\n0.1,1\n0.01,2'}
+                onChange={(e) => (setText((x) => ({ ...x, csv: e.target.value })), edited())}
+              />
             )
           }
         </Field>

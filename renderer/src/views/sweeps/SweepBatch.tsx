@@ -14,7 +14,8 @@ import { outcomeLabel, statusLabel } from '../jobs/labels';
 
 /** A row's state in words: the platform's status once sent, the outbox step before. */
 function rowState(r: SweepRowView): { label: string; kind: string } {
-  if (r.state === 'submitted' && r.outcome !== 'not_submitted') return { label: r.outcome === 'running' ? statusLabel(r.status) : outcomeLabel(r.outcome), kind: r.outcome };
+  if (r.state === 'submitted' && r.outcome !== 'not_submitted')
+    return { label: r.outcome === 'running' ? statusLabel(r.status) : outcomeLabel(r.outcome), kind: r.outcome };
   return { label: i18next.t(`jobs.submission.${r.state}`), kind: r.state };
 }
 
@@ -51,7 +52,13 @@ function Actions({ v }: { v: SweepView }) {
   const open = v.counts.waiting + v.counts.running > 0;
   const stopAll = () =>
     run(async () => {
-      const ok = await confirmAction({ title: t('sweeps.stopConfirm', { name: v.name }), body: t('sweeps.stopBody', { waiting: v.counts.waiting, running: v.counts.running }), confirmLabel: t('sweeps.stopAll'), cancelLabel: t('sweeps.keepGoing'), danger: true });
+      const ok = await confirmAction({
+        title: t('sweeps.stopConfirm', { name: v.name }),
+        body: t('sweeps.stopBody', { waiting: v.counts.waiting, running: v.counts.running }),
+        confirmLabel: t('sweeps.stopAll'),
+        cancelLabel: t('sweeps.keepGoing'),
+        danger: true,
+      });
       if (!ok) return;
       const r = await api.sweeps.stopAll({ sweep: v.id });
       toast({ level: 'info', title: t('sweeps.stopped', { cancelled: r.cancelled, stopping: r.stopping }) });
@@ -64,7 +71,11 @@ function Actions({ v }: { v: SweepView }) {
   const download = () =>
     run(async () => {
       const r = await api.sweeps.downloadOutputs({ sweep: v.id });
-      toast({ level: 'info', title: t('sweeps.downloading', { jobs: r.jobs, files: r.files, skipped: r.skipped }), ...(r.notDownloaded.length ? { body: t('sweeps.notDownloaded', { count: r.notDownloaded.length }) } : {}) });
+      toast({
+        level: 'info',
+        title: t('sweeps.downloading', { jobs: r.jobs, files: r.files, skipped: r.skipped }),
+        ...(r.notDownloaded.length ? { body: t('sweeps.notDownloaded', { count: r.notDownloaded.length }) } : {}),
+      });
     });
   const exportCsv = () =>
     run(async () => {
@@ -108,7 +119,11 @@ function Row({ r, columns }: { r: SweepRowView; columns: string[] }) {
       </td>
       <td>
         {r.jobId ? (
-          <a href={`#/jobs/${encodeURIComponent(r.jobId)}`} onClick={(e) => (e.preventDefault(), go('jobs', r.jobId ?? undefined))} aria-label={t('sweeps.openJob', { id: r.jobId, row: r.row })}>
+          <a
+            href={`#/jobs/${encodeURIComponent(r.jobId)}`}
+            onClick={(e) => (e.preventDefault(), go('jobs', r.jobId ?? undefined))}
+            aria-label={t('sweeps.openJob', { id: r.jobId, row: r.row })}
+          >
             {r.jobId}
           </a>
         ) : (

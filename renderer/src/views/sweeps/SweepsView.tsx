@@ -42,7 +42,12 @@ function SweepList({ selected }: { selected: string | undefined }) {
       {list.map((s) => (
         <li key={s.id} className={`job-row${s.id === selected ? ' selected' : ''}`} data-sweep={s.id}>
           <div className="job-main">
-            <a href={`#/sweeps/${encodeURIComponent(s.id)}`} className="job-name" aria-current={s.id === selected ? 'true' : undefined} onClick={(e) => (e.preventDefault(), go('sweeps', s.id))}>
+            <a
+              href={`#/sweeps/${encodeURIComponent(s.id)}`}
+              className="job-name"
+              aria-current={s.id === selected ? 'true' : undefined}
+              onClick={(e) => (e.preventDefault(), go('sweeps', s.id))}
+            >
               {s.name}
             </a>
             <span className="muted">
@@ -83,7 +88,15 @@ export function SweepsView() {
         </div>
         {selected && (
           <div className="detail sweep-detail">
-            {shown ? <SweepBatch v={shown} /> : currentError ? <p className="error" role="alert">{currentError}</p> : <p className="muted">{t('common.loading')}</p>}
+            {shown ? (
+              <SweepBatch v={shown} />
+            ) : currentError ? (
+              <p className="error" role="alert">
+                {currentError}
+              </p>
+            ) : (
+              <p className="muted">{t('common.loading')}</p>
+            )}
           </div>
         )}
       </div>

@@ -13,17 +13,36 @@ export function BasicsSection({ form }: { form: TemplateForm }) {
         {(id, desc) => <input id={id} aria-describedby={desc} value={d.name} onChange={(e) => update('name', (x) => ({ ...x, name: e.target.value }))} />}
       </Field>
       <Field label={t('templates.jobName')} hint={t('templates.jobNameHint')} error={errorFor('jobName')}>
-        {(id, desc) => <input id={id} aria-describedby={desc} value={d.jobName} onChange={(e) => update('jobName', (x) => ({ ...x, jobName: e.target.value }))} />}
+        {(id, desc) => (
+          <input id={id} aria-describedby={desc} value={d.jobName} onChange={(e) => update('jobName', (x) => ({ ...x, jobName: e.target.value }))} />
+        )}
       </Field>
       <ProjectField value={d.projectId} error={errorFor('projectId')} onChange={(v) => update('projectId', (x) => ({ ...x, projectId: v }))} />
       <div className="span-all">
         <Field label={t('templates.description')} error={errorFor('description')}>
-          {(id, desc) => <textarea id={id} aria-describedby={desc} rows={2} value={d.description} onChange={(e) => update('description', (x) => ({ ...x, description: e.target.value }))} />}
+          {(id, desc) => (
+            <textarea
+              id={id}
+              aria-describedby={desc}
+              rows={2}
+              value={d.description}
+              onChange={(e) => update('description', (x) => ({ ...x, description: e.target.value }))}
+            />
+          )}
         </Field>
       </div>
       <div className="span-all">
         <Field label={t('templates.command')} hint={t('templates.commandHint')} error={errorFor('command')}>
-          {(id, desc) => <textarea id={id} aria-describedby={desc} rows={3} className="mono" value={d.command} onChange={(e) => update('command', (x) => ({ ...x, command: e.target.value }))} />}
+          {(id, desc) => (
+            <textarea
+              id={id}
+              aria-describedby={desc}
+              rows={3}
+              className="mono"
+              value={d.command}
+              onChange={(e) => update('command', (x) => ({ ...x, command: e.target.value }))}
+            />
+          )}
         </Field>
       </div>
     </fieldset>

@@ -16,15 +16,48 @@ export function ParametersSection({ form }: { form: TemplateForm }) {
       {d.parameters.map((p, n) => (
         <div className="row-fields" key={n}>
           <Field label={t('templates.paramName')} error={errorFor(`parameters.${n}.name`)}>
-            {(id, desc) => <input id={id} aria-describedby={desc} value={p.name} onChange={(e) => update(`parameters.${n}.name`, (x) => ({ ...x, parameters: x.parameters.map((q, k) => (k === n ? { ...q, name: e.target.value } : q)) }))} />}
+            {(id, desc) => (
+              <input
+                id={id}
+                aria-describedby={desc}
+                value={p.name}
+                onChange={(e) =>
+                  update(`parameters.${n}.name`, (x) => ({ ...x, parameters: x.parameters.map((q, k) => (k === n ? { ...q, name: e.target.value } : q)) }))
+                }
+              />
+            )}
           </Field>
           <Field label={t('templates.paramLabel')}>
-            {(id) => <input id={id} value={p.label ?? ''} onChange={(e) => update(`parameters.${n}.label`, (x) => ({ ...x, parameters: x.parameters.map((q, k) => (k === n ? { ...q, label: e.target.value } : q)) }))} />}
+            {(id) => (
+              <input
+                id={id}
+                value={p.label ?? ''}
+                onChange={(e) =>
+                  update(`parameters.${n}.label`, (x) => ({ ...x, parameters: x.parameters.map((q, k) => (k === n ? { ...q, label: e.target.value } : q)) }))
+                }
+              />
+            )}
           </Field>
           <Field label={t('templates.paramDefault')}>
-            {(id) => <input id={id} value={p.default ?? ''} onChange={(e) => update(`parameters.${n}.default`, (x) => ({ ...x, parameters: x.parameters.map((q, k) => (k === n ? { ...q, default: e.target.value } : q)) }))} />}
+            {(id) => (
+              <input
+                id={id}
+                value={p.default ?? ''}
+                onChange={(e) =>
+                  update(`parameters.${n}.default`, (x) => ({
+                    ...x,
+                    parameters: x.parameters.map((q, k) => (k === n ? { ...q, default: e.target.value } : q)),
+                  }))
+                }
+              />
+            )}
           </Field>
-          <button type="button" className="icon" aria-label={t('templates.removeParam', { name: p.name || n + 1 })} onClick={() => update('parameters', (x) => ({ ...x, parameters: x.parameters.filter((_, k) => k !== n) }))}>
+          <button
+            type="button"
+            className="icon"
+            aria-label={t('templates.removeParam', { name: p.name || n + 1 })}
+            onClick={() => update('parameters', (x) => ({ ...x, parameters: x.parameters.filter((_, k) => k !== n) }))}
+          >
             <Icon name="close" />
           </button>
         </div>
@@ -36,12 +69,19 @@ export function ParametersSection({ form }: { form: TemplateForm }) {
       {env.map(([k, v], n) => (
         <div className="row-fields" key={n}>
           <Field label={t('templates.envName')} error={errorFor(`env.${k}`)}>
-            {(id, desc) => <input id={id} aria-describedby={desc} value={k} onChange={(e) => setEnv(env.map((p, i) => (i === n ? [e.target.value, p[1]] : p)))} />}
+            {(id, desc) => (
+              <input id={id} aria-describedby={desc} value={k} onChange={(e) => setEnv(env.map((p, i) => (i === n ? [e.target.value, p[1]] : p)))} />
+            )}
           </Field>
           <Field label={t('templates.envValue')}>
             {(id) => <input id={id} value={v} onChange={(e) => setEnv(env.map((p, i) => (i === n ? [p[0], e.target.value] : p)))} />}
           </Field>
-          <button type="button" className="icon" aria-label={t('templates.removeEnv', { name: k || n + 1 })} onClick={() => setEnv(env.filter((_, i) => i !== n))}>
+          <button
+            type="button"
+            className="icon"
+            aria-label={t('templates.removeEnv', { name: k || n + 1 })}
+            onClick={() => setEnv(env.filter((_, i) => i !== n))}
+          >
             <Icon name="close" />
           </button>
         </div>
@@ -61,7 +101,12 @@ export function OutputsSection({ form }: { form: TemplateForm }) {
     <fieldset className="card grid">
       <legend>{t('templates.outputs')}</legend>
       <label className="check span-all">
-        <input type="checkbox" checked={d.outputs.autoDownload} onChange={(e) => update('outputs.autoDownload', (x) => ({ ...x, outputs: { ...x.outputs, autoDownload: e.target.checked } }))} /> {t('templates.autoDownload')}
+        <input
+          type="checkbox"
+          checked={d.outputs.autoDownload}
+          onChange={(e) => update('outputs.autoDownload', (x) => ({ ...x, outputs: { ...x.outputs, autoDownload: e.target.checked } }))}
+        />{' '}
+        {t('templates.autoDownload')}
       </label>
       <Field label={t('templates.filters')} hint={t('templates.filtersHint')} error={errorFor('outputs.filters')}>
         {(id, desc) => (
@@ -76,11 +121,23 @@ export function OutputsSection({ form }: { form: TemplateForm }) {
         )}
       </Field>
       <Field label={t('templates.outputFolder')} hint={t('templates.outputFolderHint')} error={errorFor('outputs.folder')}>
-        {(id, desc) => <input id={id} aria-describedby={desc} value={d.outputs.folder} onChange={(e) => update('outputs.folder', (x) => ({ ...x, outputs: { ...x.outputs, folder: e.target.value } }))} />}
+        {(id, desc) => (
+          <input
+            id={id}
+            aria-describedby={desc}
+            value={d.outputs.folder}
+            onChange={(e) => update('outputs.folder', (x) => ({ ...x, outputs: { ...x.outputs, folder: e.target.value } }))}
+          />
+        )}
       </Field>
       <Field label={t('templates.notify')} error={errorFor('notify')}>
         {(id, desc) => (
-          <select id={id} aria-describedby={desc} value={d.notify} onChange={(e) => update('notify', (x) => ({ ...x, notify: e.target.value as typeof x.notify }))}>
+          <select
+            id={id}
+            aria-describedby={desc}
+            value={d.notify}
+            onChange={(e) => update('notify', (x) => ({ ...x, notify: e.target.value as typeof x.notify }))}
+          >
             <option value="all">{t('templates.notifyAll')}</option>
             <option value="failures">{t('templates.notifyFailures')}</option>
             <option value="none">{t('templates.notifyNone')}</option>

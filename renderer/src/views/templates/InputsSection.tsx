@@ -49,7 +49,10 @@ export function InputsSection({ form }: { form: TemplateForm }) {
         </small>
       )}
       {picking && (
-        <InputFilesPicker onClose={() => setPicking(false)} onChoose={(chosen) => update('inputs', (x) => ({ ...x, inputs: [...x.inputs, ...chosen.map((c) => ({ kind: 'local' as const, path: c.path }))] }))} />
+        <InputFilesPicker
+          onClose={() => setPicking(false)}
+          onChoose={(chosen) => update('inputs', (x) => ({ ...x, inputs: [...x.inputs, ...chosen.map((c) => ({ kind: 'local' as const, path: c.path }))] }))}
+        />
       )}
     </fieldset>
   );

@@ -21,7 +21,12 @@ function GpuPresets({ form, catalog }: { form: TemplateForm; catalog: CatalogVie
           className="chip"
           aria-pressed={form.draft.hardware.coreType === c.code}
           title={c.description}
-          onClick={() => form.update('hardware.coreType', (x) => ({ ...x, hardware: { ...x.hardware, coreType: c.code, coresPerSlot: c.cores[0] ?? x.hardware.coresPerSlot } }))}
+          onClick={() =>
+            form.update('hardware.coreType', (x) => ({
+              ...x,
+              hardware: { ...x.hardware, coreType: c.code, coresPerSlot: c.cores[0] ?? x.hardware.coresPerSlot },
+            }))
+          }
         >
           {c.name}
         </button>
@@ -62,7 +67,17 @@ export function SoftwareSection({ form }: { form: TemplateForm }) {
       <Field label={t('templates.analysis')} error={errorFor('analysis.code')}>
         {(id, desc) =>
           catalog ? (
-            <select id={id} aria-describedby={desc} value={d.analysis.code} onChange={(e) => update('analysis.code', (x) => ({ ...x, analysis: { code: e.target.value, version: catalog.analyses.find((a) => a.code === e.target.value)?.versions[0]?.versionCode ?? '' } }))}>
+            <select
+              id={id}
+              aria-describedby={desc}
+              value={d.analysis.code}
+              onChange={(e) =>
+                update('analysis.code', (x) => ({
+                  ...x,
+                  analysis: { code: e.target.value, version: catalog.analyses.find((a) => a.code === e.target.value)?.versions[0]?.versionCode ?? '' },
+                }))
+              }
+            >
               <option value="">{t('templates.choose')}</option>
               {!analysis && d.analysis.code && <option value={d.analysis.code}>{d.analysis.code}</option>}
               {catalog.analyses.map((a) => (
@@ -72,14 +87,24 @@ export function SoftwareSection({ form }: { form: TemplateForm }) {
               ))}
             </select>
           ) : (
-            <input id={id} aria-describedby={desc} value={d.analysis.code} onChange={(e) => update('analysis.code', (x) => ({ ...x, analysis: { ...x.analysis, code: e.target.value } }))} />
+            <input
+              id={id}
+              aria-describedby={desc}
+              value={d.analysis.code}
+              onChange={(e) => update('analysis.code', (x) => ({ ...x, analysis: { ...x.analysis, code: e.target.value } }))}
+            />
           )
         }
       </Field>
       <Field label={t('templates.version')} error={errorFor('analysis.version')}>
         {(id, desc) =>
           analysis ? (
-            <select id={id} aria-describedby={desc} value={d.analysis.version} onChange={(e) => update('analysis.version', (x) => ({ ...x, analysis: { ...x.analysis, version: e.target.value } }))}>
+            <select
+              id={id}
+              aria-describedby={desc}
+              value={d.analysis.version}
+              onChange={(e) => update('analysis.version', (x) => ({ ...x, analysis: { ...x.analysis, version: e.target.value } }))}
+            >
               {!version && <option value={d.analysis.version}>{d.analysis.version || t('templates.choose')}</option>}
               {analysis.versions.map((v) => (
                 <option key={v.versionCode} value={v.versionCode}>
@@ -88,7 +113,12 @@ export function SoftwareSection({ form }: { form: TemplateForm }) {
               ))}
             </select>
           ) : (
-            <input id={id} aria-describedby={desc} value={d.analysis.version} onChange={(e) => update('analysis.version', (x) => ({ ...x, analysis: { ...x.analysis, version: e.target.value } }))} />
+            <input
+              id={id}
+              aria-describedby={desc}
+              value={d.analysis.version}
+              onChange={(e) => update('analysis.version', (x) => ({ ...x, analysis: { ...x.analysis, version: e.target.value } }))}
+            />
           )
         }
       </Field>
@@ -96,8 +126,20 @@ export function SoftwareSection({ form }: { form: TemplateForm }) {
       <Field label={t('templates.coreType')} error={errorFor('hardware.coreType')}>
         {(id, desc) =>
           catalog ? (
-            <select id={id} aria-describedby={desc} value={d.hardware.coreType} onChange={(e) => hw('coreType', { coreType: e.target.value, coresPerSlot: catalog.coreTypes.find((c) => c.code === e.target.value)?.cores[0] ?? d.hardware.coresPerSlot })}>
-              {!coreTypes.some((c) => c.code === d.hardware.coreType) && <option value={d.hardware.coreType}>{d.hardware.coreType || t('templates.choose')}</option>}
+            <select
+              id={id}
+              aria-describedby={desc}
+              value={d.hardware.coreType}
+              onChange={(e) =>
+                hw('coreType', {
+                  coreType: e.target.value,
+                  coresPerSlot: catalog.coreTypes.find((c) => c.code === e.target.value)?.cores[0] ?? d.hardware.coresPerSlot,
+                })
+              }
+            >
+              {!coreTypes.some((c) => c.code === d.hardware.coreType) && (
+                <option value={d.hardware.coreType}>{d.hardware.coreType || t('templates.choose')}</option>
+              )}
               {coreTypes.map((c) => (
                 <option key={c.code} value={c.code}>
                   {c.name}
@@ -113,7 +155,12 @@ export function SoftwareSection({ form }: { form: TemplateForm }) {
       <Field label={t('templates.coresPerSlot')} error={errorFor('hardware.coresPerSlot')}>
         {(id, desc) =>
           coreType && coreType.cores.length > 0 ? (
-            <select id={id} aria-describedby={desc} value={d.hardware.coresPerSlot} onChange={(e) => hw('coresPerSlot', { coresPerSlot: Number(e.target.value) })}>
+            <select
+              id={id}
+              aria-describedby={desc}
+              value={d.hardware.coresPerSlot}
+              onChange={(e) => hw('coresPerSlot', { coresPerSlot: Number(e.target.value) })}
+            >
               {!coreType.cores.includes(d.hardware.coresPerSlot) && <option value={d.hardware.coresPerSlot}>{d.hardware.coresPerSlot}</option>}
               {coreType.cores.map((n) => (
                 <option key={n} value={n}>
@@ -122,12 +169,28 @@ export function SoftwareSection({ form }: { form: TemplateForm }) {
               ))}
             </select>
           ) : (
-            <input id={id} aria-describedby={desc} type="number" min={1} value={Number.isNaN(d.hardware.coresPerSlot) ? '' : d.hardware.coresPerSlot} onChange={(e) => hw('coresPerSlot', { coresPerSlot: num(e.target.value) })} />
+            <input
+              id={id}
+              aria-describedby={desc}
+              type="number"
+              min={1}
+              value={Number.isNaN(d.hardware.coresPerSlot) ? '' : d.hardware.coresPerSlot}
+              onChange={(e) => hw('coresPerSlot', { coresPerSlot: num(e.target.value) })}
+            />
           )
         }
       </Field>
       <Field label={t('templates.slots')} error={errorFor('hardware.slots')}>
-        {(id, desc) => <input id={id} aria-describedby={desc} type="number" min={1} value={Number.isNaN(d.hardware.slots) ? '' : d.hardware.slots} onChange={(e) => hw('slots', { slots: num(e.target.value) })} />}
+        {(id, desc) => (
+          <input
+            id={id}
+            aria-describedby={desc}
+            type="number"
+            min={1}
+            value={Number.isNaN(d.hardware.slots) ? '' : d.hardware.slots}
+            onChange={(e) => hw('slots', { slots: num(e.target.value) })}
+          />
+        )}
       </Field>
       <Field label={t('templates.walltime')} hint={t('templates.walltimeHint')} error={errorFor('hardware.walltimeHours')}>
         {(id, desc) => (
@@ -138,12 +201,18 @@ export function SoftwareSection({ form }: { form: TemplateForm }) {
             min={1}
             max={336}
             value={d.hardware.walltimeHours === undefined || Number.isNaN(d.hardware.walltimeHours) ? '' : d.hardware.walltimeHours}
-            onChange={(e) => update('hardware.walltimeHours', (x) => ({ ...x, hardware: { ...x.hardware, walltimeHours: e.target.value.trim() === '' ? undefined : num(e.target.value) } }))}
+            onChange={(e) =>
+              update('hardware.walltimeHours', (x) => ({
+                ...x,
+                hardware: { ...x.hardware, walltimeHours: e.target.value.trim() === '' ? undefined : num(e.target.value) },
+              }))
+            }
           />
         )}
       </Field>
       <label className="check">
-        <input type="checkbox" checked={d.lowPriority} onChange={(e) => update('lowPriority', (x) => ({ ...x, lowPriority: e.target.checked }))} /> {t('templates.lowPriority')}
+        <input type="checkbox" checked={d.lowPriority} onChange={(e) => update('lowPriority', (x) => ({ ...x, lowPriority: e.target.checked }))} />{' '}
+        {t('templates.lowPriority')}
       </label>
       <label className="check">
         <input type="checkbox" checked={d.useMpi} onChange={(e) => update('useMpi', (x) => ({ ...x, useMpi: e.target.checked }))} /> {t('templates.useMpi')}

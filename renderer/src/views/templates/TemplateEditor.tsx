@@ -71,7 +71,12 @@ export function TemplateEditor({ entry, initial }: { entry: TemplateEntry | null
 
   const remove = async () => {
     if (!id || !entry) return;
-    const ok = await confirmAction({ title: t('templates.deleteTitle', { name: entry.template.name }), body: t('templates.deleteBody'), confirmLabel: t('templates.delete'), danger: true });
+    const ok = await confirmAction({
+      title: t('templates.deleteTitle', { name: entry.template.name }),
+      body: t('templates.deleteBody'),
+      confirmLabel: t('templates.delete'),
+      danger: true,
+    });
     if (ok)
       await run(async () => {
         await api.templates.delete({ id });

@@ -80,14 +80,23 @@ export function TemplatesView() {
         <ul className="template-list">
           {items.map((x) => (
             <li key={x.template.id} className={x.template.id === selectedId ? 'selected' : undefined} data-template={x.template.id}>
-              <a href={`#/templates/${encodeURIComponent(x.template.id)}`} aria-current={x.template.id === selectedId ? 'true' : undefined} onClick={(e) => (e.preventDefault(), go('templates', x.template.id))}>
+              <a
+                href={`#/templates/${encodeURIComponent(x.template.id)}`}
+                aria-current={x.template.id === selectedId ? 'true' : undefined}
+                onClick={(e) => (e.preventDefault(), go('templates', x.template.id))}
+              >
                 <strong>{x.template.name}</strong>
                 <span className="muted">
                   {x.template.analysis.code} · {x.template.hardware.coreType}
                 </span>
               </a>
               {x.issues.length > 0 && <span className="tag tag-warn">{t('templates.issues', { count: x.issues.length })}</span>}
-              <button type="button" className="primary small" onClick={() => openLaunch({ templateId: x.template.id })} aria-label={t('templates.launchOne', { name: x.template.name })}>
+              <button
+                type="button"
+                className="primary small"
+                onClick={() => openLaunch({ templateId: x.template.id })}
+                aria-label={t('templates.launchOne', { name: x.template.name })}
+              >
                 {t('templates.launch')}
               </button>
             </li>
@@ -110,7 +119,13 @@ export function TemplatesView() {
       )}
       <div className={`master-detail${detail ? ' has-detail' : ''}`}>
         <div className="master">
-          <input type="search" aria-label={t('templates.search')} placeholder={t('templates.search')} value={filter} onChange={(e) => setFilter(e.target.value)} />
+          <input
+            type="search"
+            aria-label={t('templates.search')}
+            placeholder={t('templates.search')}
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+          />
           {!loaded ? (
             <p className="muted">{t('common.loading')}</p>
           ) : (

@@ -82,7 +82,15 @@ export function useTemplateForm(initial: Draft) {
     setTouched((s) => (s.has(field) ? s : new Set(s).add(field)));
   };
 
-  return { draft, issues, blocking: local.length, errorFor, update, revealAll: () => setShowAll(true), reset: (d: Draft) => (setDraft(d), setTouched(new Set()), setShowAll(false), setServerIssues([])) };
+  return {
+    draft,
+    issues,
+    blocking: local.length,
+    errorFor,
+    update,
+    revealAll: () => setShowAll(true),
+    reset: (d: Draft) => (setDraft(d), setTouched(new Set()), setShowAll(false), setServerIssues([])),
+  };
 }
 
 export type TemplateForm = ReturnType<typeof useTemplateForm>;

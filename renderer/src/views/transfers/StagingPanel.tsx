@@ -12,7 +12,8 @@ function Batch({ b }: { b: StagingBatch }) {
       <div className="staging-text">
         <strong>{b.label}</strong>
         <span className="muted">
-          {b.state === 'staging' && t('staging.progress', { done: b.filesDone, files: b.files, bytes: formatBytes(b.bytesDone), total: formatBytes(b.bytesTotal) })}
+          {b.state === 'staging' &&
+            t('staging.progress', { done: b.filesDone, files: b.files, bytes: formatBytes(b.bytesDone), total: formatBytes(b.bytesTotal) })}
           {b.state === 'starting' && t('staging.starting', { files: b.files })}
         </span>
         {b.state === 'failed' && (
@@ -21,7 +22,12 @@ function Batch({ b }: { b: StagingBatch }) {
           </span>
         )}
       </div>
-      <ProgressBar value={b.state === 'failed' ? p : b.state === 'starting' ? 100 : p} tone={b.state === 'failed' ? 'err' : 'normal'} label={t('staging.progressOf', { name: b.label })} valueText={`${p}%`} />
+      <ProgressBar
+        value={b.state === 'failed' ? p : b.state === 'starting' ? 100 : p}
+        tone={b.state === 'failed' ? 'err' : 'normal'}
+        label={t('staging.progressOf', { name: b.label })}
+        valueText={`${p}%`}
+      />
       {b.state === 'failed' ? (
         <button type="button" onClick={() => dropBatch(b.id)}>
           {t('common.dismiss')}

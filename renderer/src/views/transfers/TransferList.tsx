@@ -67,7 +67,12 @@ export function TransferList() {
         keys.ArrowLeft = () => isOpen && useTransfersUi.getState().toggle(id);
         keys.Enter = () => useTransfersUi.getState().toggle(id);
       }
-      keys[' '] = () => void (item.state === 'paused' ? transferActions.resume(id) : ['running', 'queued', 'verifying'].includes(item.state) ? transferActions.pause(id) : undefined);
+      keys[' '] = () =>
+        void (item.state === 'paused'
+          ? transferActions.resume(id)
+          : ['running', 'queued', 'verifying'].includes(item.state)
+            ? transferActions.pause(id)
+            : undefined);
       keys.Delete = () => void transferActions.cancel(id);
       if (item.state === 'failed' || item.state === 'cancelled') keys.r = () => void transferActions.retry(id);
     }
@@ -80,35 +85,37 @@ export function TransferList() {
 
   return (
     <>
-    <div className="transfer-table" role="table" aria-label={t('transfers.listLabel')} aria-rowcount={rows.length + 1} aria-describedby="transfers-keys">
-      <div role="rowgroup" className="thead">
-        <div role="row" aria-rowindex={1} className="trow header">
-          {columns.map((c) => (
-            <div role="columnheader" key={c} className={`cell-${c}`}>
-              {c === 'actions' ? <span className="sr-only">{t('transfers.col.actions')}</span> : t(`transfers.col.${c}`)}
-            </div>
-          ))}
+      <div className="transfer-table" role="table" aria-label={t('transfers.listLabel')} aria-rowcount={rows.length + 1} aria-describedby="transfers-keys">
+        <div role="rowgroup" className="thead">
+          <div role="row" aria-rowindex={1} className="trow header">
+            {columns.map((c) => (
+              <div role="columnheader" key={c} className={`cell-${c}`}>
+                {c === 'actions' ? <span className="sr-only">{t('transfers.col.actions')}</span> : t(`transfers.col.${c}`)}
+              </div>
+            ))}
+          </div>
+        </div>
+        <div
+          ref={scroller}
+          className="tbody-scroll"
+          onKeyDown={onKeyDown}
+          onFocus={(e) => {
+            const row = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
+            if (!row) return;
+            wanted.current = null;
+            setActive(Number(row.dataset.index));
+          }}
+        >
+          <div role="rowgroup" className="tbody" style={{ height: virtualizer.getTotalSize() }}>
+            {virtualizer.getVirtualItems().map((v) => {
+              const r = rows[v.index];
+              return r ? (
+                <TransferRow key={r.id} id={r.id} depth={r.depth} index={v.index} start={v.start} active={v.index === current} flat={filter !== 'all'} />
+              ) : null;
+            })}
+          </div>
         </div>
       </div>
-      <div
-        ref={scroller}
-        className="tbody-scroll"
-        onKeyDown={onKeyDown}
-        onFocus={(e) => {
-          const row = (e.target as HTMLElement).closest<HTMLElement>('[data-index]');
-          if (!row) return;
-          wanted.current = null;
-          setActive(Number(row.dataset.index));
-        }}
-      >
-        <div role="rowgroup" className="tbody" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((v) => {
-            const r = rows[v.index];
-            return r ? <TransferRow key={r.id} id={r.id} depth={r.depth} index={v.index} start={v.start} active={v.index === current} flat={filter !== 'all'} /> : null;
-          })}
-        </div>
-      </div>
-    </div>
       <p id="transfers-keys" className="sr-only">
         {t('transfers.keys')}
       </p>

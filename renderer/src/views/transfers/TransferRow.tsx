@@ -18,22 +18,50 @@ function RowActions({ item, tab }: { item: TransferView; tab: 0 | -1 }) {
   return (
     <div role="cell" className="cell-actions">
       {(s === 'running' || s === 'verifying' || s === 'queued') && (
-        <button type="button" className="icon" tabIndex={tab} aria-label={t('transfers.pauseOne', { name })} title={t('transfers.pause')} onClick={() => void transferActions.pause(item.id)}>
+        <button
+          type="button"
+          className="icon"
+          tabIndex={tab}
+          aria-label={t('transfers.pauseOne', { name })}
+          title={t('transfers.pause')}
+          onClick={() => void transferActions.pause(item.id)}
+        >
           <Icon name="pause" />
         </button>
       )}
       {s === 'paused' && (
-        <button type="button" className="icon" tabIndex={tab} aria-label={t('transfers.resumeOne', { name })} title={t('transfers.resume')} onClick={() => void transferActions.resume(item.id)}>
+        <button
+          type="button"
+          className="icon"
+          tabIndex={tab}
+          aria-label={t('transfers.resumeOne', { name })}
+          title={t('transfers.resume')}
+          onClick={() => void transferActions.resume(item.id)}
+        >
           <Icon name="play" />
         </button>
       )}
       {(s === 'failed' || s === 'cancelled') && (
-        <button type="button" className="icon" tabIndex={tab} aria-label={t('transfers.retryOne', { name })} title={t('common.retry')} onClick={() => void transferActions.retry(item.id)}>
+        <button
+          type="button"
+          className="icon"
+          tabIndex={tab}
+          aria-label={t('transfers.retryOne', { name })}
+          title={t('common.retry')}
+          onClick={() => void transferActions.retry(item.id)}
+        >
           <Icon name="retry" />
         </button>
       )}
       {s !== 'done' && s !== 'cancelled' && s !== 'failed' && (
-        <button type="button" className="icon" tabIndex={tab} aria-label={t('transfers.cancelOne', { name })} title={t('common.cancel')} onClick={() => void transferActions.cancel(item.id)}>
+        <button
+          type="button"
+          className="icon"
+          tabIndex={tab}
+          aria-label={t('transfers.cancelOne', { name })}
+          title={t('common.cancel')}
+          onClick={() => void transferActions.cancel(item.id)}
+        >
           <Icon name="close" />
         </button>
       )}
@@ -42,7 +70,21 @@ function RowActions({ item, tab }: { item: TransferView; tab: 0 | -1 }) {
 }
 
 /** One transfer (or folder batch). Subscribes to its own item, so progress elsewhere does not re-render it. */
-export const TransferRow = memo(function TransferRow({ id, depth, index, start, active, flat }: { id: string; depth: 0 | 1; index: number; start: number; active: boolean; flat: boolean }) {
+export const TransferRow = memo(function TransferRow({
+  id,
+  depth,
+  index,
+  start,
+  active,
+  flat,
+}: {
+  id: string;
+  depth: 0 | 1;
+  index: number;
+  start: number;
+  active: boolean;
+  flat: boolean;
+}) {
   const { t } = useTranslation();
   const item = useTransfers((s) => s.byId[id]);
   const parentName = useTransfers((s) => (flat && item?.parentId ? s.byId[item.parentId]?.name : undefined));
@@ -54,7 +96,11 @@ export const TransferRow = memo(function TransferRow({ id, depth, index, start, 
   const stateLabel = t(`transfers.state.${item.state}`);
   const problem = item.state === 'failed' && item.error ? item.error : item.notice;
   // The reason of a failure (or a notice) gets a line of its own across the row: it must be readable.
-  const secondary = problem ? { text: problem.message, tone: item.state === 'failed' ? 'error' : 'notice' } : item.isBatch ? { text: t('transfers.folderOf', { count: childCount }), tone: 'muted' } : null;
+  const secondary = problem
+    ? { text: problem.message, tone: item.state === 'failed' ? 'error' : 'notice' }
+    : item.isBatch
+      ? { text: t('transfers.folderOf', { count: childCount }), tone: 'muted' }
+      : null;
   return (
     <div
       role="row"
@@ -68,7 +114,14 @@ export const TransferRow = memo(function TransferRow({ id, depth, index, start, 
     >
       <div role="cell" className="cell-name">
         {item.isBatch && !flat ? (
-          <button type="button" className="icon expander" tabIndex={active ? 0 : -1} aria-expanded={expanded} aria-label={t(expanded ? 'transfers.collapse' : 'transfers.expand', { name: item.name })} onClick={() => toggle(id)}>
+          <button
+            type="button"
+            className="icon expander"
+            tabIndex={active ? 0 : -1}
+            aria-expanded={expanded}
+            aria-label={t(expanded ? 'transfers.collapse' : 'transfers.expand', { name: item.name })}
+            onClick={() => toggle(id)}
+          >
             <Icon name={expanded ? 'chevronDown' : 'chevronRight'} />
           </button>
         ) : (

@@ -17,7 +17,12 @@ export function OverallProgress() {
   const finished = o.active === 0 && o.paused === 0 && o.bytesTotal > 0 && o.bytesDone >= o.bytesTotal;
   return (
     <div className="overall" aria-label={t('transfers.overall')} role="group">
-      <ProgressBar value={o.pct} label={t('transfers.overall')} valueText={`${o.pct}%`} tone={finished ? 'ok' : o.active === 0 && o.paused > 0 ? 'paused' : 'normal'} />
+      <ProgressBar
+        value={o.pct}
+        label={t('transfers.overall')}
+        valueText={`${o.pct}%`}
+        tone={finished ? 'ok' : o.active === 0 && o.paused > 0 ? 'paused' : 'normal'}
+      />
       <p className="overall-text">
         <span className="num">{t('transfers.overallBytes', { done: formatBytes(o.bytesDone), total: formatBytes(o.bytesTotal), pct: o.pct })}</span>
         {o.active > 0 && <span>{t('transfers.activeCount', { count: o.active })}</span>}
@@ -87,9 +92,13 @@ export function BulkActions() {
         className="danger"
         disabled={working === 0}
         onClick={() =>
-          void confirmAction({ title: t('transfers.cancelAllTitle'), body: t('transfers.cancelAllBody', { count: working }), confirmLabel: t('transfers.cancelAll'), cancelLabel: t('transfers.keepAll'), danger: true }).then(
-            (ok) => ok && transferActions.cancel(),
-          )
+          void confirmAction({
+            title: t('transfers.cancelAllTitle'),
+            body: t('transfers.cancelAllBody', { count: working }),
+            confirmLabel: t('transfers.cancelAll'),
+            cancelLabel: t('transfers.keepAll'),
+            danger: true,
+          }).then((ok) => ok && transferActions.cancel())
         }
       >
         {t('transfers.cancelAll')}

@@ -55,7 +55,10 @@ export function TransfersView() {
           onClose={() => setPicking(false)}
           onChoose={(chosen, o) => {
             setPicking(false);
-            void transferActions.upload(chosen.map((c) => c.path), o);
+            void transferActions.upload(
+              chosen.map((c) => c.path),
+              o,
+            );
           }}
         />
       )}

@@ -52,7 +52,17 @@ async function download(jobId: string, paths: string[] | undefined, title: (n: n
   }
 }
 
-function Tree({ nodes, followed, onFollow, onDownload }: { nodes: TreeNode[]; followed: string; onFollow: (p: string) => void; onDownload: (p: string) => void }) {
+function Tree({
+  nodes,
+  followed,
+  onFollow,
+  onDownload,
+}: {
+  nodes: TreeNode[];
+  followed: string;
+  onFollow: (p: string) => void;
+  onDownload: (p: string) => void;
+}) {
   const { t } = useTranslation();
   return (
     <ul className="live-tree">
@@ -61,7 +71,13 @@ function Tree({ nodes, followed, onFollow, onDownload }: { nodes: TreeNode[]; fo
           <li key={n.path} className={n.path === followed ? 'followed' : undefined}>
             <span className="live-name">{n.name}</span> <span className="muted">{n.entry.size === null ? '' : formatBytes(n.entry.size)}</span>
             {isTextLike(n.path) && (
-              <button type="button" className="small" aria-label={t('live.followOne', { path: n.path })} disabled={n.path === followed} onClick={() => onFollow(n.path)}>
+              <button
+                type="button"
+                className="small"
+                aria-label={t('live.followOne', { path: n.path })}
+                disabled={n.path === followed}
+                onClick={() => onFollow(n.path)}
+              >
                 {t('live.follow')}
               </button>
             )}
@@ -85,7 +101,17 @@ function Tree({ nodes, followed, onFollow, onDownload }: { nodes: TreeNode[]; fo
 /** One followed file: its lines and, beside them, the plot of the numbers in them. */
 function Followed({ jobId, path }: { jobId: string; path: string }) {
   const { t } = useTranslation();
-  const [follow] = useState(() => new LiveFollow(jobId, path, (input) => api.jobs.liveTail(input), 3000, 'auto', () => !document.hidden));
+  const [follow] = useState(
+    () =>
+      new LiveFollow(
+        jobId,
+        path,
+        (input) => api.jobs.liveTail(input),
+        3000,
+        'auto',
+        () => !document.hidden,
+      ),
+  );
   const state = useSyncExternalStore(follow.subscribe, follow.getSnapshot);
   useEffect(() => {
     follow.start();
@@ -127,7 +153,9 @@ export function LiveFiles({ jobId, running }: { jobId: string; running: boolean 
         </p>
       )}
       {listing && !listing.available && <p className="muted">{listing.note ?? t('live.none')}</p>}
-      {listing?.available && nodes.length > 0 && <Tree nodes={nodes} followed={followed} onFollow={setFollowed} onDownload={(p) => void download(jobId, [p], title)} />}
+      {listing?.available && nodes.length > 0 && (
+        <Tree nodes={nodes} followed={followed} onFollow={setFollowed} onDownload={(p) => void download(jobId, [p], title)} />
+      )}
       <Followed key={`${jobId}|${followed}`} jobId={jobId} path={followed} />
     </section>
   );

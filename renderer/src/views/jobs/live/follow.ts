@@ -117,7 +117,15 @@ export class LiveFollow {
     if (this.all.length > KEPT) this.all.splice(0, this.all.length - KEPT);
     const shown = r.restarted ? r.lines : [...this.state.lines, ...r.lines];
     const total = (r.restarted ? 0 : this.state.total) + r.lines.length;
-    this.set({ ...this.parse(r.lines), lines: shown.slice(-SHOWN), total, restarted: r.restarted || this.state.restarted, final: r.final, note: r.note ?? '', error: '' });
+    this.set({
+      ...this.parse(r.lines),
+      lines: shown.slice(-SHOWN),
+      total,
+      restarted: r.restarted || this.state.restarted,
+      final: r.final,
+      note: r.note ?? '',
+      error: '',
+    });
   }
 
   private parse(lines: readonly string[]): Pick<FollowState, 'kind' | 'xLabel' | 'series'> {
