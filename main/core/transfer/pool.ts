@@ -5,6 +5,7 @@ import { Piscina } from 'piscina';
 import { SharedBandwidth } from './bandwidth';
 import { createSharedBuffers, SharedSlots, SlotAllocator, type SharedBuffers } from './shared-state';
 import type { Op, TaskOf, TaskResult, WorkerInit } from './worker/protocol';
+import { configureWorkerHeap } from './worker-heap';
 
 export const DEFAULT_WORKER_FILE = new URL('./worker/bootstrap.mjs', import.meta.url).href;
 
@@ -51,6 +52,7 @@ export class TransferPool {
     // only competed with them, and compiled the same hot code a second time: 2,000 small files
     // took 3.1-4.2 s with one worker against 4.9-5.8 s with two; a 1 GiB file the same either way.
     const threads = Math.max(1, opts.workerCount ?? availableParallelism() - 1);
+    configureWorkerHeap();
     const init: WorkerInit = { ctrl: this.buffers.ctrl, nums: this.buffers.nums, bw: this.buffers.bw, directIo: opts.directIo ?? true };
     this.piscina = new Piscina({
       filename: opts.workerFile ?? DEFAULT_WORKER_FILE,
