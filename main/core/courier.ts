@@ -24,7 +24,7 @@ import type { NetworkOptions } from './net/dispatcher';
 import { SystemProxy, type ProxyRulesLookup } from './net/system-proxy';
 import { createRouter, type CallContext, type Router } from './rpc/router';
 import type { ChoosableKeyStore, SecretStore } from './secrets/store';
-import { ConfSettingsBackend, type SettingsBackend } from './settings/backend';
+import { JsonFileSettingsBackend, type SettingsBackend } from './settings/backend';
 import { SettingsService } from './settings/service';
 
 /** What the host (Electron shell, web host, CLI, tests) hands to core. */
@@ -96,7 +96,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
   const activity = new ActivityLog(join(ports.dataDir, 'activity.jsonl'), hub);
   const connectivity = new Connectivity(hub);
   const stopRecording = recordActivity(hub, activity);
-  const settings = new SettingsService(ports.settingsBackend ?? new ConfSettingsBackend(ports.dataDir), {
+  const settings = new SettingsService(ports.settingsBackend ?? new JsonFileSettingsBackend(ports.dataDir), {
     warn: (p) => activity.say('warn', 'settings', p),
     info: (p) => activity.say('info', 'settings', p),
   });

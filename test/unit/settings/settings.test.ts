@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { ConfSettingsBackend } from '../../../main/core/settings/backend';
+import { JsonFileSettingsBackend } from '../../../main/core/settings/backend';
 import { SettingsService } from '../../../main/core/settings/service';
 import { normalizeApiUrl, platformFromUrl, resolvePlatform } from '../../../main/core/platforms';
 import { CourierError } from '../../../shared/errors';
@@ -13,7 +13,7 @@ function fresh(content?: unknown) {
   const dir = mkdtempSync(join(tmpdir(), 'courier-settings-'));
   if (content !== undefined) writeFileSync(join(dir, 'settings.json'), typeof content === 'string' ? content : JSON.stringify(content));
   const notes: string[] = [];
-  const svc = new SettingsService(new ConfSettingsBackend(dir), {
+  const svc = new SettingsService(new JsonFileSettingsBackend(dir), {
     warn: (m) => notes.push(`warn ${phraseText(m)}`),
     info: (m) => notes.push(`info ${phraseText(m)}`),
   });
@@ -40,7 +40,7 @@ describe('settings', () => {
     expect(readdirSync(dir).some((f) => f.includes('.v1-'))).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).version).toBe(2);
     // Second start: nothing left to migrate.
-    const again = new SettingsService(new ConfSettingsBackend(dir));
+    const again = new SettingsService(new JsonFileSettingsBackend(dir));
     expect(again.get()).toEqual(s);
   });
 
@@ -49,6 +49,18 @@ describe('settings', () => {
     expect(svc.get().transfers.parallelFiles).toBe(SETTINGS_TABLE.parallelFiles.default);
     expect(notes.join()).toMatch(/invalid value \(transfers.parallelFiles/);
     expect(readdirSync(dir).some((f) => f.includes('.invalid-'))).toBe(true);
+  });
+
+  test.each([
+    ['not JSON', '{"version": 2, "transfers": {'],
+    ['not an object', '[1, 2]'],
+  ])('a settings file that is %s is kept aside byte for byte and settings start from the defaults', (_what, text) => {
+    const { dir, svc } = fresh(text);
+    expect(svc.get().transfers.parallelFiles).toBe(SETTINGS_TABLE.parallelFiles.default);
+    const kept = readdirSync(dir).filter((f) => f.startsWith('settings.json.unreadable-'));
+    expect(kept).toHaveLength(1);
+    expect(readFileSync(join(dir, kept[0] as string), 'utf8')).toBe(text);
+    expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).version).toBe(2);
   });
 
   test('a patch changes only what it names; bad values name the field', () => {
