@@ -33,3 +33,40 @@ export function Field({
     </div>
   );
 }
+
+/** A labelled field for a secret (passphrase, API key): masked, never spell-checked. */
+export function SecretField({
+  label,
+  error,
+  hint,
+  value,
+  onChange,
+  autoComplete,
+  minLength,
+}: {
+  label: string;
+  error?: string | undefined;
+  hint?: string;
+  value: string;
+  onChange: (value: string) => void;
+  autoComplete: 'new-password' | 'current-password' | 'off';
+  minLength?: number;
+}) {
+  return (
+    <Field label={label} error={error} {...(hint ? { hint } : {})}>
+      {(id, d) => (
+        <input
+          id={id}
+          aria-describedby={d}
+          type="password"
+          autoComplete={autoComplete}
+          spellCheck={false}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          required
+          {...(minLength ? { minLength } : {})}
+        />
+      )}
+    </Field>
+  );
+}

@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import { Field } from './Field';
+import { SecretField } from './Field';
 
 export type StoreChoice = 'keychain' | 'encrypted-file' | 'memory';
 
@@ -37,33 +37,22 @@ export function KeyStorePicker({
       ))}
       {value.choice === 'encrypted-file' && (
         <>
-          <Field label={t('account.passphrase')} error={errors.passphrase} hint={t('account.passphraseHint')}>
-            {(id, d) => (
-              <input
-                id={id}
-                aria-describedby={d}
-                type="password"
-                autoComplete="new-password"
-                value={value.passphrase}
-                onChange={(e) => onChange({ ...value, passphrase: e.target.value })}
-                required
-                minLength={8}
-              />
-            )}
-          </Field>
-          <Field label={t('account.passphraseAgain')} error={errors.again}>
-            {(id, d) => (
-              <input
-                id={id}
-                aria-describedby={d}
-                type="password"
-                autoComplete="new-password"
-                value={value.again}
-                onChange={(e) => onChange({ ...value, again: e.target.value })}
-                required
-              />
-            )}
-          </Field>
+          <SecretField
+            label={t('account.passphrase')}
+            error={errors.passphrase}
+            hint={t('account.passphraseHint')}
+            autoComplete="new-password"
+            minLength={8}
+            value={value.passphrase}
+            onChange={(passphrase) => onChange({ ...value, passphrase })}
+          />
+          <SecretField
+            label={t('account.passphraseAgain')}
+            error={errors.again}
+            autoComplete="new-password"
+            value={value.again}
+            onChange={(again) => onChange({ ...value, again })}
+          />
         </>
       )}
     </fieldset>

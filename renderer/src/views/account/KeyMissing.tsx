@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { AccountViewModel } from '../../../../shared/contract/accounts';
 import { api, ApiError } from '../../api/client';
-import { Field } from '../../components/Field';
+import { SecretField } from '../../components/Field';
 import { keyStoreKind, platformLabel } from '../../lib/key-store';
 import { useSettings } from '../../stores/settings';
 
@@ -51,20 +51,7 @@ export function KeyMissing({ account }: { account: AccountViewModel }) {
               void run(() => api.accounts.restoreKey({ id: account.id, apiKey }));
             }}
           >
-            <Field label={t('signIn.apiKey')} error={error} hint={t('account.keyMissingHint')}>
-              {(id, d) => (
-                <input
-                  id={id}
-                  aria-describedby={d}
-                  type="password"
-                  autoComplete="off"
-                  spellCheck={false}
-                  value={apiKey}
-                  onChange={(e) => setApiKey(e.target.value)}
-                  required
-                />
-              )}
-            </Field>
+            <SecretField label={t('signIn.apiKey')} error={error} hint={t('account.keyMissingHint')} autoComplete="off" value={apiKey} onChange={setApiKey} />
             <button className="primary" type="submit" disabled={busy}>
               {busy ? t('signIn.checking') : t('account.restore')}
             </button>

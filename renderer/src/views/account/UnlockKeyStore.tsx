@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api, ApiError } from '../../api/client';
-import { Field } from '../../components/Field';
+import { SecretField } from '../../components/Field';
 
 /**
  * Shown in place of every view while the encrypted key file waits for its passphrase (after a
@@ -33,19 +33,7 @@ export function UnlockKeyStore() {
         <h1 id="unlock-title">{t('account.unlockTitle')}</h1>
         <p>{t('account.unlockText', { file: 'keys.encrypted.json' })}</p>
         <form onSubmit={(e) => void submit(e)}>
-          <Field label={t('account.passphrase')} error={error}>
-            {(id, d) => (
-              <input
-                id={id}
-                aria-describedby={d}
-                type="password"
-                autoComplete="current-password"
-                value={passphrase}
-                onChange={(e) => setPassphrase(e.target.value)}
-                required
-              />
-            )}
-          </Field>
+          <SecretField label={t('account.passphrase')} error={error} autoComplete="current-password" value={passphrase} onChange={setPassphrase} />
           <button className="primary" type="submit" disabled={busy}>
             {busy ? t('signIn.checking') : t('account.unlock')}
           </button>
