@@ -78,16 +78,16 @@ export function cliMarkdown(r: CliResults): string {
   out.push(
     '',
     'Reading these: on two shared cores a tool\'s wall time follows its CPU, so compare the CPU column too, and',
-    'under a load of 10 or more (other work on the machine) every figure stretches. The in-process table above was',
-    'measured at another time and load: run back to back under the same load, the in-process engine took 7-11 s for',
-    'this 1 GiB download and the command\'s transfer phase 10-17 s, plus its start (`COURIER_TRACE=1` shows the phases).',
-    'Courier spends more CPU per GiB because it encrypts or decrypts and hashes (SHA-512) every byte. Every command',
+    'under a load of 10 or more (other work on the machine) every figure stretches (`COURIER_TRACE=1` shows a',
+    'command\'s phases and each thread\'s CPU). Courier spends more CPU per GiB because it encrypts or decrypts and',
+    'hashes (SHA-512) every byte, and the sandbox\'s own CPU for each tool runs on the same two cores. Every command',
     'pays a fixed start: ~0.6 CPU-s of module loading on the main thread (the build bundles the pure-JS packages),',
-    'during which the transfer and hashing threads now boot on the other core instead of after it. In these',
-    'whole-process downloads the transfer thread runs ~70-80 full garbage collections per GiB (external-memory',
-    'pressure: 1.5-2.4 s of pauses plus ~1.5 CPU-s of V8 helper threads) against 2-3 in the in-process',
-    'benchmark\'s; the cause is not found yet. `courier --version` alone is answered from package.json by',
-    '`cli/bin.mjs` without loading the command table; `--help` loads commander and the command table only.',
+    'during which the transfer and hashing threads boot on the other core. The transfer threads start their',
+    'old generation at 128 MB (main/core/transfer/worker-heap.ts): with V8\'s default for a ~10 MB heap, the',
+    'transfer thread of a 512 MiB download ran 43 full mark-compacts (and their helper threads), with it 1, and',
+    'the command used 29 % less CPU. Settings are read without `conf` (and its ajv), which the start no longer',
+    'loads. `courier --version` alone is answered from package.json by `cli/bin.mjs` without loading the command',
+    'table; `--help` loads commander and the command table only.',
   );
   return out.join('\n');
 }
