@@ -3,6 +3,60 @@ import type { RemoteEntry } from '../../../../shared/contract/files';
 import { Icon } from '../../components/Icon';
 import { formatBytes, formatDate } from '../../lib/format';
 
+type Folder = RemoteEntry & { type: 'folder' };
+
+/** One entry: a file to select, or a folder to open or download. */
+function FileRow({
+  e,
+  selected,
+  onToggle,
+  onOpen,
+  onDownloadFolder,
+}: {
+  e: RemoteEntry;
+  selected: boolean;
+  onToggle: (id: string) => void;
+  onOpen?: ((e: Folder) => void) | undefined;
+  onDownloadFolder?: ((e: Folder) => void) | undefined;
+}) {
+  const { t } = useTranslation();
+  return (
+    <tr className={selected ? 'selected' : undefined} data-entry={e.name}>
+      <td className="col-check">
+        {e.type === 'file' ? (
+          <input type="checkbox" checked={selected} onChange={() => onToggle(e.id)} aria-label={t('files.select', { name: e.name })} />
+        ) : null}
+      </td>
+      <td>
+        {e.type === 'folder' ? (
+          onOpen ? (
+            <button type="button" className="link" onClick={() => onOpen(e)}>
+              <Icon name="folder" />
+              {e.name}
+            </button>
+          ) : (
+            e.name
+          )
+        ) : (
+          <span>
+            <Icon name="file" />
+            {e.name} <span className="muted">{e.id}</span>
+          </span>
+        )}
+      </td>
+      <td className="num">{e.type === 'file' ? formatBytes(e.size) : ''}</td>
+      <td>{e.type === 'file' ? formatDate(e.uploadedAt) : ''}</td>
+      <td>
+        {e.type === 'folder' && onDownloadFolder && (
+          <button type="button" className="small" onClick={() => onDownloadFolder(e)} aria-label={t('files.downloadFolder', { name: e.name })}>
+            {t('files.download')}
+          </button>
+        )}
+      </td>
+    </tr>
+  );
+}
+
 /** Folders and files with a checkbox each; folders open on click. */
 export function FileTable({
   entries,
@@ -17,8 +71,8 @@ export function FileTable({
   selected: ReadonlySet<string>;
   onToggle: (id: string) => void;
   onToggleAll: (on: boolean) => void;
-  onOpen?: (e: RemoteEntry & { type: 'folder' }) => void;
-  onDownloadFolder?: (e: RemoteEntry & { type: 'folder' }) => void;
+  onOpen?: (e: Folder) => void;
+  onDownloadFolder?: (e: Folder) => void;
   caption: string;
 }) {
   const { t } = useTranslation();
@@ -50,39 +104,7 @@ export function FileTable({
       </thead>
       <tbody>
         {entries.map((e) => (
-          <tr key={`${e.type}-${e.id}`} className={selected.has(e.id) ? 'selected' : undefined} data-entry={e.name}>
-            <td className="col-check">
-              {e.type === 'file' ? (
-                <input type="checkbox" checked={selected.has(e.id)} onChange={() => onToggle(e.id)} aria-label={t('files.select', { name: e.name })} />
-              ) : null}
-            </td>
-            <td>
-              {e.type === 'folder' ? (
-                onOpen ? (
-                  <button type="button" className="link" onClick={() => onOpen(e)}>
-                    <Icon name="folder" />
-                    {e.name}
-                  </button>
-                ) : (
-                  e.name
-                )
-              ) : (
-                <span>
-                  <Icon name="file" />
-                  {e.name} <span className="muted">{e.id}</span>
-                </span>
-              )}
-            </td>
-            <td className="num">{e.type === 'file' ? formatBytes(e.size) : ''}</td>
-            <td>{e.type === 'file' ? formatDate(e.uploadedAt) : ''}</td>
-            <td>
-              {e.type === 'folder' && onDownloadFolder && (
-                <button type="button" className="small" onClick={() => onDownloadFolder(e)} aria-label={t('files.downloadFolder', { name: e.name })}>
-                  {t('files.download')}
-                </button>
-              )}
-            </td>
-          </tr>
+          <FileRow key={`${e.type}-${e.id}`} e={e} selected={selected.has(e.id)} onToggle={onToggle} onOpen={onOpen} onDownloadFolder={onDownloadFolder} />
         ))}
       </tbody>
     </table>

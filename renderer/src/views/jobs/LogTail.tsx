@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
 import { messageOf } from '../../lib/format';
+import { RefreshCard } from './RefreshCard';
 
 interface Tail {
   available: boolean;
@@ -13,9 +14,8 @@ interface Tail {
 /** A finished job's log does not change: read it once per session (each read is a download). */
 const finished = new Map<string, Tail>();
 
-/** The end of process_output.log: live where the platform offers it, else once the run wrote it. */
-export function LogTail({ jobId, status, ended }: { jobId: string; status: string; ended: boolean }) {
-  const { t } = useTranslation();
+/** Reads the tail (again on refresh, and when the status changes); a finished job's once a session. */
+function useLogTail(jobId: string, status: string, ended: boolean) {
   const [tail, setTail] = useState<Tail | null>(() => finished.get(jobId) ?? null);
   const [error, setError] = useState('');
   const [nonce, setNonce] = useState(0);
@@ -55,26 +55,21 @@ export function LogTail({ jobId, status, ended }: { jobId: string; status: strin
     };
   }, [jobId, key, nonce, ended]);
 
+  return { tail, error, busy, refresh: () => setNonce((n) => n + 1) };
+}
+
+/** The end of process_output.log: live where the platform offers it, else once the run wrote it. */
+export function LogTail({ jobId, status, ended }: { jobId: string; status: string; ended: boolean }) {
+  const { t } = useTranslation();
+  const { tail, error, busy, refresh } = useLogTail(jobId, status, ended);
   return (
-    <section className="card log-tail" aria-labelledby="log-h">
-      <div className="card-title">
-        <h2 id="log-h">{t('jobs.log')}</h2>
-        {tail?.source === 'live' && <span className="tag">{t('jobs.logLive')}</span>}
-        <button type="button" onClick={() => setNonce((n) => n + 1)} disabled={busy}>
-          {t('common.refresh')}
-        </button>
-      </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+    <RefreshCard className="log-tail" titleId="log-h" title={t('jobs.log')} live={tail?.source === 'live'} busy={busy} onRefresh={refresh} error={error}>
       {tail && !tail.available && <p className="muted">{tail.note ?? t('jobs.logNone')}</p>}
       {tail?.available && (
         <pre className="log" tabIndex={0} aria-label={t('jobs.logLabel')} data-testid="log-tail">
           {tail.lines.join('\n')}
         </pre>
       )}
-    </section>
+    </RefreshCard>
   );
 }

@@ -6,11 +6,11 @@ import { Field } from '../../components/Field';
 import { Modal } from '../../components/Modal';
 import { messageOf } from '../../lib/format';
 import { refreshJobs } from '../../stores/jobs';
-import { closeLaunch, parkLaunch, setLaunch, type ChosenInput } from '../../stores/launch';
+import { closeLaunch, type ChosenInput } from '../../stores/launch';
 import { useNavigation } from '../../stores/navigation';
 import { toast } from '../../stores/toasts';
-import { InputsPicker } from '../launch/InputsPicker';
-import { LaunchFooter, launchErrors } from '../launch/launch-form';
+import { LaunchFacts } from '../launch/LaunchFacts';
+import { LaunchFooter, LaunchFormEnd, launchErrors, toLaunch } from '../launch/launch-form';
 import { ProjectField } from './ProjectField';
 
 interface Read {
@@ -20,44 +20,18 @@ interface Read {
 }
 
 function Facts({ r }: { r: Read }) {
-  const { t } = useTranslation();
   const d = r.draft;
-  const slots = d.hardware.slots ?? 1;
   return (
-    <div className="launch-summary">
-      <dl className="launch-facts">
-        <dt>{t('launch.software')}</dt>
-        <dd>
-          {d.analysis.code} {d.analysis.version}
-        </dd>
-        <dt>{t('launch.hardwareLabel')}</dt>
-        <dd>{t('launch.hardware', { coreType: d.hardware.coreType, cores: d.hardware.coresPerSlot, count: slots, total: d.hardware.coresPerSlot * slots })}</dd>
-        <dt id="rerun-command-label">{t('launch.command')}</dt>
-        <dd>
-          <code className="command" role="textbox" aria-readonly="true" aria-labelledby="rerun-command-label">
-            {d.command}
-          </code>
-        </dd>
-      </dl>
-      {[...r.issues.map((i) => `${i.field}: ${i.message}`), ...r.notes].length > 0 && (
-        <ul className="plain warnings">
-          {r.issues.map((i) => (
-            <li key={`${i.field}-${i.message}`} className="error">
-              {i.field}: {i.message}
-            </li>
-          ))}
-          {r.notes.map((n) => (
-            <li key={n} className="muted">
-              {n}
-            </li>
-          ))}
-        </ul>
-      )}
-    </div>
+    <LaunchFacts
+      analysis={d.analysis}
+      hardware={{ ...d.hardware, slots: d.hardware.slots ?? 1 }}
+      command={d.command}
+      commandLabelId="rerun-command-label"
+      issues={r.issues}
+      notes={r.notes}
+    />
   );
 }
-
-const toLaunch = (i: ChosenInput) => (i.kind === 'local' ? { path: i.path } : i.name ? { fileId: i.fileId, name: i.name } : { fileId: i.fileId });
 
 /** "Run again…" for any platform job: its record, prefilled; inputs are its platform files, by id. */
 export function RerunDialog({ jobId, inputs }: { jobId: string; inputs: ChosenInput[] }) {
@@ -121,12 +95,7 @@ export function RerunDialog({ jobId, inputs }: { jobId: string; inputs: ChosenIn
         </Field>
         <ProjectField value={project} onChange={setProject} error={errors.projectId} />
         <p className="hint">{t('records.inputsReused')}</p>
-        <InputsPicker inputs={inputs} onChange={(next) => setLaunch({ inputs: next })} error={errors.inputs} onBrowseFiles={parkLaunch} />
-        {errors.form && (
-          <p className="error" role="alert">
-            {errors.form}
-          </p>
-        )}
+        <LaunchFormEnd inputs={inputs} errors={errors} />
       </form>
     </Modal>
   );

@@ -11,6 +11,7 @@ import { useNavigation } from '../../stores/navigation';
 import { refreshSweep, refreshSweeps } from '../../stores/sweeps';
 import { toast } from '../../stores/toasts';
 import { outcomeLabel, statusLabel } from '../jobs/labels';
+import { SweepTable } from './SweepTable';
 
 /** A row's state in words: the platform's status once sent, the outbox step before. */
 function rowState(r: SweepRowView): { label: string; kind: string } {
@@ -159,32 +160,26 @@ export function SweepBatch({ v }: { v: SweepView }) {
         </p>
       )}
       <Actions v={v} />
-      <div className="sweep-table-wrap">
-        <table className="file-table sweep-table">
-          <thead>
-            <tr>
-              <th className="num" scope="col">
-                {t('sweeps.row')}
+      <SweepTable
+        headers={
+          <>
+            {v.columns.map((col) => (
+              <th key={col} scope="col">
+                {col}
               </th>
-              {v.columns.map((col) => (
-                <th key={col} scope="col">
-                  {col}
-                </th>
-              ))}
-              <th scope="col">{t('sweeps.state')}</th>
-              <th scope="col">{t('sweeps.job')}</th>
-              <th className="num" scope="col">
-                {t('sweeps.cost')}
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {v.rows.map((r) => (
-              <Row key={r.row} r={r} columns={v.columns} />
             ))}
-          </tbody>
-        </table>
-      </div>
+            <th scope="col">{t('sweeps.state')}</th>
+            <th scope="col">{t('sweeps.job')}</th>
+            <th className="num" scope="col">
+              {t('sweeps.cost')}
+            </th>
+          </>
+        }
+      >
+        {v.rows.map((r) => (
+          <Row key={r.row} r={r} columns={v.columns} />
+        ))}
+      </SweepTable>
     </section>
   );
 }

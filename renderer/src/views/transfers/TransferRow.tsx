@@ -1,69 +1,91 @@
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { TFunction } from 'i18next';
 import type { TransferView } from '../../../../shared/contract/transfers';
-import { Icon } from '../../components/Icon';
+import { Icon, type IconName } from '../../components/Icon';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes, formatEta, formatSpeed } from '../../lib/format';
-import { transferActions, useTransfers, useTransfersUi } from '../../stores/transfers';
+import { useTransfers, useTransfersUi } from '../../stores/transfers';
 import { itemPercent } from '../../stores/transfers-model';
+import { rowActions, runRowAction, type RowAction } from './row-actions';
 
 export const ROW_HEIGHT = 56;
 
 const tone = (s: TransferView['state']) => (s === 'done' ? 'ok' : s === 'failed' ? 'err' : s === 'paused' || s === 'cancelled' ? 'paused' : 'normal');
 
+const buttons: Record<RowAction, { label: string; title: string; icon: IconName }> = {
+  pause: { label: 'transfers.pauseOne', title: 'transfers.pause', icon: 'pause' },
+  resume: { label: 'transfers.resumeOne', title: 'transfers.resume', icon: 'play' },
+  retry: { label: 'transfers.retryOne', title: 'common.retry', icon: 'retry' },
+  cancel: { label: 'transfers.cancelOne', title: 'common.cancel', icon: 'close' },
+};
+
 function RowActions({ item, tab }: { item: TransferView; tab: 0 | -1 }) {
   const { t } = useTranslation();
-  const name = item.name;
-  const s = item.state;
   return (
     <div role="cell" className="cell-actions">
-      {(s === 'running' || s === 'verifying' || s === 'queued') && (
+      {rowActions(item.state).map((action) => {
+        const b = buttons[action];
+        return (
+          <button
+            key={action}
+            type="button"
+            className="icon"
+            tabIndex={tab}
+            aria-label={t(b.label, { name: item.name })}
+            title={t(b.title)}
+            onClick={() => runRowAction(action, item.id)}
+          >
+            <Icon name={b.icon} />
+          </button>
+        );
+      })}
+    </div>
+  );
+}
+
+/** The reason of a failure (or a notice), else what a folder holds: a line of its own across the row. */
+function secondaryLine(item: TransferView, childCount: number, t: TFunction): { text: string; tone: string } | null {
+  const problem = item.state === 'failed' && item.error ? item.error : item.notice;
+  if (problem) return { text: problem.message, tone: item.state === 'failed' ? 'error' : 'notice' };
+  return item.isBatch ? { text: t('transfers.folderOf', { count: childCount }), tone: 'muted' } : null;
+}
+
+/** The name cell: the expander of a folder, upload or download, the name, and the secondary line. */
+function NameCell({ item, flat, tab, secondary }: { item: TransferView; flat: boolean; tab: 0 | -1; secondary: { text: string; tone: string } | null }) {
+  const { t } = useTranslation();
+  const id = item.id;
+  const parentName = useTransfers((s) => (flat && item.parentId ? s.byId[item.parentId]?.name : undefined));
+  const expanded = useTransfersUi((s) => s.expanded.has(id));
+  const toggle = useTransfersUi((s) => s.toggle);
+  return (
+    <div role="cell" className="cell-name">
+      {item.isBatch && !flat ? (
         <button
           type="button"
-          className="icon"
+          className="icon expander"
           tabIndex={tab}
-          aria-label={t('transfers.pauseOne', { name })}
-          title={t('transfers.pause')}
-          onClick={() => void transferActions.pause(item.id)}
+          aria-expanded={expanded}
+          aria-label={t(expanded ? 'transfers.collapse' : 'transfers.expand', { name: item.name })}
+          onClick={() => toggle(id)}
         >
-          <Icon name="pause" />
+          <Icon name={expanded ? 'chevronDown' : 'chevronRight'} />
         </button>
+      ) : (
+        <span className="expander" aria-hidden="true" />
       )}
-      {s === 'paused' && (
-        <button
-          type="button"
-          className="icon"
-          tabIndex={tab}
-          aria-label={t('transfers.resumeOne', { name })}
-          title={t('transfers.resume')}
-          onClick={() => void transferActions.resume(item.id)}
-        >
-          <Icon name="play" />
-        </button>
-      )}
-      {(s === 'failed' || s === 'cancelled') && (
-        <button
-          type="button"
-          className="icon"
-          tabIndex={tab}
-          aria-label={t('transfers.retryOne', { name })}
-          title={t('common.retry')}
-          onClick={() => void transferActions.retry(item.id)}
-        >
-          <Icon name="retry" />
-        </button>
-      )}
-      {s !== 'done' && s !== 'cancelled' && s !== 'failed' && (
-        <button
-          type="button"
-          className="icon"
-          tabIndex={tab}
-          aria-label={t('transfers.cancelOne', { name })}
-          title={t('common.cancel')}
-          onClick={() => void transferActions.cancel(item.id)}
-        >
-          <Icon name="close" />
-        </button>
+      <span className="kind" title={t(`transfers.kind.${item.kind}`)}>
+        <Icon name={item.kind === 'upload' ? 'up' : 'down'} size={14} />
+        <span className="sr-only">{t(`transfers.kind.${item.kind}`)}</span>
+      </span>
+      <span className="name" title={item.localPath}>
+        {parentName && <span className="muted">{parentName}/</span>}
+        {item.name}
+      </span>
+      {secondary && (
+        <span className={`reason ${secondary.tone}`} title={secondary.text}>
+          {secondary.text}
+        </span>
       )}
     </div>
   );
@@ -87,20 +109,11 @@ export const TransferRow = memo(function TransferRow({
 }) {
   const { t } = useTranslation();
   const item = useTransfers((s) => s.byId[id]);
-  const parentName = useTransfers((s) => (flat && item?.parentId ? s.byId[item.parentId]?.name : undefined));
-  const expanded = useTransfersUi((s) => s.expanded.has(id));
-  const toggle = useTransfersUi((s) => s.toggle);
   const childCount = useTransfers((s) => (item?.isBatch ? (s.children[id]?.length ?? 0) : 0));
   if (!item) return null;
   const p = itemPercent(item);
-  const stateLabel = t(`transfers.state.${item.state}`);
-  const problem = item.state === 'failed' && item.error ? item.error : item.notice;
-  // The reason of a failure (or a notice) gets a line of its own across the row: it must be readable.
-  const secondary = problem
-    ? { text: problem.message, tone: item.state === 'failed' ? 'error' : 'notice' }
-    : item.isBatch
-      ? { text: t('transfers.folderOf', { count: childCount }), tone: 'muted' }
-      : null;
+  const secondary = secondaryLine(item, childCount, t);
+  const tab = active ? 0 : -1;
   return (
     <div
       role="row"
@@ -108,39 +121,11 @@ export const TransferRow = memo(function TransferRow({
       data-index={index}
       data-id={id}
       data-state={item.state}
-      tabIndex={active ? 0 : -1}
+      tabIndex={tab}
       className={`trow depth-${depth} state-${item.state}${secondary ? ' two-line' : ''}`}
       style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
     >
-      <div role="cell" className="cell-name">
-        {item.isBatch && !flat ? (
-          <button
-            type="button"
-            className="icon expander"
-            tabIndex={active ? 0 : -1}
-            aria-expanded={expanded}
-            aria-label={t(expanded ? 'transfers.collapse' : 'transfers.expand', { name: item.name })}
-            onClick={() => toggle(id)}
-          >
-            <Icon name={expanded ? 'chevronDown' : 'chevronRight'} />
-          </button>
-        ) : (
-          <span className="expander" aria-hidden="true" />
-        )}
-        <span className="kind" title={t(`transfers.kind.${item.kind}`)}>
-          <Icon name={item.kind === 'upload' ? 'up' : 'down'} size={14} />
-          <span className="sr-only">{t(`transfers.kind.${item.kind}`)}</span>
-        </span>
-        <span className="name" title={item.localPath}>
-          {parentName && <span className="muted">{parentName}/</span>}
-          {item.name}
-        </span>
-        {secondary && (
-          <span className={`reason ${secondary.tone}`} title={secondary.text}>
-            {secondary.text}
-          </span>
-        )}
-      </div>
+      <NameCell item={item} flat={flat} tab={tab} secondary={secondary} />
       <div role="cell" className="cell-size num">
         {formatBytes(item.size)}
       </div>
@@ -155,9 +140,9 @@ export const TransferRow = memo(function TransferRow({
         {item.state === 'running' ? formatEta(item.etaSeconds) : ''}
       </div>
       <div role="cell" className="cell-state">
-        <span className={`badge badge-${item.state}`}>{stateLabel}</span>
+        <span className={`badge badge-${item.state}`}>{t(`transfers.state.${item.state}`)}</span>
       </div>
-      <RowActions item={item} tab={active ? 0 : -1} />
+      <RowActions item={item} tab={tab} />
     </div>
   );
 });

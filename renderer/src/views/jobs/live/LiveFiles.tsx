@@ -4,6 +4,7 @@ import { api } from '../../../api/client';
 import { formatBytes, messageOf } from '../../../lib/format';
 import { toast } from '../../../stores/toasts';
 import { LiveFollow } from './follow';
+import { RefreshCard } from '../RefreshCard';
 import { FollowedLog } from './FollowedLog';
 import { MetricsPanel } from './MetricsPanel';
 import { buildTree, isTextLike, type LiveEntry, type TreeNode } from './tree';
@@ -136,27 +137,25 @@ export function LiveFiles({ jobId, running }: { jobId: string; running: boolean 
   const nodes = buildTree(listing?.entries ?? []);
   const title = (n: number) => t('jobs.downloading', { count: n });
   return (
-    <section className="card live-files" aria-labelledby="live-h">
-      <div className="card-title">
-        <h2 id="live-h">{t('live.title')}</h2>
-        {running && <span className="tag">{t('jobs.logLive')}</span>}
-        <button type="button" onClick={refresh} disabled={busy}>
-          {t('common.refresh')}
-        </button>
+    <RefreshCard
+      className="live-files"
+      titleId="live-h"
+      title={t('live.title')}
+      live={running}
+      busy={busy}
+      onRefresh={refresh}
+      error={error}
+      actions={
         <button type="button" disabled={!listing?.available || nodes.length === 0} onClick={() => void download(jobId, undefined, title)}>
           {t('live.downloadAll')}
         </button>
-      </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
+      }
+    >
       {listing && !listing.available && <p className="muted">{listing.note ?? t('live.none')}</p>}
       {listing?.available && nodes.length > 0 && (
         <Tree nodes={nodes} followed={followed} onFollow={setFollowed} onDownload={(p) => void download(jobId, [p], title)} />
       )}
       <Followed key={`${jobId}|${followed}`} jobId={jobId} path={followed} />
-    </section>
+    </RefreshCard>
   );
 }
