@@ -91,52 +91,37 @@ export function identifyOp(method: string, bucket: string, key: string, q: Map<s
   }
 }
 
+type OpHandler = (d: S3Deps, m: mp.MultipartDeps, r: S3Request) => Promise<S3Result> | S3Result;
+
+/** Each S3 operation the sandbox serves, by the name identifyOp gives it. */
+const OPS: Record<string, OpHandler> = {
+  ListBuckets: (d, _m, r) => bucketOps.listBuckets(d.objects, r),
+  CreateBucket: (d, _m, r) => bucketOps.createBucket(d.objects, r),
+  HeadBucket: (d, _m, r) => bucketOps.headBucket(d.objects, r, d.region),
+  DeleteBucket: (d, _m, r) => bucketOps.deleteBucket(d.objects, r),
+  GetBucketLocation: (d, _m, r) => bucketOps.bucketLocation(d.objects, r, d.region),
+  GetBucketVersioning: (d, _m, r) => bucketOps.bucketVersioning(d.objects, r),
+  ListObjects: (d, _m, r) => bucketOps.listObjects(d.objects, r, false),
+  ListObjectsV2: (d, _m, r) => bucketOps.listObjects(d.objects, r, true),
+  DeleteObjects: (d, _m, r) => bucketOps.deleteObjects(d.objects, r),
+  ListMultipartUploads: (_d, m, r) => mp.listMultipartUploads(m, r),
+  PutObject: (d, _m, r) => objectOps.putObject(d.objects, r),
+  CopyObject: (d, _m, r) => objectOps.copyObject(d.objects, r),
+  GetObject: (d, _m, r) => objectOps.getObject(d.objects, r, false),
+  HeadObject: (d, _m, r) => objectOps.getObject(d.objects, r, true),
+  DeleteObject: (d, _m, r) => objectOps.deleteObject(d.objects, r),
+  CreateMultipartUpload: (_d, m, r) => mp.createMultipart(m, r),
+  UploadPart: (_d, m, r) => mp.uploadPart(m, r),
+  CompleteMultipartUpload: (_d, m, r) => mp.completeMultipart(m, r),
+  AbortMultipartUpload: (_d, m, r) => mp.abortMultipart(m, r),
+  ListParts: (_d, m, r) => mp.listParts(m, r),
+};
+
 async function dispatch(d: S3Deps, op: string, r: S3Request): Promise<S3Result> {
+  const run = Object.hasOwn(OPS, op) ? OPS[op] : undefined;
+  if (!run) throw s3err.notImplemented();
   const m: mp.MultipartDeps = { objects: d.objects, uploads: d.uploads, onPart: (id, n) => d.stats.countPart(id, n) };
-  switch (op) {
-    case 'ListBuckets':
-      return bucketOps.listBuckets(d.objects, r);
-    case 'CreateBucket':
-      return bucketOps.createBucket(d.objects, r);
-    case 'HeadBucket':
-      return bucketOps.headBucket(d.objects, r, d.region);
-    case 'DeleteBucket':
-      return bucketOps.deleteBucket(d.objects, r);
-    case 'GetBucketLocation':
-      return bucketOps.bucketLocation(d.objects, r, d.region);
-    case 'GetBucketVersioning':
-      return bucketOps.bucketVersioning(d.objects, r);
-    case 'ListObjects':
-      return bucketOps.listObjects(d.objects, r, false);
-    case 'ListObjectsV2':
-      return bucketOps.listObjects(d.objects, r, true);
-    case 'DeleteObjects':
-      return bucketOps.deleteObjects(d.objects, r);
-    case 'ListMultipartUploads':
-      return mp.listMultipartUploads(m, r);
-    case 'PutObject':
-      return objectOps.putObject(d.objects, r);
-    case 'CopyObject':
-      return objectOps.copyObject(d.objects, r);
-    case 'GetObject':
-      return objectOps.getObject(d.objects, r, false);
-    case 'HeadObject':
-      return objectOps.getObject(d.objects, r, true);
-    case 'DeleteObject':
-      return objectOps.deleteObject(d.objects, r);
-    case 'CreateMultipartUpload':
-      return mp.createMultipart(m, r);
-    case 'UploadPart':
-      return mp.uploadPart(m, r);
-    case 'CompleteMultipartUpload':
-      return mp.completeMultipart(m, r);
-    case 'AbortMultipartUpload':
-      return mp.abortMultipart(m, r);
-    case 'ListParts':
-      return mp.listParts(m, r);
-    default:
-      throw s3err.notImplemented();
-  }
+  return run(d, m, r);
 }
 
 /** Who signed the request: key known, token valid and unexpired, region right, signature correct. */
