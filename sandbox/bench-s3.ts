@@ -133,100 +133,105 @@ async function spawnSandbox(dataDir: string): Promise<{ child: ChildProcess; inf
   return { child, info };
 }
 
-async function main(): Promise<void> {
-  const sizeMiB = arg('size-mib', 1024);
-  const partMiB = arg('part-mib', 32);
-  const conc = arg('concurrency', 4);
-  const runs = arg('runs', 3);
-  const work = mkdtempSync(path.join(os.tmpdir(), 'sandbox-bench-'));
-  const src = path.join(work, 'src.bin');
+/** Everything one measured run needs: the settings, the running sandbox and its client. */
+interface Bench {
+  sizeMiB: number;
+  partMiB: number;
+  conc: number;
+  runs: number;
+  src: string;
+  size: number;
+  pid: number;
+  sb: SandboxInfo;
+  s3: S3Client;
+}
+
+/** Records a figure of a run; run 0 is the warm-up and keeps only its upload rate. */
+type Keep = (row: string, v: number) => void;
+
+const mibPerSecond = (b: Bench, t0: number) => b.sizeMiB / ((performance.now() - t0) / 1000);
+
+async function writeSource(src: string, sizeMiB: number): Promise<void> {
   await pipeline(
     (async function* () {
       for (let i = 0; i < sizeMiB; i++) yield randomBytes(1 << 20);
     })(),
     createWriteStream(src, { highWaterMark: 4 << 20 }),
   );
-  const size = statSync(src).size;
-  const { child, info: sb } = await spawnSandbox(path.join(work, 'data'));
-  const pid = child.pid!;
-  const s3 = new S3Client({
-    endpoint: sb.s3Endpoint,
-    region: sb.region,
-    forcePathStyle: true,
-    credentials: sb.s3Admin,
-    requestChecksumCalculation: 'WHEN_REQUIRED',
-    responseChecksumValidation: 'WHEN_REQUIRED',
-  });
-  const rows: Record<string, number[]> = { up: [], upCpu: [], upClient: [], upBusy: [], down: [], downCpu: [], ranged: [], rangedCpu: [], aws: [] };
-  const firstUp: number[] = [];
-  try {
-    // Run 0 is a warm-up (reported separately): on a VM, page-cache memory the guest has
-    // not touched recently costs ~3 s/GiB of kernel time to fault in (virtio-balloon + DAMON
-    // reclaim); each run deletes its object so the next one reuses those pages.
-    for (let r = 0; r <= runs; r++) {
-      const keep = (row: string, v: number) => {
-        if (r > 0) rows[row]!.push(v);
-        else if (row === 'up') firstUp.push(v);
-      };
-      const Key = `bench/run${r}.bin`;
-      const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: sb.bucket, Key }));
-      const part = partMiB << 20;
-      const jobs: PutJob[] = [];
-      for (let off = 0, n = 1; off < size; off += part, n++) {
-        const url = await getSignedUrl(s3, new UploadPartCommand({ Bucket: sb.bucket, Key, UploadId, PartNumber: n }), { expiresIn: 3600 });
-        jobs.push({ url, start: off, end: Math.min(size, off + part) - 1 });
-      }
-      let cpu0 = procCpu(pid);
-      const m0 = machineCpu();
-      let t0 = performance.now();
-      const put = await runClient('put', src, jobs, conc);
-      const m1 = machineCpu();
-      keep('upClient', (put.cpu.user + put.cpu.system) / 1e6);
-      keep('upBusy', (100 * (m1.busy - m0.busy)) / (m1.total - m0.total));
-      const parts = put.etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 }));
-      await s3.send(new CompleteMultipartUploadCommand({ Bucket: sb.bucket, Key, UploadId, MultipartUpload: { Parts: parts } }));
-      keep('up', sizeMiB / ((performance.now() - t0) / 1000));
-      keep('upCpu', procCpu(pid) - cpu0);
-      const url = await getSignedUrl(s3, new GetObjectCommand({ Bucket: sb.bucket, Key }), { expiresIn: 3600 });
-      if (process.argv.includes('--upload-only')) {
-        await s3.send(new DeleteObjectCommand({ Bucket: sb.bucket, Key }));
-        continue;
-      }
-      cpu0 = procCpu(pid);
-      t0 = performance.now();
-      await runClient('get', src, [{ url, start: 0, end: size - 1 }], 1);
-      keep('down', sizeMiB / ((performance.now() - t0) / 1000));
-      keep('downCpu', procCpu(pid) - cpu0);
-      const ranges = jobs.map((j) => ({ ...j, url }));
-      cpu0 = procCpu(pid);
-      t0 = performance.now();
-      await runClient('get', src, ranges, conc);
-      keep('ranged', sizeMiB / ((performance.now() - t0) / 1000));
-      keep('rangedCpu', procCpu(pid) - cpu0);
-      if (process.argv.includes('--aws')) {
-        const env = {
-          ...process.env,
-          AWS_ACCESS_KEY_ID: sb.s3Admin.accessKeyId,
-          AWS_SECRET_ACCESS_KEY: sb.s3Admin.secretAccessKey,
-          AWS_DEFAULT_REGION: sb.region,
-        };
-        t0 = performance.now();
-        spawnSync(
-          '/usr/bin/aws',
-          ['--endpoint-url', sb.s3Endpoint, 's3', 'cp', '--no-progress', '--only-show-errors', src, `s3://${sb.bucket}/bench/aws${r}.bin`],
-          { env, stdio: 'inherit' },
-        );
-        keep('aws', sizeMiB / ((performance.now() - t0) / 1000));
-        await s3.send(new DeleteObjectCommand({ Bucket: sb.bucket, Key: `bench/aws${r}.bin` }));
-      }
-      await s3.send(new DeleteObjectCommand({ Bucket: sb.bucket, Key }));
-    }
-  } finally {
-    s3.destroy();
-    child.kill('SIGTERM');
-    await new Promise((r) => child.once('exit', r));
-    rmSync(work, { recursive: true, force: true });
+}
+
+/** Multipart upload through presigned part URLs; returns the part jobs (reused as download ranges). */
+async function measureUpload(b: Bench, Key: string, keep: Keep): Promise<PutJob[]> {
+  const { UploadId } = await b.s3.send(new CreateMultipartUploadCommand({ Bucket: b.sb.bucket, Key }));
+  const part = b.partMiB << 20;
+  const jobs: PutJob[] = [];
+  for (let off = 0, n = 1; off < b.size; off += part, n++) {
+    const url = await getSignedUrl(b.s3, new UploadPartCommand({ Bucket: b.sb.bucket, Key, UploadId, PartNumber: n }), { expiresIn: 3600 });
+    jobs.push({ url, start: off, end: Math.min(b.size, off + part) - 1 });
   }
+  const cpu0 = procCpu(b.pid);
+  const m0 = machineCpu();
+  const t0 = performance.now();
+  const put = await runClient('put', b.src, jobs, b.conc);
+  const m1 = machineCpu();
+  keep('upClient', (put.cpu.user + put.cpu.system) / 1e6);
+  keep('upBusy', (100 * (m1.busy - m0.busy)) / (m1.total - m0.total));
+  const parts = put.etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 }));
+  await b.s3.send(new CompleteMultipartUploadCommand({ Bucket: b.sb.bucket, Key, UploadId, MultipartUpload: { Parts: parts } }));
+  keep('up', mibPerSecond(b, t0));
+  keep('upCpu', procCpu(b.pid) - cpu0);
+  return jobs;
+}
+
+/** One GET stream of the whole object, then the same bytes as parallel ranged GETs. */
+async function measureDownloads(b: Bench, url: string, jobs: PutJob[], keep: Keep): Promise<void> {
+  let cpu0 = procCpu(b.pid);
+  let t0 = performance.now();
+  await runClient('get', b.src, [{ url, start: 0, end: b.size - 1 }], 1);
+  keep('down', mibPerSecond(b, t0));
+  keep('downCpu', procCpu(b.pid) - cpu0);
+  const ranges = jobs.map((j) => ({ ...j, url }));
+  cpu0 = procCpu(b.pid);
+  t0 = performance.now();
+  await runClient('get', b.src, ranges, b.conc);
+  keep('ranged', mibPerSecond(b, t0));
+  keep('rangedCpu', procCpu(b.pid) - cpu0);
+}
+
+/** `aws s3 cp` of the same file, as a peer to compare with. */
+async function measureAws(b: Bench, r: number, keep: Keep): Promise<void> {
+  const env = {
+    ...process.env,
+    AWS_ACCESS_KEY_ID: b.sb.s3Admin.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: b.sb.s3Admin.secretAccessKey,
+    AWS_DEFAULT_REGION: b.sb.region,
+  };
+  const t0 = performance.now();
+  spawnSync(
+    '/usr/bin/aws',
+    ['--endpoint-url', b.sb.s3Endpoint, 's3', 'cp', '--no-progress', '--only-show-errors', b.src, `s3://${b.sb.bucket}/bench/aws${r}.bin`],
+    {
+      env,
+      stdio: 'inherit',
+    },
+  );
+  keep('aws', mibPerSecond(b, t0));
+  await b.s3.send(new DeleteObjectCommand({ Bucket: b.sb.bucket, Key: `bench/aws${r}.bin` }));
+}
+
+async function measureRun(b: Bench, r: number, keep: Keep): Promise<void> {
+  const Key = `bench/run${r}.bin`;
+  const jobs = await measureUpload(b, Key, keep);
+  const url = await getSignedUrl(b.s3, new GetObjectCommand({ Bucket: b.sb.bucket, Key }), { expiresIn: 3600 });
+  if (!process.argv.includes('--upload-only')) {
+    await measureDownloads(b, url, jobs, keep);
+    if (process.argv.includes('--aws')) await measureAws(b, r, keep);
+  }
+  await b.s3.send(new DeleteObjectCommand({ Bucket: b.sb.bucket, Key }));
+}
+
+function report(b: Bench, rows: Record<string, number[]>, firstUp: number[]): void {
+  const { sizeMiB, partMiB, conc, runs } = b;
   const f = (k: string) => (rows[k]!.length ? median(rows[k]!).toFixed(0) : '-');
   const c = (k: string) => (rows[k]!.length ? (median(rows[k]!) / (sizeMiB / 1024)).toFixed(2) : '-');
   const etags = process.argv.includes('--fast-etags') ? 'fast (CRC) ETags' : 'MD5 ETags';
@@ -240,6 +245,52 @@ async function main(): Promise<void> {
   console.log(`download (${conc} parallel ranged GETs)    ${f('ranged')} MiB/s   sandbox CPU ${c('rangedCpu')} s/GiB`);
   if (rows.aws!.length) console.log(`aws s3 cp upload (for comparison)     ${f('aws')} MiB/s`);
   console.log(`(warm-up run, cold page cache: upload ${firstUp[0]?.toFixed(0)} MiB/s)`);
+}
+
+async function main(): Promise<void> {
+  const sizeMiB = arg('size-mib', 1024);
+  const work = mkdtempSync(path.join(os.tmpdir(), 'sandbox-bench-'));
+  const src = path.join(work, 'src.bin');
+  await writeSource(src, sizeMiB);
+  const { child, info: sb } = await spawnSandbox(path.join(work, 'data'));
+  const s3 = new S3Client({
+    endpoint: sb.s3Endpoint,
+    region: sb.region,
+    forcePathStyle: true,
+    credentials: sb.s3Admin,
+    requestChecksumCalculation: 'WHEN_REQUIRED',
+    responseChecksumValidation: 'WHEN_REQUIRED',
+  });
+  const b: Bench = {
+    sizeMiB,
+    partMiB: arg('part-mib', 32),
+    conc: arg('concurrency', 4),
+    runs: arg('runs', 3),
+    src,
+    size: statSync(src).size,
+    pid: child.pid!,
+    sb,
+    s3,
+  };
+  const rows: Record<string, number[]> = { up: [], upCpu: [], upClient: [], upBusy: [], down: [], downCpu: [], ranged: [], rangedCpu: [], aws: [] };
+  const firstUp: number[] = [];
+  try {
+    // Run 0 is a warm-up (reported separately): on a VM, page-cache memory the guest has
+    // not touched recently costs ~3 s/GiB of kernel time to fault in (virtio-balloon + DAMON
+    // reclaim); each run deletes its object so the next one reuses those pages.
+    for (let r = 0; r <= b.runs; r++) {
+      await measureRun(b, r, (row, v) => {
+        if (r > 0) rows[row]!.push(v);
+        else if (row === 'up') firstUp.push(v);
+      });
+    }
+  } finally {
+    s3.destroy();
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    rmSync(work, { recursive: true, force: true });
+  }
+  report(b, rows, firstUp);
 }
 
 if (process.argv[2] === '--client') await client(process.argv[3]!, process.argv[4]!);

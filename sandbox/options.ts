@@ -87,69 +87,45 @@ function str(flag: string, v: string | undefined): string {
   return v;
 }
 
+type ParsedArgs = SandboxOptions & { help?: boolean };
+
+/** Flags taking a value, by the option each sets; switches (no value) set their option to true. */
+const NUMBER_FLAGS: Record<string, 'port' | 's3Port' | 'jobSeconds' | 'credentialTtlSeconds' | 'azurePort'> = {
+  '--port': 'port',
+  '--s3-port': 's3Port',
+  '--job-seconds': 'jobSeconds',
+  '--credential-ttl': 'credentialTtlSeconds',
+  '--azure-port': 'azurePort',
+};
+const STRING_FLAGS: Record<string, 'dataDir' | 'token' | 'host' | 'region' | 'bucket' | 'bucketRegion'> = {
+  '--data': 'dataDir',
+  '--token': 'token',
+  '--host': 'host',
+  '--region': 'region',
+  '--bucket': 'bucket',
+  '--bucket-region': 'bucketRegion',
+};
+const SWITCHES: Record<string, 'realistic' | 'faults' | 'rateLimits' | 'fastEtags' | 'help'> = {
+  '--realistic': 'realistic',
+  '--faults': 'faults',
+  '--rate-limits': 'rateLimits',
+  '--fast-etags': 'fastEtags',
+  '--help': 'help',
+  '-h': 'help',
+};
+
 /** Parses the CLI flags (`--flag value` or `--flag=value`). */
-export function parseSandboxArgs(argv: string[]): SandboxOptions & { help?: boolean } {
-  const out: SandboxOptions & { help?: boolean } = {};
+export function parseSandboxArgs(argv: string[]): ParsedArgs {
+  const out: ParsedArgs = {};
   const args = argv.flatMap((a) => (a.startsWith('--') && a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a]));
   for (let i = 0; i < args.length; i++) {
     const flag = args[i]!;
     const next = () => args[++i];
-    switch (flag) {
-      case '--port':
-        out.port = num(flag, next());
-        break;
-      case '--s3-port':
-        out.s3Port = num(flag, next());
-        break;
-      case '--data':
-        out.dataDir = str(flag, next());
-        break;
-      case '--token':
-        out.token = str(flag, next());
-        break;
-      case '--job-seconds':
-        out.jobSeconds = num(flag, next());
-        break;
-      case '--credential-ttl':
-        out.credentialTtlSeconds = num(flag, next());
-        break;
-      case '--host':
-        out.host = str(flag, next());
-        break;
-      case '--region':
-        out.region = str(flag, next());
-        break;
-      case '--bucket':
-        out.bucket = str(flag, next());
-        break;
-      case '--bucket-region':
-        out.bucketRegion = str(flag, next());
-        break;
-      case '--realistic':
-        out.realistic = true;
-        break;
-      case '--storage':
-        out.storage = storageKind(str(flag, next()), flag);
-        break;
-      case '--azure-port':
-        out.azurePort = num(flag, next());
-        break;
-      case '--faults':
-        out.faults = true;
-        break;
-      case '--rate-limits':
-        out.rateLimits = true;
-        break;
-      case '--fast-etags':
-        out.fastEtags = true;
-        break;
-      case '--help':
-      case '-h':
-        out.help = true;
-        break;
-      default:
-        throw new Error(`unknown argument: ${flag}`);
-    }
+    if (Object.hasOwn(NUMBER_FLAGS, flag)) out[NUMBER_FLAGS[flag]!] = num(flag, next());
+    else if (Object.hasOwn(STRING_FLAGS, flag)) out[STRING_FLAGS[flag]!] = str(flag, next());
+    else if (Object.hasOwn(SWITCHES, flag)) out[SWITCHES[flag]!] = true;
+    else if (flag === '--storage') out.storage = storageKind(str(flag, next()), flag);
+    else throw new Error(`unknown argument: ${flag}`);
   }
   return out;
 }

@@ -38,6 +38,76 @@ export interface ShellHandle {
   ready: Promise<Courier | null>;
 }
 
+/** The shell's parts that come to exist at different times and that many handlers reach. */
+interface ShellState {
+  mainWindow: BrowserWindow | null;
+  courier: Courier | null;
+  tray: TrayHandle | null;
+}
+
+/** Shows the window (creating it when there is none), at `hash` when given. */
+function windowShower(s: ShellState, guard: { quitting(): boolean }, assetsDir: string): (hash?: string) => void {
+  return (hash = '') => {
+    if (!s.mainWindow || s.mainWindow.isDestroyed()) {
+      s.mainWindow = createMainWindow(outDir('preload', 'index.cjs'), join(assetsDir, 'icon.png'));
+      s.mainWindow.on('close', (e) => {
+        // Keep working in the tray instead of quitting (unless the user quits, or turned it off).
+        if (!guard.quitting() && s.courier?.settings.get().app.keepRunningInTray && s.tray) {
+          e.preventDefault();
+          s.mainWindow?.hide();
+        }
+      });
+    }
+    const win = s.mainWindow;
+    if (hash) void win.loadURL(`${APP_ORIGIN}/index.html${hash}`);
+    if (win.isMinimized()) win.restore();
+    win.show();
+    win.focus();
+  };
+}
+
+interface BootDeps {
+  dataDir: string;
+  assetsDir: string;
+  launchSandbox: CourierPorts['launchSandbox'];
+  showWindow: (hash?: string) => void;
+}
+
+/** Once Electron is ready: core with the OS's ports, the IPC bridge, power events, the tray and the window. */
+async function bootCourier(o: ShellOptions, s: ShellState, d: BootDeps): Promise<Courier> {
+  hardenSessions();
+  serveRenderer(o.rendererDir ?? outDir('renderer'));
+  const { keys, acceptPlaintext } = await openShellKeyStore(d.dataDir);
+  const c = await createCourier({
+    shell: 'electron',
+    version: app.getVersion(),
+    dataDir: d.dataDir,
+    secrets: keys,
+    keyStore: keys,
+    settingsBackend: new ElectronStoreSettingsBackend(d.dataDir),
+    launchSandbox: d.launchSandbox,
+    transferWorkerFile: outDir('main', 'transfer-worker.js'),
+    notifier: electronNotifier(join(d.assetsDir, 'notification.png'), (jobId) => d.showWindow(`#/jobs/${encodeURIComponent(jobId)}`)),
+    systemProxy: { rules: (url) => session.defaultSession.resolveProxy(url) }, // OS settings, PAC and WPAD, as Chromium sees them
+    ...osShellPorts,
+    ...o.ports,
+  });
+  s.courier = c;
+  acceptPlaintext(c.settings.get().app.acceptPlaintextKeyStorage);
+  c.settings.onChange((st) => acceptPlaintext(st.app.acceptPlaintextKeyStorage));
+  registerIpc(c, APP_ORIGIN);
+  // Resume unfinished transfers from the journal right away, not on first use. A key file still
+  // locked (its passphrase not given yet) holds the journal's key: then they resume on unlock.
+  c.transfers().catch(() => undefined);
+  // No polling while the machine sleeps; a fresh look when it wakes.
+  powerMonitor.on('suspend', () => c.jobs.pause());
+  powerMonitor.on('resume', () => c.jobs.resume());
+  s.tray = createTray(c, d.assetsDir, d.showWindow, () => app.quit());
+  d.showWindow();
+  app.on('activate', () => d.showWindow());
+  return c;
+}
+
 export function startShell(o: ShellOptions = {}): ShellHandle {
   app.enableSandbox();
   registerAppScheme();
@@ -46,81 +116,31 @@ export function startShell(o: ShellOptions = {}): ShellHandle {
     app.quit();
     return { primary: false, ready: Promise.resolve(null) };
   }
-  let mainWindow: BrowserWindow | null = null;
-  let courier: Courier | null = null;
-  let tray: TrayHandle | null = null;
+  const s: ShellState = { mainWindow: null, courier: null, tray: null };
   const assetsDir = outDir('..', 'assets');
   const dataDir = o.dataDir ?? defaultDataDir();
   const sandbox = localSandboxLauncher(dataDir);
 
-  installShellLastResort(o.processEvents, () => courier);
+  installShellLastResort(o.processEvents, () => s.courier);
 
   const guard = installQuitGuard({
-    busy: () => ({ transfers: tray?.activeTransfers() ?? 0, submissions: tray?.queuedSubmissions() ?? 0 }),
-    hide: () => mainWindow?.hide(),
+    busy: () => ({ transfers: s.tray?.activeTransfers() ?? 0, submissions: s.tray?.queuedSubmissions() ?? 0 }),
+    hide: () => s.mainWindow?.hide(),
     close: async () => {
-      await courier?.close();
+      await s.courier?.close();
       await sandbox.stop();
     },
   });
-
-  const showWindow = (hash = '') => {
-    if (!mainWindow || mainWindow.isDestroyed()) {
-      mainWindow = createMainWindow(outDir('preload', 'index.cjs'), join(assetsDir, 'icon.png'));
-      mainWindow.on('close', (e) => {
-        // Keep working in the tray instead of quitting (unless the user quits, or turned it off).
-        if (!guard.quitting() && courier?.settings.get().app.keepRunningInTray && tray) {
-          e.preventDefault();
-          mainWindow?.hide();
-        }
-      });
-    }
-    if (hash) void mainWindow.loadURL(`${APP_ORIGIN}/index.html${hash}`);
-    if (mainWindow.isMinimized()) mainWindow.restore();
-    mainWindow.show();
-    mainWindow.focus();
-  };
+  const showWindow = windowShower(s, guard, assetsDir);
 
   app.on('second-instance', () => showWindow());
   hardenNavigation(APP_ORIGIN);
 
-  const ready = app.whenReady().then(async () => {
-    hardenSessions();
-    serveRenderer(o.rendererDir ?? outDir('renderer'));
-    const { keys, acceptPlaintext } = await openShellKeyStore(dataDir);
-    courier = await createCourier({
-      shell: 'electron',
-      version: app.getVersion(),
-      dataDir,
-      secrets: keys,
-      keyStore: keys,
-      settingsBackend: new ElectronStoreSettingsBackend(dataDir),
-      launchSandbox: sandbox.launch,
-      transferWorkerFile: outDir('main', 'transfer-worker.js'),
-      notifier: electronNotifier(join(assetsDir, 'notification.png'), (jobId) => showWindow(`#/jobs/${encodeURIComponent(jobId)}`)),
-      systemProxy: { rules: (url) => session.defaultSession.resolveProxy(url) }, // OS settings, PAC and WPAD, as Chromium sees them
-      ...osShellPorts,
-      ...o.ports,
-    });
-    const c = courier;
-    acceptPlaintext(c.settings.get().app.acceptPlaintextKeyStorage);
-    c.settings.onChange((st) => acceptPlaintext(st.app.acceptPlaintextKeyStorage));
-    registerIpc(c, APP_ORIGIN);
-    // Resume unfinished transfers from the journal right away, not on first use. A key file still
-    // locked (its passphrase not given yet) holds the journal's key: then they resume on unlock.
-    c.transfers().catch(() => undefined);
-    // No polling while the machine sleeps; a fresh look when it wakes.
-    powerMonitor.on('suspend', () => c.jobs.pause());
-    powerMonitor.on('resume', () => c.jobs.resume());
-    tray = createTray(c, assetsDir, showWindow, () => app.quit());
-    showWindow();
-    app.on('activate', () => showWindow());
-    return c;
-  });
+  const ready = app.whenReady().then(() => bootCourier(o, s, { dataDir, assetsDir, launchSandbox: sandbox.launch, showWindow }));
 
   app.on('window-all-closed', () => {
     // The window was really closed: stay in the tray only if that is what the user wants.
-    if (process.platform !== 'darwin' && !(tray && courier?.settings.get().app.keepRunningInTray)) app.quit();
+    if (process.platform !== 'darwin' && !(s.tray && s.courier?.settings.get().app.keepRunningInTray)) app.quit();
   });
   return { primary: true, ready };
 }

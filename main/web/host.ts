@@ -44,6 +44,69 @@ function parseRequestUrl(target: string | undefined, port: number): URL | null {
   }
 }
 
+/** What answering a request needs; `port` is set once the server listens. */
+interface HostState {
+  courier: Courier;
+  rendererDir: string;
+  token: string;
+  port: number;
+}
+
+/** Every request is answered or dropped on its own; nothing a client sends reaches the process. */
+function handleHttp(h: HostState, req: IncomingMessage, res: ServerResponse): void {
+  const { port, token } = h;
+  if (!hostAllowed(req.headers.host, port)) return refuse(res, 403, 'Courier answers only on its own loopback address.');
+  const url = parseRequestUrl(req.url, port);
+  if (!url) return refuse(res, 400, 'Bad request: the request target is not a path.');
+  const cookie = cookieName(port);
+  if (req.method === 'PUT' && url.pathname.startsWith('/staging/')) {
+    // Writes need the session cookie AND our own Origin (no cross-site uploads).
+    if (!tokenMatches(readCookie(req.headers.cookie, cookie), token) || !originAllowed(req.headers.origin, port)) return refuse(res, 403, 'Forbidden.');
+    return void receiveStagedFile(req, res, h.courier.ports.dataDir, url.pathname).catch(() => res.destroy());
+  }
+  if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
+  const given = url.searchParams.get('token');
+  if (given !== null) {
+    if (!tokenMatches(given, token)) return refuse(res, 403, 'This Courier link is out of date. Use the link printed when `npm run web` started.');
+    url.searchParams.delete('token');
+    res.writeHead(303, {
+      'Set-Cookie': `${cookie}=${token}; HttpOnly; SameSite=Strict; Path=/`,
+      Location: url.pathname + url.search,
+      'Cache-Control': 'no-store',
+    });
+    return void res.end();
+  }
+  if (!tokenMatches(readCookie(req.headers.cookie, cookie), token)) {
+    return refuse(res, 401, 'Open Courier with the link printed when `npm run web` started (it carries an access token).');
+  }
+  serveStatic(h, req, res, url.pathname);
+}
+
+/** A file of the built renderer (GET or HEAD, access already checked), or 404. */
+function serveStatic(h: HostState, req: IncomingMessage, res: ServerResponse, pathname: string): void {
+  const file = resolveStaticPath(h.rendererDir, pathname);
+  let size = -1;
+  if (file) {
+    try {
+      const st = statSync(file);
+      if (st.isFile()) size = st.size;
+    } catch {
+      // missing: 404 below
+    }
+  }
+  if (!file || size < 0) return refuse(res, 404, 'Not found.');
+  const csp = buildCsp({ connectSrc: [`ws://127.0.0.1:${h.port}`, `ws://localhost:${h.port}`] });
+  res.writeHead(200, {
+    'Content-Type': contentTypeFor(file),
+    'Content-Length': String(size),
+    'Cache-Control': file.endsWith('.html') ? 'no-store' : 'private, max-age=3600',
+    ...securityHeaders(csp),
+  });
+  if (req.method === 'HEAD') return void res.end();
+  // The file may vanish or fail to read after the stat: end this response, nothing else.
+  pipeline(createReadStream(file), res).catch(() => res.destroy());
+}
+
 /**
  * The loopback web host: serves the built renderer and the contract over a WebSocket, so the
  * whole UI runs in any browser. Bound to 127.0.0.1 only; a per-launch token (in the printed
@@ -53,66 +116,17 @@ function parseRequestUrl(target: string | undefined, port: number): URL | null {
 export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   const token = opts.token ?? randomBytes(24).toString('base64url');
   registerSecret(token);
-  let port = 0;
+  const h: HostState = { courier: opts.courier, rendererDir: opts.rendererDir, token, port: 0 };
 
-  // Every request is answered or dropped on its own; nothing a client sends reaches the process.
   const server = createServer((req, res) => {
     try {
-      handleHttp(req, res);
+      handleHttp(h, req, res);
     } catch {
       refuse(res, 500, 'Internal error.');
     }
   });
 
-  function handleHttp(req: IncomingMessage, res: ServerResponse): void {
-    if (!hostAllowed(req.headers.host, port)) return refuse(res, 403, 'Courier answers only on its own loopback address.');
-    const url = parseRequestUrl(req.url, port);
-    if (!url) return refuse(res, 400, 'Bad request: the request target is not a path.');
-    const cookie = cookieName(port);
-    if (req.method === 'PUT' && url.pathname.startsWith('/staging/')) {
-      // Writes need the session cookie AND our own Origin (no cross-site uploads).
-      if (!tokenMatches(readCookie(req.headers.cookie, cookie), token) || !originAllowed(req.headers.origin, port)) return refuse(res, 403, 'Forbidden.');
-      return void receiveStagedFile(req, res, opts.courier.ports.dataDir, url.pathname).catch(() => res.destroy());
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed.');
-    const given = url.searchParams.get('token');
-    if (given !== null) {
-      if (!tokenMatches(given, token)) return refuse(res, 403, 'This Courier link is out of date. Use the link printed when `npm run web` started.');
-      url.searchParams.delete('token');
-      res.writeHead(303, {
-        'Set-Cookie': `${cookie}=${token}; HttpOnly; SameSite=Strict; Path=/`,
-        Location: url.pathname + url.search,
-        'Cache-Control': 'no-store',
-      });
-      return void res.end();
-    }
-    if (!tokenMatches(readCookie(req.headers.cookie, cookie), token)) {
-      return refuse(res, 401, 'Open Courier with the link printed when `npm run web` started (it carries an access token).');
-    }
-    const file = resolveStaticPath(opts.rendererDir, url.pathname);
-    let size = -1;
-    if (file) {
-      try {
-        const st = statSync(file);
-        if (st.isFile()) size = st.size;
-      } catch {
-        // missing: 404 below
-      }
-    }
-    if (!file || size < 0) return refuse(res, 404, 'Not found.');
-    const csp = buildCsp({ connectSrc: [`ws://127.0.0.1:${port}`, `ws://localhost:${port}`] });
-    res.writeHead(200, {
-      'Content-Type': contentTypeFor(file),
-      'Content-Length': String(size),
-      'Cache-Control': file.endsWith('.html') ? 'no-store' : 'private, max-age=3600',
-      ...securityHeaders(csp),
-    });
-    if (req.method === 'HEAD') return void res.end();
-    // The file may vanish or fail to read after the stat: end this response, nothing else.
-    pipeline(createReadStream(file), res).catch(() => res.destroy());
-  }
-
-  const rpc = createRpcSockets(opts.courier, { port: () => port, token });
+  const rpc = createRpcSockets(opts.courier, { port: () => h.port, token });
   server.on('upgrade', rpc.upgrade);
 
   await new Promise<void>((resolve, reject) => {
@@ -124,7 +138,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
   });
   // Once listening, a failed accept (e.g. out of file descriptors) costs that one connection.
   server.on('error', () => undefined);
-  port = (server.address() as AddressInfo).port;
+  const port = (server.address() as AddressInfo).port;
+  h.port = port;
   const origin = `http://127.0.0.1:${port}`;
 
   return {

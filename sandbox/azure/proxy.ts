@@ -1,6 +1,6 @@
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
-import { engageStorageFault, type FaultRegistry, type FaultRule } from '../control/faults';
+import { applyStorageFault, type FaultRegistry, type FaultRule } from '../control/faults';
 import type { Stats } from '../control/stats';
 import { defaultAzureCode, sendAzureError } from './errors';
 import type { SasIssuer } from './sas';
@@ -166,17 +166,12 @@ async function handle(d: ProxyDeps, agent: Agent, req: IncomingMessage, res: Ser
     return;
   }
   const rule = d.faultsEnabled ? d.faults.take({ target: 's3', method, path: t.path, query: t.rawQuery, op }) : undefined;
-  let body: Readable = req;
-  if (rule) {
-    body = await engageStorageFault(rule, req, res, d.stats);
-    if (rule.status !== undefined) {
-      if (rule.applyEffect) await forward(d, agent, req, res, body, true);
-      else req.resume();
-      faultAnswer(res, rule, head);
-      return;
-    }
-  }
-  await forward(d, agent, req, res, body, false);
+  const body = await applyStorageFault(req, res, rule, {
+    stats: d.stats,
+    runEffect: (b) => forward(d, agent, req, res, b, true),
+    answer: (r) => faultAnswer(res, r, head),
+  });
+  if (body) await forward(d, agent, req, res, body, false);
 }
 
 /**

@@ -105,17 +105,38 @@ export class FaultRegistry {
   }
 }
 
+/** What a storage server (S3, or the Azure proxy) supplies to apply a fault rule its own way. */
+export interface StorageFaultServer {
+  stats: { faultsFired: number };
+  /** Carries out the real operation for an `applyEffect` rule; its answer is thrown away. */
+  runEffect(body: Readable): Promise<void>;
+  /** Answers the rule's status with the server's own error body (S3 XML, Azure XML). */
+  answer(rule: FaultRule): void;
+}
+
 /**
- * The part of a storage fault both storage servers (S3, and the Azure proxy) apply the same way:
- * count it, wait its latency, and cut the request body or the response where the rule says.
- * Returns the body to read from; answering the rule's status is left to the server (its error
- * format differs).
+ * A storage fault, applied the same way by both storage servers: count it, wait its latency,
+ * cut the request body or the response where the rule says, and answer its status (after
+ * carrying out the operation when `applyEffect`). Returns the body to read on for a request
+ * that goes on as normal, or null when the fault has answered it.
  */
-export async function engageStorageFault(rule: FaultRule, req: IncomingMessage, res: ServerResponse, stats: { faultsFired: number }): Promise<Readable> {
-  stats.faultsFired += 1;
+export async function applyStorageFault(
+  req: IncomingMessage,
+  res: ServerResponse,
+  rule: FaultRule | undefined,
+  server: StorageFaultServer,
+): Promise<Readable | null> {
+  if (!rule) return req;
+  server.stats.faultsFired += 1;
   if (rule.latencyMs) await delay(rule.latencyMs);
-  if (rule.cutAfterBytes === undefined) return req;
-  if (FaultRegistry.cutsRequest(rule, req.method ?? 'GET')) return cutRequestAfter(req, rule.cutAfterBytes, req.socket);
-  cutResponseAfter(res, rule.cutAfterBytes);
-  return req;
+  let body: Readable = req;
+  if (rule.cutAfterBytes !== undefined) {
+    if (FaultRegistry.cutsRequest(rule, req.method ?? 'GET')) body = cutRequestAfter(req, rule.cutAfterBytes, req.socket);
+    else cutResponseAfter(res, rule.cutAfterBytes);
+  }
+  if (rule.status === undefined) return body;
+  if (rule.applyEffect) await server.runEffect(body);
+  else req.resume();
+  server.answer(rule);
+  return null;
 }

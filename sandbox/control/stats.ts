@@ -23,6 +23,18 @@ export interface SandboxStats {
   azureOutOfScope: number;
 }
 
+/** One more in a counter map. */
+function bump<K>(m: Map<K, number>, key: K): void {
+  m.set(key, (m.get(key) ?? 0) + 1);
+}
+
+/** One more in a two-level counter map (per upload or blob, then per part or block). */
+function bumpIn<K>(m: Map<string, Map<K, number>>, outer: string, key: K): void {
+  let inner = m.get(outer);
+  if (!inner) m.set(outer, (inner = new Map()));
+  bump(inner, key);
+}
+
 export class Stats {
   private api = new Map<string, number>();
   private s3 = new Map<string, number>();
@@ -38,27 +50,23 @@ export class Stats {
   regionErrors = 0;
 
   countApi(key: string): void {
-    this.api.set(key, (this.api.get(key) ?? 0) + 1);
+    bump(this.api, key);
   }
 
   countS3(op: string): void {
-    this.s3.set(op, (this.s3.get(op) ?? 0) + 1);
+    bump(this.s3, op);
   }
 
   countPart(uploadId: string, partNumber: number): void {
-    let m = this.parts.get(uploadId);
-    if (!m) this.parts.set(uploadId, (m = new Map()));
-    m.set(partNumber, (m.get(partNumber) ?? 0) + 1);
+    bumpIn(this.parts, uploadId, partNumber);
   }
 
   countAzure(op: string): void {
-    this.azure.set(op, (this.azure.get(op) ?? 0) + 1);
+    bump(this.azure, op);
   }
 
   countBlock(blob: string, blockId: string): void {
-    let m = this.blocks.get(blob);
-    if (!m) this.blocks.set(blob, (m = new Map()));
-    m.set(blockId, (m.get(blockId) ?? 0) + 1);
+    bumpIn(this.blocks, blob, blockId);
   }
 
   snapshot(): SandboxStats {

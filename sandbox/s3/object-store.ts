@@ -1,10 +1,13 @@
 import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
-import { copyFile, open, readdir, readFile, writeFile, type FileHandle } from 'node:fs/promises';
+import { renameSync } from 'node:fs';
+import { copyFile, readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Readable, type Writable } from 'node:stream';
+import type { Readable, Writable } from 'node:stream';
 import { ensureDir, removeQuietly, writeFileAtomic } from '../util/fsx';
 import { randomString } from '../util/ids';
+import { MetaLogs } from './meta-log';
+import { PackFiles } from './pack-files';
+import { openRange, readSegmentInto, readSmall, streamRange, type BlobPath } from './segment-reads';
 
 /** One stored piece of an object: a whole PutObject body, or one multipart part. */
 export interface Segment {
@@ -13,9 +16,6 @@ export interface Segment {
   /** Set for a small body stored inside a pack file, at this byte offset. */
   offset?: number;
 }
-
-/** A pack file is closed to new bodies at this size. */
-const PACK_LIMIT = 256 << 20;
 
 export interface ObjectInfo {
   size: number;
@@ -33,42 +33,10 @@ export interface ObjectMeta extends ObjectInfo {
   segments: Segment[];
 }
 
-/** A line of a bucket's manifest log: the object's manifest, or none for a delete. */
-interface MetaLine {
-  k: string;
-  m?: ObjectMeta;
-}
-
 interface BucketState {
   created: number;
   objects: Map<string, ObjectMeta>;
   sorted: string[] | null;
-}
-
-const READ_CHUNK = 1 << 20;
-
-/** Recycled 1 MiB read buffers for GETs: allocating one per MiB served drives V8 into constant GCs. */
-const bufferPool: Buffer[] = [];
-const takeBuffer = (): Buffer => bufferPool.pop() ?? Buffer.allocUnsafeSlow(READ_CHUNK);
-const giveBuffer = (b: Buffer): void => {
-  if (bufferPool.length < 32) bufferPool.push(b);
-};
-
-function drained(out: Writable): Promise<void> {
-  // A client cut off mid-download (a fault, or gone) never drains: fail now so the handles close.
-  if (out.destroyed || out.closed) return Promise.reject(new Error('client went away'));
-  return new Promise((resolve, reject) => {
-    const done = (err?: Error) => {
-      out.off('drain', onDrain);
-      out.off('close', onClose);
-      if (err) reject(err);
-      else resolve();
-    };
-    const onDrain = () => done();
-    const onClose = () => done(new Error('client went away'));
-    out.on('drain', onDrain);
-    out.on('close', onClose);
-  });
 }
 
 /**
@@ -78,15 +46,13 @@ function drained(out: Writable): Promise<void> {
  */
 export class ObjectStore {
   private readonly buckets = new Map<string, BucketState>();
-  /**
-   * Small bodies are appended to a shared pack file rather than each getting a file of its
-   * own: creating a file costs 0.3-1 ms of CPU on a small VM, more than everything else
-   * a 64 KiB PUT does. Live bodies are counted per pack; an empty, closed pack is deleted.
-   */
-  private pack: { file: string; fd: number; size: number } | null = null;
-  private readonly packLive = new Map<string, number>();
+  private readonly blobPathOf: BlobPath = (file) => this.blobPath(file);
+  private readonly packs = new PackFiles(this.blobPathOf);
+  private readonly logs: MetaLogs;
 
-  private constructor(readonly root: string) {}
+  private constructor(readonly root: string) {
+    this.logs = new MetaLogs(path.join(root, 'meta'));
+  }
 
   static async open(root: string): Promise<ObjectStore> {
     const store = new ObjectStore(root);
@@ -96,31 +62,11 @@ export class ObjectStore {
     for (const f of await readdir(path.join(root, 'buckets'))) {
       if (!f.endsWith('.json')) continue;
       const b = JSON.parse(await readFile(path.join(root, 'buckets', f), 'utf8')) as { name: string; created: number };
-      const state: BucketState = { created: b.created, objects: new Map(), sorted: null };
+      const state: BucketState = { created: b.created, objects: await store.logs.load(b.name), sorted: null };
       store.buckets.set(b.name, state);
-      const log = store.metaLog(b.name);
-      if (!existsSync(log)) continue;
-      let lines = 0;
-      for (const text of (await readFile(log, 'utf8')).split('\n')) {
-        if (!text) continue;
-        lines++;
-        let entry: MetaLine;
-        try {
-          entry = JSON.parse(text) as MetaLine;
-        } catch {
-          continue; // a torn last line: the write it belonged to never completed
-        }
-        if (entry.m) state.objects.set(entry.k, entry.m);
-        else state.objects.delete(entry.k);
-      }
-      // Overwrites and deletes leave dead lines behind: rewrite the log when they dominate.
-      if (lines > 2 * state.objects.size + 1000) {
-        await writeFileAtomic(log, [...state.objects.values()].map((m) => `${JSON.stringify({ k: m.key, m })}\n`).join(''));
-      }
-      for (const m of state.objects.values())
-        for (const seg of m.segments) if (seg.offset !== undefined) store.packLive.set(seg.file, (store.packLive.get(seg.file) ?? 0) + 1);
+      for (const m of state.objects.values()) for (const seg of m.segments) store.packs.track(seg);
     }
-    for (const f of await readdir(path.join(root, 'blobs'))) if (f.startsWith('pack-') && !store.packLive.has(f)) await removeQuietly(store.blobPath(f));
+    await store.packs.sweep(path.join(root, 'blobs'));
     return store;
   }
 
@@ -151,9 +97,9 @@ export class ObjectStore {
     const b = this.buckets.get(name);
     if (!b || b.objects.size > 0) return false;
     this.buckets.delete(name);
-    this.closeMeta(name);
+    this.logs.close(name);
     await removeQuietly(path.join(this.root, 'buckets', `${name}.json`));
-    await removeQuietly(this.metaLog(name));
+    await removeQuietly(this.logs.path(name));
     return true;
   }
 
@@ -202,18 +148,12 @@ export class ObjectStore {
   async commitBody(bucket: string, key: string, body: Buffer, info: ObjectInfo): Promise<ObjectMeta> {
     const b = this.buckets.get(bucket);
     if (!b) throw new Error(`no bucket ${bucket}`);
-    if (!this.pack || this.pack.size + body.length > PACK_LIMIT) this.openPack();
-    const pack = this.pack!;
-    const offset = pack.size;
-    for (let done = 0; done < body.length;) done += writeSync(pack.fd, body, done, body.length - done, offset + done);
-    pack.size += body.length;
-    this.packLive.set(pack.file, (this.packLive.get(pack.file) ?? 0) + 1);
-    return this.record(b, bucket, key, [{ file: pack.file, size: body.length, offset }], info);
+    return this.record(b, bucket, key, [this.packs.append(body)], info);
   }
 
   private async record(b: BucketState, bucket: string, key: string, segments: Segment[], info: ObjectInfo): Promise<ObjectMeta> {
     const meta: ObjectMeta = { ...info, bucket, key, lastModified: Date.now(), segments };
-    this.appendMeta(bucket, { k: key, m: meta });
+    this.logs.append(bucket, { k: key, m: meta });
     const old = b.objects.get(key);
     if (!old) b.sorted = null;
     b.objects.set(key, meta);
@@ -221,28 +161,16 @@ export class ObjectStore {
     return meta;
   }
 
-  private openPack(): void {
-    const old = this.pack;
-    this.pack = null;
-    if (old) {
-      closeSync(old.fd);
-      if (!this.packLive.get(old.file)) void removeQuietly(this.blobPath(old.file));
-    }
-    const file = `pack-${randomString(20)}`;
-    this.pack = { file, fd: openSync(this.blobPath(file), 'w'), size: 0 };
-  }
-
   /** Closes the open pack file and meta logs (on sandbox stop). */
   close(): void {
-    if (this.pack) closeSync(this.pack.fd);
-    this.pack = null;
-    for (const bucket of [...this.metaFds.keys()]) this.closeMeta(bucket);
+    this.packs.close();
+    this.logs.closeAll();
   }
 
   /** Copies one stored segment into a file of its own (for CopyObject). */
   async copySegment(seg: Segment, to: string): Promise<void> {
     if (seg.offset === undefined) await copyFile(this.blobPath(seg.file), to);
-    else await writeFile(to, this.readSegmentInto(seg, 0, Buffer.allocUnsafe(seg.size)));
+    else await writeFile(to, readSegmentInto(this.blobPathOf, seg, 0, Buffer.allocUnsafe(seg.size)));
   }
 
   /** For objects the sandbox itself writes (job outputs, server-side uploads). */
@@ -257,163 +185,28 @@ export class ObjectStore {
     if (!b || !meta) return false;
     b.objects.delete(key);
     b.sorted = null;
-    this.appendMeta(bucket, { k: key });
+    this.logs.append(bucket, { k: key });
     await this.dropSegments(meta);
     return true;
   }
 
-  /**
-   * A byte stream of [start, end] (inclusive). File handles are opened up front so a
-   * concurrent overwrite (which unlinks the old blobs) cannot cut a running download.
-   */
-  async openRange(meta: ObjectMeta, start: number, end: number): Promise<Readable> {
-    const pieces = await this.openPieces(meta, start, end);
-    let closed = false;
-    const closeAll = () => {
-      if (closed) return;
-      closed = true;
-      for (const p of pieces) void p.fh.close().catch(() => undefined);
-    };
-    async function* chunks(): AsyncGenerator<Buffer> {
-      for (const p of pieces) {
-        let pos = p.from;
-        while (pos < p.to) {
-          const n = Math.min(READ_CHUNK, p.to - pos);
-          const buf = Buffer.allocUnsafe(n);
-          const { bytesRead } = await p.fh.read(buf, 0, n, pos);
-          if (bytesRead === 0) throw new Error('object data is shorter than its manifest');
-          pos += bytesRead;
-          yield bytesRead === n ? buf : buf.subarray(0, bytesRead);
-        }
-      }
-    }
-    const stream = Readable.from(chunks(), { objectMode: false, highWaterMark: 2 * READ_CHUNK });
-    stream.once('close', closeAll);
-    return stream;
+  /** A byte stream of [start, end] (inclusive); see segment-reads.ts. */
+  openRange(meta: ObjectMeta, start: number, end: number): Promise<Readable> {
+    return openRange(this.blobPathOf, meta, start, end);
   }
 
   /** [start, end] of a small object, read with synchronous calls (see commit()). */
   readSmall(meta: ObjectMeta, start: number, end: number): Buffer {
-    const out = Buffer.allocUnsafe(end - start + 1);
-    let offset = 0;
-    let filled = 0;
-    for (const seg of meta.segments) {
-      const segStart = offset;
-      offset += seg.size;
-      if (offset <= start || segStart > end) continue;
-      const from = Math.max(start, segStart) - segStart;
-      const to = Math.min(end + 1, offset) - segStart;
-      this.readSegmentInto(seg, from, out.subarray(filled, filled + to - from));
-      filled += to - from;
-    }
-    return out;
+    return readSmall(this.blobPathOf, meta, start, end);
   }
 
-  /** Fills `out` with one segment's bytes from `from` on, read synchronously; returns `out`. */
-  private readSegmentInto(seg: Segment, from: number, out: Buffer): Buffer {
-    const base = seg.offset ?? 0;
-    const fd = openSync(this.blobPath(seg.file), 'r');
-    try {
-      for (let got = 0; got < out.length;) {
-        const n = readSync(fd, out, got, out.length - got, base + from + got);
-        if (n === 0) throw new Error('object data is shorter than its manifest');
-        got += n;
-      }
-    } finally {
-      closeSync(fd);
-    }
-    return out;
-  }
-
-  /**
-   * Writes [start, end] to `out` with pooled buffers, reading the next MiB while the
-   * previous one is on the wire.
-   */
-  async streamRange(meta: ObjectMeta, start: number, end: number, out: Writable): Promise<void> {
-    const pieces = await this.openPieces(meta, start, end);
-    const reads: { fh: FileHandle; pos: number; len: number }[] = [];
-    for (const p of pieces) for (let pos = p.from; pos < p.to; pos += READ_CHUNK) reads.push({ fh: p.fh, pos, len: Math.min(READ_CHUNK, p.to - pos) });
-    const read = async (i: number) => {
-      const r = reads[i]!;
-      const buf = takeBuffer();
-      const { bytesRead } = await r.fh.read(buf, 0, r.len, r.pos);
-      if (bytesRead !== r.len) throw new Error('object data is shorter than its manifest');
-      return buf;
-    };
-    try {
-      let next = reads.length > 0 ? read(0) : null;
-      for (let i = 0; next; i++) {
-        const buf = await next;
-        next = i + 1 < reads.length ? read(i + 1) : null;
-        const len = reads[i]!.len;
-        if (out.destroyed) throw new Error('client went away');
-        const ok = out.write(len === buf.length ? buf : buf.subarray(0, len), () => giveBuffer(buf));
-        if (!ok) await drained(out);
-      }
-      if (!out.destroyed) await new Promise<void>((resolve) => out.end(resolve));
-    } finally {
-      await Promise.all(pieces.map((p) => p.fh.close().catch(() => undefined)));
-    }
-  }
-
-  /** Opens the blob files covering [start, end] with the byte window to read from each. */
-  private async openPieces(meta: ObjectMeta, start: number, end: number): Promise<{ fh: FileHandle; from: number; to: number }[]> {
-    const pieces: { fh: FileHandle; from: number; to: number }[] = [];
-    let offset = 0;
-    try {
-      for (const seg of meta.segments) {
-        const segStart = offset;
-        offset += seg.size;
-        if (offset <= start || segStart > end) continue;
-        const base = seg.offset ?? 0;
-        const from = Math.max(start, segStart) - segStart + base;
-        const to = Math.min(end + 1, offset) - segStart + base;
-        pieces.push({ fh: await open(this.blobPath(seg.file), 'r'), from, to });
-      }
-    } catch (err) {
-      await Promise.all(pieces.map((p) => p.fh.close()));
-      throw err;
-    }
-    return pieces;
-  }
-
-  /**
-   * Object manifests of a bucket: one JSON line per put or delete, appended synchronously (one
-   * open-append-close of an existing file is much cheaper than creating a file per object).
-   */
-  private metaLog(bucket: string): string {
-    return path.join(this.root, 'meta', `${bucket}.jsonl`);
-  }
-
-  /** Open append descriptors of the meta logs (appendFileSync would open and close per object). */
-  private readonly metaFds = new Map<string, number>();
-
-  private appendMeta(bucket: string, line: MetaLine): void {
-    let fd = this.metaFds.get(bucket);
-    if (fd === undefined) this.metaFds.set(bucket, (fd = openSync(this.metaLog(bucket), 'a')));
-    writeSync(fd, `${JSON.stringify(line)}\n`);
-  }
-
-  private closeMeta(bucket: string): void {
-    const fd = this.metaFds.get(bucket);
-    if (fd !== undefined) closeSync(fd);
-    this.metaFds.delete(bucket);
+  /** Writes [start, end] to `out`; see segment-reads.ts. */
+  streamRange(meta: ObjectMeta, start: number, end: number, out: Writable): Promise<void> {
+    return streamRange(this.blobPathOf, meta, start, end, out);
   }
 
   private async dropSegments(meta: ObjectMeta): Promise<void> {
-    const doomed: string[] = [];
-    for (const seg of meta.segments) {
-      if (seg.offset === undefined) {
-        doomed.push(seg.file);
-        continue;
-      }
-      const live = (this.packLive.get(seg.file) ?? 1) - 1;
-      if (live > 0) this.packLive.set(seg.file, live);
-      else {
-        this.packLive.delete(seg.file);
-        if (seg.file !== this.pack?.file) doomed.push(seg.file);
-      }
-    }
+    const doomed = meta.segments.filter((seg) => seg.offset === undefined || this.packs.release(seg)).map((seg) => seg.file);
     await Promise.all(doomed.map((f) => removeQuietly(this.blobPath(f))));
   }
 }

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { engageStorageFault, type FaultRegistry, type FaultRule } from '../control/faults';
+import { applyStorageFault, type FaultRegistry, type FaultRule } from '../control/faults';
 import type { Stats } from '../control/stats';
 import { hexToken } from '../util/ids';
 import type { CredentialRegistry, ResolvedCredential } from './credentials';
@@ -91,52 +91,37 @@ export function identifyOp(method: string, bucket: string, key: string, q: Map<s
   }
 }
 
+type OpHandler = (d: S3Deps, m: mp.MultipartDeps, r: S3Request) => Promise<S3Result> | S3Result;
+
+/** Each S3 operation the sandbox serves, by the name identifyOp gives it. */
+const OPS: Record<string, OpHandler> = {
+  ListBuckets: (d, _m, r) => bucketOps.listBuckets(d.objects, r),
+  CreateBucket: (d, _m, r) => bucketOps.createBucket(d.objects, r),
+  HeadBucket: (d, _m, r) => bucketOps.headBucket(d.objects, r, d.region),
+  DeleteBucket: (d, _m, r) => bucketOps.deleteBucket(d.objects, r),
+  GetBucketLocation: (d, _m, r) => bucketOps.bucketLocation(d.objects, r, d.region),
+  GetBucketVersioning: (d, _m, r) => bucketOps.bucketVersioning(d.objects, r),
+  ListObjects: (d, _m, r) => bucketOps.listObjects(d.objects, r, false),
+  ListObjectsV2: (d, _m, r) => bucketOps.listObjects(d.objects, r, true),
+  DeleteObjects: (d, _m, r) => bucketOps.deleteObjects(d.objects, r),
+  ListMultipartUploads: (_d, m, r) => mp.listMultipartUploads(m, r),
+  PutObject: (d, _m, r) => objectOps.putObject(d.objects, r),
+  CopyObject: (d, _m, r) => objectOps.copyObject(d.objects, r),
+  GetObject: (d, _m, r) => objectOps.getObject(d.objects, r, false),
+  HeadObject: (d, _m, r) => objectOps.getObject(d.objects, r, true),
+  DeleteObject: (d, _m, r) => objectOps.deleteObject(d.objects, r),
+  CreateMultipartUpload: (_d, m, r) => mp.createMultipart(m, r),
+  UploadPart: (_d, m, r) => mp.uploadPart(m, r),
+  CompleteMultipartUpload: (_d, m, r) => mp.completeMultipart(m, r),
+  AbortMultipartUpload: (_d, m, r) => mp.abortMultipart(m, r),
+  ListParts: (_d, m, r) => mp.listParts(m, r),
+};
+
 async function dispatch(d: S3Deps, op: string, r: S3Request): Promise<S3Result> {
+  const run = Object.hasOwn(OPS, op) ? OPS[op] : undefined;
+  if (!run) throw s3err.notImplemented();
   const m: mp.MultipartDeps = { objects: d.objects, uploads: d.uploads, onPart: (id, n) => d.stats.countPart(id, n) };
-  switch (op) {
-    case 'ListBuckets':
-      return bucketOps.listBuckets(d.objects, r);
-    case 'CreateBucket':
-      return bucketOps.createBucket(d.objects, r);
-    case 'HeadBucket':
-      return bucketOps.headBucket(d.objects, r, d.region);
-    case 'DeleteBucket':
-      return bucketOps.deleteBucket(d.objects, r);
-    case 'GetBucketLocation':
-      return bucketOps.bucketLocation(d.objects, r, d.region);
-    case 'GetBucketVersioning':
-      return bucketOps.bucketVersioning(d.objects, r);
-    case 'ListObjects':
-      return bucketOps.listObjects(d.objects, r, false);
-    case 'ListObjectsV2':
-      return bucketOps.listObjects(d.objects, r, true);
-    case 'DeleteObjects':
-      return bucketOps.deleteObjects(d.objects, r);
-    case 'ListMultipartUploads':
-      return mp.listMultipartUploads(m, r);
-    case 'PutObject':
-      return objectOps.putObject(d.objects, r);
-    case 'CopyObject':
-      return objectOps.copyObject(d.objects, r);
-    case 'GetObject':
-      return objectOps.getObject(d.objects, r, false);
-    case 'HeadObject':
-      return objectOps.getObject(d.objects, r, true);
-    case 'DeleteObject':
-      return objectOps.deleteObject(d.objects, r);
-    case 'CreateMultipartUpload':
-      return mp.createMultipart(m, r);
-    case 'UploadPart':
-      return mp.uploadPart(m, r);
-    case 'CompleteMultipartUpload':
-      return mp.completeMultipart(m, r);
-    case 'AbortMultipartUpload':
-      return mp.abortMultipart(m, r);
-    case 'ListParts':
-      return mp.listParts(m, r);
-    default:
-      throw s3err.notImplemented();
-  }
+  return run(d, m, r);
 }
 
 /** Who signed the request: key known, token valid and unexpired, region right, signature correct. */
@@ -224,55 +209,75 @@ export function createS3Handler(d: S3Deps): (req: IncomingMessage, res: ServerRe
   return (req, res) => void handle(d, req, res);
 }
 
-async function handle(d: S3Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const requestId = hexToken(8).toUpperCase();
+/** What one S3 request is about, parsed from its URL before anything is read. */
+interface S3Call {
+  requestId: string;
+  method: string;
+  rawPath: string;
+  rawQuery: string;
+  query: Map<string, string>;
+  bucket: string;
+  key: string;
+  op: string;
+}
+
+function parseCall(req: IncomingMessage): S3Call {
   const url = req.url ?? '/';
   const qi = url.indexOf('?');
   const rawPath = qi < 0 ? url : url.slice(0, qi);
   const rawQuery = qi < 0 ? '' : url.slice(qi + 1);
   const method = req.method ?? 'GET';
-  const head = method === 'HEAD';
   const query = new Map(parseQuery(rawQuery));
   const slash = rawPath.indexOf('/', 1);
   const bucket = safeDecode(slash < 0 ? rawPath.slice(1) : rawPath.slice(1, slash));
   const key = slash < 0 ? '' : safeDecode(rawPath.slice(slash + 1));
-  const resource = `/${bucket}${key ? `/${key}` : ''}`;
   const op = identifyOp(method, bucket, key, query, req.headers);
-  d.stats.countS3(op);
-  res.setHeader('x-amz-request-id', requestId);
+  return { requestId: hexToken(8).toUpperCase(), method, rawPath, rawQuery, query, bucket, key, op };
+}
+
+/** Authenticates the request and carries out its operation, reading the body from `body`. */
+async function execute(d: S3Deps, req: IncomingMessage, c: S3Call, body: Readable): Promise<S3Result> {
+  const { method, rawPath, rawQuery, bucket, key, query, requestId } = c;
+  const sreq: SignedRequest = { method, rawPath, rawQuery, headers: req.headers };
+  const auth = parseAuth(sreq);
+  if (!auth) throw s3err.accessDenied();
+  const cred = authenticate(d, sreq, auth, bucket);
+  return dispatch(d, c.op, {
+    req,
+    method,
+    bucket,
+    key,
+    query,
+    headers: req.headers,
+    auth,
+    cred,
+    body,
+    requestId,
+    hashPool: d.hashPool,
+    fastEtags: d.fastEtags,
+  });
+}
+
+async function handle(d: S3Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const c = parseCall(req);
+  const head = c.method === 'HEAD';
+  const resource = `/${c.bucket}${c.key ? `/${c.key}` : ''}`;
+  d.stats.countS3(c.op);
+  res.setHeader('x-amz-request-id', c.requestId);
   res.setHeader('x-amz-id-2', hexToken(24));
   res.setHeader('server', 'RescaleSandboxS3');
-  const rule = d.faultsEnabled ? d.faults.take({ target: 's3', method, path: resource, query: rawQuery, op }) : undefined;
+  const rule = d.faultsEnabled ? d.faults.take({ target: 's3', method: c.method, path: resource, query: c.rawQuery, op: c.op }) : undefined;
   try {
-    let body: Readable = req;
-    if (rule) {
-      body = await engageStorageFault(rule, req, res, d.stats);
-      if (rule.status !== undefined && !rule.applyEffect) throw faultError(rule);
-    }
-    const sreq: SignedRequest = { method, rawPath, rawQuery, headers: req.headers };
-    const auth = parseAuth(sreq);
-    if (!auth) throw s3err.accessDenied();
-    const cred = authenticate(d, sreq, auth, bucket);
-    const result = await dispatch(d, op, {
-      req,
-      method,
-      bucket,
-      key,
-      query,
-      headers: req.headers,
-      auth,
-      cred,
-      body,
-      requestId,
-      hashPool: d.hashPool,
-      fastEtags: d.fastEtags,
+    const body = await applyStorageFault(req, res, rule, {
+      stats: d.stats,
+      runEffect: async (b) => {
+        const result = await execute(d, req, c, b);
+        if (result.body instanceof Readable) result.body.destroy();
+      },
+      answer: (r) => sendError(res, faultError(r), resource, c.requestId, head),
     });
-    if (rule?.status !== undefined) {
-      if (result.body instanceof Readable) result.body.destroy();
-      throw faultError(rule);
-    }
-    await send(res, result, head);
+    if (body) await send(res, await execute(d, req, c, body), head);
   } catch (err) {
-    sendError(res, err, resource, requestId, head);
+    sendError(res, err, resource, c.requestId, head);
   }
 }
