@@ -1,6 +1,6 @@
 // Settings → Appearance: language, theme, and whether closing the window keeps Courier in the tray.
 import { useTranslation } from 'react-i18next';
-import { Field } from '../../components/Field';
+import { SettingSelect } from './SettingInputs';
 import type { SettingsCardProps } from './useSettingsSaver';
 
 export function AppearanceCard({ settings, save }: Omit<SettingsCardProps, 'errors'>) {
@@ -8,32 +8,26 @@ export function AppearanceCard({ settings, save }: Omit<SettingsCardProps, 'erro
   return (
     <section className="card grid" aria-labelledby="appearance-h">
       <h2 id="appearance-h">{t('settings.appearance')}</h2>
-      <Field label={t('settings.language')}>
-        {(id) => (
-          <select
-            id={id}
-            value={settings.appearance.language}
-            onChange={(e) => void save({ appearance: { language: e.target.value as 'system' | 'en' | 'ja' } }, 'appearance.language')}
-          >
-            <option value="system">{t('settings.followSystem')}</option>
-            <option value="en">English</option>
-            <option value="ja">日本語</option>
-          </select>
-        )}
-      </Field>
-      <Field label={t('settings.theme')}>
-        {(id) => (
-          <select
-            id={id}
-            value={settings.appearance.theme}
-            onChange={(e) => void save({ appearance: { theme: e.target.value as 'system' | 'light' | 'dark' } }, 'appearance.theme')}
-          >
-            <option value="system">{t('settings.followSystem')}</option>
-            <option value="light">{t('settings.light')}</option>
-            <option value="dark">{t('settings.dark')}</option>
-          </select>
-        )}
-      </Field>
+      <SettingSelect
+        label={t('settings.language')}
+        value={settings.appearance.language}
+        options={[
+          ['system', t('settings.followSystem')],
+          ['en', 'English'],
+          ['ja', '日本語'],
+        ]}
+        onSave={(language) => void save({ appearance: { language } }, 'appearance.language')}
+      />
+      <SettingSelect
+        label={t('settings.theme')}
+        value={settings.appearance.theme}
+        options={[
+          ['system', t('settings.followSystem')],
+          ['light', t('settings.light')],
+          ['dark', t('settings.dark')],
+        ]}
+        onSave={(theme) => void save({ appearance: { theme } }, 'appearance.theme')}
+      />
       <label className="check">
         <input
           type="checkbox"

@@ -1,8 +1,8 @@
-// A numeric setting's input, with its bounds read from shared/settings-table.ts: the schema, the
+// A numeric setting's box, with its bounds read from shared/settings-table.ts: the schema, the
 // CLI and this view share one table, so the form cannot offer a range main refuses.
 import { SETTINGS_TABLE, type SettingKey } from '../../../../shared/settings-table';
 import type { SettingsPatch } from '../../../../shared/settings';
-import { Field } from '../../components/Field';
+import { SettingText } from './SettingInputs';
 import type { SettingsCardProps } from './useSettingsSaver';
 
 /** An empty box is sent as NaN so main names the field that is missing. */
@@ -29,18 +29,15 @@ export function NumberSettingField({
 }: SettingsCardProps & { setting: SettingKey; label: string; hint?: string }) {
   const row = SETTINGS_TABLE[setting];
   return (
-    <Field label={label} {...(hint ? { hint } : {})} error={errors[row.name]}>
-      {(id, d) => (
-        <input
-          id={id}
-          aria-describedby={d}
-          type="number"
-          min={row.min}
-          max={row.max}
-          defaultValue={currentValue(settings, row.name)}
-          onBlur={(e) => void save(patchFor(row.name, num(e.target.value)), row.name)}
-        />
-      )}
-    </Field>
+    <SettingText
+      label={label}
+      {...(hint ? { hint } : {})}
+      error={errors[row.name]}
+      type="number"
+      min={row.min}
+      max={row.max}
+      value={currentValue(settings, row.name)}
+      onSave={(text) => void save(patchFor(row.name, num(text)), row.name)}
+    />
   );
 }

@@ -1,8 +1,8 @@
 // Settings → Transfers: parallelism, part size and the bandwidth limit with its schedule.
 import { useTranslation } from 'react-i18next';
-import { Field } from '../../components/Field';
 import { formatSchedule, limitFromMiB, limitToMiB, parseSchedule } from './bandwidth';
 import { NumberSettingField } from './NumberSettingField';
+import { SettingText } from './SettingInputs';
 import type { SettingsCardProps } from './useSettingsSaver';
 
 export function TransfersCard(props: SettingsCardProps) {
@@ -15,30 +15,24 @@ export function TransfersCard(props: SettingsCardProps) {
       <NumberSettingField {...props} setting="parallelFiles" label={t('settings.parallelFiles')} />
       <NumberSettingField {...props} setting="partsPerFile" label={t('settings.partsPerFile')} />
       <NumberSettingField {...props} setting="partSizeMiB" label={t('settings.partSize')} />
-      <Field label={t('settings.bandwidth')} error={errors['transfers.bandwidthBytesPerSecond']} hint={t('settings.bandwidthHint')}>
-        {(id, d) => (
-          <input
-            id={id}
-            aria-describedby={d}
-            type="number"
-            min={0}
-            step={0.5}
-            defaultValue={limitToMiB(tr.bandwidthBytesPerSecond)}
-            onBlur={(e) => void save({ transfers: { bandwidthBytesPerSecond: limitFromMiB(e.target.value) } }, 'transfers.bandwidthBytesPerSecond')}
-          />
-        )}
-      </Field>
-      <Field label={t('settings.schedule')} error={errors['transfers.bandwidthSchedule']} hint={t('settings.scheduleHint')}>
-        {(id, d) => (
-          <input
-            id={id}
-            aria-describedby={d}
-            placeholder="09:00-18:00=2"
-            defaultValue={formatSchedule(tr.bandwidthSchedule)}
-            onBlur={(e) => void save({ transfers: { bandwidthSchedule: parseSchedule(e.target.value) } }, 'transfers.bandwidthSchedule')}
-          />
-        )}
-      </Field>
+      <SettingText
+        label={t('settings.bandwidth')}
+        hint={t('settings.bandwidthHint')}
+        error={errors['transfers.bandwidthBytesPerSecond']}
+        type="number"
+        min={0}
+        step={0.5}
+        value={limitToMiB(tr.bandwidthBytesPerSecond)}
+        onSave={(text) => void save({ transfers: { bandwidthBytesPerSecond: limitFromMiB(text) } }, 'transfers.bandwidthBytesPerSecond')}
+      />
+      <SettingText
+        label={t('settings.schedule')}
+        hint={t('settings.scheduleHint')}
+        error={errors['transfers.bandwidthSchedule']}
+        placeholder="09:00-18:00=2"
+        value={formatSchedule(tr.bandwidthSchedule)}
+        onSave={(text) => void save({ transfers: { bandwidthSchedule: parseSchedule(text) } }, 'transfers.bandwidthSchedule')}
+      />
     </section>
   );
 }

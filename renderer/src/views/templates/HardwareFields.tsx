@@ -3,6 +3,7 @@
 import { useTranslation } from 'react-i18next';
 import type { CatalogView } from '../../../../shared/jobs';
 import { Field } from '../../components/Field';
+import { CountBox } from './boxes';
 import { firstCores, num, type CatalogChoices } from './catalog-choices';
 import type { Draft, TemplateForm } from './useTemplateForm';
 
@@ -69,14 +70,7 @@ function CoresPerSlotField({ form, choices: { coreType } }: Props) {
             ))}
           </select>
         ) : (
-          <input
-            id={id}
-            aria-describedby={desc}
-            type="number"
-            min={1}
-            value={Number.isNaN(d.hardware.coresPerSlot) ? '' : d.hardware.coresPerSlot}
-            onChange={(e) => hw('coresPerSlot', { coresPerSlot: num(e.target.value) })}
-          />
+          <CountBox id={id} desc={desc} value={d.hardware.coresPerSlot} onChange={(n) => hw('coresPerSlot', { coresPerSlot: n })} />
         )
       }
     </Field>
@@ -91,16 +85,7 @@ function SizeFields({ form }: { form: TemplateForm }) {
   return (
     <>
       <Field label={t('templates.slots')} error={form.errorFor('hardware.slots')}>
-        {(id, desc) => (
-          <input
-            id={id}
-            aria-describedby={desc}
-            type="number"
-            min={1}
-            value={Number.isNaN(d.hardware.slots) ? '' : d.hardware.slots}
-            onChange={(e) => hw('slots', { slots: num(e.target.value) })}
-          />
-        )}
+        {(id, desc) => <CountBox id={id} desc={desc} value={d.hardware.slots} onChange={(n) => hw('slots', { slots: n })} />}
       </Field>
       <Field label={t('templates.walltime')} hint={t('templates.walltimeHint')} error={form.errorFor('hardware.walltimeHours')}>
         {(id, desc) => (

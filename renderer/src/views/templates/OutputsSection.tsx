@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Field } from '../../components/Field';
+import { CodeArea } from './boxes';
 import type { TemplateForm } from './useTemplateForm';
 
 /** Which outputs come back by themselves, where to, and when to notify. */
@@ -19,13 +20,11 @@ export function OutputsSection({ form }: { form: TemplateForm }) {
       </label>
       <Field label={t('templates.filters')} hint={t('templates.filtersHint')} error={errorFor('outputs.filters')}>
         {(id, desc) => (
-          <textarea
+          <CodeArea
             id={id}
-            aria-describedby={desc}
-            rows={3}
-            className="mono"
+            desc={desc}
             value={d.outputs.filters.join('\n')}
-            onChange={(e) => update('outputs.filters', (x) => ({ ...x, outputs: { ...x.outputs, filters: e.target.value.split('\n') } }))}
+            onChange={(text) => update('outputs.filters', (x) => ({ ...x, outputs: { ...x.outputs, filters: text.split('\n') } }))}
           />
         )}
       </Field>
