@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Field } from '../../components/Field';
+import { CodeArea } from './boxes';
 import type { TemplateForm } from './useTemplateForm';
 import { ProjectField } from '../records/ProjectField';
 
@@ -33,16 +34,7 @@ export function BasicsSection({ form }: { form: TemplateForm }) {
       </div>
       <div className="span-all">
         <Field label={t('templates.command')} hint={t('templates.commandHint')} error={errorFor('command')}>
-          {(id, desc) => (
-            <textarea
-              id={id}
-              aria-describedby={desc}
-              rows={3}
-              className="mono"
-              value={d.command}
-              onChange={(e) => update('command', (x) => ({ ...x, command: e.target.value }))}
-            />
-          )}
+          {(id, desc) => <CodeArea id={id} desc={desc} value={d.command} onChange={(text) => update('command', (x) => ({ ...x, command: text }))} />}
         </Field>
       </div>
     </fieldset>

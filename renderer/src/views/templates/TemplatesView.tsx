@@ -1,116 +1,39 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { api } from '../../api/client';
-import { messageOf } from '../../lib/format';
-import { openLaunch } from '../../stores/launch';
 import { useNavigation } from '../../stores/navigation';
 import { loadCatalog, refreshTemplates, useTemplates } from '../../stores/templates';
-import { toast } from '../../stores/toasts';
 import { TemplateEditor } from './TemplateEditor';
+import { TemplateList } from './TemplateList';
+import { TemplatesToolbar } from './TemplatesToolbar';
 import { blankDraft, draftOf } from './useTemplateForm';
 
-function Toolbar() {
-  const { t } = useTranslation();
-  const go = useNavigation((s) => s.go);
-  const file = useRef<HTMLInputElement>(null);
-  const importFile = async (f: File) => {
-    try {
-      const entry = await api.templates.import({ json: await f.text() });
-      await refreshTemplates();
-      toast({ level: 'ok', title: t('templates.imported', { name: entry.template.name }) });
-      go('templates', entry.template.id);
-    } catch (e) {
-      toast({ level: 'error', title: t('templates.importFailed'), body: messageOf(e) });
-    }
-  };
-  return (
-    <>
-      <button type="button" onClick={() => go('templates', 'new')}>
-        {t('templates.new')}
-      </button>
-      <button type="button" onClick={() => file.current?.click()}>
-        {t('templates.import')}
-      </button>
-      <input
-        ref={file}
-        type="file"
-        accept=".json,application/json"
-        className="sr-only"
-        tabIndex={-1}
-        aria-label={t('templates.import')}
-        onChange={(e) => {
-          const f = e.target.files?.[0];
-          e.target.value = '';
-          if (f) void importFile(f);
-        }}
-      />
-    </>
-  );
-}
-
-/** Saved templates and the built-in GPU presets; the selected one opens in the editor. */
-export function TemplatesView() {
-  const { t } = useTranslation();
+/** The templates (loaded on opening), the one the address selects, and the two filtered lists. */
+function useTemplateLists(filter: string) {
   const { templates, loaded, error } = useTemplates();
   const detail = useNavigation((s) => s.detail);
-  const go = useNavigation((s) => s.go);
-  const [filter, setFilter] = useState('');
   useEffect(() => {
     void refreshTemplates();
     void loadCatalog();
   }, []);
-
   const selectedId = detail ? decodeURIComponent(detail) : undefined;
   const selected = templates.find((x) => x.template.id === selectedId) ?? null;
   const shown = useMemo(() => {
     const q = filter.trim().toLowerCase();
     return q ? templates.filter((x) => x.template.name.toLowerCase().includes(q)) : templates;
   }, [templates, filter]);
-  const saved = shown.filter((x) => !x.builtIn);
-  const presets = shown.filter((x) => x.builtIn);
+  return { loaded, error, detail, selectedId, selected, saved: shown.filter((x) => !x.builtIn), presets: shown.filter((x) => x.builtIn) };
+}
 
-  const list = (title: string, items: typeof templates, hid: string) => (
-    <section aria-labelledby={hid}>
-      <h2 id={hid} className="list-title">
-        {title}
-      </h2>
-      {items.length === 0 ? (
-        <p className="muted">{t(hid === 'saved-h' ? 'templates.noSaved' : 'templates.empty')}</p>
-      ) : (
-        <ul className="template-list">
-          {items.map((x) => (
-            <li key={x.template.id} className={x.template.id === selectedId ? 'selected' : undefined} data-template={x.template.id}>
-              <a
-                href={`#/templates/${encodeURIComponent(x.template.id)}`}
-                aria-current={x.template.id === selectedId ? 'true' : undefined}
-                onClick={(e) => (e.preventDefault(), go('templates', x.template.id))}
-              >
-                <strong>{x.template.name}</strong>
-                <span className="muted">
-                  {x.template.analysis.code} · {x.template.hardware.coreType}
-                </span>
-              </a>
-              {x.issues.length > 0 && <span className="tag tag-warn">{t('templates.issues', { count: x.issues.length })}</span>}
-              <button
-                type="button"
-                className="primary small"
-                onClick={() => openLaunch({ templateId: x.template.id })}
-                aria-label={t('templates.launchOne', { name: x.template.name })}
-              >
-                {t('templates.launch')}
-              </button>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
-  );
-
+/** Saved templates and the built-in GPU presets; the selected one opens in the editor. */
+export function TemplatesView() {
+  const { t } = useTranslation();
+  const [filter, setFilter] = useState('');
+  const { loaded, error, detail, selectedId, selected, saved, presets } = useTemplateLists(filter);
   return (
     <section className="view templates-view" aria-labelledby="templates-title">
       <header className="view-header">
         <h1 id="templates-title">{t('nav.templates')}</h1>
-        <Toolbar />
+        <TemplatesToolbar />
       </header>
       {error && (
         <p className="banner banner-err" role="alert">
@@ -130,8 +53,8 @@ export function TemplatesView() {
             <p className="muted">{t('common.loading')}</p>
           ) : (
             <>
-              {list(t('templates.saved'), saved, 'saved-h')}
-              {list(t('templates.presets'), presets, 'presets-h')}
+              <TemplateList title={t('templates.saved')} items={saved} hid="saved-h" selectedId={selectedId} />
+              <TemplateList title={t('templates.presets')} items={presets} hid="presets-h" selectedId={selectedId} />
             </>
           )}
         </div>
