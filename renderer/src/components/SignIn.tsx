@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import type { AccountViewModel } from '../../../shared/contract/accounts';
-import { Field } from './Field';
+import { Field, SecretField } from './Field';
 import { KeyStorePicker } from './KeyStorePicker';
 import { useSignIn } from './useSignIn';
 
@@ -61,20 +61,14 @@ export function SignIn({ onDone }: { onDone?: (a: AccountViewModel) => void }) {
       {s.choice === 'sandbox' ? (
         <p className="hint">{t('signIn.sandboxHint')}</p>
       ) : (
-        <Field label={t('signIn.apiKey')} error={s.fieldError('apiKey')} hint={t(s.keyHint)}>
-          {(id, d) => (
-            <input
-              id={id}
-              aria-describedby={d}
-              type="password"
-              autoComplete="off"
-              spellCheck={false}
-              value={s.apiKey}
-              onChange={(e) => s.setApiKey(e.target.value)}
-              required
-            />
-          )}
-        </Field>
+        <SecretField
+          label={t('signIn.apiKey')}
+          error={s.fieldError('apiKey')}
+          hint={t(s.keyHint)}
+          autoComplete="off"
+          value={s.apiKey}
+          onChange={(v) => s.setApiKey(v)}
+        />
       )}
       {s.general && (
         <p className="error" role="alert">
