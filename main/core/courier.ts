@@ -13,10 +13,7 @@ import { JobsService, type JobsTuning } from './jobs/service';
 import type { Notifier } from './notify/notifier';
 import { transferHandlers } from './handlers/transfers';
 import { fileHandlers } from './handlers/files';
-import { ActiveAccountStorage } from './rescale/active-storage';
-import { journalSealer } from './secrets/journal-key';
-import { createTransferService, type LimitsInput, type Sealer, type TransferService } from './transfer';
-import type { Settings } from '../../shared/settings';
+import type { Sealer, TransferService } from './transfer';
 import { appHandlers } from './handlers/app';
 import { Connectivity } from './net/connectivity';
 import { recordActivity } from './activity/recorder';
@@ -26,6 +23,9 @@ import { createRouter, type CallContext, type Router } from './rpc/router';
 import type { ChoosableKeyStore, SecretStore } from './secrets/store';
 import { JsonFileSettingsBackend, type SettingsBackend } from './settings/backend';
 import { SettingsService } from './settings/service';
+import { lazyTransfers } from './transfer-opener';
+
+export { limitsFrom } from './transfer-opener';
 
 /** What the host (Electron shell, web host, CLI, tests) hands to core. */
 export interface CourierPorts {
@@ -100,18 +100,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     warn: (p) => activity.say('warn', 'settings', p),
     info: (p) => activity.say('info', 'settings', p),
   });
-  const network = async (): Promise<NetworkOptions> => {
-    const n = settings.get().network;
-    const base = n.caBundlePath ? { caBundlePath: n.caBundlePath } : {};
-    if (n.proxy === 'explicit' && n.proxyUrl) {
-      const password = (await ports.secrets.get('proxy').catch(() => null)) ?? undefined;
-      return {
-        ...base,
-        proxy: { mode: 'explicit', url: n.proxyUrl, ...(n.proxyUsername ? { username: n.proxyUsername } : {}), ...(password ? { password } : {}) },
-      };
-    }
-    return { ...base, proxy: { mode: n.proxy === 'system' ? 'system' : 'none' } };
-  };
+  const network = (): Promise<NetworkOptions> => networkOptions(settings, ports.secrets);
   const osProxy = ports.systemProxy;
   const systemProxy = osProxy
     ? new SystemProxy(osProxy.rules, { ...(osProxy.cacheMs !== undefined ? { ttlMs: osProxy.cacheMs } : {}), warn: (p) => activity.say('warn', 'settings', p) })
@@ -133,40 +122,8 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
   });
   settings.onChange((s) => hub.emit('settingsChanged', s));
 
-  let transfersP: Promise<TransferService> | null = null;
-  const transfers = (): Promise<TransferService> => {
-    transfersP ??= (async () => {
-      let applied = JSON.stringify(settings.get().network); // what the service's network() below reads
-      const t = await createTransferService({
-        storage: new ActiveAccountStorage(accounts),
-        journalPath: ports.transferJournal?.path ?? join(ports.dataDir, 'transfers.db'),
-        sealer: ports.transferJournal?.sealer ?? (await journalSealer(ports.secrets)),
-        limits: limitsFrom(settings.get()),
-        account: accounts.activeId(),
-        network: await network(),
-        ...(systemProxy ? { route: (net: NetworkOptions, target: string) => systemProxy.apply(net, target) } : {}),
-        ...(ports.transferWorkerFile ? { workerFile: ports.transferWorkerFile } : {}),
-      });
-      t.onProgress((batch) => hub.emit('transfersProgress', batch));
-      settings.onChange((st) => {
-        t.setLimits(limitsFrom(st));
-        t.setAccount(accounts.activeId()); // a switch holds the other account's transfers
-        // Only a network change is worth a keychain read (the proxy password) and new pools.
-        if (JSON.stringify(st.network) === applied) return;
-        applied = JSON.stringify(st.network);
-        void network().then(
-          (n) => t.setNetwork(n),
-          (e: unknown) => activity.say('warn', 'transfers', { key: 'networkNotApplied', params: { reason: e instanceof Error ? e.message : String(e) } }),
-        );
-      });
-      return t;
-    })().catch((e: unknown) => {
-      // A locked key store (no passphrase yet) is not forever: the next use tries again.
-      transfersP = null;
-      throw e;
-    });
-    return transfersP;
-  };
+  const opener = lazyTransfers({ ports, settings, accounts, hub, activity, network, systemProxy });
+  const transfers = opener.open;
 
   const jobs = new JobsService({
     dataDir: ports.dataDir,
@@ -179,7 +136,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     ...(ports.notifier ? { notifier: ports.notifier } : {}),
     ...(ports.jobsTuning ? { tuning: ports.jobsTuning } : {}),
   });
-  const transfersOpened = () => transfersP !== null;
+  const transfersOpened = opener.opened;
   const services: CoreServices = { hub, activity, ports, connectivity, settings, accounts, transfers, network, transfersOpened, jobs };
   const handlers: CourierHandlers<CallContext> = {
     ...appHandlers(services),
@@ -199,20 +156,23 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     router,
     async close() {
       await jobs.close();
-      if (transfersP) await (await transfersP).close();
+      await opener.close();
       await accounts.close();
       stopRecording();
     },
   };
 }
 
-/** Settings → the engine's limits (one place converts units). */
-export function limitsFrom(s: Settings): LimitsInput {
-  const t = s.transfers;
-  return {
-    parallelFiles: t.parallelFiles,
-    partsPerFile: t.partsPerFile,
-    partSizeBytes: t.partSizeMiB * 1024 * 1024,
-    bandwidth: { bytesPerSecond: t.bandwidthBytesPerSecond, schedule: t.bandwidthSchedule },
-  };
+/** Proxy, CA and timeouts from the settings (with the proxy password from the keychain). */
+async function networkOptions(settings: SettingsService, secrets: SecretStore): Promise<NetworkOptions> {
+  const n = settings.get().network;
+  const base = n.caBundlePath ? { caBundlePath: n.caBundlePath } : {};
+  if (n.proxy === 'explicit' && n.proxyUrl) {
+    const password = (await secrets.get('proxy').catch(() => null)) ?? undefined;
+    return {
+      ...base,
+      proxy: { mode: 'explicit', url: n.proxyUrl, ...(n.proxyUsername ? { username: n.proxyUsername } : {}), ...(password ? { password } : {}) },
+    };
+  }
+  return { ...base, proxy: { mode: n.proxy === 'system' ? 'system' : 'none' } };
 }

@@ -80,19 +80,24 @@ export function accountHandlers(s: CoreServices): Handlers {
         return changed({ removed: true });
       },
     },
-    settings: {
-      async get() {
-        return s.settings.get();
-      },
-      async update(patch) {
-        return s.settings.update(patch);
-      },
-      async setProxyPassword({ password }) {
-        if (password) await s.ports.secrets.set('proxy', password);
-        else await s.ports.secrets.delete('proxy');
-        // The change of date is what tells the API clients and the transfer workers to reconnect.
-        return s.settings.update({ network: { proxyPasswordSetAt: password ? Date.now() : 0 } });
-      },
+    settings: settingsHandlers(s),
+  };
+}
+
+/** Settings requests, a table of their own so each stays one screenful. */
+function settingsHandlers(s: CoreServices): Handlers['settings'] {
+  return {
+    async get() {
+      return s.settings.get();
+    },
+    async update(patch) {
+      return s.settings.update(patch);
+    },
+    async setProxyPassword({ password }) {
+      if (password) await s.ports.secrets.set('proxy', password);
+      else await s.ports.secrets.delete('proxy');
+      // The change of date is what tells the API clients and the transfer workers to reconnect.
+      return s.settings.update({ network: { proxyPasswordSetAt: password ? Date.now() : 0 } });
     },
   };
 }

@@ -20,12 +20,12 @@ type Handlers = Pick<CourierHandlers<CallContext>, 'sweeps'>;
 export function sweepHandlers(s: CoreServices): Handlers {
   const jobs = s.jobs;
   // Like a single launch, a sweep never waits for the network: the catalog check uses the disk cache.
-  const deps = async (): Promise<SweepDeps> => {
-    const sess = await s.accounts.session();
-    const catalog = jobs.catalog.cached(sess.account.id);
-    if (!catalog || catalog.stale) jobs.refreshCatalog(sess.account.id);
-    return { jobs, ctx: { accountId: sess.account.id, api: sess.api, catalog }, downloadsFolder: s.settings.get().downloads.folder, cwd: process.cwd() };
-  };
+  const deps = async (): Promise<SweepDeps> => ({
+    jobs,
+    ctx: await jobs.launchContext(),
+    downloadsFolder: s.settings.get().downloads.folder,
+    cwd: process.cwd(),
+  });
   const view = async (sweep: string) => {
     const sess = await s.accounts.session();
     return sweepView(jobs, findSweep(jobs, sess.account.id, sweep), submitPace(sess.api));

@@ -70,6 +70,42 @@ function shareWithSweep(s: Submission, todo: Pending[], c: Ctx): InputProgress[]
 
 const uploadPath = (s: Submission, x: Pending): string => (x.inp.kind === 'folder' ? (s.inputs[x.i]?.staged ?? '') : x.inp.kind === 'local' ? x.inp.path : '');
 
+type Failed = { name: string; o: TransferOutcome };
+type Registered = { x: Pending; fileId: string; p: InputProgress | undefined };
+
+/** The engine's answers for `todo`: file ids for the done ones, a fresh start for the ones it does not know, and the failures. */
+function sortOutcomes(s: Submission, todo: Pending[], outcomes: (TransferOutcome | null)[]) {
+  const inputs: InputProgress[] = s.launch.inputs.map((_, i) => ({ ...s.inputs[i] }));
+  const failed: Failed[] = [];
+  const registered: Registered[] = [];
+  todo.forEach((x, k) => {
+    const o = outcomes[k];
+    const was = s.inputs[x.i];
+    if (!o)
+      inputs[x.i] = was?.staged ? { staged: was.staged, ...(was.keys ? { keys: was.keys } : {}) } : {}; // unknown to the engine (another journal, cleaned up): enqueue again
+    else if (o.state === 'done' && o.fileId) {
+      inputs[x.i] = { transferId: o.id, fileId: o.fileId };
+      registered.push({ x, fileId: o.fileId, p: was });
+    } else failed.push({ name: x.inp.name, o });
+  });
+  return { inputs, failed, registered };
+}
+
+/** A cancelled or permanently failed upload fails the submission; a second round of failures waits; otherwise null (retry). */
+function giveUp(s: Submission, failed: Failed[], retried: boolean): UploadResult | null {
+  const permanent = failed.find((f) => f.o.state === 'cancelled' || PERMANENT_UPLOAD_ERRORS.has(f.o.error?.code ?? ''));
+  if (permanent) {
+    const why = permanent.o.state === 'cancelled' ? 'its upload was cancelled' : (permanent.o.error?.message ?? 'the upload failed');
+    return { kind: 'fail', sub: s, error: new CourierError('local_file', why), message: `Input "${permanent.name}" could not be uploaded: ${why}.` };
+  }
+  if (failed.length && retried)
+    return {
+      kind: 'wait',
+      error: new CourierError('server_error', `Uploading "${failed[0]?.name}" failed: ${failed[0]?.o.error?.message ?? 'unknown error'}`),
+    };
+  return null;
+}
+
 export async function uploadInputs(start: Submission, signal: AbortSignal, c: Ctx): Promise<UploadResult> {
   let s = start;
   const pending = (): Pending[] => s.launch.inputs.map((inp, i) => ({ inp, i })).filter((x) => x.inp.kind !== 'file' && !s.inputs[x.i]?.fileId);
@@ -117,34 +153,14 @@ export async function uploadInputs(start: Submission, signal: AbortSignal, c: Ct
       todo.map((x) => s.inputs[x.i]?.transferId as string),
       signal,
     );
-    const inputs: InputProgress[] = s.launch.inputs.map((_, i) => ({ ...s.inputs[i] }));
-    const failed: { name: string; o: TransferOutcome }[] = [];
-    const registered: { x: Pending; fileId: string; p: InputProgress | undefined }[] = [];
-    todo.forEach((x, k) => {
-      const o = outcomes[k];
-      const was = s.inputs[x.i];
-      if (!o)
-        inputs[x.i] = was?.staged ? { staged: was.staged, ...(was.keys ? { keys: was.keys } : {}) } : {}; // unknown to the engine (another journal, cleaned up): enqueue again
-      else if (o.state === 'done' && o.fileId) {
-        inputs[x.i] = { transferId: o.id, fileId: o.fileId };
-        registered.push({ x, fileId: o.fileId, p: was });
-      } else failed.push({ name: x.inp.name, o });
-    });
+    const { inputs, failed, registered } = sortOutcomes(s, todo, outcomes);
     for (const r of registered) await rememberFolder(s, r.x, r.p, r.fileId, c);
     const next = c.move(s, { inputs }, EDITABLE_STATES);
     if (!next) return { kind: 'stop' };
     s = next;
-    const permanent = failed.find((f) => f.o.state === 'cancelled' || PERMANENT_UPLOAD_ERRORS.has(f.o.error?.code ?? ''));
-    if (permanent) {
-      const why = permanent.o.state === 'cancelled' ? 'its upload was cancelled' : (permanent.o.error?.message ?? 'the upload failed');
-      return { kind: 'fail', sub: s, error: new CourierError('local_file', why), message: `Input "${permanent.name}" could not be uploaded: ${why}.` };
-    }
+    const given = giveUp(s, failed, retried);
+    if (given) return given;
     if (failed.length) {
-      if (retried)
-        return {
-          kind: 'wait',
-          error: new CourierError('server_error', `Uploading "${failed[0]?.name}" failed: ${failed[0]?.o.error?.message ?? 'unknown error'}`),
-        };
       retried = true;
       for (const f of failed) await c.transfers.retry(s.accountId, f.o.id);
     }

@@ -23,6 +23,14 @@ import { isUnderWay } from './status';
 import { TemplateStore } from './templates';
 import { TrackedStore, type TrackedJob } from './tracked-store';
 import type { JobTransfers } from './transfers';
+import { followJob, stopJob } from './follow-job';
+import { JobFiles } from './job-files';
+import { jobDetail, listJobs } from './job-queries';
+import type { LaunchContext } from './launch';
+import { QueuedLaunches } from './queued';
+import { JobRecords } from './records';
+import type { CatalogOut, JobsIn, JobsOut } from './request-types';
+import { TemplateEntries } from './template-entries';
 import { jobChangedView, outboxView } from './views';
 
 export interface JobsTuning {
@@ -52,6 +60,8 @@ export interface JobsDeps {
 }
 
 export class JobsService {
+  // The parts: for the modules beside this one (sweeps, the facade's pieces), the CLI's one-shot
+  // commands and tests. Request handlers use only the facade further down.
   readonly db: Db;
   readonly templates: TemplateStore;
   readonly catalog: CatalogService;
@@ -63,6 +73,11 @@ export class JobsService {
   readonly outputs: OutputFetcher;
   readonly notifications: JobNotifications;
   readonly guards: RunGuards;
+  /** The facade's pieces: saved templates as entries, the outbox's submissions, job records, a job's files. */
+  readonly templateEntries: TemplateEntries;
+  readonly queued: QueuedLaunches;
+  readonly records: JobRecords;
+  readonly files: JobFiles;
   private watch: NodeJS.Timeout | null = null;
   private lastVersion = 0;
   private lastWatch = 0;
@@ -86,6 +101,10 @@ export class JobsService {
     this.store = new OutboxStore(this.db);
     this.tracked = new TrackedStore(this.db);
     this.sweeps = new SweepStore(this.db, this.store);
+    this.templateEntries = new TemplateEntries(this);
+    this.queued = new QueuedLaunches(this);
+    this.records = new JobRecords(this);
+    this.files = new JobFiles(this);
     this.notifications = new JobNotifications({
       hub: d.hub,
       activity: d.activity,
@@ -145,6 +164,41 @@ export class JobsService {
       ...(t.backoff ? { backoff: t.backoff } : {}),
       ...(t.idleMs ? { idleMs: t.idleMs } : {}),
     });
+  }
+
+  /** The recent jobs with the outbox (offline: what Courier knows). */
+  list(req: JobsIn<'list'>): Promise<JobsOut<'list'>> {
+    return listJobs(this, req);
+  }
+
+  get(jobId: string): Promise<JobsOut<'get'>> {
+    return jobDetail(this, jobId);
+  }
+
+  follow(req: JobsIn<'follow'>): Promise<JobsOut<'follow'>> {
+    return followJob(this, req);
+  }
+
+  stop(jobId: string): Promise<JobsOut<'stop'>> {
+    return stopJob(this, jobId);
+  }
+
+  launch(req: JobsIn<'launch'>): Promise<OutboxEntry> {
+    return this.queued.launch(req);
+  }
+
+  /** The active account's catalog: the disk cache, fetched when missing or old (or when asked to). */
+  async catalogView(refresh: boolean): Promise<CatalogOut> {
+    const sess = await this.d.accounts.session();
+    return this.catalog.get(sess.account.id, sess.api, { refresh });
+  }
+
+  /** A launch never waits for the network: the catalog check uses the disk cache (refreshed in the background). */
+  async launchContext(): Promise<LaunchContext> {
+    const sess = await this.d.accounts.session();
+    const catalog = this.catalog.cached(sess.account.id);
+    if (!catalog || catalog.stale) this.refreshCatalog(sess.account.id);
+    return { accountId: sess.account.id, api: sess.api, catalog };
   }
 
   /** The walltime guards look at a job after each poll of it. */
