@@ -52,9 +52,10 @@ export interface CourierPorts {
   launchSandbox?: () => Promise<{ apiUrl: string; s3Endpoint: string; azureBlobEndpoint?: string | null; token: string }>;
   /**
    * A journal of this process's own (the CLI): one journal must be driven by one process, and
-   * the desktop app or the web host owns transfers.db. Its sealer can come from the run's key.
+   * the desktop app or the web host owns transfers.db. Asked for when the engine opens, so its
+   * sealer can come from the run's key, whenever that is found.
    */
-  transferJournal?: { path: string; sealer?: Sealer };
+  transferJournal?: () => Promise<{ path: string; sealer: Sealer }>;
   /** The bundled transfer worker (Electron build); the tsx bootstrap next to the sources otherwise. */
   transferWorkerFile?: string;
   /** Shows an OS notification when a job ends (Electron Notification; the CLI prints a line). */
@@ -136,11 +137,12 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
   let transfersP: Promise<TransferService> | null = null;
   const transfers = (): Promise<TransferService> => {
     transfersP ??= (async () => {
+      const own = await ports.transferJournal?.();
       let applied = JSON.stringify(settings.get().network); // what the service's network() below reads
       const t = await createTransferService({
         storage: new ActiveAccountStorage(accounts),
-        journalPath: ports.transferJournal?.path ?? join(ports.dataDir, 'transfers.db'),
-        sealer: ports.transferJournal?.sealer ?? (await journalSealer(ports.secrets)),
+        journalPath: own?.path ?? join(ports.dataDir, 'transfers.db'),
+        sealer: own?.sealer ?? (await journalSealer(ports.secrets)),
         limits: limitsFrom(settings.get()),
         account: accounts.activeId(),
         network: await network(),
