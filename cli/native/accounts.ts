@@ -1,7 +1,7 @@
 // `courier accounts list|add|use|rename|remove`: the Rescale accounts stored in this data folder.
 import type { Command } from 'commander';
 import { CourierError } from '../../shared/errors';
-import { platformFromUrl } from '../../main/core/platforms';
+import { platformFromUrl, sandboxPlatform } from '../../main/core/platforms';
 import type { Courier } from '../../main/core/courier';
 import type { AccountView } from '../../main/core/accounts/service';
 import { action } from '../action';
@@ -80,16 +80,7 @@ async function addAccount(ctx: CliContext, out: Out, o: AddOptions): Promise<voi
 /** `accounts add --sandbox`: starts the local sandbox and signs in with its token. */
 async function addSandboxAccount(c: Courier, o: AddOptions): Promise<AccountView> {
   const sb = await c.ports.launchSandbox!();
-  return c.accounts.add({
-    platform: {
-      kind: 'sandbox',
-      apiUrl: sb.apiUrl,
-      s3Endpoint: sb.s3Endpoint,
-      ...(sb.azureBlobEndpoint ? { azureBlobEndpoint: sb.azureBlobEndpoint } : {}),
-    },
-    apiKey: sb.token,
-    label: o.label ?? 'Sandbox',
-  });
+  return c.accounts.add({ platform: sandboxPlatform(sb), apiKey: sb.token, label: o.label ?? 'Sandbox' });
 }
 
 /** `accounts add [--platform URL]`: the key from stdin, -p or RESCALE_API_KEY. */
