@@ -23,19 +23,16 @@ export function registerCompatCommands(program: Command): void {
   registerCompatSubmit(program);
 }
 
+/** A command about one job: `-j JOB` is required, as in rescale-cli. */
+function jobCommand(program: Command, name: string, description: string): Command {
+  return program.command(name).description(description).requiredOption('-j, --job <id>', 'job id', jobId);
+}
+
 function registerCompatJobCommands(program: Command): void {
-  program
-    .command('status')
-    .description('print the status of a job')
-    .requiredOption('-j, --job <id>', 'job id', jobId)
-    .option('-e, --extended', 'print JSON')
-    .action(action(statusCommand));
-  program.command('stop').description('stop a running job').requiredOption('-j, --job <id>', 'job id', jobId).action(action(stopCommand));
-  program.command('delete').description('delete a job').requiredOption('-j, --job <id>', 'job id', jobId).action(action(deleteCommand));
-  program
-    .command('list-files')
-    .description("list the files of a job's active run (or -r RUN)")
-    .requiredOption('-j, --job <id>', 'job id', jobId)
+  jobCommand(program, 'status', 'print the status of a job').option('-e, --extended', 'print JSON').action(action(statusCommand));
+  jobCommand(program, 'stop', 'stop a running job').action(action(stopCommand));
+  jobCommand(program, 'delete', 'delete a job').action(action(deleteCommand));
+  jobCommand(program, 'list-files', "list the files of a job's active run (or -r RUN)")
     .option('-r, --run <run>', 'run id', runId)
     .action(action(listFilesCommand));
 }
@@ -55,10 +52,7 @@ function registerCompatTransferCommands(program: Command): void {
         TRANSFERS,
       ),
     );
-  program
-    .command('sync')
-    .description('download the output files of a job into ./rescale_job_<JOB>/ (existing files are skipped)')
-    .requiredOption('-j, --job <id>', 'job id', jobId)
+  jobCommand(program, 'sync', 'download the output files of a job into ./rescale_job_<JOB>/ (existing files are skipped)')
     .option('-f, --files <globs...>', 'only files whose name matches, e.g. "*.log"')
     .option('--exclude <terms...>', 'skip files whose name contains any of these (case-insensitive)')
     .option('-s, --search <terms...>', 'only files whose name contains all of these (case-insensitive)')

@@ -27,36 +27,9 @@ export function registerAccountCommands(program: Command): void {
     .option('--label <name>', 'a name for the account')
     .option('--key-stdin', 'read the API key from standard input (default: RESCALE_API_KEY or -p)')
     .action(action(addAccount));
-  accounts
-    .command('use <account>')
-    .description('make an account the active one')
-    .action(
-      action<Record<string, never>>(async (ctx, out) => {
-        const { c, a } = await pick(ctx, ctx.args[0]!);
-        c.accounts.use(a.id);
-        out.result(`Now using ${a.label}.`);
-      }),
-    );
-  accounts
-    .command('rename <account> <label>')
-    .description('rename an account')
-    .action(
-      action<Record<string, never>>(async (ctx, out) => {
-        const { c, a } = await pick(ctx, ctx.args[0]!);
-        const v = c.accounts.rename(a.id, ctx.args[1]!);
-        out.result(`Renamed to ${v.label}.`);
-      }),
-    );
-  accounts
-    .command('remove <account>')
-    .description('sign out: delete the key from the keychain and forget the account')
-    .action(
-      action<Record<string, never>>(async (ctx, out) => {
-        const { c, a } = await pick(ctx, ctx.args[0]!);
-        await c.accounts.remove(a.id);
-        out.result(`Signed out of ${a.label}; its key was deleted.`);
-      }),
-    );
+  accounts.command('use <account>').description('make an account the active one').action(action(useAccount));
+  accounts.command('rename <account> <label>').description('rename an account').action(action(renameAccount));
+  accounts.command('remove <account>').description('sign out: delete the key from the keychain and forget the account').action(action(removeAccount));
 }
 
 async function listAccounts(ctx: CliContext, out: Out): Promise<void> {
@@ -99,6 +72,25 @@ async function addKeyAccount(c: Courier, o: AddOptions): Promise<AccountView> {
   });
 }
 
+async function useAccount(ctx: CliContext, out: Out): Promise<void> {
+  const { c, a } = await pick(ctx, ctx.args[0]!);
+  c.accounts.use(a.id);
+  out.result(`Now using ${a.label}.`);
+}
+
+async function renameAccount(ctx: CliContext, out: Out): Promise<void> {
+  const { c, a } = await pick(ctx, ctx.args[0]!);
+  const v = c.accounts.rename(a.id, ctx.args[1]!);
+  out.result(`Renamed to ${v.label}.`);
+}
+
+async function removeAccount(ctx: CliContext, out: Out): Promise<void> {
+  const { c, a } = await pick(ctx, ctx.args[0]!);
+  await c.accounts.remove(a.id);
+  out.result(`Signed out of ${a.label}; its key was deleted.`);
+}
+
+/** An account by id or label. */
 async function pick(ctx: CliContext, which: string) {
   const c = await ctx.courier();
   const a = c.accounts.list().find((x) => x.id === which || x.label === which);

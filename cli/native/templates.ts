@@ -20,6 +20,11 @@ async function listTemplates(ctx: CliContext, out: Out): Promise<void> {
   }
 }
 
+async function showTemplate(ctx: CliContext, out: Out): Promise<void> {
+  const c = await ctx.courier();
+  out.result(jsonText(await call(c, 'templates', 'get', { id: ctx.args[0]! }), 2));
+}
+
 async function importTemplate(ctx: CliContext, out: Out): Promise<void> {
   const c = await ctx.courier();
   const file = ctx.args[0]!;
@@ -46,15 +51,7 @@ async function exportTemplate(ctx: CliContext, out: Out, o: { output?: string })
 export function registerTemplateCommands(program: Command): Command {
   const templates = program.command('templates').description('job templates (GPU presets included)');
   templates.command('list').description('saved templates and presets, with any problems against the platform catalog').action(action(listTemplates));
-  templates
-    .command('show <template>')
-    .description('print a template as JSON')
-    .action(
-      action(async (ctx, out) => {
-        const c = await ctx.courier();
-        out.result(jsonText(await call(c, 'templates', 'get', { id: ctx.args[0]! }), 2));
-      }),
-    );
+  templates.command('show <template>').description('print a template as JSON').action(action(showTemplate));
   templates.command('import <file>').description('import a template exported from Courier').action(action(importTemplate));
   templates
     .command('export <template>')
