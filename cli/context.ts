@@ -1,5 +1,5 @@
 import { createHash, hkdfSync } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CourierError } from '../shared/errors';
 import { createCourier, type Courier } from '../main/core/courier';
@@ -13,7 +13,8 @@ import { checkDataFolder } from './paths';
 import { terminalPassphrase } from './passphrase-prompt';
 import { LazySecretStore } from '../main/core/secrets/lazy';
 import { courierVersion } from '../main/core/version';
-import { createAesGcmSealer, type Sealer } from '../main/core/transfer';
+import { createAesGcmSealer } from '../main/core/transfer';
+import { cliJournal, cliJournalPath, dropJournal, type TransferJournal } from './journals';
 import { AccountCache, withAccountCache } from './account-cache';
 import { bundledWorkerFile } from './bundled-worker';
 import type { TransferFlags } from './transfer-flags';
@@ -74,22 +75,17 @@ export class CliContext {
     this.sandbox = localSandboxLauncher(this.dataDir);
   }
 
+  /** Names this run's journal (job inputs); a transfer command's own journal is named by what it moves. */
   private readonly runId = `run-${process.pid}-${Date.now()}`;
-  private get runJournal(): string {
-    return join(this.dataDir, 'cli-journals', `${this.runId}.db`);
-  }
-  private runSealer: Sealer | undefined;
 
-  /** The run journal; its sealer comes from the run's key once connect() has found it. */
-  private journalPort(): { path: string; sealer?: Sealer } {
-    mkdirSync(join(this.dataDir, 'cli-journals'), { recursive: true, mode: 0o700 });
-    const sealerOf = () => this.runSealer;
-    return {
-      path: this.runJournal,
-      get sealer() {
-        return sealerOf();
-      },
-    };
+  /**
+   * Every transfer journal of the CLI, sealed with the run's key, so it waits for connect():
+   * with `identity` (key + what + where), a transfer command's own, which the same command run
+   * again resumes; without, this run's, which the core's engine opens for job inputs.
+   */
+  async transferJournal(identity?: string[]): Promise<TransferJournal> {
+    const conn = await this.connect();
+    return cliJournal(this.dataDir, identity ? [conn.keyId, ...identity] : this.runId, conn.sealerKey);
   }
 
   get dataDir(): string {
@@ -112,7 +108,7 @@ export class CliContext {
       // One-shot commands do not run the outbox or the poller; `jobs` commands start them.
       backgroundJobs: false,
       // Job inputs uploaded by this run go through a journal of its own (removed when it ends clean).
-      transferJournal: this.journalPort(),
+      transferJournal: () => this.transferJournal(),
       ...workerFilePort(),
     });
     return this.courierP;
@@ -184,7 +180,6 @@ export class CliContext {
   async courierWithAccount(): Promise<Courier> {
     const c = await this.courier();
     const conn = await this.connect();
-    this.runSealer = createAesGcmSealer(conn.sealerKey);
     if (!conn.accountId) await c.accounts.useEphemeral(conn.platform, conn.apiKey);
     return c;
   }
@@ -206,7 +201,7 @@ export class CliContext {
       const c = await this.courierP;
       const unfinished = c.transfersOpened() ? (await c.transfers()).list().items.some((i) => !['done', 'failed', 'cancelled'].includes(i.state)) : false;
       await c.close();
-      if (!unfinished) for (const suffix of ['', '-wal', '-shm']) rmSync(this.runJournal + suffix, { force: true });
+      if (!unfinished) dropJournal(cliJournalPath(this.dataDir, this.runId));
     }
     await this.sandbox.stop();
   }

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import type { ProgressBatch } from '../main/core/transfer';
 import type { Out } from './output';
-import { formatBytes } from './transfer-run';
+import { formatBytes } from '../shared/format';
 
 const eta = (s: number | null) => (s === null ? '--:--' : `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`);
 

@@ -1,12 +1,10 @@
-import { createHash } from 'node:crypto';
-import { mkdirSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
 import { CourierError } from '../shared/errors';
 import { tryProcessLock } from '../main/core/transfer/process-lock';
 import { RescaleStorageAdapter } from '../main/core/rescale/storage';
-import { createAesGcmSealer, createTransferService, type TransferService, type TransferView } from '../main/core/transfer';
+import { createTransferService, type TransferService, type TransferView } from '../main/core/transfer';
 import type { CliContext, Connection } from './context';
 import { bundledWorkerFile } from './bundled-worker';
+import { dropJournal, journalLockPath } from './journals';
 import { takeEarlyPool } from './early-pool';
 import { ProgressDisplay } from './progress';
 import { cliLimits } from './transfer-flags';
@@ -72,20 +70,9 @@ export async function runTransfers(
     await service.close();
     trace('transfer service closed');
     // A run that settled leaves nothing to resume: drop its journal (a paused or crashed one is kept).
-    if (settledAll) for (const suffix of ['', '-wal', '-shm']) rmSync(journalPath + suffix, { force: true });
+    if (settledAll) dropJournal(journalPath);
     lock.release();
   }
-}
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let u = 0;
-  while (v >= 1024 && u < units.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${v.toFixed(u === 0 ? 0 : 1)} ${units[u]}`;
 }
 
 /** The run's own journal (named by key + what + where) behind its process lock, and its service. */
@@ -94,14 +81,8 @@ async function openRunService(
   conn: Connection,
   identity: string[],
 ): Promise<{ service: TransferService; journalPath: string; lock: { release(): void } }> {
-  const dir = join(ctx.dataDir, 'cli-journals');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const name = createHash('sha256')
-    .update([conn.keyId, ...identity].join('\0'))
-    .digest('hex')
-    .slice(0, 24);
-  const journalPath = join(dir, `${name}.db`);
-  const lock = tryProcessLock(join(dir, `${name}.owner`));
+  const journal = await ctx.transferJournal(identity);
+  const lock = tryProcessLock(journalLockPath(journal));
   if (!lock) throw new CourierError('conflict', 'The same transfer is already running in another courier process; wait for it or stop it first.');
   trace('transfer service');
   const network = await (await ctx.courier()).network();
@@ -109,8 +90,8 @@ async function openRunService(
   const pool = await takeEarlyPool();
   const service = await createTransferService({
     storage: new RescaleStorageAdapter(conn.api, conn.platform),
-    journalPath,
-    sealer: createAesGcmSealer(conn.sealerKey),
+    journalPath: journal.path,
+    sealer: journal.sealer,
     limits: cliLimits(ctx.flags, process.env),
     network,
     ...(pool ? { pool } : bundledWorkerFile() ? { workerFile: bundledWorkerFile() as string } : {}),
@@ -120,7 +101,7 @@ async function openRunService(
     throw e;
   });
   trace('transfer service created');
-  return { service, journalPath, lock };
+  return { service, journalPath: journal.path, lock };
 }
 
 /** Shows progress until every item has ended (their views), or Ctrl-C paused them (null). */

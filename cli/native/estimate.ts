@@ -5,7 +5,7 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { estimate, formatMoney, type Estimate } from '../../shared/cost';
 import type { JobCost } from '../../shared/jobs';
-import { action } from '../main';
+import { action } from '../action';
 import { clean, jsonText, type Out } from '../output';
 import { call } from './core-call';
 

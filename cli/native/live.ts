@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { CourierError } from '../../shared/errors';
 import { jobId } from '../arg-checks';
 import type { CliContext } from '../context';
-import { action } from '../main';
+import { action } from '../action';
 import { clean, jsonText, type Out } from '../output';
 import { checkOutputDir } from '../paths';
 import { call } from './core-call';

@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CourierError } from '../../shared/errors';
-import { action } from '../main';
+import { action } from '../action';
 import { jobId } from '../arg-checks';
 import { clean, jsonText } from '../output';
 import { call } from './core-call';

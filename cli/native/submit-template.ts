@@ -7,6 +7,7 @@ import type { Courier } from '../../main/core/courier';
 import type { Submission } from '../../main/core/jobs/outbox-store';
 import type { OutboxEntry } from '../../shared/jobs';
 import type { CliContext } from '../context';
+import { formatBytes } from '../../shared/format';
 import { clean, jsonText, type Out } from '../output';
 import { call } from './core-call';
 import { endLine, waitForJob, waitForOutcome, waitForSubmitted, type Deadline } from './wait';
@@ -68,7 +69,7 @@ export function reportOutcome(ctx: CliContext, c: Courier, out: Out, s: Submissi
 }
 
 /** Folders go up as one archive each: said before anything is packed, with what they hold. */
-export function archiveLines(inputs: OutboxEntry['inputs'], formatBytes: (n: number) => string): string[] {
+export function archiveLines(inputs: OutboxEntry['inputs']): string[] {
   return inputs.flatMap((i) =>
     i.archive
       ? [
@@ -101,8 +102,7 @@ export async function submitFromTemplate(ctx: CliContext, out: Out, o: SubmitOpt
   });
   out.log(`Queued "${clean(entry.jobName)}" (submission ${entry.id})`);
   // Loaded here, not at the top: this module is on `courier --help`'s path, transfer-run is not.
-  const { formatBytes } = await import('../transfer-run');
-  for (const line of archiveLines(entry.inputs, formatBytes)) out.log(line);
+  for (const line of archiveLines(entry.inputs)) out.log(line);
   if (!o.wait) {
     // This process sends it (uploads included) before exiting, unless the platform cannot take it now.
     const s = await waitForOutcome(c, entry.id);

@@ -9,7 +9,7 @@ import { CourierError } from '../../shared/errors';
 import type { SweepPreview, SweepSpec, SweepView } from '../../shared/sweeps';
 import type { Courier } from '../../main/core/courier';
 import type { CliContext } from '../context';
-import { action } from '../main';
+import { action } from '../action';
 import { clean, EXIT_ERROR, jsonText, type Out } from '../output';
 import { readInputFile } from '../paths';
 import { call } from './core-call';

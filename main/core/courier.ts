@@ -52,9 +52,10 @@ export interface CourierPorts {
   launchSandbox?: () => Promise<{ apiUrl: string; s3Endpoint: string; azureBlobEndpoint?: string | null; token: string }>;
   /**
    * A journal of this process's own (the CLI): one journal must be driven by one process, and
-   * the desktop app or the web host owns transfers.db. Its sealer can come from the run's key.
+   * the desktop app or the web host owns transfers.db. Asked for when the engine opens, so its
+   * sealer can come from the run's key, whenever that is found.
    */
-  transferJournal?: { path: string; sealer?: Sealer };
+  transferJournal?: () => Promise<{ path: string; sealer: Sealer }>;
   /** The bundled transfer worker (Electron build); the tsx bootstrap next to the sources otherwise. */
   transferWorkerFile?: string;
   /** Shows an OS notification when a job ends (Electron Notification; the CLI prints a line). */

@@ -36,11 +36,12 @@ export function lazyTransfers(d: TransferOpenerDeps): TransferOpener {
   let transfersP: Promise<TransferService> | null = null;
   const open = (): Promise<TransferService> => {
     transfersP ??= (async () => {
+      const own = await ports.transferJournal?.();
       let applied = JSON.stringify(settings.get().network); // what the service's network() below reads
       const t = await createTransferService({
         storage: new ActiveAccountStorage(accounts),
-        journalPath: ports.transferJournal?.path ?? join(ports.dataDir, 'transfers.db'),
-        sealer: ports.transferJournal?.sealer ?? (await journalSealer(ports.secrets)),
+        journalPath: own?.path ?? join(ports.dataDir, 'transfers.db'),
+        sealer: own?.sealer ?? (await journalSealer(ports.secrets)),
         limits: limitsFrom(settings.get()),
         account: accounts.activeId(),
         network: await network(),

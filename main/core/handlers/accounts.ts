@@ -1,7 +1,7 @@
 import type { CourierHandlers } from '../../../shared/contract';
 import { CourierError } from '../../../shared/errors';
 import type { CoreServices } from '../courier';
-import { knownPlatforms } from '../platforms';
+import { knownPlatforms, sandboxPlatform } from '../platforms';
 import type { CallContext } from '../rpc/router';
 
 type Handlers = Pick<CourierHandlers<CallContext>, 'accounts' | 'settings'>;
@@ -38,18 +38,7 @@ export function accountHandlers(s: CoreServices): Handlers {
       async addSandbox() {
         if (!s.ports.launchSandbox) throw new CourierError('unavailable', 'The local sandbox is not available in this build of Courier.');
         const sb = await s.ports.launchSandbox();
-        return changed(
-          await s.accounts.add({
-            platform: {
-              kind: 'sandbox',
-              apiUrl: sb.apiUrl,
-              s3Endpoint: sb.s3Endpoint,
-              ...(sb.azureBlobEndpoint ? { azureBlobEndpoint: sb.azureBlobEndpoint } : {}),
-            },
-            apiKey: sb.token,
-            label: 'Sandbox',
-          }),
-        );
+        return changed(await s.accounts.add({ platform: sandboxPlatform(sb), apiKey: sb.token, label: 'Sandbox' }));
       },
       async use({ id }) {
         return changed(s.accounts.use(id));

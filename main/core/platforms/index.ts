@@ -98,6 +98,11 @@ function loopbackEndpoint(raw: string): string {
   return raw.replace(/\/+$/, '');
 }
 
+/** A running local sandbox as a platform: what "add the sandbox" stores, in the app and the CLI. */
+export function sandboxPlatform(sb: { apiUrl: string; s3Endpoint: string; azureBlobEndpoint?: string | null }): PlatformRef {
+  return { kind: 'sandbox', apiUrl: sb.apiUrl, s3Endpoint: sb.s3Endpoint, ...(sb.azureBlobEndpoint ? { azureBlobEndpoint: sb.azureBlobEndpoint } : {}) };
+}
+
 /** A platform from a bare URL (CLI -X / RESCALE_API_URL): a known host if it is one. */
 export function platformFromUrl(raw: string): PlatformRef {
   const apiUrl = normalizeApiUrl(raw);

@@ -1,6 +1,5 @@
 import i18next from 'i18next';
-
-const UNITS = ['B', 'KiB', 'MiB', 'GiB', 'TiB', 'PiB'] as const;
+import { formatBytes as scaleBytes } from '../../../shared/format';
 
 // Building an Intl.NumberFormat costs far more than using one: keep one per language and precision.
 const formats = new Map<string, Intl.NumberFormat>();
@@ -12,16 +11,9 @@ function number(n: number, digits: number): string {
   return f.format(n);
 }
 
-/** 1536 → "1.5 KiB" (binary units, as Settings uses MiB). */
+/** 1536 → "1.5 KiB" (binary units, as Settings uses MiB), in the reader's locale. */
 export function formatBytes(bytes: number): string {
-  if (!Number.isFinite(bytes) || bytes < 0) return '—';
-  let v = bytes;
-  let u = 0;
-  while (v >= 1024 && u < UNITS.length - 1) {
-    v /= 1024;
-    u++;
-  }
-  return `${number(v, u === 0 ? 0 : v < 10 ? 2 : v < 100 ? 1 : 0)} ${UNITS[u]}`;
+  return scaleBytes(bytes, (v, u) => number(v, u === 0 ? 0 : v < 10 ? 2 : v < 100 ? 1 : 0));
 }
 
 /** Bytes per second → "12 MiB/s"; empty when nothing moves (never "0 B/s" flashing). */

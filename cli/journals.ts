@@ -1,0 +1,35 @@
+// Where the CLI's transfer journals live, what they are called and what seals them: one place for
+// the journal of a transfer command and the run journal the core's engine uses for job inputs.
+// Both are sealed with a key derived from the run's API key (see Connection.sealerKey).
+import { createHash } from 'node:crypto';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createAesGcmSealer, type Sealer } from '../main/core/transfer';
+
+export interface TransferJournal {
+  /** The SQLite file; `.owner` beside it is the lock of the process driving it. */
+  path: string;
+  sealer: Sealer;
+}
+
+/** A journal's file: `name` as given, or the hash of the parts that identify a transfer command. */
+export function cliJournalPath(dataDir: string, name: string | string[]): string {
+  const file = typeof name === 'string' ? name : createHash('sha256').update(name.join('\0')).digest('hex').slice(0, 24);
+  return join(dataDir, 'cli-journals', `${file}.db`);
+}
+
+/** The journal, its folder made private first. */
+export function cliJournal(dataDir: string, name: string | string[], sealerKey: Buffer): TransferJournal {
+  mkdirSync(join(dataDir, 'cli-journals'), { recursive: true, mode: 0o700 });
+  return { path: cliJournalPath(dataDir, name), sealer: createAesGcmSealer(sealerKey) };
+}
+
+/** The lock file of a journal: held by the one process that drives it. */
+export function journalLockPath(journal: TransferJournal): string {
+  return journal.path.replace(/\.db$/, '.owner');
+}
+
+/** A journal with nothing left to resume goes, with SQLite's side files. */
+export function dropJournal(path: string): void {
+  for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+}
