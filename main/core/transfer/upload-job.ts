@@ -15,7 +15,7 @@ import { fail, toErrorInfo, TransferError } from './errors';
 import type { JobCtx, JobReporter, LiveItem, RunScope } from './item';
 import type { StoredUpload, UploadRow } from './journal';
 import type { UploadTarget } from './ports';
-import type { FileStamp } from './worker/protocol';
+import type { FileStamp, TaskResults } from './worker/protocol';
 import type { Running } from './pool';
 import { MIB } from './types';
 import { locOf, metadataOf, MultipartUpload } from './upload-multipart';
@@ -104,20 +104,8 @@ export class UploadRun implements RunScope {
     const { item, svc, signal } = this;
     const row = await this.plan({ size: item.row.size, mtimeMs: 0 }, false);
     const release = await svc.memory.acquire(cipherSize(item.row.size) * 2, signal);
-    const tracked = { r: null as Running<'putObject'> | null };
     try {
-      const res = await svc.runner.exec<'putObject'>(
-        (creds) => ({
-          op: 'putObject',
-          loc: locOf(row)(creds),
-          path: item.row.localPath,
-          key: row.key,
-          iv: row.iv,
-          metadata: metadataOf(row),
-          maxSize: row.partSize,
-        }),
-        { signal, track: (r) => item.track(r, tracked) },
-      );
+      const res = await this.putObject(row);
       if (res.tooLarge) return null; // grew since it was queued: the general path plans parts
       if (item.row.size !== res.stamp.size) this.report.resize(item, res.stamp.size);
       Object.assign(row, { fileSize: res.stamp.size, mtimeMs: res.stamp.mtimeMs, sha512: res.sha512, phase: 'uploaded' });
@@ -177,27 +165,33 @@ export class UploadRun implements RunScope {
   private async putWhole(row: UploadRow, stamp: FileStamp): Promise<void> {
     const { item, svc, signal } = this;
     const release = await svc.memory.acquire(cipherSize(row.fileSize) * 2, signal);
-    const tracked = { r: null as Running<'putObject'> | null };
     try {
-      const res = await svc.runner.exec<'putObject'>(
-        (creds) => ({
-          op: 'putObject',
-          loc: locOf(row)(creds),
-          path: item.row.localPath,
-          key: row.key,
-          iv: row.iv,
-          metadata: metadataOf(row),
-          stamp,
-          maxSize: row.partSize,
-        }),
-        { signal, track: (r) => item.track(r, tracked) },
-      );
+      const res = await this.putObject(row, stamp);
       if (res.tooLarge) throw fail('file_changed', `The file changed while it was being uploaded: ${item.row.localPath}`);
       row.sha512 = res.sha512;
     } finally {
       release();
     }
     svc.journal.patchUpload(item.id, { sha512: row.sha512, phase: 'uploaded' });
+  }
+
+  /** The whole file in one worker task: stat (unless `stamp` pins it), read, hash, encrypt and PUT. */
+  private putObject(row: UploadRow, stamp?: FileStamp): Promise<TaskResults['putObject']> {
+    const { item, signal } = this;
+    const tracked = { r: null as Running<'putObject'> | null };
+    return this.svc.runner.exec<'putObject'>(
+      (creds) => ({
+        op: 'putObject',
+        loc: locOf(row)(creds),
+        path: item.row.localPath,
+        key: row.key,
+        iv: row.iv,
+        metadata: metadataOf(row),
+        ...(stamp ? { stamp } : {}),
+        maxSize: row.partSize,
+      }),
+      { signal, track: (r) => item.track(r, tracked) },
+    );
   }
 
   private async register(row: UploadRow): Promise<void> {
