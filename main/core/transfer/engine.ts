@@ -2,7 +2,7 @@
 // cancel, and the progress feed. Jobs (upload-job, download-job) do the work with JobServices
 // (pool, journal, platform, limits) and report back through JobReporter; the engine only
 // decides what runs and records what happened.
-import { runDownload } from './download-job';
+import { DownloadRun } from './download-job';
 import { TransferError, toErrorInfo } from './errors';
 import { LiveItem, type JobReporter } from './item';
 import { JobServices } from './job-services';
@@ -15,7 +15,7 @@ import { FileSlots } from './file-slots';
 import { ProgressFeed } from './progress-feed';
 import { type RetryPolicy, DEFAULT_RETRY } from './runner';
 import { TERMINAL, type Limits, type LimitsInput, type ProgressBatch, type TransferNoticeCode, type TransferState, type TransferView } from './types';
-import { runUpload } from './upload-job';
+import { UploadRun } from './upload-job';
 
 /** The notice on a transfer held because another account is active. */
 export const OTHER_ACCOUNT: TransferNoticeCode = 'other_account';
@@ -46,7 +46,7 @@ export class TransferEngine implements JobReporter {
     now: () => number,
     retry: RetryPolicy = DEFAULT_RETRY,
   ) {
-    this.services = new JobServices(journal, pool, storage, lim, now, retry, this, (id) => this.items.get(id));
+    this.services = new JobServices(journal, pool, storage, lim, now, retry, (id) => this.items.get(id));
     this.feed = new ProgressFeed(
       this.items,
       (it) => this.counted(it),
@@ -171,7 +171,7 @@ export class TransferEngine implements JobReporter {
     this.setState(it, 'running');
     this.feed.startTicking();
     const signal = it.controller.signal;
-    const job = it.row.kind === 'upload' ? runUpload(it, this.services, signal) : runDownload(it, this.services, signal);
+    const job = (it.row.kind === 'upload' ? new UploadRun(it, this.services, this, signal) : new DownloadRun(it, this.services, this, signal)).run();
     it.job = job.then(
       () => this.finish(it, null),
       (e: unknown) => this.finish(it, e),
@@ -234,22 +234,9 @@ export class TransferEngine implements JobReporter {
       else batch?.activeChildren.delete(it);
       if (state === 'done' && batch) batch.childDoneBytes += it.row.size;
     }
-    it.row.state = state;
-    const patch: Partial<ItemRow> = { state, bytesDone: it.bytesDone() };
-    // A download's key leaves the journal when the item ends (a retry gets it back, from memory
-    // or from the platform) and is sealed into it again when a retry queues the item.
-    if (TERMINAL.has(state) && it.row.kind === 'download') patch.fileKey = null;
-    else if (TERMINAL.has(from) && it.row.fileKey) patch.fileKey = it.row.fileKey;
-    if (state === 'done') it.row.fileKey = null;
-    if (state === 'queued' || state === 'running') {
-      it.row.errorCode = null;
-      it.row.errorMessage = null;
-      patch.errorCode = null;
-      patch.errorMessage = null;
-    }
     // Not durable by itself: what must survive a crash (registration marks, "finalizing", parts)
     // is committed where it happens; a lost "done" only makes a restart re-check the item.
-    this.journal.updateItem(it.id, patch);
+    this.journal.updateItem(it.id, it.enter(state));
     this.feed.markDirty(it, TERMINAL.has(state));
     if (it.row.parentId) this.maybeSettleBatch(it.row.parentId);
     if (TERMINAL.has(state)) this.settleWaiters.settled(it.id);

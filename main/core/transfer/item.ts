@@ -5,7 +5,7 @@ import type { RescaleStorage, UploadTarget } from './ports';
 import { SpeedMeter } from './progress';
 import type { TaskRunner } from './runner';
 import type { Semaphore } from './semaphore';
-import type { Limits, TransferNoticeCode, TransferState } from './types';
+import { TERMINAL, type Limits, type TransferNoticeCode, type TransferState } from './types';
 import type { Op } from './worker/protocol';
 import type { RegistrationLookup } from './registrations';
 
@@ -43,6 +43,25 @@ export class LiveItem {
     return this.row.id;
   }
 
+  /** Moves the row to `state`; gives what the journal must record of the change. */
+  enter(state: TransferState): Partial<ItemRow> {
+    const from = this.row.state;
+    this.row.state = state;
+    const patch: Partial<ItemRow> = { state, bytesDone: this.bytesDone() };
+    // A download's key leaves the journal when the item ends (a retry gets it back, from memory
+    // or from the platform) and is sealed into it again when a retry queues the item.
+    if (TERMINAL.has(state) && this.row.kind === 'download') patch.fileKey = null;
+    else if (TERMINAL.has(from) && this.row.fileKey) patch.fileKey = this.row.fileKey;
+    if (state === 'done') this.row.fileKey = null;
+    if (state === 'queued' || state === 'running') {
+      this.row.errorCode = null;
+      this.row.errorMessage = null;
+      patch.errorCode = null;
+      patch.errorMessage = null;
+    }
+    return patch;
+  }
+
   bytesDone(): number {
     let n = this.committed;
     for (const r of this.live) n += r.progress();
@@ -76,6 +95,11 @@ export class LiveItem {
     return 'done';
   }
 
+  /** The job found `bytes` already transferred by an earlier process (counted at the first start only). */
+  noteResumed(bytes: number): void {
+    if (this.resumedCounting) this.resumedBytes += bytes;
+  }
+
   track<K extends Op>(r: Running<K> | null, prev: { r: Running<K> | null }): void {
     if (prev.r) this.live.delete(prev.r as unknown as Running<Op>);
     prev.r = r;
@@ -92,7 +116,16 @@ export interface JobReporter {
   releaseSlot(item: LiveItem): void;
 }
 
-export interface JobCtx extends JobReporter {
+/** What every run holds: its item, the shared services, where it reports, and the signal that stops it. */
+export interface RunScope {
+  readonly item: LiveItem;
+  readonly svc: JobCtx;
+  readonly report: JobReporter;
+  readonly signal: AbortSignal;
+}
+
+/** The shared services a running job works with (JobServices holds them). */
+export interface JobCtx {
   journal: Journal;
   runner: TaskRunner;
   pool: TransferPool;
@@ -111,8 +144,6 @@ export interface JobCtx extends JobReporter {
   ensureDir(dir: string): Promise<void>;
   /** fsync a directory after renames in it, coalesced (one sync for many files placed together). */
   syncDirSoon(dir: string): void;
-  /** The job found `bytes` already transferred by an earlier process (counted at the first start only). */
-  noteResumed(item: LiveItem, bytes: number): void;
   /** Aborts, in the background, the multipart uploads the journal lists as abandoned. */
   sweepUploads(): void;
 }

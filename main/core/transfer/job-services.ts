@@ -1,11 +1,11 @@
 // What upload and download jobs work with: the worker pool behind a retrying runner, the
 // journal, the platform, the shared limits (memory, API calls), where uploads land and local
-// folders. Jobs report back through a narrow JobReporter (state, notices, size, slot), never
-// through the scheduler itself.
+// folders. Each run (upload-job.ts, download-job.ts) gets these and, beside them, the narrow
+// JobReporter (state, notices, size, slot) it reports through, never the scheduler itself.
 import { rm } from 'node:fs/promises';
 import { effectiveRate, validateSetting } from './bandwidth';
 import { CredentialCache } from './credentials';
-import type { JobCtx, JobReporter, LiveItem } from './item';
+import type { JobCtx, LiveItem } from './item';
 import type { Journal } from './journal';
 import { LocalDirs } from './local-dirs';
 import type { TransferPool } from './pool';
@@ -13,7 +13,7 @@ import type { RescaleStorage, UploadTarget } from './ports';
 import { RegistrationLookup } from './registrations';
 import { TaskRunner, type NetworkRoute, type RetryPolicy } from './runner';
 import { Semaphore } from './semaphore';
-import type { Limits, LimitsInput, TransferNoticeCode, TransferState } from './types';
+import type { Limits, LimitsInput } from './types';
 import type { NetworkOptions } from '../net/dispatcher';
 import { UploadDestinations } from './upload-destinations';
 import { UploadLeftovers } from './upload-leftovers';
@@ -37,7 +37,6 @@ export class JobServices implements JobCtx {
     private lim: Limits,
     private readonly now: () => number,
     retry: RetryPolicy,
-    private readonly reporter: JobReporter,
     itemOf: (id: string) => LiveItem | undefined,
   ) {
     this.creds = new CredentialCache(storage, now);
@@ -128,23 +127,5 @@ export class JobServices implements JobCtx {
     const d = this.journal.getDownload(it.id);
     if (d) await rm(d.tempPath, { force: true }).catch(() => undefined);
     this.journal.deleteDownload(it.id);
-  }
-
-  noteResumed(it: LiveItem, bytes: number): void {
-    if (it.resumedCounting) it.resumedBytes += bytes;
-  }
-
-  // The reporter's part of the jobs' context.
-  notice(it: LiveItem, code: TransferNoticeCode, message: string): void {
-    this.reporter.notice(it, code, message);
-  }
-  setState(it: LiveItem, state: TransferState): void {
-    this.reporter.setState(it, state);
-  }
-  resize(it: LiveItem, size: number): void {
-    this.reporter.resize(it, size);
-  }
-  releaseSlot(it: LiveItem): void {
-    this.reporter.releaseSlot(it);
   }
 }

@@ -9,14 +9,13 @@
 //   kill -9 of our process without an fsync per commit. (A power cut may lose the last commits
 //   but never corrupts the database; losing a "part done" record only means re-sending that
 //   part.) An enqueue is committed before the service acknowledges it (`insertItems`).
-// - Progress writes are batched into one transaction every 50 ms (better-sqlite3 is
-//   synchronous, so per-write commits of 10,000 small files would stall the main loop).
+// - Progress writes are batched into one transaction every 50 ms (journal-batch.ts).
 //
 // Secrets: per-file AES keys (of uploads and of downloads) are stored sealed (Sealer port,
 // keychain-backed) and dropped once the item is done, failed or cancelled; secure_delete makes
 // SQLite overwrite what it deletes instead of leaving it in free space. Files are 0600 in a
 // 0700 directory, and a symlink in place of one of them is refused, never followed.
-import type Database from 'better-sqlite3';
+import { JournalBatch } from './journal-batch';
 import { migrateJournal } from './journal-migrate';
 import { openPrivateSqlite } from '../private-sqlite';
 import type { Sealer } from './sealer';
@@ -39,15 +38,9 @@ import {
 
 export type { DownloadRow, ItemRow, PartRow, StoredUpload, UploadRow } from './journal-rows';
 
-export class Journal {
-  private readonly db: Database.Database;
-  private pending: (() => void)[] = [];
-  /** Items with writes still queued: a read about one of them commits first. */
-  private readonly pendingIds = new Set<string>();
+export class Journal extends JournalBatch {
   /** Items that have upload/download state rows: a fresh item's job needs no query at all. */
   private readonly withState = new Set<string>();
-  private timer: NodeJS.Timeout | null = null;
-  private readonly stmts = new Map<string, Database.Statement>();
   /** Item updates queued in this batch, merged per item. */
   private readonly itemPatches = new Map<string, Partial<ItemRow>>();
   /** Upload rows queued for insertion in this batch (values still amendable). */
@@ -59,7 +52,7 @@ export class Journal {
     readonly path: string,
     private readonly sealer: Sealer,
   ) {
-    this.db = openPrivateSqlite(path, { what: 'transfer journal', closeFolder: true, secureDelete: true });
+    super(openPrivateSqlite(path, { what: 'transfer journal', closeFolder: true, secureDelete: true }));
     this.db.exec(SCHEMA);
     migrateJournal(this.db, sealer);
     for (const r of this.db.prepare('SELECT transfer_id AS id FROM uploads UNION SELECT transfer_id FROM downloads').all() as Row[])
@@ -70,79 +63,9 @@ export class Journal {
     return new Journal(path, sealer);
   }
 
-  private stmt(sql: string): Database.Statement {
-    let s = this.stmts.get(sql);
-    if (!s) {
-      s = this.db.prepare(sql);
-      this.stmts.set(sql, s);
-    }
-    return s;
-  }
-
-  /** Queues a write; it is committed with others within 50 ms (or at the next flush()). */
-  private later(id: string, fn: () => void): void {
-    // A state change that lands after close() (an empty folder's item finishing as the run ends)
-    // has no database to go to; a timer flushing into a closed one would end the process.
-    if (!this.db.open) return;
-    this.pending.push(fn);
-    this.pendingIds.add(id);
-    if (!this.timer) {
-      this.timer = setTimeout(() => this.flush(), 50);
-    }
-  }
-
-  flush(): void {
-    if (this.timer) {
-      clearTimeout(this.timer);
-      this.timer = null;
-    }
-    const waiters = this.waiters;
-    this.waiters = [];
-    if (this.pending.length === 0) {
-      for (const w of waiters) w.resolve();
-      return;
-    }
-    const work = this.pending;
-    this.pending = [];
-    this.pendingIds.clear();
+  protected batchClosed(): void {
     this.itemPatches.clear();
     this.uploadInserts.clear();
-    try {
-      this.db.transaction(() => {
-        for (const w of work) w();
-      })();
-    } catch (e) {
-      const err = e instanceof Error ? e : new Error(String(e));
-      for (const w of waiters) w.reject(err);
-      throw err;
-    }
-    for (const w of waiters) w.resolve();
-  }
-
-  /** Callers of commit() waiting for the next batched flush. */
-  private waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
-
-  /**
-   * Resolves once everything queued so far is committed: by the next batched flush (at most
-   * 50 ms away), so the marks that must precede a non-idempotent call (registrations of many
-   * small files, downloads about to be renamed) share one transaction with all other writes
-   * instead of costing one each. Callers do not hold a file slot or an API slot meanwhile.
-   */
-  commit(): Promise<void> {
-    if (this.pending.length === 0) return Promise.resolve();
-    return new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
-  }
-
-  /** Commits queued writes if any concern `id` (reads of other items need not wait). */
-  private flushFor(id: string): void {
-    if (this.pendingIds.has(id)) this.flush();
-  }
-
-  close(): void {
-    this.flush();
-    this.db.close();
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
   }
 
   // ---------------------------------------------------------------- items
