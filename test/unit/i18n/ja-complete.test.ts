@@ -68,7 +68,7 @@ describe('Activity entries and main errors reach the Japanese UI translated', ()
   const services = [
     ...sources('main/core/jobs'),
     ...sources('main/core/settings'),
-    ...['handlers/jobs.ts', 'handlers/files.ts', 'handlers/accounts.ts', 'courier.ts'].map((f) => join(root, 'main/core', f)),
+    ...['handlers/jobs.ts', 'handlers/files.ts', 'handlers/accounts.ts', 'courier.ts', 'transfer-opener.ts'].map((f) => join(root, 'main/core', f)),
   ];
 
   test('the jobs and settings services write Activity entries as phrases, never as English strings', () => {
