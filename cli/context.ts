@@ -199,11 +199,25 @@ export class CliContext {
   async close(): Promise<void> {
     if (this.courierP) {
       const c = await this.courierP;
-      const unfinished = c.transfersOpened() ? (await c.transfers()).list().items.some((i) => !['done', 'failed', 'cancelled'].includes(i.state)) : false;
+      const keep = c.transfersOpened() ? await this.keepRunJournal(await c.transfers()) : false;
       await c.close();
-      if (!unfinished) dropJournal(cliJournalPath(this.dataDir, this.runId));
+      if (!keep) dropJournal(cliJournalPath(this.dataDir, this.runId));
     }
     await this.sandbox.stop();
+  }
+
+  /**
+   * Whether this run's journal (job inputs the core uploaded) must stay. A run that ended with
+   * nothing in flight drops it, but a failed input kept its multipart upload open for a retry
+   * (the outbox uploads the input afresh next time), and the journal is the only record of that
+   * upload: its stored parts are released first, and a journal whose uploads could not be
+   * aborted yet is kept rather than leaving parts the storage bills for with no record of them.
+   */
+  private async keepRunJournal(t: Awaited<ReturnType<Courier['transfers']>>): Promise<boolean> {
+    const items = t.list().items;
+    if (items.some((i) => !['done', 'failed', 'cancelled'].includes(i.state))) return true;
+    for (const i of items) if (!i.isBatch && i.state === 'failed') t.cancel(i.id);
+    return (await t.abortAbandoned()) > 0;
   }
 }
 

@@ -84,3 +84,20 @@ describe('courier upload that fails for good', () => {
     expect(journals(dataDir)).toEqual([]);
   });
 });
+
+describe('courier jobs submit whose input upload fails for now', () => {
+  it('releases the stored parts of the failed input before dropping its run journal', { timeout: 180_000 }, async () => {
+    const file = join(work, 'input.bin');
+    await makeFile(file, 30 * MiB);
+    const dataDir = join(work, 'data-submit');
+    // Part 2 is refused with a 503 every time: retried, then failed as retryable, which keeps
+    // the multipart upload open for a Retry in the app. The run journal that knows it is dropped
+    // when the command ends, so the upload must be aborted first.
+    sb.addFault({ op: 'UploadPart', query: '*partNumber=2&*', status: 503, code: 'SlowDown' });
+    const r = await courier(dataDir, ['jobs', 'submit', '--template', 'chainer', '--input', file]);
+    sb.clearFaults();
+    expect(r.stdout).not.toMatch(/: submitted/);
+    expect(await openUploads('input.bin')).toBe(0);
+    expect(readdirSync(join(dataDir, 'cli-journals')).filter((f) => f.startsWith('run-') && f.endsWith('.db'))).toEqual([]);
+  });
+});
