@@ -4,6 +4,9 @@ import { z } from 'zod';
 
 export const TEMPLATE_VERSION = 1;
 
+/** From this many loose local files on, a launch bundles them into one archive (main/core/jobs/bundle.ts). */
+export const BUNDLE_MIN_FILES = 5;
+
 /** `{name}` placeholders: letters, digits and _, not starting with a digit. */
 export const PLACEHOLDER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /** Filled by Courier at launch; everything else must be a declared parameter. */
@@ -185,7 +188,8 @@ export const outboxEntry = z.object({
       path: z.string().optional(),
       fileId: z.string().optional(),
       /** A local folder: it goes up as one archive the platform unpacks (files and bytes inside). */
-      archive: z.object({ files: z.number(), bytes: z.number(), reused: z.boolean().optional() }).optional(),
+      /** `loose`: many loose files bundled, unpacked at the top of the working directory. */
+      archive: z.object({ files: z.number(), bytes: z.number(), loose: z.boolean().optional(), reused: z.boolean().optional() }).optional(),
     }),
   ),
   createdAt: z.number(),

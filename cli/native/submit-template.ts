@@ -73,7 +73,9 @@ export function archiveLines(inputs: OutboxEntry['inputs']): string[] {
   return inputs.flatMap((i) =>
     i.archive
       ? [
-          `${clean(i.name)}/ (${i.archive.files.toLocaleString('en-US')} files, ${formatBytes(i.archive.bytes)}) goes up as one archive, unpacked in the job's working directory`,
+          i.archive.loose
+            ? `${i.archive.files.toLocaleString('en-US')} input files (${formatBytes(i.archive.bytes)}) go up as one archive, unpacked in the job's working directory under their own names`
+            : `${clean(i.name)}/ (${i.archive.files.toLocaleString('en-US')} files, ${formatBytes(i.archive.bytes)}) goes up as one archive, unpacked in the job's working directory`,
         ]
       : [],
   );
@@ -84,7 +86,9 @@ function reportReuse(c: Courier, out: Out, submissionId: string): void {
   const s = c.jobs.store.get(submissionId);
   s?.launch.inputs.forEach((inp, i) => {
     if (inp.kind === 'folder' && s.inputs[i]?.reused)
-      out.log(`${clean(inp.name)}/ was uploaded before as the same archive (file ${s.inputs[i]?.fileId}): reused, nothing uploaded`);
+      out.log(
+        `${clean(inp.members ? `${inp.name} were` : `${inp.name}/ was`)} uploaded before as the same archive (file ${s.inputs[i]?.fileId}): reused, nothing uploaded`,
+      );
   });
 }
 

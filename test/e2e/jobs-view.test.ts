@@ -242,4 +242,35 @@ describe('jobs and templates views', () => {
     await page.keyboard.press('Escape');
     await launchDialog().waitFor({ state: 'detached' });
   });
+
+  test('five loose files chosen as inputs say, before the launch, that they go up as one archive', async () => {
+    const folder = join(web.dataDir, 'loose');
+    mkdirSync(folder, { recursive: true });
+    const names = ['run.sh', 'a.csv', 'b.csv', 'c.csv', 'd.csv'];
+    for (const n of names) writeFileSync(join(folder, n), `${n}\n`);
+    await go(page, 'templates');
+    await page.getByRole('button', { name: 'Launch Chainer GPU (Hello Chainer!)' }).click();
+    await launchDialog().waitFor();
+    await launchDialog().getByRole('button', { name: 'Add local files or folders…' }).click();
+    const picker = page.getByRole('dialog', { name: 'Choose input files' });
+    await picker.getByLabel('Folder', { exact: true }).fill(folder);
+    await picker.getByLabel('Folder', { exact: true }).press('Enter');
+    for (const n of names.slice(0, 4)) await picker.getByRole('checkbox', { name: `Choose ${n}` }).check();
+    await picker.getByRole('button', { name: 'Add', exact: true }).click();
+    // Four files: each goes up on its own, and nothing says otherwise.
+    expect(await launchDialog().locator('.archive-note').count()).toBe(0);
+    await launchDialog().getByRole('button', { name: 'Add local files or folders…' }).click();
+    await picker.getByLabel('Folder', { exact: true }).fill(folder);
+    await picker.getByLabel('Folder', { exact: true }).press('Enter');
+    await picker.getByRole('checkbox', { name: 'Choose d.csv' }).check();
+    await picker.getByRole('button', { name: 'Add', exact: true }).click();
+    await launchDialog()
+      .locator('.archive-note', {
+        hasText: 'These 5 files go up as one archive, unpacked in the job’s working directory under their own names (one registration instead of 5).',
+      })
+      .waitFor();
+    await launchDialog().screenshot({ path: shotPath('launch-loose-files') });
+    await page.keyboard.press('Escape');
+    await launchDialog().waitFor({ state: 'detached' });
+  });
 });

@@ -26,8 +26,11 @@ const LEVEL = 1;
 /** Zip's own overhead per entry (headers, data descriptor, central directory), generously. */
 const PER_ENTRY = 256;
 
+/** An entry's name in the archive: under the folder's own name, or at the top level for a bundle (name ''). */
+const entryName = (name: string, rel: string): string => (name ? `${name}/${rel}` : rel);
+
 export function archiveBound(name: string, tree: Tree): number {
-  const names = tree.entries.reduce((n, e) => n + 2 * Buffer.byteLength(`${name}/${e.rel}`), 0);
+  const names = tree.entries.reduce((n, e) => n + 2 * Buffer.byteLength(entryName(name, e.rel)), 0);
   return tree.bytes + tree.entries.length * PER_ENTRY + names + 1024;
 }
 
@@ -55,10 +58,10 @@ export async function packZip(tree: Tree, name: string, target: string): Promise
   const zip = new ZipFile();
   for (const e of tree.entries) {
     const opts = { mtime: new Date(e.mtimeMs), mode: e.mode };
-    if (e.kind === 'dir') zip.addEmptyDirectory(`${name}/${e.rel}`, opts);
+    if (e.kind === 'dir') zip.addEmptyDirectory(entryName(name, e.rel), opts);
     // `size` makes yazl fail the archive when a file changed size while it was being packed.
     else
-      zip.addReadStreamLazy(`${name}/${e.rel}`, { ...opts, compressionLevel: LEVEL, size: e.size }, (cb) =>
+      zip.addReadStreamLazy(entryName(name, e.rel), { ...opts, compressionLevel: LEVEL, size: e.size }, (cb) =>
         cb(null, createReadStream(e.abs, { highWaterMark: 1 << 20 })),
       );
   }

@@ -4,7 +4,7 @@
 // store) and silently carry it into a job, and a FIFO would block the packer forever. The
 // error names the link, so the user can replace it with the file it stands for.
 import { lstat, readdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { CourierError } from '../../../shared/errors';
 
 export interface TreeEntry {
@@ -26,6 +26,23 @@ export interface Tree {
 }
 
 const byRel = (a: TreeEntry, b: TreeEntry): number => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0);
+
+/**
+ * The tree of a bundle of loose files: each at the top level under its own name. The caller
+ * makes sure the names differ; links and special files are refused as inside a folder.
+ */
+export async function filesTree(paths: string[]): Promise<Tree> {
+  const entries: TreeEntry[] = [];
+  for (const abs of paths) {
+    const st = await lstat(abs).catch(() => null);
+    if (!st) throw new CourierError('local_file', `Input file ${abs} does not exist any more. Check the path.`);
+    if (st.isSymbolicLink() || !st.isFile())
+      throw new CourierError('local_file', `${abs} is not a regular file and cannot be packed with the other inputs: replace it with the file it stands for.`);
+    entries.push({ rel: basename(abs), abs, kind: 'file', size: st.size, mtimeMs: st.mtimeMs, mode: st.mode });
+  }
+  entries.sort(byRel);
+  return { root: dirname(paths[0] ?? '.'), entries, files: entries.length, bytes: entries.reduce((n, e) => n + e.size, 0) };
+}
 
 export async function walkTree(root: string): Promise<Tree> {
   const top = await lstat(root).catch(() => null);

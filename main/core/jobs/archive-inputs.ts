@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { CourierError } from '../../../shared/errors';
 import { contentKey, quickKey } from '../archive/manifest';
 import { packZip } from '../archive/pack';
-import { walkTree } from '../archive/walk';
+import { filesTree, walkTree } from '../archive/walk';
 import type { RescaleApi } from '../rescale/api';
 import type { Db } from './db';
 
@@ -96,14 +96,16 @@ export async function planFolder(
   d: ArchiveDeps,
   accountId: string,
   slot: string,
-  folder: { path: string; name: string },
+  folder: { path: string; name: string; members?: string[] },
   signal: AbortSignal,
 ): Promise<FolderPlan> {
-  const tree = await walkTree(folder.path);
-  const quick = quickKey(folder.name, tree);
+  // A bundle of loose files is packed at the archive's top level (no folder name inside it).
+  const inside = folder.members ? '' : folder.name;
+  const tree = folder.members ? await filesTree(folder.members) : await walkTree(folder.path);
+  const quick = quickKey(inside, tree);
   const byQuick = await reusable(d, accountId, d.uploads.find(accountId, { quick }), signal);
   if (byQuick) return { kind: 'reuse', fileId: byQuick };
-  const content = await contentKey(folder.name, tree);
+  const content = await contentKey(inside, tree);
   const byContent = await reusable(d, accountId, d.uploads.find(accountId, { content }), signal);
   if (byContent) {
     d.uploads.seen(accountId, content, quick);
@@ -112,8 +114,8 @@ export async function planFolder(
   signal.throwIfAborted();
   const dir = join(d.stagingDir, slot);
   await rm(dir, { recursive: true, force: true }); // a half-packed archive of an earlier attempt
-  const staged = join(dir, randomUUID().slice(0, 8), `${folder.name}.zip`);
-  await packZip(tree, folder.name, staged);
+  const staged = join(dir, randomUUID().slice(0, 8), folder.members ? 'inputs.zip' : `${folder.name}.zip`);
+  await packZip(tree, inside, staged);
   return { kind: 'upload', staged, quick, content };
 }
 

@@ -7,6 +7,7 @@ import { CourierError } from '../../../shared/errors';
 import type { CatalogView, JobTemplate, LaunchInput } from '../../../shared/jobs';
 import type { RescaleApi } from '../rescale/api';
 import { walkTree } from '../archive/walk';
+import { bundleLooseFiles, sameMembers } from './bundle';
 import { newMarker } from './marker';
 import { EDITABLE_STATES, type InputProgress, type OutboxStore, type Submission, type SubmissionOptions, type SubmissionSource } from './outbox-store';
 import { launchItems, resolveLaunch, type LaunchItem, type ResolvedLaunch } from './payload';
@@ -70,7 +71,8 @@ async function nameFileInputs(t: JobTemplate, items: LaunchItem[], api: RescaleA
 export async function resolveSource(src: SubmissionSource, ctx: LaunchContext): Promise<ResolvedLaunch> {
   const t = src.template;
   const items = await checkLocalFiles(await nameFileInputs(t, launchItems(t, src.inputs), ctx.api));
-  const resolved = resolveLaunch(t, { inputs: items, values: src.values, ...(src.name ? { name: src.name } : {}) });
+  const filled = resolveLaunch(t, { inputs: items, values: src.values, ...(src.name ? { name: src.name } : {}) });
+  const resolved = { ...filled, inputs: await bundleLooseFiles(filled.inputs) };
   if (ctx.catalog) {
     const issues = catalogIssues(t, ctx.catalog);
     if (issues.length)
@@ -109,8 +111,12 @@ export async function enqueueLaunch(store: OutboxStore, src: SubmissionSource, c
   });
 }
 
-const sameInput = (a: LaunchItem | undefined, b: LaunchItem): boolean =>
-  !!a && a.kind === b.kind && (a.kind === 'file' ? a.id === (b as { id: string }).id : a.path === (b as { path: string }).path);
+const sameInput = (a: LaunchItem | undefined, b: LaunchItem): boolean => {
+  if (!a || a.kind !== b.kind) return false;
+  if (a.kind === 'file') return a.id === (b as { id: string }).id;
+  if (a.kind === 'folder') return a.path === (b as { path: string }).path && sameMembers(a.members, (b as { members?: string[] }).members);
+  return a.path === (b as { path: string }).path;
+};
 
 /** Edits a submission nothing of which has reached the platform; finished uploads are kept. */
 export async function editQueued(

@@ -11,10 +11,12 @@ import { describeUnknown, fill, knownNames } from './placeholders';
  * A launch's input. `folder` is a local folder: it is packed into one zip, uploaded and
  * registered once, and marked for the platform to unpack, so the command finds `name/` in its
  * working directory (main/core/jobs/archive-inputs.ts). `files`/`bytes` are what it held at launch.
+ * With `members`, the item is many loose files bundled the same way (main/core/jobs/bundle.ts):
+ * the archive holds just those files at its top level, so the command finds each by its name.
  */
 export type LaunchItem =
   | { kind: 'local'; path: string; name: string }
-  | { kind: 'folder'; path: string; name: string; files: number; bytes: number }
+  | { kind: 'folder'; path: string; name: string; files: number; bytes: number; members?: string[] }
   | { kind: 'file'; id: string; name: string };
 
 /** A launch with every placeholder filled: what the outbox stores and sends, whatever happens to the template later. */

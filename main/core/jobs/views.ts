@@ -23,7 +23,10 @@ export function outboxView(s: Submission, opts: { behind?: boolean; offline?: bo
     inputs: s.launch.inputs.map((inp, i) => {
       if (inp.kind === 'file') return { name: inp.name, fileId: inp.id };
       const fileId = s.inputs[i]?.fileId;
-      const archive = inp.kind === 'folder' ? { archive: { files: inp.files, bytes: inp.bytes, ...(s.inputs[i]?.reused ? { reused: true } : {}) } } : {};
+      const archive =
+        inp.kind === 'folder'
+          ? { archive: { files: inp.files, bytes: inp.bytes, ...(inp.members ? { loose: true } : {}), ...(s.inputs[i]?.reused ? { reused: true } : {}) } }
+          : {};
       return { name: inp.name, path: inp.path, ...(fileId ? { fileId } : {}), ...archive };
     }),
     createdAt: s.createdAt,

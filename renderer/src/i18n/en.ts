@@ -344,6 +344,8 @@ export const en = {
     noInputs: 'No input files chosen.',
     addLocal: 'Add local files or folders…',
     archiveCounting: '{{name}}/ goes up as one archive (counting its files…)',
+    looseNote:
+      'These {{formatted}} files go up as one archive, unpacked in the job’s working directory under their own names (one registration instead of {{formatted}}).',
     archiveNote_one: '{{name}}/ ({{count}} file, {{size}}) goes up as one archive, unpacked in the job’s working directory.',
     archiveNote_other: '{{name}}/ ({{formatted}} files, {{size}}) goes up as one archive, unpacked in the job’s working directory.',
     fromFiles: 'Add from Rescale files…',

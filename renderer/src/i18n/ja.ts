@@ -344,6 +344,8 @@ export const ja: Messages = {
     noInputs: '入力ファイルが選ばれていません。',
     addLocal: 'ローカルのファイルやフォルダーを追加…',
     archiveCounting: '{{name}}/ は 1 つのアーカイブとしてアップロードされます（ファイルを数えています…）',
+    looseNote:
+      'これら {{formatted}} 個のファイルは 1 つのアーカイブとしてアップロードされ、ジョブの作業ディレクトリで元の名前のまま展開されます（登録は {{formatted}} 回ではなく 1 回）。',
     archiveNote_one: '{{name}}/（{{count}} ファイル、{{size}}）は 1 つのアーカイブとしてアップロードされ、ジョブの作業ディレクトリで展開されます。',
     archiveNote_other: '{{name}}/（{{formatted}} ファイル、{{size}}）は 1 つのアーカイブとしてアップロードされ、ジョブの作業ディレクトリで展開されます。',
     fromFiles: 'Rescale のファイルから追加…',

@@ -120,3 +120,37 @@ test('courier upload --as-archive DIR: one registered .zip holding the folder, t
   expect(names).toContain('data set/empty folder/');
   expect(readdirSync(join(work, '.courier', 'staging', 'cli-upload-archives'))).toEqual([]);
 });
+
+test(
+  'many loose files: one registration, unpacked at the top of the working directory under their names; again: reused; equal names from two folders go one by one',
+  { timeout: 300_000 },
+  async () => {
+    const loose = join(work, 'loose');
+    mkdirSync(join(loose, 'other'), { recursive: true });
+    const names = ['run me.sh', 'a.csv', 'b.csv', 'データ.csv', 'empty.txt', 'mesh.msh'];
+    names.forEach((n, i) => writeFileSync(join(loose, n), i === 4 ? '' : `${n}\n`.repeat(i + 1)));
+    const paths = names.map((n) => join(loose, n));
+    const before = await registrations();
+    const first = await courier(['jobs', 'submit', '--template', 'chainer', '--input', ...paths, '--wait']);
+    expect(first.code, first.stdout + first.stderr).toBe(0);
+    expect(first.stdout).toMatch(/ - 6 input files \([\d.]+ B\) go up as one archive, unpacked in the job's working directory under their own names/);
+    expect(first.stdout).toMatch(/reached terminal status: Completed/);
+    expect(await registrations()).toBe(before + 1);
+    const files = listed(first.stdout);
+    expect([...files.keys()].sort()).toEqual([...names].sort());
+    expect(files.get('empty.txt')).toBe(0);
+    expect(files.get('b.csv')).toBe('b.csv\n'.length * 3);
+
+    const again = await courier(['jobs', 'submit', '--template', 'chainer', '--input', ...paths, '--wait']);
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/ - 6 input files were uploaded before as the same archive .*reused/);
+    expect(await registrations()).toBe(before + 1);
+
+    // Two files called a.csv cannot both sit at the top of one archive: each goes up on its own.
+    writeFileSync(join(loose, 'other', 'a.csv'), 'other\n');
+    const clash = await courier(['jobs', 'submit', '--template', 'chainer', '--input', ...paths, join(loose, 'other', 'a.csv')]);
+    expect(clash.code, clash.stdout + clash.stderr).toBe(0);
+    expect(clash.stdout).not.toMatch(/go up as one archive/);
+    expect(await registrations()).toBe(before + 1 + 7);
+  },
+);

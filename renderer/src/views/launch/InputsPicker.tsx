@@ -4,7 +4,7 @@ import { InputFilesPicker } from '../../components/LocalPicker';
 import { dedupe, inputLabel, type ChosenInput } from '../../stores/launch';
 import { useNavigation } from '../../stores/navigation';
 import { ChosenFiles, type ChosenFile } from '../../components/ChosenFiles';
-import { ArchiveNote } from './ArchiveNote';
+import { ArchiveNote, LooseFilesNote } from './ArchiveNote';
 import { FileIdInput } from './FileIdInput';
 
 const asChosenFile = (i: ChosenInput): ChosenFile => ({
@@ -40,6 +40,7 @@ export function InputsPicker({
         <ChosenFiles files={inputs.map(asChosenFile)} onRemove={(n) => onChange(inputs.filter((_, k) => k !== n))} />
       )}
       {inputs.map((i) => (i.kind === 'local' && i.isDir ? <ArchiveNote key={i.path} path={i.path} name={i.name} /> : null))}
+      <LooseFilesNote names={inputs.flatMap((i) => (i.kind === 'local' && !i.isDir ? [i.name] : []))} />
       <div className="actions">
         <button type="button" onClick={() => setPicking(true)}>
           {t('launch.addLocal')}
