@@ -10,6 +10,7 @@ import { contentKey, quickKey } from '../archive/manifest';
 import { packZip } from '../archive/pack';
 import { filesTree, walkTree } from '../archive/walk';
 import type { RescaleApi } from '../rescale/api';
+import { BUNDLE_ARCHIVE } from './bundle';
 import type { Db } from './db';
 
 interface Row {
@@ -114,7 +115,7 @@ export async function planFolder(
   signal.throwIfAborted();
   const dir = join(d.stagingDir, slot);
   await rm(dir, { recursive: true, force: true }); // a half-packed archive of an earlier attempt
-  const staged = join(dir, randomUUID().slice(0, 8), folder.members ? 'inputs.zip' : `${folder.name}.zip`);
+  const staged = join(dir, randomUUID().slice(0, 8), folder.members ? BUNDLE_ARCHIVE : `${folder.name}.zip`);
   await packZip(tree, inside, staged);
   return { kind: 'upload', staged, quick, content };
 }

@@ -11,14 +11,21 @@ import type { LaunchItem } from './payload';
 type Local = Extract<LaunchItem, { kind: 'local' }>;
 
 /**
+ * The bundle's name on the platform. Unpacked in the working directory where the archive itself
+ * lies, a member of the same name would overwrite it while it is read: such a launch is not bundled.
+ */
+export const BUNDLE_ARCHIVE = 'courier-inputs.zip';
+
+/**
  * The launch's inputs with its loose local files replaced, where the first of them stood, by one
  * bundle. Files that share a name (from different folders) cannot sit side by side at the top of
- * one archive: such a launch keeps one upload per file.
+ * one archive: such a launch keeps one upload per file, as it does with a file named like the archive.
  */
 export async function bundleLooseFiles(items: LaunchItem[]): Promise<LaunchItem[]> {
   const loose = items.filter((i): i is Local => i.kind === 'local');
   if (loose.length < BUNDLE_MIN_FILES) return items;
-  if (new Set(loose.map((i) => basename(i.path))).size < loose.length) return items;
+  const names = new Set(loose.map((i) => basename(i.path)));
+  if (names.size < loose.length || names.has(BUNDLE_ARCHIVE)) return items;
   let bytes = 0;
   for (const i of loose) bytes += (await stat(i.path)).size;
   const first = loose[0] as Local;
