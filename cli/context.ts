@@ -13,8 +13,8 @@ import { checkDataFolder } from './paths';
 import { terminalPassphrase } from './passphrase-prompt';
 import { LazySecretStore } from '../main/core/secrets/lazy';
 import { courierVersion } from '../main/core/version';
-import { createAesGcmSealer } from '../main/core/transfer';
-import { cliJournal, cliJournalPath, dropJournal, type TransferJournal } from './journals';
+import { createAesGcmSealer, type TransferService } from '../main/core/transfer';
+import { cliJournal, cliJournalPath, dropJournal, releaseStoredParts, type TransferJournal } from './journals';
 import { AccountCache, withAccountCache } from './account-cache';
 import { bundledWorkerFile } from './bundled-worker';
 import type { TransferFlags } from './transfer-flags';
@@ -213,11 +213,10 @@ export class CliContext {
    * upload: its stored parts are released first, and a journal whose uploads could not be
    * aborted yet is kept rather than leaving parts the storage bills for with no record of them.
    */
-  private async keepRunJournal(t: Awaited<ReturnType<Courier['transfers']>>): Promise<boolean> {
+  private async keepRunJournal(t: TransferService): Promise<boolean> {
     const items = t.list().items;
     if (items.some((i) => !['done', 'failed', 'cancelled'].includes(i.state))) return true;
-    for (const i of items) if (!i.isBatch && i.state === 'failed') t.cancel(i.id);
-    return (await t.abortAbandoned()) > 0;
+    return (await releaseStoredParts(t, items)) > 0;
   }
 }
 

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createAesGcmSealer, type Sealer } from '../main/core/transfer';
+import { createAesGcmSealer, type Sealer, type TransferService, type TransferView } from '../main/core/transfer';
 
 export interface TransferJournal {
   /** The SQLite file; `.owner` beside it is the lock of the process driving it. */
@@ -32,4 +32,14 @@ export function journalLockPath(journal: TransferJournal): string {
 /** A journal with nothing left to resume goes, with SQLite's side files. */
 export function dropJournal(path: string): void {
   for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
+}
+
+/**
+ * Makes a settled journal safe to drop: a failed upload kept its stored parts open for a retry,
+ * and the journal is the only record of them. Cancels those uploads and waits for the abort sweep;
+ * resolves to the uploads still open on the storage (the journal must stay when that is not 0).
+ */
+export async function releaseStoredParts(service: TransferService, items: TransferView[]): Promise<number> {
+  for (const i of items) if (!i.isBatch && i.state === 'failed') service.cancel(i.id);
+  return service.abortAbandoned();
 }

@@ -4,7 +4,7 @@ import { RescaleStorageAdapter } from '../main/core/rescale/storage';
 import { createTransferService, type TransferService, type TransferView } from '../main/core/transfer';
 import type { CliContext, Connection } from './context';
 import { bundledWorkerFile } from './bundled-worker';
-import { dropJournal, journalLockPath } from './journals';
+import { dropJournal, journalLockPath, releaseStoredParts } from './journals';
 import { takeEarlyPool } from './early-pool';
 import { ProgressDisplay } from './progress';
 import { cliLimits } from './transfer-flags';
@@ -59,8 +59,7 @@ export async function runTransfers(
     const bytesSent = total - doneBefore - service.resumedBytes(done.map((i) => i.id));
     // A settled run's journal is dropped below, so it must not still know of open multipart uploads:
     // a failed upload's stored parts (kept for a retry in the app) are released first.
-    if (settledAll) for (const i of final) if (!i.isBatch && i.state === 'failed') service.cancel(i.id);
-    if (settledAll && (await service.abortAbandoned()) > 0) {
+    if (settledAll && (await releaseStoredParts(service, final)) > 0) {
       settledAll = false;
       out.log('Some unfinished uploads could not be cleaned up on the storage yet; running the same command again will retry.');
     }
