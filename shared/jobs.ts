@@ -5,7 +5,23 @@ import { z } from 'zod';
 export const TEMPLATE_VERSION = 1;
 
 /** From this many loose local files on, a launch bundles them into one archive (main/core/jobs/bundle.ts). */
-export const BUNDLE_MIN_FILES = 5;
+const BUNDLE_MIN_FILES = 5;
+
+/**
+ * The bundle's name on the platform. Unpacked in the working directory where the archive itself
+ * lies, a member of the same name would overwrite it while it is read.
+ */
+export const BUNDLE_ARCHIVE = 'courier-inputs.zip';
+
+/**
+ * Whether loose local files of these names go up as one archive: enough of them, and names that
+ * can sit side by side at the archive's top level (none twice, none the archive's own). The launch
+ * and the launch dialog's note both ask this.
+ */
+export function bundlesLooseFiles(names: string[]): boolean {
+  const distinct = new Set(names);
+  return names.length >= BUNDLE_MIN_FILES && distinct.size === names.length && !distinct.has(BUNDLE_ARCHIVE);
+}
 
 /** `{name}` placeholders: letters, digits and _, not starting with a digit. */
 export const PLACEHOLDER_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;

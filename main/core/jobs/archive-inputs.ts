@@ -6,11 +6,11 @@ import { randomUUID } from 'node:crypto';
 import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CourierError } from '../../../shared/errors';
+import { BUNDLE_ARCHIVE } from '../../../shared/jobs';
 import { contentKey, quickKey } from '../archive/manifest';
 import { packZip } from '../archive/pack';
 import { filesTree, walkTree } from '../archive/walk';
 import type { RescaleApi } from '../rescale/api';
-import { BUNDLE_ARCHIVE } from './bundle';
 import type { Db } from './db';
 
 interface Row {

@@ -5,16 +5,10 @@
 // ({input} and {inputs} were filled from those names before the files were bundled).
 import { stat } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
-import { BUNDLE_MIN_FILES } from '../../../shared/jobs';
+import { bundlesLooseFiles } from '../../../shared/jobs';
 import type { LaunchItem } from './payload';
 
 type Local = Extract<LaunchItem, { kind: 'local' }>;
-
-/**
- * The bundle's name on the platform. Unpacked in the working directory where the archive itself
- * lies, a member of the same name would overwrite it while it is read: such a launch is not bundled.
- */
-export const BUNDLE_ARCHIVE = 'courier-inputs.zip';
 
 /**
  * The launch's inputs with its loose local files replaced, where the first of them stood, by one
@@ -23,9 +17,7 @@ export const BUNDLE_ARCHIVE = 'courier-inputs.zip';
  */
 export async function bundleLooseFiles(items: LaunchItem[]): Promise<LaunchItem[]> {
   const loose = items.filter((i): i is Local => i.kind === 'local');
-  if (loose.length < BUNDLE_MIN_FILES) return items;
-  const names = new Set(loose.map((i) => basename(i.path)));
-  if (names.size < loose.length || names.has(BUNDLE_ARCHIVE)) return items;
+  if (!bundlesLooseFiles(loose.map((i) => basename(i.path)))) return items;
   let bytes = 0;
   for (const i of loose) bytes += (await stat(i.path)).size;
   const first = loose[0] as Local;

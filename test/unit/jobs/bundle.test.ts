@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { BUNDLE_ARCHIVE, bundleLooseFiles } from '../../../main/core/jobs/bundle';
+import { bundleLooseFiles } from '../../../main/core/jobs/bundle';
+import { BUNDLE_ARCHIVE } from '../../../shared/jobs';
 import type { LaunchItem } from '../../../main/core/jobs/payload';
 
 const dir = mkdtempSync(join(tmpdir(), 'courier-bundle-'));

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { BUNDLE_MIN_FILES } from '../../../../shared/jobs';
+import { bundlesLooseFiles } from '../../../../shared/jobs';
 import { formatBytes, messageOf } from '../../lib/format';
 
 /** Says, before the launch, that a chosen folder goes up as one archive, with what it holds. */
@@ -35,10 +35,10 @@ export function ArchiveNote({ path, name }: { path: string; name: string }) {
   );
 }
 
-/** Says that many loose files go up as one archive, as the launch will bundle them (names must differ). */
+/** Says that many loose files go up as one archive, when the launch will bundle them. */
 export function LooseFilesNote({ names }: { names: string[] }) {
   const { t, i18n } = useTranslation();
-  if (names.length < BUNDLE_MIN_FILES || new Set(names).size < names.length) return null;
+  if (!bundlesLooseFiles(names)) return null;
   return (
     <p className="muted archive-note" aria-live="polite">
       {t('launch.looseNote', { formatted: names.length.toLocaleString(i18n.language || 'en') })}
