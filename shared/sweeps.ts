@@ -84,14 +84,27 @@ export const sweepRowView = z.object({
 });
 export type SweepRowView = z.infer<typeof sweepRowView>;
 
+/** Each row is in one of waiting … cancelled (they add up to the total); submitted counts the rows whose job reached the platform. */
 export const sweepCounts = z.object({
+  /** Not sent yet (in the outbox). */
   waiting: z.number(),
   submitted: z.number(),
+  /** On the platform, not started yet (Pending, Queued): the Jobs badge counts these as waiting too. */
+  pending: z.number(),
   running: z.number(),
   completed: z.number(),
+  /** Never sent (refused), or failed on the platform: what "Retry failed" sends again. */
   failed: z.number(),
+  /** Stopped on the platform (Stop all, or the job's Stop): not retried. */
+  stopped: z.number(),
   cancelled: z.number(),
 });
+export type SweepCounts = z.infer<typeof sweepCounts>;
+
+/** Rows that have ended one way or another (none of them moves again by itself): 100 % when every row has. */
+export function sweepEnded(c: SweepCounts): number {
+  return c.completed + c.failed + c.stopped + c.cancelled;
+}
 
 export const sweepView = z.object({
   id: z.string(),
@@ -108,6 +121,10 @@ export const sweepView = z.object({
   rows: z.array(sweepRowView),
 });
 export type SweepView = z.infer<typeof sweepView>;
+
+/** A sweep in the list: its counts, without its rows or when they go out (those are for the sweep being viewed). */
+export const sweepSummary = sweepView.omit({ rows: true, next: true, lastEtaSeconds: true });
+export type SweepSummary = z.infer<typeof sweepSummary>;
 
 /** What "download all outputs" of a sweep did: rows whose job had outputs, and the rows left out, with why. */
 export const sweepDownload = z.object({

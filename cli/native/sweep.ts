@@ -82,7 +82,7 @@ async function sendAll(c: Courier, out: Out, name: string, deadline: Deadline | 
       .filter((x) => x.accountId === c.accounts.activeId())
       .at(-1);
     if (head?.waiting === 'connection') return v;
-    const sent = v.counts.submitted + v.counts.failed + v.counts.cancelled;
+    const sent = v.total - v.counts.waiting; // submitted, refused or cancelled: out of the outbox
     if (v.next && (sent !== lastSent || Date.now() - told > 30_000)) {
       out.log(
         `${sent} of ${v.total} sent; row ${v.next.row} of ${v.total} goes out ${etaText(v.next.etaSeconds) === 'now' ? 'now' : `in ${etaText(v.next.etaSeconds)}`}${v.lastEtaSeconds ? `, the last in ${etaText(v.lastEtaSeconds)}` : ''}`,
@@ -121,7 +121,7 @@ function report(ctx: CliContext, c: Courier, out: Out, v: SweepView): void {
   if (out.json) out.result(jsonText(v));
   else
     out.result(
-      `Sweep "${clean(v.name)}": ${k.submitted} of ${v.total} submitted${k.failed ? `, ${k.failed} failed` : ''}${k.cancelled ? `, ${k.cancelled} cancelled` : ''}${k.waiting ? `, ${k.waiting} waiting` : ''}`,
+      `Sweep "${clean(v.name)}": ${k.submitted} of ${v.total} submitted${k.failed ? `, ${k.failed} failed` : ''}${k.stopped ? `, ${k.stopped} stopped` : ''}${k.cancelled ? `, ${k.cancelled} cancelled` : ''}${k.waiting ? `, ${k.waiting} waiting` : ''}`,
     );
 }
 
@@ -155,7 +155,7 @@ async function runSweep(ctx: CliContext, out: Out, o: SweepOptions): Promise<voi
     ).then(() => call(c, 'sweeps', 'get', { sweep: sweep.name }));
   }
   report(ctx, c, out, v);
-  if (v.counts.failed > 0) process.exitCode = EXIT_ERROR;
+  if (v.counts.failed + v.counts.stopped > 0) process.exitCode = EXIT_ERROR;
 }
 
 /** `courier jobs list --sweep NAME`: one line per row. */
@@ -179,7 +179,7 @@ export async function listSweep(ctx: CliContext, out: Out, name: string): Promis
   }
   const k = v.counts;
   out.log(
-    `Sweep "${clean(v.name)}": ${v.total} rows — ${k.waiting} waiting, ${k.submitted} submitted (${k.running} under way, ${k.completed} completed), ${k.failed} failed, ${k.cancelled} cancelled`,
+    `Sweep "${clean(v.name)}": ${v.total} rows — ${k.waiting} waiting, ${k.submitted} submitted (${k.pending} pending, ${k.running} under way, ${k.completed} completed), ${k.failed} failed, ${k.stopped} stopped, ${k.cancelled} cancelled`,
   );
 }
 

@@ -14,7 +14,7 @@ import {
   templateEntry,
   templateIssue,
 } from '../jobs';
-import { sweepDownload, sweepPreview, sweepSpec, sweepView } from '../sweeps';
+import { sweepDownload, sweepPreview, sweepSpec, sweepSummary, sweepView } from '../sweeps';
 import { request } from './define';
 import { jobRecordRequests, templateFromJobRequest } from './job-records';
 
@@ -125,12 +125,14 @@ export const jobRequests = {
     preview: request(sweepSpec, sweepPreview),
     /** Queues every row at once (all or none); the same sweep launched again continues it instead of queuing twice. */
     launch: request(sweepSpec, z.object({ sweep: sweepView, resumed: z.boolean() })),
-    list: request(z.object({}), z.object({ sweeps: z.array(sweepView.omit({ rows: true })) })),
+    /** The account's sweeps with their counts (one query; no per-row work). */
+    list: request(z.object({}), z.object({ sweeps: z.array(sweepSummary) })),
     /** One row per job: parameters, state, status, and when a waiting row goes out. */
     get: request(sweepRef, sweepView),
     /** Cancels rows not sent yet and stops submitted jobs still under way. */
     stopAll: request(sweepRef, z.object({ cancelled: z.number(), stopping: z.number(), inFlight: z.number() })),
-    retryFailed: request(sweepRef, z.object({ retried: z.number() })),
+    /** Failed rows go again; rows another process retried first are counted, not an error. */
+    retryFailed: request(sweepRef, z.object({ retried: z.number(), alreadyRetried: z.number() })),
     /** The table with each row's job id and final state. */
     exportCsv: request(sweepRef, z.object({ csv: z.string(), fileName: z.string() })),
     /** Every ended row's outputs into <folder>/<sweep name>/rescale_job_<ID>/ (all, or those matching the globs). */

@@ -97,13 +97,19 @@ describe('sweeps view', () => {
     await expect.poll(ended, { timeout: 90_000 }).not.toBeNull();
     const states = (await ended()) ?? [];
     const sent = states.filter((s) => s === 'submitted/stopped').length;
-    await page.screenshot({ path: shotPath('sweep-batch-stopped') });
 
     // The platform has exactly the jobs of the rows that went out, all stopped, and gets no more.
     const onPlatform = await trainJobs();
     expect(onPlatform).toHaveLength(sent);
-    const progress = await page.getByTestId('sweep-progress').textContent();
-    expect(progress).toContain(`${sent} of 6 submitted, 0 running`);
+    // Every row ended (stopped or cancelled): the counts say which, and the bar is whole.
+    const cancelled = 6 - sent;
+    const stoppedText = sent ? ` · ${sent} stopped` : '';
+    const cancelledText = cancelled ? ` · ${cancelled} cancelled` : '';
+    await expect
+      .poll(() => page.getByTestId('sweep-progress').textContent())
+      .toBe(`${sent} of 6 submitted · 0 running · 0 waiting · 0 completed${stoppedText}${cancelledText}`);
+    expect(await page.getByRole('progressbar', { name: 'Rows ended' }).getAttribute('aria-valuenow')).toBe('100');
+    await page.screenshot({ path: shotPath('sweep-batch-stopped') });
     await new Promise((r) => setTimeout(r, 3000)); // a window for a stray submission to show up (it must not)
     expect(await trainJobs()).toHaveLength(sent);
     expect(web.sandbox().stats().api['POST /api/v2/jobs/'] ?? 0).toBe(sent);

@@ -1,18 +1,8 @@
 // Sweep requests: thin over main/core/jobs/sweeps.ts.
 import type { CourierHandlers } from '../../../shared/contract';
 import type { CoreServices } from '../courier';
-import {
-  downloadSweepOutputs,
-  findSweep,
-  launchSweep,
-  previewSweep,
-  retrySweep,
-  stopSweep,
-  submitPace,
-  sweepCsv,
-  sweepView,
-  type SweepDeps,
-} from '../jobs/sweeps';
+import { downloadSweepOutputs, findSweep, launchSweep, previewSweep, retrySweep, stopSweep, submitPace, sweepCsv, type SweepDeps } from '../jobs/sweeps';
+import { sweepSummaries, sweepView } from '../jobs/sweep-view';
 import type { CallContext } from '../rpc/router';
 
 type Handlers = Pick<CourierHandlers<CallContext>, 'sweeps'>;
@@ -42,13 +32,7 @@ export function sweepHandlers(s: CoreServices): Handlers {
       },
       async list() {
         const sess = await s.accounts.session();
-        const pace = submitPace(sess.api);
-        return {
-          sweeps: jobs.sweeps.list(sess.account.id).map((sw) => {
-            const { rows, ...summary } = sweepView(jobs, sw, pace);
-            return { ...summary, total: rows.length };
-          }),
-        };
+        return { sweeps: sweepSummaries(jobs, sess.account.id) };
       },
       async get({ sweep }) {
         return view(sweep);

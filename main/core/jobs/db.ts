@@ -19,6 +19,7 @@ CREATE TABLE IF NOT EXISTS submissions (
   lease_owner TEXT, lease_host TEXT, lease_pid INTEGER, lease_until INTEGER NOT NULL DEFAULT 0,
   created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS submissions_state ON submissions(state, seq);
+CREATE INDEX IF NOT EXISTS submissions_sent ON submissions(account_id, state, updated_at);
 CREATE TABLE IF NOT EXISTS tracked_jobs (
   job_id TEXT NOT NULL, account_id TEXT NOT NULL, name TEXT NOT NULL, source TEXT NOT NULL,
   submission_id TEXT, template_id TEXT, options_json TEXT NOT NULL,

@@ -210,6 +210,25 @@ export class OutboxStore {
     return rows.map(toSubmission);
   }
 
+  /**
+   * When the account's latest submissions went out (newest first): a submitted row is not changed
+   * again, so its updated_at is its submission time. Queued rows, whatever their seq, are not read.
+   */
+  submittedTimes(accountId: string, since: number, limit: number): number[] {
+    const rows = this.db
+      .prepare("SELECT updated_at AS at FROM submissions WHERE account_id = ? AND state = 'submitted' AND updated_at > ? ORDER BY updated_at DESC LIMIT ?")
+      .all(accountId, since, limit) as { at: number }[];
+    return rows.map((r) => Number(r.at));
+  }
+
+  /** The account's open submissions in sending order: only what a "goes out in" time needs. */
+  openQueue(accountId: string): { id: string; nextAttemptAt: number }[] {
+    const rows = this.db
+      .prepare(`SELECT id, next_attempt_at AS next FROM submissions WHERE account_id = ? AND state IN (${OPEN_STATES.map(() => '?').join(',')}) ORDER BY seq`)
+      .all(accountId, ...OPEN_STATES) as { id: string; next: number }[];
+    return rows.map((r) => ({ id: String(r.id), nextAttemptAt: Number(r.next) }));
+  }
+
   /** Rows changed since `since` (updated_at), for telling the UI about other processes' work. */
   changedSince(since: number): Submission[] {
     return (this.db.prepare('SELECT * FROM submissions WHERE updated_at >= ? ORDER BY seq').all(since) as Row[]).map(toSubmission);

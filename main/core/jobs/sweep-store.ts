@@ -2,7 +2,7 @@
 // values and the outbox submission it became. A sweep and all its submissions are written in one
 // transaction, so after a crash either every row is queued or none is: a second launch of the
 // same sweep finds it and queues nothing again.
-import type { JobTemplate } from '../../../shared/jobs';
+import type { JobOutcome, JobTemplate, SubmissionState } from '../../../shared/jobs';
 import type { Db } from './db';
 import { OPEN_STATES, type InputProgress, type OutboxStore, type Submission } from './outbox-store';
 
@@ -22,6 +22,15 @@ export interface SweepRow {
   row: number;
   values: Record<string, string>;
   submission: Submission;
+}
+
+/** Rows of one sweep alike for counting: their submission state, job outcome and status, and how many. */
+export interface RowGroup {
+  sweepId: string;
+  state: SubmissionState;
+  outcome: JobOutcome;
+  status: string;
+  n: number;
 }
 
 type NewSubmission = Parameters<OutboxStore['insert']>[0];
@@ -57,10 +66,20 @@ export class SweepStore {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** The sweep and one submission per row, in row order (the outbox sends in that order), all or nothing. */
-  create(s: Omit<SweepRecord, 'createdAt'>, rows: { row: number; values: Record<string, string>; submission: NewSubmission }[]): SweepRecord {
-    this.db
+  /**
+   * The sweep and one submission per row, in row order (the outbox sends in that order), all or
+   * nothing — or, when a sweep of that name is there already (another process launched it a moment
+   * before, after our own look found nothing), that sweep and nothing written. The look and the
+   * writes share one immediate transaction, so the name's UNIQUE constraint is never what answers.
+   */
+  create(
+    s: Omit<SweepRecord, 'createdAt'>,
+    rows: { row: number; values: Record<string, string>; submission: NewSubmission }[],
+  ): { sweep: SweepRecord; created: boolean } {
+    return this.db
       .transaction(() => {
+        const existing = this.byName(s.accountId, s.name);
+        if (existing) return { sweep: existing, created: false };
         this.db
           .prepare(
             'INSERT INTO sweeps (id, account_id, name, template_json, columns_json, inputs_json, fingerprint, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
@@ -71,9 +90,9 @@ export class SweepStore {
           this.outbox.insert(r.submission);
           link.run(s.id, r.row, JSON.stringify(r.values), r.submission.id);
         }
+        return { sweep: this.get(s.id) as SweepRecord, created: true };
       })
       .immediate();
-    return this.get(s.id) as SweepRecord;
   }
 
   get(id: string): SweepRecord | null {
@@ -88,6 +107,21 @@ export class SweepStore {
 
   list(accountId: string, limit = 200): SweepRecord[] {
     return (this.db.prepare('SELECT * FROM sweeps WHERE account_id = ? ORDER BY created_at DESC LIMIT ?').all(accountId, limit) as SweepDbRow[]).map(toRecord);
+  }
+
+  /**
+   * Every sweep of the account's rows, grouped by what a count needs (the submission's state, its
+   * job's outcome and status): one statement however many rows, for the list of sweeps.
+   */
+  rowGroups(accountId: string): RowGroup[] {
+    return this.db
+      .prepare(
+        `SELECT r.sweep_id AS sweepId, s.state AS state, COALESCE(t.outcome, 'not_submitted') AS outcome, COALESCE(t.status, '') AS status, COUNT(*) AS n
+         FROM sweeps w JOIN sweep_rows r ON r.sweep_id = w.id JOIN submissions s ON s.id = r.submission_id
+         LEFT JOIN tracked_jobs t ON t.account_id = s.account_id AND t.job_id = s.job_id
+         WHERE w.account_id = ? GROUP BY r.sweep_id, s.state, t.outcome, t.status`,
+      )
+      .all(accountId) as RowGroup[];
   }
 
   rows(sweepId: string): SweepRow[] {

@@ -4,17 +4,16 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { CourierError } from '../../../shared/errors';
-import type { JobOutcome, JobTemplate } from '../../../shared/jobs';
-import { sweepSpec, type SweepDownload, type SweepPreview, type SweepRowView, type SweepView } from '../../../shared/sweeps';
+import type { JobTemplate } from '../../../shared/jobs';
+import { sweepSpec, type SweepDownload, type SweepPreview, type SweepView } from '../../../shared/sweeps';
 import type { z } from 'zod';
 import type { RescaleApi } from '../rescale/api';
-import { jobCostView } from './cost-view';
 import { optionsOf, retryFailed, type LaunchContext } from './launch';
 import { newMarker } from './marker';
-import { OPEN_STATES } from './outbox-store';
+import { OPEN_STATES, type Submission } from './outbox-store';
 import type { JobsService } from './service';
 import { defaultSweepName, planSweep, type SweepPlan } from './sweep-expand';
-import type { SweepRecord, SweepRow } from './sweep-store';
+import type { SweepRecord } from './sweep-store';
 import { parseTable, toCsv, type Table } from './sweep-table';
 
 type Spec = z.output<typeof sweepSpec>;
@@ -79,24 +78,28 @@ export async function previewSweep(spec: Spec, d: SweepDeps): Promise<SweepPrevi
   };
 }
 
+/** The sweep of that name is this launch again (answered as a resume), or another sweep (refused). */
+function resume(d: SweepDeps, p: Prepared, existing: SweepRecord): { sweep: SweepRecord; resumed: true } {
+  if (existing.fingerprint !== p.fingerprint) {
+    throw new CourierError(
+      'conflict',
+      `A sweep named "${p.name}" already exists with another template, table or inputs. Give this one another name (--name), or look at it with \`courier jobs list --sweep "${p.name}"\`.`,
+      { field: 'name' },
+    );
+  }
+  d.jobs.outbox.poke();
+  return { sweep: existing, resumed: true };
+}
+
 /**
  * Queues every row (one transaction), or — the same sweep launched again, e.g. after the process
- * was killed — finds it and queues nothing: the outbox carries on with the rows it holds.
+ * was killed, or by another process at the same instant — finds it and queues nothing: the
+ * outbox carries on with the rows it holds.
  */
 export async function launchSweep(spec: Spec, d: SweepDeps): Promise<{ sweep: SweepRecord; resumed: boolean }> {
   const p = await prepare(spec, d);
   const existing = d.jobs.sweeps.byName(d.ctx.accountId, p.name);
-  if (existing) {
-    if (existing.fingerprint !== p.fingerprint) {
-      throw new CourierError(
-        'conflict',
-        `A sweep named "${p.name}" already exists with another template, table or inputs. Give this one another name (--name), or look at it with \`courier jobs list --sweep "${p.name}"\`.`,
-        { field: 'name' },
-      );
-    }
-    d.jobs.outbox.poke();
-    return { sweep: existing, resumed: true };
-  }
+  if (existing) return resume(d, p, existing);
   const rows = p.plan.rows.map((r) => ({
     row: r.row,
     values: r.values,
@@ -113,18 +116,18 @@ export async function launchSweep(spec: Spec, d: SweepDeps): Promise<{ sweep: Sw
       options: optionsOf(p.template),
     },
   }));
-  const sweep = d.jobs.sweeps.create(
-    {
-      id: p.sweepId,
-      accountId: d.ctx.accountId,
-      name: p.name,
-      template: p.plan.template,
-      columns: p.table.columns,
-      inputs: spec.inputs,
-      fingerprint: p.fingerprint,
-    },
-    rows,
-  );
+  const record = {
+    id: p.sweepId,
+    accountId: d.ctx.accountId,
+    name: p.name,
+    template: p.plan.template,
+    columns: p.table.columns,
+    inputs: spec.inputs,
+    fingerprint: p.fingerprint,
+  };
+  // Another process may have created it since the look above: create() then hands back its sweep.
+  const { sweep, created } = d.jobs.sweeps.create(record, rows);
+  if (!created) return resume(d, p, sweep);
   // One event per row, one count at the end (counting after each row would read the outbox N times).
   for (const r of d.jobs.sweeps.rows(sweep.id)) d.jobs.d.hub.emit('outboxChanged', d.jobs.entry(r.submission));
   d.jobs.counts();
@@ -137,90 +140,6 @@ export function findSweep(jobs: JobsService, accountId: string, idOrName: string
   if (!s || s.accountId !== accountId)
     throw new CourierError('not_found', `There is no sweep "${idOrName}" for this account. \`courier jobs list\` shows the sweeps.`, { field: 'sweep' });
   return s;
-}
-
-/** Recent rows this account sent: the mean time between them, when they went out back to back. */
-function observedInterval(jobs: JobsService, accountId: string, now: number): number {
-  const sent = jobs.store
-    .list({ limit: 40 })
-    .filter((s) => s.accountId === accountId && s.state === 'submitted' && s.updatedAt > now - 5 * 60_000)
-    .map((s) => s.updatedAt)
-    .sort((a, b) => a - b);
-  const first = sent[0];
-  const last = sent.at(-1);
-  return sent.length >= 5 && first !== undefined && last !== undefined ? (last - first) / 1000 / (sent.length - 1) : 0;
-}
-
-/**
- * Seconds until each waiting submission of the account goes out: its place in the queue times
- * the time one row takes — the submission budget's interval, or the pace rows have really gone
- * out at lately when that is slower (each row is also created, and its inputs uploaded).
- */
-function etas(jobs: JobsService, accountId: string, pace: number | null, now: number): Map<string, number> {
-  const open = jobs.store
-    .list({ open: true, limit: 1_000_000 })
-    .filter((s) => s.accountId === accountId)
-    .sort((a, b) => a.seq - b.seq);
-  const out = new Map<string, number>();
-  const perRow = Math.max(pace ? 1 / pace : 0, observedInterval(jobs, accountId, now));
-  open.forEach((s, k) => {
-    const queue = k * perRow;
-    out.set(s.id, Math.ceil(Math.max(queue, (s.nextAttemptAt - now) / 1000, 0)));
-  });
-  return out;
-}
-
-type Prices = Parameters<typeof jobCostView>[1];
-
-function rowView(jobs: JobsService, r: SweepRow, eta: Map<string, number>, pace: number | null, prices: Prices, now: number): SweepRowView {
-  const s = r.submission;
-  const t = s.jobId ? jobs.tracked.get(s.accountId, s.jobId) : null;
-  const open = OPEN_STATES.includes(s.state);
-  return {
-    row: r.row,
-    values: r.values,
-    submissionId: s.id,
-    jobName: s.jobName,
-    state: s.state,
-    jobId: s.jobId,
-    status: t?.status ?? '',
-    outcome: t?.outcome ?? ('not_submitted' as JobOutcome),
-    etaSeconds: open && pace !== null ? (eta.get(s.id) ?? null) : null,
-    error: s.state === 'submitted' || s.state === 'cancelled' ? null : s.error,
-    cost: t?.options.hardware && t.history.length ? jobCostView(t.options.hardware, prices, t.history, now) : null,
-  };
-}
-
-export function sweepView(jobs: JobsService, sw: SweepRecord, pace: number | null, now = Date.now()): SweepView {
-  const eta = etas(jobs, sw.accountId, pace, now);
-  const prices = jobs.catalog.cached(sw.accountId);
-  const rows = jobs.sweeps.rows(sw.id).map((r) => rowView(jobs, r, eta, pace, prices, now));
-  const counts = { waiting: 0, submitted: 0, running: 0, completed: 0, failed: 0, cancelled: 0 };
-  for (const r of rows) {
-    if (r.state === 'failed') counts.failed++;
-    else if (r.state === 'cancelled') counts.cancelled++;
-    else if (r.state !== 'submitted') counts.waiting++;
-    else {
-      counts.submitted++;
-      if (r.outcome === 'completed') counts.completed++;
-      else if (r.outcome === 'failed' || r.outcome === 'stopped') counts.failed++;
-      else counts.running++;
-    }
-  }
-  const waiting = rows.filter((r) => r.etaSeconds !== null);
-  const first = waiting[0];
-  return {
-    id: sw.id,
-    name: sw.name,
-    templateName: sw.template.name,
-    columns: sw.columns,
-    total: rows.length,
-    counts,
-    next: first ? { row: first.row, etaSeconds: first.etaSeconds ?? 0 } : null,
-    lastEtaSeconds: waiting.length ? Math.max(...waiting.map((r) => r.etaSeconds ?? 0)) : null,
-    createdAt: sw.createdAt,
-    rows,
-  };
 }
 
 /** Rows not sent yet are cancelled, submitted jobs still under way are stopped; rows being sent right now are counted, and stopped once they land. */
@@ -254,43 +173,58 @@ export async function stopSweep(jobs: JobsService, sw: SweepRecord, api: Rescale
   return { cancelled, stopping, inFlight };
 }
 
+/** A failed row's job ran again on the platform: a new submission takes the row's place; false when another process did it first. */
+function relaunchRow(jobs: JobsService, sw: SweepRecord, row: number, s: Submission): boolean {
+  const next = {
+    id: randomUUID(),
+    accountId: s.accountId,
+    templateId: s.templateId,
+    templateName: s.templateName,
+    jobName: s.jobName,
+    marker: newMarker(),
+    launch: s.launch,
+    source: s.source,
+    inputs: s.inputs,
+    options: s.options,
+  };
+  if (!jobs.sweeps.replaceRow(sw.id, row, s.id, next)) return false;
+  const queued = jobs.store.get(next.id);
+  if (queued) jobs.submissionChanged(queued);
+  return true;
+}
+
+/** A row the platform never took goes again; false when it left 'failed' since we read it (another process retried it). */
+function retryRow(jobs: JobsService, s: Submission): boolean {
+  try {
+    jobs.submissionChanged(retryFailed(jobs.store, s));
+    return true;
+  } catch (e) {
+    if (e instanceof CourierError && e.code === 'conflict') return false;
+    throw e;
+  }
+}
+
 /**
  * Rows that failed go again: a submission the platform never took is sent again from where it
  * stopped; a job that ran and failed on the platform is launched anew for its row (same launch,
  * inputs reused by file id, a new marker). Stopped jobs stay stopped: the person stopped them.
+ * A row another process (the app, a CLI) retried first is counted apart and the others still go;
+ * the outbox is woken once for all of them.
  */
-export function retrySweep(jobs: JobsService, sw: SweepRecord): { retried: number } {
+export function retrySweep(jobs: JobsService, sw: SweepRecord): { retried: number; alreadyRetried: number } {
   // A stopped sweep stops every row that lands: retrying would start jobs only to stop them.
   if (jobs.sweeps.stopped(sw.id))
     throw new CourierError('conflict', `The sweep "${sw.name}" was stopped (Stop all), so its rows are not sent again. Launch a new sweep to run them.`);
   let retried = 0;
+  let alreadyRetried = 0;
   for (const { row, submission: s } of jobs.sweeps.rows(sw.id)) {
-    if (s.state === 'failed') {
-      jobs.submissionChanged(retryFailed(jobs.store, s));
-      retried++;
-      continue;
-    }
     const t = s.state === 'submitted' && s.jobId ? jobs.tracked.get(s.accountId, s.jobId) : null;
-    if (t?.outcome !== 'failed') continue;
-    const next = {
-      id: randomUUID(),
-      accountId: s.accountId,
-      templateId: s.templateId,
-      templateName: s.templateName,
-      jobName: s.jobName,
-      marker: newMarker(),
-      launch: s.launch,
-      source: s.source,
-      inputs: s.inputs,
-      options: s.options,
-    };
-    if (!jobs.sweeps.replaceRow(sw.id, row, s.id, next)) continue;
-    const queued = jobs.store.get(next.id);
-    if (queued) jobs.submissionChanged(queued);
-    retried++;
+    if (s.state !== 'failed' && t?.outcome !== 'failed') continue;
+    if (s.state === 'failed' ? retryRow(jobs, s) : relaunchRow(jobs, sw, row, s)) retried++;
+    else alreadyRetried++;
   }
   if (retried) jobs.outbox.poke();
-  return { retried };
+  return { retried, alreadyRetried };
 }
 
 /** The table with each row's job and final state, as CSV. */

@@ -1,9 +1,7 @@
 import { create } from 'zustand';
-import type { SweepView } from '../../../shared/sweeps';
+import type { SweepSummary, SweepView } from '../../../shared/sweeps';
 import { api } from '../api/client';
 import { messageOf } from '../lib/format';
-
-type SweepSummary = Omit<SweepView, 'rows'>;
 
 interface SweepsState {
   list: SweepSummary[];

@@ -202,7 +202,7 @@ describe('stop all and retry failed', () => {
     );
     expect(settled.rows.map((r) => r.state)).toEqual(['failed', 'submitted', 'submitted']);
     expect(settled.rows[0]!.error?.message).toMatch(/refused for the test/);
-    expect(await env.call('sweeps', 'retryFailed', { sweep: 'retry' })).toEqual({ retried: 1 });
+    expect(await env.call('sweeps', 'retryFailed', { sweep: 'retry' })).toEqual({ retried: 1, alreadyRetried: 0 });
     const done = await until(
       'the retried row submitted',
       async () => {
@@ -307,9 +307,9 @@ describe('stop all and retry failed', () => {
     expect(ended.rows.map((r) => r.outcome)).toEqual(['completed', 'failed']);
     const failedJob = ended.rows[1]!.jobId!;
     env.sb.resetStats();
-    expect(await env.call('sweeps', 'retryFailed', { sweep: sweep.id })).toEqual({ retried: 1 });
+    expect(await env.call('sweeps', 'retryFailed', { sweep: sweep.id })).toEqual({ retried: 1, alreadyRetried: 0 });
     // Asked again while the new job is on its way: nothing more.
-    expect(await env.call('sweeps', 'retryFailed', { sweep: sweep.id })).toEqual({ retried: 0 });
+    expect(await env.call('sweeps', 'retryFailed', { sweep: sweep.id })).toEqual({ retried: 0, alreadyRetried: 0 });
     const again = await until(
       'row 2 has a new job',
       async () => {

@@ -2,7 +2,7 @@ import i18next from 'i18next';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { formatMoney } from '../../../../shared/cost';
-import type { SweepRowView, SweepView } from '../../../../shared/sweeps';
+import { sweepEnded, type SweepRowView, type SweepView } from '../../../../shared/sweeps';
 import { api } from '../../api/client';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatEta, messageOf, percent } from '../../lib/format';
@@ -32,8 +32,8 @@ function saveText(text: string, fileName: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
 
-/** Rows whose job has ended (their outputs can be downloaded). */
-const endedRows = (v: SweepView): number => v.counts.completed + v.rows.filter((r) => r.outcome === 'failed' || r.outcome === 'stopped').length;
+/** Rows whose job has ended on the platform (their outputs can be downloaded). */
+const endedJobs = (v: SweepView): number => v.rows.filter((r) => r.outcome === 'completed' || r.outcome === 'failed' || r.outcome === 'stopped').length;
 
 function Actions({ v }: { v: SweepView }) {
   const { t } = useTranslation();
@@ -50,12 +50,12 @@ function Actions({ v }: { v: SweepView }) {
       void refreshSweeps();
     }
   };
-  const open = v.counts.waiting + v.counts.running > 0;
+  const open = v.counts.waiting + v.counts.pending + v.counts.running > 0;
   const stopAll = () =>
     run(async () => {
       const ok = await confirmAction({
         title: t('sweeps.stopConfirm', { name: v.name }),
-        body: t('sweeps.stopBody', { waiting: v.counts.waiting, running: v.counts.running }),
+        body: t('sweeps.stopBody', { waiting: v.counts.waiting, running: v.counts.pending + v.counts.running }),
         confirmLabel: t('sweeps.stopAll'),
         cancelLabel: t('sweeps.keepGoing'),
         danger: true,
@@ -67,7 +67,11 @@ function Actions({ v }: { v: SweepView }) {
   const retry = () =>
     run(async () => {
       const r = await api.sweeps.retryFailed({ sweep: v.id });
-      toast({ level: 'info', title: t('sweeps.retried', { count: r.retried }) });
+      toast({
+        level: 'info',
+        title: t('sweeps.retried', { count: r.retried }),
+        ...(r.alreadyRetried ? { body: t('sweeps.alreadyRetried', { count: r.alreadyRetried }) } : {}),
+      });
     });
   const download = () =>
     run(async () => {
@@ -91,7 +95,7 @@ function Actions({ v }: { v: SweepView }) {
       <button type="button" disabled={busy || v.counts.failed === 0} onClick={() => void retry()}>
         {t('sweeps.retryFailed')}
       </button>
-      <button type="button" disabled={busy || endedRows(v) === 0} onClick={() => void download()}>
+      <button type="button" disabled={busy || endedJobs(v) === 0} onClick={() => void download()}>
         {t('sweeps.downloadAll')}
       </button>
       <button type="button" disabled={busy} onClick={() => void exportCsv()}>
@@ -148,10 +152,11 @@ export function SweepBatch({ v }: { v: SweepView }) {
         <h2 id="sweep-batch-h">{v.name}</h2>
         <span className="muted">{t('sweeps.fromTemplate', { name: v.templateName })}</span>
       </header>
-      <ProgressBar value={percent(c.submitted + c.cancelled, v.total)} label={t('sweeps.progressLabel')} />
+      <ProgressBar value={percent(sweepEnded(c), v.total)} label={t('sweeps.progressLabel')} />
       <p className="sweep-progress" data-testid="sweep-progress">
-        {t('sweeps.progress', { submitted: c.submitted, total: v.total, running: c.running, completed: c.completed })}
+        {t('sweeps.progress', { submitted: c.submitted, total: v.total, running: c.running, waiting: c.waiting + c.pending, completed: c.completed })}
         {c.failed > 0 && ` · ${t('sweeps.failedCount', { count: c.failed })}`}
+        {c.stopped > 0 && ` · ${t('sweeps.stoppedCount', { count: c.stopped })}`}
         {c.cancelled > 0 && ` · ${t('sweeps.cancelledCount', { count: c.cancelled })}`}
       </p>
       {v.next && (
