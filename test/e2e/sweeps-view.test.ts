@@ -28,6 +28,16 @@ describe('sweeps view', () => {
   let errors: string[];
   const dialog = () => page.getByRole('dialog', { name: 'New sweep' });
   const rows = () => page.locator('.sweep-batch tbody tr');
+  /** A picture of the page without the toasts over it (they come and go while it is taken), transitions finished. */
+  const shotWithoutToasts = async (name: string) => {
+    const toasts = (visibility: '' | 'hidden') =>
+      page
+        .locator('.toasts')
+        .evaluateAll((els, v) => els.forEach((el) => ((el as unknown as { style: { visibility: string } }).style.visibility = v)), visibility);
+    await toasts('hidden');
+    await page.screenshot({ path: shotPath(name), animations: 'disabled' });
+    await toasts('');
+  };
   const trainJobs = async () => (await platformJobs(web.sandbox())).filter((j) => j.name.startsWith('train lr='));
 
   beforeAll(async () => {
@@ -80,9 +90,8 @@ describe('sweeps view', () => {
     // Jobs go out: a row gets its job id, which links to the job in the Jobs view.
     await page.locator('.sweep-batch tbody tr a[href^="#/jobs/"]').first().waitFor({ timeout: 60_000 });
     await expect.poll(() => page.getByTestId('sweep-progress').textContent()).toMatch(/^[1-6] of 6 submitted/);
-    // The README's picture of the batch view: without the launch toast over it.
-    for (const b of await page.locator('.toasts').getByRole('button', { name: 'Dismiss' }).all()) await b.click();
-    await page.screenshot({ path: shotPath('sweep-batch') });
+    // The README's picture of the batch view (docs/sweep-batch.png).
+    await shotWithoutToasts('sweep-batch');
 
     await page.getByRole('button', { name: 'Stop all' }).click();
     const confirm = page.getByRole('dialog', { name: /^Stop every job of / });
@@ -109,7 +118,7 @@ describe('sweeps view', () => {
       .poll(() => page.getByTestId('sweep-progress').textContent())
       .toBe(`${sent} of 6 submitted · 0 running · 0 waiting · 0 completed${stoppedText}${cancelledText}`);
     expect(await page.getByRole('progressbar', { name: 'Rows ended' }).getAttribute('aria-valuenow')).toBe('100');
-    await page.screenshot({ path: shotPath('sweep-batch-stopped') });
+    await shotWithoutToasts('sweep-batch-stopped');
     await new Promise((r) => setTimeout(r, 3000)); // a window for a stray submission to show up (it must not)
     expect(await trainJobs()).toHaveLength(sent);
     expect(web.sandbox().stats().api['POST /api/v2/jobs/'] ?? 0).toBe(sent);
