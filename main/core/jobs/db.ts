@@ -1,9 +1,9 @@
 // jobs.db: the outbox and the watched jobs, in SQLite (better-sqlite3) in WAL mode, shared by
 // every Courier process on the data folder. A commit is a write into the WAL, so it survives a
 // kill -9; busy_timeout lets two processes take turns; claims use leases (see lease.ts).
-// The schema is not versioned: every change so far only adds tables (CREATE ... IF NOT EXISTS),
+// The schema is not versioned: every change so far only adds tables and indexes (CREATE ... IF NOT EXISTS),
 // which an older jobs.db gets on its next open (archive_uploads came with folder inputs, sweeps and sweep_rows with sweeps,
-// job_warnings with the walltime guards).
+// job_warnings with the walltime guards, submissions_sent with the sweeps' observed pace).
 import type Database from 'better-sqlite3';
 import { openPrivateSqlite } from '../private-sqlite';
 

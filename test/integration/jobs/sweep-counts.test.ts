@@ -145,3 +145,22 @@ describe('retry failed beside another Courier', () => {
     expect(after.counts).toMatchObject({ waiting: 4, failed: 0 });
   });
 });
+
+describe('launch beside another Courier', () => {
+  test('the same sweep launched by two processes at once: the second is told it resumed, no SQLite error, no row twice', async () => {
+    const other = await env.openCourier({ backgroundJobs: false });
+    const spec = { templateId: 'train', name: 'at-once', table: { kind: 'grid' as const, text: 'lr=4 x seed=1..3' } };
+    // The other process looked the name up a moment before this one wrote the sweep (it found nothing then).
+    const looked = vi.spyOn(other.jobs.sweeps, 'byName').mockReturnValueOnce(null);
+    const mine = await env.call('sweeps', 'launch', spec);
+    const r = await other.router.dispatch('courier:sweeps.launch', spec, { transport: 'memory' });
+    looked.mockRestore();
+    if (!r.ok) throw new Error(`the second launch was refused: ${r.error.code}: ${r.error.message}`);
+    expect(r).toMatchObject({ ok: true, value: { resumed: true, sweep: { id: mine.sweep.id, total: 3 } } });
+    expect(mine.resumed).toBe(false);
+    const queued = jobs()
+      .store.list({ open: true })
+      .filter((s) => s.source.sweep?.name === 'at-once');
+    expect(queued).toHaveLength(3);
+  });
+});
