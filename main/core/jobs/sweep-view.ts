@@ -18,7 +18,7 @@ const OBSERVED_ROWS = 40;
  * The mean time between the account's latest submissions, when they went out back to back (at
  * least 5 in the last 5 minutes); 0 when there is no such run to measure.
  */
-export function observedInterval(store: OutboxStore, accountId: string, now: number): number {
+function observedInterval(store: OutboxStore, accountId: string, now: number): number {
   const sent = store.submittedTimes(accountId, now - OBSERVED_WINDOW_MS, OBSERVED_ROWS);
   const last = sent[0];
   const first = sent.at(-1);
