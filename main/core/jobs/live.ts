@@ -77,8 +77,9 @@ export async function liveTail(d: LiveDeps, o: { jobId: string; path: string; li
     throw new CourierError('invalid_input', `The cursor follows ${prev.path}, not ${path}: start again without a cursor.`, { field: 'cursor' });
   const { run, active } = await currentRun(d.api, o.jobId);
   if (!run) return waiting(d, o.jobId, path, prev);
-  // Another run than the cursor's: its files start over.
-  const restartedRun = prev !== null && prev.runId !== run.id;
+  // Another run than the cursor's: its files start over — a restart only if lines were handed
+  // out already (a follow begun before the run, or the file, existed has nothing to take back).
+  const restartedRun = prev !== null && prev.runId !== run.id && handedOut(prev);
   if (restartedRun) prev = null;
   if (active) {
     const live = await readLive(d, o.jobId, run.id, path, o.lines, prev);
@@ -98,6 +99,7 @@ export async function liveTail(d: LiveDeps, o: { jobId: string; path: string; li
   return { ...done, restarted: done.restarted || restartedRun };
 }
 
+const handedOut = (s: FollowState) => s.seen !== 0 || s.anchor.length > 0;
 const emptyCursor = (runId: string, path: string) => encodeCursor({ runId, path, seen: 0, anchor: [] });
 
 async function waiting(d: LiveDeps, jobId: string, path: string, prev: FollowState | null): Promise<LiveTailAnswer> {
