@@ -77,10 +77,10 @@ export async function liveTail(d: LiveDeps, o: { jobId: string; path: string; li
     throw new CourierError('invalid_input', `The cursor follows ${prev.path}, not ${path}: start again without a cursor.`, { field: 'cursor' });
   const { run, active } = await currentRun(d.api, o.jobId);
   if (!run) return waiting(d, o.jobId, path, prev);
-  // Another run than the cursor's: its files start over — a restart only if lines were handed
-  // out already (a follow begun before the run, or the file, existed has nothing to take back).
+  // Another run than the cursor's: its files start over. A restart only if lines were handed out
+  // already; a follow begun before the run existed simply goes on, from the file's first line.
   const restartedRun = prev !== null && prev.runId !== run.id && handedOut(prev);
-  if (restartedRun) prev = null;
+  if (prev !== null && prev.runId !== run.id) prev = restartedRun ? null : { ...prev, runId: run.id };
   if (active) {
     const live = await readLive(d, o.jobId, run.id, path, o.lines, prev);
     if (live) return { ...live, restarted: live.restarted || restartedRun };

@@ -59,15 +59,18 @@ describe.concurrent('live files of a running job', () => {
     let cursor = before.cursor;
     const got: string[] = [];
     const restarts: boolean[] = [];
+    let whileRunning = 0;
     for (;;) {
       const r = await env.call('jobs', 'liveTail', { jobId, path: 'process_output.log', lines: 5000, cursor });
       restarts.push(r.restarted);
       got.push(...r.lines);
+      if (!r.final) whileRunning += r.lines.length;
       cursor = r.cursor;
       if (r.final) break;
       await pause();
     }
     expect(restarts.filter(Boolean)).toEqual([]);
+    expect(whileRunning).toBeGreaterThan(0); // followed live, not only read at the end
     expect(got).toEqual(await finalLogLines(env.sb, jobId));
   });
 
