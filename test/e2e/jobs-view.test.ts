@@ -1,35 +1,28 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
-import { startCourierWeb, type CourierWeb } from './support/courier-web';
-import { go, openApp, recordNotifications, shotPath, shownNotifications, signInToSandbox } from './support/ui';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { CourierWeb } from './support/courier-web';
+import { go, recordNotifications, shotPath, shownNotifications, withSignedInApp } from './support/ui';
 
 const SCRIPT = 'run_chainer_from_API.sh';
 
 // Template → job → notification → outputs on disk, through the UI; then the offline outbox.
 describe('jobs and templates views', () => {
   let web: CourierWeb;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
   let jobId = '';
   const launchDialog = () => page.getByRole('dialog', { name: 'Launch a job' });
 
-  beforeAll(async () => {
-    web = await startCourierWeb({ jobSeconds: 4 });
-    const inputs = join(web.dataDir, 'inputs');
-    mkdirSync(inputs, { recursive: true });
-    writeFileSync(join(inputs, SCRIPT), '#!/bin/bash\npython train_mnist.py --gpu 0\n');
-    browser = await launchChromium();
-    ({ page, errors } = await openApp(browser, web, { setup: (c) => recordNotifications(c, web.host.origin) }));
-    await signInToSandbox(page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-  });
+  withSignedInApp(
+    {
+      jobSeconds: 4,
+      inputs: { [SCRIPT]: '#!/bin/bash\npython train_mnist.py --gpu 0\n' },
+      open: (w) => ({ setup: (c) => recordNotifications(c, w.host.origin) }),
+    },
+    (app) => ({ web, page, errors } = app),
+  );
 
   test('the jobs view starts empty and says what to do', async () => {
     await go(page, 'jobs');
