@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { rest } from '../support/jobs-env';
 import type { CourierWeb } from './support/courier-web';
-import { go, shotPath, withSignedInApp } from './support/ui';
+import { go, shotPath, launchWithLocalInput, withSignedInApp } from './support/ui';
 
 const SCRIPT = 'simulate.sh';
 
@@ -46,14 +46,7 @@ describe('job cost in the UI', () => {
   });
 
   test("a running job's cost so far increases; the Jobs list shows the month's total", async () => {
-    await launchDialog().getByRole('button', { name: 'Add local files or folders…' }).click();
-    const picker = page.getByRole('dialog', { name: 'Choose input files' });
-    await picker.getByLabel('Folder', { exact: true }).fill(join(web.dataDir, 'inputs'));
-    await picker.getByLabel('Folder', { exact: true }).press('Enter');
-    await picker.getByRole('checkbox', { name: `Choose ${SCRIPT}` }).check();
-    await picker.getByRole('button', { name: 'Add', exact: true }).click();
-    await launchDialog().getByRole('button', { name: 'Launch', exact: true }).click();
-    await launchDialog().waitFor({ state: 'detached' });
+    await launchWithLocalInput(page, join(web.dataDir, 'inputs'), SCRIPT);
 
     const row = page.locator('.job-row[data-job] .job-name', { hasText: SCRIPT });
     await row.waitFor({ timeout: 60_000 });

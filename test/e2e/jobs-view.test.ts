@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import type { CourierWeb } from './support/courier-web';
-import { go, recordNotifications, shotPath, shownNotifications, withSignedInApp } from './support/ui';
+import { go, recordNotifications, shotPath, shownNotifications, launchWithLocalInput, withSignedInApp } from './support/ui';
 
 const SCRIPT = 'run_chainer_from_API.sh';
 
@@ -113,14 +113,7 @@ describe('jobs and templates views', () => {
     await page.getByRole('button', { name: 'Launch a job…' }).click();
     await launchDialog().getByLabel('Template').selectOption('chainer');
     await launchDialog().getByLabel('Job name').fill('train [waiting] [fail]'); // the sandbox's plan words
-    await launchDialog().getByRole('button', { name: 'Add local files or folders…' }).click();
-    const picker = page.getByRole('dialog', { name: 'Choose input files' });
-    await picker.getByLabel('Folder', { exact: true }).fill(join(web.dataDir, 'inputs'));
-    await picker.getByLabel('Folder', { exact: true }).press('Enter');
-    await picker.getByRole('checkbox', { name: `Choose ${SCRIPT}` }).check();
-    await picker.getByRole('button', { name: 'Add', exact: true }).click();
-    await launchDialog().getByRole('button', { name: 'Launch', exact: true }).click();
-    await launchDialog().waitFor({ state: 'detached' });
+    await launchWithLocalInput(page, join(web.dataDir, 'inputs'), SCRIPT);
 
     const row = page.locator('.job-row[data-job]', { has: page.locator('.job-name', { hasText: 'train [waiting] [fail]' }) });
     await row.waitFor({ timeout: 30_000 });
@@ -170,14 +163,7 @@ describe('jobs and templates views', () => {
     await page.getByRole('button', { name: 'Launch a job…' }).click();
     await launchDialog().getByLabel('Template').selectOption('chainer');
     await launchDialog().getByLabel('Job name').fill('never sent');
-    await launchDialog().getByRole('button', { name: 'Add local files or folders…' }).click();
-    const picker = page.getByRole('dialog', { name: 'Choose input files' });
-    await picker.getByLabel('Folder', { exact: true }).fill(join(web.dataDir, 'inputs'));
-    await picker.getByLabel('Folder', { exact: true }).press('Enter');
-    await picker.getByRole('checkbox', { name: `Choose ${SCRIPT}` }).check();
-    await picker.getByRole('button', { name: 'Add', exact: true }).click();
-    await launchDialog().getByRole('button', { name: 'Launch', exact: true }).click();
-    await launchDialog().waitFor({ state: 'detached' });
+    await launchWithLocalInput(page, join(web.dataDir, 'inputs'), SCRIPT);
 
     const queued = (name: string) => page.locator('.job-row.queued', { has: page.locator('.job-name', { hasText: name }) });
     await queued('offline run').waitFor();

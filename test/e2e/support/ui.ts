@@ -88,6 +88,19 @@ export function withSignedInApp(o: SignedInAppOptions, bind: (app: SignedInApp) 
   return app;
 }
 
+/** In the open launch dialog: adds `name` from `folder` through the local picker, then launches. */
+export async function launchWithLocalInput(page: Page, folder: string, name: string): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: 'Launch a job' });
+  await dialog.getByRole('button', { name: 'Add local files or folders…' }).click();
+  const picker = page.getByRole('dialog', { name: 'Choose input files' });
+  await picker.getByLabel('Folder', { exact: true }).fill(folder);
+  await picker.getByLabel('Folder', { exact: true }).press('Enter');
+  await picker.getByRole('checkbox', { name: `Choose ${name}` }).check();
+  await picker.getByRole('button', { name: 'Add', exact: true }).click();
+  await dialog.getByRole('button', { name: 'Launch', exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
 export async function go(page: Page, view: ViewName): Promise<void> {
   await page.click(`nav a[data-view="${view}"]`);
   await page.locator(`#${view}-title`).waitFor();
