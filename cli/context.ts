@@ -14,7 +14,8 @@ import { terminalPassphrase } from './passphrase-prompt';
 import { LazySecretStore } from '../main/core/secrets/lazy';
 import { courierVersion } from '../main/core/version';
 import { createAesGcmSealer, type TransferService } from '../main/core/transfer';
-import { cliJournal, cliJournalPath, dropJournal, releaseStoredParts, type TransferJournal } from './journals';
+import { cliJournal, releaseStoredParts, type TransferJournal } from './journals';
+import { RunJournal, sweepRunJournals, type JournalSweep } from './run-journals';
 import { AccountCache, withAccountCache } from './account-cache';
 import { bundledWorkerFile } from './bundled-worker';
 import type { TransferFlags } from './transfer-flags';
@@ -73,10 +74,13 @@ export class CliContext {
     readonly args: string[] = [],
   ) {
     this.sandbox = localSandboxLauncher(this.dataDir);
+    this.runJournal = new RunJournal(this.dataDir);
   }
 
-  /** Names this run's journal (job inputs); a transfer command's own journal is named by what it moves. */
-  private readonly runId = `run-${process.pid}-${Date.now()}`;
+  /** This run's journal (job inputs); a transfer command's own journal is named by what it moves. */
+  private readonly runJournal: RunJournal;
+  /** Finishes the journals earlier runs with this key had to keep (started by connect()). */
+  private journalSweep: JournalSweep | undefined;
 
   /**
    * Every transfer journal of the CLI, sealed with the run's key, so it waits for connect():
@@ -85,7 +89,7 @@ export class CliContext {
    */
   async transferJournal(identity?: string[]): Promise<TransferJournal> {
     const conn = await this.connect();
-    return cliJournal(this.dataDir, identity ? [conn.keyId, ...identity] : this.runId, conn.sealerKey);
+    return identity ? cliJournal(this.dataDir, [conn.keyId, ...identity], conn.sealerKey) : this.runJournal.open(conn);
   }
 
   get dataDir(): string {
@@ -123,7 +127,10 @@ export class CliContext {
   connect(): Promise<Connection> {
     this.connection ??= this.findKey().then((conn) => {
       const cache = new AccountCache(this.dataDir, conn.platform.apiUrl, conn.keyId, createAesGcmSealer(conn.sealerKey));
-      return { ...conn, api: withAccountCache(conn.api, cache) };
+      const connection = { ...conn, api: withAccountCache(conn.api, cache) };
+      const network = async () => (await this.courier()).network();
+      this.journalSweep ??= sweepRunJournals({ dataDir: this.dataDir, conn: connection, network });
+      return connection;
     });
     return this.connection;
   }
@@ -197,11 +204,12 @@ export class CliContext {
   }
 
   async close(): Promise<void> {
+    await this.journalSweep?.stop();
     if (this.courierP) {
       const c = await this.courierP;
       const keep = c.transfersOpened() ? await this.keepRunJournal(await c.transfers()) : false;
       await c.close();
-      if (!keep) dropJournal(cliJournalPath(this.dataDir, this.runId));
+      this.runJournal.finish(keep);
     }
     await this.sandbox.stop();
   }

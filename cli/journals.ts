@@ -13,7 +13,7 @@ export interface TransferJournal {
 }
 
 /** A journal's file: `name` as given, or the hash of the parts that identify a transfer command. */
-export function cliJournalPath(dataDir: string, name: string | string[]): string {
+function cliJournalPath(dataDir: string, name: string | string[]): string {
   const file = typeof name === 'string' ? name : createHash('sha256').update(name.join('\0')).digest('hex').slice(0, 24);
   return join(dataDir, 'cli-journals', `${file}.db`);
 }

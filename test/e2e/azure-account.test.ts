@@ -3,15 +3,13 @@
 // through Azurite (Put Block / Put Block List, ranged Get Blob), counted at the sandbox's proxy.
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
-import { remoteFolder, startCourierWeb, type CourierWeb } from './support/courier-web';
-import { go, openApp, shotPath, signInToSandbox } from './support/ui';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { remoteFolder, type CourierWeb } from './support/courier-web';
+import { go, shotPath, withSignedInApp } from './support/ui';
 
 describe('an Azure-storage account in the UI', () => {
   let web: CourierWeb;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
   const row = (name: string) => page.locator('.tbody [role="row"]', { has: page.locator('.name', { hasText: name }) }).first();
@@ -20,17 +18,8 @@ describe('an Azure-storage account in the UI', () => {
     return ((await res.json()) as { azure?: Record<string, number> }).azure ?? {};
   };
 
-  beforeAll(async () => {
-    web = await startCourierWeb({ storage: 'azure' });
-    expect(web.sandbox().storageType).toBe('AzureStorage');
-    browser = await launchChromium();
-    ({ page, errors } = await openApp(browser, web));
-    await signInToSandbox(page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-  });
+  withSignedInApp({ storage: 'azure' }, (app) => ({ web, page, errors } = app));
+  beforeAll(() => expect(web.sandbox().storageType).toBe('AzureStorage'));
 
   test('a folder chosen in the picker goes up to Azure, keeping its structure', async () => {
     const local = join(web.dataDir, 'local');

@@ -1,33 +1,28 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
-import { startCourierWeb, type CourierWeb } from './support/courier-web';
-import { go, openApp, signInToSandbox } from './support/ui';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { CourierWeb } from './support/courier-web';
+import { go, withSignedInApp } from './support/ui';
 
 // A software catalog with one record the platform got wrong (no code): the others still fill
 // the form, and a quiet line says how many were left out.
 describe('a catalog with an unreadable record', () => {
   let web: CourierWeb;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
 
-  beforeAll(async () => {
-    web = await startCourierWeb();
-    const sb = web.sandbox();
-    const res = await fetch(`${sb.apiUrl}/api/v2/analyses/?page_size=1000`, { headers: { Authorization: `Token ${sb.token}` } });
-    const real = (await res.json()) as { results: unknown[] };
-    const results = [...real.results, { name: 'A record without a code', versions: [] }];
-    sb.addFault({ method: 'GET', path: '/api/v2/analyses/', status: 200, body: { count: results.length, next: null, previous: null, results } });
-    browser = await launchChromium();
-    ({ page, errors } = await openApp(browser, web));
-    await signInToSandbox(page);
-    await go(page, 'templates');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-  });
+  withSignedInApp(
+    {
+      prepare: async (w) => {
+        const sb = w.sandbox();
+        const res = await fetch(`${sb.apiUrl}/api/v2/analyses/?page_size=1000`, { headers: { Authorization: `Token ${sb.token}` } });
+        const real = (await res.json()) as { results: unknown[] };
+        const results = [...real.results, { name: 'A record without a code', versions: [] }];
+        sb.addFault({ method: 'GET', path: '/api/v2/analyses/', status: 200, body: { count: results.length, next: null, previous: null, results } });
+      },
+    },
+    (app) => ({ web, page, errors } = app),
+  );
+  beforeAll(() => go(page, 'templates'));
 
   test('the template form lists the good software and says one entry was left out', async () => {
     await page.locator('[data-template="chainer"] a').click();

@@ -1,10 +1,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
-import { startCourierWeb, type CourierWeb } from './support/courier-web';
-import { go, openApp, shotPath, signInToSandbox } from './support/ui';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { CourierWeb } from './support/courier-web';
+import { go, shotPath, withSignedInApp } from './support/ui';
 
 /** English words a Japanese screen may show: names, units, the user's own data. */
 const allowed = /\b(Courier|Rescale|API|PEM|TLS|MiB\/s|MiB|English|gnome-keyring|KWallet|Sandbox|sandbox-user|example|com|Chainer|GPU|Hello|MPI|Workspace)\b/g;
@@ -33,20 +32,10 @@ async function englishIn(page: Page, selector: string): Promise<string[]> {
 // Activity dates follow the language, and Activity records transfers and going offline/online.
 describe('Japanese Settings and Activity', () => {
   let web: CourierWeb;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
 
-  beforeAll(async () => {
-    web = await startCourierWeb();
-    browser = await launchChromium();
-    ({ page, errors } = await openApp(browser, web));
-    await signInToSandbox(page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-  });
+  withSignedInApp({}, (app) => ({ web, page, errors } = app));
 
   test('Activity records a finished upload, going offline and coming back', async () => {
     const file = join(web.dataDir, 'notes.txt');

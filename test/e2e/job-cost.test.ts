@@ -1,38 +1,23 @@
 // What a job costs, in the UI against the sandbox: the launch dialog's estimate is the catalog's
 // price × cores × walltime hours (the price read from the sandbox's catalog, not written here),
 // a running job's cost so far moves while it runs, and the Jobs list sums the month.
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import { rest } from '../support/jobs-env';
-import { startCourierWeb, type CourierWeb } from './support/courier-web';
-import { go, openApp, shotPath, signInToSandbox } from './support/ui';
+import type { CourierWeb } from './support/courier-web';
+import { go, shotPath, launchWithLocalInput, withSignedInApp } from './support/ui';
 
 const SCRIPT = 'simulate.sh';
 
 describe('job cost in the UI', () => {
   let web: CourierWeb;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
   const launchDialog = () => page.getByRole('dialog', { name: 'Launch a job' });
 
-  beforeAll(async () => {
-    // Long enough a run (Started at 0.25 S, Completed at S) to read the running figure twice.
-    web = await startCourierWeb({ jobSeconds: 40 });
-    const inputs = join(web.dataDir, 'inputs');
-    mkdirSync(inputs, { recursive: true });
-    writeFileSync(join(inputs, SCRIPT), '#!/bin/sh\n./solver --steps 1000\n');
-    browser = await launchChromium();
-    ({ page, errors } = await openApp(browser, web));
-    await signInToSandbox(page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-  });
+  // Long enough a run (Started at 0.25 S, Completed at S) to read the running figure twice.
+  withSignedInApp({ jobSeconds: 40, inputs: { [SCRIPT]: '#!/bin/sh\n./solver --steps 1000\n' } }, (app) => ({ web, page, errors } = app));
 
   test('the launch dialog shows the hourly price and the total for the walltime, from the catalog', async () => {
     const page1 = await rest<{ results: { code: string; price: number }[] }>(web.sandbox(), 'GET', '/api/v2/coretypes/?page_size=1000');
@@ -61,14 +46,7 @@ describe('job cost in the UI', () => {
   });
 
   test("a running job's cost so far increases; the Jobs list shows the month's total", async () => {
-    await launchDialog().getByRole('button', { name: 'Add local files or folders…' }).click();
-    const picker = page.getByRole('dialog', { name: 'Choose input files' });
-    await picker.getByLabel('Folder', { exact: true }).fill(join(web.dataDir, 'inputs'));
-    await picker.getByLabel('Folder', { exact: true }).press('Enter');
-    await picker.getByRole('checkbox', { name: `Choose ${SCRIPT}` }).check();
-    await picker.getByRole('button', { name: 'Add', exact: true }).click();
-    await launchDialog().getByRole('button', { name: 'Launch', exact: true }).click();
-    await launchDialog().waitFor({ state: 'detached' });
+    await launchWithLocalInput(page, join(web.dataDir, 'inputs'), SCRIPT);
 
     const row = page.locator('.job-row[data-job] .job-name', { hasText: SCRIPT });
     await row.waitFor({ timeout: 60_000 });

@@ -1,35 +1,28 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
-import { startCourierWeb, type CourierWeb } from './support/courier-web';
-import { go, openApp, recordNotifications, shotPath, shownNotifications, signInToSandbox } from './support/ui';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { CourierWeb } from './support/courier-web';
+import { go, recordNotifications, shotPath, shownNotifications, launchWithLocalInput, withSignedInApp } from './support/ui';
 
 const SCRIPT = 'run_chainer_from_API.sh';
 
 // Template → job → notification → outputs on disk, through the UI; then the offline outbox.
 describe('jobs and templates views', () => {
   let web: CourierWeb;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
   let jobId = '';
   const launchDialog = () => page.getByRole('dialog', { name: 'Launch a job' });
 
-  beforeAll(async () => {
-    web = await startCourierWeb({ jobSeconds: 4 });
-    const inputs = join(web.dataDir, 'inputs');
-    mkdirSync(inputs, { recursive: true });
-    writeFileSync(join(inputs, SCRIPT), '#!/bin/bash\npython train_mnist.py --gpu 0\n');
-    browser = await launchChromium();
-    ({ page, errors } = await openApp(browser, web, { setup: (c) => recordNotifications(c, web.host.origin) }));
-    await signInToSandbox(page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-  });
+  withSignedInApp(
+    {
+      jobSeconds: 4,
+      inputs: { [SCRIPT]: '#!/bin/bash\npython train_mnist.py --gpu 0\n' },
+      open: (w) => ({ setup: (c) => recordNotifications(c, w.host.origin) }),
+    },
+    (app) => ({ web, page, errors } = app),
+  );
 
   test('the jobs view starts empty and says what to do', async () => {
     await go(page, 'jobs');
@@ -120,14 +113,7 @@ describe('jobs and templates views', () => {
     await page.getByRole('button', { name: 'Launch a job…' }).click();
     await launchDialog().getByLabel('Template').selectOption('chainer');
     await launchDialog().getByLabel('Job name').fill('train [waiting] [fail]'); // the sandbox's plan words
-    await launchDialog().getByRole('button', { name: 'Add local files or folders…' }).click();
-    const picker = page.getByRole('dialog', { name: 'Choose input files' });
-    await picker.getByLabel('Folder', { exact: true }).fill(join(web.dataDir, 'inputs'));
-    await picker.getByLabel('Folder', { exact: true }).press('Enter');
-    await picker.getByRole('checkbox', { name: `Choose ${SCRIPT}` }).check();
-    await picker.getByRole('button', { name: 'Add', exact: true }).click();
-    await launchDialog().getByRole('button', { name: 'Launch', exact: true }).click();
-    await launchDialog().waitFor({ state: 'detached' });
+    await launchWithLocalInput(page, join(web.dataDir, 'inputs'), SCRIPT);
 
     const row = page.locator('.job-row[data-job]', { has: page.locator('.job-name', { hasText: 'train [waiting] [fail]' }) });
     await row.waitFor({ timeout: 30_000 });
@@ -177,14 +163,7 @@ describe('jobs and templates views', () => {
     await page.getByRole('button', { name: 'Launch a job…' }).click();
     await launchDialog().getByLabel('Template').selectOption('chainer');
     await launchDialog().getByLabel('Job name').fill('never sent');
-    await launchDialog().getByRole('button', { name: 'Add local files or folders…' }).click();
-    const picker = page.getByRole('dialog', { name: 'Choose input files' });
-    await picker.getByLabel('Folder', { exact: true }).fill(join(web.dataDir, 'inputs'));
-    await picker.getByLabel('Folder', { exact: true }).press('Enter');
-    await picker.getByRole('checkbox', { name: `Choose ${SCRIPT}` }).check();
-    await picker.getByRole('button', { name: 'Add', exact: true }).click();
-    await launchDialog().getByRole('button', { name: 'Launch', exact: true }).click();
-    await launchDialog().waitFor({ state: 'detached' });
+    await launchWithLocalInput(page, join(web.dataDir, 'inputs'), SCRIPT);
 
     const queued = (name: string) => page.locator('.job-row.queued', { has: page.locator('.job-name', { hasText: name }) });
     await queued('offline run').waitFor();

@@ -1,11 +1,10 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
-import { startCourierWeb, type CourierWeb } from './support/courier-web';
+import type { CourierWeb } from './support/courier-web';
 import { seriousViolations } from './support/axe';
-import { go, openApp, shotPath, signInToSandbox } from './support/ui';
+import { go, openApp, shotPath, withSignedInApp } from './support/ui';
 
 const SCRIPT = 'run_chainer_from_API.sh';
 
@@ -16,20 +15,8 @@ describe('live files and plot of a running job', () => {
   let page: Page;
   let errors: string[];
 
-  beforeAll(async () => {
-    // Long enough to watch: the simulated program prints its 20 epochs over 45% of the run.
-    web = await startCourierWeb({ jobSeconds: 90 });
-    const inputs = join(web.dataDir, 'inputs');
-    mkdirSync(inputs, { recursive: true });
-    writeFileSync(join(inputs, SCRIPT), '#!/bin/bash\npython train_mnist.py --gpu 0\n');
-    browser = await launchChromium();
-    ({ page, errors } = await openApp(browser, web));
-    await signInToSandbox(page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-  });
+  // Long enough to watch: the simulated program prints its 20 epochs over 45% of the run.
+  withSignedInApp({ jobSeconds: 90, inputs: { [SCRIPT]: '#!/bin/bash\npython train_mnist.py --gpu 0\n' } }, (app) => ({ web, browser, page, errors } = app));
 
   test('the training log grows while the job runs, the loss plot gains points, a rewrite starts it over, and the end matches the finished log', async () => {
     await web.call('jobs', 'launch', { templateId: 'chainer', inputs: [{ path: join(web.dataDir, 'inputs', SCRIPT) }], name: 'live plot' });

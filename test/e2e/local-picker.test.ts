@@ -1,10 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
-import { startCourierWeb, type CourierWeb } from './support/courier-web';
-import { openApp, signInToSandbox } from './support/ui';
+import { describe, expect, test } from 'vitest';
+import type { BrowserContext, Page } from 'playwright-core';
+import type { CourierWeb } from './support/courier-web';
+import { withSignedInApp } from './support/ui';
 
 // The local picker opens on the last folder (or home) and lists it; a person who types another
 // folder meanwhile must not have their folder and choices replaced when that first listing
@@ -12,23 +11,17 @@ import { openApp, signInToSandbox } from './support/ui';
 // back at the WebSocket, so the order is forced, not hoped for.
 describe('local picker', () => {
   let web: CourierWeb;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
   let releaseFirstListing: () => void = () => undefined;
-  let firstListingHeld: Promise<void>;
   let firstId: unknown = null;
-
-  beforeAll(async () => {
-    web = await startCourierWeb();
-    browser = await launchChromium();
-    let held!: () => void;
-    firstListingHeld = new Promise((r) => (held = r));
-    ({ page, errors } = await openApp(browser, web, {
-      setup: async (context) => {
-        // The page notes the ids of the answers it has received (to wait for the held one).
-        await context.addInitScript({
-          content: `{
+  let held!: () => void;
+  const firstListingHeld = new Promise<void>((r) => (held = r));
+  const openOptions = {
+    setup: async (context: BrowserContext) => {
+      // The page notes the ids of the answers it has received (to wait for the held one).
+      await context.addInitScript({
+        content: `{
             const seen = new Set();
             window.answered = seen;
             const Native = window.WebSocket;
@@ -39,32 +32,27 @@ describe('local picker', () => {
               }
             };
           }`,
+      });
+      await context.routeWebSocket(/\/rpc$/, (ws) => {
+        const server = ws.connectToServer();
+        ws.onMessage((m) => {
+          const frame = JSON.parse(String(m)) as { t?: string; id?: unknown; ch?: string };
+          if (firstId === null && frame.t === 'req' && frame.ch?.endsWith('browseLocal')) firstId = frame.id;
+          server.send(m);
         });
-        await context.routeWebSocket(/\/rpc$/, (ws) => {
-          const server = ws.connectToServer();
-          ws.onMessage((m) => {
-            const frame = JSON.parse(String(m)) as { t?: string; id?: unknown; ch?: string };
-            if (firstId === null && frame.t === 'req' && frame.ch?.endsWith('browseLocal')) firstId = frame.id;
-            server.send(m);
-          });
-          server.onMessage((m) => {
-            const frame = JSON.parse(String(m)) as { t?: string; id?: unknown };
-            if (frame.t === 'res' && firstId !== null && frame.id === firstId) {
-              releaseFirstListing = () => ws.send(m);
-              held();
-              return;
-            }
-            ws.send(m);
-          });
+        server.onMessage((m) => {
+          const frame = JSON.parse(String(m)) as { t?: string; id?: unknown };
+          if (frame.t === 'res' && firstId !== null && frame.id === firstId) {
+            releaseFirstListing = () => ws.send(m);
+            held();
+            return;
+          }
+          ws.send(m);
         });
-      },
-    }));
-    await signInToSandbox(page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-  });
+      });
+    },
+  };
+  withSignedInApp({ open: () => openOptions }, (app) => ({ web, page, errors } = app));
 
   test('a first listing that arrives late does not replace the folder the person went to', async () => {
     const folder = join(web.dataDir, 'typed here');

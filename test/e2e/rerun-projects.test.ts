@@ -1,8 +1,7 @@
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
-import { startCourierWeb, type CourierWeb } from './support/courier-web';
-import { go, openApp, shotPath, signInToSandbox } from './support/ui';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import type { CourierWeb } from './support/courier-web';
+import { go, shotPath, withSignedInApp } from './support/ui';
 
 // A job made on the platform by something else (its API, here): "Run again…" from its detail
 // pane opens the launch prefilled and sends one new job with the same input by id and the
@@ -10,7 +9,6 @@ import { go, openApp, shotPath, signInToSandbox } from './support/ui';
 // template" gives a template whose project is a select of the platform's projects.
 describe('run again, tags and projects in the UI', () => {
   let web: CourierWeb;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
   let jobId = '';
@@ -26,9 +24,8 @@ describe('run again, tags and projects in the UI', () => {
     return (await res.json()) as T;
   };
 
-  beforeAll(async () => {
-    web = await startCourierWeb({ jobSeconds: 3 });
-    const sb = web.sandbox();
+  const madeElsewhere = async (w: CourierWeb): Promise<void> => {
+    const sb = w.sandbox();
     const form = new FormData();
     form.append('file', new Blob(['#!/bin/sh\necho from elsewhere\n']), 'elsewhere.sh');
     const up = await fetch(`${sb.apiUrl}/api/v2/files/contents/`, { method: 'POST', headers: { Authorization: `Token ${sb.token}` }, body: form });
@@ -47,14 +44,8 @@ describe('run again, tags and projects in the UI', () => {
         ],
       })
     ).id;
-    browser = await launchChromium();
-    ({ page, errors } = await openApp(browser, web));
-    await signInToSandbox(page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-  });
+  };
+  withSignedInApp({ jobSeconds: 3, prepare: madeElsewhere }, (app) => ({ web, page, errors } = app));
 
   test('"Run again…" on a job Courier did not launch: prefilled, one new job, same input id, the picked project', async () => {
     await go(page, 'jobs');

@@ -1,9 +1,8 @@
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
 import { portsOf, startCourierWeb, type CourierWeb } from './support/courier-web';
-import { go, openApp, signInToSandbox } from './support/ui';
+import { go, openApp, withSignedInApp } from './support/ui';
 
 // Settings made in the UI survive a restart of the app on the same data folder, and the whole
 // UI speaks Japanese when asked.
@@ -13,16 +12,7 @@ describe('settings and language', () => {
   let page: Page;
   let errors: string[];
 
-  beforeAll(async () => {
-    web = await startCourierWeb();
-    browser = await launchChromium();
-    ({ page, errors } = await openApp(browser, web));
-    await signInToSandbox(page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-  });
+  const app = withSignedInApp({}, (app) => ({ web, browser, page, errors } = app));
 
   test('settings persist across a restart', async () => {
     const folder = join(web.dataDir, 'my-downloads');
@@ -46,7 +36,7 @@ describe('settings and language', () => {
     const ports = portsOf(web);
     await page.close();
     await web.stop();
-    web = await startCourierWeb({ dataDir, secrets, ...(ports ? { ports } : {}) });
+    web = app.web = await startCourierWeb({ dataDir, secrets, ...(ports ? { ports } : {}) });
     ({ page, errors } = await openApp(browser, web));
     await page.locator('#transfers-title').waitFor(); // signed in still: no first-run screen
     await go(page, 'settings');

@@ -2,13 +2,12 @@
 // out, then Stop all: every row ends cancelled (never sent) or stopped (sent), and the platform
 // gets no further job (counted at the sandbox).
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import type { JobTemplateInput } from '../../shared/jobs';
-import { launchChromium } from '../support/chromium';
 import { platformJobs } from '../support/jobs-env';
-import { startCourierWeb, type CourierWeb } from './support/courier-web';
-import { openApp, shotPath, signInToSandbox } from './support/ui';
+import type { CourierWeb } from './support/courier-web';
+import { shotPath, withSignedInApp } from './support/ui';
 
 const TRAIN: JobTemplateInput = {
   id: 'train',
@@ -23,7 +22,6 @@ const TRAIN: JobTemplateInput = {
 
 describe('sweeps view', () => {
   let web: CourierWeb;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
   const dialog = () => page.getByRole('dialog', { name: 'New sweep' });
@@ -40,18 +38,9 @@ describe('sweeps view', () => {
   };
   const trainJobs = async () => (await platformJobs(web.sandbox())).filter((j) => j.name.startsWith('train lr='));
 
-  beforeAll(async () => {
-    // Jobs run for a minute, so Stop all finds them still running.
-    web = await startCourierWeb({ jobSeconds: 60 });
-    browser = await launchChromium();
-    ({ page, errors } = await openApp(browser, web));
-    await signInToSandbox(page);
-    await web.call('templates', 'save', { template: TRAIN });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-  });
+  // Jobs run for a minute, so Stop all finds them still running.
+  withSignedInApp({ jobSeconds: 60 }, (app) => ({ web, page, errors } = app));
+  beforeAll(() => web.call('templates', 'save', { template: TRAIN }));
 
   test('a bad grid or CSV is refused naming the column; nothing is sent', async () => {
     await page.click('nav a[data-view="sweeps"]');

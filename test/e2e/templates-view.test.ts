@@ -1,17 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
-import { startCourierWeb, type CourierWeb } from './support/courier-web';
-import { go, openApp, signInToSandbox } from './support/ui';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
+import type { CourierWeb } from './support/courier-web';
+import { go, withSignedInApp } from './support/ui';
 
 // The template editor: presets are read-only and duplicated to edit; problems show next to the
 // fields (the shared schema at once, main's checks after); export, import and delete. Then a
 // long job launched from a template is stopped from the Jobs view (with a confirmation).
 describe('templates view, and stopping a job', () => {
   let web: CourierWeb;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
   const editor = () => page.locator('.template-editor');
@@ -20,17 +18,8 @@ describe('templates view, and stopping a job', () => {
       .locator('.field', { has: page.getByLabel(label, { exact: true }) })
       .locator('.error');
 
-  beforeAll(async () => {
-    web = await startCourierWeb({ jobSeconds: 120 });
-    browser = await launchChromium();
-    ({ page, errors } = await openApp(browser, web));
-    await signInToSandbox(page);
-    await go(page, 'templates');
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-  });
+  withSignedInApp({ jobSeconds: 120 }, (app) => ({ web, page, errors } = app));
+  beforeAll(() => go(page, 'templates'));
 
   test('a preset is read-only; Duplicate gives an editable copy', async () => {
     await page.locator('[data-template="chainer"] a').click();

@@ -1,30 +1,19 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
-import { remoteFolder, startCourierWeb, type CourierWeb } from './support/courier-web';
-import { dropFiles, go, openApp, shotPath, signInToSandbox } from './support/ui';
+import { describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
+import { remoteFolder, type CourierWeb } from './support/courier-web';
+import { dropFiles, go, shotPath, withSignedInApp } from './support/ui';
 
 // Uploads as people do them: a folder chosen in the picker, a folder dropped on the window
 // (staged through the web host, with its own progress), and pause/resume of a running one.
 describe('transfers view', () => {
   let web: CourierWeb;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
   const row = (name: string) => page.locator('.tbody [role="row"]', { has: page.locator('.name', { hasText: name }) }).first();
 
-  beforeAll(async () => {
-    web = await startCourierWeb();
-    browser = await launchChromium();
-    ({ page, errors } = await openApp(browser, web));
-    await signInToSandbox(page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
-  });
+  withSignedInApp({}, (app) => ({ web, page, errors } = app));
 
   test('empty state says what to do', async () => {
     await page.locator('.empty-state', { hasText: 'Drop files or folders' }).waitFor();

@@ -1,28 +1,23 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium } from '../support/chromium';
+import { beforeAll, describe, expect, test } from 'vitest';
+import type { Page } from 'playwright-core';
 import { seriousViolations } from './support/axe';
 import { until } from '../support/jobs-env';
-import { startCourierWeb, type CourierWeb } from './support/courier-web';
-import { go, openApp, shotPath, signInToSandbox, type ViewName } from './support/ui';
+import type { CourierWeb } from './support/courier-web';
+import { go, shotPath, type ViewName, withSignedInApp } from './support/ui';
 
 // Every view, with real content, in both themes: axe finds no serious or critical problem, and a
 // screenshot of each is kept in test-results/screenshots/<view>-<theme>.png for people to look at.
 describe('every view, both themes: accessibility and screenshots', () => {
   let web: CourierWeb;
-  let browser: Browser;
   let page: Page;
   let errors: string[];
   let jobId = '';
 
+  // axe is injected as a script tag: the page bypasses the CSP.
+  withSignedInApp({ jobSeconds: 2, open: () => ({ bypassCSP: true }) }, (app) => ({ web, page, errors } = app));
   beforeAll(async () => {
-    web = await startCourierWeb({ jobSeconds: 2 });
-    browser = await launchChromium();
-    ({ page, errors } = await openApp(browser, web, { bypassCSP: true })); // axe is injected as a script tag
-    await signInToSandbox(page);
-
     // Content worth looking at: a folder uploaded, a failed upload with its reason, a paused
     // one, and a finished job with its outputs.
     const local = join(web.dataDir, 'local');
@@ -72,10 +67,6 @@ describe('every view, both themes: accessibility and screenshots', () => {
       },
     });
     await web.call('sweeps', 'launch', { templateId: 'sweep-a11y', name: 'a11y-sweep', table: { kind: 'grid', text: 'lr=0.1,0.01' } });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await web?.stop();
   });
 
   /** Opens a view and waits until its content is drawn. */

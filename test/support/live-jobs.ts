@@ -16,6 +16,13 @@ export const OPENFOAM: LiveJobSpec = { code: 'openfoam', version: 'v2306-intelmp
 
 /** Creates and submits a job straight on the platform (as the web UI would). */
 export async function submitJob(sb: Sb, spec: LiveJobSpec, name: string): Promise<string> {
+  const id = await createJob(sb, spec, name);
+  await rest(sb, 'POST', `/api/v2/jobs/${id}/submit/`);
+  return id;
+}
+
+/** The job saved on the platform, not submitted: it has no run yet. */
+export async function createJob(sb: Sb, spec: LiveJobSpec, name: string): Promise<string> {
   const job = await rest<{ id: string }>(sb, 'POST', '/api/v2/jobs/', {
     name,
     jobanalyses: [
@@ -27,7 +34,6 @@ export async function submitJob(sb: Sb, spec: LiveJobSpec, name: string): Promis
       },
     ],
   });
-  await rest(sb, 'POST', `/api/v2/jobs/${job.id}/submit/`);
   return job.id;
 }
 

@@ -10,6 +10,8 @@ type Area = ActivityEntry['area'];
 type Level = ActivityEntry['level'];
 
 const KEEP = 5000;
+/** Lines past which the file is rotated: twice what is kept, so the two files always hold KEEP. */
+const ROTATE_LINES = KEEP * 2;
 
 const rotatedName = (file: string) => file.replace(/(\.jsonl)?$/, '.1.jsonl');
 
@@ -29,45 +31,90 @@ function readLines(file: string): ActivityEntry[] {
 
 // Ids must stay unique when two processes (the app and a CLI run) append to one file: a
 // per-process counter would repeat. An id is a sequence that follows the clock (milliseconds,
-// running ahead of it within a busy millisecond) times 4096, plus a tag drawn once per process;
-// two processes repeat an id only if they drew the same tag and wrote in the same millisecond.
-const TAGS = 4096;
+// running ahead of it within a busy millisecond) times 1024, plus a tag drawn once per process
+// among those the file's recent entries do not use; two processes repeat an id only if they drew
+// the same tag and wrote in the same millisecond. Milliseconds × 1024 stay below
+// Number.MAX_SAFE_INTEGER until the year 2248 (× 4096, as before, only until 2039).
+const TAGS = 1024;
+const OLD_TAGS = 4096;
 const tagsInUse = new Set<number>();
-function drawTag(): number {
+function drawTag(recent: readonly ActivityEntry[]): number {
+  const taken = new Set([...tagsInUse, ...recent.map((e) => e.id % TAGS)]);
   let tag = randomInt(TAGS);
-  while (tagsInUse.has(tag) && tagsInUse.size < TAGS) tag = (tag + 1) % TAGS; // distinct within a process
+  for (let tries = 0; taken.has(tag) && tries < TAGS; tries++) tag = (tag + 1) % TAGS;
   tagsInUse.add(tag);
   return tag;
 }
+
+/** An entry written with ids of milliseconds × 4096 (far above its time × 2048) gets the same place in today's order. */
+function currentId(e: ActivityEntry): ActivityEntry {
+  return e.id > e.at * 2048 ? { ...e, id: Math.floor(e.id / OLD_TAGS) * TAGS + (e.id % TAGS) } : e;
+}
+
+/** Lines the file holds (torn ones too); 0 when it is gone. */
+function countLines(file: string): number {
+  try {
+    const text = readFileSync(file, 'utf8');
+    let n = 0;
+    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+    return n;
+  } catch {
+    return 0;
+  }
+}
+
 /**
  * The activity log: what Courier did, for people (not a debug trace). Entries are appended
  * to a JSON-lines file (mode 0600) and kept in memory; every message passes the secret
  * redactor first so an API key can never land here. Other processes may append to the same
- * file at any time, so it is never rewritten in place: past twice the kept length it is renamed
- * to activity.1.jsonl (an append by path after that starts a new file; nothing is lost).
+ * file at any time, so it is never rewritten in place: past twice the kept length (at start or
+ * while running) it is renamed to activity.1.jsonl (an append by path after that starts a new
+ * file; nothing is lost).
  */
 export class ActivityLog {
   private entries: ActivityEntry[] = [];
   private seq = 0;
-  private readonly tag = drawTag();
+  private readonly tag: number;
+  /** Lines in the file as far as this process knows: its own appends since it last counted. */
+  private linesInFile = 0;
 
   constructor(
     private readonly file: string | null,
     private readonly hub?: EventHub,
     private readonly now: () => number = Date.now,
   ) {
-    if (!file) return;
+    if (!file) {
+      this.tag = drawTag([]);
+      return;
+    }
     mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
     const older = readLines(rotatedName(file));
     const current = readLines(file);
-    this.entries = [...older, ...current].slice(-KEEP);
+    this.entries = [...older, ...current].slice(-KEEP).map(currentId);
     this.seq = Math.floor(this.entries.reduce((m, e) => Math.max(m, e.id), 0) / TAGS);
-    if (current.length > KEEP * 2) {
-      try {
-        renameSync(file, rotatedName(file));
-      } catch {
-        // Another process starting at the same moment rotated it first.
-      }
+    this.tag = drawTag(this.entries.slice(-1000));
+    this.linesInFile = current.length;
+    if (this.linesInFile > ROTATE_LINES) this.rotate();
+  }
+
+  /**
+   * Past the limit by this process's count, the file is counted again (other processes append
+   * and rotate too): rotated only if it really is that long, so a file another process has just
+   * started is not renamed over the rotated one.
+   */
+  private appended(file: string): void {
+    if (++this.linesInFile <= ROTATE_LINES) return;
+    this.linesInFile = countLines(file);
+    if (this.linesInFile > ROTATE_LINES) this.rotate();
+  }
+
+  private rotate(): void {
+    if (!this.file) return;
+    try {
+      renameSync(this.file, rotatedName(this.file));
+      this.linesInFile = 0;
+    } catch {
+      // Another process rotated it first.
     }
   }
 
@@ -79,7 +126,10 @@ export class ActivityLog {
     if (text) entry.text = { key: text.key, params: Object.fromEntries(Object.entries(text.params).map(([k, v]) => [k, redact(v)])) };
     this.entries.push(entry);
     if (this.entries.length > KEEP * 1.2) this.entries = this.entries.slice(-KEEP);
-    if (this.file) appendFileSync(this.file, JSON.stringify(entry) + '\n', { mode: 0o600 });
+    if (this.file) {
+      appendFileSync(this.file, JSON.stringify(entry) + '\n', { mode: 0o600 });
+      this.appended(this.file);
+    }
     this.hub?.emit('activity', entry);
     return entry;
   }

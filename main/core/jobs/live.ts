@@ -77,9 +77,10 @@ export async function liveTail(d: LiveDeps, o: { jobId: string; path: string; li
     throw new CourierError('invalid_input', `The cursor follows ${prev.path}, not ${path}: start again without a cursor.`, { field: 'cursor' });
   const { run, active } = await currentRun(d.api, o.jobId);
   if (!run) return waiting(d, o.jobId, path, prev);
-  // Another run than the cursor's: its files start over.
-  const restartedRun = prev !== null && prev.runId !== run.id;
-  if (restartedRun) prev = null;
+  // Another run than the cursor's: its files start over. A restart only if lines were handed out
+  // already; a follow begun before the run existed simply goes on, from the file's first line.
+  const restartedRun = prev !== null && prev.runId !== run.id && handedOut(prev);
+  if (prev !== null && prev.runId !== run.id) prev = restartedRun ? null : { ...prev, runId: run.id };
   if (active) {
     const live = await readLive(d, o.jobId, run.id, path, o.lines, prev);
     if (live) return { ...live, restarted: live.restarted || restartedRun };
@@ -98,6 +99,7 @@ export async function liveTail(d: LiveDeps, o: { jobId: string; path: string; li
   return { ...done, restarted: done.restarted || restartedRun };
 }
 
+const handedOut = (s: FollowState) => s.seen !== 0 || s.anchor.length > 0;
 const emptyCursor = (runId: string, path: string) => encodeCursor({ runId, path, seen: 0, anchor: [] });
 
 async function waiting(d: LiveDeps, jobId: string, path: string, prev: FollowState | null): Promise<LiveTailAnswer> {

@@ -1,8 +1,10 @@
 // Page helpers shared by the view tests.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { watchConsole } from '../../support/chromium';
-import type { CourierWeb } from './courier-web';
+import { afterAll, beforeAll } from 'vitest';
+import { launchChromium, watchConsole } from '../../support/chromium';
+import { startCourierWeb, type CourierWeb } from './courier-web';
 
 export const views = ['transfers', 'jobs', 'sweeps', 'templates', 'files', 'settings', 'activity'] as const;
 export type ViewName = (typeof views)[number];
@@ -38,6 +40,65 @@ export async function signInToSandbox(page: Page): Promise<void> {
   await page.getByLabel('Platform').selectOption('sandbox');
   await page.getByRole('button', { name: 'Sign in' }).click();
   await page.locator('#transfers-title').waitFor({ timeout: 30_000 });
+}
+
+export interface SignedInApp {
+  web: CourierWeb;
+  browser: Browser;
+  page: Page;
+  /** The page's console errors (watchConsole). */
+  errors: string[];
+}
+
+export type SignedInAppOptions = NonNullable<Parameters<typeof startCourierWeb>[0]> & {
+  /** Files written to `<dataDir>/inputs` before the browser opens (name → content). */
+  inputs?: Record<string, string>;
+  /** After the host starts, before the browser opens (sandbox faults, records made elsewhere). */
+  prepare?: (web: CourierWeb) => Promise<void>;
+  /** openApp's options for the page, given the host. */
+  open?: (web: CourierWeb) => Parameters<typeof openApp>[2];
+};
+
+/**
+ * The set-up of a view test: the app on a sandbox (startCourierWeb), Chromium, a page on the app
+ * signed in to the sandbox, all closed after the file's tests. `bind` receives them as they come
+ * (the host alone first, for `prepare`; all of them before any later beforeAll); a test that
+ * replaces the host sets `web` on the returned object so that the one running at the end is stopped.
+ */
+export function withSignedInApp(o: SignedInAppOptions, bind: (app: SignedInApp) => void): SignedInApp {
+  const app = {} as SignedInApp;
+  beforeAll(async () => {
+    const { inputs, prepare, open, ...webOptions } = o;
+    app.web = await startCourierWeb(webOptions);
+    bind(app);
+    if (inputs) {
+      mkdirSync(join(app.web.dataDir, 'inputs'), { recursive: true });
+      for (const [name, text] of Object.entries(inputs)) writeFileSync(join(app.web.dataDir, 'inputs', name), text);
+    }
+    await prepare?.(app.web);
+    app.browser = await launchChromium();
+    Object.assign(app, await openApp(app.browser, app.web, open?.(app.web)));
+    await signInToSandbox(app.page);
+    bind(app);
+  });
+  afterAll(async () => {
+    await app.browser?.close();
+    await app.web?.stop();
+  });
+  return app;
+}
+
+/** In the open launch dialog: adds `name` from `folder` through the local picker, then launches. */
+export async function launchWithLocalInput(page: Page, folder: string, name: string): Promise<void> {
+  const dialog = page.getByRole('dialog', { name: 'Launch a job' });
+  await dialog.getByRole('button', { name: 'Add local files or folders…' }).click();
+  const picker = page.getByRole('dialog', { name: 'Choose input files' });
+  await picker.getByLabel('Folder', { exact: true }).fill(folder);
+  await picker.getByLabel('Folder', { exact: true }).press('Enter');
+  await picker.getByRole('checkbox', { name: `Choose ${name}` }).check();
+  await picker.getByRole('button', { name: 'Add', exact: true }).click();
+  await dialog.getByRole('button', { name: 'Launch', exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
 }
 
 export async function go(page: Page, view: ViewName): Promise<void> {

@@ -5,7 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { contents, jobsEnv, rest, until, type JobsEnv } from '../../support/jobs-env';
-import { CHAINER, finalLogLines, OPENFOAM, submitJob } from '../../support/live-jobs';
+import { CHAINER, createJob, finalLogLines, OPENFOAM, submitJob } from '../../support/live-jobs';
 
 // The jobs are independent: they run side by side on one sandbox, as a person's would.
 /** Between polls, as a UI's timer would: the sandbox is shared by the concurrent tests. */
@@ -49,6 +49,29 @@ describe.concurrent('live files of a running job', () => {
     expect(got).toEqual(await finalLogLines(env.sb, jobId));
     if (spec.code === 'chainer') expect(got.filter((l) => /^\d+\s+[\d.]+\s+/.test(l))).toHaveLength(20);
     else expect(got.filter((l) => l.startsWith('smoothSolver:  Solving for Ux, Initial residual = '))).toHaveLength(100);
+  });
+
+  test('a follow begun before the job has a run reports no restart when the run and its log appear', async () => {
+    const jobId = await createJob(env.sb, CHAINER, 'live before the run');
+    const before = await env.call('jobs', 'liveTail', { jobId, path: 'process_output.log', lines: 5000 });
+    expect(before.note).toMatch(/has not started running yet/);
+    await rest(env.sb, 'POST', `/api/v2/jobs/${jobId}/submit/`);
+    let cursor = before.cursor;
+    const got: string[] = [];
+    const restarts: boolean[] = [];
+    let whileRunning = 0;
+    for (;;) {
+      const r = await env.call('jobs', 'liveTail', { jobId, path: 'process_output.log', lines: 5000, cursor });
+      restarts.push(r.restarted);
+      got.push(...r.lines);
+      if (!r.final) whileRunning += r.lines.length;
+      cursor = r.cursor;
+      if (r.final) break;
+      await pause();
+    }
+    expect(restarts.filter(Boolean)).toEqual([]);
+    expect(whileRunning).toBeGreaterThan(0); // followed live, not only read at the end
+    expect(got).toEqual(await finalLogLines(env.sb, jobId));
   });
 
   test('starting from the last lines mid-run, then following: the lines after the start equal the finished log', async () => {

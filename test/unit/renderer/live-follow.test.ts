@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import { LiveFollow, type TailAnswer, type TailFn } from '../../../renderer/src/views/jobs/live/follow';
 
 /** A file served the way jobs.liveTail answers: the cursor is the count of lines already given. */
@@ -78,15 +78,27 @@ describe('LiveFollow', () => {
     expect(f.table.column('loss')).toEqual([0.5, 0.25]);
   });
 
-  test('a restart flag before any line came (the run began after following did) is not a restart', async () => {
-    const answers: TailAnswer[] = [
-      { lines: [], cursor: 'a', restarted: false, final: false, note: 'Job job1 has not started running yet.' },
-      { lines: ['step=1 loss=0.5'], cursor: 'b', restarted: true, final: true },
-    ];
-    const f = new LiveFollow('job1', 'x.log', () => Promise.resolve(answers.shift() ?? { lines: [], cursor: 'c', restarted: false, final: true }), 5);
-    f.start();
-    while (!f.getSnapshot().final) await settle(f, f.getSnapshot().version);
-    expect(f.getSnapshot()).toMatchObject({ restarted: false, total: 1, lines: ['step=1 loss=0.5'] });
-    f.stop();
+  test("StrictMode's mount, unmount, mount leaves one polling loop", async () => {
+    vi.useFakeTimers();
+    try {
+      const pending: Array<(a: TailAnswer) => void> = [];
+      const tail: TailFn = () => new Promise((resolve) => pending.push(resolve));
+      const f = new LiveFollow('job1', 'x.log', tail, 1000);
+      // What StrictMode does to the effect in development: start, cleanup, start again.
+      f.start();
+      f.stop();
+      f.start();
+      expect(pending).toHaveLength(2); // the first request was already out
+      for (const [i, answer] of pending.splice(0).entries()) answer({ lines: [`line ${i}`], cursor: `c${i}`, restarted: false, final: false });
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(pending).toHaveLength(1); // one loop polls on
+      pending.splice(0)[0]?.({ lines: [], cursor: 'c2', restarted: false, final: false });
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(pending).toHaveLength(1);
+      expect(f.getSnapshot().lines).toEqual(['line 1']); // the stopped loop's late answer is not shown
+      f.stop();
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

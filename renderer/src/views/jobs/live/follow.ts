@@ -43,7 +43,12 @@ export class LiveFollow {
   private all: string[] = [];
   private cursor: string | undefined;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private stopped = false;
+  /**
+   * The polling loop that may go on: start() and stop() move it on, so a request still out when
+   * stop() came ends its loop on arrival instead of carrying on beside the new one (React's
+   * StrictMode mounts, unmounts and mounts again in development: one loop, not two).
+   */
+  private loop = 0;
   private stream;
   private listeners = new Set<() => void>();
   private state: FollowState;
@@ -69,12 +74,12 @@ export class LiveFollow {
   getSnapshot = (): FollowState => this.state;
 
   start(): void {
-    this.stopped = false;
-    void this.poll();
+    this.stop();
+    void this.poll(this.loop);
   }
 
   stop(): void {
-    this.stopped = true;
+    this.loop += 1;
     clearTimeout(this.timer);
   }
 
@@ -86,28 +91,26 @@ export class LiveFollow {
     this.set(this.parse(this.all));
   }
 
-  private async poll(): Promise<void> {
-    if (this.stopped) return;
-    if (!this.visible()) return this.later();
+  private async poll(loop: number): Promise<void> {
+    if (loop !== this.loop) return;
+    if (!this.visible()) return this.later(loop);
     try {
       const r = await this.tail({ jobId: this.jobId, path: this.path, ...(this.cursor ? { cursor: this.cursor } : { lines: FIRST_LINES }) });
-      if (this.stopped) return;
+      if (loop !== this.loop) return;
       this.cursor = r.cursor;
       this.take(r);
     } catch (e) {
-      if (this.stopped) return;
+      if (loop !== this.loop) return;
       this.set({ error: e instanceof Error ? e.message : String(e) });
     }
-    if (!this.state.final) this.later();
+    if (!this.state.final) this.later(loop);
   }
 
-  private later(): void {
-    this.timer = setTimeout(() => void this.poll(), this.everyMs);
+  private later(loop: number): void {
+    this.timer = setTimeout(() => void this.poll(loop), this.everyMs);
   }
 
-  private take(answer: TailAnswer): void {
-    // A "restart" before any line came (the run began after following did) starts nothing over.
-    const r = { ...answer, restarted: answer.restarted && this.all.length > 0 };
+  private take(r: TailAnswer): void {
     if (r.restarted) {
       this.all = [];
       this.stream = metricStream(this.choice);
