@@ -18,6 +18,7 @@ import type { UploadTarget } from './ports';
 import type { FileStamp, TaskResults } from './worker/protocol';
 import type { Running } from './pool';
 import { MIB } from './types';
+import { SMALL_FILE_BYTES } from './file-slots';
 import { locOf, metadataOf, MultipartUpload } from './upload-multipart';
 
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -190,7 +191,7 @@ export class UploadRun implements RunScope {
         ...(stamp ? { stamp } : {}),
         maxSize: row.partSize,
       }),
-      { signal, track: (r) => item.track(r, tracked) },
+      { signal, track: (r) => item.track(r, tracked), batch: row.fileSize <= SMALL_FILE_BYTES },
     );
   }
 
