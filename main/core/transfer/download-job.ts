@@ -15,6 +15,7 @@ import type { RemoteFile } from './ports';
 import type { Running } from './pool';
 import { aborted } from './runner';
 import { PartPipeline } from './part-pipeline';
+import { SMALL_FILE_BYTES } from './file-slots';
 import type { ConflictPolicy } from './types';
 import type { StorageLoc } from './worker/protocol';
 import { checkSha, expectedSha, fsErr, place, syncFile, tempPathFor } from './download-place';
@@ -94,7 +95,7 @@ export class DownloadRun {
     try {
       const r = await this.svc.runner.exec<'downloadWhole'>(
         (creds) => ({ op: 'downloadWhole', loc: this.loc(creds), path: tempPath, key, ...(iv ? { iv } : {}), decryptedSize: remote.decryptedSize }),
-        { signal, forFile: remote, track: (x) => item.track(x, tracked) },
+        { signal, forFile: remote, track: (x) => item.track(x, tracked), batch: remote.decryptedSize <= SMALL_FILE_BYTES },
       );
       if (r.plainBytes !== remote.decryptedSize) throw fail('corrupt_object', `Decrypted ${r.plainBytes} bytes, the record says ${remote.decryptedSize}`);
       checkSha(remote, r.sha512);

@@ -4,7 +4,8 @@ import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import { SharedBandwidth } from './bandwidth';
 import { createSharedBuffers, SharedSlots, SlotAllocator, type SharedBuffers } from './shared-state';
-import type { Op, TaskOf, TaskResult, WorkerInit } from './worker/protocol';
+import type { Op, Task, TaskOf, TaskResult, WorkerInit } from './worker/protocol';
+import { crashed, DEFAULT_BATCH_FILES, TaskBatcher } from './pool-batch';
 import { configureWorkerHeap } from './worker-heap';
 
 export const DEFAULT_WORKER_FILE = new URL('./worker/bootstrap.mjs', import.meta.url).href;
@@ -17,6 +18,15 @@ export interface PoolOptions {
   tasksPerWorker?: number;
   /** Default true: large downloads are written and verified with direct I/O where possible (worker/direct-io.ts). */
   directIo?: boolean;
+  /** Small-file tasks that start together cross to a worker in groups of up to this many (pool-batch.ts); 1 = never grouped. */
+  batchFiles?: number;
+}
+
+export interface StartOptions {
+  /** Runs on the hashing thread (default: hashFile tasks do). */
+  hasher?: boolean;
+  /** A whole small file: may share its crossing to the worker with others that start in the same turn. */
+  batch?: boolean;
 }
 
 type TaskInput<K extends Op> = Omit<TaskOf<K>, 'slot'>;
@@ -42,6 +52,7 @@ export class TransferPool {
    */
   private readonly hasher: Piscina;
   private readonly buffers: SharedBuffers;
+  private readonly batcher: TaskBatcher;
 
   constructor(opts: PoolOptions = {}) {
     this.buffers = createSharedBuffers();
@@ -73,25 +84,29 @@ export class TransferPool {
       atomics: 'async',
       workerData: init,
     });
+    this.batcher = new TaskBatcher((t) => this.piscina.run(t), opts.batchFiles ?? DEFAULT_BATCH_FILES);
+  }
+
+  /** Batched tasks' crossings to a worker so far: a batch of many files counts once. */
+  get batchCrossings(): number {
+    return this.batcher.crossings;
   }
 
   get threads(): number {
     return this.piscina.maxThreads;
   }
 
-  start<K extends Op>(task: TaskInput<K>, signal?: AbortSignal, onHasher = task.op === 'hashFile'): Running<K> {
+  start<K extends Op>(task: TaskInput<K>, signal?: AbortSignal, opts: StartOptions = {}): Running<K> {
     const slot = this.alloc.acquire();
     let ended = false;
     const onAbort = (): void => this.slots.cancel(slot);
     if (signal?.aborted) this.slots.cancel(slot);
     else signal?.addEventListener('abort', onAbort, { once: true });
     const full = { ...task, slot } as TaskOf<K>;
-    const pool = onHasher ? this.hasher : this.piscina;
-    const result = (pool.run(full) as Promise<TaskResult<K>>)
-      .catch((e: unknown): TaskResult<K> => ({
-        ok: false,
-        error: { code: 'internal', message: `worker failed: ${e instanceof Error ? e.message : String(e)}`, retryable: true },
-      }))
+    const onHasher = opts.hasher ?? task.op === 'hashFile';
+    const sent = opts.batch && !onHasher ? this.batcher.run(full as Task) : (onHasher ? this.hasher : this.piscina).run(full);
+    const result = (sent as Promise<TaskResult<K>>)
+      .catch((e: unknown) => crashed(e) as TaskResult<K>)
       .finally(() => {
         ended = true;
         signal?.removeEventListener('abort', onAbort);
@@ -116,7 +131,7 @@ export class TransferPool {
   async warm(): Promise<void> {
     await Promise.all([
       ...Array.from({ length: this.threads * 2 }, () => this.run<'cryptoBench'>({ op: 'cryptoBench', bytes: 16, chunk: 16 })),
-      this.start<'cryptoBench'>({ op: 'cryptoBench', bytes: 16, chunk: 16 }, undefined, true).result,
+      this.start<'cryptoBench'>({ op: 'cryptoBench', bytes: 16, chunk: 16 }, undefined, { hasher: true }).result,
     ]);
   }
 

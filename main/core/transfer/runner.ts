@@ -31,6 +31,8 @@ export interface ExecOptions<K extends Op> {
   /** Sees each attempt while it runs (progress, early CBC block); null once it has ended. */
   track?: (r: Running<K> | null) => void;
   onRetry?: (e: ErrorInfo, attempt: number) => void;
+  /** A whole small file: its task may cross to the worker together with others (pool-batch.ts). */
+  batch?: boolean;
 }
 
 /** The options for connections to one origin, refined from the general ones (see SystemProxy). */
@@ -58,7 +60,7 @@ export class TaskRunner {
         const loc = task.loc as StorageLoc;
         loc.net = this.route ? await this.route(this.network, originOf(loc)) : this.network;
       }
-      const running = this.pool.start<K>(task, o.signal);
+      const running = this.pool.start<K>(task, o.signal, { batch: o.batch ?? false });
       o.track?.(running);
       const res = await running.result;
       o.track?.(null);

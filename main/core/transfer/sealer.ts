@@ -1,7 +1,8 @@
 // Encryption keys of unfinished transfers rest in the journal sealed by a key that lives in
 // the OS keychain (the shell hands core a Sealer built from it). A reference AES-256-GCM
 // sealer is provided for the CLI and tests.
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool';
 
 export interface Sealer {
   seal(plain: Buffer): Buffer;
@@ -15,7 +16,7 @@ export function createAesGcmSealer(key: Buffer): Sealer {
   if (key.length !== 32) throw new Error('sealer key must be 32 bytes');
   return {
     seal(plain) {
-      const nonce = randomBytes(12);
+      const nonce = pooledRandomBytes(12);
       const c = createCipheriv('aes-256-gcm', key, nonce);
       const ct = Buffer.concat([c.update(plain), c.final()]);
       return Buffer.concat([Buffer.from([VERSION]), nonce, c.getAuthTag(), ct]);

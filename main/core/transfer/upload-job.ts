@@ -6,11 +6,11 @@
 // The journal records, per part, its last ciphertext block as soon as it is encrypted (the
 // next part's IV) and its ETag once stored, so after a crash the chain continues from the
 // first part that is not stored and no stored part is sent again.
-import { randomBytes } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { basename } from 'node:path';
-import { cipherSize, encodeB64, newFileSecrets } from '../crypto';
+import { BLOCK, cipherSize, encodeB64 } from '../crypto';
+import { pooledRandomBytes } from './random-pool';
 import { fail, toErrorInfo, TransferError } from './errors';
 import type { JobCtx, JobReporter, LiveItem, RunScope } from './item';
 import type { StoredUpload, UploadRow } from './journal';
@@ -18,13 +18,14 @@ import type { UploadTarget } from './ports';
 import type { FileStamp, TaskResults } from './worker/protocol';
 import type { Running } from './pool';
 import { MIB } from './types';
+import { SMALL_FILE_BYTES } from './file-slots';
 import { locOf, metadataOf, MultipartUpload } from './upload-multipart';
 
 const KEY_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /** `<pathBase>/<name>-<22 random [A-Za-z0-9]>`, like Interlink (rescale-protocol.md §2.1). */
 function objectKeyFor(target: UploadTarget, name: string): string {
-  const bytes = randomBytes(22);
+  const bytes = pooledRandomBytes(22);
   let suffix = '';
   for (const b of bytes) suffix += KEY_ALPHABET[b % KEY_ALPHABET.length];
   const base = target.pathBase.replace(/\/+$/, '');
@@ -142,7 +143,8 @@ export class UploadRun implements RunScope {
   private async plan(stamp: FileStamp, journal: boolean): Promise<UploadRow> {
     const { item, svc } = this;
     const target = await svc.uploadTarget(this.signal);
-    const { key, iv } = newFileSecrets();
+    const key = pooledRandomBytes(32);
+    const iv = pooledRandomBytes(BLOCK);
     const name = item.row.name || basename(item.row.localPath);
     const row: UploadRow = {
       transferId: item.id,
@@ -190,7 +192,7 @@ export class UploadRun implements RunScope {
         ...(stamp ? { stamp } : {}),
         maxSize: row.partSize,
       }),
-      { signal, track: (r) => item.track(r, tracked) },
+      { signal, track: (r) => item.track(r, tracked), batch: row.fileSize <= SMALL_FILE_BYTES },
     );
   }
 

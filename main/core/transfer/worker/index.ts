@@ -17,6 +17,7 @@ import type { Op, Task, TaskResult, TaskResults, WorkerInit } from './protocol';
 import { classifyError, type OpCtx } from './s3';
 import { abortMultipart, completeMultipart, createMultipart, headObject, listParts } from './backend';
 import { putObject, uploadPart } from './upload-ops';
+import type { BatchResult, BatchTask } from '../pool-batch';
 
 const init = workerData as WorkerInit;
 const slots = new SharedSlots(init);
@@ -83,7 +84,12 @@ async function dispatch(t: Task, ctx: OpCtx): Promise<TaskResults[Op]> {
   }
 }
 
-export default async function run(t: Task): Promise<TaskResult<Op>> {
+/** One task, or a batch of small-file tasks run concurrently, each with its own slot, signal and result (pool-batch.ts). */
+export default function run(t: Task | BatchTask): Promise<TaskResult<Op> | BatchResult> {
+  return t.op === 'batch' ? Promise.all(t.tasks.map(runOne)) : runOne(t);
+}
+
+async function runOne(t: Task): Promise<TaskResult<Op>> {
   const { signal, release } = slots.cancelSignal(t.slot);
   try {
     const value = await dispatch(t, { slot: t.slot, slots, bw, signal });
