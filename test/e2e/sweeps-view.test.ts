@@ -8,17 +8,9 @@ import type { JobTemplateInput } from '../../shared/jobs';
 import { platformJobs } from '../support/jobs-env';
 import type { CourierWeb } from './support/courier-web';
 import { shotPath, withSignedInApp } from './support/ui';
+import { TRAIN_SWEEP } from '../support/sweep-template';
 
-const TRAIN: JobTemplateInput = {
-  id: 'train',
-  name: 'Train',
-  jobName: 'train lr={lr} seed={seed}',
-  analysis: { code: 'user_included', version: '0' },
-  hardware: { coreType: 'emerald', coresPerSlot: 1 },
-  command: 'python train.py --lr {lr} --seed {seed}',
-  parameters: [{ name: 'lr', default: '0.1' }, { name: 'seed' }],
-  outputs: { autoDownload: false, filters: ['*.log'] },
-};
+const TRAIN: JobTemplateInput = { ...TRAIN_SWEEP, parameters: [{ name: 'lr', default: '0.1' }, { name: 'seed' }] };
 
 describe('sweeps view', () => {
   let web: CourierWeb;

@@ -13,7 +13,8 @@ export function opNames(kind: SandboxStorageKind): { part: string; get: string; 
   return kind === 'azure' ? { part: 'PutBlock', get: 'GetBlob', whole: 'PutBlob' } : { part: 'UploadPart', get: 'GetObject', whole: 'PutObject' };
 }
 
-function s3Admin(sb: RunningSandbox): S3Client {
+/** An S3 client with the sandbox's owner keys (reads and lists without the per-session limits). */
+export function s3AdminClient(sb: Pick<RunningSandbox, 's3Admin'>): S3Client {
   const a = sb.s3Admin;
   return new S3Client({
     endpoint: a.endpoint,
@@ -38,7 +39,7 @@ export async function readStored(sb: RunningSandbox, bucket: string, key: string
     const props = await blob.getProperties();
     return { cipher: await blob.downloadToBuffer(), metadata: props.metadata ?? {} };
   }
-  const s3 = s3Admin(sb);
+  const s3 = s3AdminClient(sb);
   try {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
     const obj = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -58,7 +59,7 @@ export async function heldParts(sb: RunningSandbox, bucket: string, key: string,
     const list = await container(sb, bucket).getBlockBlobClient(key).getBlockList('uncommitted');
     return (list.uncommittedBlocks ?? []).map((b) => ({ part: Number(Buffer.from(b.name, 'base64').toString('latin1').slice(0, 5)), counterKey: b.name }));
   }
-  const s3 = s3Admin(sb);
+  const s3 = s3AdminClient(sb);
   try {
     const listed = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
     return (listed.Parts ?? []).map((p) => ({ part: p.PartNumber as number, counterKey: String(p.PartNumber) }));

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../sandbox';
 import type { FaultRule } from '../../../sandbox/control/faults';
 import { makeFile } from '../../support/transfer-env';
+import { s3AdminClient } from '../../support/storage-kinds';
 
 const MiB = 1 << 20;
 const PART = 5 * MiB;
@@ -24,13 +25,7 @@ let s3: S3Client;
 beforeAll(async () => {
   sb = await startSandbox({ faults: true });
   work = mkdtempSync(join(tmpdir(), 'courier-crash-cli-'));
-  const a = sb.s3Admin;
-  s3 = new S3Client({
-    endpoint: a.endpoint,
-    region: a.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
-  });
+  s3 = s3AdminClient(sb);
 });
 afterAll(async () => {
   s3.destroy();

@@ -11,6 +11,7 @@ import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../sandbox';
 import { makeFile } from '../../support/transfer-env';
+import { s3AdminClient } from '../../support/storage-kinds';
 
 const MiB = 1 << 20;
 let sb: RunningSandbox;
@@ -21,13 +22,7 @@ const children: ChildProcess[] = [];
 beforeAll(async () => {
   sb = await startSandbox({ faults: true });
   work = mkdtempSync(join(tmpdir(), 'courier-kept-run-'));
-  const a = sb.s3Admin;
-  s3 = new S3Client({
-    endpoint: a.endpoint,
-    region: a.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
-  });
+  s3 = s3AdminClient(sb);
 });
 afterAll(async () => {
   for (const c of children) c.kill('SIGKILL');

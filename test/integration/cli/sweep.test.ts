@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../sandbox';
 import { platformJobs, rest, until } from '../../support/jobs-env';
+import { TRAIN_SWEEP } from '../../support/sweep-template';
 
 let sb: RunningSandbox;
 let work: string;
@@ -42,16 +43,7 @@ const pendings = async (id: string) =>
 beforeAll(async () => {
   sb = await startSandbox({ faults: true, jobSeconds: 1 });
   work = mkdtempSync(join(tmpdir(), 'courier-sweep-cli-'));
-  const template = {
-    id: 'train',
-    name: 'Train',
-    jobName: 'train lr={lr} seed={seed}',
-    analysis: { code: 'user_included', version: '0' },
-    hardware: { coreType: 'emerald', coresPerSlot: 1 },
-    command: 'python train.py --lr {lr} --seed {seed}',
-    parameters: [{ name: 'lr' }, { name: 'seed' }],
-    outputs: { autoDownload: false, filters: ['*.log'] },
-  };
+  const template = TRAIN_SWEEP;
   writeFileSync(join(work, 'train.json'), JSON.stringify({ format: 'courier-job-template', version: 1, template }));
   const r = await courier(['templates', 'import', 'train.json']).done;
   expect(r.code, r.stderr).toBe(0);

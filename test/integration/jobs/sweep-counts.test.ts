@@ -8,18 +8,10 @@ import { sweepEnded, type SweepView } from '../../../shared/sweeps';
 import { retrySweep } from '../../../main/core/jobs/sweeps';
 import type { JobsService } from '../../../main/core/jobs/service';
 import { jobsEnv, type JobsEnv } from '../../support/jobs-env';
+import { TRAIN_SWEEP } from '../../support/sweep-template';
 
 let env: JobsEnv;
-const TRAIN: JobTemplateInput = {
-  id: 'train',
-  name: 'Train',
-  jobName: 'train lr={lr} seed={seed}',
-  analysis: { code: 'user_included', version: '0' },
-  hardware: { coreType: 'emerald', coresPerSlot: 1 },
-  command: 'python train.py --lr {lr} --seed {seed}',
-  parameters: [{ name: 'lr' }, { name: 'seed' }],
-  outputs: { autoDownload: false, filters: ['*.log'] },
-};
+const TRAIN: JobTemplateInput = TRAIN_SWEEP;
 
 beforeAll(async () => {
   env = await jobsEnv({ ports: { backgroundJobs: false } });

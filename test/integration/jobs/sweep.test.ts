@@ -8,19 +8,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import type { JobTemplateInput } from '../../../shared/jobs';
 import { jobsEnv, platformJobs, rest, served, until, type JobsEnv } from '../../support/jobs-env';
+import { TRAIN_SWEEP } from '../../support/sweep-template';
 
 let env: JobsEnv;
 const TRAIN: JobTemplateInput = {
-  id: 'train',
-  name: 'Train',
-  jobName: 'train lr={lr} seed={seed}',
-  analysis: { code: 'user_included', version: '0' },
-  hardware: { coreType: 'emerald', coresPerSlot: 1 },
+  ...TRAIN_SWEEP,
   command: 'python train.py --lr {lr} --seed {seed} --row {row}',
   env: { SEED: '{seed}' },
   // Columns fill the template's parameters; {row} is declared like any other.
   parameters: [{ name: 'lr', default: '0.1' }, { name: 'seed' }, { name: 'row', default: '0' }],
-  outputs: { autoDownload: false, filters: ['*.log'] },
 };
 
 beforeAll(async () => {

@@ -7,6 +7,7 @@ import Database from 'better-sqlite3';
 import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeFile, progressWhere, transferEnv, type TransferEnv } from '../../support/transfer-env';
+import { s3AdminClient } from '../../support/storage-kinds';
 
 const MiB = 1 << 20;
 const PART = 5 * MiB;
@@ -15,13 +16,7 @@ let s3: S3Client;
 
 beforeAll(async () => {
   env = await transferEnv();
-  const a = env.sb.s3Admin;
-  s3 = new S3Client({
-    endpoint: a.endpoint,
-    region: a.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
-  });
+  s3 = s3AdminClient(env.sb);
 });
 afterAll(async () => {
   s3.destroy();
