@@ -43,6 +43,18 @@ const requireExternals = {
   },
 };
 
+/**
+ * Courier's own `import ... from 'undici'` gets scripts/undici-slim.mjs: request() and the
+ * dispatchers without the rest of undici's index (fetch, WebSocket, caches, mocks), which every
+ * thread otherwise parses and runs at every start. Packages in node_modules keep the real one.
+ */
+const slimUndici = {
+  name: 'slim-undici',
+  setup(b) {
+    b.onResolve({ filter: /^undici$/ }, (a) => (a.importer.includes('node_modules') ? undefined : { path: `${root}scripts/undici-slim.mjs` }));
+  },
+};
+
 /** Builds into `outdir` (out/cli/ by default; the tests build into a folder of their own). */
 export async function buildCli({ quiet = false, outdir = `${root}out/cli` } = {}) {
   const t0 = performance.now();
@@ -57,7 +69,7 @@ export async function buildCli({ quiet = false, outdir = `${root}out/cli` } = {}
     target: 'node20',
     // Pure-JS dependencies are bundled (see BUNDLE_EXTERNAL below for what is not).
     external: BUNDLE_EXTERNAL,
-    plugins: [requireExternals],
+    plugins: [requireExternals, slimUndici],
     // CommonJS dependencies inside an ES module bundle still call require() for Node's own modules.
     // undici's cookie helpers brand-check against the global Headers too; reading that global
     // makes Node load and compile its own internal copy of undici (~160 ms of CPU per command)
