@@ -28,7 +28,7 @@ export function action<T>(fn: (ctx: CliContext, out: Out, opts: T) => Promise<vo
     const cmd = args.at(-1) as Command;
     const flags = cmd.optsWithGlobals() as GlobalFlags & T;
     // Before anything else loads: the worker threads boot while the main thread signs in.
-    if (o.transfers?.(flags)) startPoolEarly();
+    if (o.transfers?.(flags)) await startPoolEarly();
     const out = makeOut(flags);
     endOnUnhandledRejection(out);
     const { CliContext } = await import('./context');

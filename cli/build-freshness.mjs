@@ -5,7 +5,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Everything the CLI build is made from (node_modules stays external to it). */
-export const CLI_SOURCES = ['cli', 'main/core', 'main/web', 'shared', 'sandbox', 'package.json'];
+export const CLI_SOURCES = ['cli', 'main/core', 'main/web', 'shared', 'sandbox', 'package.json', 'scripts/undici-slim.mjs'];
 export const CLI_BUILD_STAMP = 'out/cli/stamp';
 
 function newerThan(path, time) {

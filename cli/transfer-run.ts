@@ -33,6 +33,8 @@ export async function runTransfers(
   enqueue: (t: TransferService) => Promise<TransferView[]>,
 ): Promise<RunSummary> {
   const { service, journalPath, lock } = await openRunService(ctx, conn, identity);
+  // The service is opened before the enqueue's inputs are all known (download-file asks for the
+  // file's record meanwhile); a run that ends before enqueueing leaves no journal behind.
   let settledAll = false;
   try {
     const leftover = service.list().items.filter((i) => !i.isBatch);
@@ -66,10 +68,12 @@ export async function runTransfers(
     trace('cleaned up');
     return { items: final, bytesSent: Math.max(0, bytesSent), bytesResumed, paused: settled === null };
   } finally {
+    const empty = service.list().items.length === 0;
     await service.close();
     trace('transfer service closed');
-    // A run that settled leaves nothing to resume: drop its journal (a paused or crashed one is kept).
-    if (settledAll) dropJournal(journalPath);
+    // A run that settled leaves nothing to resume: drop its journal (a paused or crashed one is
+    // kept), as does one whose journal holds nothing (it failed before enqueueing: a file not found).
+    if (settledAll || empty) dropJournal(journalPath);
     lock.release();
   }
 }

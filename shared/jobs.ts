@@ -1,6 +1,6 @@
 // Job templates and the views of jobs and queued submissions, shared by main (which enforces
 // them) and the renderer (which validates forms with the same rules before sending).
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const TEMPLATE_VERSION = 1;
 

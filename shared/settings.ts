@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { SETTINGS_TABLE, type SettingKey } from './settings-table';
 
 export const SETTINGS_VERSION = 2;

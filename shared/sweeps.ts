@@ -1,6 +1,6 @@
 // Parameter sweeps: one template, a table of parameter rows (a CSV file or a typed grid), one
 // outbox submission per row. Shared by main (which enforces it) and the renderer (its forms).
-import { z } from 'zod';
+import * as z from 'zod';
 import { absolutePath, jobCost, jobOutcome, submissionState } from './jobs';
 
 /** The most rows one sweep may have: beyond this a sweep is a batch system's job, not a launcher's. */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { TEMPLATE_IMPORT_MAX_CHARS } from './contract/jobs';
 
 // Frames of the WebSocket transport. The payloads inside are checked by the contract.

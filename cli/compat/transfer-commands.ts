@@ -7,7 +7,7 @@ import { isIdentical } from '../../main/core/jobs/identical';
 import { toRemoteFile } from '../../main/core/rescale/storage';
 import type { FileRecord } from '../../main/core/rescale/models';
 import type { TransferView } from '../../main/core/transfer';
-import type { CliContext } from '../context';
+import type { CliContext, Connection } from '../context';
 import type { Out } from '../output';
 import { formatBytes } from '../../shared/format';
 import { runTransfers, type RunSummary } from '../transfer-run';
@@ -189,31 +189,44 @@ export async function downloadFileCommand(
   o: { fileId?: string; job?: string; file?: string; outputDir?: string; extended?: boolean },
 ): Promise<void> {
   if (o.outputDir) checkOutputDir(o.outputDir, '-o');
-  const conn = await authenticate(ctx, out);
+  if (!o.fileId && !o.job) throw new CourierError('invalid_input', 'Give --file-id ID, or -j JOB -f NAME.');
+  if (o.job && !o.file) {
+    out.log('Please provide a file name to download');
+    return;
+  }
+  const conn = await ctx.connect();
+  // The file's record is asked for while users/me is (when not cached), and awaited only when
+  // the transfer is enqueued: its round trip overlaps opening the journal and the service.
+  const recordP = fileRecord(conn.api, o);
+  recordP.catch(() => undefined); // awaited below; a run that resumes its journal never needs it
+  await authenticate(ctx, out);
   trace('authenticated');
-  let record: FileRecord;
-  if (o.fileId) record = await conn.api.getFile(o.fileId);
-  else if (o.job) {
-    if (!o.file) {
-      out.log('Please provide a file name to download');
-      return;
-    }
-    const found = (await conn.api.jobFiles(o.job)).find((f) => f.name === o.file);
-    if (!found) throw new CourierError('not_found', `Job ${o.job} has no file named ${o.file}.`);
-    record = found;
-  } else throw new CourierError('invalid_input', 'Give --file-id ID, or -j JOB -f NAME.');
   if (o.extended) {
+    const record = await recordP;
     out.result(JSON.stringify({ success: true, startTime: Date.now(), endTime: Date.now(), files: [compatFile(record)] }));
     return;
   }
-  trace('file record');
+  // With --file-id the journal's name is known before the record is; with -j/-f it is the record's id.
+  const id = o.fileId ?? (await recordP).id;
   const dir = resolve(o.outputDir ?? '.');
-  const s = await runTransfers(ctx, conn, out, ['download', record.id, dir], (t) => t.enqueueDownload([toRemoteFile(record)], dir, { conflict: 'keepBoth' }));
+  const s = await runTransfers(ctx, conn, out, ['download', id, dir], async (t) => {
+    const record = await recordP;
+    trace('file record');
+    return t.enqueueDownload([toRemoteFile(record)], dir, { conflict: 'keepBoth' });
+  });
   if (s.paused) throw new CourierError('cancelled', 'Download paused; run the same command to resume.');
   const failed = explainFailures(s.items);
   if (failed) throw new CourierError('server_error', failed);
   summaryLine(out, 'Downloaded', s);
-  if (out.json) out.result(JSON.stringify({ success: true, files: s.items.map((i) => ({ id: record.id, path: i.localPath, size: i.size })) }));
+  if (out.json) out.result(JSON.stringify({ success: true, files: s.items.map((i) => ({ id, path: i.localPath, size: i.size })) }));
+}
+
+/** `download-file`'s one file: by --file-id, or by -j JOB -f NAME among the job's files. */
+async function fileRecord(api: Connection['api'], o: { fileId?: string; job?: string; file?: string }): Promise<FileRecord> {
+  if (o.fileId) return api.getFile(o.fileId);
+  const found = (await api.jobFiles(o.job as string)).find((f) => f.name === o.file);
+  if (!found) throw new CourierError('not_found', `Job ${o.job} has no file named ${o.file}.`);
+  return found;
 }
 
 /** Native `courier download FILE_ID... [-o DIR]` or `courier download --job JOB [--filter GLOB...]`. */

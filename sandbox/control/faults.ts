@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Readable } from 'node:stream';
 import picomatch from 'picomatch';
-import { z } from 'zod';
+import * as z from 'zod';
 import { delay } from '../util/time';
 import { cutRequestAfter, cutResponseAfter } from './cut';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ApiError, detail, json, type ApiResult } from '../api/http';
 import type { SandboxCore } from '../core';
 import { isFinished, jobPlan, runWindow, visibleHistory } from '../jobs/clock';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { detail, json, type ApiResult } from '../api/http';
 import type { SandboxCore } from '../core';
 import type { Json } from '../util/json';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { platformRef, settingsPatch, settingsSchema } from '../settings';
 import { request } from './define';
 

@@ -1,5 +1,5 @@
 // Any platform job as a template, run again through the outbox; projects and job tags.
-import { z } from 'zod';
+import * as z from 'zod';
 import { jobTemplate, launchInput, outboxEntry, templateDraft, templateEntry, templateIssue } from '../jobs';
 import { request } from './define';
 

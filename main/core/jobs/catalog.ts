@@ -1,7 +1,7 @@
 // The platform's hardware and software catalog, cached on disk per account so templates can be
 // checked (and forms filled) offline; every answer says how old it is.
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_CURRENCY } from '../../../shared/cost';
 import { CourierError } from '../../../shared/errors';
 import { catalogAnalysis, catalogCoreType, type CatalogView } from '../../../shared/jobs';

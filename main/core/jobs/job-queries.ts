@@ -1,6 +1,6 @@
 // The jobs list and a job's detail: the platform's answer merged with what Courier tracks and
 // what is still in the outbox; offline, what Courier already knows.
-import { z } from 'zod';
+import * as z from 'zod';
 import { CourierError } from '../../../shared/errors';
 import type { JobSummary } from '../../../shared/jobs';
 import { displayName } from '../notify/messages';

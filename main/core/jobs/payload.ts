@@ -2,7 +2,7 @@
 // types are fixed here and pinned by a contract test: JSON booleans (never "true"), walltime
 // in hours as entered (never multiplied), the versionCode as analysis.version, coreType as a
 // code string (v2), inputFiles as [{id}] ([{id, decompress: true}] for a folder's archive).
-import { z } from 'zod';
+import * as z from 'zod';
 import { CourierError } from '../../../shared/errors';
 import type { JobTemplate } from '../../../shared/jobs';
 import { describeUnknown, fill, knownNames } from './placeholders';

@@ -2,7 +2,7 @@
 // and the CLI do real work on a machine with no Rescale account. This is the one place main/core
 // reaches into sandbox/ (lint enforces it).
 import { join } from 'node:path';
-import { startSandbox, type RunningSandbox } from '../../../sandbox';
+import type { RunningSandbox } from '../../../sandbox';
 
 export interface LocalSandbox {
   apiUrl: string;
@@ -20,7 +20,9 @@ export function localSandboxLauncher(dataDir: string, opts: { jobSeconds?: numbe
   let running: Promise<RunningSandbox> | null = null;
   return {
     async launch() {
-      running ??= startSandbox({ dataDir: join(dataDir, 'sandbox'), jobSeconds: opts.jobSeconds ?? 30 });
+      // Loaded on demand: the sandbox's servers are ~200 KB of code every CLI command would
+      // otherwise load at start, whether or not it uses the sandbox.
+      running ??= import('../../../sandbox').then(({ startSandbox }) => startSandbox({ dataDir: join(dataDir, 'sandbox'), jobSeconds: opts.jobSeconds ?? 30 }));
       try {
         const sb = await running;
         return { apiUrl: sb.apiUrl, s3Endpoint: sb.s3Endpoint, azureBlobEndpoint: sb.azureBlobEndpoint, token: sb.token };

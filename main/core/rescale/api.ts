@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { RescaleHttp, type RescaleClientOptions } from './client';
 import { newTally, type SkipTally } from './lists';
 import {

@@ -2,7 +2,7 @@
 // files, and snapshots that turn live files into ordinary (encrypted) file records. Shapes are
 // documented in docs/rescale-protocol.md ("Live files"); everything here is read item by item
 // and every path from the platform is checked before it is used.
-import { z } from 'zod';
+import * as z from 'zod';
 import { CourierError } from '../../../shared/errors';
 import type { RescaleApi } from './api';
 import { newTally, parseItems, skippedMessage, type SkipTally } from './lists';

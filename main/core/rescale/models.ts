@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { parsePrice } from '../../../shared/cost';
 
 // Typed models at the edge: tolerant of unknown fields (looseObject), of the platform's date

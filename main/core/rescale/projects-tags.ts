@@ -1,6 +1,6 @@
 // Projects a job can be charged to, and job tags. Both lists are parsed item by item: a project
 // or tag record the platform got wrong costs that record, not the list.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RescaleApi } from './api';
 import { newTally, parseItems, type SkipTally } from './lists';
 import { listPage, platformId } from './models';

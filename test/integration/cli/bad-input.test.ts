@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
@@ -144,6 +144,16 @@ describe('every command with bad input: what was wrong, what to do, exit 33', ()
     expect(r.stdout + r.stderr).toMatch(message);
     expect(r.stdout).toMatch(/ - ERROR - /);
     expectClean(r);
+  });
+});
+
+describe('a download of a file that does not exist', () => {
+  // download-file opens its journal while it asks for the file's record; a record not found must not leave it behind.
+  test('leaves no transfer journal in the data folder', async () => {
+    const data = join(work, 'no-journal-data');
+    const r = await courier(['download-file', '--file-id', UNKNOWN, '-o', work], { data });
+    expect(r.stdout).toMatch(NOT_FOUND);
+    expect(readdirSync(join(data, 'cli-journals')).filter((f) => !f.endsWith('.owner'))).toEqual([]);
   });
 });
 

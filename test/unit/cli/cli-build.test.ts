@@ -22,7 +22,7 @@ describe('freshBuild', () => {
     writeFileSync(join(root, path), 'x');
     utimesSync(join(root, path), seconds, seconds);
   };
-  for (const p of CLI_SOURCES as string[]) at(p === 'package.json' ? p : `${p}/a.ts`, 1000);
+  for (const p of CLI_SOURCES as string[]) at(/\.\w+$/.test(p) ? p : `${p}/a.ts`, 1000);
   at('main/core/transfer/deep/b.ts', 1000);
 
   test('no build: the sources', () => {
@@ -42,12 +42,15 @@ describe('freshBuild', () => {
   });
 });
 
-/** Packages a built module imports statically (the ones loaded before any command runs). */
+/**
+ * Packages a built module imports statically (the ones loaded before any command runs). The
+ * build is minified: `import{a as b}from"./chunk.mjs";` and `import"./chunk.mjs";`.
+ */
 function staticImports(dir: string, file: string, seen = new Set<string>()): Set<string> {
   const packages = new Set<string>();
   if (seen.has(file)) return packages;
   seen.add(file);
-  for (const m of readFileSync(join(dir, file), 'utf8').matchAll(/^(?:import|export)\s[^;]*?from\s+"([^"]+)";?$/gms)) {
+  for (const m of readFileSync(join(dir, file), 'utf8').matchAll(/(?:^|[;}])\s*(?:import|export)\s*(?:[{*\w][^;"]*?from\s*)?"([^"]+)"/gm)) {
     const spec = m[1]!;
     if (spec.startsWith('./')) for (const p of staticImports(dir, spec.slice(2), seen)) packages.add(p);
     else packages.add(spec);
@@ -70,10 +73,10 @@ describe('the CLI build', () => {
     const seen = new Set<string>();
     const external = [...staticImports(outdir, 'main.mjs', seen)].filter((p) => !builtinModules.includes(p.replace(/^node:/, '')));
     expect(external).toEqual([]);
-    // Bundled packages keep their path in a comment: what --version and --help load is commander.
-    const loaded = [...seen].map((f) => readFileSync(join(outdir, f), 'utf8')).join('\n');
+    // What the loaded chunks were built from (their source maps): for --version and --help, commander.
+    const loaded = [...seen].flatMap((f) => (JSON.parse(readFileSync(join(outdir, `${f}.map`), 'utf8')) as { sources: string[] }).sources).join('\n');
     expect(loaded).toContain('node_modules/commander/');
-    for (const heavy of ['node_modules/zod/', 'node_modules/undici/', 'node_modules/conf/', 'from "better-sqlite3"', 'main/core/transfer/'])
+    for (const heavy of ['node_modules/zod/', 'node_modules/undici/', 'node_modules/conf/', 'required:better-sqlite3', 'main/core/transfer/'])
       expect(loaded).not.toContain(heavy);
     expect(readFileSync(join(outdir, 'transfer-worker.mjs'), 'utf8')).toContain('export');
   }, 60_000);
@@ -81,9 +84,13 @@ describe('the CLI build', () => {
   test('pure-JS packages are bundled; native ones and those that find their own files stay in node_modules', async () => {
     const outdir = join(tmp, 'out-cli');
     const all = new Set<string>();
-    for (const f of readdirSync(outdir).filter((n) => n.endsWith('.mjs'))) for (const p of staticImports(outdir, f)) all.add(p);
+    for (const f of readdirSync(outdir).filter((n) => n.endsWith('.mjs'))) {
+      for (const p of staticImports(outdir, f)) all.add(p);
+      // CommonJS packages are loaded with require() (scripts/build-cli.mjs: REQUIRED_EXTERNAL).
+      for (const m of readFileSync(join(outdir, f), 'utf8').matchAll(/__require\("([^"]+)"\)/g)) all.add(m[1]!);
+    }
     const external = [...all].filter((p) => !builtinModules.includes(p.replace(/^node:/, ''))).sort();
-    expect(external).toEqual(expect.arrayContaining(['better-sqlite3', 'piscina']));
+    expect(external).toEqual(expect.arrayContaining(['better-sqlite3', 'piscina', '@napi-rs/keyring']));
     for (const bundled of ['zod', 'undici', 'conf', 'commander', 'fast-xml-parser', 'aws4']) expect(external).not.toContain(bundled);
   });
 });
