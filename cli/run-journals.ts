@@ -4,14 +4,16 @@
 // A run keeps its journal when a failed input's multipart upload could not be aborted yet (or the
 // run was killed): the journal is then the only record of stored parts the storage bills for.
 // Each run has a journal of its own, so nobody would open a kept one again; instead every command
-// that connects with the same key finishes them in the background (one readdir when there are
-// none). Not only transfer commands: a user whose `jobs submit` left one may next run `jobs list`.
+// that connects with the same key finishes them in the background (two directory listings when
+// there are none). Not only transfer commands: a user whose `jobs submit` left one may next run `jobs list`.
 //
 // Ownership: a run holds the process lock (`.owner`, see process-lock.ts) of its journal for as
 // long as it lives, so a journal whose lock can be taken belongs to no live process — after a
-// crash or kill -9 the system has released it. The lock file goes only after its journal (by the
-// holder, still holding it): a sweeper that takes a lock and finds the journal gone skips it.
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+// crash or kill -9 the system has released it. The lock file goes only after its journal (removed
+// by its holder, which then releases it): a sweeper that takes a lock and finds the journal gone
+// skips it. The lock file is removed after the release because Windows refuses to delete a file
+// SQLite holds open; a lock file that cannot be removed yet is a stray one for a later sweep.
+import { existsSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { NetworkOptions } from '../main/core/net/dispatcher';
 import { RescaleStorageAdapter } from '../main/core/rescale/storage';
@@ -24,8 +26,12 @@ import { trace } from './trace';
 
 /** Journals finished per command at most: the clean-up stays a small side job of the command. */
 const MAX_PER_RUN = 4;
-/** How long the end of a command waits for the journal being finished (aborts are quick requests). */
-const STOP_GRACE_MS = 15_000;
+/**
+ * How long the end of a command waits for the journal being finished: aborts are quick requests,
+ * and a command must not hang at exit while the storage is unreachable (the journal waits for the
+ * next run instead).
+ */
+const STOP_GRACE_MS = 5_000;
 /** Rows of the journal are held under an account no row has, so opening it starts no transfer. */
 const HOLD_ACCOUNT = 'courier-cli-journal-clean-up';
 
@@ -48,16 +54,26 @@ export class RunJournal {
 
   /** At the end of the run: the journal goes unless `keep` (its lock file stays with it for the next sweep). */
   finish(keep: boolean): void {
-    if (this.journal && !keep) forget(this.journal.path);
+    if (this.journal && this.lock && !keep) forget(this.journal.path, this.lock);
     this.lock?.release();
     this.lock = null;
   }
 }
 
-/** The journal, then its lock file (the order sweepers rely on). Call while holding the lock. */
-function forget(path: string): void {
+/** The journal (while `lock` is held), then the lock, then its file: the order sweepers rely on. */
+function forget(path: string, lock: ProcessLock): void {
   dropJournal(path);
-  rmSync(path.replace(/\.db$/, '.owner'), { force: true });
+  lock.release();
+  removeLockFile(path.replace(/\.db$/, '.owner'));
+}
+
+/** Never fails the command: a lock file still open elsewhere (Windows) stays, as a stray lock for a later sweep. */
+function removeLockFile(owner: string): void {
+  try {
+    rmSync(owner, { force: true });
+  } catch {
+    // EBUSY / EPERM: dropStrayLocks takes it next time
+  }
 }
 
 export interface JournalSweep {
@@ -80,8 +96,14 @@ export function sweepRunJournals(o: SweepOptions): JournalSweep {
     const candidates = keptRunJournals(o.dataDir, o.conn.keyId).slice(0, MAX_PER_RUN);
     for (const path of candidates) {
       if (stopping) return;
-      const outcome = await finishJournal(path, o, (s) => (current = s)).catch((e: unknown) => `kept (${e instanceof Error ? e.message : String(e)})`);
+      const outcome = await finishJournal(
+        path,
+        o,
+        (s) => (current = s),
+        () => stopping,
+      ).catch((e: unknown) => `kept (${e instanceof Error ? e.message : String(e)})`);
       current = null;
+      if (outcome !== 'dropped') touch(path); // to the back of the queue: a journal that cannot be finished never blocks the others
       trace(`kept run journal ${basename(path)}: ${outcome}`);
     }
     dropStrayLocks(o.dataDir, o.conn.keyId);
@@ -102,7 +124,7 @@ export function sweepRunJournals(o: SweepOptions): JournalSweep {
 
 const runJournalName = (keyId: string) => new RegExp(`^run-${keyId}-\\d+-\\d+\\.db$`);
 
-/** Journals of runs with this key, oldest first. */
+/** Journals of runs with this key, the longest untouched first (a sweep that could not finish one touches it). */
 function keptRunJournals(dataDir: string, keyId: string): string[] {
   const dir = join(dataDir, 'cli-journals');
   let names: string[];
@@ -111,21 +133,32 @@ function keptRunJournals(dataDir: string, keyId: string): string[] {
   } catch {
     return [];
   }
-  const ts = (n: string) => Number(n.slice(0, -3).split('-').at(-1));
   const re = runJournalName(keyId);
+  const mtime = (p: string) => statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Infinity;
   return names
     .filter((n) => re.test(n))
-    .sort((a, b) => ts(a) - ts(b))
-    .map((n) => join(dir, n));
+    .map((n) => join(dir, n))
+    .map((p) => ({ p, t: mtime(p) }))
+    .sort((a, b) => a.t - b.t)
+    .map((x) => x.p);
+}
+
+function touch(path: string): void {
+  try {
+    const now = new Date();
+    utimesSync(path, now, now);
+  } catch {
+    // gone meanwhile (another sweeper finished it)
+  }
 }
 
 /** Cancels what the journal still holds, aborts its multipart uploads and drops it when nothing is left open. */
-async function finishJournal(path: string, o: SweepOptions, using: (s: TransferService) => void): Promise<'dropped' | 'kept' | 'busy'> {
+async function finishJournal(path: string, o: SweepOptions, using: (s: TransferService) => void, stopped: () => boolean): Promise<'dropped' | 'kept' | 'busy'> {
   const lock = tryProcessLock(path.replace(/\.db$/, '.owner'));
   if (!lock) return 'busy'; // its run is still going
   try {
     if (!existsSync(path)) {
-      forget(path); // another sweeper finished it first; the lock file may be ours, made just now
+      forget(path, lock); // another sweeper finished it first; the lock file may be ours, made just now
       return 'busy';
     }
     const workerFile = bundledWorkerFile();
@@ -142,6 +175,7 @@ async function finishJournal(path: string, o: SweepOptions, using: (s: TransferS
     using(service);
     let left: number;
     try {
+      if (stopped()) return 'kept'; // the command ended while this one was opening: next run
       // Inputs the run did not finish (it was killed) are not resumed: the outbox uploads them afresh.
       const open = service.list().items.filter((i) => !i.isBatch && !['done', 'failed', 'cancelled'].includes(i.state));
       for (const i of open) service.cancel(i.id);
@@ -151,7 +185,7 @@ async function finishJournal(path: string, o: SweepOptions, using: (s: TransferS
       await service.close();
     }
     if (left > 0) return 'kept';
-    forget(path);
+    forget(path, lock);
     return 'dropped';
   } finally {
     lock.release();
@@ -177,7 +211,8 @@ function dropStrayLocks(dataDir: string, keyId: string): void {
     if (existsSync(owner.replace(/\.owner$/, '.db')) || mtime > Date.now() - 60_000) continue;
     const lock = tryProcessLock(owner);
     if (!lock) continue;
-    if (!existsSync(owner.replace(/\.owner$/, '.db'))) rmSync(owner, { force: true });
+    const stray = !existsSync(owner.replace(/\.owner$/, '.db'));
     lock.release();
+    if (stray) removeLockFile(owner);
   }
 }
