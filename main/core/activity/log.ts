@@ -100,7 +100,9 @@ export class ActivityLog {
   /**
    * Past the limit by this process's count, the file is counted again (other processes append
    * and rotate too): rotated only if it really is that long, so a file another process has just
-   * started is not renamed over the rotated one.
+   * started is not renamed over the rotated one. Not a lock: two processes that both count a long
+   * file in the same few milliseconds both rename, and the second moves the new short file over the
+   * rotated one (its older entries are lost). Rare enough for a log; a process lock would close it.
    */
   private appended(file: string): void {
     if (++this.linesInFile <= ROTATE_LINES) return;
