@@ -53,7 +53,8 @@ export function proxyFor(opts: NetworkOptions, target: string, env: NodeJS.Proce
 
 export const defaultTimeouts = { connectMs: 15_000, headersMs: 60_000, bodyIdleMs: 60_000 };
 
-function readCa(path: string | undefined): string | undefined {
+/** The PEM text of a CA bundle the user named, or a clear error if it cannot be read. */
+export function readCaBundle(path: string | undefined): string | undefined {
   if (!path) return undefined;
   try {
     return readFileSync(path, 'utf8');
@@ -73,7 +74,7 @@ function readCa(path: string | undefined): string | undefined {
  */
 export function createDispatcher(opts: NetworkOptions, pool: { connections?: number } = {}): Dispatcher {
   const t = { ...defaultTimeouts, ...opts.timeouts };
-  const ca = readCa(opts.caBundlePath);
+  const ca = readCaBundle(opts.caBundlePath);
   const tls = ca ? { ca } : {};
   const common = {
     keepAliveTimeout: 30_000,

@@ -18,6 +18,8 @@ export interface PoolOptions {
   tasksPerWorker?: number;
   /** Default true: large downloads are written and verified with direct I/O where possible (worker/direct-io.ts). */
   directIo?: boolean;
+  /** Default true: object GETs on direct connections read into a reused buffer (worker/socket-get.ts). */
+  socketGet?: boolean;
   /** Small-file tasks that start together cross to a worker in groups of up to this many (pool-batch.ts); 1 = never grouped. */
   batchFiles?: number;
 }
@@ -64,7 +66,7 @@ export class TransferPool {
     // took 3.1-4.2 s with one worker against 4.9-5.8 s with two; a 1 GiB file the same either way.
     const threads = Math.max(1, opts.workerCount ?? availableParallelism() - 1);
     configureWorkerHeap();
-    const init: WorkerInit = { ctrl: this.buffers.ctrl, nums: this.buffers.nums, bw: this.buffers.bw, directIo: opts.directIo ?? true };
+    const init: WorkerInit = { ctrl: this.buffers.ctrl, nums: this.buffers.nums, bw: this.buffers.bw, directIo: opts.directIo ?? true, socketGet: opts.socketGet ?? true };
     this.piscina = new Piscina({
       filename: opts.workerFile ?? DEFAULT_WORKER_FILE,
       minThreads: threads,

@@ -67,6 +67,8 @@ export interface TransferServiceOptions {
   workerFile?: string;
   /** Default true: see PoolOptions.directIo. */
   directIo?: boolean;
+  /** Default true: see PoolOptions.socketGet. */
+  socketGet?: boolean;
   /**
    * A pool started ahead of the service (the CLI starts its threads with the process, so they
    * boot while the main thread loads); the service owns and closes it. workerFile, workerCount
@@ -92,6 +94,7 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
       ...(opts.workerFile ? { workerFile: opts.workerFile } : {}),
       ...(opts.workerCount ? { workerCount: opts.workerCount } : {}),
       ...(opts.directIo !== undefined ? { directIo: opts.directIo } : {}),
+      ...(opts.socketGet !== undefined ? { socketGet: opts.socketGet } : {}),
     });
   const now = opts.now ?? Date.now;
   const limits: Limits = { ...DEFAULT_LIMITS };

@@ -12,7 +12,7 @@
 // Azurite itself is the ceiling there (~60-90 MiB/s), so the CPU is what tells them apart.
 import { XMLParser } from 'fast-xml-parser';
 import type { BlobBackend } from './backend';
-import { asAzure, azSend } from './azure-direct';
+import { asAzure, azGetObject, azSend } from './azure-direct';
 import type { PartInfo, StorageLoc, TaskResults } from './protocol';
 import { httpStatusOf } from './s3';
 import { headResult } from './s3-control';
@@ -151,7 +151,7 @@ export const azureBackend: BlobBackend = {
 
   get(loc, opts, signal) {
     const headers: Record<string, string> = { ...(opts.range ? { range: opts.range } : {}), ...(opts.ifMatch ? { 'if-match': opts.ifMatch } : {}) };
-    return azSend(asAzure(loc), 'GET', { headers, signal });
+    return azGetObject(asAzure(loc), headers, signal);
   },
 
   metaHeader: (name) => `x-ms-meta-${name}`,

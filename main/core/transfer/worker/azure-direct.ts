@@ -5,7 +5,8 @@ import type { Readable } from 'node:stream';
 import { request } from 'undici';
 import { fail } from '../errors';
 import type { AzureLoc, StorageLoc } from './protocol';
-import { dispatcherFor, S3HttpError, type S3Method, type S3Response } from './s3-direct';
+import { dispatcherFor, S3HttpError, type GetResponse, type S3Method, type S3Response } from './s3-direct';
+import { socketGet, socketGetOptions } from './socket-get';
 import { enc } from './s3-target';
 
 /** A service version Azurite 3.35 accepts and the real service serves (Put Blob up to 5000 MiB). */
@@ -53,7 +54,8 @@ export function azureUrl(loc: AzureLoc): URL {
 
 type SendOpts = { query?: Record<string, string>; headers?: Record<string, string>; body?: Buffer | string | Readable; signal: AbortSignal };
 
-export async function azSend(loc: AzureLoc, method: S3Method, opts: SendOpts): Promise<S3Response> {
+/** The request's URL (with the SAS) and headers. */
+function azureRequest(loc: AzureLoc, opts: SendOpts): { url: URL; headers: Record<string, string> } {
   const url = azureUrl(loc);
   const sas = sasFor(loc);
   if (/[\s#]/.test(sas)) throw fail('credentials_expired', 'the storage token from Rescale is malformed', false);
@@ -61,7 +63,12 @@ export async function azSend(loc: AzureLoc, method: S3Method, opts: SendOpts): P
   const qs = [...own, ...(sas ? [sas] : [])].join('&');
   const headers: Record<string, string> = { ...opts.headers, 'x-ms-version': AZURE_VERSION };
   if (typeof opts.body === 'string' || Buffer.isBuffer(opts.body)) headers['content-length'] = String(Buffer.byteLength(opts.body));
-  const res = await request(`${url.origin}${url.pathname}${qs ? `?${qs}` : ''}`, {
+  return { url: new URL(`${url.origin}${url.pathname}${qs ? `?${qs}` : ''}`), headers };
+}
+
+export async function azSend(loc: AzureLoc, method: S3Method, opts: SendOpts): Promise<S3Response> {
+  const { url, headers } = azureRequest(loc, opts);
+  const res = await request(url, {
     method,
     headers,
     ...(opts.body !== undefined ? { body: opts.body } : {}),
@@ -74,6 +81,19 @@ export async function azSend(loc: AzureLoc, method: S3Method, opts: SendOpts): P
   }
   res.body.on('error', () => undefined); // see s3-direct.ts: an unread, destroyed body must not kill the worker
   return { status: res.statusCode, headers: res.headers, body: res.body as unknown as S3Response['body'] };
+}
+
+/** GET of a blob's bytes: over a socket of our own where the connection is direct (socket-get.ts), else undici. */
+export async function azGetObject(loc: AzureLoc, headers: Record<string, string>, signal: AbortSignal): Promise<GetResponse> {
+  const req = azureRequest(loc, { headers, signal });
+  const direct = socketGetOptions(loc.net, req.url, signal);
+  if (!direct) return azSend(loc, 'GET', { headers, signal });
+  const res = await socketGet(req.url, req.headers, direct);
+  if (res.statusCode >= 300) {
+    const text = await res.body.text().catch(() => '');
+    throw azureError(res.statusCode, res.headers['x-ms-error-code'], text);
+  }
+  return { status: res.statusCode, headers: res.headers, body: res.body };
 }
 
 /** An Azure error (`<Error><Code>…` or, for HEAD, only the `x-ms-error-code` header) as the classifier's error. */

@@ -7,7 +7,7 @@ import { azureBackend } from './azure-control';
 import type { OpCtx } from './s3';
 import { s3Backend } from './s3-control';
 import type { StorageLoc, TaskOf, TaskResults } from './protocol';
-import type { S3Response } from './s3-direct';
+import type { GetResponse } from './s3-direct';
 
 export type UploadBody = Readable | Buffer;
 
@@ -39,7 +39,7 @@ export interface BlobBackend {
   putWhole(loc: StorageLoc, body: UploadBody, length: number, metadata: Record<string, string>, signal: AbortSignal): Promise<void>;
   head(loc: StorageLoc, signal: AbortSignal): Promise<TaskResults['headObject']>;
   /** GET, whole or a range (`bytes=a-b`), optionally only if the object still has `ifMatch` as ETag. */
-  get(loc: StorageLoc, opts: { range?: string; ifMatch?: string }, signal: AbortSignal): Promise<S3Response>;
+  get(loc: StorageLoc, opts: { range?: string; ifMatch?: string }, signal: AbortSignal): Promise<GetResponse>;
   /** The response header that carries user metadata `name` (lower case). */
   metaHeader(name: string): string;
 }

@@ -4,7 +4,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
-import type { Readable } from 'node:stream';
 import { BLOCK, checkCipherSize, decodeIv, RangeDecryptor } from '../../crypto';
 import { fail } from '../errors';
 import type { TaskOf, TaskResults } from './protocol';
@@ -12,7 +11,7 @@ import { give, take } from './buffers';
 import { DIRECT_ALIGN, giveAligned, isAligned, isDirectRefusal, openDirect, takeAligned } from './direct-io';
 import type { OpCtx } from './s3';
 import { backendFor } from './backend';
-import { header } from './s3-direct';
+import { header, type BodyChunks } from './s3-direct';
 
 const WRITE_CHUNK = 4 << 20; // writes of >= 4 MiB: fewer system calls per GiB
 
@@ -105,7 +104,7 @@ class RangeFile {
   }
 }
 
-async function fetchRange(t: { loc: TaskOf<'downloadRange'>['loc']; etag?: string }, from: number, toInclusive: number, ctx: OpCtx): Promise<Readable> {
+async function fetchRange(t: { loc: TaskOf<'downloadRange'>['loc']; etag?: string }, from: number, toInclusive: number, ctx: OpCtx): Promise<BodyChunks> {
   const r = await backendFor(t.loc).get(t.loc, { range: `bytes=${from}-${toInclusive}`, ...(t.etag ? { ifMatch: t.etag } : {}) }, ctx.signal);
   return r.body;
 }
@@ -114,12 +113,13 @@ const STAGE = 256 * 1024;
 
 /**
  * Streams ciphertext through the decryptor into the writer; returns ciphertext bytes consumed.
+ * A chunk is used up before the next is asked for: over socket-get.ts it is a view of the socket's buffer.
  * Network chunks (often 16-64 KiB, unaligned) are gathered into 256 KiB before decrypting:
  * each decipher call allocates its output, and 4× fewer, larger (but not huge) allocations cut
  * the worker's GC time by more than the copy costs.
  */
 async function pump(
-  body: Readable,
+  body: BodyChunks,
   skipIv: boolean,
   makeDecryptor: (iv: Buffer) => RangeDecryptor,
   iv0: Uint8Array,
@@ -133,7 +133,7 @@ async function pump(
   let fill = 0;
   try {
     for await (const raw of body) {
-      let chunk = raw as Buffer;
+      let chunk = raw;
       await ctx.bw.take(chunk.length, ctx.signal);
       ctx.slots.addProgress(ctx.slot, chunk.length);
       got += chunk.length;

@@ -11,6 +11,7 @@ import { downloadRange, downloadWhole } from './download-ops';
 import { PartEncryptor } from '../../crypto';
 import { give, take } from './buffers';
 import { setDirectIo } from './direct-io';
+import { setSocketGet } from './socket-get';
 import { hashDownload } from './download-hash';
 import { forEachSlice, hashFile } from './files';
 import type { Op, Task, TaskResult, TaskResults, WorkerInit } from './protocol';
@@ -23,6 +24,7 @@ const init = workerData as WorkerInit;
 const slots = new SharedSlots(init);
 const bw = new SharedBandwidth(init.bw);
 setDirectIo(init.directIo);
+setSocketGet(init.socketGet);
 
 /** The upload's read + chain-encrypt path over a real file (as uploadPart does it), minus the network. */
 async function cryptoBenchFile(path: string, bytes: number, partSize: number): Promise<{ seconds: number }> {

@@ -123,4 +123,6 @@ export interface WorkerInit {
   bw: SharedArrayBuffer;
   /** Large downloads bypass the page cache where the file system allows it (direct-io.ts). */
   directIo: boolean;
+  /** Object GETs on direct connections use socket-get.ts rather than undici. */
+  socketGet: boolean;
 }

@@ -6,7 +6,7 @@ import { fail } from '../errors';
 import type { BlobBackend } from './backend';
 import type { PartInfo, S3Loc, StorageLoc, TaskResults } from './protocol';
 import { httpStatusOf } from './s3';
-import { errorFrom, header, s3Send, type S3Response } from './s3-direct';
+import { errorFrom, header, s3GetObject, s3Send, type S3Response } from './s3-direct';
 
 // Strings stay strings (an ETag or UploadId must never become a number); Part is always a list.
 const parser = new XMLParser({ parseTagValue: false, ignoreAttributes: true, isArray: (name) => name === 'Part' });
@@ -143,7 +143,7 @@ export const s3Backend: BlobBackend = {
 
   get(loc, opts, signal) {
     const headers: Record<string, string> = { ...(opts.range ? { range: opts.range } : {}), ...(opts.ifMatch ? { 'if-match': opts.ifMatch } : {}) };
-    return s3Send(s3(loc), 'GET', { headers, signal });
+    return s3GetObject(s3(loc), headers, signal);
   },
 
   metaHeader: (name) => `x-amz-meta-${name}`,

@@ -9,6 +9,7 @@ import aws4 from 'aws4';
 import { request, type Dispatcher } from 'undici';
 import { createDispatcher, type NetworkOptions } from '../../net/dispatcher';
 import { fail } from '../errors';
+import { socketGet, socketGetOptions } from './socket-get';
 import type { S3Loc } from './protocol';
 import { enc, s3Target } from './s3-target';
 
@@ -53,6 +54,15 @@ export interface S3Response {
   body: Readable;
 }
 
+/** An object's bytes as chunks, each valid until the next is asked for; destroy() stops early. */
+export type BodyChunks = AsyncIterable<Buffer> & { destroy(): void };
+
+export interface GetResponse {
+  status: number;
+  headers: S3Response['headers'];
+  body: BodyChunks;
+}
+
 export type S3Method = 'GET' | 'PUT' | 'POST' | 'DELETE' | 'HEAD';
 
 /**
@@ -87,25 +97,47 @@ export function regionFromError(status: number, headers: S3Response['headers'], 
 type SendOpts = { query?: Record<string, string>; headers?: Record<string, string>; body?: Readable | Buffer | string; signal: AbortSignal };
 
 export async function s3Send(loc: S3Loc, method: S3Method, opts: SendOpts): Promise<S3Response> {
+  // A streamed body is spent after the first attempt: a retry in another region must come from the engine.
+  const replayable = opts.body === undefined || typeof opts.body === 'string' || Buffer.isBuffer(opts.body);
+  return inBucketRegion(loc, replayable, (l) => sendSigned(l, method, opts));
+}
+
+/**
+ * GET of an object's bytes (whole or a range): over a socket that reads into a reused buffer
+ * where the connection is direct (socket-get.ts), else through undici like every other request.
+ */
+export function s3GetObject(loc: S3Loc, headers: Record<string, string>, signal: AbortSignal): Promise<GetResponse> {
+  return inBucketRegion(loc, true, async (l): Promise<Sent<GetResponse>> => {
+    const { url, headers: signed } = signRequest(l, 'GET', { headers, signal });
+    const direct = socketGetOptions(l.net, url, signal);
+    if (!direct) return sendSigned(l, 'GET', { headers, signal });
+    const res = await socketGet(url, signed, direct);
+    if (res.statusCode >= 300) return { status: res.statusCode, headers: res.headers, text: await res.body.text().catch(() => '') };
+    return { response: { status: res.statusCode, headers: res.headers, body: res.body } };
+  });
+}
+
+/** Sends through `attempt`, again signed for the bucket's region if S3 names another one. */
+async function inBucketRegion<R>(loc: S3Loc, replayable: boolean, attempt: (l: S3Loc) => Promise<Sent<R>>): Promise<R> {
   const key = regionKey(loc);
   const signed = inRegion(loc, bucketRegions.get(key) ?? loc.creds.region);
-  const first = await sendSigned(signed, method, opts);
+  const first = await attempt(signed);
   if ('response' in first) return first.response;
   const region = regionFromError(first.status, first.headers, first.text);
   if (!region || region === signed.creds.region) throw errorFrom(first.status, first.text);
   bucketRegions.set(key, region);
-  // A streamed body is spent: the engine's retry signs for the region just learnt.
-  if (opts.body !== undefined && typeof opts.body !== 'string' && !Buffer.isBuffer(opts.body)) {
+  if (!replayable) {
     throw fail('storage_error', `storage keeps bucket ${loc.bucket} in region ${region}, not ${signed.creds.region}; retrying signed for it`, true);
   }
-  const again = await sendSigned(inRegion(loc, region), method, opts);
+  const again = await attempt(inRegion(loc, region));
   if ('response' in again) return again.response;
   throw errorFrom(again.status, again.text);
 }
 
-type Sent = { response: S3Response } | { status: number; headers: S3Response['headers']; text: string };
+type Sent<R = S3Response> = { response: R } | { status: number; headers: S3Response['headers']; text: string };
 
-async function sendSigned(loc: S3Loc, method: S3Method, opts: SendOpts): Promise<Sent> {
+/** The request's URL and its headers signed with SigV4 (aws4 adds Host and the date). */
+function signRequest(loc: S3Loc, method: S3Method, opts: SendOpts): { url: URL; headers: Record<string, string> } {
   const { url, path } = s3Target(loc);
   const query = opts.query ?? {};
   const qs = Object.keys(query)
@@ -122,9 +154,14 @@ async function sendSigned(loc: S3Loc, method: S3Method, opts: SendOpts): Promise
     { host: url.host, path: pathAndQuery, method, service: 's3', region: c.region || 'us-east-1', headers },
     { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}) },
   );
-  const res = await request(`${url.origin}${pathAndQuery}`, {
+  return { url: new URL(`${url.origin}${pathAndQuery}`), headers: signed.headers as Record<string, string> }; // aws4 signs a copy of the headers it was given
+}
+
+async function sendSigned(loc: S3Loc, method: S3Method, opts: SendOpts): Promise<Sent> {
+  const { url, headers } = signRequest(loc, method, opts);
+  const res = await request(url, {
     method,
-    headers: signed.headers as Record<string, string>, // aws4 signs a copy of the headers it was given
+    headers,
     ...(opts.body !== undefined ? { body: opts.body } : {}),
     signal: opts.signal,
     dispatcher: dispatcherFor(loc.net),
@@ -147,7 +184,7 @@ export function errorFrom(status: number, xml: string): S3HttpError {
   return new S3HttpError(status, code, message);
 }
 
-export function header(r: S3Response, name: string): string | undefined {
+export function header(r: Pick<S3Response, 'headers'>, name: string): string | undefined {
   const v = r.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }

@@ -1,0 +1,395 @@
+// GETs of object bodies (downloads) over sockets that read into one reused buffer.
+//
+// Why not undici (which every other storage request uses): a socket read as a stream gets a
+// freshly allocated buffer for every read, and undici then copies each one into its parser's
+// memory and passes it through a stream. For a download that was most of the worker's CPU: a
+// 1 GiB ranged download from the sandbox, bytes only, took 2.6-3.1 CPU-s through undici (1.6-2.2 s
+// of wall time) and 0.7 CPU-s with a socket reading into one reused buffer (`onread`, which
+// neither undici nor node:http can use). The HTTP this needs is small: one GET, a status line,
+// headers, and a body framed by Content-Length or chunked encoding.
+//
+// Used only for direct connections (no proxy): anything through a proxy keeps undici's tunnels.
+// The caller's contract: a body chunk is a view of the socket's buffer and is valid until the
+// caller asks for the next chunk (the socket does not read meanwhile).
+import { connect as netConnect, isIP, type Socket } from 'node:net';
+import { connect as tlsConnect, TLSSocket, type ConnectionOptions } from 'node:tls';
+import { ChunkedDecoder, getRequestText, netError, parseResponseHead, type Framing } from './http1';
+import { defaultTimeouts, proxyFor, readCaBundle, type NetworkOptions } from '../../net/dispatcher';
+
+const READ_BUFFER = 256 * 1024;
+/** A read into less room than this waits for the caller instead (TLS records are up to 16 KiB). */
+const MIN_REGION = 32 * 1024;
+const SPILL = 32 * 1024;
+const MAX_HEAD = 64 * 1024;
+/** How long an idle connection is kept for the next GET (servers drop idle ones after 5-20 s). */
+const KEEP_IDLE_MS = 4_000;
+const MAX_IDLE_PER_ORIGIN = 16;
+
+let enabled = true;
+
+/** Off: every GET goes through undici (the pool's `socketGet` option, for comparisons and tests). */
+export function setSocketGet(on: boolean): void {
+  enabled = on;
+}
+
+const caBundles = new Map<string, string | undefined>();
+
+/**
+ * How to GET `url` over a socket of our own under these network settings, or null where undici
+ * must (a proxy, or turned off). The CA bundle and timeouts are the ones undici would use.
+ */
+export function socketGetOptions(net: NetworkOptions | undefined, url: URL, signal: AbortSignal): SocketGetOptions | null {
+  if (!enabled || (url.protocol !== 'http:' && url.protocol !== 'https:')) return null;
+  if (net && proxyFor(net, url.href) !== null) return null;
+  const path = net?.caBundlePath;
+  let ca = path ? caBundles.get(path) : undefined;
+  if (path && ca === undefined) caBundles.set(path, (ca = readCaBundle(path)));
+  return { ...(ca ? { ca } : {}), timeouts: { ...defaultTimeouts, ...net?.timeouts }, signal };
+}
+
+export interface SocketGetOptions {
+  /** PEM CAs that replace the default roots (a company's TLS inspection), as undici's `connect.ca`. */
+  ca?: string;
+  timeouts: { connectMs: number; headersMs: number; bodyIdleMs: number };
+  signal: AbortSignal;
+}
+
+export interface SocketGetResponse {
+  statusCode: number;
+  headers: Record<string, string | string[]>;
+  body: SocketBody;
+}
+
+/**
+ * One keep-alive connection. Reads land in one ring buffer: each read goes to a region no body
+ * chunk the caller still holds lies in (TLS can deliver several records after a pause), so a
+ * chunk stays intact until the caller moves on. When the ring has no room the socket pauses; a
+ * read that still arrives (the rest of a TLS burst) lands in a small spill buffer and is copied.
+ */
+class Conn {
+  readonly socket: Socket;
+  readonly ring = Buffer.allocUnsafeSlow(READ_BUFFER);
+  private readonly spill = Buffer.allocUnsafeSlow(SPILL);
+  /** Where the next read lands (the socket asks after every read). */
+  private region: Buffer = this.ring;
+  reader: SocketBody | null = null;
+  /** Whether a response has arrived on it (a reused connection that fails before one is retried). */
+  used = false;
+  private idleTimer: NodeJS.Timeout | null = null;
+
+  constructor(
+    readonly key: string,
+    url: URL,
+    ca: string | undefined,
+    onDead: (c: Conn) => void,
+  ) {
+    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    const onread = { buffer: () => this.region, callback: (n: number, buf: Uint8Array) => this.onRead(n, buf) };
+    this.socket =
+      url.protocol === 'https:'
+        ? // tls.connect takes net.Socket's `onread` (documented, missing from @types/node's ConnectionOptions)
+          tlsConnect({
+            host,
+            port,
+            onread,
+            ALPNProtocols: ['http/1.1'],
+            ...(isIP(host) ? {} : { servername: host }),
+            ...(ca ? { ca } : {}),
+          } as ConnectionOptions)
+        : netConnect({ host, port, onread });
+    this.socket.setNoDelay(true);
+    this.socket.on('error', (e) => this.reader?.fail(e));
+    this.socket.on('close', () => {
+      this.clearIdle();
+      onDead(this);
+      this.reader?.fail(netError('UND_ERR_SOCKET', 'other side closed the connection'));
+    });
+  }
+
+  private onRead(n: number, buf: Uint8Array): boolean {
+    if (!this.reader) {
+      this.socket.destroy(); // bytes nobody asked for: the connection cannot be trusted any more
+      return false;
+    }
+    this.used = true;
+    const data = Buffer.from(buf.buffer, buf.byteOffset, n);
+    const go = this.reader.feed(buf.buffer === this.ring.buffer ? data : Buffer.from(data)); // the spill is reused at once: copied
+    this.region = this.nextRegion();
+    return go && this.region !== this.spill;
+  }
+
+  /** The free part of the ring after the chunks the reader holds (oldest first), or the spill. */
+  private nextRegion(): Buffer {
+    const held = this.reader?.held(this.ring.buffer) ?? [];
+    const oldest = held[0];
+    const newest = held[held.length - 1];
+    if (!oldest || !newest) return this.ring;
+    const first = oldest.byteOffset;
+    const last = newest.byteOffset + newest.length;
+    if (last > first) {
+      if (this.ring.length - last >= MIN_REGION) return this.ring.subarray(last);
+      if (first >= MIN_REGION) return this.ring.subarray(0, first);
+    } else if (first - last >= MIN_REGION) return this.ring.subarray(last, first);
+    return this.spill;
+  }
+
+  idle(onExpire: () => void): void {
+    this.reader = null;
+    this.socket.resume(); // to notice a close while idle
+    this.socket.unref();
+    this.idleTimer = setTimeout(onExpire, KEEP_IDLE_MS);
+    this.idleTimer.unref();
+  }
+
+  wake(): void {
+    this.clearIdle();
+    this.socket.ref();
+  }
+
+  private clearIdle(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = null;
+  }
+}
+
+const idle = new Map<string, Conn[]>();
+
+function originKey(url: URL, ca: string | undefined): string {
+  return `${url.protocol}//${url.host}\n${ca ?? ''}`;
+}
+
+function takeIdle(key: string): Conn | null {
+  const list = idle.get(key);
+  for (let c = list?.pop(); c; c = list?.pop()) {
+    if (!c.socket.destroyed && c.socket.writable) {
+      c.wake();
+      return c;
+    }
+  }
+  return null;
+}
+
+function dropIdle(c: Conn): void {
+  const list = idle.get(c.key);
+  const i = list?.indexOf(c) ?? -1;
+  if (list && i >= 0) list.splice(i, 1);
+}
+
+function putIdle(c: Conn): void {
+  let list = idle.get(c.key);
+  if (!list) idle.set(c.key, (list = []));
+  if (list.length >= MAX_IDLE_PER_ORIGIN) {
+    c.socket.destroy();
+    return;
+  }
+  list.push(c);
+  c.idle(() => {
+    dropIdle(c);
+    c.socket.destroy();
+  });
+}
+
+/**
+ * GET `url` with `headers` (already signed). Resolves once the response head is in; the body
+ * is read as the caller iterates it. A kept connection that the server had closed is replaced
+ * once, transparently (GET is idempotent).
+ */
+export async function socketGet(url: URL, headers: Record<string, string>, o: SocketGetOptions): Promise<SocketGetResponse> {
+  const text = getRequestText(url, headers);
+  const key = originKey(url, o.ca);
+  const kept = takeIdle(key);
+  if (kept) {
+    try {
+      return await exchange(kept, text, o);
+    } catch (e) {
+      if (kept.used || o.signal.aborted) throw e;
+    }
+  }
+  return exchange(new Conn(key, url, o.ca, dropIdle), text, o);
+}
+
+async function exchange(conn: Conn, text: string, o: SocketGetOptions): Promise<SocketGetResponse> {
+  conn.used = false;
+  const reader = new SocketBody(conn, o);
+  conn.reader = reader;
+  conn.socket.write(text, 'latin1');
+  return reader.head();
+}
+
+/** The response on one connection: its head, then its body as chunks the caller pulls. */
+export class SocketBody implements AsyncIterable<Buffer> {
+  private headText = '';
+  private framing: Framing | null = null;
+  private reusable = true;
+  private readonly queue: Buffer[] = [];
+  /** The chunk the caller is working on (until it asks for the next). */
+  private handed: Buffer | null = null;
+  private ended = false;
+  private error: Error | null = null;
+  private waiter: (() => void) | null = null;
+  private timer: NodeJS.Timeout | null = null;
+  private response: SocketGetResponse | null = null;
+  private readonly chunked = new ChunkedDecoder();
+  private readonly onAbort: () => void;
+
+  constructor(
+    private readonly conn: Conn,
+    private readonly o: SocketGetOptions,
+  ) {
+    this.onAbort = () => this.destroy(o.signal.reason instanceof Error ? o.signal.reason : new Error('aborted'));
+    if (o.signal.aborted) queueMicrotask(this.onAbort);
+    else o.signal.addEventListener('abort', this.onAbort, { once: true });
+  }
+
+  /** Waits for the connection (if new), then for the status line and headers. */
+  async head(): Promise<SocketGetResponse> {
+    const socket = this.conn.socket;
+    if (socket.connecting) {
+      this.arm(this.o.timeouts.connectMs, 'UND_ERR_CONNECT_TIMEOUT', 'could not connect to storage in time');
+      const connected = (): void => this.wakeUp();
+      socket.once(socket instanceof TLSSocket ? 'secureConnect' : 'connect', connected);
+      while (socket.connecting && !this.error) await this.wait();
+      socket.off('secureConnect', connected).off('connect', connected);
+    }
+    this.arm(this.o.timeouts.headersMs, 'UND_ERR_HEADERS_TIMEOUT', 'storage sent no response in time');
+    while (!this.response && !this.error) await this.wait();
+    this.disarm();
+    if (this.error) throw this.error;
+    return this.response as SocketGetResponse;
+  }
+
+  /** Bytes from the socket (only while a response is expected): false pauses the socket. */
+  feed(data: Buffer): boolean {
+    let rest = data;
+    if (!this.framing) {
+      const before = this.headText.length;
+      this.headText += data.toString('latin1', 0, Math.min(data.length, MAX_HEAD));
+      const end = this.headText.indexOf('\r\n\r\n', Math.max(0, before - 3));
+      if (end < 0) {
+        if (this.headText.length >= MAX_HEAD) this.destroy(netError('UND_ERR_SOCKET', 'storage sent response headers over 64 KiB'));
+        return true;
+      }
+      try {
+        this.parseHead(this.headText.slice(0, end));
+      } catch (e) {
+        this.destroy(e as Error);
+        return false;
+      }
+      rest = data.subarray(end + 4 - before);
+      this.headText = '';
+    }
+    this.body(rest);
+    this.wakeUp();
+    return !this.ended;
+  }
+
+  /** The body chunks in `ring` not yet given back, oldest first (the connection reads elsewhere). */
+  held(ring: ArrayBufferLike): Buffer[] {
+    const all = this.handed ? [this.handed, ...this.queue] : this.queue;
+    return all.filter((b) => b.buffer === ring);
+  }
+
+  private parseHead(text: string): void {
+    const head = parseResponseHead(text);
+    this.framing = head.framing;
+    if (!head.reusable) this.reusable = false;
+    this.response = { statusCode: head.status, headers: head.headers, body: this };
+  }
+
+  private body(data: Buffer): void {
+    const f = this.framing as Framing;
+    if (f.kind === 'length') {
+      const n = Math.min(f.left, data.length);
+      if (n > 0) this.queue.push(data.subarray(0, n));
+      f.left -= n;
+      if (data.length > n) this.reusable = false; // bytes past the body: nothing else is expected on it
+      if (f.left === 0) this.ended = true;
+    } else if (f.kind === 'chunked') {
+      try {
+        this.ended = this.chunked.decode(data, (piece) => this.queue.push(piece));
+      } catch (e) {
+        this.destroy(e as Error);
+      }
+    } else if (data.length > 0) this.queue.push(data);
+  }
+
+  fail(e: Error): void {
+    if (this.framing?.kind === 'close' && !this.error && (e as { code?: string }).code === 'UND_ERR_SOCKET') {
+      this.ended = true; // a body framed by the end of the connection has ended
+    } else if (!this.ended || this.queue.length > 0) {
+      this.error ??= e;
+    }
+    this.wakeUp();
+  }
+
+  private wakeUp(): void {
+    const w = this.waiter;
+    this.waiter = null;
+    w?.();
+  }
+
+  private wait(): Promise<void> {
+    return new Promise((resolve) => (this.waiter = resolve));
+  }
+
+  private arm(ms: number, code: string, message: string): void {
+    this.disarm();
+    this.timer = setTimeout(() => this.destroy(netError(code, `${message} (${Math.round(ms / 1000)} s)`)), ms);
+  }
+
+  private disarm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+  }
+
+  async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
+    try {
+      for (;;) {
+        const next = this.queue.shift();
+        if (next) {
+          this.handed = next;
+          yield next;
+          this.handed = null;
+          continue;
+        }
+        if (this.error) throw this.error;
+        if (this.ended) {
+          this.release();
+          return;
+        }
+        this.arm(this.o.timeouts.bodyIdleMs, 'UND_ERR_BODY_TIMEOUT', 'storage stopped sending the body');
+        this.conn.socket.resume();
+        await this.wait();
+        this.disarm();
+      }
+    } finally {
+      this.handed = null;
+    }
+  }
+
+  /** The whole (small) body as text: error documents. */
+  async text(): Promise<string> {
+    let s = '';
+    for await (const chunk of this) if (s.length < 1 << 20) s += chunk.toString('utf8');
+    return s;
+  }
+
+  private release(): void {
+    this.o.signal.removeEventListener('abort', this.onAbort);
+    this.conn.reader = null;
+    if (this.reusable && !this.error) putIdle(this.conn);
+    else this.conn.socket.destroy();
+  }
+
+  /** Stops reading: the connection is closed unless the body was read to its end. */
+  destroy(e?: Error): void {
+    this.disarm();
+    this.o.signal.removeEventListener('abort', this.onAbort);
+    if (this.conn.reader !== this) return; // already released
+    this.error ??= e ?? netError('UND_ERR_SOCKET', 'the download was stopped');
+    this.conn.reader = null;
+    this.conn.socket.destroy();
+    this.wakeUp();
+  }
+}
