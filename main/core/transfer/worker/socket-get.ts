@@ -16,14 +16,15 @@ import { connect as tlsConnect, TLSSocket, type ConnectionOptions } from 'node:t
 import { ChunkedDecoder, getRequestText, netError, parseResponseHead, type Framing } from './http1';
 import { defaultTimeouts, proxyFor, readCaBundle, type NetworkOptions } from '../../net/dispatcher';
 
-const READ_BUFFER = 256 * 1024;
+const READ_BUFFER = 128 * 1024;
 /** A read into less room than this waits for the caller instead (TLS records are up to 16 KiB). */
 const MIN_REGION = 32 * 1024;
 const SPILL = 32 * 1024;
 const MAX_HEAD = 64 * 1024;
 /** How long an idle connection is kept for the next GET (servers drop idle ones after 5-20 s). */
 const KEEP_IDLE_MS = 4_000;
-const MAX_IDLE_PER_ORIGIN = 16;
+/** As many as the transfers a worker runs at once (small files share slots), so none reconnects. */
+const MAX_IDLE_PER_ORIGIN = 64;
 
 let enabled = true;
 
@@ -264,7 +265,9 @@ export class SocketBody implements AsyncIterable<Buffer> {
     let rest = data;
     if (!this.framing) {
       const before = this.headText.length;
-      this.headText += data.toString('latin1', 0, Math.min(data.length, MAX_HEAD));
+      // Only the head becomes text: the first read of a small object carries the body too.
+      const inData = data.indexOf('\r\n\r\n');
+      this.headText += data.toString('latin1', 0, Math.min(inData >= 0 ? inData + 4 : data.length, MAX_HEAD));
       const end = this.headText.indexOf('\r\n\r\n', Math.max(0, before - 3));
       if (end < 0) {
         if (this.headText.length >= MAX_HEAD) this.destroy(netError('UND_ERR_SOCKET', 'storage sent response headers over 64 KiB'));
