@@ -318,11 +318,10 @@ export class SocketBody implements AsyncIterable<Buffer> {
   }
 
   fail(e: Error): void {
-    if (this.framing?.kind === 'close' && !this.error && (e as { code?: string }).code === 'UND_ERR_SOCKET') {
-      this.ended = true; // a body framed by the end of the connection has ended
-    } else if (!this.ended || this.queue.length > 0) {
-      this.error ??= e;
-    }
+    if (this.ended) return; // the body is whole (the caller may still be reading it): a close after it changes nothing
+    if (this.framing?.kind === 'close' && (e as { code?: string }).code === 'UND_ERR_SOCKET')
+      this.ended = true; // framed by the close
+    else this.error ??= e;
     this.wakeUp();
   }
 
