@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { createAesGcmSealer, type Sealer, type TransferService, type TransferView } from '../main/core/transfer';
 
 export interface TransferJournal {
@@ -24,9 +25,32 @@ export function cliJournal(dataDir: string, name: string | string[], sealerKey: 
   return { path: cliJournalPath(dataDir, name), sealer: createAesGcmSealer(sealerKey) };
 }
 
-/** The lock file of a journal: held by the one process that drives it. */
-export function journalLockPath(journal: TransferJournal): string {
-  return journal.path.replace(/\.db$/, '.owner');
+/** The lock file of the journal at `dbPath` (`x.db` → `x.owner`): held by the one process that drives it. */
+export function lockPathOf(dbPath: string): string {
+  return dbPath.replace(/\.db$/, '.owner');
+}
+
+/**
+ * Whether the journal at `path` was sealed with `sealer`'s key: a sealed file key in it opens
+ * (AES-GCM authenticates, so a foreign key never does). Only reads; false for a journal that
+ * cannot be read or holds nothing sealed (then nothing shows whose it is).
+ */
+export function sealedWith(path: string, sealer: Sealer): boolean {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { fileMustExist: true, timeout: 1000 });
+    for (const table of ['uploads', 'transfers']) {
+      const found = db.prepare(`SELECT key_sealed AS k FROM ${table} WHERE length(key_sealed) > 0 LIMIT 1`).get() as { k: Buffer } | undefined;
+      if (!found) continue;
+      sealer.open(found.k);
+      return true;
+    }
+    return false;
+  } catch {
+    return false;
+  } finally {
+    db?.close();
+  }
 }
 
 /** A journal with nothing left to resume goes, with SQLite's side files. */
