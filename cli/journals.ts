@@ -31,21 +31,23 @@ export function lockPathOf(dbPath: string): string {
 }
 
 /**
- * Whether the journal at `path` was sealed with `sealer`'s key: a sealed file key in it opens
- * (AES-GCM authenticates, so a foreign key never does). Only reads; false for a journal that
- * cannot be read or holds nothing sealed (then nothing shows whose it is).
+ * Whether the journal at `path` is the work of this key: a sealed file key in it opens with
+ * `sealer` (AES-GCM authenticates, so a foreign key never does), or, when it holds nothing
+ * sealed (a failed upload keeps only its multipart upload's id), its items belong to one of
+ * `accountIds`. Only reads; false for a journal that cannot be read or shows neither.
  */
-export function sealedWith(path: string, sealer: Sealer): boolean {
+export function journalOf(path: string, sealer: Sealer, accountIds: string[]): boolean {
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { fileMustExist: true, timeout: 1000 });
     for (const table of ['uploads', 'transfers']) {
       const found = db.prepare(`SELECT key_sealed AS k FROM ${table} WHERE length(key_sealed) > 0 LIMIT 1`).get() as { k: Buffer } | undefined;
       if (!found) continue;
-      sealer.open(found.k);
+      sealer.open(found.k); // throws for another key
       return true;
     }
-    return false;
+    const ids = accountIds.map(() => '?').join(', ');
+    return db.prepare(`SELECT 1 FROM transfers WHERE account_id IN (${ids}) LIMIT 1`).get(...accountIds) !== undefined;
   } catch {
     return false;
   } finally {

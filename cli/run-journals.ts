@@ -14,18 +14,19 @@
 // skips it. A lock file that cannot be removed yet (Windows: open elsewhere) is a stray one for a
 // later sweep.
 //
-// Journals named before they carried the key id (`run-<pid>-<ts>.db`) are swept too, by any key
-// that sealed them (journals.ts sealedWith), unless their pid is alive: the runs that wrote them
+// Journals named before they carried the key id (`run-<pid>-<ts>.db`) are swept too, by the key
+// whose work they hold (journals.ts journalOf), once their pid is gone: the runs that wrote them
 // took no lock.
 import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { NetworkOptions } from '../main/core/net/dispatcher';
+import { keyAccountId } from '../main/core/accounts/service';
 import { RescaleStorageAdapter } from '../main/core/rescale/storage';
 import { tryProcessLock, type ProcessLock } from '../main/core/transfer/process-lock';
 import { createAesGcmSealer, createTransferService, type TransferService } from '../main/core/transfer';
 import { bundledWorkerFile } from './bundled-worker';
 import type { Connection } from './context';
-import { cliJournal, dropJournal, lockPathOf, releaseStoredParts, sealedWith, type TransferJournal } from './journals';
+import { cliJournal, dropJournal, lockPathOf, releaseStoredParts, journalOf, type TransferJournal } from './journals';
 import { trace } from './trace';
 
 /** Journals finished per command at most: the clean-up stays a small side job of the command. */
@@ -127,7 +128,7 @@ const runJournalName = (keyId: string, ext: 'db' | 'owner') => new RegExp(`^run-
  * touches it). An old-named one counts when its run is gone and this key sealed it; any other is
  * left as it is, for the key that sealed it.
  */
-function keptRunJournals(dataDir: string, conn: Pick<Connection, 'keyId' | 'sealerKey'>): string[] {
+function keptRunJournals(dataDir: string, conn: Connection): string[] {
   const dir = join(dataDir, 'cli-journals');
   let names: string[];
   try {
@@ -137,10 +138,12 @@ function keptRunJournals(dataDir: string, conn: Pick<Connection, 'keyId' | 'seal
   }
   const re = runJournalName(conn.keyId, 'db');
   const sealer = createAesGcmSealer(conn.sealerKey);
+  // The account its items were queued under: the stored one, or the key's in-memory one (-p).
+  const accounts = [keyAccountId(conn.apiKey), ...(conn.accountId ? [conn.accountId] : [])];
   const ours = (n: string): boolean => {
     const m = re.exec(n);
     if (!m) return false;
-    return m[1] !== undefined || (!isAlive(Number(m[2])) && sealedWith(join(dir, n), sealer));
+    return m[1] !== undefined || (!isAlive(Number(m[2])) && journalOf(join(dir, n), sealer, accounts));
   };
   const mtime = (p: string) => statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Infinity;
   return names
