@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { createAesGcmSealer, type Sealer, type TransferService, type TransferView } from '../main/core/transfer';
 
 export interface TransferJournal {
@@ -24,9 +25,34 @@ export function cliJournal(dataDir: string, name: string | string[], sealerKey: 
   return { path: cliJournalPath(dataDir, name), sealer: createAesGcmSealer(sealerKey) };
 }
 
-/** The lock file of a journal: held by the one process that drives it. */
-export function journalLockPath(journal: TransferJournal): string {
-  return journal.path.replace(/\.db$/, '.owner');
+/** The lock file of the journal at `dbPath` (`x.db` → `x.owner`): held by the one process that drives it. */
+export function lockPathOf(dbPath: string): string {
+  return dbPath.replace(/\.db$/, '.owner');
+}
+
+/**
+ * Whether the journal at `path` is the work of this key: a sealed file key in it opens with
+ * `sealer` (AES-GCM authenticates, so a foreign key never does), or, when it holds nothing
+ * sealed (a failed upload keeps only its multipart upload's id), its items belong to one of
+ * `accountIds`. Only reads; false for a journal that cannot be read or shows neither.
+ */
+export function journalOf(path: string, sealer: Sealer, accountIds: string[]): boolean {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { fileMustExist: true, timeout: 1000 });
+    for (const table of ['uploads', 'transfers']) {
+      const found = db.prepare(`SELECT key_sealed AS k FROM ${table} WHERE length(key_sealed) > 0 LIMIT 1`).get() as { k: Buffer } | undefined;
+      if (!found) continue;
+      sealer.open(found.k); // throws for another key
+      return true;
+    }
+    const ids = accountIds.map(() => '?').join(', ');
+    return db.prepare(`SELECT 1 FROM transfers WHERE account_id IN (${ids}) LIMIT 1`).get(...accountIds) !== undefined;
+  } catch {
+    return false;
+  } finally {
+    db?.close();
+  }
 }
 
 /** A journal with nothing left to resume goes, with SQLite's side files. */

@@ -9,19 +9,24 @@
 //
 // Ownership: a run holds the process lock (`.owner`, see process-lock.ts) of its journal for as
 // long as it lives, so a journal whose lock can be taken belongs to no live process — after a
-// crash or kill -9 the system has released it. The lock file goes only after its journal (removed
-// by its holder, which then releases it): a sweeper that takes a lock and finds the journal gone
-// skips it. The lock file is removed after the release because Windows refuses to delete a file
-// SQLite holds open; a lock file that cannot be removed yet is a stray one for a later sweep.
-import { existsSync, readdirSync, rmSync, statSync, utimesSync } from 'node:fs';
+// crash or kill -9 the system has released it. The lock file goes only after its journal, by its
+// holder (ProcessLock.releaseAndRemove): a sweeper that takes a lock and finds the journal gone
+// skips it. A lock file that cannot be removed yet (Windows: open elsewhere) is a stray one for a
+// later sweep.
+//
+// Journals named before they carried the key id (`run-<pid>-<ts>.db`) are swept too, by the key
+// whose work they hold (journals.ts journalOf), once their pid is gone: the runs that wrote them
+// took no lock.
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { NetworkOptions } from '../main/core/net/dispatcher';
+import { keyAccountId } from '../main/core/accounts/service';
 import { RescaleStorageAdapter } from '../main/core/rescale/storage';
 import { tryProcessLock, type ProcessLock } from '../main/core/transfer/process-lock';
 import { createAesGcmSealer, createTransferService, type TransferService } from '../main/core/transfer';
 import { bundledWorkerFile } from './bundled-worker';
 import type { Connection } from './context';
-import { cliJournal, dropJournal, journalLockPath, releaseStoredParts, type TransferJournal } from './journals';
+import { cliJournal, dropJournal, lockPathOf, releaseStoredParts, journalOf, type TransferJournal } from './journals';
 import { trace } from './trace';
 
 /** Journals finished per command at most: the clean-up stays a small side job of the command. */
@@ -46,7 +51,7 @@ export class RunJournal {
     if (this.journal) return this.journal;
     const journal = cliJournal(this.dataDir, `run-${conn.keyId}-${process.pid}-${Date.now()}`, conn.sealerKey);
     // A fresh name no other process knows yet: only a broken folder makes this fail.
-    this.lock = tryProcessLock(journalLockPath(journal));
+    this.lock = tryProcessLock(lockPathOf(journal.path));
     if (!this.lock) throw new Error(`${journal.path} is locked by another process; remove it and run the command again.`);
     this.journal = journal;
     return journal;
@@ -60,20 +65,10 @@ export class RunJournal {
   }
 }
 
-/** The journal (while `lock` is held), then the lock, then its file: the order sweepers rely on. */
+/** The journal (while `lock` is held), then the lock and its file: the order sweepers rely on. */
 function forget(path: string, lock: ProcessLock): void {
   dropJournal(path);
-  lock.release();
-  removeLockFile(path.replace(/\.db$/, '.owner'));
-}
-
-/** Never fails the command: a lock file still open elsewhere (Windows) stays, as a stray lock for a later sweep. */
-function removeLockFile(owner: string): void {
-  try {
-    rmSync(owner, { force: true });
-  } catch {
-    // EBUSY / EPERM: dropStrayLocks takes it next time
-  }
+  lock.releaseAndRemove();
 }
 
 export interface JournalSweep {
@@ -93,7 +88,7 @@ export function sweepRunJournals(o: SweepOptions): JournalSweep {
   let current: TransferService | null = null;
   const run = (async () => {
     await new Promise<void>((resolve) => setImmediate(resolve)); // after the command's own first steps
-    const candidates = keptRunJournals(o.dataDir, o.conn.keyId).slice(0, MAX_PER_RUN);
+    const candidates = keptRunJournals(o.dataDir, o.conn).slice(0, MAX_PER_RUN);
     for (const path of candidates) {
       if (stopping) return;
       const outcome = await finishJournal(
@@ -122,10 +117,18 @@ export function sweepRunJournals(o: SweepOptions): JournalSweep {
   };
 }
 
-const runJournalName = (keyId: string) => new RegExp(`^run-${keyId}-\\d+-\\d+\\.db$`);
+/**
+ * Names of run journals (`ext` 'db') or their locks ('owner') this key may take: `run-<keyId>-<pid>-<ts>`,
+ * and `run-<pid>-<ts>` from before the key id was part of the name (group 1 is then empty; group 2 is the pid).
+ */
+const runJournalName = (keyId: string, ext: 'db' | 'owner') => new RegExp(`^run-(?:(${keyId})-)?(\\d+)-\\d+\\.${ext}$`);
 
-/** Journals of runs with this key, the longest untouched first (a sweep that could not finish one touches it). */
-function keptRunJournals(dataDir: string, keyId: string): string[] {
+/**
+ * Journals of runs with this key, the longest untouched first (a sweep that could not finish one
+ * touches it). An old-named one counts when its run is gone and this key sealed it; any other is
+ * left as it is, for the key that sealed it.
+ */
+function keptRunJournals(dataDir: string, conn: Connection): string[] {
   const dir = join(dataDir, 'cli-journals');
   let names: string[];
   try {
@@ -133,14 +136,32 @@ function keptRunJournals(dataDir: string, keyId: string): string[] {
   } catch {
     return [];
   }
-  const re = runJournalName(keyId);
+  const re = runJournalName(conn.keyId, 'db');
+  const sealer = createAesGcmSealer(conn.sealerKey);
+  // The account its items were queued under: the stored one, or the key's in-memory one (-p).
+  const accounts = [keyAccountId(conn.apiKey), ...(conn.accountId ? [conn.accountId] : [])];
+  const ours = (n: string): boolean => {
+    const m = re.exec(n);
+    if (!m) return false;
+    return m[1] !== undefined || (!isAlive(Number(m[2])) && journalOf(join(dir, n), sealer, accounts));
+  };
   const mtime = (p: string) => statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Infinity;
   return names
-    .filter((n) => re.test(n))
+    .filter(ours)
     .map((n) => join(dir, n))
     .map((p) => ({ p, t: mtime(p) }))
     .sort((a, b) => a.t - b.t)
     .map((x) => x.p);
+}
+
+/** Whether a process with this pid exists (a reused pid also counts: the journal then waits). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as { code?: string }).code === 'EPERM';
+  }
 }
 
 function touch(path: string): void {
@@ -154,7 +175,7 @@ function touch(path: string): void {
 
 /** Cancels what the journal still holds, aborts its multipart uploads and drops it when nothing is left open. */
 async function finishJournal(path: string, o: SweepOptions, using: (s: TransferService) => void, stopped: () => boolean): Promise<'dropped' | 'kept' | 'busy'> {
-  const lock = tryProcessLock(path.replace(/\.db$/, '.owner'));
+  const lock = tryProcessLock(lockPathOf(path));
   if (!lock) return 'busy'; // its run is still going
   try {
     if (!existsSync(path)) {
@@ -198,7 +219,7 @@ async function finishJournal(path: string, o: SweepOptions, using: (s: TransferS
  */
 function dropStrayLocks(dataDir: string, keyId: string): void {
   const dir = join(dataDir, 'cli-journals');
-  const re = new RegExp(`^run-${keyId}-\\d+-\\d+\\.owner$`);
+  const re = runJournalName(keyId, 'owner');
   let names: string[];
   try {
     names = readdirSync(dir).filter((n) => re.test(n));
@@ -206,13 +227,13 @@ function dropStrayLocks(dataDir: string, keyId: string): void {
     return;
   }
   for (const n of names.slice(0, MAX_PER_RUN)) {
-    const owner = join(dir, n);
+    const journal = join(dir, n.replace(/\.owner$/, '.db'));
+    const owner = lockPathOf(journal);
     const mtime = statSync(owner, { throwIfNoEntry: false })?.mtimeMs ?? Date.now();
-    if (existsSync(owner.replace(/\.owner$/, '.db')) || mtime > Date.now() - 60_000) continue;
+    if (existsSync(journal) || mtime > Date.now() - 60_000) continue;
     const lock = tryProcessLock(owner);
     if (!lock) continue;
-    const stray = !existsSync(owner.replace(/\.owner$/, '.db'));
-    lock.release();
-    if (stray) removeLockFile(owner);
+    if (existsSync(journal)) lock.release();
+    else lock.releaseAndRemove();
   }
 }

@@ -1,10 +1,10 @@
 import { CourierError } from '../shared/errors';
-import { tryProcessLock } from '../main/core/transfer/process-lock';
+import { tryProcessLock, type ProcessLock } from '../main/core/transfer/process-lock';
 import { RescaleStorageAdapter } from '../main/core/rescale/storage';
 import { createTransferService, type TransferService, type TransferView } from '../main/core/transfer';
 import type { CliContext, Connection } from './context';
 import { bundledWorkerFile } from './bundled-worker';
-import { dropJournal, journalLockPath, releaseStoredParts } from './journals';
+import { dropJournal, lockPathOf, releaseStoredParts } from './journals';
 import { takeEarlyPool } from './early-pool';
 import { ProgressDisplay } from './progress';
 import { cliLimits } from './transfer-flags';
@@ -73,8 +73,12 @@ export async function runTransfers(
     trace('transfer service closed');
     // A run that settled leaves nothing to resume: drop its journal (a paused or crashed one is
     // kept), as does one whose journal holds nothing (it failed before enqueueing: a file not found).
-    if (settledAll || empty) dropJournal(journalPath);
-    lock.release();
+    // Its lock file goes too, while held (see process-lock.ts): the next run of the same command
+    // makes a new one, and one that had opened this file before finds it replaced and retries.
+    if (settledAll || empty) {
+      dropJournal(journalPath);
+      lock.releaseAndRemove();
+    } else lock.release();
   }
 }
 
@@ -83,9 +87,9 @@ async function openRunService(
   ctx: CliContext,
   conn: Connection,
   identity: string[],
-): Promise<{ service: TransferService; journalPath: string; lock: { release(): void } }> {
+): Promise<{ service: TransferService; journalPath: string; lock: ProcessLock }> {
   const journal = await ctx.transferJournal(identity);
-  const lock = tryProcessLock(journalLockPath(journal));
+  const lock = tryProcessLock(lockPathOf(journal.path));
   if (!lock) throw new CourierError('conflict', 'The same transfer is already running in another courier process; wait for it or stop it first.');
   trace('transfer service');
   const network = await (await ctx.courier()).network();

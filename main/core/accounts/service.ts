@@ -274,7 +274,7 @@ export class AccountService {
    * is written to settings or the keychain. Returns its (key-derived) id.
    */
   async useEphemeral(platform: ResolvedPlatform, apiKey: string, email = ''): Promise<string> {
-    const id = `key-${createKeyFingerprint(apiKey)}`;
+    const id = keyAccountId(apiKey);
     const account: AccountRecord = {
       id,
       label: 'key from the command line',
@@ -370,6 +370,11 @@ function checkKeyShape(raw: string): string {
     });
   }
   return apiKey;
+}
+
+/** The id of the in-memory account of a key given on the command line (its items in a journal carry it). */
+export function keyAccountId(apiKey: string): string {
+  return `key-${createKeyFingerprint(apiKey)}`;
 }
 
 /** A short one-way fingerprint, so two keys on one platform get separate buckets without storing the key. */

@@ -4,7 +4,7 @@
 // background — but never one a live process still drives. Counted with ListMultipartUploads on
 // the sandbox's S3, with real CLI processes.
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
@@ -31,12 +31,12 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-const cliArgs = (args: string[]) => [resolve('cli/bin.mjs'), '-X', sb.apiUrl, '-p', sb.token, ...args];
+const cliArgs = (args: string[], box = sb) => [resolve('cli/bin.mjs'), '-X', box.apiUrl, '-p', box.token, ...args];
 const cliEnv = (dataDir: string) => ({ ...process.env, COURIER_DATA_DIR: dataDir, COURIER_PART_MIB: '5', COURIER_KEY_STORE: 'memory' });
 
-function courier(dataDir: string, args: string[]): Promise<{ code: number; stdout: string }> {
+function courier(dataDir: string, args: string[], box = sb): Promise<{ code: number; stdout: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, cliArgs(args), { cwd: work, env: cliEnv(dataDir) }, (err, stdout) =>
+    execFile(process.execPath, cliArgs(args, box), { cwd: work, env: cliEnv(dataDir) }, (err, stdout) =>
       done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout }),
     );
   });
@@ -112,5 +112,50 @@ describe('run journals kept by earlier commands', () => {
     expect(after.code, after.stdout).toBe(0);
     expect(await openUploads('live.bin')).toBe(0);
     expect(runJournals(dataDir)).toEqual([]);
+  });
+
+  it('are finished when named as before they carried the key id, by the key whose work they hold', { timeout: 240_000 }, async () => {
+    const file = join(work, 'old.bin');
+    await makeFile(file, 30 * MiB);
+    const dataDir = join(work, 'data-old');
+    sb.addFault({ op: 'UploadPart', query: '*partNumber=2&*', status: 503, code: 'SlowDown' });
+    sb.addFault({ op: 'AbortMultipartUpload', status: 400, code: 'InvalidRequest' });
+    const first = await courier(dataDir, ['jobs', 'submit', '--template', 'chainer', '--input', file]);
+    sb.clearFaults();
+    const kept = runJournals(dataDir)[0] ?? '';
+    expect(kept, first.stdout).toMatch(/^run-[0-9a-f]{16}-\d+-\d+\.db$/);
+    expect(await openUploads('old.bin')).toBe(1);
+    // What a Courier of before wrote: run-<pid>-<ts>.db, and no lock file beside it.
+    const dir = join(dataDir, 'cli-journals');
+    const [, pid = '', ts = ''] = /^run-[0-9a-f]{16}-(\d+)-(\d+)\.db$/.exec(kept) ?? [];
+    rmSync(join(dir, kept.replace(/\.db$/, '.owner')));
+    const rename = (from: string, to: string) => {
+      for (const suffix of ['', '-wal', '-shm']) if (existsSync(join(dir, from + suffix))) renameSync(join(dir, from + suffix), join(dir, to + suffix));
+    };
+    const oldName = (p: string) => `run-${p}-${ts}.db`;
+    rename(kept, oldName(String(process.pid)));
+    const left = () => readdirSync(dir).filter((f) => f.startsWith('run-'));
+
+    // Its pid alive: the run may still be going (it took no lock), so it waits.
+    const whileAlive = await courier(dataDir, ['jobs', 'list']);
+    expect(whileAlive.code, whileAlive.stdout).toBe(0);
+    expect(left()).toEqual([oldName(String(process.pid))]);
+    rename(oldName(String(process.pid)), oldName(pid)); // the pid of the run that kept it, ended
+
+    // Another key (another platform's): not its work, left as it is (no lock file made beside it).
+    const other = await startSandbox();
+    try {
+      const foreign = await courier(dataDir, ['jobs', 'list'], other);
+      expect(foreign.code, foreign.stdout).toBe(0);
+    } finally {
+      await other.stop();
+    }
+    expect(left()).toEqual([oldName(pid)]);
+    expect(await openUploads('old.bin')).toBe(1);
+
+    const mine = await courier(dataDir, ['jobs', 'list']);
+    expect(mine.code, mine.stdout).toBe(0);
+    expect(await openUploads('old.bin')).toBe(0);
+    expect(left()).toEqual([]);
   });
 });
