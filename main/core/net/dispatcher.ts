@@ -20,26 +20,20 @@ export function proxyRefusal(e: unknown): number | null {
 
 /**
  * The proxy (without credentials) that connections to `target` go through under these options,
- * for messages: "cannot reach X through the proxy Y" points at the part that is actually down.
- * "system" follows HTTP(S)_PROXY and NO_PROXY the way undici's EnvHttpProxyAgent reads them
- * (its matcher is not exported; this one handles the usual forms: `*`, hosts, `.suffix`, host:port).
+ * for messages ("cannot reach X through the proxy Y" points at the part that is actually down)
+ * and for socket-get.ts, which goes direct only where undici would. "system" therefore reads
+ * HTTP(S)_PROXY and NO_PROXY exactly as undici's EnvHttpProxyAgent does (its matcher is not
+ * exported): lower case before upper case, an empty value meaning none, https falling back to the
+ * HTTP proxy, `*` only as the whole of NO_PROXY, entries as hosts, `.suffix` or `host:port`.
  */
 export function proxyFor(opts: NetworkOptions, target: string, env: NodeJS.ProcessEnv = process.env): string | null {
   const url = new URL(target);
   let proxy: string | undefined;
   if (opts.proxy.mode === 'explicit') proxy = opts.proxy.url;
   else if (opts.proxy.mode === 'system') {
-    proxy = url.protocol === 'https:' ? (env.HTTPS_PROXY ?? env.https_proxy ?? env.HTTP_PROXY ?? env.http_proxy) : (env.HTTP_PROXY ?? env.http_proxy);
-    const noProxy = (env.NO_PROXY ?? env.no_proxy ?? '').split(/[\s,]+/).filter(Boolean);
-    const host = url.hostname.toLowerCase();
-    const excluded = noProxy.some((entry) => {
-      if (entry === '*') return true;
-      const [h = '', port] = entry.toLowerCase().split(':');
-      if (port && port !== (url.port || (url.protocol === 'https:' ? '443' : '80'))) return false;
-      const bare = h.replace(/^\*?\./, '');
-      return host === bare || host.endsWith(`.${bare}`);
-    });
-    if (excluded) proxy = undefined;
+    const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
+    proxy = (url.protocol === 'https:' ? (env.https_proxy ?? env.HTTPS_PROXY) || httpProxy : httpProxy) || undefined;
+    if (proxy && bypassesProxy(url, env.no_proxy ?? env.NO_PROXY ?? '')) proxy = undefined;
   }
   if (!proxy) return null;
   try {
@@ -49,6 +43,21 @@ export function proxyFor(opts: NetworkOptions, target: string, env: NodeJS.Proce
     // not a URL: shown as given, minus any user:password@
   }
   return proxy.replace(/^.*@/, '');
+}
+
+/** NO_PROXY as undici reads it: whether `url` is exempt. */
+function bypassesProxy(url: URL, noProxy: string): boolean {
+  const entries = noProxy.split(/[,\s]/).filter(Boolean);
+  if (entries.length === 0) return false;
+  if (noProxy === '*') return true;
+  const host = url.host.replace(/:\d*$/, '').toLowerCase();
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
+  return entries.some((entry) => {
+    const m = /^(.+):(\d+)$/.exec(entry);
+    const name = (m ? (m[1] as string) : entry).replace(/^\*?\./, '').toLowerCase();
+    if (m && Number(m[2]) !== port) return false;
+    return host === name || host.endsWith(`.${name}`);
+  });
 }
 
 export const defaultTimeouts = { connectMs: 15_000, headersMs: 60_000, bodyIdleMs: 60_000 };

@@ -3,6 +3,7 @@
 // held), connections are kept and replaced, and every failure is one the engine classifies.
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -208,10 +209,47 @@ describe('socketGet over plain HTTP', () => {
     expect(accepted).toBe(2);
   });
 
-  it('refuses a header value that would split the request', async () => {
+  it('refuses a header value that would split the request, also through characters latin1 would turn into CR LF', async () => {
     const srv = await serve((req, res) => res.end());
-    await expect(socketGet(new URL(`${srv.url}/a`), { 'if-match': '"x"\r\nx-evil: 1' }, opts())).rejects.toMatchObject({ code: 'ERR_INVALID_HEADER' });
+    for (const bad of ['"x"\r\nx-evil: 1', 'x\u010d\u010aX-Injected: yes']) {
+      await expect(socketGet(new URL(`${srv.url}/a`), { 'if-match': bad }, opts())).rejects.toMatchObject({ code: 'ERR_INVALID_HEADER' });
+    }
     expect(srv.connections()).toBe(0);
+  });
+
+  it('passes over an interim 100 Continue, and does not keep a connection with bytes after a chunked body', async () => {
+    const server = createNetServer((sock) => {
+      sock.on('data', () =>
+        sock.write(
+          'HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 4\r\n\r\nEVIL',
+        ),
+      );
+    });
+    servers.push(server as unknown as Server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    let accepted = 0;
+    server.on('connection', () => accepted++);
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/a`;
+    for (let i = 0; i < 2; i++) {
+      const r = await socketGet(new URL(url), {}, opts());
+      expect(r.statusCode).toBe(200);
+      expect(await r.body.text()).toBe('hello');
+    }
+    expect(accepted).toBe(2);
+  });
+
+  it('leaves no abort listener behind, whether the GET succeeds, fails or is left early', async () => {
+    const srv = await serve((req, res) => {
+      if (req.url === '/gone') return void req.socket.destroy();
+      res.writeHead(200, { 'content-length': 200_000 });
+      res.end(randomBytes(200_000));
+    });
+    const ac = new AbortController();
+    await readSlowly((await socketGet(new URL(`${srv.url}/ok`), {}, opts({ signal: ac.signal }))).body);
+    await expect(socketGet(new URL(`${srv.url}/gone`), {}, opts({ signal: ac.signal }))).rejects.toBeInstanceOf(Error);
+    const early = await socketGet(new URL(`${srv.url}/ok`), {}, opts({ signal: ac.signal }));
+    for await (const chunk of early.body) if (chunk.length > 0) break;
+    expect(getEventListeners(ac.signal, 'abort')).toHaveLength(0);
   });
 });
 

@@ -38,6 +38,16 @@ describe('which proxy a connection goes through (named in errors)', () => {
     expect(proxyFor(sys, api, { ...env, NO_PROXY: 'other.example' })).toBe('http://p.corp:1');
   });
 
+  it('system: read as undici reads it (lower case first, empty is none, https falls back to the HTTP proxy, * only alone)', () => {
+    const sys = { proxy: { mode: 'system' as const } };
+    expect(proxyFor(sys, api, { https_proxy: 'http://lower:1', HTTPS_PROXY: 'http://upper:1' })).toBe('http://lower:1');
+    expect(proxyFor(sys, api, { https_proxy: '', HTTPS_PROXY: 'http://upper:1' })).toBeNull();
+    expect(proxyFor(sys, api, { https_proxy: '', HTTP_PROXY: 'http://plain:1' })).toBe('http://plain:1');
+    expect(proxyFor(sys, api, { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'other.example, *' })).toBe('http://p:1');
+    expect(proxyFor(sys, api, { HTTPS_PROXY: 'http://p:1', no_proxy: '', NO_PROXY: 'rescale.com' })).toBe('http://p:1');
+    expect(proxyFor(sys, api, { HTTPS_PROXY: 'http://p:1', NO_PROXY: '*.rescale.com' })).toBeNull();
+  });
+
   it('a refused connection names the proxy when there is one', () => {
     const refused = Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' });
     expect(classifyNetworkError(refused, 'platform.rescale.com', 'http://p.corp:1').message).toMatch(

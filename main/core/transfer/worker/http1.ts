@@ -2,8 +2,9 @@
 // Errors carry the codes the engine's classifier treats as network failures (retried).
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-// eslint-disable-next-line no-control-regex -- a header value must not carry line breaks or NULs
-const UNSAFE_VALUE = /[\r\n\u0000]/;
+// undici's rule for header values: the request is written as latin1, which would turn U+010D U+010A
+// into CR LF, so anything outside tab, printable ASCII and 0x80-0xFF is refused.
+const UNSAFE_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 export type Framing = { kind: 'length'; left: number } | { kind: 'chunked' } | { kind: 'close' };
 
@@ -54,10 +55,15 @@ export function parseResponseHead(text: string): ResponseHead {
   const status = Number(m[2]);
   let reusable = m[1] === '1' && !/\bclose\b/.test(one('connection'));
   const length = one('content-length');
+  const coding = one('transfer-encoding');
   let framing: Framing;
   if (status === 204 || status === 304) framing = { kind: 'length', left: 0 };
-  else if (/\bchunked\b/.test(one('transfer-encoding'))) framing = { kind: 'chunked' };
-  else if (length !== '') {
+  else if (coding !== '') {
+    // RFC 9112 §6.3: chunked last frames the body (and a Content-Length beside it is ignored, the
+    // connection not kept); any other coding runs to the close.
+    framing = /(?:^|,)\s*chunked\s*$/.test(coding) ? { kind: 'chunked' } : { kind: 'close' };
+    if (framing.kind === 'close' || length !== '') reusable = false;
+  } else if (length !== '') {
     if (!/^\d+$/.test(length)) throw netError('UND_ERR_SOCKET', `storage sent an invalid Content-Length (${length.slice(0, 40)})`);
     framing = { kind: 'length', left: Number(length) };
   } else {
@@ -69,14 +75,18 @@ export function parseResponseHead(text: string): ResponseHead {
 
 /**
  * Chunked transfer coding, incrementally: `decode` hands out the data of each chunk as views of
- * the input and says whether the last chunk (and its trailer) has been read.
+ * the input and returns how many input bytes it used; `done` once the last chunk and its trailer are read.
  */
 export class ChunkedDecoder {
   private state: 'size' | 'data' | 'data-end' | 'trailer' | 'done' = 'size';
   private line = '';
   private left = 0;
 
-  decode(input: Buffer, emit: (piece: Buffer) => void): boolean {
+  get done(): boolean {
+    return this.state === 'done';
+  }
+
+  decode(input: Buffer, emit: (piece: Buffer) => void): number {
     let i = 0;
     while (i < input.length && this.state !== 'done') {
       if (this.state === 'data') {
@@ -105,6 +115,6 @@ export class ChunkedDecoder {
         this.state = this.left === 0 ? 'trailer' : 'data';
       } else if (line === '') this.state = 'done'; // end of the trailer
     }
-    return this.state === 'done';
+    return i;
   }
 }

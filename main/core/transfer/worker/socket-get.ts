@@ -9,22 +9,14 @@
 // headers, and a body framed by Content-Length or chunked encoding.
 //
 // Used only for direct connections (no proxy): anything through a proxy keeps undici's tunnels.
-// The caller's contract: a body chunk is a view of the socket's buffer and is valid until the
-// caller asks for the next chunk (the socket does not read meanwhile).
-import { connect as netConnect, isIP, type Socket } from 'node:net';
-import { connect as tlsConnect, TLSSocket, type ConnectionOptions } from 'node:tls';
-import { ChunkedDecoder, getRequestText, netError, parseResponseHead, type Framing } from './http1';
+// The caller's contract: a body chunk is a view of the connection's read buffer and is valid until
+// the caller asks for the next chunk (reads meanwhile land elsewhere; see socket-conn.ts).
+import { TLSSocket } from 'node:tls';
+import { ChunkedDecoder, getRequestText, netError, parseResponseHead, type Framing, type ResponseHead } from './http1';
 import { defaultTimeouts, proxyFor, readCaBundle, type NetworkOptions } from '../../net/dispatcher';
+import { Conn, dropIdle, originKey, putIdle, takeIdle } from './socket-conn';
 
-const READ_BUFFER = 128 * 1024;
-/** A read into less room than this waits for the caller instead (TLS records are up to 16 KiB). */
-const MIN_REGION = 32 * 1024;
-const SPILL = 32 * 1024;
 const MAX_HEAD = 64 * 1024;
-/** How long an idle connection is kept for the next GET (servers drop idle ones after 5-20 s). */
-const KEEP_IDLE_MS = 4_000;
-/** As many as the transfers a worker runs at once (small files share slots), so none reconnects. */
-const MAX_IDLE_PER_ORIGIN = 64;
 
 let enabled = true;
 
@@ -59,136 +51,6 @@ export interface SocketGetResponse {
   statusCode: number;
   headers: Record<string, string | string[]>;
   body: SocketBody;
-}
-
-/**
- * One keep-alive connection. Reads land in one ring buffer: each read goes to a region no body
- * chunk the caller still holds lies in (TLS can deliver several records after a pause), so a
- * chunk stays intact until the caller moves on. When the ring has no room the socket pauses; a
- * read that still arrives (the rest of a TLS burst) lands in a small spill buffer and is copied.
- */
-class Conn {
-  readonly socket: Socket;
-  readonly ring = Buffer.allocUnsafeSlow(READ_BUFFER);
-  private readonly spill = Buffer.allocUnsafeSlow(SPILL);
-  /** Where the next read lands (the socket asks after every read). */
-  private region: Buffer = this.ring;
-  reader: SocketBody | null = null;
-  /** Whether a response has arrived on it (a reused connection that fails before one is retried). */
-  used = false;
-  private idleTimer: NodeJS.Timeout | null = null;
-
-  constructor(
-    readonly key: string,
-    url: URL,
-    ca: string | undefined,
-    onDead: (c: Conn) => void,
-  ) {
-    const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80);
-    const host = url.hostname.replace(/^\[|\]$/g, '');
-    const onread = { buffer: () => this.region, callback: (n: number, buf: Uint8Array) => this.onRead(n, buf) };
-    this.socket =
-      url.protocol === 'https:'
-        ? // tls.connect takes net.Socket's `onread` (documented, missing from @types/node's ConnectionOptions)
-          tlsConnect({
-            host,
-            port,
-            onread,
-            ALPNProtocols: ['http/1.1'],
-            ...(isIP(host) ? {} : { servername: host }),
-            ...(ca ? { ca } : {}),
-          } as ConnectionOptions)
-        : netConnect({ host, port, onread });
-    this.socket.setNoDelay(true);
-    this.socket.on('error', (e) => this.reader?.fail(e));
-    this.socket.on('close', () => {
-      this.clearIdle();
-      onDead(this);
-      this.reader?.fail(netError('UND_ERR_SOCKET', 'other side closed the connection'));
-    });
-  }
-
-  private onRead(n: number, buf: Uint8Array): boolean {
-    if (!this.reader) {
-      this.socket.destroy(); // bytes nobody asked for: the connection cannot be trusted any more
-      return false;
-    }
-    this.used = true;
-    const data = Buffer.from(buf.buffer, buf.byteOffset, n);
-    const go = this.reader.feed(buf.buffer === this.ring.buffer ? data : Buffer.from(data)); // the spill is reused at once: copied
-    this.region = this.nextRegion();
-    return go && this.region !== this.spill;
-  }
-
-  /** The free part of the ring after the chunks the reader holds (oldest first), or the spill. */
-  private nextRegion(): Buffer {
-    const held = this.reader?.held(this.ring.buffer) ?? [];
-    const oldest = held[0];
-    const newest = held[held.length - 1];
-    if (!oldest || !newest) return this.ring;
-    const first = oldest.byteOffset;
-    const last = newest.byteOffset + newest.length;
-    if (last > first) {
-      if (this.ring.length - last >= MIN_REGION) return this.ring.subarray(last);
-      if (first >= MIN_REGION) return this.ring.subarray(0, first);
-    } else if (first - last >= MIN_REGION) return this.ring.subarray(last, first);
-    return this.spill;
-  }
-
-  idle(onExpire: () => void): void {
-    this.reader = null;
-    this.socket.resume(); // to notice a close while idle
-    this.socket.unref();
-    this.idleTimer = setTimeout(onExpire, KEEP_IDLE_MS);
-    this.idleTimer.unref();
-  }
-
-  wake(): void {
-    this.clearIdle();
-    this.socket.ref();
-  }
-
-  private clearIdle(): void {
-    if (this.idleTimer) clearTimeout(this.idleTimer);
-    this.idleTimer = null;
-  }
-}
-
-const idle = new Map<string, Conn[]>();
-
-function originKey(url: URL, ca: string | undefined): string {
-  return `${url.protocol}//${url.host}\n${ca ?? ''}`;
-}
-
-function takeIdle(key: string): Conn | null {
-  const list = idle.get(key);
-  for (let c = list?.pop(); c; c = list?.pop()) {
-    if (!c.socket.destroyed && c.socket.writable) {
-      c.wake();
-      return c;
-    }
-  }
-  return null;
-}
-
-function dropIdle(c: Conn): void {
-  const list = idle.get(c.key);
-  const i = list?.indexOf(c) ?? -1;
-  if (list && i >= 0) list.splice(i, 1);
-}
-
-function putIdle(c: Conn): void {
-  let list = idle.get(c.key);
-  if (!list) idle.set(c.key, (list = []));
-  if (list.length >= MAX_IDLE_PER_ORIGIN) {
-    c.socket.destroy();
-    return;
-  }
-  list.push(c);
-  c.idle(() => {
-    dropIdle(c);
-    c.socket.destroy();
-  });
 }
 
 /**
@@ -256,48 +118,54 @@ export class SocketBody implements AsyncIterable<Buffer> {
     this.arm(this.o.timeouts.headersMs, 'UND_ERR_HEADERS_TIMEOUT', 'storage sent no response in time');
     while (!this.response && !this.error) await this.wait();
     this.disarm();
-    if (this.error) throw this.error;
+    if (this.error) {
+      this.destroy(this.error); // the connection, the abort listener and the timer go with it
+      throw this.error;
+    }
     return this.response as SocketGetResponse;
   }
 
   /** Bytes from the socket (only while a response is expected): false pauses the socket. */
   feed(data: Buffer): boolean {
     let rest = data;
-    if (!this.framing) {
+    while (!this.framing) {
       const before = this.headText.length;
       // Only the head becomes text: the first read of a small object carries the body too.
-      const inData = data.indexOf('\r\n\r\n');
-      this.headText += data.toString('latin1', 0, Math.min(inData >= 0 ? inData + 4 : data.length, MAX_HEAD));
+      const inData = rest.indexOf('\r\n\r\n');
+      this.headText += rest.toString('latin1', 0, Math.min(inData >= 0 ? inData + 4 : rest.length, MAX_HEAD));
       const end = this.headText.indexOf('\r\n\r\n', Math.max(0, before - 3));
       if (end < 0) {
         if (this.headText.length >= MAX_HEAD) this.destroy(netError('UND_ERR_SOCKET', 'storage sent response headers over 64 KiB'));
         return true;
       }
+      const text = this.headText.slice(0, end);
+      rest = rest.subarray(end + 4 - before);
+      this.headText = '';
       try {
-        this.parseHead(this.headText.slice(0, end));
+        this.takeHead(parseResponseHead(text));
       } catch (e) {
         this.destroy(e as Error);
         return false;
       }
-      rest = data.subarray(end + 4 - before);
-      this.headText = '';
     }
     this.body(rest);
     this.wakeUp();
     return !this.ended;
   }
 
+  /** A final response head; an interim one (100 Continue, 103 Early Hints) is passed over. */
+  private takeHead(head: ResponseHead): void {
+    if (head.status === 101) throw netError('UND_ERR_SOCKET', 'storage switched protocols on a plain GET');
+    if (head.status < 200) return;
+    this.framing = head.framing;
+    if (!head.reusable) this.reusable = false;
+    this.response = { statusCode: head.status, headers: head.headers, body: this };
+  }
+
   /** The body chunks in `ring` not yet given back, oldest first (the connection reads elsewhere). */
   held(ring: ArrayBufferLike): Buffer[] {
     const all = this.handed ? [this.handed, ...this.queue] : this.queue;
     return all.filter((b) => b.buffer === ring);
-  }
-
-  private parseHead(text: string): void {
-    const head = parseResponseHead(text);
-    this.framing = head.framing;
-    if (!head.reusable) this.reusable = false;
-    this.response = { statusCode: head.status, headers: head.headers, body: this };
   }
 
   private body(data: Buffer): void {
@@ -310,7 +178,9 @@ export class SocketBody implements AsyncIterable<Buffer> {
       if (f.left === 0) this.ended = true;
     } else if (f.kind === 'chunked') {
       try {
-        this.ended = this.chunked.decode(data, (piece) => this.queue.push(piece));
+        const used = this.chunked.decode(data, (piece) => this.queue.push(piece));
+        this.ended = this.chunked.done;
+        if (used < data.length) this.reusable = false; // bytes past the body: nothing else is expected on it
       } catch (e) {
         this.destroy(e as Error);
       }
@@ -348,6 +218,7 @@ export class SocketBody implements AsyncIterable<Buffer> {
   async *[Symbol.asyncIterator](): AsyncIterator<Buffer> {
     try {
       for (;;) {
+        if (this.error) throw this.error; // also an abort: chunks still queued are not handed out
         const next = this.queue.shift();
         if (next) {
           this.handed = next;
@@ -355,7 +226,6 @@ export class SocketBody implements AsyncIterable<Buffer> {
           this.handed = null;
           continue;
         }
-        if (this.error) throw this.error;
         if (this.ended) {
           this.release();
           return;
@@ -367,6 +237,7 @@ export class SocketBody implements AsyncIterable<Buffer> {
       }
     } finally {
       this.handed = null;
+      if (this.conn.reader === this) this.destroy(); // left early or failed: the connection cannot be reused
     }
   }
 
@@ -380,7 +251,7 @@ export class SocketBody implements AsyncIterable<Buffer> {
   private release(): void {
     this.o.signal.removeEventListener('abort', this.onAbort);
     this.conn.reader = null;
-    if (this.reusable && !this.error) putIdle(this.conn);
+    if (this.reusable && !this.error && !this.conn.socket.destroyed) putIdle(this.conn);
     else this.conn.socket.destroy();
   }
 
