@@ -66,7 +66,13 @@ export class TransferPool {
     // took 3.1-4.2 s with one worker against 4.9-5.8 s with two; a 1 GiB file the same either way.
     const threads = Math.max(1, opts.workerCount ?? availableParallelism() - 1);
     configureWorkerHeap();
-    const init: WorkerInit = { ctrl: this.buffers.ctrl, nums: this.buffers.nums, bw: this.buffers.bw, directIo: opts.directIo ?? true, socketGet: opts.socketGet ?? true };
+    const init: WorkerInit = {
+      ctrl: this.buffers.ctrl,
+      nums: this.buffers.nums,
+      bw: this.buffers.bw,
+      directIo: opts.directIo ?? true,
+      socketGet: opts.socketGet ?? true,
+    };
     this.piscina = new Piscina({
       filename: opts.workerFile ?? DEFAULT_WORKER_FILE,
       minThreads: threads,
