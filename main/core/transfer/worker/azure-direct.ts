@@ -66,8 +66,9 @@ function azureRequest(loc: AzureLoc, opts: SendOpts): { url: URL; headers: Recor
   return { url: new URL(`${url.origin}${url.pathname}${qs ? `?${qs}` : ''}`), headers };
 }
 
-export async function azSend(loc: AzureLoc, method: S3Method, opts: SendOpts): Promise<S3Response> {
-  const { url, headers } = azureRequest(loc, opts);
+/** Sends the request (`built` when the caller has built it already) through undici. */
+export async function azSend(loc: AzureLoc, method: S3Method, opts: SendOpts, built = azureRequest(loc, opts)): Promise<S3Response> {
+  const { url, headers } = built;
   const res = await request(url, {
     method,
     headers,
@@ -87,7 +88,7 @@ export async function azSend(loc: AzureLoc, method: S3Method, opts: SendOpts): P
 export async function azGetObject(loc: AzureLoc, headers: Record<string, string>, signal: AbortSignal): Promise<GetResponse> {
   const req = azureRequest(loc, { headers, signal });
   const direct = socketGetOptions(loc.net, req.url, signal);
-  if (!direct) return azSend(loc, 'GET', { headers, signal });
+  if (!direct) return azSend(loc, 'GET', { headers, signal }, req);
   const res = await socketGet(req.url, req.headers, direct);
   if (res.statusCode >= 300) {
     const text = await res.body.text().catch(() => '');

@@ -110,7 +110,7 @@ export function s3GetObject(loc: S3Loc, headers: Record<string, string>, signal:
   return inBucketRegion(loc, true, async (l): Promise<Sent<GetResponse>> => {
     const { url, headers: signed } = signRequest(l, 'GET', { headers, signal });
     const direct = socketGetOptions(l.net, url, signal);
-    if (!direct) return sendSigned(l, 'GET', { headers, signal });
+    if (!direct) return sendSigned(l, 'GET', { headers, signal }, { url, headers: signed });
     const res = await socketGet(url, signed, direct);
     if (res.statusCode >= 300) return { status: res.statusCode, headers: res.headers, text: await res.body.text().catch(() => '') };
     return { response: { status: res.statusCode, headers: res.headers, body: res.body } };
@@ -157,8 +157,9 @@ function signRequest(loc: S3Loc, method: S3Method, opts: SendOpts): { url: URL; 
   return { url: new URL(`${url.origin}${pathAndQuery}`), headers: signed.headers as Record<string, string> }; // aws4 signs a copy of the headers it was given
 }
 
-async function sendSigned(loc: S3Loc, method: S3Method, opts: SendOpts): Promise<Sent> {
-  const { url, headers } = signRequest(loc, method, opts);
+/** Sends the request (`signed` when the caller has signed it already) through undici. */
+async function sendSigned(loc: S3Loc, method: S3Method, opts: SendOpts, signed = signRequest(loc, method, opts)): Promise<Sent> {
+  const { url, headers } = signed;
   const res = await request(url, {
     method,
     headers,
