@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { buildCli } from '../../scripts/build-cli.mjs';
 import { SandboxStorage } from '../support/sandbox-storage';
 import { ensureBig } from './data';
-import { awsEnv, rcloneEnv, startSandboxProcess, type SandboxProc } from './procs';
+import { awsEnv, rcloneEnv, settleDisk, startSandboxProcess, type SandboxProc } from './procs';
 import { cliMarkdown, replaceSection, WHOLE_PROCESS, type CliResults, type CliRow } from './cli-report';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -72,6 +72,7 @@ async function compare(label: string, bytes: number, fns: Record<Tool, (i: numbe
   for (let i = 0; i < RUNS; i++) {
     for (const tool of ['courier', 'aws', 'rclone'] as Tool[]) {
       await before?.();
+      await settleDisk();
       const r = await fns[tool](i);
       t[tool].push(r);
       process.stderr.write(`  ${label} · ${tool} · run ${i + 1}: ${r.seconds.toFixed(2)} s, CPU ${r.cpuSeconds.toFixed(1)} s, peak RSS ${r.maxRssMiB.toFixed(0)} MiB (load ${loadavg()[0]!.toFixed(1)})\n`);

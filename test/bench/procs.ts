@@ -83,6 +83,19 @@ export function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = proces
   });
 }
 
+/**
+ * Writes back every dirty page before a timed run, so that no tool pays for the previous one's
+ * data: a run leaves up to a GiB in the page cache (the sandbox's stored objects, or aws's and
+ * rclone's downloaded files) that the kernel would otherwise flush during the next tool's run.
+ * Measured without it (2026-12-06, 1 GiB): every tool's times stretched, Courier's most (its
+ * fsyncs queue behind the flush): upload 6.7–7.8 s against 5.6–5.7 s with it, download 4.1–4.9 s
+ * against 3.3–3.5 s.
+ */
+export async function settleDisk(): Promise<void> {
+  const r = await run('sync', []);
+  if (r.code !== 0) throw new Error(`sync failed (${r.code}): ${r.stderr}`);
+}
+
 let bundle: { runner: string; worker: string } | null = null;
 
 /**
@@ -109,8 +122,10 @@ export async function buildBundles(outdir: string): Promise<void> {
 export async function courier(spec: RunSpec): Promise<RunResult & { wallSeconds: number }> {
   // BENCH_PROFILE_COURIER=<dir>: a V8 CPU profile of every Courier thread, for tuning.
   const prof = process.env.BENCH_PROFILE_COURIER ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_COURIER] : [];
+  // BENCH_COURIER_NODE_ARGS: extra node/V8 flags for Courier's process, for tuning experiments.
+  const nodeArgs = process.env.BENCH_COURIER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
   const args = bundle
-    ? [...prof, bundle.runner, JSON.stringify({ ...spec, workerFile: bundle.worker })]
+    ? [...prof, ...nodeArgs, bundle.runner, JSON.stringify({ ...spec, workerFile: bundle.worker })]
     : ['--import', 'tsx', 'test/bench/courier-run.ts', JSON.stringify(spec)];
   const r = await run(process.execPath, args);
   const last = r.stdout.trim().split('\n').at(-1) ?? '';

@@ -18,7 +18,7 @@ import { SandboxStorage } from '../support/sandbox-storage';
 import { cryptoBench } from './crypto-bench';
 import { ensureBig, ensureSmall } from './data';
 import type { RunResult } from './courier-run';
-import { aws, buildBundles, courier, rclone, startSandboxProcess, type SandboxProc } from './procs';
+import { aws, buildBundles, courier, rclone, settleDisk, startSandboxProcess, type SandboxProc } from './procs';
 import { markdown, table, type Results, type Row } from './report';
 import { replaceSection, section, WHOLE_PROCESS } from './cli-report';
 import { limitedCase } from './limited-bench';
@@ -56,6 +56,7 @@ async function compare(sb: SandboxProc, label: string, bytes: number, fns: Recor
   for (let i = 0; i < RUNS; i++) {
     for (const tool of TOOLS) {
       await before?.();
+      await settleDisk();
       const c0 = sb.cpuSeconds();
       const r = await fns[tool](i);
       t[tool].push(r.seconds);
