@@ -26,9 +26,9 @@ export class DownloadRun {
   private remote!: RemoteFile;
   private finalPath = '';
   private conflict: ConflictPolicy = 'keepBoth';
-  /** Set by readHead() for a large download. */
+  /** A large download's key, the record's IV (the object's metadata wins) and the object's ETag once known. */
   private key: Buffer = Buffer.alloc(0);
-  private iv: Buffer = Buffer.alloc(0);
+  private iv: Buffer | undefined;
   private etag: string | null = null;
 
   constructor(
@@ -120,8 +120,13 @@ export class DownloadRun {
 
   private async large(resumed: DownloadRow | undefined): Promise<void> {
     const { item, remote, signal } = this;
-    const objectSize = await this.readHead();
-    const row = await this.prepare(resumed, objectSize);
+    // A fresh download starts its ranges at once: the record gives the object's size, and the
+    // ranges' answers its IV and ETag (checked by the worker). Only a resumed one asks first (HEAD)
+    // whether the object is still the one its kept ranges came from. Over a real network the HEAD
+    // cost a round trip and a TLS handshake before the first byte.
+    const keep = resumed?.etag ? resumed : await this.discard(resumed);
+    const objectSize = keep ? await this.readHead() : this.fromRecord();
+    const row = await this.prepare(keep, objectSize);
     try {
       const sha = await this.fetchAll(row);
       await syncFile(row.tempPath);
@@ -141,6 +146,37 @@ export class DownloadRun {
       }
       throw err;
     }
+  }
+
+  /**
+   * A row kept without an ETag is from before any range came back (the ETag is journaled with the
+   * first range): nothing in it is worth resuming.
+   */
+  private async discard(row: DownloadRow | undefined): Promise<undefined> {
+    if (!row) return undefined;
+    await rm(row.tempPath, { force: true });
+    this.svc.journal.deleteDownload(this.item.id);
+    return undefined;
+  }
+
+  /** The object's size as the record implies it; key and IV from the record. */
+  private fromRecord(): number {
+    const { remote } = this;
+    this.key = decodeKey(remote.encodedEncryptionKey);
+    this.iv = remote.iv ? decodeIv(remote.iv) : undefined;
+    this.etag = null;
+    return cipherSize(remote.decryptedSize);
+  }
+
+  /**
+   * A range's answer named the object's version: the first one is journaled (a resume checks it),
+   * and every other range must come from the same one.
+   */
+  private learnEtag(etag: string | null): void {
+    if (etag === null || etag === this.etag) return;
+    if (this.etag !== null) throw fail('remote_changed', `The stored file "${this.remote.name}" changed while it was downloading; download it again`);
+    this.etag = etag;
+    this.svc.journal.setDownloadEtag(this.item.id, etag);
   }
 
   /** The stored object's size; its IV (from its metadata, else the record), key and ETag go to the run. */
@@ -203,7 +239,7 @@ export class DownloadRun {
     if (!hadRanges || expectedSha(this.remote) === null || expectedSha(this.remote) === sha) return sha;
     // Ranges from before an interruption did not survive (power cut?): start over once.
     this.report.notice(item, 'resume_discarded', 'Data kept from before the interruption was damaged; downloaded the file again.');
-    svc.journal.putDownload({ ...row, phase: 'planned' }, true); // forgets the ranges
+    svc.journal.putDownload({ ...row, etag: this.etag, phase: 'planned' }, true); // forgets the ranges, keeps the version
     item.committed = 0;
     item.resumedBytes = 0;
     return this.ranged(row);
@@ -241,10 +277,10 @@ export class DownloadRun {
     return h?.sha512 ?? '';
   }
 
-  private fetchRange(row: DownloadRow, layout: RangeLayout, idx: number, signal: AbortSignal): Promise<unknown> {
-    const { key, iv, etag } = this;
+  private async fetchRange(row: DownloadRow, layout: RangeLayout, idx: number, signal: AbortSignal): Promise<void> {
+    const { key, iv } = this;
     const tracked = { r: null as Running<'downloadRange'> | null };
-    return this.svc.runner.exec<'downloadRange'>(
+    const r = await this.svc.runner.exec<'downloadRange'>(
       (creds) => ({
         op: 'downloadRange',
         loc: this.loc(creds),
@@ -253,11 +289,14 @@ export class DownloadRun {
         cipherLength: layout.cipherLength(idx),
         final: idx === layout.count - 1,
         key,
-        iv,
-        ...(etag ? { etag } : {}),
+        ...(iv ? { iv } : {}),
+        decryptedSize: this.remote.decryptedSize,
+        // Read at each attempt: ranges started after the first answer ask for its version only.
+        ...(this.etag ? { etag: this.etag } : {}),
       }),
       { signal, forFile: this.remote, track: (x) => this.item.track(x, tracked) },
     );
+    this.learnEtag(r.etag);
   }
 
   /** Gives the verified temp file its final name; a crash in the middle is recognised on restart. */

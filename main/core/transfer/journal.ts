@@ -298,6 +298,11 @@ export class Journal extends JournalBatch {
     if (durable) this.flush();
   }
 
+  /** The object version a download's ranges come from, journaled before the first range is. */
+  setDownloadEtag(id: string, etag: string): void {
+    this.later(id, () => this.stmt('UPDATE downloads SET etag = ? WHERE transfer_id = ?').run(etag, id));
+  }
+
   deleteDownload(id: string): void {
     this.withState.delete(id);
     this.later(id, () => {

@@ -110,7 +110,11 @@ describe.each(STORAGE_KINDS)('crash safety (kill -9) on %s', (kind) => {
     await first.kill9();
     const db = journal(journalPath);
     const done = (db.prepare('SELECT COUNT(*) AS n FROM download_ranges').get() as { n: number }).n;
+    // The object's version, named by the first range's answer (no HEAD came first), is kept with
+    // the ranges: the resume checks it before keeping them.
+    const kept = db.prepare('SELECT etag FROM downloads').get() as { etag: string | null } | undefined;
     db.close();
+    expect(kept?.etag).toBeTruthy();
     expect(done).toBeGreaterThan(0);
     expect(done).toBeLessThan(8);
     const second = spawnEngine(spec({ journalPath, op: 'resume', limits: { partSizeBytes: PART } }));

@@ -9,6 +9,7 @@ import type { RemoteFile } from '../../../main/core/transfer/ports';
 import type { TransferService } from '../../../main/core/transfer/service';
 import type { TransferView } from '../../../main/core/transfer/types';
 import { spawnEngine } from '../../support/engine-process';
+import { readStored } from '../../support/storage-kinds';
 import { makeFile, progressWhere, transferEnv, type TransferEnv } from '../../support/transfer-env';
 
 const MiB = 1 << 20;
@@ -144,6 +145,38 @@ describe('download errors', () => {
       { name: 'good.bin', state: 'done', code: undefined },
     ]);
     expect(await readdir(dir)).toEqual(['good.bin']);
+  });
+
+  it('a stored object replaced while its ranges download fails that download (remote_changed), leaving nothing', async () => {
+    const src = join(env.dir, 'replaced-src.bin');
+    await makeFile(src, 20 * MiB); // 4 ranges of 5 MiB
+    const [upView] = await svc.enqueueUpload([src]);
+    const [up] = await svc.whenSettled([upView?.id as string]);
+    const rec = await env.storage.getFile(up?.remoteFileId as string);
+    const a = env.sb.s3Admin;
+    const s3 = new S3Client({
+      endpoint: a.endpoint,
+      region: a.region,
+      forcePathStyle: true,
+      credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
+    });
+    const dir = join(env.dir, 'replaced');
+    svc.setLimits({ partsPerFile: 1, bandwidth: { bytesPerSecond: 8 * MiB } });
+    try {
+      const [view] = await svc.enqueueDownload([rec], dir);
+      // The first range is in: its answer named the object's version, the later ranges ask for that one.
+      await progressWhere(svc, view?.id as string, (x) => x.bytesDone > 5 * MiB);
+      const stored = await readStored(env.sb, rec.pathParts.container, rec.pathParts.path);
+      const other = Buffer.from(stored.cipher.map((b) => b ^ 1)); // same size, another version
+      await s3.send(new PutObjectCommand({ Bucket: rec.pathParts.container, Key: rec.pathParts.path, Body: other, Metadata: stored.metadata }));
+      svc.setLimits({ bandwidth: { bytesPerSecond: null } });
+      const [done] = await svc.whenSettled([view?.id as string]);
+      expect({ state: done?.state, code: done?.error?.code }).toEqual({ state: 'failed', code: 'remote_changed' });
+      expect(await readdir(dir)).toEqual([]); // neither the file nor its temporary copy
+    } finally {
+      s3.destroy();
+      svc.setLimits({ partsPerFile: 4, bandwidth: { bytesPerSecond: null } });
+    }
   });
 
   const canMount = process.platform === 'linux' && process.getuid?.() === 0;

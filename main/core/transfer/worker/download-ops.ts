@@ -104,12 +104,35 @@ class RangeFile {
   }
 }
 
-async function fetchRange(t: { loc: TaskOf<'downloadRange'>['loc']; etag?: string }, from: number, toInclusive: number, ctx: OpCtx): Promise<BodyChunks> {
-  const r = await backendFor(t.loc).get(t.loc, { range: `bytes=${from}-${toInclusive}`, ...(t.etag ? { ifMatch: t.etag } : {}) }, ctx.signal);
-  return r.body;
+/**
+ * GETs one range. Its answer also says what the range came from, which a download needs no HEAD
+ * for: the ETag, the object's size (Content-Range, checked against the record) and, for the range
+ * at offset 0, the IV (the object's metadata, else the record's).
+ */
+async function fetchRange(
+  t: TaskOf<'downloadRange'>,
+  from: number,
+  toInclusive: number,
+  ctx: OpCtx,
+): Promise<{ body: BodyChunks; etag: string | null; iv: Uint8Array | undefined }> {
+  const backend = backendFor(t.loc);
+  const r = await backend.get(t.loc, { range: `bytes=${from}-${toInclusive}`, ...(t.etag ? { ifMatch: t.etag } : {}) }, ctx.signal);
+  try {
+    const total = /\/(\d+)\s*$/.exec(header(r, 'content-range') ?? '')?.[1];
+    if (total !== undefined) checkCipherSize(Number(total), t.decryptedSize);
+    const ivB64 = t.cipherOffset === 0 ? header(r, backend.metaHeader('iv')) : undefined;
+    const iv = ivB64 ? decodeIv(ivB64) : t.iv;
+    if (t.cipherOffset === 0 && !iv) throw fail('missing_iv', `The stored object has no IV (${backend.metaHeader('iv')}); it cannot be decrypted`);
+    return { body: r.body, etag: header(r, 'etag') ?? null, iv };
+  } catch (e) {
+    r.body.destroy();
+    throw e;
+  }
 }
 
 const STAGE = 256 * 1024;
+/** A range that does not start the object takes its IV from the block before it, not from here. */
+const NO_IV = new Uint8Array(0);
 
 /**
  * Streams ciphertext through the decryptor into the writer; returns ciphertext bytes consumed.
@@ -171,15 +194,15 @@ export async function downloadRange(t: TaskOf<'downloadRange'>, ctx: OpCtx): Pro
   const file = await RangeFile.open(t.path, t.cipherOffset);
   const w = new PositionalWriter((b, o, l, p) => file.write(b, o, l, p), t.cipherOffset, takeAligned(WRITE_CHUNK), giveAligned);
   try {
-    const body = await fetchRange(t, from, to, ctx);
-    const { got, d } = await pump(body, t.cipherOffset !== 0, (iv) => new RangeDecryptor(t.key, iv, t.final), t.iv, w, ctx);
+    const { body, etag, iv } = await fetchRange(t, from, to, ctx);
+    const { got, d } = await pump(body, t.cipherOffset !== 0, (x) => new RangeDecryptor(t.key, x, t.final), iv ?? NO_IV, w, ctx);
     if (got !== to - from + 1) throw fail('network_error', `short read: got ${got} of ${to - from + 1} bytes`, true);
     await w.push(d.finish());
     await w.flush();
     // No fsync per range: written data survives a crash of our process (kill -9) in the page
     // cache, and a power cut is caught by the SHA-512 check before the rename (download-job.ts).
     // The whole file is synced once, before it gets its final name.
-    return { plainBytes: w.written - t.cipherOffset };
+    return { plainBytes: w.written - t.cipherOffset, etag };
   } finally {
     w.release();
     await file.close();

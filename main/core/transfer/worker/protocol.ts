@@ -82,8 +82,11 @@ export type Task =
       cipherLength: number;
       final: boolean;
       key: Uint8Array;
-      /** The object IV; used only when cipherOffset is 0. */
-      iv: Uint8Array;
+      /** The record's IV, for cipherOffset 0 when the object's answer carries no `iv` metadata. */
+      iv?: Uint8Array;
+      /** The record's size: the object's (from Content-Range) must be its encrypted size. */
+      decryptedSize: number;
+      /** Only from this version of the object (If-Match), once a range's answer has named it. */
       etag?: string;
     }
   | {
@@ -108,7 +111,8 @@ export interface TaskResults {
   abortMultipart: Record<string, never>;
   headObject: { exists: false } | { exists: true; size: number; etag?: string; metadata: Record<string, string> };
   hashFile: { sha512: string; bytes: number };
-  downloadRange: { plainBytes: number };
+  /** `etag`: the version of the object the range came from (null if the storage gave none). */
+  downloadRange: { plainBytes: number; etag: string | null };
   downloadWhole: { sha512: string; plainBytes: number };
   cryptoBench: { seconds: number };
 }
