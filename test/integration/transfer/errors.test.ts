@@ -9,7 +9,7 @@ import type { RemoteFile } from '../../../main/core/transfer/ports';
 import type { TransferService } from '../../../main/core/transfer/service';
 import type { TransferView } from '../../../main/core/transfer/types';
 import { spawnEngine } from '../../support/engine-process';
-import { readStored } from '../../support/storage-kinds';
+import { readStored, s3AdminClient } from '../../support/storage-kinds';
 import { makeFile, progressWhere, transferEnv, type TransferEnv } from '../../support/transfer-env';
 
 const MiB = 1 << 20;
@@ -153,13 +153,7 @@ describe('download errors', () => {
     const [upView] = await svc.enqueueUpload([src]);
     const [up] = await svc.whenSettled([upView?.id as string]);
     const rec = await env.storage.getFile(up?.remoteFileId as string);
-    const a = env.sb.s3Admin;
-    const s3 = new S3Client({
-      endpoint: a.endpoint,
-      region: a.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: a.accessKeyId, secretAccessKey: a.secretAccessKey },
-    });
+    const s3 = s3AdminClient(env.sb);
     const dir = join(env.dir, 'replaced');
     svc.setLimits({ partsPerFile: 1, bandwidth: { bytesPerSecond: 8 * MiB } });
     try {
