@@ -210,6 +210,12 @@ export class OutboxStore {
     return rows.map(toSubmission);
   }
 
+  /** How many submissions are still open (every account): counted by the state index, no row read. */
+  openCount(): number {
+    const sql = `SELECT COUNT(*) AS n FROM submissions WHERE state IN (${OPEN_STATES.map(() => '?').join(',')})`;
+    return Number((this.db.prepare(sql).get(...OPEN_STATES) as { n: number }).n);
+  }
+
   /**
    * When the account's latest submissions went out (newest first): a submitted row is not changed
    * again, so its updated_at is its submission time. Queued rows, whatever their seq, are not read.
