@@ -1,7 +1,7 @@
 // The desktop app's Jobs badge while a CLI run works on the same data folder: the app learns of
 // the CLI's work only through jobs.db (its watch of other processes' changes), and its badge must
 // count that work the way it counts its own — every queued row, however many, and a job the CLI
-// sent as waiting, then running, then gone.
+// sent as running, then gone — and a page opened later gets the same numbers with its first list.
 import { afterAll, beforeAll, expect, test, vi } from 'vitest';
 import type { OutboxEntry } from '../../../shared/jobs';
 import type { Courier } from '../../../main/core/courier';
@@ -34,6 +34,8 @@ test("a 600-row sweep the CLI queues: the app's badge counts every row, then non
   await until('the app to count the 600 queued rows', () => badge()?.queued === 600, 60_000);
   expect(badge()).toEqual({ running: 0, queued: 600 });
   expect(env.courier.jobs.badge()).toEqual(cli.jobs.badge());
+  // A page opened now (after the event) has the numbers from its first list.
+  expect((await env.call('jobs', 'list', {})).summary).toEqual({ running: 0, queued: 600 });
   await dispatch(cli, 'courier:sweeps.stopAll', { sweep: 'from-cli' });
   await until('the app to count the stopped sweep as nothing', () => badge()?.queued === 0, 60_000);
 }, 120_000);
