@@ -76,13 +76,7 @@ export function createTray(courier: Courier, assetsDir: string, openWindow: (has
   };
   const tray = new Tray(icon());
   // Counts from before the tray existed (e.g. a submission left unsent by the last run).
-  const state: TrayState = {
-    transfersActive: 0,
-    overall: null,
-    running: courier.jobs.tracked.active().length,
-    queued: courier.jobs.store.list({ open: true }).length,
-    recent: [],
-  };
+  const state: TrayState = { transfersActive: 0, overall: null, ...courier.jobs.badge(), recent: [] };
 
   const render = () => {
     const busy = state.transfersActive + state.running;

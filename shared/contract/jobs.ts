@@ -23,6 +23,8 @@ const byId = z.object({ id: z.string().min(1) });
 /** The largest template file `templates.import` takes, in characters: the largest request of the contract (the WebSocket limit is derived from it). */
 export const TEMPLATE_IMPORT_MAX_CHARS = 1_000_000;
 const sweepRef = z.object({ sweep: z.string().min(1, 'name a sweep (its name or id)') });
+/** The Jobs badge: unfinished jobs from Started on, and those not started yet plus launches still in the outbox. */
+const jobsSummary = z.object({ running: z.number(), queued: z.number() });
 const jobRef = z.object({ jobId: z.string().regex(/^[A-Za-z0-9]+$/, 'a Rescale job id is letters and digits, like tGaYS') });
 
 export const jobRequests = {
@@ -61,7 +63,15 @@ export const jobRequests = {
     list: request(
       // `tag`: only jobs with this tag (their tags are read from the platform).
       z.object({ limit: z.number().int().min(1).max(200).default(50), tag: z.string().trim().min(1).max(100).optional() }),
-      z.object({ jobs: z.array(jobSummary), outbox: z.array(outboxEntry), online: z.boolean(), error: z.string().optional(), monthCost: monthCost.optional() }),
+      z.object({
+        jobs: z.array(jobSummary),
+        outbox: z.array(outboxEntry),
+        online: z.boolean(),
+        error: z.string().optional(),
+        monthCost: monthCost.optional(),
+        /** The Jobs badge as of this list: a page opened later than the last jobsSummary event has it too. */
+        summary: jobsSummary,
+      }),
     ),
     get: request(jobRef, jobDetail),
     /** Watches a job submitted elsewhere (web UI, another tool): status events, notification, outputs on request. */
@@ -147,6 +157,6 @@ export const jobEvents = {
   outboxChanged: outboxEntry,
   /** Shown by the renderer with the browser Notification API (the Electron shell uses its own). */
   notification: notificationPayload,
-  /** For the tray badge. */
-  jobsSummary: z.object({ running: z.number(), queued: z.number() }),
+  /** For the tray badge and the Jobs tab's count; sent when the numbers change. */
+  jobsSummary,
 };

@@ -12,6 +12,7 @@ import { packZip } from '../archive/pack';
 import { filesTree, walkTree } from '../archive/walk';
 import type { RescaleApi } from '../rescale/api';
 import type { Db } from './db';
+import type { OutboxStore } from './outbox-store';
 
 interface Row {
   file_id: string;
@@ -127,8 +128,13 @@ export async function dropStaged(d: Pick<ArchiveDeps, 'stagingDir'>, slot: strin
   await rm(join(d.stagingDir, slot), { recursive: true, force: true });
 }
 
-/** Removes archives no open submission waits for (left by a cancel, an edit or a crash). */
-export async function sweepStaged(d: Pick<ArchiveDeps, 'stagingDir'>, openIds: Set<string>): Promise<void> {
+/**
+ * Removes archives no open submission waits for (left by a cancel, an edit or a crash). The open
+ * ids are read after the folder, so an archive staged meanwhile belongs to a submission they include.
+ */
+export async function sweepStaged(d: Pick<ArchiveDeps, 'stagingDir'>, store: Pick<OutboxStore, 'openIds'>): Promise<void> {
   const names = await readdir(d.stagingDir).catch(() => [] as string[]);
+  if (names.length === 0) return;
+  const openIds = store.openIds();
   for (const n of names) if (!openIds.has(n.replace(/-\d+$/, ''))) await rm(join(d.stagingDir, n), { recursive: true, force: true });
 }

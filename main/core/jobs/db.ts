@@ -3,7 +3,8 @@
 // kill -9; busy_timeout lets two processes take turns; claims use leases (see lease.ts).
 // The schema is not versioned: every change so far only adds tables and indexes (CREATE ... IF NOT EXISTS),
 // which an older jobs.db gets on its next open (archive_uploads came with folder inputs, sweeps and sweep_rows with sweeps,
-// job_warnings with the walltime guards, submissions_sent with the sweeps' observed pace).
+// job_warnings with the walltime guards, submissions_sent with the sweeps' observed pace, tracked_active with the
+// Jobs badge's counts).
 import type Database from 'better-sqlite3';
 import { openPrivateSqlite } from '../private-sqlite';
 
@@ -30,6 +31,7 @@ CREATE TABLE IF NOT EXISTS tracked_jobs (
   created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
   PRIMARY KEY (account_id, job_id));
 CREATE INDEX IF NOT EXISTS tracked_terminal ON tracked_jobs(terminal);
+CREATE INDEX IF NOT EXISTS tracked_active ON tracked_jobs(terminal, status);
 CREATE TABLE IF NOT EXISTS archive_uploads (
   account_id TEXT NOT NULL, content_key TEXT NOT NULL, quick_key TEXT NOT NULL, file_id TEXT NOT NULL,
   name TEXT NOT NULL, files INTEGER NOT NULL, bytes INTEGER NOT NULL, created_at INTEGER NOT NULL, verified_at INTEGER NOT NULL,

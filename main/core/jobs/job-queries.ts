@@ -61,6 +61,7 @@ export async function listJobs(jobs: JobsService, req: JobsIn<'list'>): Promise<
     online: jobs.d.connectivity.isOnline(),
     ...(error ? { error } : {}),
     monthCost,
+    summary: jobs.badge(),
   };
 }
 

@@ -210,6 +210,18 @@ export class OutboxStore {
     return rows.map(toSubmission);
   }
 
+  /** How many submissions are still open (every account): counted by the state index, no row read. */
+  openCount(): number {
+    const sql = `SELECT COUNT(*) AS n FROM submissions WHERE state IN (${OPEN_STATES.map(() => '?').join(',')})`;
+    return Number((this.db.prepare(sql).get(...OPEN_STATES) as { n: number }).n);
+  }
+
+  /** Every open submission's id, however many (list() stops at its limit). */
+  openIds(): Set<string> {
+    const sql = `SELECT id FROM submissions WHERE state IN (${OPEN_STATES.map(() => '?').join(',')})`;
+    return new Set((this.db.prepare(sql).all(...OPEN_STATES) as { id: string }[]).map((r) => r.id));
+  }
+
   /**
    * When the account's latest submissions went out (newest first): a submitted row is not changed
    * again, so its updated_at is its submission time. Queued rows, whatever their seq, are not read.

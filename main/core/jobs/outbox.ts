@@ -87,8 +87,9 @@ export class Outbox {
   start(): void {
     if (!this.running) {
       // Archives of submissions that ended (or were edited) while no process was running.
-      const open = new Set(this.d.store.list({ open: true }).map((s) => s.id));
-      void sweepStaged(this.d.archives, open).catch((e: unknown) => this.d.log.warn({ key: 'archiveCleanupFailed', params: { reason: errorInfo(e).message } }));
+      void sweepStaged(this.d.archives, this.d.store).catch((e: unknown) =>
+        this.d.log.warn({ key: 'archiveCleanupFailed', params: { reason: errorInfo(e).message } }),
+      );
     }
     this.running ??= this.loop();
   }

@@ -11,6 +11,7 @@ import { JobNotifications, type Notifier } from '../notify/notifier';
 import type { RescaleApi } from '../rescale/api';
 import type { SettingsService } from '../settings/service';
 import { ArchiveUploads } from './archive-inputs';
+import { badgeCounts, type BadgeCounts } from './badge-counts';
 import { CatalogService } from './catalog';
 import { dataVersion, openJobsDb, type Db } from './db';
 import { OutboxStore, type Submission } from './outbox-store';
@@ -19,7 +20,6 @@ import { OutputFetcher } from './outputs';
 import { StatusPoller } from './poller';
 import { SweepStore } from './sweep-store';
 import { RunGuards } from './run-guards';
-import { isUnderWay } from './status';
 import { TemplateStore } from './templates';
 import { TrackedStore, type TrackedJob } from './tracked-store';
 import type { JobTransfers } from './transfers';
@@ -297,12 +297,15 @@ export class JobsService {
       .catch((e: unknown) => this.d.activity.say('warn', 'jobs', { key: 'announceFailed', params: { jobId: j.jobId, reason: (e as Error).message } }));
   }
 
+  /** The Jobs badge's numbers; by real state: a Pending or queued job is waiting, like a launch still in the outbox. */
+  badge(): BadgeCounts {
+    return badgeCounts(this.db, this.tracked, this.store);
+  }
+
   counts(): void {
     if (this.closed) return;
-    // By real state: a Pending or queued job is waiting, like a launch still in the outbox.
-    const active = this.tracked.active();
-    const running = active.filter((j) => isUnderWay(j.status)).length;
-    this.notifications.counts(running, active.length - running + this.store.list({ open: true }).length);
+    const c = this.badge();
+    this.notifications.counts(c.running, c.queued);
   }
 
   /** Another process (the CLI, the desktop app) changed jobs.db: show its work here too. */
@@ -317,7 +320,11 @@ export class JobsService {
       for (const s of this.store.changedSince(since)) this.d.hub.emit('outboxChanged', this.entry(s));
       // A status or an output download another process recorded (it may hold the job's lease).
       for (const j of this.tracked.changedSince(since)) this.d.hub.emit('jobChanged', jobChangedView(j));
-      for (const j of this.tracked.active()) if (!this.poller.has(j.accountId, j.jobId)) this.poller.track(j, Date.now() + 1000); // new from elsewhere
+      for (const k of this.tracked.activeKeys()) {
+        if (this.poller.has(k.accountId, k.jobId)) continue;
+        const j = this.tracked.get(k.accountId, k.jobId); // new from elsewhere
+        if (j) this.poller.track(j, Date.now() + 1000);
+      }
       this.outbox.poke();
       this.counts();
     } catch {

@@ -102,6 +102,19 @@ export class TrackedStore {
     return (this.db.prepare('SELECT * FROM tracked_jobs WHERE terminal = 0 ORDER BY created_at').all() as Row[]).map(toTracked);
   }
 
+  /** Unfinished jobs by status word, and how many of each: the Jobs badge counts these without reading a row whole. */
+  activeByStatus(): { status: string; n: number }[] {
+    return this.db.prepare('SELECT status, COUNT(*) AS n FROM tracked_jobs WHERE terminal = 0 GROUP BY status').all() as { status: string; n: number }[];
+  }
+
+  /** Which jobs are unfinished, by key only: a process looking for jobs another one added reads no row whole. */
+  activeKeys(): { accountId: string; jobId: string }[] {
+    return this.db.prepare('SELECT account_id AS accountId, job_id AS jobId FROM tracked_jobs WHERE terminal = 0').all() as {
+      accountId: string;
+      jobId: string;
+    }[];
+  }
+
   all(accountId?: string, limit = 500): TrackedJob[] {
     const rows = accountId
       ? this.db.prepare('SELECT * FROM tracked_jobs WHERE account_id = ? ORDER BY created_at DESC LIMIT ?').all(accountId, limit)

@@ -44,6 +44,8 @@ export function openOutbox(outbox: Record<string, OutboxEntry>): OutboxEntry[] {
 
 const touched = new Set<string>();
 let generation = 0;
+/** jobsSummary events seen: a list's counts are older than an event that came while it was asked. */
+let summaries = 0;
 
 function upsertJob(j: JobChanged): void {
   touched.add(`job:${j.jobId}`);
@@ -65,9 +67,12 @@ function upsertOutbox(e: OutboxEntry): void {
 export async function refreshJobs(): Promise<void> {
   const gen = ++generation;
   touched.clear();
+  const seen = summaries;
   try {
     const r = await api.jobs.list({ limit: 100 });
     if (gen !== generation) return;
+    // The badge from the list: the change events only tell a page that was open when they came.
+    if (seen === summaries) useJobs.setState({ running: r.summary.running, queued: r.summary.queued });
     useJobs.setState((s) => {
       const jobs: Record<string, JobRow> = {};
       for (const j of r.jobs) jobs[j.jobId] = touched.has(`job:${j.jobId}`) ? { ...j, ...s.jobs[j.jobId] } : { ...s.jobs[j.jobId], ...j };
@@ -98,7 +103,10 @@ export function startJobsMirror(): void {
   started = true;
   onEvent('jobChanged', upsertJob);
   onEvent('outboxChanged', upsertOutbox);
-  onEvent('jobsSummary', (c) => useJobs.setState({ running: c.running, queued: c.queued }));
+  onEvent('jobsSummary', (c) => {
+    summaries++;
+    useJobs.setState({ running: c.running, queued: c.queued });
+  });
   useConnection.subscribe((s, prev) => {
     const back = (s.transportUp && !prev.transportUp) || (s.platformOnline && !prev.platformOnline);
     if (back && useJobs.getState().loaded) void refreshJobs();

@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
+import { stagingSlot, sweepStaged } from '../../../main/core/jobs/archive-inputs';
 import { openJobsDb } from '../../../main/core/jobs/db';
 import { newOwner, type LeaseOwner } from '../../../main/core/jobs/lease';
 import { OutboxStore, type Submission } from '../../../main/core/jobs/outbox-store';
@@ -139,4 +140,23 @@ describe('the outbox store', () => {
     expect(sentA.length).toBeGreaterThan(0);
     expect(sentB.length).toBeGreaterThan(0);
   }, 30_000);
+});
+
+describe('archives staged for folder inputs', () => {
+  test('with more open submissions than a list holds, the oldest (the next to go out) keeps its archive; ended ones lose theirs', async () => {
+    const { store } = fresh();
+    const subs = Array.from({ length: 600 }, () => add(store));
+    const [oldest, cancelled, sent] = [subs[0]!, subs[1]!, subs[2]!];
+    const newest = subs.at(-1)!;
+    expect(store.userUpdate(cancelled.id, { state: 'cancelled' }, ['queued'])).toBe(true);
+    expect(store.userUpdate(sent.id, { state: 'submitted', jobId: 'job-sent' }, ['queued'])).toBe(true);
+    const stagingDir = mkdtempSync(join(tmpdir(), 'courier-staging-'));
+    const kept = [stagingSlot(oldest.id, 0), stagingSlot(newest.id, 1)];
+    for (const slot of [...kept, stagingSlot(cancelled.id, 0), stagingSlot(sent.id, 0), stagingSlot('gone', 0)]) {
+      mkdirSync(join(stagingDir, slot, 'a1b2c3d4'), { recursive: true });
+      writeFileSync(join(stagingDir, slot, 'a1b2c3d4', 'inputs.zip'), 'zip');
+    }
+    await sweepStaged({ stagingDir }, store);
+    expect(readdirSync(stagingDir).sort()).toEqual([...kept].sort());
+  });
 });
