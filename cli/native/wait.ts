@@ -9,7 +9,7 @@ import type { JobChanged } from '../../shared/jobs';
 import type { Courier } from '../../main/core/courier';
 import type { Submission } from '../../main/core/jobs/outbox-store';
 import { jobChangedView } from '../../main/core/jobs/views';
-import { clean, CliStop, EXIT_TIMEOUT, type Out } from '../output';
+import { clean, CliStop, EXIT_TIMEOUT, slf4jTime, type Out } from '../output';
 import { call } from './core-call';
 
 /** The platform's word, cleaned; "(not known to Courier)" after one the vocabulary lacks, so nobody waits on it as an ending. */
@@ -77,10 +77,31 @@ export function endLine(j: JobChanged): string {
   return clean(`Job ${j.jobId} reached terminal status: ${j.status}${extra === ' ()' ? '' : extra}`);
 }
 
+/**
+ * Shows the notices of a followed job while the command follows it: a warning (walltime near,
+ * still running) as a line on stderr; the finished notice is the command's own end line. Only a
+ * command that prints them follows, so a quiet one leaves them to the app (see notify/notifier.ts).
+ */
+function showNotices(c: Courier, out: Out, accountId: string, jobId: string): () => void {
+  if (out.quiet) return () => undefined;
+  return c.jobs.notifications.follow(accountId, jobId, (n) => {
+    if (n.kind === 'warning') process.stderr.write(`${slf4jTime()} - WARN - ${clean(n.title)} — ${clean(n.body)}\n`);
+  });
+}
+
 /** Follows a job (reported like any error when the id is bad) until it ends and, when asked, its outputs have settled. */
 export async function waitForJob(c: Courier, out: Out, jobId: string, o: { outputs: boolean; deadline?: Deadline }): Promise<JobChanged> {
   await call(c, 'jobs', 'follow', { jobId });
   const accountId = accountOf(c);
+  const unfollow = showNotices(c, out, accountId, jobId);
+  try {
+    return await followUntilEnd(c, out, accountId, jobId, o);
+  } finally {
+    unfollow();
+  }
+}
+
+function followUntilEnd(c: Courier, out: Out, accountId: string, jobId: string, o: { outputs: boolean; deadline?: Deadline }): Promise<JobChanged> {
   let last = '';
   let printed = 0;
   let current: JobChanged | null = null;

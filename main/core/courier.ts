@@ -58,7 +58,7 @@ export interface CourierPorts {
   transferJournal?: () => Promise<{ path: string; sealer: Sealer }>;
   /** The bundled transfer worker (Electron build); the tsx bootstrap next to the sources otherwise. */
   transferWorkerFile?: string;
-  /** Shows an OS notification when a job ends (Electron Notification; the CLI prints a line). */
+  /** Shows an OS notification when a job ends or a running one needs a look (Electron Notification); the CLI has none. */
   notifier?: Notifier;
   /** Runs the job outbox and status poller from the start (default true; a one-shot CLI command may call jobs.start() itself). */
   backgroundJobs?: boolean;
@@ -135,6 +135,8 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     settings,
     transfers: jobTransfersFrom(activeAccountTransfers(accounts, transfers)),
     ...(ports.notifier ? { notifier: ports.notifier } : {}),
+    // The CLI has no notification area: it shows (and so claims) only the notices of jobs it follows.
+    ...(ports.shell === 'cli' ? { noticeAudience: 'followed' as const } : {}),
     ...(ports.jobsTuning ? { tuning: ports.jobsTuning } : {}),
   });
   const transfersOpened = opener.opened;

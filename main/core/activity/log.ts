@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import type { ActivityEntry } from '../../../shared/contract/app';
 import type { EventHub } from '../events/hub';
 import { redact } from '../secrets/redact';
+import { tryProcessLock, type ProcessLock } from '../transfer/process-lock';
 import { phraseText, type Phrase } from '../../../shared/activity-phrases';
 
 type Area = ActivityEntry['area'];
@@ -14,6 +15,7 @@ const KEEP = 5000;
 const ROTATE_LINES = KEEP * 2;
 
 const rotatedName = (file: string) => file.replace(/(\.jsonl)?$/, '.1.jsonl');
+const lockName = (file: string) => file.replace(/(\.jsonl)?$/, '.rotate.lock');
 
 function readLines(file: string): ActivityEntry[] {
   if (!existsSync(file)) return [];
@@ -68,8 +70,8 @@ function countLines(file: string): number {
  * to a JSON-lines file (mode 0600) and kept in memory; every message passes the secret
  * redactor first so an API key can never land here. Other processes may append to the same
  * file at any time, so it is never rewritten in place: past twice the kept length (at start or
- * while running) it is renamed to activity.1.jsonl (an append by path after that starts a new
- * file; nothing is lost).
+ * while running) it is renamed to activity.1.jsonl, by one process at a time (an append by path
+ * after that starts a new file; nothing is lost but the previous activity.1.jsonl, by design).
  */
 export class ActivityLog {
   private entries: ActivityEntry[] = [];
@@ -99,10 +101,7 @@ export class ActivityLog {
 
   /**
    * Past the limit by this process's count, the file is counted again (other processes append
-   * and rotate too): rotated only if it really is that long, so a file another process has just
-   * started is not renamed over the rotated one. Not a lock: two processes that both count a long
-   * file in the same few milliseconds both rename, and the second moves the new short file over the
-   * rotated one (its older entries are lost). Rare enough for a log; a process lock would close it.
+   * and rotate too), and rotated only if it really is that long (see rotate()).
    */
   private appended(file: string): void {
     if (++this.linesInFile <= ROTATE_LINES) return;
@@ -110,13 +109,33 @@ export class ActivityLog {
     if (this.linesInFile > ROTATE_LINES) this.rotate();
   }
 
+  /**
+   * Renames the file to activity.1.jsonl if it is still past the limit, counted again under a
+   * lock every process on the data folder takes for this. Without the lock, two processes that
+   * counted a long file in the same few milliseconds both renamed it, the second moving a new
+   * short file over the rotated one (its older entries lost). The lock is the transfer engine's
+   * ProcessLock, not proper-lockfile: it is taken synchronously (appends are), and the kernel
+   * drops it when its holder dies, so a crash mid-rotation never holds up the next one. A process
+   * that finds it taken leaves the rotation to the holder; its next append counts again.
+   */
   private rotate(): void {
     if (!this.file) return;
+    let lock: ProcessLock | null;
     try {
+      lock = tryProcessLock(lockName(this.file));
+    } catch {
+      return; // the lock file cannot be made (a read-only folder): appends go on, unrotated
+    }
+    if (!lock) return;
+    try {
+      this.linesInFile = countLines(this.file);
+      if (this.linesInFile <= ROTATE_LINES) return; // another process rotated it first
       renameSync(this.file, rotatedName(this.file));
       this.linesInFile = 0;
     } catch {
-      // Another process rotated it first.
+      // The rename failed: the next append past the limit tries again.
+    } finally {
+      lock.release();
     }
   }
 

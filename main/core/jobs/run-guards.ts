@@ -1,10 +1,12 @@
 // Guards on running jobs: a warning N minutes before a job reaches its walltime (the platform
 // stops it there), and one when it has run longer than the person's threshold (a forgotten run).
 // Each warning fires once per job: claimed in jobs.db, so neither the next poll, another process
-// on the data folder nor a restart repeats it. Checked after every poll of a running job.
+// on the data folder nor a restart repeats it. Only a process that can show the warning claims
+// it (JobNotifications.deliverable): a CLI polling a job it does not follow leaves it to the app.
+// Checked after every poll of a running job.
 import { runWindow } from '../../../shared/cost';
 import type { Settings } from '../../../shared/settings';
-import type { JobMessage } from '../notify/messages';
+import type { JobNotifications } from '../notify/notifier';
 import { warningMessage } from '../notify/messages';
 import type { Db } from './db';
 import type { TrackedJob } from './tracked-store';
@@ -37,7 +39,8 @@ export function dueWarnings(job: Pick<TrackedJob, 'history' | 'terminal' | 'opti
 export interface RunGuardDeps {
   db: Db;
   settings(): GuardSettings;
-  warn(job: TrackedJob, m: JobMessage): void;
+  /** Shows a warning; and whether this process can show one about the job (else it must not claim it). */
+  notices: Pick<JobNotifications, 'deliverable' | 'warn'>;
   now?: () => number;
 }
 
@@ -46,8 +49,9 @@ export class RunGuards {
 
   check(job: TrackedJob): void {
     const now = (this.d.now ?? Date.now)();
+    if (!this.d.notices.deliverable(job, 'warning')) return;
     for (const w of dueWarnings(job, this.d.settings(), now)) {
-      if (this.claim(job, w.kind, now)) this.d.warn(job, warningMessage(job, w));
+      if (this.claim(job, w.kind, now)) this.d.notices.warn(job, warningMessage(job, w));
     }
   }
 

@@ -56,6 +56,8 @@ export interface JobsDeps {
   settings: SettingsService;
   transfers: JobTransfers;
   notifier?: Notifier;
+  /** Whose notices this process shows (JobNotificationDeps.audience; default all). */
+  noticeAudience?: 'all' | 'followed';
   tuning?: JobsTuning;
 }
 
@@ -111,12 +113,13 @@ export class JobsService {
       tracked: this.tracked,
       settings: () => d.settings.get().notifications,
       ...(d.notifier ? { notifier: d.notifier } : {}),
+      ...(d.noticeAudience ? { audience: d.noticeAudience } : {}),
       ...(t.outputsWaitMs !== undefined ? { outputsWaitMs: t.outputsWaitMs } : {}),
     });
     this.guards = new RunGuards({
       db: this.db,
       settings: () => d.settings.get().notifications,
-      warn: (j, m) => this.notifications.warn(j, m),
+      notices: this.notifications,
       ...(t.guardClock ? { now: t.guardClock } : {}),
     });
     this.outputs = new OutputFetcher({
@@ -319,7 +322,12 @@ export class JobsService {
       this.lastWatch = Date.now();
       for (const s of this.store.changedSince(since)) this.d.hub.emit('outboxChanged', this.entry(s));
       // A status or an output download another process recorded (it may hold the job's lease).
-      for (const j of this.tracked.changedSince(since)) this.d.hub.emit('jobChanged', jobChangedView(j));
+      for (const j of this.tracked.changedSince(since)) {
+        this.d.hub.emit('jobChanged', jobChangedView(j));
+        // Outputs another process fetched have settled: announce the job if it could not.
+        if (j.terminal && !j.notified && !['pending', 'downloading'].includes(j.outputsState) && this.d.accounts.serves(j.accountId))
+          this.notifications.announce(j);
+      }
       for (const k of this.tracked.activeKeys()) {
         if (this.poller.has(k.accountId, k.jobId)) continue;
         const j = this.tracked.get(k.accountId, k.jobId); // new from elsewhere

@@ -1,7 +1,10 @@
-// Notifications of finished jobs: through the host's Notifier port (Electron Notification, a
-// line in the CLI) AND as a contract event (the web host's renderer uses the browser's
-// Notification API), plus an activity entry. Each job is announced once across processes
-// (claimed in tracked_jobs); the process that downloads its outputs announces it, afterwards.
+// Notifications of finished jobs and warnings about running ones: through the host's Notifier
+// port (Electron Notification) AND as a contract event (the web host's renderer uses the
+// browser's Notification API), plus an activity entry. Each notice is given once across the
+// processes on a data folder (claimed in jobs.db), and only a process that can show it claims
+// it: the app and the web host show every job's; a CLI only those of a job a command of it
+// follows (`jobs watch`, `submit --wait`), so a CLI that polls other jobs never takes their
+// notice from the app. The process that downloads a job's outputs announces it, afterwards.
 import type { Settings } from '../../../shared/settings';
 import type { ActivityLog } from '../activity/log';
 import type { EventHub } from '../events/hub';
@@ -13,20 +16,59 @@ export interface Notifier {
   show(n: { title: string; body: string; jobId?: string }): void;
 }
 
+/** A notice handed to a command that follows the job (a CLI prints it). */
+export interface FollowedNotice extends JobMessage {
+  kind: 'finished' | 'warning';
+}
+
 export interface JobNotificationDeps {
   hub: EventHub;
   activity: ActivityLog;
   tracked: TrackedStore;
   settings(): Settings['notifications'];
   notifier?: Notifier;
+  /**
+   * Whose notices this process shows: 'all' (the app, the web host) or only those of jobs a
+   * command follows ('followed': the CLI has no notification area).
+   */
+  audience?: 'all' | 'followed';
   /** Longest wait for a job's outputs before announcing it anyway. */
   outputsWaitMs?: number;
 }
 
 export class JobNotifications {
   private summary = { running: -1, queued: -1 };
+  private readonly followers = new Map<string, Set<(n: FollowedNotice) => void>>();
 
   constructor(private readonly d: JobNotificationDeps) {}
+
+  /** A command shows the notices of this job as they come (until the returned function is called). */
+  follow(accountId: string, jobId: string, show: (n: FollowedNotice) => void): () => void {
+    const k = `${accountId}\n${jobId}`;
+    const set = this.followers.get(k) ?? new Set();
+    set.add(show);
+    this.followers.set(k, set);
+    return () => {
+      set.delete(show);
+      if (set.size === 0 && this.followers.get(k) === set) this.followers.delete(k);
+    };
+  }
+
+  /**
+   * Whether this process may claim a job's notice: it can show it, or only the activity entry
+   * (in the shared log, which any process writes) is owed. Checked before the claim, so a
+   * process that would show nothing leaves the notice to one that can.
+   */
+  deliverable(job: TrackedJob, kind: FollowedNotice['kind']): boolean {
+    const shown = kind === 'finished' ? this.wanted(job) : job.options.notify !== 'none';
+    return !shown || this.d.audience !== 'followed' || this.followers.has(`${job.accountId}\n${job.jobId}`);
+  }
+
+  private deliver(job: TrackedJob, m: JobMessage, kind: FollowedNotice['kind']): void {
+    this.d.notifier?.show({ title: m.title, body: m.body, jobId: job.jobId });
+    this.d.hub.emit('notification', { title: m.title, body: m.body, jobId: job.jobId, level: m.level });
+    for (const show of this.followers.get(`${job.accountId}\n${job.jobId}`) ?? []) show({ ...m, kind });
+  }
 
   private wanted(job: TrackedJob): boolean {
     const s = this.d.settings();
@@ -38,7 +80,8 @@ export class JobNotifications {
 
   /**
    * A job reached a terminal state. `outputs` settles when its automatic download has (null:
-   * another process downloads it, and will announce it).
+   * another process downloads it and announces it if it can; if it cannot, this process does
+   * when it sees the row settle: JobsService.watchOthers).
    */
   async finished(job: TrackedJob, outputs: Promise<TrackedJob | null>): Promise<void> {
     const wait = this.d.outputsWaitMs ?? 120_000;
@@ -54,8 +97,9 @@ export class JobNotifications {
     this.announce(latest);
   }
 
-  /** Shows the notification if nobody has yet (any process). */
+  /** Shows the notification if nobody has yet (any process) and this process can. */
   announce(job: TrackedJob): void {
+    if (!this.deliverable(job, 'finished')) return;
     if (!this.d.tracked.claimNotification(job.accountId, job.jobId)) return;
     const outputs: OutputsSummary = {
       state: job.outputsState,
@@ -65,17 +109,16 @@ export class JobNotifications {
     };
     const m = finishedMessage(job, outputs);
     this.d.activity.add(m.level, 'jobs', `${m.title} — ${m.body}`, { kind: 'job', id: job.jobId });
-    if (!this.wanted(job)) return;
-    this.d.notifier?.show({ title: m.title, body: m.body, jobId: job.jobId });
-    this.d.hub.emit('notification', { title: m.title, body: m.body, jobId: job.jobId, level: m.level });
+    if (this.wanted(job)) this.deliver(job, m, 'finished');
   }
 
-  /** A warning about a running job (run-guards.ts claims it once); a job set to notify 'none' only logs it. */
+  /**
+   * A warning about a running job, claimed once by run-guards.ts (after deliverable()); a job
+   * set to notify 'none' only logs it.
+   */
   warn(job: TrackedJob, m: JobMessage): void {
     this.d.activity.add(m.level, 'jobs', `${m.title} — ${m.body}`, { kind: 'job', id: job.jobId });
-    if (job.options.notify === 'none') return;
-    this.d.notifier?.show({ title: m.title, body: m.body, jobId: job.jobId });
-    this.d.hub.emit('notification', { title: m.title, body: m.body, jobId: job.jobId, level: m.level });
+    if (job.options.notify !== 'none') this.deliver(job, m, 'warning');
   }
 
   /** Running and queued counts for the tray; sent only when they change. */
