@@ -9,9 +9,7 @@ import { platformFromUrl, resolvePlatform, type ResolvedPlatform } from '../main
 import { localSandboxLauncher } from '../main/core/platforms/sandbox';
 import type { RescaleApi } from '../main/core/rescale/api';
 import { readLegacyApiConfig } from '../main/core/secrets/legacy-apiconfig';
-import { selectNodeSecretStore } from '../main/core/secrets/select';
 import { checkDataFolder } from './paths';
-import { terminalPassphrase } from './passphrase-prompt';
 import { LazySecretStore } from '../main/core/secrets/lazy';
 import { courierVersion } from '../main/core/version';
 import { createAesGcmSealer, type TransferService } from '../main/core/transfer';
@@ -120,8 +118,10 @@ export class CliContext {
         shell: 'cli',
         version: courierVersion,
         dataDir: this.dataDir,
-        // Probed on first use only: a run with -p or RESCALE_API_KEY never touches the keychain.
+        // Probed on first use only: a run with -p or RESCALE_API_KEY never touches the keychain,
+        // nor loads its modules (the native keyring addon, the key file's lock: ~20 ms).
         secrets: new LazySecretStore(async () => {
+          const [{ selectNodeSecretStore }, { terminalPassphrase }] = await Promise.all([import('../main/core/secrets/select'), import('./passphrase-prompt')]);
           const { store, warning } = await selectNodeSecretStore(this.dataDir, this.env, terminalPassphrase);
           if (warning && !this.flags.quiet && firstNoteFor(this.dataDir, warning)) process.stderr.write(`Note: ${warning}\n`);
           return store;
