@@ -81,16 +81,21 @@ describe('the CLI build', () => {
     expect(readFileSync(join(outdir, 'transfer-worker.mjs'), 'utf8')).toContain('export');
   }, 60_000);
 
-  test('a command’s context (all a transfer command loads before its first request) loads neither the jobs feature, the keyring nor node:http2', async () => {
+  test('what a transfer command loads before its first request (its context, its command) holds neither the jobs feature, the zip writer, the keyring nor node:http2', async () => {
     const outdir = join(tmp, 'out-cli');
-    const context = readdirSync(outdir).find((n) => /^context-\w+\.mjs$/.test(n));
-    expect(context).toBeDefined();
+    const chunk = (name: string) => readdirSync(outdir).find((n) => new RegExp(`^${name}-\\w+\\.mjs$`).test(n));
+    const [context, command] = [chunk('context'), chunk('transfer-commands')];
+    expect(context && command).toBeDefined();
     const seen = new Set<string>();
     staticImports(outdir, context!, seen);
+    staticImports(outdir, command!, seen);
     const loaded = [...seen].flatMap((f) => (JSON.parse(readFileSync(join(outdir, `${f}.map`), 'utf8')) as { sources: string[] }).sources).join('\n');
     expect(loaded).toContain('main/core/accounts/');
+    expect(loaded).toContain('cli/transfer-run.ts');
     for (const unused of [
-      'main/core/jobs/',
+      'main/core/jobs/service.ts',
+      'main/core/jobs/sweeps.ts',
+      'main/core/jobs/outbox.ts',
       'main/core/handlers/',
       'main/core/archive/',
       'node_modules/csv-parse/',
