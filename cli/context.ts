@@ -2,15 +2,14 @@ import { createHash, hkdfSync } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CourierError } from '../shared/errors';
-import { createCourier, type Courier } from '../main/core/courier';
+import { createBaseServices, type BaseServices, type OpenBase } from '../main/core/base-services';
+import type { Courier } from '../main/core/courier';
 import { defaultDataDir } from '../main/core/paths';
 import { platformFromUrl, resolvePlatform, type ResolvedPlatform } from '../main/core/platforms';
 import { localSandboxLauncher } from '../main/core/platforms/sandbox';
 import type { RescaleApi } from '../main/core/rescale/api';
 import { readLegacyApiConfig } from '../main/core/secrets/legacy-apiconfig';
-import { selectNodeSecretStore } from '../main/core/secrets/select';
 import { checkDataFolder } from './paths';
-import { terminalPassphrase } from './passphrase-prompt';
 import { LazySecretStore } from '../main/core/secrets/lazy';
 import { courierVersion } from '../main/core/version';
 import { createAesGcmSealer, type TransferService } from '../main/core/transfer';
@@ -65,6 +64,7 @@ function workerFilePort(): { transferWorkerFile?: string } {
 
 /** The core services for one CLI run, opened lazily and closed at exit. */
 export class CliContext {
+  private baseP: Promise<OpenBase> | null = null;
   private courierP: Promise<Courier> | null = null;
   private readonly sandbox;
   constructor(
@@ -96,26 +96,44 @@ export class CliContext {
     return this.flags.data ?? defaultDataDir(this.env);
   }
 
+  /**
+   * Core's base services (accounts, settings, the network options, the transfer engine): all a
+   * transfer command uses, so it never loads the jobs feature, the sweeps or the router.
+   */
+  core(): Promise<BaseServices> {
+    return this.openBase().then((b) => b.services);
+  }
+
+  /** The whole core, on the same base services: the jobs, the templates, the router. */
   courier(): Promise<Courier> {
-    if (!this.courierP) checkDataFolder(this.dataDir);
-    this.courierP ??= createCourier({
-      shell: 'cli',
-      version: courierVersion,
-      dataDir: this.dataDir,
-      // Probed on first use only: a run with -p or RESCALE_API_KEY never touches the keychain.
-      secrets: new LazySecretStore(async () => {
-        const { store, warning } = await selectNodeSecretStore(this.dataDir, this.env, terminalPassphrase);
-        if (warning && !this.flags.quiet && firstNoteFor(this.dataDir, warning)) process.stderr.write(`Note: ${warning}\n`);
-        return store;
-      }),
-      launchSandbox: this.sandbox.launch,
-      // One-shot commands do not run the outbox or the poller; `jobs` commands start them.
-      backgroundJobs: false,
-      // Job inputs uploaded by this run go through a journal of its own (removed when it ends clean).
-      transferJournal: () => this.transferJournal(),
-      ...workerFilePort(),
-    });
+    const base = this.openBase();
+    this.courierP ??= Promise.all([base, import('../main/core/courier')]).then(([b, m]) => m.courierOn(b));
     return this.courierP;
+  }
+
+  private openBase(): Promise<OpenBase> {
+    if (!this.baseP) checkDataFolder(this.dataDir);
+    this.baseP ??= (async () =>
+      createBaseServices({
+        shell: 'cli',
+        version: courierVersion,
+        dataDir: this.dataDir,
+        // Probed on first use only: a run with -p or RESCALE_API_KEY never touches the keychain,
+        // nor loads its modules (the native keyring addon, the key file's lock: ~20 ms).
+        secrets: new LazySecretStore(async () => {
+          const [{ selectNodeSecretStore }, { terminalPassphrase }] = await Promise.all([import('../main/core/secrets/select'), import('./passphrase-prompt')]);
+          const { store, warning } = await selectNodeSecretStore(this.dataDir, this.env, terminalPassphrase);
+          if (warning && !this.flags.quiet && firstNoteFor(this.dataDir, warning)) process.stderr.write(`Note: ${warning}\n`);
+          return store;
+        }),
+        launchSandbox: this.sandbox.launch,
+        // One-shot commands do not run the outbox or the poller; `jobs` commands start them.
+        backgroundJobs: false,
+        // Job inputs uploaded by this run go through a journal of its own (removed when it ends clean).
+        transferJournal: () => this.transferJournal(),
+        ...workerFilePort(),
+      }))();
+    return this.baseP;
   }
 
   /**
@@ -128,7 +146,7 @@ export class CliContext {
     this.connection ??= this.findKey().then((conn) => {
       const cache = new AccountCache(this.dataDir, conn.platform.apiUrl, conn.keyId, createAesGcmSealer(conn.sealerKey));
       const connection = { ...conn, api: withAccountCache(conn.api, cache) };
-      const network = async () => (await this.courier()).network();
+      const network = async () => (await this.core()).network();
       this.journalSweep ??= sweepRunJournals({ dataDir: this.dataDir, conn: connection, network });
       return connection;
     });
@@ -137,7 +155,7 @@ export class CliContext {
   private connection: Promise<Connection> | undefined;
 
   private async findKey(): Promise<Connection> {
-    const c = await this.courier();
+    const c = await this.core();
     const urlOverride = this.flags.apiBaseUrl ?? this.env.RESCALE_API_URL;
     const platformFor = (fallback?: string): ResolvedPlatform => resolvePlatform(platformFromUrl(urlOverride ?? fallback ?? 'https://platform.rescale.com'));
     const direct = this.flags.apiToken
@@ -196,7 +214,7 @@ export class CliContext {
   }
 
   private async fromAccount(id: string, source: string): Promise<Connection> {
-    const c = await this.courier();
+    const c = await this.core();
     const s = await c.accounts.session(id);
     const key = await c.ports.secrets.get(`account:${id}`);
     if (!key) throw new CourierError('unauthorized', `The key of ${s.account.label} is missing from the keychain; add the account again.`);
@@ -205,10 +223,12 @@ export class CliContext {
 
   async close(): Promise<void> {
     await this.journalSweep?.stop();
-    if (this.courierP) {
-      const c = await this.courierP;
-      const keep = c.transfersOpened() ? await this.keepRunJournal(await c.transfers()) : false;
-      await c.close();
+    if (this.baseP) {
+      const base = await this.baseP;
+      const keep = base.services.transfersOpened() ? await this.keepRunJournal(await base.services.transfers()) : false;
+      // The whole core closes its base too; a run that built only the base closes that.
+      const whole = await this.courierP?.catch(() => undefined);
+      await (whole ? whole.close() : base.close());
       this.runJournal.finish(keep);
     }
     await this.sandbox.stop();

@@ -92,7 +92,7 @@ async function openRunService(
   const lock = tryProcessLock(lockPathOf(journal.path));
   if (!lock) throw new CourierError('conflict', 'The same transfer is already running in another courier process; wait for it or stop it first.');
   trace('transfer service');
-  const network = await (await ctx.courier()).network();
+  const network = await (await ctx.core()).network();
   // Taken last: from here on this function closes the pool if the service cannot be created.
   const pool = await takeEarlyPool();
   const service = await createTransferService({

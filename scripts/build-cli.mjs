@@ -47,11 +47,24 @@ const requireExternals = {
  * Courier's own `import ... from 'undici'` gets scripts/undici-slim.mjs: request() and the
  * dispatchers without the rest of undici's index (fetch, WebSocket, caches, mocks), which every
  * thread otherwise parses and runs at every start. Packages in node_modules keep the real one.
+ *
+ * And undici's client loads its HTTP/2 side (client-h2.js, which loads node:http2) at start,
+ * for connections that negotiate h2, which Courier's never ask for (no allowH2): it gets a
+ * stand-in that loads the real one on the first such connection (~10-15 ms of every thread's start).
  */
+const H2_STAND_IN = `let real;
+module.exports = function connectH2(client, socket) {
+  real ??= require('undici/lib/dispatcher/client-h2.js');
+  return real(client, socket);
+};`;
 const slimUndici = {
   name: 'slim-undici',
   setup(b) {
     b.onResolve({ filter: /^undici$/ }, (a) => (a.importer.includes('node_modules') ? undefined : { path: `${root}scripts/undici-slim.mjs` }));
+    b.onResolve({ filter: /^\.\/client-h2\.js$/ }, (a) =>
+      /undici[\\/]lib[\\/]dispatcher[\\/]client\.js$/.test(a.importer) ? { path: 'client-h2', namespace: 'lazy-h2' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-h2' }, () => ({ contents: H2_STAND_IN, loader: 'js', resolveDir: root }));
   },
 };
 

@@ -1,6 +1,5 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import picomatch from 'picomatch';
 import { checkOutputDir } from '../paths';
 import { CourierError } from '../../shared/errors';
 import { isIdentical } from '../../main/core/jobs/identical';
@@ -14,7 +13,7 @@ import { runTransfers, type RunSummary } from '../transfer-run';
 import { authenticate } from './job-commands';
 import { prefetchUpload } from '../account-cache';
 import { trace } from '../trace';
-import { dropStagedArchive, stageFolderArchive, type StagedArchive } from '../../main/core/archive/stage';
+import type { StagedArchive } from '../../main/core/archive/stage';
 
 /** A path as it can be pasted into the shell: single quotes in POSIX shells, double quotes in Windows' (which has no $ or ` to fear). */
 function asShellArg(p: string): string {
@@ -72,6 +71,8 @@ function holdsAFile(dir: string): boolean {
 /** `upload --as-archive`: each folder is packed into one zip first (data folder's staging/cli-upload-archives/; the app sweeps its own). */
 async function stageArchives(ctx: CliContext, out: Out, paths: string[]): Promise<Map<string, StagedArchive>> {
   const staged = new Map<string, StagedArchive>();
+  // Imported here: the zip writer is only for --as-archive, and every transfer command loads this file.
+  const { stageFolderArchive } = await import('../../main/core/archive/stage');
   for (const p of paths) {
     if (!statSync(p).isDirectory()) continue;
     const a = await stageFolderArchive(join(ctx.dataDir, 'staging', 'cli-upload-archives'), p);
@@ -112,7 +113,10 @@ export async function uploadCommand(
   if (s.paused) throw new CourierError('cancelled', 'Upload paused; run the same command to resume.');
   const failed = explainFailures(s.items);
   // A registered archive is on the platform: its local copy goes. A failed one stays for the rerun.
-  if (!failed) for (const a of archives.values()) await dropStagedArchive(a);
+  if (!failed && archives.size > 0) {
+    const { dropStagedArchive } = await import('../../main/core/archive/stage');
+    for (const a of archives.values()) await dropStagedArchive(a);
+  }
   if (o.extended) {
     if (failed) {
       out.result(JSON.stringify({ success: false, startTime: startTime, endTime: Date.now(), files: [] }));
@@ -155,7 +159,8 @@ export async function syncCommand(
   const conn = await authenticate(ctx, out);
   const dir = resolve(o.outputDir ?? `rescale_job_${o.job}`);
   const all = await conn.api.jobFiles(o.job);
-  const match = o.files && o.files.length ? picomatch(o.files, { dot: true }) : () => true;
+  // Imported here: only sync matches globs, and every transfer command loads this file.
+  const match = o.files && o.files.length ? (await import('picomatch')).default(o.files, { dot: true }) : () => true;
   const excl = (o.exclude ?? []).map((x) => x.toLowerCase());
   const must = (o.search ?? []).map((x) => x.toLowerCase());
   const wanted = all.filter((f) => match(f.name) && !excl.some((x) => f.name.toLowerCase().includes(x)) && must.every((x) => f.name.toLowerCase().includes(x)));

@@ -1,9 +1,5 @@
-import { prepareDataDir } from './data-dir';
-import { join } from 'node:path';
 import type { CourierHandlers } from '../../shared/contract';
-import { AccountService } from './accounts/service';
-import { ActivityLog } from './activity/log';
-import { EventHub } from './events/hub';
+import { createBaseServices, type BaseServices, type OpenBase } from './base-services';
 import { accountHandlers } from './handlers/accounts';
 import { jobHandlers } from './handlers/jobs';
 import type { Scope, ScopeBudget } from './rescale/scopes';
@@ -13,17 +9,12 @@ import { JobsService, type JobsTuning } from './jobs/service';
 import type { Notifier } from './notify/notifier';
 import { transferHandlers } from './handlers/transfers';
 import { fileHandlers } from './handlers/files';
-import type { Sealer, TransferService } from './transfer';
+import type { Sealer } from './transfer';
 import { appHandlers } from './handlers/app';
-import { Connectivity } from './net/connectivity';
-import { recordActivity } from './activity/recorder';
-import type { NetworkOptions } from './net/dispatcher';
-import { SystemProxy, type ProxyRulesLookup } from './net/system-proxy';
+import type { ProxyRulesLookup } from './net/system-proxy';
 import { createRouter, type CallContext, type Router } from './rpc/router';
 import type { ChoosableKeyStore, SecretStore } from './secrets/store';
-import { JsonFileSettingsBackend, type SettingsBackend } from './settings/backend';
-import { SettingsService } from './settings/service';
-import { lazyTransfers } from './transfer-opener';
+import type { SettingsBackend } from './settings/backend';
 
 export { limitsFrom } from './transfer-opener';
 
@@ -68,19 +59,7 @@ export interface CourierPorts {
   rateBudgets?: Partial<Record<Scope, ScopeBudget>>;
 }
 
-export interface CoreServices {
-  hub: EventHub;
-  activity: ActivityLog;
-  ports: CourierPorts;
-  connectivity: Connectivity;
-  settings: SettingsService;
-  accounts: AccountService;
-  /** The transfer engine, opened on first use (the CLI opens it only for transfer commands). */
-  transfers(): Promise<TransferService>;
-  /** Proxy, CA and timeouts from the settings (with the proxy password from the keychain). */
-  network(): Promise<NetworkOptions>;
-  /** Whether the transfer engine was opened in this process. */
-  transfersOpened(): boolean;
+export interface CoreServices extends BaseServices {
   /** Templates, the outbox, the status poller, outputs and job notifications. */
   jobs: JobsService;
 }
@@ -92,40 +71,15 @@ export interface Courier extends CoreServices {
 
 /** The composition root of core: builds every service once and the handlers the router dispatches to. */
 export async function createCourier(ports: CourierPorts): Promise<Courier> {
-  prepareDataDir(ports.dataDir);
-  const hub = new EventHub();
-  const activity = new ActivityLog(join(ports.dataDir, 'activity.jsonl'), hub);
-  const connectivity = new Connectivity(hub);
-  const stopRecording = recordActivity(hub, activity);
-  const settings = new SettingsService(ports.settingsBackend ?? new JsonFileSettingsBackend(ports.dataDir), {
-    warn: (p) => activity.say('warn', 'settings', p),
-    info: (p) => activity.say('info', 'settings', p),
-  });
-  const network = (): Promise<NetworkOptions> => networkOptions(settings, ports.secrets);
-  const osProxy = ports.systemProxy;
-  const systemProxy = osProxy
-    ? new SystemProxy(osProxy.rules, { ...(osProxy.cacheMs !== undefined ? { ttlMs: osProxy.cacheMs } : {}), warn: (p) => activity.say('warn', 'settings', p) })
-    : null;
-  /** The options for connections to `target`: the "system" proxy as the OS answers for it, where the shell can ask. */
-  const networkFor = async (target: string): Promise<NetworkOptions> => (systemProxy ? systemProxy.apply(await network(), target) : network());
-  const launchSandbox = ports.launchSandbox;
-  const accounts = new AccountService({
-    settings,
-    secrets: ports.secrets,
-    dataDir: ports.dataDir,
-    activity,
-    connectivity,
-    userAgent: `Courier/${ports.version}`,
-    network: networkFor,
-    followsOsProxy: systemProxy !== null,
-    ...(ports.rateBudgets ? { budgets: ports.rateBudgets } : {}),
-    ...(launchSandbox ? { sandbox: launchSandbox } : {}),
-  });
-  settings.onChange((s) => hub.emit('settingsChanged', s));
+  return courierOn(createBaseServices(ports));
+}
 
-  const opener = lazyTransfers({ ports, settings, accounts, hub, activity, network, systemProxy });
-  const transfers = opener.open;
-
+/**
+ * The rest of core (jobs, the handlers, the router) on base services already built: the CLI
+ * builds those first, and only its commands that need more load this module.
+ */
+export function courierOn(base: OpenBase): Courier {
+  const { ports, hub, activity, accounts, connectivity, settings, transfers } = base.services;
   const jobs = new JobsService({
     dataDir: ports.dataDir,
     hub,
@@ -139,8 +93,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     ...(ports.shell === 'cli' ? { noticeAudience: 'followed' as const } : {}),
     ...(ports.jobsTuning ? { tuning: ports.jobsTuning } : {}),
   });
-  const transfersOpened = opener.opened;
-  const services: CoreServices = { hub, activity, ports, connectivity, settings, accounts, transfers, network, transfersOpened, jobs };
+  const services: CoreServices = { ...base.services, jobs };
   const handlers: CourierHandlers<CallContext> = {
     ...appHandlers(services),
     ...accountHandlers(services),
@@ -159,23 +112,7 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
     router,
     async close() {
       await jobs.close();
-      await opener.close();
-      await accounts.close();
-      stopRecording();
+      await base.close();
     },
   };
-}
-
-/** Proxy, CA and timeouts from the settings (with the proxy password from the keychain). */
-async function networkOptions(settings: SettingsService, secrets: SecretStore): Promise<NetworkOptions> {
-  const n = settings.get().network;
-  const base = n.caBundlePath ? { caBundlePath: n.caBundlePath } : {};
-  if (n.proxy === 'explicit' && n.proxyUrl) {
-    const password = (await secrets.get('proxy').catch(() => null)) ?? undefined;
-    return {
-      ...base,
-      proxy: { mode: 'explicit', url: n.proxyUrl, ...(n.proxyUsername ? { username: n.proxyUsername } : {}), ...(password ? { password } : {}) },
-    };
-  }
-  return { ...base, proxy: { mode: n.proxy === 'system' ? 'system' : 'none' } };
 }

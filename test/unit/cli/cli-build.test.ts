@@ -81,6 +81,37 @@ describe('the CLI build', () => {
     expect(readFileSync(join(outdir, 'transfer-worker.mjs'), 'utf8')).toContain('export');
   }, 60_000);
 
+  test('what a transfer command loads before its first request (its context, its command) holds neither the jobs feature, the zip writer, the keyring nor node:http2', async () => {
+    const outdir = join(tmp, 'out-cli');
+    const chunk = (name: string) => readdirSync(outdir).find((n) => new RegExp(`^${name}-\\w+\\.mjs$`).test(n));
+    const [context, command] = [chunk('context'), chunk('transfer-commands')];
+    expect(context && command).toBeDefined();
+    const seen = new Set<string>();
+    staticImports(outdir, context!, seen);
+    staticImports(outdir, command!, seen);
+    const loaded = [...seen].flatMap((f) => (JSON.parse(readFileSync(join(outdir, `${f}.map`), 'utf8')) as { sources: string[] }).sources).join('\n');
+    expect(loaded).toContain('main/core/accounts/');
+    expect(loaded).toContain('cli/transfer-run.ts');
+    for (const unused of [
+      'main/core/jobs/service.ts',
+      'main/core/jobs/sweeps.ts',
+      'main/core/jobs/outbox.ts',
+      'main/core/handlers/',
+      'main/core/archive/',
+      'node_modules/csv-parse/',
+      'node_modules/picomatch/',
+      'node_modules/yazl/',
+      // The key store is picked on first use, which a run with -p or RESCALE_API_KEY never makes.
+      'required:@napi-rs/keyring',
+    ])
+      expect(loaded).not.toContain(unused);
+    // undici's HTTP/2 side is bundled but loaded only for an h2 connection (scripts/build-cli.mjs).
+    const script = `await import(${JSON.stringify(join(outdir, context!))}); console.log(process.moduleLoadList.filter((m) => /http2/.test(m)).length);`;
+    // The build is outside the repository: its require()d packages are found through NODE_PATH.
+    const env = { ...process.env, NODE_PATH: join(process.cwd(), 'node_modules') };
+    expect(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env }).trim()).toBe('0');
+  }, 60_000);
+
   test('pure-JS packages are bundled; native ones and those that find their own files stay in node_modules', async () => {
     const outdir = join(tmp, 'out-cli');
     const all = new Set<string>();
