@@ -5,7 +5,7 @@ import { isFinished, jobPlan, runWindow, visibleHistory } from '../jobs/clock';
 import type { Json } from '../util/json';
 
 export const jobPlanSchema = z.strictObject({
-  ending: z.enum(['complete', 'fail', 'force-stop']).optional(),
+  ending: z.enum(['complete', 'fail', 'force-stop', 'until-stopped']).optional(),
   waiting: z.boolean().optional(),
 });
 

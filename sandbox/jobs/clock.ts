@@ -20,7 +20,7 @@ export const FAIL_REASON = `Command exited with code ${FAIL_EXIT_CODE}`;
 export const FINAL_STATUSES: ReadonlySet<string> = new Set(['Completed', 'Failed', 'Force Stop']);
 
 /** Words in a job's name that choose its plan (the control route can override them). */
-export const PLAN_WORDS = { fail: '[fail]', forceStop: '[force-stop]', waiting: '[waiting]' } as const;
+export const PLAN_WORDS = { fail: '[fail]', forceStop: '[force-stop]', untilStopped: '[until-stopped]', waiting: '[waiting]' } as const;
 
 export interface StatusEvent {
   status: string;
@@ -31,7 +31,13 @@ export interface StatusEvent {
 /** How this job's run goes: from words in its name, then what /__sandbox/jobs/{id}/plan set. */
 export function jobPlan(job: JobRec): JobPlan {
   const name = job.name.toLowerCase();
-  const ending = name.includes(PLAN_WORDS.fail) ? 'fail' : name.includes(PLAN_WORDS.forceStop) ? 'force-stop' : 'complete';
+  const ending = name.includes(PLAN_WORDS.fail)
+    ? 'fail'
+    : name.includes(PLAN_WORDS.forceStop)
+      ? 'force-stop'
+      : name.includes(PLAN_WORDS.untilStopped)
+        ? 'until-stopped'
+        : 'complete';
   return { ending, waiting: name.includes(PLAN_WORDS.waiting), ...job.plan };
 }
 
@@ -43,6 +49,9 @@ export function stopDelayMs(job: JobRec): number {
 function ending(plan: JobPlan, start: number, dur: number): StatusEvent[] {
   const at = (f: number) => start + Math.round(f * dur);
   if (plan.ending === 'fail') return [{ status: 'Failed', at: at(1), reason: FAIL_REASON }];
+  // Runs (its program's output complete) until someone stops it: tests that act on a running job
+  // while a slow machine catches up do not race its end.
+  if (plan.ending === 'until-stopped') return [];
   // A stop that does not finish by itself is forced: the platform ends it as "Force Stop".
   if (plan.ending === 'force-stop')
     return [

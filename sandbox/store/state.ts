@@ -53,7 +53,7 @@ export interface AnalysisSpec {
 
 /** How a simulated run goes (sandbox/jobs/clock.ts): its final status, and whether it passes the waiting statuses. */
 export interface JobPlan {
-  ending: 'complete' | 'fail' | 'force-stop';
+  ending: 'complete' | 'fail' | 'force-stop' | 'until-stopped';
   waiting: boolean;
 }
 

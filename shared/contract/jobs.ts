@@ -112,7 +112,8 @@ export const jobRequests = {
     ),
     /**
      * Follows a live text file. No cursor: its last `lines` lines. With the previous answer's
-     * cursor: only the lines added since (none repeated, none skipped). `restarted`: the file was
+     * cursor: only the lines added since (none repeated, none skipped; where a tail cannot tell,
+     * `note` says lines may be missing). `restarted`: the file was
      * rewritten or truncated, or a new run began, and the lines handed out so far are replaced (never
      * before the first line: a follow begun before the run or the file existed just goes on);
      * `final`: the job ended, nothing more will come.

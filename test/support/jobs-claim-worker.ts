@@ -1,14 +1,17 @@
 // Child process for the outbox lease test: claims submissions from a shared jobs.db as fast as
-// it can, "sends" each (moves it to submitted) and prints the ids it sent.
+// it can, "sends" each (moves it to submitted) and prints the ids it sent. It says "ready" once
+// the database is open and starts on "go" from stdin, so two of them start together however
+// long each took to boot.
+import { once } from 'node:events';
 import { openJobsDb } from '../../main/core/jobs/db';
 import { newOwner } from '../../main/core/jobs/lease';
 import { OutboxStore } from '../../main/core/jobs/outbox-store';
 
-const [dbPath, startAt] = process.argv.slice(2);
+const [dbPath] = process.argv.slice(2);
 const store = new OutboxStore(openJobsDb(dbPath!));
 const me = newOwner();
-const wait = Number(startAt) - Date.now();
-if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+process.stdout.write('ready\n');
+await once(process.stdin, 'data');
 const sent: string[] = [];
 for (;;) {
   const { claimed, wakeAt } = store.claimNext(me, 60_000);
@@ -21,4 +24,5 @@ for (;;) {
   if (store.update(claimed, me, { state: 'submitted', jobId: `job-${claimed.seq}` }, ['queued'])) sent.push(claimed.id);
   store.release(claimed.id, me);
 }
-process.stdout.write(JSON.stringify(sent));
+process.stdout.write(`${JSON.stringify(sent)}\n`);
+process.stdin.destroy();

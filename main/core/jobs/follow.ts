@@ -1,7 +1,9 @@
 // Following a live file when the platform only answers "the last N lines". The cursor remembers
 // how many complete lines were handed out and short hashes of the last few; each new window is
-// aligned on those lines, so nothing is repeated or skipped at the seams. Hand-written: this is
-// the platform's own tail contract, no library models it.
+// aligned on those lines, so nothing is repeated or skipped at the seams. Where the window cannot
+// tell (more new lines than it holds; last lines that repeat, so they fit at several places) the
+// answer says lines may be missing rather than guessing silently. Hand-written: this is the
+// platform's own tail contract, no library models it.
 import { createHash } from 'node:crypto';
 import { CourierError } from '../../../shared/errors';
 
@@ -26,16 +28,26 @@ export interface TailWindow {
   whole: boolean;
 }
 
-export type Alignment = { kind: 'lines'; fresh: string[]; restarted: boolean; gap: boolean; state: FollowState } | { kind: 'widen' };
+/**
+ * `gap`: more lines came than the widest window holds; some are not handed out. `ambiguous`: the
+ * anchor matched at more than one place (the last handed-out lines repeat, e.g. 8+ identical
+ * lines), so the newest match was taken and new lines identical to the anchor may be missing.
+ */
+export type Alignment = { kind: 'lines'; fresh: string[]; restarted: boolean; gap: boolean; ambiguous: boolean; state: FollowState } | { kind: 'widen' };
 
 const hash = (line: string) => createHash('sha256').update(line).digest('base64url').slice(0, 12);
 
-function after(state: FollowState, fresh: string[], seen: number, restarted: boolean, gap = false): Alignment {
+function after(state: FollowState, fresh: string[], seen: number, restarted: boolean, gap = false): Extract<Alignment, { kind: 'lines' }> {
   const anchor = restarted || gap ? fresh.slice(-ANCHOR_LINES).map(hash) : [...state.anchor, ...fresh.map(hash)].slice(-ANCHOR_LINES);
-  return { kind: 'lines', fresh, restarted, gap, state: { ...state, seen, anchor } };
+  return { kind: 'lines', fresh, restarted, gap, ambiguous: false, state: { ...state, seen, anchor } };
 }
 
 const matchesAt = (hashes: string[], end: number, anchor: string[]) => end >= anchor.length && anchor.every((h, i) => hashes[end - anchor.length + i] === h);
+
+function matchesEarlier(hashes: string[], end: number, anchor: string[]): boolean {
+  for (let e = end - 1; e >= anchor.length; e--) if (matchesAt(hashes, e, anchor)) return true;
+  return false;
+}
 
 /** The first read: the last `want` lines of the window. */
 export function startFollow(runId: string, path: string, w: TailWindow, want: number): { fresh: string[]; state: FollowState } {
@@ -62,6 +74,10 @@ export function alignWindow(state: FollowState, w: TailWindow, canWiden: boolean
   for (let end = hashes.length; end >= state.anchor.length; end--) {
     if (matchesAt(hashes, end, state.anchor)) {
       const fresh = w.lines.slice(end);
+      // Another, older match: the window cannot say which one is where the reader stopped.
+      // Taking the newest repeats nothing but may skip lines equal to the anchor: said, and the
+      // line count is no longer known.
+      if (matchesEarlier(hashes, end, state.anchor)) return { ...after(state, fresh, w.whole ? w.lines.length : -1, false), ambiguous: true };
       return after(state, fresh, w.whole ? w.lines.length : state.seen >= 0 ? state.seen + fresh.length : -1, false);
     }
   }

@@ -69,6 +69,13 @@ function windowOf(t: { lines: string[]; complete: boolean }, asked: number): Tai
 }
 
 const gapNote = 'More lines were written since the last read than one read can return: some lines in between are not shown.';
+const ambiguousNote = 'The last lines shown repeat in the file, so where reading stopped is not certain: new lines identical to them may not be shown.';
+
+/** What to say about an alignment: a restart, a gap, or an uncertain position. */
+function alignNote(a: { restarted: boolean; gap: boolean; ambiguous: boolean }, path: string): string | undefined {
+  if (a.restarted) return `${path} was rewritten or truncated: its lines start over.`;
+  return a.gap ? gapNote : a.ambiguous ? ambiguousNote : undefined;
+}
 
 export async function liveTail(d: LiveDeps, o: { jobId: string; path: string; lines: number; cursor?: string }): Promise<LiveTailAnswer> {
   const path = checkLivePath(o.path);
@@ -119,7 +126,7 @@ async function readLive(d: LiveDeps, jobId: string, runId: string, path: string,
   }
   const a = await alignLive(d, jobId, prev, lines);
   if (!a || a.kind !== 'lines') return null;
-  const note = a.restarted ? `${path} was rewritten or truncated: its lines start over.` : a.gap ? gapNote : undefined;
+  const note = alignNote(a, path);
   return { lines: a.fresh, cursor: encodeCursor(a.state), restarted: a.restarted, final: false, ...(note ? { note } : {}) };
 }
 
@@ -151,7 +158,7 @@ async function readFinal(d: LiveDeps, jobId: string, runId: string, path: string
   }
   const a = alignWindow(state, { lines: all, whole: true }, false);
   if (a.kind !== 'lines') throw new CourierError('internal', 'A whole file always aligns.');
-  const note = a.restarted ? `${path} was rewritten or truncated: its lines start over.` : undefined;
+  const note = alignNote(a, path);
   return { lines: a.fresh, cursor: encodeCursor(a.state), restarted: a.restarted, final: true, ...(note ? { note } : {}) };
 }
 

@@ -60,6 +60,8 @@ export class StatusPoller {
   private timer: NodeJS.Timeout | null = null;
   private paused = false;
   private closed = false;
+  /** Sweeps and history reads under way: close() waits for them, so none lands after the database closed. */
+  private readonly running = new Set<Promise<void>>();
   private holdUntil = 0;
   private lastProbe = 0;
   private readonly offConnectivity: () => void;
@@ -126,10 +128,21 @@ export class StatusPoller {
     this.dueAllNow();
   }
 
-  close(): void {
+  /** Stops polling and waits for the requests already out (their results are still saved). */
+  async close(): Promise<void> {
     this.closed = true;
     this.offConnectivity();
     this.pause();
+    await Promise.allSettled([...this.running]);
+  }
+
+  private keep<T>(p: Promise<T>): void {
+    const done = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.running.add(done);
+    void done.finally(() => this.running.delete(done));
   }
 
   private dueAllNow(): void {
@@ -171,7 +184,7 @@ export class StatusPoller {
       const probeEvery = this.d.offlineProbeMs ?? 15_000;
       if (t - this.lastProbe >= probeEvery && this.pacer.tryTake()) {
         this.lastProbe = t;
-        void this.pollOne(due[0] as Entry);
+        this.keep(this.pollOne(due[0] as Entry));
       }
       return this.schedule(probeEvery);
     }
@@ -181,12 +194,12 @@ export class StatusPoller {
     for (const [accountId, list] of byAccount) {
       if (list.length < (this.d.sweepThreshold ?? 4) || !this.pacer.tryTake()) continue;
       for (const e of list) swept.add(e);
-      void this.sweep(accountId, list);
+      this.keep(this.sweep(accountId, list));
     }
     for (const e of due) {
       if (swept.has(e)) continue;
       if (!this.pacer.tryTake()) break;
-      void this.pollOne(e);
+      this.keep(this.pollOne(e));
     }
     this.reschedule();
   }

@@ -344,7 +344,7 @@ export class JobsService {
     this.closed = true;
     this.offForget?.();
     if (this.watch) clearInterval(this.watch);
-    this.poller.close();
+    await this.poller.close();
     await this.outbox.close();
     this.db.close();
   }

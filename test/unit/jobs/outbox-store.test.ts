@@ -1,8 +1,7 @@
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, test } from 'vitest';
 import { stagingSlot, sweepStaged } from '../../../main/core/jobs/archive-inputs';
 import { openJobsDb } from '../../../main/core/jobs/db';
@@ -11,7 +10,31 @@ import { OutboxStore, type Submission } from '../../../main/core/jobs/outbox-sto
 import { findPreset } from '../../../main/core/jobs/presets';
 import { launchItems, resolveLaunch } from '../../../main/core/jobs/payload';
 
-const run = promisify(execFile);
+/**
+ * A claim worker (test/support/jobs-claim-worker.ts): `ready` resolves once it has opened the
+ * database, `go()` starts it, `sent` is the ids it sent.
+ */
+function claimWorker(dbPath: string): { ready: Promise<void>; go: () => void; sent: Promise<string[]> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/jobs-claim-worker.ts', dbPath], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  let onReady: () => void = () => undefined;
+  const ready = new Promise<void>((r) => (onReady = r));
+  child.stdout.on('data', (d: Buffer) => {
+    out += d.toString('utf8');
+    if (out.startsWith('ready\n')) onReady();
+  });
+  child.stderr.on('data', (d: Buffer) => (err += d.toString('utf8')));
+  const sent = new Promise<string[]>((ok, fail) =>
+    child.on('close', (code) => {
+      const last = out.trim().split('\n').at(-1) ?? '';
+      if (code === 0 && out.startsWith('ready\n')) ok(JSON.parse(last) as string[]);
+      else fail(new Error(`claim worker exited with ${code}: ${err || out}`));
+    }),
+  );
+  sent.catch(() => onReady()); // a worker that died before "ready" fails the test through `sent`
+  return { ready, go: () => child.stdin.end('go\n'), sent };
+}
 const chainer = findPreset('chainer')!;
 
 function fresh(now: () => number = Date.now) {
@@ -130,16 +153,16 @@ describe('the outbox store', () => {
   test('two processes claiming from one jobs.db never send the same submission', async () => {
     const { path, store } = fresh();
     const ids = Array.from({ length: 60 }, (_, i) => add(store, `acc-${i % 30}`).id);
-    const startAt = Date.now() + 2500;
-    const args = ['tsx', 'test/support/jobs-claim-worker.ts', path, String(startAt)];
-    const [a, b] = await Promise.all([run('npx', args), run('npx', args)]);
-    const sentA = JSON.parse(a.stdout) as string[];
-    const sentB = JSON.parse(b.stdout) as string[];
+    // Both start together once both have booted (a slow start must not let one send everything).
+    const workers = [claimWorker(path), claimWorker(path)];
+    await Promise.all(workers.map((w) => w.ready));
+    for (const w of workers) w.go();
+    const [sentA, sentB] = (await Promise.all(workers.map((w) => w.sent))) as [string[], string[]];
     expect(sentA.filter((id) => sentB.includes(id))).toEqual([]);
     expect([...sentA, ...sentB].sort()).toEqual([...ids].sort());
     expect(sentA.length).toBeGreaterThan(0);
     expect(sentB.length).toBeGreaterThan(0);
-  }, 30_000);
+  }, 120_000); // two Node processes boot through tsx: slow on a loaded machine
 });
 
 describe('archives staged for folder inputs', () => {

@@ -2,7 +2,7 @@ import { createCipheriv, randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { RateLimiter, scopeFor } from '../../../sandbox/control/ratelimit';
-import { endedAt, endingOf, jobPlan, plannedHistory, visibleHistory } from '../../../sandbox/jobs/clock';
+import { endedAt, endingOf, jobPlan, plannedHistory, runWindow, STOP_REASON, visibleHistory } from '../../../sandbox/jobs/clock';
 import { drfBool } from '../../../sandbox/jobs/validate';
 import { parseRange } from '../../../sandbox/s3/range';
 import type { JobRec } from '../../../sandbox/store/state';
@@ -79,6 +79,18 @@ describe('job clock', () => {
     ]);
     expect(endingOf(j)).toEqual({ status: 'Failed', stopped: false, exitCode: 1 });
     expect(endedAt(j)).toBe(10000);
+  });
+
+  it('[until-stopped]: the run goes on past its time until a stop ends it', () => {
+    const j = job({ name: 'x [until-stopped]', submittedAt: 0, runSeconds: 10 });
+    expect(plannedHistory(j).at(-1)?.status).toBe('Executing');
+    expect(endedAt(j)).toBeUndefined();
+    expect(runWindow(j, 1_000_000)?.completed).toBeNull();
+    const stopped = { ...j, stopAt: 60_000 };
+    expect(plannedHistory(stopped).slice(-2)).toEqual([
+      { status: 'Stopping', at: 60_000, reason: STOP_REASON },
+      { status: 'Completed', at: 61_500, reason: STOP_REASON },
+    ]);
   });
 
   it('[force-stop]: Stopping, then Force Stop; a user stop of such a job is forced too', () => {
