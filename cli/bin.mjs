@@ -6,6 +6,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
+// The reader of our output went away (`courier --help | head`): end as a tool killed by SIGPIPE
+// would (exit 128 + 13), not with a stack trace. Node ignores SIGPIPE, so writes fail with EPIPE.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e) => {
+    if (e.code !== 'EPIPE') throw e;
+    process.exit(141);
+  });
+}
+
 const args = process.argv.slice(2);
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   // What the command table would print (main/core/version.ts reads the same field), without
