@@ -91,6 +91,8 @@ All tools ran against the same sandbox S3 (a separate process on loopback), one 
   downloads decrypts and verifies SHA-512 before the file appears. aws and rclone move the bytes only.
 - Courier's time is measured inside its process from enqueue to "all settled" (worker threads warmed first);
   aws and rclone are timed as whole processes (their start-up, ~0.3–1 s, is included).
+- Before every run the dirty pages are written back (\`sync\`, from 2026-12-06 10:00; rows measured earlier did not),
+  so no run pays for flushing the previous tool's data.
 - Before any measurement every tool moves 300 files of 64 KiB up and down once, unmeasured, so the sandbox's JIT
   warm-up is not charged to whichever tool happens to run first.
 - Small-file downloads write into a folder of their own per run, removed after the case: deleting the
