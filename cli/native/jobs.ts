@@ -59,10 +59,7 @@ async function sendOutbox(ctx: CliContext, out: Out): Promise<void> {
   const c = await ctx.courierWithAccount();
   c.jobs.start();
   const accountId = c.accounts.activeId();
-  const open = c.jobs.store
-    .list({ open: true })
-    .filter((x) => x.accountId === accountId)
-    .reverse();
+  const open = accountId ? c.jobs.store.openQueue(accountId) : []; // every open row, oldest first (list() is a page of the newest)
   if (open.length === 0) return out.result('Nothing is waiting in the outbox for this account.');
   const since = Date.now();
   c.jobs.store.wakeWaitingForConnection(); // try now rather than at the end of a backoff

@@ -77,10 +77,8 @@ async function sendAll(c: Courier, out: Out, name: string, deadline: Deadline | 
   for (;;) {
     const v = await get();
     if (done(v)) return v;
-    const head = c.jobs.store
-      .list({ open: true })
-      .filter((x) => x.accountId === c.accounts.activeId())
-      .at(-1);
+    const accountId = c.accounts.activeId();
+    const head = accountId ? c.jobs.store.oldestOpen(accountId) : null;
     if (head?.waiting === 'connection') return v;
     const sent = v.total - v.counts.waiting; // submitted, refused or cancelled: out of the outbox
     if (v.next && (sent !== lastSent || Date.now() - told > 30_000)) {

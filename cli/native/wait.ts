@@ -145,10 +145,7 @@ function followUntilEnd(c: Courier, out: Out, accountId: string, jobId: string, 
 function parkedBy(c: Courier, s: Submission, since = 0): Submission | undefined {
   const parked = (x: Submission) => (x.waiting === 'connection' || x.waiting === 'retry') && x.updatedAt >= since;
   if (parked(s)) return s;
-  const head = c.jobs.store
-    .list({ open: true })
-    .filter((x) => x.accountId === s.accountId)
-    .at(-1);
+  const head = c.jobs.store.oldestOpen(s.accountId);
   return head && head.id !== s.id && parked(head) ? head : undefined;
 }
 

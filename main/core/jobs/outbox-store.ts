@@ -202,6 +202,7 @@ export class OutboxStore {
     return r ? toSubmission(r) : null;
   }
 
+  /** The newest rows, a page for display (500 unless told): not every open row (see oldestOpen, openQueue). */
   list(filter: { open?: boolean; limit?: number } = {}): Submission[] {
     const where = filter.open ? `WHERE state IN (${OPEN_STATES.map(() => '?').join(',')})` : '';
     const rows = this.db
@@ -233,7 +234,17 @@ export class OutboxStore {
     return rows.map((r) => Number(r.at));
   }
 
-  /** The account's open submissions in sending order: only what a "goes out in" time needs. */
+  /**
+   * The account's oldest open submission: the one its queue waits on (rows go out in seq order).
+   * Read by the (account_id, state) index, however many rows are open; list() stops at its limit.
+   */
+  oldestOpen(accountId: string): Submission | null {
+    const sql = `SELECT * FROM submissions WHERE account_id = ? AND state IN (${OPEN_STATES.map(() => '?').join(',')}) ORDER BY seq LIMIT 1`;
+    const r = this.db.prepare(sql).get(accountId, ...OPEN_STATES) as Row | undefined;
+    return r ? toSubmission(r) : null;
+  }
+
+  /** The account's open submissions in sending order (all of them): only what a "goes out in" time needs. */
   openQueue(accountId: string): { id: string; nextAttemptAt: number }[] {
     const rows = this.db
       .prepare(`SELECT id, next_attempt_at AS next FROM submissions WHERE account_id = ? AND state IN (${OPEN_STATES.map(() => '?').join(',')}) ORDER BY seq`)

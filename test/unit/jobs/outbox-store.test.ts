@@ -93,6 +93,20 @@ describe('the outbox store', () => {
     expect(store.claimNext(other, 60_000).claimed?.id).toBe(a2.id);
   });
 
+  test("past list()'s page of 500: an account's oldest open row, and every open row in order", () => {
+    const { store } = fresh();
+    const first = add(store, 'A');
+    const b = add(store, 'B'); // another account's row between: not A's
+    const rest = Array.from({ length: 600 }, () => add(store, 'A'));
+    store.userUpdate(first.id, { state: 'cancelled' }, ['queued']); // no longer open: the next one heads the queue
+    const head = rest[0]!;
+    expect(store.list({ open: true }).length).toBe(500); // the page: the newest rows only, head not among them
+    expect(store.oldestOpen('A')?.id).toBe(head.id);
+    expect(store.oldestOpen('B')?.id).toBe(b.id);
+    expect(store.oldestOpen('nobody')).toBeNull();
+    expect(store.openQueue('A').map((x) => x.id)).toEqual(rest.map((x) => x.id));
+  });
+
   test('a lease expires; a lease of a dead process on this machine is free at once', () => {
     let now = 1_000_000;
     const { store } = fresh(() => now);
