@@ -11,14 +11,10 @@ import type { SubmissionState } from '../../../shared/jobs';
 import { badgeCounts, type BadgeCounts } from '../../../main/core/jobs/badge-counts';
 import { openJobsDb, type Db } from '../../../main/core/jobs/db';
 import { OutboxStore } from '../../../main/core/jobs/outbox-store';
-import { launchItems, resolveLaunch } from '../../../main/core/jobs/payload';
-import { findPreset } from '../../../main/core/jobs/presets';
 import { isUnderWay } from '../../../main/core/jobs/status';
 import { SweepStore } from '../../../main/core/jobs/sweep-store';
 import { TrackedStore } from '../../../main/core/jobs/tracked-store';
-
-const chainer = findPreset('chainer')!;
-const launch = resolveLaunch(chainer, { inputs: launchItems(chainer, [{ fileId: 'F1', name: 'run.sh' }]), values: {} });
+import { chainer, chainerSubmission } from '../../support/chainer-submission';
 
 function open(path: string) {
   const db = openJobsDb(path);
@@ -28,21 +24,8 @@ function open(path: string) {
 }
 type Stores = ReturnType<typeof open>;
 
-let n = 0;
 function submission(accountId: string) {
-  n++;
-  return {
-    id: `sub-${n}`,
-    accountId,
-    templateId: 'chainer',
-    templateName: chainer.name,
-    jobName: `${launch.jobName} ${n}`,
-    marker: `cr-${n}`,
-    launch,
-    source: { template: chainer, inputs: [{ fileId: 'F1', name: 'run.sh' }], values: {} },
-    inputs: [{}],
-    options: { outputFilters: ['*.log'], autoDownload: true, outputFolder: '', notify: 'all' as const },
-  };
+  return chainerSubmission(accountId);
 }
 
 /** Where one submission ends up: its state and, once submitted, its job's status (null: not polled yet). */

@@ -6,12 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { openJobsDb } from '../../../main/core/jobs/db';
 import { OutboxStore } from '../../../main/core/jobs/outbox-store';
-import { launchItems, resolveLaunch } from '../../../main/core/jobs/payload';
-import { findPreset } from '../../../main/core/jobs/presets';
 import { SweepStore } from '../../../main/core/jobs/sweep-store';
 import { etas } from '../../../main/core/jobs/sweep-view';
-
-const chainer = findPreset('chainer')!;
+import { chainer, chainerSubmission } from '../../support/chainer-submission';
 
 function open(path: string, now: () => number = Date.now) {
   const db = openJobsDb(path);
@@ -19,22 +16,8 @@ function open(path: string, now: () => number = Date.now) {
   return { db, outbox, sweeps: new SweepStore(db, outbox, now) };
 }
 
-let n = 0;
 function submission(accountId = 'acc') {
-  const launch = resolveLaunch(chainer, { inputs: launchItems(chainer, [{ fileId: 'F1', name: 'run.sh' }]), values: {} });
-  n++;
-  return {
-    id: `sub-${n}-${Math.random()}`,
-    accountId,
-    templateId: 'chainer',
-    templateName: chainer.name,
-    jobName: `${launch.jobName} ${n}`,
-    marker: `cr-${n}`,
-    launch,
-    source: { template: chainer, inputs: [{ fileId: 'F1', name: 'run.sh' }], values: {} },
-    inputs: [{}],
-    options: { outputFilters: ['*.log'], autoDownload: true, outputFolder: '', notify: 'all' as const },
-  };
+  return chainerSubmission(accountId);
 }
 
 function sweep(id: string, name: string, rows: number) {
