@@ -68,6 +68,8 @@ type Row = LeaseColumns & Record<string, unknown>;
 
 /** Not yet out of the outbox's hands. */
 export const OPEN_STATES: readonly SubmissionState[] = ['queued', 'uploading', 'creating', 'created', 'submitting'];
+/** `state IN (?, …)` for the open states, bound to `...OPEN_STATES`. */
+const OPEN_IN = `state IN (${OPEN_STATES.map(() => '?').join(',')})`;
 /** The user may still edit or cancel: nothing has reached the platform. */
 export const EDITABLE_STATES: readonly SubmissionState[] = ['queued', 'uploading'];
 
@@ -204,7 +206,7 @@ export class OutboxStore {
 
   /** The newest rows, a page for display (500 unless told): not every open row (see oldestOpen, openQueue). */
   list(filter: { open?: boolean; limit?: number } = {}): Submission[] {
-    const where = filter.open ? `WHERE state IN (${OPEN_STATES.map(() => '?').join(',')})` : '';
+    const where = filter.open ? `WHERE ${OPEN_IN}` : '';
     const rows = this.db
       .prepare(`SELECT * FROM submissions ${where} ORDER BY seq DESC LIMIT ?`)
       .all(...(filter.open ? OPEN_STATES : []), filter.limit ?? 500) as Row[];
@@ -213,13 +215,13 @@ export class OutboxStore {
 
   /** How many submissions are still open (every account): counted by the state index, no row read. */
   openCount(): number {
-    const sql = `SELECT COUNT(*) AS n FROM submissions WHERE state IN (${OPEN_STATES.map(() => '?').join(',')})`;
+    const sql = `SELECT COUNT(*) AS n FROM submissions WHERE ${OPEN_IN}`;
     return Number((this.db.prepare(sql).get(...OPEN_STATES) as { n: number }).n);
   }
 
   /** Every open submission's id, however many (list() stops at its limit). */
   openIds(): Set<string> {
-    const sql = `SELECT id FROM submissions WHERE state IN (${OPEN_STATES.map(() => '?').join(',')})`;
+    const sql = `SELECT id FROM submissions WHERE ${OPEN_IN}`;
     return new Set((this.db.prepare(sql).all(...OPEN_STATES) as { id: string }[]).map((r) => r.id));
   }
 
@@ -239,7 +241,7 @@ export class OutboxStore {
    * Read by the (account_id, state) index, however many rows are open; list() stops at its limit.
    */
   oldestOpen(accountId: string): Submission | null {
-    const sql = `SELECT * FROM submissions WHERE account_id = ? AND state IN (${OPEN_STATES.map(() => '?').join(',')}) ORDER BY seq LIMIT 1`;
+    const sql = `SELECT * FROM submissions WHERE account_id = ? AND ${OPEN_IN} ORDER BY seq LIMIT 1`;
     const r = this.db.prepare(sql).get(accountId, ...OPEN_STATES) as Row | undefined;
     return r ? toSubmission(r) : null;
   }
@@ -247,7 +249,7 @@ export class OutboxStore {
   /** The account's open submissions in sending order (all of them): only what a "goes out in" time needs. */
   openQueue(accountId: string): { id: string; nextAttemptAt: number }[] {
     const rows = this.db
-      .prepare(`SELECT id, next_attempt_at AS next FROM submissions WHERE account_id = ? AND state IN (${OPEN_STATES.map(() => '?').join(',')}) ORDER BY seq`)
+      .prepare(`SELECT id, next_attempt_at AS next FROM submissions WHERE account_id = ? AND ${OPEN_IN} ORDER BY seq`)
       .all(accountId, ...OPEN_STATES) as { id: string; next: number }[];
     return rows.map((r) => ({ id: String(r.id), nextAttemptAt: Number(r.next) }));
   }
@@ -268,9 +270,7 @@ export class OutboxStore {
     return this.db
       .transaction(() => {
         const now = this.now();
-        const rows = this.db
-          .prepare(`SELECT * FROM submissions WHERE state IN (${OPEN_STATES.map(() => '?').join(',')}) ORDER BY seq`)
-          .all(...OPEN_STATES) as Row[];
+        const rows = this.db.prepare(`SELECT * FROM submissions WHERE ${OPEN_IN} ORDER BY seq`).all(...OPEN_STATES) as Row[];
         const heads = new Map<string, Row>();
         for (const r of rows) if (!heads.has(String(r.account_id)) && serves(String(r.account_id))) heads.set(String(r.account_id), r);
         let wakeAt: number | null = null;
@@ -334,8 +334,6 @@ export class OutboxStore {
 
   /** The connection is back: whatever waited for it may go now. */
   wakeWaitingForConnection(): number {
-    return this.db
-      .prepare(`UPDATE submissions SET next_attempt_at = 0 WHERE waiting = 'connection' AND state IN (${OPEN_STATES.map(() => '?').join(',')})`)
-      .run(...OPEN_STATES).changes;
+    return this.db.prepare(`UPDATE submissions SET next_attempt_at = 0 WHERE waiting = 'connection' AND ${OPEN_IN}`).run(...OPEN_STATES).changes;
   }
 }
