@@ -56,7 +56,8 @@ const svc = await createTransferService({
   storage,
   journalPath: join(spec.stateDir, `journal-${randomBytes(4).toString('hex')}.db`),
   sealer: createAesGcmSealer(randomBytes(32)),
-  ...(spec.workerCount ? { workerCount: spec.workerCount } : {}),
+  // BENCH_WORKERS: the transfer workers' count (default: one per core but one), for tuning.
+  ...(spec.workerCount || process.env.BENCH_WORKERS ? { workerCount: spec.workerCount ?? Number(process.env.BENCH_WORKERS) } : {}),
   ...(spec.workerFile ? { workerFile: spec.workerFile } : {}),
   ...(spec.limits ? { limits: spec.limits } : {}),
   // BENCH_NO_DIRECT_IO=1: downloads through the page cache, to measure what direct I/O changes.

@@ -134,6 +134,8 @@ describe('download errors', () => {
       [
         { ...sample, name: 'short.bin', decryptedSize: 90, pathParts: { container: a.bucket, path: `${base}-short` } },
         { ...sample, name: 'tampered.bin', pathParts: { container: a.bucket, path: `${base}-tampered` } },
+        // Its temporary file is made while the GET is in flight: the 404 must take it away too.
+        { ...sample, name: 'gone.bin', decryptedSize: 90, pathParts: { container: a.bucket, path: `${base}-never-stored` } },
         { ...sample, name: 'good.bin' },
       ],
       dir,
@@ -142,6 +144,7 @@ describe('download errors', () => {
     expect(summary(done)).toEqual([
       { name: 'short.bin', state: 'failed', code: 'corrupt_object' },
       { name: 'tampered.bin', state: 'failed', code: expect.stringMatching(/^(checksum_mismatch|corrupt_object)$/) as unknown as string },
+      { name: 'gone.bin', state: 'failed', code: 'not_found' },
       { name: 'good.bin', state: 'done', code: undefined },
     ]);
     expect(await readdir(dir)).toEqual(['good.bin']);

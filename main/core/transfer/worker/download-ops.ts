@@ -2,7 +2,7 @@
 // A range starting at ciphertext offset k·16 (k > 0) is fetched from 16 bytes earlier; that
 // extra block is the IV. Only the range that ends the object strips PKCS7 padding.
 import { createHash, type Hash } from 'node:crypto';
-import { closeSync, fdatasync, openSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, open as openCb, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { BLOCK, checkCipherSize, decodeIv, RangeDecryptor } from '../../crypto';
 import { fail } from '../errors';
@@ -210,35 +210,47 @@ export async function downloadRange(t: TaskOf<'downloadRange'>, ctx: OpCtx): Pro
 }
 
 /**
+ * Creates (or truncates) the temporary file on a libuv thread. Creating a file is the slowest
+ * system call of a small download: ~240 µs of CPU and ~480 µs in all on the 2-vCPU VM (opening
+ * an existing file: 10 µs), 20 % of the worker's time in a 2,000-file download when it ran
+ * synchronously. Started before the GET, it is done while the request is in flight.
+ */
+function createFile(path: string): Promise<number> {
+  return new Promise((resolve, reject) => openCb(path, 'w', (e, fd) => (e ? reject(e) : resolve(fd))));
+}
+
+/**
  * A whole small object in one request (no HEAD first): the GET's own headers give the size and
  * the IV. Decrypt, hash, write the temporary file and sync it.
  */
 export async function downloadWhole(t: TaskOf<'downloadWhole'>, ctx: OpCtx): Promise<TaskResults['downloadWhole']> {
   const backend = backendFor(t.loc);
-  const r = await backend.get(t.loc, {}, ctx.signal);
+  const opening = createFile(t.path);
+  opening.catch(() => undefined); // awaited below; until then its failure must not count as unhandled (that ends the worker)
+  let r: Awaited<ReturnType<typeof backend.get>>;
+  try {
+    r = await backend.get(t.loc, {}, ctx.signal);
+  } catch (e) {
+    // The file is removed by the job (download-job.ts), but not while we hold it open.
+    await opening.then(closeSync, () => undefined);
+    throw e;
+  }
   const body = r.body;
   const contentLength = Number(header(r, 'content-length') ?? -1);
-  try {
-    checkCipherSize(contentLength, t.decryptedSize);
-  } catch (e) {
-    body.destroy();
-    throw e;
-  }
   const ivB64 = header(r, backend.metaHeader('iv'));
   const iv = ivB64 ? decodeIv(ivB64) : t.iv;
-  if (!iv) {
-    body.destroy();
-    throw fail('missing_iv', `The stored object has no IV (${backend.metaHeader('iv')}); it cannot be decrypted`);
-  }
-  // A small file is written with synchronous calls (see putObject in upload-ops.ts for the
-  // cost of thread-pool round trips); only the fsync, which can take milliseconds, stays async.
   let fd: number;
   try {
-    fd = openSync(t.path, 'w');
+    checkCipherSize(contentLength, t.decryptedSize);
+    if (!iv) throw fail('missing_iv', `The stored object has no IV (${backend.metaHeader('iv')}); it cannot be decrypted`);
+    fd = await opening;
   } catch (e) {
     body.destroy();
+    await opening.then(closeSync, () => undefined);
     throw e;
   }
+  // The rest of a small file is written with synchronous calls (see putObject in upload-ops.ts
+  // for the cost of thread-pool round trips); only the fsync, which can take milliseconds, stays async.
   const hash = createHash('sha512');
   const size = Math.min(WRITE_CHUNK, Math.max(BLOCK, t.decryptedSize));
   const w = new PositionalWriter((b, o, l, p) => ({ bytesWritten: writeSync(fd, b, o, l, p) }), 0, take(size), give, hash);

@@ -149,7 +149,7 @@ export function classifyError(e: unknown, signal: AbortSignal, path?: string): E
     return { code: 'network_error', message: `network error: ${code || name} ${message}`, retryable: true };
   }
   if (name === 'CorruptCiphertextError' || code === 'corrupt_object') return { code: 'corrupt_object', message, retryable: false };
-  if (name === 'BlobNotFound' || name === 'ContainerNotFound') {
+  if (name === 'NoSuchKey' || name === 'BlobNotFound' || name === 'ContainerNotFound') {
     return { code: 'not_found', message: `the stored object is missing from storage (${name}): ${message}`, retryable: false, status };
   }
   return { code: 'storage_error', message: `${name || 'error'}${status ? ` (HTTP ${status})` : ''}: ${message}`, retryable: false, status };
