@@ -37,16 +37,7 @@ export class ProgressDisplay {
   }
 
   update(b: ProgressBatch): void {
-    for (const i of b.items) {
-      if (i.isBatch || this.done.has(i.id)) continue;
-      if (i.state === 'done' || i.state === 'failed' || i.state === 'cancelled') {
-        this.done.add(i.id);
-        if (!this.bar && !this.out.json) {
-          if (i.state === 'failed') this.out.log(`ERROR - ${i.name}: ${i.error?.message ?? 'failed'}`);
-          else this.out.log(`${i.kind === 'upload' ? 'Uploaded' : 'Downloaded'} ${i.name} (${formatBytes(i.size)})${i.notice ? ` — ${i.notice.message}` : ''}`);
-        }
-      }
-    }
+    this.noteEnded(b.items);
     const o = b.overall;
     const regs = registrationsText(o);
     if (this.bar) {
@@ -64,6 +55,28 @@ export class ProgressDisplay {
       this.out.log(
         `${this.done.size}/${this.files} files, ${formatBytes(o.bytesDone)} of ${formatBytes(o.bytesTotal)}, ${formatBytes(o.bytesPerSecond)}/s, ETA ${eta(o.etaSeconds)}${regs ? `; ${regs}` : ''}`,
       );
+    }
+  }
+
+  /**
+   * The items as they settled: files that ended after the last progress batch (a small file can
+   * start and end within one) get their line too, before the summary.
+   */
+  finish(items: ProgressBatch['items']): void {
+    this.noteEnded(items);
+    this.stop();
+  }
+
+  private noteEnded(items: ProgressBatch['items']): void {
+    for (const i of items) {
+      if (i.isBatch || this.done.has(i.id)) continue;
+      if (i.state === 'done' || i.state === 'failed' || i.state === 'cancelled') {
+        this.done.add(i.id);
+        if (!this.bar && !this.out.json) {
+          if (i.state === 'failed') this.out.log(`ERROR - ${i.name}: ${i.error?.message ?? 'failed'}`);
+          else this.out.log(`${i.kind === 'upload' ? 'Uploaded' : 'Downloaded'} ${i.name} (${formatBytes(i.size)})${i.notice ? ` — ${i.notice.message}` : ''}`);
+        }
+      }
     }
   }
 

@@ -113,12 +113,19 @@ async function openRunService(
 
 /** Shows progress until every item has ended (their views), or Ctrl-C paused them (null). */
 async function watchUntilSettled(service: TransferService, ids: string[], out: Out): Promise<TransferView[] | null> {
+  // Trace marks at progress-batch resolution (~100 ms): a small transfer can end within one
+  // batch, and then neither mark shows.
   let firstBytes = true;
+  let allBytes = false;
   const display = new ProgressDisplay(out, ids.length);
   const off = service.onProgress((b) => {
     if (firstBytes && b.overall.bytesDone > 0) {
       firstBytes = false;
       trace('first bytes');
+    }
+    if (!allBytes && b.overall.bytesTotal > 0 && b.overall.bytesDone >= b.overall.bytesTotal) {
+      allBytes = true;
+      trace('all bytes (verifying, placing, registering follow)');
     }
     display.update(b);
   });
@@ -132,6 +139,7 @@ async function watchUntilSettled(service: TransferService, ids: string[], out: O
   trace('settled', { threads: true });
   process.off('SIGINT', onSigint);
   off();
-  display.stop();
+  if (settled) display.finish(settled);
+  else display.stop();
   return settled;
 }

@@ -1,6 +1,7 @@
 // `courier jobs ...`: launch, follow and stop jobs (with the live-file, estimate, sweep and rerun
 // commands of their own modules), and `courier templates ...` beside them.
 import { Option, type Command } from 'commander';
+import { CourierError } from '../../shared/errors';
 import type { JobChanged } from '../../shared/jobs';
 import { action } from '../action';
 import type { CliContext } from '../context';
@@ -31,6 +32,12 @@ async function listJobs(ctx: CliContext, out: Out, o: { limit: number; sweep?: s
   for (const q of r.outbox) out.result(`(queued)\t${q.state}${q.waiting ? ` — waiting for ${q.waiting}` : ''}\t${clean(q.jobName)}\t${q.jobId ?? ''}`);
   for (const j of r.jobs) out.result(`${j.jobId}\t${clean(j.status) || '-'}\t${clean(j.name)}`);
   if (!r.online) out.log(`Offline: ${r.error ?? 'Rescale is unreachable'}; showing what is known locally.`);
+  // Reachable but refused (a revoked key, say): what is known locally was listed, and the run
+  // fails so that neither a person nor a script takes the short list for the whole answer.
+  else if (r.error)
+    throw new CourierError('unavailable', r.jobs.length + r.outbox.length > 0 ? `${r.error} (listed above: only the jobs this data folder knows)` : r.error);
+  else if (r.jobs.length === 0 && r.outbox.length === 0)
+    out.log('No jobs yet. `courier templates list` shows what can be launched, `courier jobs submit --template NAME --input FILE` launches it.');
 }
 
 async function showJob(ctx: CliContext, out: Out): Promise<void> {

@@ -59,7 +59,7 @@ export class UploadRun implements RunScope {
     if (!row || row.phase === 'planned' || (resumed && !(await this.stillSame(row)))) {
       if (item.row.remoteFileId) return; // found registered by stillSame()
       row = await this.general(row?.phase === 'planned' ? row : undefined);
-    } else {
+    } else if (resumed) {
       item.noteResumed(row.fileSize); // stored before an interruption: only the registration is left
     }
     item.committed = item.row.size;

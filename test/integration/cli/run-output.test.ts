@@ -1,0 +1,71 @@
+// What a newcomer's first commands print: a fresh upload counts every byte as transferred (none
+// "resumed from an earlier run") with one line per file, an empty job list says how to fill it,
+// and a refused key fails the job list instead of printing nothing.
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startSandbox, type RunningSandbox } from '../../../sandbox';
+import { formatBytes } from '../../../shared/format';
+
+let sandbox: RunningSandbox;
+let work: string;
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function courier(args: string[], o: { token?: string; data?: string } = {}): Promise<Run> {
+  return new Promise((done) => {
+    execFile(
+      'node',
+      [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', o.token ?? sandbox.token, '--data', o.data ?? join(work, 'data'), ...args],
+      { cwd: work, timeout: 90_000, killSignal: 'SIGKILL', env: { ...process.env, COURIER_KEY_STORE: 'memory' } },
+      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({});
+  work = mkdtempSync(join(tmpdir(), 'courier-cli-output-'));
+});
+afterAll(async () => {
+  await sandbox?.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('a first run', () => {
+  test('jobs list with no jobs says how to launch one', async () => {
+    const r = await courier(['jobs', 'list']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/No jobs yet\. `courier templates list` shows what can be launched/);
+  });
+
+  test('jobs list with a refused key: one ERROR line that says so, exit 33', async () => {
+    const r = await courier(['jobs', 'list'], { token: 'revoked0000', data: join(work, 'other') });
+    expect(r.code, r.stdout + r.stderr).toBe(33);
+    const errors = r.stdout.split('\n').filter((l) => l.includes('ERROR'));
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/did not accept the API key/);
+    expect(r.stdout).not.toMatch(/No jobs yet/);
+  });
+
+  test('a fresh folder upload: a line per file, every byte transferred, none resumed', async () => {
+    const dir = join(work, 'case 1');
+    mkdirSync(join(dir, 'mesh'), { recursive: true });
+    const files: Record<string, string> = { 'a.txt': 'alpha\n', 'mesh/b.dat': 'b'.repeat(1000), 'mesh/c.dat': 'c'.repeat(2000) };
+    for (const [rel, body] of Object.entries(files)) writeFileSync(join(dir, rel), body);
+    const total = Object.values(files).reduce((n, b) => n + b.length, 0);
+    const r = await courier(['upload', dir]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    for (const [rel, body] of Object.entries(files)) {
+      expect(r.stdout, r.stdout).toContain(`Uploaded ${rel.split('/').at(-1)} (${formatBytes(body.length)})`);
+    }
+    expect(r.stdout).toContain(`Uploaded 3 file(s): ${formatBytes(total)} transferred\n`);
+    expect(r.stdout).not.toMatch(/resumed/);
+  });
+});
