@@ -29,3 +29,7 @@ export function listLimit(value: string): number {
   if (!/^\d+$/.test(value.trim()) || n < 1 || n > 200) throw new InvalidArgumentError('Give a whole number from 1 to 200, e.g. 50.');
   return n;
 }
+
+/** `download --if-exists`: what a download does where a file of its name already is. */
+export const IF_EXISTS = ['keep-both', 'overwrite', 'skip'] as const;
+export type IfExists = (typeof IF_EXISTS)[number];

@@ -74,6 +74,7 @@ export class ProgressDisplay {
         this.done.add(i.id);
         if (!this.bar && !this.out.json) {
           if (i.state === 'failed') this.out.log(`ERROR - ${i.name}: ${i.error?.message ?? 'failed'}`);
+          else if (i.notice?.code === 'skipped_exists') this.out.log(i.notice.message);
           else this.out.log(`${i.kind === 'upload' ? 'Uploaded' : 'Downloaded'} ${i.name} (${formatBytes(i.size)})${i.notice ? ` — ${i.notice.message}` : ''}`);
         }
       }

@@ -15,8 +15,13 @@ export interface RunSummary {
   items: TransferView[];
   bytesSent: number;
   bytesResumed: number;
+  /** Downloads not made because a file of their name was already there (`--if-exists skip`). */
+  skipped: number;
   paused: boolean;
 }
+
+/** A download that ended without writing anything: a file of its name was already there. */
+export const wasSkipped = (i: TransferView): boolean => i.notice?.code === 'skipped_exists';
 
 /**
  * Runs one CLI transfer command on its own journal, named after the command's identity
@@ -54,7 +59,8 @@ export async function runTransfers(
     const settled = await watchUntilSettled(service, ids, out);
     settledAll = settled !== null;
     const final = settled ?? service.list().items.filter((i) => ids.includes(i.id));
-    const done = final.filter((i) => !i.isBatch && i.state === 'done');
+    const ended = final.filter((i) => !i.isBatch && i.state === 'done');
+    const done = ended.filter((i) => !wasSkipped(i));
     const total = done.reduce((n, i) => n + i.size, 0);
     // What the earlier run had really finished: whole files, and the parts/ranges this run skipped.
     const bytesResumed = doneBefore + service.resumedBytes(ids);
@@ -66,7 +72,7 @@ export async function runTransfers(
       out.log('Some unfinished uploads could not be cleaned up on the storage yet; running the same command again will retry.');
     }
     trace('cleaned up');
-    return { items: final, bytesSent: Math.max(0, bytesSent), bytesResumed, paused: settled === null };
+    return { items: final, bytesSent: Math.max(0, bytesSent), bytesResumed, skipped: ended.length - done.length, paused: settled === null };
   } finally {
     const empty = service.list().items.length === 0;
     await service.close();

@@ -2,7 +2,7 @@
 // download-file, submit): their options and help. The implementations are imported only when a
 // command runs, so `--help` and `--version` never load the core.
 import { Option, type Command } from 'commander';
-import { each, fileId, folderId, jobId, runId } from '../arg-checks';
+import { each, fileId, folderId, IF_EXISTS, jobId, runId, type IfExists } from '../arg-checks';
 import { action, lazy, TRANSFERS } from '../action';
 
 const jobCommands = () => import('./job-commands');
@@ -65,8 +65,9 @@ function registerCompatTransferCommands(program: Command): void {
     .option('-j, --job <id>', 'a job whose output files to download', jobId)
     .option('--filter <globs...>', 'with --job: only files whose name matches')
     .option('-o, --output-dir <dir>', 'where to write (default . ; with --job ./rescale_job_<JOB>)')
+    .addOption(ifExistsOption())
     .action(
-      action<{ job?: string; filter?: string[]; outputDir?: string }>(
+      action<{ job?: string; filter?: string[]; outputDir?: string; ifExists?: IfExists }>(
         (ctx, out, o) => downloadCommand(ctx, out, { ...o, ids: ctx.args[0] as unknown as string[] }),
         TRANSFERS,
       ),
@@ -79,7 +80,18 @@ function registerCompatTransferCommands(program: Command): void {
     .option('-f, --file <name>', 'file name within the job')
     .option('-o, --output-dir <dir>', 'where to write (default .)')
     .option('-e, --extended', 'print the file record as JSON instead of downloading')
-    .action(action<{ extended?: boolean }>((ctx, out, opts) => downloadFileCommand(ctx, out, opts), { transfers: (opts) => !opts.extended }));
+    .addOption(ifExistsOption())
+    .action(
+      action<{ extended?: boolean; ifExists?: IfExists }>((ctx, out, opts) => downloadFileCommand(ctx, out, opts), { transfers: (opts) => !opts.extended }),
+    );
+}
+
+/** What a download does where a file of its name already is; never loses a file unless asked to. */
+function ifExistsOption(): Option {
+  return new Option(
+    '--if-exists <what>',
+    'where a file of that name already is: keep-both (default; the new one is named "NAME (1).ext"), overwrite, or skip',
+  ).choices(IF_EXISTS);
 }
 
 function registerCompatSubmit(program: Command): void {

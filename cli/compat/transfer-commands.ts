@@ -5,11 +5,12 @@ import { CourierError } from '../../shared/errors';
 import { isIdentical } from '../../main/core/jobs/identical';
 import { toRemoteFile } from '../../main/core/rescale/storage';
 import type { FileRecord } from '../../main/core/rescale/models';
-import type { TransferView } from '../../main/core/transfer';
+import type { ConflictPolicy, TransferView } from '../../main/core/transfer';
+import type { IfExists } from '../arg-checks';
 import type { CliContext, Connection } from '../context';
 import type { Out } from '../output';
 import { formatBytes } from '../../shared/format';
-import { runTransfers, type RunSummary } from '../transfer-run';
+import { runTransfers, wasSkipped, type RunSummary } from '../transfer-run';
 import { authenticate } from './job-commands';
 import { prefetchUpload } from '../account-cache';
 import { trace } from '../trace';
@@ -54,9 +55,9 @@ function explainFailures(items: TransferView[]): string {
 }
 
 function summaryLine(out: Out, verb: string, s: RunSummary): void {
-  const done = s.items.filter((i) => !i.isBatch && i.state === 'done').length;
+  const done = s.items.filter((i) => !i.isBatch && i.state === 'done' && !wasSkipped(i)).length;
   out.log(
-    `${verb} ${done} file(s): ${formatBytes(s.bytesSent)} transferred${s.bytesResumed ? `, ${formatBytes(s.bytesResumed)} resumed from an earlier run` : ''}`,
+    `${verb} ${done} file(s): ${formatBytes(s.bytesSent)} transferred${s.bytesResumed ? `, ${formatBytes(s.bytesResumed)} resumed from an earlier run` : ''}${s.skipped ? `; ${s.skipped} skipped (already there)` : ''}`,
   );
 }
 
@@ -191,7 +192,7 @@ export async function syncCommand(
 export async function downloadFileCommand(
   ctx: CliContext,
   out: Out,
-  o: { fileId?: string; job?: string; file?: string; outputDir?: string; extended?: boolean },
+  o: { fileId?: string; job?: string; file?: string; outputDir?: string; extended?: boolean; ifExists?: IfExists },
 ): Promise<void> {
   if (o.outputDir) checkOutputDir(o.outputDir, '-o');
   if (!o.fileId && !o.job) throw new CourierError('invalid_input', 'Give --file-id ID, or -j JOB -f NAME.');
@@ -217,7 +218,7 @@ export async function downloadFileCommand(
   const s = await runTransfers(ctx, conn, out, ['download', id, dir], async (t) => {
     const record = await recordP;
     trace('file record');
-    return t.enqueueDownload([toRemoteFile(record)], dir, { conflict: 'keepBoth' });
+    return t.enqueueDownload([toRemoteFile(record)], dir, { conflict: conflictFor(o.ifExists) });
   });
   if (s.paused) throw new CourierError('cancelled', 'Download paused; run the same command to resume.');
   const failed = explainFailures(s.items);
@@ -225,6 +226,10 @@ export async function downloadFileCommand(
   summaryLine(out, 'Downloaded', s);
   if (out.json) out.result(JSON.stringify({ success: true, files: s.items.map((i) => ({ id, path: i.localPath, size: i.size })) }));
 }
+
+const CONFLICT: Record<IfExists, ConflictPolicy> = { 'keep-both': 'keepBoth', overwrite: 'overwrite', skip: 'skip' };
+/** Keep both unless told otherwise: a download never replaces a file nobody asked it to. */
+const conflictFor = (ifExists: IfExists | undefined): ConflictPolicy => CONFLICT[ifExists ?? 'keep-both'];
 
 /** `download-file`'s one file: by --file-id, or by -j JOB -f NAME among the job's files. */
 async function fileRecord(api: Connection['api'], o: { fileId?: string; job?: string; file?: string }): Promise<FileRecord> {
@@ -235,14 +240,20 @@ async function fileRecord(api: Connection['api'], o: { fileId?: string; job?: st
 }
 
 /** Native `courier download FILE_ID... [-o DIR]` or `courier download --job JOB [--filter GLOB...]`. */
-export async function downloadCommand(ctx: CliContext, out: Out, o: { ids?: string[]; job?: string; filter?: string[]; outputDir?: string }): Promise<void> {
+export async function downloadCommand(
+  ctx: CliContext,
+  out: Out,
+  o: { ids?: string[]; job?: string; filter?: string[]; outputDir?: string; ifExists?: IfExists },
+): Promise<void> {
   if (o.outputDir) checkOutputDir(o.outputDir, '-o');
+  if (o.job && o.ifExists)
+    throw new CourierError('invalid_input', 'With --job, files already there are skipped or reported, as `sync` does: --if-exists is for file ids.');
   if (o.job) return syncCommand(ctx, out, { job: o.job, ...(o.filter ? { files: o.filter } : {}), ...(o.outputDir ? { outputDir: o.outputDir } : {}) });
   const ids = o.ids ?? [];
   if (ids.length === 0) throw new CourierError('invalid_input', 'Name file ids to download, or --job JOB.');
   const conn = await authenticate(ctx, out);
   const dir = resolve(o.outputDir ?? '.');
-  const s = await runTransfers(ctx, conn, out, ['download', dir, ...ids], (t) => t.enqueueDownload(ids, dir, { conflict: 'keepBoth' }));
+  const s = await runTransfers(ctx, conn, out, ['download', dir, ...ids], (t) => t.enqueueDownload(ids, dir, { conflict: conflictFor(o.ifExists) }));
   if (s.paused) throw new CourierError('cancelled', 'Download paused; run the same command to resume.');
   const failed = explainFailures(s.items);
   if (failed) throw new CourierError('server_error', failed);
@@ -250,7 +261,7 @@ export async function downloadCommand(ctx: CliContext, out: Out, o: { ids?: stri
     return out.result(
       JSON.stringify({
         success: true,
-        files: s.items.map((i) => ({ id: i.remoteFileId, path: i.localPath, size: i.size })),
+        files: s.items.map((i) => ({ id: i.remoteFileId, path: i.localPath, size: i.size, ...(wasSkipped(i) ? { skipped: true } : {}) })),
         bytesSent: s.bytesSent,
         bytesResumed: s.bytesResumed,
       }),

@@ -2,7 +2,7 @@
 // "resumed from an earlier run") with one line per file, an empty job list says how to fill it,
 // and a refused key fails the job list instead of printing nothing.
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -67,5 +67,37 @@ describe('a first run', () => {
     }
     expect(r.stdout).toContain(`Uploaded 3 file(s): ${formatBytes(total)} transferred\n`);
     expect(r.stdout).not.toMatch(/resumed/);
+  });
+});
+
+describe('downloading where the file already is', () => {
+  test('keeps both by default; --if-exists skip leaves the file and says so; overwrite replaces it', async () => {
+    writeFileSync(join(work, 'result.csv'), 'from the job\n');
+    const up = await courier(['upload', 'result.csv']);
+    const id = /^(\w+)\tresult\.csv/m.exec(up.stdout)?.[1];
+    expect(id, up.stdout).toBeTruthy();
+    const dir = join(work, 'results');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'result.csv'), 'my edits\n');
+
+    const kept = await courier(['download', id!, '-o', dir]);
+    expect(kept.code, kept.stdout).toBe(0);
+    expect(readdirSync(dir).sort()).toEqual(['result (1).csv', 'result.csv']);
+    expect(readFileSync(join(dir, 'result.csv'), 'utf8')).toBe('my edits\n');
+
+    const skipped = await courier(['download', id!, '-o', dir, '--if-exists', 'skip']);
+    expect(skipped.code, skipped.stdout).toBe(0);
+    expect(skipped.stdout).toContain(`Skipped: ${join(dir, 'result.csv')} already exists`);
+    expect(skipped.stdout).toContain('Downloaded 0 file(s): 0 B transferred; 1 skipped (already there)');
+    expect(readFileSync(join(dir, 'result.csv'), 'utf8')).toBe('my edits\n');
+
+    const replaced = await courier(['download-file', '--file-id', id!, '-o', dir, '--if-exists', 'overwrite']);
+    expect(replaced.code, replaced.stdout).toBe(0);
+    expect(readFileSync(join(dir, 'result.csv'), 'utf8')).toBe('from the job\n');
+    expect(readdirSync(dir).sort()).toEqual(['result (1).csv', 'result.csv']);
+
+    const bad = await courier(['download', id!, '-o', dir, '--if-exists', 'replace']);
+    expect(bad.code).toBe(33);
+    expect(bad.stdout).toMatch(/Allowed choices are keep-both, overwrite, skip/);
   });
 });
