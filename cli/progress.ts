@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 import type { ProgressBatch } from '../main/core/transfer';
-import type { Out } from './output';
+import { clean, type Out } from './output';
 import { formatBytes } from '../shared/format';
 
 const eta = (s: number | null) => (s === null ? '--:--' : `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`);
@@ -73,9 +73,12 @@ export class ProgressDisplay {
       if (i.state === 'done' || i.state === 'failed' || i.state === 'cancelled') {
         this.done.add(i.id);
         if (!this.bar && !this.out.json) {
-          if (i.state === 'failed') this.out.log(`ERROR - ${i.name}: ${i.error?.message ?? 'failed'}`);
+          if (i.state === 'failed') this.out.log(`ERROR - ${clean(i.name)}: ${i.error?.message ?? 'failed'}`);
           else if (i.notice?.code === 'skipped_exists') this.out.log(i.notice.message);
-          else this.out.log(`${i.kind === 'upload' ? 'Uploaded' : 'Downloaded'} ${i.name} (${formatBytes(i.size)})${i.notice ? ` — ${i.notice.message}` : ''}`);
+          else
+            this.out.log(
+              `${i.kind === 'upload' ? 'Uploaded' : 'Downloaded'} ${clean(i.name)} (${formatBytes(i.size)})${i.notice ? ` — ${i.notice.message}` : ''}`,
+            );
         }
       }
     }

@@ -8,7 +8,7 @@ import type { FileRecord } from '../../main/core/rescale/models';
 import type { ConflictPolicy, TransferView } from '../../main/core/transfer';
 import type { IfExists } from '../arg-checks';
 import type { CliContext, Connection } from '../context';
-import type { Out } from '../output';
+import { clean, type Out } from '../output';
 import { formatBytes } from '../../shared/format';
 import { runTransfers, wasSkipped, type RunSummary } from '../transfer-run';
 import { authenticate } from './job-commands';
@@ -51,7 +51,7 @@ function explainFailures(items: TransferView[]): string {
   const first = bad[0];
   if (!first) return '';
   const why = first.error?.message ?? first.state;
-  return bad.length === 1 ? `${first.name}: ${why}` : `${bad.length} files did not transfer; first: ${first.name}: ${why}`;
+  return bad.length === 1 ? `${clean(first.name)}: ${why}` : `${bad.length} files did not transfer; first: ${clean(first.name)}: ${why}`;
 }
 
 function summaryLine(out: Out, verb: string, s: RunSummary): void {
@@ -143,7 +143,7 @@ export async function uploadCommand(
     out.result(JSON.stringify({ success: true, startTime: startTime, endTime: Date.now() }));
   } else {
     summaryLine(out, 'Uploaded', s);
-    for (const i of s.items.filter((x) => !x.isBatch)) out.result(`${i.remoteFileId}\t${i.name}`);
+    for (const i of s.items.filter((x) => !x.isBatch)) out.result(`${i.remoteFileId}\t${clean(i.name)}`);
   }
 }
 
@@ -170,9 +170,9 @@ export async function syncCommand(
     const rel = f.relativePath || f.name;
     const target = join(dir, rel);
     if (!existsSync(target)) fresh.push(f);
-    else if (await isIdentical(target, f)) out.log(`Skipping existing: ${rel}`);
+    else if (await isIdentical(target, f)) out.log(`Skipping existing: ${clean(rel)}`);
     // Never overwritten (rescale.jar's promise), but never passed off as the job's file either.
-    else out.result(`Not replacing ${rel}: it differs from the job's file (size or SHA-512). Move it away and sync again to download it.`);
+    else out.result(`Not replacing ${clean(rel)}: it differs from the job's file (size or SHA-512). Move it away and sync again to download it.`);
   }
   if (fresh.length === 0) {
     out.log(wanted.length === 0 ? `No files of job ${o.job} match.` : 'Everything is already downloaded.');
@@ -184,7 +184,7 @@ export async function syncCommand(
   if (s.paused) throw new CourierError('cancelled', 'Download paused; run the same command to resume.');
   const failed = explainFailures(s.items);
   if (failed) throw new CourierError('server_error', failed);
-  for (const i of s.items) if (!i.isBatch) out.log(`Downloaded ${basename(i.localPath)}`);
+  for (const i of s.items) if (!i.isBatch) out.log(`Downloaded ${clean(basename(i.localPath))}`);
   summaryLine(out, 'Downloaded', s);
 }
 
@@ -267,5 +267,5 @@ export async function downloadCommand(
       }),
     );
   summaryLine(out, 'Downloaded', s);
-  for (const i of s.items) out.result(i.localPath);
+  for (const i of s.items) out.result(clean(i.localPath));
 }

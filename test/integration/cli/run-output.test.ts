@@ -68,6 +68,14 @@ describe('a first run', () => {
     expect(r.stdout).toContain(`Uploaded 3 file(s): ${formatBytes(total)} transferred\n`);
     expect(r.stdout).not.toMatch(/resumed/);
   });
+
+  test('a name with a line break or a tab stays on its own line and column', async () => {
+    writeFileSync(join(work, 'two\nlines\tand tab.txt'), 'x');
+    const r = await courier(['upload', 'two\nlines\tand tab.txt']);
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain('Uploaded two lines and tab.txt (1 B)\n');
+    expect(r.stdout).toMatch(/^\w+\ttwo lines and tab\.txt$/m);
+  });
 });
 
 describe('downloading where the file already is', () => {
