@@ -1,7 +1,7 @@
 // What differs between an S3 and an Azure sandbox for the transfer tests that run on both: how
 // to read a stored object as the storage's owner (no counting, no faults), what it holds of an
 // unfinished upload, and the operation names its counters and fault rules use.
-import { GetObjectCommand, HeadObjectCommand, ListPartsCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListPartsCommand, S3Client, UploadPartCommand } from '@aws-sdk/client-s3';
 import { BlobServiceClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import type { RunningSandbox } from '../../sandbox';
 import type { SandboxStorageKind } from '../../sandbox/options';
@@ -63,6 +63,29 @@ export async function heldParts(sb: RunningSandbox, bucket: string, key: string,
   try {
     const listed = await s3.send(new ListPartsCommand({ Bucket: bucket, Key: key, UploadId: uploadId }));
     return (listed.Parts ?? []).map((p) => ({ part: p.PartNumber as number, counterKey: String(p.PartNumber) }));
+  } finally {
+    s3.destroy();
+  }
+}
+
+/**
+ * Stores `body` in place of a part of an unfinished upload, as the storage's owner (uncounted):
+ * S3 UploadPart under the same number, Azure Put Block under the same block id (the one
+ * `heldParts` gives as its counter key). Plays a store that lost or truncated a part.
+ */
+export async function replacePart(
+  sb: RunningSandbox,
+  at: { bucket: string; key: string; uploadId: string },
+  part: { part: number; counterKey: string },
+  body: Buffer,
+): Promise<void> {
+  if (sb.azureAdmin) {
+    await container(sb, at.bucket).getBlockBlobClient(at.key).stageBlock(part.counterKey, body, body.length);
+    return;
+  }
+  const s3 = s3AdminClient(sb);
+  try {
+    await s3.send(new UploadPartCommand({ Bucket: at.bucket, Key: at.key, UploadId: at.uploadId, PartNumber: part.part, Body: body }));
   } finally {
     s3.destroy();
   }

@@ -10,7 +10,8 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { TLSSocket } from 'node:tls';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { socketGet, socketGetOptions, type SocketGetOptions } from '../../../main/core/transfer/worker/socket-get';
 import { classifyError } from '../../../main/core/transfer/worker/s3';
 
@@ -22,7 +23,7 @@ afterEach(async () => {
 });
 
 /** A server that counts the connections it accepted; every socket is closed with it. */
-async function serve(handler: Handler, tls?: { key: Buffer; cert: Buffer }): Promise<{ url: string; connections: () => number }> {
+async function serve(handler: Handler, tls?: { key: Buffer; cert: Buffer }): Promise<{ url: string; connections: () => number; server: Server }> {
   const server = tls ? createHttpsServer(tls, handler) : createHttpServer(handler);
   let connections = 0;
   const open = new Set<Socket>();
@@ -39,7 +40,7 @@ async function serve(handler: Handler, tls?: { key: Buffer; cert: Buffer }): Pro
   servers.push(server);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as AddressInfo).port;
-  return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, connections: () => connections };
+  return { url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`, connections: () => connections, server };
 }
 
 function opts(extra: Partial<SocketGetOptions> = {}): SocketGetOptions {
@@ -64,6 +65,19 @@ async function readSlowly(body: AsyncIterable<Buffer>): Promise<{ sha: string; b
 }
 
 const sha256 = (b: Buffer): string => createHash('sha256').update(b).digest('hex');
+
+/** One GET, then the kept connection seen from its own end: `ss -o` shows the keepalive timer it runs. */
+async function expectKeepalive(tls?: { key: Buffer; cert: Buffer }): Promise<void> {
+  let clientPort = 0;
+  const srv = await serve((req, res) => {
+    clientPort = req.socket.remotePort ?? 0;
+    res.end('kept');
+  }, tls);
+  const r = await socketGet(new URL(`${srv.url}/a`), {}, opts(tls ? { ca: tls.cert.toString() } : {}));
+  expect(await r.body.text()).toBe('kept');
+  const ss = execFileSync('ss', ['-tnoH', 'state', 'established', `( sport = :${clientPort} )`], { encoding: 'utf8' });
+  expect(ss).toMatch(/timer:\(keepalive,/);
+}
 
 /** Writes `body` in pieces of `piece` bytes, each once the previous is flushed. */
 function writeInPieces(res: ServerResponse, body: Buffer, piece: number): void {
@@ -94,6 +108,31 @@ describe('socketGet over plain HTTP', () => {
       expect(got.sha).toBe(sha256(body));
     }
     expect(srv.connections()).toBe(1);
+  });
+
+  it('sets TCP keepalive on its connections (seen by the kernel)', async () => {
+    await expectKeepalive();
+  });
+
+  it("keeps an idle connection as long as the server's Keep-Alive says, less a second", async () => {
+    const srv = await serve((req, res) => res.end('x'));
+    const get = async (): Promise<void> => expect(await (await socketGet(new URL(`${srv.url}/a`), {}, opts())).body.text()).toBe('x');
+    // timeout=1: closed by the server about when the next GET could go, so not kept at all.
+    (srv.server as Server).keepAliveTimeout = 1_000;
+    await get();
+    await get();
+    expect(srv.connections()).toBe(2);
+    // timeout=31: still kept after 10 s idle (the default without the header is 4 s).
+    srv.server.keepAliveTimeout = 31_000;
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      await get();
+      vi.advanceTimersByTime(10_000);
+      await get();
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(srv.connections()).toBe(3);
   });
 
   it('decodes a chunked body, sends the headers it was given and a Host', async () => {
@@ -289,6 +328,31 @@ describe('socketGet over TLS', () => {
     const got = await readSlowly(r.body);
     expect(got.bytes).toBe(body.length);
     expect(got.sha).toBe(sha256(body));
+  });
+
+  it('resumes the TLS session on the next connection; a session the server no longer takes gets a full handshake', async () => {
+    const resumed: boolean[] = [];
+    const srv = await serve((req, res) => {
+      resumed.push((req.socket as TLSSocket).isSessionReused());
+      res.writeHead(200, { 'content-length': 2, connection: 'close' }); // every GET on a new connection
+      res.end('ok');
+    }, tls);
+    const get = async (): Promise<void> => {
+      const r = await socketGet(new URL(`${srv.url}/obj`), {}, opts({ ca: tls.cert.toString() }));
+      expect(await r.body.text()).toBe('ok');
+    };
+    await get();
+    await get();
+    expect(resumed).toEqual([false, true]);
+    (srv.server as import('node:https').Server).setTicketKeys(randomBytes(48)); // the tickets handed out are now worthless
+    await get();
+    await get();
+    expect(resumed).toEqual([false, true, false, true]);
+    expect(srv.connections()).toBe(4);
+  });
+
+  it('sets TCP keepalive on TLS connections too', async () => {
+    await expectKeepalive(tls);
   });
 
   it('refuses a server its CAs do not vouch for', async () => {

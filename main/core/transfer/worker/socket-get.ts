@@ -14,7 +14,7 @@
 import { TLSSocket } from 'node:tls';
 import { ChunkedDecoder, getRequestText, netError, parseResponseHead, type Framing, type ResponseHead } from './http1';
 import { defaultTimeouts, proxyFor, readCaBundle, type NetworkOptions } from '../../net/dispatcher';
-import { Conn, dropIdle, originKey, putIdle, takeIdle } from './socket-conn';
+import { Conn, dropIdle, keepIdleMs, originKey, putIdle, takeIdle } from './socket-conn';
 
 const MAX_HEAD = 64 * 1024;
 
@@ -251,7 +251,7 @@ export class SocketBody implements AsyncIterable<Buffer> {
   private release(): void {
     this.o.signal.removeEventListener('abort', this.onAbort);
     this.conn.reader = null;
-    if (this.reusable && !this.error && !this.conn.socket.destroyed) putIdle(this.conn);
+    if (this.reusable && !this.error && !this.conn.socket.destroyed && this.response) putIdle(this.conn, keepIdleMs(this.response.headers));
     else this.conn.socket.destroy();
   }
 
