@@ -2,7 +2,7 @@
 // ciphertext block of the one before) and uploaded in parallel, the plaintext hashed beside
 // them, and the object completed only when it is exactly what was planned.
 import { encodeB64, cipherSize } from '../crypto';
-import { fail } from './errors';
+import { fail, TransferError } from './errors';
 import type { RunScope } from './item';
 import type { PartRow, UploadRow } from './journal';
 import type { FileStamp, PartInfo } from './worker/protocol';
@@ -214,15 +214,29 @@ export class MultipartUpload {
       }
     }
     const metadata = metadataOf(row);
-    await svc.runner.exec<'completeMultipart'>((creds) => ({ op: 'completeMultipart', loc: loc(creds), uploadId, parts, metadata }), { signal });
+    try {
+      await svc.runner.exec<'completeMultipart'>((creds) => ({ op: 'completeMultipart', loc: loc(creds), uploadId, parts, metadata }), { signal });
+    } catch (e) {
+      // The answer to an earlier attempt was lost (a dropped connection, a 5xx after the work was
+      // done): S3 completed the object and forgot the upload id, so the runner's retry is told
+      // NoSuchUpload (404). The object, if it is ours to the byte count and IV, is the result.
+      if (!(e instanceof TransferError && e.status === 404 && (await this.storedObjectIsOurs()))) throw e;
+    }
+  }
+
+  /** Whether the object at our key is the one this upload makes: its encrypted size and our IV. */
+  private async storedObjectIsOurs(): Promise<boolean> {
+    const { svc, signal } = this.scope;
+    const row = this.row;
+    const head = await svc.runner.exec<'headObject'>((creds) => ({ op: 'headObject', loc: this.loc(creds) }), { signal });
+    return head.exists && head.size === cipherSize(row.fileSize) && head.metadata.iv === encodeB64(row.iv);
   }
 
   /** After a crash between CompleteMultipartUpload and the journal: is the object already whole? */
   private async completedEarlier(): Promise<boolean> {
     const { item, svc, signal } = this.scope;
     const row = this.row;
-    const head = await svc.runner.exec<'headObject'>((creds) => ({ op: 'headObject', loc: this.loc(creds) }), { signal });
-    if (!head.exists || head.size !== cipherSize(row.fileSize) || head.metadata.iv !== encodeB64(row.iv)) return false;
+    if (!(await this.storedObjectIsOurs())) return false;
     if (!row.sha512) {
       const h = await svc.runner.local<'hashFile'>({ op: 'hashFile', path: item.row.localPath, stamp: this.stamp }, { signal });
       row.sha512 = h.sha512;

@@ -46,6 +46,16 @@ describe.each(STORAGE_KINDS)('completing a large upload (%s)', (kind) => {
     expect(sha256(await env.storage.contents(done?.remoteFileId as string))).toBe(sha256(data));
   });
 
+  it('a completion whose answer was lost is found done, not failed (the retry finds no upload on S3)', async () => {
+    const p = join(env.dir, 'lost-answer.bin');
+    const data = await makeFile(p, 2 * PART + 3);
+    env.sb.addFault({ op: ops.complete, status: 500, times: 1, applyEffect: true });
+    const [v] = await svc.enqueueUpload([p]);
+    const [done] = await svc.whenSettled([v?.id as string]);
+    expect({ state: done?.state, error: done?.error }).toEqual({ state: 'done', error: undefined });
+    expect(sha256(await env.storage.contents(done?.remoteFileId as string))).toBe(sha256(data));
+  });
+
   it('refuses to complete when the storage lists a stored part shorter than sent', async () => {
     const p = join(env.dir, 'short.bin');
     await makeFile(p, 3 * PART - 7);

@@ -144,7 +144,9 @@ export function classifyError(e: unknown, signal: AbortSignal, path?: string): E
     NETWORK_CODES.has(code) ||
     NETWORK_CODES.has(name) ||
     name === 'TimeoutError' ||
-    /socket hang up|premature|aborted|terminated|other side closed/i.test(message)
+    // Words of a broken connection, only where no answer came: S3's own error texts use them too
+    // (NoSuchUpload: "…may have been aborted or completed").
+    (status === undefined && /socket hang up|premature|aborted|terminated|other side closed/i.test(message))
   ) {
     return { code: 'network_error', message: `network error: ${code || name} ${message}`, retryable: true };
   }
