@@ -5,7 +5,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { createAesGcmSealer, type Sealer, type TransferService, type TransferView } from '../main/core/transfer';
+import type { TransferService, TransferView } from '../main/core/transfer';
+import { createAesGcmSealer, type Sealer } from '../main/core/transfer/sealer';
 
 export interface TransferJournal {
   /** The SQLite file; `.owner` beside it is the lock of the process driving it. */

@@ -23,7 +23,8 @@ import type { NetworkOptions } from '../main/core/net/dispatcher';
 import { keyAccountId } from '../main/core/accounts/service';
 import { RescaleStorageAdapter } from '../main/core/rescale/storage';
 import { tryProcessLock, type ProcessLock } from '../main/core/transfer/process-lock';
-import { createAesGcmSealer, createTransferService, type TransferService } from '../main/core/transfer';
+import type { TransferService } from '../main/core/transfer';
+import { createAesGcmSealer } from '../main/core/transfer/sealer';
 import { bundledWorkerFile } from './bundled-worker';
 import type { Connection } from './context';
 import { cliJournal, dropJournal, lockPathOf, releaseStoredParts, journalOf, type TransferJournal } from './journals';
@@ -183,6 +184,8 @@ async function finishJournal(path: string, o: SweepOptions, using: (s: TransferS
       return 'busy';
     }
     const workerFile = bundledWorkerFile();
+    // Loaded here, for a journal to finish: most commands find none and never load the engine.
+    const { createTransferService } = await import('../main/core/transfer');
     const service = await createTransferService({
       storage: new RescaleStorageAdapter(o.conn.api, o.conn.platform),
       journalPath: path,
