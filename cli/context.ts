@@ -149,7 +149,10 @@ export class CliContext {
       const cache = new AccountCache(this.dataDir, conn.platform.apiUrl, conn.keyId, createAesGcmSealer(conn.sealerKey));
       const connection = { ...conn, api: withAccountCache(conn.api, cache) };
       const network = async () => (await this.core()).network();
-      this.journalSweep ??= sweepRunJournals({ dataDir: this.dataDir, conn: connection, network });
+      const note = (text: string): void => {
+        if (!this.flags.quiet) process.stderr.write(`Note: ${text}\n`);
+      };
+      this.journalSweep ??= sweepRunJournals({ dataDir: this.dataDir, conn: connection, network, note });
       return connection;
     });
     return this.connection;
