@@ -138,6 +138,22 @@ describe('the CLI build', () => {
       expect(loaded).not.toContain(unused);
   });
 
+  test('what `courier jobs list` loads (its context, the whole core) holds the router and the contract, but not the transfer engine', () => {
+    const outdir = join(tmp, 'out-cli');
+    const chunk = (name: string) => readdirSync(outdir).find((n) => new RegExp(`^${name}-\\w+\\.mjs$`).test(n));
+    const [context, core] = [chunk('context'), chunk('courier')];
+    expect(context && core).toBeDefined();
+    const seen = new Set<string>();
+    staticImports(outdir, context!, seen);
+    staticImports(outdir, core!, seen);
+    const loaded = [...seen].flatMap((f) => (JSON.parse(readFileSync(join(outdir, `${f}.map`), 'utf8')) as { sources: string[] }).sources).join('\n');
+    expect(loaded).toContain('main/core/rpc/router.ts');
+    expect(loaded).toContain('shared/contract/index.ts');
+    // Opened (and imported) when the jobs feature first uploads an input.
+    for (const unused of ['main/core/transfer/index.ts', 'main/core/transfer/service.ts', 'main/core/transfer/engine.ts', 'required:piscina'])
+      expect(loaded).not.toContain(unused);
+  });
+
   test('pure-JS packages are bundled; native ones and those that find their own files stay in node_modules', async () => {
     const outdir = join(tmp, 'out-cli');
     const all = new Set<string>();
