@@ -39,7 +39,6 @@ export interface OldJournalOptions {
   maxOpened: number;
   /** Tells the person about a journal no key can finish (once per journal). */
   note?: (text: string) => void;
-  now?: number;
 }
 
 /** The old-named journals this key should finish; drops, marks and reports the others on the way. */
@@ -48,10 +47,10 @@ export function oldRunJournals(o: OldJournalOptions): string[] {
   const accounts = [keyAccountId(o.conn.apiKey), ...(o.conn.accountId ? [o.conn.accountId] : [])];
   // The verdict "not ours" depends on the key (its sealed keys) and the accounts it may carry.
   const who = createHash('sha256')
-    .update([o.conn.keyId, ...accounts.sort()].join('\0'))
+    .update([o.conn.keyId, ...[...accounts].sort()].join('\0'))
     .digest('hex')
     .slice(0, 16);
-  const now = o.now ?? Date.now();
+  const now = Date.now();
   const sealer = createAesGcmSealer(o.conn.sealerKey);
   const ours: string[] = [];
   let opened = 0;
