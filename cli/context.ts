@@ -12,7 +12,9 @@ import { readLegacyApiConfig } from '../main/core/secrets/legacy-apiconfig';
 import { checkDataFolder } from './paths';
 import { LazySecretStore } from '../main/core/secrets/lazy';
 import { courierVersion } from '../main/core/version';
-import { createAesGcmSealer, type TransferService } from '../main/core/transfer';
+import type { TransferService } from '../main/core/transfer';
+// The sealer alone: the transfer engine's index loads only for commands that move files.
+import { createAesGcmSealer } from '../main/core/transfer/sealer';
 import { cliJournal, releaseStoredParts, type TransferJournal } from './journals';
 import { RunJournal, sweepRunJournals, type JournalSweep } from './run-journals';
 import { AccountCache, withAccountCache } from './account-cache';
@@ -147,7 +149,10 @@ export class CliContext {
       const cache = new AccountCache(this.dataDir, conn.platform.apiUrl, conn.keyId, createAesGcmSealer(conn.sealerKey));
       const connection = { ...conn, api: withAccountCache(conn.api, cache) };
       const network = async () => (await this.core()).network();
-      this.journalSweep ??= sweepRunJournals({ dataDir: this.dataDir, conn: connection, network });
+      const note = (text: string): void => {
+        if (!this.flags.quiet) process.stderr.write(`Note: ${text}\n`);
+      };
+      this.journalSweep ??= sweepRunJournals({ dataDir: this.dataDir, conn: connection, network, note });
       return connection;
     });
     return this.connection;

@@ -5,7 +5,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { createAesGcmSealer, type Sealer, type TransferService, type TransferView } from '../main/core/transfer';
+import type { TransferService, TransferView } from '../main/core/transfer';
+import type { ProcessLock } from '../main/core/transfer/process-lock';
+import { createAesGcmSealer, type Sealer } from '../main/core/transfer/sealer';
 
 export interface TransferJournal {
   /** The SQLite file; `.owner` beside it is the lock of the process driving it. */
@@ -30,29 +32,69 @@ export function lockPathOf(dbPath: string): string {
   return dbPath.replace(/\.db$/, '.owner');
 }
 
-/**
- * Whether the journal at `path` is the work of this key: a sealed file key in it opens with
- * `sealer` (AES-GCM authenticates, so a foreign key never does), or, when it holds nothing
- * sealed (a failed upload keeps only its multipart upload's id), its items belong to one of
- * `accountIds`. Only reads; false for a journal that cannot be read or shows neither.
- */
-export function journalOf(path: string, sealer: Sealer, accountIds: string[]): boolean {
+/** What a journal's contents show: whose work it is, and whether anything in it is left to finish. */
+export interface JournalSurvey {
+  /**
+   * `ours`: a sealed file key in it opens with this key (AES-GCM authenticates, so a foreign key
+   * never does) or, with nothing sealed (a failed upload keeps only its multipart upload's id),
+   * its items carry one of this connection's accounts. `foreign`: another key's sealed key, or
+   * another account's items. `unclaimed`: neither a sealed key nor an account (written before
+   * journals recorded them): no key can show that it is its work.
+   */
+  owner: 'ours' | 'foreign' | 'unclaimed';
+  /** An unsettled item, an upload row (a multipart upload's parts), an abandoned upload or a partial download. */
+  unfinished: boolean;
+}
+
+/** Reads (only) the journal at `path`; null when it cannot be read now (busy, damaged). */
+export function surveyJournal(path: string, sealer: Sealer, accountIds: string[]): JournalSurvey | null {
   let db: Database.Database | undefined;
   try {
     db = new Database(path, { fileMustExist: true, timeout: 1000 });
-    for (const table of ['uploads', 'transfers']) {
-      const found = db.prepare(`SELECT key_sealed AS k FROM ${table} WHERE length(key_sealed) > 0 LIMIT 1`).get() as { k: Buffer } | undefined;
-      if (!found) continue;
-      sealer.open(found.k); // throws for another key
-      return true;
-    }
-    const ids = accountIds.map(() => '?').join(', ');
-    return db.prepare(`SELECT 1 FROM transfers WHERE account_id IN (${ids}) LIMIT 1`).get(...accountIds) !== undefined;
+    return { owner: ownerOf(db, sealer, accountIds), unfinished: holdsWork(db) };
   } catch {
-    return false;
+    return null;
   } finally {
     db?.close();
   }
+}
+
+/** A table's columns (none when it does not exist: journals of older versions lack some). */
+function columns(db: Database.Database, table: string): Set<string> {
+  return new Set((db.pragma(`table_info(${table})`) as { name: string }[]).map((c) => c.name));
+}
+
+function ownerOf(db: Database.Database, sealer: Sealer, accountIds: string[]): JournalSurvey['owner'] {
+  for (const table of ['uploads', 'transfers']) {
+    if (!columns(db, table).has('key_sealed')) continue;
+    const found = db.prepare(`SELECT key_sealed AS k FROM ${table} WHERE length(key_sealed) > 0 LIMIT 1`).get() as { k: Buffer } | undefined;
+    if (!found) continue;
+    try {
+      sealer.open(found.k);
+      return 'ours';
+    } catch {
+      return 'foreign';
+    }
+  }
+  if (!columns(db, 'transfers').has('account_id')) return 'unclaimed';
+  const ids = accountIds.map(() => '?').join(', ');
+  if (db.prepare(`SELECT 1 FROM transfers WHERE account_id IN (${ids}) LIMIT 1`).get(...accountIds)) return 'ours';
+  return db.prepare('SELECT 1 FROM transfers WHERE account_id IS NOT NULL LIMIT 1').get() ? 'foreign' : 'unclaimed';
+}
+
+function holdsWork(db: Database.Database): boolean {
+  if (
+    columns(db, 'transfers').size > 0 &&
+    db.prepare(`SELECT 1 FROM transfers WHERE is_batch = 0 AND state NOT IN ('done', 'failed', 'cancelled') LIMIT 1`).get()
+  )
+    return true;
+  return ['uploads', 'abandoned_uploads', 'downloads'].some((t) => columns(db, t).size > 0 && db.prepare(`SELECT 1 FROM ${t} LIMIT 1`).get() !== undefined);
+}
+
+/** The journal (while `lock` is held), then the lock and its file: the order sweepers rely on. */
+export function forgetJournal(path: string, lock: ProcessLock): void {
+  dropJournal(path);
+  lock.releaseAndRemove();
 }
 
 /** A journal with nothing left to resume goes, with SQLite's side files. */

@@ -15,18 +15,20 @@
 // later sweep.
 //
 // Journals named before they carried the key id (`run-<pid>-<ts>.db`) are swept too, by the key
-// whose work they hold (journals.ts journalOf), once their pid is gone: the runs that wrote them
-// took no lock.
+// whose work they hold, once their pid is gone (the runs that wrote them took no lock); each is
+// opened once per key to learn whose it is, and dropped when nothing in it is left to finish
+// (old-run-journals.ts).
 import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { NetworkOptions } from '../main/core/net/dispatcher';
-import { keyAccountId } from '../main/core/accounts/service';
 import { RescaleStorageAdapter } from '../main/core/rescale/storage';
 import { tryProcessLock, type ProcessLock } from '../main/core/transfer/process-lock';
-import { createAesGcmSealer, createTransferService, type TransferService } from '../main/core/transfer';
+import type { TransferService } from '../main/core/transfer';
+import { createAesGcmSealer } from '../main/core/transfer/sealer';
 import { bundledWorkerFile } from './bundled-worker';
 import type { Connection } from './context';
-import { cliJournal, dropJournal, lockPathOf, releaseStoredParts, journalOf, type TransferJournal } from './journals';
+import { cliJournal, forgetJournal, lockPathOf, releaseStoredParts, type TransferJournal } from './journals';
+import { dropMarkersOf, oldRunJournals } from './old-run-journals';
 import { trace } from './trace';
 
 /** Journals finished per command at most: the clean-up stays a small side job of the command. */
@@ -59,16 +61,10 @@ export class RunJournal {
 
   /** At the end of the run: the journal goes unless `keep` (its lock file stays with it for the next sweep). */
   finish(keep: boolean): void {
-    if (this.journal && this.lock && !keep) forget(this.journal.path, this.lock);
+    if (this.journal && this.lock && !keep) forgetJournal(this.journal.path, this.lock);
     this.lock?.release();
     this.lock = null;
   }
-}
-
-/** The journal (while `lock` is held), then the lock and its file: the order sweepers rely on. */
-function forget(path: string, lock: ProcessLock): void {
-  dropJournal(path);
-  lock.releaseAndRemove();
 }
 
 export interface JournalSweep {
@@ -80,6 +76,8 @@ export interface SweepOptions {
   dataDir: string;
   conn: Connection;
   network: () => Promise<NetworkOptions>;
+  /** Tells the person about a journal no key can finish. */
+  note?: (text: string) => void;
 }
 
 /** Finishes, in the background, the journals earlier runs with this key kept. Never throws. */
@@ -88,7 +86,7 @@ export function sweepRunJournals(o: SweepOptions): JournalSweep {
   let current: TransferService | null = null;
   const run = (async () => {
     await new Promise<void>((resolve) => setImmediate(resolve)); // after the command's own first steps
-    const candidates = keptRunJournals(o.dataDir, o.conn).slice(0, MAX_PER_RUN);
+    const candidates = keptRunJournals(o).slice(0, MAX_PER_RUN);
     for (const path of candidates) {
       if (stopping) return;
       const outcome = await finishJournal(
@@ -125,43 +123,24 @@ const runJournalName = (keyId: string, ext: 'db' | 'owner') => new RegExp(`^run-
 
 /**
  * Journals of runs with this key, the longest untouched first (a sweep that could not finish one
- * touches it). An old-named one counts when its run is gone and this key sealed it; any other is
- * left as it is, for the key that sealed it.
+ * touches it): those named after it, and old-named ones whose contents show they are its work.
  */
-function keptRunJournals(dataDir: string, conn: Connection): string[] {
-  const dir = join(dataDir, 'cli-journals');
+function keptRunJournals(o: SweepOptions): string[] {
+  const dir = join(o.dataDir, 'cli-journals');
   let names: string[];
   try {
     names = readdirSync(dir);
   } catch {
     return [];
   }
-  const re = runJournalName(conn.keyId, 'db');
-  const sealer = createAesGcmSealer(conn.sealerKey);
-  // The account its items were queued under: the stored one, or the key's in-memory one (-p).
-  const accounts = [keyAccountId(conn.apiKey), ...(conn.accountId ? [conn.accountId] : [])];
-  const ours = (n: string): boolean => {
-    const m = re.exec(n);
-    if (!m) return false;
-    return m[1] !== undefined || (!isAlive(Number(m[2])) && journalOf(join(dir, n), sealer, accounts));
-  };
+  const re = runJournalName(o.conn.keyId, 'db');
+  const named = names.filter((n) => re.exec(n)?.[1] !== undefined).map((n) => join(dir, n));
+  const old = oldRunJournals({ dir, names, conn: o.conn, maxOpened: MAX_PER_RUN, ...(o.note ? { note: o.note } : {}) });
   const mtime = (p: string) => statSync(p, { throwIfNoEntry: false })?.mtimeMs ?? Infinity;
-  return names
-    .filter(ours)
-    .map((n) => join(dir, n))
+  return [...named, ...old]
     .map((p) => ({ p, t: mtime(p) }))
     .sort((a, b) => a.t - b.t)
     .map((x) => x.p);
-}
-
-/** Whether a process with this pid exists (a reused pid also counts: the journal then waits). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as { code?: string }).code === 'EPERM';
-  }
 }
 
 function touch(path: string): void {
@@ -179,10 +158,12 @@ async function finishJournal(path: string, o: SweepOptions, using: (s: TransferS
   if (!lock) return 'busy'; // its run is still going
   try {
     if (!existsSync(path)) {
-      forget(path, lock); // another sweeper finished it first; the lock file may be ours, made just now
+      forgetJournal(path, lock); // another sweeper finished it first; the lock file may be ours, made just now
       return 'busy';
     }
     const workerFile = bundledWorkerFile();
+    // Loaded here, for a journal to finish: most commands find none and never load the engine.
+    const { createTransferService } = await import('../main/core/transfer');
     const service = await createTransferService({
       storage: new RescaleStorageAdapter(o.conn.api, o.conn.platform),
       journalPath: path,
@@ -206,7 +187,8 @@ async function finishJournal(path: string, o: SweepOptions, using: (s: TransferS
       await service.close();
     }
     if (left > 0) return 'kept';
-    forget(path, lock);
+    forgetJournal(path, lock);
+    dropMarkersOf(path); // an old-named one's verdicts of other keys
     return 'dropped';
   } finally {
     lock.release();

@@ -1,5 +1,5 @@
 // The part of core every host needs: events, the activity log, settings, accounts, the network
-// options and the transfer engine (opened on first use). Apart from courier.ts, which adds the
+// options and the transfer engine (loaded and opened on first use). Apart from courier.ts, which adds the
 // jobs feature, the IPC handlers and the router, so that a CLI transfer command loads only this
 // (the jobs feature, the sweeps and the contract's schemas are most of core's code).
 import { join } from 'node:path';

@@ -12,7 +12,7 @@ import type { SystemProxy } from './net/system-proxy';
 import { ActiveAccountStorage } from './rescale/active-storage';
 import { journalSealer } from './secrets/journal-key';
 import type { SettingsService } from './settings/service';
-import { createTransferService, type LimitsInput, type TransferService } from './transfer';
+import type { LimitsInput, TransferService } from './transfer';
 
 export interface TransferOpenerDeps {
   ports: CourierPorts;
@@ -38,6 +38,8 @@ export function lazyTransfers(d: TransferOpenerDeps): TransferOpener {
     transfersP ??= (async () => {
       const own = await ports.transferJournal?.();
       let applied = JSON.stringify(settings.get().network); // what the service's network() below reads
+      // Loaded on first use, as it is opened: a command that moves no file never loads the engine.
+      const { createTransferService } = await import('./transfer');
       const t = await createTransferService({
         storage: new ActiveAccountStorage(accounts),
         journalPath: own?.path ?? join(ports.dataDir, 'transfers.db'),

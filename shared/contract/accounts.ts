@@ -1,38 +1,7 @@
 import * as z from 'zod';
 import { platformRef, settingsPatch, settingsSchema } from '../settings';
 import { request } from './define';
-
-export const keyStoreChoice = z.enum(['keychain', 'encrypted-file', 'memory']);
-
-export const accountView = z.object({
-  id: z.string(),
-  label: z.string(),
-  platformLabel: z.string(),
-  apiUrl: z.string(),
-  email: z.string(),
-  workspace: z.string().optional(),
-  active: z.boolean(),
-  /** The key store has no key for this account (a memory-only store after a restart): ask for it again. */
-  keyMissing: z.boolean().optional(),
-  /** The local sandbox (its key comes from the sandbox, not from the person). */
-  sandbox: z.boolean().optional(),
-});
-export type AccountViewModel = z.infer<typeof accountView>;
-
-export const accountsState = z.object({
-  accounts: z.array(accountView),
-  /** Where keys are kept, shown in Settings so people know (e.g. "os-keyring"). */
-  keyStore: z.object({
-    backend: z.string(),
-    secure: z.boolean(),
-    /** Where the person may choose (the web host): what is in use, whether its file waits for a passphrase, what can be picked. */
-    kind: keyStoreChoice.optional(),
-    locked: z.boolean().optional(),
-    choices: z.array(keyStoreChoice).optional(),
-  }),
-});
-
-export type AccountsStateModel = z.infer<typeof accountsState>;
+import { accountsState, accountView, keyStoreChoice } from './events';
 
 export const platformOption = z.object({ id: z.string(), name: z.string(), apiUrl: z.string() });
 
@@ -59,9 +28,4 @@ export const accountRequests = {
     /** Keeps the proxy password in the keychain ('' forgets it); the settings record only when. */
     setProxyPassword: request(z.object({ password: z.string().max(1000) }), settingsSchema),
   },
-};
-
-export const accountEvents = {
-  accountsChanged: accountsState,
-  settingsChanged: settingsSchema,
 };

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { request } from './define';
+import { activityEntry, activityLevel } from './events';
 
 export const appInfo = z.object({
   name: z.literal('Courier'),
@@ -9,20 +10,6 @@ export const appInfo = z.object({
   /** True while the platform answers; false when offline or unreachable. */
   online: z.boolean(),
 });
-
-export const activityLevel = z.enum(['info', 'warn', 'error']);
-export const activityEntry = z.object({
-  id: z.number(),
-  at: z.number(),
-  level: activityLevel,
-  area: z.enum(['app', 'accounts', 'transfers', 'jobs', 'settings']),
-  message: z.string(),
-  /** Something the entry is about, e.g. a job id, so the UI can link to it. */
-  ref: z.object({ kind: z.enum(['job', 'transfer', 'file']), id: z.string() }).optional(),
-  /** The same message as a phrase key and parameters, so the UI can say it in the user's language. */
-  text: z.object({ key: z.string(), params: z.record(z.string(), z.string()) }).optional(),
-});
-export type ActivityEntry = z.infer<typeof activityEntry>;
 
 export const appRequests = {
   app: {
@@ -39,9 +26,4 @@ export const appRequests = {
     ),
     export: request(z.object({}), z.object({ text: z.string(), fileName: z.string() })),
   },
-};
-
-export const appEvents = {
-  activity: activityEntry,
-  connectivity: z.object({ online: z.boolean(), reason: z.string().optional() }),
 };

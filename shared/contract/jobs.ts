@@ -8,7 +8,6 @@ import {
   launchInput,
   launchRequest,
   monthCost,
-  notificationPayload,
   outboxEntry,
   templateDraft,
   templateEntry,
@@ -16,6 +15,7 @@ import {
 } from '../jobs';
 import { sweepDownload, sweepPreview, sweepSpec, sweepSummary, sweepView } from '../sweeps';
 import { request } from './define';
+import { jobsSummary } from './events';
 import { jobRecordRequests, templateFromJobRequest } from './job-records';
 
 const byId = z.object({ id: z.string().min(1) });
@@ -23,8 +23,6 @@ const byId = z.object({ id: z.string().min(1) });
 /** The largest template file `templates.import` takes, in characters: the largest request of the contract (the WebSocket limit is derived from it). */
 export const TEMPLATE_IMPORT_MAX_CHARS = 1_000_000;
 const sweepRef = z.object({ sweep: z.string().min(1, 'name a sweep (its name or id)') });
-/** The Jobs badge: unfinished jobs from Started on, and those not started yet plus launches still in the outbox. */
-const jobsSummary = z.object({ running: z.number(), queued: z.number() });
 const jobRef = z.object({ jobId: z.string().regex(/^[A-Za-z0-9]+$/, 'a Rescale job id is letters and digits, like tGaYS') });
 
 export const jobRequests = {
@@ -151,13 +149,4 @@ export const jobRequests = {
     /** Every ended row's outputs into <folder>/<sweep name>/rescale_job_<ID>/ (all, or those matching the globs). */
     downloadOutputs: request(sweepRef.extend({ filter: z.array(z.string().min(1)).optional() }), sweepDownload),
   },
-};
-
-export const jobEvents = {
-  jobChanged,
-  outboxChanged: outboxEntry,
-  /** Shown by the renderer with the browser Notification API (the Electron shell uses its own). */
-  notification: notificationPayload,
-  /** For the tray badge and the Jobs tab's count; sent when the numbers change. */
-  jobsSummary,
 };

@@ -1,85 +1,7 @@
 import * as z from 'zod';
 import { conflictPolicy } from '../settings';
 import { request } from './define';
-
-export const transferState = z.enum(['queued', 'running', 'paused', 'verifying', 'done', 'failed', 'cancelled']);
-
-/**
- * Why a transfer failed. The worker threads classify what they hit into these; each comes with a
- * sentence the user can act on. Not the RPC error codes of shared/errors.ts: those say why a
- * request failed, these why one file did.
- */
-export const transferErrorCode = z.enum([
-  'disk_full',
-  'permission_denied',
-  'not_found',
-  'path_too_long',
-  'invalid_name',
-  'not_a_file',
-  'file_changed',
-  'remote_changed',
-  'corrupt_object',
-  'checksum_mismatch',
-  'missing_iv',
-  'incomplete_upload',
-  'network_error',
-  'storage_error',
-  'credentials_expired',
-  'api_error',
-  'aborted',
-  'internal',
-  /** A folder batch: some of its items failed. */
-  'items_failed',
-]);
-
-/** Something the user should know about a transfer that is not a failure. */
-export const transferNoticeCode = z.enum([
-  'skipped_exists',
-  'remote_changed_restart',
-  'resume_discarded',
-  'file_changed_restart',
-  'upload_expired',
-  /** Paused because it belongs to an account that is not the active one. */
-  'other_account',
-  /** Failed in a way a retry cannot fix (e.g. a server name that is no valid local name). */
-  'not_retryable',
-]);
-
-export const transferView = z.object({
-  id: z.string(),
-  kind: z.enum(['upload', 'download']),
-  name: z.string(),
-  localPath: z.string(),
-  remoteFileId: z.string().optional(),
-  size: z.number(),
-  bytesDone: z.number(),
-  bytesPerSecond: z.number(),
-  etaSeconds: z.number().nullable(),
-  state: transferState,
-  error: z.object({ code: transferErrorCode, message: z.string() }).optional(),
-  /** Something the user should know that is not a failure: "restarted because the file changed", "skipped: exists". */
-  notice: z.object({ code: transferNoticeCode, message: z.string() }).optional(),
-  priority: z.number(),
-  createdAt: z.number(),
-  /** The folder batch this item belongs to. */
-  parentId: z.string().optional(),
-  /** True for a folder batch (its numbers are the sum of its items). */
-  isBatch: z.boolean().optional(),
-});
-export type TransferView = z.infer<typeof transferView>;
-
-export const overallProgress = z.object({
-  bytesDone: z.number(),
-  bytesTotal: z.number(),
-  bytesPerSecond: z.number(),
-  etaSeconds: z.number().nullable(),
-  active: z.number(),
-  /** Uploads: files registered on the platform (they follow the bytes at its API pace). */
-  registrations: z.object({ done: z.number(), total: z.number(), waiting: z.number(), perSecond: z.number(), etaSeconds: z.number().nullable() }).optional(),
-});
-
-/** A snapshot (list) or a delta (progress event): items changed since `seq`, latest wins. */
-export const transferBatch = z.object({ seq: z.number(), items: z.array(transferView), overall: overallProgress });
+import { transferBatch, transferView } from './events';
 
 const idInput = z.object({ id: z.string().optional() });
 
@@ -127,9 +49,4 @@ export const transferRequests = {
       }),
     ),
   },
-};
-
-export const transferEvents = {
-  /** At most 10 per second, latest state per item; terminal states are sent at once. */
-  transfersProgress: transferBatch,
 };

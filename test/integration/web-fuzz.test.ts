@@ -5,7 +5,7 @@ import { request } from 'undici';
 import type WebSocket from 'ws';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { eventChannel, requestChannel } from '../../shared/contract';
-import type { TransferView } from '../../shared/contract/transfers';
+import type { TransferView } from '../../shared/contract/events';
 import { call, openRpc, recordEscapes, type Access } from '../support/hostile-client';
 import { startWebApp, type WebApp } from '../support/web-app';
 import { buildCorpus, runCorpus } from '../support/web-fuzz-cases';

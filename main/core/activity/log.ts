@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { ActivityEntry } from '../../../shared/contract/app';
+import type { ActivityEntry } from '../../../shared/contract/events';
 import type { EventHub } from '../events/hub';
 import { redact } from '../secrets/redact';
 import { tryProcessLock, type ProcessLock } from '../transfer/process-lock';

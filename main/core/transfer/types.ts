@@ -2,11 +2,11 @@
 import type { z } from 'zod';
 import type { BandwidthSetting } from './bandwidth';
 import type { conflictPolicy } from '../../../shared/settings';
-import type { overallProgress, transferBatch, transferErrorCode, transferNoticeCode, transferState } from '../../../shared/contract/transfers';
+import type { overallProgress, transferBatch, transferErrorCode, transferNoticeCode, transferState } from '../../../shared/contract/events';
 import { SETTINGS_TABLE } from '../../../shared/settings-table';
 
 // Shapes that cross the boundary are the contract's (its zod schemas are the one source).
-export type { TransferView } from '../../../shared/contract/transfers';
+export type { TransferView } from '../../../shared/contract/events';
 export type TransferState = z.infer<typeof transferState>;
 export type ConflictPolicy = z.infer<typeof conflictPolicy>;
 export type TransferErrorCode = z.infer<typeof transferErrorCode>;

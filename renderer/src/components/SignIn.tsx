@@ -1,5 +1,5 @@
 import { useTranslation } from 'react-i18next';
-import type { AccountViewModel } from '../../../shared/contract/accounts';
+import type { AccountViewModel } from '../../../shared/contract/events';
 import { Field, SecretField } from './Field';
 import { KeyStorePicker } from './KeyStorePicker';
 import { useSignIn } from './useSignIn';

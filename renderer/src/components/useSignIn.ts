@@ -2,7 +2,7 @@
 // kept (a key store picked here when no keychain answers), and the error by field.
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AccountViewModel } from '../../../shared/contract/accounts';
+import type { AccountViewModel } from '../../../shared/contract/events';
 import { api, ApiError } from '../api/client';
 import { keyStoreKind } from '../lib/key-store';
 import { useSettings } from '../stores/settings';

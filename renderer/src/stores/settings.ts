@@ -1,6 +1,6 @@
 import { create } from 'zustand';
 import type { Settings } from '../../../shared/settings';
-import type { AccountViewModel, AccountsStateModel } from '../../../shared/contract/accounts';
+import type { AccountViewModel, AccountsStateModel } from '../../../shared/contract/events';
 import { api, onEvent } from '../api/client';
 
 interface SettingsState {

@@ -2,7 +2,7 @@
 // merging progress batches (latest wins, older than the snapshot dropped) and deriving the
 // rows a filter shows. No React, no transport: easy to reason about and to test.
 import type { z } from 'zod';
-import type { overallProgress, TransferView } from '../../../shared/contract/transfers';
+import type { overallProgress, TransferView } from '../../../shared/contract/events';
 import { percent } from '../lib/format';
 
 export type Overall = z.infer<typeof overallProgress>;

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { ActivityEntry } from '../../../shared/contract/app';
+import type { ActivityEntry } from '../../../shared/contract/events';
 import { api, onEvent } from '../api/client';
 import { formatDate } from '../lib/format';
 import { useNavigation } from '../stores/navigation';

@@ -112,6 +112,48 @@ describe('the CLI build', () => {
     expect(execFileSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', env }).trim()).toBe('0');
   }, 60_000);
 
+  test('what a command that moves no file loads (its context, e.g. `status`) holds neither the transfer engine nor the request schemas', () => {
+    const outdir = join(tmp, 'out-cli');
+    const chunk = (name: string) => readdirSync(outdir).find((n) => new RegExp(`^${name}-\\w+\\.mjs$`).test(n));
+    const [context, command] = [chunk('context'), chunk('job-commands')];
+    expect(context && command).toBeDefined();
+    const seen = new Set<string>();
+    staticImports(outdir, context!, seen);
+    staticImports(outdir, command!, seen);
+    const loaded = [...seen].flatMap((f) => (JSON.parse(readFileSync(join(outdir, `${f}.map`), 'utf8')) as { sources: string[] }).sources).join('\n');
+    // The event hub validates with the events alone; the account cache seals with the sealer alone.
+    expect(loaded).toContain('shared/contract/events.ts');
+    expect(loaded).toContain('main/core/transfer/sealer.ts');
+    for (const unused of [
+      'main/core/transfer/index.ts',
+      'main/core/transfer/service.ts',
+      'main/core/transfer/engine.ts',
+      'required:piscina',
+      'shared/contract/index.ts',
+      'shared/contract/transfers.ts',
+      'shared/contract/jobs.ts',
+      'shared/contract/accounts.ts',
+      'shared/sweeps.ts',
+    ])
+      expect(loaded).not.toContain(unused);
+  });
+
+  test('what `courier jobs list` loads (its context, the whole core) holds the router and the contract, but not the transfer engine', () => {
+    const outdir = join(tmp, 'out-cli');
+    const chunk = (name: string) => readdirSync(outdir).find((n) => new RegExp(`^${name}-\\w+\\.mjs$`).test(n));
+    const [context, core] = [chunk('context'), chunk('courier')];
+    expect(context && core).toBeDefined();
+    const seen = new Set<string>();
+    staticImports(outdir, context!, seen);
+    staticImports(outdir, core!, seen);
+    const loaded = [...seen].flatMap((f) => (JSON.parse(readFileSync(join(outdir, `${f}.map`), 'utf8')) as { sources: string[] }).sources).join('\n');
+    expect(loaded).toContain('main/core/rpc/router.ts');
+    expect(loaded).toContain('shared/contract/index.ts');
+    // Opened (and imported) when the jobs feature first uploads an input.
+    for (const unused of ['main/core/transfer/index.ts', 'main/core/transfer/service.ts', 'main/core/transfer/engine.ts', 'required:piscina'])
+      expect(loaded).not.toContain(unused);
+  });
+
   test('pure-JS packages are bundled; native ones and those that find their own files stay in node_modules', async () => {
     const outdir = join(tmp, 'out-cli');
     const all = new Set<string>();

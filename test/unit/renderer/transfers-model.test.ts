@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import type { TransferView } from '../../../shared/contract/transfers';
+import type { TransferView } from '../../../shared/contract/events';
 import { emptyOverall, fromSnapshot, headerFigures, itemPercent, merge, PendingProgress } from '../../../renderer/src/stores/transfers-model';
 
 const MiB = 1024 * 1024;

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { AccountViewModel } from '../../../../shared/contract/accounts';
+import type { AccountViewModel } from '../../../../shared/contract/events';
 import { api, ApiError } from '../../api/client';
 import { SecretField } from '../../components/Field';
 import { keyStoreKind, platformLabel } from '../../lib/key-store';

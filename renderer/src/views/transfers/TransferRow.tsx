@@ -1,7 +1,7 @@
 import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { TransferView } from '../../../../shared/contract/transfers';
+import type { TransferView } from '../../../../shared/contract/events';
 import { Icon, type IconName } from '../../components/Icon';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes, formatEta, formatSpeed } from '../../lib/format';

@@ -1,6 +1,6 @@
 // Which actions a transfer offers in its state. The row's buttons and the list's keys (Space, r)
 // both ask here, so a button and its key are never offered apart.
-import type { TransferView } from '../../../../shared/contract/transfers';
+import type { TransferView } from '../../../../shared/contract/events';
 import { transferActions, useTransfersUi } from '../../stores/transfers';
 
 export type RowAction = 'pause' | 'resume' | 'retry' | 'cancel';
