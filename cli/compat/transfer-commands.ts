@@ -184,8 +184,7 @@ export async function syncCommand(
   if (s.paused) throw new CourierError('cancelled', 'Download paused; run the same command to resume.');
   const failed = explainFailures(s.items);
   if (failed) throw new CourierError('server_error', failed);
-  for (const i of s.items) if (!i.isBatch) out.log(`Downloaded ${clean(basename(i.localPath))}`);
-  summaryLine(out, 'Downloaded', s);
+  summaryLine(out, 'Downloaded', s); // each file had its line as it ended (cli/progress.ts)
 }
 
 /** `download-file --file-id ID [-o OUT]` or `download-file -j JOB -f NAME [-o OUT]`. */

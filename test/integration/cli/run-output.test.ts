@@ -30,7 +30,7 @@ function courier(args: string[], o: { token?: string; data?: string } = {}): Pro
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox({});
+  sandbox = await startSandbox({ jobSeconds: 2 });
   work = mkdtempSync(join(tmpdir(), 'courier-cli-output-'));
 });
 afterAll(async () => {
@@ -107,5 +107,28 @@ describe('downloading where the file already is', () => {
     const bad = await courier(['download', id!, '-o', dir, '--if-exists', 'replace']);
     expect(bad.code).toBe(33);
     expect(bad.stdout).toMatch(/Allowed choices are keep-both, overwrite, skip/);
+  });
+});
+
+describe('sync', () => {
+  test('one line per file downloaded, then the summary; a second sync skips them all', async () => {
+    writeFileSync(join(work, 'run.sh'), '#!/bin/bash\necho hi\n');
+    const sub = await courier(['jobs', 'submit', '--template', 'chainer', '--input', 'run.sh', '--wait', '-o', join(work, 'waited')]);
+    expect(sub.code, sub.stdout).toBe(0);
+    const job = /Job (\w+): submitted/.exec(sub.stdout)?.[1];
+    expect(job, sub.stdout).toBeTruthy();
+    const dir = join(work, 'synced');
+    const first = await courier(['sync', '-j', job!, '-o', dir]);
+    expect(first.code, first.stdout).toBe(0);
+    const names = readdirSync(dir).sort();
+    expect(names.length).toBeGreaterThan(0);
+    for (const n of names)
+      expect(
+        first.stdout.split('\n').filter((l) => l.includes(`Downloaded ${n}`)),
+        first.stdout,
+      ).toHaveLength(1);
+    expect(first.stdout).toContain(`Downloaded ${names.length} file(s)`);
+    const again = await courier(['sync', '-j', job!, '-o', dir]);
+    expect(again.stdout).toContain('Everything is already downloaded.');
   });
 });
