@@ -50,7 +50,7 @@ function rootProgram(): Command {
       '\nEnvironment:\n  RESCALE_API_KEY, RESCALE_API_URL   the key and platform for this run (as -p, -X)\n' +
         '  COURIER_PASSPHRASE                 opens the encrypted key file (keys.encrypted.json) without a prompt\n' +
         '  COURIER_KEY_STORE                  encrypted-file | memory | file (unencrypted, opt-in): where stored keys go\n\n' +
-        'Exit codes: 0 done, 33 error (one ERROR line says what and what to do), 124 a --timeout ran out.',
+        'Exit codes: 0 done, 33 error (one ERROR line says what and what to do), 124 a --timeout ran out, 130 paused by Ctrl-C.',
     )
     .showHelpAfterError('(run with --help for usage)')
     // Set before any subcommand exists: subcommands copy these settings when created.

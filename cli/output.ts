@@ -11,6 +11,8 @@ export function slf4jTime(d = new Date()): string {
 export const EXIT_ERROR = 33;
 /** A --timeout ran out before what was awaited happened (as timeout(1) exits). */
 export const EXIT_TIMEOUT = 124;
+/** Ctrl-C stopped the command (128 + SIGINT, as a shell reports it). */
+export const EXIT_INTERRUPTED = 130;
 
 /** Not an error: the command stops here with this message and exit code (e.g. a --timeout). */
 export class CliStop extends Error {

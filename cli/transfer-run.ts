@@ -8,7 +8,7 @@ import { dropJournal, lockPathOf, releaseStoredParts } from './journals';
 import { takeEarlyPool } from './early-pool';
 import { ProgressDisplay } from './progress';
 import { cliLimits } from './transfer-flags';
-import type { Out } from './output';
+import { CliStop, EXIT_INTERRUPTED, type Out } from './output';
 import { trace } from './trace';
 
 export interface RunSummary {
@@ -18,6 +18,11 @@ export interface RunSummary {
   /** Downloads not made because a file of their name was already there (`--if-exists skip`). */
   skipped: number;
   paused: boolean;
+}
+
+/** Ctrl-C paused the run: not an error (no ERROR line), and the exit code a shell gives an interrupt. */
+export function stopIfPaused(s: RunSummary, what: 'Upload' | 'Download'): void {
+  if (s.paused) throw new CliStop(`${what} paused; run the same command again to resume where it stopped.`, EXIT_INTERRUPTED);
 }
 
 /** A download that ended without writing anything: a file of its name was already there. */
@@ -138,7 +143,7 @@ async function watchUntilSettled(service: TransferService, ids: string[], out: O
   const onSigint = () => {
     service.pause();
     display.stop();
-    process.stderr.write('\nPaused. Run the same command again to resume where it stopped.\n');
+    process.stderr.write('\nPausing…\n');
   };
   process.once('SIGINT', onSigint);
   const settled = await Promise.race([service.whenSettled(ids), new Promise<null>((resolve) => process.once('SIGINT', () => resolve(null)))]);

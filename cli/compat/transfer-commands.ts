@@ -10,7 +10,7 @@ import type { IfExists } from '../arg-checks';
 import type { CliContext, Connection } from '../context';
 import { clean, type Out } from '../output';
 import { formatBytes } from '../../shared/format';
-import { runTransfers, wasSkipped, type RunSummary } from '../transfer-run';
+import { runTransfers, stopIfPaused, wasSkipped, type RunSummary } from '../transfer-run';
 import { authenticate } from './job-commands';
 import { prefetchUpload } from '../account-cache';
 import { trace } from '../trace';
@@ -111,7 +111,7 @@ export async function uploadCommand(
   const s = await runTransfers(ctx, conn, out, ['upload', o.directory ?? '', ...paths], (t) =>
     t.enqueueUpload(paths, o.directory ? { folderId: o.directory } : {}),
   );
-  if (s.paused) throw new CourierError('cancelled', 'Upload paused; run the same command to resume.');
+  stopIfPaused(s, 'Upload');
   const failed = explainFailures(s.items);
   // A registered archive is on the platform: its local copy goes. A failed one stays for the rerun.
   if (!failed && archives.size > 0) {
@@ -181,7 +181,7 @@ export async function syncCommand(
   const s = await runTransfers(ctx, conn, out, ['sync', o.job, dir, ...fresh.map((f) => f.id)], (t) =>
     t.enqueueDownload(fresh.map(toRemoteFile), dir, { conflict: 'skip', preserveRelativePaths: true }),
   );
-  if (s.paused) throw new CourierError('cancelled', 'Download paused; run the same command to resume.');
+  stopIfPaused(s, 'Download');
   const failed = explainFailures(s.items);
   if (failed) throw new CourierError('server_error', failed);
   summaryLine(out, 'Downloaded', s); // each file had its line as it ended (cli/progress.ts)
@@ -219,7 +219,7 @@ export async function downloadFileCommand(
     trace('file record');
     return t.enqueueDownload([toRemoteFile(record)], dir, { conflict: conflictFor(o.ifExists) });
   });
-  if (s.paused) throw new CourierError('cancelled', 'Download paused; run the same command to resume.');
+  stopIfPaused(s, 'Download');
   const failed = explainFailures(s.items);
   if (failed) throw new CourierError('server_error', failed);
   summaryLine(out, 'Downloaded', s);
@@ -253,7 +253,7 @@ export async function downloadCommand(
   const conn = await authenticate(ctx, out);
   const dir = resolve(o.outputDir ?? '.');
   const s = await runTransfers(ctx, conn, out, ['download', dir, ...ids], (t) => t.enqueueDownload(ids, dir, { conflict: conflictFor(o.ifExists) }));
-  if (s.paused) throw new CourierError('cancelled', 'Download paused; run the same command to resume.');
+  stopIfPaused(s, 'Download');
   const failed = explainFailures(s.items);
   if (failed) throw new CourierError('server_error', failed);
   if (out.json)

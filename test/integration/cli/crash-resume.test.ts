@@ -140,3 +140,25 @@ describe('courier upload after kill -9', () => {
     expect(again.stdout).toContain(`Uploaded 1 file(s): 25.0 MiB transferred, 15.0 MiB resumed from an earlier run`);
   });
 });
+
+describe('courier upload stopped with Ctrl-C', () => {
+  it('pauses: exit 130 and no ERROR line; the same command resumes it', async () => {
+    const dataDir = join(work, 'data-sigint');
+    const file = join(work, 'interrupted.bin');
+    await makeFile(file, SIZE);
+    sb.clearFaults();
+    const refusals = sb.addFault({ op: 'UploadPart', query: `*partNumber=[${HELD + 1}-8]&*`, status: 503, code: 'SlowDown' }) as FaultRule;
+    const first = courier(dataDir, ['upload', file]);
+    await Promise.race([storedParts(HELD, refusals), first.done.then((r) => Promise.reject(new Error(`exited early: ${r.stdout}${r.stderr}`)))]);
+    first.child.kill('SIGINT');
+    const stopped = await first.done;
+    sb.clearFaults();
+    expect(stopped.code, stopped.stdout + stopped.stderr).toBe(130);
+    expect(stopped.stdout).toContain('Upload paused; run the same command again to resume where it stopped.');
+    expect(stopped.stdout).not.toContain('ERROR');
+
+    const again = await courier(dataDir, ['upload', file]).done;
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    expect(again.stdout).toMatch(/Uploaded 1 file\(s\): [\d.]+ MiB transferred, 15\.0 MiB resumed from an earlier run/);
+  });
+});
