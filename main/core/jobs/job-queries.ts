@@ -51,9 +51,7 @@ export async function listJobs(jobs: JobsService, req: JobsIn<'list'>): Promise<
   const tracked: Tracked = new Map(jobs.tracked.all(accountId, 1000).map((t) => [t.jobId, t]));
   const { list, error } = await platformJobs(jobs, sess, tracked, req);
   const dayAgo = Date.now() - 24 * 3600_000;
-  const subs = jobs.store
-    .list({ limit: 500 })
-    .filter((x) => x.accountId === accountId && x.state !== 'submitted' && (!['failed', 'cancelled'].includes(x.state) || x.updatedAt > dayAgo));
+  const subs = jobs.store.forJobsList(accountId, dayAgo);
   const monthCost = monthCostView([...tracked.values()], jobs.catalog.cached(accountId));
   return {
     jobs: list,

@@ -219,6 +219,16 @@ export class OutboxStore {
     return Number((this.db.prepare(sql).get(...OPEN_STATES) as { n: number }).n);
   }
 
+  /**
+   * What the jobs list shows of an account's outbox, newest first: every open submission, and the
+   * ones that failed or were cancelled after `since`. Chosen in SQL: neither other accounts' rows
+   * nor the submitted ones (most of a sweep) can push an open one off the page.
+   */
+  forJobsList(accountId: string, since: number, limit = 500): Submission[] {
+    const sql = `SELECT * FROM submissions WHERE account_id = ? AND (${OPEN_IN} OR (state IN ('failed', 'cancelled') AND updated_at > ?)) ORDER BY seq DESC LIMIT ?`;
+    return (this.db.prepare(sql).all(accountId, ...OPEN_STATES, since, limit) as Row[]).map(toSubmission);
+  }
+
   /** Every open submission's id, however many (list() stops at its limit). */
   openIds(): Set<string> {
     const sql = `SELECT id FROM submissions WHERE ${OPEN_IN}`;

@@ -107,6 +107,22 @@ describe('the outbox store', () => {
     expect(store.openQueue('A').map((x) => x.id)).toEqual(rest.map((x) => x.id));
   });
 
+  test("the jobs list's outbox: every open row of the account, and only recent failures, however many rows are newer", () => {
+    let now = 1_000_000;
+    const { store } = fresh(() => now);
+    const open = add(store, 'A'); // still waiting, behind everything below
+    const oldFailure = add(store, 'A');
+    store.userUpdate(oldFailure.id, { state: 'cancelled' }, ['queued']);
+    now += 2 * 86_400_000;
+    const recentFailure = add(store, 'A');
+    store.userUpdate(recentFailure.id, { state: 'cancelled' }, ['queued']);
+    for (let i = 0; i < 550; i++) expect(store.userUpdate(add(store, 'A').id, { state: 'submitted' }, ['queued'])).toBe(true);
+    for (let i = 0; i < 550; i++) add(store, 'B'); // another account's newer, open rows
+    const since = now - 86_400_000;
+    expect(store.forJobsList('A', since).map((x) => x.id)).toEqual([recentFailure.id, open.id]);
+    expect(store.forJobsList('B', since)).toHaveLength(500);
+  });
+
   test('a lease expires; a lease of a dead process on this machine is free at once', () => {
     let now = 1_000_000;
     const { store } = fresh(() => now);
