@@ -5,7 +5,8 @@
 //      BENCH_SMALL_N (2000), BENCH_HUGE_MIB (4096), BENCH_KEEP_DATA (keep bench/data),
 //      BENCH_COURIER_LIMITS (JSON LimitsInput, for tuning experiments), BENCH_TOOLS (comma list of
 //      courier,aws,rclone; all by default: a subset is for tuning, its ratios are left empty),
-//      BENCH_NO_DIRECT_IO (Courier downloads through the page cache), BENCH_THREAD_CPU (CPU per thread).
+//      BENCH_NO_DIRECT_IO (Courier downloads through the page cache), BENCH_THREAD_CPU (CPU per thread),
+//      BENCH_WORKERS (Courier's transfer threads; default one per core but one), BENCH_PROFILE_COURIER=<dir> (CPU profiles).
 // Tools run interleaved (Courier, aws, rclone, then again), so a burst of load from elsewhere
 // on this shared machine hits all of them alike. Writes bench/results.json and
 // docs/benchmarks.md. Measures, never asserts.
