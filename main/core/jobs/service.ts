@@ -300,6 +300,15 @@ export class JobsService {
       .catch((e: unknown) => this.d.activity.say('warn', 'jobs', { key: 'announceFailed', params: { jobId: j.jobId, reason: (e as Error).message } }));
   }
 
+  /**
+   * A finished job nobody has announced, once its outputs have settled (while they download, the
+   * process fetching them announces it afterwards): announced here if this process can show it.
+   */
+  announceSettled(j: TrackedJob): void {
+    if (j.terminal && !j.notified && !['pending', 'downloading'].includes(j.outputsState) && this.d.accounts.serves(j.accountId))
+      this.notifications.announce(j);
+  }
+
   /** The Jobs badge's numbers; by real state: a Pending or queued job is waiting, like a launch still in the outbox. */
   badge(): BadgeCounts {
     return badgeCounts(this.db, this.tracked, this.store);
@@ -325,8 +334,7 @@ export class JobsService {
       for (const j of this.tracked.changedSince(since)) {
         this.d.hub.emit('jobChanged', jobChangedView(j));
         // Outputs another process fetched have settled: announce the job if it could not.
-        if (j.terminal && !j.notified && !['pending', 'downloading'].includes(j.outputsState) && this.d.accounts.serves(j.accountId))
-          this.notifications.announce(j);
+        this.announceSettled(j);
       }
       for (const k of this.tracked.activeKeys()) {
         if (this.poller.has(k.accountId, k.jobId)) continue;

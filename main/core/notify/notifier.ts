@@ -3,7 +3,7 @@
 // browser's Notification API), plus an activity entry. Each notice is given once across the
 // processes on a data folder (claimed in jobs.db), and only a process that can show it claims
 // it: the app and the web host show every job's; a CLI only those of a job a command of it
-// follows (`jobs watch`, `submit --wait`), so a CLI that polls other jobs never takes their
+// follows (`jobs watch`, `submit --wait`, `sweep --wait`, `tail --follow`), so a CLI that polls other jobs never takes their
 // notice from the app. The process that downloads a job's outputs announces it, afterwards.
 import type { Settings } from '../../../shared/settings';
 import type { ActivityLog } from '../activity/log';
