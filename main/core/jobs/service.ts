@@ -7,6 +7,7 @@ import type { ActivityLog } from '../activity/log';
 import type { AccountService } from '../accounts/service';
 import type { EventHub } from '../events/hub';
 import type { Connectivity } from '../net/connectivity';
+import type { CatchUpTiming } from '../notify/catch-up';
 import { JobNotifications, type Notifier } from '../notify/notifier';
 import type { RescaleApi } from '../rescale/api';
 import type { SettingsService } from '../settings/service';
@@ -45,6 +46,8 @@ export interface JobsTuning {
   watchMs?: number;
   /** The walltime guards' clock (tests move it hours ahead instead of waiting). */
   guardClock?: () => number;
+  /** When finished jobs are old news, announced together (notify/catch-up.ts). */
+  catchUp?: CatchUpTiming;
 }
 
 export interface JobsDeps {
@@ -59,6 +62,20 @@ export interface JobsDeps {
   /** Whose notices this process shows (JobNotificationDeps.audience; default all). */
   noticeAudience?: 'all' | 'followed';
   tuning?: JobsTuning;
+}
+
+function notificationsFor(d: JobsDeps, tracked: TrackedStore): JobNotifications {
+  const t = d.tuning ?? {};
+  return new JobNotifications({
+    hub: d.hub,
+    activity: d.activity,
+    tracked,
+    settings: () => d.settings.get().notifications,
+    ...(d.notifier ? { notifier: d.notifier } : {}),
+    ...(d.noticeAudience ? { audience: d.noticeAudience } : {}),
+    ...(t.outputsWaitMs !== undefined ? { outputsWaitMs: t.outputsWaitMs } : {}),
+    ...(t.catchUp ? { catchUp: t.catchUp } : {}),
+  });
 }
 
 export class JobsService {
@@ -107,15 +124,7 @@ export class JobsService {
     this.queued = new QueuedLaunches(this);
     this.records = new JobRecords(this);
     this.files = new JobFiles(this);
-    this.notifications = new JobNotifications({
-      hub: d.hub,
-      activity: d.activity,
-      tracked: this.tracked,
-      settings: () => d.settings.get().notifications,
-      ...(d.notifier ? { notifier: d.notifier } : {}),
-      ...(d.noticeAudience ? { audience: d.noticeAudience } : {}),
-      ...(t.outputsWaitMs !== undefined ? { outputsWaitMs: t.outputsWaitMs } : {}),
-    });
+    this.notifications = notificationsFor(d, this.tracked);
     this.guards = new RunGuards({
       db: this.db,
       settings: () => d.settings.get().notifications,
@@ -351,6 +360,7 @@ export class JobsService {
   async close(): Promise<void> {
     this.closed = true;
     this.offForget?.();
+    this.notifications.close();
     if (this.watch) clearInterval(this.watch);
     await this.poller.close();
     await this.outbox.close();
