@@ -60,7 +60,7 @@ export interface JobsDeps {
   transfers: JobTransfers;
   notifier?: Notifier;
   /** Whose notices this process shows (JobNotificationDeps.audience; default all). */
-  noticeAudience?: 'all' | 'followed';
+  noticeAudience?: 'all' | 'followed' | 'viewers';
   tuning?: JobsTuning;
 }
 
@@ -307,6 +307,22 @@ export class JobsService {
     void this.notifications
       .finished(j, outputs)
       .catch((e: unknown) => this.d.activity.say('warn', 'jobs', { key: 'announceFailed', params: { jobId: j.jobId, reason: (e as Error).message } }));
+  }
+
+  /**
+   * A page that shows notices opened (the web host, which claims none while no page is open):
+   * the notices held back meanwhile are offered now, finished jobs and due warnings alike.
+   * Returns the function to call when the page closes.
+   */
+  attachViewer(): () => void {
+    const detach = this.notifications.attachViewer();
+    try {
+      for (const j of this.tracked.owed()) this.announceSettled(j);
+      for (const j of this.tracked.active()) if (this.d.accounts.serves(j.accountId)) this.checkGuards(j.accountId, j.jobId);
+    } catch {
+      // A busy jobs.db: the next poll of each job looks again.
+    }
+    return detach;
   }
 
   /**

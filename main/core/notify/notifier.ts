@@ -31,10 +31,11 @@ export interface JobNotificationDeps {
   settings(): Settings['notifications'];
   notifier?: Notifier;
   /**
-   * Whose notices this process shows: 'all' (the app, the web host) or only those of jobs a
-   * command follows ('followed': the CLI has no notification area).
+   * Whose notices this process shows: 'all' (the app), only those of jobs a command follows
+   * ('followed': the CLI has no notification area), or all while a page shows them ('viewers':
+   * the web host, whose only way to show a notice is an open page; attachViewer()).
    */
-  audience?: 'all' | 'followed';
+  audience?: 'all' | 'followed' | 'viewers';
   /** Longest wait for a job's outputs before announcing it anyway. */
   outputsWaitMs?: number;
   /** When a finished job is old news, given with the others in one notice (catch-up.ts). */
@@ -45,6 +46,7 @@ export class JobNotifications {
   private summary = { running: -1, queued: -1 };
   private readonly followers = new Map<string, Set<(n: FollowedNotice) => void>>();
   private readonly catchUp: CatchUp;
+  private viewers = 0;
 
   constructor(private readonly d: JobNotificationDeps) {
     this.catchUp = new CatchUp((jobs) => this.announceTogether(jobs), d.catchUp);
@@ -69,7 +71,19 @@ export class JobNotifications {
    */
   deliverable(job: TrackedJob, kind: FollowedNotice['kind']): boolean {
     const shown = kind === 'finished' ? this.wanted(job) : job.options.notify !== 'none';
-    return !shown || this.d.audience !== 'followed' || this.followers.has(`${job.accountId}\n${job.jobId}`);
+    if (!shown || this.followers.has(`${job.accountId}\n${job.jobId}`)) return true;
+    // A web host with no page open claims nothing: the app, or the next page (JobsService.attachViewer), gets it.
+    return this.d.audience === 'viewers' ? this.viewers > 0 : this.d.audience !== 'followed';
+  }
+
+  /** A page that shows notices is open (the web host), until the returned function is called. */
+  attachViewer(): () => void {
+    this.viewers++;
+    let attached = true;
+    return () => {
+      if (attached) this.viewers--;
+      attached = false;
+    };
   }
 
   private deliver(job: TrackedJob, m: JobMessage, kind: FollowedNotice['kind']): void {
@@ -126,7 +140,8 @@ export class JobNotifications {
 
   /** The gathered jobs nobody has announced yet: an activity entry each, one notice for those wanted. */
   private announceTogether(jobs: TrackedJob[]): void {
-    const logged = this.d.tracked.claimNotifications(jobs).map((job) => ({ job, m: this.logFinished(job) }));
+    // Checked again: the page that was open when they were gathered may have closed since.
+    const logged = this.d.tracked.claimNotifications(jobs.filter((j) => this.deliverable(j, 'finished'))).map((job) => ({ job, m: this.logFinished(job) }));
     const shown = logged.filter(({ job }) => this.wanted(job));
     if (shown.length === 1) this.deliver(shown[0]!.job, shown[0]!.m, 'finished');
     if (shown.length < 2) return;
