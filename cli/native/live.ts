@@ -58,7 +58,7 @@ async function tailCommand(ctx: CliContext, out: Out, o: TailOptions): Promise<v
   const { accountId, unfollow } = await followJob(c, out, job, { finished: true });
   try {
     await readTail(c, out, job, path, o);
-    await noticeGiven(c, accountId, job, { text: '', at: Date.now() + NOTICE_WAIT_MS });
+    await noticeGiven(c, out, accountId, job, { text: '', at: Date.now() + NOTICE_WAIT_MS });
   } finally {
     unfollow();
   }

@@ -182,7 +182,7 @@ async function waitForJobs(c: Courier, out: Out, sweep: SweepView, follow: { upd
       ),
   );
   const deadline = { text: '', at: Date.now() + NOTICE_WAIT_MS };
-  if (!out.quiet) for (const j of jobs) await noticeGiven(c, j.accountId, j.jobId, deadline);
+  for (const j of jobs) await noticeGiven(c, out, j.accountId, j.jobId, deadline);
   return call(c, 'sweeps', 'get', { sweep: sweep.name });
 }
 

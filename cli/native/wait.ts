@@ -108,7 +108,8 @@ export async function followJob(c: Courier, out: Out, jobId: string, o: { finish
  * another one), so a command does not end just before printing it. A notice still owed at the
  * deadline is left to the app.
  */
-export async function noticeGiven(c: Courier, accountId: string, jobId: string, deadline: Deadline): Promise<void> {
+export async function noticeGiven(c: Courier, out: Out, accountId: string, jobId: string, deadline: Deadline): Promise<void> {
+  if (out.quiet) return; // it follows nothing (showNotices), so it claims nothing: the app gives the notice
   const row = c.jobs.tracked.get(accountId, jobId);
   if (row && !row.terminal)
     c.jobs.poller.track(row); // the run ended: see it now, not at the next slow poll
