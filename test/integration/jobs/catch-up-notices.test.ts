@@ -52,7 +52,7 @@ async function openApp(): Promise<{ courier: Courier; shown: { title: string; bo
     dataDir: dataDir(),
     secrets: new PlaintextFileSecretStore(join(dataDir(), 'keys.plaintext.json')),
     notifier: { show: (n) => shown.push(n) },
-    jobsTuning: { ...FAST_TUNING, catchUp: { recentMs: RECENT_MS, gatherMs: 500 } },
+    jobsTuning: { ...FAST_TUNING, catchUp: { recentMs: RECENT_MS } },
   });
   apps.push(c);
   return { courier: c, shown };
