@@ -9,7 +9,9 @@ import type { CliContext } from '../context';
 import { action } from '../action';
 import { clean, jsonText, type Out } from '../output';
 import { checkOutputDir } from '../paths';
+import type { Courier } from '../../main/core/courier';
 import { call } from './core-call';
+import { followJob, noticeGiven } from './wait';
 
 const LOG = 'process_output.log';
 
@@ -44,10 +46,28 @@ interface TailOptions {
   interval: number;
 }
 
-/** Prints the last lines, then (with --follow) each new line once, until the job ends. */
+/**
+ * Prints the last lines, then (with --follow) each new line once, until the job ends. Following
+ * the file follows the job, as `jobs watch` does: its warnings and its finished notice are printed.
+ */
 async function tailCommand(ctx: CliContext, out: Out, o: TailOptions): Promise<void> {
   const c = await ctx.courierWithAccount();
   const [job, path = LOG] = ctx.args as [string, string | undefined];
+  if (!o.follow) return readTail(c, out, job, path, o);
+  c.jobs.start();
+  const { accountId, unfollow } = await followJob(c, out, job, { finished: true });
+  try {
+    await readTail(c, out, job, path, o);
+    await noticeGiven(c, out, accountId, job, { text: '', at: Date.now() + NOTICE_WAIT_MS });
+  } finally {
+    unfollow();
+  }
+}
+
+/** How long a tail whose job ended waits for the job's finished notice before leaving it to the app. */
+const NOTICE_WAIT_MS = 30_000;
+
+async function readTail(c: Courier, out: Out, job: string, path: string, o: TailOptions): Promise<void> {
   let cursor: string | undefined;
   let lastNote: string | undefined;
   for (;;) {

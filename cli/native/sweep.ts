@@ -7,6 +7,7 @@ import { dirname, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { CourierError } from '../../shared/errors';
 import type { SweepPreview, SweepSpec, SweepView } from '../../shared/sweeps';
+import type { SweepRow } from '../../main/core/jobs/sweep-store';
 import type { Courier } from '../../main/core/courier';
 import type { CliContext } from '../context';
 import { action } from '../action';
@@ -14,7 +15,7 @@ import { clean, EXIT_ERROR, jsonText, type Out } from '../output';
 import { readInputFile } from '../paths';
 import { call } from './core-call';
 import { whoSends } from './submit-template';
-import { parseDuration, until, type Deadline } from './wait';
+import { noticeGiven, parseDuration, showNotices, until, type Deadline } from './wait';
 
 interface SweepOptions {
   template: string;
@@ -70,12 +71,13 @@ function printPreview(out: Out, p: SweepPreview): void {
 const done = (v: SweepView) => v.counts.waiting === 0;
 
 /** Sends until every row is out (or the account's queue is parked offline), telling where it stands. */
-async function sendAll(c: Courier, out: Out, name: string, deadline: Deadline | undefined): Promise<SweepView> {
+async function sendAll(c: Courier, out: Out, name: string, deadline: Deadline | undefined, onRound: () => void): Promise<SweepView> {
   let told = 0;
   let lastSent = -1;
   const get = () => call(c, 'sweeps', 'get', { sweep: name });
   for (;;) {
     const v = await get();
+    onRound();
     if (done(v)) return v;
     const accountId = c.accounts.activeId();
     const head = accountId ? c.jobs.store.oldestOpen(accountId) : null;
@@ -134,27 +136,58 @@ async function runSweep(ctx: CliContext, out: Out, o: SweepOptions): Promise<voi
       ? `Sweep "${clean(sweep.name)}" was launched before: carrying on with its ${sweep.total} rows (${sweep.counts.submitted} already submitted), none queued again.`
       : `Sweep "${clean(sweep.name)}": ${sweep.total} job(s) queued from "${clean(sweep.templateName)}".`,
   );
-  let v = await sendAll(c, out, sweep.name, o.timeout);
-  if (o.wait && done(v)) {
-    v = await until(
-      c,
-      () => {
-        const now = c.jobs.sweeps
-          .rows(sweep.id)
-          .every((r) => r.submission.state !== 'submitted' || c.jobs.tracked.get(r.submission.accountId, r.submission.jobId ?? '')?.terminal);
-        return now ? true : undefined;
-      },
-      o.timeout,
-      () =>
-        new CourierError(
-          'cancelled',
-          `Stopped waiting after ${o.timeout?.text}: the sweep's jobs go on running; see them with \`courier jobs list --sweep "${sweep.name}"\`.`,
-        ),
-    ).then(() => call(c, 'sweeps', 'get', { sweep: sweep.name }));
+  const follow = o.wait ? followRows(c, out, sweep.id) : null;
+  try {
+    let v = await sendAll(c, out, sweep.name, o.timeout, () => follow?.update());
+    if (follow && done(v)) v = await waitForJobs(c, out, sweep, follow, o.timeout);
+    report(ctx, c, out, v);
+    if (v.counts.failed + v.counts.stopped > 0) process.exitCode = EXIT_ERROR;
+  } finally {
+    follow?.stop();
   }
-  report(ctx, c, out, v);
-  if (v.counts.failed + v.counts.stopped > 0) process.exitCode = EXIT_ERROR;
 }
+
+/**
+ * With --wait the sweep's jobs are this command's: each is followed from the moment it is sent,
+ * as `jobs watch` follows one (its warnings and its finished notice are printed).
+ */
+function followRows(c: Courier, out: Out, sweepId: string): { update(): SweepRow[]; stop(): void } {
+  const followed = new Map<string, () => void>();
+  return {
+    update() {
+      const rows = c.jobs.sweeps.rows(sweepId);
+      for (const { submission: s } of rows)
+        if (s.jobId && !followed.has(s.jobId)) followed.set(s.jobId, showNotices(c, out, s.accountId, s.jobId, { finished: true }));
+      return rows;
+    },
+    stop() {
+      for (const unfollow of followed.values()) unfollow();
+    },
+  };
+}
+
+/** Until every sent row's job has ended and its finished notice has been given. */
+async function waitForJobs(c: Courier, out: Out, sweep: SweepView, follow: { update(): SweepRow[] }, timeout: Deadline | undefined): Promise<SweepView> {
+  const jobs = await until(
+    c,
+    () => {
+      const sent = follow.update().flatMap(({ submission: s }) => (s.state === 'submitted' && s.jobId ? [{ accountId: s.accountId, jobId: s.jobId }] : []));
+      return sent.every((j) => c.jobs.tracked.get(j.accountId, j.jobId)?.terminal) ? sent : undefined;
+    },
+    timeout,
+    () =>
+      new CourierError(
+        'cancelled',
+        `Stopped waiting after ${timeout?.text}: the sweep's jobs go on running; see them with \`courier jobs list --sweep "${sweep.name}"\`.`,
+      ),
+  );
+  const deadline = { text: '', at: Date.now() + NOTICE_WAIT_MS };
+  for (const j of jobs) await noticeGiven(c, out, j.accountId, j.jobId, deadline);
+  return call(c, 'sweeps', 'get', { sweep: sweep.name });
+}
+
+/** How long a sweep whose jobs have ended waits for their finished notices before leaving them to the app. */
+const NOTICE_WAIT_MS = 30_000;
 
 /** `courier jobs list --sweep NAME`: one line per row. */
 export async function listSweep(ctx: CliContext, out: Out, name: string): Promise<void> {

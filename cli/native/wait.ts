@@ -78,22 +78,53 @@ export function endLine(j: JobChanged): string {
 }
 
 /**
- * Shows the notices of a followed job while the command follows it: a warning (walltime near,
- * still running) as a line on stderr; the finished notice is the command's own end line. Only a
- * command that prints them follows, so a quiet one leaves them to the app (see notify/notifier.ts).
+ * Shows the notices of a job this command follows, as they come, until the returned function is
+ * called: a warning (walltime near, still running) as a `WARN -` line on stderr, and, when the
+ * command has no end line of its own for the job (`finished`), the finished notice too. Following
+ * is what lets this process claim them (notify/notifier.ts), so a quiet command follows nothing
+ * and leaves them to the app.
  */
-function showNotices(c: Courier, out: Out, accountId: string, jobId: string): () => void {
+export function showNotices(c: Courier, out: Out, accountId: string, jobId: string, o: { finished: boolean }): () => void {
   if (out.quiet) return () => undefined;
   return c.jobs.notifications.follow(accountId, jobId, (n) => {
-    if (n.kind === 'warning') process.stderr.write(`${slf4jTime()} - WARN - ${clean(n.title)} — ${clean(n.body)}\n`);
+    if (n.kind === 'finished' && !o.finished) return;
+    const level = n.kind === 'warning' || n.level !== 'info' ? 'WARN' : 'INFO';
+    process.stderr.write(`${slf4jTime()} - ${level} - ${clean(n.title)} — ${clean(n.body)}\n`);
   });
 }
 
-/** Follows a job (reported like any error when the id is bad) until it ends and, when asked, its outputs have settled. */
-export async function waitForJob(c: Courier, out: Out, jobId: string, o: { outputs: boolean; deadline?: Deadline }): Promise<JobChanged> {
+/**
+ * Follows a job (`jobs.follow`: tracked and polled by this process; reported like any error when
+ * the id is bad) and shows its notices: what `jobs watch`, `submit --wait` and `tail --follow` do.
+ */
+export async function followJob(c: Courier, out: Out, jobId: string, o: { finished: boolean }): Promise<{ accountId: string; unfollow: () => void }> {
   await call(c, 'jobs', 'follow', { jobId });
   const accountId = accountOf(c);
-  const unfollow = showNotices(c, out, accountId, jobId);
+  return { accountId, unfollow: showNotices(c, out, accountId, jobId, o) };
+}
+
+/**
+ * Waits until the job's finished notice has been given (by this process to its follower, or by
+ * another one), so a command does not end just before printing it. A notice still owed at the
+ * deadline is left to the app.
+ */
+export async function noticeGiven(c: Courier, out: Out, accountId: string, jobId: string, deadline: Deadline): Promise<void> {
+  if (out.quiet) return; // it follows nothing (showNotices), so it claims nothing: the app gives the notice
+  const row = c.jobs.tracked.get(accountId, jobId);
+  if (row && !row.terminal)
+    c.jobs.poller.track(row); // the run ended: see it now, not at the next slow poll
+  else if (row) c.jobs.announceSettled(row); // it ended before this command followed it
+  await until(
+    c,
+    () => (c.jobs.tracked.get(accountId, jobId)?.notified ?? true) || undefined,
+    deadline,
+    () => new Error('timeout'),
+  ).catch(() => undefined);
+}
+
+/** Follows a job until it ends and, when asked, its outputs have settled; its end line is the caller's. */
+export async function waitForJob(c: Courier, out: Out, jobId: string, o: { outputs: boolean; deadline?: Deadline }): Promise<JobChanged> {
+  const { accountId, unfollow } = await followJob(c, out, jobId, { finished: false });
   try {
     return await followUntilEnd(c, out, accountId, jobId, o);
   } finally {

@@ -78,6 +78,14 @@ export async function createCourier(ports: CourierPorts): Promise<Courier> {
  * The rest of core (jobs, the handlers, the router) on base services already built: the CLI
  * builds those first, and only its commands that need more load this module.
  */
+/** Whose job notices a process shows, and so may claim (notify/notifier.ts). */
+function noticeAudience(ports: CourierPorts): 'all' | 'followed' | 'viewers' {
+  // The CLI has no notification area: it shows only the notices of jobs a command of it follows.
+  if (ports.shell === 'cli') return 'followed';
+  // Without a notifier (the web host), a notice reaches a person only through an open page.
+  return ports.notifier ? 'all' : 'viewers';
+}
+
 export function courierOn(base: OpenBase): Courier {
   const { ports, hub, activity, accounts, connectivity, settings, transfers } = base.services;
   const jobs = new JobsService({
@@ -89,8 +97,7 @@ export function courierOn(base: OpenBase): Courier {
     settings,
     transfers: jobTransfersFrom(activeAccountTransfers(accounts, transfers)),
     ...(ports.notifier ? { notifier: ports.notifier } : {}),
-    // The CLI has no notification area: it shows (and so claims) only the notices of jobs it follows.
-    ...(ports.shell === 'cli' ? { noticeAudience: 'followed' as const } : {}),
+    noticeAudience: noticeAudience(ports),
     ...(ports.jobsTuning ? { tuning: ports.jobsTuning } : {}),
   });
   const services: CoreServices = { ...base.services, jobs };

@@ -46,13 +46,22 @@ export function createRpcSockets(courier: Courier, access: { port: () => number;
 
   function adopt(ws: WebSocket): void {
     sockets.add(ws);
-    ws.on('close', () => sockets.delete(ws));
+    let detach: (() => void) | undefined;
+    ws.on('close', () => {
+      sockets.delete(ws);
+      detach?.();
+    });
     // ws has already started the close with the matching code (1009 too big, 1007 bad UTF-8,
     // 1002 protocol) and ends the socket itself; the event only needs a listener. Terminating
     // here could drop that close frame before it is written.
     ws.on('error', () => undefined);
     ws.on('message', (data, isBinary) => {
       if (isBinary) return; // The transport is JSON text; binary frames are not ours.
+      // Job notices are claimed (shown once across processes) only while a page can show them,
+      // so none is claimed and lost with no page open: the app or the next page gets it. A page
+      // counts from its first request: the renderer subscribes to events at its root before
+      // its stores make their first requests, so a notice offered now is not dropped unheard.
+      detach ??= courier.jobs.attachViewer();
       onMessage(ws, data).catch(() => ws.terminate());
     });
   }

@@ -7,6 +7,7 @@ import type { ActivityLog } from '../activity/log';
 import type { AccountService } from '../accounts/service';
 import type { EventHub } from '../events/hub';
 import type { Connectivity } from '../net/connectivity';
+import type { CatchUpTiming } from '../notify/catch-up';
 import { JobNotifications, type Notifier } from '../notify/notifier';
 import type { RescaleApi } from '../rescale/api';
 import type { SettingsService } from '../settings/service';
@@ -45,6 +46,8 @@ export interface JobsTuning {
   watchMs?: number;
   /** The walltime guards' clock (tests move it hours ahead instead of waiting). */
   guardClock?: () => number;
+  /** When finished jobs are old news, announced together (notify/catch-up.ts). */
+  catchUp?: CatchUpTiming;
 }
 
 export interface JobsDeps {
@@ -57,8 +60,22 @@ export interface JobsDeps {
   transfers: JobTransfers;
   notifier?: Notifier;
   /** Whose notices this process shows (JobNotificationDeps.audience; default all). */
-  noticeAudience?: 'all' | 'followed';
+  noticeAudience?: 'all' | 'followed' | 'viewers';
   tuning?: JobsTuning;
+}
+
+function notificationsFor(d: JobsDeps, tracked: TrackedStore): JobNotifications {
+  const t = d.tuning ?? {};
+  return new JobNotifications({
+    hub: d.hub,
+    activity: d.activity,
+    tracked,
+    settings: () => d.settings.get().notifications,
+    ...(d.notifier ? { notifier: d.notifier } : {}),
+    ...(d.noticeAudience ? { audience: d.noticeAudience } : {}),
+    ...(t.outputsWaitMs !== undefined ? { outputsWaitMs: t.outputsWaitMs } : {}),
+    ...(t.catchUp ? { catchUp: t.catchUp } : {}),
+  });
 }
 
 export class JobsService {
@@ -107,15 +124,7 @@ export class JobsService {
     this.queued = new QueuedLaunches(this);
     this.records = new JobRecords(this);
     this.files = new JobFiles(this);
-    this.notifications = new JobNotifications({
-      hub: d.hub,
-      activity: d.activity,
-      tracked: this.tracked,
-      settings: () => d.settings.get().notifications,
-      ...(d.notifier ? { notifier: d.notifier } : {}),
-      ...(d.noticeAudience ? { audience: d.noticeAudience } : {}),
-      ...(t.outputsWaitMs !== undefined ? { outputsWaitMs: t.outputsWaitMs } : {}),
-    });
+    this.notifications = notificationsFor(d, this.tracked);
     this.guards = new RunGuards({
       db: this.db,
       settings: () => d.settings.get().notifications,
@@ -300,6 +309,31 @@ export class JobsService {
       .catch((e: unknown) => this.d.activity.say('warn', 'jobs', { key: 'announceFailed', params: { jobId: j.jobId, reason: (e as Error).message } }));
   }
 
+  /**
+   * A page that shows notices opened (the web host, which claims none while no page is open):
+   * the notices held back meanwhile are offered now, finished jobs and due warnings alike.
+   * Returns the function to call when the page closes.
+   */
+  attachViewer(): () => void {
+    const detach = this.notifications.attachViewer();
+    try {
+      for (const j of this.tracked.owed()) this.announceSettled(j);
+      for (const j of this.tracked.active()) if (this.d.accounts.serves(j.accountId)) this.checkGuards(j.accountId, j.jobId);
+    } catch {
+      // A busy jobs.db: the next poll of each job looks again.
+    }
+    return detach;
+  }
+
+  /**
+   * A finished job nobody has announced, once its outputs have settled (while they download, the
+   * process fetching them announces it afterwards): announced here if this process can show it.
+   */
+  announceSettled(j: TrackedJob): void {
+    if (j.terminal && !j.notified && !['pending', 'downloading'].includes(j.outputsState) && this.d.accounts.serves(j.accountId))
+      this.notifications.announce(j);
+  }
+
   /** The Jobs badge's numbers; by real state: a Pending or queued job is waiting, like a launch still in the outbox. */
   badge(): BadgeCounts {
     return badgeCounts(this.db, this.tracked, this.store);
@@ -325,8 +359,7 @@ export class JobsService {
       for (const j of this.tracked.changedSince(since)) {
         this.d.hub.emit('jobChanged', jobChangedView(j));
         // Outputs another process fetched have settled: announce the job if it could not.
-        if (j.terminal && !j.notified && !['pending', 'downloading'].includes(j.outputsState) && this.d.accounts.serves(j.accountId))
-          this.notifications.announce(j);
+        this.announceSettled(j);
       }
       for (const k of this.tracked.activeKeys()) {
         if (this.poller.has(k.accountId, k.jobId)) continue;
@@ -343,6 +376,7 @@ export class JobsService {
   async close(): Promise<void> {
     this.closed = true;
     this.offForget?.();
+    this.notifications.close();
     if (this.watch) clearInterval(this.watch);
     await this.poller.close();
     await this.outbox.close();

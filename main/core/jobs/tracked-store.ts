@@ -157,6 +157,11 @@ export class TrackedStore {
     return this.db.prepare('UPDATE tracked_jobs SET notified = 1 WHERE account_id = ? AND job_id = ? AND notified = 0').run(accountId, jobId).changes === 1;
   }
 
+  /** Claims the notifications of several jobs in one transaction: those this call claimed. */
+  claimNotifications<T extends Pick<TrackedJob, 'accountId' | 'jobId'>>(jobs: T[]): T[] {
+    return this.db.transaction(() => jobs.filter((j) => this.claimNotification(j.accountId, j.jobId)))();
+  }
+
   /** Claims the output download (lease): one process downloads, another takes over if it dies. */
   claimOutputs(accountId: string, jobId: string, me: LeaseOwner, leaseMs: number): TrackedJob | null {
     return this.db

@@ -95,3 +95,27 @@ export function warningMessage(
     level: 'warn',
   };
 }
+
+/** When a finished job ended (its final status), or null when the platform's date cannot be read. */
+export function endedAt(job: Pick<FinishedJob, 'history'>): number | null {
+  return parseStatusDate(job.history[0]?.statusDate);
+}
+
+/**
+ * One notice for many jobs that finished while Courier was not there to say so (it was closed, or
+ * only a CLI ran): how many and how they ended, rather than one OS notification each.
+ */
+export function catchUpMessage(jobs: FinishedJob[], now: number): JobMessage {
+  const count = (o: JobOutcome[]) => jobs.filter((j) => o.includes(j.outcome)).length;
+  const done = count(['completed']);
+  const stopped = count(['stopped']);
+  const failed = jobs.length - done - stopped;
+  const parts = [done && `${done} completed`, failed && `${failed} failed`, stopped && `${stopped} stopped`].filter(Boolean);
+  const last = Math.max(...jobs.map((j) => endedAt(j) ?? 0));
+  const ago = last > 0 ? `; the last one ${hoursText(Math.max(0, now - last))} ago` : '';
+  return {
+    title: `${jobs.length} jobs finished while Courier was closed`,
+    body: `${parts.join(', ')}${ago}. Each is in Jobs and in the activity log.`,
+    level: failed ? 'error' : stopped ? 'warn' : 'info',
+  };
+}

@@ -3,12 +3,15 @@
 // browser's Notification API), plus an activity entry. Each notice is given once across the
 // processes on a data folder (claimed in jobs.db), and only a process that can show it claims
 // it: the app and the web host show every job's; a CLI only those of a job a command of it
-// follows (`jobs watch`, `submit --wait`), so a CLI that polls other jobs never takes their
+// follows (`jobs watch`, `submit --wait`, `sweep --wait`, `tail --follow`), so a CLI that polls other jobs never takes their
 // notice from the app. The process that downloads a job's outputs announces it, afterwards.
+// A job that ended long before any process could announce it is old news: such jobs are given
+// together, as one notice (catch-up.ts).
 import type { Settings } from '../../../shared/settings';
 import type { ActivityLog } from '../activity/log';
 import type { EventHub } from '../events/hub';
-import { finishedMessage, type JobMessage, type OutputsSummary } from './messages';
+import { CatchUp, type CatchUpTiming } from './catch-up';
+import { catchUpMessage, finishedMessage, type JobMessage, type OutputsSummary } from './messages';
 import type { TrackedJob, TrackedStore } from '../jobs/tracked-store';
 
 /** The host's way to show a notification (CourierPorts.notifier). */
@@ -28,19 +31,26 @@ export interface JobNotificationDeps {
   settings(): Settings['notifications'];
   notifier?: Notifier;
   /**
-   * Whose notices this process shows: 'all' (the app, the web host) or only those of jobs a
-   * command follows ('followed': the CLI has no notification area).
+   * Whose notices this process shows: 'all' (the app), only those of jobs a command follows
+   * ('followed': the CLI has no notification area), or all while a page shows them ('viewers':
+   * the web host, whose only way to show a notice is an open page; attachViewer()).
    */
-  audience?: 'all' | 'followed';
+  audience?: 'all' | 'followed' | 'viewers';
   /** Longest wait for a job's outputs before announcing it anyway. */
   outputsWaitMs?: number;
+  /** When a finished job is old news, given with the others in one notice (catch-up.ts). */
+  catchUp?: CatchUpTiming;
 }
 
 export class JobNotifications {
   private summary = { running: -1, queued: -1 };
   private readonly followers = new Map<string, Set<(n: FollowedNotice) => void>>();
+  private readonly catchUp: CatchUp;
+  private viewers = 0;
 
-  constructor(private readonly d: JobNotificationDeps) {}
+  constructor(private readonly d: JobNotificationDeps) {
+    this.catchUp = new CatchUp((jobs) => this.announceTogether(jobs), d.catchUp);
+  }
 
   /** A command shows the notices of this job as they come (until the returned function is called). */
   follow(accountId: string, jobId: string, show: (n: FollowedNotice) => void): () => void {
@@ -61,7 +71,19 @@ export class JobNotifications {
    */
   deliverable(job: TrackedJob, kind: FollowedNotice['kind']): boolean {
     const shown = kind === 'finished' ? this.wanted(job) : job.options.notify !== 'none';
-    return !shown || this.d.audience !== 'followed' || this.followers.has(`${job.accountId}\n${job.jobId}`);
+    if (!shown || this.followers.has(`${job.accountId}\n${job.jobId}`)) return true;
+    // A web host with no page open claims nothing: the app, or the next page (JobsService.attachViewer), gets it.
+    return this.d.audience === 'viewers' ? this.viewers > 0 : this.d.audience !== 'followed';
+  }
+
+  /** A page that shows notices is open (the web host), until the returned function is called. */
+  attachViewer(): () => void {
+    this.viewers++;
+    let attached = true;
+    return () => {
+      if (attached) this.viewers--;
+      attached = false;
+    };
   }
 
   private deliver(job: TrackedJob, m: JobMessage, kind: FollowedNotice['kind']): void {
@@ -84,6 +106,7 @@ export class JobNotifications {
    * when it sees the row settle: JobsService.watchOthers).
    */
   async finished(job: TrackedJob, outputs: Promise<TrackedJob | null>): Promise<void> {
+    if (this.deliverable(job, 'finished') && this.gathered(job)) return; // old news: its outputs are not waited for
     const wait = this.d.outputsWaitMs ?? 120_000;
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<'timeout'>((resolve) => {
@@ -99,8 +122,39 @@ export class JobNotifications {
 
   /** Shows the notification if nobody has yet (any process) and this process can. */
   announce(job: TrackedJob): void {
-    if (!this.deliverable(job, 'finished')) return;
+    if (!this.deliverable(job, 'finished') || this.gathered(job)) return;
     if (!this.d.tracked.claimNotification(job.accountId, job.jobId)) return;
+    const m = this.logFinished(job);
+    if (this.wanted(job)) this.deliver(job, m, 'finished');
+  }
+
+  /**
+   * A job that ended long ago, not followed by a command here: gathered for one notice with the
+   * others (catch-up.ts). A followed job's command is waiting for its own notice.
+   */
+  private gathered(job: TrackedJob): boolean {
+    if (this.followers.has(`${job.accountId}\n${job.jobId}`) || !this.catchUp.stale(job)) return false;
+    this.catchUp.add(job);
+    return true;
+  }
+
+  /** The gathered jobs nobody has announced yet: an activity entry each, one notice for those wanted. */
+  private announceTogether(jobs: TrackedJob[]): void {
+    // Checked again: the page that was open when they were gathered may have closed since.
+    const logged = this.d.tracked.claimNotifications(jobs.filter((j) => this.deliverable(j, 'finished'))).map((job) => ({ job, m: this.logFinished(job) }));
+    const shown = logged.filter(({ job }) => this.wanted(job));
+    if (shown.length === 1) this.deliver(shown[0]!.job, shown[0]!.m, 'finished');
+    if (shown.length < 2) return;
+    const m = catchUpMessage(
+      shown.map(({ job }) => job),
+      Date.now(),
+    );
+    this.d.notifier?.show({ title: m.title, body: m.body });
+    this.d.hub.emit('notification', { title: m.title, body: m.body, level: m.level });
+  }
+
+  /** The activity entry of a finished job (every process writes the shared log); its message. */
+  private logFinished(job: TrackedJob): JobMessage {
     const outputs: OutputsSummary = {
       state: job.outputsState,
       files: job.outputs.files?.length ?? 0,
@@ -109,7 +163,12 @@ export class JobNotifications {
     };
     const m = finishedMessage(job, outputs);
     this.d.activity.add(m.level, 'jobs', `${m.title} — ${m.body}`, { kind: 'job', id: job.jobId });
-    if (this.wanted(job)) this.deliver(job, m, 'finished');
+    return m;
+  }
+
+  /** The process is closing: jobs gathered for a notice are left to the next process. */
+  close(): void {
+    this.catchUp.close();
   }
 
   /**

@@ -4,7 +4,7 @@ import { describe, expect, test } from 'vitest';
 import { isFinalStatus, JOB_STATUSES, orderHistory, parseStatusDate, statusDef, statusDisplayName } from '../../../shared/job-status';
 import { isTerminal, outcomeOf, outcomeOfStatus, toHistory } from '../../../main/core/jobs/status';
 import { jobStatusEntry } from '../../../main/core/rescale/models';
-import { finishedMessage } from '../../../main/core/notify/messages';
+import { catchUpMessage, finishedMessage } from '../../../main/core/notify/messages';
 
 /** A statuses page as the v3 API sends it: newest first, offsets, notify/preventDuplicates, no ids. */
 const PAGE = [
@@ -117,5 +117,24 @@ describe('notifications', () => {
     const forced = finishedMessage(job(toHistory(PAGE)));
     expect(forced).toMatchObject({ title: 'Job stopped: train', level: 'warn' });
     expect(forced.body).toBe('Job J1 was force-stopped.');
+  });
+
+  test('jobs that ended while Courier was closed: one notice saying how many and how they ended', () => {
+    const ended = (jobId: string, status: string, at: string) => job(toHistory([{ status, statusDate: at, statusReason: null }, PAGE[2]!]));
+    const jobs = [
+      ended('A', 'Completed', '2024-01-02T04:00:00Z'),
+      ended('B', 'Completed', '2024-01-02T05:00:00Z'),
+      ended('C', 'Failed', '2024-01-02T03:30:00Z'),
+      ended('D', 'Force Stop', '2024-01-02T03:40:00Z'),
+    ];
+    expect(catchUpMessage(jobs, Date.parse('2024-01-02T08:00:00Z'))).toEqual({
+      title: '4 jobs finished while Courier was closed',
+      body: '2 completed, 1 failed, 1 stopped; the last one 3 h ago. Each is in Jobs and in the activity log.',
+      level: 'error',
+    });
+    expect(catchUpMessage(jobs.slice(0, 2), Date.parse('2024-01-02T05:20:00Z'))).toMatchObject({
+      body: expect.stringMatching(/^2 completed; the last one 20 min ago\./),
+      level: 'info',
+    });
   });
 });
