@@ -58,6 +58,23 @@ function staticImports(dir: string, file: string, seen = new Set<string>()): Set
   return packages;
 }
 
+/** The source files (from the source maps) of these built modules. */
+function sourcesOf(dir: string, files: Iterable<string>): string {
+  return [...files].flatMap((f) => (JSON.parse(readFileSync(join(dir, `${f}.map`), 'utf8')) as { sources: string[] }).sources).join('\n');
+}
+
+/** The source files loaded with these built chunks: theirs and those of every module they import statically. */
+function sourcesLoadedBy(dir: string, chunks: string[]): string {
+  const seen = new Set<string>();
+  for (const c of chunks) staticImports(dir, c, seen);
+  return sourcesOf(dir, seen);
+}
+
+/** The build's chunk of this name (`<name>-<hash>.mjs`). */
+function chunk(dir: string, name: string): string | undefined {
+  return readdirSync(dir).find((n) => new RegExp(`^${name}-\\w+\\.mjs$`).test(n));
+}
+
 describe('courier --version', () => {
   test('prints the version in package.json, alone and as -v; with other arguments commander answers the same', () => {
     const version = (JSON.parse(readFileSync('package.json', 'utf8')) as { version: string }).version;
@@ -74,7 +91,7 @@ describe('the CLI build', () => {
     const external = [...staticImports(outdir, 'main.mjs', seen)].filter((p) => !builtinModules.includes(p.replace(/^node:/, '')));
     expect(external).toEqual([]);
     // What the loaded chunks were built from (their source maps): for --version and --help, commander.
-    const loaded = [...seen].flatMap((f) => (JSON.parse(readFileSync(join(outdir, `${f}.map`), 'utf8')) as { sources: string[] }).sources).join('\n');
+    const loaded = sourcesOf(outdir, seen);
     expect(loaded).toContain('node_modules/commander/');
     for (const heavy of ['node_modules/zod/', 'node_modules/undici/', 'node_modules/conf/', 'required:better-sqlite3', 'main/core/transfer/'])
       expect(loaded).not.toContain(heavy);
@@ -83,13 +100,9 @@ describe('the CLI build', () => {
 
   test('what a transfer command loads before its first request (its context, its command) holds neither the jobs feature, the zip writer, the keyring nor node:http2', async () => {
     const outdir = join(tmp, 'out-cli');
-    const chunk = (name: string) => readdirSync(outdir).find((n) => new RegExp(`^${name}-\\w+\\.mjs$`).test(n));
-    const [context, command] = [chunk('context'), chunk('transfer-commands')];
+    const [context, command] = [chunk(outdir, 'context'), chunk(outdir, 'transfer-commands')];
     expect(context && command).toBeDefined();
-    const seen = new Set<string>();
-    staticImports(outdir, context!, seen);
-    staticImports(outdir, command!, seen);
-    const loaded = [...seen].flatMap((f) => (JSON.parse(readFileSync(join(outdir, `${f}.map`), 'utf8')) as { sources: string[] }).sources).join('\n');
+    const loaded = sourcesLoadedBy(outdir, [context!, command!]);
     expect(loaded).toContain('main/core/accounts/');
     expect(loaded).toContain('cli/transfer-run.ts');
     for (const unused of [
@@ -114,13 +127,9 @@ describe('the CLI build', () => {
 
   test('what a command that moves no file loads (its context, e.g. `status`) holds neither the transfer engine nor the request schemas', () => {
     const outdir = join(tmp, 'out-cli');
-    const chunk = (name: string) => readdirSync(outdir).find((n) => new RegExp(`^${name}-\\w+\\.mjs$`).test(n));
-    const [context, command] = [chunk('context'), chunk('job-commands')];
+    const [context, command] = [chunk(outdir, 'context'), chunk(outdir, 'job-commands')];
     expect(context && command).toBeDefined();
-    const seen = new Set<string>();
-    staticImports(outdir, context!, seen);
-    staticImports(outdir, command!, seen);
-    const loaded = [...seen].flatMap((f) => (JSON.parse(readFileSync(join(outdir, `${f}.map`), 'utf8')) as { sources: string[] }).sources).join('\n');
+    const loaded = sourcesLoadedBy(outdir, [context!, command!]);
     // The event hub validates with the events alone; the account cache seals with the sealer alone.
     expect(loaded).toContain('shared/contract/events.ts');
     expect(loaded).toContain('main/core/transfer/sealer.ts');
@@ -140,13 +149,9 @@ describe('the CLI build', () => {
 
   test('what `courier jobs list` loads (its context, the whole core) holds the router and the contract, but not the transfer engine', () => {
     const outdir = join(tmp, 'out-cli');
-    const chunk = (name: string) => readdirSync(outdir).find((n) => new RegExp(`^${name}-\\w+\\.mjs$`).test(n));
-    const [context, core] = [chunk('context'), chunk('courier')];
+    const [context, core] = [chunk(outdir, 'context'), chunk(outdir, 'courier')];
     expect(context && core).toBeDefined();
-    const seen = new Set<string>();
-    staticImports(outdir, context!, seen);
-    staticImports(outdir, core!, seen);
-    const loaded = [...seen].flatMap((f) => (JSON.parse(readFileSync(join(outdir, `${f}.map`), 'utf8')) as { sources: string[] }).sources).join('\n');
+    const loaded = sourcesLoadedBy(outdir, [context!, core!]);
     expect(loaded).toContain('main/core/rpc/router.ts');
     expect(loaded).toContain('shared/contract/index.ts');
     // Opened (and imported) when the jobs feature first uploads an input.
