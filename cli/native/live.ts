@@ -11,7 +11,7 @@ import { clean, jsonText, type Out } from '../output';
 import { checkOutputDir } from '../paths';
 import type { Courier } from '../../main/core/courier';
 import { call } from './core-call';
-import { followJob, noticeGiven } from './wait';
+import { followJob, noticeDeadline, noticeGiven } from './wait';
 
 const LOG = 'process_output.log';
 
@@ -58,14 +58,11 @@ async function tailCommand(ctx: CliContext, out: Out, o: TailOptions): Promise<v
   const { accountId, unfollow } = await followJob(c, out, job, { finished: true });
   try {
     await readTail(c, out, job, path, o);
-    await noticeGiven(c, out, accountId, job, { text: '', at: Date.now() + NOTICE_WAIT_MS });
+    await noticeGiven(c, out, accountId, job, noticeDeadline());
   } finally {
     unfollow();
   }
 }
-
-/** How long a tail whose job ended waits for the job's finished notice before leaving it to the app. */
-const NOTICE_WAIT_MS = 30_000;
 
 async function readTail(c: Courier, out: Out, job: string, path: string, o: TailOptions): Promise<void> {
   let cursor: string | undefined;

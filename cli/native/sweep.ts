@@ -15,7 +15,7 @@ import { clean, EXIT_ERROR, jsonText, type Out } from '../output';
 import { readInputFile } from '../paths';
 import { call } from './core-call';
 import { whoSends } from './submit-template';
-import { noticeGiven, parseDuration, showNotices, until, type Deadline } from './wait';
+import { noticeDeadline, noticeGiven, parseDuration, showNotices, until, type Deadline } from './wait';
 
 interface SweepOptions {
   template: string;
@@ -181,13 +181,10 @@ async function waitForJobs(c: Courier, out: Out, sweep: SweepView, follow: { upd
         `Stopped waiting after ${timeout?.text}: the sweep's jobs go on running; see them with \`courier jobs list --sweep "${sweep.name}"\`.`,
       ),
   );
-  const deadline = { text: '', at: Date.now() + NOTICE_WAIT_MS };
+  const deadline = noticeDeadline();
   for (const j of jobs) await noticeGiven(c, out, j.accountId, j.jobId, deadline);
   return call(c, 'sweeps', 'get', { sweep: sweep.name });
 }
-
-/** How long a sweep whose jobs have ended waits for their finished notices before leaving them to the app. */
-const NOTICE_WAIT_MS = 30_000;
 
 /** `courier jobs list --sweep NAME`: one line per row. */
 export async function listSweep(ctx: CliContext, out: Out, name: string): Promise<void> {

@@ -103,6 +103,14 @@ export async function followJob(c: Courier, out: Out, jobId: string, o: { finish
   return { accountId, unfollow: showNotices(c, out, accountId, jobId, o) };
 }
 
+/** How long a command whose followed job has ended waits for the job's finished notice before leaving it to the app. */
+const NOTICE_WAIT_MS = 30_000;
+
+/** The deadline of that wait, from now (one for all the jobs a command waits on). */
+export function noticeDeadline(): Deadline {
+  return { text: '', at: Date.now() + NOTICE_WAIT_MS };
+}
+
 /**
  * Waits until the job's finished notice has been given (by this process to its follower, or by
  * another one), so a command does not end just before printing it. A notice still owed at the
