@@ -16,6 +16,9 @@ export interface CatchUpTiming {
   maxGatherMs?: number;
 }
 
+/** One job across accounts, as a map key (here and in notifier.ts). */
+export const jobKey = (accountId: string, jobId: string): string => `${accountId}\n${jobId}`;
+
 const DEFAULTS = { recentMs: 15 * 60_000, gatherMs: 3_000, maxGatherMs: 30_000 };
 
 export class CatchUp {
@@ -41,7 +44,7 @@ export class CatchUp {
   /** Takes a stale job into the next gathered notice. */
   add(job: TrackedJob): void {
     if (this.gathered.size === 0) this.firstAt = this.now();
-    this.gathered.set(`${job.accountId}\n${job.jobId}`, job);
+    this.gathered.set(jobKey(job.accountId, job.jobId), job);
     if (this.timer) clearTimeout(this.timer);
     const wait = Math.min(this.t.gatherMs, Math.max(0, this.firstAt + this.t.maxGatherMs - this.now()));
     this.timer = setTimeout(() => this.flush(), wait);

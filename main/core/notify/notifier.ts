@@ -10,7 +10,7 @@
 import type { Settings } from '../../../shared/settings';
 import type { ActivityLog } from '../activity/log';
 import type { EventHub } from '../events/hub';
-import { CatchUp, type CatchUpTiming } from './catch-up';
+import { CatchUp, jobKey, type CatchUpTiming } from './catch-up';
 import { catchUpMessage, finishedMessage, type JobMessage, type OutputsSummary } from './messages';
 import type { TrackedJob, TrackedStore } from '../jobs/tracked-store';
 
@@ -54,7 +54,7 @@ export class JobNotifications {
 
   /** A command shows the notices of this job as they come (until the returned function is called). */
   follow(accountId: string, jobId: string, show: (n: FollowedNotice) => void): () => void {
-    const k = `${accountId}\n${jobId}`;
+    const k = jobKey(accountId, jobId);
     const set = this.followers.get(k) ?? new Set();
     set.add(show);
     this.followers.set(k, set);
@@ -71,7 +71,7 @@ export class JobNotifications {
    */
   deliverable(job: TrackedJob, kind: FollowedNotice['kind']): boolean {
     const shown = kind === 'finished' ? this.wanted(job) : job.options.notify !== 'none';
-    if (!shown || this.followers.has(`${job.accountId}\n${job.jobId}`)) return true;
+    if (!shown || this.followers.has(jobKey(job.accountId, job.jobId))) return true;
     // A web host with no page open claims nothing: the app, or the next page (JobsService.attachViewer), gets it.
     return this.d.audience === 'viewers' ? this.viewers > 0 : this.d.audience !== 'followed';
   }
@@ -89,7 +89,7 @@ export class JobNotifications {
   private deliver(job: TrackedJob, m: JobMessage, kind: FollowedNotice['kind']): void {
     this.d.notifier?.show({ title: m.title, body: m.body, jobId: job.jobId });
     this.d.hub.emit('notification', { title: m.title, body: m.body, jobId: job.jobId, level: m.level });
-    for (const show of this.followers.get(`${job.accountId}\n${job.jobId}`) ?? []) show({ ...m, kind });
+    for (const show of this.followers.get(jobKey(job.accountId, job.jobId)) ?? []) show({ ...m, kind });
   }
 
   private wanted(job: TrackedJob): boolean {
@@ -133,7 +133,7 @@ export class JobNotifications {
    * others (catch-up.ts). A followed job's command is waiting for its own notice.
    */
   private gathered(job: TrackedJob): boolean {
-    if (this.followers.has(`${job.accountId}\n${job.jobId}`) || !this.catchUp.stale(job)) return false;
+    if (this.followers.has(jobKey(job.accountId, job.jobId)) || !this.catchUp.stale(job)) return false;
     this.catchUp.add(job);
     return true;
   }
