@@ -44,24 +44,26 @@ export async function deleteCommand(ctx: CliContext, out: Out, o: { job: string 
   out.result(`Deleted job ${o.job}`);
 }
 
-/** `list-files -j JOB [-r RUN]`: file names of the active run (or the given run), one per line. */
+/**
+ * `list-files -j JOB [-r RUN]`: file names of the job (of one run with -r), one per line.
+ * rescale-cli refuses a job with no active run; a finished job's outputs are what people ask
+ * for most, so they are listed (with a log line saying so) rather than an error.
+ */
 export async function listFilesCommand(ctx: CliContext, out: Out, o: { job: string; run?: string }): Promise<void> {
   const { api } = await authenticate(ctx, out);
-  let run = o.run;
-  if (!run) {
+  if (!o.run) {
     const runs = await api.jobRuns(o.job);
-    const active = runs.find((r) => r.dateStarted && !r.dateCompleted);
-    if (!active)
-      throw new CourierError(
-        'not_found',
-        `The job (${o.job}) has no active run. Use -r RUN to list a finished run, or \`sync -j ${o.job}\` to download its files.`,
-      );
-    run = active.id;
+    if (!runs.some((r) => r.dateStarted && !r.dateCompleted)) out.log(`The job (${o.job}) has no active run: listing the files of its finished runs.`);
   }
   const files = await api.jobFiles(o.job);
-  const prefix = `run${run}/`;
+  const prefix = `run${o.run}/`;
+  let listed = 0;
   for (const f of files) {
     const rel = f.relativePath ?? f.name;
-    if (!o.run || rel.startsWith(prefix) || !rel.startsWith('run')) out.result(f.name);
+    if (!o.run || rel.startsWith(prefix) || !rel.startsWith('run')) {
+      out.result(f.name);
+      listed++;
+    }
   }
+  if (listed === 0) out.log(`No files${o.run ? ` in run ${o.run}` : ''} of job ${o.job} yet.`);
 }

@@ -32,7 +32,7 @@ function registerCompatJobCommands(program: Command): void {
   jobCommand(program, 'status', 'print the status of a job').option('-e, --extended', 'print JSON').action(action(statusCommand));
   jobCommand(program, 'stop', 'stop a running job').action(action(stopCommand));
   jobCommand(program, 'delete', 'delete a job').action(action(deleteCommand));
-  jobCommand(program, 'list-files', "list the files of a job's active run (or -r RUN)")
+  jobCommand(program, 'list-files', 'list the files of a job (of one run with -r RUN)')
     .option('-r, --run <run>', 'run id', runId)
     .action(action(listFilesCommand));
 }

@@ -83,9 +83,14 @@ export class TransferPool {
       atomics: 'async',
       workerData: init,
     });
+    // Started by its first task, not with the pool: booting a worker costs ~0.2 CPU-s, and at a
+    // command's start it competed with the main thread's loading and the transfer thread's boot
+    // on 2 cores. Small downloads hash in the transfer thread and never need it; a large one
+    // starts it with its first range, and it boots while that range arrives. (warm() still
+    // starts it in the app.)
     this.hasher = new Piscina({
       filename: opts.workerFile ?? DEFAULT_WORKER_FILE,
-      minThreads: 1,
+      minThreads: 0,
       maxThreads: 1,
       concurrentTasksPerWorker: 8,
       idleTimeout: 60_000,
@@ -102,6 +107,11 @@ export class TransferPool {
 
   get threads(): number {
     return this.piscina.maxThreads;
+  }
+
+  /** Whether the hashing thread is running (it starts with its first task). */
+  get hashingThreadStarted(): boolean {
+    return this.hasher.threads.length > 0;
   }
 
   start<K extends Op>(task: TaskInput<K>, signal?: AbortSignal, opts: StartOptions = {}): Running<K> {

@@ -95,9 +95,11 @@ describe('rescale-cli compatible commands', () => {
     const quietStatus = await courier(['-q', 'status', '-j', jobId]);
     expect(quietStatus.stdout.trim()).toBe(`The status of job ${jobId} is Completed`);
 
+    // A finished job: its files are listed (rescale-cli refuses), with a log line saying whose.
     const noRun = await courier(['list-files', '-j', jobId]);
-    expect(noRun.code).toBe(33);
-    expect(noRun.stdout).toMatch(new RegExp(`${TS.source}ERROR - The job \\(${jobId}\\) has no active run`, 'm'));
+    expect(noRun.code).toBe(0);
+    expect(noRun.stdout).toMatch(new RegExp(`${TS.source}The job \\(${jobId}\\) has no active run: listing the files of its finished runs\\.$`, 'm'));
+    expect(noRun.stdout.split('\n')).toContain('process_output.log');
     const files = await courier(['-q', 'list-files', '-j', jobId, '-r', '1']);
     expect(files.stdout).toContain('process_output.log');
 

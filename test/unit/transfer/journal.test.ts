@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { Journal, type ItemRow, type UploadRow } from '../../../main/core/transfer/journal';
 import { createAesGcmSealer } from '../../../main/core/transfer/sealer';
 
@@ -102,6 +102,48 @@ describe('journal', () => {
     expect(j2.getFolders('batch').get('proj/sub')).toBeNull();
     expect(j2.maxSeq()).toBe(2);
     j2.close();
+  });
+
+  describe('commit()', () => {
+    afterEach(() => vi.useRealTimers());
+
+    /** Whether `p` has settled once the fake clock moved `ms` on. */
+    async function settledAfter(p: Promise<void>, ms: number): Promise<boolean> {
+      let settled = false;
+      void p.then(() => (settled = true));
+      await vi.advanceTimersByTimeAsync(ms);
+      return settled;
+    }
+
+    it('after a quiet spell commits at the next turn; in a stream of commits, once per batch', async () => {
+      vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'performance'] });
+      const path = join(root, 'commit.db');
+      const j = Journal.open(path, createAesGcmSealer(randomBytes(32)));
+      j.insertItems([item('c1', 1), item('c2', 2), item('c3', 3)]);
+      const committedState = (id: string): unknown => {
+        const db = new Database(path, { readonly: true });
+        try {
+          return (db.prepare('SELECT state FROM transfers WHERE id = ?').get(id) as { state: string }).state;
+        } finally {
+          db.close();
+        }
+      };
+
+      // Alone (nothing written for 50 ms): durable within a turn, not 50 ms later.
+      j.updateItem('c1', { state: 'running' });
+      expect(await settledAfter(j.commit(), 1)).toBe(true);
+      expect(committedState('c1')).toBe('running');
+
+      // Right after that transaction: the next commit waits for the batch, shared with later writes.
+      j.updateItem('c2', { state: 'running' });
+      const second = j.commit();
+      j.updateItem('c3', { state: 'running' });
+      expect(await settledAfter(second, 10)).toBe(false);
+      expect(committedState('c2')).toBe('queued');
+      expect(await settledAfter(second, 50)).toBe(true);
+      expect([committedState('c2'), committedState('c3')]).toEqual(['running', 'running']);
+      j.close();
+    });
   });
 
   it('never stores a file key in the clear, and needs the sealer key to read it', () => {

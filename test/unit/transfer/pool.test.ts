@@ -16,6 +16,21 @@ afterAll(async () => {
 });
 
 describe('worker pool', () => {
+  it('starts its hashing thread with the first hash, not with the pool', async () => {
+    const fresh = new TransferPool({ workerCount: 1 });
+    try {
+      await fresh.run<'cryptoBench'>({ op: 'cryptoBench', bytes: 16, chunk: 16 });
+      expect(fresh.hashingThreadStarted).toBe(false);
+      const p = join(dir, 'lazy.bin');
+      writeFileSync(p, 'abc');
+      const r = await fresh.run<'hashFile'>({ op: 'hashFile', path: p });
+      expect(r.ok && r.value.sha512).toBe(createHash('sha512').update('abc').digest('hex'));
+      expect(fresh.hashingThreadStarted).toBe(true);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('hashes a file in a worker (SHA-512 of the plaintext) and checks its stamp', async () => {
     const data = randomBytes(9 * 1024 * 1024 + 5);
     const p = join(dir, 'h.bin');
