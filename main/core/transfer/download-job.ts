@@ -268,7 +268,7 @@ export class DownloadRun {
           flush.wrote(layout.plainLength(idx));
           hash.advance();
         };
-        pipe.add(this.fetchRange(row, layout, idx, pipe.signal), written, release);
+        pipe.add(this.fetchRange(row, layout, idx, pipe.signal, hash), written, release);
       }
     } catch (e) {
       pipe.fail(e);
@@ -277,7 +277,7 @@ export class DownloadRun {
     return h?.sha512 ?? '';
   }
 
-  private async fetchRange(row: DownloadRow, layout: RangeLayout, idx: number, signal: AbortSignal): Promise<void> {
+  private async fetchRange(row: DownloadRow, layout: RangeLayout, idx: number, signal: AbortSignal, hash: HashFollower): Promise<void> {
     const { key, iv } = this;
     const tracked = { r: null as Running<'downloadRange'> | null };
     const r = await this.svc.runner.exec<'downloadRange'>(
@@ -294,7 +294,14 @@ export class DownloadRun {
         // Read at each attempt: ranges started after the first answer ask for its version only.
         ...(this.etag ? { etag: this.etag } : {}),
       }),
-      { signal, forFile: this.remote, track: (x) => this.item.track(x, tracked) },
+      {
+        signal,
+        forFile: this.remote,
+        track: (x) => {
+          this.item.track(x, tracked);
+          hash.rangeAttempt(idx, x);
+        },
+      },
     );
     this.learnEtag(r.etag);
   }

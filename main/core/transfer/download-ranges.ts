@@ -43,11 +43,16 @@ export class RangeLayout {
   }
 }
 
-/** The SHA-512 of the temporary file, run beside the ranges and following the ranges written so far. */
+/**
+ * The SHA-512 of the temporary file, run beside the ranges and following the ranges written so
+ * far, and into the range being written at that point as its writes land.
+ */
 export class HashFollower {
   readonly result: Promise<TaskResults['hashFile']>;
   private running: Running<'hashFile'> | null = null;
   private contiguous = 0;
+  /** The attempt of each range now in flight. */
+  private readonly attempts = new Map<number, Running<'downloadRange'>>();
 
   constructor(
     runner: TaskRunner,
@@ -74,6 +79,21 @@ export class HashFollower {
   advance(): void {
     while (this.contiguous < this.layout.count && this.done.has(this.contiguous)) this.contiguous++;
     this.running?.setWatermark(this.layout.watermark(this.contiguous));
+    this.followNext();
+  }
+
+  /** An attempt of range `idx` started (or, null, ended). */
+  rangeAttempt(idx: number, r: Running<'downloadRange'> | null): void {
+    if (r) this.attempts.set(idx, r);
+    else this.attempts.delete(idx);
+    if (idx === this.contiguous) this.followNext();
+  }
+
+  /** Points the hash at the range that starts at the watermark, if it is in flight. */
+  private followNext(): void {
+    const idx = this.contiguous;
+    const r = idx < this.layout.count ? (this.attempts.get(idx) ?? null) : null;
+    this.running?.follow(r, this.layout.watermark(idx), this.layout.watermark(idx + 1));
   }
 }
 

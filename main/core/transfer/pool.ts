@@ -41,6 +41,11 @@ export interface Running<K extends Op> {
   /** Resolves with the part's last ciphertext block as soon as the worker has it; null if the task ended first. */
   lastBlock(): Promise<Buffer | null>;
   setWatermark(bytes: number): void;
+  /** A hashing task may also read range task `range`'s bytes in [start, end) as it writes them (null: none). */
+  follow(range: Running<'downloadRange'> | null, start: number, end: number): void;
+  /** Its slot in the shared state, while it runs. */
+  readonly slot: number;
+  running(): boolean;
 }
 
 export class TransferPool {
@@ -138,6 +143,11 @@ export class TransferPool {
       setWatermark: (bytes) => {
         if (!ended) this.slots.setWatermark(slot, bytes);
       },
+      follow: (range, start, end) => {
+        if (!ended) this.slots.follow(slot, range?.running() ? { slot: range.slot, start, end } : null);
+      },
+      slot,
+      running: () => !ended,
     };
   }
 

@@ -7,7 +7,10 @@
 //
 // Per task "slot":
 //   ctrl  Int32   [0] cancel flag  [1] lastBlock ready  [2..5] lastBlock bytes  [6] watermark seq
+//                 [7] generation (bumped each time the slot is handed to a task)
 //   nums  BigInt64 [0] bytes moved (progress)  [1] watermark (bytes safely on disk, for follow-hashing)
+//                  [2] a range task's bytes on disk from its range's start
+//                  [3..7] a hashing task's followed range: slot+1, start, end, generation, seqlock
 
 export const SLOT_COUNT = 4096;
 
@@ -15,7 +18,8 @@ export const SLOT_COUNT = 4096;
 type WaitAsyncResult = { async: false; value: 'not-equal' | 'timed-out' } | { async: true; value: Promise<'ok' | 'timed-out'> };
 const waitAsync = (Atomics as unknown as { waitAsync: (a: Int32Array, i: number, v: number, timeoutMs?: number) => WaitAsyncResult }).waitAsync;
 const CTRL = 8;
-const NUMS = 2;
+const NUMS = 8;
+const GEN = 7;
 
 export interface SharedBuffers {
   ctrl: SharedArrayBuffer;
@@ -43,9 +47,10 @@ export class SharedSlots {
   }
 
   reset(slot: number): void {
-    for (let i = 0; i < CTRL; i++) Atomics.store(this.ctrl, slot * CTRL + i, 0);
-    Atomics.store(this.nums, slot * NUMS, 0n);
-    Atomics.store(this.nums, slot * NUMS + 1, 0n);
+    // The generation first: a reader of the previous task's counters sees it changed (readable()).
+    Atomics.add(this.ctrl, slot * CTRL + GEN, 1);
+    for (let i = 0; i < GEN; i++) Atomics.store(this.ctrl, slot * CTRL + i, 0);
+    for (let i = 0; i < NUMS; i++) Atomics.store(this.nums, slot * NUMS + i, 0n);
   }
 
   // ---- cancel ----
@@ -120,17 +125,66 @@ export class SharedSlots {
   watermark(slot: number): number {
     return Number(Atomics.load(this.nums, slot * NUMS + 1));
   }
-  /** Worker side: waits until the watermark reaches `bytes` (or the slot is cancelled). */
+  /** Worker side: waits until readable() reaches `bytes` (or the slot is cancelled). */
   async waitWatermark(slot: number, bytes: number, signal: AbortSignal): Promise<void> {
     const seqIdx = slot * CTRL + 6;
     for (;;) {
       if (signal.aborted) throw signal.reason;
       const seq = Atomics.load(this.ctrl, seqIdx);
-      if (this.watermark(slot) >= bytes) return;
-      // Timed wait: a cancel notifies another index, so re-check the signal at least every 200 ms.
-      const w = waitAsync(this.ctrl, seqIdx, seq, 200);
+      if (this.readable(slot) >= bytes) return;
+      // Timed wait: a cancel notifies another index, so re-check the signal at least every 200 ms;
+      // a followed range's writes notify nobody, so look again every 10 ms while one is followed.
+      const w = waitAsync(this.ctrl, seqIdx, seq, Atomics.load(this.nums, slot * NUMS + 3) === 0n ? 200 : 10);
       if (w.async) await w.value;
     }
+  }
+
+  // ---- a download's range followed by its hashing task, before the range ends ----
+  //
+  // The watermark moves when a range ends (16 MiB at a time), and the last ranges, fetched in
+  // parallel, end together: the hash then had all of them still to read after the last byte. A
+  // range task publishes its bytes on disk as it writes them; the hashing task reads that count
+  // for the range at its watermark. Slots are reused, so the count is trusted only while the
+  // range's slot still has the generation it had when the main thread named it.
+
+  /** Range task (worker): `bytes` from its range's start are written (to the file, not a cache of ours). */
+  setWritten(slot: number, bytes: number): void {
+    Atomics.store(this.nums, slot * NUMS + 2, BigInt(bytes));
+  }
+
+  generation(slot: number): number {
+    return Atomics.load(this.ctrl, slot * CTRL + GEN);
+  }
+
+  /** Main side: hashing task `slot` may read into [start, end) as far as range task `range` has written it; null stops that. */
+  follow(slot: number, range: { slot: number; start: number; end: number } | null): void {
+    const b = slot * NUMS;
+    Atomics.add(this.nums, b + 7, 1n); // odd: being written
+    Atomics.store(this.nums, b + 3, range ? BigInt(range.slot + 1) : 0n);
+    Atomics.store(this.nums, b + 4, BigInt(range?.start ?? 0));
+    Atomics.store(this.nums, b + 5, BigInt(range?.end ?? 0));
+    Atomics.store(this.nums, b + 6, BigInt(range ? this.generation(range.slot) : 0));
+    Atomics.add(this.nums, b + 7, 1n);
+    Atomics.add(this.ctrl, slot * CTRL + 6, 1);
+    Atomics.notify(this.ctrl, slot * CTRL + 6);
+  }
+
+  /** Hashing task (worker): bytes from offset 0 that are on disk — the watermark, or further into the followed range. */
+  readable(slot: number): number {
+    const wm = this.watermark(slot);
+    const b = slot * NUMS;
+    const seq = Atomics.load(this.nums, b + 7);
+    if (seq % 2n === 1n) return wm;
+    const ranged = Number(Atomics.load(this.nums, b + 3));
+    const start = Number(Atomics.load(this.nums, b + 4));
+    const end = Number(Atomics.load(this.nums, b + 5));
+    const gen = Number(Atomics.load(this.nums, b + 6));
+    if (ranged === 0 || Atomics.load(this.nums, b + 7) !== seq) return wm;
+    const r = ranged - 1;
+    if (this.generation(r) !== gen) return wm;
+    const written = Number(Atomics.load(this.nums, r * NUMS + 2));
+    if (this.generation(r) !== gen) return wm; // handed to another task while we read
+    return Math.max(wm, Math.min(start + written, end));
   }
 }
 

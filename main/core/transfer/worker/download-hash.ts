@@ -1,5 +1,6 @@
 // SHA-512 of a download while its ranges are still arriving, on the hashing thread: reads never
-// pass the slot's watermark (the bytes from offset 0 that are decrypted and written), and the
+// pass what the slot says is readable (the bytes from offset 0 that are decrypted and written:
+// the watermark of whole ranges, and the part of the next range written so far), and the
 // file is read back with direct I/O where possible, as its ranges were written (direct-io.ts),
 // so the hash is of what the disk holds.
 //
@@ -64,7 +65,7 @@ export async function hashDownload(path: string, ctx: OpCtx, total: number): Pro
     const pos = i * CHUNK;
     const len = Math.min(CHUNK, total - pos);
     const buf = bufs[i % 2] as Buffer;
-    if (ctx.slots.watermark(ctx.slot) >= pos + len) return fill(buf, pos, len);
+    if (ctx.slots.readable(ctx.slot) >= pos + len) return fill(buf, pos, len);
     return ctx.slots.waitWatermark(ctx.slot, pos + len, ctx.signal).then(() => fill(buf, pos, len));
   }
 

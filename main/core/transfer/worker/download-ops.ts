@@ -35,6 +35,8 @@ class PositionalWriter {
     private readonly buf: Buffer,
     private readonly giveBack: (buf: Buffer) => void,
     private readonly hash?: Hash,
+    /** After each flush: the position written up to. */
+    private readonly flushed?: (position: number) => void,
   ) {}
   async push(pieces: Buffer[] | Buffer): Promise<void> {
     for (const b0 of Array.isArray(pieces) ? pieces : [pieces]) {
@@ -57,6 +59,7 @@ class PositionalWriter {
     }
     this.position += this.fill;
     this.fill = 0;
+    this.flushed?.(this.position);
   }
   /** Returns the buffer to the pool; call once, after the last flush (or on failure). */
   release(): void {
@@ -192,7 +195,9 @@ export async function downloadRange(t: TaskOf<'downloadRange'>, ctx: OpCtx): Pro
   const from = t.cipherOffset === 0 ? 0 : t.cipherOffset - BLOCK;
   const to = t.cipherOffset + t.cipherLength - 1;
   const file = await RangeFile.open(t.path, t.cipherOffset);
-  const w = new PositionalWriter((b, o, l, p) => file.write(b, o, l, p), t.cipherOffset, takeAligned(WRITE_CHUNK), giveAligned);
+  // What is written is published as it lands: the hashing task reads on into this range before it ends.
+  const published = (position: number): void => ctx.slots.setWritten(ctx.slot, position - t.cipherOffset);
+  const w = new PositionalWriter((b, o, l, p) => file.write(b, o, l, p), t.cipherOffset, takeAligned(WRITE_CHUNK), giveAligned, undefined, published);
   try {
     const { body, etag, iv } = await fetchRange(t, from, to, ctx);
     const { got, d } = await pump(body, t.cipherOffset !== 0, (x) => new RangeDecryptor(t.key, x, t.final), iv ?? NO_IV, w, ctx);
