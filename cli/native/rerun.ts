@@ -8,7 +8,7 @@ import { jobId } from '../arg-checks';
 import { clean, jsonText } from '../output';
 import { call } from './core-call';
 import { reportOutcome } from './submit-template';
-import { endLine, waitForJob, waitForOutcome, waitForSubmitted } from './wait';
+import { endLineWithOutputs, waitForJob, waitForOutcome, waitForSubmitted } from './wait';
 
 interface RerunOptions {
   name?: string;
@@ -43,7 +43,7 @@ export function registerRerunCommands(jobs: Command, templates: Command): void {
         out.log(`Job ${newId}: submitted`);
         const j = await waitForJob(c, out, newId, { outputs: true });
         if (out.json) out.result(jsonText({ jobId: newId, from, status: j.status, outcome: j.outcome, outputs: j.outputs }));
-        else out.result(`${endLine(j)}${j.outputs.dir ? `; ${j.outputs.files} output file(s) in ${j.outputs.dir}` : ''}`);
+        else out.result(endLineWithOutputs(j));
         if (j.outcome !== 'completed') process.exitCode = 33;
       }),
     );

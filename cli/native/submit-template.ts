@@ -10,7 +10,7 @@ import type { CliContext } from '../context';
 import { formatBytes } from '../../shared/format';
 import { clean, jsonText, type Out } from '../output';
 import { call } from './core-call';
-import { endLine, waitForJob, waitForOutcome, waitForSubmitted, type Deadline } from './wait';
+import { endLineWithOutputs, waitForJob, waitForOutcome, waitForSubmitted, type Deadline } from './wait';
 
 export interface SubmitOptions {
   template: string;
@@ -119,6 +119,6 @@ export async function submitFromTemplate(ctx: CliContext, out: Out, o: SubmitOpt
   out.log(`Job ${jobId}: submitted`);
   const j = await waitForJob(c, out, jobId, { outputs: true, ...(o.timeout ? { deadline: o.timeout } : {}) });
   if (out.json) out.result(jsonText({ jobId, status: j.status, outcome: j.outcome, outputs: j.outputs }));
-  else out.result(`${endLine(j)}${j.outputs.dir ? `; ${j.outputs.files} output file(s) in ${j.outputs.dir}` : ''}`);
+  else out.result(endLineWithOutputs(j));
   if (j.outcome !== 'completed') process.exitCode = 33;
 }

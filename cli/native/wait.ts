@@ -70,6 +70,19 @@ function accountOf(c: Courier): string {
 }
 
 /** "Job X reached terminal status: Completed", plus what it means when that is not plain success. */
+/**
+ * The end line with what came back: "…; 1 output file(s) matching *.log in DIR". The filters are
+ * said because a template (the presets: `*.log`) may bring back only some of a job's outputs, and
+ * a bare count read as "the job wrote one file".
+ */
+export function endLineWithOutputs(j: JobChanged): string {
+  const o = j.outputs;
+  if (!o.dir) return endLine(j);
+  const matching = o.filters?.length ? ` matching ${o.filters.join(' ')}` : '';
+  const rest = matching ? ` (every output: \`courier sync -j ${j.jobId}\`)` : '';
+  return `${endLine(j)}; ${o.files} output file(s)${clean(matching)} in ${o.dir}${rest}`;
+}
+
 export function endLine(j: JobChanged): string {
   const reason = j.history[0]?.statusReason;
   const word = j.status.toLowerCase() === j.outcome ? '' : j.outcome;

@@ -36,7 +36,7 @@ async function registrations(): Promise<number> {
 
 /** The working directory listed in the downloaded process_output.log: path → size. */
 function listed(stdout: string): Map<string, number> {
-  const dir = /output file\(s\) in (.+)$/m.exec(stdout)?.[1];
+  const dir = /output file\(s\) (?:matching \S+ )?in (.+?)(?: \(every output: .*\))?$/m.exec(stdout)?.[1];
   expect(dir, stdout).toBeTruthy();
   const log = readFileSync(join(dir!, 'process_output.log'), 'utf8');
   const m = /^Working directory \((\d+) files\):\n((?: +\d+ {2}.*\n)*)/m.exec(log);

@@ -49,7 +49,9 @@ describe('courier jobs submit --wait', () => {
 
   test('a job that fails: exit 33, says Failed with the reason, prints the waiting statuses, still downloads the log', () => {
     expect(failed.code, failed.stdout + failed.stderr).toBe(33);
-    const m = /^Job (\w+) reached terminal status: Failed \(Command exited with code 1\); 1 output file\(s\) in (.+)$/m.exec(failed.stdout);
+    const m = /^Job (\w+) reached terminal status: Failed \(Command exited with code 1\); 1 output file\(s\) matching \*\.log in (.+) \(every output: /m.exec(
+      failed.stdout,
+    );
     expect(m, failed.stdout).not.toBeNull();
     const steps = [...failed.stdout.matchAll(/Job \w+: (.+) -> (.+)$/gm)].map((x) => x[2]);
     expect(steps).toEqual(['Pending', 'Waiting for Queue', 'Queued', 'Waiting for Cluster', 'Started', 'Validated', 'Executing', 'Failed']);
@@ -59,7 +61,7 @@ describe('courier jobs submit --wait', () => {
 
   test('a job that ends in Force Stop: finished (not waited on forever), exit 33, says stopped', () => {
     expect(forced.code, forced.stdout + forced.stderr).toBe(33);
-    expect(forced.stdout).toMatch(/^Job \w+ reached terminal status: Force Stop \(stopped\); 1 output file\(s\) in /m);
+    expect(forced.stdout).toMatch(/^Job \w+ reached terminal status: Force Stop \(stopped\); 1 output file\(s\) matching \*\.log in /m);
     expect(forced.stdout).toMatch(/Job \w+: Executing -> Stopping$/m);
   });
 

@@ -55,9 +55,13 @@ describe("the seed's flow with courier in place of rescale.jar", () => {
         env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') },
       },
     );
-    const m = /Job (\w+) reached terminal status: Completed; (\d+) output file\(s\) in (.+)$/m.exec(stdout);
-    const [, jobId, , dir] = m ?? [];
+    // The preset brings back *.log only, and the line says so (the job wrote other files too).
+    const m = /Job (\w+) reached terminal status: Completed; (\d+) output file\(s\) matching \*\.log in (.+) \(every output: `courier sync -j (\w+)`\)$/m.exec(
+      stdout,
+    );
+    const [, jobId, , dir, syncId] = m ?? [];
     expect(dir, stdout).toBe(join(work, `rescale_job_${jobId}`));
+    expect(syncId).toBe(jobId);
     expect(readFileSync(join(dir!, 'process_output.log'), 'utf8')).toContain('run_chainer_from_API.sh');
   });
 });

@@ -80,7 +80,7 @@ describe('jobs submit --wait with a second Courier on the same data folder', () 
       cwd: work,
       env: { COURIER_KEY_STORE: 'file' },
     });
-    expect(r.stdout, r.stderr).toMatch(/Job (\w+) reached terminal status: Completed; \d+ output file\(s\) in /);
+    expect(r.stdout, r.stderr).toMatch(/Job (\w+) reached terminal status: Completed; \d+ output file\(s\) matching \*\.log in /);
     expect(r.code).toBe(0);
     expect(r.ms).toBeLessThan(60_000);
   });
