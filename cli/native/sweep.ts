@@ -121,7 +121,7 @@ function report(ctx: CliContext, c: Courier, out: Out, v: SweepView): void {
   if (out.json) out.result(jsonText(v));
   else
     out.result(
-      `Sweep "${clean(v.name)}": ${k.submitted} of ${v.total} submitted${k.failed ? `, ${k.failed} failed` : ''}${k.stopped ? `, ${k.stopped} stopped` : ''}${k.cancelled ? `, ${k.cancelled} cancelled` : ''}${k.waiting ? `, ${k.waiting} waiting` : ''}`,
+      `Sweep "${clean(v.name)}": ${k.submitted} of ${v.total} submitted${k.completed ? `, ${k.completed} completed` : ''}${k.failed ? `, ${k.failed} failed` : ''}${k.stopped ? `, ${k.stopped} stopped` : ''}${k.cancelled ? `, ${k.cancelled} cancelled` : ''}${k.waiting ? `, ${k.waiting} waiting` : ''}`,
     );
 }
 

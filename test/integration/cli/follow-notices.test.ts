@@ -72,7 +72,7 @@ describe.concurrent('commands that follow jobs print their notices', () => {
     expect(r.stderr).toMatch(line('INFO', `Job finished: train lr=0.1 seed=1 — Job ${ok.id} completed in `));
     expect(r.stderr).toMatch(line('WARN', `Job failed: train lr=0.2 seed=[fail] — Job ${failed.id} failed: Command exited with code 1.`));
     expect(r.stderr.match(/Walltime near/g)).toHaveLength(2); // once per job
-    expect(r.stdout).toMatch(/Sweep "train-[0-9a-f]{8}": 2 of 2 submitted/);
+    expect(r.stdout).toMatch(/Sweep "train-[0-9a-f]{8}": 2 of 2 submitted, 1 completed, 1 failed$/m);
   }, 180_000);
 
   test('jobs tail --follow: the walltime warning while it runs, the stop when it ends', async () => {
