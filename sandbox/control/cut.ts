@@ -20,6 +20,9 @@ export function cutRequestAfter(src: Readable, limit: number, socket: Socket | n
     },
   });
   src.on('error', (err) => cutter.destroy(err));
+  // A small body can be cut before the handler reads it (the pipe flows at once): the error must
+  // not be an uncaught one meanwhile. A reader that comes later finds it in `errored`.
+  cutter.on('error', () => undefined);
   return src.pipe(cutter);
 }
 

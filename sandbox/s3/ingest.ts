@@ -98,6 +98,8 @@ class InlineHashTap extends Transform {
  */
 function readWhole(src: Readable): Promise<Buffer> {
   return new Promise((resolve, reject) => {
+    if (src.errored) return reject(src.errored); // failed before it was read (a cut small body)
+    if (src.destroyed) return reject(Object.assign(new Error('Premature close'), { code: 'ERR_STREAM_PREMATURE_CLOSE' }));
     const chunks: Buffer[] = [];
     src.on('data', (c: Buffer) => chunks.push(c));
     src.once('end', () => resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)));
