@@ -1,17 +1,17 @@
 // Every S3 call the engine makes, as a plain signed HTTP request: undici for the transport
-// (through the proxy and CA the user set for the API too), aws4 for the SigV4 signature.
+// (through the proxy and CA the user set for the API too), sigv4.ts for the SigV4 signature.
 // Why not the SDK client: its per-request middleware stack costs ~2.4 ms of CPU per PutObject
 // against ~0.9 ms for this path, and @smithy's signer alone ~136 µs per request against ~36 µs
-// for aws4 (both measured warm on a 2-vCPU VM) — most of the client's work for a folder of 10,000
-// small files. The few XML answers are parsed in s3-control.ts.
+// for aws4 (both measured warm on a 2-vCPU VM; sigv4.ts does less still) — most of the
+// client's work for a folder of 10,000 small files. The few XML answers are parsed in s3-control.ts.
 import type { Readable } from 'node:stream';
-import aws4 from 'aws4';
 import { request, type Dispatcher } from 'undici';
 import { createDispatcher, type NetworkOptions } from '../../net/dispatcher';
 import { fail } from '../errors';
 import { socketGet, socketGetOptions } from './socket-get';
 import type { S3Loc } from './protocol';
 import { enc, s3Target } from './s3-target';
+import { signV4 } from './sigv4';
 
 const DIRECT: NetworkOptions = { proxy: { mode: 'none' } };
 const dispatchers = new Map<string, Dispatcher>();
@@ -136,7 +136,7 @@ async function inBucketRegion<R>(loc: S3Loc, replayable: boolean, attempt: (l: S
 
 type Sent<R = S3Response> = { response: R } | { status: number; headers: S3Response['headers']; text: string };
 
-/** The request's URL and its headers signed with SigV4 (aws4 adds Host and the date). */
+/** The request's URL and its headers signed with SigV4 (Host and the date added). */
 function signRequest(loc: S3Loc, method: S3Method, opts: SendOpts): { url: URL; headers: Record<string, string> } {
   const { url, path } = s3Target(loc);
   const query = opts.query ?? {};
@@ -144,17 +144,15 @@ function signRequest(loc: S3Loc, method: S3Method, opts: SendOpts): { url: URL; 
     .sort()
     .map((k) => `${enc(k)}=${enc(query[k] ?? '')}`)
     .join('&');
-  const pathAndQuery = `${path}${qs ? `?${qs}` : ''}`;
   const headers: Record<string, string> = { ...opts.headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
   if (typeof opts.body === 'string' || Buffer.isBuffer(opts.body)) headers['content-length'] = String(Buffer.byteLength(opts.body));
   const c = loc.creds;
-  // The body is not given to aws4: the payload is UNSIGNED (TLS protects it; the SHA-512 in the
-  // file record verifies it end to end), and aws4 would otherwise add headers of its own.
-  const signed = aws4.sign(
-    { host: url.host, path: pathAndQuery, method, service: 's3', region: c.region || 'us-east-1', headers },
+  // The payload is UNSIGNED: TLS protects it, and the SHA-512 in the file record verifies it end to end.
+  const signed = signV4(
+    { host: url.host, path, query, method, service: 's3', region: c.region || 'us-east-1', headers },
     { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}) },
   );
-  return { url: new URL(`${url.origin}${pathAndQuery}`), headers: signed.headers as Record<string, string> }; // aws4 signs a copy of the headers it was given
+  return { url: new URL(`${url.origin}${path}${qs ? `?${qs}` : ''}`), headers: signed };
 }
 
 /** Sends the request (`signed` when the caller has signed it already) through undici. */
