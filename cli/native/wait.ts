@@ -70,6 +70,13 @@ function accountOf(c: Courier): string {
 }
 
 /** "Job X reached terminal status: Completed", plus what it means when that is not plain success. */
+export function endLine(j: JobChanged): string {
+  const reason = j.history[0]?.statusReason;
+  const word = j.status.toLowerCase() === j.outcome ? '' : j.outcome;
+  const extra = j.outcome === 'completed' ? '' : ` (${[word, reason].filter(Boolean).join(': ')})`;
+  return clean(`Job ${j.jobId} reached terminal status: ${j.status}${extra === ' ()' ? '' : extra}`);
+}
+
 /**
  * The end line with what came back: "…; 1 output file(s) matching *.log in DIR". The filters are
  * said because a template (the presets: `*.log`) may bring back only some of a job's outputs, and
@@ -81,13 +88,6 @@ export function endLineWithOutputs(j: JobChanged): string {
   const matching = o.filters?.length ? ` matching ${o.filters.join(' ')}` : '';
   const rest = matching ? ` (every output: \`courier sync -j ${j.jobId}\`)` : '';
   return `${endLine(j)}; ${o.files} output file(s)${clean(matching)} in ${o.dir}${rest}`;
-}
-
-export function endLine(j: JobChanged): string {
-  const reason = j.history[0]?.statusReason;
-  const word = j.status.toLowerCase() === j.outcome ? '' : j.outcome;
-  const extra = j.outcome === 'completed' ? '' : ` (${[word, reason].filter(Boolean).join(': ')})`;
-  return clean(`Job ${j.jobId} reached terminal status: ${j.status}${extra === ' ()' ? '' : extra}`);
 }
 
 /**
