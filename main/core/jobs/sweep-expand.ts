@@ -45,7 +45,7 @@ function checkColumnsUsed(t: JobTemplate, columns: string[], inputs: string[]): 
     const list = unused.map((c) => `"${c}"`).join(', ');
     throw new CourierError(
       'invalid_input',
-      `Column${unused.length > 1 ? 's' : ''} ${list} ${unused.length > 1 ? 'are' : 'is'} not used: put {${unused[0]}} in the template's job name, command or an environment value, or in an input path, or remove the column.`,
+      `Column${unused.length > 1 ? 's' : ''} ${list} ${unused.length > 1 ? 'are' : 'is'} not used: put {${unused[0]}} in the template's job name, command or an environment value (and list "${unused[0]}" among its parameters), or in an input path, or remove the column.`,
       { field: `columns.${unused[0]}` },
     );
   }

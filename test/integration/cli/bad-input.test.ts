@@ -98,7 +98,10 @@ const cases: [string[], RegExp][] = [
   [['jobs', 'estimate', '--template', 'nope'], /There is no template "nope"/],
   [['jobs', 'estimate', '--template', 'chainer', '--hours', 'abc'], /argument 'abc' is invalid\. Give a number of hours greater than 0/],
   [['jobs', 'sweep', '--template', 'chainer'], /Give the sweep's rows with either --csv FILE or --grid/],
-  [['jobs', 'sweep', '--template', 'chainer', '--grid', 'lr=1'], /Column "lr" is not used: put \{lr\} in the template's/],
+  [
+    ['jobs', 'sweep', '--template', 'chainer', '--grid', 'lr=1'],
+    /Column "lr" is not used: put \{lr\} in the template's job name, command or an environment value \(and list "lr" among its parameters\)/,
+  ],
   [['jobs', 'rerun', '../x'], BAD_JOB],
   [['jobs', 'rerun', UNKNOWN], NOT_FOUND],
   [['jobs', 'tags', '../x'], BAD_JOB],
