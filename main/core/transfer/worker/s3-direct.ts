@@ -10,8 +10,8 @@ import { createDispatcher, type NetworkOptions } from '../../net/dispatcher';
 import { fail } from '../errors';
 import { socketGet, socketGetOptions } from './socket-get';
 import type { S3Loc } from './protocol';
-import { enc, s3Target } from './s3-target';
-import { signV4 } from './sigv4';
+import { s3Target } from './s3-target';
+import { canonicalQuery, signV4 } from './sigv4';
 
 const DIRECT: NetworkOptions = { proxy: { mode: 'none' } };
 const dispatchers = new Map<string, Dispatcher>();
@@ -140,10 +140,7 @@ type Sent<R = S3Response> = { response: R } | { status: number; headers: S3Respo
 function signRequest(loc: S3Loc, method: S3Method, opts: SendOpts): { url: URL; headers: Record<string, string> } {
   const { url, path } = s3Target(loc);
   const query = opts.query ?? {};
-  const qs = Object.keys(query)
-    .sort()
-    .map((k) => `${enc(k)}=${enc(query[k] ?? '')}`)
-    .join('&');
+  const qs = canonicalQuery(query);
   const headers: Record<string, string> = { ...opts.headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
   if (typeof opts.body === 'string' || Buffer.isBuffer(opts.body)) headers['content-length'] = String(Buffer.byteLength(opts.body));
   const c = loc.creds;

@@ -68,6 +68,22 @@ function canonicalPath(path: string): string {
 }
 
 /**
+ * The query string as SigV4 signs it (RFC 3986-encoded, sorted by encoded name). The request's URL
+ * carries the same string, so what is sent is what was signed.
+ */
+export function canonicalQuery(query: Record<string, string>): string {
+  return Object.keys(query)
+    .filter((k) => k !== '')
+    .map((k) => `${enc(k)}=${enc(query[k] ?? '')}`)
+    .sort((a, b) => {
+      const ka = a.slice(0, a.indexOf('='));
+      const kb = b.slice(0, b.indexOf('='));
+      return ka < kb ? -1 : ka > kb ? 1 : 0;
+    })
+    .join('&');
+}
+
+/**
  * The request's headers plus Host, X-Amz-Date, X-Amz-Security-Token (with a session token) and
  * Authorization. `nowMs` is for tests.
  */
@@ -91,18 +107,7 @@ export function signV4(req: SigV4Request, creds: SigV4Credentials, nowMs = Date.
   let headerLines = '';
   for (const k of signed) headerLines += `${k}:${values.get(k) ?? ''}\n`;
   const signedHeaders = signed.join(';');
-  const names = Object.keys(req.query).filter((k) => k !== '');
-  let query = '';
-  if (names.length > 0) {
-    query = names
-      .map((k) => `${enc(k)}=${enc(req.query[k] ?? '')}`)
-      .sort((a, b) => {
-        const ka = a.slice(0, a.indexOf('='));
-        const kb = b.slice(0, b.indexOf('='));
-        return ka < kb ? -1 : ka > kb ? 1 : 0;
-      })
-      .join('&');
-  }
+  const query = canonicalQuery(req.query);
   const payload = values.get('x-amz-content-sha256') ?? EMPTY_SHA256;
   const canonical = `${req.method}\n${canonicalPath(req.path)}\n${query}\n${headerLines}\n${signedHeaders}\n${payload}`;
   const scope = `${date}/${req.region}/${req.service}/aws4_request`;
