@@ -5,7 +5,7 @@
 // and a clone without a build still works (only slower to start: ~1 s more).
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
+import { tuneV8ForOneShot } from './v8-one-shot.mjs';
 
 // The reader of our output went away (`courier --help | head`): end as a tool killed by SIGPIPE
 // would (exit 128 + 13), not with a stack trace. Node ignores SIGPIPE, so writes fail with EPIPE.
@@ -18,12 +18,8 @@ for (const stream of [process.stdout, process.stderr]) {
 
 const args = process.argv.slice(2);
 
-// WebAssembly stays on V8's baseline compiler (Liftoff) in one-shot commands. undici parses HTTP
-// with a wasm module, and V8 then compiles that module again with its optimizing compiler on a
-// background thread; Node does not exit before such a task ends, so every command that made a
-// request waited ~140 ms of CPU at its end for code it would never run (a 1 KiB download: 0.56 s
-// whole, 0.41 s with this). The long-running `web` and `sandbox` keep the optimized code.
-if (!args.includes('web') && !args.includes('sandbox')) setFlagsFromString('--liftoff-only');
+// The long-running `web` and `sandbox` keep V8's defaults: their optimized code gets used.
+if (!args.includes('web') && !args.includes('sandbox')) tuneV8ForOneShot();
 if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   // What the command table would print (main/core/version.ts reads the same field), without
   // loading it or checking the build: the version is all a script asking for it wants.

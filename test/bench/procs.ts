@@ -4,6 +4,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { ONE_SHOT_V8_FLAGS } from '../../cli/v8-one-shot.mjs';
 import type { RunResult, RunSpec } from './courier-run';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
@@ -141,8 +142,9 @@ export async function buildBundles(outdir: string): Promise<void> {
 export async function courier(spec: RunSpec): Promise<RunResult & { wallSeconds: number }> {
   // BENCH_PROFILE_COURIER=<dir>: a V8 CPU profile of every Courier thread, for tuning.
   const prof = process.env.BENCH_PROFILE_COURIER ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_COURIER] : [];
-  // BENCH_COURIER_NODE_ARGS: extra node/V8 flags for Courier's process, for tuning experiments.
-  const nodeArgs = process.env.BENCH_COURIER_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+  // V8 tuned as the `courier` command tunes itself (each run is one cold process, as a command
+  // is), then BENCH_COURIER_NODE_ARGS: extra node/V8 flags, for tuning experiments.
+  const nodeArgs = [...ONE_SHOT_V8_FLAGS, ...(process.env.BENCH_COURIER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
   const args = bundle
     ? [...prof, ...nodeArgs, bundle.runner, JSON.stringify({ ...spec, workerFile: bundle.worker })]
     : ['--import', 'tsx', 'test/bench/courier-run.ts', JSON.stringify(spec)];
