@@ -15,14 +15,22 @@ export function registrationsText(o: ProgressBatch['overall']): string {
   return `${r.done}/${r.total} registered (ETA ${eta(r.etaSeconds)} at ${r.perSecond}/s)`;
 }
 
+/** How many finished files a terminal lists under its bar; a longer list ends with a count. */
+export const LISTED_AFTER_BAR = 20;
+
 /**
- * Progress for people: a bar (files, bytes, speed, ETA) on a terminal; on a pipe, one plain
- * line per finished file and a line every 10 s; nothing with -q or --json.
+ * Progress for people: a bar (files, bytes, speed, ETA) on a terminal, then the files it moved;
+ * on a pipe, one plain line per finished file and a line every 10 s; nothing with -q or --json.
  */
 export class ProgressDisplay {
   private bar: cliProgress.SingleBar | null = null;
   private done = new Set<string>();
   private lastLine = 0;
+  /**
+   * Under a bar, each file's line waits for the bar to end (a line written meanwhile would tear
+   * it); failures come first, as what a long list must not hide.
+   */
+  private held = { failed: [] as string[], ended: [] as string[] };
   constructor(
     private readonly out: Out,
     private readonly files: number,
@@ -64,7 +72,12 @@ export class ProgressDisplay {
    */
   finish(items: ProgressBatch['items']): void {
     this.noteEnded(items);
+    const listed = this.bar ? [...this.held.failed, ...this.held.ended] : [];
+    this.bar?.update({ files: `${this.done.size}/${this.files} files` }); // its last frame counts the files that ended since
     this.stop();
+    for (const line of listed.slice(0, LISTED_AFTER_BAR)) this.out.log(line);
+    const more = listed.length - LISTED_AFTER_BAR;
+    if (more > 0) this.out.log(`… and ${more.toLocaleString('en-US')} more`);
   }
 
   private noteEnded(items: ProgressBatch['items']): void {
@@ -72,14 +85,17 @@ export class ProgressDisplay {
       if (i.isBatch || this.done.has(i.id)) continue;
       if (i.state === 'done' || i.state === 'failed' || i.state === 'cancelled') {
         this.done.add(i.id);
-        if (!this.bar && !this.out.json) {
-          if (i.state === 'failed') this.out.log(`ERROR - ${clean(i.name)}: ${i.error?.message ?? 'failed'}`);
-          else if (i.notice?.code === 'skipped_exists') this.out.log(i.notice.message);
-          else
-            this.out.log(
-              `${i.kind === 'upload' ? 'Uploaded' : 'Downloaded'} ${clean(i.name)} (${formatBytes(i.size)})${i.notice ? ` — ${i.notice.message}` : ''}`,
-            );
-        }
+        if (this.out.json) continue;
+        const line =
+          i.state === 'failed'
+            ? `ERROR - ${clean(i.name)}: ${i.error?.message ?? 'failed'}`
+            : i.state === 'cancelled'
+              ? `Cancelled ${clean(i.name)}`
+              : i.notice?.code === 'skipped_exists'
+                ? i.notice.message
+                : `${i.kind === 'upload' ? 'Uploaded' : 'Downloaded'} ${clean(i.name)} (${formatBytes(i.size)})${i.notice ? ` — ${i.notice.message}` : ''}`;
+        if (!this.bar) this.out.log(line);
+        else (i.state === 'failed' ? this.held.failed : this.held.ended).push(line);
       }
     }
   }
