@@ -34,14 +34,17 @@ class PositionalWriter {
     private position: number,
     private readonly buf: Buffer,
     private readonly giveBack: (buf: Buffer) => void,
-    private readonly hash?: Hash,
-    /** After each flush: the position written up to. */
-    private readonly flushed?: (position: number) => void,
+    private readonly follow: {
+      /** Every plaintext byte, in order (a small file's SHA-512). */
+      hash?: Hash;
+      /** After each flush: the position written up to (a range's bytes, for the hash that follows it). */
+      flushed?: (position: number) => void;
+    } = {},
   ) {}
   async push(pieces: Buffer[] | Buffer): Promise<void> {
     for (const b0 of Array.isArray(pieces) ? pieces : [pieces]) {
       let b = b0;
-      this.hash?.update(b);
+      this.follow.hash?.update(b);
       while (b.length > 0) {
         const n = Math.min(b.length, this.buf.length - this.fill);
         b.copy(this.buf, this.fill, 0, n);
@@ -59,7 +62,7 @@ class PositionalWriter {
     }
     this.position += this.fill;
     this.fill = 0;
-    this.flushed?.(this.position);
+    this.follow.flushed?.(this.position);
   }
   /** Returns the buffer to the pool; call once, after the last flush (or on failure). */
   release(): void {
@@ -197,7 +200,7 @@ export async function downloadRange(t: TaskOf<'downloadRange'>, ctx: OpCtx): Pro
   const file = await RangeFile.open(t.path, t.cipherOffset);
   // What is written is published as it lands: the hashing task reads on into this range before it ends.
   const published = (position: number): void => ctx.slots.setWritten(ctx.slot, position - t.cipherOffset);
-  const w = new PositionalWriter((b, o, l, p) => file.write(b, o, l, p), t.cipherOffset, takeAligned(WRITE_CHUNK), giveAligned, undefined, published);
+  const w = new PositionalWriter((b, o, l, p) => file.write(b, o, l, p), t.cipherOffset, takeAligned(WRITE_CHUNK), giveAligned, { flushed: published });
   try {
     const { body, etag, iv } = await fetchRange(t, from, to, ctx);
     const { got, d } = await pump(body, t.cipherOffset !== 0, (x) => new RangeDecryptor(t.key, x, t.final), iv ?? NO_IV, w, ctx);
@@ -258,7 +261,7 @@ export async function downloadWhole(t: TaskOf<'downloadWhole'>, ctx: OpCtx): Pro
   // for the cost of thread-pool round trips); only the fsync, which can take milliseconds, stays async.
   const hash = createHash('sha512');
   const size = Math.min(WRITE_CHUNK, Math.max(BLOCK, t.decryptedSize));
-  const w = new PositionalWriter((b, o, l, p) => ({ bytesWritten: writeSync(fd, b, o, l, p) }), 0, take(size), give, hash);
+  const w = new PositionalWriter((b, o, l, p) => ({ bytesWritten: writeSync(fd, b, o, l, p) }), 0, take(size), give, { hash });
   try {
     const { got, d } = await pump(body, false, (x) => new RangeDecryptor(t.key, x, true), iv, w, ctx);
     if (got !== contentLength) throw fail('network_error', `short read: got ${got} of ${contentLength} bytes`, true);
