@@ -5,7 +5,7 @@
 // threads boot on the other core meanwhile.
 import type { TransferPool } from '../main/core/transfer/pool';
 import { bundledWorkerFile } from './bundled-worker';
-import { trace } from './trace';
+import { trace, tracing } from './trace';
 
 let early: Promise<TransferPool> | null = null;
 
@@ -19,7 +19,14 @@ export async function startPoolEarly(): Promise<void> {
   trace('worker threads starting');
   early = import('../main/core/transfer/pool').then(({ TransferPool }) => {
     const workerFile = bundledWorkerFile();
-    return new TransferPool(workerFile ? { workerFile } : {});
+    const pool = new TransferPool(workerFile ? { workerFile } : {});
+    // When the thread can take its first task (booted, modules loaded): traced runs only.
+    if (tracing)
+      void pool.run<'cryptoBench'>({ op: 'cryptoBench', bytes: 16, chunk: 16 }).then(
+        () => trace('transfer thread ready'),
+        () => undefined,
+      );
+    return pool;
   });
   // A failure is the transfer service's to report (takeEarlyPool rethrows it there).
   await early.then(

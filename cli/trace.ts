@@ -4,6 +4,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
 const on = Boolean(process.env.COURIER_TRACE);
+
+/** Whether COURIER_TRACE is on: for a probe that costs something (a task sent only to time it). */
+export const tracing = on;
 let exitHooked = false;
 
 /** Notes that the run reached `phase`. */
