@@ -143,7 +143,8 @@ export async function courier(spec: RunSpec): Promise<RunResult & { wallSeconds:
   // BENCH_PROFILE_COURIER=<dir>: a V8 CPU profile of every Courier thread, for tuning.
   const prof = process.env.BENCH_PROFILE_COURIER ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROFILE_COURIER] : [];
   // V8 tuned as the `courier` command tunes itself (each run is one cold process, as a command
-  // is), then BENCH_COURIER_NODE_ARGS: extra node/V8 flags, for tuning experiments.
+  // is), then BENCH_COURIER_NODE_ARGS: extra node/V8 flags, for tuning experiments (a later flag
+  // wins: `--no-liftoff-only --interrupt-budget=67584` runs with V8's defaults).
   const nodeArgs = [...ONE_SHOT_V8_FLAGS, ...(process.env.BENCH_COURIER_NODE_ARGS?.split(' ').filter(Boolean) ?? [])];
   const args = bundle
     ? [...prof, ...nodeArgs, bundle.runner, JSON.stringify({ ...spec, workerFile: bundle.worker })]
