@@ -71,6 +71,38 @@ describe('settings and language', () => {
     expect(errors).toEqual([]);
   });
 
+  test('a checkbox shows its click while the save is on its way, and keeps it once saved', async () => {
+    // The first settings update this page sends is held back until released.
+    let release: (() => void) | null = null;
+    const { page: slow, context } = await openApp(browser, web, {
+      setup: (c) =>
+        c.routeWebSocket('**/rpc', (ws) => {
+          const server = ws.connectToServer();
+          ws.onMessage((m) => {
+            const ch = (JSON.parse(String(m)) as { ch?: string }).ch ?? '';
+            if (!release && /settings/i.test(ch) && /update/i.test(ch)) release = () => server.send(m);
+            else server.send(m);
+          });
+          server.onMessage((m) => ws.send(m));
+        }),
+    });
+    try {
+      await go(slow, 'settings');
+      const box = slow.getByLabel('A job finished');
+      const before = web.courier.settings.get().notifications.jobFinished;
+      expect(await box.isChecked()).toBe(before);
+      await box.click();
+      await expect.poll(() => release !== null).toBe(true);
+      expect(await box.isChecked()).toBe(!before); // shown at once, with the save still held
+      expect(web.courier.settings.get().notifications.jobFinished).toBe(before);
+      (release as unknown as () => void)();
+      await expect.poll(() => web.courier.settings.get().notifications.jobFinished).toBe(!before);
+      expect(await box.isChecked()).toBe(!before);
+    } finally {
+      await context.close();
+    }
+  });
+
   test('the proxy password goes to the keychain only, and can be forgotten', async () => {
     await go(page, 'settings');
     await page.getByLabel('Proxy', { exact: true }).selectOption('explicit');

@@ -1,6 +1,6 @@
 // Settings → Appearance: language, theme, and whether closing the window keeps Courier in the tray.
 import { useTranslation } from 'react-i18next';
-import { SettingSelect } from './SettingInputs';
+import { SettingCheck, SettingSelect } from './SettingInputs';
 import type { SettingsCardProps } from './useSettingsSaver';
 
 export function AppearanceCard({ settings, save }: Omit<SettingsCardProps, 'errors'>) {
@@ -28,14 +28,9 @@ export function AppearanceCard({ settings, save }: Omit<SettingsCardProps, 'erro
         ]}
         onSave={(theme) => void save({ appearance: { theme } }, 'appearance.theme')}
       />
-      <label className="check">
-        <input
-          type="checkbox"
-          checked={settings.app.keepRunningInTray}
-          onChange={(e) => void save({ app: { keepRunningInTray: e.target.checked } }, 'app.keepRunningInTray')}
-        />{' '}
+      <SettingCheck checked={settings.app.keepRunningInTray} onSave={(on) => save({ app: { keepRunningInTray: on } }, 'app.keepRunningInTray')}>
         {t('settings.keepRunning')}
-      </label>
+      </SettingCheck>
     </section>
   );
 }

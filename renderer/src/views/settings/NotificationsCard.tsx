@@ -2,6 +2,7 @@
 import { useTranslation } from 'react-i18next';
 import { BrowserNotifications } from './BrowserNotifications';
 import { NumberSettingField } from './NumberSettingField';
+import { SettingCheck } from './SettingInputs';
 import type { SettingsCardProps } from './useSettingsSaver';
 
 const events = ['jobFinished', 'jobFailed', 'transferFailed', 'transfersDone'] as const;
@@ -13,14 +14,9 @@ export function NotificationsCard(props: SettingsCardProps) {
     <section className="card" aria-labelledby="notify-h">
       <h2 id="notify-h">{t('settings.notifications')}</h2>
       {events.map((k) => (
-        <label key={k} className="check">
-          <input
-            type="checkbox"
-            checked={settings.notifications[k]}
-            onChange={(e) => void save({ notifications: { [k]: e.target.checked } }, `notifications.${k}`)}
-          />{' '}
+        <SettingCheck key={k} checked={settings.notifications[k]} onSave={(on) => save({ notifications: { [k]: on } }, `notifications.${k}`)}>
           {t(`settings.notify.${k}`)}
-        </label>
+        </SettingCheck>
       ))}
       <NumberSettingField {...props} setting="walltimeWarnMinutes" label={t('settings.walltimeWarn')} hint={t('settings.walltimeWarnHint')} />
       <NumberSettingField {...props} setting="longRunHours" label={t('settings.longRun')} hint={t('settings.longRunHint')} />

@@ -1,6 +1,6 @@
-// The two shapes most settings take: a box saved when it loses focus, and a list saved on change.
-// Written once so each card is a list of labels, values and patches.
-import type { InputHTMLAttributes } from 'react';
+// The shapes most settings take: a box saved when it loses focus, a list and a checkbox saved on
+// change. Written once so each card is a list of labels, values and patches.
+import { useState, type InputHTMLAttributes, type ReactNode } from 'react';
 import { Field } from '../../components/Field';
 
 type BoxAttributes = Pick<InputHTMLAttributes<HTMLInputElement>, 'type' | 'min' | 'max' | 'step' | 'placeholder'>;
@@ -47,5 +47,29 @@ export function SettingSelect<V extends string>({
         </select>
       )}
     </Field>
+  );
+}
+
+/**
+ * A checkbox showing the clicked state until the saved settings agree (or the save fails). Bound
+ * to the settings alone, it flipped back the moment it was clicked and again when the save came
+ * back: a slow save looked like a click that did nothing.
+ */
+export function SettingCheck({ checked, onSave, children }: { checked: boolean; onSave: (checked: boolean) => Promise<boolean>; children: ReactNode }) {
+  const [pending, setPending] = useState<boolean | null>(null);
+  if (pending !== null && pending === checked) setPending(null); // the settings caught up
+  return (
+    <label className="check">
+      <input
+        type="checkbox"
+        checked={pending ?? checked}
+        onChange={(e) => {
+          const next = e.target.checked;
+          setPending(next);
+          void onSave(next).then((saved) => saved || setPending(null));
+        }}
+      />{' '}
+      {children}
+    </label>
   );
 }
