@@ -11,7 +11,7 @@ import { fail } from '../errors';
 import { socketGet, socketGetOptions } from './socket-get';
 import type { S3Loc } from './protocol';
 import { s3Target } from './s3-target';
-import { canonicalQuery, signV4 } from './sigv4';
+import { canonicalQuery, signV4Query } from './sigv4';
 
 const DIRECT: NetworkOptions = { proxy: { mode: 'none' } };
 const dispatchers = new Map<string, Dispatcher>();
@@ -139,16 +139,16 @@ type Sent<R = S3Response> = { response: R } | { status: number; headers: S3Respo
 /** The request's URL and its headers signed with SigV4 (Host and the date added). */
 function signRequest(loc: S3Loc, method: S3Method, opts: SendOpts): { url: URL; headers: Record<string, string> } {
   const { url, path } = s3Target(loc);
-  const query = opts.query ?? {};
-  const qs = canonicalQuery(query);
+  const qs = canonicalQuery(opts.query ?? {});
   const headers: Record<string, string> = { ...opts.headers, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' };
   if (typeof opts.body === 'string' || Buffer.isBuffer(opts.body)) headers['content-length'] = String(Buffer.byteLength(opts.body));
   const c = loc.creds;
   // The payload is UNSIGNED: TLS protects it, and the SHA-512 in the file record verifies it end to end.
-  const signed = signV4(
-    { host: url.host, path, query, method, service: 's3', region: c.region || 'us-east-1', headers },
-    { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey, ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}) },
-  );
+  const signed = signV4Query({ host: url.host, path, method, service: 's3', region: c.region || 'us-east-1', headers }, qs, {
+    accessKeyId: c.accessKeyId,
+    secretAccessKey: c.secretAccessKey,
+    ...(c.sessionToken ? { sessionToken: c.sessionToken } : {}),
+  });
   return { url: new URL(`${url.origin}${path}${qs ? `?${qs}` : ''}`), headers: signed };
 }
 

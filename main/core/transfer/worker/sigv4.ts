@@ -88,6 +88,11 @@ export function canonicalQuery(query: Record<string, string>): string {
  * Authorization. `nowMs` is for tests.
  */
 export function signV4(req: SigV4Request, creds: SigV4Credentials, nowMs = Date.now()): Record<string, string> {
+  return signV4Query(req, canonicalQuery(req.query), creds, nowMs);
+}
+
+/** signV4 for a caller that built the query string already (canonicalQuery), to put it in its URL too. */
+export function signV4Query(req: Omit<SigV4Request, 'query'>, query: string, creds: SigV4Credentials, nowMs = Date.now()): Record<string, string> {
   const datetime = amzDate(nowMs);
   const date = datetime.slice(0, 8);
   const out: Record<string, string> = Object.assign({}, req.headers);
@@ -107,7 +112,6 @@ export function signV4(req: SigV4Request, creds: SigV4Credentials, nowMs = Date.
   let headerLines = '';
   for (const k of signed) headerLines += `${k}:${values.get(k) ?? ''}\n`;
   const signedHeaders = signed.join(';');
-  const query = canonicalQuery(req.query);
   const payload = values.get('x-amz-content-sha256') ?? EMPTY_SHA256;
   const canonical = `${req.method}\n${canonicalPath(req.path)}\n${query}\n${headerLines}\n${signedHeaders}\n${payload}`;
   const scope = `${date}/${req.region}/${req.service}/aws4_request`;
