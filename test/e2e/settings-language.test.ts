@@ -71,16 +71,16 @@ describe('settings and language', () => {
     expect(errors).toEqual([]);
   });
 
-  test('a checkbox shows its click while the save is on its way, and keeps it once saved', async () => {
-    // The first settings update this page sends is held back until released.
-    let release: (() => void) | null = null;
+  test('a checkbox and a list show what was chosen while the save is on its way, and keep it once saved', async () => {
+    // Every settings update this page sends is held back until the test releases it.
+    const held: (() => void)[] = [];
     const { page: slow, context } = await openApp(browser, web, {
       setup: (c) =>
         c.routeWebSocket('**/rpc', (ws) => {
           const server = ws.connectToServer();
           ws.onMessage((m) => {
             const ch = (JSON.parse(String(m)) as { ch?: string }).ch ?? '';
-            if (!release && /settings/i.test(ch) && /update/i.test(ch)) release = () => server.send(m);
+            if (/settings/i.test(ch) && /update/i.test(ch)) held.push(() => server.send(m));
             else server.send(m);
           });
           server.onMessage((m) => ws.send(m));
@@ -92,12 +92,23 @@ describe('settings and language', () => {
       const before = web.courier.settings.get().notifications.jobFinished;
       expect(await box.isChecked()).toBe(before);
       await box.click();
-      await expect.poll(() => release !== null).toBe(true);
+      await expect.poll(() => held.length).toBe(1);
       expect(await box.isChecked()).toBe(!before); // shown at once, with the save still held
       expect(web.courier.settings.get().notifications.jobFinished).toBe(before);
-      (release as unknown as () => void)();
+      held.shift()?.();
       await expect.poll(() => web.courier.settings.get().notifications.jobFinished).toBe(!before);
       expect(await box.isChecked()).toBe(!before);
+
+      const theme = slow.getByLabel('Theme', { exact: true });
+      const was = web.courier.settings.get().appearance.theme;
+      const next = was === 'dark' ? 'light' : 'dark';
+      await theme.selectOption(next);
+      await expect.poll(() => held.length).toBe(1);
+      expect(await theme.inputValue()).toBe(next); // not flipped back to the saved value
+      expect(web.courier.settings.get().appearance.theme).toBe(was);
+      held.shift()?.();
+      await expect.poll(() => web.courier.settings.get().appearance.theme).toBe(next);
+      expect(await theme.inputValue()).toBe(next);
     } finally {
       await context.close();
     }

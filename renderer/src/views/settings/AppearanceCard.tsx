@@ -16,7 +16,7 @@ export function AppearanceCard({ settings, save }: Omit<SettingsCardProps, 'erro
           ['en', 'English'],
           ['ja', '日本語'],
         ]}
-        onSave={(language) => void save({ appearance: { language } }, 'appearance.language')}
+        onSave={(language) => save({ appearance: { language } }, 'appearance.language')}
       />
       <SettingSelect
         label={t('settings.theme')}
@@ -26,7 +26,7 @@ export function AppearanceCard({ settings, save }: Omit<SettingsCardProps, 'erro
           ['light', t('settings.light')],
           ['dark', t('settings.dark')],
         ]}
-        onSave={(theme) => void save({ appearance: { theme } }, 'appearance.theme')}
+        onSave={(theme) => save({ appearance: { theme } }, 'appearance.theme')}
       />
       <SettingCheck checked={settings.app.keepRunningInTray} onSave={(on) => save({ app: { keepRunningInTray: on } }, 'app.keepRunningInTray')}>
         {t('settings.keepRunning')}

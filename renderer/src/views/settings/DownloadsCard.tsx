@@ -23,7 +23,7 @@ export function DownloadsCard({ settings, errors, save }: SettingsCardProps) {
           ['skip', t('settings.conflictSkip')],
           ['overwrite', t('settings.conflictOverwrite')],
         ]}
-        onSave={(conflict) => void save({ downloads: { conflict } }, 'downloads.conflict')}
+        onSave={(conflict) => save({ downloads: { conflict } }, 'downloads.conflict')}
       />
     </section>
   );

@@ -43,7 +43,7 @@ export function NetworkCard(props: SettingsCardProps) {
           ['none', t('settings.proxyNone')],
           ['explicit', t('settings.proxyExplicit')],
         ]}
-        onSave={(proxy) => void save({ network: { proxy } }, 'network.proxy')}
+        onSave={(proxy) => save({ network: { proxy } }, 'network.proxy')}
       />
       {settings.network.proxy === 'explicit' && <ExplicitProxy {...props} />}
       <SettingText

@@ -21,6 +21,23 @@ export function SettingText({
   );
 }
 
+/**
+ * What a control shows: the value just chosen until the saved settings agree (or the save fails).
+ * Bound to the settings alone, a control flipped back the moment it was used and forward again
+ * when the save came back: a slow save looked like a click that did nothing (a CI run failed on it).
+ */
+function useChosen<V>(saved: V, onSave: (value: V) => Promise<boolean>): [V, (value: V) => void] {
+  const [pending, setPending] = useState<{ value: V } | null>(null);
+  if (pending !== null && Object.is(pending.value, saved)) setPending(null); // the settings caught up
+  const choose = (value: V) => {
+    const mine = { value };
+    setPending(mine);
+    // A failed save shows the saved value again, unless something newer was chosen meanwhile.
+    void onSave(value).then((ok) => ok || setPending((p) => (p === mine ? null : p)));
+  };
+  return [pending ? pending.value : saved, choose];
+}
+
 /** A list of `[value, label]` options, handing the chosen value to `onSave`. */
 export function SettingSelect<V extends string>({
   label,
@@ -33,12 +50,13 @@ export function SettingSelect<V extends string>({
   hint?: string;
   value: V;
   options: readonly (readonly [V, string])[];
-  onSave: (value: V) => void;
+  onSave: (value: V) => Promise<boolean>;
 }) {
+  const [shown, choose] = useChosen(value, onSave);
   return (
     <Field label={label} {...(hint ? { hint } : {})}>
       {(id, d) => (
-        <select id={id} aria-describedby={d} value={value} onChange={(e) => onSave(e.target.value as V)}>
+        <select id={id} aria-describedby={d} value={shown} onChange={(e) => choose(e.target.value as V)}>
           {options.map(([v, text]) => (
             <option key={v} value={v}>
               {text}
@@ -50,26 +68,12 @@ export function SettingSelect<V extends string>({
   );
 }
 
-/**
- * A checkbox showing the clicked state until the saved settings agree (or the save fails). Bound
- * to the settings alone, it flipped back the moment it was clicked and again when the save came
- * back: a slow save looked like a click that did nothing.
- */
+/** A checkbox saved on change, showing the click at once (useChosen). */
 export function SettingCheck({ checked, onSave, children }: { checked: boolean; onSave: (checked: boolean) => Promise<boolean>; children: ReactNode }) {
-  const [pending, setPending] = useState<boolean | null>(null);
-  if (pending !== null && pending === checked) setPending(null); // the settings caught up
+  const [shown, choose] = useChosen(checked, onSave);
   return (
     <label className="check">
-      <input
-        type="checkbox"
-        checked={pending ?? checked}
-        onChange={(e) => {
-          const next = e.target.checked;
-          setPending(next);
-          void onSave(next).then((saved) => saved || setPending(null));
-        }}
-      />{' '}
-      {children}
+      <input type="checkbox" checked={shown} onChange={(e) => choose(e.target.checked)} /> {children}
     </label>
   );
 }
