@@ -195,10 +195,12 @@ export async function downloadFileCommand(
 ): Promise<void> {
   if (o.outputDir) checkOutputDir(o.outputDir, '-o');
   if (!o.fileId && !o.job) throw new CourierError('invalid_input', 'Give --file-id ID, or -j JOB -f NAME.');
-  if (o.job && !o.file) {
-    out.log('Please provide a file name to download');
-    return;
-  }
+  // rescale-cli logs this and exits 0; a script then went on as if the file were there.
+  if (o.job && !o.file)
+    throw new CourierError(
+      'invalid_input',
+      `Please provide a file name to download: -j ${o.job} -f NAME (courier list-files -j ${o.job} lists them; courier sync -j ${o.job} downloads them all).`,
+    );
   const conn = await ctx.connect();
   // The file's record is asked for while users/me is (when not cached), and awaited only when
   // the transfer is enqueued: its round trip overlaps opening the journal and the service.

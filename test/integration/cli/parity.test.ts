@@ -116,9 +116,10 @@ describe('rescale-cli compatible commands', () => {
     expect(differs.stdout).toContain("Not replacing process_output.log: it differs from the job's file (size or SHA-512).");
     expect(readFileSync(join(work, `rescale_job_${jobId}`, 'process_output.log'), 'utf8')).toBe('edited here\n');
 
+    // rescale-cli exits 0 here; Courier fails, so a script does not go on without the file.
     const noName = await courier(['download-file', '-j', jobId]);
-    expect(noName.code).toBe(0);
-    expect(noName.stdout).toContain('Please provide a file name to download');
+    expect(noName.code).toBe(33);
+    expect(noName.stdout).toContain(`Please provide a file name to download: -j ${jobId} -f NAME`);
     const one = await courier(['download-file', '-j', jobId, '-f', 'process_output.log', '-o', 'single']);
     expect(one.code).toBe(0);
     expect(existsSync(join(work, 'single', 'process_output.log'))).toBe(true);
