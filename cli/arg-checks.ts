@@ -16,6 +16,7 @@ function idOf(kind: string, example: string, where: string): (value: string) => 
 export const jobId = idOf('job', 'tGaYS', '`courier jobs list` shows your jobs');
 export const fileId = idOf('file', 'JVHffb', '`courier list-files -j JOB` shows the files of a job');
 export const folderId = idOf('folder', 'xKpQa', 'leave -d out to upload into My Library');
+export const sourceFolderId = idOf('folder', 'xKpQa', '`courier upload DIR` prints the id of each folder it uploads');
 export const runId = idOf('run', 'mUtDv', 'leave -r out to list every file of the job');
 
 /** For variadic options and arguments: commander hands each value with the list so far. */

@@ -47,23 +47,27 @@ export async function runTransfers(
   // file's record meanwhile); a run that ends before enqueueing leaves no journal behind.
   let settledAll = false;
   try {
-    const leftover = service.list().items.filter((i) => !i.isBatch);
+    const known = service.list().items;
+    const leftover = known.filter((i) => !i.isBatch);
     const unfinished = leftover.filter((i) => i.state !== 'done' && i.state !== 'cancelled' && i.state !== 'failed');
     let items: TransferView[];
     let doneBefore = 0;
     if (unfinished.length > 0) {
       out.log(`Resuming ${unfinished.length} unfinished transfer(s) from an earlier run`);
       service.resume();
-      items = leftover;
+      items = known;
       doneBefore = leftover.reduce((n, i) => n + (i.state === 'done' ? i.size : 0), 0);
     } else {
       items = await enqueue(service);
     }
     trace('enqueued', { threads: true });
     const ids = items.filter((i) => !i.isBatch).map((i) => i.id);
-    const settled = await watchUntilSettled(service, ids, out);
+    // A folder upload ends after its files: its empty folders are made then (a run that stopped at
+    // its files left them out), and it learns the folder's id.
+    const batches = items.filter((i) => i.isBatch).map((i) => i.id);
+    const settled = await watchUntilSettled(service, ids, batches, out);
     settledAll = settled !== null;
-    const final = settled ?? service.list().items.filter((i) => ids.includes(i.id));
+    const final = settled ?? service.list().items.filter((i) => ids.includes(i.id) || batches.includes(i.id));
     const ended = final.filter((i) => !i.isBatch && i.state === 'done');
     const done = ended.filter((i) => !wasSkipped(i));
     const total = done.reduce((n, i) => n + i.size, 0);
@@ -123,7 +127,7 @@ async function openRunService(
 }
 
 /** Shows progress until every item has ended (their views), or Ctrl-C paused them (null). */
-async function watchUntilSettled(service: TransferService, ids: string[], out: Out): Promise<TransferView[] | null> {
+async function watchUntilSettled(service: TransferService, ids: string[], batches: string[], out: Out): Promise<TransferView[] | null> {
   // Trace marks at progress-batch resolution (~100 ms): a small transfer can end within one
   // batch, and then neither mark shows.
   let firstBytes = true;
@@ -146,11 +150,11 @@ async function watchUntilSettled(service: TransferService, ids: string[], out: O
     process.stderr.write('\nPausing…\n');
   };
   process.once('SIGINT', onSigint);
-  const settled = await Promise.race([service.whenSettled(ids), new Promise<null>((resolve) => process.once('SIGINT', () => resolve(null)))]);
+  const settled = await Promise.race([service.whenSettled([...ids, ...batches]), new Promise<null>((resolve) => process.once('SIGINT', () => resolve(null)))]);
   trace('settled', { threads: true });
   process.off('SIGINT', onSigint);
   off();
-  if (settled) display.finish(settled);
+  if (settled) display.finish(settled.filter((i) => !i.isBatch));
   else display.stop();
   return settled;
 }

@@ -2,7 +2,7 @@
 // download-file, submit): their options and help. The implementations are imported only when a
 // command runs, so `--help` and `--version` never load the core.
 import { Option, type Command } from 'commander';
-import { each, fileId, folderId, IF_EXISTS, jobId, runId, type IfExists } from '../arg-checks';
+import { each, fileId, folderId, IF_EXISTS, jobId, runId, sourceFolderId, type IfExists } from '../arg-checks';
 import { action, lazy, TRANSFERS } from '../action';
 
 const jobCommands = () => import('./job-commands');
@@ -60,14 +60,15 @@ function registerCompatTransferCommands(program: Command): void {
     .action(action(syncCommand, TRANSFERS));
   program
     .command('download')
-    .description('download Rescale files by id, or the outputs of a job (--job, --filter "*.log")')
+    .description('download Rescale files by id, a Rescale folder with its sub-folders (--folder), or the outputs of a job (--job, --filter "*.log")')
     .argument('[fileIds...]', 'Rescale file ids', each(fileId))
+    .option('--folder <id>', 'a Rescale folder to download with everything below it (`courier upload DIR` prints its id)', sourceFolderId)
     .option('-j, --job <id>', 'a job whose output files to download', jobId)
     .option('--filter <globs...>', 'with --job: only files whose name matches')
-    .option('-o, --output-dir <dir>', 'where to write (default . ; with --job ./rescale_job_<JOB>)')
+    .option('-o, --output-dir <dir>', 'where to write (default . ; with --folder ./rescale_folder_<ID> ; with --job ./rescale_job_<JOB>)')
     .addOption(ifExistsOption())
     .action(
-      action<{ job?: string; filter?: string[]; outputDir?: string; ifExists?: IfExists }>(
+      action<{ job?: string; folder?: string; filter?: string[]; outputDir?: string; ifExists?: IfExists }>(
         (ctx, out, o) => downloadCommand(ctx, out, { ...o, ids: ctx.args[0] as unknown as string[] }),
         TRANSFERS,
       ),

@@ -130,11 +130,14 @@ export async function uploadCommand(
     return;
   }
   if (failed) throw new CourierError('server_error', failed);
+  // Each uploaded folder by its Rescale id: the way to download it again, tree and all.
+  const folders = s.items.filter((i) => i.isBatch && i.remoteFileId).map((i) => ({ name: i.name, id: i.remoteFileId as string }));
   if (out.json) {
     out.result(
       JSON.stringify({
         success: true,
         files: s.items.filter((i) => !i.isBatch).map((i) => ({ name: i.name, id: i.remoteFileId, size: i.size })),
+        folders,
         bytesSent: s.bytesSent,
         bytesResumed: s.bytesResumed,
       }),
@@ -143,6 +146,8 @@ export async function uploadCommand(
     out.result(JSON.stringify({ success: true, startTime: startTime, endTime: Date.now() }));
   } else {
     summaryLine(out, 'Uploaded', s);
+    for (const f of folders)
+      out.log(`${clean(f.name)}/ is Rescale folder ${f.id}; \`courier download --folder ${f.id} -o ${asShellArg(f.name)}\` downloads it again`);
     for (const i of s.items.filter((x) => !x.isBatch)) out.result(`${i.remoteFileId}\t${clean(i.name)}`);
   }
 }
@@ -240,33 +245,52 @@ async function fileRecord(api: Connection['api'], o: { fileId?: string; job?: st
   return found;
 }
 
-/** Native `courier download FILE_ID... [-o DIR]` or `courier download --job JOB [--filter GLOB...]`. */
+/**
+ * Native `courier download FILE_ID... [-o DIR]`, `courier download --folder FOLDER_ID [-o DIR]` or
+ * `courier download --job JOB [--filter GLOB...]`.
+ */
 export async function downloadCommand(
   ctx: CliContext,
   out: Out,
-  o: { ids?: string[]; job?: string; filter?: string[]; outputDir?: string; ifExists?: IfExists },
+  o: { ids?: string[]; job?: string; folder?: string; filter?: string[]; outputDir?: string; ifExists?: IfExists },
 ): Promise<void> {
   if (o.outputDir) checkOutputDir(o.outputDir, '-o');
+  const ids = o.ids ?? [];
+  if ([ids.length > 0, !!o.job, !!o.folder].filter(Boolean).length > 1)
+    throw new CourierError('invalid_input', 'Download file ids, --folder FOLDER or --job JOB: one of the three at a time.');
+  if (o.filter && !o.job) throw new CourierError('invalid_input', '--filter picks among the outputs of --job JOB; give the job too.');
   if (o.job && o.ifExists)
     throw new CourierError('invalid_input', 'With --job, files already there are skipped or reported, as `sync` does: --if-exists is for file ids.');
   if (o.job) return syncCommand(ctx, out, { job: o.job, ...(o.filter ? { files: o.filter } : {}), ...(o.outputDir ? { outputDir: o.outputDir } : {}) });
-  const ids = o.ids ?? [];
-  if (ids.length === 0) throw new CourierError('invalid_input', 'Name file ids to download, or --job JOB.');
+  if (ids.length === 0 && !o.folder) throw new CourierError('invalid_input', 'Name file ids to download, or --folder FOLDER, or --job JOB.');
   const conn = await authenticate(ctx, out);
-  const dir = resolve(o.outputDir ?? '.');
-  const s = await runTransfers(ctx, conn, out, ['download', dir, ...ids], (t) => t.enqueueDownload(ids, dir, { conflict: conflictFor(o.ifExists) }));
+  // A folder's tree goes below -o (default ./rescale_folder_<ID>/, as sync's ./rescale_job_<ID>/):
+  // the platform gives a folder's contents by its id, not its own name.
+  const dir = resolve(o.outputDir ?? (o.folder ? `rescale_folder_${o.folder}` : '.'));
+  const conflict = conflictFor(o.ifExists);
+  const folder = o.folder;
+  const s = folder
+    ? await runTransfers(ctx, conn, out, ['download-folder', folder, dir], (t) => t.enqueueDownloadFolder(folder, dir, { conflict, name: basename(dir) }))
+    : await runTransfers(ctx, conn, out, ['download', dir, ...ids], (t) => t.enqueueDownload(ids, dir, { conflict }));
   stopIfPaused(s, 'Download');
+  if (folder && !s.items.some((i) => !i.isBatch)) {
+    out.log(`Rescale folder ${folder} holds no files (in it or below it): nothing to download.`);
+    return;
+  }
   const failed = explainFailures(s.items);
   if (failed) throw new CourierError('server_error', failed);
   if (out.json)
     return out.result(
       JSON.stringify({
         success: true,
-        files: s.items.map((i) => ({ id: i.remoteFileId, path: i.localPath, size: i.size, ...(wasSkipped(i) ? { skipped: true } : {}) })),
+        files: s.items
+          .filter((i) => !i.isBatch)
+          .map((i) => ({ id: i.remoteFileId, path: i.localPath, size: i.size, ...(wasSkipped(i) ? { skipped: true } : {}) })),
+        ...(folder ? { folder: { id: folder, path: dir } } : {}),
         bytesSent: s.bytesSent,
         bytesResumed: s.bytesResumed,
       }),
     );
   summaryLine(out, 'Downloaded', s);
-  for (const i of s.items) out.result(clean(i.localPath));
+  for (const i of s.items) if (!i.isBatch) out.result(clean(i.localPath));
 }

@@ -1,27 +1,28 @@
 // The `courier` command timed as a user feels it: whole processes (start-up, sign-in, the
 // transfer, exit), interleaved with `aws s3 cp` and `rclone copyto` against the same sandbox.
 //   npx tsx test/bench/cli-bench.ts        (BENCH_RUNS=3 for medians of 3)
-// Env: BENCH_RUNS (1), BENCH_CASES (comma list of: startup,big,huge; startup,big by default),
-//      BENCH_BIG_MIB (1024), BENCH_HUGE_MIB (4096), BENCH_KEEP_DATA (keep bench/data).
+// Env: BENCH_RUNS (1), BENCH_CASES (comma list of: startup,big,folder,huge; startup,big,folder by
+//      default), BENCH_BIG_MIB (1024), BENCH_SMALL_N (2000), BENCH_HUGE_MIB (4096), BENCH_KEEP_DATA (keep bench/data).
 // Writes bench/cli-results.json and the whole-process section of docs/benchmarks.md. Measures,
 // never asserts.
 import { spawn } from 'node:child_process';
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 // @ts-expect-error plain JS module without types
 import { buildCli } from '../../scripts/build-cli.mjs';
 import { SandboxStorage } from '../support/sandbox-storage';
-import { ensureBig } from './data';
-import { awsEnv, rcloneEnv, resetPageCache, settleDisk, startSandboxProcess, type SandboxProc } from './procs';
+import { ensureBig, ensureSmall } from './data';
+import { awsEnv, buildBundles, courier as courierInProcess, rcloneEnv, resetPageCache, settleDisk, startSandboxProcess, type SandboxProc } from './procs';
 import { cliMarkdown, replaceSection, WHOLE_PROCESS, type CliResults, type CliRow } from './cli-report';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const MiB = 1 << 20;
 const RUNS = Number(process.env.BENCH_RUNS ?? 1);
-const CASES = new Set((process.env.BENCH_CASES ?? 'startup,big').split(','));
+const CASES = new Set((process.env.BENCH_CASES ?? 'startup,big,folder').split(','));
 const BIG = Number(process.env.BENCH_BIG_MIB ?? 1024) * MiB;
 const HUGE = Number(process.env.BENCH_HUGE_MIB ?? 4096) * MiB;
+const SMALL_N = Number(process.env.BENCH_SMALL_N ?? 2000);
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 interface Proc {
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
       );
     }
     if (CASES.has('big')) await bigCases(sb, t, data, work, results);
+    if (CASES.has('folder')) await folderCase(sb, t, data, work, results);
     if (CASES.has('huge')) {
       const huge = await ensureBig(join(data, `huge-${HUGE / MiB}MiB.bin`), HUGE);
       const r = await t.courier(['upload', '-f', huge]);
@@ -192,6 +194,47 @@ async function bigCases(sb: SandboxProc, t: ReturnType<typeof tools>, data: stri
       },
     ),
   );
+}
+
+/**
+ * A folder of many small files, downloaded the way a user does: `courier download --folder ID`
+ * (listing, keys, decrypting, verifying each file's SHA-512), `aws s3 cp --recursive`,
+ * `rclone copyto` of the prefix. Each run writes into a folder of its own, all removed after the
+ * case: ext4 skips recently deleted inodes when it makes new ones, and deleting 2,000 files just
+ * before a run made that run's file creation several times dearer (see transfer-bench.ts).
+ */
+async function folderCase(sb: SandboxProc, t: ReturnType<typeof tools>, data: string, work: string, results: CliResults): Promise<void> {
+  const src = await ensureSmall(join(data, `small-${SMALL_N}`), SMALL_N, 64 * 1024);
+  const bucket = sb.s3Admin.bucket;
+  // Put once, not timed. Courier's copy goes through its engine in a process of its own with the
+  // client's rate limiter off: the command keeps to the platform's 1.7 registrations a second
+  // (about 20 minutes for 2,000 files), which says nothing about Courier's own speed.
+  await buildBundles(join(data, 'build'));
+  const storage = new SandboxStorage({ apiUrl: sb.apiUrl, token: sb.token, s3Endpoint: sb.s3Endpoint });
+  const root = await storage.uploadTarget();
+  const parent = await storage.createFolder(root.rootFolderId, `cli-bench-${Date.now()}`);
+  const up = await courierInProcess({ apiUrl: sb.apiUrl, token: sb.token, s3Endpoint: sb.s3Endpoint, stateDir: join(work, 'run-state'), mode: 'upload', inputs: [src], folderId: parent.id });
+  if (up.failed > 0) throw new Error(`the folder upload failed: ${up.firstError}`);
+  const folder = (await storage.listFolder(parent.id)).folders.find((f) => f.name === `small-${SMALL_N}`);
+  if (!folder) throw new Error('the uploaded folder is not where Courier put it');
+  await t.aws(['--recursive', src, `s3://${bucket}/bench/aws-folder/`]);
+  await t.rclone([src, `s3r:${bucket}/bench/rclone-folder/`]);
+  const out = (tool: Tool, i: number) => join(work, 'dl-folder', `${tool}-${i}`);
+  /** A run counts only if every file arrived. */
+  const all = async (tool: Tool, i: number, p: Promise<Proc>): Promise<Proc> => {
+    const r = await p;
+    const got = (await readdir(out(tool, i), { recursive: true, withFileTypes: true })).filter((e) => e.isFile()).length;
+    if (got !== SMALL_N) throw new Error(`${tool} downloaded ${got} of ${SMALL_N} files`);
+    return r;
+  };
+  results.rows.push(
+    await compare(`download a folder of ${SMALL_N.toLocaleString('en-US')} files of 64 KiB`, SMALL_N * 64 * 1024, {
+      courier: (i) => all('courier', i, t.courier(['download', '--folder', folder.id, '-o', out('courier', i)])),
+      aws: (i) => all('aws', i, t.aws(['--recursive', `s3://${bucket}/bench/aws-folder/`, out('aws', i)])),
+      rclone: (i) => all('rclone', i, t.rclone([`s3r:${bucket}/bench/rclone-folder/`, out('rclone', i)])),
+    }),
+  );
+  await rm(join(work, 'dl-folder'), { recursive: true, force: true });
 }
 
 await main();

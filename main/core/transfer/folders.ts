@@ -106,8 +106,13 @@ export interface RemoteEntry {
   relDir: string[]; // folder names from the downloaded folder down to the file's folder
 }
 
-/** Every file below a Rescale folder, with the folder names leading to it. */
-export async function walkRemote(storage: RescaleStorage, folderId: string, signal?: AbortSignal): Promise<RemoteEntry[]> {
+/** Every file below a Rescale folder, with the folder names leading to it; `onFolder` hears of every sub-folder (empty ones too). */
+export async function walkRemote(
+  storage: RescaleStorage,
+  folderId: string,
+  signal?: AbortSignal,
+  onFolder?: (relDir: string[]) => void,
+): Promise<RemoteEntry[]> {
   const out: RemoteEntry[] = [];
   const queue: { id: string; rel: string[] }[] = [{ id: folderId, rel: [] }];
   const seen = new Set<string>();
@@ -120,6 +125,7 @@ export async function walkRemote(storage: RescaleStorage, folderId: string, sign
         if (seen.has(sub.id)) continue;
         seen.add(sub.id);
         queue.push({ id: sub.id, rel: [...q.rel, sub.name] });
+        onFolder?.([...q.rel, sub.name]);
       }
     }
   }

@@ -1,9 +1,12 @@
 // The public transfer service: what the IPC contract, the UI, the CLI and the jobs outbox use.
 // Every enqueue is committed to the journal before its promise resolves.
+import { mkdir } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import type { NetworkOptions } from '../net/dispatcher';
 import { TransferEngine } from './engine';
 import { walkRemote } from './folders';
+import { checkSegment, safeJoin } from './names';
+import { toErrorInfo, TransferError } from './errors';
 import { Journal, type ItemRow } from './journal';
 import { TransferPool } from './pool';
 import type { RemoteFile, RescaleStorage } from './ports';
@@ -127,8 +130,12 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
     },
 
     async enqueueDownloadFolder(folderId, dir, o = {}) {
-      const entries = await walkRemote(opts.storage, folderId);
+      const folders: string[][] = [];
+      const entries = await walkRemote(opts.storage, folderId, undefined, (rel) => folders.push(rel));
       const root = resolve(dir);
+      // The tree's folders are made now, so empty ones are there too (a case folder's empty
+      // output folders, which a solver may expect); files make their own folders as they land.
+      if (entries.length > 0) await makeFolders(root, folders);
       const batch = row({
         kind: 'download',
         name: o.name ?? basename(root),
@@ -158,6 +165,25 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
     warm: () => pool.warm(),
     close: () => engine.close(),
   };
+}
+
+/**
+ * Makes each folder below `root`; one whose name cannot be a local folder is left out (the files in
+ * it fail one by one, naming why).
+ */
+async function makeFolders(root: string, folders: string[][]): Promise<void> {
+  for (const rel of folders) {
+    let path: string;
+    try {
+      for (const s of rel) checkSegment(s);
+      path = safeJoin(root, rel);
+    } catch {
+      continue;
+    }
+    await mkdir(path, { recursive: true }).catch((e: unknown) => {
+      throw new TransferError(toErrorInfo(e, path));
+    });
+  }
 }
 
 /** File ids are looked up a few at a time (the API client paces them); records are used as given. */

@@ -37,12 +37,21 @@ export class UploadDestinations {
     return this.baseFolder(it, signal);
   }
 
-  /** Every folder of a folder upload, empty ones included (the batch is done once they exist). */
+  /**
+   * Every folder of a folder upload, empty ones included (the batch is done once they exist). The
+   * uploaded folder's own id becomes the batch's remote id, so it can be named (and downloaded again).
+   */
   async createAll(batch: LiveItem): Promise<void> {
     const dirs = JSON.parse(batch.row.remoteJson ?? '[]') as string[];
     const tree = this.treeFor(batch);
     const ac = new AbortController();
-    for (const d of dirs) await tree.ensure(d, ac.signal);
+    const ids = new Map<string, string>();
+    for (const d of dirs) ids.set(d, await tree.ensure(d, ac.signal));
+    const top = ids.get(dirs[0] ?? ''); // walkLocal lists the uploaded folder itself first
+    if (top && batch.row.remoteFileId !== top) {
+      batch.row.remoteFileId = top;
+      this.journal.updateItem(batch.id, { remoteFileId: top });
+    }
   }
 
   private treeFor(batch: LiveItem): RemoteFolderTree {

@@ -1,0 +1,129 @@
+// A folder goes up with `courier upload DIR` and comes back with `courier download --folder ID`:
+// the same tree (nested, spaces, unicode, an empty file), its empty folders made on the platform,
+// the id printed by the upload, and the download's refusals said before anything is sent.
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { startSandbox, type RunningSandbox } from '../../../sandbox';
+
+let sandbox: RunningSandbox;
+let work: string;
+let source: string;
+let folderId = '';
+
+function courier(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(
+      'node',
+      [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args],
+      { cwd: work, env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') } },
+      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** Every file below `dir`: relative path → bytes. */
+function tree(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** A Rescale folder's sub-folders (name → id), from the platform. */
+async function subFolders(id: string): Promise<Map<string, string>> {
+  const r = await fetch(`${sandbox.apiUrl}/api/v3/folders/${id}/contents/?page_size=1000`, { headers: { Authorization: `Token ${sandbox.token}` } });
+  const body = (await r.json()) as { results: { type: string; item: { name: string; id: string } }[] };
+  return new Map(body.results.filter((x) => x.type === 'folder').map((x) => [x.item.name, x.item.id]));
+}
+
+beforeAll(async () => {
+  sandbox = await startSandbox({ token: 'folder-roundtrip-token-12' });
+  work = mkdtempSync(join(tmpdir(), 'courier-folder-roundtrip-'));
+  source = join(work, 'case data');
+  mkdirSync(join(source, 'mesh ü', 'deep'), { recursive: true });
+  mkdirSync(join(source, 'empty later'));
+  writeFileSync(join(source, 'run.sh'), '#!/bin/sh\necho hi\n');
+  writeFileSync(join(source, 'mesh ü', 'part 1.dat'), Buffer.alloc(70_000, 7));
+  writeFileSync(join(source, 'mesh ü', 'deep', 'データ.bin'), 'deep file\n');
+  writeFileSync(join(source, 'mesh ü', 'zero.bin'), '');
+});
+afterAll(async () => {
+  await sandbox?.stop();
+});
+
+describe('a folder up and down again', () => {
+  test('upload DIR names the Rescale folder it made, with its empty folders too', async () => {
+    const r = await courier(['upload', 'case data']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const m = /case data\/ is Rescale folder ([A-Za-z0-9]+); `courier download --folder \1 -o 'case data'` downloads it again/.exec(r.stdout);
+    expect(m, r.stdout).not.toBeNull();
+    folderId = m![1]!;
+    expect([...(await subFolders(folderId)).keys()].sort()).toEqual(['empty later', 'mesh ü']);
+  });
+
+  test('download --folder ID -o DIR brings back the same tree, byte for byte', async () => {
+    const r = await courier(['download', '--folder', folderId, '-o', 'back']);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('Downloaded 4 file(s)');
+    const want = tree(source);
+    const got = tree(join(work, 'back'));
+    expect([...got.keys()].sort()).toEqual([...want.keys()].sort());
+    for (const [k, v] of want) expect(got.get(k)?.equals(v), k).toBe(true);
+    expect(readdirSync(join(work, 'back', 'empty later'))).toEqual([]); // empty folders come back too
+    // Each file's path is a result line, so a script can read them.
+    for (const k of want.keys()) expect(r.stdout).toContain(join(work, 'back', k));
+  });
+
+  test('again: --if-exists skip leaves every file alone; the default keeps both', async () => {
+    const before = statSync(join(work, 'back', 'run.sh')).mtimeMs;
+    const skip = await courier(['download', '--folder', folderId, '-o', 'back', '--if-exists', 'skip']);
+    expect(skip.code, skip.stdout + skip.stderr).toBe(0);
+    expect(skip.stdout).toContain('4 skipped (already there)');
+    expect(statSync(join(work, 'back', 'run.sh')).mtimeMs).toBe(before);
+    const both = await courier(['download', '--folder', folderId, '-o', 'back']);
+    expect(both.code).toBe(0);
+    expect(readFileSync(join(work, 'back', 'mesh ü', 'deep', 'データ (1).bin'), 'utf8')).toBe('deep file\n');
+  });
+
+  test('without -o the tree goes to ./rescale_folder_<ID>/, as sync puts a job in ./rescale_job_<ID>/', async () => {
+    const r = await courier(['--json', 'download', '--folder', folderId]);
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const dir = join(work, `rescale_folder_${folderId}`);
+    expect(tree(dir).get(join('mesh ü', 'part 1.dat'))?.length).toBe(70_000);
+    const json = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { folder: { id: string; path: string }; files: { path: string }[] };
+    expect(json.folder).toEqual({ id: folderId, path: dir });
+    expect(json.files).toHaveLength(4);
+  });
+
+  test('an empty folder says so; a folder that is not there, or a mix of what to download, is refused with what to do', async () => {
+    const empty = (await subFolders(folderId)).get('empty later');
+    expect(empty).toBeTruthy();
+    const none = await courier(['download', '--folder', empty!, '-o', 'nothing']);
+    expect(none.code).toBe(0);
+    expect(none.stdout).toContain(`Rescale folder ${empty} holds no files (in it or below it): nothing to download.`);
+    expect(existsSync(join(work, 'nothing'))).toBe(false);
+
+    const missing = await courier(['download', '--folder', 'NoSuch1', '-o', 'missing']);
+    expect(missing.code).toBe(33);
+    expect(missing.stdout).toMatch(/ERROR - .*not found.*Check the id/);
+
+    const mixed = await courier(['download', '--folder', folderId, '--job', 'abc12']);
+    expect(mixed.code).toBe(33);
+    expect(mixed.stdout).toContain('Download file ids, --folder FOLDER or --job JOB: one of the three at a time.');
+    const badId = await courier(['download', '--folder', '../x']);
+    expect(badId.code).toBe(33);
+    expect(badId.stdout + badId.stderr).toContain('`courier upload DIR` prints the id of each folder it uploads');
+    const filter = await courier(['download', '--folder', folderId, '--filter', '*.sh']);
+    expect(filter.code).toBe(33);
+    expect(filter.stdout).toContain('--filter picks among the outputs of --job JOB');
+  });
+});
