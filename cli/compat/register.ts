@@ -16,6 +16,7 @@ const syncCommand = lazy(transferCommands, 'syncCommand');
 const downloadCommand = lazy(transferCommands, 'downloadCommand');
 const downloadFileCommand = lazy(transferCommands, 'downloadFileCommand');
 const submitCommand = lazy(() => import('./submit'), 'submitCommand');
+const listFolderCommand = lazy(() => import('./list-folder'), 'listFolderCommand');
 
 export function registerCompatCommands(program: Command): void {
   registerCompatJobCommands(program);
@@ -73,6 +74,11 @@ function registerCompatTransferCommands(program: Command): void {
         TRANSFERS,
       ),
     );
+  program
+    .command('ls')
+    .description('list a Rescale folder (default: My Library): its folders and files, with their ids')
+    .argument('[folderId]', 'the folder (`courier upload DIR` prints the ids of the folders it makes)', sourceFolderId)
+    .action(action((ctx, out) => listFolderCommand(ctx, out, ctx.args[0] as string | undefined)));
   program
     .command('download-file')
     .description('download one file: --file-id ID, or -j JOB -f NAME')

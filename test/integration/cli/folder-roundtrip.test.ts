@@ -70,6 +70,25 @@ describe('a folder up and down again', () => {
     expect([...(await subFolders(folderId)).keys()].sort()).toEqual(['empty later', 'mesh ü']);
   });
 
+  test('ls lists My Library, and a folder by its id, with the ids to download them by', async () => {
+    const lib = await courier(['ls']);
+    expect(lib.code, lib.stdout + lib.stderr).toBe(0);
+    expect(lib.stdout).toContain(`${folderId}\tcase data/`);
+    expect(lib.stdout).toMatch(/My Library \([A-Za-z0-9]+\): 1 folder\(s\), 0 file\(s\)/);
+    const one = await courier(['ls', folderId]);
+    expect(one.code).toBe(0);
+    const runSize = statSync(join(source, 'run.sh')).size;
+    expect(one.stdout).toMatch(new RegExp(`\\tempty later/\\n[A-Za-z0-9]+\\tmesh ü/\\n[A-Za-z0-9]+\\trun\\.sh\\t${runSize} B\\n`));
+    const json = await courier(['--json', 'ls', folderId]);
+    const v = JSON.parse(json.stdout.trim().split('\n').at(-1)!) as { folder: string; folders: { name: string }[]; files: { name: string; size: number }[] };
+    expect(v.folder).toBe(folderId);
+    expect(v.folders.map((f) => f.name)).toEqual(['empty later', 'mesh ü']);
+    expect(v.files).toEqual([expect.objectContaining({ name: 'run.sh', size: runSize })]);
+    const missing = await courier(['ls', 'NoSuch1']);
+    expect(missing.code).toBe(33);
+    expect(missing.stdout).toMatch(/ERROR - .*not found.*Check the id/);
+  });
+
   test('download --folder ID -o DIR brings back the same tree, byte for byte', async () => {
     const r = await courier(['download', '--folder', folderId, '-o', 'back']);
     expect(r.code, r.stdout + r.stderr).toBe(0);
