@@ -23,6 +23,7 @@ export const REALISTIC_TESTS = [
   'test/integration/jobs/rerun-import.test.ts',
   'test/integration/jobs/projects-tags.test.ts',
   'test/integration/cli/seed-flow.test.ts',
+  'test/integration/cli/folder-roundtrip.test.ts',
   'test/integration/transfer/roundtrip.test.ts',
   'test/integration/transfer/folders.test.ts',
   'test/integration/transfer/regions.test.ts',
