@@ -1,26 +1,19 @@
 // `courier jobs estimate`: the hourly price and the total for the walltime (or --hours), computed
 // from the prices the sandbox's catalog serves — read here over HTTP, never written into the test.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../sandbox';
+import { runCourier, type CliResult } from '../../support/cli-run';
 import { rest } from '../../support/jobs-env';
 
 let sandbox: RunningSandbox;
 let work: string;
 let prices: Map<string, { price: unknown; lowPriorityPrice: unknown }>;
 
-function courier(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      'node',
-      [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args],
-      { cwd: work, env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') } },
-      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+function courier(args: string[]): Promise<CliResult> {
+  return runCourier(sandbox, work, args);
 }
 
 beforeAll(async () => {

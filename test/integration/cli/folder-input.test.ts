@@ -2,13 +2,13 @@
 // on, `courier jobs submit --input DIR --wait` sends a 300-file folder as ONE archive (one file
 // registration), the simulated run unpacks it (decompress) and lists the original layout, and
 // launching the same folder again registers nothing new.
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import yauzl from 'yauzl';
 import { startSandbox, type RunningSandbox } from '../../../sandbox';
+import { runCourier, type CliResult } from '../../support/cli-run';
 
 const REGISTER = 'POST /api/v3/files/';
 let sandbox: RunningSandbox;
@@ -16,15 +16,8 @@ let work: string;
 let data: string;
 const expected: string[] = [];
 
-function courier(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      'node',
-      [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args],
-      { cwd: work, env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') } },
-      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+function courier(args: string[]): Promise<CliResult> {
+  return runCourier(sandbox, work, args);
 }
 
 async function registrations(): Promise<number> {

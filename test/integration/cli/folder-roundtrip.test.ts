@@ -1,27 +1,20 @@
 // A folder goes up with `courier upload DIR` and comes back with `courier download --folder ID`:
 // the same tree (nested, spaces, unicode, an empty file), its empty folders made on the platform,
 // the id printed by the upload, and the download's refusals said before anything is sent.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../sandbox';
+import { runCourier, type CliResult } from '../../support/cli-run';
 
 let sandbox: RunningSandbox;
 let work: string;
 let source: string;
 let folderId = '';
 
-function courier(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      'node',
-      [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args],
-      { cwd: work, env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') } },
-      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+function courier(args: string[]): Promise<CliResult> {
+  return runCourier(sandbox, work, args);
 }
 
 /** Every file below `dir`: relative path → bytes. */

@@ -1,24 +1,17 @@
 // The CLI and the platform's other endings: `jobs submit --wait` on a job that fails or is
 // force-stopped exits non-zero and says so, printing the waiting statuses on the way; `status`,
 // `jobs show` print the platform's word, and a word Courier does not know is shown, not fatal.
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../sandbox';
+import { runCourier, type CliResult } from '../../support/cli-run';
 
 let sandbox: RunningSandbox;
 
-function courier(work: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      'node',
-      [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args],
-      { cwd: work, env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') } },
-      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+function courier(work: string, args: string[]): Promise<CliResult> {
+  return runCourier(sandbox, work, args);
 }
 
 function workDir(): string {

@@ -1,24 +1,17 @@
 // `courier jobs rerun JOB --wait` and `courier templates import-job JOB` on a job made straight
 // through the sandbox's API (not by Courier): one new job, the same input file ids, no upload.
-import { execFile } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../sandbox';
+import { runCourier, type CliResult } from '../../support/cli-run';
 
 let sandbox: RunningSandbox;
 let work: string;
 
-function courier(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    execFile(
-      'node',
-      [resolve('cli/bin.mjs'), '-X', sandbox.apiUrl, '-p', sandbox.token, ...args],
-      { cwd: work, env: { ...process.env, COURIER_DATA_DIR: join(work, '.courier') } },
-      (err, stdout, stderr) => done({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+function courier(args: string[]): Promise<CliResult> {
+  return runCourier(sandbox, work, args);
 }
 
 async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
