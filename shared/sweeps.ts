@@ -36,6 +36,8 @@ export const sweepSpec = z.object({
   /** Absent: derived from the template and the table, so the same launch run again continues the same sweep. */
   name: sweepName.optional(),
   table: sweepTable,
+  /** Parameters with one value for every row (`--value name=value`): as a column of that value. */
+  values: z.record(z.string(), z.string().max(10_000)).optional(),
   /** Input paths, each may hold placeholders (`{mesh}`, `/data/run_{row}.in`); relative paths are taken from `baseDir`. */
   inputs: z.array(z.string().min(1)).max(50).default([]),
   /** Where relative input paths are read from (the CSV's folder, or the working folder). */

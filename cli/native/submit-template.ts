@@ -23,7 +23,8 @@ export interface SubmitOptions {
   outputDir: string;
 }
 
-function parseValues(pairs: string[]): Record<string, string> {
+/** `--value name=value ...` (jobs submit, jobs sweep): template parameters by name. */
+export function parseValues(pairs: string[]): Record<string, string> {
   const values: Record<string, string> = {};
   for (const pair of pairs) {
     const at = pair.indexOf('=');

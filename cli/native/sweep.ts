@@ -14,7 +14,7 @@ import { action } from '../action';
 import { clean, EXIT_ERROR, jsonText, type Out } from '../output';
 import { readInputFile } from '../paths';
 import { call } from './core-call';
-import { whoSends } from './submit-template';
+import { parseValues, whoSends } from './submit-template';
 import { noticeDeadline, noticeGiven, parseDuration, showNotices, until, type Deadline } from './wait';
 
 interface SweepOptions {
@@ -23,6 +23,7 @@ interface SweepOptions {
   grid?: string;
   name?: string;
   input?: string[];
+  value?: string[];
   dryRun?: boolean;
   wait?: boolean;
   timeout?: Deadline;
@@ -50,6 +51,7 @@ function specOf(o: SweepOptions): SweepSpec {
     baseDir: o.csv ? dirname(resolve(o.csv)) : process.cwd(),
     outputFolder: resolve(o.outputDir),
     ...(o.name ? { name: o.name } : {}),
+    ...(o.value?.length ? { values: parseValues(o.value) } : {}),
   };
 }
 
@@ -220,6 +222,7 @@ export function registerSweepCommand(jobs: Command): void {
     .option('--grid <grid>', 'the rows as a grid, e.g. "lr=0.1,0.01 x seed=1..5" (every combination)')
     .option('--name <name>', "the sweep's name (default: from the template and the rows, so the same command continues the same sweep)")
     .option('-i, --input <paths...>', 'input files for every row; placeholders allowed, e.g. "{mesh}" or data/run_{row}.in')
+    .option('--value <pairs...>', 'template parameters with one value for every row, name=value (as a column of that value)')
     .option('--dry-run', 'print the expanded jobs and check them; send nothing')
     .option('--wait', 'after sending, follow the jobs to the end')
     .addOption(new Option('--timeout <duration>', 'stop waiting after this long (e.g. 15m); the rows left stay queued').argParser(parseDuration))

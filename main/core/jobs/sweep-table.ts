@@ -110,6 +110,24 @@ export function parseTable(t: SweepTable): Table {
   return t.kind === 'csv' ? parseCsv(t.text) : parseGrid(t.text);
 }
 
+/**
+ * The table with a column per constant (the same value on every row), checked as the table's own
+ * columns are. A name that is also a column of the table is refused: which value wins would be a guess.
+ */
+export function withConstants(t: Table, values: Record<string, string>): Table {
+  const names = Object.keys(values);
+  if (names.length === 0) return t;
+  for (const n of names) {
+    if (t.columns.includes(n))
+      throw new CourierError('invalid_input', `${n} is a column of the sweep's table and also given one value for every row (--value); give it in one place.`, {
+        field: `columns.${n}`,
+      });
+  }
+  const columns = [...t.columns, ...names];
+  checkColumns(columns, 'values');
+  return { columns, rows: t.rows.map((r) => [...r, ...names.map((n) => values[n] ?? '')]) };
+}
+
 /** A table as CSV text (csv-parse's counterpart is not a dependency: quoting per RFC 4180 is a few lines). */
 export function toCsv(columns: string[], rows: string[][]): string {
   const cell = (v: string) => (/[",\r\n]/.test(v) || v !== v.trim() ? `"${v.replaceAll('"', '""')}"` : v);

@@ -14,7 +14,7 @@ import { OPEN_STATES, type Submission } from './outbox-store';
 import type { JobsService } from './service';
 import { defaultSweepName, planSweep, type SweepPlan } from './sweep-expand';
 import type { SweepRecord } from './sweep-store';
-import { parseTable, toCsv, type Table } from './sweep-table';
+import { parseTable, toCsv, withConstants, type Table } from './sweep-table';
 
 type Spec = z.output<typeof sweepSpec>;
 
@@ -43,7 +43,7 @@ interface Prepared {
 
 async function prepare(spec: Spec, d: SweepDeps): Promise<Prepared> {
   const saved = d.jobs.templates.get(spec.templateId).template;
-  const table = parseTable(spec.table);
+  const table = withConstants(parseTable(spec.table), spec.values ?? {});
   const name = spec.name ?? defaultSweepName(saved.id, table, spec.inputs);
   // Outputs of every row go under <folder>/<sweep name>/rescale_job_<ID>/.
   const base = spec.outputFolder || saved.outputs.folder || d.downloadsFolder;

@@ -67,6 +67,29 @@ describe('courier jobs sweep', () => {
     expect(await trainJobs()).toHaveLength(0);
   }, 60_000);
 
+  test('--value gives a parameter one value for every row, as a column would; the table and --value cannot both name it', async () => {
+    sb.resetStats();
+    const r = await courier(['jobs', 'sweep', '-t', 'train', '--grid', 'lr=0.1,0.01', '--value', 'seed=42', '--dry-run']).done;
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    const rows = r.stdout.split('\n').filter((l) => l.startsWith('row '));
+    expect(rows).toEqual([
+      'row 1\ttrain lr=0.1 seed=42\tpython train.py --lr 0.1 --seed 42',
+      'row 2\ttrain lr=0.01 seed=42\tpython train.py --lr 0.01 --seed 42',
+    ]);
+    // Another constant is another sweep (its default name follows the values).
+    const other = await courier(['jobs', 'sweep', '-t', 'train', '--grid', 'lr=0.1,0.01', '--value', 'seed=43', '--dry-run']).done;
+    const name = (x: string) => /Dry run: sweep "([^"]+)"/.exec(x)?.[1];
+    expect(name(other.stdout)).toBeTruthy();
+    expect(name(other.stdout)).not.toBe(name(r.stdout));
+    const twice = await courier(['jobs', 'sweep', '-t', 'train', '--grid', GRID, '--value', 'seed=42', '--dry-run']).done;
+    expect(twice.code).toBe(33);
+    expect(twice.stdout).toContain("seed is a column of the sweep's table and also given one value for every row (--value); give it in one place.");
+    const bad = await courier(['jobs', 'sweep', '-t', 'train', '--grid', 'lr=0.1', '--value', 'seed', '--dry-run']).done;
+    expect(bad.code).toBe(33);
+    expect(bad.stdout).toContain('--value takes name=value (got "seed").');
+    expect(changing()).toEqual([]);
+  }, 60_000);
+
   test('bad input: an ERROR line and exit 33, nothing sent', async () => {
     sb.resetStats();
     const missing = await courier(['jobs', 'sweep', '-t', 'train', '--csv', 'nope.csv']).done;

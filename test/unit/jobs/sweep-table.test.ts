@@ -3,7 +3,7 @@ import { describe, expect, test } from 'vitest';
 import { CourierError } from '../../../shared/errors';
 import { jobTemplate } from '../../../shared/jobs';
 import { defaultSweepName, sweepTemplate } from '../../../main/core/jobs/sweep-expand';
-import { parseCsv, parseGrid, toCsv } from '../../../main/core/jobs/sweep-table';
+import { parseCsv, parseGrid, toCsv, withConstants } from '../../../main/core/jobs/sweep-table';
 import { etaText } from '../../../cli/native/sweep';
 
 function refused(f: () => unknown): CourierError {
@@ -105,4 +105,24 @@ describe('the template each row is launched from', () => {
 
 test('waits are said as a person plans with them', () => {
   expect([0, 30, 89, 240, 3600, 7200].map(etaText)).toEqual(['now', '~30 s', '~89 s', '~4 min', '~60 min', '~2.0 h']);
+});
+
+describe('constants (--value)', () => {
+  test("each becomes a column holding its value on every row, after the table's own", () => {
+    const t = withConstants(parseGrid('lr=0.1,0.01'), { epochs: '20', note: 'a, "b"' });
+    expect(t.columns).toEqual(['lr', 'epochs', 'note']);
+    expect(t.rows).toEqual([
+      ['0.1', '20', 'a, "b"'],
+      ['0.01', '20', 'a, "b"'],
+    ]);
+    expect(withConstants(parseGrid('lr=0.1'), {})).toEqual(parseGrid('lr=0.1'));
+  });
+
+  test('a name the table has too, or one that cannot be a placeholder, is refused naming it', () => {
+    expect(refused(() => withConstants(parseGrid('lr=0.1 x seed=1..2'), { seed: '7' })).message).toBe(
+      "seed is a column of the sweep's table and also given one value for every row (--value); give it in one place.",
+    );
+    expect(refused(() => withConstants(parseGrid('lr=0.1'), { '1x': '7' })).message).toMatch(/Column "1x" is not a usable placeholder name/);
+    expect(refused(() => withConstants(parseGrid('lr=0.1'), { row: '7' })).message).toMatch(/Column "row" is a name Courier fills itself/);
+  });
 });
