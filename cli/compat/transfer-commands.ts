@@ -42,8 +42,12 @@ function compatFile(f: FileRecord) {
   };
 }
 
+/**
+ * Files that did not end done, and a folder that failed on its own account (its folders could not
+ * be made, with every file up); a folder failed because its files did is said by the files.
+ */
 function failures(items: TransferView[]): TransferView[] {
-  return items.filter((i) => !i.isBatch && i.state !== 'done');
+  return items.filter((i) => (i.isBatch ? i.state === 'failed' && i.error?.code !== 'items_failed' : i.state !== 'done'));
 }
 
 function explainFailures(items: TransferView[]): string {

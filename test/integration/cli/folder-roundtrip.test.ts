@@ -39,7 +39,7 @@ async function subFolders(id: string): Promise<Map<string, string>> {
 }
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ token: 'folder-roundtrip-token-12' });
+  sandbox = await startSandbox({ token: 'folder-roundtrip-token-12', faults: true });
   work = mkdtempSync(join(tmpdir(), 'courier-folder-roundtrip-'));
   source = join(work, 'case data');
   mkdirSync(join(source, 'mesh ü', 'deep'), { recursive: true });
@@ -114,6 +114,20 @@ describe('a folder up and down again', () => {
     const json = JSON.parse(r.stdout.trim().split('\n').at(-1)!) as { folder: { id: string; path: string }; files: { path: string }[] };
     expect(json.folder).toEqual({ id: folderId, path: dir });
     expect(json.files).toHaveLength(4);
+  });
+
+  test('a folder that cannot be made fails the upload (exit 33, naming it), even with every file up', async () => {
+    mkdirSync(join(work, 'refused', 'no room'), { recursive: true });
+    writeFileSync(join(work, 'refused', 'top.txt'), 'top\n');
+    const rule = (spec: object) =>
+      fetch(`${sandbox.apiUrl}/__sandbox/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(spec) });
+    // The first folder made ("refused", for top.txt) goes through; the next ("no room", empty) is refused.
+    await rule({ method: 'POST', path: '/api/v3/folders/*/', latencyMs: 1, times: 1 });
+    await rule({ method: 'POST', path: '/api/v3/folders/*/', status: 400, body: { name: ['Injected: no folders here.'] }, times: 5 });
+    const r = await courier(['upload', 'refused']);
+    await fetch(`${sandbox.apiUrl}/__sandbox/faults`, { method: 'DELETE' });
+    expect(r.code, r.stdout + r.stderr).toBe(33);
+    expect(r.stdout).toMatch(/ERROR - refused: Could not create the folder "no room"/);
   });
 
   test('an empty folder says so; a folder that is not there, or a mix of what to download, is refused with what to do', async () => {
