@@ -1,20 +1,19 @@
 // `courier ls [FOLDER_ID]`: a Rescale folder's sub-folders and files with their ids (default: My
 // Library), so a folder made elsewhere (the web UI, a colleague's job) can be found and given to
-// `download --folder` or `upload -d`. One page of the listing at a time, however large the folder.
+// `download --folder` or `upload -d`.
 import { formatBytes } from '../../shared/format';
+import { RescaleStorageAdapter } from '../../main/core/rescale/storage';
 import type { CliContext } from '../context';
 import { clean, jsonText, type Out } from '../output';
 import { authenticate } from './job-commands';
 
 export async function listFolderCommand(ctx: CliContext, out: Out, folderId: string | undefined): Promise<void> {
-  const { api } = await authenticate(ctx, out);
-  const id = folderId ?? (await api.rootFolders()).myLibrary;
-  const folders: { id: string; name: string }[] = [];
-  const files: { id: string; name: string; size: number }[] = [];
-  for await (const e of api.folderContents(id)) {
-    if (e.type === 'folder') folders.push({ id: e.item.id, name: e.item.name });
-    else files.push({ id: e.item.id, name: e.item.name, size: e.item.decryptedSize });
-  }
+  const conn = await authenticate(ctx, out);
+  const id = folderId ?? (await conn.api.rootFolders()).myLibrary;
+  // The listing a folder download walks: files not fully uploaded, or deleted, are left out of both.
+  const listing = await new RescaleStorageAdapter(conn.api, conn.platform).listFolder(id);
+  const { folders } = listing;
+  const files = listing.files.map((f) => ({ id: f.id, name: f.name, size: f.decryptedSize }));
   const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name);
   folders.sort(byName);
   files.sort(byName);

@@ -7,6 +7,7 @@ import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startSandbox, type RunningSandbox } from '../../../sandbox';
 import { runCourier, type CliResult } from '../../support/cli-run';
+import { SandboxStorage } from '../../support/sandbox-storage';
 
 let sandbox: RunningSandbox;
 let work: string;
@@ -33,9 +34,8 @@ function tree(dir: string): Map<string, Buffer> {
 
 /** A Rescale folder's sub-folders (name → id), from the platform. */
 async function subFolders(id: string): Promise<Map<string, string>> {
-  const r = await fetch(`${sandbox.apiUrl}/api/v3/folders/${id}/contents/?page_size=1000`, { headers: { Authorization: `Token ${sandbox.token}` } });
-  const body = (await r.json()) as { results: { type: string; item: { name: string; id: string } }[] };
-  return new Map(body.results.filter((x) => x.type === 'folder').map((x) => [x.item.name, x.item.id]));
+  const storage = new SandboxStorage({ apiUrl: sandbox.apiUrl, token: sandbox.token, s3Endpoint: sandbox.s3Endpoint });
+  return new Map((await storage.listFolder(id)).folders.map((f) => [f.name, f.id]));
 }
 
 beforeAll(async () => {
@@ -119,13 +119,10 @@ describe('a folder up and down again', () => {
   test('a folder that cannot be made fails the upload (exit 33, naming it), even with every file up', async () => {
     mkdirSync(join(work, 'refused', 'no room'), { recursive: true });
     writeFileSync(join(work, 'refused', 'top.txt'), 'top\n');
-    const rule = (spec: object) =>
-      fetch(`${sandbox.apiUrl}/__sandbox/faults`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(spec) });
     // The first folder made ("refused", for top.txt) goes through; the next ("no room", empty) is refused.
-    await rule({ method: 'POST', path: '/api/v3/folders/*/', latencyMs: 1, times: 1 });
-    await rule({ method: 'POST', path: '/api/v3/folders/*/', status: 400, body: { name: ['Injected: no folders here.'] }, times: 5 });
-    const r = await courier(['upload', 'refused']);
-    await fetch(`${sandbox.apiUrl}/__sandbox/faults`, { method: 'DELETE' });
+    sandbox.addFault({ method: 'POST', path: '/api/v3/folders/*/', latencyMs: 1, times: 1 });
+    sandbox.addFault({ method: 'POST', path: '/api/v3/folders/*/', status: 400, body: { name: ['Injected: no folders here.'] }, times: 5 });
+    const r = await courier(['upload', 'refused']).finally(() => sandbox.clearFaults());
     expect(r.code, r.stdout + r.stderr).toBe(33);
     expect(r.stdout).toMatch(/ERROR - refused: Could not create the folder "no room"/);
   });
