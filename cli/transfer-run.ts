@@ -49,11 +49,17 @@ export async function runTransfers(
   try {
     const known = service.list().items;
     const leftover = known.filter((i) => !i.isBatch);
-    const unfinished = leftover.filter((i) => i.state !== 'done' && i.state !== 'cancelled' && i.state !== 'failed');
+    const open = (i: TransferView): boolean => i.state !== 'done' && i.state !== 'cancelled' && i.state !== 'failed';
+    const unfinished = leftover.filter(open);
     let items: TransferView[];
     let doneBefore = 0;
-    if (unfinished.length > 0) {
-      out.log(`Resuming ${unfinished.length} unfinished transfer(s) from an earlier run`);
+    // A folder download whose listing was cut short is unfinished even when every file it had is done.
+    if (unfinished.length > 0 || known.some((i) => i.isBatch && open(i))) {
+      out.log(
+        unfinished.length > 0
+          ? `Resuming ${unfinished.length} unfinished transfer(s) from an earlier run`
+          : 'Resuming the listing of a folder from an earlier run',
+      );
       service.resume();
       items = known;
       doneBefore = leftover.reduce((n, i) => n + (i.state === 'done' ? i.size : 0), 0);
@@ -67,7 +73,10 @@ export async function runTransfers(
     const batches = items.filter((i) => i.isBatch).map((i) => i.id);
     const settled = await watchUntilSettled(service, ids, batches, out);
     settledAll = settled !== null;
-    const final = settled ?? service.list().items.filter((i) => ids.includes(i.id) || batches.includes(i.id));
+    // A folder listing taken up again adds files after the run began: the batches' files count too.
+    const ours = new Set([...ids, ...batches]);
+    const mine = (i: TransferView): boolean => ours.has(i.id) || (i.parentId !== undefined && ours.has(i.parentId));
+    const final = service.list().items.filter(mine);
     const ended = final.filter((i) => !i.isBatch && i.state === 'done');
     const done = ended.filter((i) => !wasSkipped(i));
     const total = done.reduce((n, i) => n + i.size, 0);

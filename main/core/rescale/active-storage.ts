@@ -48,4 +48,7 @@ export class ActiveAccountStorage implements RescaleStorage {
   async listFolder(folderId: string, signal?: AbortSignal) {
     return (await this.current()).listFolder(folderId, signal);
   }
+  async *listFolderPages(folderId: string, signal?: AbortSignal) {
+    yield* (await this.current()).listFolderPages(folderId, signal);
+  }
 }

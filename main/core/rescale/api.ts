@@ -30,6 +30,11 @@ export interface Listed<T> {
   skipped: SkipTally;
 }
 
+/** Folder listings ask for the largest page the platform gives: one v3 call per 1,000 entries. */
+function folderListing(signal?: AbortSignal) {
+  return { what: 'list a folder', pageSize: 1000, ...(signal ? { signal } : {}) };
+}
+
 /** Typed Rescale endpoints (v3 where the platform's own tools use it, v2 for jobs). */
 const registeredFile = z.looseObject({ id: platformId });
 
@@ -93,11 +98,11 @@ export class RescaleApi {
     return this.http.call('DELETE', `/api/v3/files/${encodeURIComponent(id)}/`, { schema: nothing, retry: 'read', what: `delete file ${id}` });
   }
   folderContents(folderId: string, signal?: AbortSignal) {
-    return this.http.paginate(`/api/v3/folders/${encodeURIComponent(folderId)}/contents/`, folderItem, {
-      what: 'list a folder',
-      pageSize: 1000,
-      ...(signal ? { signal } : {}),
-    });
+    return this.http.paginate(`/api/v3/folders/${encodeURIComponent(folderId)}/contents/`, folderItem, folderListing(signal));
+  }
+  /** A folder's entries a page at a time (a folder download starts on the first page). */
+  folderContentPages(folderId: string, signal?: AbortSignal) {
+    return this.http.pages(`/api/v3/folders/${encodeURIComponent(folderId)}/contents/`, folderItem, folderListing(signal));
   }
   createFolder(parentId: string, name: string, signal?: AbortSignal) {
     return this.http.call('POST', `/api/v3/folders/${encodeURIComponent(parentId)}/`, {

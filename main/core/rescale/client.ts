@@ -28,6 +28,14 @@ export interface CallOptions<S extends z.ZodType> {
   text?: boolean;
 }
 
+export interface PaginateOptions<S extends z.ZodType> {
+  what: string;
+  pageSize?: number;
+  query?: CallOptions<S>['query'];
+  signal?: AbortSignal;
+  skipped?: SkipTally;
+}
+
 export interface RescaleClientOptions {
   baseUrl: string;
   apiKey: string;
@@ -206,11 +214,12 @@ export class RescaleHttp {
    * arrive. Items that do not are counted in `opts.skipped` (and reported once through
    * `onSkipped` when the list ends).
    */
-  async *paginate<S extends z.ZodType>(
-    path: string,
-    item: S,
-    opts: { what: string; pageSize?: number; query?: CallOptions<S>['query']; signal?: AbortSignal; skipped?: SkipTally },
-  ): AsyncGenerator<z.output<S>> {
+  async *paginate<S extends z.ZodType>(path: string, item: S, opts: PaginateOptions<S>): AsyncGenerator<z.output<S>> {
+    for await (const page of this.pages(path, item, opts)) yield* page;
+  }
+
+  /** As `paginate`, a page at a time: whoever acts on a long list can start on its first page. */
+  async *pages<S extends z.ZodType>(path: string, item: S, opts: PaginateOptions<S>): AsyncGenerator<z.output<S>[]> {
     const tally = opts.skipped ?? newTally();
     const before = tally.count;
     let url: URL | null = this.url(path, { ...opts.query, page_size: opts.pageSize ?? 100 });
@@ -222,7 +231,7 @@ export class RescaleHttp {
         what: opts.what,
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      for (const r of parseItems(res.results, item, tally, seen)) yield r;
+      yield parseItems(res.results, item, tally, seen);
       seen += res.results.length;
       if (!res.next) break;
       const next: URL = new URL(res.next, url);

@@ -1,6 +1,6 @@
 import { CourierError } from '../../../shared/errors';
 import type { ResolvedPlatform } from '../platforms';
-import type { AzureCredentials, RegisterFileRequest, RemoteFile, RescaleStorage, StorageCredentials, StorageRef, UploadTarget } from '../transfer/ports';
+import type { AzureCredentials, FolderListing, RegisterFileRequest, RemoteFile, RescaleStorage, StorageCredentials, StorageRef, UploadTarget } from '../transfer/ports';
 import type { RescaleApi } from './api';
 import type { FileRecord, StorageCredentials as CredentialsModel, StorageRefModel } from './models';
 import { azureEndpointFor, isAzure } from './storage-azure';
@@ -189,13 +189,23 @@ export class RescaleStorageAdapter implements RescaleStorage {
     return toRemoteFile(await this.api.getFile(id, signal));
   }
 
-  async listFolder(folderId: string, signal?: AbortSignal): Promise<{ files: RemoteFile[]; folders: { id: string; name: string }[] }> {
-    const files: RemoteFile[] = [];
-    const folders: { id: string; name: string }[] = [];
-    for await (const entry of this.api.folderContents(folderId, signal)) {
-      if (entry.type === 'folder') folders.push({ id: entry.item.id, name: entry.item.name });
-      else if (entry.item.isUploaded !== false && !entry.item.isDeleted) files.push(toRemoteFile(entry.item));
+  async listFolder(folderId: string, signal?: AbortSignal): Promise<FolderListing> {
+    const all: FolderListing = { files: [], folders: [] };
+    for await (const page of this.listFolderPages(folderId, signal)) {
+      all.files.push(...page.files);
+      all.folders.push(...page.folders);
     }
-    return { files, folders };
+    return all;
+  }
+
+  async *listFolderPages(folderId: string, signal?: AbortSignal): AsyncGenerator<FolderListing> {
+    for await (const entries of this.api.folderContentPages(folderId, signal)) {
+      const page: FolderListing = { files: [], folders: [] };
+      for (const entry of entries) {
+        if (entry.type === 'folder') page.folders.push({ id: entry.item.id, name: entry.item.name });
+        else if (entry.item.isUploaded !== false && !entry.item.isDeleted) page.files.push(toRemoteFile(entry.item));
+      }
+      yield page;
+    }
   }
 }

@@ -256,12 +256,12 @@ export class TransferEngine implements JobReporter {
     this.feed.markDirty(it, false);
   }
 
-  /** A batch's state follows its items; an upload batch is done once its folders all exist. */
-  private maybeSettleBatch(batchId: string): void {
+  /** A batch's state follows its items (and its listing); an upload batch is done once its folders all exist. */
+  maybeSettleBatch(batchId: string): void {
     const b = this.items.get(batchId);
     if (!b) return;
     const state = b.batchState();
-    if (state === 'failed') {
+    if (state === 'failed' && b.listing !== 'unlisted') {
       b.row.errorCode = 'items_failed';
       b.row.errorMessage = `${b.childCount('failed')} of ${b.children.length} files failed`;
     }

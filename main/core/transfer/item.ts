@@ -9,6 +9,9 @@ import { TERMINAL, type Limits, type TransferNoticeCode, type TransferState } fr
 import type { Op } from './worker/protocol';
 import type { RegistrationLookup } from './registrations';
 
+/** A download batch's remoteJson while its folder's listing has not ended (journaled: a restart sees it; folder-download.ts). */
+export const LISTING_OPEN = '{"listing":"open"}';
+
 export class LiveItem {
   /** Bytes finished outside the tasks currently in flight. */
   committed = 0;
@@ -36,8 +39,18 @@ export class LiveItem {
   /** Batch only: sizes of finished items, and the items moving now (kept incrementally: O(1) per change). */
   childDoneBytes = 0;
   readonly activeChildren = new Set<LiveItem>();
+  /**
+   * Download batch only: its folder is still being listed ('listing'), or the listing stopped on
+   * an error ('unlisted'); null once every file is in the batch. Either keeps the batch from
+   * reading as done while files may be missing from it.
+   */
+  listing: 'listing' | 'unlisted' | null = null;
+  /** Batch only: paused as a whole; files its listing adds later join it paused. */
+  holdNew = false;
 
-  constructor(public row: ItemRow) {}
+  constructor(public row: ItemRow) {
+    if (row.isBatch && row.kind === 'download' && row.remoteJson === LISTING_OPEN) this.listing = 'listing';
+  }
 
   get id(): string {
     return this.row.id;
@@ -88,9 +101,10 @@ export class LiveItem {
   batchState(): TransferState {
     const n = (s: TransferState): number => this.childCount(s);
     if (n('running') + n('verifying') > 0) return 'running';
+    if (this.listing === 'listing') return this.holdNew ? 'paused' : 'running';
     if (n('queued') > 0) return 'queued';
     if (n('paused') > 0) return 'paused';
-    if (n('failed') > 0) return 'failed';
+    if (n('failed') > 0 || this.listing === 'unlisted') return 'failed';
     if (this.children.length > 0 && n('cancelled') === this.children.length) return 'cancelled';
     return 'done';
   }

@@ -71,6 +71,12 @@ export interface RegisterFileRequest {
   sha512Hex: string;
 }
 
+/** Files (fully uploaded, not deleted) and subfolders of a Rescale folder, or of one page of its listing. */
+export interface FolderListing {
+  files: RemoteFile[];
+  folders: { id: string; name: string }[];
+}
+
 export interface RescaleStorage {
   uploadTarget(signal?: AbortSignal): Promise<UploadTarget>;
   /** Fresh credentials; `forFile` asks for a specific file's storage (job outputs may live elsewhere). */
@@ -80,7 +86,9 @@ export interface RescaleStorage {
   createFolder(parentId: string, name: string, signal?: AbortSignal): Promise<{ id: string }>;
   getFile(id: string, signal?: AbortSignal): Promise<RemoteFile>;
   /** Files and subfolders of a folder, all pages. */
-  listFolder(folderId: string, signal?: AbortSignal): Promise<{ files: RemoteFile[]; folders: { id: string; name: string }[] }>;
+  listFolder(folderId: string, signal?: AbortSignal): Promise<FolderListing>;
+  /** The same, a page at a time as the platform sends them. */
+  listFolderPages(folderId: string, signal?: AbortSignal): AsyncIterable<FolderListing>;
   /** Registrations a second the API client lets through (its rate limiter's budget); null or absent: unlimited or unknown. */
   registrationPace?(): number | null;
 }

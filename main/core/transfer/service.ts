@@ -1,12 +1,9 @@
 // The public transfer service: what the IPC contract, the UI, the CLI and the jobs outbox use.
 // Every enqueue is committed to the journal before its promise resolves.
-import { mkdir } from 'node:fs/promises';
-import { basename, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import type { NetworkOptions } from '../net/dispatcher';
 import { TransferEngine } from './engine';
-import { walkRemote } from './folders';
-import { checkSegment, safeJoin } from './names';
-import { toErrorInfo, TransferError } from './errors';
+import { FolderDownloads, type FolderDownloadOptions } from './folder-download';
 import { Journal, type ItemRow } from './journal';
 import { TransferPool } from './pool';
 import type { RemoteFile, RescaleStorage } from './ports';
@@ -27,8 +24,12 @@ export interface DownloadOptions {
 export interface TransferService {
   enqueueUpload(paths: string[], opts?: { folderId?: string; priority?: number }): Promise<TransferView[]>;
   enqueueDownload(files: RemoteFile[] | string[], dir: string, opts?: DownloadOptions): Promise<TransferView[]>;
-  /** A whole Rescale folder, its subfolders recreated under `dir`. Returns the batch view first, then its files. */
-  enqueueDownloadFolder(folderId: string, dir: string, opts?: Omit<DownloadOptions, 'preserveRelativePaths'> & { name?: string }): Promise<TransferView[]>;
+  /**
+   * A whole Rescale folder, its subfolders recreated under `dir`. Its files start downloading
+   * page by page as the folder is listed; resolves once it is listed, with the batch view first,
+   * then its files (folder-download.ts).
+   */
+  enqueueDownloadFolder(folderId: string, dir: string, opts?: FolderDownloadOptions): Promise<TransferView[]>;
   pause(id?: string): void;
   resume(id?: string): void;
   cancel(id?: string): void;
@@ -113,6 +114,8 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
     () => engine.account ?? null,
     now,
   );
+  const folders = new FolderDownloads({ storage: opts.storage, engine, journal, row });
+  folders.resumeAll(); // listings a crash or a close cut short (before the engine's first pump)
   const commit = (rows: ItemRow[]): TransferView[] => {
     journal.insertItems(rows);
     return engine.add(rows);
@@ -129,31 +132,25 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
       return commit(rows);
     },
 
-    async enqueueDownloadFolder(folderId, dir, o = {}) {
-      const folders: string[][] = [];
-      const entries = await walkRemote(opts.storage, folderId, undefined, (rel) => folders.push(rel));
-      const root = resolve(dir);
-      // The tree's folders are made now, so empty ones are there too (a case folder's empty
-      // output folders, which a solver may expect); files make their own folders as they land.
-      if (entries.length > 0) await makeFolders(root, folders);
-      const batch = row({
-        kind: 'download',
-        name: o.name ?? basename(root),
-        localPath: root,
-        size: 0,
-        priority: o.priority ?? 0,
-        isBatch: true,
-        remoteFileId: folderId,
-      });
-      const rows = entries.map((e) => downloadRow(row, e.file, root, o, batch.id, e.relDir));
-      batch.size = rows.reduce((a, r) => a + r.size, 0);
-      return commit([batch, ...rows]);
-    },
+    enqueueDownloadFolder: (folderId, dir, o = {}) => folders.start(folderId, dir, o),
 
-    pause: (id) => engine.pause(id),
-    resume: (id) => engine.resume(id),
-    cancel: (id) => engine.cancel(id),
-    retry: (id) => engine.retry(id),
+    pause: (id) => {
+      folders.hold(id, true);
+      engine.pause(id);
+    },
+    resume: (id) => {
+      folders.hold(id, false);
+      engine.resume(id);
+    },
+    cancel: (id) => {
+      if (id !== undefined) folders.cancel(id);
+      else folders.cancelAll();
+      engine.cancel(id);
+    },
+    retry: (id) => {
+      folders.resume(id); // a batch whose listing failed lists the rest
+      engine.retry(id);
+    },
     list: () => engine.list(),
     onProgress: (cb) => engine.onProgress(cb),
     whenSettled: (ids) => engine.whenSettled(ids),
@@ -163,27 +160,11 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
     abortAbandoned: () => engine.services.leftovers.sweep(),
     resumedBytes: (ids) => engine.resumedBytes(ids),
     warm: () => pool.warm(),
-    close: () => engine.close(),
+    close: async () => {
+      await folders.close();
+      await engine.close();
+    },
   };
-}
-
-/**
- * Makes each folder below `root`; one whose name cannot be a local folder is left out (the files in
- * it fail one by one, naming why).
- */
-async function makeFolders(root: string, folders: string[][]): Promise<void> {
-  for (const rel of folders) {
-    let path: string;
-    try {
-      for (const s of rel) checkSegment(s);
-      path = safeJoin(root, rel);
-    } catch {
-      continue;
-    }
-    await mkdir(path, { recursive: true }).catch((e: unknown) => {
-      throw new TransferError(toErrorInfo(e, path));
-    });
-  }
 }
 
 /** File ids are looked up a few at a time (the API client paces them); records are used as given. */

@@ -1,0 +1,118 @@
+// A folder download starts on the first page of the folder's listing (1,000 entries) while the
+// next pages are on their way; a listing cut short (the app closed, the platform failing on a
+// later page) is taken up again and adds only the files the batch lacks: every file once.
+import { mkdir, readdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FaultRule } from '../../../sandbox/control/faults';
+import type { TransferService, TransferView } from '../../../main/core/transfer/service';
+import { transferEnv, type TransferEnv } from '../../support/transfer-env';
+
+const FILES = 1050; // two pages: 1,000 and 50
+let env: TransferEnv;
+let folderId = '';
+let page2 = '';
+
+beforeAll(async () => {
+  env = await transferEnv();
+  const src = join(env.dir, 'many');
+  await mkdir(src);
+  for (let i = 0; i < FILES; i++) await writeFile(join(src, `f${String(i).padStart(4, '0')}.txt`), `file ${i}\n`);
+  const up = await env.service({ journalPath: join(env.dir, 'up.db') });
+  const [batch] = await up.enqueueUpload([src]);
+  const [done] = await up.whenSettled([batch!.id]);
+  expect(done?.state).toBe('done');
+  folderId = done!.remoteFileId!;
+  page2 = `/api/v3/folders/${folderId}/contents/`;
+}, 120_000);
+afterEach(() => env.sb.clearFaults());
+afterAll(async () => env?.close());
+
+async function fileNames(dir: string): Promise<string[]> {
+  return (await readdir(dir)).sort();
+}
+
+const expected = Array.from({ length: FILES }, (_, i) => `f${String(i).padStart(4, '0')}.txt`);
+
+function batchOf(svc: TransferService): TransferView {
+  const b = svc.list().items.find((i) => i.isBatch && i.remoteFileId === folderId);
+  if (!b) throw new Error('no batch for the folder');
+  return b;
+}
+
+/** Resolves once the sandbox has been asked for the listing's second page (the rule matched). */
+async function asked(rule: FaultRule): Promise<void> {
+  while (rule.hits === 0) await new Promise((r) => setTimeout(r, 20));
+}
+
+describe('a folder download and its listing', () => {
+  it('files download while the next page of the listing is still on its way', async () => {
+    env.sb.addFault({ path: page2, query: '*page=2*', latencyMs: 5000, times: 1 });
+    const svc = await env.service({ journalPath: join(env.dir, 'early.db') });
+    const dir = join(env.dir, 'early');
+    let listed = false;
+    let doneWhileListing = 0;
+    svc.onProgress((b) => {
+      if (!listed) doneWhileListing = Math.max(doneWhileListing, b.items.filter((i) => !i.isBatch && i.state === 'done').length);
+    });
+    const firstDone = new Promise<void>((ok) => svc.onProgress((b) => b.items.some((i) => !i.isBatch && i.state === 'done') && ok()));
+    const enqueued = svc.enqueueDownloadFolder(folderId, dir).then((v) => {
+      listed = true;
+      return v;
+    });
+    await firstDone;
+    expect(listed).toBe(false); // a file of page 1 is done; page 2 is still held by the sandbox
+    expect(batchOf(svc).state).toBe('running');
+    const views = await enqueued;
+    expect(views[0]?.isBatch).toBe(true);
+    expect(views.length).toBe(FILES + 1);
+    const [b] = await svc.whenSettled([views[0]!.id]);
+    expect({ state: b?.state, error: b?.error, size: b?.size }).toEqual({ state: 'done', error: undefined, size: views.slice(1).reduce((a, v) => a + v.size, 0) });
+    expect(doneWhileListing).toBeGreaterThan(0);
+    expect(await fileNames(dir)).toEqual(expected);
+  }, 60_000);
+
+  it('a listing that fails on a later page fails the batch saying so; retry lists the rest, every file once', async () => {
+    const rule = env.sb.addFault({ path: page2, query: '*page=2*', status: 404, times: 1 }) as FaultRule;
+    const svc = await env.service({ journalPath: join(env.dir, 'fail.db') });
+    const dir = join(env.dir, 'fail');
+    await expect(svc.enqueueDownloadFolder(folderId, dir)).rejects.toThrow(/404|not found/i);
+    expect(rule.hits).toBe(1);
+    const [failed] = await svc.whenSettled([batchOf(svc).id]);
+    expect(failed?.state).toBe('failed');
+    expect(failed?.error?.message).toMatch(/list a folder/);
+    const children = () => svc.list().items.filter((i) => i.parentId === failed!.id);
+    expect(children().length).toBe(1000);
+    expect(children().every((c) => c.state === 'done')).toBe(true);
+    expect((await fileNames(dir)).length).toBe(1000);
+
+    svc.retry(failed!.id);
+    expect(batchOf(svc).state).toBe('running');
+    const [b] = await svc.whenSettled([failed!.id]);
+    expect({ state: b?.state, error: b?.error }).toEqual({ state: 'done', error: undefined });
+    expect(children().length).toBe(FILES);
+    expect(await fileNames(dir)).toEqual(expected); // no "name (1).txt": nothing fetched twice
+  }, 60_000);
+
+  it('a listing cut short by closing is taken up by the next start on the same journal', async () => {
+    const rule = env.sb.addFault({ path: page2, query: '*page=2*', latencyMs: 5000, times: 1 }) as FaultRule;
+    const journalPath = join(env.dir, 'restart.db');
+    const dir = join(env.dir, 'restart');
+    const first = await env.service({ journalPath });
+    const enqueued = first.enqueueDownloadFolder(folderId, dir);
+    enqueued.catch(() => undefined);
+    await asked(rule);
+    const before = first.list().items.filter((i) => !i.isBatch).length;
+    expect(before).toBe(1000);
+    await first.close();
+    await expect(enqueued).rejects.toThrow();
+
+    const second = await env.service({ journalPath });
+    const batch = batchOf(second);
+    expect(batch.state).toBe('running'); // listing again, not done with the 1,000 it had
+    const [b] = await second.whenSettled([batch.id]);
+    expect({ state: b?.state, error: b?.error }).toEqual({ state: 'done', error: undefined });
+    expect(second.list().items.filter((i) => i.parentId === batch.id).length).toBe(FILES);
+    expect(await fileNames(dir)).toEqual(expected);
+  }, 60_000);
+});
