@@ -1,6 +1,15 @@
 import { CourierError } from '../../../shared/errors';
 import type { ResolvedPlatform } from '../platforms';
-import type { AzureCredentials, FolderListing, RegisterFileRequest, RemoteFile, RescaleStorage, StorageCredentials, StorageRef, UploadTarget } from '../transfer/ports';
+import type {
+  AzureCredentials,
+  FolderListing,
+  RegisterFileRequest,
+  RemoteFile,
+  RescaleStorage,
+  StorageCredentials,
+  StorageRef,
+  UploadTarget,
+} from '../transfer/ports';
 import type { RescaleApi } from './api';
 import type { FileRecord, StorageCredentials as CredentialsModel, StorageRefModel } from './models';
 import { azureEndpointFor, isAzure } from './storage-azure';

@@ -122,7 +122,10 @@ export class FolderDownloads {
   private async list(batch: ItemRow, known: Set<string>, addBatch: () => void): Promise<void> {
     const controller = new AbortController();
     const folders: string[][] = [];
-    const opts: FolderDownloadOptions = { priority: batch.priority, ...(batch.conflict ? { conflict: batch.conflict as NonNullable<DownloadOptions['conflict']> } : {}) };
+    const opts: FolderDownloadOptions = {
+      priority: batch.priority,
+      ...(batch.conflict ? { conflict: batch.conflict as NonNullable<DownloadOptions['conflict']> } : {}),
+    };
     const onFiles = (entries: RemoteEntry[]): void => {
       if (controller.signal.aborted) return; // a page that arrived as the batch was cancelled
       const fresh = entries.filter((e) => !known.has(e.file.id));

@@ -67,7 +67,11 @@ describe('a folder download and its listing', () => {
     expect(views[0]?.isBatch).toBe(true);
     expect(views.length).toBe(FILES + 1);
     const [b] = await svc.whenSettled([views[0]!.id]);
-    expect({ state: b?.state, error: b?.error, size: b?.size }).toEqual({ state: 'done', error: undefined, size: views.slice(1).reduce((a, v) => a + v.size, 0) });
+    expect({ state: b?.state, error: b?.error, size: b?.size }).toEqual({
+      state: 'done',
+      error: undefined,
+      size: views.slice(1).reduce((a, v) => a + v.size, 0),
+    });
     expect(doneWhileListing).toBeGreaterThan(0);
     expect(await fileNames(dir)).toEqual(expected);
   }, 60_000);
