@@ -54,7 +54,7 @@ export async function runTransfers(
     let items: TransferView[];
     let doneBefore = 0;
     // A folder download whose listing was cut short is unfinished even when every file it had is done.
-    if (unfinished.length > 0 || known.some((i) => i.isBatch && open(i))) {
+    if (unfinished.length > 0 || known.some((i) => i.isBatch && i.kind === 'download' && open(i))) {
       out.log(
         unfinished.length > 0
           ? `Resuming ${unfinished.length} unfinished transfer(s) from an earlier run`

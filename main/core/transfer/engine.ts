@@ -56,7 +56,11 @@ export class TransferEngine implements JobReporter {
     for (const row of journal.loadItems()) this.adoptRow(row, true);
     this.scheduleTimer = setInterval(() => this.services.applyBandwidth(), 30_000);
     this.scheduleTimer.unref();
-    queueMicrotask(() => this.pump()); // transfers interrupted by a crash or close continue
+    queueMicrotask(() => {
+      // A download batch reads as its files (and its listing) do: its journaled state may be a moment stale.
+      for (const it of this.items.values()) if (it.row.isBatch && it.row.kind === 'download') this.maybeSettleBatch(it.id);
+      this.pump(); // transfers interrupted by a crash or close continue
+    });
     void this.services.leftovers.sweep(); // and uploads abandoned before then are aborted
   }
 

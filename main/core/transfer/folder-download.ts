@@ -71,10 +71,17 @@ export class FolderDownloads {
     return own ? [own, ...mine] : mine;
   }
 
-  /** Takes up the listing of every batch journaled with its listing open (at start, in the background). */
+  /**
+   * Takes up the listing of every batch journaled with its listing open (at start, in the
+   * background). A batch of another account than the active one waits: its folder id means
+   * nothing to this account's API key.
+   */
   resumeAll(): void {
+    const account = this.d.engine.account;
     for (const it of this.d.engine.items.values()) {
-      if (it.row.isBatch && it.row.kind === 'download' && it.row.remoteJson === LISTING_OPEN) this.resume(it.id);
+      if (!it.row.isBatch || it.row.kind !== 'download' || it.row.remoteJson !== LISTING_OPEN) continue;
+      if (account !== undefined && it.row.accountId !== null && it.row.accountId !== account) continue;
+      this.resume(it.id);
     }
   }
 
@@ -92,11 +99,12 @@ export class FolderDownloads {
     return true;
   }
 
-  /** Stops the batch's listing (a cancelled batch lists nothing more; its marker goes). */
+  /** Stops the batch's listing: a cancelled batch lists nothing more, now or at the next start. */
   cancel(batchId: string): void {
     const r = this.running.get(batchId);
-    if (!r) return;
-    r.controller.abort(new Error('cancelled'));
+    if (r)
+      r.controller.abort(new Error('cancelled')); // its end drops the marker
+    else if (this.d.engine.items.get(batchId)?.row.remoteJson === LISTING_OPEN) this.setListing(batchId, null, { remoteJson: null });
   }
 
   /** A batch paused as a whole (or everything paused) keeps the files its listing finds later paused too. */
@@ -110,7 +118,7 @@ export class FolderDownloads {
 
   /** Everything cancelled: every listing stops. */
   cancelAll(): void {
-    for (const id of [...this.running.keys()]) this.cancel(id);
+    for (const it of [...this.d.engine.items.values()]) if (it.row.isBatch) this.cancel(it.id);
   }
 
   /** Stops every listing and waits for them; their batches keep the marker, so the next start lists again. */
@@ -132,7 +140,8 @@ export class FolderDownloads {
       if (fresh.length === 0) return;
       for (const e of fresh) known.add(e.file.id);
       addBatch();
-      const rows = fresh.map((e) => downloadRow(this.d.row, e.file, batch.localPath, opts, batch.id, e.relDir));
+      // The batch's account, not the active one: a listing taken up again belongs to whoever started it.
+      const rows = fresh.map((e) => ({ ...downloadRow(this.d.row, e.file, batch.localPath, opts, batch.id, e.relDir), accountId: batch.accountId }));
       this.extendBatch(batch.id, rows);
     };
     const done = (async () => {
@@ -148,8 +157,11 @@ export class FolderDownloads {
       this.setListing(batch.id, null, { remoteJson: null });
     } catch (e) {
       const why = controller.signal.aborted ? String((controller.signal.reason as Error | undefined)?.message) : null;
-      if (why === 'cancelled') this.setListing(batch.id, null, { remoteJson: null });
-      else if (why !== 'closing') {
+      if (why === 'cancelled') {
+        this.setListing(batch.id, null, { remoteJson: null });
+        return; // what the user asked for: not an error
+      }
+      if (why !== 'closing') {
         const info = toErrorInfo(e);
         this.setListing(batch.id, 'unlisted', { errorCode: info.code, errorMessage: info.message });
       }

@@ -119,4 +119,27 @@ describe('a folder download and its listing', () => {
     expect(second.list().items.filter((i) => i.parentId === batch.id).length).toBe(FILES);
     expect(await fileNames(dir)).toEqual(expected);
   }, 60_000);
+
+  it('cancelling the batch stops its listing, for good: the next start does not list it again', async () => {
+    const rule = env.sb.addFault({ path: page2, query: '*page=2*', latencyMs: 5000, times: 1 }) as FaultRule;
+    const journalPath = join(env.dir, 'cancel.db');
+    const first = await env.service({ journalPath });
+    const enqueued = first.enqueueDownloadFolder(folderId, join(env.dir, 'cancel'));
+    await asked(rule);
+    const id = batchOf(first).id;
+    first.cancel(id);
+    const views = await enqueued; // the user's cancel is not an error
+    expect(views.length).toBe(1001);
+    const [b] = await first.whenSettled([id]);
+    expect(['cancelled', 'done']).toContain(b?.state); // done: files that had landed before the cancel stay
+    expect(first.list().items.filter((i) => i.parentId === id && i.state !== 'cancelled' && i.state !== 'done')).toEqual([]);
+    await first.close();
+
+    const later = env.sb.addFault({ path: page2, status: 500 }) as FaultRule; // counts any listing of the folder
+    const second = await env.service({ journalPath });
+    expect(batchOf(second).state).toBe(b?.state);
+    expect(second.list().items.filter((i) => i.parentId === id).length).toBe(1000);
+    await second.close();
+    expect(later.hits).toBe(0);
+  }, 60_000);
 });
