@@ -26,6 +26,7 @@ export const REALISTIC_TESTS = [
   'test/integration/cli/folder-roundtrip.test.ts',
   'test/integration/transfer/roundtrip.test.ts',
   'test/integration/transfer/folders.test.ts',
+  'test/integration/transfer/folder-listing.test.ts',
   'test/integration/transfer/regions.test.ts',
 ];
 
