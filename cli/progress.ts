@@ -31,9 +31,11 @@ export class ProgressDisplay {
    * it); failures come first, as what a long list must not hide.
    */
   private held = { failed: [] as string[], ended: [] as string[] };
+  /** Files the progress has shown so far: a folder's count grows while it is listed. */
+  private readonly seen = new Set<string>();
   constructor(
     private readonly out: Out,
-    private readonly files: number,
+    private files: number,
   ) {
     if (!out.quiet && !out.json && process.stderr.isTTY) {
       this.bar = new cliProgress.SingleBar(
@@ -44,14 +46,24 @@ export class ProgressDisplay {
     }
   }
 
+  /** How many files the run has, once known (the count shown is never below the files seen). */
+  expect(files: number): void {
+    this.files = files;
+  }
+
+  private get total(): number {
+    return Math.max(this.files, this.seen.size);
+  }
+
   update(b: ProgressBatch): void {
+    for (const i of b.items) if (!i.isBatch) this.seen.add(i.id);
     this.noteEnded(b.items);
     const o = b.overall;
     const regs = registrationsText(o);
     if (this.bar) {
       this.bar.setTotal(Math.max(1, o.bytesTotal));
       this.bar.update(o.bytesDone, {
-        files: `${this.done.size}/${this.files} files`,
+        files: `${this.done.size}/${this.total} files`,
         bytes: `${formatBytes(o.bytesDone)}/${formatBytes(o.bytesTotal)}`,
         speed: `${formatBytes(o.bytesPerSecond)}/s`,
         // Bytes first: once they are all stored, the bar's ETA is the registrations'.
@@ -61,7 +73,7 @@ export class ProgressDisplay {
     } else if (!this.out.json && Date.now() - this.lastLine > 10_000 && o.bytesTotal > 0) {
       this.lastLine = Date.now();
       this.out.log(
-        `${this.done.size}/${this.files} files, ${formatBytes(o.bytesDone)} of ${formatBytes(o.bytesTotal)}, ${formatBytes(o.bytesPerSecond)}/s, ETA ${eta(o.etaSeconds)}${regs ? `; ${regs}` : ''}`,
+        `${this.done.size}/${this.total} files, ${formatBytes(o.bytesDone)} of ${formatBytes(o.bytesTotal)}, ${formatBytes(o.bytesPerSecond)}/s, ETA ${eta(o.etaSeconds)}${regs ? `; ${regs}` : ''}`,
       );
     }
   }
@@ -73,7 +85,10 @@ export class ProgressDisplay {
   finish(items: ProgressBatch['items']): void {
     this.noteEnded(items);
     const listed = this.bar ? [...this.held.failed, ...this.held.ended] : [];
-    this.bar?.update({ files: `${this.done.size}/${this.files} files` }); // its last frame counts the files that ended since
+    // Its last frame counts the files and bytes that ended since the last progress batch (else a finished run can stay at 97 %).
+    const bytes = items.reduce((a, i) => a + i.bytesDone, 0);
+    if (this.bar && bytes > 0) this.bar.update(Math.min(bytes, this.bar.getTotal()), { bytes: `${formatBytes(bytes)}/${formatBytes(this.bar.getTotal())}` });
+    this.bar?.update({ files: `${this.done.size}/${this.total} files` });
     this.stop();
     for (const line of listed.slice(0, LISTED_AFTER_BAR)) this.out.log(line);
     const more = listed.length - LISTED_AFTER_BAR;

@@ -46,6 +46,7 @@ export async function runTransfers(
   // The service is opened before the enqueue's inputs are all known (download-file asks for the
   // file's record meanwhile); a run that ends before enqueueing leaves no journal behind.
   let settledAll = false;
+  const watch = watchProgress(service, out);
   try {
     const known = service.list().items;
     const leftover = known.filter((i) => !i.isBatch);
@@ -71,7 +72,7 @@ export async function runTransfers(
     // A folder upload ends after its files: its empty folders are made then (a run that stopped at
     // its files left them out), and it learns the folder's id.
     const batches = items.filter((i) => i.isBatch).map((i) => i.id);
-    const settled = await watchUntilSettled(service, ids, batches, out);
+    const settled = await watch.until(ids, batches);
     settledAll = settled !== null;
     // A folder listing taken up again adds files after the run began: the batches' files count too.
     const ours = new Set([...ids, ...batches]);
@@ -92,6 +93,7 @@ export async function runTransfers(
     trace('cleaned up');
     return { items: final, bytesSent: Math.max(0, bytesSent), bytesResumed, skipped: ended.length - done.length, paused: settled === null };
   } finally {
+    watch.stop();
     const empty = service.list().items.length === 0;
     await service.close();
     trace('transfer service closed');
@@ -135,13 +137,16 @@ async function openRunService(
   return { service, journalPath: journal.path, lock };
 }
 
-/** Shows progress until every item has ended (their views), or Ctrl-C paused them (null). */
-async function watchUntilSettled(service: TransferService, ids: string[], batches: string[], out: Out): Promise<TransferView[] | null> {
+/**
+ * Progress from before the enqueue (a folder's files download while the folder is still being
+ * listed) until every item has ended (`until` gives their views), or Ctrl-C paused them (null).
+ */
+function watchProgress(service: TransferService, out: Out) {
   // Trace marks at progress-batch resolution (~100 ms): a small transfer can end within one
   // batch, and then neither mark shows.
   let firstBytes = true;
   let allBytes = false;
-  const display = new ProgressDisplay(out, ids.length);
+  const display = new ProgressDisplay(out, 0);
   const off = service.onProgress((b) => {
     if (firstBytes && b.overall.bytesDone > 0) {
       firstBytes = false;
@@ -153,17 +158,31 @@ async function watchUntilSettled(service: TransferService, ids: string[], batche
     }
     display.update(b);
   });
+  let paused = false;
+  let onPaused = (): void => undefined;
+  const pausedByUser = new Promise<null>((resolve) => (onPaused = () => resolve(null)));
   const onSigint = () => {
+    paused = true;
     service.pause();
     display.stop();
     process.stderr.write('\nPausing…\n');
+    onPaused();
   };
   process.once('SIGINT', onSigint);
-  const settled = await Promise.race([service.whenSettled([...ids, ...batches]), new Promise<null>((resolve) => process.once('SIGINT', () => resolve(null)))]);
-  trace('settled', { threads: true });
-  process.off('SIGINT', onSigint);
-  off();
-  if (settled) display.finish(settled.filter((i) => !i.isBatch));
-  else display.stop();
-  return settled;
+  const stop = (): void => {
+    process.off('SIGINT', onSigint);
+    off();
+    display.stop();
+  };
+  return {
+    stop,
+    async until(ids: string[], batches: string[]): Promise<TransferView[] | null> {
+      display.expect(ids.length);
+      const settled = paused ? null : await Promise.race([service.whenSettled([...ids, ...batches]), pausedByUser]);
+      trace('settled', { threads: true });
+      if (settled) display.finish(settled.filter((i) => !i.isBatch));
+      stop();
+      return settled;
+    },
+  };
 }
