@@ -33,17 +33,22 @@ export class ProgressDisplay {
   private held = { failed: [] as string[], ended: [] as string[] };
   /** Files the progress has shown so far: a folder's count grows while it is listed. */
   private readonly seen = new Set<string>();
+  /** A terminal gets a bar from the first file on (a command that fails before any leaves no empty bar); never again once stopped. */
+  private wantsBar: boolean;
   constructor(
     private readonly out: Out,
     private files: number,
   ) {
-    if (!out.quiet && !out.json && process.stderr.isTTY) {
-      this.bar = new cliProgress.SingleBar(
-        { format: ' {bar} {percentage}% | {files} | {bytes} | {speed} | ETA {etaText}{regs}', stream: process.stderr, hideCursor: true, barsize: 28, fps: 5 },
-        cliProgress.Presets.shades_classic,
-      );
-      this.bar.start(1, 0, { files: `0/${files} files`, bytes: '', speed: '', etaText: '--:--', regs: '' });
-    }
+    this.wantsBar = !out.quiet && !out.json && process.stderr.isTTY;
+  }
+
+  private startBar(): void {
+    this.wantsBar = false;
+    this.bar = new cliProgress.SingleBar(
+      { format: ' {bar} {percentage}% | {files} | {bytes} | {speed} | ETA {etaText}{regs}', stream: process.stderr, hideCursor: true, barsize: 28, fps: 5 },
+      cliProgress.Presets.shades_classic,
+    );
+    this.bar.start(1, 0, { files: `0/${this.total} files`, bytes: '', speed: '', etaText: '--:--', regs: '' });
   }
 
   /** How many files the run has, once known (the count shown is never below the files seen). */
@@ -57,6 +62,7 @@ export class ProgressDisplay {
 
   update(b: ProgressBatch): void {
     for (const i of b.items) if (!i.isBatch) this.seen.add(i.id);
+    if (this.wantsBar && this.seen.size > 0) this.startBar();
     this.noteEnded(b.items);
     const o = b.overall;
     const regs = registrationsText(o);
@@ -116,6 +122,7 @@ export class ProgressDisplay {
   }
 
   stop(): void {
+    this.wantsBar = false;
     this.bar?.stop();
     this.bar = null;
   }
