@@ -62,4 +62,19 @@ describe('ProgressDisplay', () => {
     d.finish([item(1, 'done'), item(2, 'cancelled')]);
     expect(fileLines()).toEqual(['Downloaded out-1.log (2.0 KiB)', 'Cancelled out-2.log']);
   });
+
+  it('on a terminal, draws no bar before the first file (a command that fails first leaves none), then counts the files it has seen', () => {
+    process.stderr.isTTY = true;
+    const drawn: string[] = [];
+    process.stderr.write = ((chunk: string | Uint8Array) => drawn.push(String(chunk)) > 0) as typeof process.stderr.write;
+    const out = capture();
+    const d = new ProgressDisplay(out, 0); // a folder still being listed: its count is not known yet
+    d.update({ seq: 1, overall: { ...overall, bytesTotal: 0 }, items: [] } as Parameters<ProgressDisplay['update']>[0]);
+    expect(drawn).toEqual([]);
+    d.update({ seq: 2, overall, items: [item(1, 'running'), item(2, 'running'), item(3, 'done')] } as Parameters<ProgressDisplay['update']>[0]);
+    expect(drawn.join('')).toMatch(/\/3 files/); // the files seen so far, not the 0 it was made with
+    d.expect(5); // the listing ended with 5
+    d.finish([item(1, 'done'), item(2, 'done'), item(3, 'done'), item(4, 'done'), item(5, 'done')]);
+    expect(drawn.join('')).toMatch(/5\/5 files/);
+  });
 });
