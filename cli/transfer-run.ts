@@ -78,6 +78,9 @@ export async function runTransfers(
     const ours = new Set([...ids, ...batches]);
     const mine = (i: TransferView): boolean => ours.has(i.id) || (i.parentId !== undefined && ours.has(i.parentId));
     const final = service.list().items.filter(mine);
+    // A folder whose listing failed (a download batch fails on its own only so) keeps its journal:
+    // the next run lists the rest into it instead of starting over beside the files already there.
+    if (final.some((i) => i.isBatch && i.kind === 'download' && i.state === 'failed' && i.error?.code !== 'items_failed')) settledAll = false;
     const ended = final.filter((i) => !i.isBatch && i.state === 'done');
     const done = ended.filter((i) => !wasSkipped(i));
     const total = done.reduce((n, i) => n + i.size, 0);

@@ -59,4 +59,19 @@ describe('courier download --folder after kill -9 during the listing', () => {
     const names = readdirSync(got).sort(); // a temporary ".courier-….part" left behind would show here
     expect(names).toEqual(Array.from({ length: FILES }, (_, i) => `f${String(i).padStart(4, '0')}.txt`));
   }, 120_000);
+
+  it('a listing the platform refuses twice in a row is still finished by the third run, beside no copies', async () => {
+    const refused = sb.addFault({ path: `/api/v3/folders/${folderId}/contents/`, query: '*page=2*', status: 404, times: 2 }) as FaultRule;
+    const args = ['download', '--folder', folderId, '-o', 'refused'];
+    const first = await runCourier(sb, work, args);
+    expect(first.code, first.stdout + first.stderr).toBe(33);
+    const second = await runCourier(sb, work, args); // takes the listing up again, refused again
+    expect(second.code, second.stdout + second.stderr).toBe(33);
+    expect(second.stdout + second.stderr).toMatch(/Resuming/);
+    expect(refused.hits).toBe(2);
+    const third = await runCourier(sb, work, args);
+    expect(third.code, third.stdout + third.stderr).toBe(0);
+    const names = readdirSync(join(work, 'refused')).sort();
+    expect(names).toEqual(Array.from({ length: FILES }, (_, i) => `f${String(i).padStart(4, '0')}.txt`));
+  }, 120_000);
 });
