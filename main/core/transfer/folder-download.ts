@@ -157,6 +157,8 @@ export class FolderDownloads {
       this.setListing(batch.id, null, { remoteJson: null });
     } catch (e) {
       const why = controller.signal.aborted ? String((controller.signal.reason as Error | undefined)?.message) : null;
+      // Sub-folders still being listed beside the one that failed add nothing more (a retry lists them).
+      if (!why) controller.abort(new Error('failed'));
       if (why === 'cancelled') {
         this.setListing(batch.id, null, { remoteJson: null });
         return; // what the user asked for: not an error
