@@ -92,8 +92,9 @@ export class ProgressDisplay {
     this.noteEnded(items);
     const listed = this.bar ? [...this.held.failed, ...this.held.ended] : [];
     // Its last frame counts the files and bytes that ended since the last progress batch (else a finished run can stay at 97 %).
-    const bytes = items.reduce((a, i) => a + i.bytesDone, 0);
-    if (this.bar && bytes > 0) this.bar.update(Math.min(bytes, this.bar.getTotal()), { bytes: `${formatBytes(bytes)}/${formatBytes(this.bar.getTotal())}` });
+    // (A resumed run's items include files an earlier run finished, which its total leaves out: capped.)
+    const bytes = this.bar ? Math.min(items.reduce((a, i) => a + i.bytesDone, 0), this.bar.getTotal()) : 0;
+    if (this.bar && bytes > 0) this.bar.update(bytes, { bytes: `${formatBytes(bytes)}/${formatBytes(this.bar.getTotal())}` });
     this.bar?.update({ files: `${this.done.size}/${this.total} files` });
     this.stop();
     for (const line of listed.slice(0, LISTED_AFTER_BAR)) this.out.log(line);
