@@ -93,7 +93,12 @@ export class ProgressDisplay {
     const listed = this.bar ? [...this.held.failed, ...this.held.ended] : [];
     // Its last frame counts the files and bytes that ended since the last progress batch (else a finished run can stay at 97 %).
     // (A resumed run's items include files an earlier run finished, which its total leaves out: capped.)
-    const bytes = this.bar ? Math.min(items.reduce((a, i) => a + i.bytesDone, 0), this.bar.getTotal()) : 0;
+    const bytes = this.bar
+      ? Math.min(
+          items.reduce((a, i) => a + i.bytesDone, 0),
+          this.bar.getTotal(),
+        )
+      : 0;
     if (this.bar && bytes > 0) this.bar.update(bytes, { bytes: `${formatBytes(bytes)}/${formatBytes(this.bar.getTotal())}` });
     this.bar?.update({ files: `${this.done.size}/${this.total} files` });
     this.stop();
