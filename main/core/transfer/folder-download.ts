@@ -9,7 +9,7 @@ import { basename, resolve } from 'node:path';
 import { toErrorInfo, TransferError } from './errors';
 import type { TransferEngine } from './engine';
 import { walkRemotePages, type RemoteEntry } from './folders';
-import { LISTING_OPEN, type LiveItem } from './item';
+import { LISTING_CANCELLED, LISTING_OPEN, type LiveItem } from './item';
 import type { ItemRow, Journal } from './journal';
 import { checkSegment, safeJoin } from './names';
 import type { RescaleStorage } from './ports';
@@ -85,26 +85,33 @@ export class FolderDownloads {
     }
   }
 
-  /** Lists a batch's folder again, adding the files it does not have yet (a restart, or a retry after the listing failed). */
+  /**
+   * Lists a batch's folder again, adding the files it does not have yet: a restart, or a retry
+   * after the listing failed or was cancelled.
+   */
   resume(batchId: string): boolean {
     const it = this.d.engine.items.get(batchId);
-    if (!it || !it.row.isBatch || it.row.remoteJson !== LISTING_OPEN || this.running.has(batchId)) return false;
+    const marker = it?.row.remoteJson;
+    if (!it || !it.row.isBatch || (marker !== LISTING_OPEN && marker !== LISTING_CANCELLED) || this.running.has(batchId)) return false;
     const known = new Set<string>();
     for (const c of it.children) {
       const id = this.d.engine.items.get(c)?.row.remoteFileId;
       if (id) known.add(id);
     }
-    this.setListing(batchId, 'listing');
+    this.setListing(batchId, 'listing', marker === LISTING_CANCELLED ? { remoteJson: LISTING_OPEN } : {});
     void this.list(it.row, known, () => undefined).catch(() => undefined); // failures are recorded on the batch
     return true;
   }
 
-  /** Stops the batch's listing: a cancelled batch lists nothing more, now or at the next start. */
+  /**
+   * Stops the batch's listing: it lists nothing more, now or at the next start, and reads as
+   * cancelled (files are missing from it); a retry lists the rest.
+   */
   cancel(batchId: string): void {
     const r = this.running.get(batchId);
     if (r)
-      r.controller.abort(new Error('cancelled')); // its end drops the marker
-    else if (this.d.engine.items.get(batchId)?.row.remoteJson === LISTING_OPEN) this.setListing(batchId, null, { remoteJson: null });
+      r.controller.abort(new Error('cancelled')); // its end marks the batch
+    else if (this.d.engine.items.get(batchId)?.row.remoteJson === LISTING_OPEN) this.setListing(batchId, 'cancelled', { remoteJson: LISTING_CANCELLED });
   }
 
   /** A batch paused as a whole (or everything paused) keeps the files its listing finds later paused too. */
@@ -160,7 +167,7 @@ export class FolderDownloads {
       // Sub-folders still being listed beside the one that failed add nothing more (a retry lists them).
       if (!why) controller.abort(new Error('failed'));
       if (why === 'cancelled') {
-        this.setListing(batch.id, null, { remoteJson: null });
+        this.setListing(batch.id, 'cancelled', { remoteJson: LISTING_CANCELLED });
         return; // what the user asked for: not an error
       }
       if (why !== 'closing') {
@@ -188,14 +195,15 @@ export class FolderDownloads {
   /**
    * 'listing': the batch reads as moving; null: every file is in it (`journaled` says so, durably);
    * 'unlisted': the listing stopped on the error in `journaled`, and the batch fails with it once
-   * its files have settled.
+   * its files have settled; 'cancelled': the user stopped it, and the batch reads as cancelled.
    */
   private setListing(batchId: string, listing: LiveItem['listing'], journaled: Partial<ItemRow> = {}): void {
     const b = this.d.engine.items.get(batchId);
     if (!b) return;
     b.listing = listing;
     Object.assign(b.row, journaled);
-    if (Object.keys(journaled).length > 0) this.d.journal.updateItem(batchId, journaled, listing === null);
+    // A change of the marker is durable at once: it decides whether the next start lists again.
+    if (Object.keys(journaled).length > 0) this.d.journal.updateItem(batchId, journaled, 'remoteJson' in journaled);
     this.d.engine.maybeSettleBatch(batchId);
     this.d.engine.feed.markDirty(b, false);
   }

@@ -11,6 +11,11 @@ import type { RegistrationLookup } from './registrations';
 
 /** A download batch's remoteJson while its folder's listing has not ended (journaled: a restart sees it; folder-download.ts). */
 export const LISTING_OPEN = '{"listing":"open"}';
+/**
+ * A download batch's remoteJson once the user cancelled it before its listing ended: files are
+ * missing from it, so it never reads as done, and a retry lists the rest (a restart does not).
+ */
+export const LISTING_CANCELLED = '{"listing":"cancelled"}';
 
 export class LiveItem {
   /** Bytes finished outside the tasks currently in flight. */
@@ -40,16 +45,17 @@ export class LiveItem {
   childDoneBytes = 0;
   readonly activeChildren = new Set<LiveItem>();
   /**
-   * Download batch only: its folder is still being listed ('listing'), or the listing stopped on
-   * an error ('unlisted'); null once every file is in the batch. Either keeps the batch from
-   * reading as done while files may be missing from it.
+   * Download batch only: its folder is still being listed ('listing'), the listing stopped on
+   * an error ('unlisted') or was cancelled ('cancelled'); null once every file is in the batch.
+   * Each keeps the batch from reading as done while files may be missing from it.
    */
-  listing: 'listing' | 'unlisted' | null = null;
+  listing: 'listing' | 'unlisted' | 'cancelled' | null = null;
   /** Batch only: paused as a whole; files its listing adds later join it paused. */
   holdNew = false;
 
   constructor(public row: ItemRow) {
     if (row.isBatch && row.kind === 'download' && row.remoteJson === LISTING_OPEN) this.listing = 'listing';
+    if (row.isBatch && row.kind === 'download' && row.remoteJson === LISTING_CANCELLED) this.listing = 'cancelled';
   }
 
   get id(): string {
@@ -105,7 +111,7 @@ export class LiveItem {
     if (n('queued') > 0) return 'queued';
     if (n('paused') > 0) return 'paused';
     if (n('failed') > 0 || this.listing === 'unlisted') return 'failed';
-    if (this.children.length > 0 && n('cancelled') === this.children.length) return 'cancelled';
+    if (this.listing === 'cancelled' || (this.children.length > 0 && n('cancelled') === this.children.length)) return 'cancelled';
     return 'done';
   }
 
