@@ -32,7 +32,13 @@ export interface Listed<T> {
 
 /** Folder listings ask for the largest page the platform gives: one v3 call per 1,000 entries. */
 function folderListing(signal?: AbortSignal) {
-  return { what: 'list a folder', pageSize: 1000, ...(signal ? { signal } : {}) };
+  return {
+    what: 'list a folder',
+    pageSize: 1000,
+    // A folder a job or a colleague changes while it is listed is read again, so no file is left out.
+    relist: { passes: 2, key: (e: z.output<typeof folderItem>) => `${e.type}:${e.item.id}` },
+    ...(signal ? { signal } : {}),
+  };
 }
 
 /** Typed Rescale endpoints (v3 where the platform's own tools use it, v2 for jobs). */

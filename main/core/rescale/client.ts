@@ -34,6 +34,20 @@ export interface PaginateOptions<S extends z.ZodType> {
   query?: CallOptions<S>['query'];
   signal?: AbortSignal;
   skipped?: SkipTally;
+  /** Reads a list that changed while it was read again from its start (see `pages`). */
+  relist?: RelistOptions<z.output<S>>;
+}
+
+/**
+ * The platform pages lists by page number. A list that changes while it is read shifts under
+ * its pages: an entry deleted from page 1 after page 1 was read moves the first entry of page 2
+ * onto page 1, and no page ever carries it (a file left out of a folder download). Every page
+ * carries the list's `count`: when it differs between pages, the list is read again from the
+ * start, up to `passes` more times, and entries already given (by `key`) are not given again.
+ */
+export interface RelistOptions<T> {
+  passes: number;
+  key: (item: T) => string;
 }
 
 export interface RescaleClientOptions {
@@ -222,16 +236,39 @@ export class RescaleHttp {
   async *pages<S extends z.ZodType>(path: string, item: S, opts: PaginateOptions<S>): AsyncGenerator<z.output<S>[]> {
     const tally = opts.skipped ?? newTally();
     const before = tally.count;
-    let url: URL | null = this.url(path, { ...opts.query, page_size: opts.pageSize ?? 100 });
+    const first = this.url(path, { ...opts.query, page_size: opts.pageSize ?? 100 });
+    const given = opts.relist ? new Set<string>() : null;
+    for (let pass = 0; ; pass++) {
+      // A pass after the first reads what the first has reported already: its unreadable entries are not counted twice.
+      const changed = yield* this.pass(first, item, opts, pass === 0 ? tally : newTally(), given);
+      if (!changed || !opts.relist || pass >= opts.relist.passes) break;
+    }
+    if (tally.count > before) this.reportSkipped(tally, opts.what);
+  }
+
+  /** One reading of a list, page by page; true when its `count` changed between pages. */
+  private async *pass<S extends z.ZodType>(
+    first: URL,
+    item: S,
+    opts: PaginateOptions<S>,
+    tally: SkipTally,
+    given: Set<string> | null,
+  ): AsyncGenerator<z.output<S>[], boolean> {
+    let url: URL | null = first;
     const maxPages = this.o.maxPages ?? 1000;
     let seen = 0;
+    let count: number | null | undefined;
+    let changed = false;
     for (let n = 0; url && n < maxPages; n++) {
       const res: z.output<typeof listPage> = await this.callUrl('GET', url, {
         schema: listPage,
         what: opts.what,
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
-      yield parseItems(res.results, item, tally, seen);
+      if (n === 0) count = res.count;
+      else if (res.count !== count) changed = true;
+      const items = parseItems(res.results, item, tally, seen);
+      yield given && opts.relist ? notGivenYet(items, given, opts.relist.key) : items;
       seen += res.results.length;
       if (!res.next) break;
       const next: URL = new URL(res.next, url);
@@ -241,7 +278,7 @@ export class RescaleHttp {
       if (!next.searchParams.has('page_size')) next.searchParams.set('page_size', String(opts.pageSize ?? 100));
       url = next;
     }
-    if (tally.count > before) this.reportSkipped(tally, opts.what);
+    return changed;
   }
 
   private readonly reported = new Set<string>();
@@ -271,6 +308,16 @@ export class RescaleHttp {
     if (skipped.count > 0) this.reportSkipped(skipped, opts.what);
     return { count: res.count ?? res.results.length, items, hasNext: !!res.next, skipped };
   }
+}
+
+/** The items whose key is not in `given` yet (now added to it). */
+function notGivenYet<T>(items: T[], given: Set<string>, key: (item: T) => string): T[] {
+  return items.filter((x) => {
+    const k = key(x);
+    if (given.has(k)) return false;
+    given.add(k);
+    return true;
+  });
 }
 
 function parseJson(text: string): unknown {

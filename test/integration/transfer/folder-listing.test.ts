@@ -160,4 +160,31 @@ describe('a folder download and its listing', () => {
     expect(await fileNames(dir)).toEqual(expected); // every file once: none fetched twice
     await second.close();
   }, 60_000);
+  // Last: it adds a file to the shared folder (removed again at its end).
+  it('a file added to the folder while it is listed shifts the pages; the folder is listed again and no file is left out', async () => {
+    const rule = env.sb.addFault({ path: page2, query: '*page=2*', latencyMs: 5000, times: 1 }) as FaultRule;
+    const svc = await env.service({ journalPath: join(env.dir, 'shift.db') });
+    const dir = join(env.dir, 'shift');
+    const enqueued = svc.enqueueDownloadFolder(folderId, dir);
+    await asked(rule); // page 1 is read; page 2 is held, and answered from the folder as it is then
+    // "a-late.txt" sorts first: it lands on page 1, already read, and pushes f0999 onto page 2.
+    const late = join(env.dir, 'a-late.txt');
+    await writeFile(late, 'written by a job while the folder was listed\n');
+    const up = await env.service({ journalPath: join(env.dir, 'late-up.db') });
+    const [added] = await up.whenSettled([(await up.enqueueUpload([late], { folderId }))[0]!.id]);
+    expect(added?.state).toBe('done');
+    try {
+      const views = await enqueued;
+      expect(views.length).toBe(FILES + 2); // the batch, the 1,050 files and the late one; f0999 once
+      const [b] = await svc.whenSettled([views[0]!.id]);
+      expect({ state: b?.state, error: b?.error }).toEqual({ state: 'done', error: undefined });
+      expect(await fileNames(dir)).toEqual(['a-late.txt', ...expected]);
+    } finally {
+      const gone = await fetch(`${env.sb.apiUrl}/api/v3/files/${added!.remoteFileId!}/`, {
+        method: 'DELETE',
+        headers: { Authorization: `Token ${env.sb.token}` },
+      });
+      expect(gone.status).toBe(204);
+    }
+  }, 60_000);
 });

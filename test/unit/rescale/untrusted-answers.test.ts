@@ -86,6 +86,24 @@ describe('ids from the platform are checked where they are parsed', () => {
     expect(p.skipped).toHaveLength(1);
   });
 
+  test('a folder whose count keeps changing between its pages is read at most 3 times, each entry given once', async () => {
+    let asks = 0;
+    const p = await platform((req, res) => {
+      asks += 1; // every answer counts one more entry than the one before: the folder never settles
+      const second = req.url?.includes('page=2');
+      const folder = (id: string) => ({ type: 'folder', item: { id, name: id } });
+      json(res, {
+        count: 2 + asks,
+        next: second ? null : `/api/v3/folders/pCTMk/contents/?page=2`,
+        results: second ? [folder('qpOdrc'), folder(`late${asks}`)] : [folder('qpOdrb')],
+      });
+    });
+    const items = [];
+    for await (const e of p.api.folderContents('pCTMk')) items.push(e.item.id);
+    expect(p.served).toHaveLength(6); // 3 readings of 2 pages
+    expect(items).toEqual(['qpOdrb', 'qpOdrc', 'late2', 'late4', 'late6']);
+  });
+
   test('status entries keep their own ids as sent (numbers too): none of the history is dropped', async () => {
     const p = await platform((_req, res) =>
       json(res, {
