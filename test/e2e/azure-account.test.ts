@@ -38,7 +38,7 @@ describe('an Azure-storage account in the UI', () => {
     await dialog.waitFor({ state: 'detached' });
 
     await expect.poll(() => row('on-azure').getAttribute('data-state'), { timeout: 60_000 }).toBe('done');
-    expect(await row('on-azure').locator('.reason').textContent()).toBe('Folder · 2 files');
+    expect(await row('on-azure').locator('.reason').textContent()).toMatch(/^Folder · 2 files · Rescale id [A-Za-z0-9]+ Copy$/);
     expect(await remoteFolder(web, 'on-azure')).toEqual({ 'small.txt': 5, 'nested/big.bin': big.length });
     const ops = await azureOps();
     expect(ops.PutBlock ?? 0).toBeGreaterThan(1);

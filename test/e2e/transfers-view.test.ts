@@ -34,8 +34,17 @@ describe('transfers view', () => {
     await dialog.waitFor({ state: 'detached' });
 
     await expect.poll(() => row('pick-me').getAttribute('data-state'), { timeout: 30_000 }).toBe('done');
-    expect(await row('pick-me').locator('.reason').textContent()).toBe('Folder · 2 files');
     expect(await remoteFolder(web, 'pick-me')).toEqual({ 'one.txt': 3, 'nested/two.txt': 7 });
+    // The folder's Rescale id, to use it by elsewhere: shown and copied with one click.
+    const { items } = await web.call('transfers', 'list', {});
+    const folderId = items.find((i) => i.isBatch && i.name === 'pick-me')?.remoteFileId ?? '';
+    expect(folderId).toMatch(/^[A-Za-z0-9]+$/);
+    expect(await row('pick-me').locator('.reason').textContent()).toBe(`Folder · 2 files · Rescale id ${folderId} Copy`);
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(page.url()).origin });
+    await row('pick-me').getByRole('button', { name: 'Copy the Rescale id of pick-me' }).click();
+    await row('pick-me').getByRole('button', { name: 'Copy the Rescale id of pick-me' }).filter({ hasText: 'Copied' }).waitFor();
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(folderId);
+    await page.screenshot({ path: shotPath('rescale-id-copied') });
   });
 
   test('expands a folder to its files with the keyboard', async () => {

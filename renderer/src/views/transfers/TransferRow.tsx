@@ -1,4 +1,4 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { TransferView } from '../../../../shared/contract/events';
@@ -44,15 +44,47 @@ function RowActions({ item, tab }: { item: TransferView; tab: 0 | -1 }) {
   );
 }
 
-/** The reason of a failure (or a notice), else what a folder holds: a line of its own across the row. */
-function secondaryLine(item: TransferView, childCount: number, t: TFunction): { text: string; tone: string } | null {
+interface Secondary {
+  text: string;
+  tone: string;
+  /** A finished upload's Rescale id (a file's, or the folder's a folder went up as), to read and copy. */
+  rescaleId?: string;
+}
+
+/**
+ * The reason of a failure (or a notice), else what a folder holds and, once uploaded, the Rescale
+ * id to use it by (in a job, a script, the web UI): a line of its own across the row.
+ */
+function secondaryLine(item: TransferView, childCount: number, t: TFunction): Secondary | null {
   const problem = item.state === 'failed' && item.error ? item.error : item.notice;
   if (problem) return { text: problem.message, tone: item.state === 'failed' ? 'error' : 'notice' };
-  return item.isBatch ? { text: t('transfers.folderOf', { count: childCount }), tone: 'muted' } : null;
+  const folder = item.isBatch ? t('transfers.folderOf', { count: childCount }) : '';
+  const uploaded = item.kind === 'upload' && item.state === 'done' && item.remoteFileId ? item.remoteFileId : undefined;
+  if (uploaded) return { text: folder ? `${folder} · ` : '', tone: 'muted', rescaleId: uploaded };
+  return folder ? { text: folder, tone: 'muted' } : null;
+}
+
+/** "Rescale id XkpTse" (the id in a fixed-width font: l and I, 0 and O differ) and a button that copies it. */
+function RescaleId({ id, name, tab }: { id: string; name: string; tab: 0 | -1 }) {
+  const { t } = useTranslation();
+  const [copied, setCopied] = useState(false);
+  const copy = () =>
+    void navigator.clipboard.writeText(id).then(
+      () => setCopied(true),
+      () => setCopied(false),
+    );
+  return (
+    <>
+      {t('transfers.rescaleId')} <code className="rescale-id">{id}</code>{' '}
+      <button type="button" className="link" tabIndex={tab} aria-label={t('transfers.copyId', { name })} onClick={copy}>
+        {copied ? t('common.copied') : t('transfers.copy')}
+      </button>
+    </>
+  );
 }
 
 /** The name cell: the expander of a folder, upload or download, the name, and the secondary line. */
-function NameCell({ item, flat, tab, secondary }: { item: TransferView; flat: boolean; tab: 0 | -1; secondary: { text: string; tone: string } | null }) {
+function NameCell({ item, flat, tab, secondary }: { item: TransferView; flat: boolean; tab: 0 | -1; secondary: Secondary | null }) {
   const { t } = useTranslation();
   const id = item.id;
   const parentName = useTransfers((s) => (flat && item.parentId ? s.byId[item.parentId]?.name : undefined));
@@ -83,8 +115,12 @@ function NameCell({ item, flat, tab, secondary }: { item: TransferView; flat: bo
         {item.name}
       </span>
       {secondary && (
-        <span className={`reason ${secondary.tone}`} title={secondary.text}>
+        <span
+          className={`reason ${secondary.tone}`}
+          title={secondary.rescaleId ? `${secondary.text}${t('transfers.rescaleId')} ${secondary.rescaleId}` : secondary.text}
+        >
           {secondary.text}
+          {secondary.rescaleId && <RescaleId id={secondary.rescaleId} name={item.name} tab={tab} />}
         </span>
       )}
     </div>
