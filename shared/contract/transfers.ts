@@ -30,6 +30,8 @@ export const transferRequests = {
     /**
      * A Rescale folder lands as a folder of its own name under `dir` (the download folder by
      * default): `name` is that name, as the Files view shows it. `dir` in the answer is where it went.
+     * Answered once the folder's batch exists (with its first page of files), while the rest is
+     * listed: `items` holds the batch's view (none if it was cancelled before any file was found).
      */
     downloadFolder: request(
       z.object({ folderId: z.string(), name: z.string().min(1, 'the folder needs a name'), dir: z.string().optional(), conflict: conflictPolicy.optional() }),

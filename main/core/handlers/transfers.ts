@@ -65,20 +65,11 @@ export function transferHandlers(s: CoreServices): Handlers {
         return { items: await t.enqueueDownload(fileIds, target, { conflict: conflict ?? s.settings.get().downloads.conflict }), dir: target };
       },
       async downloadFolder({ folderId, name, dir, conflict }) {
-        // The folder keeps its name on disk: folder1/a.bin lands as <download folder>/folder1/a.bin.
-        try {
-          checkSegment(name);
-        } catch (e) {
-          throw new CourierError(
-            'invalid_input',
-            `The folder name cannot be used on this computer: ${(e as Error).message}. Rename the folder on Rescale, then download it again.`,
-            { field: 'name' },
-          );
-        }
-        const target = safeJoin(resolve(dir ?? downloadRoot(s)), [name]);
+        const target = folderTarget(resolve(dir ?? downloadRoot(s)), name);
         const t = await s.transfers();
-        const items = await t.enqueueDownloadFolder(folderId, target, { name, conflict: conflict ?? s.settings.get().downloads.conflict });
-        return { items, dir: target };
+        // Answered once the folder's batch exists; its files join it in the Transfers view as they are listed.
+        const batch = await t.beginDownloadFolder(folderId, target, { name, conflict: conflict ?? s.settings.get().downloads.conflict });
+        return { items: batch ? [batch] : [], dir: target };
       },
       async pause({ id }) {
         (await s.transfers()).pause(id);
@@ -138,4 +129,18 @@ function browseLocal(at: string) {
     })
     .sort((a, b) => Number(b.isDir) - Number(a.isDir) || a.name.localeCompare(b.name));
   return { dir: at, parent: dirname(at) === at ? null : dirname(at), entries };
+}
+
+/** The folder keeps its name on disk: folder1/a.bin lands as <download folder>/folder1/a.bin. */
+function folderTarget(root: string, name: string): string {
+  try {
+    checkSegment(name);
+  } catch (e) {
+    throw new CourierError(
+      'invalid_input',
+      `The folder name cannot be used on this computer: ${(e as Error).message}. Rename the folder on Rescale, then download it again.`,
+      { field: 'name' },
+    );
+  }
+  return safeJoin(root, [name]);
 }

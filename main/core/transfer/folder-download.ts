@@ -38,7 +38,7 @@ export class FolderDownloads {
    * that fails before its first file adds nothing; one that fails later leaves the batch failing
    * with that error (its files go on; a retry lists the rest).
    */
-  async start(folderId: string, dir: string, o: FolderDownloadOptions): Promise<TransferView[]> {
+  async start(folderId: string, dir: string, o: FolderDownloadOptions, onBatch?: (batchId: string) => void): Promise<TransferView[]> {
     const root = resolve(dir);
     const batch = this.d.row({
       kind: 'download',
@@ -57,6 +57,7 @@ export class FolderDownloads {
       added = true;
       this.d.journal.insertItems([batch]);
       this.d.engine.add([batch]); // reads as listing (its marker) until the listing ends
+      onBatch?.(batch.id);
     };
     try {
       await this.list(batch, new Set(), addBatch);
@@ -69,6 +70,20 @@ export class FolderDownloads {
     const mine = views.filter((v) => v.parentId === batch.id);
     const own = views.find((v) => v.id === batch.id);
     return own ? [own, ...mine] : mine;
+  }
+
+  /**
+   * As `start`, but resolves with the batch's view as soon as the batch exists (with the first
+   * page that has files), while the rest of the folder is listed: a folder of 20,000 files is
+   * 10 s of listing under the platform's limits, too long for a click to go unanswered. A failure
+   * before then rejects; a later one is the batch's (it fails saying so). Null: cancelled before
+   * any file was found.
+   */
+  begin(folderId: string, dir: string, o: FolderDownloadOptions): Promise<TransferView | null> {
+    return new Promise((ok, fail) => {
+      const view = (id: string) => this.d.engine.list().items.find((v) => v.id === id) ?? null;
+      this.start(folderId, dir, o, (id) => ok(view(id))).then((views) => ok(views[0] ?? null), fail);
+    });
   }
 
   /**

@@ -30,6 +30,8 @@ export interface TransferService {
    * then its files (folder-download.ts).
    */
   enqueueDownloadFolder(folderId: string, dir: string, opts?: FolderDownloadOptions): Promise<TransferView[]>;
+  /** As enqueueDownloadFolder, but resolves with the batch's view once the batch exists (FolderDownloads.begin). */
+  beginDownloadFolder(folderId: string, dir: string, opts?: FolderDownloadOptions): Promise<TransferView | null>;
   pause(id?: string): void;
   resume(id?: string): void;
   cancel(id?: string): void;
@@ -133,6 +135,7 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
     },
 
     enqueueDownloadFolder: (folderId, dir, o = {}) => folders.start(folderId, dir, o),
+    beginDownloadFolder: (folderId, dir, o = {}) => folders.begin(folderId, dir, o),
 
     pause: (id) => {
       folders.hold(id, true);

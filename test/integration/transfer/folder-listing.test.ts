@@ -76,6 +76,19 @@ describe('a folder download and its listing', () => {
     expect(await fileNames(dir)).toEqual(expected);
   }, 60_000);
 
+  it("the app's call is answered with the batch once it exists, not after the whole listing", async () => {
+    const rule = env.sb.addFault({ path: page2, query: '*page=2*', latencyMs: 5000, times: 1 }) as FaultRule;
+    const svc = await env.service({ journalPath: join(env.dir, 'begin.db') });
+    const dir = join(env.dir, 'begin');
+    const batch = await svc.beginDownloadFolder(folderId, dir);
+    expect({ isBatch: batch?.isBatch, state: batch?.state }).toEqual({ isBatch: true, state: 'running' });
+    expect(svc.list().items.filter((i) => i.parentId === batch!.id).length).toBe(1000); // page 2's files are not in yet
+    const [b] = await svc.whenSettled([batch!.id]);
+    expect(rule.hits).toBe(1); // page 2 was held 5 s, and came
+    expect({ state: b?.state, error: b?.error }).toEqual({ state: 'done', error: undefined });
+    expect(await fileNames(dir)).toEqual(expected);
+  }, 60_000);
+
   it('a listing that fails on a later page fails the batch saying so; retry lists the rest, every file once', async () => {
     const rule = env.sb.addFault({ path: page2, query: '*page=2*', status: 404, times: 1 }) as FaultRule;
     const svc = await env.service({ journalPath: join(env.dir, 'fail.db') });

@@ -12,12 +12,15 @@ function FileRow({
   onToggle,
   onOpen,
   onDownloadFolder,
+  starting,
 }: {
   e: RemoteEntry;
   selected: boolean;
   onToggle: (id: string) => void;
   onOpen?: ((e: Folder) => void) | undefined;
   onDownloadFolder?: ((e: Folder) => void) | undefined;
+  /** Its download was asked for and has not started yet: a second click would download it twice. */
+  starting: boolean;
 }) {
   const { t } = useTranslation();
   return (
@@ -48,7 +51,13 @@ function FileRow({
       <td>{e.type === 'file' ? formatDate(e.uploadedAt) : ''}</td>
       <td>
         {e.type === 'folder' && onDownloadFolder && (
-          <button type="button" className="small" onClick={() => onDownloadFolder(e)} aria-label={t('files.downloadFolder', { name: e.name })}>
+          <button
+            type="button"
+            className="small"
+            disabled={starting}
+            onClick={() => onDownloadFolder(e)}
+            aria-label={t('files.downloadFolder', { name: e.name })}
+          >
             {t('files.download')}
           </button>
         )}
@@ -65,6 +74,7 @@ export function FileTable({
   onToggleAll,
   onOpen,
   onDownloadFolder,
+  starting = new Set(),
   caption,
 }: {
   entries: RemoteEntry[];
@@ -73,6 +83,8 @@ export function FileTable({
   onToggleAll: (on: boolean) => void;
   onOpen?: (e: Folder) => void;
   onDownloadFolder?: (e: Folder) => void;
+  /** Folders whose download is starting (their button waits). */
+  starting?: ReadonlySet<string>;
   caption: string;
 }) {
   const { t } = useTranslation();
@@ -104,7 +116,15 @@ export function FileTable({
       </thead>
       <tbody>
         {entries.map((e) => (
-          <FileRow key={`${e.type}-${e.id}`} e={e} selected={selected.has(e.id)} onToggle={onToggle} onOpen={onOpen} onDownloadFolder={onDownloadFolder} />
+          <FileRow
+            key={`${e.type}-${e.id}`}
+            e={e}
+            selected={selected.has(e.id)}
+            onToggle={onToggle}
+            onOpen={onOpen}
+            onDownloadFolder={onDownloadFolder}
+            starting={e.type === 'folder' && starting.has(e.id)}
+          />
         ))}
       </tbody>
     </table>

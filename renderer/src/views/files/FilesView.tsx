@@ -91,6 +91,16 @@ export function FilesView() {
   const { t } = useTranslation();
   const { tab, crumbs, entries, loading, error, recent } = useFiles();
   const [selected, setSelected] = useState<Set<string>>(new Set());
+  const [starting, setStarting] = useState<ReadonlySet<string>>(new Set());
+  const downloadFolder = (f: RemoteEntry & { type: 'folder' }) => {
+    setStarting((s) => new Set(s).add(f.id));
+    void api.transfers
+      .downloadFolder({ folderId: f.id, name: f.name })
+      // Answered as soon as the folder's first files are listed; the Transfers view counts the rest.
+      .then((r) => toast({ level: 'info', title: t('files.folderStarted', { name: f.name, dir: r.dir }), path: r.dir }))
+      .catch((e: unknown) => toast({ level: 'error', title: messageOf(e) }))
+      .finally(() => setStarting((s) => new Set([...s].filter((id) => id !== f.id))));
+  };
   useEffect(() => {
     void reloadFiles();
   }, []);
@@ -136,14 +146,8 @@ export function FilesView() {
           {...(tab === 'browse'
             ? {
                 onOpen: (f: RemoteEntry & { type: 'folder' }) => (setSelected(new Set()), void openFolder([...crumbs, { id: f.id, name: f.name }])),
-                onDownloadFolder: (f: RemoteEntry & { type: 'folder' }) =>
-                  void api.transfers
-                    .downloadFolder({ folderId: f.id, name: f.name })
-                    // The answer is the folder's row first, then its files.
-                    .then((r) =>
-                      toast({ level: 'info', title: t('files.folderStarted', { name: f.name, count: r.items.length - 1, dir: r.dir }), path: r.dir }),
-                    )
-                    .catch((e: unknown) => toast({ level: 'error', title: messageOf(e) })),
+                onDownloadFolder: downloadFolder,
+                starting,
               }
             : {})}
         />
