@@ -1,5 +1,6 @@
-// The whole-process table (test/bench/cli-bench.ts): a section of docs/benchmarks.md that the
-// in-process benchmark keeps when it rewrites the rest of the page, and the other way round.
+// The whole-process table (test/bench/cli-bench.ts): a section of docs/benchmarks.md between
+// markers. Every benchmark rewrites only its own section; what is written about the figures
+// (analysis, dated notes) lives outside them and is kept.
 export interface CliTool {
   seconds: number;
   cpuSeconds: number;
@@ -24,6 +25,8 @@ export interface CliResults {
 }
 
 export const WHOLE_PROCESS = 'whole-process';
+/** The in-process table and its method (test/bench/transfer-bench.ts), at the top of the page. */
+export const IN_PROCESS = 'in-process';
 
 /** Replaces the text between `<!-- name:start -->` and `<!-- name:end -->`, or appends the section. */
 export function replaceSection(doc: string, name: string, body: string): string {
@@ -45,7 +48,42 @@ export function section(doc: string, name: string): string | null {
   return a >= 0 && b > a ? doc.slice(a + start.length, b) : null;
 }
 
-export function cliMarkdown(r: CliResults): string {
+/**
+ * What a run that measured only some cases (BENCH_CASES) keeps of the section it replaces: the
+ * main table's rows of the other cases, each marked with the date they were measured, and the
+ * start-up table or the large-upload line if this run has none. Without it, a run of one case
+ * wiped the other rows from the page.
+ */
+export function carriedOver(old: string | null, r: CliResults): { rows: string[]; startup: string[]; huge: string[] } {
+  const none = { rows: [], startup: [], huge: [] };
+  if (!old) return none;
+  const lines = old.split('\n');
+  const when = /^Measured ([^,]+),/m.exec(old)?.[1] ?? 'an earlier run';
+  const block = (first: (l: string) => boolean): string[] => {
+    const at = lines.findIndex(first);
+    if (at < 0) return [];
+    const end = lines.findIndex((l, i) => i > at && !l.startsWith('|'));
+    return lines.slice(at, end < 0 ? undefined : end);
+  };
+  const measured = new Set(r.rows.map((x) => x.case));
+  const rows = block((l) => l.startsWith('| case |'))
+    .slice(2)
+    .filter((l) => !measured.has(caseOf(l)))
+    .map((l) => (/ \(measured [^)]*\) \|/.test(l) ? l : l.replace(/^\| ([^|]*?) \|/, `| $1 (measured ${when}) |`)));
+  return {
+    rows,
+    startup: r.startup ? [] : block((l) => l.startsWith('| start-up')),
+    huge: r.huge ? [] : lines.filter((l) => l.startsWith('A ') && l.includes('(`courier upload -f`)')),
+  };
+}
+
+/** A row's case, without the date an earlier run left on it. */
+function caseOf(row: string): string {
+  return (row.split('|')[1] ?? '').trim().replace(/ \(measured [^)]*\)$/, '');
+}
+
+export function cliMarkdown(r: CliResults, old: string | null = null): string {
+  const kept = carriedOver(old, r);
   const mibs = (bytes: number, s: number) => (bytes >= 1 << 20 ? `${(bytes / 1048576 / s).toFixed(1)} MiB/s (${s.toFixed(2)} s)` : `${s.toFixed(2)} s`);
   const out = [
     '## The `courier` command, timed as whole processes',
@@ -71,6 +109,9 @@ export function cliMarkdown(r: CliResults): string {
       `| ${x.case} | ${mibs(x.bytes, x.courier.seconds)} | ${mibs(x.bytes, x.aws.seconds)} | ${mibs(x.bytes, x.rclone.seconds)} | ${(x.aws.seconds / x.courier.seconds).toFixed(2)}× | ${(x.rclone.seconds / x.courier.seconds).toFixed(2)}× | ${three((t) => t.cpuSeconds.toFixed(1))} | ${three((t) => t.peakRssMiB.toFixed(0))} |`,
     );
   }
+  out.push(...kept.rows);
+  if (kept.startup.length > 0) out.push('', ...kept.startup);
+  if (kept.huge.length > 0) out.push('', ...kept.huge);
   if (r.startup) {
     const s = r.startup;
     out.push('', `| start-up (median of 10; load ${s.load.toFixed(1)}) | ms |`, '|---|---:|');
@@ -80,28 +121,5 @@ export function cliMarkdown(r: CliResults): string {
     out.push(`| \`courier --help\` from the sources through tsx (no build; median of 3) | ${s.versionFromSourceMs.toFixed(0)} |`);
   }
   if (r.huge) out.push('', `A ${r.huge.fileMiB} MiB upload (\`courier upload -f\`): ${r.huge.seconds.toFixed(1)} s, peak RSS of the whole process ${r.huge.peakRssMiB.toFixed(0)} MiB (load ${r.huge.load.toFixed(1)}).`);
-  out.push(
-    '',
-    'Reading these: on two shared cores a tool\'s wall time follows its CPU, so compare the CPU column too, and',
-    'under a load of 10 or more (other work on the machine) every figure stretches (`COURIER_TRACE=1` shows a',
-    'command\'s phases and each thread\'s CPU). Courier spends more CPU per GiB because it encrypts or decrypts and',
-    'hashes (SHA-512) every byte, and the sandbox\'s own CPU for each tool runs on the same two cores. Every command',
-    'pays a fixed start: module loading on the main thread and in each worker thread. The build (scripts/build-cli.mjs)',
-    'bundles the pure-JS packages, minified, with only the part of undici Courier calls and zod without its locales,',
-    'loads better-sqlite3, piscina and the keyring with require() (importing CommonJS made Node scan their sources),',
-    'and leaves the sandbox\'s servers out until a command starts one: ~1.2 MB for the main thread and ~0.6 MB for',
-    'each worker, down from ~2.2 and ~0.9 MB. The transfer thread is started before the core loads, so it boots',
-    'on the other core meanwhile; the hashing thread starts with the first large file (booting both at once',
-    'slowed the main thread\'s start on two cores). `download-file` asks for the file\'s record while its journal',
-    'opens, and a lone journal commit (the rename\'s) is written at once, not with the next 50 ms batch.',
-    'WebAssembly stays on V8\'s baseline compiler in one-shot commands (cli/bin.mjs): V8 otherwise recompiled',
-    'undici\'s HTTP parser (a wasm module) with its optimizing compiler in the background, and Node waited for that',
-    '~140 ms of CPU before exiting every command that made a request. The transfer threads start their',
-    'old generation at 128 MB (main/core/transfer/worker-heap.ts): with V8\'s default for a ~10 MB heap, the',
-    'transfer thread of a 512 MiB download ran 43 full mark-compacts (and their helper threads), with it 1, and',
-    'the command used 29 % less CPU. Settings are read without `conf` (and its ajv), which the start no longer',
-    'loads. `courier --version` alone is answered from package.json by `cli/bin.mjs` without loading the command',
-    'table; `--help` loads commander and the command table only.',
-  );
   return out.join('\n');
 }
