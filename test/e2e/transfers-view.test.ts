@@ -17,6 +17,9 @@ describe('transfers view', () => {
 
   test('empty state says what to do', async () => {
     await page.locator('.empty-state', { hasText: 'Drop files or folders' }).waitFor();
+    // No toast, no box: the list the toasts stack in is not drawn as a card of its own.
+    expect(await page.locator('.toast').count()).toBe(0);
+    expect((await page.locator('.toasts ul').boundingBox())?.height ?? 0).toBe(0);
   });
 
   test('uploads a folder chosen in the picker, keeping its structure', async () => {

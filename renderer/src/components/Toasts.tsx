@@ -78,7 +78,7 @@ export function Toasts() {
   const toasts = useToasts((s) => s.toasts);
   return (
     <section className="toasts" aria-label={t('app.notifications')} aria-live="polite">
-      <ul>
+      <ul className="plain">
         {toasts.map((x) => (
           <ToastCard key={x.id} t={x} />
         ))}
