@@ -138,8 +138,9 @@ export class FolderDownloads {
     }
   }
 
-  /** Everything cancelled: every listing stops. */
+  /** Everything cancelled: every listing stops, also one whose batch does not exist yet (no page with files so far). */
   cancelAll(): void {
+    for (const id of [...this.running.keys()]) this.cancel(id);
     for (const it of [...this.d.engine.items.values()]) if (it.row.isBatch) this.cancel(it.id);
   }
 

@@ -173,6 +173,16 @@ describe('a folder download and its listing', () => {
     expect(await fileNames(dir)).toEqual(expected); // every file once: none fetched twice
     await second.close();
   }, 60_000);
+  it('"cancel all" while the first page is on its way stops that listing too: nothing is added', async () => {
+    const rule = env.sb.addFault({ path: page2, latencyMs: 5000, times: 1 }) as FaultRule; // the first page
+    const svc = await env.service({ journalPath: join(env.dir, 'cancel-all.db') });
+    const enqueued = svc.enqueueDownloadFolder(folderId, join(env.dir, 'cancel-all'));
+    await asked(rule);
+    svc.cancel();
+    expect(await enqueued).toEqual([]); // the user's cancel is not an error
+    expect(svc.list().items).toEqual([]);
+  }, 60_000);
+
   // Last: it adds a file to the shared folder (removed again at its end).
   it('a file added to the folder while it is listed shifts the pages; the folder is listed again and no file is left out', async () => {
     const rule = env.sb.addFault({ path: page2, query: '*page=2*', latencyMs: 5000, times: 1 }) as FaultRule;
