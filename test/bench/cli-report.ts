@@ -70,10 +70,11 @@ export function carriedOver(old: string | null, r: CliResults): { rows: string[]
     .slice(2)
     .filter((l) => !measured.has(caseOf(l)))
     .map((l) => (/ \(measured [^)]*\) \|/.test(l) ? l : l.replace(/^\| ([^|]*?) \|/, `| $1 (measured ${when}) |`)));
+  const dated = (l: string, at: string, mark: string): string => (l.includes('measured ') ? l : l.replace(at, mark));
   return {
     rows,
-    startup: r.startup ? [] : block((l) => l.startsWith('| start-up')),
-    huge: r.huge ? [] : lines.filter((l) => l.startsWith('A ') && l.includes('(`courier upload -f`)')),
+    startup: r.startup ? [] : block((l) => l.startsWith('| start-up')).map((l) => dated(l, '| start-up (', `| start-up (measured ${when}; `)),
+    huge: r.huge ? [] : lines.filter((l) => l.startsWith('A ') && l.includes('(`courier upload -f`)')).map((l) => dated(l, ': ', ` (measured ${when}): `)),
   };
 }
 

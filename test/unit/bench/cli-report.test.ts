@@ -26,6 +26,7 @@ describe('the whole-process section of docs/benchmarks.md', () => {
     expect(rows.filter((l) => l.startsWith('| download a folder of 2,000 files of 64 KiB |'))).toHaveLength(1); // the new one, undated
     expect(rows.filter((l) => / \(measured [^)]+\) \|/.test(l))).toHaveLength(oldRows.length - 1);
     expect(md).toContain('| `courier --version` |');
+    expect(md).toMatch(/^\| start-up \(measured [^;]+; /m);
     // Run again on its own output: the dates stay as they were, not stacked.
     const again = cliMarkdown(folderOnly, md);
     expect(again.split('\n').filter((l) => /^\| (upload|download) /.test(l))).toEqual(rows);
