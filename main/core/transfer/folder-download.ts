@@ -81,7 +81,10 @@ export class FolderDownloads {
    */
   begin(folderId: string, dir: string, o: FolderDownloadOptions): Promise<TransferView | null> {
     return new Promise((ok, fail) => {
-      const view = (id: string) => this.d.engine.list().items.find((v) => v.id === id) ?? null;
+      const view = (id: string) => {
+        const it = this.d.engine.items.get(id);
+        return it ? this.d.engine.feed.view(it) : null;
+      };
       this.start(folderId, dir, o, (id) => ok(view(id))).then((views) => ok(views[0] ?? null), fail);
     });
   }

@@ -54,8 +54,8 @@ export class LiveItem {
   holdNew = false;
 
   constructor(public row: ItemRow) {
-    if (row.isBatch && row.kind === 'download' && row.remoteJson === LISTING_OPEN) this.listing = 'listing';
-    if (row.isBatch && row.kind === 'download' && row.remoteJson === LISTING_CANCELLED) this.listing = 'cancelled';
+    if (row.isBatch && row.kind === 'download')
+      this.listing = row.remoteJson === LISTING_OPEN ? 'listing' : row.remoteJson === LISTING_CANCELLED ? 'cancelled' : null;
   }
 
   get id(): string {

@@ -4,6 +4,7 @@ import { useNavigation } from '../stores/navigation';
 import { api } from '../api/client';
 import { messageOf } from '../lib/format';
 import { toast, useToasts, type Toast } from '../stores/toasts';
+import { CopyButton } from './CopyButton';
 import { Icon } from './Icon';
 
 function ToastCard({ t: item }: { t: Toast }) {
@@ -45,7 +46,6 @@ const canOpen = () =>
 
 function CopyPath({ path }: { path: string }) {
   const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
   const [openable, setOpenable] = useState(false);
   useEffect(() => void canOpen().then(setOpenable), []);
   const open = () => void api.app.openFolder({ path }).catch((e: unknown) => toast({ level: 'error', title: messageOf(e) }));
@@ -56,18 +56,7 @@ function CopyPath({ path }: { path: string }) {
           {t('common.openFolder')}
         </button>
       )}
-      <button
-        type="button"
-        className="small"
-        onClick={() =>
-          void navigator.clipboard.writeText(path).then(
-            () => setCopied(true),
-            () => setCopied(false),
-          )
-        }
-      >
-        {copied ? t('common.copied') : t('common.copyPath')}
-      </button>
+      <CopyButton text={path} label={t('common.copyPath')} className="small" />
     </span>
   );
 }

@@ -1,7 +1,8 @@
-import { memo, useState } from 'react';
+import { memo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { TransferView } from '../../../../shared/contract/events';
+import { CopyButton } from '../../components/CopyButton';
 import { Icon, type IconName } from '../../components/Icon';
 import { ProgressBar } from '../../components/ProgressBar';
 import { formatBytes, formatEta, formatSpeed } from '../../lib/format';
@@ -67,18 +68,10 @@ function secondaryLine(item: TransferView, childCount: number, t: TFunction): Se
 /** "Rescale id XkpTse" (the id in a fixed-width font: l and I, 0 and O differ) and a button that copies it. */
 function RescaleId({ id, name, tab }: { id: string; name: string; tab: 0 | -1 }) {
   const { t } = useTranslation();
-  const [copied, setCopied] = useState(false);
-  const copy = () =>
-    void navigator.clipboard.writeText(id).then(
-      () => setCopied(true),
-      () => setCopied(false),
-    );
   return (
     <>
       {t('transfers.rescaleId')} <code className="rescale-id">{id}</code>{' '}
-      <button type="button" className="link" tabIndex={tab} aria-label={t('transfers.copyId', { name })} onClick={copy}>
-        {copied ? t('common.copied') : t('transfers.copy')}
-      </button>
+      <CopyButton text={id} label={t('transfers.copy')} className="link" ariaLabel={t('transfers.copyId', { name })} tabIndex={tab} />
     </>
   );
 }
