@@ -132,8 +132,8 @@ export class TransferEngine implements JobReporter {
     }
   }
 
-  /** Whether the item may run now: it belongs to the active account (or to none). */
-  private owns(it: LiveItem): boolean {
+  /** Whether the item (or work of this account; null: of none) may run now: it belongs to the active account or to none. */
+  owns(it: LiveItem | { row: { accountId: string | null } }): boolean {
     return this.account === undefined || it.row.accountId === null || it.row.accountId === this.account;
   }
 

@@ -28,7 +28,7 @@ interface Deps {
 
 export class FolderDownloads {
   /** Listings under way, by batch id. */
-  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void>; accountId: string | null }>();
 
   constructor(private readonly d: Deps) {}
 
@@ -91,26 +91,35 @@ export class FolderDownloads {
 
   /**
    * Takes up the listing of every batch journaled with its listing open (at start, in the
-   * background). A batch of another account than the active one waits: its folder id means
-   * nothing to this account's API key.
+   * background). A batch of another account than the active one is held: the listing goes
+   * through the active account's API key, to which its folder id means nothing.
    */
   resumeAll(): void {
-    const account = this.d.engine.account;
-    for (const it of this.d.engine.items.values()) {
-      if (!it.row.isBatch || it.row.kind !== 'download' || it.row.remoteJson !== LISTING_OPEN) continue;
-      if (account !== undefined && it.row.accountId !== null && it.row.accountId !== account) continue;
-      this.resume(it.id);
-    }
+    for (const it of this.d.engine.items.values()) if (it.row.isBatch && it.row.kind === 'download' && it.row.remoteJson === LISTING_OPEN) this.resume(it.id);
   }
 
   /**
-   * Lists a batch's folder again, adding the files it does not have yet: a restart, or a retry
-   * after the listing failed or was cancelled.
+   * The active account changed: a listing under way for a batch of another account stops (held,
+   * its marker kept), and a held one of the account now active is taken up again.
+   */
+  accountChanged(): void {
+    for (const r of this.running.values()) if (!this.d.engine.owns({ row: r })) r.controller.abort(new Error('account'));
+    for (const it of [...this.d.engine.items.values()]) if (it.listing === 'held' && this.d.engine.owns(it)) this.resume(it.id);
+  }
+
+  /**
+   * Lists a batch's folder again, adding the files it does not have yet: a restart, a retry after
+   * the listing failed or was cancelled, or its account active again. A batch of another account
+   * is held until that account is the active one.
    */
   resume(batchId: string): boolean {
     const it = this.d.engine.items.get(batchId);
     const marker = it?.row.remoteJson;
     if (!it || !it.row.isBatch || (marker !== LISTING_OPEN && marker !== LISTING_CANCELLED) || this.running.has(batchId)) return false;
+    if (!this.d.engine.owns(it)) {
+      this.setListing(batchId, 'held', marker === LISTING_CANCELLED ? { remoteJson: LISTING_OPEN } : {});
+      return true;
+    }
     const known = new Set<string>();
     for (const c of it.children) {
       const id = this.d.engine.items.get(c)?.row.remoteFileId;
@@ -176,7 +185,7 @@ export class FolderDownloads {
       // output folders, which a solver may expect); files make their own folders as they land.
       if (known.size > 0) await makeFolders(batch.localPath, folders);
     })();
-    this.running.set(batch.id, { controller, done: done.catch(() => undefined) });
+    this.running.set(batch.id, { controller, done: done.catch(() => undefined), accountId: batch.accountId });
     try {
       await done;
       addBatch(); // an empty folder, or one with only empty sub-folders: a batch of no files, done
@@ -188,6 +197,18 @@ export class FolderDownloads {
       if (why === 'cancelled') {
         this.setListing(batch.id, 'cancelled', { remoteJson: LISTING_CANCELLED });
         return; // what the user asked for: not an error
+      }
+      if (why === 'account') {
+        // Its account is no longer the active one: held (the batch made now if no page had files
+        // yet, so the user's request is not lost), and listed again once that account is active
+        // (checked after `finally` has let go of the listing: a switch back may have come first).
+        addBatch();
+        this.setListing(batch.id, 'held');
+        queueMicrotask(() => {
+          const it = this.d.engine.items.get(batch.id);
+          if (it && this.d.engine.owns(it)) this.resume(batch.id);
+        });
+        return;
       }
       if (why !== 'closing') {
         const info = toErrorInfo(e);

@@ -45,11 +45,12 @@ export class LiveItem {
   childDoneBytes = 0;
   readonly activeChildren = new Set<LiveItem>();
   /**
-   * Download batch only: its folder is still being listed ('listing'), the listing stopped on
-   * an error ('unlisted') or was cancelled ('cancelled'); null once every file is in the batch.
-   * Each keeps the batch from reading as done while files may be missing from it.
+   * Download batch only: its folder is still being listed ('listing'), the listing waits for the
+   * batch's account to be the active one again ('held'), stopped on an error ('unlisted') or was
+   * cancelled ('cancelled'); null once every file is in the batch. Each keeps the batch from
+   * reading as done while files may be missing from it.
    */
-  listing: 'listing' | 'unlisted' | 'cancelled' | null = null;
+  listing: 'listing' | 'held' | 'unlisted' | 'cancelled' | null = null;
   /** Batch only: paused as a whole; files its listing adds later join it paused. */
   holdNew = false;
 
@@ -108,6 +109,7 @@ export class LiveItem {
     const n = (s: TransferState): number => this.childCount(s);
     if (n('running') + n('verifying') > 0) return 'running';
     if (this.listing === 'listing') return this.holdNew ? 'paused' : 'running';
+    if (this.listing === 'held') return 'paused';
     if (n('queued') > 0) return 'queued';
     if (n('paused') > 0) return 'paused';
     if (n('failed') > 0 || this.listing === 'unlisted') return 'failed';

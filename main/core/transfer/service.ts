@@ -158,7 +158,10 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
     onProgress: (cb) => engine.onProgress(cb),
     whenSettled: (ids) => engine.whenSettled(ids),
     setLimits: (l) => engine.setLimits(l),
-    setAccount: (id) => engine.setAccount(id),
+    setAccount: (id) => {
+      engine.setAccount(id);
+      folders.accountChanged(); // a listing runs under its batch's account only
+    },
     setNetwork: (n) => engine.services.setNetwork(n),
     abortAbandoned: () => engine.services.leftovers.sweep(),
     resumedBytes: (ids) => engine.resumedBytes(ids),

@@ -183,6 +183,44 @@ describe('a folder download and its listing', () => {
     expect(svc.list().items).toEqual([]);
   }, 60_000);
 
+  it("a listing runs under its batch's account only: a switch holds it, a retry under the other account lists nothing, switching back lists the rest", async () => {
+    const held = env.sb.addFault({ path: page2, query: '*page=2*', latencyMs: 5000, times: 1 }) as FaultRule;
+    const journalPath = join(env.dir, 'account.db');
+    const first = await env.service({ journalPath, account: 'alice' });
+    const dir = join(env.dir, 'account');
+    const enqueued = first.enqueueDownloadFolder(folderId, dir);
+    await asked(held);
+    const id = batchOf(first).id;
+    const paused = new Promise<void>((ok) => first.onProgress((b) => b.items.some((i) => i.id === id && i.state === 'paused') && ok()));
+    first.setAccount('bob');
+    await paused; // the listing stopped with the switch: held, not failed nor cancelled
+    expect((await enqueued)[0]?.id).toBe(id);
+    expect({ state: batchOf(first).state, error: batchOf(first).error }).toEqual({ state: 'paused', error: undefined });
+    expect(first.list().items.filter((i) => i.parentId === id).length).toBe(1000);
+    await first.close();
+
+    // A start with Bob active holds it too; before, a retry listed the folder at once, through Bob's API key.
+    const listings = env.sb.addFault({ path: page2, latencyMs: 1 }) as FaultRule; // counts every page asked for
+    const svc = await env.service({ journalPath, account: 'bob' });
+    expect(batchOf(svc).state).toBe('paused');
+    svc.retry(id);
+    expect(batchOf(svc).state).toBe('paused');
+    svc.cancel(id);
+    expect((await svc.whenSettled([id]))[0]?.state).toBe('cancelled');
+    svc.retry(id); // still Bob: held again, to be listed under Alice
+    expect(batchOf(svc).state).toBe('paused');
+    expect(listings.hits).toBe(0);
+
+    svc.setAccount('alice');
+    expect(batchOf(svc).state).toBe('running');
+    const [b] = await svc.whenSettled([id]);
+    expect({ state: b?.state, error: b?.error }).toEqual({ state: 'done', error: undefined });
+    expect(listings.hits).toBeGreaterThanOrEqual(2); // both pages, under Alice
+    expect(svc.list().items.filter((i) => i.parentId === id).length).toBe(FILES);
+    expect(await fileNames(dir)).toEqual(expected); // every file once
+    await svc.close();
+  }, 60_000);
+
   // Last: it adds a file to the shared folder (removed again at its end).
   it('a file added to the folder while it is listed shifts the pages; the folder is listed again and no file is left out', async () => {
     const rule = env.sb.addFault({ path: page2, query: '*page=2*', latencyMs: 5000, times: 1 }) as FaultRule;
