@@ -253,7 +253,7 @@ export class TransferEngine implements JobReporter {
     this.feed.markDirty(it, false);
   }
 
-  private clearNotice(it: LiveItem): void {
+  clearNotice(it: LiveItem): void {
     it.row.noticeCode = null;
     it.row.noticeMessage = null;
     this.journal.updateItem(it.id, { noticeCode: null, noticeMessage: null });

@@ -7,7 +7,7 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { toErrorInfo, TransferError } from './errors';
-import type { TransferEngine } from './engine';
+import { OTHER_ACCOUNT, type TransferEngine } from './engine';
 import { walkRemotePages, type RemoteEntry } from './folders';
 import { LISTING_CANCELLED, LISTING_OPEN, type LiveItem } from './item';
 import type { ItemRow, Journal } from './journal';
@@ -242,6 +242,10 @@ export class FolderDownloads {
     if (!b) return;
     b.listing = listing;
     Object.assign(b.row, journaled);
+    // The files say so one by one; the batch says why its listing waits (and stops saying it).
+    if (listing === 'held')
+      this.d.engine.notice(b, OTHER_ACCOUNT, 'Paused: this folder is being listed for another account. Switch back to that account to continue it.');
+    else if (b.row.noticeCode === OTHER_ACCOUNT) this.d.engine.clearNotice(b);
     // A change of the marker is durable at once: it decides whether the next start lists again.
     if (Object.keys(journaled).length > 0) this.d.journal.updateItem(batchId, journaled, 'remoteJson' in journaled);
     this.d.engine.maybeSettleBatch(batchId);

@@ -5,6 +5,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FaultRule } from '../../../sandbox/control/faults';
+import { OTHER_ACCOUNT } from '../../../main/core/transfer/engine';
 import type { TransferService, TransferView } from '../../../main/core/transfer/service';
 import { transferEnv, type TransferEnv } from '../../support/transfer-env';
 
@@ -195,7 +196,11 @@ describe('a folder download and its listing', () => {
     first.setAccount('bob');
     await paused; // the listing stopped with the switch: held, not failed nor cancelled
     expect((await enqueued)[0]?.id).toBe(id);
-    expect({ state: batchOf(first).state, error: batchOf(first).error }).toEqual({ state: 'paused', error: undefined });
+    expect({ state: batchOf(first).state, error: batchOf(first).error, notice: batchOf(first).notice?.code }).toEqual({
+      state: 'paused',
+      error: undefined,
+      notice: OTHER_ACCOUNT,
+    });
     expect(first.list().items.filter((i) => i.parentId === id).length).toBe(1000);
     await first.close();
 
@@ -214,7 +219,7 @@ describe('a folder download and its listing', () => {
     svc.setAccount('alice');
     expect(batchOf(svc).state).toBe('running');
     const [b] = await svc.whenSettled([id]);
-    expect({ state: b?.state, error: b?.error }).toEqual({ state: 'done', error: undefined });
+    expect({ state: b?.state, error: b?.error, notice: b?.notice }).toEqual({ state: 'done', error: undefined, notice: undefined });
     expect(listings.hits).toBeGreaterThanOrEqual(2); // both pages, under Alice
     expect(svc.list().items.filter((i) => i.parentId === id).length).toBe(FILES);
     expect(await fileNames(dir)).toEqual(expected); // every file once
