@@ -8,7 +8,8 @@
 // Downloads by default (a folder Courier uploaded once), uploads with --up (a fresh folder each run).
 // AB_WARM=MiB touches and frees that much memory before each run: on this VM memory handed back
 //   to the host costs ~4 s a GiB on first touch, and the interleaving gives it to whoever allocates first.
-// AB_PERF=1 (or g, with call graphs) records `perf record -a` of each run into /tmp/perf-LABEL-N.data.
+// AB_PERF=1 (or g, with call graphs) records `perf record -a` of each run into /tmp/perf-LABEL-N.data
+// (Debian package linux-perf; not installed by .ci/run, which never runs this).
 import { spawn } from 'node:child_process';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { loadavg } from 'node:os';
