@@ -132,8 +132,8 @@ export class TransferEngine implements JobReporter {
     }
   }
 
-  /** Whether the item (or work of this account; null: of none) may run now: it belongs to the active account or to none. */
-  owns(it: LiveItem | { row: { accountId: string | null } }): boolean {
+  /** Whether the item (or a listing's batch row) may run now: it belongs to the active account or to none. */
+  owns(it: { row: Pick<ItemRow, 'accountId'> }): boolean {
     return this.account === undefined || it.row.accountId === null || it.row.accountId === this.account;
   }
 
@@ -142,8 +142,9 @@ export class TransferEngine implements JobReporter {
     this.setState(it, 'paused');
   }
 
-  setAccount(id: string | null): void {
-    if (id === this.account) return;
+  /** Makes `id` the active account; false if it already was (the app calls this on every settings change). */
+  setAccount(id: string | null): boolean {
+    if (id === this.account) return false;
     this.account = id;
     this.services.forgetAccount();
     for (const it of this.items.values()) {
@@ -162,6 +163,7 @@ export class TransferEngine implements JobReporter {
       }
     }
     this.pump();
+    return true;
   }
 
   private start(it: LiveItem): void {

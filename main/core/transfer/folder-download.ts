@@ -28,7 +28,7 @@ interface Deps {
 
 export class FolderDownloads {
   /** Listings under way, by batch id. */
-  private readonly running = new Map<string, { controller: AbortController; done: Promise<void>; accountId: string | null }>();
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void>; row: ItemRow }>();
 
   constructor(private readonly d: Deps) {}
 
@@ -103,7 +103,7 @@ export class FolderDownloads {
    * its marker kept), and a held one of the account now active is taken up again.
    */
   accountChanged(): void {
-    for (const r of this.running.values()) if (!this.d.engine.owns({ row: r })) r.controller.abort(new Error('account'));
+    for (const r of this.running.values()) if (!this.d.engine.owns(r)) r.controller.abort(new Error('account'));
     for (const it of [...this.d.engine.items.values()]) if (it.listing === 'held' && this.d.engine.owns(it)) this.resume(it.id);
   }
 
@@ -185,7 +185,7 @@ export class FolderDownloads {
       // output folders, which a solver may expect); files make their own folders as they land.
       if (known.size > 0) await makeFolders(batch.localPath, folders);
     })();
-    this.running.set(batch.id, { controller, done: done.catch(() => undefined), accountId: batch.accountId });
+    this.running.set(batch.id, { controller, done: done.catch(() => undefined), row: batch });
     try {
       await done;
       addBatch(); // an empty folder, or one with only empty sub-folders: a batch of no files, done

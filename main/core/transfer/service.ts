@@ -159,8 +159,7 @@ export async function createTransferService(opts: TransferServiceOptions): Promi
     whenSettled: (ids) => engine.whenSettled(ids),
     setLimits: (l) => engine.setLimits(l),
     setAccount: (id) => {
-      engine.setAccount(id);
-      folders.accountChanged(); // a listing runs under its batch's account only
+      if (engine.setAccount(id)) folders.accountChanged(); // a listing runs under its batch's account only
     },
     setNetwork: (n) => engine.services.setNetwork(n),
     abortAbandoned: () => engine.services.leftovers.sweep(),
